@@ -1,0 +1,316 @@
+/* ical_feed: iCalendar schedules. Line ends and folds are undone at the byte
+ * level first (real files use CR CR LF and fold inside UTF-8 characters), the
+ * BEGIN/END structure is checked with line numbers (a cut file is an error,
+ * not a shorter schedule), then libical reads the properties. Zones: a
+ * VTIMEZONE in the file, else the TZID as an IANA name (JRES writes
+ * TZID=Europe/Paris with no VTIMEZONE), else the calendar's or caller's zone. */
+#include "ical_feed.h"
+
+#include "civil_time.h"
+#include "schedule.h"
+#include "text.h"
+
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ICAL_MAX_DEPTH = 16, ICAL_ZONE_MAX = 64 };
+
+/* The unfolded text, and the original line of each VEVENT's BEGIN. */
+struct unfolded {
+	char *text;
+	long *event_lines;
+	size_t n_events;
+};
+
+/* Normalises line ends (CR CR LF, CR LF, lone CR) to LF and removes folds
+ * (LF followed by space or tab), keeping bytes as they are. Records the
+ * original line number of each logical line that is BEGIN:VEVENT. */
+static bool unfold(const char *buf, size_t len, struct unfolded *u, struct feed_error *e)
+{
+	u->text = malloc(len + 1);
+	size_t cap = 64;
+	u->event_lines = malloc(cap * sizeof(*u->event_lines));
+	if (!u->text || !u->event_lines)
+		return feed_error_set(e, "out of memory");
+	size_t o = 0, line_start = 0;
+	long line = 1, logical_line = 1;
+	for (size_t i = 0; i <= len; i++) {
+		bool eol = i < len && (buf[i] == '\n' || buf[i] == '\r');
+		if (i < len && !eol) {
+			u->text[o++] = buf[i];
+			continue;
+		}
+		/* one line end: any run of CRs optionally followed by LF */
+		size_t j = i;
+		while (j < len && buf[j] == '\r')
+			j++;
+		if (j < len && buf[j] == '\n')
+			j++;
+		if (i < len)
+			line++;
+		if (i < len && j < len && (buf[j] == ' ' || buf[j] == '\t')) {
+			i = j; /* a fold: drop the line end and the one white space */
+			continue;
+		}
+		if (o - line_start == 12 && memcmp(u->text + line_start, "BEGIN:VEVENT", 12) == 0) {
+			if (u->n_events == cap) {
+				long *p = realloc(u->event_lines, 2 * cap * sizeof(*p));
+				if (!p)
+					return feed_error_set(e, "out of memory");
+				u->event_lines = p;
+				cap *= 2;
+			}
+			u->event_lines[u->n_events++] = logical_line;
+		}
+		if (i < len)
+			u->text[o++] = '\n';
+		line_start = o;
+		logical_line = line;
+		i = j > i ? j - 1 : i;
+	}
+	u->text[o] = '\0';
+	return true;
+}
+
+/* Checks that every BEGIN has its END, in order, naming the line if not. */
+static bool check_structure(const char *buf, size_t len, struct feed_error *e)
+{
+	const char *stack[ICAL_MAX_DEPTH];
+	long stack_line[ICAL_MAX_DEPTH];
+	int depth = 0;
+	bool seen = false;
+	long line = 1;
+	size_t i = 0;
+	while (i < len) {
+		/* physical line [i, k) */
+		size_t k = i;
+		while (k < len && buf[k] != '\n' && buf[k] != '\r')
+			k++;
+		const char *l = buf + i;
+		size_t ll = k - i;
+		bool begin = ll > 6 && memcmp(l, "BEGIN:", 6) == 0;
+		bool end = ll > 4 && memcmp(l, "END:", 4) == 0;
+		if (begin) {
+			if (!seen && (ll != 15 || memcmp(l + 6, "VCALENDAR", 9) != 0))
+				return feed_error_set(e, "line %ld: an iCalendar file starts with "
+							 "BEGIN:VCALENDAR", line);
+			if (depth == ICAL_MAX_DEPTH)
+				return feed_error_set(e, "line %ld: components nested too deep", line);
+			seen = true;
+			stack[depth] = l + 6;
+			stack_line[depth++] = line;
+		} else if (end) {
+			size_t nl = ll - 4;
+			const char *top = depth ? stack[depth - 1] : NULL;
+			if (!top || strncmp(top, l + 4, nl) != 0 || (top[nl] != '\n' && top[nl] != '\r'))
+				return feed_error_set(e, "line %ld: %.*s does not close the open "
+							 "component", line, (int)(ll > 40 ? 40 : ll), l);
+			depth--;
+		} else if (!seen && ll > 0) {
+			return feed_error_set(e, "line %ld: not iCalendar (expected BEGIN:VCALENDAR)",
+					      line);
+		}
+		/* advance past one line end (CR CR LF counts as one) */
+		while (k < len && buf[k] == '\r')
+			k++;
+		if (k < len && buf[k] == '\n')
+			k++;
+		line++;
+		i = k;
+	}
+	if (!seen)
+		return feed_error_set(e, "not iCalendar (no BEGIN:VCALENDAR)");
+	if (depth)
+		return feed_error_set(e, "line %ld: BEGIN:%.*s is never closed (truncated file?)",
+				      stack_line[depth - 1], (int)strcspn(stack[depth - 1], "\r\n"),
+				      stack[depth - 1]);
+	return true;
+}
+
+static const char *x_property(icalcomponent *c, const char *name)
+{
+	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+	     p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
+		const char *xn = icalproperty_get_x_name(p);
+		if (xn && strcmp(xn, name) == 0)
+			return icalproperty_get_x(p);
+	}
+	return NULL;
+}
+
+/* An IANA name inside a TZID, for TZIDs like "/mozilla.org/2005_1/Europe/Paris". */
+static const char *iana_suffix(const char *tzid)
+{
+	for (const char *p = tzid; p && *p; p = strchr(p + 1, '/')) {
+		const char *cand = *p == '/' ? p + 1 : p;
+		if (civil_zone_known(cand))
+			return cand;
+	}
+	return NULL;
+}
+
+struct ical_ctx {
+	struct schedule *s;
+	icalcomponent *cal;
+	const char *zone; /* for floating times */
+	char used_zone[ICAL_ZONE_MAX]; /* the TZID the events use, "" none, "*" several */
+	struct feed_error *e;
+};
+
+/* UTC seconds of a DTSTART/DTEND property; false with e filled. */
+static bool prop_time(struct ical_ctx *c, icalproperty *p, struct icaltimetype t, int64_t *out)
+{
+	if (icaltime_is_utc(t)) {
+		*out = (int64_t)icaltime_as_timet(t);
+		return true;
+	}
+	icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	const char *tzid = tzp ? icalparameter_get_tzid(tzp) : NULL;
+	struct civil cv = {.year = t.year, .month = t.month, .day = t.day, .hour = t.hour,
+			   .minute = t.minute, .second = t.second, .has_time = true};
+	if (!tzid)
+		return civil_to_utc(&cv, c->zone, out, c->e);
+	icaltimezone *own = icalcomponent_get_timezone(c->cal, tzid);
+	if (own) {
+		*out = (int64_t)icaltime_as_timet_with_zone(t, own);
+		return true;
+	}
+	const char *iana = iana_suffix(tzid);
+	if (!iana)
+		return feed_error_set(c->e, "TZID '%.60s' is neither defined in the file nor an IANA "
+					    "zone", tzid);
+	if (!c->used_zone[0])
+		snprintf(c->used_zone, sizeof(c->used_zone), "%s", iana);
+	else if (strcmp(c->used_zone, iana) != 0)
+		snprintf(c->used_zone, sizeof(c->used_zone), "*");
+	return civil_to_utc(&cv, iana, out, c->e);
+}
+
+static bool read_event(struct ical_ctx *c, icalcomponent *ev, size_t index, long line)
+{
+	struct schedule *s = c->s;
+	const char *uid = icalcomponent_get_uid(ev);
+	char idbuf[32];
+	if (!uid || !*uid) {
+		snprintf(idbuf, sizeof(idbuf), "ical-%zu", index + 1);
+		schedule_warn(s, "line %ld: event without UID, called '%s'", line, idbuf);
+		uid = idbuf;
+	}
+	if (strlen(uid) > SCHEDULE_MAX_ID)
+		return feed_error_set(c->e, "line %ld: UID longer than %d bytes", line, SCHEDULE_MAX_ID);
+	icalproperty *ps = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+	if (!ps) {
+		icalproperty *err = icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY);
+		return feed_error_set(c->e, "line %ld: event %.60s: no readable DTSTART%s%.120s", line,
+				      uid, err ? ": " : "", err ? icalproperty_get_xlicerror(err) : "");
+	}
+	struct icaltimetype ts = icalproperty_get_dtstart(ps);
+	if (ts.is_date) {
+		schedule_warn(s, "line %ld: event %.60s lasts all day: left off the board", line, uid);
+		return true;
+	}
+	int64_t start, end;
+	char inner[FEED_ERROR_MAX];
+	if (!prop_time(c, ps, ts, &start)) {
+		snprintf(inner, sizeof(inner), "%s", c->e->msg);
+		return feed_error_set(c->e, "line %ld: event %.60s: DTSTART: %s", line, uid, inner);
+	}
+	icalproperty *pe = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY);
+	icalproperty *pd = icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY);
+	if (pe) {
+		if (!prop_time(c, pe, icalproperty_get_dtend(pe), &end)) {
+			snprintf(inner, sizeof(inner), "%s", c->e->msg);
+			return feed_error_set(c->e, "line %ld: event %.60s: DTEND: %s", line, uid, inner);
+		}
+	} else if (pd) {
+		end = start + icaldurationtype_as_int(icalproperty_get_duration(pd));
+	} else {
+		end = start;
+	}
+	if (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY))
+		schedule_warn(s, "line %ld: event %.60s repeats (RRULE): only its first occurrence "
+				 "is shown", line, uid);
+	const char *location = icalcomponent_get_location(ev);
+	const char *room = NULL;
+	if (location && *location && !(room = schedule_room(s, location, strlen(location), c->e))) {
+		snprintf(inner, sizeof(inner), "%s", c->e->msg);
+		return feed_error_set(c->e, "line %ld: event %.60s: LOCATION: %s", line, uid, inner);
+	}
+	struct session *x = schedule_add_session(s, c->e);
+	if (!x)
+		return false;
+	const char *summary = icalcomponent_get_summary(ev);
+	icalproperty *cat = icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY);
+	x->id = schedule_text(s, uid, SIZE_MAX, SCHEDULE_MAX_ID + 8);
+	x->title = schedule_text(s, summary ? summary : "", SIZE_MAX, SCHEDULE_MAX_TITLE);
+	x->room = room;
+	x->start = start;
+	x->end = end;
+	x->track = cat ? schedule_text(s, icalproperty_get_categories(cat), SIZE_MAX,
+				       SCHEDULE_MAX_NAME)
+		       : NULL;
+	if (icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED)
+		x->status = SESSION_CANCELLED;
+	if (!x->id || !x->title)
+		return feed_error_set(c->e, "out of memory");
+	return true;
+}
+
+bool ical_feed_parse(const char *buf, size_t len, const struct feed_options *opt,
+		     struct schedule **out, struct feed_error *e)
+{
+	*out = NULL;
+	text_skip_bom(&buf, &len);
+	if (len > SCHEDULE_MAX_FEED_BYTES)
+		return feed_error_set(e, "feed larger than the %d MiB limit",
+				      SCHEDULE_MAX_FEED_BYTES / (1024 * 1024));
+	if (!check_structure(buf, len, e))
+		return false;
+	struct unfolded u = {0};
+	struct ical_ctx c = {.e = e};
+	bool ok = false;
+	if (!unfold(buf, len, &u, e))
+		goto out;
+	icalerror_set_errors_are_fatal(0);
+	c.cal = icalparser_parse_string(u.text);
+	if (!c.cal || icalcomponent_isa(c.cal) != ICAL_VCALENDAR_COMPONENT) {
+		feed_error_set(e, "line 1: libical could not read the calendar");
+		goto out;
+	}
+	c.s = schedule_create();
+	if (!c.s) {
+		feed_error_set(e, "out of memory");
+		goto out;
+	}
+	c.s->format = "icalendar";
+	const char *calzone = x_property(c.cal, "X-WR-TIMEZONE");
+	const char *zone = opt && opt->timezone ? opt->timezone : calzone;
+	if (!schedule_set_conference(c.s, x_property(c.cal, "X-WR-CALNAME"), zone, e))
+		goto out;
+	c.zone = c.s->timezone;
+	size_t index = 0;
+	for (icalcomponent *ev = icalcomponent_get_first_component(c.cal, ICAL_VEVENT_COMPONENT); ev;
+	     ev = icalcomponent_get_next_component(c.cal, ICAL_VEVENT_COMPONENT), index++) {
+		long line = index < u.n_events ? u.event_lines[index] : 0;
+		if (!read_event(&c, ev, index, line))
+			goto out;
+	}
+	/* No zone named for the calendar: the one every event uses is it. */
+	if (!c.s->timezone && c.used_zone[0] && strcmp(c.used_zone, "*") != 0 &&
+	    !schedule_set_conference(c.s, NULL, c.used_zone, e))
+		goto out;
+	if (!schedule_finish(c.s, e))
+		goto out;
+	*out = c.s;
+	c.s = NULL;
+	ok = true;
+out:
+	schedule_destroy(c.s);
+	if (c.cal)
+		icalcomponent_free(c.cal);
+	free(u.text);
+	free(u.event_lines);
+	return ok;
+}

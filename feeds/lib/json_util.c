@@ -1,0 +1,57 @@
+/* json_util: thin, allocation-free helpers over cJSON. */
+#include "json_util.h"
+
+#include "text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+cJSON *json_util_parse(const char *buf, size_t len, struct feed_error *e)
+{
+	text_skip_bom(&buf, &len);
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
+	if (root)
+		return root;
+	size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
+	int line, col;
+	feed_error_position(buf, len, off, &line, &col);
+	size_t used = len; /* cJSON stops at or just before the end of a cut file */
+	while (used > 0 && (buf[used - 1] == ' ' || buf[used - 1] == '\n' || buf[used - 1] == '\r' ||
+			    buf[used - 1] == '\t'))
+		used--;
+	if (off + 1 >= used)
+		feed_error_set(e, "line %d, column %d: the JSON ends too early (truncated file?)",
+			       line, col);
+	else
+		feed_error_set(e, "line %d, column %d: not valid JSON here", line, col);
+	return NULL;
+}
+
+const char *json_util_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const char *json_util_id(const cJSON *obj, const char *key, char *out, size_t cap)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (cJSON_IsString(v) && v->valuestring[0]) {
+		snprintf(out, cap, "%s", v->valuestring);
+		return out;
+	}
+	if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble == floor(v->valuedouble) &&
+	    fabs(v->valuedouble) < 1e15) {
+		snprintf(out, cap, "%.0f", v->valuedouble);
+		return out;
+	}
+	return NULL;
+}
+
+bool json_util_true(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsTrue(v) || (cJSON_IsString(v) && strcmp(v->valuestring, "true") == 0);
+}

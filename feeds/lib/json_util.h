@@ -1,0 +1,26 @@
+/* json_util: cJSON helpers the JSON readers share — parsing with a line and
+ * column on error, and lenient field access (ids as numbers or strings). */
+#ifndef VB_JSON_UTIL_H
+#define VB_JSON_UTIL_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "feed_error.h"
+
+/* Parses buf[0..len) (a UTF-8 BOM is skipped); on failure fills e with
+ * "line L, column C: ..." and returns NULL. Caller owns the tree (cJSON_Delete). */
+cJSON *json_util_parse(const char *buf, size_t len, struct feed_error *e);
+
+/* The string value of obj[key]; NULL when absent, null or not a string. */
+const char *json_util_str(const cJSON *obj, const char *key);
+
+/* obj[key] as text whether the feed wrote a string or an integer (ids):
+ * fills out (cap bytes) and returns it, or NULL when absent or another type. */
+const char *json_util_id(const cJSON *obj, const char *key, char *out, size_t cap);
+
+/* True when obj[key] is true (a boolean true or the string "true"). */
+bool json_util_true(const cJSON *obj, const char *key);
+
+#endif

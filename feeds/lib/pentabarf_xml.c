@@ -1,0 +1,287 @@
+/* pentabarf_xml: schedule.xml as pentabarf, frab and FOSDEM publish it —
+ * <schedule><conference/><day><room><event/></room></day></schedule>.
+ * libxml2 parses with no network, no entity expansion and no error output;
+ * a document that declares entities is refused outright. */
+#include "pentabarf_xml.h"
+
+#include "civil_time.h"
+#include "event_time.h"
+#include "schedule.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+struct xml_ctx {
+	struct schedule *s;
+	const char *zone;
+	struct feed_error *e;
+};
+
+static bool is_elem(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static const xmlNode *child(const xmlNode *parent, const char *name)
+{
+	for (const xmlNode *n = parent->children; n; n = n->next)
+		if (is_elem(n, name))
+			return n;
+	return NULL;
+}
+
+/* Text content of the named child (owned by xml: free with xmlFree), NULL
+ * when absent. */
+static char *child_text(const xmlNode *parent, const char *name)
+{
+	const xmlNode *n = child(parent, name);
+	return n ? (char *)xmlNodeGetContent(n) : NULL;
+}
+
+static char *attr(const xmlNode *n, const char *name)
+{
+	return (char *)xmlGetProp(n, (const xmlChar *)name);
+}
+
+static bool is_cancelled_state(const char *v)
+{
+	return v && (strcmp(v, "cancelled") == 0 || strcmp(v, "canceled") == 0 ||
+		     strcmp(v, "withdrawn") == 0);
+}
+
+/* The event's fields, freed together. */
+struct event_fields {
+	char *id, *title, *date, *start, *end, *duration, *room, *track, *type, *language,
+		*subtitle, *state;
+};
+
+static void fields_free(struct event_fields *f)
+{
+	char **all[] = {&f->id,    &f->title, &f->date,     &f->start,   &f->end,      &f->duration,
+			&f->room,  &f->track, &f->type,     &f->language, &f->subtitle, &f->state};
+	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++) {
+		xmlFree(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+static bool read_event(struct xml_ctx *c, const xmlNode *ev, const char *room_name,
+		       const struct civil *day, int day_change_s)
+{
+	long line = xmlGetLineNo(ev);
+	struct event_fields f = {0};
+	bool ok = false;
+	f.id = attr(ev, "id");
+	if (!f.id || !*f.id) {
+		xmlFree(f.id);
+		f.id = attr(ev, "guid");
+	}
+	if (!f.id || !*f.id) {
+		feed_error_set(c->e, "line %ld: <event> has neither an id nor a guid attribute", line);
+		goto out;
+	}
+	if (strlen(f.id) > SCHEDULE_MAX_ID) {
+		feed_error_set(c->e, "line %ld: event id longer than %d bytes", line, SCHEDULE_MAX_ID);
+		goto out;
+	}
+	f.title = child_text(ev, "title");
+	if (!f.title) {
+		feed_error_set(c->e, "line %ld: event %.60s has no <title>", line, f.id);
+		goto out;
+	}
+	f.date = child_text(ev, "date");
+	f.start = child_text(ev, "start");
+	f.end = child_text(ev, "end");
+	f.duration = child_text(ev, "duration");
+	struct event_time_in in = {.date = f.date, .start = f.start, .end = f.end,
+				   .duration = f.duration, .day = day,
+				   .day_change_s = day_change_s, .zone = c->zone};
+	int64_t start, end;
+	const char *field = NULL;
+	bool no_duration;
+	if (!event_time_resolve(&in, &start, &end, &field, &no_duration, c->e)) {
+		char inner[FEED_ERROR_MAX];
+		snprintf(inner, sizeof(inner), "%s", c->e->msg);
+		feed_error_set(c->e, "line %ld: event %.60s: <%s>: %s", line, f.id, field, inner);
+		goto out;
+	}
+	if (no_duration)
+		schedule_warn(c->s, "line %ld: event %s has no duration, taken as 0", line, f.id);
+	f.room = child_text(ev, "room");
+	const char *rname = f.room && *f.room ? f.room : room_name;
+	const char *room = NULL;
+	if (rname && *rname && !(room = schedule_room(c->s, rname, strlen(rname), c->e))) {
+		char inner[FEED_ERROR_MAX];
+		snprintf(inner, sizeof(inner), "%s", c->e->msg);
+		feed_error_set(c->e, "line %ld: event %.60s: %s", line, f.id, inner);
+		goto out;
+	}
+	struct schedule *s = c->s;
+	struct session *x = schedule_add_session(s, c->e);
+	if (!x)
+		goto out;
+	f.track = child_text(ev, "track");
+	f.type = child_text(ev, "type");
+	f.language = child_text(ev, "language");
+	f.subtitle = child_text(ev, "subtitle");
+	f.state = child_text(ev, "state");
+	if (!f.state)
+		f.state = attr(ev, "state");
+	x->id = schedule_text(s, f.id, SIZE_MAX, SCHEDULE_MAX_ID + 8);
+	x->title = schedule_text(s, f.title, SIZE_MAX, SCHEDULE_MAX_TITLE);
+	x->room = room;
+	x->start = start;
+	x->end = end;
+	x->track = f.track && *f.track ? schedule_text(s, f.track, SIZE_MAX, SCHEDULE_MAX_NAME) : NULL;
+	x->type = f.type && *f.type ? schedule_text(s, f.type, SIZE_MAX, SCHEDULE_MAX_NAME) : NULL;
+	x->language = f.language && *f.language ? schedule_text(s, f.language, SIZE_MAX, 16) : NULL;
+	x->subtitle = f.subtitle ? schedule_text(s, f.subtitle, SIZE_MAX, SCHEDULE_MAX_TITLE) : NULL;
+	if (is_cancelled_state(f.state))
+		x->status = SESSION_CANCELLED;
+	if (!x->id || !x->title) {
+		feed_error_set(c->e, "out of memory");
+		goto out;
+	}
+	const xmlNode *persons = child(ev, "persons");
+	for (const xmlNode *p = persons ? persons->children : NULL; p; p = p->next) {
+		if (!is_elem(p, "person"))
+			continue;
+		char *name = (char *)xmlNodeGetContent(p);
+		bool added = !name || schedule_add_speaker(s, x, name, strlen(name), c->e);
+		xmlFree(name);
+		if (!added)
+			goto out;
+	}
+	ok = true;
+out:
+	fields_free(&f);
+	return ok;
+}
+
+static bool read_day(struct xml_ctx *c, const xmlNode *day, int day_change_s)
+{
+	struct civil date;
+	bool have_date = false;
+	char *d = attr(day, "date");
+	if (d && civil_parse(d, strlen(d), &date) && !date.has_time)
+		have_date = true;
+	else if (d)
+		schedule_warn(c->s, "line %ld: <day date=\"%.40s\"> is not a date", xmlGetLineNo(day), d);
+	xmlFree(d);
+	for (const xmlNode *n = day->children; n; n = n->next) {
+		if (is_elem(n, "event")) { /* some exporters skip the <room> level */
+			if (!read_event(c, n, NULL, have_date ? &date : NULL, day_change_s))
+				return false;
+			continue;
+		}
+		if (!is_elem(n, "room"))
+			continue;
+		char *room_name = attr(n, "name");
+		bool ok = true;
+		for (const xmlNode *ev = n->children; ok && ev; ev = ev->next)
+			if (is_elem(ev, "event"))
+				ok = read_event(c, ev, room_name, have_date ? &date : NULL, day_change_s);
+		xmlFree(room_name);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* The conference's day change ("09:00:00"): starts before it are after midnight. */
+static int day_change_of(struct xml_ctx *c, const xmlNode *conf)
+{
+	char *dc = conf ? child_text(conf, "day_change") : NULL;
+	int secs = 0;
+	if (dc && *dc && !civil_parse_clock(dc, strlen(dc), &secs)) {
+		schedule_warn(c->s, "<day_change> '%.20s' is not a time of day: midnight used", dc);
+		secs = 0;
+	}
+	xmlFree(dc);
+	return secs;
+}
+
+static bool declares_entities(const xmlDoc *doc)
+{
+	const xmlDtd *dtd = doc->intSubset;
+	if (!dtd)
+		return false;
+	for (const xmlNode *n = dtd->children; n; n = n->next)
+		if (n->type == XML_ENTITY_DECL)
+			return true;
+	return false;
+}
+
+bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options *opt,
+			 struct schedule **out, struct feed_error *e)
+{
+	*out = NULL;
+	if (len > (size_t)INT_MAX || len > SCHEDULE_MAX_FEED_BYTES)
+		return feed_error_set(e, "feed larger than the %d MiB limit",
+				      SCHEDULE_MAX_FEED_BYTES / (1024 * 1024));
+	xmlParserCtxtPtr pc = xmlNewParserCtxt();
+	if (!pc)
+		return feed_error_set(e, "out of memory");
+	/* No network, no entity substitution, no DTD loading, nothing printed. */
+	const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+			    XML_PARSE_NOCDATA;
+	xmlDocPtr doc = xmlCtxtReadMemory(pc, buf, (int)len, NULL, NULL, options);
+	struct schedule *s = NULL;
+	bool ok = false;
+	if (!doc) {
+		const xmlError *err = xmlCtxtGetLastError(pc);
+		char msg[200] = "not well-formed XML";
+		if (err && err->message) {
+			snprintf(msg, sizeof(msg), "%s", err->message);
+			size_t ml = strlen(msg);
+			while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
+				msg[--ml] = '\0';
+		}
+		feed_error_set(e, "line %d: %s", err ? err->line : 0, msg);
+		goto out;
+	}
+	if (declares_entities(doc)) {
+		feed_error_set(e, "the document declares XML entities; schedule feeds have no use for "
+				  "them and they are refused for safety");
+		goto out;
+	}
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	if (!root || !is_elem(root, "schedule")) {
+		feed_error_set(e, "line %ld: the root element is <%s>, not <schedule>",
+			       root ? xmlGetLineNo(root) : 1L, root ? (const char *)root->name : "");
+		goto out;
+	}
+	s = schedule_create();
+	if (!s) {
+		feed_error_set(e, "out of memory");
+		goto out;
+	}
+	s->format = "pentabarf-xml";
+	const xmlNode *conf = child(root, "conference");
+	char *title = conf ? child_text(conf, "title") : NULL;
+	char *tz = conf ? child_text(conf, "time_zone_name") : NULL;
+	const char *zone = opt && opt->timezone ? opt->timezone : tz;
+	bool conf_ok = schedule_set_conference(s, title, zone, e);
+	xmlFree(title);
+	xmlFree(tz);
+	if (!conf_ok)
+		goto out;
+	struct xml_ctx c = {.s = s, .zone = s->timezone, .e = e};
+	int day_change_s = day_change_of(&c, conf);
+	for (const xmlNode *n = root->children; n; n = n->next)
+		if (is_elem(n, "day") && !read_day(&c, n, day_change_s))
+			goto out;
+	if (!schedule_finish(s, e))
+		goto out;
+	*out = s;
+	s = NULL;
+	ok = true;
+out:
+	schedule_destroy(s);
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(pc);
+	return ok;
+}

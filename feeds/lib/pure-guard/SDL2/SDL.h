@@ -1,0 +1,2 @@
+/* Pure feed code must not depend on the display or the network. */
+#error "SDL2/SDL.h is not allowed in a pure module (see STYLE.md: pure core, thin I/O shell)"

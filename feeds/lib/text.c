@@ -1,0 +1,197 @@
+/* text: UTF-8 helpers for feed parsers; no locale, no allocation but the
+ * caller's arena. */
+#include "text.h"
+
+#include "arena.h"
+
+#include <stdint.h>
+#include <string.h>
+
+void text_skip_bom(const char **buf, size_t *len)
+{
+	if (*len >= 3 && memcmp(*buf, "\xEF\xBB\xBF", 3) == 0) {
+		*buf += 3;
+		*len -= 3;
+	}
+}
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), 0 if the
+ * bytes there are malformed. */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t need;
+	uint32_t v, min;
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 2, v = c & 0x1F, min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 3, v = c & 0x0F, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < need)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return need;
+}
+
+bool text_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	uint32_t cp;
+	while (i < len) {
+		size_t n = utf8_seq(p + i, len - i, &cp);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+static bool is_space_cp(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' ||
+	       cp == '\f' || cp == 0xA0 || cp == 0x2028 || cp == 0x2029;
+}
+
+char *text_clean(struct arena *a, const char *s, size_t len, size_t cap)
+{
+	static const char ellipsis[] = "\xE2\x80\xA6";
+	static const char replacement[] = "\xEF\xBF\xBD";
+	if (cap < sizeof(ellipsis))
+		cap = sizeof(ellipsis);
+	/* Worst case every byte becomes a 3-byte replacement; the cap bounds it. */
+	size_t room = len * 3 < cap ? len * 3 : cap;
+	char *out = arena_alloc(a, room + 1);
+	if (!out)
+		return NULL;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+	bool pending_space = false, cut = false;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_seq(p + i, len - i, &cp);
+		const char *piece = (const char *)p + i;
+		size_t plen = n;
+		if (!n) {
+			piece = replacement;
+			plen = 3;
+			n = 1;
+			cp = 0xFFFD;
+		}
+		i += n;
+		if (is_space_cp(cp)) {
+			pending_space = o > 0;
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xFEFF)
+			continue;
+		size_t need = plen + (pending_space ? 1 : 0);
+		if (o + need > room) {
+			cut = true;
+			break;
+		}
+		if (pending_space)
+			out[o++] = ' ';
+		pending_space = false;
+		memcpy(out + o, piece, plen);
+		o += plen;
+	}
+	if (cut) {
+		/* Back off whole code points until the ellipsis fits. */
+		while (o > 0 && o + 3 > room) {
+			do
+				o--;
+			while (o > 0 && (out[o] & 0xC0) == 0x80);
+		}
+		while (o > 0 && out[o - 1] == ' ')
+			o--;
+		memcpy(out + o, ellipsis, 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Base letters for U+00C0..U+00FF and U+0100..U+017F; ' ' marks a symbol. */
+static const char latin1_fold[] =
+	"AAAAAAACEEEEIIIIDNOOOOO OUUUUYTs"
+	"aaaaaaaceeeeiiiidnooooo ouuuuyty";
+static const char latin_ext_a_fold[] =
+	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjJjKkkLlLlLlLlLl"
+	"NnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+
+void text_fold_key(const char *s, char *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, o = 0;
+	bool sep = false;
+	if (cap == 0)
+		return;
+	while (i < len && o + 5 < cap) {
+		uint32_t cp;
+		size_t n = utf8_seq(p + i, len - i, &cp);
+		if (!n) {
+			i++;
+			continue;
+		}
+		char base = 0;
+		if (cp < 0x80) {
+			if (cp >= 'A' && cp <= 'Z')
+				base = (char)(cp - 'A' + 'a');
+			else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+				base = (char)cp;
+			else
+				base = ' ';
+		} else if (cp >= 0xC0 && cp <= 0xFF) {
+			base = latin1_fold[cp - 0xC0];
+		} else if (cp >= 0x100 && cp <= 0x17F) {
+			base = latin_ext_a_fold[cp - 0x100];
+		} else if (is_space_cp(cp) || (cp >= 0x2010 && cp <= 0x206F)) {
+			base = ' '; /* dashes, quotes and other general punctuation */
+		}
+		if (base == ' ') {
+			sep = o > 0;
+		} else {
+			if (sep)
+				out[o++] = '-';
+			sep = false;
+			if (base) {
+				out[o++] = (base >= 'A' && base <= 'Z') ? (char)(base - 'A' + 'a') : base;
+			} else {
+				memcpy(out + o, p + i, n);
+				o += n;
+			}
+		}
+		i += n;
+	}
+	out[o] = '\0';
+}
+
+bool text_starts_with_ci(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		char a = *s, b = *prefix;
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
+}

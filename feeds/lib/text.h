@@ -1,0 +1,33 @@
+/* text: UTF-8 chores every feed needs: byte-order marks, broken bytes,
+ * whitespace, length caps, and accent-folded keys for matching names. */
+#ifndef VB_TEXT_H
+#define VB_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+
+/* Advances buf and len past a UTF-8 byte-order mark, if any. */
+void text_skip_bom(const char **buf, size_t *len);
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
+bool text_utf8_valid(const char *s, size_t len);
+
+/* Copies s[0..len) into the arena as one clean display line: leading and
+ * trailing space dropped, runs of white space (newlines too) folded into one
+ * space, malformed bytes replaced by U+FFFD, control characters dropped, and
+ * cut at a code point boundary to at most cap bytes with "…" when cut.
+ * Returns the arena copy (owned by the arena), NULL when out of memory. */
+char *text_clean(struct arena *a, const char *s, size_t len, size_t cap);
+
+/* Writes into out (cap bytes, always NUL-terminated) a matching key for s:
+ * Latin letters lower-cased with accents removed, every run of other ASCII
+ * punctuation or space turned into one dash, other code points kept.
+ * "Amphithéâtre  1600" and "Amphitheatre 1600" give the same key. */
+void text_fold_key(const char *s, char *out, size_t cap);
+
+/* True when s starts with prefix, ASCII case-insensitively. */
+bool text_starts_with_ci(const char *s, const char *prefix);
+
+#endif

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# venueboard-feed as scripts use it: output shapes (contracts §3, §4) and
+# exit codes (§5). Args: TOOL DATA_DIR SHARED_FEEDS_DIR DEMO_DIR
+set -u
+tool=$1 data=$2 shared=$3 demo=$4
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+check() { # name, expected exit, actual exit
+  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (exit $3, want $2)"; fi
+}
+expect() { # name, then a command that must succeed
+  local name=$1; shift
+  if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
+}
+run() { "$tool" "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+
+# usage errors: 2
+check "no arguments" 2 "$(run)"
+check "unknown command" 2 "$(run frobnicate x)"
+check "parse with two files" 2 "$(run parse a b)"
+check "diff with one file" 2 "$(run diff a)"
+check "unknown option" 2 "$(run parse --colour x)"
+check "unknown zone" 2 "$(run parse --timezone Europe/Atlantis "$demo/paris-2014.schedule.json")"
+expect "unknown zone is named" grep -q "Europe/Atlantis" "$tmp/err"
+check "help" 0 "$(run --help)"
+
+# I/O failures: 3
+check "missing file" 3 "$(run parse "$tmp/nope.json")"
+expect "missing file is named" grep -q "nope.json" "$tmp/err"
+check "a directory" 3 "$(run parse "$tmp")"
+if [ -w /dev/full ]; then
+  "$tool" parse "$demo/paris-2014.schedule.json" >/dev/full 2>"$tmp/err"
+  check "output to a full disk" 3 "$?"
+fi
+
+# invalid input: 1, with the file and the place named
+printf '{"schedule":{"conference":{"days":[{"date":"2014-11-04","rooms":{"A":[{"id":1,"title":"x","date":"2014-11-04T09:00:00+01:00","duration":"1h"}]}}]}}}' >"$tmp/bad.json"
+check "bad duration" 1 "$(run parse "$tmp/bad.json")"
+expect "bad duration names file and field" grep -q 'bad.json: .*rooms\["A"\]\[0\].duration' "$tmp/err"
+head -c 2000 "$demo/paris-2014.schedule.json" >"$tmp/cut.json"
+check "truncated feed" 1 "$(run parse "$tmp/cut.json")"
+expect "truncated feed names a line" grep -q 'cut.json: line [0-9]*' "$tmp/err"
+: >"$tmp/empty.json"
+check "empty feed" 1 "$(run parse "$tmp/empty.json")"
+
+# the demo conference: parse, read back, diff
+check "parse demo" 0 "$(run parse "$demo/paris-2014.schedule.json")"
+cp "$tmp/out" "$tmp/v1.json"
+expect "demo output is the normalized format" python3 - "$tmp/v1.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "venueboard.schedule/1"
+assert d["conference"]["timezone"] == "Europe/Paris"
+assert len(d["sessions"]) >= 100, len(d["sessions"])
+rooms = {r["id"] for r in d["rooms"]}
+for s in d["sessions"]:
+    assert s["room"] in rooms and s["status"] in ("scheduled", "cancelled")
+    assert s["start"].endswith("Z") and len(s["start"]) == 20 and s["end"] >= s["start"]
+PY
+check "parse from stdin" 0 "$("$tool" parse - <"$demo/paris-2014.schedule.json" >"$tmp/stdin.json" 2>/dev/null; echo $?)"
+expect "stdin gives the same output" cmp -s "$tmp/stdin.json" "$tmp/v1.json"
+check "read back our own output" 0 "$(run parse "$tmp/v1.json")"
+expect "round trip keeps every session" python3 - "$tmp/v1.json" "$tmp/out" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["sessions"] == b["sessions"] and a["rooms"] == b["rooms"]
+PY
+check "diff demo versions" 0 "$(run diff "$demo/paris-2014.schedule.json" "$demo/paris-2014-v2.schedule.json")"
+expect "demo changes are the expected ones" python3 - "$tmp/out" "$data/demo-changes.json" <<'PY'
+import json, sys
+got, want = (json.load(open(p)) for p in sys.argv[1:3])
+assert got == want, json.dumps(got, indent=1, ensure_ascii=False)
+PY
+check "diff unchanged" 0 "$(run diff "$demo/paris-2014.schedule.json" "$demo/paris-2014.schedule.json")"
+expect "unchanged gives an empty list" python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"changes": []}' "$tmp/out"
+
+# real feeds that need a zone
+if [ -f "$shared/README.md" ]; then
+  check "sessionize without a zone" 1 "$(run parse "$shared/sessionize_orlandocodecamp2020_All.json")"
+  expect "sessionize error asks for --timezone" grep -q -- "--timezone" "$tmp/err"
+  check "sessionize with a zone" 0 "$(run parse --timezone America/New_York "$shared/sessionize_orlandocodecamp2020_All.json")"
+  check "invalid example refused" 1 "$(run parse "$shared/c3voc_invalid-example.json")"
+  expect "invalid example names the field" grep -q "schedule.rooms" "$tmp/err"
+else
+  echo "SKIP: $shared is absent: the CLI checks on real feeds did not run"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,70 @@
+/* test_util: file and parse helpers for the test programs. */
+#include "test_util.h"
+
+#include "civil_time.h"
+#include "feed.h"
+#include "file_io.h"
+#include "schedule.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *test_read_file(const char *path, size_t *len)
+{
+	char *buf;
+	if (file_io_read(path, SCHEDULE_MAX_FEED_BYTES, &buf, len) != FILE_IO_OK)
+		return NULL;
+	return buf;
+}
+
+char *test_fixture(const char *rel, size_t *len)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", VB_TEST_DATA, rel);
+	char *buf = test_read_file(path, len);
+	if (!buf)
+		fail_msg("fixture %s cannot be read", path);
+	return buf;
+}
+
+const char *test_shared_path(const char *name, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/%s", VB_SHARED_FEEDS, name);
+	return buf;
+}
+
+bool test_shared_available(void)
+{
+	if (access(VB_SHARED_FEEDS "/README.md", R_OK) == 0)
+		return true;
+	printf("SKIP: %s is absent: the tests on real published feeds cannot run here\n",
+	       VB_SHARED_FEEDS);
+	return false;
+}
+
+struct schedule *test_parse(const char *text, const char *zone)
+{
+	struct feed_options opt = {.timezone = zone};
+	struct feed_error e = {{0}};
+	struct schedule *s = NULL;
+	if (!feed_parse(text, strlen(text), &opt, &s, &e))
+		fail_msg("parse failed: %s", e.msg);
+	return s;
+}
+
+size_t test_session_index(const struct schedule *s, const char *id)
+{
+	for (size_t i = 0; i < s->n_sessions; i++)
+		if (strcmp(s->sessions[i].id, id) == 0)
+			return i;
+	fail_msg("no session with id '%s'", id);
+	return 0;
+}
+
+const char *test_utc(int64_t t, char buf[static 21])
+{
+	civil_format_utc(t, buf);
+	return buf;
+}

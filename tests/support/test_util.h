@@ -1,0 +1,38 @@
+/* test_util: what every test program needs — reading fixture files and the
+ * shared real feeds, and a visible skip when they are absent. */
+#ifndef VB_TEST_UTIL_H
+#define VB_TEST_UTIL_H
+
+#include <setjmp.h> /* cmocka needs these before cmocka.h */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdbool.h>
+
+struct schedule;
+
+/* Reads a whole file; caller frees. NULL (and *len 0) when it cannot. */
+char *test_read_file(const char *path, size_t *len);
+
+/* Reads tests/data/<rel>; fails the current test when missing. */
+char *test_fixture(const char *rel, size_t *len);
+
+/* Path of a file in ../shared/feeds (static buffer of the caller). */
+const char *test_shared_path(const char *name, char *buf, size_t cap);
+
+/* True when ../shared/feeds is there; otherwise prints why tests skip. */
+bool test_shared_available(void);
+
+/* Parses text (NUL-terminated) with feed_parse and the given zone; fails the
+ * test with the parser's message when it does not parse. */
+struct schedule *test_parse(const char *text, const char *zone);
+
+/* Index of the session with this id, or fails the test. */
+size_t test_session_index(const struct schedule *s, const char *id);
+
+/* Formats a UTC instant for comparisons ("YYYY-MM-DDTHH:MM:SSZ"). */
+const char *test_utc(int64_t t, char buf[static 21]);
+
+#endif

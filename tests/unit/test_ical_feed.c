@@ -1,0 +1,101 @@
+/* Unit tests for ical_feed: TZID without VTIMEZONE across DST, folds inside
+ * UTF-8 characters, CR CR LF, floating times, markers, refusals with lines. */
+#include "test_util.h"
+
+#include "ical_feed.h"
+#include "schedule.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_quirks(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = test_fixture("ical_feed/quirks.ics", &len);
+	struct schedule *s = NULL;
+	struct feed_error e = {{0}};
+	if (!ical_feed_parse(buf, len, NULL, &s, &e))
+		fail_msg("%s", e.msg);
+	free(buf);
+	assert_string_equal(s->format, "icalendar");
+	assert_string_equal(s->title, "Journ\xC3\xA9" "es Test");
+	assert_string_equal(s->timezone, "Europe/Paris"); /* the TZID every event uses */
+	assert_int_equal(s->n_sessions, 4);               /* the all-day event is left off */
+	assert_int_equal(s->n_rooms, 1);                  /* accents aside, one room */
+	static const struct { const char *id, *start, *end, *title; bool cancelled; } want[] = {
+		{"ev-1@test", "2022-05-17T09:00:00Z", "2022-05-17T10:30:00Z",
+		 "Num\xC3\xA9rique et g\xC3\xA9opolitique", false},
+		/* Europe/Paris goes back on 30 October 2022 at 03:00 CEST */
+		{"ev-2@test", "2022-10-29T23:30:00Z", "2022-10-30T00:00:00Z",
+		 "Before the clocks go back", false},
+		{"ev-3@test", "2022-10-30T02:30:00Z", "2022-10-30T03:00:00Z",
+		 "After the clocks went back", true},
+		{"ical-4", "2022-10-30T12:00:00Z", "2022-10-30T13:00:00Z", "No UID here", true},
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		const struct session *x = &s->sessions[i];
+		char a[21], b[21];
+		assert_string_equal(x->id, want[i].id);
+		assert_string_equal(test_utc(x->start, a), want[i].start);
+		assert_string_equal(test_utc(x->end, b), want[i].end);
+		assert_string_equal(x->title, want[i].title);
+		assert_int_equal(x->status == SESSION_CANCELLED, want[i].cancelled);
+	}
+	assert_string_equal(s->rooms[0].name, "Amphith\xC3\xA9\xC3\xA2tre 1600");
+	assert_string_equal(s->sessions[3].track, "Catering");
+	assert_null(s->sessions[3].room);
+	schedule_destroy(s);
+}
+
+static void test_floating_times(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = test_fixture("ical_feed/floating.ics", &len);
+	struct schedule *s = NULL;
+	struct feed_error e = {{0}};
+	assert_false(ical_feed_parse(buf, len, NULL, &s, &e));
+	assert_non_null(strstr(e.msg, "--timezone"));
+	assert_non_null(strstr(e.msg, "line 2"));
+	struct feed_options opt = {.timezone = "Europe/Paris"};
+	assert_true(ical_feed_parse(buf, len, &opt, &s, &e));
+	char a[21];
+	assert_string_equal(test_utc(s->sessions[0].start, a), "2022-05-17T09:00:00Z");
+	schedule_destroy(s);
+	free(buf);
+}
+
+static void test_refusals_name_the_line(void **state)
+{
+	(void)state;
+	static const struct { const char *doc, *n1, *n2; } cases[] = {
+		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART:20220101T100000Z\r\n", "line 2",
+		 "never closed"},
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nEND:VCALENDAR\n", "line 4", "does not close"},
+		{"hello\nworld\n", "line 1", "not iCalendar"},
+		{"BEGIN:VCARD\nEND:VCARD\n", "line 1", "BEGIN:VCALENDAR"},
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART:garbage\nSUMMARY:x\nEND:VEVENT\n"
+		 "END:VCALENDAR\n", "line 2: event 1", "DTSTART"},
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART;TZID=Moon/Base:20220101T100000\n"
+		 "END:VEVENT\nEND:VCALENDAR\n", "line 2", "Moon/Base"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct schedule *s = NULL;
+		struct feed_error e = {{0}};
+		assert_false(ical_feed_parse(cases[i].doc, strlen(cases[i].doc), NULL, &s, &e));
+		assert_null(s);
+		if (!strstr(e.msg, cases[i].n1) || !strstr(e.msg, cases[i].n2))
+			fail_msg("case %zu: '%s' lacks '%s' or '%s'", i, e.msg, cases[i].n1, cases[i].n2);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quirks),
+		cmocka_unit_test(test_floating_times),
+		cmocka_unit_test(test_refusals_name_the_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,114 @@
+/* Unit tests for text: BOM, UTF-8 validation, cleaning and caps, folded keys. */
+#include "test_util.h"
+
+#include "arena.h"
+#include "text.h"
+
+#include <string.h>
+
+static void test_bom(void **state)
+{
+	(void)state;
+	const char *b = "\xEF\xBB\xBF{}";
+	size_t len = 5;
+	text_skip_bom(&b, &len);
+	assert_int_equal(len, 2);
+	assert_memory_equal(b, "{}", 2);
+	const char *n = "{}";
+	len = 2;
+	text_skip_bom(&n, &len);
+	assert_int_equal(len, 2);
+}
+
+static void test_utf8_valid(void **state)
+{
+	(void)state;
+	static const struct { const char *s; bool ok; } cases[] = {
+		{"plain", true},
+		{"Amphith\xC3\xA9\xC3\xA2tre", true},
+		{"\xE2\x80\xA6", true},
+		{"\xF0\x9F\x8D\xB4", true},  /* fork and knife */
+		{"\xC3", false},             /* truncated */
+		{"\xC0\xAF", false},         /* overlong */
+		{"\xED\xA0\x80", false},     /* surrogate */
+		{"\xF5\x80\x80\x80", false}, /* past U+10FFFF */
+		{"caf\xE9", false},          /* Latin-1, not UTF-8 */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		assert_int_equal(text_utf8_valid(cases[i].s, strlen(cases[i].s)), cases[i].ok);
+}
+
+static void test_clean(void **state)
+{
+	(void)state;
+	static const struct { const char *in; size_t cap; const char *out; } cases[] = {
+		{"  Lunch \r\n at\tLe  M\xC3\xA9ridien  ", 100, "Lunch at Le M\xC3\xA9ridien"},
+		{"bad \xE9 byte", 100, "bad \xEF\xBF\xBD byte"},
+		{"ctrl\x01\x7F chars", 100, "ctrl chars"},
+		{"abcdefghij", 8, "abcde\xE2\x80\xA6"},
+		/* never cut inside a code point */
+		{"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 7, "\xC3\xA9\xC3\xA9\xE2\x80\xA6"},
+		{"word word word", 12, "word word\xE2\x80\xA6"},
+		{"", 10, ""},
+	};
+	struct arena *a = arena_create(1 << 20);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *got = text_clean(a, cases[i].in, strlen(cases[i].in), cases[i].cap);
+		assert_non_null(got);
+		assert_string_equal(got, cases[i].out);
+		assert_true(strlen(got) <= cases[i].cap);
+		assert_true(text_utf8_valid(got, strlen(got)));
+	}
+	arena_destroy(a);
+}
+
+static void test_fold_key(void **state)
+{
+	(void)state;
+	static const struct { const char *a, *b; bool same; } cases[] = {
+		{"Amphith\xC3\xA9\xC3\xA2tre 1600", "Amphitheatre 1600", true},
+		{"Amphith\xC3\xA9" "atre Callelongue", "Amphith\xC3\xA9\xC3\xA2tre Callelongue", true},
+		{"Salle  242-AB", "salle 242 ab", true},
+		{"Le M\xC3\xA9ridien \xE2\x80\x94 Salon", "le meridien salon", true},
+		{"\xC3\x89toile", "etoile", true},
+		{"\xC5\x81\xC3\xB3" "d\xC5\xBA", "lodz", true},
+		{"Room 1", "Room 11", false},
+		{"ENDOUME 3", "Salle Endoume", false},
+		{"\xE4\xBC\x9A\xE8\xAE\xAE", "\xE4\xBC\x9A\xE5\xAE\xA4", false}, /* CJK kept */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char ka[64], kb[64];
+		text_fold_key(cases[i].a, ka, sizeof(ka));
+		text_fold_key(cases[i].b, kb, sizeof(kb));
+		if (cases[i].same)
+			assert_string_equal(ka, kb);
+		else
+			assert_string_not_equal(ka, kb);
+	}
+	char k[32];
+	text_fold_key("  Salle 241 ", k, sizeof(k));
+	assert_string_equal(k, "salle-241");
+	char tiny[4];
+	text_fold_key("abcdefgh", tiny, sizeof(tiny));
+	assert_true(strlen(tiny) < sizeof(tiny));
+}
+
+static void test_starts_with_ci(void **state)
+{
+	(void)state;
+	assert_true(text_starts_with_ci("Cancelled: x", "CANCELLED"));
+	assert_false(text_starts_with_ci("Cancel", "CANCELLED"));
+	assert_true(text_starts_with_ci("anything", ""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bom),
+		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_fold_key),
+		cmocka_unit_test(test_starts_with_ci),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -86,7 +86,7 @@ static bool read_event(struct frab_ctx *c, const cJSON *ev, const char *room_key
 	struct session *sess = schedule_add_session(s, c->e);
 	if (!sess)
 		return false;
-	sess->id = schedule_text(s, id, SIZE_MAX, SCHEDULE_MAX_ID + 8);
+	sess->id = schedule_id(s, id, SIZE_MAX);
 	sess->title = schedule_text(s, title, SIZE_MAX, SCHEDULE_MAX_TITLE);
 	sess->room = room;
 	sess->start = start;

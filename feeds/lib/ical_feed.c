@@ -77,7 +77,8 @@ static bool unfold(const char *buf, size_t len, struct unfolded *u, struct feed_
 /* Checks that every BEGIN has its END, in order, naming the line if not. */
 static bool check_structure(const char *buf, size_t len, struct feed_error *e)
 {
-	const char *stack[ICAL_MAX_DEPTH];
+	const char *stack[ICAL_MAX_DEPTH]; /* component names, not NUL-terminated */
+	size_t stack_len[ICAL_MAX_DEPTH];
 	long stack_line[ICAL_MAX_DEPTH];
 	int depth = 0;
 	bool seen = false;
@@ -100,11 +101,11 @@ static bool check_structure(const char *buf, size_t len, struct feed_error *e)
 				return feed_error_set(e, "line %ld: components nested too deep", line);
 			seen = true;
 			stack[depth] = l + 6;
+			stack_len[depth] = ll - 6;
 			stack_line[depth++] = line;
 		} else if (end) {
 			size_t nl = ll - 4;
-			const char *top = depth ? stack[depth - 1] : NULL;
-			if (!top || strncmp(top, l + 4, nl) != 0 || (top[nl] != '\n' && top[nl] != '\r'))
+			if (!depth || stack_len[depth - 1] != nl || memcmp(stack[depth - 1], l + 4, nl) != 0)
 				return feed_error_set(e, "line %ld: %.*s does not close the open "
 							 "component", line, (int)(ll > 40 ? 40 : ll), l);
 			depth--;
@@ -124,7 +125,8 @@ static bool check_structure(const char *buf, size_t len, struct feed_error *e)
 		return feed_error_set(e, "not iCalendar (no BEGIN:VCALENDAR)");
 	if (depth)
 		return feed_error_set(e, "line %ld: BEGIN:%.*s is never closed (truncated file?)",
-				      stack_line[depth - 1], (int)strcspn(stack[depth - 1], "\r\n"),
+				      stack_line[depth - 1],
+				      (int)(stack_len[depth - 1] > 40 ? 40 : stack_len[depth - 1]),
 				      stack[depth - 1]);
 	return true;
 }
@@ -243,7 +245,7 @@ static bool read_event(struct ical_ctx *c, icalcomponent *ev, size_t index, long
 		return false;
 	const char *summary = icalcomponent_get_summary(ev);
 	icalproperty *cat = icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY);
-	x->id = schedule_text(s, uid, SIZE_MAX, SCHEDULE_MAX_ID + 8);
+	x->id = schedule_id(s, uid, SIZE_MAX);
 	x->title = schedule_text(s, summary ? summary : "", SIZE_MAX, SCHEDULE_MAX_TITLE);
 	x->room = room;
 	x->start = start;

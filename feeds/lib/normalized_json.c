@@ -128,12 +128,12 @@ static bool read_session(struct schedule *s, const cJSON *o, const cJSON *rooms,
 {
 	if (!cJSON_IsObject(o))
 		return feed_error_set(e, "sessions[%d]: must be an object", i);
-	char idbuf[SCHEDULE_MAX_ID + 2];
+	char idbuf[SCHEDULE_MAX_ID_OUT + 2];
 	const char *id = json_util_id(o, "id", idbuf, sizeof(idbuf));
 	const char *title = json_util_str(o, "title");
-	if (!id || strlen(id) > SCHEDULE_MAX_ID)
+	if (!id || strlen(id) > SCHEDULE_MAX_ID_OUT)
 		return feed_error_set(e, "sessions[%d].id: missing or longer than %d bytes", i,
-				      SCHEDULE_MAX_ID);
+				      SCHEDULE_MAX_ID_OUT);
 	if (!title)
 		return feed_error_set(e, "sessions[%d].title: missing", i);
 	int64_t start, end;
@@ -150,7 +150,7 @@ static bool read_session(struct schedule *s, const cJSON *o, const cJSON *rooms,
 	struct session *x = schedule_add_session(s, e);
 	if (!x)
 		return false;
-	x->id = schedule_text(s, id, SIZE_MAX, SCHEDULE_MAX_ID + 8);
+	x->id = schedule_id(s, id, SIZE_MAX);
 	x->title = schedule_text(s, title, SIZE_MAX, SCHEDULE_MAX_TITLE);
 	x->room = room;
 	x->start = start;

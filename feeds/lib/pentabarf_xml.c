@@ -130,7 +130,7 @@ static bool read_event(struct xml_ctx *c, const xmlNode *ev, const char *room_na
 	f.state = child_text(ev, "state");
 	if (!f.state)
 		f.state = attr(ev, "state");
-	x->id = schedule_text(s, f.id, SIZE_MAX, SCHEDULE_MAX_ID + 8);
+	x->id = schedule_id(s, f.id, SIZE_MAX);
 	x->title = schedule_text(s, f.title, SIZE_MAX, SCHEDULE_MAX_TITLE);
 	x->room = room;
 	x->start = start;

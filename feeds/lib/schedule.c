@@ -88,6 +88,35 @@ const char *schedule_text(struct schedule *s, const char *str, size_t len, size_
 	return text_clean(s->arena, str, len, cap);
 }
 
+const char *schedule_id(struct schedule *s, const char *id, size_t len)
+{
+	if (len == SIZE_MAX)
+		len = strlen(id);
+	char *out = arena_alloc(s->arena, len + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = 1;
+		unsigned char c = (unsigned char)id[i];
+		if (c >= 0x80) {
+			/* keep whole valid sequences only */
+			n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (i + n > len || !text_utf8_valid(id + i, n)) {
+				i++;
+				continue;
+			}
+			memcpy(out + o, id + i, n);
+			o += n;
+		} else if (c >= 0x20 && c != 0x7F) {
+			out[o++] = (char)c;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 bool schedule_set_conference(struct schedule *s, const char *title, const char *zone,
 			     struct feed_error *e)
 {
@@ -368,12 +397,16 @@ static bool resolve_duplicates(struct schedule *s, struct feed_error *e)
 					 "kept once", orig->id);
 			continue;
 		}
-		char buf[SCHEDULE_MAX_ID + 24];
-		snprintf(buf, sizeof(buf), "%s~%zu", orig->id, ++kept);
+		/* keep the renamed id within what the normalized reader accepts */
+		char buf[SCHEDULE_MAX_ID_OUT + 1];
+		size_t base = strlen(orig->id);
+		if (base > SCHEDULE_MAX_ID_OUT - 24)
+			base = SCHEDULE_MAX_ID_OUT - 24;
+		snprintf(buf, sizeof(buf), "%.*s~%zu", (int)base, orig->id, ++kept);
 		schedule_warn(s, "session id '%s' is used by two different sessions ('%s', '%s'): "
 				 "the second is renamed '%s'", orig->id, orig->title,
 			      by_id[i]->title, buf);
-		by_id[i]->id = arena_strndup(s->arena, buf, strlen(buf));
+		by_id[i]->id = schedule_id(s, buf, SIZE_MAX); /* drops a cut UTF-8 sequence */
 		if (!by_id[i]->id)
 			ok = feed_error_set(e, "out of memory");
 	}
@@ -416,6 +449,11 @@ bool schedule_finish(struct schedule *s, struct feed_error *e)
 			schedule_warn(s, "session '%s' has no title", sess->id);
 			sess->title = "(untitled)";
 		}
+		/* The range civil_parse reads, so every output reads back. */
+		const int64_t min_t = -2208988800LL, max_t = 7258118400LL; /* 1900, 2200 */
+		if (sess->start < min_t || sess->start >= max_t || sess->end >= max_t)
+			return feed_error_set(e, "session '%s' ('%s') has a time outside 1900-2199",
+					      sess->id, sess->title);
 		if (sess->end < sess->start)
 			return feed_error_set(e, "session '%s' ('%s') ends before it starts", sess->id,
 					      sess->title);

@@ -18,6 +18,7 @@ enum {
 	SCHEDULE_MAX_SPEAKERS = 64, /* per session; more are dropped with a warning */
 	SCHEDULE_MAX_WARNINGS = 200,
 	SCHEDULE_MAX_ID = 128,     /* bytes; longer ids are refused */
+	SCHEDULE_MAX_ID_OUT = 160, /* what we write: an id may gain a "~N" suffix */
 	SCHEDULE_MAX_TITLE = 400,  /* bytes; longer titles are cut with "…" */
 	SCHEDULE_MAX_NAME = 160,   /* bytes; rooms, speakers, tracks */
 	SCHEDULE_MAX_ARENA = 256 * 1024 * 1024,
@@ -68,6 +69,11 @@ void schedule_destroy(struct schedule *s);
 /* Copies a display string into the schedule (text_clean with cap); NULL on
  * OOM. len may be SIZE_MAX for NUL-terminated s. */
 const char *schedule_text(struct schedule *s, const char *str, size_t len, size_t cap);
+
+/* Copies a session id into the schedule: bytes kept as they are but for
+ * malformed UTF-8 and control characters, which are dropped (an id is never
+ * made longer). NULL on OOM. */
+const char *schedule_id(struct schedule *s, const char *id, size_t len);
 
 /* Sets the conference title and zone (copied). The zone must be a known IANA
  * name; an unknown one fails naming it. */

@@ -167,7 +167,7 @@ static bool read_session(struct sz_ctx *c, const cJSON *o, int i)
 		return false;
 	const char *track = NULL, *format = NULL;
 	categories(c, o, &track, &format);
-	x->id = schedule_text(s, id, SIZE_MAX, SCHEDULE_MAX_ID + 8);
+	x->id = schedule_id(s, id, SIZE_MAX);
 	x->title = schedule_text(s, title, SIZE_MAX, SCHEDULE_MAX_TITLE);
 	x->room = room;
 	x->start = start;

@@ -3,8 +3,10 @@
 #include "test_util.h"
 
 #include "feed.h"
+#include "normalized_json.h"
 #include "schedule.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,11 +49,45 @@ static void test_refusals(void **state)
 	assert_null(s);
 }
 
+/* Inputs the fuzzers once crashed on (tests/data/fuzz_regressions): each must
+ * now fail with a message, or parse and read back from the normalized JSON. */
+static void test_fuzz_regressions(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"ical-year-968.ics", "ical-unterminated-end.ics",
+						   "ical-id-grows.ics"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		char rel[128];
+		size_t len;
+		snprintf(rel, sizeof(rel), "fuzz_regressions/%s", files[i]);
+		char *text = test_fixture(rel, &len);
+		/* an exact-size copy with no NUL after it, as the fuzzer passes it */
+		char *exact = malloc(len);
+		memcpy(exact, text, len);
+		struct feed_options opt = {.timezone = "America/New_York"};
+		struct schedule *s = NULL;
+		struct feed_error e = {{0}};
+		if (feed_parse(exact, len, &opt, &s, &e)) {
+			char *out = normalized_json_write(s);
+			struct schedule *back = test_parse(out, NULL);
+			assert_int_equal(back->n_sessions, s->n_sessions);
+			schedule_destroy(back);
+			free(out);
+		} else {
+			assert_true(e.msg[0] != '\0');
+		}
+		schedule_destroy(s);
+		free(exact);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_fuzz_regressions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

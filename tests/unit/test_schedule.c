@@ -131,6 +131,12 @@ static void test_finish_refuses(void **state)
 	schedule_destroy(s);
 
 	s = schedule_create();
+	add(s, "968", "Far past", "Amphi", -31556736000LL, -31556736000LL + 60);
+	assert_false(schedule_finish(s, &e));
+	assert_non_null(strstr(e.msg, "outside 1900-2199"));
+	schedule_destroy(s);
+
+	s = schedule_create();
 	add(s, "", "No id", "Amphi", 0, 0);
 	assert_false(schedule_finish(s, &e));
 	assert_non_null(strstr(e.msg, "no id"));

@@ -5,6 +5,7 @@
 #include "feed_error.h"
 
 #include <libical/ical.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -251,21 +252,36 @@ bool civil_zone_known(const char *zone)
 	return zone_lookup(zone) != NULL;
 }
 
+const struct civil_zone *civil_zone_find(const char *name)
+{
+	return (const struct civil_zone *)zone_lookup(name);
+}
+
 bool civil_to_utc(const struct civil *c, const char *zone, int64_t *out, struct feed_error *e)
+{
+	if (c->has_offset || !zone || !*zone)
+		return civil_to_utc_in(c, NULL, out, e);
+	const struct civil_zone *z = civil_zone_find(zone);
+	if (!z)
+		return feed_error_set(e, "unknown time zone '%s' (expected an IANA name such as "
+					 "Europe/Paris)", zone);
+	return civil_to_utc_in(c, z, out, e);
+}
+
+bool civil_to_utc_in(const struct civil *c, const struct civil_zone *zone, int64_t *out,
+		     struct feed_error *e)
 {
 	int64_t secs = (int64_t)c->hour * 3600 + c->minute * 60 + (c->second > 59 ? 59 : c->second);
 	if (c->has_offset) {
 		*out = civil_days_from_date(c->year, c->month, c->day) * 86400 + secs - c->offset_s;
 		return true;
 	}
-	if (!zone || !*zone)
+	if (!zone)
 		return feed_error_set(e, "local time %04d-%02d-%02d %02d:%02d has no UTC offset and "
 					 "no time zone is known (give one with --timezone)",
 				      c->year, c->month, c->day, c->hour, c->minute);
-	icaltimezone *z = zone_lookup(zone);
-	if (!z)
-		return feed_error_set(e, "unknown time zone '%s' (expected an IANA name such as "
-					 "Europe/Paris)", zone);
+	/* libical's zones are mutable caches, but converting only reads them */
+	icaltimezone *z = (icaltimezone *)(uintptr_t)zone;
 	struct icaltimetype t = icaltime_null_time();
 	t.year = c->year;
 	t.month = c->month;

@@ -10,6 +10,9 @@
 
 struct feed_error;
 
+/* A time zone resolved once (libical owns it for the life of the process). */
+struct civil_zone;
+
 struct civil {
 	int year, month, day, hour, minute, second;
 	bool has_time;
@@ -37,6 +40,14 @@ bool civil_to_utc(const struct civil *c, const char *zone, int64_t *out, struct 
 
 /* True when zone is a known IANA name (or "UTC"). */
 bool civil_zone_known(const char *zone);
+
+/* The zone called name (IANA, or "UTC"), NULL when unknown. Looking a zone
+ * up costs a search of the whole database: resolve once, convert many. */
+const struct civil_zone *civil_zone_find(const char *name);
+
+/* civil_to_utc with a resolved zone (NULL: none known). */
+bool civil_to_utc_in(const struct civil *c, const struct civil_zone *zone, int64_t *out,
+		     struct feed_error *e);
 
 /* Adds days to a calendar date, normalizing month and year. */
 void civil_add_days(struct civil *c, int days);

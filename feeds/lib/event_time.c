@@ -14,10 +14,10 @@ static bool bad(const char **field, const char *name, struct feed_error *e, cons
 }
 
 /* Converts with the zone, keeping civil_to_utc's reason in e. */
-static bool to_utc(const struct civil *t, const char *zone, int64_t *out, const char **field,
-		   const char *name, struct feed_error *e)
+static bool to_utc(const struct civil *t, const struct civil_zone *zone, int64_t *out,
+		   const char **field, const char *name, struct feed_error *e)
 {
-	if (civil_to_utc(t, zone, out, e))
+	if (civil_to_utc_in(t, zone, out, e))
 		return true;
 	*field = name;
 	return false;

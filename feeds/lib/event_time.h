@@ -17,7 +17,7 @@ struct event_time_in {
 	const char *duration;   /* may be NULL: the session then lasts 0 s */
 	const struct civil *day; /* the conference day the event is listed under, may be NULL */
 	int day_change_s;       /* a start clock earlier than this is on the next calendar day */
-	const char *zone;       /* for wall-clock times, may be NULL */
+	const struct civil_zone *zone; /* for wall-clock times, may be NULL */
 };
 
 /* Fills *start and *end (UTC seconds). On failure names the field that could

@@ -14,7 +14,7 @@
 
 struct frab_ctx {
 	struct schedule *s;
-	const char *zone; /* for wall-clock times; may be NULL */
+	const struct civil_zone *zone; /* for wall-clock times; may be NULL */
 	char path[256];   /* JSON path of the event being read, for messages */
 	struct feed_error *e;
 };
@@ -25,15 +25,22 @@ static bool fail(struct frab_ctx *c, const char *field, const char *what, const 
 			      what, value ? " '" : "", value ? value : "", value ? "'" : "");
 }
 
+/* The event members read, fetched in one pass (events have ~20 members). */
+enum ev_field { EV_ID, EV_GUID, EV_TITLE, EV_DATE, EV_START, EV_END, EV_DURATION, EV_ROOM,
+		EV_TRACK, EV_TYPE, EV_LANGUAGE, EV_SUBTITLE, EV_STATE, EV_STATUS, EV_PERSONS, EV_N };
+static const char *const ev_keys[EV_N] = {
+	"id", "guid", "title", "date", "start", "end", "duration", "room", "track", "type",
+	"language", "subtitle", "state", "status", "persons"};
+
 /* Reads the event's time fields; on failure names the field in the path. */
-static bool event_times(struct frab_ctx *c, const cJSON *ev, const struct civil *day,
+static bool event_times(struct frab_ctx *c, const cJSON *const *f, const struct civil *day,
 			int day_start_s, int64_t *start, int64_t *end)
 {
 	struct event_time_in in = {
-		.date = json_util_str(ev, "date"),
-		.start = json_util_str(ev, "start"),
-		.end = json_util_str(ev, "end"),
-		.duration = json_util_str(ev, "duration"),
+		.date = json_util_strv(f[EV_DATE]),
+		.start = json_util_strv(f[EV_START]),
+		.end = json_util_strv(f[EV_END]),
+		.duration = json_util_strv(f[EV_DURATION]),
 		.day = day,
 		.day_change_s = day_start_s,
 		.zone = c->zone,
@@ -62,21 +69,23 @@ static bool read_event(struct frab_ctx *c, const cJSON *ev, const char *room_key
 	struct schedule *s = c->s;
 	if (!cJSON_IsObject(ev))
 		return fail(c, NULL, "an event must be a JSON object", NULL);
+	const cJSON *f[EV_N];
+	json_util_pick(ev, ev_keys, EV_N, f);
 	char idbuf[SCHEDULE_MAX_ID + 2];
-	const char *id = json_util_id(ev, "id", idbuf, sizeof(idbuf));
+	const char *id = json_util_idv(f[EV_ID], idbuf, sizeof(idbuf));
 	if (!id)
-		id = json_util_id(ev, "guid", idbuf, sizeof(idbuf));
+		id = json_util_idv(f[EV_GUID], idbuf, sizeof(idbuf));
 	if (!id)
 		return fail(c, "id", "missing (no \"guid\" either)", NULL);
 	if (strlen(id) > SCHEDULE_MAX_ID)
 		return fail(c, "id", "longer than 128 bytes", NULL);
-	const char *title = json_util_str(ev, "title");
+	const char *title = json_util_strv(f[EV_TITLE]);
 	if (!title)
 		return fail(c, "title", "missing or not a string", NULL);
 	int64_t start, end;
-	if (!event_times(c, ev, day, day_start_s, &start, &end))
+	if (!event_times(c, f, day, day_start_s, &start, &end))
 		return false;
-	const char *room_name = json_util_str(ev, "room");
+	const char *room_name = json_util_strv(f[EV_ROOM]);
 	if (!room_name || !*room_name)
 		room_name = room_key;
 	const char *room = schedule_room(s, room_name, strlen(room_name), c->e);
@@ -91,18 +100,18 @@ static bool read_event(struct frab_ctx *c, const cJSON *ev, const char *room_key
 	sess->room = room;
 	sess->start = start;
 	sess->end = end;
-	sess->track = schedule_text(s, json_util_str(ev, "track"), SIZE_MAX, SCHEDULE_MAX_NAME);
-	sess->type = schedule_text(s, json_util_str(ev, "type"), SIZE_MAX, SCHEDULE_MAX_NAME);
-	sess->language = schedule_text(s, json_util_str(ev, "language"), SIZE_MAX, 16);
-	sess->subtitle = schedule_text(s, json_util_str(ev, "subtitle"), SIZE_MAX, SCHEDULE_MAX_TITLE);
-	if (is_cancelled_state(json_util_str(ev, "state")) ||
-	    is_cancelled_state(json_util_str(ev, "status")))
+	sess->track = schedule_text(s, json_util_strv(f[EV_TRACK]), SIZE_MAX, SCHEDULE_MAX_NAME);
+	sess->type = schedule_text(s, json_util_strv(f[EV_TYPE]), SIZE_MAX, SCHEDULE_MAX_NAME);
+	sess->language = schedule_text(s, json_util_strv(f[EV_LANGUAGE]), SIZE_MAX, 16);
+	sess->subtitle = schedule_text(s, json_util_strv(f[EV_SUBTITLE]), SIZE_MAX,
+				       SCHEDULE_MAX_TITLE);
+	if (is_cancelled_state(json_util_strv(f[EV_STATE])) ||
+	    is_cancelled_state(json_util_strv(f[EV_STATUS])))
 		sess->status = SESSION_CANCELLED;
 	if (!sess->id || !sess->title)
 		return feed_error_set(c->e, "out of memory");
-	const cJSON *persons = cJSON_GetObjectItemCaseSensitive(ev, "persons");
 	const cJSON *p;
-	cJSON_ArrayForEach(p, persons) {
+	cJSON_ArrayForEach(p, f[EV_PERSONS]) {
 		const char *name = cJSON_IsString(p) ? p->valuestring : json_util_str(p, "public_name");
 		if (!name)
 			name = json_util_str(p, "name");
@@ -167,7 +176,7 @@ static bool read_day(struct frab_ctx *c, const cJSON *day, int index)
 static void check_zone_claim(struct frab_ctx *c, const cJSON *conf)
 {
 	const char *zone = json_util_str(conf, "time_zone_name");
-	if (!zone || strcmp(zone, "UTC") != 0 || !c->zone || strcmp(c->zone, "UTC") != 0 ||
+	if (!zone || strcmp(zone, "UTC") != 0 || !c->s->timezone || strcmp(c->s->timezone, "UTC") != 0 ||
 	    c->s->n_sessions == 0)
 		return;
 	const cJSON *days = cJSON_GetObjectItemCaseSensitive(conf, "days");
@@ -212,7 +221,7 @@ bool frab_json_parse(const char *buf, size_t len, const struct feed_options *opt
 	const char *zone = opt && opt->timezone ? opt->timezone : json_util_str(conf, "time_zone_name");
 	if (!schedule_set_conference(s, json_util_str(conf, "title"), zone, e))
 		goto out;
-	c.zone = s->timezone;
+	c.zone = s->zone;
 	const cJSON *room;
 	int ri = 0;
 	cJSON_ArrayForEach(room, cJSON_GetObjectItemCaseSensitive(conf, "rooms")) {

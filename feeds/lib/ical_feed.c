@@ -156,7 +156,9 @@ static const char *iana_suffix(const char *tzid)
 struct ical_ctx {
 	struct schedule *s;
 	icalcomponent *cal;
-	const char *zone; /* for floating times */
+	const struct civil_zone *zone; /* for floating times */
+	char last_iana[ICAL_ZONE_MAX]; /* the last TZID resolved, and its zone */
+	const struct civil_zone *last_zone;
 	char used_zone[ICAL_ZONE_MAX]; /* the TZID the events use, "" none, "*" several */
 	struct feed_error *e;
 };
@@ -173,16 +175,22 @@ static bool prop_time(struct ical_ctx *c, icalproperty *p, struct icaltimetype t
 	struct civil cv = {.year = t.year, .month = t.month, .day = t.day, .hour = t.hour,
 			   .minute = t.minute, .second = t.second, .has_time = true};
 	if (!tzid)
-		return civil_to_utc(&cv, c->zone, out, c->e);
+		return civil_to_utc_in(&cv, c->zone, out, c->e);
 	icaltimezone *own = icalcomponent_get_timezone(c->cal, tzid);
 	if (own) {
 		*out = (int64_t)icaltime_as_timet_with_zone(t, own);
 		return true;
 	}
+	if (c->last_zone && strcmp(tzid, c->last_iana) == 0)
+		return civil_to_utc_in(&cv, c->last_zone, out, c->e);
 	const char *iana = iana_suffix(tzid);
 	if (!iana)
 		return feed_error_set(c->e, "TZID '%.60s' is neither defined in the file nor an IANA "
 					    "zone", tzid);
+	if (strlen(tzid) < sizeof(c->last_iana)) {
+		snprintf(c->last_iana, sizeof(c->last_iana), "%s", tzid);
+		c->last_zone = civil_zone_find(iana);
+	}
 	if (!c->used_zone[0])
 		snprintf(c->used_zone, sizeof(c->used_zone), "%s", iana);
 	else if (strcmp(c->used_zone, iana) != 0)
@@ -291,7 +299,7 @@ bool ical_feed_parse(const char *buf, size_t len, const struct feed_options *opt
 	const char *zone = opt && opt->timezone ? opt->timezone : calzone;
 	if (!schedule_set_conference(c.s, x_property(c.cal, "X-WR-CALNAME"), zone, e))
 		goto out;
-	c.zone = c.s->timezone;
+	c.zone = c.s->zone;
 	size_t index = 0;
 	for (icalcomponent *ev = icalcomponent_get_first_component(c.cal, ICAL_VEVENT_COMPONENT); ev;
 	     ev = icalcomponent_get_next_component(c.cal, ICAL_VEVENT_COMPONENT), index++) {

@@ -35,9 +35,36 @@ const char *json_util_str(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+void json_util_pick(const cJSON *obj, const char *const *keys, size_t n, const cJSON **vals)
+{
+	for (size_t i = 0; i < n; i++)
+		vals[i] = NULL;
+	if (!cJSON_IsObject(obj))
+		return;
+	for (const cJSON *m = obj->child; m; m = m->next) {
+		if (!m->string)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (!vals[i] && m->string[0] == keys[i][0] && strcmp(m->string, keys[i]) == 0) {
+				vals[i] = m;
+				break;
+			}
+		}
+	}
+}
+
+const char *json_util_strv(const cJSON *v)
+{
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 const char *json_util_id(const cJSON *obj, const char *key, char *out, size_t cap)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return json_util_idv(cJSON_GetObjectItemCaseSensitive(obj, key), out, cap);
+}
+
+const char *json_util_idv(const cJSON *v, char *out, size_t cap)
+{
 	if (cJSON_IsString(v) && v->valuestring[0]) {
 		snprintf(out, cap, "%s", v->valuestring);
 		return out;

@@ -20,6 +20,17 @@ const char *json_util_str(const cJSON *obj, const char *key);
  * fills out (cap bytes) and returns it, or NULL when absent or another type. */
 const char *json_util_id(const cJSON *obj, const char *key, char *out, size_t cap);
 
+/* Finds several members of obj in one pass over it: vals[i] is the member
+ * named keys[i], NULL when absent (first match wins). Cheaper than one
+ * lookup per key on objects with many members. */
+void json_util_pick(const cJSON *obj, const char *const *keys, size_t n, const cJSON **vals);
+
+/* v's string value; NULL when v is NULL or not a string. */
+const char *json_util_strv(const cJSON *v);
+
+/* v as id text (string, or integer number), as json_util_id. */
+const char *json_util_idv(const cJSON *v, char *out, size_t cap);
+
 /* True when obj[key] is true (a boolean true or the string "true"). */
 bool json_util_true(const cJSON *obj, const char *key);
 

@@ -16,7 +16,7 @@
 
 struct xml_ctx {
 	struct schedule *s;
-	const char *zone;
+	const struct civil_zone *zone;
 	struct feed_error *e;
 };
 
@@ -269,7 +269,7 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	xmlFree(tz);
 	if (!conf_ok)
 		goto out;
-	struct xml_ctx c = {.s = s, .zone = s->timezone, .e = e};
+	struct xml_ctx c = {.s = s, .zone = s->zone, .e = e};
 	int day_change_s = day_change_of(&c, conf);
 	for (const xmlNode *n = root->children; n; n = n->next)
 		if (is_elem(n, "day") && !read_day(&c, n, day_change_s))

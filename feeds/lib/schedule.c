@@ -54,8 +54,6 @@ void schedule_destroy(struct schedule *s)
 	if (!s)
 		return;
 	build_free(s->build);
-	for (size_t i = 0; i < s->n_sessions; i++)
-		free(s->sessions[i].speakers);
 	free(s->sessions);
 	free(s->rooms);
 	free(s->warnings);
@@ -128,7 +126,8 @@ bool schedule_set_conference(struct schedule *s, const char *title, const char *
 	if (zone && *zone) {
 		if (strlen(zone) > 64 || !text_utf8_valid(zone, strlen(zone)))
 			return feed_error_set(e, "time zone name is not a readable IANA name");
-		if (!civil_zone_known(zone))
+		s->zone = civil_zone_find(zone);
+		if (!s->zone)
 			return feed_error_set(e, "unknown time zone '%s' (expected an IANA name such "
 						 "as Europe/Paris)", zone);
 		s->timezone = arena_strndup(s->arena, zone, strlen(zone));
@@ -260,11 +259,17 @@ bool schedule_add_speaker(struct schedule *s, struct session *sess, const char *
 				      sess->id ? sess->id : "?", SCHEDULE_MAX_SPEAKERS);
 		return true;
 	}
-	const char **sp = realloc(sess->speakers, (sess->n_speakers + 1) * sizeof(*sp));
-	if (!sp)
-		return feed_error_set(e, "out of memory");
-	sp[sess->n_speakers++] = clean;
-	sess->speakers = sp;
+	/* The list lives in the arena too: capacity 4, doubling at each power of two. */
+	size_t n = sess->n_speakers;
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		const char **sp = arena_alloc(s->arena, (n ? 2 * n : 4) * sizeof(*sp));
+		if (!sp)
+			return feed_error_set(e, "out of memory");
+		if (n)
+			memcpy(sp, sess->speakers, n * sizeof(*sp));
+		sess->speakers = sp;
+	}
+	sess->speakers[sess->n_speakers++] = clean;
 	return true;
 }
 
@@ -412,10 +417,8 @@ static bool resolve_duplicates(struct schedule *s, struct feed_error *e)
 	}
 	size_t o = 0;
 	for (size_t i = 0; i < s->n_sessions; i++) {
-		if (drop[i]) {
-			free(s->sessions[i].speakers);
+		if (drop[i])
 			continue;
-		}
 		s->sessions[o++] = s->sessions[i];
 	}
 	s->n_sessions = o;

@@ -10,6 +10,8 @@
 
 #include "feed_error.h"
 
+struct civil_zone;
+
 /* Caps on what one feed may hold; past them a feed is refused, not cut. */
 enum {
 	SCHEDULE_MAX_FEED_BYTES = 64 * 1024 * 1024,
@@ -36,7 +38,7 @@ struct session {
 	const char *title;
 	const char *room; /* a room id, NULL when the feed names no room */
 	const char *track, *type, *language, *subtitle; /* NULL when absent */
-	const char **speakers;
+	const char **speakers; /* owned by the schedule's arena */
 	size_t n_speakers;
 	int64_t start, end; /* UTC seconds */
 	enum session_status status;
@@ -50,6 +52,7 @@ struct schedule {
 	const char *format; /* which reader produced it, e.g. "frab-json" */
 	const char *title;
 	const char *timezone; /* IANA name, NULL when the feed has none */
+	const struct civil_zone *zone; /* timezone resolved, for conversions */
 	struct room *rooms;
 	size_t n_rooms;
 	struct session *sessions; /* sorted by start, room, id after finish */

@@ -90,7 +90,7 @@ static bool read_time(struct sz_ctx *c, const cJSON *o, int i, const char *key, 
 		return feed_error_set(c->e, "sessions[%d].%s: '%.40s' is not an ISO 8601 time", i, key,
 				      v ? v : "(missing)");
 	char inner[FEED_ERROR_MAX];
-	if (civil_to_utc(&t, c->s->timezone, out, c->e))
+	if (civil_to_utc_in(&t, c->s->zone, out, c->e))
 		return true;
 	snprintf(inner, sizeof(inner), "%s", c->e->msg);
 	return feed_error_set(c->e, "sessions[%d].%s: %s", i, key, inner);

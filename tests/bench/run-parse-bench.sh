@@ -12,7 +12,7 @@ if [ ! -x "$build/tests/bench/bench_parse" ]; then
   cmake --build "$build" -j"$(nproc)" --target bench_parse >/dev/null
 fi
 bin=$build/tests/bench/bench_parse
-reps=${REPS:-30}
+reps=${REPS:-200}
 
 printf '%-40s %8s %9s %9s %6s %9s %9s %8s\n' feed KiB "raw ms" "full ms" ratio "raw MiB" "full MiB" sessions
 for spec in fosdem_2026_schedule.xml: c3voc_frab-camp2019.json: \

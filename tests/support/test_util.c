@@ -54,6 +54,23 @@ struct schedule *test_parse(const char *text, const char *zone)
 	return s;
 }
 
+void test_refusals(reader_fn *parse, const struct refusal *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct feed_options opt = {.timezone = cases[i].zone};
+		struct schedule *s = (struct schedule *)&opt; /* must be reset to NULL */
+		struct feed_error e = {{0}};
+		if (parse(cases[i].doc, strlen(cases[i].doc), &opt, &s, &e))
+			fail_msg("case %zu: parsed, but must be refused", i);
+		if (s)
+			fail_msg("case %zu: refused, but left a schedule behind", i);
+		if (!strstr(e.msg, cases[i].needle1) ||
+		    (cases[i].needle2 && !strstr(e.msg, cases[i].needle2)))
+			fail_msg("case %zu: message '%s' lacks '%s' or '%s'", i, e.msg,
+				 cases[i].needle1, cases[i].needle2);
+	}
+}
+
 size_t test_session_index(const struct schedule *s, const char *id)
 {
 	for (size_t i = 0; i < s->n_sessions; i++)

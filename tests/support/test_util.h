@@ -12,6 +12,8 @@
 #include <stdbool.h>
 
 struct schedule;
+struct feed_options;
+struct feed_error;
 
 /* Reads a whole file; caller frees. NULL (and *len 0) when it cannot. */
 char *test_read_file(const char *path, size_t *len);
@@ -28,6 +30,21 @@ bool test_shared_available(void);
 /* Parses text (NUL-terminated) with feed_parse and the given zone; fails the
  * test with the parser's message when it does not parse. */
 struct schedule *test_parse(const char *text, const char *zone);
+
+/* A reader's entry point, as every <format>_parse has it. */
+typedef bool reader_fn(const char *buf, size_t len, const struct feed_options *opt,
+		       struct schedule **out, struct feed_error *e);
+
+/* A document a reader must refuse, and what its message must hold
+ * (needle2 may be NULL). */
+struct refusal {
+	const char *doc, *needle1, *needle2;
+	const char *zone; /* --timezone for the case, NULL when none */
+};
+
+/* Runs parse over each case: it must fail, leave no schedule, and say both
+ * needles; fails the test naming the case otherwise. */
+void test_refusals(reader_fn *parse, const struct refusal *cases, size_t n);
 
 /* Index of the session with this id, or fails the test. */
 size_t test_session_index(const struct schedule *s, const char *id);

@@ -34,7 +34,7 @@ static void test_detect(void **state)
 	assert_string_equal(feed_format_name(FEED_FRAB_JSON), "frab-json");
 }
 
-static void test_refusals(void **state)
+static void test_dispatch_refusals(void **state)
 {
 	(void)state;
 	struct schedule *s = NULL;
@@ -86,7 +86,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect),
-		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_dispatch_refusals),
 		cmocka_unit_test(test_fuzz_regressions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -119,24 +119,17 @@ static void test_event_errors_name_the_path(void **state)
 static void test_document_errors(void **state)
 {
 	(void)state;
-	static const struct { const char *doc, *needle; } cases[] = {
-		{"{\"schedule\":{\"conference\":{\"days\":[", "ends too early"},
-		{"{\"schedule\": {\n\"conference\": nope}}", "line 2"},
-		{"{\"schedule\":{}}", "schedule.conference"},
-		{"{\"schedule\":{\"conference\":{\"title\":\"x\"}}}", "days"},
+	static const struct refusal cases[] = {
+		{"{\"schedule\":{\"conference\":{\"days\":[", "ends too early", NULL, NULL},
+		{"{\"schedule\": {\n\"conference\": nope}}", "line 2", NULL, NULL},
+		{"{\"schedule\":{}}", "schedule.conference", NULL, NULL},
+		{"{\"schedule\":{\"conference\":{\"title\":\"x\"}}}", "days", NULL, NULL},
 		{"{\"schedule\":{\"conference\":{\"days\":[],\"time_zone_name\":\"Mars/Base\"}}}",
-		 "Mars/Base"},
-		{"{\"schedule\":{\"conference\":{\"days\":[]},\"rooms\":[]}}", "schedule.rooms"},
-		{"{\"schedule\":{\"conference\":{\"days\":[{\"rooms\":{\"A\":{}}}]}}}", "list of events"},
+		 "Mars/Base", NULL, NULL},
+		{"{\"schedule\":{\"conference\":{\"days\":[]},\"rooms\":[]}}", "schedule.rooms", NULL, NULL},
+		{"{\"schedule\":{\"conference\":{\"days\":[{\"rooms\":{\"A\":{}}}]}}}", "list of events", NULL, NULL},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		struct schedule *s = NULL;
-		struct feed_error e = {{0}};
-		assert_false(frab_json_parse(cases[i].doc, strlen(cases[i].doc), NULL, &s, &e));
-		assert_null(s);
-		if (!strstr(e.msg, cases[i].needle))
-			fail_msg("case %zu: message '%s' lacks '%s'", i, e.msg, cases[i].needle);
-	}
+	test_refusals(frab_json_parse, cases, sizeof(cases) / sizeof(*cases));
 }
 
 static void test_timezone_option_overrides(void **state)

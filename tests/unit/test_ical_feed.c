@@ -69,25 +69,18 @@ static void test_floating_times(void **state)
 static void test_refusals_name_the_line(void **state)
 {
 	(void)state;
-	static const struct { const char *doc, *n1, *n2; } cases[] = {
+	static const struct refusal cases[] = {
 		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART:20220101T100000Z\r\n", "line 2",
-		 "never closed"},
-		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nEND:VCALENDAR\n", "line 4", "does not close"},
-		{"hello\nworld\n", "line 1", "not iCalendar"},
-		{"BEGIN:VCARD\nEND:VCARD\n", "line 1", "BEGIN:VCALENDAR"},
+		 "never closed", NULL},
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nEND:VCALENDAR\n", "line 4", "does not close", NULL},
+		{"hello\nworld\n", "line 1", "not iCalendar", NULL},
+		{"BEGIN:VCARD\nEND:VCARD\n", "line 1", "BEGIN:VCALENDAR", NULL},
 		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART:garbage\nSUMMARY:x\nEND:VEVENT\n"
-		 "END:VCALENDAR\n", "line 2: event 1", "DTSTART"},
+		 "END:VCALENDAR\n", "line 2: event 1", "DTSTART", NULL},
 		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART;TZID=Moon/Base:20220101T100000\n"
-		 "END:VEVENT\nEND:VCALENDAR\n", "line 2", "Moon/Base"},
+		 "END:VEVENT\nEND:VCALENDAR\n", "line 2", "Moon/Base", NULL},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		struct schedule *s = NULL;
-		struct feed_error e = {{0}};
-		assert_false(ical_feed_parse(cases[i].doc, strlen(cases[i].doc), NULL, &s, &e));
-		assert_null(s);
-		if (!strstr(e.msg, cases[i].n1) || !strstr(e.msg, cases[i].n2))
-			fail_msg("case %zu: '%s' lacks '%s' or '%s'", i, e.msg, cases[i].n1, cases[i].n2);
-	}
+	test_refusals(ical_feed_parse, cases, sizeof(cases) / sizeof(*cases));
 }
 
 int main(void)

@@ -54,33 +54,26 @@ static void test_fixture_without_dates(void **state)
 static void test_refusals_name_the_line(void **state)
 {
 	(void)state;
-	static const struct { const char *doc, *n1, *n2; } cases[] = {
+	static const struct refusal cases[] = {
 		{"<schedule>\n<day date=\"2026-01-31\">\n<room name=\"A\">\n<event id=\"1\">", "line 4",
-		 "end"},
-		{"<?xml version=\"1.0\"?>\n<calendar/>", "line 2", "<calendar>"},
+		 "end", NULL},
+		{"<?xml version=\"1.0\"?>\n<calendar/>", "line 2", "<calendar>", NULL},
 		{"<schedule><conference><time_zone_name>Europe/Paris</time_zone_name></conference>\n"
 		 "<day date=\"2026-01-31\"><room name=\"A\">\n<event><title>x</title></event></room>"
-		 "</day></schedule>", "line 3", "neither an id"},
+		 "</day></schedule>", "line 3", "neither an id", NULL},
 		{"<schedule><conference><time_zone_name>Europe/Paris</time_zone_name></conference>\n"
 		 "<day date=\"2026-01-31\"><room name=\"A\">\n<event id=\"9\"><title>x</title>"
 		 "<start>10:00</start><duration>1h</duration></event></room></day></schedule>",
-		 "line 3: event 9: <duration>", "'1h'"},
+		 "line 3: event 9: <duration>", "'1h'", NULL},
 		{"<schedule><conference><time_zone_name>Europe/Paris</time_zone_name></conference>\n"
 		 "<day date=\"2026-01-31\"><room name=\"A\">\n<event id=\"9\"><start>10:00</start>"
-		 "</event></room></day></schedule>", "line 3", "no <title>"},
+		 "</event></room></day></schedule>", "line 3", "no <title>", NULL},
 		{"<schedule><day date=\"2026-01-31\"><room name=\"A\"><event id=\"9\"><title>x</title>"
-		 "<start>10:00</start></event></room></day></schedule>", "<start>", "--timezone"},
+		 "<start>10:00</start></event></room></day></schedule>", "<start>", "--timezone", NULL},
 		{"<schedule><conference><time_zone_name>Europe/Lutetia</time_zone_name></conference>"
-		 "</schedule>", "Europe/Lutetia", "unknown"},
+		 "</schedule>", "Europe/Lutetia", "unknown", NULL},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		struct schedule *s = NULL;
-		struct feed_error e = {{0}};
-		assert_false(pentabarf_xml_parse(cases[i].doc, strlen(cases[i].doc), NULL, &s, &e));
-		assert_null(s);
-		if (!strstr(e.msg, cases[i].n1) || !strstr(e.msg, cases[i].n2))
-			fail_msg("case %zu: '%s' lacks '%s' or '%s'", i, e.msg, cases[i].n1, cases[i].n2);
-	}
+	test_refusals(pentabarf_xml_parse, cases, sizeof(cases) / sizeof(*cases));
 }
 
 static void test_entities_are_refused(void **state)

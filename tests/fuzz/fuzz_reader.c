@@ -1,6 +1,7 @@
-/* fuzz_pentabarf_xml: any bytes into the pentabarf_xml reader; it must fail cleanly or give a
- * schedule whose sessions all have an id, a title and end >= start. */
-#include "pentabarf_xml.h"
+/* fuzz_reader: any bytes into one reader, chosen at build time (FUZZ_PARSE,
+ * FUZZ_HEADER); it must fail cleanly, saying why, or give a schedule whose
+ * sessions all have an id, a title and end >= start. */
+#include FUZZ_HEADER
 #include "schedule.h"
 
 #include <stdint.h>
@@ -13,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct feed_options opt = {.timezone = "Europe/Paris"};
 	struct feed_error e;
 	struct schedule *s = NULL;
-	if (pentabarf_xml_parse((const char *)data, size, &opt, &s, &e)) {
+	e.msg[0] = '\0';
+	if (FUZZ_PARSE((const char *)data, size, &opt, &s, &e)) {
 		for (size_t i = 0; i < s->n_sessions; i++)
 			if (!s->sessions[i].id || !s->sessions[i].title ||
 			    s->sessions[i].end < s->sessions[i].start)

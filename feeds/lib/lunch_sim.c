@@ -1,0 +1,348 @@
+/* lunch_sim: arrivals by thinning a Poisson process, FIFO service at the
+ * station that frees first, sensors as independent noisy counters. */
+#include "lunch_sim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next_u64(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL); /* splitmix64 */
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static double uniform(struct rng *r)
+{
+	return ((double)(next_u64(r) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double expo(struct rng *r, double rate)
+{
+	return -log(uniform(r)) / rate;
+}
+
+static double normal(struct rng *r)
+{
+	const double two_pi = 6.283185307179586;
+	return sqrt(-2.0 * log(uniform(r))) * cos(two_pi * uniform(r));
+}
+
+void lunch_sim_defaults(struct sim_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->seed = 1;
+	c->start_ms = 1415271600000LL; /* 2014-11-06T11:00:00Z, 12:00 in Paris */
+	c->duration_s = 150 * 60;
+	c->queue = "meridien-lunch";
+	c->name = "Le M\xC3\xA9ridien \xE2\x80\x94 d\xC3\xA9jeuner";
+	c->venue = "Le M\xC3\xA9ridien";
+	c->stations = 4;
+	c->service_s = 30;
+	c->service_cv = 0.35;
+	c->trickle_per_min = 1.5;
+	c->surge_people = 450;
+	c->surge_at_s = 20 * 60;
+	c->surge_tau_s = 8 * 60;
+	c->slow_factor = 1;
+	c->entry_doors = 2;
+	c->report_every_s = 15;
+	c->occupancy_sd = 0.12;
+	c->occupancy_every_s = 30;
+}
+
+static double arrival_rate(const struct sim_config *c, double t)
+{
+	double r = c->trickle_per_min / 60.0;
+	if (t >= c->surge_at_s && c->surge_tau_s > 0)
+		r += c->surge_people / (double)c->surge_tau_s * exp(-(t - c->surge_at_s) / c->surge_tau_s);
+	return r;
+}
+
+static int open_stations(const struct sim_config *c, double t)
+{
+	if (t >= c->closed_from_s && t < c->closed_to_s)
+		return c->closed_stations;
+	return c->stations;
+}
+
+static double service_time(const struct sim_config *c, struct rng *r, double t)
+{
+	double cv = c->service_cv > 0 ? c->service_cv : 1e-6;
+	double s2 = log(1 + cv * cv);
+	double v = exp(log(c->service_s) - s2 / 2 + sqrt(s2) * normal(r));
+	if (t >= c->slow_from_s && t < c->slow_to_s)
+		v *= c->slow_factor;
+	return v;
+}
+
+/* Arrivals (seconds from start, sorted) by thinning. */
+static size_t arrivals(const struct sim_config *c, struct rng *r, double *out, size_t cap)
+{
+	double max_rate = c->trickle_per_min / 60.0 +
+			  (c->surge_tau_s > 0 ? c->surge_people / (double)c->surge_tau_s : 0);
+	size_t n = 0;
+	for (double t = expo(r, max_rate); t < c->duration_s && n < cap; t += expo(r, max_rate))
+		if (uniform(r) * max_rate < arrival_rate(c, t))
+			out[n++] = t;
+	return n;
+}
+
+/* Serves people FIFO: each goes to the open station that frees first. */
+static void serve(const struct sim_config *c, struct rng *r, const double *arr, size_t n,
+		  double *exit_s)
+{
+	double free_at[64] = {0};
+	int st = c->stations < 64 ? c->stations : 64;
+	double line_free = 0; /* FIFO: nobody starts before the one ahead of them */
+	for (size_t i = 0; i < n; i++) {
+		double t = arr[i] > line_free ? arr[i] : line_free;
+		for (;;) {
+			int best = -1, open = open_stations(c, t);
+			for (int k = 0; k < open && k < st; k++)
+				if (best < 0 || free_at[k] < free_at[best])
+					best = k;
+			if (best < 0) { /* all closed: wait for the reopening */
+				t = c->closed_to_s;
+				continue;
+			}
+			double start = free_at[best] > t ? free_at[best] : t;
+			if (open_stations(c, start) < best + 1) { /* closed meanwhile */
+				t = c->closed_to_s > start ? c->closed_to_s : start + 1;
+				continue;
+			}
+			double s = service_time(c, r, start);
+			free_at[best] = start + s;
+			exit_s[i] = start + s;
+			line_free = start;
+			break;
+		}
+	}
+}
+
+struct sample_list {
+	struct queue_sample *s;
+	int64_t *at;
+	size_t n, cap;
+};
+
+static bool push(struct sample_list *l, const struct queue_sample *s, int64_t at_ms)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 1024;
+		struct queue_sample *ns = realloc(l->s, ncap * sizeof(*ns));
+		if (!ns)
+			return false;
+		l->s = ns;
+		int64_t *na = realloc(l->at, ncap * sizeof(*na));
+		if (!na)
+			return false;
+		l->at = na;
+		l->cap = ncap;
+	}
+	l->s[l->n] = *s;
+	l->at[l->n++] = at_ms;
+	return true;
+}
+
+/* One cumulative counter watching a set of crossing times. */
+struct counter {
+	const double *times; /* sorted crossing times (s) */
+	size_t n, next;
+	double miss;
+	int64_t total;
+	double next_false;
+	double skew;
+};
+
+static void count_until(const struct sim_config *c, struct rng *r, struct counter *k, double t)
+{
+	while (k->next < k->n && k->times[k->next] <= t) {
+		if (uniform(r) >= k->miss)
+			k->total++;
+		k->next++;
+	}
+	while (c->false_per_hour > 0 && k->next_false <= t) {
+		k->total++;
+		k->next_false += expo(r, c->false_per_hour / 3600.0);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void order_by_delivery(struct sample_list *l)
+{
+	/* insertion sort: delivery disorder is only a few seconds */
+	for (size_t i = 1; i < l->n; i++) {
+		struct queue_sample s = l->s[i];
+		int64_t at = l->at[i];
+		size_t j = i;
+		while (j > 0 && l->at[j - 1] > at) {
+			l->s[j] = l->s[j - 1];
+			l->at[j] = l->at[j - 1];
+			j--;
+		}
+		l->s[j] = s;
+		l->at[j] = at;
+	}
+}
+
+static void sample_base(struct queue_sample *s, const struct sim_config *c, enum sample_type t)
+{
+	memset(s, 0, sizeof(*s));
+	s->type = t;
+	strncpy(s->queue, c->queue, QUEUE_ID_MAX);
+}
+
+bool lunch_sim_run(const struct sim_config *c, struct sim_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (c->stations < 1 || c->stations > 64 || c->service_s <= 0 || c->duration_s <= 0 ||
+	    c->entry_doors < 1 || c->entry_doors > SIM_MAX_DOORS || c->report_every_s < 1)
+		return false;
+	struct rng r = {c->seed * 0x9E3779B97F4A7C15ULL + 7};
+	double *arr = malloc(SIM_MAX_PEOPLE * sizeof(*arr));
+	double *ex = malloc(SIM_MAX_PEOPLE * sizeof(*ex));
+	double *door_times[SIM_MAX_DOORS] = {0};
+	double *exit_sorted = NULL;
+	size_t door_n[SIM_MAX_DOORS] = {0};
+	struct sample_list l = {0};
+	bool ok = false;
+	if (!arr || !ex)
+		goto out;
+	size_t n = arrivals(c, &r, arr, SIM_MAX_PEOPLE);
+	serve(c, &r, arr, n, ex);
+	for (int d = 0; d < c->entry_doors; d++)
+		if (!(door_times[d] = malloc((n + 1) * sizeof(double))))
+			goto out;
+	for (size_t i = 0; i < n; i++) {
+		int d = (int)(uniform(&r) * c->entry_doors);
+		door_times[d][door_n[d]++] = arr[i];
+	}
+	exit_sorted = malloc((n + 1) * sizeof(double));
+	if (!exit_sorted)
+		goto out;
+	memcpy(exit_sorted, ex, n * sizeof(double));
+	qsort(exit_sorted, n, sizeof(double), cmp_double);
+
+	struct counter k[SIM_MAX_DOORS + 1];
+	int nk = c->entry_doors + 1;
+	for (int i = 0; i < nk; i++) {
+		bool is_exit = i == c->entry_doors;
+		k[i] = (struct counter){
+			.times = is_exit ? exit_sorted : door_times[i],
+			.n = is_exit ? n : door_n[i],
+			.miss = is_exit ? c->miss_exit : c->miss_entry + (i == 0 ? c->door0_extra_miss : 0),
+			.total = (int64_t)(uniform(&r) * 500), /* counters were running before */
+			.next_false = c->false_per_hour > 0 ? expo(&r, c->false_per_hour / 3600.0) : 1e18,
+			.skew = (uniform(&r) * 2 - 1) * c->skew_s,
+		};
+	}
+	double occ_skew = (uniform(&r) * 2 - 1) * c->skew_s;
+	struct queue_sample s;
+	sample_base(&s, c, SAMPLE_QUEUE);
+	strncpy(s.name, c->name, QUEUE_NAME_MAX);
+	strncpy(s.venue, c->venue, QUEUE_NAME_MAX);
+	s.stations = c->stations;
+	s.service_s = c->service_s;
+	if (!push(&l, &s, c->start_ms - 1000))
+		goto out;
+	bool restarted = false;
+	for (int t = 0; t <= c->duration_s; t++) {
+		if (c->closure_announced && (t == c->closed_from_s || t == c->closed_to_s) &&
+		    c->closed_to_s > c->closed_from_s) {
+			sample_base(&s, c, SAMPLE_STATIONS);
+			s.t_ms = c->start_ms + (int64_t)t * 1000;
+			s.stations = open_stations(c, t);
+			if (!push(&l, &s, s.t_ms))
+				goto out;
+		}
+		if (c->restart_at_s > 0 && !restarted && t >= c->restart_at_s) {
+			count_until(c, &r, &k[0], t);
+			k[0].total = 0;
+			restarted = true;
+		}
+		if (t % c->report_every_s == 0) {
+			for (int i = 0; i < nk; i++) {
+				count_until(c, &r, &k[i], t);
+				bool is_exit = i == c->entry_doors;
+				if (is_exit && t >= c->outage_from_s && t < c->outage_to_s)
+					continue; /* silent: sends nothing, keeps counting */
+				sample_base(&s, c, SAMPLE_COUNT);
+				if (is_exit)
+					memcpy(s.sensor, "out", 4);
+				else
+					memcpy(s.sensor, "door-a", 7), s.sensor[5] = (char)('a' + i);
+				s.role = is_exit ? ROLE_EXIT : ROLE_ENTRY;
+				s.total = k[i].total;
+				s.t_ms = c->start_ms + (int64_t)llround((t + k[i].skew) * 1000);
+				int64_t at = c->start_ms + (int64_t)t * 1000 +
+					     (int64_t)llround(uniform(&r) * c->delay_s * 1000);
+				if (!push(&l, &s, at))
+					goto out;
+			}
+		}
+		if (c->occupancy && c->occupancy_every_s > 0 && t % c->occupancy_every_s == 0) {
+			size_t in = 0, outn = 0;
+			while (in < n && arr[in] <= t)
+				in++;
+			while (outn < n && exit_sorted[outn] <= t)
+				outn++;
+			double truth = (double)in - (double)outn;
+			double v = truth + normal(&r) * (c->occupancy_sd * truth + 1.5);
+			sample_base(&s, c, SAMPLE_OCCUPANCY);
+			memcpy(s.sensor, "zone", 5);
+			s.people = v < 0 ? 0 : (int)lround(v);
+			s.t_ms = c->start_ms + (int64_t)llround((t + occ_skew) * 1000);
+			int64_t at = c->start_ms + (int64_t)t * 1000 +
+				     (int64_t)llround(uniform(&r) * c->delay_s * 1000);
+			if (!push(&l, &s, at))
+				goto out;
+		}
+	}
+	order_by_delivery(&l);
+	out->people = malloc((n + 1) * sizeof(*out->people));
+	if (!out->people)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		out->people[i] = (struct sim_person){c->start_ms + (int64_t)llround(arr[i] * 1000),
+						     c->start_ms + (int64_t)llround(ex[i] * 1000)};
+	out->n_people = n;
+	out->samples = l.s;
+	out->delivered_ms = l.at;
+	out->n_samples = l.n;
+	l.s = NULL;
+	l.at = NULL;
+	ok = true;
+out:
+	free(l.s);
+	free(l.at);
+	free(arr);
+	free(ex);
+	free(exit_sorted);
+	for (int d = 0; d < SIM_MAX_DOORS; d++)
+		free(door_times[d]);
+	if (!ok)
+		lunch_sim_finish(out);
+	return ok;
+}
+
+void lunch_sim_finish(struct sim_result *r)
+{
+	if (!r)
+		return;
+	free(r->samples);
+	free(r->delivered_ms);
+	free(r->people);
+	memset(r, 0, sizeof(*r));
+}

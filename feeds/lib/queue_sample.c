@@ -1,0 +1,227 @@
+/* queue_sample: contracts section 1, both ways. */
+#include "queue_sample.h"
+
+#include "civil_time.h"
+#include "json_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Copies obj[key] (a non-empty string of at most cap bytes) into out. */
+static bool read_id(const cJSON *obj, const char *key, char *out, size_t cap, struct feed_error *e)
+{
+	const char *v = json_util_str(obj, key);
+	if (!v || !*v)
+		return feed_error_set(e, "%s: missing or not a string", key);
+	if (strlen(v) > cap)
+		return feed_error_set(e, "%s: longer than %zu bytes", key, cap);
+	memcpy(out, v, strlen(v) + 1);
+	return true;
+}
+
+static bool read_t(const cJSON *obj, int64_t *out, struct feed_error *e)
+{
+	const char *v = json_util_str(obj, "t");
+	struct civil c;
+	if (!v)
+		return feed_error_set(e, "t: missing or not a string");
+	if (!civil_parse(v, strlen(v), &c) || !c.has_time || !c.has_offset)
+		return feed_error_set(e, "t: '%.40s' is not an RFC 3339 time with an offset", v);
+	int64_t s;
+	if (!civil_to_utc(&c, NULL, &s, e))
+		return false;
+	/* keep the fraction: a few hundred ms matter between sensors */
+	int64_t ms = 0;
+	const char *dot = strchr(v, '.');
+	if (dot) {
+		int digits = 0;
+		for (const char *p = dot + 1; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
+			ms = ms * 10 + (*p - '0');
+		for (; digits < 3; digits++)
+			ms *= 10;
+	}
+	*out = s * 1000 + ms;
+	return true;
+}
+
+/* obj[key] as a whole number in [lo, hi]. */
+static bool read_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, int64_t *out,
+		     struct feed_error *e)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!cJSON_IsNumber(v))
+		return feed_error_set(e, "%s: missing or not a number", key);
+	double d = v->valuedouble;
+	if (!isfinite(d) || d != floor(d) || d < (double)lo || d > (double)hi)
+		return feed_error_set(e, "%s: %g is not a whole number from %lld to %lld", key, d,
+				      (long long)lo, (long long)hi);
+	*out = (int64_t)d;
+	return true;
+}
+
+enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_sample *out,
+				     struct feed_error *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (len > QUEUE_LINE_MAX)
+		return feed_error_set(e, "line longer than %d bytes", QUEUE_LINE_MAX), SAMPLE_INVALID;
+	cJSON *o = cJSON_ParseWithLength(line, len);
+	enum sample_parse rc = SAMPLE_INVALID;
+	if (!cJSON_IsObject(o)) {
+		feed_error_set(e, "not a JSON object");
+		goto out;
+	}
+	const char *type = json_util_str(o, "type");
+	int64_t v;
+	if (!type) {
+		feed_error_set(e, "type: missing or not a string");
+		goto out;
+	}
+	if (!read_id(o, "queue", out->queue, QUEUE_ID_MAX, e))
+		goto out;
+	if (strcmp(type, "queue") == 0) {
+		out->type = SAMPLE_QUEUE;
+		const char *name = json_util_str(o, "name"), *venue = json_util_str(o, "venue");
+		snprintf(out->name, sizeof(out->name), "%s", name ? name : out->queue);
+		snprintf(out->venue, sizeof(out->venue), "%s", venue ? venue : "");
+		if (!read_int(o, "stations", 0, 1000, &v, e))
+			goto out;
+		out->stations = (int)v;
+		const cJSON *svc = cJSON_GetObjectItemCaseSensitive(o, "service_s");
+		if (!cJSON_IsNumber(svc) || !isfinite(svc->valuedouble) || svc->valuedouble <= 0 ||
+		    svc->valuedouble > 3600) {
+			feed_error_set(e, "service_s: missing or not a number of seconds in (0, 3600]");
+			goto out;
+		}
+		out->service_s = svc->valuedouble;
+	} else if (strcmp(type, "count") == 0) {
+		out->type = SAMPLE_COUNT;
+		const char *role = json_util_str(o, "role");
+		if (!read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
+		    !read_int(o, "total", 0, (int64_t)1 << 40, &out->total, e))
+			goto out;
+		if (!role || (strcmp(role, "entry") != 0 && strcmp(role, "exit") != 0)) {
+			feed_error_set(e, "role: must be \"entry\" or \"exit\"");
+			goto out;
+		}
+		out->role = role[1] == 'n' ? ROLE_ENTRY : ROLE_EXIT;
+	} else if (strcmp(type, "occupancy") == 0) {
+		out->type = SAMPLE_OCCUPANCY;
+		if (!read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
+		    !read_int(o, "people", 0, 100000, &v, e))
+			goto out;
+		out->people = (int)v;
+	} else if (strcmp(type, "stations") == 0) {
+		out->type = SAMPLE_STATIONS;
+		if (!read_t(o, &out->t_ms, e) || !read_int(o, "open", 0, 1000, &v, e))
+			goto out;
+		out->stations = (int)v;
+	} else {
+		feed_error_set(e, "type: unknown type '%.40s' skipped", type);
+		rc = SAMPLE_SKIP;
+		goto out;
+	}
+	rc = SAMPLE_OK;
+out:
+	cJSON_Delete(o);
+	return rc;
+}
+
+/* JSON string escaping for ids and names (quotes, backslashes, controls). */
+static size_t put_str(char *buf, size_t cap, size_t o, const char *s)
+{
+	if (o < cap)
+		buf[o] = '"';
+	o++;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char tmp[8];
+		size_t n;
+		if (c == '"' || c == '\\') {
+			tmp[0] = '\\', tmp[1] = (char)c, n = 2;
+		} else if (c < 0x20) {
+			n = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+		} else {
+			tmp[0] = (char)c, n = 1;
+		}
+		for (size_t i = 0; i < n; i++, o++)
+			if (o < cap)
+				buf[o] = tmp[i];
+	}
+	if (o < cap)
+		buf[o] = '"';
+	return o + 1;
+}
+
+static size_t put_raw(char *buf, size_t cap, size_t o, const char *s)
+{
+	for (; *s; s++, o++)
+		if (o < cap)
+			buf[o] = *s;
+	return o;
+}
+
+static size_t put_time(char *buf, size_t cap, size_t o, int64_t t_ms)
+{
+	char t[21], full[32];
+	int64_t s = t_ms >= 0 ? t_ms / 1000 : -((-t_ms + 999) / 1000);
+	civil_format_utc(s, t);
+	int ms = (int)(t_ms - s * 1000);
+	if (ms) { /* "…:SS.mmmZ" */
+		t[19] = '\0';
+		snprintf(full, sizeof(full), "%s.%03dZ", t, ms);
+	} else {
+		snprintf(full, sizeof(full), "%s", t);
+	}
+	return put_str(buf, cap, o, full);
+}
+
+size_t queue_sample_format(const struct queue_sample *s, char *buf, size_t cap)
+{
+	char num[48];
+	size_t o = 0;
+	static const char *const types[] = {"queue", "count", "occupancy", "stations"};
+	o = put_raw(buf, cap, o, "{\"type\":\"");
+	o = put_raw(buf, cap, o, types[s->type]);
+	o = put_raw(buf, cap, o, "\",\"queue\":");
+	o = put_str(buf, cap, o, s->queue);
+	switch (s->type) {
+	case SAMPLE_QUEUE:
+		o = put_raw(buf, cap, o, ",\"name\":");
+		o = put_str(buf, cap, o, s->name);
+		o = put_raw(buf, cap, o, ",\"venue\":");
+		o = put_str(buf, cap, o, s->venue);
+		snprintf(num, sizeof(num), ",\"stations\":%d,\"service_s\":%g", s->stations, s->service_s);
+		o = put_raw(buf, cap, o, num);
+		break;
+	case SAMPLE_COUNT:
+		o = put_raw(buf, cap, o, ",\"sensor\":");
+		o = put_str(buf, cap, o, s->sensor);
+		o = put_raw(buf, cap, o, s->role == ROLE_ENTRY ? ",\"role\":\"entry\",\"t\":"
+							      : ",\"role\":\"exit\",\"t\":");
+		o = put_time(buf, cap, o, s->t_ms);
+		snprintf(num, sizeof(num), ",\"total\":%lld", (long long)s->total);
+		o = put_raw(buf, cap, o, num);
+		break;
+	case SAMPLE_OCCUPANCY:
+		o = put_raw(buf, cap, o, ",\"sensor\":");
+		o = put_str(buf, cap, o, s->sensor);
+		o = put_raw(buf, cap, o, ",\"t\":");
+		o = put_time(buf, cap, o, s->t_ms);
+		snprintf(num, sizeof(num), ",\"people\":%d", s->people);
+		o = put_raw(buf, cap, o, num);
+		break;
+	case SAMPLE_STATIONS:
+		o = put_raw(buf, cap, o, ",\"t\":");
+		o = put_time(buf, cap, o, s->t_ms);
+		snprintf(num, sizeof(num), ",\"open\":%d", s->stations);
+		o = put_raw(buf, cap, o, num);
+		break;
+	}
+	o = put_raw(buf, cap, o, "}");
+	if (o >= cap)
+		return 0;
+	buf[o] = '\0';
+	return o;
+}

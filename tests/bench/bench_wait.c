@@ -1,0 +1,211 @@
+/* bench_wait: the wait estimator against the baselines on simulated lunch
+ * lines (feeds/lib/lunch_sim), many seeds per scenario. For every person who
+ * joins the line, the prediction is the estimate the kiosk showed then (the
+ * last 30 s tick); the truth is their real entry-to-exit time.
+ * usage: bench_wait [SEEDS]   (default 12) */
+#include "lunch_sim.h"
+#include "wait_estimator.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { TICK_MS = 30000, METHODS = 4 };
+static const char *const method_names[METHODS] = {"venueboard", "last served", "queue x nominal",
+						  "day's true mean"};
+
+struct scenario {
+	const char *name;
+	void (*setup)(struct sim_config *c);
+};
+
+static void clean(struct sim_config *c) { (void)c; }
+static void noisy(struct sim_config *c)
+{
+	c->miss_entry = 0.04, c->miss_exit = 0.02, c->false_per_hour = 15;
+	c->skew_s = 3, c->delay_s = 5;
+	c->outage_from_s = 35 * 60, c->outage_to_s = 45 * 60; /* exit counter, mid-surge */
+	c->restart_at_s = 60 * 60;                            /* an entry counter */
+}
+static void slow(struct sim_config *c)
+{
+	c->slow_from_s = 28 * 60, c->slow_to_s = 43 * 60, c->slow_factor = 2.5;
+	c->miss_entry = 0.02, c->miss_exit = 0.02;
+}
+static void biased(struct sim_config *c)
+{
+	c->miss_entry = 0.02, c->miss_exit = 0.02, c->door0_extra_miss = 0.15;
+	c->occupancy = true;
+}
+static void small(struct sim_config *c)
+{
+	c->stations = 2, c->service_s = 40, c->surge_people = 160, c->trickle_per_min = 0.8;
+	c->miss_entry = 0.03, c->miss_exit = 0.03, c->skew_s = 2, c->delay_s = 3;
+}
+
+static const struct scenario scenarios[] = {
+	{"clean surge", clean},
+	{"noise + exit outage + counter restart", noisy},
+	{"unannounced slow period", slow},
+	{"biased entry door + occupancy zone", biased},
+	{"small venue, 2 stations", small},
+};
+
+struct errors {
+	double *v;
+	size_t n, cap;
+	size_t unknown;
+};
+
+static void add_err(struct errors *e, double x)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 4096;
+		e->v = realloc(e->v, e->cap * sizeof(double));
+	}
+	e->v[e->n++] = x;
+}
+
+static int cmp_abs(const void *a, const void *b)
+{
+	double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
+	return (x > y) - (x < y);
+}
+
+/* Runs one seed; appends signed errors (prediction - truth) per method. */
+static double run_one(const struct sim_config *c, struct errors *err)
+{
+	struct sim_result r;
+	if (!lunch_sim_run(c, &r)) {
+		fprintf(stderr, "simulation failed\n");
+		exit(1);
+	}
+	size_t ticks = (size_t)c->duration_s * 1000 / TICK_MS + 1;
+	double *est = calloc(ticks, sizeof(double)), *last = calloc(ticks, sizeof(double)),
+	       *naive = calloc(ticks, sizeof(double));
+	char *known = calloc(ticks, 1);
+	struct estimator *e = estimator_create();
+	struct feed_error fe;
+	size_t next = 0, served = 0;
+	int64_t base[8] = {0}, latest[8] = {0};
+	bool seen[8] = {false};
+	double mean = 0;
+	for (size_t i = 0; i < r.n_people; i++)
+		mean += (double)(r.people[i].exit_ms - r.people[i].enter_ms) / 1000.0;
+	mean /= r.n_people ? (double)r.n_people : 1.0;
+	/* people sorted by exit time, for "last person served" */
+	int64_t *exit_order = malloc((r.n_people + 1) * sizeof(int64_t) * 2);
+	size_t *idx = malloc((r.n_people + 1) * sizeof(size_t));
+	for (size_t i = 0; i < r.n_people; i++)
+		idx[i] = i;
+	for (size_t i = 1; i < r.n_people; i++) { /* insertion sort by exit: nearly sorted */
+		size_t x = idx[i], j = i;
+		while (j > 0 && r.people[idx[j - 1]].exit_ms > r.people[x].exit_ms) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = x;
+	}
+	clock_t c0 = clock();
+	for (size_t k = 0; k < ticks; k++) {
+		int64_t T = c->start_ms + (int64_t)k * TICK_MS;
+		while (next < r.n_samples && r.delivered_ms[next] <= T) {
+			const struct queue_sample *s = &r.samples[next++];
+			estimator_add(e, s, &fe);
+			if (s->type == SAMPLE_COUNT) {
+				int slot = s->role == ROLE_EXIT ? 7 : (s->sensor[5] - 'a') & 3;
+				if (!seen[slot])
+					base[slot] = s->total, seen[slot] = true;
+				latest[slot] = s->total;
+			}
+		}
+		struct wait_estimate w;
+		estimator_estimate(e, 0, T, &w);
+		known[k] = w.known;
+		est[k] = w.wait_s;
+		while (served < r.n_people && r.people[idx[served]].exit_ms <= T)
+			served++;
+		last[k] = served ? (double)(r.people[idx[served - 1]].exit_ms -
+					    r.people[idx[served - 1]].enter_ms) / 1000.0
+				 : c->service_s;
+		double in = 0, out = seen[7] ? (double)(latest[7] - base[7]) : 0;
+		for (int d = 0; d < 4; d++)
+			in += seen[d] ? (double)(latest[d] - base[d]) : 0;
+		double q = in - out > 0 ? in - out : 0;
+		naive[k] = q * c->service_s / c->stations;
+		if (getenv("BENCH_TRACE") && k % 4 == 0) {
+			int truth_n = 0;
+			double truth_w = -1;
+			for (size_t i = 0; i < r.n_people; i++) {
+				truth_n += r.people[i].enter_ms <= T && r.people[i].exit_ms > T;
+				if (truth_w < 0 && r.people[i].enter_ms >= T)
+					truth_w = (double)(r.people[i].exit_ms - r.people[i].enter_ms) / 1000;
+			}
+			fprintf(stderr, "t=%3zu min  true N %4d W %5.0f  est N %6.1f  est wait %6.0f (%s)  naive %6.0f\n",
+				k / 2, truth_n, truth_w, w.people, w.wait_s, estimator_confidence_name(w.confidence),
+				naive[k]);
+		}
+	}
+	double cpu_ms = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
+	for (size_t i = 0; i < r.n_people; i++) {
+		int64_t a = r.people[i].enter_ms - c->start_ms;
+		size_t k = (size_t)(a / TICK_MS);
+		if (k >= ticks)
+			continue;
+		double truth = (double)(r.people[i].exit_ms - r.people[i].enter_ms) / 1000.0;
+		if (known[k])
+			add_err(&err[0], est[k] - truth);
+		else
+			err[0].unknown++;
+		add_err(&err[1], last[k] - truth);
+		add_err(&err[2], naive[k] - truth);
+		add_err(&err[3], mean - truth);
+	}
+	estimator_destroy(e);
+	free(est), free(last), free(naive), free(known), free(exit_order), free(idx);
+	lunch_sim_finish(&r);
+	return cpu_ms;
+}
+
+int main(int argc, char **argv)
+{
+	int seeds = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 12;
+	if (seeds < 1 || seeds > 1000)
+		seeds = 12;
+	printf("%d seeds per scenario; errors in seconds over every person who joined the line\n\n",
+	       seeds);
+	printf("%-40s %-16s %7s %7s %7s %8s\n", "scenario", "method", "MAE", "bias", "P90", "<=2min");
+	double total_cpu = 0;
+	for (size_t sc = 0; sc < sizeof(scenarios) / sizeof(*scenarios); sc++) {
+		struct errors err[METHODS] = {{0}};
+		for (int seed = 1; seed <= seeds; seed++) {
+			struct sim_config c;
+			lunch_sim_defaults(&c);
+			c.seed = (uint64_t)seed * 1000 + sc;
+			scenarios[sc].setup(&c);
+			total_cpu += run_one(&c, err);
+		}
+		for (int m = 0; m < METHODS; m++) {
+			double sum = 0, sabs = 0;
+			size_t within = 0;
+			for (size_t i = 0; i < err[m].n; i++) {
+				sum += err[m].v[i];
+				sabs += fabs(err[m].v[i]);
+				within += fabs(err[m].v[i]) <= 120.0;
+			}
+			qsort(err[m].v, err[m].n, sizeof(double), cmp_abs);
+			double n = err[m].n ? (double)err[m].n : 1;
+			double p90 = err[m].n ? fabs(err[m].v[(size_t)(0.9 * (err[m].n - 1))]) : 0;
+			printf("%-40s %-16s %7.1f %+7.1f %7.1f %7.1f%%", m ? "" : scenarios[sc].name,
+			       method_names[m], sabs / n, sum / n, p90, 100.0 * within / n);
+			if (m == 0 && err[m].unknown)
+				printf("  (%zu people saw no number)", err[m].unknown);
+			printf("\n");
+			free(err[m].v);
+		}
+	}
+	printf("\nestimator CPU for all runs (samples + 30 s ticks): %.1f ms\n", total_cpu);
+	return 0;
+}

@@ -57,6 +57,75 @@ void lunch_sim_defaults(struct sim_config *c)
 	c->occupancy_every_s = 30;
 }
 
+struct scenario {
+	const char *name, *about;
+	void (*apply)(struct sim_config *c);
+};
+
+static void sc_clean(struct sim_config *c)
+{
+	(void)c;
+}
+
+static void sc_noisy(struct sim_config *c)
+{
+	c->miss_entry = 0.04, c->miss_exit = 0.02, c->false_per_hour = 15;
+	c->skew_s = 3, c->delay_s = 5;
+	c->outage_from_s = 35 * 60, c->outage_to_s = 45 * 60; /* the exit counter, mid-surge */
+	c->restart_at_s = 60 * 60;                            /* an entry counter */
+}
+
+static void sc_slow(struct sim_config *c)
+{
+	c->slow_from_s = 28 * 60, c->slow_to_s = 43 * 60, c->slow_factor = 2.5;
+	c->miss_entry = 0.02, c->miss_exit = 0.02;
+}
+
+static void sc_biased(struct sim_config *c)
+{
+	c->miss_entry = 0.02, c->miss_exit = 0.02, c->door0_extra_miss = 0.15;
+	c->occupancy = true;
+}
+
+static void sc_small(struct sim_config *c)
+{
+	c->stations = 2, c->service_s = 40, c->surge_people = 160, c->trickle_per_min = 0.8;
+	c->miss_entry = 0.03, c->miss_exit = 0.03, c->skew_s = 2, c->delay_s = 3;
+}
+
+static const struct scenario scenarios[] = {
+	{"clean", "clean surge", sc_clean},
+	{"noisy", "noise + exit outage + counter restart", sc_noisy},
+	{"slow", "unannounced slow period", sc_slow},
+	{"biased", "biased entry door + occupancy zone", sc_biased},
+	{"small", "small venue, 2 stations", sc_small},
+};
+
+const char *const lunch_sim_scenarios[] = {"clean", "noisy", "slow", "biased", "small"};
+const size_t lunch_sim_n_scenarios = sizeof(scenarios) / sizeof(*scenarios);
+
+static const struct scenario *scenario_find(const char *name)
+{
+	for (size_t i = 0; i < lunch_sim_n_scenarios; i++)
+		if (strcmp(scenarios[i].name, name) == 0)
+			return &scenarios[i];
+	return NULL;
+}
+
+bool lunch_sim_scenario(const char *name, struct sim_config *c)
+{
+	const struct scenario *sc = scenario_find(name);
+	if (sc)
+		sc->apply(c);
+	return sc != NULL;
+}
+
+const char *lunch_sim_scenario_about(const char *name)
+{
+	const struct scenario *sc = scenario_find(name);
+	return sc ? sc->about : NULL;
+}
+
 static double arrival_rate(const struct sim_config *c, double t)
 {
 	double r = c->trickle_per_min / 60.0;

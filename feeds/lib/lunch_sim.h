@@ -59,6 +59,17 @@ struct sim_result {
  * a keynote ending 20 minutes in, 2.5 hours. */
 void lunch_sim_defaults(struct sim_config *c);
 
+/* Scenarios used by the benchmark and `venueboard-feed simulate`, in order:
+ * "clean", "noisy", "slow", "biased", "small". */
+extern const char *const lunch_sim_scenarios[];
+extern const size_t lunch_sim_n_scenarios;
+
+/* Applies scenario name on top of the defaults; false when unknown. */
+bool lunch_sim_scenario(const char *name, struct sim_config *c);
+
+/* One line describing scenario name (static), NULL when unknown. */
+const char *lunch_sim_scenario_about(const char *name);
+
 /* Runs the simulation into out (caller owns; lunch_sim_finish). False on OOM
  * or a configuration that cannot run. */
 bool lunch_sim_run(const struct sim_config *c, struct sim_result *out);

@@ -25,7 +25,7 @@ static const double SHORT_TAU_S = 180.0;  /* memory of the current serving rate 
 static const double LONG_TAU_S = 7200.0;  /* memory of the usual serving rate */
 static const double PRIOR_STATION_S = 3600.0; /* weight of the nominal service time */
 static const double SHORT_PRIOR_S = 60.0; /* weight of the usual rate in the current one */
-static const double RECOVER_S = 300.0;    /* a slow (or fast) spell fades over this */
+static const double RECOVER_S = 180.0;    /* a slow (or fast) spell fades over this */
 static const double SPELL_RATIO = 0.4;    /* current this far from usual: a spell... */
 static const double SPELL_MAX_S = 1200.0; /* ...unless it lasts this long: the new usual */
 static const double OCC_GAIN = 0.35;      /* pull toward an occupancy reading */
@@ -57,6 +57,7 @@ struct queue {
 	double served_short, busy_short; /* decayed exits and station-seconds while busy */
 	double served_long, busy_long;
 	int64_t spell_since_ms; /* 0: the current rate is the usual one */
+	double people_at_exit;  /* the line when the exit counter last reported */
 	double disagreement;           /* recent |occupancy - count| */
 	bool started;
 };
@@ -221,7 +222,6 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 		return; /* an older sample arriving late: nothing new */
 	}
 	double dt = (double)(s->t_ms - x->last_ms) / 1000.0;
-	double people_before = q->people;
 	double delta = (double)inc - x->imputed; /* confirm, or take back, what was assumed */
 	x->imputed = 0;
 	if (x->role == ROLE_ENTRY) {
@@ -230,9 +230,10 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 		q->people -= delta;
 		if (inc > 0)
 			q->last_exit_ms = s->t_ms > q->last_exit_ms ? s->t_ms : q->last_exit_ms;
-		/* learn the serving rate only while every station had someone */
-		if (dt > 0 && dt < 2 * SILENT_S && q->stations > 0 &&
-		    people_before >= q->stations + 1) {
+		/* Learn the serving rate only over intervals that began with every
+		 * station serving and someone waiting (arrivals only add to that). */
+		bool busy = q->people_at_exit >= q->stations + 1;
+		if (dt > 0 && dt < 2 * SILENT_S && q->stations > 0 && busy) {
 			double keep = exp(-dt / SHORT_TAU_S), keep_long = exp(-dt / LONG_TAU_S);
 			q->served_short = q->served_short * keep + (double)inc;
 			q->busy_short = q->busy_short * keep + dt * q->stations;
@@ -252,6 +253,8 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 	}
 	if (q->people < 0)
 		q->people = 0;
+	if (x->role == ROLE_EXIT)
+		q->people_at_exit = q->people;
 	if (dt > 0 && dt < 5 * RATE_TAU_S) {
 		double a = 1.0 - exp(-dt / RATE_TAU_S);
 		x->rate += a * ((double)inc / dt - x->rate);

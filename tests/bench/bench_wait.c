@@ -16,43 +16,6 @@ enum { TICK_MS = 30000, METHODS = 4 };
 static const char *const method_names[METHODS] = {"venueboard", "last served", "queue x nominal",
 						  "day's true mean"};
 
-struct scenario {
-	const char *name;
-	void (*setup)(struct sim_config *c);
-};
-
-static void clean(struct sim_config *c) { (void)c; }
-static void noisy(struct sim_config *c)
-{
-	c->miss_entry = 0.04, c->miss_exit = 0.02, c->false_per_hour = 15;
-	c->skew_s = 3, c->delay_s = 5;
-	c->outage_from_s = 35 * 60, c->outage_to_s = 45 * 60; /* exit counter, mid-surge */
-	c->restart_at_s = 60 * 60;                            /* an entry counter */
-}
-static void slow(struct sim_config *c)
-{
-	c->slow_from_s = 28 * 60, c->slow_to_s = 43 * 60, c->slow_factor = 2.5;
-	c->miss_entry = 0.02, c->miss_exit = 0.02;
-}
-static void biased(struct sim_config *c)
-{
-	c->miss_entry = 0.02, c->miss_exit = 0.02, c->door0_extra_miss = 0.15;
-	c->occupancy = true;
-}
-static void small(struct sim_config *c)
-{
-	c->stations = 2, c->service_s = 40, c->surge_people = 160, c->trickle_per_min = 0.8;
-	c->miss_entry = 0.03, c->miss_exit = 0.03, c->skew_s = 2, c->delay_s = 3;
-}
-
-static const struct scenario scenarios[] = {
-	{"clean surge", clean},
-	{"noise + exit outage + counter restart", noisy},
-	{"unannounced slow period", slow},
-	{"biased entry door + occupancy zone", biased},
-	{"small venue, 2 stations", small},
-};
-
 struct errors {
 	double *v;
 	size_t n, cap;
@@ -178,13 +141,14 @@ int main(int argc, char **argv)
 	       seeds);
 	printf("%-40s %-16s %7s %7s %7s %8s\n", "scenario", "method", "MAE", "bias", "P90", "<=2min");
 	double total_cpu = 0;
-	for (size_t sc = 0; sc < sizeof(scenarios) / sizeof(*scenarios); sc++) {
+	for (size_t sc = 0; sc < lunch_sim_n_scenarios; sc++) {
+		const char *name = lunch_sim_scenarios[sc];
 		struct errors err[METHODS] = {{0}};
 		for (int seed = 1; seed <= seeds; seed++) {
 			struct sim_config c;
 			lunch_sim_defaults(&c);
 			c.seed = (uint64_t)seed * 1000 + sc;
-			scenarios[sc].setup(&c);
+			lunch_sim_scenario(name, &c);
 			total_cpu += run_one(&c, err);
 		}
 		for (int m = 0; m < METHODS; m++) {
@@ -198,7 +162,7 @@ int main(int argc, char **argv)
 			qsort(err[m].v, err[m].n, sizeof(double), cmp_abs);
 			double n = err[m].n ? (double)err[m].n : 1;
 			double p90 = err[m].n ? fabs(err[m].v[(size_t)(0.9 * (err[m].n - 1))]) : 0;
-			printf("%-40s %-16s %7.1f %+7.1f %7.1f %7.1f%%", m ? "" : scenarios[sc].name,
+			printf("%-40s %-16s %7.1f %+7.1f %7.1f %7.1f%%", m ? "" : lunch_sim_scenario_about(name),
 			       method_names[m], sabs / n, sum / n, p90, 100.0 * within / n);
 			if (m == 0 && err[m].unknown)
 				printf("  (%zu people saw no number)", err[m].unknown);

@@ -1,0 +1,272 @@
+/* Unit tests for wait_estimator: each sensor fault on its own, in a tiny
+ * hand-made trace whose right answer is known. Queue: 2 stations, 60 s a
+ * person, so the nominal rate is one person every 30 s. */
+#include "test_util.h"
+
+#include "queue_sample.h"
+#include "wait_estimator.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const int64_t T0 = 1415271600000LL; /* 2014-11-06T11:00:00Z */
+
+static void add_line(struct estimator *est, const char *line)
+{
+	struct queue_sample s;
+	struct feed_error e;
+	if (queue_sample_parse(line, strlen(line), &s, &e) != SAMPLE_OK)
+		fail_msg("bad test line %s: %s", line, e.msg);
+	if (!estimator_add(est, &s, &e))
+		fail_msg("not added: %s", e.msg);
+}
+
+static void t_str(int sec, char buf[static 32])
+{
+	snprintf(buf, 32, "2014-11-06T11:%02d:%02dZ", sec / 60, sec % 60);
+}
+
+static void count(struct estimator *est, const char *sensor, const char *role, int sec, long total)
+{
+	char line[256], t[32];
+	t_str(sec, t);
+	snprintf(line, sizeof(line),
+		 "{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"%s\",\"role\":\"%s\",\"t\":\"%s\","
+		 "\"total\":%ld}", sensor, role, t, total);
+	add_line(est, line);
+}
+
+static void occupancy(struct estimator *est, int sec, int people)
+{
+	char line[256], t[32];
+	t_str(sec, t);
+	snprintf(line, sizeof(line),
+		 "{\"type\":\"occupancy\",\"queue\":\"q\",\"sensor\":\"zone\",\"t\":\"%s\",\"people\":%d}",
+		 t, people);
+	add_line(est, line);
+}
+
+static struct estimator *fresh(void)
+{
+	struct estimator *est = estimator_create();
+	add_line(est, "{\"type\":\"queue\",\"queue\":\"q\",\"name\":\"Lunch\",\"stations\":2,\"service_s\":60}");
+	count(est, "in", "entry", 0, 1000); /* baselines: counters were running */
+	count(est, "out", "exit", 0, 500);
+	return est;
+}
+
+static struct wait_estimate at(struct estimator *est, int sec)
+{
+	struct wait_estimate w;
+	estimator_estimate(est, 0, T0 + sec * 1000LL, &w);
+	return w;
+}
+
+static void test_counts_give_people_and_wait(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	count(est, "in", "entry", 15, 1010);
+	count(est, "out", "exit", 15, 500);
+	struct wait_estimate w = at(est, 15);
+	assert_true(w.known);
+	assert_string_equal(w.queue, "q");
+	assert_true(fabs(w.people - 10) < 1e-9);
+	/* 11 people to serve at one every 30 s (nominal, nothing learned yet) */
+	if (fabs(w.wait_s - 330) >= 1)
+		fail_msg("wait %f people %f", w.wait_s, w.people);
+	assert_int_equal(w.confidence, CONFIDENCE_GOOD);
+	estimator_destroy(est);
+}
+
+static void test_doors_add_up_and_line_never_negative(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	count(est, "in-b", "entry", 1, 300); /* a second door: baseline */
+	count(est, "in", "entry", 15, 1005);
+	count(est, "in-b", "entry", 15, 307);
+	count(est, "out", "exit", 15, 502);
+	assert_true(fabs(at(est, 15).people - 10) < 1e-9);
+	count(est, "out", "exit", 30, 520); /* more exits counted than entries */
+	count(est, "in", "entry", 30, 1005);
+	count(est, "in-b", "entry", 30, 307);
+	struct wait_estimate w = at(est, 30);
+	assert_true(w.people == 0);
+	/* an empty line: one service time (shorter: 18 left in 15 s, a fast spell) */
+	assert_true(w.wait_s > 0 && w.wait_s <= 60);
+	estimator_destroy(est);
+}
+
+static void test_counter_restart(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	count(est, "in", "entry", 15, 1010);
+	count(est, "out", "exit", 15, 500);
+	count(est, "in", "entry", 30, 3); /* restarted from zero, 3 counted since */
+	count(est, "out", "exit", 30, 500);
+	struct wait_estimate w = at(est, 30);
+	assert_true(fabs(w.people - 13) < 1e-9);
+	assert_int_equal(w.confidence, CONFIDENCE_DEGRADED);
+	assert_non_null(strstr(w.why, "restarted"));
+	count(est, "in", "entry", 100, 3);
+	count(est, "out", "exit", 100, 501);
+	w = at(est, 100);
+	assert_true(fabs(w.people - 12) < 1e-9);
+	assert_int_equal(w.confidence, CONFIDENCE_GOOD);
+	estimator_destroy(est);
+}
+
+static void test_late_sample_is_not_a_restart(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	count(est, "in", "entry", 30, 1020);
+	count(est, "in", "entry", 15, 1010); /* delivered late, older: nothing new */
+	count(est, "out", "exit", 30, 500);
+	struct wait_estimate w = at(est, 30);
+	assert_true(fabs(w.people - 20) < 1e-9);
+	assert_int_equal(w.confidence, CONFIDENCE_GOOD);
+	estimator_destroy(est);
+}
+
+static void test_silent_exit_is_imputed_then_reconciled(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	count(est, "in", "entry", 15, 1040); /* 40 in line, stations busy */
+	count(est, "out", "exit", 15, 500);
+	/* the exit counter goes silent; entries keep coming in flat */
+	for (int s = 30; s <= 240; s += 15)
+		count(est, "in", "entry", s, 1040);
+	struct wait_estimate w = at(est, 240);
+	assert_int_equal(w.confidence, CONFIDENCE_DEGRADED);
+	assert_non_null(strstr(w.why, "silent"));
+	/* silent since 15 s; after 60 s of grace exits are assumed at one per 30 s */
+	assert_true(w.people < 40 && w.people > 30);
+	count(est, "in", "entry", 255, 1040);
+	count(est, "out", "exit", 255, 508); /* back: 8 really left meanwhile */
+	w = at(est, 255);
+	assert_true(fabs(w.people - 32) < 1e-6);
+	assert_int_equal(w.confidence, CONFIDENCE_GOOD);
+	estimator_destroy(est);
+}
+
+static void test_idle_stations_mean_an_empty_line(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	count(est, "in", "entry", 15, 1005); /* 5 counted in, their exits missed */
+	count(est, "out", "exit", 15, 500);
+	for (int s = 30; s <= 150; s += 15) {
+		count(est, "in", "entry", s, 1005);
+		count(est, "out", "exit", s, 500);
+	}
+	assert_true(fabs(at(est, 150).people - 5) < 1e-9); /* 135 s: not yet 3 services */
+	count(est, "in", "entry", 195, 1005);
+	count(est, "out", "exit", 195, 500);
+	struct wait_estimate w = at(est, 195);
+	assert_true(w.people == 0);
+	assert_int_equal(w.confidence, CONFIDENCE_GOOD);
+	estimator_destroy(est);
+}
+
+static void test_occupancy_pulls_the_count(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	count(est, "in", "entry", 10, 1020); /* counts say 20 */
+	count(est, "out", "exit", 10, 500);
+	double want = 20;
+	for (int k = 0; k < 6; k++) {
+		occupancy(est, 11 + k, 40); /* the zone sees 40 */
+		want += 0.35 * (40 - want);
+	}
+	count(est, "in", "entry", 16, 1020); /* nothing to project from the counters */
+	count(est, "out", "exit", 16, 500);
+	struct wait_estimate w = at(est, 16);
+	assert_true(fabs(w.people - want) < 1e-6);
+	assert_int_equal(w.confidence, CONFIDENCE_GOOD); /* the count has come round */
+	/* an entry counter that keeps counting phantoms: the zone keeps seeing 10 */
+	long in = 1020;
+	for (int t = 30; t <= 300; t += 15) {
+		in += 20;
+		count(est, "in", "entry", t, in);
+		count(est, "out", "exit", t, 500 + t / 15);
+		occupancy(est, t, 10);
+	}
+	w = at(est, 300);
+	assert_int_equal(w.confidence, CONFIDENCE_DEGRADED);
+	assert_non_null(strstr(w.why, "disagree"));
+	estimator_destroy(est);
+}
+
+static void test_learns_a_faster_serving_rate(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	/* a long line served twice as fast as declared: 4 people a minute */
+	long in = 1000, out = 500;
+	for (int s = 15; s <= 1800; s += 15) {
+		in += 1, out += 1;
+		if (s == 15)
+			in += 60;
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, out);
+	}
+	struct wait_estimate w = at(est, 1800);
+	assert_true(fabs(w.people - 60) < 1e-6);
+	double nominal = 61 * 30.0; /* 1830 s */
+	assert_true(w.wait_s < 0.8 * nominal);
+	assert_true(w.wait_s > 61 * 15.0);
+	estimator_destroy(est);
+}
+
+static void test_no_number_without_data(void **state)
+{
+	(void)state;
+	struct estimator *est = estimator_create();
+	add_line(est, "{\"type\":\"queue\",\"queue\":\"q\",\"stations\":2,\"service_s\":60}");
+	struct wait_estimate w = at(est, 0);
+	assert_false(w.known);
+	assert_int_equal(w.confidence, CONFIDENCE_NONE);
+	count(est, "in", "entry", 0, 10);
+	count(est, "out", "exit", 0, 5);
+	assert_true(at(est, 30).known);
+	/* staff close every station */
+	add_line(est, "{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:01:00Z\",\"open\":0}");
+	w = at(est, 60);
+	assert_false(w.known);
+	assert_non_null(strstr(w.why, "no station"));
+	add_line(est, "{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:02:00Z\",\"open\":2}");
+	assert_true(at(est, 120).known);
+	/* ten minutes of silence from every sensor: no number */
+	w = at(est, 120 + 601);
+	assert_false(w.known);
+	estimator_destroy(est);
+	/* counts for a queue nobody declared */
+	est = estimator_create();
+	count(est, "in", "entry", 0, 10);
+	w = at(est, 10);
+	assert_false(w.known);
+	assert_non_null(strstr(w.why, "not declared"));
+	estimator_destroy(est);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counts_give_people_and_wait),
+		cmocka_unit_test(test_doors_add_up_and_line_never_negative),
+		cmocka_unit_test(test_counter_restart),
+		cmocka_unit_test(test_late_sample_is_not_a_restart),
+		cmocka_unit_test(test_silent_exit_is_imputed_then_reconciled),
+		cmocka_unit_test(test_idle_stations_mean_an_empty_line),
+		cmocka_unit_test(test_occupancy_pulls_the_count),
+		cmocka_unit_test(test_learns_a_faster_serving_rate),
+		cmocka_unit_test(test_no_number_without_data),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -101,12 +101,16 @@ static const struct scenario scenarios[] = {
 	{"small", "small venue, 2 stations", sc_small},
 };
 
-const char *const lunch_sim_scenarios[] = {"clean", "noisy", "slow", "biased", "small"};
-const size_t lunch_sim_n_scenarios = sizeof(scenarios) / sizeof(*scenarios);
+enum { N_SCENARIOS = sizeof(scenarios) / sizeof(*scenarios) };
+
+const char *lunch_sim_scenario_name(size_t i)
+{
+	return i < N_SCENARIOS ? scenarios[i].name : NULL;
+}
 
 static const struct scenario *scenario_find(const char *name)
 {
-	for (size_t i = 0; i < lunch_sim_n_scenarios; i++)
+	for (size_t i = 0; i < N_SCENARIOS; i++)
 		if (strcmp(scenarios[i].name, name) == 0)
 			return &scenarios[i];
 	return NULL;

@@ -60,9 +60,9 @@ struct sim_result {
 void lunch_sim_defaults(struct sim_config *c);
 
 /* Scenarios used by the benchmark and `venueboard-feed simulate`, in order:
- * "clean", "noisy", "slow", "biased", "small". */
-extern const char *const lunch_sim_scenarios[];
-extern const size_t lunch_sim_n_scenarios;
+ * "clean", "noisy", "slow", "biased", "small". The name of the i-th, NULL
+ * past the last. */
+const char *lunch_sim_scenario_name(size_t i);
 
 /* Applies scenario name on top of the defaults; false when unknown. */
 bool lunch_sim_scenario(const char *name, struct sim_config *c);

@@ -66,11 +66,18 @@ enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_
 	memset(out, 0, sizeof(*out));
 	if (len > QUEUE_LINE_MAX)
 		return feed_error_set(e, "line longer than %d bytes", QUEUE_LINE_MAX), SAMPLE_INVALID;
-	cJSON *o = cJSON_ParseWithLength(line, len);
+	const char *end = NULL;
+	cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, false);
 	enum sample_parse rc = SAMPLE_INVALID;
 	if (!cJSON_IsObject(o)) {
 		feed_error_set(e, "not a JSON object");
 		goto out;
+	}
+	for (; end && end < line + len; end++) {
+		if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n' && *end != '\0') {
+			feed_error_set(e, "more after the JSON object (one sample per line)");
+			goto out;
+		}
 	}
 	const char *type = json_util_str(o, "type");
 	int64_t v;

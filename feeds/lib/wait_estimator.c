@@ -87,6 +87,11 @@ const char *estimator_queue_id(const struct estimator *est, size_t i)
 	return i < est->n ? est->queues[i].id : NULL;
 }
 
+size_t estimator_queue_state_bytes(void)
+{
+	return sizeof(struct queue);
+}
+
 const char *estimator_confidence_name(enum confidence c)
 {
 	return c == CONFIDENCE_GOOD ? "good" : c == CONFIDENCE_DEGRADED ? "degraded" : "none";

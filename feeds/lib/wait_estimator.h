@@ -47,4 +47,7 @@ void estimator_estimate(struct estimator *est, size_t i, int64_t t_ms, struct wa
 
 const char *estimator_confidence_name(enum confidence c);
 
+/* Bytes of state one queue takes (fixed: nothing grows with time). */
+size_t estimator_queue_state_bytes(void);
+
 #endif

@@ -75,6 +75,62 @@ PY
 check "diff unchanged" 0 "$(run diff "$demo/paris-2014.schedule.json" "$demo/paris-2014.schedule.json")"
 expect "unchanged gives an empty list" python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"changes": []}' "$tmp/out"
 
+# lunch lines: simulate (reproducible) and estimate (contracts sections 1, 2)
+check "simulate" 0 "$("$tool" simulate --scenario noisy --seed 5 --truth "$tmp/truth.jsonl" >"$tmp/samples.jsonl" 2>"$tmp/err"; echo $?)"
+check "simulate again" 0 "$("$tool" simulate --scenario noisy --seed 5 >"$tmp/samples2.jsonl" 2>/dev/null; echo $?)"
+expect "simulation is reproducible" cmp -s "$tmp/samples.jsonl" "$tmp/samples2.jsonl"
+check "unknown scenario" 2 "$(run simulate --scenario picnic)"
+check "estimate" 0 "$(run estimate "$tmp/samples.jsonl")"
+cp "$tmp/out" "$tmp/est.jsonl"
+expect "estimates follow the contract" python3 - "$tmp/samples.jsonl" "$tmp/est.jsonl" "$tmp/truth.jsonl" <<'PY'
+import json, sys, datetime
+samples = [json.loads(l) for l in open(sys.argv[1])]
+est = [json.loads(l) for l in open(sys.argv[2])]
+truth = [json.loads(l) for l in open(sys.argv[3])]
+assert samples[0]["type"] == "queue" and len(truth) > 300
+ts = lambda t: datetime.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
+assert len(est) > 250
+prev = 0
+for e in est:
+    assert list(e) == ["t", "queue", "wait_s", "people", "confidence"], list(e)
+    t = ts(e["t"]); assert t % 30 == 0 and t >= prev; prev = t
+    assert e["confidence"] in ("good", "degraded", "none")
+    assert (e["wait_s"] is None) == (e["confidence"] == "none")
+    assert e["wait_s"] is None or (isinstance(e["wait_s"], int) and e["wait_s"] >= 0)
+# the exit counter's outage (35-45 min in) is told, not hidden
+start = ts(est[0]["t"])
+mid = [e for e in est if 37 * 60 <= ts(e["t"]) - start + 30 <= 44 * 60]
+assert mid and all(e["confidence"] == "degraded" for e in mid), mid[:2]
+PY
+check "estimate every 60 s" 0 "$(run estimate --every 60 - <"$tmp/samples.jsonl")"
+expect "ticks every 60 s" python3 -c '
+import json, sys, datetime
+for l in open(sys.argv[1]):
+    t = datetime.datetime.fromisoformat(json.loads(l)["t"].replace("Z", "+00:00")).timestamp()
+    assert t % 60 == 0' "$tmp/out"
+# causal: cutting the input changes no estimate made well before the cut
+head -n 900 "$tmp/samples.jsonl" >"$tmp/prefix.jsonl"
+check "estimate a prefix" 0 "$(run estimate "$tmp/prefix.jsonl")"
+expect "estimates use only earlier samples" python3 - "$tmp/prefix.jsonl" "$tmp/out" "$tmp/est.jsonl" <<'PY'
+import json, sys, datetime
+ts = lambda t: datetime.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
+cut = min(ts(json.loads(l)["t"]) for l in open(sys.argv[1]).readlines()[-20:] if "\"t\"" in l)
+part = [json.loads(l) for l in open(sys.argv[2])]
+full = {json.loads(l)["t"]: json.loads(l) for l in open(sys.argv[3])}
+early = [e for e in part if ts(e["t"]) <= cut - 30]
+assert len(early) > 100
+for e in early:
+    assert full[e["t"]] == e, (e, full[e["t"]])
+PY
+printf '{"type":"queue","queue":"q","stations":2,"service_s":30}\n{"type":"weather","queue":"q"}\n{"type":"count","queue":"q","sensor":"a","role":"entry","t":"2014-11-06T11:00:00Z","total":1}\n' >"$tmp/unknown.jsonl"
+check "unknown sample type is skipped" 0 "$(run estimate "$tmp/unknown.jsonl")"
+expect "skipped type is named" grep -q "unknown.jsonl:2: warning: .*weather" "$tmp/err"
+printf '{"type":"queue","queue":"q","stations":2,"service_s":30}\n{"type":"count","queue":"q","sensor":"a","role":"entry","t":"yesterday","total":1}\n' >"$tmp/bad.jsonl"
+check "bad sample line" 1 "$(run estimate "$tmp/bad.jsonl")"
+expect "bad sample names file, line and field" grep -q "bad.jsonl:2: t:" "$tmp/err"
+check "estimate --every 0" 2 "$(run estimate --every 0 "$tmp/bad.jsonl")"
+check "estimate a missing file" 3 "$(run estimate "$tmp/none.jsonl")"
+
 # real feeds that need a zone
 if [ -f "$shared/README.md" ]; then
   check "sessionize without a zone" 1 "$(run parse "$shared/sessionize_orlandocodecamp2020_All.json")"

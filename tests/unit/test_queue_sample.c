@@ -53,6 +53,8 @@ static void test_line_refusals(void **state)
 	(void)state;
 	static const struct { const char *line, *field; } cases[] = {
 		{"not json", "JSON object"},
+		{"{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:00:00Z\",\"open\":3} {\"x\":1}",
+		 "one sample per line"},
 		{"{\"queue\":\"q\"}", "type"},
 		{"{\"type\":\"count\",\"sensor\":\"a\"}", "queue"},
 		{"{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"a\",\"role\":\"entry\",\"t\":\"2014-11-06T11:00:00\","

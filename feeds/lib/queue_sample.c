@@ -80,7 +80,7 @@ enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_
 		}
 	}
 	const char *type = json_util_str(o, "type");
-	int64_t v;
+	int64_t v = 0;
 	if (!type) {
 		feed_error_set(e, "type: missing or not a string");
 		goto out;

@@ -246,11 +246,7 @@ bool frab_json_parse(const char *buf, size_t len, const struct feed_options *opt
 			goto out;
 	}
 	check_zone_claim(&c, conf);
-	if (!schedule_finish(s, e))
-		goto out;
-	*out = s;
-	s = NULL;
-	ok = true;
+	ok = schedule_finish_into(&s, out, e);
 out:
 	schedule_destroy(s);
 	cJSON_Delete(root);

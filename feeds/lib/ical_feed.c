@@ -311,11 +311,7 @@ bool ical_feed_parse(const char *buf, size_t len, const struct feed_options *opt
 	if (!c.s->timezone && c.used_zone[0] && strcmp(c.used_zone, "*") != 0 &&
 	    !schedule_set_conference(c.s, NULL, c.used_zone, e))
 		goto out;
-	if (!schedule_finish(c.s, e))
-		goto out;
-	*out = c.s;
-	c.s = NULL;
-	ok = true;
+	ok = schedule_finish_into(&c.s, out, e);
 out:
 	schedule_destroy(c.s);
 	if (c.cal)

@@ -213,11 +213,7 @@ bool normalized_json_parse(const char *buf, size_t len, const struct feed_option
 		if (!read_session(s, o, rooms, i++, e))
 			goto out;
 	}
-	if (!schedule_finish(s, e))
-		goto out;
-	*out = s;
-	s = NULL;
-	ok = true;
+	ok = schedule_finish_into(&s, out, e);
 out:
 	schedule_destroy(s);
 	cJSON_Delete(root);

@@ -274,11 +274,7 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	for (const xmlNode *n = root->children; n; n = n->next)
 		if (is_elem(n, "day") && !read_day(&c, n, day_change_s))
 			goto out;
-	if (!schedule_finish(s, e))
-		goto out;
-	*out = s;
-	s = NULL;
-	ok = true;
+	ok = schedule_finish_into(&s, out, e);
 out:
 	schedule_destroy(s);
 	xmlFreeDoc(doc);

@@ -474,6 +474,15 @@ bool schedule_finish(struct schedule *s, struct feed_error *e)
 	return true;
 }
 
+bool schedule_finish_into(struct schedule **s, struct schedule **out, struct feed_error *e)
+{
+	if (!schedule_finish(*s, e))
+		return false;
+	*out = *s;
+	*s = NULL;
+	return true;
+}
+
 const struct room *schedule_find_room(const struct schedule *s, const char *id)
 {
 	if (!id)

@@ -105,6 +105,10 @@ void schedule_warn(struct schedule *s, const char *fmt, ...) __attribute__((form
  * ends before it starts. */
 bool schedule_finish(struct schedule *s, struct feed_error *e);
 
+/* The end of every reader: finishes *s and, on success, hands it to *out
+ * (*s becomes NULL, the caller's teardown then frees nothing). */
+bool schedule_finish_into(struct schedule **s, struct schedule **out, struct feed_error *e);
+
 /* The room with this id, or NULL. */
 const struct room *schedule_find_room(const struct schedule *s, const char *id);
 

@@ -280,11 +280,7 @@ bool sessionize_json_parse(const char *buf, size_t len, const struct feed_option
 		if (!read_session(&c, o, i++))
 			goto out;
 	}
-	if (!schedule_finish(c.s, e))
-		goto out;
-	*out = c.s;
-	c.s = NULL;
-	ok = true;
+	ok = schedule_finish_into(&c.s, out, e);
 out:
 	schedule_destroy(c.s);
 	free(c.speakers.items);

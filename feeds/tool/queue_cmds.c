@@ -167,7 +167,8 @@ int queue_cmd_estimate(int argc, char **argv)
 			break;
 		}
 		size_t done = 0;
-		while (rc == EXIT_OK && done < p.n && p.s[done].t_ms <= newest - REORDER_MS)
+		while (rc == EXIT_OK && newest != INT64_MIN && done < p.n &&
+		       p.s[done].t_ms <= newest - REORDER_MS)
 			rc = settle(&r, &p.s[done++]);
 		memmove(p.s, p.s + done, (p.n - done) * sizeof(*p.s));
 		p.n -= done;

@@ -1,0 +1,55 @@
+/* api: venueboard-server's behaviour, with no sockets — a request in, a
+ * response out, state in the store. The HTTP shell (http_shell.c) only moves
+ * bytes; tests drive this module directly with a real SQLite file. */
+#ifndef VB_API_H
+#define VB_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "feed_error.h"
+
+struct server_config;
+struct store;
+
+enum {
+	API_MAX_BODY = 8 * 1024 * 1024,   /* bytes of any request body */
+	API_MAX_SAMPLE_LINES = 50000,     /* lines in one samples batch */
+	API_RECENT_SAMPLE_S = 15 * 60,    /* samples /v1/queues hands to kiosks */
+};
+
+struct api_request {
+	const char *method, *path;
+	const char *if_none_match; /* NULL when absent */
+	const char *authorization; /* the Authorization header, NULL when absent */
+	const char *body;
+	size_t body_len;
+	int64_t now_ms;
+};
+
+struct api_response {
+	int status;
+	const char *content_type;
+	char *body; /* malloc'd, owned by the response: api_response_finish */
+	size_t body_len;
+	char etag[24]; /* quoted, "" when none */
+	const char *cache_control; /* NULL when none */
+	const char *allow;         /* for 405 */
+};
+
+struct api;
+
+/* Loads the state from the store (schedule, changes, recent samples); when
+ * the store has no schedule and initial_feed is given, publishes it. Both
+ * borrowed for the api's life. Caller owns (api_destroy). */
+struct api *api_create(const struct server_config *config, struct store *store,
+		       const char *initial_feed, size_t initial_len, int64_t now_ms,
+		       struct feed_error *e);
+void api_destroy(struct api *api);
+
+/* Handles one request. Never fails: errors are responses. */
+void api_handle(struct api *api, const struct api_request *req, struct api_response *res);
+void api_response_finish(struct api_response *res);
+
+#endif

@@ -1,0 +1,161 @@
+/* server_config: a line format an organizer can edit by hand, checked
+ * strictly because it holds the keys to every write. */
+#include "server_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Splits line into up to max words separated by spaces or tabs. */
+static int words(char *line, char **w, int max)
+{
+	int n = 0;
+	char *p = line;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (n == max)
+			return max + 1;
+		w[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return n;
+}
+
+static bool copy(char *dst, size_t cap, const char *src, int line, const char *key,
+		 struct feed_error *e)
+{
+	if (strlen(src) >= cap)
+		return feed_error_set(e, "line %d: %s: longer than %zu bytes", line, key, cap - 1);
+	memcpy(dst, src, strlen(src) + 1);
+	return true;
+}
+
+static bool token_ok(const char *t)
+{
+	size_t n = strlen(t);
+	if (n < CONFIG_TOKEN_MIN || n > CONFIG_TOKEN_MAX)
+		return false;
+	for (; *t; t++)
+		if (*t < 0x21 || *t > 0x7E)
+			return false;
+	return true;
+}
+
+bool server_config_parse(const char *text, size_t len, struct server_config *out,
+			 struct feed_error *e)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->listen_host, sizeof(out->listen_host), "127.0.0.1");
+	out->listen_port = 8080;
+	int lineno = 0;
+	size_t i = 0;
+	while (i < len) {
+		char line[2048];
+		size_t k = 0;
+		lineno++;
+		while (i < len && text[i] != '\n') {
+			if (k + 1 < sizeof(line))
+				line[k++] = text[i];
+			else
+				return feed_error_set(e, "line %d: longer than %zu bytes", lineno,
+						      sizeof(line) - 1);
+			i++;
+		}
+		i++;
+		line[k] = '\0';
+		if (k && line[k - 1] == '\r')
+			line[--k] = '\0';
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *w[4];
+		int n = words(line, w, 3);
+		if (n == 0)
+			continue;
+		if (n > 3)
+			return feed_error_set(e, "line %d: too many words", lineno);
+		const char *key = w[0];
+		if (strcmp(key, "organizer") == 0 || strcmp(key, "sensor") == 0) {
+			if (n != 3)
+				return feed_error_set(e, "line %d: %s NAME TOKEN", lineno, key);
+			if (out->n_tokens == CONFIG_MAX_TOKENS)
+				return feed_error_set(e, "line %d: more than %d tokens", lineno,
+						      CONFIG_MAX_TOKENS);
+			if (!token_ok(w[2]))
+				return feed_error_set(e, "line %d: the token of %.64s must be %d to %d "
+							 "printable characters", lineno, w[1],
+						      CONFIG_TOKEN_MIN, CONFIG_TOKEN_MAX);
+			struct config_token *t = &out->tokens[out->n_tokens];
+			t->role = key[0] == 'o' ? TOKEN_ORGANIZER : TOKEN_SENSOR;
+			if (!copy(t->name, sizeof(t->name), w[1], lineno, key, e) ||
+			    !copy(t->secret, sizeof(t->secret), w[2], lineno, key, e))
+				return false;
+			for (size_t j = 0; j < out->n_tokens; j++)
+				if (strcmp(out->tokens[j].secret, t->secret) == 0)
+					return feed_error_set(e, "line %d: this token is already "
+								 "given to %.64s", lineno,
+							      out->tokens[j].name);
+			out->n_tokens++;
+			continue;
+		}
+		if (n != 2)
+			return feed_error_set(e, "line %d: %.40s takes one value", lineno, key);
+		if (strcmp(key, "listen") == 0) {
+			char *colon = strrchr(w[1], ':');
+			char *end;
+			long port = colon ? strtol(colon + 1, &end, 10) : -1;
+			if (!colon || *end || port < 0 || port > 65535 || colon == w[1])
+				return feed_error_set(e, "line %d: listen HOST:PORT (port 0-65535, 0: any free port)", lineno);
+			*colon = '\0';
+			if (!copy(out->listen_host, sizeof(out->listen_host), w[1], lineno, key, e))
+				return false;
+			out->listen_port = (int)port;
+		} else if (strcmp(key, "database") == 0) {
+			if (!copy(out->database, sizeof(out->database), w[1], lineno, key, e))
+				return false;
+		} else if (strcmp(key, "schedule") == 0) {
+			if (!copy(out->schedule, sizeof(out->schedule), w[1], lineno, key, e))
+				return false;
+		} else if (strcmp(key, "timezone") == 0) {
+			if (!copy(out->timezone, sizeof(out->timezone), w[1], lineno, key, e))
+				return false;
+		} else {
+			return feed_error_set(e, "line %d: unknown setting '%.40s'", lineno, key);
+		}
+	}
+	if (!out->database[0])
+		return feed_error_set(e, "no database set (database PATH)");
+	bool organizer = false;
+	for (size_t j = 0; j < out->n_tokens; j++)
+		organizer |= out->tokens[j].role == TOKEN_ORGANIZER;
+	if (!organizer)
+		return feed_error_set(e, "no organizer token: nobody could publish or change anything");
+	return true;
+}
+
+const struct config_token *server_config_check(const struct server_config *c,
+					       const char *presented, enum token_role role)
+{
+	const struct config_token *hit = NULL;
+	size_t plen = presented ? strlen(presented) : 0;
+	if (plen == 0 || plen > CONFIG_TOKEN_MAX)
+		return NULL;
+	/* Compare with every token, every byte: timing says nothing of which. */
+	for (size_t i = 0; i < c->n_tokens; i++) {
+		const char *s = c->tokens[i].secret;
+		size_t slen = strlen(s);
+		unsigned char diff = (unsigned char)(slen != plen);
+		for (size_t k = 0; k < CONFIG_TOKEN_MAX; k++) {
+			unsigned char a = k < plen ? (unsigned char)presented[k] : 0;
+			unsigned char b = k < slen ? (unsigned char)s[k] : 0;
+			diff |= a ^ b;
+		}
+		if (!diff && c->tokens[i].role == role)
+			hit = &c->tokens[i];
+	}
+	return hit;
+}

@@ -1,0 +1,53 @@
+/* server_config: venueboard-server's configuration file — where to listen,
+ * the database, the first schedule, and who may write (named tokens). */
+#ifndef VB_SERVER_CONFIG_H
+#define VB_SERVER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "feed_error.h"
+
+enum {
+	CONFIG_MAX_TOKENS = 256,
+	CONFIG_NAME_MAX = 64,
+	CONFIG_TOKEN_MIN = 16, /* bytes: shorter tokens are guessable */
+	CONFIG_TOKEN_MAX = 128,
+	CONFIG_PATH_MAX = 1024,
+};
+
+enum token_role { TOKEN_ORGANIZER, TOKEN_SENSOR };
+
+struct config_token {
+	enum token_role role;
+	char name[CONFIG_NAME_MAX + 1];  /* who: goes into the audit log */
+	char secret[CONFIG_TOKEN_MAX + 1];
+};
+
+struct server_config {
+	char listen_host[64];
+	int listen_port;
+	char database[CONFIG_PATH_MAX];
+	char schedule[CONFIG_PATH_MAX]; /* "" when none */
+	char timezone[65];              /* for feeds without offsets, "" when none */
+	struct config_token tokens[CONFIG_MAX_TOKENS];
+	size_t n_tokens;
+};
+
+/* Reads the text of a configuration file ("key value" lines, # comments):
+ *   listen 127.0.0.1:8080
+ *   database /var/lib/venueboard/server.db
+ *   schedule /etc/venueboard/paris-2014.schedule.json
+ *   timezone Europe/Paris
+ *   organizer NAME TOKEN
+ *   sensor NAME TOKEN
+ * Fails naming the line on anything it does not understand. */
+bool server_config_parse(const char *text, size_t len, struct server_config *out,
+			 struct feed_error *e);
+
+/* The token whose secret equals presented (compared in constant time over
+ * every configured token), or NULL. */
+const struct config_token *server_config_check(const struct server_config *c,
+					       const char *presented, enum token_role role);
+
+#endif

@@ -1,0 +1,209 @@
+/* store: SQLite with prepared statements; every write is one transaction. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+	sqlite3 *db;
+};
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"CREATE TABLE IF NOT EXISTS schedule_versions("
+	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, body TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS changes("
+	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, kind TEXT NOT NULL,"
+	" body TEXT NOT NULL, undone_at_ms INTEGER, undone_by TEXT);"
+	"CREATE TABLE IF NOT EXISTS samples("
+	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, line TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS samples_at ON samples(at_ms);";
+
+static bool db_fail(struct store *st, const char *what, struct feed_error *e)
+{
+	return feed_error_set(e, "database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+struct store *store_open(const char *path, struct feed_error *e)
+{
+	struct store *st = calloc(1, sizeof(*st));
+	if (!st) {
+		feed_error_set(e, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_busy_timeout(st->db, 5000) != SQLITE_OK ||
+	    sqlite3_exec(st->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+		feed_error_set(e, "database %s: %s", path,
+			       st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/* Runs one INSERT/UPDATE with text and integer parameters ("t" / "i"). */
+static bool exec_one(struct store *st, const char *sql, const char *types, const void **args,
+		     int64_t *rowid, int *changed, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	for (int i = 0; types[i]; i++) {
+		int rc = types[i] == 't'
+				 ? sqlite3_bind_text(stmt, i + 1, args[i], -1, SQLITE_STATIC)
+				 : sqlite3_bind_int64(stmt, i + 1, *(const int64_t *)args[i]);
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(stmt);
+			return db_fail(st, "bind", e);
+		}
+	}
+	int rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, "write", e);
+	if (rowid)
+		*rowid = sqlite3_last_insert_rowid(st->db);
+	if (changed)
+		*changed = sqlite3_changes(st->db);
+	return true;
+}
+
+bool store_put_schedule(struct store *st, const char *body, const char *who, int64_t at_ms,
+			int64_t *id, struct feed_error *e)
+{
+	const void *args[] = {&at_ms, who, body};
+	return exec_one(st, "INSERT INTO schedule_versions(at_ms, who, body) VALUES (?, ?, ?)", "itt",
+			args, id, NULL, e);
+}
+
+char *store_schedule(struct store *st, bool first, int64_t *id, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	const char *sql = first ? "SELECT id, body FROM schedule_versions ORDER BY id ASC LIMIT 1"
+				: "SELECT id, body FROM schedule_versions ORDER BY id DESC LIMIT 1";
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		db_fail(st, "prepare", e);
+		return NULL;
+	}
+	char *body = NULL;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *b = sqlite3_column_text(stmt, 1);
+		int n = sqlite3_column_bytes(stmt, 1);
+		if (id)
+			*id = sqlite3_column_int64(stmt, 0);
+		body = malloc((size_t)n + 1);
+		if (body) {
+			memcpy(body, b, (size_t)n);
+			body[n] = '\0';
+		} else {
+			feed_error_set(e, "out of memory");
+		}
+	} else if (rc != SQLITE_DONE) {
+		db_fail(st, "read", e);
+	}
+	sqlite3_finalize(stmt);
+	return body;
+}
+
+bool store_add_change(struct store *st, const char *kind, const char *body, const char *who,
+		      int64_t at_ms, int64_t *id, struct feed_error *e)
+{
+	const void *args[] = {&at_ms, who, kind, body};
+	return exec_one(st, "INSERT INTO changes(at_ms, who, kind, body) VALUES (?, ?, ?, ?)", "ittt",
+			args, id, NULL, e);
+}
+
+bool store_undo_change(struct store *st, int64_t id, const char *who, int64_t at_ms,
+		       struct feed_error *e)
+{
+	const void *args[] = {&at_ms, who, &id};
+	int changed = 0;
+	if (!exec_one(st, "UPDATE changes SET undone_at_ms = ?, undone_by = ? "
+			  "WHERE id = ? AND undone_at_ms IS NULL", "iti", args, NULL, &changed, e))
+		return false;
+	if (!changed)
+		return feed_error_set(e, "change %lld does not exist or is already undone",
+				      (long long)id);
+	return true;
+}
+
+bool store_each_change(struct store *st, void (*fn)(void *ctx, const struct stored_change *c),
+		       void *ctx, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, at_ms, who, kind, body, undone_at_ms IS NOT NULL "
+			       "FROM changes ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct stored_change c = {
+			.id = sqlite3_column_int64(stmt, 0),
+			.at_ms = sqlite3_column_int64(stmt, 1),
+			.who = (const char *)sqlite3_column_text(stmt, 2),
+			.kind = (const char *)sqlite3_column_text(stmt, 3),
+			.body = (const char *)sqlite3_column_text(stmt, 4),
+			.undone = sqlite3_column_int(stmt, 5) != 0,
+		};
+		fn(ctx, &c);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
+}
+
+bool store_add_samples(struct store *st, const char *const *lines, size_t n, const char *who,
+		       int64_t at_ms, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(st, "begin", e);
+	bool ok = sqlite3_prepare_v2(st->db, "INSERT INTO samples(at_ms, who, line) VALUES (?, ?, ?)",
+				     -1, &stmt, NULL) == SQLITE_OK;
+	for (size_t i = 0; ok && i < n; i++) {
+		ok = sqlite3_bind_int64(stmt, 1, at_ms) == SQLITE_OK &&
+		     sqlite3_bind_text(stmt, 2, who, -1, SQLITE_STATIC) == SQLITE_OK &&
+		     sqlite3_bind_text(stmt, 3, lines[i], -1, SQLITE_STATIC) == SQLITE_OK &&
+		     sqlite3_step(stmt) == SQLITE_DONE;
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	if (!ok) {
+		db_fail(st, "write samples", e);
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return false;
+	}
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(st, "commit", e);
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
+bool store_each_sample(struct store *st, int64_t since_ms,
+		       void (*fn)(void *ctx, const char *line), void *ctx, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT line FROM samples WHERE at_ms >= ? ORDER BY id", -1,
+			       &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	sqlite3_bind_int64(stmt, 1, since_ms);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn(ctx, (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
+}

@@ -1,0 +1,256 @@
+/* venueboard-server for real: started on a free loopback port by this test,
+ * talked to with libcurl; killed with SIGKILL right after acknowledging a
+ * write, started again, and the write is there. */
+#include "test_util.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/vb-server-test-XXXXXX";
+static char conf[256], port_file[256], db[256], log_path[256];
+static pid_t server = -1;
+static int port;
+
+static const char org[] = "Authorization: Bearer organizer-token-0123456789";
+static const char sensor[] = "Authorization: Bearer sensor-token-0123456789ab";
+
+struct reply {
+	long status;
+	char *body;
+	size_t len;
+	char etag[64], encoding[32];
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+	struct reply *r = ud;
+	char *nb = realloc(r->body, r->len + size * n + 1);
+	if (!nb)
+		return 0;
+	memcpy(nb + r->len, p, size * n);
+	r->body = nb;
+	r->len += size * n;
+	r->body[r->len] = '\0';
+	return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	struct reply *r = ud;
+	size_t len = size * n;
+	if (len > 6 && strncasecmp(p, "ETag: ", 6) == 0)
+		snprintf(r->etag, sizeof(r->etag), "%.*s", (int)(len - 8), p + 6);
+	if (len > 18 && strncasecmp(p, "Content-Encoding: ", 18) == 0)
+		snprintf(r->encoding, sizeof(r->encoding), "%.*s", (int)(len - 20), p + 18);
+	return len;
+}
+
+/* One request with libcurl; header may be NULL. */
+static struct reply request(const char *method, const char *path, const char *header,
+			    const char *body, bool gzip)
+{
+	struct reply r = {0};
+	char url[256];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = header ? curl_slist_append(NULL, header) : NULL;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	if (gzip)
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+	if (h)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	CURLcode rc = curl_easy_perform(c);
+	if (rc != CURLE_OK)
+		fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return r;
+}
+
+static void start_server(void)
+{
+	unlink(port_file);
+	server = fork();
+	if (server == 0) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(fd, 2);
+		execl(VB_SERVER_BIN, "venueboard-server", "--config", conf, "--port-file", port_file,
+		      (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100; i++) { /* up to 5 s */
+		size_t len;
+		char *p = test_read_file(port_file, &len);
+		if (p) {
+			port = (int)strtol(p, NULL, 10);
+			free(p);
+			if (port > 0)
+				return;
+		}
+		nanosleep(&(struct timespec){0, 50000000}, NULL);
+	}
+	fail_msg("the server did not start; see %s", log_path);
+}
+
+static void kill_server(int sig)
+{
+	if (server > 0) {
+		kill(server, sig);
+		waitpid(server, NULL, 0);
+		server = -1;
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/server.conf", dir);
+	snprintf(port_file, sizeof(port_file), "%s/port", dir);
+	snprintf(db, sizeof(db), "%s/server.db", dir);
+	snprintf(log_path, sizeof(log_path), "%s/server.log", dir);
+	FILE *f = fopen(conf, "w");
+	fprintf(f, "listen 127.0.0.1:0\ndatabase %s\nschedule %s\n"
+		   "organizer alice organizer-token-0123456789\n"
+		   "sensor meridien sensor-token-0123456789ab\n",
+		db, VB_DEMO_SCHEDULE);
+	fclose(f);
+	chmod(conf, 0600);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kill_server(SIGKILL);
+	curl_global_cleanup();
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_serves_and_survives_kill(void **state)
+{
+	(void)state;
+	start_server();
+	struct reply r = request("GET", "/v1/schedule", NULL, NULL, false);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "venueboard.schedule/1"));
+	char inm[96];
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", r.etag);
+	size_t plain = r.len;
+	free(r.body);
+	r = request("GET", "/v1/schedule", inm, NULL, false);
+	assert_int_equal(r.status, 304);
+	free(r.body);
+	r = request("GET", "/v1/schedule", NULL, NULL, true);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.encoding, "gzip");
+	assert_int_equal(r.len, plain); /* libcurl unzipped it to the same document */
+	free(r.body);
+
+	r = request("POST", "/v1/changes", org, "{\"kind\":\"move\",\"session\":\"4184\","
+						  "\"room\":\"Salle 243\"}", false);
+	assert_int_equal(r.status, 201);
+	free(r.body);
+	kill_server(SIGKILL); /* right after the acknowledgement */
+	start_server();
+	r = request("GET", "/v1/schedule", NULL, NULL, false);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"room\":\"Salle 243\""));
+	free(r.body);
+
+	r = request("POST", "/v1/changes", NULL, "{\"kind\":\"cancel\",\"session\":\"4184\"}", false);
+	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body, "\"error\""));
+	free(r.body);
+	r = request("PUT", "/v1/schedule", org, "{}", false);
+	assert_int_equal(r.status, 405);
+	free(r.body);
+	r = request("GET", "/elsewhere", NULL, NULL, false);
+	assert_int_equal(r.status, 404);
+	free(r.body);
+	r = request("POST", "/v1/samples", sensor,
+		    "{\"type\":\"queue\",\"queue\":\"meridien\",\"stations\":2,\"service_s\":60}\n",
+		    false);
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	r = request("GET", "/v1/queues", NULL, NULL, false);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"queue\":\"meridien\""));
+	free(r.body);
+	kill_server(SIGTERM);
+}
+
+static void test_slow_client_does_not_stall_others(void **state)
+{
+	(void)state;
+	start_server();
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	const char partial[] = "POST /v1/samples HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{";
+	assert_true(write(fd, partial, sizeof(partial) - 1) > 0); /* ...and then nothing */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct reply r = request("GET", "/healthz", NULL, NULL, false);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(s < 2.0);
+	close(fd);
+	kill_server(SIGTERM);
+}
+
+static void test_refuses_a_readable_config(void **state)
+{
+	(void)state;
+	chmod(conf, 0644);
+	pid_t p = fork();
+	if (p == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 2);
+		execl(VB_SERVER_BIN, "venueboard-server", "--config", conf, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	waitpid(p, &status, 0);
+	chmod(conf, 0600);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_serves_and_survives_kill),
+		cmocka_unit_test(test_slow_client_does_not_stall_others),
+		cmocka_unit_test(test_refuses_a_readable_config),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

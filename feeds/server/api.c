@@ -22,6 +22,10 @@
 
 enum { RECENT_MAX = 20000 };
 
+/* assets/organizer/index.html, embedded by the build */
+extern const unsigned char organizer_page[];
+extern const size_t organizer_page_len;
+
 struct api {
 	const struct server_config *config;
 	struct store *store;
@@ -626,6 +630,19 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		{"/v1/notices", "POST"},             {"/healthz", "GET, HEAD"},
 		{"/metrics", "GET, HEAD"},
 	};
+	if (strcmp(path, "/organizer/") == 0 || strcmp(path, "/organizer") == 0) {
+		if (!get) {
+			res->allow = "GET, HEAD";
+			fail(res, 405, "%.10s is not allowed here; use GET", req->method);
+			return;
+		}
+		char *page = malloc(organizer_page_len + 1);
+		if (page)
+			memcpy(page, organizer_page, organizer_page_len + 1);
+		respond(res, page ? 200 : 500, "text/html; charset=utf-8", page);
+		res->cache_control = "no-cache";
+		return;
+	}
 	const char *allow = NULL;
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++)
 		if (strcmp(path, routes[i].path) == 0)

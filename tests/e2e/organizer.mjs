@@ -1,0 +1,53 @@
+// The organizer desk in Debian's Chromium: with the token, move a session,
+// cancel one, post a notice; with a wrong token, see the refusal.
+// usage: node organizer.mjs BASE_URL TOKEN SCREENSHOT.png
+import { chromium } from "playwright-core";
+
+const [base, token, shot] = process.argv.slice(2);
+const fail = (msg) => { console.error("FAIL: " + msg); process.exit(1); };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage();
+  page.on("dialog", (d) => d.accept());
+  const saved = () => page.waitForFunction(
+    () => document.querySelector("#status").textContent === "Saved.", null, { timeout: 10000 });
+  await page.goto(base + "/organizer/");
+  await page.waitForSelector("tr[data-session]");
+
+  // a wrong token is refused, and the page says so
+  await page.fill("#token", "not-the-token-at-all");
+  await page.dispatchEvent("#token", "change");
+  await page.fill("#filter", "4184");
+  await page.locator('tr[data-session="4184"] button.cancel').click();
+  await page.waitForFunction(() => document.querySelector("#status").className === "error");
+  const refusal = await page.textContent("#status");
+  if (!/token/.test(refusal)) fail("refusal does not mention the token: " + refusal);
+
+  await page.fill("#token", token);
+  await page.dispatchEvent("#token", "change");
+  const row = page.locator('tr[data-session="4184"]');
+  await row.locator("select").selectOption("Salle 243");
+  await row.locator("button.move").click();
+  await saved();
+
+  await page.fill("#filter", "4216");
+  await page.locator('tr[data-session="4216"] button.cancel').click();
+  await saved();
+  const cls = await page.getAttribute('tr[data-session="4216"]', "class");
+  if (cls !== "cancelled") fail("4216 is not shown cancelled");
+
+  await page.fill("#notice-text", "Lunch line at Le Méridien: use the second buffet upstairs");
+  await page.click("#notice-form button");
+  await saved();
+  const audit = await page.locator("#audit li").count();
+  if (audit !== 3) fail("audit shows " + audit + " changes, want 3");
+  await page.fill("#filter", "");
+  await page.screenshot({ path: shot });
+  console.log("organizer desk: moved 4184, cancelled 4216, posted a notice, refused a wrong token");
+} finally {
+  await browser.close();
+}

@@ -362,6 +362,8 @@ static void post_schedule(struct api *api, const struct api_request *req,
 	}
 	char buf[160];
 	snprintf(buf, sizeof(buf), "{\"version\":%lld,\"sessions\":%zu}", (long long)id, n);
+	snprintf(res->log, sizeof(res->log), "schedule version %lld published by %s: %zu sessions",
+		 (long long)id, who->name, n);
 	respond(res, 201, "application/json", strdup(buf));
 }
 
@@ -468,8 +470,13 @@ static void post_change(struct api *api, const struct api_request *req,
 		ok = text && store_add_change(api->store, kind, text, who->name, req->now_ms, &id, &e);
 		free(text);
 	}
-	char kind_copy[16];
+	char kind_copy[16], what[160] = "";
 	snprintf(kind_copy, sizeof(kind_copy), "%s", kind); /* kind points into body */
+	const cJSON *sess = cJSON_GetObjectItemCaseSensitive(body, "session");
+	const cJSON *room = cJSON_GetObjectItemCaseSensitive(body, "room");
+	if (cJSON_IsString(sess))
+		snprintf(what, sizeof(what), " session %.40s%s%.60s", sess->valuestring,
+			 cJSON_IsString(room) ? " to " : "", cJSON_IsString(room) ? room->valuestring : "");
 	cJSON_Delete(body);
 	if (!ok || !rebuild_schedule(api, &e)) {
 		fail(res, 500, "not stored: %s", e.msg);
@@ -478,6 +485,8 @@ static void post_change(struct api *api, const struct api_request *req,
 	char buf[120];
 	snprintf(buf, sizeof(buf), "{\"change\":%lld,\"kind\":\"%s\"}", (long long)id, kind_copy);
 	respond(res, strcmp(kind_copy, "undo") == 0 ? 200 : 201, "application/json", strdup(buf));
+	snprintf(res->log, sizeof(res->log), "change %lld by %s: %s%s", (long long)id, who->name,
+		 kind_copy, what);
 }
 
 static void post_samples(struct api *api, const struct api_request *req,
@@ -536,6 +545,8 @@ static void post_samples(struct api *api, const struct api_request *req,
 		char buf[96];
 		snprintf(buf, sizeof(buf), "{\"accepted\":%zu,\"skipped\":%zu}", n, skipped);
 		respond(res, 200, "application/json", strdup(buf));
+		snprintf(res->log, sizeof(res->log), "samples from %s: %zu accepted, %zu skipped",
+			 who->name, n, skipped);
 	} else {
 		api->samples_refused += n + 1;
 	}

@@ -36,6 +36,7 @@ struct api_response {
 	char etag[24]; /* quoted, "" when none */
 	const char *cache_control; /* NULL when none */
 	const char *allow;         /* for 405 */
+	char log[256];             /* what an operator should read at INFO, "" when nothing */
 };
 
 struct api;

@@ -154,6 +154,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		};
 		api_handle(h->api, &req, &res);
 	}
+	if (res.log[0]) /* writes are rare and worth a line each; tokens never appear */
+		fprintf(stderr, "venueboard-server: INFO: %s\n", res.log);
+	else if (res.status >= 400 && res.status != 404)
+		fprintf(stderr, "venueboard-server: INFO: %s %s refused with %d\n", method, url,
+			res.status);
 	enum MHD_Result rc = reply(c, &res, strcmp(method, "HEAD") == 0);
 	api_response_finish(&res);
 	return rc;

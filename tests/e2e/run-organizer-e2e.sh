@@ -27,8 +27,9 @@ chmod 600 "$tmp/server.conf"
 "$server" --config "$tmp/server.conf" --port-file "$tmp/port" 2>"$tmp/server.log" & pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
 port=$(cat "$tmp/port")
-NODE_PATH="$work/node_modules" node "$here/organizer.mjs" "http://127.0.0.1:$port" "$token" \
-  "$work/organizer.png"
+# ES modules resolve packages beside the script: run a copy next to node_modules
+cp "$here/organizer.mjs" "$work/"
+node "$work/organizer.mjs" "http://127.0.0.1:$port" "$token" "$work/organizer.png"
 curl -sf "http://127.0.0.1:$port/v1/schedule" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)

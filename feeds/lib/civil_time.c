@@ -294,6 +294,32 @@ bool civil_to_utc_in(const struct civil *c, const struct civil_zone *zone, int64
 	return true;
 }
 
+void civil_from_utc_in(int64_t t, const struct civil_zone *zone, struct civil *out)
+{
+	int offset = 0;
+	if (zone) {
+		icaltimezone *z = (icaltimezone *)(uintptr_t)zone;
+		struct icaltimetype u = icaltime_from_timet_with_zone((time_t)t, 0,
+								      icaltimezone_get_utc_timezone());
+		int is_daylight = 0;
+		offset = icaltimezone_get_utc_offset_of_utc_time(z, &u, &is_daylight);
+	}
+	int64_t local = t + offset;
+	int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	int64_t rem = local - days * 86400;
+	memset(out, 0, sizeof(*out));
+	out->year = 1970;
+	out->month = 1;
+	out->day = 1;
+	civil_add_days(out, (int)days);
+	out->hour = (int)(rem / 3600);
+	out->minute = (int)(rem / 60 % 60);
+	out->second = (int)(rem % 60);
+	out->has_time = true;
+	out->has_offset = true;
+	out->offset_s = offset;
+}
+
 void civil_format_utc(int64_t t, char out[static 21])
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);

@@ -49,6 +49,10 @@ const struct civil_zone *civil_zone_find(const char *name);
 bool civil_to_utc_in(const struct civil *c, const struct civil_zone *zone, int64_t *out,
 		     struct feed_error *e);
 
+/* The wall-clock time in zone (NULL: UTC) at UTC second t, with its offset
+ * (has_offset set). The inverse of civil_to_utc_in outside DST folds. */
+void civil_from_utc_in(int64_t t, const struct civil_zone *zone, struct civil *out);
+
 /* Adds days to a calendar date, normalizing month and year. */
 void civil_add_days(struct civil *c, int days);
 

@@ -1,0 +1,62 @@
+/* i18n: every word the board shows, in English and French, and the dates and
+ * durations written the way each language writes them. */
+#ifndef VB_I18N_H
+#define VB_I18N_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct civil;
+
+enum lang { LANG_EN, LANG_FR };
+
+enum msg {
+	MSG_NOW,
+	MSG_NEXT,
+	MSG_CANCELLED,
+	MSG_NEW,
+	MSG_STARTING_NOW,
+	MSG_ROOM_CHANGES,
+	MSG_NO_CHANGES,
+	MSG_LUNCH_LINES,
+	MSG_WAIT,
+	MSG_RISING,
+	MSG_FALLING,
+	MSG_STEADY,
+	MSG_UNCERTAIN,
+	MSG_NO_ESTIMATE,
+	MSG_LAST_HOUR,
+	MSG_NO_MORE_TODAY,
+	MSG_NO_SESSIONS_TODAY,
+	MSG_WAITING_FOR_SCHEDULE,
+	MSG_ADDED,
+	MSG_RESCHEDULED,
+	MSG_MOVED,
+	MSG_JUST_UPDATED,
+	MSG_COUNT
+};
+
+/* Reads "en" or "fr". */
+bool i18n_lang_parse(const char *s, enum lang *out);
+
+/* A fixed word or phrase (static). */
+const char *i18n_text(enum lang l, enum msg m);
+
+/* The phrases with numbers or names in them, written into out (cap bytes). */
+void i18n_moved_to(enum lang l, const char *room, char *out, size_t cap);   /* MOVED → room */
+void i18n_starts_in(enum lang l, int minutes, char *out, size_t cap);       /* STARTS IN 4 MIN */
+void i18n_minutes(enum lang l, int minutes, char *out, size_t cap);         /* 12 min */
+void i18n_people(enum lang l, int people, char *out, size_t cap);           /* about 40 in line */
+void i18n_updated_ago(enum lang l, int seconds, char *out, size_t cap);     /* updated 40 s ago */
+void i18n_offline_since(enum lang l, const char *clock, char *out, size_t cap);
+void i18n_saved_at(enum lang l, const char *clock, int age_s, char *out, size_t cap);
+void i18n_more(enum lang l, int n, char *out, size_t cap);                  /* +3 more */
+void i18n_was(enum lang l, const char *room, char *out, size_t cap);        /* was Salle 251 */
+void i18n_reason(enum lang l, const char *why, char *out, size_t cap);      /* estimator's why */
+
+/* "Thursday 6 November" / "jeudi 6 novembre" */
+void i18n_date(enum lang l, const struct civil *c, char *out, size_t cap);
+/* "Thu" / "jeu." */
+const char *i18n_weekday_short(enum lang l, const struct civil *c);
+
+#endif

@@ -1,0 +1,340 @@
+/* kiosk_config: a table of keys, each with its parser, so the file and the
+ * flags accept exactly the same things and say the same errors. */
+#include "kiosk_config.h"
+
+#include "civil_time.h"
+#include "text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void kiosk_config_defaults(struct kiosk_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->poll_s = 30;
+	c->queue_poll_s = 15;
+	c->max_feed_bytes = 16u * 1024 * 1024;
+	c->lang = LANG_EN;
+	c->page_s = 12;
+	c->highlight_min = 15;
+	c->soon_min = 10;
+	c->clock_rate = 1.0;
+	snprintf(c->cache_dir, sizeof(c->cache_dir), "/var/lib/venueboard");
+	snprintf(c->font_regular, sizeof(c->font_regular),
+		 "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+	snprintf(c->font_bold, sizeof(c->font_bold),
+		 "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf");
+	snprintf(c->font_fallback, sizeof(c->font_fallback),
+		 "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
+	snprintf(c->log_level, sizeof(c->log_level), "info");
+	theme_default(&c->theme);
+}
+
+static bool copy(char *dst, size_t cap, const char *key, const char *v, struct feed_error *e)
+{
+	size_t n = strlen(v);
+	if (n >= cap)
+		return feed_error_set(e, "%s: longer than %zu bytes", key, cap - 1);
+	if (!text_utf8_valid(v, n))
+		return feed_error_set(e, "%s: not valid UTF-8", key);
+	memcpy(dst, v, n + 1);
+	return true;
+}
+
+static bool integer(const char *key, const char *v, long lo, long hi, long *out,
+		    struct feed_error *e)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < lo || n > hi)
+		return feed_error_set(e, "%s: '%.40s' is not a whole number from %ld to %ld", key, v, lo,
+				      hi);
+	*out = n;
+	return true;
+}
+
+static bool url(char *dst, const char *key, const char *v, struct feed_error *e)
+{
+	if (!*v) {
+		dst[0] = '\0';
+		return true;
+	}
+	if (!text_starts_with_ci(v, "http://") && !text_starts_with_ci(v, "https://") &&
+	    !text_starts_with_ci(v, "file://"))
+		return feed_error_set(e, "%s: '%.60s' is not an http://, https:// or file:// URL", key, v);
+	return copy(dst, KIOSK_MAX_VALUE, key, v, e);
+}
+
+/* An instant: RFC 3339 with an offset, or a wall time in the configured zone. */
+static bool instant(const struct kiosk_config *c, const char *key, const char *v, int64_t *out,
+		    struct feed_error *e)
+{
+	struct civil t;
+	if (!civil_parse(v, strlen(v), &t) || !t.has_time)
+		return feed_error_set(e, "%s: '%.40s' is not a time like 2014-11-06T12:30:00+01:00", key,
+				      v);
+	struct feed_error ze;
+	if (!civil_to_utc(&t, c->timezone[0] ? c->timezone : NULL, out, &ze))
+		return feed_error_set(e, "%s: %s", key, ze.msg);
+	*out *= 1000;
+	return true;
+}
+
+bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
+{
+	long n;
+	if (strcmp(key, "schedule-url") == 0)
+		return url(c->schedule_url, key, v, e);
+	if (strcmp(key, "queues-url") == 0)
+		return url(c->queues_url, key, v, e);
+	if (strcmp(key, "ca-file") == 0)
+		return copy(c->ca_file, sizeof(c->ca_file), key, v, e);
+	if (strcmp(key, "cache-dir") == 0)
+		return copy(c->cache_dir, sizeof(c->cache_dir), key, v, e);
+	if (strcmp(key, "venue") == 0)
+		return copy(c->venue, sizeof(c->venue), key, v, e);
+	if (strcmp(key, "floor") == 0)
+		return copy(c->floor, sizeof(c->floor), key, v, e);
+	if (strcmp(key, "font-regular") == 0)
+		return copy(c->font_regular, sizeof(c->font_regular), key, v, e);
+	if (strcmp(key, "font-bold") == 0)
+		return copy(c->font_bold, sizeof(c->font_bold), key, v, e);
+	if (strcmp(key, "font-fallback") == 0)
+		return copy(c->font_fallback, sizeof(c->font_fallback), key, v, e);
+	if (strcmp(key, "room") == 0) {
+		if (c->n_rooms == KIOSK_MAX_ROOMS)
+			return feed_error_set(e, "room: more than %d rooms", KIOSK_MAX_ROOMS);
+		if (!*v)
+			return feed_error_set(e, "room: a room name is needed");
+		if (!copy(c->rooms[c->n_rooms], KIOSK_MAX_NAME, key, v, e))
+			return false;
+		c->n_rooms++;
+		return true;
+	}
+	if (strcmp(key, "queue") == 0) {
+		if (c->n_queues == KIOSK_MAX_QUEUES)
+			return feed_error_set(e, "queue: more than %d queues", KIOSK_MAX_QUEUES);
+		if (!*v)
+			return feed_error_set(e, "queue: a queue id is needed");
+		if (!copy(c->queues[c->n_queues], KIOSK_MAX_NAME, key, v, e))
+			return false;
+		c->n_queues++;
+		return true;
+	}
+	if (strcmp(key, "timezone") == 0) {
+		if (*v && !civil_zone_known(v))
+			return feed_error_set(e, "timezone: '%.60s' is not a known zone (an IANA name "
+						 "such as Europe/Paris)", v);
+		return copy(c->timezone, sizeof(c->timezone), key, v, e);
+	}
+	if (strcmp(key, "orientation") == 0) {
+		if (strcmp(v, "landscape") == 0)
+			c->rotation = 0;
+		else if (strcmp(v, "portrait") == 0)
+			c->rotation = 90;
+		else
+			return feed_error_set(e, "orientation: '%.40s' is not landscape or portrait", v);
+		return true;
+	}
+	if (strcmp(key, "rotation") == 0) {
+		if (!integer(key, v, 0, 270, &n, e) || n % 90)
+			return feed_error_set(e, "rotation: '%.40s' is not 0, 90, 180 or 270", v);
+		c->rotation = (int)n;
+		return true;
+	}
+	if (strcmp(key, "language") == 0) {
+		if (!i18n_lang_parse(v, &c->lang))
+			return feed_error_set(e, "language: '%.40s' is not en or fr", v);
+		return true;
+	}
+	if (strcmp(key, "log-level") == 0) {
+		if (strcmp(v, "error") && strcmp(v, "warn") && strcmp(v, "info") && strcmp(v, "debug"))
+			return feed_error_set(e, "log-level: '%.40s' is not error, warn, info or debug", v);
+		return copy(c->log_level, sizeof(c->log_level), key, v, e);
+	}
+	struct {
+		const char *key;
+		int *field;
+		long lo, hi;
+	} ints[] = {
+		{"poll-seconds", &c->poll_s, 2, 3600},	       {"queue-poll-seconds", &c->queue_poll_s, 2, 3600},
+		{"page-seconds", &c->page_s, 3, 600},	       {"highlight-minutes", &c->highlight_min, 0, 1440},
+		{"soon-minutes", &c->soon_min, 0, 120},
+	};
+	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++)
+		if (strcmp(key, ints[i].key) == 0) {
+			if (!integer(key, v, ints[i].lo, ints[i].hi, &n, e))
+				return false;
+			*ints[i].field = (int)n;
+			return true;
+		}
+	if (strcmp(key, "max-feed-kib") == 0) {
+		if (!integer(key, v, 16, 256 * 1024, &n, e))
+			return false;
+		c->max_feed_bytes = (size_t)n * 1024;
+		return true;
+	}
+	if (strncmp(key, "color-", 6) == 0)
+		return theme_set(&c->theme, key + 6, v, e);
+	return feed_error_set(e, "unknown setting '%.60s' (see assets/kiosk/venueboard.conf)", key);
+}
+
+bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, struct feed_error *e)
+{
+	if (len > KIOSK_MAX_CONFIG_BYTES)
+		return feed_error_set(e, "larger than %d bytes", KIOSK_MAX_CONFIG_BYTES);
+	const char *p = buf, *end = buf + len;
+	int lineno = 0;
+	text_skip_bom(&p, &len);
+	end = p + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = nl ? nl : end;
+		lineno++;
+		char line[KIOSK_MAX_VALUE + 64];
+		size_t n = (size_t)(stop - p);
+		if (n >= sizeof(line))
+			return feed_error_set(e, "line %d: longer than %zu bytes", lineno, sizeof(line) - 1);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl ? nl + 1 : end;
+		/* a comment starts with # at the beginning or after white space */
+		for (char *h = line; *h; h++)
+			if (*h == '#' && (h == line || h[-1] == ' ' || h[-1] == '\t')) {
+				*h = '\0';
+				break;
+			}
+		char *k = line;
+		while (*k == ' ' || *k == '\t')
+			k++;
+		size_t ln = strlen(k);
+		while (ln && (k[ln - 1] == ' ' || k[ln - 1] == '\t' || k[ln - 1] == '\r'))
+			k[--ln] = '\0';
+		if (!*k)
+			continue;
+		char *v = k;
+		while (*v && *v != ' ' && *v != '\t')
+			v++;
+		if (*v)
+			*v++ = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		struct feed_error ke;
+		if (!kiosk_config_set(c, k, v, &ke))
+			return feed_error_set(e, "line %d: %s", lineno, ke.msg);
+	}
+	return true;
+}
+
+static bool size_arg(const char *v, int *w, int *h)
+{
+	char *x;
+	errno = 0;
+	long a = strtol(v, &x, 10);
+	if (errno || x == v || (*x != 'x' && *x != 'X'))
+		return false;
+	char *end;
+	long b = strtol(x + 1, &end, 10);
+	if (errno || end == x + 1 || *end || a < 64 || b < 64 || a > 8192 || b > 8192)
+		return false;
+	*w = (int)a;
+	*h = (int)b;
+	return true;
+}
+
+bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct feed_error *e)
+{
+	bool rooms_cleared = false, queues_cleared = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			c->mode = KIOSK_HELP;
+			continue;
+		}
+		if (strcmp(a, "--version") == 0) {
+			c->mode = KIOSK_VERSION;
+			continue;
+		}
+		if (strcmp(a, "--window") == 0) {
+			c->windowed = true;
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0 || !a[2])
+			return feed_error_set(e, "'%.60s': expected --KEY VALUE (see --help)", a);
+		if (i + 1 >= argc)
+			return feed_error_set(e, "%.60s: needs a value", a);
+		const char *key = a + 2, *v = argv[++i];
+		struct feed_error ke;
+		bool ok = true;
+		if (strcmp(key, "config") == 0) {
+			ok = copy(c->config_path, sizeof(c->config_path), key, v, &ke);
+		} else if (strcmp(key, "screenshot") == 0) {
+			ok = copy(c->screenshot, sizeof(c->screenshot), key, v, &ke);
+			c->mode = KIOSK_SCREENSHOT;
+		} else if (strcmp(key, "size") == 0) {
+			ok = size_arg(v, &c->width, &c->height) ||
+			     feed_error_set(&ke, "size: '%.40s' is not WIDTHxHEIGHT (64 to 8192)", v);
+		} else if (strcmp(key, "at") == 0) {
+			ok = instant(c, key, v, &c->at_ms, &ke);
+		} else if (strcmp(key, "clock-start") == 0) {
+			ok = instant(c, key, v, &c->clock_start_ms, &ke);
+		} else if (strcmp(key, "clock-rate") == 0 || strcmp(key, "exit-after") == 0) {
+			char *end;
+			errno = 0;
+			double d = strtod(v, &end);
+			ok = !errno && end != v && !*end && d > 0 && d <= 100000;
+			if (!ok)
+				feed_error_set(&ke, "%s: '%.40s' is not a positive number", key, v);
+			else if (key[0] == 'c')
+				c->clock_rate = d;
+			else
+				c->exit_after_s = d;
+		} else if (strcmp(key, "frame-log") == 0) {
+			ok = copy(c->frame_log, sizeof(c->frame_log), key, v, &ke);
+		} else {
+			if (strcmp(key, "room") == 0 && !rooms_cleared) {
+				c->n_rooms = 0;
+				rooms_cleared = true;
+			}
+			if (strcmp(key, "queue") == 0 && !queues_cleared) {
+				c->n_queues = 0;
+				queues_cleared = true;
+			}
+			ok = kiosk_config_set(c, key, v, &ke);
+		}
+		if (!ok)
+			return feed_error_set(e, "--%s", ke.msg);
+	}
+	return true;
+}
+
+bool kiosk_config_check(const struct kiosk_config *c, struct feed_error *e)
+{
+	if (!c->schedule_url[0])
+		return feed_error_set(e, "schedule-url: not set (the feed this screen shows)");
+	if (c->mode == KIOSK_SCREENSHOT && (!c->width || !c->height))
+		return feed_error_set(e, "--screenshot needs --size WIDTHxHEIGHT");
+	struct feed_error te;
+	if (!theme_check(&c->theme, &te))
+		return feed_error_set(e, "theme: %s", te.msg);
+	return true;
+}
+
+const char *kiosk_config_usage(void)
+{
+	return "usage: venueboard [--config FILE] [--KEY VALUE ...] [run flags]\n"
+	       "  every setting of the config file is also a flag: --schedule-url URL,\n"
+	       "  --queues-url URL, --room NAME (repeat), --queue ID (repeat), --venue TEXT,\n"
+	       "  --floor TEXT, --language en|fr, --orientation landscape|portrait,\n"
+	       "  --timezone AREA/CITY, --cache-dir DIR, --log-level info|debug, ...\n"
+	       "  (assets/kiosk/venueboard.conf documents them all)\n"
+	       "run flags:\n"
+	       "  --screenshot OUT.png --size WxH [--at TIME]  render one frame headless and exit\n"
+	       "  --window --size WxH                           a window instead of full screen\n"
+	       "  --clock-start TIME --clock-rate N             replay a day (demo)\n"
+	       "  --frame-log FILE                              append each presented frame's texts\n"
+	       "  --exit-after SECONDS                          stop after a while (tests)\n";
+}

@@ -1,0 +1,87 @@
+/* kiosk_config: one screen's settings — a documented `key value` file plus the
+ * same keys as command-line flags (flags win) — validated with messages that
+ * name the file, line and key. */
+#ifndef VB_KIOSK_CONFIG_H
+#define VB_KIOSK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "feed_error.h"
+#include "i18n.h"
+#include "theme.h"
+
+enum {
+	KIOSK_MAX_CONFIG_BYTES = 64 * 1024,
+	KIOSK_MAX_VALUE = 512, /* bytes of one value */
+	KIOSK_MAX_ROOMS = 200,
+	KIOSK_MAX_QUEUES = 32,
+	KIOSK_MAX_NAME = 160,
+};
+
+enum kiosk_mode { KIOSK_RUN, KIOSK_SCREENSHOT, KIOSK_HELP, KIOSK_VERSION };
+
+struct kiosk_config {
+	/* feeds */
+	char schedule_url[KIOSK_MAX_VALUE];
+	char queues_url[KIOSK_MAX_VALUE]; /* "" when the screen shows no lunch lines */
+	char ca_file[KIOSK_MAX_VALUE];
+	int poll_s, queue_poll_s;
+	size_t max_feed_bytes;
+	char cache_dir[KIOSK_MAX_VALUE];
+	/* where the screen stands and what matters there */
+	char venue[KIOSK_MAX_NAME], floor[KIOSK_MAX_NAME];
+	char rooms[KIOSK_MAX_ROOMS][KIOSK_MAX_NAME]; /* display order; none = every room */
+	size_t n_rooms;
+	char queues[KIOSK_MAX_QUEUES][KIOSK_MAX_NAME]; /* queue ids; none = every queue */
+	size_t n_queues;
+	char timezone[64]; /* when the feed names none; "" = the feed's */
+	/* how it looks */
+	int rotation; /* degrees clockwise the picture is turned: portrait screens */
+	enum lang lang;
+	int page_s;         /* seconds per page when more than fits */
+	int highlight_min;  /* minutes a new change stays highlighted */
+	int soon_min;       /* a session starting within this is marked */
+	char font_regular[KIOSK_MAX_VALUE], font_bold[KIOSK_MAX_VALUE];
+	char font_fallback[KIOSK_MAX_VALUE];
+	struct theme theme;
+	char log_level[8];
+	/* how it runs (flags only) */
+	enum kiosk_mode mode;
+	char config_path[KIOSK_MAX_VALUE];
+	char screenshot[KIOSK_MAX_VALUE]; /* --screenshot OUT.png */
+	int width, height;                /* --size WxH: window or screenshot size; 0 = full screen */
+	bool windowed;                    /* --window: not full screen (development) */
+	int64_t at_ms;                    /* --at TIME: the board's clock (screenshot), 0 = now */
+	int64_t clock_start_ms;           /* --clock-start TIME: a replayed day (demo) */
+	double clock_rate;                /* --clock-rate N: seconds of the day per real second */
+	char frame_log[KIOSK_MAX_VALUE];  /* --frame-log FILE: texts of each presented frame */
+	double exit_after_s;              /* --exit-after S: stop after S seconds (tests) */
+};
+
+/* Fills c with the defaults (documented in assets/kiosk/venueboard.conf). */
+void kiosk_config_defaults(struct kiosk_config *c);
+
+/* Sets one key (a file line or a flag without its dashes). False with e
+ * naming the key and what is wrong. */
+bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *value,
+		      struct feed_error *e);
+
+/* Reads a config file's text on top of c; e names the line and key. */
+bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, struct feed_error *e);
+
+/* Applies the command line: --config FILE, --KEY VALUE for every file key
+ * (a list key given as a flag replaces the file's list), and the run flags
+ * (--screenshot, --size, --at, --window, --clock-start, --clock-rate,
+ * --frame-log, --exit-after, --help, --version). The shell applies it
+ * once to learn --config, then again after the file so flags win. */
+bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct feed_error *e);
+
+/* Checks the whole: a schedule URL, sizes, the theme's contrast. */
+bool kiosk_config_check(const struct kiosk_config *c, struct feed_error *e);
+
+/* Usage text (static). */
+const char *kiosk_config_usage(void);
+
+#endif

@@ -1,0 +1,792 @@
+/* layout: sizes are in units of a 1080-pixel short side, so one design reads
+ * the same on a 1080p, a 4K or a portrait screen. Everything that matters is
+ * said in words (MOVED, CANCELLED, STARTS IN 4 MIN, NEW, ↑ rising); colour
+ * only adds to it. */
+#include "layout.h"
+
+#include "board.h"
+#include "civil_time.h"
+#include "i18n.h"
+#include "kiosk_config.h"
+#include "queue_board.h"
+#include "schedule.h"
+#include "text.h"
+#include "text_fit.h"
+#include "theme.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_ROWS = 400, MAX_LISTED = 400 };
+
+struct ctx {
+	const struct layout_input *in;
+	const struct theme *th;
+	enum lang lang;
+	struct draw_list *dl;
+	double u; /* pixels per design unit */
+	struct civil today;
+	int64_t now_s;
+};
+
+struct rect {
+	int x, y, w, h;
+};
+
+static int px(const struct ctx *c, double units)
+{
+	return (int)lround(units * c->u);
+}
+
+static int line_h(const struct ctx *c, enum draw_font f, int size)
+{
+	return c->in->tm.line_height(c->in->tm.ctx, f, size);
+}
+
+static int measure(const struct ctx *c, enum draw_font f, int size, const char *s)
+{
+	size_t n = strlen(s);
+	return n ? c->in->tm.width(c->in->tm.ctx, f, size, s, n) : 0;
+}
+
+/* One line of text, cut with "…" to max_w; returns its width. */
+static int text(struct ctx *c, int x, int y, enum draw_font f, int size, struct draw_color col,
+		const char *s, int max_w)
+{
+	char buf[1024];
+	int w = text_fit_ellipsize(&c->in->tm, f, size, s, strlen(s), max_w, buf, sizeof(buf));
+	draw_list_text(c->dl, x, y, w, line_h(c, f, size), f, size, col, buf, SIZE_MAX);
+	return w;
+}
+
+/* A word on a coloured plate (MOVED → …, CANCELLED, NEW); returns its width. */
+static int badge(struct ctx *c, int x, int y, int size, struct draw_color bg, struct draw_color fg,
+		 const char *s, int max_w)
+{
+	int pad = px(c, 8), h = line_h(c, FONT_BOLD, size);
+	char buf[512];
+	int w = text_fit_ellipsize(&c->in->tm, FONT_BOLD, size, s, strlen(s), max_w - 2 * pad, buf,
+				   sizeof(buf));
+	draw_list_rect(c->dl, x, y, w + 2 * pad, h, bg);
+	draw_list_text(c->dl, x + pad, y, w, h, FONT_BOLD, size, fg, buf, SIZE_MAX);
+	return w + 2 * pad;
+}
+
+static void local(const struct ctx *c, int64_t t_s, struct civil *out)
+{
+	civil_from_utc_in(t_s, c->in->board->zone, out);
+}
+
+static void hhmm(const struct ctx *c, int64_t t_s, char out[8])
+{
+	struct civil l;
+	local(c, t_s, &l);
+	snprintf(out, 8, "%02d:%02d", l.hour % 100, l.minute % 100);
+}
+
+static bool same_day(const struct civil *a, const struct civil *b)
+{
+	return a->year == b->year && a->month == b->month && a->day == b->day;
+}
+
+static bool is_today(const struct ctx *c, int64_t t_s)
+{
+	struct civil l;
+	local(c, t_s, &l);
+	return same_day(&l, &c->today);
+}
+
+static bool is_new(const struct ctx *c, const struct board_change *ch)
+{
+	int64_t window = (int64_t)c->in->cfg->highlight_min * 60000;
+	return ch && ch->seen_ms > 0 && c->in->now_ms - ch->seen_ms < window &&
+	       c->in->now_ms >= ch->seen_ms;
+}
+
+/* ---- header, notices, footer --------------------------------------------- */
+
+static int header(struct ctx *c)
+{
+	const struct layout_input *in = c->in;
+	int h = px(c, 118), m = px(c, 32);
+	draw_list_rect(c->dl, 0, 0, in->width, h, c->th->panel);
+	char clock[8] = "--:--", date[96] = "";
+	if (in->board->schedule || in->now_ms) {
+		hhmm(c, c->now_s, clock);
+		i18n_date(c->lang, &c->today, date, sizeof(date));
+	}
+	int csize = px(c, 76), cw = measure(c, FONT_BOLD, csize, clock);
+	int cx = in->width - m - cw;
+	draw_list_text(c->dl, cx, (h - line_h(c, FONT_BOLD, csize)) / 2, cw,
+		       line_h(c, FONT_BOLD, csize), FONT_BOLD, csize, c->th->text, clock, SIZE_MAX);
+	int dsize = px(c, 30), dw = measure(c, FONT_REGULAR, dsize, date);
+	int left_w = cx - m - dw - 2 * m;
+	draw_list_text(c->dl, cx - px(c, 24) - dw, (h - line_h(c, FONT_REGULAR, dsize)) / 2, dw,
+		       line_h(c, FONT_REGULAR, dsize), FONT_REGULAR, dsize, c->th->muted, date,
+		       SIZE_MAX);
+	const struct schedule *s = in->board->schedule;
+	const char *title = s && s->title && *s->title ? s->title : "venueboard";
+	text(c, m, px(c, 14), FONT_BOLD, px(c, 42), c->th->text, title, left_w);
+	char where[2 * KIOSK_MAX_NAME + 8];
+	snprintf(where, sizeof(where), "%s%s%s", in->cfg->venue,
+		 in->cfg->venue[0] && in->cfg->floor[0] ? " · " : "", in->cfg->floor);
+	if (where[0])
+		text(c, m, px(c, 70), FONT_REGULAR, px(c, 28), c->th->muted, where, left_w);
+	return h;
+}
+
+static int notices(struct ctx *c, int y)
+{
+	const struct board *b = c->in->board;
+	if (!b->n_notices)
+		return y;
+	int h = px(c, 72), m = px(c, 32), size = px(c, 34);
+	const char *n = b->notices[(size_t)(c->in->page_tick % (int64_t)b->n_notices)];
+	draw_list_rect(c->dl, 0, y, c->in->width, h, c->th->notice_bg);
+	char label[16];
+	snprintf(label, sizeof(label), "%d/%zu", (int)(c->in->page_tick % (int64_t)b->n_notices) + 1,
+		 b->n_notices);
+	int lw = b->n_notices > 1 ? measure(c, FONT_REGULAR, px(c, 26), label) + m : 0;
+	text(c, m, y + (h - line_h(c, FONT_BOLD, size)) / 2, FONT_BOLD, size, c->th->notice_text, n,
+	     c->in->width - 2 * m - lw);
+	if (lw)
+		text(c, c->in->width - lw, y + (h - line_h(c, FONT_REGULAR, px(c, 26))) / 2,
+		     FONT_REGULAR, px(c, 26), c->th->notice_text, label, lw);
+	return y + h;
+}
+
+/* The bottom line: how fresh the schedule is, calmly when it is not. */
+static int footer(struct ctx *c, const struct layout_result *res)
+{
+	const struct layout_input *in = c->in;
+	const struct layout_feed *f = &in->feed;
+	int h = px(c, 58), y = in->height - h, m = px(c, 32), size = px(c, 28);
+	bool calm = f->offline || (f->from_cache && f->have);
+	draw_list_rect(c->dl, 0, y, in->width, h, calm ? c->th->calm_bg : c->th->panel);
+	struct draw_color fg = calm ? c->th->calm_text : c->th->muted;
+	char msg[400] = "", a[200] = "", b[200] = "", clock[8];
+	if (f->offline) {
+		hhmm(c, f->offline_since_ms / 1000, clock);
+		i18n_offline_since(c->lang, clock, a, sizeof(a));
+	}
+	if (f->have && (f->offline || f->from_cache)) {
+		hhmm(c, f->received_ms / 1000, clock);
+		i18n_saved_at(c->lang, clock, (int)((in->now_ms - f->received_ms) / 1000), b, sizeof(b));
+	} else if (f->have) {
+		/* steps of 10 s: the line need not redraw the screen every second */
+		i18n_updated_ago(c->lang, f->age_s < 60 ? f->age_s / 10 * 10 : f->age_s, b, sizeof(b));
+	}
+	snprintf(msg, sizeof(msg), "%s%s%s", a, a[0] && b[0] ? " · " : "", b);
+	char page[32] = "";
+	if (res->pages > 1)
+		snprintf(page, sizeof(page), "%d / %d", res->page + 1, res->pages);
+	int pw = page[0] ? measure(c, FONT_BOLD, size, page) : 0;
+	text(c, m, y + (h - line_h(c, FONT_REGULAR, size)) / 2, calm ? FONT_BOLD : FONT_REGULAR,
+	     size, fg, msg, in->width - 3 * m - pw);
+	if (pw)
+		draw_list_text(c->dl, in->width - m - pw, y + (h - line_h(c, FONT_BOLD, size)) / 2, pw,
+			       line_h(c, FONT_BOLD, size), FONT_BOLD, size, fg, page, SIZE_MAX);
+	return y;
+}
+
+/* ---- rooms: now and next ------------------------------------------------- */
+
+/* What a cell shows: a real session, or the ghost of one that moved away. */
+struct entry {
+	const struct session *s;
+	const struct board_change *change; /* its change, if any */
+	bool ghost;                        /* moved away from this room */
+	int64_t start, end;
+	const char *title;
+};
+
+struct room_row {
+	const struct room *room; /* NULL: a configured room the feed does not know */
+	const char *name;
+	struct entry now, next;
+	bool any_today;
+};
+
+static bool room_matches(const struct room *r, const char *want)
+{
+	char a[KIOSK_MAX_NAME * 2], b[KIOSK_MAX_NAME * 2];
+	if (strcmp(r->id, want) == 0)
+		return true;
+	text_fold_key(r->name, a, sizeof(a));
+	text_fold_key(want, b, sizeof(b));
+	return strcmp(a, b) == 0;
+}
+
+static void consider(const struct ctx *c, struct room_row *row, struct entry e)
+{
+	int64_t now = c->now_s;
+	if (e.start <= now && now < e.end) {
+		/* the latest-started running session wins; a real one over a ghost */
+		if (!row->now.title || (row->now.ghost && !e.ghost) ||
+		    (row->now.ghost == e.ghost && e.start > row->now.start))
+			row->now = e;
+	} else if (e.start > now && is_today(c, e.start)) {
+		/* the earliest wins, a ghost too: people who come for it at that
+		 * time must read where it went; at the same time, the real one */
+		if (!row->next.title || e.start < row->next.start ||
+		    (e.start == row->next.start && row->next.ghost && !e.ghost))
+			row->next = e;
+	}
+	if (is_today(c, e.start) || (e.start <= now && now < e.end))
+		row->any_today = true;
+}
+
+static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
+{
+	const struct board *b = c->in->board;
+	const struct schedule *s = b->schedule;
+	const struct kiosk_config *cfg = c->in->cfg;
+	size_t n = 0;
+	if (cfg->n_rooms) {
+		for (size_t i = 0; i < cfg->n_rooms && n < cap; i++) {
+			rows[n] = (struct room_row){.name = cfg->rooms[i]};
+			for (size_t k = 0; k < s->n_rooms; k++)
+				if (room_matches(&s->rooms[k], cfg->rooms[i])) {
+					rows[n].room = &s->rooms[k];
+					rows[n].name = s->rooms[k].name;
+					break;
+				}
+			n++;
+		}
+	} else {
+		for (size_t k = 0; k < s->n_rooms && n < cap; k++)
+			rows[n++] = (struct room_row){.room = &s->rooms[k], .name = s->rooms[k].name};
+	}
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		const struct session *se = &s->sessions[i];
+		if (!se->room || se->end < c->now_s - 86400 || se->start > c->now_s + 86400)
+			continue;
+		for (size_t r = 0; r < n; r++)
+			if (rows[r].room && strcmp(rows[r].room->id, se->room) == 0) {
+				struct entry e = {se, board_change_for(b, se->id), false, se->start,
+						  se->end, se->title};
+				consider(c, &rows[r], e);
+			}
+	}
+	/* ghosts: a session that left a room still belongs on that room's row,
+	 * where people who read the printed programme will look for it */
+	for (size_t i = 0; i < b->n_changes; i++) {
+		const struct board_change *ch = &b->changes[i];
+		if (ch->kind != CHANGE_MOVED || !ch->from_room || !ch->from_start)
+			continue;
+		int64_t len = 0;
+		for (size_t k = 0; k < s->n_sessions; k++)
+			if (strcmp(s->sessions[k].id, ch->session) == 0)
+				len = s->sessions[k].end - s->sessions[k].start;
+		for (size_t r = 0; r < n; r++) {
+			char a[KIOSK_MAX_NAME * 2], bk[KIOSK_MAX_NAME * 2];
+			text_fold_key(rows[r].name, a, sizeof(a));
+			text_fold_key(ch->from_room, bk, sizeof(bk));
+			if (strcmp(a, bk) == 0)
+				consider(c, &rows[r], (struct entry){NULL, ch, true, ch->from_start,
+								     ch->from_start + (len > 0 ? len : 1800),
+								     ch->title});
+		}
+	}
+	if (!cfg->n_rooms) { /* every room: only those with something today */
+		size_t k = 0;
+		for (size_t r = 0; r < n; r++)
+			if (rows[r].any_today)
+				rows[k++] = rows[r];
+		n = k;
+	}
+	return n;
+}
+
+static void speakers_line(const struct session *s, char *out, size_t cap)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; s && i < s->n_speakers && o + 1 < cap; i++)
+		o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? ", " : "", s->speakers[i]);
+	if (s && s->track && *s->track && o + 1 < cap)
+		snprintf(out + o, cap - o, "%s%s", o ? " · " : "", s->track);
+}
+
+/* One session in a room's now or next cell. */
+static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now)
+{
+	const struct theme *th = c->th;
+	int tsize = px(c, 30), ssize = px(c, 24), timew = px(c, 88), stripe = px(c, 6);
+	int x = r.x + stripe + px(c, 12), w = r.w - (x - r.x) - px(c, 8);
+	if (!e->title) {
+		if (!is_now)
+			text(c, x, r.y + px(c, 8), FONT_REGULAR, ssize, th->muted,
+			     i18n_text(c->lang, MSG_NO_MORE_TODAY), w);
+		return;
+	}
+	const struct session *s = e->s;
+	draw_list_rect(c->dl, r.x, r.y + px(c, 6), stripe, r.h - px(c, 12),
+		       theme_track_color(th, s ? s->track : NULL));
+	char t[8];
+	hhmm(c, e->start, t);
+	text(c, x, r.y + px(c, 8), FONT_BOLD, ssize, th->muted, t, timew);
+	int tx = x + timew, tw = w - timew;
+	bool cancelled = s && s->status == SESSION_CANCELLED;
+	/* title: two lines at most, then "…" */
+	struct text_fit fit;
+	text_fit_wrap(&c->in->tm, FONT_BOLD, tsize, e->title, tw, 2, &fit);
+	int y = r.y + px(c, 4), lh = line_h(c, FONT_BOLD, tsize);
+	struct draw_color tc = (cancelled || e->ghost) ? th->muted : th->text;
+	for (int i = 0; i < fit.n; i++) {
+		size_t len;
+		const char *l = text_fit_line(&fit, e->title, i, &len);
+		draw_list_text(c->dl, tx, y, fit.lines[i].width, lh, FONT_BOLD, tsize, tc, l, len);
+		if (cancelled || e->ghost) /* struck through: it is not here */
+			draw_list_rect(c->dl, tx, y + lh / 2, fit.lines[i].width, px(c, 3), tc);
+		y += lh;
+	}
+	/* the line under the title: what must not be missed, else who speaks */
+	int by = y + px(c, 4), bsize = px(c, 24);
+	char msg[300];
+	const struct board_change *ch = e->change;
+	if (cancelled) {
+		badge(c, tx, by, bsize, th->cancel_bg, th->cancel_text,
+		      i18n_text(c->lang, MSG_CANCELLED), tw);
+	} else if (ch && ch->kind == CHANGE_MOVED && ch->to_room) {
+		i18n_moved_to(c->lang, ch->to_room, msg, sizeof(msg));
+		int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text, msg, tw);
+		if (e->ghost && ch->to_start && ch->to_start != ch->from_start) {
+			char when[8];
+			hhmm(c, ch->to_start, when);
+			text(c, tx + bw + px(c, 10), by, FONT_BOLD, bsize, th->text, when,
+			     tw - bw - px(c, 10));
+		}
+	} else if (!is_now && e->start - c->now_s <= (int64_t)c->in->cfg->soon_min * 60) {
+		int mins = (int)((e->start - c->now_s + 59) / 60);
+		i18n_starts_in(c->lang, mins, msg, sizeof(msg));
+		int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text, msg, tw);
+		speakers_line(s, msg, sizeof(msg));
+		if (msg[0])
+			text(c, tx + bw + px(c, 10), by, FONT_REGULAR, ssize, th->muted, msg,
+			     tw - bw - px(c, 10));
+	} else {
+		if (ch && ch->kind == CHANGE_RESCHEDULED) {
+			int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text,
+				       i18n_text(c->lang, MSG_RESCHEDULED), tw);
+			tx += bw + px(c, 10);
+			tw -= bw + px(c, 10);
+		}
+		speakers_line(s, msg, sizeof(msg));
+		if (msg[0])
+			text(c, tx, by, FONT_REGULAR, ssize, th->muted, msg, tw);
+	}
+}
+
+/* A room's name on two lines at most, in the largest size whose longest word
+ * fits: "Amphithéâtre" must not break in the middle. */
+static void room_name(struct ctx *c, int x, int y, int w, const char *name)
+{
+	static const int sizes[] = {30, 27, 24, 21};
+	int size = px(c, sizes[3]);
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+		int sz = px(c, sizes[k]), widest = 0;
+		for (const char *p = name; *p;) {
+			size_t n = strcspn(p, " ");
+			int ww = n ? c->in->tm.width(c->in->tm.ctx, FONT_BOLD, sz, p, n) : 0;
+			widest = ww > widest ? ww : widest;
+			p += n + (p[n] == ' ');
+		}
+		struct text_fit fit;
+		text_fit_wrap(&c->in->tm, FONT_BOLD, sz, name, w, 2, &fit);
+		size = sz;
+		if (widest <= w && !(fit.n == 2 && fit.lines[1].ellipsized))
+			break;
+	}
+	struct text_fit nf;
+	int lh = line_h(c, FONT_BOLD, size);
+	text_fit_wrap(&c->in->tm, FONT_BOLD, size, name, w, 2, &nf);
+	for (int k = 0; k < nf.n; k++) {
+		size_t len;
+		const char *l = text_fit_line(&nf, name, k, &len);
+		draw_list_text(c->dl, x, y + k * lh, nf.lines[k].width, lh, FONT_BOLD, size,
+			       c->th->text, l, len);
+	}
+}
+
+static int row_height(const struct ctx *c)
+{
+	return 2 * line_h(c, FONT_BOLD, px(c, 30)) + line_h(c, FONT_BOLD, px(c, 24)) + px(c, 24);
+}
+
+static void rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
+{
+	const struct theme *th = c->th;
+	struct room_row *rows = calloc(MAX_ROWS, sizeof(*rows));
+	if (!rows)
+		return;
+	size_t n = rooms_rows(c, rows, MAX_ROWS);
+	res->rooms_total = (int)n;
+	int m = px(c, 32), hsize = px(c, 26);
+	int name_w = a.w * 18 / 100, col_w = (a.w - name_w - m) / 2;
+	int hy = a.y + px(c, 10);
+	if (n == 0) {
+		text(c, a.x + m, a.y + px(c, 60), FONT_BOLD, px(c, 44), th->text,
+		     i18n_text(c->lang, MSG_NO_SESSIONS_TODAY), a.w - 2 * m);
+		/* the next day that has sessions, so an early visitor knows */
+		const struct schedule *s = c->in->board->schedule;
+		for (size_t i = 0; i < s->n_sessions; i++)
+			if (s->sessions[i].start > c->now_s) {
+				struct civil l;
+				char d[96], t[8], line[160];
+				local(c, s->sessions[i].start, &l);
+				i18n_date(c->lang, &l, d, sizeof(d));
+				hhmm(c, s->sessions[i].start, t);
+				snprintf(line, sizeof(line), "%s → %s, %s", i18n_text(c->lang, MSG_NEXT), d, t);
+				text(c, a.x + m, a.y + px(c, 130), FONT_REGULAR, px(c, 32), th->muted, line,
+				     a.w - 2 * m);
+				break;
+			}
+		res->pages = 1;
+		free(rows);
+		return;
+	}
+	text(c, a.x + m + name_w, hy, FONT_BOLD, hsize, th->muted, i18n_text(c->lang, MSG_NOW), col_w);
+	text(c, a.x + m + name_w + col_w, hy, FONT_BOLD, hsize, th->muted,
+	     i18n_text(c->lang, MSG_NEXT), col_w);
+	int top = hy + line_h(c, FONT_BOLD, hsize) + px(c, 6);
+	int rh = row_height(c);
+	int per_page = (a.y + a.h - top) / rh;
+	if (per_page < 1)
+		per_page = 1;
+	res->pages = (int)((n + (size_t)per_page - 1) / (size_t)per_page);
+	res->page = (int)(c->in->page_tick % res->pages);
+	size_t first = (size_t)res->page * (size_t)per_page;
+	int y = top;
+	for (size_t i = first; i < n && i < first + (size_t)per_page; i++) {
+		draw_list_rect(c->dl, a.x + m, y, a.w - m, px(c, 2), th->rule);
+		room_name(c, a.x + m, y + px(c, 10), name_w - px(c, 16), rows[i].name);
+		cell(c, (struct rect){a.x + m + name_w, y + px(c, 6), col_w, rh - px(c, 6)},
+		     &rows[i].now, true);
+		cell(c, (struct rect){a.x + m + name_w + col_w, y + px(c, 6), col_w, rh - px(c, 6)},
+		     &rows[i].next, false);
+		y += rh;
+		res->rooms_shown++;
+	}
+	free(rows);
+}
+
+/* ---- changes panel --------------------------------------------------------- */
+
+static int64_t change_time(const struct board_change *ch)
+{
+	return ch->to_start ? ch->to_start : ch->from_start;
+}
+
+static int by_change_time(const void *a, const void *b)
+{
+	int64_t x = change_time(*(const struct board_change *const *)a);
+	int64_t y = change_time(*(const struct board_change *const *)b);
+	return x < y ? -1 : x > y;
+}
+
+/* One change: when and what; where to go now (the words that matter, first
+ * and never cut off); where it was. */
+static void change_row(struct ctx *c, int x, int y, int w, int rh, const struct board_change *ch)
+{
+	const struct theme *th = c->th;
+	int tsize = px(c, 26), dsize = px(c, 24), gap = px(c, 10);
+	bool fresh = is_new(c, ch);
+	struct draw_color fg = fresh ? th->alert_text : th->text;
+	struct draw_color dim = fresh ? th->alert_text : th->muted;
+	if (fresh)
+		draw_list_rect(c->dl, x - px(c, 16), y - px(c, 6), w + px(c, 32), rh - px(c, 6),
+			       th->alert_bg);
+	int lx = x, lw = w;
+	if (fresh) {
+		int bw = badge(c, lx, y, tsize, th->text, th->background, i18n_text(c->lang, MSG_NEW), lw);
+		lx += bw + gap;
+		lw -= bw + gap;
+	}
+	char t[8], f[8], line[600];
+	hhmm(c, change_time(ch), t);
+	snprintf(line, sizeof(line), "%s  %s", t, ch->title);
+	text(c, lx, y, FONT_BOLD, tsize, fg, line, lw);
+	int y2 = y + line_h(c, FONT_BOLD, tsize) + px(c, 4);
+	int y3 = y2 + line_h(c, FONT_BOLD, dsize) + px(c, 2);
+	struct draw_color plate = fresh ? th->text : th->alert_bg;
+	struct draw_color plate_text = fresh ? th->background : th->alert_text;
+	int bw = 0;
+	switch (ch->kind) {
+	case CHANGE_MOVED:
+		i18n_moved_to(c->lang, ch->to_room ? ch->to_room : "?", line, sizeof(line));
+		bw = badge(c, x, y2, dsize, plate, plate_text, line, w);
+		if (ch->from_start && ch->to_start && ch->from_start != ch->to_start) {
+			hhmm(c, ch->from_start, f);
+			hhmm(c, ch->to_start, t);
+			snprintf(line, sizeof(line), "%s → %s", f, t);
+			text(c, x + bw + gap, y2, FONT_BOLD, dsize, fg, line, w - bw - gap);
+		}
+		break;
+	case CHANGE_CANCELLED:
+		badge(c, x, y2, dsize, th->cancel_bg, th->cancel_text, i18n_text(c->lang, MSG_CANCELLED),
+		      w);
+		break;
+	case CHANGE_RESCHEDULED:
+		hhmm(c, ch->from_start, f);
+		hhmm(c, ch->to_start, t);
+		snprintf(line, sizeof(line), "%s %s → %s", i18n_text(c->lang, MSG_RESCHEDULED), f, t);
+		badge(c, x, y2, dsize, plate, plate_text, line, w);
+		break;
+	case CHANGE_ADDED:
+		snprintf(line, sizeof(line), "%s · %s", i18n_text(c->lang, MSG_ADDED),
+			 ch->to_room ? ch->to_room : "");
+		badge(c, x, y2, dsize, plate, plate_text, line, w);
+		break;
+	}
+	const char *was = ch->kind == CHANGE_RESCHEDULED || ch->kind == CHANGE_ADDED
+				  ? ch->to_room
+				  : ch->from_room;
+	if (was && ch->kind != CHANGE_ADDED) {
+		if (ch->kind == CHANGE_RESCHEDULED)
+			snprintf(line, sizeof(line), "%s", was);
+		else
+			i18n_was(c->lang, was, line, sizeof(line));
+		text(c, x, y3, FONT_REGULAR, dsize, dim, line, w);
+	}
+}
+
+static void changes_panel(struct ctx *c, struct rect a, struct layout_result *res)
+{
+	const struct theme *th = c->th;
+	const struct board *b = c->in->board;
+	int m = px(c, 24);
+	draw_list_rect(c->dl, a.x, a.y, a.w, a.h, th->panel);
+	int y = a.y + px(c, 12), w = a.w - 2 * m;
+	text(c, a.x + m, y, FONT_BOLD, px(c, 32), th->text, i18n_text(c->lang, MSG_ROOM_CHANGES), w);
+	y += line_h(c, FONT_BOLD, px(c, 32)) + px(c, 8);
+	const struct board_change *list[MAX_LISTED];
+	size_t n = 0;
+	for (size_t i = 0; i < b->n_changes && n < MAX_LISTED; i++) {
+		const struct board_change *ch = &b->changes[i];
+		if ((ch->to_start && is_today(c, ch->to_start)) ||
+		    (ch->from_start && is_today(c, ch->from_start)))
+			list[n++] = ch;
+	}
+	qsort(list, n, sizeof(*list), by_change_time);
+	res->changes_today = (int)n;
+	if (n == 0) {
+		text(c, a.x + m, y, FONT_REGULAR, px(c, 26), th->muted,
+		     i18n_text(c->lang, MSG_NO_CHANGES), w);
+		return;
+	}
+	int tsize = px(c, 26), dsize = px(c, 24);
+	int rh = line_h(c, FONT_BOLD, tsize) + line_h(c, FONT_BOLD, dsize) +
+		 line_h(c, FONT_REGULAR, dsize) + px(c, 20);
+	int per_page = (a.y + a.h - y - px(c, 8)) / rh;
+	if (per_page < 1)
+		per_page = 1;
+	int pages = (int)((n + (size_t)per_page - 1) / (size_t)per_page);
+	size_t first = (size_t)(c->in->page_tick % pages) * (size_t)per_page;
+	for (size_t i = first; i < n && i < first + (size_t)per_page; i++)
+		change_row(c, a.x + m, y, w, rh, list[i]), y += rh;
+	if (pages > 1) {
+		char p[32];
+		snprintf(p, sizeof(p), "%d / %d", (int)(c->in->page_tick % pages) + 1, pages);
+		int pw = measure(c, FONT_REGULAR, px(c, 22), p);
+		text(c, a.x + a.w - m - pw, a.y + px(c, 18), FONT_REGULAR, px(c, 22), th->muted, p, pw);
+	}
+}
+
+/* ---- lunch lines ------------------------------------------------------------ */
+
+/* Twelve bars, one per five minutes of the last hour; a gap where nothing was
+ * known (drawn as a thin mark, so "no data" never looks like "no wait"). */
+static void chart(struct ctx *c, struct rect r, const struct queue_view *v)
+{
+	const struct theme *th = c->th;
+	enum { BARS = 12, PER = QUEUE_BOARD_HISTORY / BARS };
+	double vals[BARS], top = 600; /* the scale: at least 10 minutes */
+	bool known[BARS];
+	for (int b = 0; b < BARS; b++) {
+		double sum = 0;
+		int k = 0;
+		for (int i = 0; i < PER; i++) {
+			float x = v->history[b * PER + i];
+			if (x >= 0) {
+				sum += x;
+				k++;
+			}
+		}
+		known[b] = k > 0;
+		vals[b] = k ? sum / k : 0;
+		if (vals[b] > top)
+			top = vals[b];
+	}
+	int lsize = px(c, 20), lh = line_h(c, FONT_REGULAR, lsize);
+	int base = r.y + r.h - lh - px(c, 4), ch = base - r.y;
+	int gap = px(c, 4), bw = (r.w - gap * (BARS - 1)) / BARS;
+	draw_list_rect(c->dl, r.x, base, r.w, px(c, 2), th->rule);
+	for (int b = 0; b < BARS; b++) {
+		int x = r.x + b * (bw + gap);
+		if (!known[b]) {
+			draw_list_rect(c->dl, x, base - px(c, 4), bw, px(c, 2), th->bar_empty);
+			continue;
+		}
+		int h = (int)lround(vals[b] / top * ch);
+		draw_list_rect(c->dl, x, base - (h < px(c, 3) ? px(c, 3) : h), bw,
+			       h < px(c, 3) ? px(c, 3) : h, th->bar);
+	}
+	char label[64], scale[16];
+	snprintf(scale, sizeof(scale), "%d min", (int)lround(top / 60));
+	snprintf(label, sizeof(label), "%s", i18n_text(c->lang, MSG_LAST_HOUR));
+	text(c, r.x, base + px(c, 4), FONT_REGULAR, lsize, th->muted, label, r.w / 2);
+	int sw = measure(c, FONT_REGULAR, lsize, scale);
+	text(c, r.x + r.w - sw, r.y - lh, FONT_REGULAR, lsize, th->muted, scale, sw);
+}
+
+static void queue_block(struct ctx *c, struct rect r, const struct queue_view *v)
+{
+	const struct theme *th = c->th;
+	int m = px(c, 24), w = r.w - 2 * m, x = r.x + m;
+	draw_list_rect(c->dl, x, r.y, w, px(c, 2), th->rule);
+	int y = r.y + px(c, 10);
+	text(c, x, y, FONT_BOLD, px(c, 30), th->text, v->name, w);
+	y += line_h(c, FONT_BOLD, px(c, 30));
+	if (v->venue && *v->venue && !strstr(v->name, v->venue)) {
+		text(c, x, y, FONT_REGULAR, px(c, 22), th->muted, v->venue, w);
+		y += line_h(c, FONT_REGULAR, px(c, 22));
+	}
+	const struct wait_estimate *e = &v->now;
+	char big[48], line[200], why[160];
+	int chart_h = px(c, 110);
+	if (e->known) {
+		int mins = (int)lround(e->wait_s / 60.0);
+		char num[24];
+		i18n_minutes(c->lang, mins, num, sizeof(num));
+		/* a number that is not fully trusted says so, in words too */
+		snprintf(big, sizeof(big), "%s%s", e->confidence == CONFIDENCE_GOOD ? "" : "≈ ", num);
+		int bs = px(c, 64), ls = px(c, 26);
+		int bw = text(c, x, y, FONT_BOLD, bs, th->text, big, w);
+		text(c, x + bw + px(c, 12),
+		     y + line_h(c, FONT_BOLD, bs) - line_h(c, FONT_REGULAR, ls) - px(c, 8), FONT_REGULAR,
+		     ls, th->muted, i18n_text(c->lang, MSG_WAIT), w - bw - px(c, 12));
+		y += line_h(c, FONT_BOLD, bs);
+		enum msg tm = v->trend == TREND_RISING    ? MSG_RISING
+			      : v->trend == TREND_FALLING ? MSG_FALLING
+							  : MSG_STEADY;
+		i18n_people(c->lang, (int)lround(e->people), line, sizeof(line));
+		int tw = v->trend == TREND_UNKNOWN
+				 ? 0
+				 : text(c, x, y, FONT_BOLD, ls, th->text, i18n_text(c->lang, tm), w) +
+					   px(c, 14);
+		text(c, x + tw, y, FONT_REGULAR, px(c, 24), th->muted, line, w - tw);
+		y += line_h(c, FONT_BOLD, ls) + px(c, 6);
+		if (e->confidence != CONFIDENCE_GOOD) {
+			i18n_reason(c->lang, e->why, why, sizeof(why));
+			int bw2 = badge(c, x, y, px(c, 22), th->alert_bg, th->alert_text,
+					i18n_text(c->lang, MSG_UNCERTAIN), w);
+			text(c, x + bw2 + px(c, 10), y, FONT_REGULAR, px(c, 22), th->muted, why,
+			     w - bw2 - px(c, 10));
+			y += line_h(c, FONT_BOLD, px(c, 22)) + px(c, 6);
+		}
+	} else {
+		text(c, x, y, FONT_BOLD, px(c, 44), th->muted, i18n_text(c->lang, MSG_NO_ESTIMATE), w);
+		y += line_h(c, FONT_BOLD, px(c, 44));
+		i18n_reason(c->lang, e->why ? e->why : "", why, sizeof(why));
+		text(c, x, y, FONT_REGULAR, px(c, 24), th->muted, why, w);
+		y += line_h(c, FONT_REGULAR, px(c, 24)) + px(c, 6);
+	}
+	int bottom = r.y + r.h - px(c, 8);
+	if (bottom - y > chart_h)
+		y = bottom - chart_h;
+	chart(c, (struct rect){x, y + px(c, 24), w, bottom - y - px(c, 24)}, v);
+}
+
+/* Height one queue needs (the chart included). */
+static int queue_block_h(const struct ctx *c)
+{
+	return px(c, 10) + line_h(c, FONT_BOLD, px(c, 30)) + line_h(c, FONT_REGULAR, px(c, 22)) +
+	       line_h(c, FONT_BOLD, px(c, 64)) + line_h(c, FONT_BOLD, px(c, 26)) +
+	       line_h(c, FONT_BOLD, px(c, 22)) + px(c, 20) + px(c, 110);
+}
+
+static void lunch_panel(struct ctx *c, struct rect a)
+{
+	const struct theme *th = c->th;
+	const struct queue_board *qb = c->in->queues;
+	int m = px(c, 24);
+	draw_list_rect(c->dl, a.x, a.y, a.w, a.h, th->panel);
+	int y = a.y + px(c, 12);
+	text(c, a.x + m, y, FONT_BOLD, px(c, 32), th->text, i18n_text(c->lang, MSG_LUNCH_LINES),
+	     a.w - 2 * m);
+	y += line_h(c, FONT_BOLD, px(c, 32)) + px(c, 8);
+	size_t n = qb ? queue_board_count(qb) : 0;
+	if (n == 0) {
+		text(c, a.x + m, y, FONT_REGULAR, px(c, 26), th->muted,
+		     i18n_text(c->lang, MSG_NO_ESTIMATE), a.w - 2 * m);
+		return;
+	}
+	int bh = queue_block_h(c);
+	int per_page = (a.y + a.h - y) / bh;
+	if (per_page < 1) {
+		per_page = 1;
+		bh = a.y + a.h - y;
+	}
+	int pages = (int)((n + (size_t)per_page - 1) / (size_t)per_page);
+	size_t first = (size_t)(c->in->page_tick % pages) * (size_t)per_page;
+	for (size_t i = first; i < n && i < first + (size_t)per_page; i++) {
+		queue_block(c, (struct rect){a.x, y, a.w, bh}, queue_board_get(qb, i));
+		y += bh;
+	}
+}
+
+/* ---- the screen ------------------------------------------------------------- */
+
+void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res)
+{
+	struct ctx c = {.in = in, .th = &in->cfg->theme, .lang = in->cfg->lang, .dl = dl};
+	int short_side = in->width < in->height ? in->width : in->height;
+	c.u = short_side / 1080.0;
+	c.now_s = in->now_ms / 1000;
+	memset(res, 0, sizeof(*res));
+	res->pages = 1;
+	draw_list_reset(dl, in->width, in->height, c.th->background);
+	local(&c, c.now_s, &c.today);
+	int y = header(&c);
+	y = notices(&c, y);
+	int body_top = y, body_bottom = in->height - px(&c, 58);
+	if (!in->board->schedule) {
+		text(&c, px(&c, 48), body_top + px(&c, 80), FONT_BOLD, px(&c, 48), c.th->text,
+		     i18n_text(c.lang, MSG_WAITING_FOR_SCHEDULE), in->width - px(&c, 96));
+		footer(&c, res);
+		return;
+	}
+	bool queues = in->queues != NULL;
+	bool portrait = in->height > in->width;
+	int gap = px(&c, 16);
+	if (portrait) {
+		int side_h = (body_bottom - body_top) * 36 / 100;
+		struct rect rooms = {0, body_top, in->width - px(&c, 16), body_bottom - body_top - side_h};
+		rooms_area(&c, rooms, res);
+		int sy = rooms.y + rooms.h + gap, sh = body_bottom - sy - gap;
+		if (queues) {
+			int half = (in->width - 3 * gap) / 2;
+			changes_panel(&c, (struct rect){gap, sy, half, sh}, res);
+			lunch_panel(&c, (struct rect){2 * gap + half, sy, half, sh});
+		} else {
+			changes_panel(&c, (struct rect){gap, sy, in->width - 2 * gap, sh}, res);
+		}
+	} else {
+		int side_w = in->width * 31 / 100;
+		struct rect rooms = {0, body_top, in->width - side_w - gap, body_bottom - body_top};
+		rooms_area(&c, rooms, res);
+		int sx = rooms.w + gap, sw = side_w - gap, top = body_top + gap;
+		int h = body_bottom - top - gap;
+		if (queues) {
+			int ch = (h - gap) * 45 / 100;
+			changes_panel(&c, (struct rect){sx, top, sw, ch}, res);
+			lunch_panel(&c, (struct rect){sx, top + ch + gap, sw, h - ch - gap});
+		} else {
+			changes_panel(&c, (struct rect){sx, top, sw, h}, res);
+		}
+	}
+	footer(&c, res);
+}

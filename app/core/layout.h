@@ -1,0 +1,45 @@
+/* layout: the whole screen as a pure function of (board, lunch lines, config,
+ * screen size, text metrics, clock) → draw list. Tested without a display;
+ * the renderer only executes what it returns. */
+#ifndef VB_LAYOUT_H
+#define VB_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "draw_list.h"
+
+struct board;
+struct queue_board;
+struct kiosk_config;
+
+/* How fresh the schedule on screen is; the shell knows, layout says it. */
+struct layout_feed {
+	bool have;               /* a schedule is loaded (network or cache) */
+	bool offline;            /* the last fetches failed */
+	bool from_cache;         /* loaded from disk at start, not confirmed since */
+	int age_s;               /* real seconds since it was last confirmed current */
+	int64_t offline_since_ms; /* board clock when fetching started to fail */
+	int64_t received_ms;     /* board clock when the schedule on screen arrived */
+};
+
+struct layout_input {
+	const struct kiosk_config *cfg;
+	const struct board *board;        /* may hold no schedule yet */
+	const struct queue_board *queues; /* NULL when the screen shows none */
+	struct text_metrics tm;
+	int width, height; /* logical size, already turned for portrait */
+	int64_t now_ms;    /* the board clock, UTC ms */
+	int64_t page_tick; /* advances once per page period (real time) */
+	struct layout_feed feed;
+};
+
+struct layout_result {
+	int pages, page;     /* the rooms' pages and the one shown */
+	int rooms_total, rooms_shown;
+	int changes_today;
+};
+
+void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res);
+
+#endif

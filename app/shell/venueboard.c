@@ -1,0 +1,661 @@
+/* venueboard: the full-screen kiosk. One loop: sleep until the clock's next
+ * second or the network needs attention, take finished fetches into the
+ * board, lay out, and present only when the draw list changed. */
+#include "board.h"
+#include "civil_time.h"
+#include "draw_list.h"
+#include "fetcher.h"
+#include "file_io.h"
+#include "kiosk_cache.h"
+#include "kiosk_config.h"
+#include "layout.h"
+#include "log.h"
+#include "png_out.h"
+#include "queue_board.h"
+#include "render.h"
+#include "schedule.h"
+
+#include <SDL.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef VB_VERSION
+#define VB_VERSION "0.1.0"
+#endif
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+static const char SCHEDULE_CACHE[] = "schedule.feed";
+static const char BASELINE_CACHE[] = "baseline.feed";
+
+struct queue_logged {
+	int minutes; /* -1: no estimate */
+	int confidence;
+};
+
+struct app {
+	struct kiosk_config cfg;
+	enum log_level log;
+	struct board *board;
+	struct queue_board *queues;
+	struct fetcher *fetcher;
+	int f_schedule, f_queues;
+	SDL_Window *window;
+	SDL_Renderer *sdl;
+	SDL_Surface *shot; /* --screenshot: the software target */
+	struct renderer *render;
+	struct draw_list dl;
+	uint64_t shown_hash;
+	bool force_redraw;
+	/* clocks: the monotonic one drives everything; the board clock is the
+	 * wall clock, or a replayed day (--clock-start) */
+	int64_t mono0_ms, board0_ms;
+	/* feed freshness */
+	struct layout_feed feed;
+	int64_t confirmed_mono_ms;
+	unsigned polls_since_change, not_modified_since_change;
+	bool queues_offline;
+	struct queue_logged logged[ESTIMATOR_MAX_QUEUES];
+	FILE *frame_log;
+	bool first_frame;
+	int64_t frames, redraws;
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t board_now(const struct app *a)
+{
+	if (a->cfg.mode == KIOSK_SCREENSHOT && a->cfg.at_ms)
+		return a->cfg.at_ms;
+	return a->board0_ms + (int64_t)((double)(mono_ms() - a->mono0_ms) * a->cfg.clock_rate);
+}
+
+#define INFO(a, mod, ...) log_line((a)->log, LOG_INFO, mod, __VA_ARGS__)
+#define DEBUG(a, mod, ...) log_line((a)->log, LOG_DEBUG, mod, __VA_ARGS__)
+#define WARN(a, mod, ...) log_line((a)->log, LOG_WARN, mod, __VA_ARGS__)
+#define ERROR(a, mod, ...) log_line((a)->log, LOG_ERROR, mod, __VA_ARGS__)
+
+static void clock_text(const struct app *a, int64_t t_ms, char out[8])
+{
+	struct civil c;
+	civil_from_utc_in(t_ms / 1000, a->board->zone, &c);
+	snprintf(out, 8, "%02d:%02d", c.hour % 100, c.minute % 100);
+}
+
+/* ---- configuration ------------------------------------------------------- */
+
+static int configure(struct app *a, int argc, char **argv)
+{
+	struct kiosk_config *c = &a->cfg;
+	struct feed_error e = {{0}};
+	kiosk_config_defaults(c);
+	if (!kiosk_config_args(c, argc, argv, &e)) {
+		fprintf(stderr, "venueboard: %s\n%s", e.msg, kiosk_config_usage());
+		return EXIT_USAGE;
+	}
+	if (c->mode == KIOSK_HELP || c->mode == KIOSK_VERSION)
+		return EXIT_OK;
+	if (c->config_path[0]) {
+		char path[KIOSK_MAX_VALUE], *text = NULL;
+		size_t len = 0;
+		memcpy(path, c->config_path, sizeof(path));
+		if (file_io_read(path, KIOSK_MAX_CONFIG_BYTES, &text, &len) != FILE_IO_OK) {
+			fprintf(stderr, "%s: cannot read: %s\n", path,
+				errno ? strerror(errno) : "larger than 64 KiB");
+			return EXIT_IO;
+		}
+		kiosk_config_defaults(c);
+		bool ok = kiosk_config_parse(c, text, len, &e);
+		free(text);
+		if (!ok) {
+			fprintf(stderr, "%s: %s\n", path, e.msg);
+			return EXIT_INVALID;
+		}
+		if (!kiosk_config_args(c, argc, argv, &e)) { /* flags win */
+			fprintf(stderr, "venueboard: %s\n", e.msg);
+			return EXIT_USAGE;
+		}
+	}
+	if (!kiosk_config_check(c, &e)) {
+		fprintf(stderr, "%s: %s\n", c->config_path[0] ? c->config_path : "venueboard", e.msg);
+		return EXIT_INVALID;
+	}
+	log_level_parse(c->log_level, &a->log);
+	return EXIT_OK;
+}
+
+/* ---- feeds ------------------------------------------------------------------ */
+
+/* venueboard-server's /v1/queues takes ?since= and ?queue=: ask only for what
+ * is new, and only for this screen's queues. Other URLs are fetched as they
+ * are (a JSON Lines file, another service). */
+static void queue_url(struct app *a, char *out, size_t cap)
+{
+	const char *base = a->cfg.queues_url;
+	if (!strstr(base, "/v1/queues") || strchr(base, '?') || strncmp(base, "file:", 5) == 0) {
+		snprintf(out, cap, "%s", base);
+		return;
+	}
+	int64_t newest = queue_board_newest_ms(a->queues);
+	int64_t since = newest ? newest - 60000 : board_now(a) - 6 * 3600 * 1000LL;
+	char t[21];
+	civil_format_utc(since / 1000, t);
+	size_t o = (size_t)snprintf(out, cap, "%s?since=%s", base, t);
+	for (size_t i = 0; i < a->cfg.n_queues && o < cap; i++)
+		o += (size_t)snprintf(out + o, cap - o, "&queue=%s", a->cfg.queues[i]);
+}
+
+static void load_schedule(struct app *a, const char *body, size_t len, const char *from,
+			  bool from_cache, int64_t saved_ms)
+{
+	struct feed_error e = {{0}};
+	struct board_summary s;
+	int64_t now = board_now(a);
+	const char *tz = a->cfg.timezone[0] ? a->cfg.timezone : NULL;
+	if (a->cfg.mode == KIOSK_RUN && !a->board->baseline &&
+	    !kiosk_cache_has(a->cfg.cache_dir, BASELINE_CACHE) && !from_cache &&
+	    !kiosk_cache_save(a->cfg.cache_dir, BASELINE_CACHE, body, len))
+		WARN(a, "cache", "%s/%s: cannot save: %s", a->cfg.cache_dir, BASELINE_CACHE,
+		     strerror(errno));
+	if (!a->board->baseline) {
+		char *base = NULL;
+		size_t blen = 0;
+		int64_t bs;
+		if (kiosk_cache_load(a->cfg.cache_dir, BASELINE_CACHE, a->cfg.max_feed_bytes, &base,
+				     &blen, &bs))
+			board_set_baseline(a->board, base, blen, tz, &e);
+		free(base);
+	}
+	if (!board_load(a->board, body, len, tz, now, &s, &e)) {
+		ERROR(a, "schedule", "%s: %s; keeping the schedule on screen", from, e.msg);
+		return;
+	}
+	a->feed.have = true;
+	a->feed.from_cache = from_cache;
+	a->feed.received_ms = from_cache ? saved_ms : now;
+	char clock[8];
+	clock_text(a, a->feed.received_ms, clock);
+	if (from_cache)
+		INFO(a, "schedule", "showing the saved schedule from %s (received %s, %lld min ago): "
+				    "%zu sessions in %zu rooms, %zu changes",
+		     from, clock, (long long)((now - saved_ms) / 60000), s.sessions, s.rooms, s.changes);
+	else
+		INFO(a, "schedule", "schedule fetched: %zu sessions in %zu rooms, %zu changes (%zu new), "
+				    "%zu notices, %zu KB; %u of %u polls since the last change were 304",
+		     s.sessions, s.rooms, s.changes, s.new_changes, s.notices, (len + 512) / 1024,
+		     a->not_modified_since_change, a->polls_since_change);
+	for (size_t i = 0; i < a->board->n_changes && !from_cache; i++) {
+		const struct board_change *c = &a->board->changes[i];
+		if (c->seen_ms == now)
+			INFO(a, "schedule", "new change: %s '%.60s'%s%s%s%s",
+			     schedule_diff_kind_name(c->kind), c->title, c->from_room ? " from " : "",
+			     c->from_room ? c->from_room : "", c->to_room ? " to " : "",
+			     c->to_room ? c->to_room : "");
+	}
+	a->polls_since_change = a->not_modified_since_change = 0;
+}
+
+static void went_online(struct app *a, const char *what)
+{
+	if (!a->feed.offline)
+		return;
+	char clock[8];
+	clock_text(a, a->feed.offline_since_ms, clock);
+	INFO(a, "network", "%s reachable again (offline since %s)", what, clock);
+	a->feed.offline = false;
+}
+
+static void take_schedule(struct app *a)
+{
+	struct fetch_result r;
+	if (!fetcher_take(a->fetcher, a->f_schedule, &r))
+		return;
+	a->polls_since_change++;
+	if (r.outcome == FETCH_FAILED) {
+		if (!a->feed.offline) {
+			a->feed.offline = true;
+			a->feed.offline_since_ms = board_now(a);
+			INFO(a, "network", "schedule feed unreachable: %s; showing the last schedule, "
+					   "retrying in %lld s",
+			     r.error, (long long)(r.retry_ms / 1000));
+		} else {
+			DEBUG(a, "network", "schedule feed still unreachable (%d failures): %s", r.failures,
+			      r.error);
+		}
+		return;
+	}
+	went_online(a, "schedule feed");
+	a->confirmed_mono_ms = mono_ms();
+	if (r.outcome == FETCH_NOT_MODIFIED) {
+		a->not_modified_since_change++;
+		a->feed.from_cache = false;
+		DEBUG(a, "schedule", "not modified (%ld) in %lld ms", r.http_status,
+		      (long long)r.elapsed_ms);
+		return;
+	}
+	load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0);
+	if (!a->feed.from_cache && a->cfg.mode == KIOSK_RUN &&
+	    !kiosk_cache_save(a->cfg.cache_dir, SCHEDULE_CACHE, r.body, r.len))
+		WARN(a, "cache", "%s/%s: cannot save: %s", a->cfg.cache_dir, SCHEDULE_CACHE,
+		     strerror(errno));
+	free(r.body);
+	a->force_redraw = true;
+}
+
+static void take_queues(struct app *a)
+{
+	struct fetch_result r;
+	if (a->f_queues < 0 || !fetcher_take(a->fetcher, a->f_queues, &r))
+		return;
+	if (r.outcome == FETCH_FAILED) {
+		if (!a->queues_offline)
+			INFO(a, "network", "lunch-line feed unreachable: %s; estimates age out after "
+					   "10 minutes without samples",
+			     r.error);
+		a->queues_offline = true;
+		return;
+	}
+	if (a->queues_offline)
+		INFO(a, "network", "lunch-line feed reachable again");
+	a->queues_offline = false;
+	if (r.outcome == FETCH_NEW) {
+		struct feed_error e = {{0}};
+		struct queue_load_summary s;
+		int64_t until = a->cfg.mode == KIOSK_SCREENSHOT ? board_now(a) : INT64_MAX;
+		if (!queue_board_load(a->queues, r.body, r.len, until, &s, &e))
+			ERROR(a, "queues", "%s: %s; keeping the estimates", a->cfg.queues_url, e.msg);
+		else
+			DEBUG(a, "queues", "%zu samples, %zu new, %zu already seen, %zu KB", s.samples,
+			      s.applied, s.duplicates, (r.len + 512) / 1024);
+		free(r.body);
+	}
+	char url[KIOSK_MAX_VALUE + 1024];
+	queue_url(a, url, sizeof(url));
+	fetcher_set_url(a->fetcher, a->f_queues, url);
+}
+
+/* INFO when what a queue's screen says changes, not at every fetch. */
+static void log_queues(struct app *a)
+{
+	for (size_t i = 0; i < queue_board_count(a->queues) && i < ESTIMATOR_MAX_QUEUES; i++) {
+		const struct queue_view *v = queue_board_get(a->queues, i);
+		int mins = v->now.known ? (int)((v->now.wait_s + 30) / 60) : -1;
+		struct queue_logged *l = &a->logged[i];
+		if (l->minutes == mins && l->confidence == (int)v->now.confidence)
+			continue;
+		l->minutes = mins;
+		l->confidence = (int)v->now.confidence;
+		if (mins >= 0)
+			INFO(a, "queues", "wait at %s: %d min, about %.0f in line (%s%s%s)", v->name, mins,
+			     v->now.people, estimator_confidence_name(v->now.confidence),
+			     *v->now.why ? ": " : "", v->now.why);
+		else
+			INFO(a, "queues", "wait at %s: no estimate (%s)", v->name, v->now.why);
+	}
+}
+
+static int start_feeds(struct app *a)
+{
+	struct fetcher_options fo = {
+		.max_bytes = a->cfg.max_feed_bytes,
+		.connect_timeout_ms = 5000,
+		.timeout_ms = 30000,
+		.backoff_min_ms = 2000,
+		.backoff_max_ms = 120000,
+		.seed = (uint64_t)wall_ms() ^ ((uint64_t)getpid() << 32),
+		.user_agent = "venueboard/" VB_VERSION,
+		.ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL,
+	};
+	a->fetcher = fetcher_create(&fo);
+	if (!a->fetcher) {
+		ERROR(a, "network", "libcurl could not start");
+		return EXIT_IO;
+	}
+	a->f_schedule = fetcher_add(a->fetcher, a->cfg.schedule_url, a->cfg.poll_s * 1000);
+	a->f_queues = -1;
+	if (a->cfg.queues_url[0]) {
+		char url[KIOSK_MAX_VALUE + 1024];
+		queue_url(a, url, sizeof(url));
+		a->f_queues = fetcher_add(a->fetcher, url, a->cfg.queue_poll_s * 1000);
+	}
+	if (a->f_schedule < 0 || (a->cfg.queues_url[0] && a->f_queues < 0)) {
+		ERROR(a, "network", "cannot fetch %s", a->cfg.schedule_url);
+		return EXIT_INVALID;
+	}
+	return EXIT_OK;
+}
+
+/* The last good schedule, shown before the network answers. */
+static void load_cache(struct app *a)
+{
+	char *body = NULL;
+	size_t len = 0;
+	int64_t saved_s = 0;
+	if (!kiosk_cache_load(a->cfg.cache_dir, SCHEDULE_CACHE, a->cfg.max_feed_bytes, &body, &len,
+			      &saved_s)) {
+		INFO(a, "cache", "no saved schedule in %s: waiting for the network", a->cfg.cache_dir);
+		return;
+	}
+	/* the file's age in real time, on the board's clock */
+	int64_t age_ms = wall_ms() - saved_s * 1000;
+	char where[KIOSK_MAX_VALUE + 32];
+	snprintf(where, sizeof(where), "%s/%s", a->cfg.cache_dir, SCHEDULE_CACHE);
+	load_schedule(a, body, len, where, true,
+		      board_now(a) - (int64_t)((double)age_ms * a->cfg.clock_rate));
+	free(body);
+}
+
+/* ---- the screen ----------------------------------------------------------- */
+
+static void write_frame_log(struct app *a, int64_t now, const struct layout_result *res)
+{
+	if (!a->frame_log)
+		return;
+	cJSON *o = cJSON_CreateObject();
+	char t[21], h[20];
+	civil_format_utc(now / 1000, t);
+	snprintf(h, sizeof(h), "%016llx", (unsigned long long)a->shown_hash);
+	cJSON_AddStringToObject(o, "t", t);
+	cJSON_AddStringToObject(o, "hash", h);
+	cJSON_AddNumberToObject(o, "page", res->page + 1);
+	cJSON_AddNumberToObject(o, "pages", res->pages);
+	cJSON_AddBoolToObject(o, "offline", a->feed.offline);
+	cJSON *texts = cJSON_AddArrayToObject(o, "texts");
+	for (size_t i = 0; i < a->dl.n; i++)
+		if (a->dl.ops[i].kind == DRAW_TEXT)
+			cJSON_AddItemToArray(texts,
+					     cJSON_CreateString(draw_list_text_of(&a->dl, &a->dl.ops[i])));
+	char *line = cJSON_PrintUnformatted(o);
+	if (line) {
+		fputs(line, a->frame_log);
+		fputc('\n', a->frame_log);
+		fflush(a->frame_log);
+	}
+	free(line);
+	cJSON_Delete(o);
+}
+
+static void logical_size(const struct app *a, int *w, int *h)
+{
+	int ow = 0, oh = 0;
+	if (a->shot) {
+		ow = a->shot->w;
+		oh = a->shot->h;
+	} else {
+		SDL_GetRendererOutputSize(a->sdl, &ow, &oh);
+	}
+	bool turned = a->cfg.rotation == 90 || a->cfg.rotation == 270;
+	*w = turned ? oh : ow;
+	*h = turned ? ow : oh;
+}
+
+/* Lays out; renders and presents only when the list differs from what is on
+ * screen. Returns true when a frame was presented. */
+static bool frame(struct app *a, int64_t start_mono)
+{
+	int64_t now = board_now(a);
+	if (a->queues) {
+		queue_board_update(a->queues, now);
+		log_queues(a);
+	}
+	int w, h;
+	logical_size(a, &w, &h);
+	a->feed.age_s = a->confirmed_mono_ms ? (int)((mono_ms() - a->confirmed_mono_ms) / 1000) : 0;
+	struct layout_input in = {
+		.cfg = &a->cfg,
+		.board = a->board,
+		.queues = a->cfg.queues_url[0] ? a->queues : NULL,
+		.tm = render_metrics(a->render),
+		.width = w,
+		.height = h,
+		.now_ms = now,
+		.page_tick = (mono_ms() - a->mono0_ms) / 1000 / a->cfg.page_s,
+		.feed = a->feed,
+	};
+	struct layout_result res;
+	layout_build(&in, &a->dl, &res);
+	a->frames++;
+	uint64_t hash = draw_list_hash(&a->dl);
+	if (hash == a->shown_hash && !a->force_redraw)
+		return false;
+	char err[256];
+	if (!render_frame(a->render, &a->dl, a->cfg.rotation, err, sizeof(err))) {
+		ERROR(a, "render", "%s", err);
+		return false;
+	}
+	if (!a->shot)
+		SDL_RenderPresent(a->sdl);
+	a->shown_hash = hash;
+	a->force_redraw = false;
+	a->redraws++;
+	write_frame_log(a, now, &res);
+	if (!a->first_frame) {
+		a->first_frame = true;
+		INFO(a, "screen", "first frame presented after %lld ms (%dx%d, %s)",
+		     (long long)(mono_ms() - start_mono), w, h,
+		     !a->feed.have ? "no schedule yet" : a->feed.from_cache ? "from cache" : "from network");
+	}
+	DEBUG(a, "screen", "frame presented: page %d/%d, %d of %d rooms, %zu draw ops", res.page + 1,
+	      res.pages, res.rooms_shown, res.rooms_total, a->dl.n);
+	return true;
+}
+
+static int open_screen(struct app *a)
+{
+	char err[256];
+	struct render_fonts fonts = {a->cfg.font_regular, a->cfg.font_bold,
+				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL};
+	if (a->cfg.mode == KIOSK_SCREENSHOT) {
+		bool turned = a->cfg.rotation == 90 || a->cfg.rotation == 270;
+		/* --size is the picture as the screen shows it; rotation only
+		 * changes the layout inside */
+		int w = a->cfg.width, h = a->cfg.height;
+		a->shot = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+		a->sdl = a->shot ? SDL_CreateSoftwareRenderer(a->shot) : NULL;
+		(void)turned;
+	} else {
+		if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+			ERROR(a, "screen", "no display: %s", SDL_GetError());
+			return EXIT_IO;
+		}
+		Uint32 flags = SDL_WINDOW_SHOWN;
+		int w = a->cfg.width ? a->cfg.width : 1920, h = a->cfg.height ? a->cfg.height : 1080;
+		if (!a->cfg.windowed)
+			flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+		a->window = SDL_CreateWindow("venueboard", SDL_WINDOWPOS_UNDEFINED,
+					     SDL_WINDOWPOS_UNDEFINED, w, h, flags);
+		if (!a->window) {
+			ERROR(a, "screen", "cannot open a window: %s", SDL_GetError());
+			return EXIT_IO;
+		}
+		SDL_ShowCursor(SDL_DISABLE);
+		SDL_DisableScreenSaver();
+		/* the board is a few dozen flat rectangles and cached text: the
+		 * software renderer is cheapest where there is no GPU, and SDL
+		 * falls back to it anyway */
+		a->sdl = SDL_CreateRenderer(a->window, -1, SDL_RENDERER_SOFTWARE);
+		if (!a->sdl)
+			a->sdl = SDL_CreateRenderer(a->window, -1, 0);
+		SDL_RendererInfo ri;
+		if (a->sdl && SDL_GetRendererInfo(a->sdl, &ri) == 0) {
+			int ow, oh;
+			SDL_GetRendererOutputSize(a->sdl, &ow, &oh);
+			INFO(a, "screen", "%s video, %s renderer, %dx%d, turned %d°",
+			     SDL_GetCurrentVideoDriver(), ri.name, ow, oh, a->cfg.rotation);
+		}
+	}
+	if (!a->sdl) {
+		ERROR(a, "screen", "cannot draw: %s", SDL_GetError());
+		return EXIT_IO;
+	}
+	a->render = render_create(a->sdl, &fonts, err, sizeof(err));
+	if (!a->render) {
+		ERROR(a, "screen", "%s", err);
+		return EXIT_INVALID;
+	}
+	return EXIT_OK;
+}
+
+/* ---- runs ----------------------------------------------------------------- */
+
+/* --screenshot: the configured feeds at --at, one frame, a PNG, exit. */
+static int screenshot(struct app *a, int64_t start)
+{
+	int64_t deadline = mono_ms() + 20000;
+	bool sched_done = false, queues_done = a->f_queues < 0;
+	while ((!sched_done || !queues_done) && mono_ms() < deadline) {
+		fetcher_run(a->fetcher, mono_ms(), 50);
+		struct fetch_result r;
+		if (!sched_done && fetcher_take(a->fetcher, a->f_schedule, &r)) {
+			sched_done = true;
+			if (r.outcome == FETCH_NEW)
+				load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0);
+			else
+				WARN(a, "network", "%s: %s", a->cfg.schedule_url, r.error);
+			free(r.body);
+			a->feed.age_s = 0;
+		}
+		if (!queues_done && a->f_queues >= 0 && fetcher_take(a->fetcher, a->f_queues, &r)) {
+			struct feed_error e = {{0}};
+			queues_done = true;
+			if (r.outcome == FETCH_NEW &&
+			    !queue_board_load(a->queues, r.body, r.len, board_now(a), NULL, &e))
+				ERROR(a, "queues", "%s: %s", a->cfg.queues_url, e.msg);
+			free(r.body);
+		}
+	}
+	if (!a->feed.have)
+		load_cache(a);
+	if (!a->feed.have) {
+		ERROR(a, "screenshot", "no schedule from %s and none saved", a->cfg.schedule_url);
+		return EXIT_IO;
+	}
+	a->confirmed_mono_ms = mono_ms();
+	a->force_redraw = true;
+	frame(a, start);
+	char err[300];
+	if (!png_out_write(a->cfg.screenshot, a->shot, err, sizeof(err))) {
+		ERROR(a, "screenshot", "%s", err);
+		return EXIT_IO;
+	}
+	INFO(a, "screenshot", "%s written (%dx%d)", a->cfg.screenshot, a->shot->w, a->shot->h);
+	return EXIT_OK;
+}
+
+static int run(struct app *a, int64_t start)
+{
+	if (!kiosk_cache_prepare(a->cfg.cache_dir))
+		WARN(a, "cache", "%s: %s; the schedule will not survive a restart", a->cfg.cache_dir,
+		     strerror(errno));
+	load_cache(a);
+	bool running = true;
+	int64_t stop_at = a->cfg.exit_after_s > 0 ? start + (int64_t)(a->cfg.exit_after_s * 1000) : 0;
+	while (running) {
+		SDL_Event ev;
+		while (SDL_PollEvent(&ev)) {
+			if (ev.type == SDL_QUIT)
+				running = false;
+			else if (ev.type == SDL_WINDOWEVENT &&
+				 (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
+				  ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
+				a->force_redraw = true;
+			else if (ev.type == SDL_KEYDOWN && a->cfg.windowed &&
+				 ev.key.keysym.sym == SDLK_ESCAPE)
+				running = false;
+		}
+		take_schedule(a);
+		take_queues(a);
+		frame(a, start);
+		int64_t m = mono_ms();
+		if (stop_at && m >= stop_at)
+			break;
+		/* sleep until the board clock's next second (the clock and the
+		 * freshness line), or sooner when the network needs us */
+		int64_t now = board_now(a);
+		int64_t to_second = 1000 - ((now % 1000) + 1000) % 1000;
+		int64_t wait = (int64_t)((double)to_second / a->cfg.clock_rate) + 1;
+		int64_t net = fetcher_next_ms(a->fetcher, m);
+		if (net < wait)
+			wait = net;
+		if (wait > 1000)
+			wait = 1000;
+		fetcher_run(a->fetcher, m, (int)wait);
+	}
+	INFO(a, "screen", "stopping: %lld layouts, %lld frames presented", (long long)a->frames,
+	     (long long)a->redraws);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app; /* large (the config holds fixed buffers); owned by main */
+	struct app *a = &app;
+	int64_t start = mono_ms();
+	a->log = LOG_INFO;
+	int rc = configure(a, argc, argv);
+	if (rc != EXIT_OK || a->cfg.mode == KIOSK_HELP || a->cfg.mode == KIOSK_VERSION) {
+		if (a->cfg.mode == KIOSK_HELP)
+			fputs(kiosk_config_usage(), stdout);
+		if (a->cfg.mode == KIOSK_VERSION)
+			puts("venueboard " VB_VERSION);
+		return rc;
+	}
+	a->mono0_ms = mono_ms();
+	a->board0_ms = a->cfg.clock_start_ms ? a->cfg.clock_start_ms : wall_ms();
+	for (size_t i = 0; i < ESTIMATOR_MAX_QUEUES; i++)
+		a->logged[i].minutes = -2;
+	const char *only[KIOSK_MAX_QUEUES];
+	for (size_t i = 0; i < a->cfg.n_queues; i++)
+		only[i] = a->cfg.queues[i];
+	a->board = board_create();
+	a->queues = queue_board_create(only, a->cfg.n_queues);
+	draw_list_init(&a->dl, 1, 1, a->cfg.theme.background);
+	if (!a->board || !a->queues) {
+		rc = EXIT_IO;
+		goto out;
+	}
+	if (a->cfg.frame_log[0] && !(a->frame_log = fopen(a->cfg.frame_log, "a"))) {
+		ERROR(a, "screen", "%s: %s", a->cfg.frame_log, strerror(errno));
+		rc = EXIT_IO;
+		goto out;
+	}
+	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s, cache %s, language %s", VB_VERSION,
+	     a->cfg.schedule_url, a->cfg.queues_url[0] ? ", lunch lines " : "", a->cfg.queues_url,
+	     a->cfg.cache_dir, a->cfg.lang == LANG_FR ? "fr" : "en");
+	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
+		goto out;
+	rc = a->cfg.mode == KIOSK_SCREENSHOT ? screenshot(a, start) : run(a, start);
+out:
+	if (a->frame_log)
+		fclose(a->frame_log);
+	draw_list_finish(&a->dl);
+	render_destroy(a->render);
+	if (a->sdl)
+		SDL_DestroyRenderer(a->sdl);
+	if (a->shot)
+		SDL_FreeSurface(a->shot);
+	if (a->window)
+		SDL_DestroyWindow(a->window);
+	fetcher_destroy(a->fetcher);
+	queue_board_destroy(a->queues);
+	board_destroy(a->board);
+	SDL_Quit();
+	return rc;
+}

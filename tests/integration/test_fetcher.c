@@ -1,0 +1,442 @@
+/* The kiosk's fetcher against real sockets: venueboard-server on a free
+ * loopback port (conditional GET, size cap), a port nobody listens on
+ * (back-off), a socket that never answers (timeout without blocking the
+ * loop), file:// feeds, and TLS verification against openssl s_server. */
+#include "test_util.h"
+
+#include "fetcher.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/vb-fetcher-test-XXXXXX";
+static char conf[256], port_file[256], db[256], log_path[256];
+static pid_t server = -1, tls_server = -1;
+static int server_port;
+static int listener = -1;
+static struct fetcher *fx; /* destroyed by teardown whatever the test did */
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void pause_ms(long ms)
+{
+	nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000}, NULL);
+}
+
+static void reap(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+		*pid = -1;
+	}
+}
+
+/* A loopback port that was free a moment ago. */
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	socklen_t alen = sizeof(a);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &alen) != 0)
+		fail_msg("no free loopback port");
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+static bool port_open(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static void start_server(void)
+{
+	if (server > 0)
+		return;
+	unlink(port_file);
+	server = fork();
+	if (server == 0) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(fd, 2);
+		execl(VB_SERVER_BIN, "venueboard-server", "--config", conf, "--port-file",
+		      port_file, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100; i++) { /* up to 5 s */
+		size_t len;
+		char *p = test_read_file(port_file, &len);
+		if (p) {
+			server_port = (int)strtol(p, NULL, 10);
+			free(p);
+			if (server_port > 0)
+				return;
+		}
+		pause_ms(50);
+	}
+	fail_msg("the server did not start; see %s", log_path);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fail_msg("cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Runs the fetcher until feed has a result: with the real clock, or with
+ * *fake_now held still when fake_now is given. Fails after 10 s. */
+static struct fetch_result drive(struct fetcher *f, int feed, const int64_t *fake_now)
+{
+	struct fetch_result r;
+	int64_t end = mono_ms() + 10000;
+	while (!fetcher_take(f, feed, &r)) {
+		if (mono_ms() > end)
+			fail_msg("feed %d: no result after 10 s", feed);
+		fetcher_run(f, fake_now ? *fake_now : mono_ms(), 50);
+	}
+	return r;
+}
+
+static struct fetcher *make(size_t max_bytes, int timeout_ms, const char *ca_file)
+{
+	struct fetcher_options o = {
+		.max_bytes = max_bytes,
+		.connect_timeout_ms = timeout_ms,
+		.timeout_ms = timeout_ms,
+		.backoff_min_ms = 1000,
+		.backoff_max_ms = 20000,
+		.seed = 42,
+		.ca_file = ca_file,
+	};
+	fetcher_destroy(fx);
+	fx = fetcher_create(&o);
+	assert_non_null(fx);
+	return fx;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/server.conf", dir);
+	snprintf(port_file, sizeof(port_file), "%s/port", dir);
+	snprintf(db, sizeof(db), "%s/server.db", dir);
+	snprintf(log_path, sizeof(log_path), "%s/server.log", dir);
+	FILE *f = fopen(conf, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "listen 127.0.0.1:0\ndatabase %s\nschedule %s\n"
+		   "organizer alice organizer-token-0123456789\n",
+		db, VB_DEMO_SCHEDULE);
+	fclose(f);
+	chmod(conf, 0600);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	reap(&server);
+	reap(&tls_server);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int teardown_each(void **state)
+{
+	(void)state;
+	fetcher_destroy(fx);
+	fx = NULL;
+	reap(&tls_server);
+	if (listener >= 0) {
+		close(listener);
+		listener = -1;
+	}
+	return 0;
+}
+
+static void test_conditional_get(void **state)
+{
+	(void)state;
+	start_server();
+	struct fetcher *f = make(0, 10000, NULL);
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/schedule", server_port);
+	int feed = fetcher_add(f, url, 600000);
+	assert_int_equal(feed, 0);
+	assert_int_equal(fetcher_next_ms(f, mono_ms()), 0); /* due at once */
+
+	struct fetch_result r = drive(f, feed, NULL);
+	if (r.outcome != FETCH_NEW)
+		fail_msg("first fetch: outcome %d, %s", r.outcome, r.error);
+	assert_int_equal(r.http_status, 200);
+	assert_non_null(strstr(r.body, "venueboard.schedule/1"));
+	assert_int_equal(strlen(r.body), r.len);
+	assert_true(r.wire_bytes > 0);
+	assert_true(r.wire_bytes < r.len); /* gzip was asked for and used */
+	assert_int_equal(r.failures, 0);
+	free(r.body);
+	assert_false(fetcher_busy(f));
+	assert_true(fetcher_next_ms(f, mono_ms()) > 500000); /* next poll in ~10 min */
+
+	fetcher_kick(f, feed);
+	assert_int_equal(fetcher_next_ms(f, mono_ms()), 0);
+	r = drive(f, feed, NULL);
+	assert_int_equal(r.outcome, FETCH_NOT_MODIFIED);
+	assert_int_equal(r.http_status, 304);
+	assert_null(r.body);
+
+	/* another URL: its validators and body hash start afresh, so the same
+	 * document comes back as new */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/schedule?kiosk=1", server_port);
+	assert_true(fetcher_set_url(f, feed, url));
+	fetcher_kick(f, feed);
+	r = drive(f, feed, NULL);
+	assert_int_equal(r.outcome, FETCH_NEW);
+	assert_int_equal(r.http_status, 200);
+	free(r.body);
+}
+
+static void test_size_cap(void **state)
+{
+	(void)state;
+	start_server();
+	struct fetcher *f = make(1000, 10000, NULL);
+	char url[300], path[256], big[5001];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/schedule", server_port);
+	snprintf(path, sizeof(path), "%s/big.json", dir);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	write_file(path, big);
+	int http = fetcher_add(f, url, 600000);
+	snprintf(url, sizeof(url), "file://%s", path);
+	int file = fetcher_add(f, url, 600000);
+
+	int feeds[] = {http, file};
+	for (int i = 0; i < 2; i++) {
+		struct fetch_result r = drive(f, feeds[i], NULL);
+		assert_int_equal(r.outcome, FETCH_FAILED);
+		if (!strstr(r.error, "1000-byte cap"))
+			fail_msg("feed %d: '%s' does not name the cap", i, r.error);
+		assert_null(r.body);
+		assert_int_equal(r.len, 0);
+		assert_int_equal(r.failures, 1);
+	}
+}
+
+static void test_backoff_grows(void **state)
+{
+	(void)state;
+	struct fetcher *f = make(0, 2000, NULL);
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", free_port());
+	int feed = fetcher_add(f, url, 600000);
+	int64_t now = 1000000; /* a fake clock, moved only to each due time */
+	for (int n = 1; n <= 6; n++) {
+		struct fetch_result r = drive(f, feed, &now);
+		assert_int_equal(r.outcome, FETCH_FAILED);
+		assert_int_equal(r.http_status, 0);
+		assert_true(r.error[0] != '\0');
+		assert_int_equal(r.failures, n);
+		int64_t b = 1000LL << (n - 1);
+		if (b > 20000)
+			b = 20000;
+		if (r.retry_ms < b / 2 || r.retry_ms > b)
+			fail_msg("failure %d: retry in %lld ms, outside [%lld, %lld]", n,
+				 (long long)r.retry_ms, (long long)b / 2, (long long)b);
+		int64_t next = fetcher_next_ms(f, now);
+		assert_true(next >= r.retry_ms); /* not due before the back-off */
+		now += next;
+		assert_int_equal(fetcher_next_ms(f, now), 0);
+	}
+}
+
+static void test_silent_server_times_out(void **state)
+{
+	(void)state;
+	listener = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	socklen_t alen = sizeof(a);
+	assert_int_equal(bind(listener, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(listener, 4), 0); /* accepted by the kernel, never read */
+	assert_int_equal(getsockname(listener, (struct sockaddr *)&a, &alen), 0);
+
+	struct fetcher *f = make(0, 1000, NULL);
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(a.sin_port));
+	int feed = fetcher_add(f, url, 600000);
+	struct fetch_result r;
+	int calls = 0;
+	int64_t t0 = mono_ms();
+	do {
+		int64_t before = mono_ms();
+		fetcher_run(f, before, 200);
+		int64_t took = mono_ms() - before;
+		if (took >= 2000)
+			fail_msg("fetcher_run blocked for %lld ms", (long long)took);
+		calls++;
+		if (mono_ms() - t0 > 10000)
+			fail_msg("no result 10 s after a 1 s timeout");
+	} while (!fetcher_take(f, feed, &r));
+	assert_int_equal(r.outcome, FETCH_FAILED);
+	if (!strstr(r.error, "timed out"))
+		fail_msg("error '%s' is not a timeout", r.error);
+	assert_true(r.elapsed_ms >= 900 && r.elapsed_ms < 2000);
+	assert_true(calls >= 3); /* the loop came back while the transfer waited */
+}
+
+static void test_file_feed(void **state)
+{
+	(void)state;
+	struct fetcher *f = make(0, 2000, NULL);
+	char path[256], url[300];
+	snprintf(path, sizeof(path), "%s/feed.json", dir);
+	write_file(path, "{\"version\":1}");
+	snprintf(url, sizeof(url), "file://%s", path);
+	int feed = fetcher_add(f, url, 600000);
+
+	struct fetch_result r = drive(f, feed, NULL);
+	assert_int_equal(r.outcome, FETCH_NEW);
+	assert_int_equal(r.http_status, 0);
+	assert_string_equal(r.body, "{\"version\":1}");
+	free(r.body);
+
+	fetcher_kick(f, feed);
+	r = drive(f, feed, NULL);
+	assert_int_equal(r.outcome, FETCH_NOT_MODIFIED);
+	assert_null(r.body);
+
+	write_file(path, "{\"version\":2}");
+	fetcher_kick(f, feed);
+	r = drive(f, feed, NULL);
+	assert_int_equal(r.outcome, FETCH_NEW);
+	assert_string_equal(r.body, "{\"version\":2}");
+	free(r.body);
+
+	snprintf(url, sizeof(url), "file://%s/missing.json", dir);
+	int missing = fetcher_add(f, url, 600000);
+	r = drive(f, missing, NULL);
+	assert_int_equal(r.outcome, FETCH_FAILED);
+	assert_null(r.body);
+	assert_int_equal(r.failures, 1);
+	assert_true(r.error[0] != '\0');
+}
+
+static void test_schemes(void **state)
+{
+	(void)state;
+	fetcher_destroy(NULL);
+	struct fetcher *f = make(0, 2000, NULL);
+	assert_int_equal(fetcher_add(f, "ftp://127.0.0.1/feed.json", 60000), -1);
+	assert_int_equal(fetcher_add(f, "gopher://127.0.0.1/", 60000), -1);
+	assert_int_equal(fetcher_add(f, "httpx://127.0.0.1/", 60000), -1);
+	assert_int_equal(fetcher_add(f, "/etc/passwd", 60000), -1);
+	char long_url[2100] = "http://127.0.0.1/";
+	memset(long_url + 17, 'a', 2049 - 17);
+	long_url[2049] = '\0';
+	assert_int_equal(fetcher_add(f, long_url, 60000), -1);
+	long_url[2048] = '\0'; /* 2048 bytes: allowed */
+	assert_int_equal(fetcher_add(f, long_url, 60000), 0);
+	assert_int_equal(fetcher_add(f, "FILE:///x", 60000), 1);
+	assert_int_equal(fetcher_add(f, "HtTpS://127.0.0.1/", 60000), 2);
+	assert_false(fetcher_set_url(f, 1, "ftp://127.0.0.1/"));
+	assert_false(fetcher_set_url(f, 7, "http://127.0.0.1/"));
+	for (int i = 3; i < FETCHER_MAX_FEEDS; i++)
+		assert_int_equal(fetcher_add(f, "http://127.0.0.1/", 60000), i);
+	assert_int_equal(fetcher_add(f, "http://127.0.0.1/", 60000), -1);
+}
+
+static void test_tls_verification(void **state)
+{
+	(void)state;
+	if (system("command -v openssl >/dev/null 2>&1") != 0) {
+		printf("SKIP: no openssl command: no test TLS server can be made\n");
+		skip();
+	}
+	char cert[256], key[256], cmd[1024];
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+		 "-addext subjectAltName=IP:127.0.0.1 -days 1 -keyout '%s' -out '%s' "
+		 ">/dev/null 2>&1",
+		 key, cert);
+	assert_int_equal(system(cmd), 0);
+
+	int port = free_port();
+	char accept_at[32];
+	snprintf(accept_at, sizeof(accept_at), "127.0.0.1:%d", port);
+	tls_server = fork();
+	if (tls_server == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("openssl", "openssl", "s_server", "-accept", accept_at, "-cert", cert,
+		       "-key", key, "-www", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100 && !port_open(port); i++)
+		pause_ms(50);
+	assert_true(port_open(port));
+
+	char url[64];
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/", port);
+	struct fetcher *f = make(0, 5000, NULL);
+	int feed = fetcher_add(f, url, 600000);
+	struct fetch_result r = drive(f, feed, NULL);
+	assert_int_equal(r.outcome, FETCH_FAILED);
+	if (!strstr(r.error, "certificate") && !strstr(r.error, "SSL"))
+		fail_msg("error '%s' is not about the certificate", r.error);
+
+	f = make(0, 5000, cert); /* now the self-signed certificate is trusted */
+	feed = fetcher_add(f, url, 600000);
+	r = drive(f, feed, NULL);
+	if (r.outcome != FETCH_NEW)
+		fail_msg("with ca_file: outcome %d, %s", r.outcome, r.error);
+	assert_int_equal(r.http_status, 200);
+	assert_non_null(strstr(r.body, "s_server"));
+	free(r.body);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_conditional_get, teardown_each),
+		cmocka_unit_test_teardown(test_size_cap, teardown_each),
+		cmocka_unit_test_teardown(test_backoff_grows, teardown_each),
+		cmocka_unit_test_teardown(test_silent_server_times_out, teardown_each),
+		cmocka_unit_test_teardown(test_file_feed, teardown_each),
+		cmocka_unit_test_teardown(test_schemes, teardown_each),
+		cmocka_unit_test_teardown(test_tls_verification, teardown_each),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

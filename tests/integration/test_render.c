@@ -1,0 +1,506 @@
+/* The renderer and png_out on a software renderer over a plain surface (no
+ * display needed), with the system's DejaVu and Droid fallback fonts: what
+ * lands in which pixels, how text is measured, the texture cache, rotation,
+ * and PNG files read back with libpng. */
+#include "test_util.h"
+
+#include "draw_list.h"
+#include "png_out.h"
+#include "render.h"
+
+#include <SDL_ttf.h>
+#include <png.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FONT_DIR     "/usr/share/fonts/truetype/"
+#define REGULAR_TTF  FONT_DIR "dejavu/DejaVuSans.ttf"
+#define BOLD_TTF     FONT_DIR "dejavu/DejaVuSans-Bold.ttf"
+#define FALLBACK_TTF FONT_DIR "droid/DroidSansFallbackFull.ttf"
+
+/* render.c's budget for text textures */
+#define TEXT_BUDGET ((size_t)24 << 20)
+
+static const struct draw_color dark = {16, 20, 32};
+static const struct draw_color red = {255, 0, 0};
+static const struct draw_color white = {255, 255, 255};
+
+static bool fonts_present(void)
+{
+	return access(REGULAR_TTF, R_OK) == 0 && access(BOLD_TTF, R_OK) == 0 &&
+	       access(FALLBACK_TTF, R_OK) == 0;
+}
+
+static void need_fonts(void)
+{
+	if (fonts_present())
+		return;
+	printf("SKIP: fonts missing (%s, %s, %s: Debian's fonts-dejavu-core and "
+	       "fonts-droid-fallback)\n",
+	       REGULAR_TTF, BOLD_TTF, FALLBACK_TTF);
+	skip();
+}
+
+struct canvas {
+	SDL_Surface *s;
+	SDL_Renderer *sdl;
+	struct renderer *r;
+	struct text_metrics m;
+};
+
+static void open_canvas(struct canvas *c, int w, int h, bool fallback)
+{
+	c->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+	assert_non_null(c->s);
+	c->sdl = SDL_CreateSoftwareRenderer(c->s);
+	assert_non_null(c->sdl);
+	struct render_fonts f = {REGULAR_TTF, BOLD_TTF, fallback ? FALLBACK_TTF : NULL};
+	char err[256] = "";
+	c->r = render_create(c->sdl, &f, err, sizeof(err));
+	if (!c->r)
+		fail_msg("render_create: %s", err);
+	c->m = render_metrics(c->r);
+}
+
+static void close_canvas(struct canvas *c)
+{
+	render_destroy(c->r);
+	SDL_DestroyRenderer(c->sdl);
+	SDL_FreeSurface(c->s);
+}
+
+static void frame(struct canvas *c, const struct draw_list *dl, int rotation)
+{
+	char err[256] = "";
+	if (!render_frame(c->r, dl, rotation, err, sizeof(err)))
+		fail_msg("render_frame: %s", err);
+	SDL_RenderFlush(c->sdl); /* the software renderer queues until then */
+}
+
+static struct draw_color at(const struct canvas *c, int x, int y)
+{
+	const Uint32 *row = (const Uint32 *)((const Uint8 *)c->s->pixels + y * c->s->pitch);
+	Uint8 r, g, b;
+	SDL_GetRGB(row[x], c->s->format, &r, &g, &b);
+	return (struct draw_color){r, g, b};
+}
+
+static bool same(struct draw_color a, struct draw_color b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+static void assert_color(const struct canvas *c, int x, int y, struct draw_color want)
+{
+	struct draw_color got = at(c, x, y);
+	if (!same(got, want))
+		fail_msg("pixel (%d,%d) is %d,%d,%d, expected %d,%d,%d", x, y, got.r, got.g, got.b,
+			 want.r, want.g, want.b);
+}
+
+/* Adds text at (x, y) measured with the canvas's renderer; returns its width. */
+static int add_text(struct canvas *c, struct draw_list *dl, int x, int y, int px,
+		    struct draw_color col, const char *text, size_t len)
+{
+	if (len == SIZE_MAX)
+		len = strlen(text);
+	int w = c->m.width(c->m.ctx, FONT_REGULAR, px, text, len);
+	int h = c->m.line_height(c->m.ctx, FONT_REGULAR, px);
+	draw_list_text(dl, x, y, w, h, FONT_REGULAR, px, col, text, len);
+	return w;
+}
+
+/* Pixels that are not the background in the columns [x0, x1). */
+static int ink_in_columns(const struct canvas *c, int x0, int x1, struct draw_color bg)
+{
+	int n = 0;
+	for (int y = 0; y < c->s->h; y++)
+		for (int x = x0 < 0 ? 0 : x0; x < x1 && x < c->s->w; x++)
+			n += !same(at(c, x, y), bg);
+	return n;
+}
+
+static void test_create_names_missing_font(void **state)
+{
+	(void)state;
+	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 8, 8, 32, SDL_PIXELFORMAT_ARGB8888);
+	SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(s);
+	struct render_fonts f = {"/nonexistent/venueboard/Missing.ttf", BOLD_TTF, NULL};
+	char err[256] = "";
+	assert_null(render_create(sdl, &f, err, sizeof(err)));
+	assert_non_null(strstr(err, "/nonexistent/venueboard/Missing.ttf"));
+	SDL_DestroyRenderer(sdl);
+	SDL_FreeSurface(s);
+}
+
+/* 1. A rectangle fills exactly its area. */
+static void test_rect(void **state)
+{
+	(void)state;
+	need_fonts();
+	struct canvas c;
+	open_canvas(&c, 64, 80, true);
+	struct draw_list dl;
+	draw_list_init(&dl, 64, 80, dark);
+	draw_list_rect(&dl, 10, 20, 30, 40, red);
+	frame(&c, &dl, 0);
+	static const int inside[][2] = {{10, 20}, {39, 20}, {10, 59}, {39, 59}, {25, 40}};
+	static const int outside[][2] = {{9, 20}, {40, 20}, {10, 19}, {10, 60}, {40, 60}, {0, 0}};
+	for (size_t i = 0; i < sizeof(inside) / sizeof(*inside); i++)
+		assert_color(&c, inside[i][0], inside[i][1], red);
+	for (size_t i = 0; i < sizeof(outside) / sizeof(*outside); i++)
+		assert_color(&c, outside[i][0], outside[i][1], dark);
+	draw_list_finish(&dl);
+	close_canvas(&c);
+}
+
+/* 2. Text lands inside the box layout measured for it, and fills its width. */
+static void test_text_stays_in_its_box(void **state)
+{
+	(void)state;
+	need_fonts();
+	const char *text = "Salle 252A \xE2\x80\x94 Amphith\xC3\xA9\xC3\xA2tre";
+	struct canvas c;
+	open_canvas(&c, 700, 100, true);
+	struct draw_list dl;
+	draw_list_init(&dl, 700, 100, dark);
+	const int x = 20, y = 30;
+	int w = add_text(&c, &dl, x, y, 32, white, text, SIZE_MAX);
+	int h = c.m.line_height(c.m.ctx, FONT_REGULAR, 32);
+	printf("\"%s\" at 32 px: %d x %d\n", text, w, h);
+	assert_in_range(w, 300, 600);
+	assert_in_range(h, 32, 48);
+	frame(&c, &dl, 0);
+	int white_inside = 0;
+	for (int py = 0; py < c.s->h; py++)
+		for (int px = 0; px < c.s->w; px++) {
+			struct draw_color p = at(&c, px, py);
+			bool in_box = px >= x && px < x + w && py >= y && py < y + h;
+			bool near_box = px >= x - 2 && px < x + w + 2 && py >= y - 2 && py < y + h + 2;
+			if (in_box && p.r > 220 && p.g > 220 && p.b > 220)
+				white_inside++;
+			if (!near_box && !same(p, dark))
+				fail_msg("ink at (%d,%d) outside the box %d,%d %dx%d", px, py, x, y, w,
+					 h);
+		}
+	assert_true(white_inside > 100);
+	/* the measured width is the drawn one: ink at both ends of the box */
+	assert_true(ink_in_columns(&c, x, x + 4, dark) > 0);
+	assert_true(ink_in_columns(&c, x + w - 4, x + w, dark) > 0);
+	draw_list_finish(&dl);
+	close_canvas(&c);
+}
+
+static int measure_and_draw(bool fallback, const char *text, int *ink)
+{
+	struct canvas c;
+	open_canvas(&c, 300, 60, fallback);
+	struct draw_list dl;
+	draw_list_init(&dl, 300, 60, dark);
+	int w = add_text(&c, &dl, 5, 5, 32, white, text, SIZE_MAX);
+	frame(&c, &dl, 0);
+	*ink = ink_in_columns(&c, 0, 300, dark);
+	draw_list_finish(&dl);
+	close_canvas(&c);
+	return w;
+}
+
+/* 3. CJK comes from the fallback; without one, the main font's boxes. */
+static void test_fallback(void **state)
+{
+	(void)state;
+	need_fonts();
+	const char *cjk = "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\xAE\xA4"; /* 会议室 */
+	int ink_fb, ink_tofu;
+	int w_fb = measure_and_draw(true, cjk, &ink_fb);
+	int w_tofu = measure_and_draw(false, cjk, &ink_tofu);
+	printf("3 CJK characters at 32 px: %d px with the fallback, %d px as boxes\n", w_fb,
+	       w_tofu);
+	/* full-width ideographs are about one em each; DejaVu's box is narrower */
+	assert_in_range(w_fb, 3 * 28, 3 * 34);
+	assert_true(ink_fb > 200);
+	assert_true(w_tofu > 0);
+	assert_true(ink_tofu > 0);
+	assert_int_not_equal(w_fb, w_tofu);
+}
+
+/* 4. A mixed line measures as the sum of its runs. */
+static void test_mixed_width(void **state)
+{
+	(void)state;
+	need_fonts();
+	struct canvas c;
+	open_canvas(&c, 16, 16, true);
+	static const char *parts[] = {"Room ", "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\xAE\xA4", " A"};
+	const char *mixed = "Room \xE4\xBC\x9A\xE8\xAE\xAE\xE5\xAE\xA4 A";
+	static const int sizes[] = {16, 32, 48};
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+		int sum = 0;
+		for (size_t i = 0; i < 3; i++)
+			sum += c.m.width(c.m.ctx, FONT_REGULAR, sizes[k], parts[i],
+					 strlen(parts[i]));
+		int whole = c.m.width(c.m.ctx, FONT_REGULAR, sizes[k], mixed, strlen(mixed));
+		printf("mixed at %d px: %d, parts %d\n", sizes[k], whole, sum);
+		assert_in_range(whole, sum - 2, sum + 2);
+	}
+	close_canvas(&c);
+}
+
+static void stats_delta(const struct render_stats *a, const struct render_stats *b,
+			struct render_stats *d)
+{
+	d->texts_drawn = b->texts_drawn - a->texts_drawn;
+	d->cache_hits = b->cache_hits - a->cache_hits;
+	d->cache_misses = b->cache_misses - a->cache_misses;
+}
+
+/* 5. A repeated frame draws from the cache; many texts stay in the budget;
+ * textures no frame wants any more are dropped. */
+static void test_cache(void **state)
+{
+	(void)state;
+	need_fonts();
+	struct canvas c;
+	open_canvas(&c, 1000, 800, true);
+	struct draw_list dl;
+	draw_list_init(&dl, 1000, 800, dark);
+	static const char *texts[] = {"09:30", "Salle 252A", "Keynote", "09:30", "Lunch",
+				      "Caf\xC3\xA9"};
+	const size_t n = sizeof(texts) / sizeof(*texts);
+	for (size_t i = 0; i < n; i++)
+		add_text(&c, &dl, 10, 10 + 40 * (int)i, 24, white, texts[i], SIZE_MAX);
+	struct render_stats s0, s1, s2, d;
+	render_get_stats(c.r, &s0);
+	frame(&c, &dl, 0);
+	render_get_stats(c.r, &s1);
+	stats_delta(&s0, &s1, &d);
+	assert_int_equal(d.cache_misses, n - 1); /* "09:30" twice */
+	assert_int_equal(d.cache_hits, 1);
+	assert_int_equal(s1.cache_entries, n - 1);
+	frame(&c, &dl, 0);
+	render_get_stats(c.r, &s2);
+	stats_delta(&s1, &s2, &d);
+	assert_int_equal(d.cache_misses, 0);
+	assert_int_equal(d.cache_hits, n);
+	assert_int_equal(d.texts_drawn, n);
+
+	/* 2000 distinct lines of about 100 KB of texture each */
+	draw_list_reset(&dl, 1000, 800, dark);
+	char line[96];
+	for (int i = 0; i < 2000; i++) {
+		snprintf(line, sizeof(line), "Session %04d \xE2\x80\x94 Quantum widgets in practice",
+			 i);
+		add_text(&c, &dl, 0, (i % 20) * 40, 32, white, line, SIZE_MAX);
+	}
+	assert_false(dl.overflow);
+	frame(&c, &dl, 0);
+	struct render_stats s3;
+	render_get_stats(c.r, &s3);
+	printf("2000 lines: %zu entries, %zu bytes kept (budget %zu)\n", s3.cache_entries,
+	       s3.cache_bytes, TEXT_BUDGET);
+	assert_int_equal(s3.cache_misses - s2.cache_misses, 2000);
+	assert_true(s3.cache_bytes <= TEXT_BUDGET);
+	assert_true(s3.cache_bytes > TEXT_BUDGET / 2);
+	assert_true(s3.cache_entries < 2000);
+
+	/* nothing drawn for long enough: the cache empties */
+	draw_list_reset(&dl, 1000, 800, dark);
+	for (int i = 0; i < 130; i++)
+		frame(&c, &dl, 0);
+	struct render_stats s4;
+	render_get_stats(c.r, &s4);
+	assert_int_equal(s4.cache_entries, 0);
+	assert_int_equal(s4.cache_bytes, 0);
+	draw_list_finish(&dl);
+	close_canvas(&c);
+}
+
+/* 6. Turning: a 100x50 list with a 20x10 red block at its top-left corner. */
+static void test_rotation(void **state)
+{
+	(void)state;
+	need_fonts();
+	static const struct {
+		int rotation, out_w, out_h;
+		int x, y, w, h; /* where the block must land */
+	} cases[] = {
+		{0, 100, 50, 0, 0, 20, 10},
+		{90, 50, 100, 40, 0, 10, 20},  /* clockwise: top-left goes top-right */
+		{180, 100, 50, 80, 40, 20, 10}, /* bottom-right */
+		{270, 50, 100, 0, 80, 10, 20},  /* bottom-left */
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(*cases); k++) {
+		struct canvas c;
+		open_canvas(&c, cases[k].out_w, cases[k].out_h, false);
+		struct draw_list dl;
+		draw_list_init(&dl, 100, 50, dark);
+		draw_list_rect(&dl, 0, 0, 20, 10, red);
+		/* twice: the second frame reuses the turned target */
+		frame(&c, &dl, cases[k].rotation);
+		frame(&c, &dl, cases[k].rotation);
+		for (int y = 0; y < c.s->h; y++)
+			for (int x = 0; x < c.s->w; x++) {
+				bool in = x >= cases[k].x && x < cases[k].x + cases[k].w &&
+					  y >= cases[k].y && y < cases[k].y + cases[k].h;
+				struct draw_color p = at(&c, x, y);
+				if (!same(p, in ? red : dark))
+					fail_msg("rotation %d: pixel (%d,%d) is %d,%d,%d",
+						 cases[k].rotation, x, y, p.r, p.g, p.b);
+			}
+		draw_list_finish(&dl);
+		close_canvas(&c);
+	}
+
+	struct canvas c;
+	open_canvas(&c, 10, 10, false);
+	struct draw_list dl;
+	draw_list_init(&dl, 10, 10, dark);
+	char err[256] = "";
+	assert_false(render_frame(c.r, &dl, 45, err, sizeof(err)));
+	assert_non_null(strstr(err, "45"));
+	draw_list_finish(&dl);
+	close_canvas(&c);
+}
+
+static SDL_Surface *pattern(Uint32 format)
+{
+	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 7, 5, 32, format);
+	assert_non_null(s);
+	for (int y = 0; y < s->h; y++)
+		for (int x = 0; x < s->w; x++) {
+			Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + y * s->pitch);
+			row[x] = SDL_MapRGBA(s->format, (Uint8)(x * 30), (Uint8)(y * 50), 77,
+					     (Uint8)(255 - x * y * 5));
+		}
+	return s;
+}
+
+static bool file_starts_with_png_signature(const char *path)
+{
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+	unsigned char head[8] = {0};
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	size_t got = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	return got == sizeof(head) && memcmp(head, sig, sizeof(sig)) == 0;
+}
+
+static size_t files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* 7. PNG files: signature, size and pixels read back; a bad path is named. */
+static void test_png_out(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vb-render-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/shot.png", dir);
+	static const Uint32 formats[] = {SDL_PIXELFORMAT_ARGB8888, SDL_PIXELFORMAT_RGB888};
+	for (size_t k = 0; k < 2; k++) {
+		bool alpha = k == 0;
+		SDL_Surface *s = pattern(formats[k]);
+		char err[256] = "";
+		if (!png_out_write(path, s, err, sizeof(err)))
+			fail_msg("png_out_write: %s", err);
+		assert_true(file_starts_with_png_signature(path));
+		assert_int_equal(files_in(dir), 1); /* no temporary left behind */
+
+		png_image img;
+		memset(&img, 0, sizeof(img));
+		img.version = PNG_IMAGE_VERSION;
+		assert_true(png_image_begin_read_from_file(&img, path));
+		assert_int_equal(img.width, 7);
+		assert_int_equal(img.height, 5);
+		assert_int_equal((img.format & PNG_FORMAT_FLAG_ALPHA) != 0, alpha);
+		img.format = PNG_FORMAT_RGBA;
+		unsigned char px[7 * 5 * 4];
+		assert_int_equal(PNG_IMAGE_SIZE(img), sizeof(px));
+		assert_true(png_image_finish_read(&img, NULL, px, 0, NULL));
+		for (int y = 0; y < 5; y++)
+			for (int x = 0; x < 7; x++) {
+				const unsigned char *p = px + (y * 7 + x) * 4;
+				assert_int_equal(p[0], x * 30);
+				assert_int_equal(p[1], y * 50);
+				assert_int_equal(p[2], 77);
+				assert_int_equal(p[3], alpha ? 255 - x * y * 5 : 255);
+			}
+		SDL_FreeSurface(s);
+	}
+	unlink(path);
+	rmdir(dir);
+
+	SDL_Surface *s = pattern(SDL_PIXELFORMAT_ARGB8888);
+	const char *bad = "/nonexistent-venueboard-dir/shot.png";
+	char err[256] = "";
+	assert_false(png_out_write(bad, s, err, sizeof(err)));
+	printf("refused: %s\n", err);
+	assert_non_null(strstr(err, bad));
+	SDL_FreeSurface(s);
+}
+
+/* 8. Broken UTF-8, embedded NULs and a very long line neither crash nor leak. */
+static void test_hostile_text(void **state)
+{
+	(void)state;
+	need_fonts();
+	struct canvas c;
+	open_canvas(&c, 1000, 200, true);
+	struct draw_list dl;
+	draw_list_init(&dl, 1000, 200, dark);
+	int w_bad = add_text(&c, &dl, 0, 0, 32, white, "\xff\xfe abc", SIZE_MAX);
+	int w_cut = add_text(&c, &dl, 0, 50, 32, white, "abc \xE4\xBC", SIZE_MAX);
+	int w_nul = c.m.width(c.m.ctx, FONT_REGULAR, 32, "ab\0cd", 5);
+	int w_plain = c.m.width(c.m.ctx, FONT_REGULAR, 32, "abcd", 4);
+	char *long_line = malloc(601);
+	assert_non_null(long_line);
+	memset(long_line, 'W', 600);
+	long_line[600] = '\0';
+	int w_long = add_text(&c, &dl, 0, 100, 32, white, long_line, 600);
+	printf("widths: broken %d, truncated %d, long %d\n", w_bad, w_cut, w_long);
+	assert_true(w_bad > 0);
+	assert_true(w_cut > 0);
+	assert_int_equal(w_nul, w_plain);
+	assert_true(w_long > 8192); /* measured in full, drawn up to 8192 px */
+	frame(&c, &dl, 0);
+	assert_true(ink_in_columns(&c, 0, 100, dark) > 0);
+	assert_true(ink_in_columns(&c, 900, 1000, dark) > 0); /* the long line */
+	struct render_stats st;
+	render_get_stats(c.r, &st);
+	assert_int_equal(st.cache_misses, 3);
+	free(long_line);
+	draw_list_finish(&dl);
+	close_canvas(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_names_missing_font),
+		cmocka_unit_test(test_rect),
+		cmocka_unit_test(test_text_stays_in_its_box),
+		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_mixed_width),
+		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_png_out),
+		cmocka_unit_test(test_hostile_text),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	if (failed == 0 && !fonts_present())
+		return 77; /* ctest shows it as skipped, with the reason printed */
+	return failed;
+}

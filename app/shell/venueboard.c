@@ -198,7 +198,7 @@ static void load_schedule(struct app *a, const char *body, size_t len, const cha
 		     from, clock, (long long)((now - saved_ms) / 60000), s.sessions, s.rooms, s.changes);
 	else
 		INFO(a, "schedule", "schedule fetched: %zu sessions in %zu rooms, %zu changes (%zu new), "
-				    "%zu notices, %zu KB; %u of %u polls since the last change were 304",
+				    "%zu notices, %zu KB; %u of the %u polls before it unchanged (304)",
 		     s.sessions, s.rooms, s.changes, s.new_changes, s.notices, (len + 512) / 1024,
 		     a->not_modified_since_change, a->polls_since_change);
 	for (size_t i = 0; i < a->board->n_changes && !from_cache; i++) {
@@ -227,7 +227,6 @@ static void take_schedule(struct app *a)
 	struct fetch_result r;
 	if (!fetcher_take(a->fetcher, a->f_schedule, &r))
 		return;
-	a->polls_since_change++;
 	if (r.outcome == FETCH_FAILED) {
 		if (!a->feed.offline) {
 			a->feed.offline = true;
@@ -244,6 +243,7 @@ static void take_schedule(struct app *a)
 	went_online(a, "schedule feed");
 	a->confirmed_mono_ms = mono_ms();
 	if (r.outcome == FETCH_NOT_MODIFIED) {
+		a->polls_since_change++;
 		a->not_modified_since_change++;
 		a->feed.from_cache = false;
 		DEBUG(a, "schedule", "not modified (%ld) in %lld ms", r.http_status,

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""The kiosk end to end: a real X server (Xvfb), venueboard-server on
+loopback, venueboard full screen in it pulling the feed.
+
+- an organizer posts a move: the next frames show it, in the frame log and
+  in the pixels of the real window (xwd);
+- the server stops: the kiosk keeps the schedule and says it is offline;
+- the server comes back on the same port: the kiosk recovers;
+- the kiosk restarts with no server: the saved schedule is on screen at once;
+- a truncated and a garbage feed: logged, the schedule stays, no crash.
+
+usage: kiosk_e2e.py VENUEBOARD VENUEBOARD_SERVER DEMO_DIR WORK_DIR
+Exits 77 (skipped, saying why) when Xvfb is not installed.
+"""
+import json, os, shutil, signal, socket, struct, subprocess, sys, tempfile, time, urllib.request
+
+kiosk_bin, server_bin, demo, work = sys.argv[1:5]
+if not shutil.which("Xvfb"):
+    print("SKIP: Xvfb is not installed (apt-get install xvfb)")
+    sys.exit(77)
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+procs = []
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        print("FAIL:", what)
+        for p in procs:
+            p.kill()
+        for name in ("kiosk.log", "server.log"):
+            path = os.path.join(work, name)
+            if os.path.exists(path):
+                print(f"--- {name} (last lines)")
+                print("".join(open(path, errors="replace").readlines()[-25:]))
+        sys.exit(1)
+    print("ok:", what)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start(cmd, log, env=None):
+    p = subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, env=env)
+    procs.append(p)
+    return p
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    try:
+        rc = p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = p.wait()
+    procs.remove(p)
+    return rc
+
+
+# --- the X server ---------------------------------------------------------
+display = None
+for n in range(90, 130):
+    if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
+        display = f":{n}"
+        break
+xvfb = start(["Xvfb", display, "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+             os.path.join(work, "xvfb.log"))
+for _ in range(100):
+    if os.path.exists(f"/tmp/.X11-unix/X{display[1:]}"):
+        break
+    time.sleep(0.05)
+check(xvfb.poll() is None, f"Xvfb runs on {display}")
+env = dict(os.environ, DISPLAY=display)
+env.pop("WAYLAND_DISPLAY", None)
+env.pop("SDL_VIDEODRIVER", None)
+
+# --- the server -------------------------------------------------------------
+port = free_port()
+token = "e2e-organizer-" + os.urandom(8).hex()
+conf = os.path.join(work, "server.conf")
+with open(conf, "w") as f:
+    f.write(f"listen 127.0.0.1:{port}\ndatabase {work}/server.db\n"
+            f"schedule {demo}/paris-2014.schedule.json\norganizer desk {token}\n")
+os.chmod(conf, 0o600)
+base = f"http://127.0.0.1:{port}"
+
+
+def start_server():
+    p = start([server_bin, "--config", conf], os.path.join(work, "server.log"))
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).read()
+            return p
+        except OSError:
+            time.sleep(0.05)
+    check(False, "venueboard-server answers /healthz")
+
+
+server = start_server()
+
+# --- the kiosk ----------------------------------------------------------------
+frames = os.path.join(work, "frames.jsonl")
+cache = os.path.join(work, "cache")
+
+
+def start_kiosk(url=base + "/v1/schedule"):
+    return start([kiosk_bin, "--schedule-url", url, "--cache-dir", cache,
+                  "--poll-seconds", "2", "--frame-log", frames, "--venue", "Palais des Congrès",
+                  "--clock-start", "2014-11-06T10:30:00+01:00", "--log-level", "info"],
+                 os.path.join(work, "kiosk.log"), env)
+
+
+def read_frames():
+    if not os.path.exists(frames):
+        return []
+    out = []
+    for line in open(frames):
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            pass  # a line being written
+    return out
+
+
+def wait_frame(pred, what, timeout=20, after=0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        fs = read_frames()[after:]
+        for f in fs:
+            if pred(f):
+                check(True, what)
+                return f
+        time.sleep(0.1)
+    fs = read_frames()
+    last = fs[-1]["texts"] if fs else []
+    check(False, f"{what} (last frame: {last[:40]})")
+
+
+def has(f, needle):
+    return any(needle in t for t in f["texts"])
+
+
+def screen_pixels():
+    """The X screen's pixels (xwd), as a set of colours and a count of those
+    near the board's yellow (#ffd23f, the MOVED plate)."""
+    raw = subprocess.run(["xwd", "-root", "-silent", "-display", display], capture_output=True,
+                         check=True).stdout
+    h = struct.unpack(">25I", raw[:100])
+    header_size, width, height, bpp, bpl, ncolors = h[0], h[4], h[5], h[11], h[12], h[19]
+    data = raw[header_size + ncolors * 12:]
+    colours, yellow = set(), 0
+    for y in range(0, height, 2):
+        row = data[y * bpl:(y + 1) * bpl]
+        for x in range(0, width, 2):
+            b, g, r = row[x * 4], row[x * 4 + 1], row[x * 4 + 2]
+            colours.add((r, g, b))
+            if abs(r - 0xff) < 8 and abs(g - 0xd2) < 8 and abs(b - 0x3f) < 8:
+                yellow += 1
+    return width, height, colours, yellow
+
+
+kiosk = start_kiosk()
+f = wait_frame(lambda f: has(f, "Salle 251") and has(f, "OpenStack Summit Paris 2014"),
+               "the kiosk shows the summit's rooms")
+check(has(f, "10:30"), "the clock shows the replayed day (10:30)")
+if shutil.which("xwd"):
+    w, h, colours, yellow_before = screen_pixels()
+    check((w, h) == (1280, 720) and len(colours) > 20,
+          f"the real window fills the X screen with a drawn board ({len(colours)} colours)")
+n = len(read_frames())
+
+# an organizer moves a session: the next frames say so
+req = urllib.request.Request(base + "/v1/changes", method="POST",
+                             data=json.dumps({"kind": "move", "session": "4226",
+                                              "room": "Salle 243"}).encode(),
+                             headers={"Authorization": "Bearer " + token})
+check(urllib.request.urlopen(req).status == 201, "the organizer's move is accepted")
+f = wait_frame(lambda f: has(f, "MOVED → Salle 243"), "a frame shows MOVED → Salle 243", after=n)
+check(has(f, "NEW"), "the new change is highlighted as NEW")
+if shutil.which("xwd"):
+    time.sleep(0.5)
+    _, _, _, yellow_after = screen_pixels()
+    check(yellow_after > yellow_before + 50,
+          f"the window's pixels show the yellow MOVED plate ({yellow_before} -> {yellow_after})")
+
+# the server stops: the schedule stays, offline is said
+stop(server)
+n = len(read_frames())
+f = wait_frame(lambda f: f["offline"] and has(f, "Salle 251"), "offline: the schedule stays",
+               after=n)
+check(any("offline since" in t for t in f["texts"]), "the footer says 'offline since'")
+check(has(f, "MOVED → Salle 243"), "the move is still shown while offline")
+
+# the server returns on the same port: the kiosk recovers by itself
+server = start_server()
+n = len(read_frames())
+wait_frame(lambda f: not f["offline"] and has(f, "MOVED → Salle 243"), "back online by itself",
+           timeout=150, after=n)  # back-off is at most 120 s, with jitter below it
+
+# restart the kiosk without the server: the saved schedule shows at once
+check(stop(kiosk) == 0, "the kiosk stops cleanly on SIGTERM (exit 0)")
+stop(server)
+n = len(read_frames())
+t0 = time.monotonic()
+kiosk = start_kiosk()
+f = wait_frame(lambda f: has(f, "Salle 251"), "a restart without network shows the saved schedule",
+               after=n)
+check(any("schedule received at" in t for t in f["texts"]), "it shows the schedule's age")
+check(has(f, "MOVED → Salle 243"), "the saved schedule carries the organizer's move")
+log = open(os.path.join(work, "kiosk.log")).read()
+check("showing the saved schedule" in log, "INFO says it shows the saved schedule")
+check(stop(kiosk) == 0, "the kiosk stops cleanly")
+
+# a feed file that breaks: the schedule stays on screen, nothing crashes
+feed = os.path.join(work, "feed.json")
+shutil.copy(os.path.join(demo, "paris-2014.schedule.json"), feed)
+shutil.rmtree(cache)
+kiosk = start_kiosk("file://" + feed)
+wait_frame(lambda f: has(f, "Salle 251"), "a file:// feed is shown", after=len(read_frames()))
+good = open(feed, "rb").read()
+for name, body in (("truncated", good[:len(good) // 2]),
+                   ("garbage", os.urandom(4096)),
+                   ("empty", b"")):
+    open(feed + ".tmp", "wb").write(body)
+    os.replace(feed + ".tmp", feed)
+    mark = open(os.path.join(work, "kiosk.log")).read().count("keeping the schedule on screen")
+    end = time.monotonic() + 15
+    while time.monotonic() < end:
+        if open(os.path.join(work, "kiosk.log")).read().count(
+                "keeping the schedule on screen") > mark:
+            break
+        time.sleep(0.1)
+    check(open(os.path.join(work, "kiosk.log")).read().count(
+        "keeping the schedule on screen") > mark, f"a {name} feed is refused in the log")
+    check(kiosk.poll() is None, f"the kiosk survives a {name} feed")
+    f = read_frames()[-1]
+    check(has(f, "Salle 251"), f"the schedule stays on screen after a {name} feed")
+check(stop(kiosk) == 0, "the kiosk stops cleanly")
+stop(xvfb)
+print(f"{checks} passed, 0 failed")

@@ -162,7 +162,9 @@ static void queue_url(struct app *a, char *out, size_t cap)
 		o += (size_t)snprintf(out + o, cap - o, "&queue=%s", a->cfg.queues[i]);
 }
 
-static void load_schedule(struct app *a, const char *body, size_t len, const char *from,
+/* Shows a schedule feed; false (logged) when it does not read, and then
+ * nothing changes: neither the screen nor the saved copy. */
+static bool load_schedule(struct app *a, const char *body, size_t len, const char *from,
 			  bool from_cache, int64_t saved_ms)
 {
 	struct feed_error e = {{0}};
@@ -185,7 +187,7 @@ static void load_schedule(struct app *a, const char *body, size_t len, const cha
 	}
 	if (!board_load(a->board, body, len, tz, now, &s, &e)) {
 		ERROR(a, "schedule", "%s: %s; keeping the schedule on screen", from, e.msg);
-		return;
+		return false;
 	}
 	a->feed.have = true;
 	a->feed.from_cache = from_cache;
@@ -210,6 +212,7 @@ static void load_schedule(struct app *a, const char *body, size_t len, const cha
 			     c->to_room ? c->to_room : "");
 	}
 	a->polls_since_change = a->not_modified_since_change = 0;
+	return true;
 }
 
 static void went_online(struct app *a, const char *what)
@@ -231,9 +234,9 @@ static void take_schedule(struct app *a)
 		if (!a->feed.offline) {
 			a->feed.offline = true;
 			a->feed.offline_since_ms = board_now(a);
-			INFO(a, "network", "schedule feed unreachable: %s; showing the last schedule, "
-					   "retrying in %lld s",
-			     r.error, (long long)(r.retry_ms / 1000));
+			INFO(a, "network", "schedule feed unreachable: %s; %s, retrying in %lld s",
+			     r.error, a->feed.have ? "showing the last schedule" : "no schedule to show yet",
+			     (long long)(r.retry_ms / 1000));
 		} else {
 			DEBUG(a, "network", "schedule feed still unreachable (%d failures): %s", r.failures,
 			      r.error);
@@ -250,8 +253,8 @@ static void take_schedule(struct app *a)
 		      (long long)r.elapsed_ms);
 		return;
 	}
-	load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0);
-	if (!a->feed.from_cache && a->cfg.mode == KIOSK_RUN &&
+	if (load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0) &&
+	    a->cfg.mode == KIOSK_RUN &&
 	    !kiosk_cache_save(a->cfg.cache_dir, SCHEDULE_CACHE, r.body, r.len))
 		WARN(a, "cache", "%s/%s: cannot save: %s", a->cfg.cache_dir, SCHEDULE_CACHE,
 		     strerror(errno));
@@ -471,20 +474,34 @@ static int open_screen(struct app *a)
 		a->sdl = a->shot ? SDL_CreateSoftwareRenderer(a->shot) : NULL;
 		(void)turned;
 	} else {
+		/* the software renderer draws into the window's own framebuffer
+		 * (XShm on X11): no GL context, no shader compiler, no 100 MB of
+		 * driver in memory for a board of flat rectangles and text */
+		SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 		if (SDL_Init(SDL_INIT_VIDEO) != 0) {
 			ERROR(a, "screen", "no display: %s", SDL_GetError());
 			return EXIT_IO;
 		}
 		Uint32 flags = SDL_WINDOW_SHOWN;
+		int x = SDL_WINDOWPOS_UNDEFINED, y = SDL_WINDOWPOS_UNDEFINED;
 		int w = a->cfg.width ? a->cfg.width : 1920, h = a->cfg.height ? a->cfg.height : 1080;
-		if (!a->cfg.windowed)
-			flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-		a->window = SDL_CreateWindow("venueboard", SDL_WINDOWPOS_UNDEFINED,
-					     SDL_WINDOWPOS_UNDEFINED, w, h, flags);
+		SDL_Rect bounds;
+		if (!a->cfg.windowed && SDL_GetDisplayBounds(0, &bounds) == 0) {
+			/* full screen as a borderless window over the whole display:
+			 * SDL's fullscreen request waits ~100 ms for a window manager
+			 * a kiosk does not have; KMS/DRM is full screen anyway */
+			flags |= SDL_WINDOW_BORDERLESS | SDL_WINDOW_ALWAYS_ON_TOP;
+			x = bounds.x;
+			y = bounds.y;
+			w = bounds.w;
+			h = bounds.h;
+		}
+		a->window = SDL_CreateWindow("venueboard", x, y, w, h, flags);
 		if (!a->window) {
 			ERROR(a, "screen", "cannot open a window: %s", SDL_GetError());
 			return EXIT_IO;
 		}
+		DEBUG(a, "screen", "window open at %lld ms", (long long)(mono_ms() - a->mono0_ms));
 		SDL_ShowCursor(SDL_DISABLE);
 		SDL_DisableScreenSaver();
 		/* the board is a few dozen flat rectangles and cached text: the
@@ -505,7 +522,9 @@ static int open_screen(struct app *a)
 		ERROR(a, "screen", "cannot draw: %s", SDL_GetError());
 		return EXIT_IO;
 	}
+	DEBUG(a, "screen", "renderer ready at %lld ms", (long long)(mono_ms() - a->mono0_ms));
 	a->render = render_create(a->sdl, &fonts, err, sizeof(err));
+	DEBUG(a, "screen", "fonts open at %lld ms", (long long)(mono_ms() - a->mono0_ms));
 	if (!a->render) {
 		ERROR(a, "screen", "%s", err);
 		return EXIT_INVALID;
@@ -565,6 +584,7 @@ static int run(struct app *a, int64_t start)
 		WARN(a, "cache", "%s: %s; the schedule will not survive a restart", a->cfg.cache_dir,
 		     strerror(errno));
 	load_cache(a);
+	DEBUG(a, "cache", "cache read at %lld ms", (long long)(mono_ms() - a->mono0_ms));
 	bool running = true;
 	int64_t stop_at = a->cfg.exit_after_s > 0 ? start + (int64_t)(a->cfg.exit_after_s * 1000) : 0;
 	while (running) {

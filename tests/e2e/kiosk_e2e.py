@@ -244,5 +244,10 @@ for name, body in (("truncated", good[:len(good) // 2]),
     f = read_frames()[-1]
     check(has(f, "Salle 251"), f"the schedule stays on screen after a {name} feed")
 check(stop(kiosk) == 0, "the kiosk stops cleanly")
+# and what it saved is still the last good feed, not one of the broken ones
+n = len(read_frames())
+kiosk = start_kiosk("http://127.0.0.1:9/v1/schedule")
+wait_frame(lambda f: has(f, "Salle 251"), "the saved copy is the last good feed", after=n)
+check(stop(kiosk) == 0, "the kiosk stops cleanly")
 stop(xvfb)
 print(f"{checks} passed, 0 failed")

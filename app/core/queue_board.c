@@ -249,7 +249,8 @@ bool queue_board_load(struct queue_board *qb, const char *buf, size_t len, int64
 		free(b.s);
 		return false;
 	}
-	qsort(b.s, b.n, sizeof(*b.s), by_time);
+	if (b.n)
+		qsort(b.s, b.n, sizeof(*b.s), by_time);
 	size_t applied = 0, dups = 0;
 	for (size_t i = 0; i < b.n; i++) {
 		const struct queue_sample *s = &b.s[i];

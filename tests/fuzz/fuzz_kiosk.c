@@ -1,0 +1,88 @@
+/* fuzz_kiosk: any bytes as the kiosk's schedule feed or lunch-line feed, then
+ * a whole screen laid out from it. A feed that reads must lay out with every
+ * text inside the screen; one that does not must leave the board unchanged. */
+#include "board.h"
+#include "draw_list.h"
+#include "kiosk_config.h"
+#include "layout.h"
+#include "queue_board.h"
+#include "schedule.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int width(void *ctx, enum draw_font f, int size, const char *s, size_t len)
+{
+	(void)ctx;
+	(void)f;
+	int n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n * size / 2;
+}
+
+static int height(void *ctx, enum draw_font f, int size)
+{
+	(void)ctx;
+	(void)f;
+	return size * 5 / 4;
+}
+
+static void screen(const struct board *b, const struct queue_board *qb, int w, int h, int64_t now)
+{
+	static struct kiosk_config cfg;
+	kiosk_config_defaults(&cfg);
+	struct draw_list dl;
+	draw_list_init(&dl, w, h, cfg.theme.background);
+	struct layout_input in = {.cfg = &cfg, .board = b, .queues = qb, .width = w, .height = h,
+				  .now_ms = now, .page_tick = now / 12000,
+				  .feed = {.have = true, .offline = (now & 1) != 0}};
+	in.tm = (struct text_metrics){NULL, width, height};
+	struct layout_result res;
+	layout_build(&in, &dl, &res);
+	for (size_t i = 0; i < dl.n; i++) {
+		const struct draw_op *op = &dl.ops[i];
+		if (op->kind == DRAW_TEXT && (op->x < 0 || op->y < 0 || op->x + op->w > w + 1))
+			abort(); /* text off the screen */
+	}
+	draw_list_finish(&dl);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	const char *buf = (const char *)data + 1;
+	size_t len = size - 1;
+	/* the first byte picks the feed and the moment on the board */
+	int64_t now = 1415264400000LL + (int64_t)(data[0] >> 1) * 600000; /* 2014-11-06 09:00Z + */
+	struct board *b = board_create();
+	struct queue_board *qb = queue_board_create(NULL, 0);
+	struct feed_error e;
+	if (data[0] & 1) {
+		struct queue_load_summary s1, s2;
+		if (queue_board_load(qb, buf, len, INT64_MAX, &s1, &e)) {
+			/* the same body again brings nothing new */
+			if (!queue_board_load(qb, buf, len, INT64_MAX, &s2, &e) || s2.applied > s1.applied)
+				abort();
+		}
+		queue_board_update(qb, now);
+		screen(b, qb, 1920, 1080, now);
+	} else {
+		struct board_summary s;
+		if (board_load(b, buf, len, "Europe/Paris", now, &s, &e)) {
+			const struct schedule *first = b->schedule;
+			/* a body that does not read leaves the board as it was */
+			if (board_load(b, "{", 1, NULL, now, &s, &e) || b->schedule != first)
+				abort();
+			screen(b, NULL, 1920, 1080, now);
+			screen(b, NULL, 1080, 1920, now);
+		}
+	}
+	queue_board_destroy(qb);
+	board_destroy(b);
+	return 0;
+}

@@ -5,6 +5,7 @@
 
 #include "civil_time.h"
 #include "feed.h"
+#include "json_util.h"
 #include "normalized_json.h"
 #include "queue_sample.h"
 #include "schedule.h"
@@ -271,8 +272,408 @@ static void take_sample(void *vapi, const char *line)
 	remember_sample(api, line, s.type == SAMPLE_QUEUE ? INT64_MAX : s.t_ms);
 }
 
+/* What GET /v1/queues was asked for (see SERVER.md). */
+struct queues_query {
+	bool since_given;
+	int64_t since_ms;
+	size_t n_queue; /* queue= values, each a comma-separated list of ids */
+	char queue[API_MAX_QUERY_PARAMS][API_MAX_QUERY_VALUE + 1];
+};
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes s[0..len) into out (NUL-terminated). '+' stays '+': a
+ * time's offset must survive a client that does not encode it. Fills why. */
+static bool query_decode(const char *s, size_t len, char out[API_MAX_QUERY_VALUE + 1],
+			 const char **why)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '%') {
+			int hi = i + 2 < len ? hex_value(s[i + 1]) : -1;
+			int lo = i + 2 < len ? hex_value(s[i + 2]) : -1;
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+				*why = "has a '%' not followed by two hex digits (or %00)";
+				return false;
+			}
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (o == API_MAX_QUERY_VALUE) {
+			*why = "is longer than 128 bytes";
+			return false;
+		}
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+/* An RFC 3339 time with an offset or Z, fraction kept to the millisecond (as
+ * queue_sample_parse reads "t"). A space after the date and time stands for
+ * '+': form decoding (libmicrohttpd's) turns an unencoded "+01:00" into one. */
+static bool parse_since(const char *value, int64_t *out_ms)
+{
+	char v[API_MAX_QUERY_VALUE + 1];
+	snprintf(v, sizeof(v), "%s", value);
+	size_t len = strlen(v);
+	for (size_t i = 11; i < len; i++)
+		if (v[i] == ' ')
+			v[i] = '+';
+	struct civil c;
+	struct feed_error e;
+	int64_t s;
+	if (!civil_parse(v, len, &c) || !c.has_time || !c.has_offset ||
+	    !civil_to_utc(&c, NULL, &s, &e))
+		return false;
+	int64_t ms = 0;
+	const char *dot = strchr(v, '.');
+	if (dot) {
+		int digits = 0;
+		for (const char *p = dot + 1; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
+			ms = ms * 10 + (*p - '0');
+		for (; digits < 3; digits++)
+			ms *= 10;
+	}
+	*out_ms = s * 1000 + ms;
+	return true;
+}
+
+/* Reads req->query into q; on a bad query fills res (400 naming the
+ * parameter) and returns false. Unknown parameters are ignored. */
+static bool queues_query_parse(const char *query, struct queues_query *q,
+			       struct api_response *res)
+{
+	memset(q, 0, sizeof(*q));
+	size_t n = 0;
+	for (const char *p = query; p && *p;) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *item = p;
+		p += len + (amp ? 1 : 0);
+		if (len == 0)
+			continue;
+		if (++n > API_MAX_QUERY_PARAMS) {
+			fail(res, 400, "query: more than %d parameters", API_MAX_QUERY_PARAMS);
+			return false;
+		}
+		const char *eq = memchr(item, '=', len);
+		size_t klen = eq ? (size_t)(eq - item) : len;
+		char key[API_MAX_QUERY_VALUE + 1], value[API_MAX_QUERY_VALUE + 1];
+		const char *why = NULL;
+		if (!query_decode(item, klen, key, &why)) {
+			fail(res, 400, "query: a parameter name %s", why);
+			return false;
+		}
+		bool since = strcmp(key, "since") == 0, queue = strcmp(key, "queue") == 0;
+		if (!since && !queue)
+			continue;
+		if (!query_decode(eq ? eq + 1 : item + len, eq ? len - klen - 1 : 0, value, &why)) {
+			fail(res, 400, "%s: the value %s", key, why);
+			return false;
+		}
+		if (queue) {
+			memcpy(q->queue[q->n_queue++], value, sizeof(value));
+			continue;
+		}
+		if (q->since_given) {
+			fail(res, 400, "since: given more than once");
+			return false;
+		}
+		if (!parse_since(value, &q->since_ms)) {
+			fail(res, 400,
+			     "since: '%.40s' is not an RFC 3339 time with an offset or Z "
+			     "(like 2014-11-06T11:00:00Z)",
+			     value);
+			return false;
+		}
+		q->since_given = true;
+	}
+	return true;
+}
+
+/* True when id is one of the queues asked for (all when none were). */
+static bool queue_wanted(const struct queues_query *q, const char *id)
+{
+	if (q->n_queue == 0)
+		return true;
+	if (!id)
+		return false;
+	size_t idlen = strlen(id);
+	for (size_t i = 0; i < q->n_queue; i++) {
+		for (const char *p = q->queue[i];;) {
+			const char *comma = strchr(p, ',');
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			if (len == idlen && memcmp(p, id, len) == 0)
+				return true;
+			if (!comma)
+				break;
+			p = comma + 1;
+		}
+	}
+	return false;
+}
+
+/* A sample line kept for a since answer. */
+struct kept_sample {
+	int64_t t_ms, id;
+	char *line;
+};
+
+/* GET /v1/queues?since: the oldest API_MAX_SINCE_SAMPLES timed lines at or
+ * after from_ms (a max-heap on (t, id) while reading, whatever order the
+ * store gives), and the latest API_MAX_DECLARATIONS declarations (a ring). */
+struct since_read {
+	const struct queues_query *q;
+	int64_t from_ms;
+	struct kept_sample *heap;
+	size_t heap_n;
+	bool omitted;             /* a timed line did not fit */
+	int64_t first_omitted_ms; /* the earliest of those */
+	char **decl;
+	size_t decl_head, decl_n;
+	bool oom;
+};
+
+static bool kept_before(const struct kept_sample *a, const struct kept_sample *b)
+{
+	return a->t_ms < b->t_ms || (a->t_ms == b->t_ms && a->id < b->id);
+}
+
+static int kept_cmp(const void *va, const void *vb)
+{
+	const struct kept_sample *a = va, *b = vb;
+	return kept_before(a, b) ? -1 : kept_before(b, a) ? 1 : 0;
+}
+
+static void heap_sift_down(struct kept_sample *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t big = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && kept_before(&h[big], &h[l]))
+			big = l;
+		if (r < n && kept_before(&h[big], &h[r]))
+			big = r;
+		if (big == i)
+			return;
+		struct kept_sample tmp = h[i];
+		h[i] = h[big];
+		h[big] = tmp;
+		i = big;
+	}
+}
+
+static void heap_sift_up(struct kept_sample *h, size_t i)
+{
+	while (i > 0 && kept_before(&h[(i - 1) / 2], &h[i])) {
+		struct kept_sample tmp = h[i];
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = tmp;
+		i = (i - 1) / 2;
+	}
+}
+
+static void note_omitted(struct since_read *r, int64_t t_ms)
+{
+	if (!r->omitted || t_ms < r->first_omitted_ms)
+		r->first_omitted_ms = t_ms;
+	r->omitted = true;
+}
+
+static bool take_since(void *vr, const struct stored_sample *ss)
+{
+	struct since_read *r = vr;
+	struct queue_sample s;
+	struct feed_error e;
+	if (r->oom)
+		return false;
+	if (queue_sample_parse(ss->line, strlen(ss->line), &s, &e) != SAMPLE_OK ||
+	    !queue_wanted(r->q, s.queue))
+		return true;
+	if (s.type == SAMPLE_QUEUE) {
+		char *copy = strdup(ss->line);
+		if (!copy) {
+			r->oom = true;
+			return false;
+		}
+		size_t slot = (r->decl_head + r->decl_n) % API_MAX_DECLARATIONS;
+		if (r->decl_n == API_MAX_DECLARATIONS) {
+			free(r->decl[r->decl_head]);
+			r->decl_head = (r->decl_head + 1) % API_MAX_DECLARATIONS;
+		} else {
+			r->decl_n++;
+		}
+		r->decl[slot] = copy;
+		return true;
+	}
+	if (s.t_ms < r->from_ms)
+		return true;
+	/* by_time lines come in SQLite's time order, within a millisecond of
+	 * ours: once one is well past the first line that did not fit, none
+	 * after it can fit or come earlier */
+	if (ss->by_time && r->omitted && s.t_ms > r->first_omitted_ms + 1000)
+		return false;
+	struct kept_sample k = {.t_ms = s.t_ms, .id = ss->id};
+	if (r->heap_n == API_MAX_SINCE_SAMPLES) {
+		if (!kept_before(&k, &r->heap[0])) {
+			note_omitted(r, k.t_ms);
+			return true;
+		}
+		note_omitted(r, r->heap[0].t_ms);
+		free(r->heap[0].line);
+		if (!(k.line = strdup(ss->line))) {
+			r->heap[0] = r->heap[--r->heap_n];
+			heap_sift_down(r->heap, r->heap_n, 0);
+			r->oom = true;
+			return false;
+		}
+		r->heap[0] = k;
+		heap_sift_down(r->heap, r->heap_n, 0);
+		return true;
+	}
+	if (!(k.line = strdup(ss->line))) {
+		r->oom = true;
+		return false;
+	}
+	r->heap[r->heap_n] = k;
+	heap_sift_up(r->heap, r->heap_n++);
+	return true;
+}
+
+/* A growing response body. */
+struct body {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void body_put(struct body *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = b->cap ? b->cap : 65536;
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		char *np = realloc(b->p, ncap);
+		if (!np) {
+			b->oom = true;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* One stored line as the default answer prints it (cJSON, unformatted). */
+static void body_put_line(struct body *b, const char *line, bool *first)
+{
+	cJSON *o = cJSON_Parse(line);
+	if (!o)
+		return; /* as the default answer does */
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!text) {
+		b->oom = true;
+		return;
+	}
+	if (!*first)
+		body_put(b, ",", 1);
+	*first = false;
+	body_put(b, text, strlen(text));
+	free(text);
+}
+
+/* The samples part of a since answer, appended to head (the answer so far,
+ * printed, without its closing brace). Fills res. */
+static void since_samples(struct api *api, const struct api_request *req,
+			  const struct queues_query *q, const char *head, struct api_response *res)
+{
+	/* at most a day before the newest sample (or now, before any) */
+	int64_t newest = api->newest_sample_ms > 0 ? api->newest_sample_ms : req->now_ms;
+	int64_t from = q->since_ms;
+	if (from < newest - API_SINCE_WINDOW_S * 1000LL)
+		from = newest - API_SINCE_WINDOW_S * 1000LL;
+	struct since_read r = {.q = q, .from_ms = from};
+	struct body b = {0};
+	struct feed_error e = {{0}};
+	bool ok = (r.heap = calloc(API_MAX_SINCE_SAMPLES, sizeof(*r.heap))) != NULL &&
+		  (r.decl = calloc(API_MAX_DECLARATIONS, sizeof(*r.decl))) != NULL;
+	/* 1 s of slack: SQLite's reading of a time may differ from ours */
+	if (ok && !store_each_sample_from(api->store, from - 1000, take_since, &r, &e)) {
+		fail(res, 500, "samples could not be read: %s", e.msg);
+		goto out;
+	}
+	if (!ok || r.oom)
+		goto oom;
+	qsort(r.heap, r.heap_n, sizeof(*r.heap), kept_cmp);
+	/* Cut at a whole second, so that since=next_since (whole seconds, like
+	 * every time we write) repeats nothing and skips nothing. Only when
+	 * more than API_MAX_SINCE_SAMPLES lines share that second are the rest
+	 * of it skipped, so that the client still moves on. */
+	size_t n_out = r.heap_n;
+	int64_t next_s = 0;
+	if (r.omitted) {
+		int64_t t = r.first_omitted_ms;
+		next_s = t >= 0 ? t / 1000 : -((-t + 999) / 1000);
+		while (n_out > 0 && r.heap[n_out - 1].t_ms >= next_s * 1000)
+			n_out--;
+		if (n_out == 0) {
+			n_out = r.heap_n;
+			next_s++;
+		}
+	}
+	body_put(&b, head, strlen(head));
+	body_put(&b, ",\"samples\":[", 12);
+	bool first = true;
+	for (size_t k = 0; k < r.decl_n; k++)
+		body_put_line(&b, r.decl[(r.decl_head + k) % API_MAX_DECLARATIONS], &first);
+	for (size_t k = 0; k < n_out; k++)
+		body_put_line(&b, r.heap[k].line, &first);
+	body_put(&b, "]", 1);
+	if (r.omitted) {
+		char t[21], tail[64];
+		civil_format_utc(next_s, t);
+		int n = snprintf(tail, sizeof(tail), ",\"truncated\":true,\"next_since\":\"%s\"", t);
+		body_put(&b, tail, (size_t)n);
+	}
+	body_put(&b, "}", 1);
+	if (b.oom)
+		goto oom;
+	respond(res, 200, "application/json", b.p);
+	res->body_len = b.len;
+	b.p = NULL;
+	goto out;
+oom:
+	fail(res, 500, "out of memory");
+out:
+	free(b.p);
+	for (size_t k = 0; r.heap && k < r.heap_n; k++)
+		free(r.heap[k].line);
+	for (size_t k = 0; r.decl && k < r.decl_n; k++)
+		free(r.decl[(r.decl_head + k) % API_MAX_DECLARATIONS]);
+	free(r.heap);
+	free(r.decl);
+}
+
 static void get_queues(struct api *api, const struct api_request *req, struct api_response *res)
 {
+	struct queues_query q;
+	if (!queues_query_parse(req->query, &q, res))
+		return;
 	/* Estimates as of now; a replay whose samples are far from the server's
 	 * clock (an accelerated simulation, yesterday's data) is judged as of
 	 * its newest sample instead. */
@@ -287,34 +688,56 @@ static void get_queues(struct api *api, const struct api_request *req, struct ap
 	for (size_t i = 0; i < estimator_queue_count(api->est); i++) {
 		struct wait_estimate w;
 		estimator_estimate(api->est, i, at, &w);
-		cJSON *q = cJSON_CreateObject();
-		cJSON_AddStringToObject(q, "t", t);
-		cJSON_AddStringToObject(q, "queue", w.queue);
-		if (w.known) {
-			cJSON_AddNumberToObject(q, "wait_s", (double)(int64_t)(w.wait_s + 0.5));
-			cJSON_AddNumberToObject(q, "people", (double)(int64_t)(w.people + 0.5));
-		} else {
-			cJSON_AddNullToObject(q, "wait_s");
-			cJSON_AddNullToObject(q, "people");
-		}
-		cJSON_AddStringToObject(q, "confidence", estimator_confidence_name(w.confidence));
-		if (w.why && *w.why)
-			cJSON_AddStringToObject(q, "why", w.why);
-		cJSON_AddItemToArray(qs, q);
-	}
-	/* the samples a kiosk needs to estimate by itself */
-	cJSON *samples = cJSON_AddArrayToObject(root, "samples");
-	for (size_t k = 0; k < api->recent_n; k++) {
-		size_t slot = (api->recent_head + k) % RECENT_MAX;
-		if (api->recent_t[slot] != INT64_MAX &&
-		    api->recent_t[slot] < at - API_RECENT_SAMPLE_S * 1000LL)
+		if (!queue_wanted(&q, w.queue))
 			continue;
-		cJSON *o = cJSON_Parse(api->recent[slot]);
-		if (o)
-			cJSON_AddItemToArray(samples, o);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "t", t);
+		cJSON_AddStringToObject(o, "queue", w.queue);
+		if (w.known) {
+			cJSON_AddNumberToObject(o, "wait_s", (double)(int64_t)(w.wait_s + 0.5));
+			cJSON_AddNumberToObject(o, "people", (double)(int64_t)(w.people + 0.5));
+		} else {
+			cJSON_AddNullToObject(o, "wait_s");
+			cJSON_AddNullToObject(o, "people");
+		}
+		cJSON_AddStringToObject(o, "confidence", estimator_confidence_name(w.confidence));
+		if (w.why && *w.why)
+			cJSON_AddStringToObject(o, "why", w.why);
+		cJSON_AddItemToArray(qs, o);
 	}
-	respond(res, 200, "application/json", cJSON_PrintUnformatted(root));
-	cJSON_Delete(root);
+	if (q.since_given) {
+		/* the day's samples come from the store, printed line by line:
+		 * a cJSON tree of 200 000 of them would not be small */
+		char *head = cJSON_PrintUnformatted(root);
+		cJSON_Delete(root);
+		if (!head) {
+			fail(res, 500, "out of memory");
+			return;
+		}
+		head[strlen(head) - 1] = '\0'; /* the closing brace */
+		since_samples(api, req, &q, head, res);
+		free(head);
+	} else {
+		/* the samples a kiosk needs to estimate by itself */
+		cJSON *samples = cJSON_AddArrayToObject(root, "samples");
+		for (size_t k = 0; k < api->recent_n; k++) {
+			size_t slot = (api->recent_head + k) % RECENT_MAX;
+			if (api->recent_t[slot] != INT64_MAX &&
+			    api->recent_t[slot] < at - API_RECENT_SAMPLE_S * 1000LL)
+				continue;
+			cJSON *o = cJSON_Parse(api->recent[slot]);
+			if (o && q.n_queue && !queue_wanted(&q, json_util_str(o, "queue"))) {
+				cJSON_Delete(o);
+				continue;
+			}
+			if (o)
+				cJSON_AddItemToArray(samples, o);
+		}
+		respond(res, 200, "application/json", cJSON_PrintUnformatted(root));
+		cJSON_Delete(root);
+	}
+	if (res->status != 200)
+		return;
 	etag_of(res->body, res->body_len, res->etag);
 	res->cache_control = "no-cache";
 }

@@ -17,10 +17,17 @@ enum {
 	API_MAX_BODY = 8 * 1024 * 1024,   /* bytes of any request body */
 	API_MAX_SAMPLE_LINES = 50000,     /* lines in one samples batch */
 	API_RECENT_SAMPLE_S = 15 * 60,    /* samples /v1/queues hands to kiosks */
+	API_MAX_QUERY = 4096,             /* bytes of a rebuilt query string */
+	API_MAX_QUERY_PARAMS = 16,        /* parameters in one query string */
+	API_MAX_QUERY_VALUE = 128,        /* bytes of one decoded name or value */
+	API_SINCE_WINDOW_S = 24 * 3600,   /* /v1/queues?since reaches this far back */
+	API_MAX_SINCE_SAMPLES = 200000,   /* timed sample lines in one since answer */
+	API_MAX_DECLARATIONS = 10000,     /* latest queue declarations in it */
 };
 
 struct api_request {
 	const char *method, *path;
+	const char *query;         /* k=v&k=v, percent-encoded, no '?'; NULL when none */
 	const char *if_none_match; /* NULL when absent */
 	const char *authorization; /* the Authorization header, NULL when absent */
 	const char *body;

@@ -62,6 +62,65 @@ static char *gzip(const char *in, size_t len, size_t *out_len)
 	return out;
 }
 
+/* The query string, rebuilt: libmicrohttpd hands the arguments over decoded
+ * and without the '?', so each name and value is percent-encoded again for
+ * api.c (which decodes it once). Capped at API_MAX_QUERY bytes. */
+struct query {
+	char s[API_MAX_QUERY + 1];
+	size_t len;
+	bool too_long;
+};
+
+static bool query_put(struct query *q, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~' ||
+			     c == ':' || c == ',';
+		if (q->len + (plain ? 1 : 3) > API_MAX_QUERY) {
+			q->too_long = true;
+			return false;
+		}
+		if (plain) {
+			q->s[q->len++] = (char)c;
+		} else {
+			q->s[q->len++] = '%';
+			q->s[q->len++] = hex[c >> 4];
+			q->s[q->len++] = hex[c & 15];
+		}
+	}
+	q->s[q->len] = '\0';
+	return true;
+}
+
+static enum MHD_Result query_add(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	(void)kind;
+	struct query *q = cls;
+	if (q->len && q->len + 1 > API_MAX_QUERY) {
+		q->too_long = true;
+		return MHD_NO;
+	}
+	if (q->len)
+		q->s[q->len++] = '&';
+	if (!query_put(q, key))
+		return MHD_NO;
+	if (value) {
+		if (q->len + 1 > API_MAX_QUERY) {
+			q->too_long = true;
+			return MHD_NO;
+		}
+		q->s[q->len++] = '=';
+		if (!query_put(q, value))
+			return MHD_NO;
+	}
+	q->s[q->len] = '\0';
+	return MHD_YES;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, struct api_response *res, bool head)
 {
 	char *body = res->body;
@@ -136,16 +195,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	struct api_response res;
-	if (u->too_big) {
+	struct query q = {.len = 0};
+	int n_args = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_add, &q);
+	if (u->too_big || q.too_long) {
 		memset(&res, 0, sizeof(res));
-		res.status = 413;
+		res.status = u->too_big ? 413 : 414;
 		res.content_type = "application/json";
-		res.body = strdup("{\"error\":\"the body is larger than the 8 MiB limit\"}");
+		res.body = strdup(u->too_big
+					  ? "{\"error\":\"the body is larger than the 8 MiB limit\"}"
+					  : "{\"error\":\"the query string is longer than 4096 bytes\"}");
 		res.body_len = res.body ? strlen(res.body) : 0;
 	} else {
 		struct api_request req = {
 			.method = method,
 			.path = url,
+			.query = n_args > 0 ? q.s : NULL,
 			.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"),
 			.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
 			.body = u->body ? u->body : "",

@@ -5,6 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A stored line's sample time as SQLite reads it (a Julian day), NULL for
+ * queue declarations, for spellings SQLite's date functions do not read and
+ * for JSON SQLite finds malformed (json_extract would fail the INSERT). The
+ * index on it serves GET /v1/queues?since; queries spell it exactly alike. */
+#define SAMPLE_T                                                                                   \
+	"(CASE WHEN json_valid(line) THEN CASE WHEN json_extract(line, '$.type') = 'queue'"       \
+	" THEN NULL ELSE julianday(json_extract(line, '$.t')) END END)"
+
 struct store {
 	sqlite3 *db;
 };
@@ -19,7 +27,8 @@ static const char schema[] =
 	" body TEXT NOT NULL, undone_at_ms INTEGER, undone_by TEXT);"
 	"CREATE TABLE IF NOT EXISTS samples("
 	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, line TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS samples_at ON samples(at_ms);";
+	"CREATE INDEX IF NOT EXISTS samples_at ON samples(at_ms);"
+	"CREATE INDEX IF NOT EXISTS samples_t ON samples(" SAMPLE_T ");";
 
 static bool db_fail(struct store *st, const char *what, struct feed_error *e)
 {
@@ -206,4 +215,37 @@ bool store_each_sample(struct store *st, int64_t since_ms,
 		fn(ctx, (const char *)sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
+}
+
+bool store_each_sample_from(struct store *st, int64_t from_ms,
+			    bool (*fn)(void *ctx, const struct stored_sample *s), void *ctx,
+			    struct feed_error *e)
+{
+	static const char *const sql[] = {
+		"SELECT id, line FROM samples WHERE " SAMPLE_T " IS NULL ORDER BY id",
+		"SELECT id, line FROM samples WHERE " SAMPLE_T " >= ? ORDER BY " SAMPLE_T ", id",
+	};
+	for (int part = 0; part < 2; part++) {
+		sqlite3_stmt *stmt = NULL;
+		if (sqlite3_prepare_v2(st->db, sql[part], -1, &stmt, NULL) != SQLITE_OK)
+			return db_fail(st, "prepare", e);
+		if (part == 1)
+			sqlite3_bind_double(stmt, 1, (double)from_ms / 86400000.0 + 2440587.5);
+		int rc = SQLITE_DONE;
+		bool more = true;
+		while (more && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			struct stored_sample s = {
+				.id = sqlite3_column_int64(stmt, 0),
+				.line = (const char *)sqlite3_column_text(stmt, 1),
+				.by_time = part == 1,
+			};
+			more = fn(ctx, &s);
+		}
+		sqlite3_finalize(stmt);
+		if (!more)
+			return true;
+		if (rc != SQLITE_DONE)
+			return db_fail(st, "read", e);
+	}
+	return true;
 }

@@ -19,6 +19,12 @@ struct stored_change {
 	bool undone;
 };
 
+struct stored_sample {
+	int64_t id;       /* stored order */
+	const char *line; /* borrowed for the callback's duration */
+	bool by_time;     /* from the time-ordered part of store_each_sample_from */
+};
+
 /* Opens (creating) the database at path; caller owns (store_close). */
 struct store *store_open(const char *path, struct feed_error *e);
 void store_close(struct store *st);
@@ -51,5 +57,15 @@ bool store_add_samples(struct store *st, const char *const *lines, size_t n, con
 /* Calls fn for every stored sample line received at or after since_ms. */
 bool store_each_sample(struct store *st, int64_t since_ms,
 		       void (*fn)(void *ctx, const char *line), void *ctx, struct feed_error *e);
+
+/* Through the index on sample time ("t"): calls fn first for every stored line
+ * whose time SQLite does not read (queue declarations; spellings such as
+ * 20141106T120015Z or +0100), in stored order, then (by_time) for every line
+ * whose time SQLite reads as at or after from_ms, in time order. A superset:
+ * SQLite's reading may differ from queue_sample_parse's by a millisecond, so
+ * the caller filters. fn returns false to stop early. */
+bool store_each_sample_from(struct store *st, int64_t from_ms,
+			    bool (*fn)(void *ctx, const struct stored_sample *s), void *ctx,
+			    struct feed_error *e);
 
 #endif

@@ -62,7 +62,7 @@ static struct reply request(const char *method, const char *path, const char *he
 			    const char *body, bool gzip)
 {
 	struct reply r = {0};
-	char url[256];
+	char url[8192];
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = header ? curl_slist_append(NULL, header) : NULL;
@@ -90,6 +90,10 @@ static struct reply request(const char *method, const char *path, const char *he
 
 static void start_server(void)
 {
+	if (server > 0) { /* a test that failed left its server running */
+		kill(server, SIGKILL);
+		waitpid(server, NULL, 0);
+	}
 	unlink(port_file);
 	server = fork();
 	if (server == 0) {
@@ -201,6 +205,43 @@ static void test_serves_and_survives_kill(void **state)
 	r = request("GET", "/v1/queues", NULL, NULL, false);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "\"queue\":\"meridien\""));
+	free(r.body);
+
+	/* the query string reaches the api through libmicrohttpd */
+	r = request("POST", "/v1/samples", sensor,
+		    "{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
+		    "\"t\":\"2014-11-06T10:59:00Z\",\"total\":7}\n"
+		    "{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
+		    "\"t\":\"2014-11-06T11:00:00Z\",\"total\":8}\n",
+		    false);
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	static const char *const since_ok[] = {
+		"/v1/queues?since=2014-11-06T12%3A00%3A00%2B01%3A00&queue=meridien",
+		"/v1/queues?queue=elsewhere&since=2014-11-06T12:00:00+01:00&queue=meridien",
+	};
+	for (size_t i = 0; i < sizeof(since_ok) / sizeof(*since_ok); i++) {
+		r = request("GET", since_ok[i], NULL, NULL, false);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(r.body, "\"queues\":[{\"t\":"));
+		assert_non_null(strstr(r.body, "\"samples\":[{\"type\":\"queue\",\"queue\":\"meridien\""));
+		assert_non_null(strstr(r.body, "\"total\":8}]}"));
+		assert_null(strstr(r.body, "\"total\":7"));
+		free(r.body);
+	}
+	r = request("GET", "/v1/queues?since=2014-11-06T11:00:00Z&queue=elsewhere", NULL, NULL, false);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"queues\":[],\"samples\":[]}"));
+	free(r.body);
+	r = request("GET", "/v1/queues?since=noon", NULL, NULL, false);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "{\"error\":\"since: "));
+	free(r.body);
+	char path[5200] = "/v1/queues?queue=";
+	memset(path + strlen(path), 'a', 5000);
+	r = request("GET", path, NULL, NULL, false);
+	assert_int_equal(r.status, 414);
+	assert_non_null(strstr(r.body, "{\"error\":\"the query string"));
 	free(r.body);
 	kill_server(SIGTERM);
 }

@@ -201,9 +201,11 @@ bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, str
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p = nl ? nl + 1 : end;
-		/* a comment starts with # at the beginning or after white space */
+		/* a comment starts with # at the beginning, or with a # between white
+		 * space and white space (or the end): "color-text #ffffff" is a value */
 		for (char *h = line; *h; h++)
-			if (*h == '#' && (h == line || h[-1] == ' ' || h[-1] == '\t')) {
+			if (*h == '#' && (strspn(line, " \t") == (size_t)(h - line) ||
+					  ((h[-1] == ' ' || h[-1] == '\t') && strchr(" \t\r", h[1])))) {
 				*h = '\0';
 				break;
 			}
@@ -292,6 +294,11 @@ bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct fee
 				c->clock_rate = d;
 			else
 				c->exit_after_s = d;
+		} else if (strcmp(key, "bench") == 0) {
+			long n = 0;
+			ok = integer(key, v, 1, 100000, &n, &ke);
+			c->bench_frames = (int)n;
+			c->mode = KIOSK_BENCH;
 		} else if (strcmp(key, "frame-log") == 0) {
 			ok = copy(c->frame_log, sizeof(c->frame_log), key, v, &ke);
 		} else {
@@ -336,5 +343,6 @@ const char *kiosk_config_usage(void)
 	       "  --window --size WxH                           a window instead of full screen\n"
 	       "  --clock-start TIME --clock-rate N             replay a day (demo)\n"
 	       "  --frame-log FILE                              append each presented frame's texts\n"
-	       "  --exit-after SECONDS                          stop after a while (tests)\n";
+	       "  --exit-after SECONDS                          stop after a while (tests)\n"
+	       "  --bench N                                     time N frames of each kind, exit\n";
 }

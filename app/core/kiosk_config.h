@@ -20,7 +20,7 @@ enum {
 	KIOSK_MAX_NAME = 160,
 };
 
-enum kiosk_mode { KIOSK_RUN, KIOSK_SCREENSHOT, KIOSK_HELP, KIOSK_VERSION };
+enum kiosk_mode { KIOSK_RUN, KIOSK_SCREENSHOT, KIOSK_BENCH, KIOSK_HELP, KIOSK_VERSION };
 
 struct kiosk_config {
 	/* feeds */
@@ -58,6 +58,7 @@ struct kiosk_config {
 	double clock_rate;                /* --clock-rate N: seconds of the day per real second */
 	char frame_log[KIOSK_MAX_VALUE];  /* --frame-log FILE: texts of each presented frame */
 	double exit_after_s;              /* --exit-after S: stop after S seconds (tests) */
+	int bench_frames;                 /* --bench N: time N frames of each kind, print, exit */
 };
 
 /* Fills c with the defaults (documented in assets/kiosk/venueboard.conf). */
@@ -74,7 +75,7 @@ bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, str
 /* Applies the command line: --config FILE, --KEY VALUE for every file key
  * (a list key given as a flag replaces the file's list), and the run flags
  * (--screenshot, --size, --at, --window, --clock-start, --clock-rate,
- * --frame-log, --exit-after, --help, --version). The shell applies it
+ * --frame-log, --exit-after, --bench, --help, --version). The shell applies it
  * once to learn --config, then again after the file so flags win. */
 bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct feed_error *e);
 

@@ -18,6 +18,9 @@
 #include <SDL.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +67,7 @@ struct app {
 	FILE *frame_log;
 	bool first_frame;
 	int64_t frames, redraws;
+	int64_t page_bias; /* --bench: turns pages without waiting */
 };
 
 static int64_t mono_ms(void)
@@ -143,6 +147,17 @@ static int configure(struct app *a, int argc, char **argv)
 
 /* ---- feeds ------------------------------------------------------------------ */
 
+/* Reading a feed builds a parse tree many times the size of what is kept
+ * (libxml2 holds FOSDEM's 2.7 MB as a 17 MB tree): hand that back to the
+ * system, or a kiosk sits on its high-water mark for days. */
+static void give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+
 /* venueboard-server's /v1/queues takes ?since= and ?queue=: ask only for what
  * is new, and only for this screen's queues. Other URLs are fetched as they
  * are (a JSON Lines file, another service). */
@@ -185,7 +200,9 @@ static bool load_schedule(struct app *a, const char *body, size_t len, const cha
 			board_set_baseline(a->board, base, blen, tz, &e);
 		free(base);
 	}
-	if (!board_load(a->board, body, len, tz, now, &s, &e)) {
+	bool loaded = board_load(a->board, body, len, tz, now, &s, &e);
+	give_back_memory();
+	if (!loaded) {
 		ERROR(a, "schedule", "%s: %s; keeping the schedule on screen", from, e.msg);
 		return false;
 	}
@@ -429,7 +446,7 @@ static bool frame(struct app *a, int64_t start_mono)
 		.width = w,
 		.height = h,
 		.now_ms = now,
-		.page_tick = (mono_ms() - a->mono0_ms) / 1000 / a->cfg.page_s,
+		.page_tick = (mono_ms() - a->mono0_ms) / 1000 / a->cfg.page_s + a->page_bias,
 		.feed = a->feed,
 	};
 	struct layout_result res;
@@ -534,8 +551,9 @@ static int open_screen(struct app *a)
 
 /* ---- runs ----------------------------------------------------------------- */
 
-/* --screenshot: the configured feeds at --at, one frame, a PNG, exit. */
-static int screenshot(struct app *a, int64_t start)
+/* The configured feeds once, synchronously (screenshot, bench); the saved
+ * schedule when the network gives none. False when there is no schedule. */
+static bool fetch_once(struct app *a)
 {
 	int64_t deadline = mono_ms() + 20000;
 	bool sched_done = false, queues_done = a->f_queues < 0;
@@ -549,7 +567,6 @@ static int screenshot(struct app *a, int64_t start)
 			else
 				WARN(a, "network", "%s: %s", a->cfg.schedule_url, r.error);
 			free(r.body);
-			a->feed.age_s = 0;
 		}
 		if (!queues_done && a->f_queues >= 0 && fetcher_take(a->fetcher, a->f_queues, &r)) {
 			struct feed_error e = {{0}};
@@ -563,10 +580,18 @@ static int screenshot(struct app *a, int64_t start)
 	if (!a->feed.have)
 		load_cache(a);
 	if (!a->feed.have) {
-		ERROR(a, "screenshot", "no schedule from %s and none saved", a->cfg.schedule_url);
-		return EXIT_IO;
+		ERROR(a, "kiosk", "no schedule from %s and none saved", a->cfg.schedule_url);
+		return false;
 	}
 	a->confirmed_mono_ms = mono_ms();
+	return true;
+}
+
+/* --screenshot: the configured feeds at --at, one frame, a PNG, exit. */
+static int screenshot(struct app *a, int64_t start)
+{
+	if (!fetch_once(a))
+		return EXIT_IO;
 	a->force_redraw = true;
 	frame(a, start);
 	char err[300];
@@ -575,6 +600,61 @@ static int screenshot(struct app *a, int64_t start)
 		return EXIT_IO;
 	}
 	INFO(a, "screenshot", "%s written (%dx%d)", a->cfg.screenshot, a->shot->w, a->shot->h);
+	return EXIT_OK;
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Times n frames of one kind; returns the median in microseconds. */
+static int64_t time_frames(struct app *a, int64_t start, int n, int kind, int64_t *first)
+{
+	int64_t *us = calloc((size_t)n, sizeof(*us));
+	if (!us)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct timespec t0, t1;
+		if (kind == 0)
+			a->force_redraw = true; /* the same picture, drawn again */
+		else if (kind == 1)
+			a->page_bias++; /* the next page: other texts */
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		frame(a, start);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		us[i] = (t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
+	}
+	*first = us[0];
+	qsort(us, (size_t)n, sizeof(*us), cmp_i64);
+	int64_t median = us[n / 2];
+	free(us);
+	return median;
+}
+
+/* --bench N: the costs the idle figure is made of, in this process. */
+static int bench(struct app *a, int64_t start)
+{
+	if (!fetch_once(a))
+		return EXIT_IO;
+	a->force_redraw = true;
+	frame(a, start);
+	int n = a->cfg.bench_frames;
+	int64_t f0, f1, f2;
+	int64_t full = time_frames(a, start, n, 0, &f0);
+	int64_t page = time_frames(a, start, n, 1, &f1);
+	int64_t same = time_frames(a, start, n, 2, &f2);
+	struct render_stats rs;
+	render_get_stats(a->render, &rs);
+	int w, h;
+	logical_size(a, &w, &h);
+	printf("bench %dx%d: %zu sessions, %zu draw ops; median of %d: full redraw %.2f ms, "
+	       "page turn %.2f ms (first %.2f ms), unchanged frame %.3f ms; text cache %zu entries, "
+	       "%.1f MiB\n",
+	       w, h, a->board->schedule ? a->board->schedule->n_sessions : 0, a->dl.n, n,
+	       (double)full / 1000.0, (double)page / 1000.0, (double)f1 / 1000.0,
+	       (double)same / 1000.0, rs.cache_entries, (double)rs.cache_bytes / 1048576.0);
 	return EXIT_OK;
 }
 
@@ -661,7 +741,9 @@ int main(int argc, char **argv)
 	     a->cfg.cache_dir, a->cfg.lang == LANG_FR ? "fr" : "en");
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
 		goto out;
-	rc = a->cfg.mode == KIOSK_SCREENSHOT ? screenshot(a, start) : run(a, start);
+	rc = a->cfg.mode == KIOSK_SCREENSHOT ? screenshot(a, start)
+	     : a->cfg.mode == KIOSK_BENCH   ? bench(a, start)
+					    : run(a, start);
 out:
 	if (a->frame_log)
 		fclose(a->frame_log);

@@ -68,14 +68,23 @@ static bool url(char *dst, const char *key, const char *v, struct feed_error *e)
 	return copy(dst, KIOSK_MAX_VALUE, key, v, e);
 }
 
-/* An instant: RFC 3339 with an offset, or a wall time in the configured zone. */
+/* An instant: RFC 3339 with an offset, or a wall time in the configured zone.
+ * A wall time before any zone is known waits in pending for
+ * kiosk_config_check (the zone may come from the file read after). */
 static bool instant(const struct kiosk_config *c, const char *key, const char *v, int64_t *out,
-		    struct feed_error *e)
+		    char pending[64], struct feed_error *e)
 {
 	struct civil t;
 	if (!civil_parse(v, strlen(v), &t) || !t.has_time)
 		return feed_error_set(e, "%s: '%.40s' is not a time like 2014-11-06T12:30:00+01:00", key,
 				      v);
+	pending[0] = '\0';
+	if (!t.has_offset && !c->timezone[0]) {
+		if (strlen(v) >= 64)
+			return feed_error_set(e, "%s: too long", key);
+		memcpy(pending, v, strlen(v) + 1);
+		return true;
+	}
 	struct feed_error ze;
 	if (!civil_to_utc(&t, c->timezone[0] ? c->timezone : NULL, out, &ze))
 		return feed_error_set(e, "%s: %s", key, ze.msg);
@@ -177,9 +186,13 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 		c->max_feed_bytes = (size_t)n * 1024;
 		return true;
 	}
-	if (strncmp(key, "color-", 6) == 0)
-		return theme_set(&c->theme, key + 6, v, e);
-	return feed_error_set(e, "unknown setting '%.60s' (see assets/kiosk/venueboard.conf)", key);
+	if (strncmp(key, "color-", 6) == 0) {
+		struct feed_error te;
+		if (!theme_set(&c->theme, key + 6, v, &te))
+			return feed_error_set(e, "color-%s", te.msg);
+		return true;
+	}
+	return feed_error_set(e, "%.60s: not a setting (assets/kiosk/venueboard.conf lists them)", key);
 }
 
 bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, struct feed_error *e)
@@ -280,9 +293,9 @@ bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct fee
 			ok = size_arg(v, &c->width, &c->height) ||
 			     feed_error_set(&ke, "size: '%.40s' is not WIDTHxHEIGHT (64 to 8192)", v);
 		} else if (strcmp(key, "at") == 0) {
-			ok = instant(c, key, v, &c->at_ms, &ke);
+			ok = instant(c, key, v, &c->at_ms, c->at_text, &ke);
 		} else if (strcmp(key, "clock-start") == 0) {
-			ok = instant(c, key, v, &c->clock_start_ms, &ke);
+			ok = instant(c, key, v, &c->clock_start_ms, c->clock_start_text, &ke);
 		} else if (strcmp(key, "clock-rate") == 0 || strcmp(key, "exit-after") == 0) {
 			char *end;
 			errno = 0;
@@ -318,8 +331,27 @@ bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct fee
 	return true;
 }
 
-bool kiosk_config_check(const struct kiosk_config *c, struct feed_error *e)
+bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 {
+	struct {
+		const char *key;
+		char *text;
+		int64_t *ms;
+	} waiting[] = {{"at", c->at_text, &c->at_ms}, {"clock-start", c->clock_start_text,
+						      &c->clock_start_ms}};
+	for (size_t i = 0; i < 2; i++) {
+		if (!waiting[i].text[0])
+			continue;
+		char v[64];
+		memcpy(v, waiting[i].text, sizeof(v));
+		struct civil t;
+		struct feed_error ze;
+		civil_parse(v, strlen(v), &t);
+		if (!civil_to_utc(&t, c->timezone[0] ? c->timezone : NULL, waiting[i].ms, &ze))
+			return feed_error_set(e, "%s: %s", waiting[i].key, ze.msg);
+		*waiting[i].ms *= 1000;
+		waiting[i].text[0] = '\0';
+	}
 	if (!c->schedule_url[0])
 		return feed_error_set(e, "schedule-url: not set (the feed this screen shows)");
 	if (c->mode == KIOSK_SCREENSHOT && (!c->width || !c->height))

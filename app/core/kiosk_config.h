@@ -55,6 +55,7 @@ struct kiosk_config {
 	bool windowed;                    /* --window: not full screen (development) */
 	int64_t at_ms;                    /* --at TIME: the board's clock (screenshot), 0 = now */
 	int64_t clock_start_ms;           /* --clock-start TIME: a replayed day (demo) */
+	char at_text[64], clock_start_text[64]; /* a wall time waiting for the zone */
 	double clock_rate;                /* --clock-rate N: seconds of the day per real second */
 	char frame_log[KIOSK_MAX_VALUE];  /* --frame-log FILE: texts of each presented frame */
 	double exit_after_s;              /* --exit-after S: stop after S seconds (tests) */
@@ -79,8 +80,9 @@ bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, str
  * once to learn --config, then again after the file so flags win. */
 bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct feed_error *e);
 
-/* Checks the whole: a schedule URL, sizes, the theme's contrast. */
-bool kiosk_config_check(const struct kiosk_config *c, struct feed_error *e);
+/* Completes and checks the whole: wall times given before the zone was known
+ * are converted now; a schedule URL, sizes, the theme's contrast. */
+bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e);
 
 /* Usage text (static). */
 const char *kiosk_config_usage(void);

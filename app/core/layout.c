@@ -27,6 +27,7 @@ struct ctx {
 	enum lang lang;
 	struct draw_list *dl;
 	double u; /* pixels per design unit */
+	const struct civil_zone *zone; /* the conference's */
 	struct civil today;
 	int64_t now_s;
 };
@@ -76,7 +77,7 @@ static int badge(struct ctx *c, int x, int y, int size, struct draw_color bg, st
 
 static void local(const struct ctx *c, int64_t t_s, struct civil *out)
 {
-	civil_from_utc_in(t_s, c->in->board->zone, out);
+	civil_from_utc_in(t_s, c->zone, out);
 }
 
 static void hhmm(const struct ctx *c, int64_t t_s, char out[8])
@@ -122,18 +123,27 @@ static int header(struct ctx *c)
 	draw_list_text(c->dl, cx, (h - line_h(c, FONT_BOLD, csize)) / 2, cw,
 		       line_h(c, FONT_BOLD, csize), FONT_BOLD, csize, c->th->text, clock, SIZE_MAX);
 	int dsize = px(c, 30), dw = measure(c, FONT_REGULAR, dsize, date);
-	int left_w = cx - m - dw - 2 * m;
-	draw_list_text(c->dl, cx - px(c, 24) - dw, (h - line_h(c, FONT_REGULAR, dsize)) / 2, dw,
-		       line_h(c, FONT_REGULAR, dsize), FONT_REGULAR, dsize, c->th->muted, date,
-		       SIZE_MAX);
 	const struct schedule *s = in->board->schedule;
 	const char *title = s && s->title && *s->title ? s->title : "venueboard";
-	text(c, m, px(c, 14), FONT_BOLD, px(c, 42), c->th->text, title, left_w);
-	char where[2 * KIOSK_MAX_NAME + 8];
+	int tsize = px(c, 42), wsize = px(c, 28);
+	/* the date beside the clock when the title still fits, else on the
+	 * second line (portrait screens, long conference names) */
+	bool date_beside = measure(c, FONT_BOLD, tsize, title) <= cx - 3 * m - dw - px(c, 24);
+	int left_w = date_beside ? cx - 3 * m - dw - px(c, 24) : cx - 2 * m;
+	if (date_beside)
+		draw_list_text(c->dl, cx - px(c, 24) - dw, (h - line_h(c, FONT_REGULAR, dsize)) / 2, dw,
+			       line_h(c, FONT_REGULAR, dsize), FONT_REGULAR, dsize, c->th->muted, date,
+			       SIZE_MAX);
+	text(c, m, px(c, 14), FONT_BOLD, tsize, c->th->text, title, left_w);
+	char where[2 * KIOSK_MAX_NAME + 120];
 	snprintf(where, sizeof(where), "%s%s%s", in->cfg->venue,
 		 in->cfg->venue[0] && in->cfg->floor[0] ? " · " : "", in->cfg->floor);
+	if (!date_beside) {
+		size_t o = strlen(where);
+		snprintf(where + o, sizeof(where) - o, "%s%s", o ? " · " : "", date);
+	}
 	if (where[0])
-		text(c, m, px(c, 70), FONT_REGULAR, px(c, 28), c->th->muted, where, left_w);
+		text(c, m, px(c, 70), FONT_REGULAR, wsize, c->th->muted, where, left_w);
 	return h;
 }
 
@@ -634,10 +644,15 @@ static void chart(struct ctx *c, struct rect r, const struct queue_view *v)
 		draw_list_rect(c->dl, x, base - (h < px(c, 3) ? px(c, 3) : h), bw,
 			       h < px(c, 3) ? px(c, 3) : h, th->bar);
 	}
-	char label[64], scale[16];
+	text(c, r.x, base + px(c, 4), FONT_REGULAR, lsize, th->muted,
+	     i18n_text(c->lang, MSG_LAST_HOUR), r.w / 2);
+	bool any = false;
+	for (int b = 0; b < BARS; b++)
+		any = any || known[b];
+	if (!any) /* no scale over nothing: a minute figure would read as a wait */
+		return;
+	char scale[16];
 	snprintf(scale, sizeof(scale), "%d min", (int)lround(top / 60));
-	snprintf(label, sizeof(label), "%s", i18n_text(c->lang, MSG_LAST_HOUR));
-	text(c, r.x, base + px(c, 4), FONT_REGULAR, lsize, th->muted, label, r.w / 2);
 	int sw = measure(c, FONT_REGULAR, lsize, scale);
 	text(c, r.x + r.w - sw, r.y - lh, FONT_REGULAR, lsize, th->muted, scale, sw);
 }
@@ -746,6 +761,11 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	int short_side = in->width < in->height ? in->width : in->height;
 	c.u = short_side / 1080.0;
 	c.now_s = in->now_ms / 1000;
+	/* before any schedule, the configured zone (looked up only then: it
+	 * costs a search of the zone database) */
+	c.zone = in->board->zone;
+	if (!in->board->schedule && in->cfg->timezone[0])
+		c.zone = civil_zone_find(in->cfg->timezone);
 	memset(res, 0, sizeof(*res));
 	res->pages = 1;
 	draw_list_reset(dl, in->width, in->height, c.th->background);
@@ -763,7 +783,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	bool portrait = in->height > in->width;
 	int gap = px(&c, 16);
 	if (portrait) {
-		int side_h = (body_bottom - body_top) * 36 / 100;
+		int side_h = (body_bottom - body_top) * (queues ? 36 : 26) / 100;
 		struct rect rooms = {0, body_top, in->width - px(&c, 16), body_bottom - body_top - side_h};
 		rooms_area(&c, rooms, res);
 		int sy = rooms.y + rooms.h + gap, sh = body_bottom - sy - gap;

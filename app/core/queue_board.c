@@ -19,6 +19,8 @@ struct seen_key {
 
 struct queue_meta {
 	char id[QUEUE_ID_MAX + 1], name[QUEUE_NAME_MAX + 1], venue[QUEUE_NAME_MAX + 1];
+	int decl_stations;       /* the last declaration taken, to take each once: */
+	double decl_service_s;   /* repeated, it would undo a later "stations" */
 	struct queue_view view;
 	float ring[QUEUE_BOARD_HISTORY]; /* by minute index modulo the size */
 	int64_t ring_first_min;          /* oldest minute with a slot in use */
@@ -233,11 +235,12 @@ static bool is_server_doc(const char *buf, size_t len)
 		return false;
 	const char *nl = memchr(buf + i, '\n', len - i);
 	size_t first = nl ? (size_t)(nl - buf) - i : len - i;
-	const char *hit = NULL;
-	for (size_t k = i; k + 9 <= i + first && !hit; k++)
-		if (memcmp(buf + k, "\"samples\"", 9) == 0)
-			hit = buf + k;
-	return hit != NULL || !nl;
+	bool samples = false, queues = false;
+	for (size_t k = i; k + 9 <= i + first && !samples && !queues; k++) {
+		samples = samples || memcmp(buf + k, "\"samples\"", 9) == 0;
+		queues = queues || memcmp(buf + k, "\"queues\"", 8) == 0;
+	}
+	return samples || queues;
 }
 
 bool queue_board_load(struct queue_board *qb, const char *buf, size_t len, int64_t until_ms,
@@ -256,14 +259,19 @@ bool queue_board_load(struct queue_board *qb, const char *buf, size_t len, int64
 		const struct queue_sample *s = &b.s[i];
 		if (!wanted(qb, s->queue) || (s->type != SAMPLE_QUEUE && s->t_ms > until_ms))
 			continue;
-		if (!first_time(qb, s)) {
-			dups++;
-			continue;
-		}
 		struct queue_meta *m = meta(qb, s->queue);
 		if (!m)
 			continue;
+		bool same_decl = s->type == SAMPLE_QUEUE && m->decl_stations == s->stations &&
+				 m->decl_service_s == s->service_s && strcmp(m->name, s->name) == 0 &&
+				 strcmp(m->venue, s->venue) == 0;
+		if (same_decl || !first_time(qb, s)) {
+			dups++;
+			continue;
+		}
 		if (s->type == SAMPLE_QUEUE) {
+			m->decl_stations = s->stations;
+			m->decl_service_s = s->service_s;
 			memcpy(m->name, s->name, sizeof(m->name));
 			memcpy(m->venue, s->venue, sizeof(m->venue));
 		} else {

@@ -58,6 +58,8 @@ int text_fit_ellipsize(const struct text_metrics *tm, enum draw_font font, int s
 		out[len] = '\0';
 		return w;
 	}
+	if (cap < sizeof(ELLIPSIS)) /* no room even for "…" */
+		return out[0] = '\0', 0;
 	int ew = width(tm, font, size, ELLIPSIS, sizeof(ELLIPSIS) - 1);
 	size_t keep = fit_prefix(tm, font, size, s, len, max_width - ew);
 	while (keep && s[keep - 1] == ' ')

@@ -124,15 +124,14 @@ bool theme_set(struct theme *t, const char *name, const char *value, struct feed
 		for (int k = 1; k < 7; k++) {
 			int h = hexval(value[k]);
 			if (h < 0)
-				return feed_error_set(e, "%s: '%.20s' is not a colour like #1c3a5e", name,
-						      value);
+				return feed_error_set(e, "%s: '%.20s' is not a colour like #1c3a5e", name, value);
 			v = v << 4 | (unsigned)h;
 		}
 		struct draw_color c = rgb(v);
 		memcpy((char *)t + names[i].off, &c, sizeof(c));
 		return true;
 	}
-	return feed_error_set(e, "no theme colour called '%.40s'", name);
+	return feed_error_set(e, "%.40s: no theme colour is called that", name);
 }
 
 struct draw_color theme_track_color(const struct theme *t, const char *track)

@@ -1,0 +1,976 @@
+/* Unit tests for layout, on draw lists measured with a fixed-width stand-in
+ * for the fonts: every text on screen and none over another at four screen
+ * sizes, the words that matter (clock, date, CANCELLED, MOVED →, NEW, the
+ * feed's age, the lunch lines' uncertainty) in English and French, long
+ * titles, 50 rooms paged, an empty day, no schedule yet, and the hash. */
+#include "test_util.h"
+
+#include "board.h"
+#include "i18n.h"
+#include "kiosk_config.h"
+#include "layout.h"
+#include "lunch_sim.h"
+#include "queue_board.h"
+#include "schedule.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEMO "../../assets/demo/"
+
+enum { MIN_MS = 60000 };
+
+/* 2014-11-06 (a Thursday), Europe/Paris is UTC+1 */
+static const int64_t T_1005 = 1415264700000LL; /* 10:05 in Paris */
+static const int64_t T_0905 = 1415261100000LL; /* 09:05 */
+static const int64_t T_1240 = 1415274000000LL; /* 12:40 */
+
+static const char LONG_TITLE[] = "CRA Integration – How FOSS compliance measures support CRA "
+				 "obligations, especially regarding documentation, security "
+				 "updates, and traceability.";
+
+/* A queue declared, nothing counted yet. */
+static const char PALAIS_CAFE[] = "{\"type\":\"queue\",\"queue\":\"palais-cafe\",\"name\":"
+				  "\"Palais — café\",\"venue\":\"Palais des Congrès\","
+				  "\"stations\":2,\"service_s\":20}\n";
+
+static const struct {
+	int w, h;
+} sizes[] = {{1920, 1080}, {3840, 2160}, {1080, 1920}, {1280, 720}};
+
+/* ---- fixed-width metrics ------------------------------------------------ */
+
+static int fake_width(void *ctx, enum draw_font font, int size, const char *s, size_t len)
+{
+	(void)ctx;
+	(void)font;
+	int n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n * size / 2;
+}
+
+static int fake_line_height(void *ctx, enum draw_font font, int size)
+{
+	(void)ctx;
+	(void)font;
+	return size * 5 / 4;
+}
+
+/* ---- scenes ------------------------------------------------------------- */
+
+struct scene {
+	const char *name;
+	struct kiosk_config *cfg;
+	struct board *board;
+	struct queue_board *queues;
+	struct layout_feed feed;
+	int64_t now_ms;
+};
+
+static struct scene scene(const char *name, int64_t now_ms)
+{
+	struct scene s = {.name = name, .now_ms = now_ms};
+	s.cfg = malloc(sizeof(*s.cfg));
+	assert_non_null(s.cfg);
+	kiosk_config_defaults(s.cfg);
+	s.board = board_create();
+	assert_non_null(s.board);
+	s.feed = (struct layout_feed){.have = true, .age_s = 20, .received_ms = now_ms - 20000};
+	return s;
+}
+
+static void scene_free(struct scene *s)
+{
+	board_destroy(s->board);
+	queue_board_destroy(s->queues);
+	free(s->cfg);
+}
+
+static void load_text(struct board *b, const char *buf, size_t len, int64_t now_ms)
+{
+	struct feed_error e = {{0}};
+	if (!board_load(b, buf, len, NULL, now_ms, NULL, &e))
+		fail_msg("board_load: %s", e.msg);
+}
+
+static void load_file(struct board *b, const char *rel, int64_t now_ms)
+{
+	size_t len;
+	char *t = test_fixture(rel, &len);
+	load_text(b, t, len, now_ms);
+	free(t);
+}
+
+/* The demo as a screen sees it: the printed programme first, Wednesday's
+ * version arriving at seen_ms. */
+static struct scene demo(const char *name, int64_t now_ms, int64_t seen_ms)
+{
+	struct scene s = scene(name, now_ms);
+	size_t len;
+	char *v1 = test_fixture(DEMO "paris-2014.schedule.json", &len);
+	struct feed_error e = {{0}};
+	assert_true(board_set_baseline(s.board, v1, len, NULL, &e));
+	load_text(s.board, v1, len, seen_ms - 3600000);
+	free(v1);
+	load_file(s.board, DEMO "paris-2014-v2.schedule.json", seen_ms);
+	return s;
+}
+
+/* A growing text buffer for synthetic schedules. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = realloc(b->p, cap);
+		assert_non_null(b->p);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+struct syn_session {
+	const char *id, *title, *room, *start, *end, *track, *speakers, *status;
+};
+
+/* A normalized schedule (contracts §3); rooms are "r<i>" named names[i];
+ * extra (may be NULL) is appended inside the object ("changes", ...). */
+static char *normalized(const char *title, const char *const *names, size_t n_rooms,
+			const struct syn_session *ss, size_t n, const char *extra)
+{
+	struct buf b = {0};
+	char line[2048];
+	snprintf(line, sizeof(line),
+		 "{\"format\":\"venueboard.schedule/1\",\"conference\":{\"title\":\"%s\","
+		 "\"timezone\":\"Europe/Paris\"},\"rooms\":[",
+		 title);
+	put(&b, line);
+	for (size_t i = 0; i < n_rooms; i++) {
+		snprintf(line, sizeof(line), "%s{\"id\":\"r%zu\",\"name\":\"%s\"}", i ? "," : "", i,
+			 names[i]);
+		put(&b, line);
+	}
+	put(&b, "],\"sessions\":[");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(line, sizeof(line),
+			 "%s{\"id\":\"%s\",\"title\":\"%s\",\"room\":\"%s\","
+			 "\"start\":\"2014-11-%sZ\",\"end\":\"2014-11-%sZ\",\"track\":\"%s\","
+			 "\"speakers\":[%s],\"status\":\"%s\"}",
+			 i ? "," : "", ss[i].id, ss[i].title, ss[i].room, ss[i].start, ss[i].end,
+			 ss[i].track ? ss[i].track : "Main", ss[i].speakers ? ss[i].speakers : "",
+			 ss[i].status ? ss[i].status : "scheduled");
+		put(&b, line);
+	}
+	put(&b, "]");
+	if (extra)
+		put(&b, extra);
+	put(&b, "}");
+	return b.p;
+}
+
+static struct scene fifty_rooms(void)
+{
+	struct scene s = scene("50 rooms", T_1005);
+	static char names[50][16], ids[100][8], titles[100][32], rooms[50][8];
+	const char *np[50];
+	struct syn_session ss[100];
+	for (int i = 0; i < 50; i++) {
+		snprintf(names[i], sizeof(names[i]), "Room %02d", i + 1);
+		snprintf(rooms[i], sizeof(rooms[i]), "r%d", i);
+		np[i] = names[i];
+		for (int k = 0; k < 2; k++) {
+			int j = 2 * i + k;
+			snprintf(ids[j], sizeof(ids[j]), "s%d", j);
+			snprintf(titles[j], sizeof(titles[j]), "Talk %d%c", i + 1, k ? 'b' : 'a');
+			ss[j] = (struct syn_session){ids[j], titles[j], rooms[i],
+						     k ? "06T10:00:00" : "06T09:00:00",
+						     k ? "06T11:00:00" : "06T10:00:00", NULL,
+						     "\"Speaker\"", NULL};
+		}
+	}
+	char *doc = normalized("Fifty rooms", np, 50, ss, 100, NULL);
+	load_text(s.board, doc, strlen(doc), s.now_ms);
+	free(doc);
+	return s;
+}
+
+static const char *const long_rooms[] = {
+	"Salle A",
+	"Le Méridien Étoile — Grand Salon Arc de Triomphe, niveau -1",
+	"Amphithéâtre Bleu",
+	"Supercalifragilisticexpialidociousauditorium",
+};
+
+static const struct syn_session long_sessions[] = {
+	/* now and next in Salle A: the 143-character title twice */
+	{"L1", LONG_TITLE, "r0", "06T09:00:00", "06T09:40:00",
+	 "Legal and Policy, Compliance and Standards",
+	 "\"Alexandra Konstantinopoulou-Vandenberghe\",\"Jean-Baptiste de La Rochefoucauld\","
+	 "\"Maria Fernanda Gonçalves da Silva\"",
+	 NULL},
+	{"L2", LONG_TITLE, "r0", "06T09:50:00", "06T10:30:00", NULL, NULL, NULL},
+	/* starts in 5 minutes, with many speakers */
+	{"L3",
+	 "Keeping the lights on: what twenty years of running community infrastructure taught us",
+	 "r1", "06T09:10:00", "06T09:50:00", "Community",
+	 "\"Alexandra Konstantinopoulou-Vandenberghe\",\"Jean-Baptiste de La Rochefoucauld\"",
+	 NULL},
+	/* cancelled, with a long title */
+	{"L4",
+	 "Containers as a service: Magnum and the compute program, a very long retrospective of "
+	 "everything that went wrong and right (continued)",
+	 "r2", "06T09:00:00", "06T10:00:00", "Design Summit", NULL, "cancelled"},
+	/* moved out of the last room (the server says so below) */
+	{"L5", "Moved away: the session whose room changed at the last minute", "r1",
+	 "06T10:30:00", "06T11:10:00", NULL, NULL, NULL},
+	{"L6", "Word", "r3", "06T09:00:00", "06T10:00:00", NULL, NULL, NULL},
+};
+
+static const char long_changes[] =
+	",\"changes\":[{\"session\":\"L5\",\"title\":\"Moved away: the session whose room changed "
+	"at the last minute\",\"kind\":\"moved\",\"from\":{\"room\":"
+	"\"Supercalifragilisticexpialidociousauditorium\",\"start\":"
+	"\"2014-11-06T09:30:00Z\"},\"to\":{\"room\":\"Le Méridien Étoile — Grand Salon Arc de "
+	"Triomphe, niveau -1\",\"start\":\"2014-11-06T10:30:00Z\"}},{\"session\":\"L4\",\"title\":"
+	"\"Containers as a service: Magnum and the compute program, a very long retrospective of "
+	"everything that went wrong and right (continued)\",\"kind\":\"cancelled\",\"from\":{"
+	"\"room\":\"Amphithéâtre Bleu\",\"start\":\"2014-11-06T09:00:00Z\"}}],"
+	"\"notices\":[{\"text\":\"The cloakroom on level -1 closes at 18:00 today; please "
+	"collect your coats and bags "
+	"before the closing keynote, as the building shuts at 19:00 sharp for the evening event\"},"
+	"{\"text\":\"Lunch at Le Méridien\"}]";
+
+static struct scene long_titles(void)
+{
+	struct scene s = scene("long titles", T_1005);
+	snprintf(s.cfg->venue, sizeof(s.cfg->venue),
+		 "Palais des Congrès de Paris, Porte Maillot, entrée principale");
+	snprintf(s.cfg->floor, sizeof(s.cfg->floor), "Niveau 2 — près des escalators côté Neuilly");
+	size_t n = sizeof(long_sessions) / sizeof(*long_sessions);
+	/* the screen starts before the server lists the changes */
+	char *plain = normalized("The Very Long Annual International Conference on Open Source "
+				 "Compliance, Standards and Everything In Between 2014",
+				 long_rooms, 4, long_sessions, n, NULL);
+	load_text(s.board, plain, strlen(plain), s.now_ms - 30 * MIN_MS);
+	free(plain);
+	char *doc = normalized("The Very Long Annual International Conference on Open Source "
+			       "Compliance, Standards and Everything In Between 2014",
+			       long_rooms, 4, long_sessions, n, long_changes);
+	load_text(s.board, doc, strlen(doc), s.now_ms - 2 * MIN_MS); /* NEW */
+	free(doc);
+	return s;
+}
+
+static struct scene empty_day(void)
+{
+	struct scene s = scene("empty day", T_1005);
+	static const char *const names[] = {"Salle 251"};
+	static const struct syn_session ss[] = {
+		{"F1", "Friday's first talk", "r0", "07T09:00:00", "07T10:00:00", 0, 0, 0},
+		{"F2", "Friday's second talk", "r0", "07T10:00:00", "07T11:00:00", 0, 0, 0},
+	};
+	char *doc = normalized("Friday only", names, 1, ss, 2, NULL);
+	load_text(s.board, doc, strlen(doc), s.now_ms);
+	free(doc);
+	return s;
+}
+
+static struct scene stale(void)
+{
+	struct scene s = demo("stale feed", T_1005, T_1005 - 3 * 3600000);
+	s.feed.offline = true;
+	s.feed.offline_since_ms = T_1005 - 18 * MIN_MS; /* 09:47 */
+	s.feed.received_ms = T_1005 - 50 * MIN_MS;      /* 09:15 */
+	s.feed.age_s = 3000;
+	return s;
+}
+
+static struct queue_board *queues_from(const struct sim_result *r, int64_t until)
+{
+	struct queue_board *qb = queue_board_create(NULL, 0);
+	assert_non_null(qb);
+	struct buf b = {0};
+	for (size_t i = 0; i < r->n_samples; i++) {
+		char line[QUEUE_LINE_MAX];
+		size_t n = queue_sample_format(&r->samples[i], line, sizeof(line));
+		assert_true(n > 0 && n + 1 < sizeof(line));
+		line[n] = '\n';
+		line[n + 1] = '\0';
+		put(&b, line);
+	}
+	struct feed_error e = {{0}};
+	if (!queue_board_load(qb, b.p, b.len, until, NULL, &e))
+		fail_msg("queue_board_load: %s", e.msg);
+	free(b.p);
+	queue_board_update(qb, until);
+	return qb;
+}
+
+/* The demo at 12:40 with a lunch line whose exit counter is silent. */
+static struct scene degraded(void)
+{
+	struct scene s = demo("degraded queue", T_1240, T_1005 - 3600000);
+	struct sim_config c;
+	lunch_sim_defaults(&c);
+	assert_true(lunch_sim_scenario("noisy", &c));
+	struct sim_result r;
+	assert_true(lunch_sim_run(&c, &r));
+	s.queues = queues_from(&r, s.now_ms);
+	lunch_sim_finish(&r);
+	const struct queue_view *v = queue_board_get(s.queues, 0);
+	assert_non_null(v);
+	if (!v->now.known || v->now.confidence != CONFIDENCE_DEGRADED)
+		fail_msg("the noisy lunch at 12:40 is not degraded (%d, %s)", v->now.confidence,
+			 v->now.why);
+	return s;
+}
+
+/* A queue that is declared but has no counts yet. */
+static struct scene unknown_queue(void)
+{
+	struct scene s = demo("unknown queue", T_1240, T_1005 - 3600000);
+	s.queues = queue_board_create(NULL, 0);
+	assert_non_null(s.queues);
+	const char *decl = PALAIS_CAFE;
+	struct feed_error e = {{0}};
+	assert_true(queue_board_load(s.queues, decl, strlen(decl), INT64_MAX, NULL, &e));
+	queue_board_update(s.queues, s.now_ms);
+	assert_false(queue_board_get(s.queues, 0)->now.known);
+	return s;
+}
+
+/* ---- building and reading frames ---------------------------------------- */
+
+static void build(const struct scene *s, int w, int h, int64_t page_tick, struct draw_list *dl,
+		  struct layout_result *res)
+{
+	struct layout_input in = {
+		.cfg = s->cfg,
+		.board = s->board,
+		.queues = s->queues,
+		.tm = {NULL, fake_width, fake_line_height},
+		.width = w,
+		.height = h,
+		.now_ms = s->now_ms,
+		.page_tick = page_tick,
+		.feed = s->feed,
+	};
+	draw_list_reset(dl, w, h, (struct draw_color){0, 0, 0});
+	layout_build(&in, dl, res);
+	assert_false(dl->overflow);
+}
+
+static const char *text_at(const struct draw_list *dl, size_t i)
+{
+	return dl->ops[i].kind == DRAW_TEXT ? draw_list_text_of(dl, &dl->ops[i]) : NULL;
+}
+
+/* Index of the first text op starting with prefix, or SIZE_MAX. */
+static size_t find_prefix(const struct draw_list *dl, const char *prefix)
+{
+	for (size_t i = 0; i < dl->n; i++)
+		if (dl->ops[i].kind == DRAW_TEXT &&
+		    strncmp(draw_list_text_of(dl, &dl->ops[i]), prefix, strlen(prefix)) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/* Index of the first text op containing needle at or after from, or SIZE_MAX. */
+static size_t find(const struct draw_list *dl, const char *needle, size_t from)
+{
+	for (size_t i = from; i < dl->n; i++)
+		if (dl->ops[i].kind == DRAW_TEXT && strstr(text_at(dl, i), needle))
+			return i;
+	return SIZE_MAX;
+}
+
+static void expect(const struct draw_list *dl, const char *needle, const char *where)
+{
+	if (find(dl, needle, 0) == SIZE_MAX) {
+		print_message("%dx%d frame:\n", dl->width, dl->height);
+		for (size_t i = 0; i < dl->n; i++)
+			if (dl->ops[i].kind == DRAW_TEXT)
+				print_message("  %s\n", text_at(dl, i));
+		fail_msg("%s: no text with '%s' (frame above)", where, needle);
+	}
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+	return a >= b && memcmp(s + a - b, tail, b) == 0;
+}
+
+static bool intersect(const struct draw_op *a, const struct draw_op *b)
+{
+	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+/* Every text inside the screen and none over another; reports them all. */
+static int geometry(const struct draw_list *dl, const char *where, int64_t tick)
+{
+	int bad = 0;
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct draw_op *o = &dl->ops[i];
+		if (o->kind != DRAW_TEXT)
+			continue;
+		if (o->x < 0 || o->y < 0 || o->x + o->w > dl->width || o->y + o->h > dl->height) {
+			if (bad++ < 12)
+				print_message("%s %dx%d page %lld: '%s' at %d,%d %dx%d leaves the "
+					      "screen\n",
+					      where, dl->width, dl->height, (long long)tick,
+					      text_at(dl, i), o->x, o->y, o->w, o->h);
+		}
+		for (size_t k = i + 1; k < dl->n; k++) {
+			const struct draw_op *p = &dl->ops[k];
+			if (p->kind != DRAW_TEXT || !intersect(o, p))
+				continue;
+			if (bad++ < 12)
+				print_message("%s %dx%d page %lld: '%s' (%d,%d %dx%d) overlaps "
+					      "'%s' (%d,%d %dx%d)\n",
+					      where, dl->width, dl->height, (long long)tick,
+					      text_at(dl, i), o->x, o->y, o->w, o->h,
+					      text_at(dl, k), p->x, p->y, p->w, p->h);
+		}
+	}
+	return bad;
+}
+
+typedef struct scene scene_fn(void);
+
+static struct scene demo_en(void)
+{
+	return demo("demo", T_1005, T_1005 - 3600000);
+}
+
+static struct scene demo_fr(void)
+{
+	struct scene s = demo("demo fr", T_1005, T_1005 - 3600000);
+	s.cfg->lang = LANG_FR;
+	return s;
+}
+
+static struct scene no_schedule(void)
+{
+	return scene("no schedule", T_1005);
+}
+
+static struct scene notices(void)
+{
+	struct scene s = scene("server notices", T_1005);
+	load_file(s.board, "kiosk/server-schedule.json", s.now_ms);
+	return s;
+}
+
+static struct scene french_long(void)
+{
+	struct scene s = long_titles();
+	s.name = "long titles fr";
+	s.cfg->lang = LANG_FR;
+	return s;
+}
+
+static struct scene degraded_portrait_queues(void)
+{
+	struct scene s = degraded();
+	/* a second, unknown queue beside it */
+	const char *decl = PALAIS_CAFE;
+	struct feed_error e = {{0}};
+	assert_true(queue_board_load(s.queues, decl, strlen(decl), INT64_MAX, NULL, &e));
+	queue_board_update(s.queues, s.now_ms);
+	s.name = "two queues";
+	return s;
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+static void test_geometry(void **state)
+{
+	(void)state;
+	static scene_fn *const scenes[] = {
+		demo_en,     demo_fr,	  fifty_rooms,	 long_titles,	french_long,
+		empty_day,   stale,	  no_schedule,	 notices,	degraded,
+		unknown_queue, degraded_portrait_queues,
+	};
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(scenes) / sizeof(*scenes); i++) {
+		struct scene s = scenes[i]();
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++)
+			for (int64_t tick = 0; tick < 3; tick++) {
+				struct layout_result res;
+				build(&s, sizes[z].w, sizes[z].h, tick, &dl, &res);
+				assert_true(dl.n > 3);
+				bad += geometry(&dl, s.name, tick);
+			}
+		scene_free(&s);
+	}
+	draw_list_finish(&dl);
+	if (bad)
+		fail_msg("%d texts off the screen or over another (first ones above)", bad);
+}
+
+static void test_clock_and_date(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = demo_en();
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+		expect(&dl, "10:05", "clock");
+		expect(&dl, "Thursday 6 November", "date");
+		expect(&dl, "OpenStack Summit", "title");
+		expect(&dl, "Now", "column");
+		expect(&dl, "Next", "column");
+		expect(&dl, "updated 20 s ago", "footer");
+		assert_int_equal(find(&dl, "En cours", 0), SIZE_MAX);
+	}
+	scene_free(&s);
+	s = demo_fr();
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+		expect(&dl, "10:05", "horloge");
+		expect(&dl, "jeudi 6 novembre", "date");
+		expect(&dl, "En cours", "colonne");
+		expect(&dl, "Ensuite", "colonne");
+		expect(&dl, "ANNULÉ", "annulation");
+		expect(&dl, "DÉPLACÉ → Salle 252B", "déplacement");
+		expect(&dl, "Changements du jour", "changements");
+		assert_int_equal(find(&dl, "Thursday", 0), SIZE_MAX);
+		assert_int_equal(find(&dl, "CANCELLED", 0), SIZE_MAX);
+	}
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+/* The lines of the title that starts at op i (at one x, one under the
+ * other): at most two, the last ending with "…". */
+static void check_title_lines(const struct draw_list *dl, size_t i)
+{
+	const struct draw_op *o = &dl->ops[i];
+	size_t lines = 1, last = i;
+	for (size_t k = i + 1; k < dl->n; k++) {
+		const struct draw_op *p = &dl->ops[k];
+		if (p->kind != DRAW_TEXT)
+			continue;
+		if (p->x != o->x || p->y != dl->ops[last].y + dl->ops[last].h)
+			break;
+		lines++;
+		last = k;
+	}
+	if (lines > 2)
+		fail_msg("%dx%d: the long title takes %zu lines", dl->width, dl->height, lines);
+	if (!ends_with(text_at(dl, last), "…"))
+		fail_msg("%dx%d: the long title's last line '%s' lacks '…'", dl->width, dl->height,
+			 text_at(dl, last));
+	/* the first line is the title's start */
+	assert_true(strstr(LONG_TITLE, text_at(dl, i)) == LONG_TITLE);
+}
+
+/* Each place the long title starts: two lines at most, then "…". */
+static void test_long_title_two_lines(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = long_titles();
+	char first_words[32];
+	snprintf(first_words, sizeof(first_words), "%.15s", LONG_TITLE);
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+		int starts = 0;
+		for (size_t i = 0; i < dl.n; i++) {
+			const char *t = text_at(&dl, i);
+			if (!t || strncmp(t, first_words, strlen(first_words)) != 0)
+				continue;
+			starts++;
+			check_title_lines(&dl, i);
+		}
+		/* now and next in Salle A */
+		if (starts != 2)
+			fail_msg("%dx%d: the long title starts %d times, want 2", sizes[z].w,
+				 sizes[z].h, starts);
+		/* the 143 characters never appear whole */
+		assert_int_equal(find(&dl, "traceability.", 0), SIZE_MAX);
+		/* the rest of this crowded screen still says what matters */
+		expect(&dl, "STARTS IN 5 MIN", "soon");
+		expect(&dl, "CANCELLED", "cancelled");
+		expect(&dl, "NEW", "a change seen 2 minutes ago");
+		expect(&dl, "The cloakroom", "notice");
+	}
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+/* A struck-through title: a thin rect across the middle of the line. */
+static bool struck(const struct draw_list *dl, size_t text_op)
+{
+	const struct draw_op *t = &dl->ops[text_op];
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct draw_op *r = &dl->ops[i];
+		if (r->kind == DRAW_RECT && r->x == t->x && r->w == t->w && r->y > t->y &&
+		    r->y + r->h < t->y + t->h && r->h <= t->h / 4)
+			return true;
+	}
+	return false;
+}
+
+static void test_cancelled_and_moved(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	/* 10:05: Salle 251's next session (11:00) is cancelled */
+	struct scene s = demo_en();
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+		expect(&dl, "CANCELLED", "cancelled session");
+		size_t t = find_prefix(&dl, "Containers as a");
+		if (t == SIZE_MAX)
+			fail_msg("%dx%d: the cancelled session's title is not shown", sizes[z].w,
+				 sizes[z].h);
+		if (!struck(&dl, t))
+			fail_msg("%dx%d: '%s' is not struck through", sizes[z].w, sizes[z].h,
+				 text_at(&dl, t));
+		/* a session that runs as planned is not */
+		size_t ok = find_prefix(&dl, "Docker and Nova");
+		assert_true(ok != SIZE_MAX);
+		assert_false(struck(&dl, ok));
+		/* 4183 went to Salle 252B this morning: the changes panel says so */
+		expect(&dl, "MOVED → Salle 252B", "moved session");
+		expect(&dl, "was in Le Méridien — Salon Arc", "moved from");
+	}
+	scene_free(&s);
+	/* 09:05: 4183 runs now in its new room, and its cell says where it went */
+	s = demo("demo 09:05", T_0905, T_0905 - 3600000);
+	build(&s, 1920, 1080, 0, &dl, &res);
+	size_t title = find_prefix(&dl, "Cross-project: live");
+	assert_true(title != SIZE_MAX);
+	size_t badge = find(&dl, "MOVED → Salle 252B", 0);
+	assert_true(badge != SIZE_MAX);
+	assert_true(badge > title); /* under the title, in its cell */
+	scene_free(&s);
+	/* the ghost of a session moved away today, in the room it left */
+	s = long_titles();
+	build(&s, 1920, 1080, 0, &dl, &res);
+	size_t ghost = find_prefix(&dl, "Moved away");
+	assert_true(ghost != SIZE_MAX);
+	assert_true(struck(&dl, ghost));
+	expect(&dl, "MOVED → Le Méridien", "ghost");
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+/* Rows of the changes panel: texts that start with "HH:MM  ". */
+static int change_rows(const struct draw_list *dl)
+{
+	int n = 0;
+	for (size_t i = 0; i < dl->n; i++) {
+		const char *t = text_at(dl, i);
+		n += t && strlen(t) > 7 && t[2] == ':' && t[5] == ' ' && t[6] == ' ';
+	}
+	return n;
+}
+
+static void test_changes_panel(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	/* seen an hour ago: listed, not highlighted */
+	struct scene s = demo_en();
+	build(&s, 1920, 1080, 0, &dl, &res);
+	assert_int_equal(res.changes_today, 3); /* 4183, 4216 and 4211 are Thursday's */
+	expect(&dl, "Changes today", "panel");
+	expect(&dl, "09:00  Cross-project: live", "4183");
+	expect(&dl, "11:00  Containers as a", "4216");
+	expect(&dl, "17:40  Cross-project: the big", "4211");
+	expect(&dl, "NEW TIME 09:00 → 17:40", "4211");
+	/* Tuesday's and Wednesday's changes are not today's: three rows */
+	assert_int_equal(change_rows(&dl), 3);
+	assert_int_equal(find(&dl, "NEW", 0), find(&dl, "NEW TIME", 0));
+	scene_free(&s);
+
+	/* seen 5 minutes ago: NEW; 20 minutes ago (highlight is 15): not */
+	static const struct {
+		int64_t ago_min;
+		bool is_new;
+	} cases[] = {{0, true}, {5, true}, {14, true}, {15, false}, {20, false}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		s = demo("demo new", T_1005, T_1005 - cases[i].ago_min * MIN_MS);
+		build(&s, 1920, 1080, 0, &dl, &res);
+		bool shown = false;
+		for (size_t k = 0; k < dl.n; k++)
+			shown |= text_at(&dl, k) && strcmp(text_at(&dl, k), "NEW") == 0;
+		if (shown != cases[i].is_new)
+			fail_msg("seen %lld min ago: NEW %s", (long long)cases[i].ago_min,
+				 shown ? "shown" : "missing");
+		scene_free(&s);
+	}
+	/* after a restart nothing is new */
+	s = scene("restart", T_1005);
+	size_t len;
+	char *v1 = test_fixture(DEMO "paris-2014.schedule.json", &len);
+	struct feed_error e = {{0}};
+	assert_true(board_set_baseline(s.board, v1, len, NULL, &e));
+	free(v1);
+	load_file(s.board, DEMO "paris-2014-v2.schedule.json", T_1005 - MIN_MS);
+	build(&s, 1920, 1080, 0, &dl, &res);
+	assert_int_equal(res.changes_today, 3);
+	for (size_t k = 0; k < dl.n; k++)
+		assert_false(text_at(&dl, k) && strcmp(text_at(&dl, k), "NEW") == 0);
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+static void test_fifty_rooms_paged(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = fifty_rooms();
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+		assert_int_equal(res.rooms_total, 50);
+		if (res.pages < 2)
+			fail_msg("%dx%d: 50 rooms on one page", sizes[z].w, sizes[z].h);
+		int seen[50] = {0};
+		char first_page[64] = "";
+		for (int64_t tick = 0; tick < res.pages; tick++) {
+			struct layout_result r;
+			build(&s, sizes[z].w, sizes[z].h, tick, &dl, &r);
+			assert_int_equal(r.page, (int)tick);
+			assert_int_equal(r.pages, res.pages);
+			char page[64] = "";
+			for (size_t i = 0; i < dl.n; i++) {
+				const char *t = text_at(&dl, i);
+				int n;
+				if (!t || strncmp(t, "Room ", 5) != 0 || strlen(t) != 7)
+					continue;
+				n = (t[5] - '0') * 10 + (t[6] - '0');
+				assert_in_range(n, 1, 50);
+				seen[n - 1]++;
+				if (!page[0])
+					snprintf(page, sizeof(page), "%s", t);
+			}
+			char label[32];
+			snprintf(label, sizeof(label), "%lld / %d", (long long)tick + 1, r.pages);
+			expect(&dl, label, "page number");
+			/* another tick, other rooms */
+			if (tick == 0)
+				memcpy(first_page, page, sizeof(page));
+			else
+				assert_string_not_equal(page, first_page);
+			assert_true(r.rooms_shown > 0);
+		}
+		for (int n = 0; n < 50; n++)
+			if (seen[n] != 1)
+				fail_msg("%dx%d: Room %02d shown %d times over %d pages",
+					 sizes[z].w, sizes[z].h, n + 1, seen[n], res.pages);
+		/* the page after the last is the first again */
+		struct layout_result again;
+		build(&s, sizes[z].w, sizes[z].h, res.pages, &dl, &again);
+		assert_int_equal(again.page, 0);
+	}
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+static void test_empty_day(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = empty_day();
+	build(&s, 1920, 1080, 0, &dl, &res);
+	expect(&dl, "No sessions today", "empty day");
+	expect(&dl, "Next → Friday 7 November, 10:00", "the next day");
+	assert_int_equal(res.rooms_total, 0);
+	s.cfg->lang = LANG_FR;
+	build(&s, 1920, 1080, 0, &dl, &res);
+	expect(&dl, "Aucune session aujourd’hui", "journée vide");
+	expect(&dl, "vendredi 7 novembre", "le jour suivant");
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+static void test_waiting_for_schedule(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	/* before the first schedule, the configured zone tells the time */
+	struct scene s = no_schedule();
+	s.feed = (struct layout_feed){0};
+	snprintf(s.cfg->timezone, sizeof(s.cfg->timezone), "Europe/Paris");
+	build(&s, 1920, 1080, 0, &dl, &res);
+	expect(&dl, "Waiting for the schedule…", "no schedule");
+	expect(&dl, "Thursday 6 November", "date without a schedule");
+	expect(&dl, "10:05", "clock without a schedule (timezone Europe/Paris configured)");
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+static void test_stale_feed(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = stale();
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+		size_t i = find(&dl, "offline since", 0);
+		if (i == SIZE_MAX)
+			fail_msg("%dx%d: no 'offline since'", sizes[z].w, sizes[z].h);
+		assert_non_null(strstr(text_at(&dl, i), "offline since 09:47"));
+		/* the schedule is still shown */
+		expect(&dl, "Docker and Nova", "schedule kept");
+	}
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+/* True when s holds a number followed by " min". */
+static bool has_minutes(const char *s)
+{
+	for (const char *p = strstr(s, " min"); p; p = strstr(p + 1, " min"))
+		if (p > s && p[-1] >= '0' && p[-1] <= '9')
+			return true;
+	return false;
+}
+
+static void test_degraded_queue(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = degraded();
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+		expect(&dl, "Lunch lines", "panel");
+		expect(&dl, "Le Méridien — déjeuner", "queue name");
+		size_t wait = find(&dl, "≈ ", 0);
+		if (wait == SIZE_MAX)
+			fail_msg("%dx%d: a degraded wait without '≈'", sizes[z].w, sizes[z].h);
+		assert_true(has_minutes(text_at(&dl, wait)));
+		expect(&dl, "estimate uncertain", "degraded");
+		/* why, in words: whole on a landscape screen; on a portrait one
+		 * the half-width panel may cut it, but it starts legibly */
+		char why[160];
+		i18n_reason(LANG_EN, queue_board_get(s.queues, 0)->now.why, why, sizeof(why));
+		if (sizes[z].w < sizes[z].h)
+			why[10] = '\0';
+		expect(&dl, why, "the reason");
+	}
+	s.cfg->lang = LANG_FR;
+	build(&s, 1920, 1080, 0, &dl, &res);
+	expect(&dl, "estimation incertaine", "dégradé");
+	char pourquoi[160];
+	i18n_reason(LANG_FR, queue_board_get(s.queues, 0)->now.why, pourquoi, sizeof(pourquoi));
+	pourquoi[10] = '\0'; /* "un capteur ne répond pl…" at 1920x1080: cut, but legible */
+	expect(&dl, pourquoi, "la raison");
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+static void test_unknown_queue(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = unknown_queue();
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+		size_t head = find(&dl, "Lunch lines", 0);
+		assert_true(head != SIZE_MAX);
+		expect(&dl, "no estimate", "unknown queue");
+		expect(&dl, "no counts yet", "the reason");
+		/* no number of minutes anywhere in the panel: it would be read as
+		 * the wait */
+		int footer_y = dl.height - dl.height * 58 / 1080;
+		for (size_t i = head; i < dl.n; i++) {
+			const char *t = text_at(&dl, i);
+			if (t && dl.ops[i].y < footer_y && has_minutes(t))
+				fail_msg("%dx%d: '%s' in the panel of a queue with no estimate",
+					 sizes[z].w, sizes[z].h, t);
+		}
+		assert_int_equal(find(&dl, "≈", head), SIZE_MAX);
+	}
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+static void test_hash(void **state)
+{
+	(void)state;
+	struct draw_list a, b;
+	draw_list_init(&a, 1, 1, (struct draw_color){0, 0, 0});
+	draw_list_init(&b, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = demo_en();
+	build(&s, 1920, 1080, 0, &a, &res);
+	build(&s, 1920, 1080, 0, &b, &res);
+	assert_true(draw_list_hash(&a) == draw_list_hash(&b));
+	char *ta = draw_list_texts(&a), *tb = draw_list_texts(&b);
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+	/* a board built again from the same feeds draws the same frame */
+	struct scene t = demo_en();
+	build(&t, 1920, 1080, 0, &b, &res);
+	assert_true(draw_list_hash(&a) == draw_list_hash(&b));
+	scene_free(&t);
+	/* 10:06: the clock changed */
+	s.now_ms += MIN_MS;
+	build(&s, 1920, 1080, 0, &b, &res);
+	expect(&b, "10:06", "clock");
+	assert_true(draw_list_hash(&a) != draw_list_hash(&b));
+	/* another size, another frame */
+	s.now_ms -= MIN_MS;
+	build(&s, 1280, 720, 0, &b, &res);
+	assert_true(draw_list_hash(&a) != draw_list_hash(&b));
+	scene_free(&s);
+	draw_list_finish(&a);
+	draw_list_finish(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_geometry),
+		cmocka_unit_test(test_clock_and_date),
+		cmocka_unit_test(test_long_title_two_lines),
+		cmocka_unit_test(test_cancelled_and_moved),
+		cmocka_unit_test(test_changes_panel),
+		cmocka_unit_test(test_fifty_rooms_paged),
+		cmocka_unit_test(test_empty_day),
+		cmocka_unit_test(test_waiting_for_schedule),
+		cmocka_unit_test(test_stale_feed),
+		cmocka_unit_test(test_degraded_queue),
+		cmocka_unit_test(test_unknown_queue),
+		cmocka_unit_test(test_hash),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

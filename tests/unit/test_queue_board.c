@@ -1,0 +1,564 @@
+/* Unit tests for queue_board: JSON Lines and venueboard-server's document
+ * give the same estimates, each sample is taken once however often it is
+ * delivered, the chart's history, until_ms, refusals that change nothing,
+ * the queue filter and the trend. Samples come from lunch_sim. */
+#include "test_util.h"
+
+#include "lunch_sim.h"
+#include "queue_board.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MIN_MS = 60000 };
+
+static const int64_t START_MS = 1415271600000LL; /* 2014-11-06T11:00:00Z, lunch_sim's */
+static const int64_t ALL = INT64_MAX;
+
+static struct sim_result simulate(const char *scenario, uint64_t seed)
+{
+	struct sim_config c;
+	lunch_sim_defaults(&c);
+	c.seed = seed;
+	assert_true(lunch_sim_scenario(scenario, &c));
+	struct sim_result r;
+	assert_true(lunch_sim_run(&c, &r));
+	return r;
+}
+
+/* A growing text buffer. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = realloc(b->p, cap);
+		assert_non_null(b->p);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void puts_(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* The samples of r with from_ms <= t <= to_ms (declarations always, like the
+ * server's ?since= answer), as JSON Lines or as the server's document. */
+static struct buf body(const struct sim_result *r, int64_t from_ms, int64_t to_ms, bool server)
+{
+	struct buf b = {0};
+	if (server)
+		puts_(&b, "{\"t\":\"2014-11-06T13:30:00Z\",\"queues\":[{\"queue\":"
+			  "\"meridien-lunch\",\"wait_s\":null,\"people\":null,\"confidence\":"
+			  "\"none\"}],\"samples\":[");
+	bool first = true;
+	for (size_t i = 0; i < r->n_samples; i++) {
+		const struct queue_sample *s = &r->samples[i];
+		if (s->type != SAMPLE_QUEUE && (s->t_ms < from_ms || s->t_ms > to_ms))
+			continue;
+		char line[QUEUE_LINE_MAX];
+		size_t n = queue_sample_format(s, line, sizeof(line));
+		assert_true(n > 0);
+		if (server && !first)
+			puts_(&b, ",");
+		put(&b, line, n);
+		if (!server)
+			puts_(&b, "\n");
+		first = false;
+	}
+	if (server)
+		puts_(&b, "]}");
+	return b;
+}
+
+static size_t timed(const struct sim_result *r, int64_t from_ms, int64_t to_ms)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_samples; i++)
+		n += r->samples[i].type != SAMPLE_QUEUE && r->samples[i].t_ms >= from_ms &&
+		     r->samples[i].t_ms <= to_ms;
+	return n;
+}
+
+static struct queue_board *board(void)
+{
+	struct queue_board *qb = queue_board_create(NULL, 0);
+	assert_non_null(qb);
+	return qb;
+}
+
+static struct queue_load_summary take(struct queue_board *qb, const struct buf *b, int64_t until)
+{
+	struct queue_load_summary sum;
+	struct feed_error e = {{0}};
+	if (!queue_board_load(qb, b->p, b->len, until, &sum, &e))
+		fail_msg("load: %s", e.msg);
+	return sum;
+}
+
+/* The two boards show the same thing for every queue. */
+static void same_view(const struct queue_board *a, const struct queue_board *b)
+{
+	assert_int_equal(queue_board_count(a), queue_board_count(b));
+	for (size_t i = 0; i < queue_board_count(a); i++) {
+		const struct queue_view *x = queue_board_get(a, i), *y = queue_board_get(b, i);
+		assert_string_equal(x->id, y->id);
+		assert_string_equal(x->name, y->name);
+		assert_int_equal(x->now.known, y->now.known);
+		assert_int_equal(x->now.confidence, y->now.confidence);
+		if (x->now.wait_s != y->now.wait_s || x->now.people != y->now.people)
+			fail_msg("%s: wait %.3f s / %.3f people, want %.3f s / %.3f people", x->id,
+				 y->now.wait_s, y->now.people, x->now.wait_s, x->now.people);
+		assert_int_equal(x->trend, y->trend);
+		assert_int_equal(x->history_end_ms, y->history_end_ms);
+		for (int k = 0; k < QUEUE_BOARD_HISTORY; k++)
+			if (x->history[k] != y->history[k])
+				fail_msg("%s: history[%d] %.1f, want %.1f", x->id, k, y->history[k],
+					 x->history[k]);
+	}
+}
+
+static void test_fixture_lines(void **state)
+{
+	(void)state;
+	/* the contract examples of tests/data/queue_sample, one file */
+	struct buf b = {0};
+	for (int i = 1; i <= 7; i++) {
+		char rel[64];
+		size_t len;
+		snprintf(rel, sizeof(rel), "queue_sample/seed-%d.jsonl", i);
+		char *t = test_fixture(rel, &len);
+		put(&b, t, len);
+		free(t);
+	}
+	struct queue_board *qb = board();
+	struct queue_load_summary sum = take(qb, &b, ALL);
+	assert_int_equal(sum.samples, 7);
+	assert_int_equal(sum.duplicates, 1); /* the occupancy line twice */
+	assert_int_equal(sum.applied, 6);
+	assert_int_equal(sum.skipped, 0);
+	assert_int_equal(sum.queues, 1);
+	assert_int_equal(sum.newest_ms, START_MS);
+	assert_int_equal(queue_board_newest_ms(qb), START_MS);
+	queue_board_update(qb, START_MS + 30000);
+	const struct queue_view *v = queue_board_get(qb, 0);
+	assert_non_null(v);
+	assert_null(queue_board_get(qb, 1));
+	assert_string_equal(v->id, "meridien-lunch");
+	assert_string_equal(v->name, "Le Méridien — déjeuner");
+	assert_string_equal(v->venue, "Le Méridien");
+	/* an unknown type is skipped, not fatal */
+	const char *odd = "{\"type\":\"temperature\",\"queue\":\"meridien-lunch\",\"t\":"
+			  "\"2014-11-06T11:01:00Z\",\"celsius\":21}\n";
+	struct feed_error e = {{0}};
+	assert_true(queue_board_load(qb, odd, strlen(odd), ALL, &sum, &e));
+	assert_int_equal(sum.skipped, 1);
+	assert_int_equal(sum.applied, 0);
+	queue_board_destroy(qb);
+	queue_board_destroy(NULL);
+	free(b.p);
+}
+
+static void test_lines_and_server_doc_agree(void **state)
+{
+	(void)state;
+	struct sim_result r = simulate("clean", 3);
+	struct buf lines = body(&r, 0, ALL, false), doc = body(&r, 0, ALL, true);
+	static const int at_min[] = {25, 40, 75, 149};
+	for (size_t i = 0; i < sizeof(at_min) / sizeof(*at_min); i++) {
+		int64_t until = START_MS + at_min[i] * MIN_MS;
+		struct queue_board *a = board(), *b = board();
+		struct queue_load_summary sa = take(a, &lines, until), sb = take(b, &doc, until);
+		assert_int_equal(sa.samples, sb.samples);
+		assert_int_equal(sa.applied, sb.applied);
+		assert_int_equal(sa.applied, timed(&r, 0, until) + 1);
+		queue_board_update(a, until);
+		queue_board_update(b, until);
+		const struct queue_view *v = queue_board_get(a, 0);
+		assert_true(v->now.known);
+		assert_int_equal(v->now.confidence, CONFIDENCE_GOOD);
+		same_view(a, b);
+		queue_board_destroy(a);
+		queue_board_destroy(b);
+	}
+	free(lines.p);
+	free(doc.p);
+	lunch_sim_finish(&r);
+}
+
+static void test_same_body_twice(void **state)
+{
+	(void)state;
+	struct sim_result r = simulate("clean", 4);
+	int64_t until = START_MS + 45 * MIN_MS;
+	struct buf doc = body(&r, 0, until, true);
+	struct queue_board *once = board(), *twice = board();
+	take(once, &doc, ALL);
+	take(twice, &doc, ALL);
+	struct queue_load_summary again = take(twice, &doc, ALL);
+	assert_int_equal(again.duplicates, timed(&r, 0, until) + 1); /* the declaration too */
+	if (again.applied != 0)
+		fail_msg("the same body again applied %zu samples", again.applied);
+	queue_board_update(once, until);
+	queue_board_update(twice, until);
+	same_view(once, twice);
+	queue_board_destroy(once);
+	queue_board_destroy(twice);
+	free(doc.p);
+	lunch_sim_finish(&r);
+}
+
+/* A day fetched as a kiosk does: ?since= a minute before the newest sample
+ * it holds, every 5 minutes; optionally updating the screen in between. */
+static void fetch_in_chunks(const struct sim_result *r, int64_t end_ms, bool update,
+			    struct queue_board *qb)
+{
+	int64_t newest = 0;
+	for (int64_t to = START_MS + 5 * MIN_MS;; to += 5 * MIN_MS) {
+		if (to > end_ms)
+			to = end_ms;
+		int64_t from = newest ? newest - MIN_MS : 0;
+		struct buf doc = body(r, from, to, true);
+		struct queue_load_summary sum = take(qb, &doc, ALL);
+		if (newest) /* the overlap is recognised */
+			assert_true(sum.duplicates > 0);
+		newest = queue_board_newest_ms(qb);
+		assert_true(newest <= to);
+		if (update)
+			queue_board_update(qb, to);
+		free(doc.p);
+		if (to == end_ms)
+			break;
+	}
+}
+
+static void test_overlapping_chunks(void **state)
+{
+	(void)state;
+	struct sim_result r = simulate("clean", 5);
+	int64_t end = START_MS + 97 * MIN_MS + 20000;
+	struct buf all = body(&r, 0, end, false);
+	struct queue_board *whole = board(), *chunked = board();
+	take(whole, &all, ALL);
+	fetch_in_chunks(&r, end, false, chunked);
+	queue_board_update(whole, end);
+	queue_board_update(chunked, end);
+	same_view(whole, chunked);
+	queue_board_destroy(chunked);
+
+	/* the screen redrawn between fetches, at each fetch's time */
+	chunked = board();
+	fetch_in_chunks(&r, end, true, chunked);
+	queue_board_update(chunked, end);
+	same_view(whole, chunked);
+	queue_board_destroy(chunked);
+	queue_board_destroy(whole);
+	free(all.p);
+	lunch_sim_finish(&r);
+}
+
+/* Staff close two stations (a "stations" sample); the kiosk's next fetch
+ * repeats the queue's declaration, as the server's answers always do. The
+ * stations open are still those of the later sample. */
+static void test_redelivered_declaration_keeps_stations(void **state)
+{
+	(void)state;
+	struct sim_config c;
+	lunch_sim_defaults(&c);
+	c.seed = 6;
+	c.closed_from_s = 30 * 60;
+	c.closed_to_s = 70 * 60;
+	c.closed_stations = 2;
+	c.closure_announced = true;
+	struct sim_result r;
+	assert_true(lunch_sim_run(&c, &r));
+	size_t n_stations = 0;
+	for (size_t i = 0; i < r.n_samples; i++)
+		n_stations += r.samples[i].type == SAMPLE_STATIONS;
+	assert_true(n_stations >= 1); /* the closure is announced */
+	int64_t end = START_MS + 50 * MIN_MS;
+	struct buf all = body(&r, 0, end, true);
+	struct queue_board *once = board(), *chunked = board();
+	take(once, &all, ALL);
+	fetch_in_chunks(&r, end, false, chunked);
+	queue_board_update(once, end);
+	queue_board_update(chunked, end);
+	same_view(once, chunked);
+	queue_board_destroy(once);
+	queue_board_destroy(chunked);
+	free(all.p);
+	lunch_sim_finish(&r);
+}
+
+static void test_history(void **state)
+{
+	(void)state;
+	struct sim_result r = simulate("clean", 7);
+	struct buf doc = body(&r, 0, ALL, true);
+	struct queue_board *qb = board();
+	int64_t now = START_MS + 30 * MIN_MS + 15000;
+	take(qb, &doc, now);
+	queue_board_update(qb, now);
+	const struct queue_view *v = queue_board_get(qb, 0);
+	assert_int_equal(v->history_end_ms, START_MS + 30 * MIN_MS);
+	/* the last hour by minute: nothing before 11:00, a wait from 11:00 on
+	 * (the first samples are at 11:00:00 sharp) */
+	int before = 0, after = 0;
+	for (int k = 0; k < QUEUE_BOARD_HISTORY; k++) {
+		int64_t back = QUEUE_BOARD_HISTORY - 1 - k;
+		int64_t minute = v->history_end_ms - back * MIN_MS;
+		if (minute < START_MS) {
+			if (v->history[k] != -1.0f)
+				fail_msg("history[%d] (before any sample) is %.1f", k,
+					 v->history[k]);
+			before++;
+		} else {
+			if (v->history[k] < 0)
+				fail_msg("history[%d] (%d min after the start) is unknown", k,
+					 (int)((minute - START_MS) / MIN_MS));
+			after++;
+		}
+	}
+	assert_int_equal(after, 31);
+	assert_int_equal(before, 29);
+	/* the surge fills the line: the chart's last point is the longest */
+	float top = 0;
+	for (int k = 0; k < QUEUE_BOARD_HISTORY; k++)
+		top = v->history[k] > top ? v->history[k] : top;
+	assert_true(top > 300);
+	/* two hours later, the whole hour is known */
+	take(qb, &doc, now + 120 * MIN_MS);
+	queue_board_update(qb, now + 120 * MIN_MS);
+	v = queue_board_get(qb, 0);
+	assert_int_equal(v->history_end_ms, START_MS + 150 * MIN_MS);
+	for (int k = 0; k < QUEUE_BOARD_HISTORY; k++)
+		assert_true(v->history[k] >= 0);
+	queue_board_destroy(qb);
+	free(doc.p);
+	lunch_sim_finish(&r);
+}
+
+static void test_until(void **state)
+{
+	(void)state;
+	struct sim_result r = simulate("clean", 8);
+	struct buf doc = body(&r, 0, ALL, true);
+	int64_t cut = START_MS + 32 * MIN_MS + 7000, end = START_MS + 90 * MIN_MS;
+	struct queue_board *qb = board(), *whole = board();
+	struct queue_load_summary sum = take(qb, &doc, cut);
+	assert_int_equal(sum.applied, timed(&r, 0, cut) + 1);
+	assert_true(sum.newest_ms <= cut);
+	assert_true(sum.newest_ms > cut - 20000);
+	/* a screenshot of 11:32 does not know 11:33 */
+	struct queue_board *peek = board();
+	take(peek, &doc, cut);
+	queue_board_update(peek, cut);
+	assert_int_equal(queue_board_get(peek, 0)->history_end_ms, START_MS + 32 * MIN_MS);
+	queue_board_destroy(peek);
+	/* the rest comes with a later load */
+	sum = take(qb, &doc, end);
+	assert_int_equal(sum.applied, timed(&r, cut + 1, end)); /* not the declaration again */
+	take(whole, &doc, end);
+	queue_board_update(qb, end);
+	queue_board_update(whole, end);
+	same_view(whole, qb);
+	queue_board_destroy(qb);
+	queue_board_destroy(whole);
+	free(doc.p);
+	lunch_sim_finish(&r);
+}
+
+static void test_invalid_body_changes_nothing(void **state)
+{
+	(void)state;
+	struct sim_result r = simulate("clean", 9);
+	int64_t t1 = START_MS + 30 * MIN_MS, t2 = START_MS + 60 * MIN_MS;
+	struct buf first = body(&r, 0, t1, false);
+	struct queue_board *qb = board(), *ref = board();
+	take(qb, &first, ALL);
+	take(ref, &first, ALL);
+	queue_board_update(qb, t1);
+	queue_board_update(ref, t1);
+
+	/* the next half hour, with one broken line in the middle */
+	struct buf next = body(&r, t1 + 1, t2, false);
+	char *mid = next.p + next.len / 2;
+	while (*mid != '\n')
+		mid++;
+	mid++;
+	size_t at = (size_t)(mid - next.p);
+	struct buf bad = {0};
+	put(&bad, next.p, at);
+	puts_(&bad, "{\"type\":\"count\",\"queue\":\"meridien-lunch\",\"sensor\":\"out\","
+		    "\"role\":\"sideways\",\"t\":\"2014-11-06T11:45:00Z\",\"total\":3}\n");
+	size_t bad_line = 1;
+	for (size_t i = 0; i < at; i++)
+		bad_line += next.p[i] == '\n';
+	put(&bad, mid, next.len - at);
+	struct feed_error e = {{0}};
+	struct queue_load_summary sum = {0};
+	assert_false(queue_board_load(qb, bad.p, bad.len, ALL, &sum, &e));
+	char where[32];
+	snprintf(where, sizeof(where), "sample %zu", bad_line);
+	if (!strstr(e.msg, where))
+		fail_msg("'%s' does not name %s", e.msg, where);
+	assert_int_equal(queue_board_newest_ms(qb), queue_board_newest_ms(ref));
+	queue_board_update(qb, t1);
+	queue_board_update(ref, t1);
+	same_view(ref, qb);
+	/* nothing of it was taken: the good body later takes every line */
+	sum = take(qb, &next, ALL);
+	assert_int_equal(sum.applied, timed(&r, t1 + 1, t2)); /* not the declaration again */
+	take(ref, &next, ALL);
+	queue_board_update(qb, t2);
+	queue_board_update(ref, t2);
+	same_view(ref, qb);
+
+	/* the server's document refused whole too */
+	static const char *const docs[] = {
+		"{\"t\":\"2014-11-06T12:00:00Z\",\"queues\":[]}",
+		"{\"t\":\"2014-11-06T12:00:00Z\",\"queues\":[],\"samples\":{}}",
+		"{\"samples\":[{\"type\":\"count\",\"queue\":\"meridien-lunch\",\"sensor\":\"out\","
+		"\"role\":\"exit\",\"t\":\"2014-11-06T12:10:00Z\",\"total\":9999},{\"type\":"
+		"\"count\"}]}",
+		"{\"samples\":[",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++) {
+		e.msg[0] = '\0';
+		if (queue_board_load(qb, docs[i], strlen(docs[i]), ALL, NULL, &e))
+			fail_msg("document %zu was taken", i);
+		assert_true(e.msg[0] != '\0');
+		assert_int_equal(queue_board_newest_ms(qb), queue_board_newest_ms(ref));
+	}
+	assert_true(queue_board_load(qb, docs[2], strlen(docs[2]), ALL, NULL, &e) == false);
+	assert_non_null(strstr(e.msg, "sample 2"));
+	queue_board_update(qb, t2);
+	same_view(ref, qb);
+	queue_board_destroy(qb);
+	queue_board_destroy(ref);
+	free(first.p);
+	free(next.p);
+	free(bad.p);
+	lunch_sim_finish(&r);
+}
+
+/* One sample line, as a sensor or a script writes it: no final newline. */
+static void test_single_line(void **state)
+{
+	(void)state;
+	const char *line = "{\"type\":\"queue\",\"queue\":\"palais-cafe\",\"name\":\"Café\","
+			   "\"venue\":\"Palais\",\"stations\":2,\"service_s\":20}";
+	struct queue_board *qb = board();
+	struct feed_error e = {{0}};
+	struct queue_load_summary sum = {0};
+	if (!queue_board_load(qb, line, strlen(line), ALL, &sum, &e))
+		fail_msg("a one-line JSON Lines body without a final newline is refused: %s",
+			 e.msg);
+	assert_int_equal(sum.queues, 1);
+	queue_board_destroy(qb);
+}
+
+static void test_only_filter(void **state)
+{
+	(void)state;
+	struct sim_config c;
+	lunch_sim_defaults(&c);
+	struct sim_result a, b;
+	assert_true(lunch_sim_run(&c, &a));
+	c.queue = "palais-cafe";
+	c.name = "Palais — café";
+	c.venue = "Palais des Congrès";
+	c.seed = 2;
+	assert_true(lunch_sim_run(&c, &b));
+	struct buf doc = body(&a, 0, ALL, false), other = body(&b, 0, ALL, false);
+	put(&doc, other.p, other.len);
+	const char *only[] = {"palais-cafe", "no-such-queue"};
+	struct queue_board *qb = queue_board_create(only, 2), *all = board(), *alone = board();
+	assert_non_null(qb);
+	struct queue_load_summary sum = take(qb, &doc, ALL);
+	assert_int_equal(sum.queues, 1);
+	assert_int_equal(sum.applied, timed(&b, 0, ALL) + 1);
+	assert_int_equal(queue_board_count(qb), 1);
+	sum = take(all, &doc, ALL);
+	assert_int_equal(sum.queues, 2);
+	take(alone, &other, ALL);
+	int64_t now = START_MS + 40 * MIN_MS;
+	queue_board_update(qb, now);
+	queue_board_update(alone, now);
+	queue_board_update(all, now);
+	assert_string_equal(queue_board_get(qb, 0)->id, "palais-cafe");
+	assert_string_equal(queue_board_get(qb, 0)->name, "Palais — café");
+	same_view(alone, qb); /* the other queue does not disturb it */
+	queue_board_destroy(qb);
+	queue_board_destroy(all);
+	queue_board_destroy(alone);
+	free(doc.p);
+	free(other.p);
+	lunch_sim_finish(&a);
+	lunch_sim_finish(&b);
+}
+
+static void test_trend(void **state)
+{
+	(void)state;
+	struct sim_result r = simulate("clean", 1);
+	struct buf doc = body(&r, 0, ALL, false);
+	/* the keynote lets out at 11:20 UTC: the line grows for a quarter of an
+	 * hour, then four stations work it down */
+	static const struct {
+		int min;
+		enum trend want;
+	} cases[] = {
+		{5, TREND_UNKNOWN}, /* not ten minutes of history yet */
+		{30, TREND_RISING},
+		{33, TREND_RISING},
+		{60, TREND_FALLING},
+		{70, TREND_FALLING},
+		{140, TREND_STEADY}, /* the trickle */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		int64_t now = START_MS + cases[i].min * MIN_MS;
+		struct queue_board *qb = board();
+		take(qb, &doc, now);
+		queue_board_update(qb, now);
+		const struct queue_view *v = queue_board_get(qb, 0);
+		if (v->trend != cases[i].want)
+			fail_msg("11:00 + %d min: trend %d (wait %.0f s, 10 min before %.0f s), "
+				 "want %d",
+				 cases[i].min, v->trend, v->now.wait_s,
+				 v->history[QUEUE_BOARD_HISTORY - 1 - QUEUE_BOARD_TREND_MIN],
+				 cases[i].want);
+		queue_board_destroy(qb);
+	}
+	free(doc.p);
+	lunch_sim_finish(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixture_lines),
+		cmocka_unit_test(test_lines_and_server_doc_agree),
+		cmocka_unit_test(test_same_body_twice),
+		cmocka_unit_test(test_overlapping_chunks),
+		cmocka_unit_test(test_redelivered_declaration_keeps_stations),
+		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_until),
+		cmocka_unit_test(test_invalid_body_changes_nothing),
+		cmocka_unit_test(test_single_line),
+		cmocka_unit_test(test_only_filter),
+		cmocka_unit_test(test_trend),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

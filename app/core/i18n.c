@@ -41,6 +41,7 @@ static const char *const words[MSG_COUNT][2] = {
 	[MSG_RESCHEDULED] = {"NEW TIME", "NOUVEL HORAIRE"},
 	[MSG_MOVED] = {"MOVED", "DÉPLACÉ"},
 	[MSG_JUST_UPDATED] = {"updated just now", "mis à jour à l’instant"},
+	[MSG_WAITING_FOR_TIME] = {"Waiting for the time…", "En attente de l’heure…"},
 };
 
 const char *i18n_text(enum lang l, enum msg m)

@@ -29,6 +29,8 @@ void kiosk_config_defaults(struct kiosk_config *c)
 	snprintf(c->font_fallback, sizeof(c->font_fallback),
 		 "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
+	snprintf(c->time_source, sizeof(c->time_source), "system");
+	c->heartbeat_s = 60;
 	theme_default(&c->theme);
 }
 
@@ -159,6 +161,19 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 			return feed_error_set(e, "language: '%.40s' is not en or fr", v);
 		return true;
 	}
+	if (strcmp(key, "time-source") == 0) {
+		if (strcmp(v, "system") && strcmp(v, "timesync") && strcmp(v, "feed"))
+			return feed_error_set(e, "time-source: '%.40s' is not system, timesync or feed", v);
+		return copy(c->time_source, sizeof(c->time_source), key, v, e);
+	}
+	if (strcmp(key, "heartbeat-url") == 0) {
+		if (*v && !text_starts_with_ci(v, "http://") && !text_starts_with_ci(v, "https://"))
+			return feed_error_set(e, "heartbeat-url: '%.60s' is not an http:// or https:// URL",
+					      v);
+		return copy(c->heartbeat_url, sizeof(c->heartbeat_url), key, v, e);
+	}
+	if (strcmp(key, "heartbeat-token") == 0)
+		return copy(c->heartbeat_token, sizeof(c->heartbeat_token), key, v, e);
 	if (strcmp(key, "log-level") == 0) {
 		if (strcmp(v, "error") && strcmp(v, "warn") && strcmp(v, "info") && strcmp(v, "debug"))
 			return feed_error_set(e, "log-level: '%.40s' is not error, warn, info or debug", v);
@@ -171,7 +186,7 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 	} ints[] = {
 		{"poll-seconds", &c->poll_s, 2, 3600},	       {"queue-poll-seconds", &c->queue_poll_s, 2, 3600},
 		{"page-seconds", &c->page_s, 3, 600},	       {"highlight-minutes", &c->highlight_min, 0, 1440},
-		{"soon-minutes", &c->soon_min, 0, 120},
+		{"soon-minutes", &c->soon_min, 0, 120},	       {"heartbeat-seconds", &c->heartbeat_s, 10, 3600},
 	};
 	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++)
 		if (strcmp(key, ints[i].key) == 0) {
@@ -356,6 +371,9 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 		return feed_error_set(e, "schedule-url: not set (the feed this screen shows)");
 	if (c->mode == KIOSK_SCREENSHOT && (!c->width || !c->height))
 		return feed_error_set(e, "--screenshot needs --size WIDTHxHEIGHT");
+	if (c->heartbeat_url[0] && !c->heartbeat_token[0])
+		return feed_error_set(e, "heartbeat-token: needed with heartbeat-url (the screen's "
+					 "token in the server's config)");
 	struct feed_error te;
 	if (!theme_check(&c->theme, &te))
 		return feed_error_set(e, "theme: %s", te.msg);

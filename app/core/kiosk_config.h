@@ -47,6 +47,14 @@ struct kiosk_config {
 	char font_fallback[KIOSK_MAX_VALUE];
 	struct theme theme;
 	char log_level[8];
+	/* when the clock can be trusted: "system" (always), "timesync" (once
+	 * systemd-timesyncd has synchronized), "feed" (the schedule server's
+	 * Date header: a venue without NTP) */
+	char time_source[16];
+	/* the heartbeat to venueboard-server: "" = none */
+	char heartbeat_url[KIOSK_MAX_VALUE];
+	char heartbeat_token[160];
+	int heartbeat_s;
 	/* how it runs (flags only) */
 	enum kiosk_mode mode;
 	char config_path[KIOSK_MAX_VALUE];

@@ -114,7 +114,7 @@ static int header(struct ctx *c)
 	int h = px(c, 118), m = px(c, 32);
 	draw_list_rect(c->dl, 0, 0, in->width, h, c->th->panel);
 	char clock[8] = "--:--", date[96] = "";
-	if (in->board->schedule || in->now_ms) {
+	if (!in->clock_untrusted) {
 		hhmm(c, c->now_s, clock);
 		i18n_date(c->lang, &c->today, date, sizeof(date));
 	}
@@ -497,6 +497,22 @@ static int by_change_time(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* "09:50 → 11:00", or "Wed 09:50 → Thu 09:00" when the day changed too. */
+static void span(const struct ctx *c, int64_t from, int64_t to, char *out, size_t cap)
+{
+	struct civil a, b;
+	char f[8], t[8];
+	local(c, from, &a);
+	local(c, to, &b);
+	hhmm(c, from, f);
+	hhmm(c, to, t);
+	if (same_day(&a, &b))
+		snprintf(out, cap, "%s → %s", f, t);
+	else
+		snprintf(out, cap, "%s %s → %s %s", i18n_weekday_short(c->lang, &a), f,
+			 i18n_weekday_short(c->lang, &b), t);
+}
+
 /* One change: when and what; where to go now (the words that matter, first
  * and never cut off); where it was. */
 static void change_row(struct ctx *c, int x, int y, int w, int rh, const struct board_change *ch)
@@ -515,7 +531,7 @@ static void change_row(struct ctx *c, int x, int y, int w, int rh, const struct 
 		lx += bw + gap;
 		lw -= bw + gap;
 	}
-	char t[8], f[8], line[600];
+	char t[8], line[600], f2[64];
 	hhmm(c, change_time(ch), t);
 	snprintf(line, sizeof(line), "%s  %s", t, ch->title);
 	text(c, lx, y, FONT_BOLD, tsize, fg, line, lw);
@@ -529,9 +545,7 @@ static void change_row(struct ctx *c, int x, int y, int w, int rh, const struct 
 		i18n_moved_to(c->lang, ch->to_room ? ch->to_room : "?", line, sizeof(line));
 		bw = badge(c, x, y2, dsize, plate, plate_text, line, w);
 		if (ch->from_start && ch->to_start && ch->from_start != ch->to_start) {
-			hhmm(c, ch->from_start, f);
-			hhmm(c, ch->to_start, t);
-			snprintf(line, sizeof(line), "%s → %s", f, t);
+			span(c, ch->from_start, ch->to_start, line, sizeof(line));
 			text(c, x + bw + gap, y2, FONT_BOLD, dsize, fg, line, w - bw - gap);
 		}
 		break;
@@ -540,9 +554,8 @@ static void change_row(struct ctx *c, int x, int y, int w, int rh, const struct 
 		      w);
 		break;
 	case CHANGE_RESCHEDULED:
-		hhmm(c, ch->from_start, f);
-		hhmm(c, ch->to_start, t);
-		snprintf(line, sizeof(line), "%s %s → %s", i18n_text(c->lang, MSG_RESCHEDULED), f, t);
+		span(c, ch->from_start, ch->to_start, f2, sizeof(f2));
+		snprintf(line, sizeof(line), "%s %s", i18n_text(c->lang, MSG_RESCHEDULED), f2);
 		badge(c, x, y2, dsize, plate, plate_text, line, w);
 		break;
 	case CHANGE_ADDED:
@@ -773,9 +786,12 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	int y = header(&c);
 	y = notices(&c, y);
 	int body_top = y, body_bottom = in->height - px(&c, 58);
-	if (!in->board->schedule) {
+	if (!in->board->schedule || in->clock_untrusted) {
+		/* yesterday's programme under a wrong clock is worse than none */
 		text(&c, px(&c, 48), body_top + px(&c, 80), FONT_BOLD, px(&c, 48), c.th->text,
-		     i18n_text(c.lang, MSG_WAITING_FOR_SCHEDULE), in->width - px(&c, 96));
+		     i18n_text(c.lang, in->clock_untrusted ? MSG_WAITING_FOR_TIME
+							   : MSG_WAITING_FOR_SCHEDULE),
+		     in->width - px(&c, 96));
 		footer(&c, res);
 		return;
 	}

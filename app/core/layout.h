@@ -32,6 +32,7 @@ struct layout_input {
 	int64_t now_ms;    /* the board clock, UTC ms */
 	int64_t page_tick; /* advances once per page period (real time) */
 	struct layout_feed feed;
+	bool clock_untrusted; /* the time is not synchronized yet: show no programme */
 };
 
 struct layout_result {

@@ -62,6 +62,7 @@ struct feed {
 	size_t len, cap;
 	char rx_etag[ETAG_MAX];
 	char rx_last_modified[LAST_MODIFIED_MAX];
+	int64_t rx_date_s; /* the Date header: a venue's time source when NTP is not */
 	char errbuf[CURL_ERROR_SIZE];
 
 	bool has_result;
@@ -192,6 +193,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	if (len >= 5 && strncasecmp(p, "HTTP/", 5) == 0) { /* a new response (redirect, 1xx) */
 		fd->rx_etag[0] = '\0';
 		fd->rx_last_modified[0] = '\0';
+		fd->rx_date_s = 0;
 		return len;
 	}
 	const char *colon = memchr(p, ':', len);
@@ -208,6 +210,13 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		store_header(fd->rx_etag, sizeof(fd->rx_etag), v, vlen);
 	else if (name_len == 13 && strncasecmp(p, "Last-Modified", 13) == 0)
 		store_header(fd->rx_last_modified, sizeof(fd->rx_last_modified), v, vlen);
+	else if (name_len == 4 && strncasecmp(p, "Date", 4) == 0 && vlen < 64) {
+		char d[64];
+		memcpy(d, v, vlen);
+		d[vlen] = '\0';
+		time_t t = curl_getdate(d, NULL);
+		fd->rx_date_s = t > 0 ? (int64_t)t : 0;
+	}
 	return len;
 }
 
@@ -303,6 +312,7 @@ static void start(struct fetcher *f, struct feed *fd, int64_t now_ms)
 	fd->is_http = !has_prefix(fd->url, "file://");
 	fd->stale = fd->too_big = fd->out_of_memory = false;
 	fd->rx_etag[0] = fd->rx_last_modified[0] = fd->errbuf[0] = '\0';
+	fd->rx_date_s = 0;
 	drop_body(fd);
 	if (!fd->easy)
 		fd->easy = curl_easy_init();
@@ -332,6 +342,7 @@ static void finish(struct fetcher *f, struct feed *fd, CURLcode rc)
 		curl_easy_getinfo(fd->easy, CURLINFO_RESPONSE_CODE, &r.http_status);
 	r.elapsed_ms = (int64_t)(total_us / 1000);
 	r.wire_bytes = wire > 0 ? (size_t)wire : 0;
+	r.server_date_s = fd->is_http ? fd->rx_date_s : 0;
 	curl_multi_remove_handle(f->multi, fd->easy);
 	curl_slist_free_all(fd->headers);
 	fd->headers = NULL;

@@ -37,6 +37,7 @@ struct fetch_result {
 	int64_t elapsed_ms;
 	int failures;      /* consecutive failures including this one (0 on success) */
 	int64_t retry_ms;  /* FETCH_FAILED: the back-off chosen before the next try */
+	int64_t server_date_s; /* the response's Date header (UTC seconds), 0 when none */
 	char error[256];   /* FETCH_FAILED: what went wrong, for the log */
 };
 

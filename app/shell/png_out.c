@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <png.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,4 +129,32 @@ bool png_out_write(const char *path, SDL_Surface *surface, char *err, size_t err
 	if (!ok)
 		unlink(tmp);
 	return ok;
+}
+
+bool png_out_encode(SDL_Surface *surface, unsigned char **out, size_t *len, char *err,
+		    size_t err_cap)
+{
+	*out = NULL;
+	*len = 0;
+	SDL_Surface *rgba = SDL_ConvertSurfaceFormat(surface, SDL_PIXELFORMAT_RGBA32, 0);
+	if (!rgba) {
+		set_err(err, err_cap, "png_out: converting the surface: %s", SDL_GetError());
+		return false;
+	}
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *fp = open_memstream(&buf, &size); /* the same encoder, into memory */
+	struct png_fail fail = {""};
+	bool ok = fp && encode(fp, rgba, surface->format->Amask != 0, &fail);
+	SDL_FreeSurface(rgba);
+	if (fp && fclose(fp) != 0)
+		ok = false;
+	if (!ok) {
+		set_err(err, err_cap, "png_out: encoding: %s", fp ? fail.msg : strerror(errno));
+		free(buf);
+		return false;
+	}
+	*out = (unsigned char *)buf;
+	*len = size;
+	return true;
 }

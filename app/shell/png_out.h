@@ -11,4 +11,9 @@
  * filled on failure. */
 bool png_out_write(const char *path, SDL_Surface *surface, char *err, size_t err_cap);
 
+/* Encodes surface as PNG into a malloc'd buffer (*out, caller frees; *len
+ * bytes): the kiosk's heartbeat thumbnail. False with err filled. */
+bool png_out_encode(SDL_Surface *surface, unsigned char **out, size_t *len, char *err,
+		    size_t err_cap);
+
 #endif

@@ -6,6 +6,7 @@
 #include "draw_list.h"
 #include "fetcher.h"
 #include "file_io.h"
+#include "heartbeat.h"
 #include "kiosk_cache.h"
 #include "kiosk_config.h"
 #include "layout.h"
@@ -17,6 +18,7 @@
 
 #include <SDL.h>
 #include <cjson/cJSON.h>
+#include <systemd/sd-daemon.h>
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -68,6 +70,13 @@ struct app {
 	bool first_frame;
 	int64_t frames, redraws;
 	int64_t page_bias; /* --bench: turns pages without waiting */
+	struct layout_result shown; /* what the last layout showed */
+	/* the clock: trusted once synchronized (time-source) */
+	bool clock_trusted;
+	int64_t clock_offset_ms; /* time-source feed: server Date minus our clock */
+	struct heartbeat *heartbeat;
+	int64_t heartbeat_due_ms;
+	bool heartbeat_failing;
 };
 
 static int64_t mono_ms(void)
@@ -88,6 +97,8 @@ static int64_t board_now(const struct app *a)
 {
 	if (a->cfg.mode == KIOSK_SCREENSHOT && a->cfg.at_ms)
 		return a->cfg.at_ms;
+	if (!a->cfg.clock_start_ms) /* the wall clock, corrected by the feed's Date */
+		return wall_ms() + a->clock_offset_ms;
 	return a->board0_ms + (int64_t)((double)(mono_ms() - a->mono0_ms) * a->cfg.clock_rate);
 }
 
@@ -232,6 +243,37 @@ static bool load_schedule(struct app *a, const char *body, size_t len, const cha
 	return true;
 }
 
+/* Whether the clock may be shown: a kiosk that boots with a flat RTC
+ * battery must not show yesterday's programme as today's. */
+static void check_clock(struct app *a)
+{
+	if (a->clock_trusted)
+		return;
+	const char *src = a->cfg.time_source;
+	if (strcmp(src, "system") == 0 || a->cfg.clock_start_ms || a->cfg.mode != KIOSK_RUN)
+		a->clock_trusted = true;
+	else if (strcmp(src, "timesync") == 0)
+		a->clock_trusted = access("/run/systemd/timesync/synchronized", F_OK) == 0;
+	if (a->clock_trusted && strcmp(src, "system") != 0 && a->cfg.mode == KIOSK_RUN &&
+	    !a->cfg.clock_start_ms)
+		INFO(a, "clock", "clock synchronized (%s): showing the programme", src);
+}
+
+/* time-source feed: the schedule server's Date is the venue's time. */
+static void take_date(struct app *a, int64_t server_date_s)
+{
+	if (strcmp(a->cfg.time_source, "feed") != 0 || !server_date_s || a->cfg.clock_start_ms)
+		return;
+	int64_t offset = server_date_s * 1000 - wall_ms();
+	if (offset > -2000 && offset < 2000)
+		offset = 0; /* the header has whole seconds: within them, ours is finer */
+	if (!a->clock_trusted || llabs(offset - a->clock_offset_ms) > 5000)
+		INFO(a, "clock", "clock taken from the feed server's Date: ours is off by %lld s",
+		     (long long)(offset / 1000));
+	a->clock_offset_ms = offset;
+	a->clock_trusted = true;
+}
+
 static void went_online(struct app *a, const char *what)
 {
 	if (!a->feed.offline)
@@ -261,6 +303,7 @@ static void take_schedule(struct app *a)
 		return;
 	}
 	went_online(a, "schedule feed");
+	take_date(a, r.server_date_s);
 	a->confirmed_mono_ms = mono_ms();
 	if (r.outcome == FETCH_NOT_MODIFIED) {
 		a->polls_since_change++;
@@ -448,9 +491,11 @@ static bool frame(struct app *a, int64_t start_mono)
 		.now_ms = now,
 		.page_tick = (mono_ms() - a->mono0_ms) / 1000 / a->cfg.page_s + a->page_bias,
 		.feed = a->feed,
+		.clock_untrusted = !a->clock_trusted,
 	};
 	struct layout_result res;
 	layout_build(&in, &a->dl, &res);
+	a->shown = res;
 	a->frames++;
 	uint64_t hash = draw_list_hash(&a->dl);
 	if (hash == a->shown_hash && !a->force_redraw)
@@ -468,6 +513,7 @@ static bool frame(struct app *a, int64_t start_mono)
 	write_frame_log(a, now, &res);
 	if (!a->first_frame) {
 		a->first_frame = true;
+		sd_notify(0, "READY=1"); /* systemd: started (and, in the image, healthy) */
 		INFO(a, "screen", "first frame presented after %lld ms (%dx%d, %s)",
 		     (long long)(mono_ms() - start_mono), w, h,
 		     !a->feed.have ? "no schedule yet" : a->feed.from_cache ? "from cache" : "from network");
@@ -658,6 +704,80 @@ static int bench(struct app *a, int64_t start)
 	return EXIT_OK;
 }
 
+/* A small picture of what the screen shows, as base64 PNG: NULL when the
+ * renderer cannot read its pixels back. Caller frees. */
+static char *thumbnail(struct app *a)
+{
+	int w, h;
+	if (SDL_GetRendererOutputSize(a->sdl, &w, &h) != 0 || w < 2 || h < 2)
+		return NULL;
+	int tw = 320, th = (int)((int64_t)h * tw / w);
+	SDL_Surface *full = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+	SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, tw, th > 0 ? th : 1, 32,
+							    SDL_PIXELFORMAT_ARGB8888);
+	char *b64 = NULL;
+	unsigned char *png = NULL;
+	size_t len = 0;
+	char err[200];
+	if (full && small &&
+	    SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_ARGB8888, full->pixels, full->pitch) == 0 &&
+	    SDL_SoftStretchLinear(full, NULL, small, NULL) == 0 &&
+	    png_out_encode(small, &png, &len, err, sizeof(err)))
+		b64 = heartbeat_base64(png, len);
+	free(png);
+	SDL_FreeSurface(full);
+	SDL_FreeSurface(small);
+	return b64;
+}
+
+/* Every heartbeat-seconds: alive, what it shows, how fresh; never blocks. */
+static void beat(struct app *a, int64_t start)
+{
+	if (!a->heartbeat)
+		return;
+	long status;
+	char err[256];
+	if (heartbeat_poll(a->heartbeat, &status, err, sizeof(err))) {
+		if (err[0] && !a->heartbeat_failing)
+			WARN(a, "heartbeat", "%s: %s; the desk will see this screen as stale",
+			     a->cfg.heartbeat_url, err);
+		else if (!err[0] && a->heartbeat_failing)
+			INFO(a, "heartbeat", "heartbeats reach %s again", a->cfg.heartbeat_url);
+		else
+			DEBUG(a, "heartbeat", "sent (%ld)", status);
+		a->heartbeat_failing = err[0] != '\0';
+	}
+	int64_t m = mono_ms();
+	if (m < a->heartbeat_due_ms || !a->first_frame)
+		return;
+	a->heartbeat_due_ms = m + a->cfg.heartbeat_s * 1000LL;
+	char showing[64];
+	if (!a->clock_trusted)
+		snprintf(showing, sizeof(showing), "waiting for the time");
+	else if (!a->feed.have)
+		snprintf(showing, sizeof(showing), "waiting for the schedule");
+	else
+		snprintf(showing, sizeof(showing), "page %d/%d", a->shown.page + 1, a->shown.pages);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "version", VB_VERSION);
+	cJSON_AddNumberToObject(o, "uptime_s", (double)((m - start) / 1000));
+	if (a->feed.have && a->confirmed_mono_ms)
+		cJSON_AddNumberToObject(o, "feed_age_s", (double)((m - a->confirmed_mono_ms) / 1000));
+	else
+		cJSON_AddNullToObject(o, "feed_age_s");
+	cJSON_AddBoolToObject(o, "offline", a->feed.offline);
+	cJSON_AddStringToObject(o, "showing", showing);
+	char *thumb = thumbnail(a);
+	if (thumb)
+		cJSON_AddStringToObject(o, "thumbnail", thumb);
+	free(thumb);
+	char *json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (json && !heartbeat_send(a->heartbeat, json))
+		DEBUG(a, "heartbeat", "the previous heartbeat is still on its way");
+	free(json);
+}
+
 static int run(struct app *a, int64_t start)
 {
 	if (!kiosk_cache_prepare(a->cfg.cache_dir))
@@ -682,7 +802,10 @@ static int run(struct app *a, int64_t start)
 		}
 		take_schedule(a);
 		take_queues(a);
+		check_clock(a);
 		frame(a, start);
+		beat(a, start);
+		sd_notify(0, "WATCHDOG=1"); /* a hung loop stops this: systemd restarts us */
 		int64_t m = mono_ms();
 		if (stop_at && m >= stop_at)
 			break;
@@ -736,11 +859,21 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 		goto out;
 	}
-	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s, cache %s, language %s", VB_VERSION,
-	     a->cfg.schedule_url, a->cfg.queues_url[0] ? ", lunch lines " : "", a->cfg.queues_url,
-	     a->cfg.cache_dir, a->cfg.lang == LANG_FR ? "fr" : "en");
+	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s, cache %s, venue '%s', floor '%s', "
+			 "language %s, turned %d°, %zu rooms and %zu queues chosen",
+	     VB_VERSION, a->cfg.schedule_url, a->cfg.queues_url[0] ? ", lunch lines " : "",
+	     a->cfg.queues_url, a->cfg.cache_dir, a->cfg.venue, a->cfg.floor,
+	     a->cfg.lang == LANG_FR ? "fr" : "en", a->cfg.rotation, a->cfg.n_rooms, a->cfg.n_queues);
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
 		goto out;
+	check_clock(a);
+	if (!a->clock_trusted)
+		INFO(a, "clock", "waiting for the time (%s) before showing the programme",
+		     a->cfg.time_source);
+	if (a->cfg.heartbeat_url[0] && a->cfg.mode == KIOSK_RUN &&
+	    !(a->heartbeat = heartbeat_create(a->cfg.heartbeat_url, a->cfg.heartbeat_token,
+					      a->cfg.ca_file[0] ? a->cfg.ca_file : NULL)))
+		WARN(a, "heartbeat", "cannot start heartbeats to %s", a->cfg.heartbeat_url);
 	rc = a->cfg.mode == KIOSK_SCREENSHOT ? screenshot(a, start)
 	     : a->cfg.mode == KIOSK_BENCH   ? bench(a, start)
 					    : run(a, start);
@@ -756,6 +889,7 @@ out:
 	if (a->window)
 		SDL_DestroyWindow(a->window);
 	fetcher_destroy(a->fetcher);
+	heartbeat_destroy(a->heartbeat);
 	queue_board_destroy(a->queues);
 	board_destroy(a->board);
 	SDL_Quit();

@@ -1,0 +1,27 @@
+/* heartbeat: tells venueboard-server this screen is alive and what it shows
+ * (version, uptime, feed age, page, a thumbnail), so an organizer spots a
+ * dead screen from the desk. One POST at a time, never blocking the loop. */
+#ifndef VB_HEARTBEAT_H
+#define VB_HEARTBEAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct heartbeat;
+
+/* url and token are copied; ca_file (may be NULL) is borrowed. Caller owns
+ * (heartbeat_destroy); NULL when libcurl cannot start. */
+struct heartbeat *heartbeat_create(const char *url, const char *token, const char *ca_file);
+void heartbeat_destroy(struct heartbeat *hb);
+
+/* Starts posting json (copied) unless a post is still in flight: false then. */
+bool heartbeat_send(struct heartbeat *hb, const char *json);
+
+/* Moves the post along without waiting; true once it has finished, with the
+ * HTTP status (0 on a transport failure) and err filled on failure. */
+bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_cap);
+
+/* Base64 of data[0..len) (RFC 4648, padded) into a malloc'd string. */
+char *heartbeat_base64(const unsigned char *data, size_t len);
+
+#endif

@@ -96,7 +96,7 @@ static bool instant(const struct kiosk_config *c, const char *key, const char *v
 
 bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
 {
-	long n;
+	long n = 0;
 	if (strcmp(key, "schedule-url") == 0)
 		return url(c->schedule_url, key, v, e);
 	if (strcmp(key, "queues-url") == 0)

@@ -30,7 +30,11 @@ enum {
 	WIDTH_TEXT = 100,       /* longer strings are measured every time */
 	TEXT_BUCKETS = 4096,
 	TEXT_MAX_ENTRIES = 4096,
-	STALE_FRAMES = 120, /* a texture unused this long is dropped */
+	/* a texture unused for this many presented frames is dropped: a kiosk
+	 * presents a few frames a minute, so this keeps the page on screen and
+	 * lets the others go (a page turn re-renders its text in ~2 ms; holding
+	 * every page of a 30-room board would cost megabytes for days) */
+	STALE_FRAMES = 8,
 };
 
 /* Texture bytes kept for text; least recently used go first past it. */

@@ -115,11 +115,11 @@ frames = os.path.join(work, "frames.jsonl")
 cache = os.path.join(work, "cache")
 
 
-def start_kiosk(url=base + "/v1/schedule"):
+def start_kiosk(url=base + "/v1/schedule", extra=None):
+    clock = ["--clock-start", "2014-11-06T10:30:00+01:00"] if extra is None else extra
     return start([kiosk_bin, "--schedule-url", url, "--cache-dir", cache,
                   "--poll-seconds", "2", "--frame-log", frames, "--venue", "Palais des Congrès",
-                  "--clock-start", "2014-11-06T10:30:00+01:00", "--log-level", "info"],
-                 os.path.join(work, "kiosk.log"), env)
+                  "--log-level", "info"] + clock, os.path.join(work, "kiosk.log"), env)
 
 
 def read_frames():
@@ -180,6 +180,29 @@ if shutil.which("xwd"):
     check((w, h) == (1280, 720) and len(colours) > 20,
           f"the real window fills the X screen with a drawn board ({len(colours)} colours)")
 n = len(read_frames())
+
+# the clock is trusted only once synchronized
+if os.path.exists("/run/systemd/timesync/synchronized"):
+    print("skip: this machine's clock is synchronized by timesyncd: no unsynchronized start to see")
+else:
+    check(stop(kiosk) == 0, "the kiosk stops cleanly")
+    n = len(read_frames())
+    kiosk = start_kiosk(extra=["--time-source", "timesync"])
+    f = wait_frame(lambda f: has(f, "Waiting for the time…"),
+                   "time-source timesync, unsynchronized: 'Waiting for the time…'", after=n)
+    check(not has(f, "Salle 251") and has(f, "--:--"), "no programme and no clock meanwhile")
+    check(stop(kiosk) == 0, "the kiosk stops cleanly")
+    n = len(read_frames())
+    kiosk = start_kiosk(extra=["--time-source", "feed"])
+    # the real date has no summit: the programme of today is empty, but shown
+    wait_frame(lambda f: has(f, "No sessions today") and not has(f, "--:--"),
+               "time-source feed: the programme and the clock once the server's Date arrived",
+               after=n)
+    check("clock taken from the feed server's Date" in open(os.path.join(work, "kiosk.log")).read(),
+          "INFO says the clock came from the feed server")
+    check(stop(kiosk) == 0, "the kiosk stops cleanly")
+    kiosk = start_kiosk()
+    wait_frame(lambda f: has(f, "Salle 251"), "the replayed day again", after=len(read_frames()))
 
 # an organizer moves a session: the next frames say so
 req = urllib.request.Request(base + "/v1/changes", method="POST",

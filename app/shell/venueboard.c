@@ -77,6 +77,7 @@ struct app {
 	struct heartbeat *heartbeat;
 	int64_t heartbeat_due_ms;
 	bool heartbeat_failing;
+	char heartbeat_showing[64]; /* what the last heartbeat said is shown */
 };
 
 static int64_t mono_ms(void)
@@ -306,6 +307,7 @@ static void take_schedule(struct app *a)
 	take_date(a, r.server_date_s);
 	a->confirmed_mono_ms = mono_ms();
 	if (r.outcome == FETCH_NOT_MODIFIED) {
+		give_back_memory(); /* the unchanged body was read, hashed and freed */
 		a->polls_since_change++;
 		a->not_modified_since_change++;
 		a->feed.from_cache = false;
@@ -748,9 +750,6 @@ static void beat(struct app *a, int64_t start)
 		a->heartbeat_failing = err[0] != '\0';
 	}
 	int64_t m = mono_ms();
-	if (m < a->heartbeat_due_ms || !a->first_frame)
-		return;
-	a->heartbeat_due_ms = m + a->cfg.heartbeat_s * 1000LL;
 	char showing[64];
 	if (!a->clock_trusted)
 		snprintf(showing, sizeof(showing), "waiting for the time");
@@ -758,6 +757,10 @@ static void beat(struct app *a, int64_t start)
 		snprintf(showing, sizeof(showing), "waiting for the schedule");
 	else
 		snprintf(showing, sizeof(showing), "page %d/%d", a->shown.page + 1, a->shown.pages);
+	/* on time, or at once when the screen went from waiting to showing */
+	bool news = strncmp(showing, "page", 4) != strncmp(a->heartbeat_showing, "page", 4);
+	if (!a->first_frame || (m < a->heartbeat_due_ms && !news))
+		return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "version", VB_VERSION);
 	cJSON_AddNumberToObject(o, "uptime_s", (double)((m - start) / 1000));
@@ -773,8 +776,12 @@ static void beat(struct app *a, int64_t start)
 	free(thumb);
 	char *json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
-	if (json && !heartbeat_send(a->heartbeat, json))
+	if (json && heartbeat_send(a->heartbeat, json)) {
+		a->heartbeat_due_ms = m + a->cfg.heartbeat_s * 1000LL;
+		memcpy(a->heartbeat_showing, showing, sizeof(showing));
+	} else {
 		DEBUG(a, "heartbeat", "the previous heartbeat is still on its way");
+	}
 	free(json);
 }
 
@@ -830,6 +837,13 @@ int main(int argc, char **argv)
 {
 	static struct app app; /* large (the config holds fixed buffers); owned by main */
 	struct app *a = &app;
+#ifdef __GLIBC__
+	/* feed bodies and parse trees are megabytes, allocated every poll: keep
+	 * them in mappings that go back to the system when freed (glibc would
+	 * otherwise raise this threshold after the first free and let them
+	 * fragment the heap for the rest of a days-long run) */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	int64_t start = mono_ms();
 	a->log = LOG_INFO;
 	int rc = configure(a, argc, argv);
@@ -859,11 +873,16 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 		goto out;
 	}
+	char rooms[40] = "every room", queues[40] = "every queue";
+	if (a->cfg.n_rooms)
+		snprintf(rooms, sizeof(rooms), "%zu rooms", a->cfg.n_rooms);
+	if (a->cfg.n_queues)
+		snprintf(queues, sizeof(queues), "%zu queues", a->cfg.n_queues);
 	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s, cache %s, venue '%s', floor '%s', "
-			 "language %s, turned %d°, %zu rooms and %zu queues chosen",
+			 "language %s, turned %d°, showing %s and %s",
 	     VB_VERSION, a->cfg.schedule_url, a->cfg.queues_url[0] ? ", lunch lines " : "",
 	     a->cfg.queues_url, a->cfg.cache_dir, a->cfg.venue, a->cfg.floor,
-	     a->cfg.lang == LANG_FR ? "fr" : "en", a->cfg.rotation, a->cfg.n_rooms, a->cfg.n_queues);
+	     a->cfg.lang == LANG_FR ? "fr" : "en", a->cfg.rotation, rooms, queues);
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
 		goto out;
 	check_clock(a);

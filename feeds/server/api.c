@@ -1,6 +1,7 @@
 /* api: routes, authorization, validation, and the derived views (the
- * effective schedule with its change list, the queue estimates). Every write
- * is stored before it is acknowledged, and a refused write stores nothing. */
+ * effective schedule with its change list, the queue estimates, the screens'
+ * heartbeats). Every write is stored before it is acknowledged, and a refused
+ * write stores nothing. */
 #include "api.h"
 
 #include "civil_time.h"
@@ -16,6 +17,7 @@
 #include "wait_estimator.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,14 @@ enum { RECENT_MAX = 20000 };
 /* assets/organizer/index.html, embedded by the build */
 extern const unsigned char organizer_page[];
 extern const size_t organizer_page_len;
+
+/* A configured screen and its latest heartbeat (GET /v1/screens). */
+struct screen_seen {
+	const char *name;     /* the configuration's */
+	int64_t last_seen_ms;
+	char *fields;         /* the heartbeat's fields (JSON), malloc'd; NULL: never heard */
+	bool has_thumbnail;
+};
 
 struct api {
 	const struct server_config *config;
@@ -39,6 +49,8 @@ struct api {
 	int64_t *recent_t;
 	size_t recent_head, recent_n;
 	int64_t newest_sample_ms;
+	struct screen_seen *screens; /* one per screen token, by name */
+	size_t n_screens;
 	/* metrics */
 	uint64_t requests, not_modified, samples_accepted, samples_refused;
 };
@@ -749,14 +761,20 @@ static const struct config_token *authorize(struct api *api, const struct api_re
 {
 	const char *h = req->authorization;
 	if (!h || strncmp(h, "Bearer ", 7) != 0) {
-		fail(res, 401, "this needs an %s token: send 'Authorization: Bearer TOKEN'",
-		     role == TOKEN_ORGANIZER ? "organizer" : "sensor");
+		if (role == TOKEN_SCREEN)
+			fail(res, 401, "this needs the screen's own token: send 'Authorization: "
+				       "Bearer TOKEN'");
+		else
+			fail(res, 401, "this needs an %s token: send 'Authorization: Bearer TOKEN'",
+			     role == TOKEN_ORGANIZER ? "organizer" : "sensor");
 		return NULL;
 	}
 	const struct config_token *t = server_config_check(api->config, h + 7, role);
+	const char *what = role == TOKEN_ORGANIZER ? "organizer"
+			   : role == TOKEN_SENSOR  ? "sensor"
+						   : "screen";
 	if (!t)
-		fail(res, 401, "the token is not a valid %s token",
-		     role == TOKEN_ORGANIZER ? "organizer" : "sensor");
+		fail(res, 401, "the token is not a valid %s token", what);
 	return t;
 }
 
@@ -978,6 +996,396 @@ static void post_samples(struct api *api, const struct api_request *req,
 	free(lines);
 }
 
+/* ---- screens: heartbeats from the kiosks ----------------------------------- */
+
+/* The fields a heartbeat may carry, in the order GET /v1/screens shows them.
+ * Unknown fields are ignored; a known one of the wrong type refuses it all. */
+enum hb_kind { HB_STRING, HB_COUNT, HB_NUMBER_OR_NULL, HB_BOOL };
+static const struct hb_field {
+	const char *key;
+	enum hb_kind kind;
+	size_t max; /* bytes, for strings */
+	const char *need; /* what a refusal says is needed */
+} hb_fields[] = {
+	{"version", HB_STRING, 32, "a string of at most 32 bytes (UTF-8)"},
+	{"uptime_s", HB_COUNT, 0, "a number of seconds, 0 or more"},
+	{"feed_age_s", HB_NUMBER_OR_NULL, 0, "a number of seconds, or null without a schedule"},
+	{"offline", HB_BOOL, 0, "true or false"},
+	{"showing", HB_STRING, 120, "a string of at most 120 bytes (UTF-8)"},
+	{"schedule_version", HB_NUMBER_OR_NULL, 0, "a number, or null"},
+};
+enum { N_HB_FIELDS = sizeof(hb_fields) / sizeof(*hb_fields) };
+
+static const unsigned char png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+static int base64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Decodes base64 (RFC 4648's standard alphabet; the '=' padding optional,
+ * ASCII white space ignored, as line-wrapping encoders write it) into out,
+ * at most cap bytes. On failure says why. */
+static bool base64_decode(const char *s, size_t len, unsigned char *out, size_t cap,
+			  size_t *out_len, const char **why)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0, n = 0, pad = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		int v = base64_value(c);
+		if (v < 0 || pad) {
+			*why = v < 0 ? "not base64 (only A-Z, a-z, 0-9, '+', '/' and '=' padding)"
+				     : "not base64 ('=' before the end)";
+			return false;
+		}
+		n++;
+		acc = (acc << 6 | (uint32_t)v) & 0xFFFFFF;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == cap) {
+				*why = "larger than 96 KiB once decoded";
+				return false;
+			}
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (n % 4 == 1 || pad > 2 || (pad && (n + pad) % 4 != 0)) {
+		*why = "not base64 (its length is not that of any encoding)";
+		return false;
+	}
+	*out_len = o;
+	return true;
+}
+
+/* A heartbeat's body, checked: the known fields (a new object, in
+ * hb_fields' order) and the thumbnail, decoded. */
+struct heartbeat {
+	cJSON *fields;
+	unsigned char *png; /* NULL when the heartbeat had none */
+	size_t png_len;
+};
+
+static void heartbeat_finish(struct heartbeat *hb)
+{
+	cJSON_Delete(hb->fields);
+	free(hb->png);
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7F)
+			return true;
+	return false;
+}
+
+/* Reads a heartbeat body into hb; on a refusal fills res (400 naming the
+ * field) and returns false, hb holding nothing. */
+static bool heartbeat_read(const char *body, size_t len, struct heartbeat *hb,
+			   struct api_response *res)
+{
+	memset(hb, 0, sizeof(*hb));
+	cJSON *doc = cJSON_ParseWithLength(body, len);
+	if (!cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		fail(res, 400, "the body must be a JSON object (the heartbeat's fields)");
+		return false;
+	}
+	hb->fields = cJSON_CreateObject();
+	const struct hb_field *bad = NULL;
+	const char *why = NULL;
+	for (size_t i = 0; hb->fields && !bad && i < N_HB_FIELDS; i++) {
+		const struct hb_field *f = &hb_fields[i];
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, f->key);
+		if (!v)
+			continue;
+		bool ok = false;
+		switch (f->kind) {
+		case HB_STRING:
+			ok = cJSON_IsString(v) && strlen(v->valuestring) <= f->max &&
+			     text_utf8_valid(v->valuestring, strlen(v->valuestring));
+			if (ok && has_control(v->valuestring)) {
+				ok = false;
+				why = "control characters (tabs, newlines) are not allowed";
+			}
+			if (ok)
+				cJSON_AddStringToObject(hb->fields, f->key, v->valuestring);
+			break;
+		case HB_COUNT:
+		case HB_NUMBER_OR_NULL:
+			ok = (cJSON_IsNumber(v) && isfinite(v->valuedouble) &&
+			      (f->kind != HB_COUNT || v->valuedouble >= 0)) ||
+			     (f->kind == HB_NUMBER_OR_NULL && cJSON_IsNull(v));
+			if (ok && cJSON_IsNull(v))
+				cJSON_AddNullToObject(hb->fields, f->key);
+			else if (ok)
+				cJSON_AddNumberToObject(hb->fields, f->key, v->valuedouble);
+			break;
+		case HB_BOOL:
+			ok = cJSON_IsBool(v);
+			if (ok)
+				cJSON_AddBoolToObject(hb->fields, f->key, cJSON_IsTrue(v));
+			break;
+		}
+		if (!ok)
+			bad = f;
+	}
+	const cJSON *thumb = cJSON_GetObjectItemCaseSensitive(doc, "thumbnail");
+	const char *thumb_why = NULL;
+	if (!bad && thumb) {
+		if (!cJSON_IsString(thumb)) {
+			thumb_why = "a string is needed: a PNG image in base64";
+		} else if (!(hb->png = malloc(API_MAX_THUMBNAIL))) {
+			thumb_why = "out of memory";
+		} else if (base64_decode(thumb->valuestring, strlen(thumb->valuestring), hb->png,
+					 API_MAX_THUMBNAIL, &hb->png_len, &thumb_why)) {
+			if (hb->png_len < sizeof(png_signature) ||
+			    memcmp(hb->png, png_signature, sizeof(png_signature)) != 0)
+				thumb_why = "not a PNG image (no PNG signature at its start)";
+		}
+	}
+	cJSON_Delete(doc);
+	if (bad)
+		fail(res, 400, "%s: %s", bad->key, why ? why : bad->need);
+	else if (thumb_why)
+		fail(res, 400, "thumbnail: %s", thumb_why);
+	else if (!hb->fields)
+		fail(res, 500, "out of memory");
+	else
+		return true;
+	heartbeat_finish(hb);
+	memset(hb, 0, sizeof(*hb));
+	return false;
+}
+
+/* The longest prefix of s, at most max bytes, that ends on a character. */
+static int utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+static struct screen_seen *screen_find(struct api *api, const char *name)
+{
+	for (size_t i = 0; i < api->n_screens; i++)
+		if (strcmp(api->screens[i].name, name) == 0)
+			return &api->screens[i];
+	return NULL;
+}
+
+/* One INFO line: the screen, its version, what it shows, its feed's age. */
+static void heartbeat_log(const char *name, const cJSON *fields, struct api_response *res)
+{
+	const cJSON *version = cJSON_GetObjectItemCaseSensitive(fields, "version");
+	const cJSON *showing = cJSON_GetObjectItemCaseSensitive(fields, "showing");
+	const cJSON *age = cJSON_GetObjectItemCaseSensitive(fields, "feed_age_s");
+	char age_text[48] = "feed age ?";
+	if (cJSON_IsNull(age))
+		snprintf(age_text, sizeof(age_text), "no schedule");
+	else if (cJSON_IsNumber(age))
+		snprintf(age_text, sizeof(age_text), "feed age %.0f s", age->valuedouble);
+	const char *v = cJSON_IsString(version) ? version->valuestring : "?";
+	const char *sh = cJSON_IsString(showing) ? showing->valuestring : "?";
+	bool offline = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fields, "offline"));
+	snprintf(res->log, sizeof(res->log), "heartbeat from %s: %s, %.*s, %s%s", name, v,
+		 utf8_prefix(sh, 60), sh, age_text, offline ? ", offline" : "");
+}
+
+static void post_heartbeat(struct api *api, const struct api_request *req,
+			   const struct config_token *who, struct api_response *res)
+{
+	struct heartbeat hb;
+	if (!heartbeat_read(req->body, req->body_len, &hb, res))
+		return;
+	struct screen_seen *seen = screen_find(api, who->name);
+	char *fields = cJSON_PrintUnformatted(hb.fields);
+	struct feed_error e = {{0}};
+	if (!seen || !fields) {
+		fail(res, 500, "out of memory");
+	} else if (!store_put_screen(api->store, who->name, req->now_ms, fields, hb.png, hb.png_len,
+				     &e)) {
+		fail(res, 500, "the heartbeat was not stored: %s", e.msg);
+	} else {
+		free(seen->fields);
+		seen->fields = fields;
+		fields = NULL;
+		seen->last_seen_ms = req->now_ms;
+		seen->has_thumbnail = hb.png != NULL;
+		heartbeat_log(who->name, hb.fields, res);
+		respond(res, 204, NULL, NULL);
+	}
+	free(fields);
+	heartbeat_finish(&hb);
+}
+
+/* "stale" (not heard from: the likely dead screen) before "offline" (it
+ * says its feed is unreachable), else "ok". */
+static const char *screen_state(const struct screen_seen *s, const cJSON *fields, int64_t now_ms)
+{
+	if (now_ms - s->last_seen_ms > API_SCREEN_STALE_S * 1000LL)
+		return "stale";
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fields, "offline")))
+		return "offline";
+	return "ok";
+}
+
+static size_t screens_seen(const struct api *api)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < api->n_screens; i++)
+		n += api->screens[i].fields != NULL;
+	return n;
+}
+
+static void get_screens(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	cJSON *root = cJSON_CreateObject();
+	char t[21];
+	civil_format_utc(req->now_ms / 1000, t);
+	cJSON_AddStringToObject(root, "t", t);
+	cJSON *list = cJSON_AddArrayToObject(root, "screens");
+	for (size_t i = 0; i < api->n_screens; i++) { /* sorted by name */
+		const struct screen_seen *s = &api->screens[i];
+		cJSON *fields = s->fields ? cJSON_Parse(s->fields) : NULL;
+		if (!fields)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "screen", s->name);
+		civil_format_utc(s->last_seen_ms / 1000, t);
+		cJSON_AddStringToObject(o, "last_seen", t);
+		int64_t age_ms = req->now_ms - s->last_seen_ms;
+		cJSON_AddNumberToObject(o, "age_s", (double)(age_ms > 0 ? age_ms / 1000 : 0));
+		for (size_t k = 0; k < N_HB_FIELDS; k++) {
+			const char *key = hb_fields[k].key;
+			cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(fields, key);
+			cJSON_AddItemToObject(o, key, v ? v : cJSON_CreateNull());
+		}
+		if (s->has_thumbnail) {
+			char path[CONFIG_NAME_MAX + 40];
+			snprintf(path, sizeof(path), "/v1/screens/%s/thumbnail.png", s->name);
+			cJSON_AddStringToObject(o, "thumbnail", path);
+		} else {
+			cJSON_AddNullToObject(o, "thumbnail");
+		}
+		cJSON_AddStringToObject(o, "state", screen_state(s, o, req->now_ms));
+		cJSON_AddItemToArray(list, o);
+		cJSON_Delete(fields);
+	}
+	char *body = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!body) {
+		fail(res, 500, "out of memory");
+		return;
+	}
+	respond(res, 200, "application/json", body);
+	res->cache_control = "no-cache";
+}
+
+/* The NAME of /v1/screens/NAME/thumbnail.png into name; false when path
+ * is not of that shape. */
+static bool thumbnail_path(const char *path, char name[CONFIG_NAME_MAX + 1])
+{
+	static const char prefix[] = "/v1/screens/", suffix[] = "/thumbnail.png";
+	size_t len = strlen(path), pre = sizeof(prefix) - 1, suf = sizeof(suffix) - 1;
+	if (len <= pre + suf || strncmp(path, prefix, pre) != 0 ||
+	    strcmp(path + len - suf, suffix) != 0)
+		return false;
+	size_t n = len - pre - suf;
+	if (n > CONFIG_NAME_MAX || memchr(path + pre, '/', n))
+		return false;
+	memcpy(name, path + pre, n);
+	name[n] = '\0';
+	return true;
+}
+
+static void get_thumbnail(struct api *api, const char *name, struct api_response *res)
+{
+	if (!server_config_screen(api->config, name)) {
+		fail(res, 404, "no screen named '%.64s' in the configuration", name);
+		return;
+	}
+	unsigned char *png = NULL;
+	size_t len = 0;
+	struct feed_error e = {{0}};
+	if (!store_screen_thumbnail(api->store, name, &png, &len, &e)) {
+		fail(res, 500, "the thumbnail could not be read: %s", e.msg);
+		return;
+	}
+	if (!png) {
+		fail(res, 404, "screen %s has sent no thumbnail with its latest heartbeat", name);
+		return;
+	}
+	res->status = 200; /* not respond(): a PNG is no C string */
+	res->content_type = "image/png";
+	res->body = (char *)png;
+	res->body_len = len;
+	etag_of((const char *)png, len, res->etag);
+	res->cache_control = "no-cache";
+}
+
+/* Each configured screen, by name, with what the store holds of it. */
+struct screens_load {
+	struct api *api;
+	bool oom;
+};
+
+static void load_screen(void *vctx, const struct stored_screen *st)
+{
+	struct screens_load *ctx = vctx;
+	struct screen_seen *s = screen_find(ctx->api, st->name);
+	if (!s) /* no longer in the configuration: kept, not shown */
+		return;
+	free(s->fields);
+	s->fields = strdup(st->fields);
+	ctx->oom |= s->fields == NULL;
+	s->last_seen_ms = st->last_seen_ms;
+	s->has_thumbnail = st->has_thumbnail;
+}
+
+static int screen_cmp(const void *va, const void *vb)
+{
+	const struct screen_seen *a = va, *b = vb;
+	return strcmp(a->name, b->name);
+}
+
+static bool load_screens(struct api *api, struct feed_error *e)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < api->config->n_tokens; i++)
+		n += api->config->tokens[i].role == TOKEN_SCREEN;
+	api->screens = calloc(n ? n : 1, sizeof(*api->screens));
+	if (!api->screens)
+		return feed_error_set(e, "out of memory");
+	for (size_t i = 0; i < api->config->n_tokens; i++)
+		if (api->config->tokens[i].role == TOKEN_SCREEN)
+			api->screens[api->n_screens++].name = api->config->tokens[i].name;
+	qsort(api->screens, api->n_screens, sizeof(*api->screens), screen_cmp);
+	struct screens_load ctx = {.api = api};
+	if (!store_each_screen(api->store, load_screen, &ctx, e))
+		return false;
+	return ctx.oom ? feed_error_set(e, "out of memory") : true;
+}
+
 /* ---- reads ------------------------------------------------------------------ */
 
 static void get_schedule(struct api *api, const struct api_request *req, struct api_response *res)
@@ -1003,15 +1411,16 @@ static void get_health(struct api *api, struct api_response *res)
 {
 	char buf[200];
 	snprintf(buf, sizeof(buf), "{\"status\":\"ok\",\"schedule_version\":%lld,\"sessions\":%lld,"
-				   "\"queues\":%zu}", (long long)api->version, (long long)api->n_sessions,
-		 estimator_queue_count(api->est));
+				   "\"queues\":%zu,\"screens\":%zu}", (long long)api->version,
+		 (long long)api->n_sessions, estimator_queue_count(api->est), screens_seen(api));
 	respond(res, 200, "application/json", strdup(buf));
 	res->cache_control = "no-store";
 }
 
 static void get_metrics(struct api *api, const struct api_request *req, struct api_response *res)
 {
-	size_t cap = 4096 + estimator_queue_count(api->est) * 200, o = 0;
+	size_t cap = 4096 + estimator_queue_count(api->est) * 200 +
+		     api->n_screens * (CONFIG_NAME_MAX + 64), o = 0;
 	char *b = malloc(cap);
 	if (!b) {
 		fail(res, 500, "out of memory");
@@ -1042,6 +1451,17 @@ static void get_metrics(struct api *api, const struct api_request *req, struct a
 				      "venueboard_queue_last_sample_age_seconds{queue=\"%s\"} %.1f\n",
 				      w.queue, age);
 	}
+	if (o < cap)
+		o += (size_t)snprintf(b + o, cap - o,
+				      "# TYPE venueboard_screen_last_seen_age_seconds gauge\n");
+	for (size_t i = 0; i < api->n_screens && o < cap; i++) {
+		const struct screen_seen *s = &api->screens[i];
+		double age = (double)(req->now_ms - s->last_seen_ms) / 1000.0;
+		if (s->fields)
+			o += (size_t)snprintf(b + o, cap - o,
+					      "venueboard_screen_last_seen_age_seconds"
+					      "{screen=\"%s\"} %.1f\n", s->name, age);
+	}
 	respond(res, 200, "text/plain; version=0.0.4", b);
 	res->cache_control = "no-store";
 }
@@ -1062,7 +1482,8 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		{"/v1/schedule", "GET, HEAD, POST"}, {"/v1/queues", "GET, HEAD"},
 		{"/v1/samples", "POST"},             {"/v1/changes", "POST"},
 		{"/v1/notices", "POST"},             {"/healthz", "GET, HEAD"},
-		{"/metrics", "GET, HEAD"},
+		{"/metrics", "GET, HEAD"},           {"/v1/screens", "GET, HEAD"},
+		{"/v1/screens/heartbeat", "POST"},
 	};
 	if (strcmp(path, "/organizer/") == 0 || strcmp(path, "/organizer") == 0) {
 		if (!get) {
@@ -1077,7 +1498,9 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		res->cache_control = "no-cache";
 		return;
 	}
-	const char *allow = NULL;
+	char screen[CONFIG_NAME_MAX + 1];
+	bool thumbnail = thumbnail_path(path, screen);
+	const char *allow = thumbnail ? "GET, HEAD" : NULL;
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++)
 		if (strcmp(path, routes[i].path) == 0)
 			allow = routes[i].allow;
@@ -1091,8 +1514,8 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		fail(res, 405, "%.10s is not allowed here; use %s", req->method, allow);
 		return;
 	}
-	if (req->body_len > API_MAX_BODY) {
-		fail(res, 413, "the body is larger than %d bytes", API_MAX_BODY);
+	if (req->body_len > api_max_body(path)) {
+		fail(res, 413, "the body is larger than %zu bytes", api_max_body(path));
 		return;
 	}
 	if (get) {
@@ -1102,6 +1525,10 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 			get_queues(api, req, res);
 		else if (strcmp(path, "/healthz") == 0)
 			get_health(api, res);
+		else if (strcmp(path, "/v1/screens") == 0)
+			get_screens(api, req, res);
+		else if (thumbnail)
+			get_thumbnail(api, screen, res);
 		else
 			get_metrics(api, req, res);
 		if (res->etag[0] && req->if_none_match && res->status == 200 &&
@@ -1113,16 +1540,24 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		return;
 	}
 	bool samples = strcmp(path, "/v1/samples") == 0;
-	const struct config_token *who =
-		authorize(api, req, samples ? TOKEN_SENSOR : TOKEN_ORGANIZER, res);
+	bool heartbeat = strcmp(path, "/v1/screens/heartbeat") == 0;
+	enum token_role role = samples ? TOKEN_SENSOR : heartbeat ? TOKEN_SCREEN : TOKEN_ORGANIZER;
+	const struct config_token *who = authorize(api, req, role, res);
 	if (!who)
 		return;
 	if (samples)
 		post_samples(api, req, who, res);
+	else if (heartbeat)
+		post_heartbeat(api, req, who, res);
 	else if (strcmp(path, "/v1/schedule") == 0)
 		post_schedule(api, req, who, res);
 	else
 		post_change(api, req, who, res, strcmp(path, "/v1/notices") == 0);
+}
+
+size_t api_max_body(const char *path)
+{
+	return strcmp(path, "/v1/screens/heartbeat") == 0 ? API_MAX_HEARTBEAT : API_MAX_BODY;
 }
 
 void api_response_finish(struct api_response *res)
@@ -1146,7 +1581,7 @@ struct api *api_create(const struct server_config *config, struct store *store,
 	api->config = config;
 	api->store = store;
 	e->msg[0] = '\0';
-	if (!rebuild_schedule(api, e))
+	if (!rebuild_schedule(api, e) || !load_screens(api, e))
 		goto fail;
 	if (!api->schedule_body && initial_feed) {
 		struct config_token boot = {.role = TOKEN_ORGANIZER, .name = "startup"};
@@ -1180,6 +1615,9 @@ void api_destroy(struct api *api)
 		free(api->recent[(api->recent_head + k) % RECENT_MAX]);
 	free(api->recent);
 	free(api->recent_t);
+	for (size_t i = 0; api->screens && i < api->n_screens; i++)
+		free(api->screens[i].fields);
+	free(api->screens);
 	estimator_destroy(api->est);
 	free(api->schedule_body);
 	free(api);

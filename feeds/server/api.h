@@ -23,6 +23,9 @@ enum {
 	API_SINCE_WINDOW_S = 24 * 3600,   /* /v1/queues?since reaches this far back */
 	API_MAX_SINCE_SAMPLES = 200000,   /* timed sample lines in one since answer */
 	API_MAX_DECLARATIONS = 10000,     /* latest queue declarations in it */
+	API_MAX_HEARTBEAT = 256 * 1024,   /* bytes of a screen's heartbeat body */
+	API_MAX_THUMBNAIL = 96 * 1024,    /* bytes of its PNG thumbnail, decoded */
+	API_SCREEN_STALE_S = 120,         /* a screen not heard from for longer is stale */
 };
 
 struct api_request {
@@ -39,7 +42,7 @@ struct api_response {
 	int status;
 	const char *content_type;
 	char *body; /* malloc'd, owned by the response: api_response_finish */
-	size_t body_len;
+	size_t body_len; /* bytes of body (a PNG holds NULs: use this, not strlen) */
 	char etag[24]; /* quoted, "" when none */
 	const char *cache_control; /* NULL when none */
 	const char *allow;         /* for 405 */
@@ -59,5 +62,9 @@ void api_destroy(struct api *api);
 /* Handles one request. Never fails: errors are responses. */
 void api_handle(struct api *api, const struct api_request *req, struct api_response *res);
 void api_response_finish(struct api_response *res);
+
+/* The largest body a request to path may carry (API_MAX_BODY, less for some
+ * paths): the HTTP shell stops reading there. */
+size_t api_max_body(const char *path);
 
 #endif

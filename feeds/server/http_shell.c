@@ -23,6 +23,7 @@ struct http_shell {
 struct upload {
 	char *body;
 	size_t len, cap;
+	size_t max; /* api_max_body of the path */
 	bool too_big;
 };
 
@@ -171,11 +172,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		u = calloc(1, sizeof(*u));
 		if (!u)
 			return MHD_NO;
+		u->max = api_max_body(url);
 		*con_cls = u;
 		return MHD_YES;
 	}
 	if (*data_size) { /* body arriving */
-		if (!u->too_big && u->len + *data_size > API_MAX_BODY) {
+		if (!u->too_big && u->len + *data_size > u->max) {
 			u->too_big = true;
 		} else if (!u->too_big) {
 			if (u->len + *data_size + 1 > u->cap) {
@@ -198,12 +200,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct query q = {.len = 0};
 	int n_args = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_add, &q);
 	if (u->too_big || q.too_long) {
+		char msg[96];
+		if (u->too_big)
+			snprintf(msg, sizeof(msg),
+				 "{\"error\":\"the body is larger than the %zu %s limit\"}",
+				 u->max >= 1024 * 1024 ? u->max / (1024 * 1024) : u->max / 1024,
+				 u->max >= 1024 * 1024 ? "MiB" : "KiB");
+		else
+			snprintf(msg, sizeof(msg),
+				 "{\"error\":\"the query string is longer than 4096 bytes\"}");
 		memset(&res, 0, sizeof(res));
 		res.status = u->too_big ? 413 : 414;
 		res.content_type = "application/json";
-		res.body = strdup(u->too_big
-					  ? "{\"error\":\"the body is larger than the 8 MiB limit\"}"
-					  : "{\"error\":\"the query string is longer than 4096 bytes\"}");
+		res.body = strdup(msg);
 		res.body_len = res.body ? strlen(res.body) : 0;
 	} else {
 		struct api_request req = {

@@ -34,6 +34,18 @@ static bool copy(char *dst, size_t cap, const char *src, int line, const char *k
 	return true;
 }
 
+/* A screen's name goes into URLs and metric labels as it is. */
+static bool screen_name_ok(const char *n)
+{
+	if (!*n)
+		return false;
+	for (; *n; n++)
+		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
+		      (*n >= '0' && *n <= '9') || *n == '-' || *n == '_' || *n == '.'))
+			return false;
+	return true;
+}
+
 static bool token_ok(const char *t)
 {
 	size_t n = strlen(t);
@@ -79,7 +91,15 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 		if (n > 3)
 			return feed_error_set(e, "line %d: too many words", lineno);
 		const char *key = w[0];
-		if (strcmp(key, "organizer") == 0 || strcmp(key, "sensor") == 0) {
+		enum token_role role = TOKEN_ORGANIZER;
+		bool is_token = true;
+		if (strcmp(key, "sensor") == 0)
+			role = TOKEN_SENSOR;
+		else if (strcmp(key, "screen") == 0)
+			role = TOKEN_SCREEN;
+		else
+			is_token = strcmp(key, "organizer") == 0;
+		if (is_token) {
 			if (n != 3)
 				return feed_error_set(e, "line %d: %s NAME TOKEN", lineno, key);
 			if (out->n_tokens == CONFIG_MAX_TOKENS)
@@ -89,8 +109,13 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 				return feed_error_set(e, "line %d: the token of %.64s must be %d to %d "
 							 "printable characters", lineno, w[1],
 						      CONFIG_TOKEN_MIN, CONFIG_TOKEN_MAX);
+			if (role == TOKEN_SCREEN && !screen_name_ok(w[1]))
+				return feed_error_set(e,
+						      "line %d: screen name '%.64s' may hold only "
+						      "letters, digits, '-', '_' and '.'",
+						      lineno, w[1]);
 			struct config_token *t = &out->tokens[out->n_tokens];
-			t->role = key[0] == 'o' ? TOKEN_ORGANIZER : TOKEN_SENSOR;
+			t->role = role;
 			if (!copy(t->name, sizeof(t->name), w[1], lineno, key, e) ||
 			    !copy(t->secret, sizeof(t->secret), w[2], lineno, key, e))
 				return false;
@@ -99,6 +124,13 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 					return feed_error_set(e, "line %d: this token is already "
 								 "given to %.64s", lineno,
 							      out->tokens[j].name);
+			for (size_t j = 0; role == TOKEN_SCREEN && j < out->n_tokens; j++)
+				if (out->tokens[j].role == TOKEN_SCREEN &&
+				    strcmp(out->tokens[j].name, t->name) == 0)
+					return feed_error_set(e,
+							      "line %d: screen %.64s already has "
+							      "a token: each screen has its own",
+							      lineno, t->name);
 			out->n_tokens++;
 			continue;
 		}
@@ -158,4 +190,12 @@ const struct config_token *server_config_check(const struct server_config *c,
 			hit = &c->tokens[i];
 	}
 	return hit;
+}
+
+const struct config_token *server_config_screen(const struct server_config *c, const char *name)
+{
+	for (size_t i = 0; name && i < c->n_tokens; i++)
+		if (c->tokens[i].role == TOKEN_SCREEN && strcmp(c->tokens[i].name, name) == 0)
+			return &c->tokens[i];
+	return NULL;
 }

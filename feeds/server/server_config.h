@@ -1,5 +1,6 @@
 /* server_config: venueboard-server's configuration file — where to listen,
- * the database, the first schedule, and who may write (named tokens). */
+ * the database, the first schedule, and who may write (named tokens:
+ * organizers, sensors, and the screens that report their heartbeats). */
 #ifndef VB_SERVER_CONFIG_H
 #define VB_SERVER_CONFIG_H
 
@@ -16,11 +17,11 @@ enum {
 	CONFIG_PATH_MAX = 1024,
 };
 
-enum token_role { TOKEN_ORGANIZER, TOKEN_SENSOR };
+enum token_role { TOKEN_ORGANIZER, TOKEN_SENSOR, TOKEN_SCREEN };
 
 struct config_token {
 	enum token_role role;
-	char name[CONFIG_NAME_MAX + 1];  /* who: goes into the audit log */
+	char name[CONFIG_NAME_MAX + 1];  /* who: goes into the audit log; a screen's id */
 	char secret[CONFIG_TOKEN_MAX + 1];
 };
 
@@ -41,7 +42,11 @@ struct server_config {
  *   timezone Europe/Paris
  *   organizer NAME TOKEN
  *   sensor NAME TOKEN
- * Fails naming the line on anything it does not understand. */
+ *   screen NAME TOKEN
+ * A token is 16-128 printable ASCII characters and given once. A screen's
+ * NAME names its URLs (/v1/screens/NAME/thumbnail.png), so it is letters,
+ * digits, '-', '_' and '.' only, and no two screens share one. Fails naming
+ * the line on anything it does not understand. */
 bool server_config_parse(const char *text, size_t len, struct server_config *out,
 			 struct feed_error *e);
 
@@ -49,5 +54,9 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
  * every configured token), or NULL. */
 const struct config_token *server_config_check(const struct server_config *c,
 					       const char *presented, enum token_role role);
+
+/* The screen token named name (exact bytes), or NULL: a screen's URLs and
+ * stored heartbeat answer only for screens the file still names. */
+const struct config_token *server_config_screen(const struct server_config *c, const char *name);
 
 #endif

@@ -28,7 +28,10 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS samples("
 	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, line TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS samples_at ON samples(at_ms);"
-	"CREATE INDEX IF NOT EXISTS samples_t ON samples(" SAMPLE_T ");";
+	"CREATE INDEX IF NOT EXISTS samples_t ON samples(" SAMPLE_T ");"
+	"CREATE TABLE IF NOT EXISTS screens("
+	" name TEXT PRIMARY KEY, last_seen_ms INTEGER NOT NULL, fields TEXT NOT NULL,"
+	" thumbnail BLOB);";
 
 static bool db_fail(struct store *st, const char *what, struct feed_error *e)
 {
@@ -248,4 +251,77 @@ bool store_each_sample_from(struct store *st, int64_t from_ms,
 			return db_fail(st, "read", e);
 	}
 	return true;
+}
+
+bool store_put_screen(struct store *st, const char *name, int64_t seen_ms, const char *fields,
+		      const void *png, size_t png_len, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT INTO screens(name, last_seen_ms, fields, thumbnail) "
+			       "VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+			       "last_seen_ms = excluded.last_seen_ms, fields = excluded.fields, "
+			       "thumbnail = excluded.thumbnail", -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	bool ok = sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_int64(stmt, 2, seen_ms) == SQLITE_OK &&
+		  sqlite3_bind_text(stmt, 3, fields, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  (png ? sqlite3_bind_blob64(stmt, 4, png, png_len, SQLITE_STATIC)
+		       : sqlite3_bind_null(stmt, 4)) == SQLITE_OK;
+	int rc = ok ? sqlite3_step(stmt) : SQLITE_ERROR;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? true : db_fail(st, "write screen", e);
+}
+
+bool store_each_screen(struct store *st, void (*fn)(void *ctx, const struct stored_screen *s),
+		       void *ctx, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT name, last_seen_ms, fields, thumbnail IS NOT NULL "
+			       "FROM screens ORDER BY name", -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct stored_screen s = {
+			.name = (const char *)sqlite3_column_text(stmt, 0),
+			.last_seen_ms = sqlite3_column_int64(stmt, 1),
+			.fields = (const char *)sqlite3_column_text(stmt, 2),
+			.has_thumbnail = sqlite3_column_int(stmt, 3) != 0,
+		};
+		if (s.name && s.fields)
+			fn(ctx, &s);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
+}
+
+bool store_screen_thumbnail(struct store *st, const char *name, unsigned char **png, size_t *len,
+			    struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	*png = NULL;
+	*len = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT thumbnail FROM screens WHERE name = ?", -1, &stmt,
+			       NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(stmt);
+	bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) == SQLITE_BLOB) {
+		const void *b = sqlite3_column_blob(stmt, 0);
+		int n = sqlite3_column_bytes(stmt, 0);
+		*png = malloc(n > 0 ? (size_t)n : 1);
+		if (*png) {
+			if (n > 0)
+				memcpy(*png, b, (size_t)n);
+			*len = (size_t)n;
+		} else {
+			ok = feed_error_set(e, "out of memory");
+		}
+	}
+	if (!ok && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		db_fail(st, "read", e);
+	sqlite3_finalize(stmt);
+	return ok;
 }

@@ -1,7 +1,8 @@
 /* store: everything venueboard-server must not lose — schedule versions,
- * organizer changes and notices (with who and when: the audit log), and
- * accepted queue samples — in one SQLite file (WAL, synchronous FULL: an
- * acknowledged write survives a kill -9 or a power cut). */
+ * organizer changes and notices (with who and when: the audit log), accepted
+ * queue samples, and each screen's latest heartbeat — in one SQLite file
+ * (WAL, synchronous FULL: an acknowledged write survives a kill -9 or a
+ * power cut). */
 #ifndef VB_STORE_H
 #define VB_STORE_H
 
@@ -23,6 +24,13 @@ struct stored_sample {
 	int64_t id;       /* stored order */
 	const char *line; /* borrowed for the callback's duration */
 	bool by_time;     /* from the time-ordered part of store_each_sample_from */
+};
+
+struct stored_screen {
+	const char *name;   /* borrowed for the callback's duration */
+	int64_t last_seen_ms;
+	const char *fields; /* the heartbeat's fields, a JSON object; borrowed likewise */
+	bool has_thumbnail;
 };
 
 /* Opens (creating) the database at path; caller owns (store_close). */
@@ -66,6 +74,21 @@ bool store_each_sample(struct store *st, int64_t since_ms,
  * the caller filters. fn returns false to stop early. */
 bool store_each_sample_from(struct store *st, int64_t from_ms,
 			    bool (*fn)(void *ctx, const struct stored_sample *s), void *ctx,
+			    struct feed_error *e);
+
+/* Replaces screen name's heartbeat (one row per screen): when it was seen,
+ * its fields (JSON text) and its thumbnail (PNG bytes, borrowed; NULL when
+ * the heartbeat had none, which clears the previous one). */
+bool store_put_screen(struct store *st, const char *name, int64_t seen_ms, const char *fields,
+		      const void *png, size_t png_len, struct feed_error *e);
+
+/* Calls fn for every screen's latest heartbeat, by name. */
+bool store_each_screen(struct store *st, void (*fn)(void *ctx, const struct stored_screen *s),
+		       void *ctx, struct feed_error *e);
+
+/* Screen name's thumbnail into *png (malloc'd, caller frees) and *len; *png
+ * is NULL when there is none (e untouched). False on a database error. */
+bool store_screen_thumbnail(struct store *st, const char *name, unsigned char **png, size_t *len,
 			    struct feed_error *e);
 
 #endif

@@ -89,10 +89,12 @@ env["LSAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("LSAN_OPTIONS"),
 # --- the server -------------------------------------------------------------
 port = free_port()
 token = "e2e-organizer-" + os.urandom(8).hex()
+screen_token = "e2e-screen-" + os.urandom(8).hex()
 conf = os.path.join(work, "server.conf")
 with open(conf, "w") as f:
     f.write(f"listen 127.0.0.1:{port}\ndatabase {work}/server.db\n"
-            f"schedule {demo}/paris-2014.schedule.json\norganizer desk {token}\n")
+            f"schedule {demo}/paris-2014.schedule.json\norganizer desk {token}\n"
+            f"screen palais-l2 {screen_token}\n")
 os.chmod(conf, 0o600)
 base = f"http://127.0.0.1:{port}"
 
@@ -119,6 +121,8 @@ def start_kiosk(url=base + "/v1/schedule", extra=None):
     clock = ["--clock-start", "2014-11-06T10:30:00+01:00"] if extra is None else extra
     return start([kiosk_bin, "--schedule-url", url, "--cache-dir", cache,
                   "--poll-seconds", "2", "--frame-log", frames, "--venue", "Palais des Congrès",
+                  "--heartbeat-url", base + "/v1/screens/heartbeat",
+                  "--heartbeat-token", screen_token, "--heartbeat-seconds", "10",
                   "--log-level", "info"] + clock, os.path.join(work, "kiosk.log"), env)
 
 
@@ -180,6 +184,21 @@ if shutil.which("xwd"):
     check((w, h) == (1280, 720) and len(colours) > 20,
           f"the real window fills the X screen with a drawn board ({len(colours)} colours)")
 n = len(read_frames())
+
+# the screen reports to the organizer desk: alive, what it shows, a thumbnail
+end = time.monotonic() + 20
+screens = []
+while time.monotonic() < end and not (screens and screens[0]["showing"].startswith("page")):
+    screens = json.load(urllib.request.urlopen(base + "/v1/screens"))["screens"]
+    time.sleep(0.2)
+check(len(screens) == 1 and screens[0]["screen"] == "palais-l2" and screens[0]["state"] == "ok",
+      f"the desk lists the screen as ok ({screens[:1]})")
+check(screens[0]["showing"].startswith("page ") and screens[0]["version"],
+      f"the heartbeat says what it shows ({screens[0]['showing']}, {screens[0]['version']})")
+png = urllib.request.urlopen(base + screens[0]["thumbnail"]).read()
+w, h = struct.unpack(">II", png[16:24])
+check(png[:8] == b"\x89PNG\r\n\x1a\n" and w == 320 and h == 180,
+      f"the thumbnail is a {w}x{h} PNG of the screen")
 
 # the clock is trusted only once synchronized
 if os.path.exists("/run/systemd/timesync/synchronized"):

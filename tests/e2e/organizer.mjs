@@ -1,9 +1,10 @@
-// The organizer desk in Debian's Chromium: with the token, move a session,
-// cancel one, post a notice; with a wrong token, see the refusal.
-// usage: node organizer.mjs BASE_URL TOKEN SCREENSHOT.png
+// The organizer desk in Debian's Chromium: the screen that sent a heartbeat
+// is listed as OK with its thumbnail; with the token, move a session, cancel
+// one, post a notice; with a wrong token, see the refusal.
+// usage: node organizer.mjs BASE_URL TOKEN SCREENSHOT.png SCREEN_NAME
 import { chromium } from "playwright-core";
 
-const [base, token, shot] = process.argv.slice(2);
+const [base, token, shot, screen] = process.argv.slice(2);
 const fail = (msg) => { console.error("FAIL: " + msg); process.exit(1); };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -17,6 +18,19 @@ try {
     () => document.querySelector("#status").textContent === "Saved.", null, { timeout: 10000 });
   await page.goto(base + "/organizer/");
   await page.waitForSelector("tr[data-session]");
+
+  // the screen's heartbeat, read without a token: its name, OK in words, the picture
+  const tr = `#screens tr[data-screen="${screen}"]`;
+  await page.waitForSelector(tr, { timeout: 10000 });
+  const shown = await page.textContent(tr);
+  if (!shown.includes(screen)) fail("the screens list does not name " + screen + ": " + shown);
+  const state = await page.textContent(tr + " td.state");
+  if (state !== "OK") fail("the screen's state reads '" + state + "', want OK");
+  if (!shown.includes("page 2/5")) fail("what the screen shows is missing: " + shown);
+  await page.waitForFunction((sel) => {
+    const img = document.querySelector(sel + " img");
+    return img && img.complete && img.naturalWidth > 0;
+  }, tr, { timeout: 10000 });
 
   // a wrong token is refused, and the page says so
   await page.fill("#token", "not-the-token-at-all");
@@ -47,7 +61,8 @@ try {
   if (audit !== 3) fail("audit shows " + audit + " changes, want 3");
   await page.fill("#filter", "");
   await page.screenshot({ path: shot });
-  console.log("organizer desk: moved 4184, cancelled 4216, posted a notice, refused a wrong token");
+  console.log("organizer desk: " + screen + " listed OK with its thumbnail; moved 4184, " +
+              "cancelled 4216, posted a notice, refused a wrong token");
 } finally {
   await browser.close();
 }

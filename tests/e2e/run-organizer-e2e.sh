@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Starts venueboard-server with the demo conference on a free loopback port,
+# posts one screen's heartbeat (a small PNG made here) as a kiosk would,
 # drives /organizer/ in headless Chromium (tests/e2e/organizer.mjs), then
 # checks through the API that the server stored what the page did.
 # usage: run-organizer-e2e.sh SERVER_BIN DEMO_SCHEDULE WORK_DIR
@@ -17,19 +18,37 @@ if [ ! -d "$work/node_modules/playwright-core" ]; then
 fi
 tmp=$(mktemp -d); trap 'kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 token=organizer-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+screen_token=screen-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+screen=palais-l2-east
 cat >"$tmp/server.conf" <<CONF
 listen 127.0.0.1:0
 database $tmp/server.db
 schedule $demo
 organizer alice $token
+screen $screen $screen_token
 CONF
 chmod 600 "$tmp/server.conf"
 "$server" --config "$tmp/server.conf" --port-file "$tmp/port" 2>"$tmp/server.log" & pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
 port=$(cat "$tmp/port")
+# the kiosk's heartbeat: a 64x36 thumbnail, written as a PNG by hand
+python3 - >"$tmp/heartbeat.json" <<'PY'
+import base64, json, struct, zlib
+w, h = 64, 36
+rows = b"".join(b"\0" + bytes((18, 53, 91)) * w for _ in range(h))
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+print(json.dumps({"version": "1.4.2", "uptime_s": 3600, "feed_age_s": 42, "offline": False,
+                  "showing": "page 2/5", "schedule_version": 1,
+                  "thumbnail": base64.b64encode(png).decode()}))
+PY
+curl -sf -X POST -H "Authorization: Bearer $screen_token" --data-binary @"$tmp/heartbeat.json" \
+  "http://127.0.0.1:$port/v1/screens/heartbeat"
 # ES modules resolve packages beside the script: run a copy next to node_modules
 cp "$here/organizer.mjs" "$work/"
-node "$work/organizer.mjs" "http://127.0.0.1:$port" "$token" "$work/organizer.png"
+node "$work/organizer.mjs" "http://127.0.0.1:$port" "$token" "$work/organizer.png" "$screen"
 curl -sf "http://127.0.0.1:$port/v1/schedule" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)

@@ -25,12 +25,13 @@ static int port;
 
 static const char org[] = "Authorization: Bearer organizer-token-0123456789";
 static const char sensor[] = "Authorization: Bearer sensor-token-0123456789ab";
+static const char screen[] = "Authorization: Bearer screen-token-palais-l2-east";
 
 struct reply {
 	long status;
 	char *body;
 	size_t len;
-	char etag[64], encoding[32];
+	char etag[64], encoding[32], type[64];
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
@@ -54,6 +55,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		snprintf(r->etag, sizeof(r->etag), "%.*s", (int)(len - 8), p + 6);
 	if (len > 18 && strncasecmp(p, "Content-Encoding: ", 18) == 0)
 		snprintf(r->encoding, sizeof(r->encoding), "%.*s", (int)(len - 20), p + 18);
+	if (len > 14 && strncasecmp(p, "Content-Type: ", 14) == 0)
+		snprintf(r->type, sizeof(r->type), "%.*s", (int)(len - 16), p + 14);
 	return len;
 }
 
@@ -138,7 +141,8 @@ static int setup(void **state)
 	FILE *f = fopen(conf, "w");
 	fprintf(f, "listen 127.0.0.1:0\ndatabase %s\nschedule %s\n"
 		   "organizer alice organizer-token-0123456789\n"
-		   "sensor meridien sensor-token-0123456789ab\n",
+		   "sensor meridien sensor-token-0123456789ab\n"
+		   "screen palais-l2-east screen-token-palais-l2-east\n",
 		db, VB_DEMO_SCHEDULE);
 	fclose(f);
 	chmod(conf, 0600);
@@ -246,6 +250,100 @@ static void test_serves_and_survives_kill(void **state)
 	kill_server(SIGTERM);
 }
 
+/* A 1x1 PNG, here rather than as a binary file, and its base64. */
+static const unsigned char tiny_png[] = {
+	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+	0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00,
+	0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78,
+	0xda, 0x63, 0x10, 0x32, 0x8d, 0x06, 0x00, 0x00, 0xff, 0x00, 0xa3, 0x1a, 0x2d, 0xa6,
+	0xa8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+static void base64(const unsigned char *in, size_t n, char *out)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
+			     (i + 2 < n ? in[i + 2] : 0);
+		*out++ = abc[v >> 18 & 63];
+		*out++ = abc[v >> 12 & 63];
+		*out++ = i + 1 < n ? abc[v >> 6 & 63] : '=';
+		*out++ = i + 2 < n ? abc[v & 63] : '=';
+	}
+	*out = '\0';
+}
+
+/* A kiosk's heartbeat with its own token, then what the organizer desk
+ * reads: the list and the thumbnail, byte for byte, after a kill -9. */
+static void test_screen_heartbeat(void **state)
+{
+	(void)state;
+	start_server();
+	char b64[128], body[512];
+	base64(tiny_png, sizeof(tiny_png), b64);
+	snprintf(body, sizeof(body),
+		 "{\"version\":\"1.4.2\",\"uptime_s\":3600,\"feed_age_s\":42,\"offline\":false,"
+		 "\"showing\":\"page 2/5\",\"schedule_version\":3,\"thumbnail\":\"%s\"}",
+		 b64);
+	struct reply r = request("POST", "/v1/screens/heartbeat", org, body, false);
+	assert_int_equal(r.status, 401);
+	free(r.body);
+	r = request("POST", "/v1/screens/heartbeat", screen, body, false);
+	assert_int_equal(r.status, 204);
+	assert_int_equal(r.len, 0);
+	free(r.body);
+	kill_server(SIGKILL); /* right after the acknowledgement */
+	start_server();
+
+	r = request("GET", "/v1/screens", NULL, NULL, false);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.type, "application/json");
+	assert_non_null(strstr(r.body, "{\"screen\":\"palais-l2-east\",\"last_seen\":\""));
+	assert_non_null(strstr(r.body, "\"version\":\"1.4.2\""));
+	assert_non_null(strstr(r.body, "\"showing\":\"page 2/5\""));
+	assert_non_null(strstr(r.body, "\"thumbnail\":\"/v1/screens/palais-l2-east/thumbnail.png\","
+				       "\"state\":\"ok\"}]}"));
+	free(r.body);
+	r = request("GET", "/v1/screens/palais-l2-east/thumbnail.png", NULL, NULL, true);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.type, "image/png");
+	assert_int_equal(r.len, sizeof(tiny_png));
+	assert_memory_equal(r.body, tiny_png, sizeof(tiny_png));
+	char inm[96];
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", r.etag);
+	free(r.body);
+	r = request("GET", "/v1/screens/palais-l2-east/thumbnail.png", inm, NULL, false);
+	assert_int_equal(r.status, 304);
+	free(r.body);
+	r = request("GET", "/v1/screens/elsewhere/thumbnail.png", NULL, NULL, false);
+	assert_int_equal(r.status, 404);
+	free(r.body);
+	r = request("GET", "/healthz", NULL, NULL, false);
+	assert_non_null(strstr(r.body, "\"screens\":1}"));
+	free(r.body);
+
+	/* the shell stops reading a heartbeat at 256 KiB */
+	char *huge = malloc(300 * 1024);
+	memset(huge, ' ', 300 * 1024 - 1);
+	huge[0] = '{';
+	huge[300 * 1024 - 2] = '}';
+	huge[300 * 1024 - 1] = '\0';
+	r = request("POST", "/v1/screens/heartbeat", screen, huge, false);
+	free(huge);
+	assert_int_equal(r.status, 413);
+	assert_non_null(strstr(r.body, "256 KiB"));
+	free(r.body);
+	kill_server(SIGTERM);
+
+	size_t len;
+	char *log = test_read_file(log_path, &len);
+	assert_non_null(log);
+	assert_non_null(strstr(log, "venueboard-server: INFO: heartbeat from palais-l2-east: 1.4.2, "
+				    "page 2/5, feed age 42 s\n"));
+	assert_null(strstr(log, "screen-token-palais-l2-east"));
+	free(log);
+}
+
 static void test_slow_client_does_not_stall_others(void **state)
 {
 	(void)state;
@@ -290,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serves_and_survives_kill),
+		cmocka_unit_test(test_screen_heartbeat),
 		cmocka_unit_test(test_slow_client_does_not_stall_others),
 		cmocka_unit_test(test_refuses_a_readable_config),
 	};

@@ -1,5 +1,5 @@
 /* Unit tests for server_config: the file format, refusals naming the line,
- * and token checks by role. */
+ * and token checks by role (organizer, sensor, screen). */
 #include "test_util.h"
 
 #include "server_config.h"
@@ -64,11 +64,81 @@ static void test_refusals_name_the_line(void **state)
 	}
 }
 
+/* Screens: a token each, named by URL-safe names no two share. */
+static void test_screen_tokens(void **state)
+{
+	(void)state;
+	static const char text[] = "database d\n"
+				   "organizer alice organizer-token-0123456789\n"
+				   "sensor door sensor-token-0123456789ab\n"
+				   "screen palais-l2-east screen-token-palais-l2-east\n"
+				   "screen Hall_B.1 screen-token-hall-b-0123\n";
+	struct server_config c;
+	struct feed_error e = {{0}};
+	if (!server_config_parse(text, strlen(text), &c, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(c.n_tokens, 4);
+	const struct config_token *t = server_config_check(&c, "screen-token-palais-l2-east",
+							   TOKEN_SCREEN);
+	assert_non_null(t);
+	assert_int_equal(t->role, TOKEN_SCREEN);
+	assert_string_equal(t->name, "palais-l2-east");
+	assert_ptr_equal(server_config_check(&c, "screen-token-hall-b-0123", TOKEN_SCREEN),
+			 server_config_screen(&c, "Hall_B.1"));
+	/* a screen token is nothing else, and nothing else is a screen token */
+	assert_null(server_config_check(&c, "screen-token-palais-l2-east", TOKEN_ORGANIZER));
+	assert_null(server_config_check(&c, "screen-token-palais-l2-east", TOKEN_SENSOR));
+	assert_null(server_config_check(&c, "organizer-token-0123456789", TOKEN_SCREEN));
+	assert_null(server_config_check(&c, "sensor-token-0123456789ab", TOKEN_SCREEN));
+	assert_null(server_config_check(&c, "screen-token-palais-l2-eas", TOKEN_SCREEN));
+	/* names match whole and exactly, and only screens' */
+	assert_ptr_equal(server_config_screen(&c, "palais-l2-east"), t);
+	assert_null(server_config_screen(&c, "palais-l2"));
+	assert_null(server_config_screen(&c, "PALAIS-L2-EAST"));
+	assert_null(server_config_screen(&c, "alice"));
+	assert_null(server_config_screen(&c, "door"));
+	assert_null(server_config_screen(&c, ""));
+	assert_null(server_config_screen(&c, NULL));
+
+	static const struct { const char *text, *needle; } refused[] = {
+		{"database d\norganizer a organizer-token-0123456789\nscreen s short\n",
+		 "line 3: the token of s must be 16 to 128"},
+		{"database d\norganizer a organizer-token-0123456789\nscreen s\n",
+		 "line 3: screen NAME TOKEN"},
+		{"database d\norganizer a organizer-token-0123456789\n"
+		 "screen s organizer-token-0123456789\n",
+		 "line 3: this token is already given to a"},
+		{"database d\norganizer a organizer-token-0123456789\n"
+		 "screen s screen-token-0123456789ab\nsensor t screen-token-0123456789ab\n",
+		 "line 4: this token is already given to s"},
+		{"database d\norganizer a organizer-token-0123456789\n"
+		 "screen s screen-token-0123456789ab\nscreen s screen-token-0123456789cd\n",
+		 "line 4: screen s already has a token"},
+		{"database d\norganizer a organizer-token-0123456789\n"
+		 "screen hall/b screen-token-0123456789ab\n", "line 3: screen name 'hall/b'"},
+		{"database d\norganizer a organizer-token-0123456789\n"
+		 "screen hall%20b screen-token-0123456789ab\n", "line 3: screen name"},
+		{"database d\norganizer a organizer-token-0123456789\n"
+		 "screen h\xC3\xA9 screen-token-0123456789ab\n", "line 3: screen name"},
+		{"database d\nscreen s screen-token-0123456789ab\n", "no organizer token"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		if (server_config_parse(refused[i].text, strlen(refused[i].text), &c, &e) ||
+		    !strstr(e.msg, refused[i].needle))
+			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, refused[i].needle);
+	}
+	/* the same name may be an organizer's or a sensor's as well */
+	static const char shared[] = "database d\norganizer desk organizer-token-0123456789\n"
+				     "screen desk screen-token-0123456789ab\n";
+	assert_true(server_config_parse(shared, strlen(shared), &c, &e));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reads_a_good_file),
 		cmocka_unit_test(test_refusals_name_the_line),
+		cmocka_unit_test(test_screen_tokens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,8 @@
  * missed. */
 #include "theme.h"
 
+#include "text.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -102,17 +104,6 @@ static const struct {
 	{"calm-text", OFF(calm_text)},	 {"bar", OFF(bar)},	      {"bar-empty", OFF(bar_empty)},
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool theme_set(struct theme *t, const char *name, const char *value, struct feed_error *e)
 {
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
@@ -122,7 +113,7 @@ bool theme_set(struct theme *t, const char *name, const char *value, struct feed
 		if (strlen(value) != 7 || value[0] != '#')
 			return feed_error_set(e, "%s: '%.20s' is not a colour like #1c3a5e", name, value);
 		for (int k = 1; k < 7; k++) {
-			int h = hexval(value[k]);
+			int h = text_hex_digit(value[k]);
 			if (h < 0)
 				return feed_error_set(e, "%s: '%.20s' is not a colour like #1c3a5e", name, value);
 			v = v << 4 | (unsigned)h;

@@ -294,6 +294,28 @@ bool civil_to_utc_in(const struct civil *c, const struct civil_zone *zone, int64
 	return true;
 }
 
+bool civil_parse_instant_ms(const char *s, size_t len, int64_t *out_ms)
+{
+	struct civil c;
+	int64_t secs;
+	struct feed_error e;
+	if (!civil_parse(s, len, &c) || !c.has_time || !c.has_offset ||
+	    !civil_to_utc_in(&c, NULL, &secs, &e))
+		return false;
+	int64_t ms = 0;
+	const char *dot = memchr(s, '.', len);
+	if (dot) {
+		int digits = 0;
+		for (const char *p = dot + 1; p < s + len && *p >= '0' && *p <= '9' && digits < 3;
+		     p++, digits++)
+			ms = ms * 10 + (*p - '0');
+		for (; digits < 3; digits++)
+			ms *= 10;
+	}
+	*out_ms = secs * 1000 + ms;
+	return true;
+}
+
 void civil_from_utc_in(int64_t t, const struct civil_zone *zone, struct civil *out)
 {
 	int offset = 0;

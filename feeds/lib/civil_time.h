@@ -53,6 +53,11 @@ bool civil_to_utc_in(const struct civil *c, const struct civil_zone *zone, int64
  * (has_offset set). The inverse of civil_to_utc_in outside DST folds. */
 void civil_from_utc_in(int64_t t, const struct civil_zone *zone, struct civil *out);
 
+/* Reads an RFC 3339 instant with an offset or Z ("2014-11-06T12:00:15.250+01:00")
+ * into UTC milliseconds, keeping up to three digits of the fraction (a few
+ * hundred ms matter between sensors). False for anything else. */
+bool civil_parse_instant_ms(const char *s, size_t len, int64_t *out_ms);
+
 /* Adds days to a calendar date, normalizing month and year. */
 void civil_add_days(struct civil *c, int days);
 

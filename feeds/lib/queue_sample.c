@@ -23,25 +23,10 @@ static bool read_id(const cJSON *obj, const char *key, char *out, size_t cap, st
 static bool read_t(const cJSON *obj, int64_t *out, struct feed_error *e)
 {
 	const char *v = json_util_str(obj, "t");
-	struct civil c;
 	if (!v)
 		return feed_error_set(e, "t: missing or not a string");
-	if (!civil_parse(v, strlen(v), &c) || !c.has_time || !c.has_offset)
+	if (!civil_parse_instant_ms(v, strlen(v), out))
 		return feed_error_set(e, "t: '%.40s' is not an RFC 3339 time with an offset", v);
-	int64_t s;
-	if (!civil_to_utc(&c, NULL, &s, e))
-		return false;
-	/* keep the fraction: a few hundred ms matter between sensors */
-	int64_t ms = 0;
-	const char *dot = strchr(v, '.');
-	if (dot) {
-		int digits = 0;
-		for (const char *p = dot + 1; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
-			ms = ms * 10 + (*p - '0');
-		for (; digits < 3; digits++)
-			ms *= 10;
-	}
-	*out = s * 1000 + ms;
 	return true;
 }
 

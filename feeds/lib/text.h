@@ -27,6 +27,9 @@ char *text_clean(struct arena *a, const char *s, size_t len, size_t cap);
  * "Amphithéâtre  1600" and "Amphitheatre 1600" give the same key. */
 void text_fold_key(const char *s, char *out, size_t cap);
 
+/* The value of a hexadecimal digit, -1 for any other character. */
+int text_hex_digit(char c);
+
 /* True when s starts with prefix, ASCII case-insensitively. */
 bool text_starts_with_ci(const char *s, const char *prefix);
 

@@ -292,17 +292,6 @@ struct queues_query {
 	char queue[API_MAX_QUERY_PARAMS][API_MAX_QUERY_VALUE + 1];
 };
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..len) into out (NUL-terminated). '+' stays '+': a
  * time's offset must survive a client that does not encode it. Fills why. */
 static bool query_decode(const char *s, size_t len, char out[API_MAX_QUERY_VALUE + 1],
@@ -312,8 +301,8 @@ static bool query_decode(const char *s, size_t len, char out[API_MAX_QUERY_VALUE
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (c == '%') {
-			int hi = i + 2 < len ? hex_value(s[i + 1]) : -1;
-			int lo = i + 2 < len ? hex_value(s[i + 2]) : -1;
+			int hi = i + 2 < len ? text_hex_digit(s[i + 1]) : -1;
+			int lo = i + 2 < len ? text_hex_digit(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 				*why = "has a '%' not followed by two hex digits (or %00)";
 				return false;
@@ -342,23 +331,7 @@ static bool parse_since(const char *value, int64_t *out_ms)
 	for (size_t i = 11; i < len; i++)
 		if (v[i] == ' ')
 			v[i] = '+';
-	struct civil c;
-	struct feed_error e;
-	int64_t s;
-	if (!civil_parse(v, len, &c) || !c.has_time || !c.has_offset ||
-	    !civil_to_utc(&c, NULL, &s, &e))
-		return false;
-	int64_t ms = 0;
-	const char *dot = strchr(v, '.');
-	if (dot) {
-		int digits = 0;
-		for (const char *p = dot + 1; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
-			ms = ms * 10 + (*p - '0');
-		for (; digits < 3; digits++)
-			ms *= 10;
-	}
-	*out_ms = s * 1000 + ms;
-	return true;
+	return civil_parse_instant_ms(v, len, out_ms);
 }
 
 /* Reads req->query into q; on a bad query fills res (400 naming the

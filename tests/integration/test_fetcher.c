@@ -76,27 +76,7 @@ static void start_server(void)
 {
 	if (server > 0)
 		return;
-	unlink(port_file);
-	server = fork();
-	if (server == 0) {
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		dup2(fd, 2);
-		execl(VB_SERVER_BIN, "venueboard-server", "--config", conf, "--port-file",
-		      port_file, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 100; i++) { /* up to 5 s */
-		size_t len;
-		char *p = test_read_file(port_file, &len);
-		if (p) {
-			server_port = (int)strtol(p, NULL, 10);
-			free(p);
-			if (server_port > 0)
-				return;
-		}
-		pause_ms(50);
-	}
-	fail_msg("the server did not start; see %s", log_path);
+	server = test_start_server(VB_SERVER_BIN, conf, port_file, log_path, &server_port);
 }
 
 static void write_file(const char *path, const char *text)

@@ -97,27 +97,7 @@ static void start_server(void)
 		kill(server, SIGKILL);
 		waitpid(server, NULL, 0);
 	}
-	unlink(port_file);
-	server = fork();
-	if (server == 0) {
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		dup2(fd, 2);
-		execl(VB_SERVER_BIN, "venueboard-server", "--config", conf, "--port-file", port_file,
-		      (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 100; i++) { /* up to 5 s */
-		size_t len;
-		char *p = test_read_file(port_file, &len);
-		if (p) {
-			port = (int)strtol(p, NULL, 10);
-			free(p);
-			if (port > 0)
-				return;
-		}
-		nanosleep(&(struct timespec){0, 50000000}, NULL);
-	}
-	fail_msg("the server did not start; see %s", log_path);
+	server = test_start_server(VB_SERVER_BIN, conf, port_file, log_path, &port);
 }
 
 static void kill_server(int sig)

@@ -6,9 +6,11 @@
 #include "file_io.h"
 #include "schedule.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 char *test_read_file(const char *path, size_t *len)
@@ -84,4 +86,31 @@ const char *test_utc(int64_t t, char buf[static 21])
 {
 	civil_format_utc(t, buf);
 	return buf;
+}
+
+int test_start_server(const char *bin, const char *conf, const char *port_file,
+		      const char *log_path, int *port)
+{
+	unlink(port_file);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(fd, 2);
+		execl(bin, "venueboard-server", "--config", conf, "--port-file", port_file,
+		      (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; pid > 0 && i < 100; i++) { /* up to 5 s */
+		size_t len;
+		char *p = test_read_file(port_file, &len);
+		if (p) {
+			*port = (int)strtol(p, NULL, 10);
+			free(p);
+			if (*port > 0)
+				return (int)pid;
+		}
+		nanosleep(&(struct timespec){0, 50000000}, NULL);
+	}
+	fail_msg("the server did not start; see %s", log_path);
+	return -1;
 }

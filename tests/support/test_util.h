@@ -52,4 +52,10 @@ size_t test_session_index(const struct schedule *s, const char *id);
 /* Formats a UTC instant for comparisons ("YYYY-MM-DDTHH:MM:SSZ"). */
 const char *test_utc(int64_t t, char buf[static 21]);
 
+/* Starts venueboard-server (bin) with conf, its standard error appended to
+ * log_path, and waits (up to 5 s) for it to write its port to port_file.
+ * Returns the child's pid and fills *port; fails the test otherwise. */
+int test_start_server(const char *bin, const char *conf, const char *port_file,
+		      const char *log_path, int *port);
+
 #endif

@@ -531,13 +531,11 @@ static int open_screen(struct app *a)
 	struct render_fonts fonts = {a->cfg.font_regular, a->cfg.font_bold,
 				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL};
 	if (a->cfg.mode == KIOSK_SCREENSHOT) {
-		bool turned = a->cfg.rotation == 90 || a->cfg.rotation == 270;
-		/* --size is the picture as the screen shows it; rotation only
-		 * changes the layout inside */
-		int w = a->cfg.width, h = a->cfg.height;
-		a->shot = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+		/* --size is the picture as the screen shows it; a rotation turns
+		 * the layout inside it */
+		a->shot = SDL_CreateRGBSurfaceWithFormat(0, a->cfg.width, a->cfg.height, 32,
+							 SDL_PIXELFORMAT_ARGB8888);
 		a->sdl = a->shot ? SDL_CreateSoftwareRenderer(a->shot) : NULL;
-		(void)turned;
 	} else {
 		/* the software renderer draws into the window's own framebuffer
 		 * (XShm on X11): no GL context, no shader compiler, no 100 MB of

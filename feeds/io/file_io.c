@@ -101,5 +101,20 @@ bool file_io_replace(const char *path, const void *data, size_t len)
 		errno = saved;
 		return false;
 	}
+	/* the rename is in the folder: sync it too, or a power cut soon after
+	 * can bring back the old file (or none) — the kiosk image's power-cut
+	 * test lost a fresh cache that way */
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int dn = slash ? snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path)
+		       : snprintf(dir, sizeof(dir), ".");
+	if (dn == 0)
+		snprintf(dir, sizeof(dir), "/");
+	int dfd = dn >= 0 && (size_t)dn < sizeof(dir) ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+						       : -1;
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
 	return true;
 }

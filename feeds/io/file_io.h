@@ -14,7 +14,7 @@ enum file_io_status { FILE_IO_OK, FILE_IO_ERROR, FILE_IO_TOO_BIG };
 enum file_io_status file_io_read(const char *path, size_t cap, char **out, size_t *len);
 
 /* Replaces path with data[0..len) so readers see the old or the new file,
- * never half of one: writes path.tmp.PID, fsyncs, renames. */
+ * never half of one: writes path.tmp.PID, fsyncs, renames, fsyncs the folder. */
 bool file_io_replace(const char *path, const void *data, size_t len);
 
 #endif

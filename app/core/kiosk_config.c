@@ -162,8 +162,9 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 		return true;
 	}
 	if (strcmp(key, "time-source") == 0) {
-		if (strcmp(v, "system") && strcmp(v, "timesync") && strcmp(v, "feed"))
-			return feed_error_set(e, "time-source: '%.40s' is not system, timesync or feed", v);
+		if (strcmp(v, "system") && strcmp(v, "timesync") && strcmp(v, "feed") && strcmp(v, "auto"))
+			return feed_error_set(e, "time-source: '%.40s' is not system, timesync, feed or auto",
+					      v);
 		return copy(c->time_source, sizeof(c->time_source), key, v, e);
 	}
 	if (strcmp(key, "heartbeat-url") == 0) {

@@ -49,7 +49,8 @@ struct kiosk_config {
 	char log_level[8];
 	/* when the clock can be trusted: "system" (always), "timesync" (once
 	 * systemd-timesyncd has synchronized), "feed" (the schedule server's
-	 * Date header: a venue without NTP) */
+	 * Date header: a venue without NTP), "auto" (whichever comes first,
+	 * NTP's time once it has it) */
 	char time_source[16];
 	/* the heartbeat to venueboard-server: "" = none */
 	char heartbeat_url[KIOSK_MAX_VALUE];

@@ -78,6 +78,11 @@ struct app {
 	int64_t heartbeat_due_ms;
 	bool heartbeat_failing;
 	char heartbeat_showing[64]; /* what the last heartbeat said is shown */
+	/* the heartbeat's picture is taken inside frame(), before the present:
+	 * after it a GL back buffer (KMS/DRM) reads back as black */
+	bool thumb_wanted, thumb_taken;
+	int64_t thumb_asked_ms;
+	char *thumb; /* base64 PNG or NULL; owned */
 };
 
 static int64_t mono_ms(void)
@@ -253,18 +258,31 @@ static void check_clock(struct app *a)
 	const char *src = a->cfg.time_source;
 	if (strcmp(src, "system") == 0 || a->cfg.clock_start_ms || a->cfg.mode != KIOSK_RUN)
 		a->clock_trusted = true;
-	else if (strcmp(src, "timesync") == 0)
+	else if (strcmp(src, "timesync") == 0 || strcmp(src, "auto") == 0)
 		a->clock_trusted = access("/run/systemd/timesync/synchronized", F_OK) == 0;
 	if (a->clock_trusted && strcmp(src, "system") != 0 && a->cfg.mode == KIOSK_RUN &&
 	    !a->cfg.clock_start_ms)
 		INFO(a, "clock", "clock synchronized (%s): showing the programme", src);
 }
 
-/* time-source feed: the schedule server's Date is the venue's time. */
+/* time-source feed (or auto before timesyncd got there): the schedule
+ * server's Date is the venue's time. auto keeps NTP's finer time once it has
+ * it: venue networks often block NTP, rarely the organizer's server. */
 static void take_date(struct app *a, int64_t server_date_s)
 {
-	if (strcmp(a->cfg.time_source, "feed") != 0 || !server_date_s || a->cfg.clock_start_ms)
+	bool feed = strcmp(a->cfg.time_source, "feed") == 0;
+	bool autos = strcmp(a->cfg.time_source, "auto") == 0;
+	if (!(feed || autos) || !server_date_s || a->cfg.clock_start_ms)
 		return;
+	if (autos && access("/run/systemd/timesync/synchronized", F_OK) == 0) {
+		/* NTP has set the system clock: an offset kept from the Date would
+		 * now count the correction twice */
+		if (a->clock_offset_ms)
+			INFO(a, "clock", "clock synchronized by NTP: the feed server's Date no longer used");
+		a->clock_offset_ms = 0;
+		a->clock_trusted = true;
+		return;
+	}
 	int64_t offset = server_date_s * 1000 - wall_ms();
 	if (offset > -2000 && offset < 2000)
 		offset = 0; /* the header has whole seconds: within them, ours is finer */
@@ -471,6 +489,32 @@ static void logical_size(const struct app *a, int *w, int *h)
 	*h = turned ? ow : oh;
 }
 
+/* A small picture of what the screen shows, as base64 PNG: NULL when the
+ * renderer cannot read its pixels back. Caller frees. */
+static char *thumbnail(struct app *a)
+{
+	int w, h;
+	if (SDL_GetRendererOutputSize(a->sdl, &w, &h) != 0 || w < 2 || h < 2)
+		return NULL;
+	int tw = 320, th = (int)((int64_t)h * tw / w);
+	SDL_Surface *full = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+	SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, tw, th > 0 ? th : 1, 32,
+							    SDL_PIXELFORMAT_ARGB8888);
+	char *b64 = NULL;
+	unsigned char *png = NULL;
+	size_t len = 0;
+	char err[200];
+	if (full && small &&
+	    SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_ARGB8888, full->pixels, full->pitch) == 0 &&
+	    SDL_SoftStretchLinear(full, NULL, small, NULL) == 0 &&
+	    png_out_encode(small, &png, &len, err, sizeof(err)))
+		b64 = heartbeat_base64(png, len);
+	free(png);
+	SDL_FreeSurface(full);
+	SDL_FreeSurface(small);
+	return b64;
+}
+
 /* Lays out; renders and presents only when the list differs from what is on
  * screen. Returns true when a frame was presented. */
 static bool frame(struct app *a, int64_t start_mono)
@@ -506,6 +550,12 @@ static bool frame(struct app *a, int64_t start_mono)
 	if (!render_frame(a->render, &a->dl, a->cfg.rotation, err, sizeof(err))) {
 		ERROR(a, "render", "%s", err);
 		return false;
+	}
+	if (a->thumb_wanted) {
+		free(a->thumb);
+		a->thumb = thumbnail(a);
+		a->thumb_taken = true;
+		a->thumb_wanted = false;
 	}
 	if (!a->shot)
 		SDL_RenderPresent(a->sdl);
@@ -704,32 +754,6 @@ static int bench(struct app *a, int64_t start)
 	return EXIT_OK;
 }
 
-/* A small picture of what the screen shows, as base64 PNG: NULL when the
- * renderer cannot read its pixels back. Caller frees. */
-static char *thumbnail(struct app *a)
-{
-	int w, h;
-	if (SDL_GetRendererOutputSize(a->sdl, &w, &h) != 0 || w < 2 || h < 2)
-		return NULL;
-	int tw = 320, th = (int)((int64_t)h * tw / w);
-	SDL_Surface *full = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-	SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, tw, th > 0 ? th : 1, 32,
-							    SDL_PIXELFORMAT_ARGB8888);
-	char *b64 = NULL;
-	unsigned char *png = NULL;
-	size_t len = 0;
-	char err[200];
-	if (full && small &&
-	    SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_ARGB8888, full->pixels, full->pitch) == 0 &&
-	    SDL_SoftStretchLinear(full, NULL, small, NULL) == 0 &&
-	    png_out_encode(small, &png, &len, err, sizeof(err)))
-		b64 = heartbeat_base64(png, len);
-	free(png);
-	SDL_FreeSurface(full);
-	SDL_FreeSurface(small);
-	return b64;
-}
-
 /* Every heartbeat-seconds: alive, what it shows, how fresh; never blocks. */
 static void beat(struct app *a, int64_t start)
 {
@@ -759,6 +783,14 @@ static void beat(struct app *a, int64_t start)
 	bool news = strncmp(showing, "page", 4) != strncmp(a->heartbeat_showing, "page", 4);
 	if (!a->first_frame || (m < a->heartbeat_due_ms && !news))
 		return;
+	if (!a->thumb_taken) { /* the next pass draws the frame again and keeps a picture */
+		a->thumb_wanted = true;
+		a->force_redraw = true;
+		if (!a->thumb_asked_ms)
+			a->thumb_asked_ms = m;
+		if (m - a->thumb_asked_ms < 5000)
+			return; /* else nothing could be drawn: report without a picture */
+	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "version", VB_VERSION);
 	cJSON_AddNumberToObject(o, "uptime_s", (double)((m - start) / 1000));
@@ -768,15 +800,17 @@ static void beat(struct app *a, int64_t start)
 		cJSON_AddNullToObject(o, "feed_age_s");
 	cJSON_AddBoolToObject(o, "offline", a->feed.offline);
 	cJSON_AddStringToObject(o, "showing", showing);
-	char *thumb = thumbnail(a);
-	if (thumb)
-		cJSON_AddStringToObject(o, "thumbnail", thumb);
-	free(thumb);
+	if (a->thumb)
+		cJSON_AddStringToObject(o, "thumbnail", a->thumb);
 	char *json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (json && heartbeat_send(a->heartbeat, json)) {
 		a->heartbeat_due_ms = m + a->cfg.heartbeat_s * 1000LL;
 		memcpy(a->heartbeat_showing, showing, sizeof(showing));
+		free(a->thumb);
+		a->thumb = NULL;
+		a->thumb_taken = a->thumb_wanted = false;
+		a->thumb_asked_ms = 0;
 	} else {
 		DEBUG(a, "heartbeat", "the previous heartbeat is still on its way");
 	}
@@ -907,6 +941,7 @@ out:
 		SDL_DestroyWindow(a->window);
 	fetcher_destroy(a->fetcher);
 	heartbeat_destroy(a->heartbeat);
+	free(a->thumb);
 	queue_board_destroy(a->queues);
 	board_destroy(a->board);
 	SDL_Quit();

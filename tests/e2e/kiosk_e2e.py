@@ -13,6 +13,8 @@ usage: kiosk_e2e.py VENUEBOARD VENUEBOARD_SERVER DEMO_DIR WORK_DIR
 Exits 77 (skipped, saying why) when Xvfb is not installed.
 """
 import json, os, shutil, signal, socket, struct, subprocess, sys, tempfile, time, urllib.request
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import png_colours  # noqa: E402  (tests/support)
 
 kiosk_bin, server_bin, demo, work = sys.argv[1:5]
 if not shutil.which("Xvfb"):
@@ -198,7 +200,11 @@ check(screens[0]["showing"].startswith("page ") and screens[0]["version"],
 png = urllib.request.urlopen(base + screens[0]["thumbnail"]).read()
 w, h = struct.unpack(">II", png[16:24])
 check(png[:8] == b"\x89PNG\r\n\x1a\n" and w == 320 and h == 180,
-      f"the thumbnail is a {w}x{h} PNG of the screen")
+      f"the thumbnail is a {w}x{h} PNG")
+_, _, colours = png_colours.pixels(png)
+top = colours.most_common(1)[0][0].hex()
+check(len(colours) > 20 and top == "0b0f14",
+      f"the thumbnail shows the board ({len(colours)} colours, mostly #{top})")
 
 # the clock is trusted only once synchronized
 if os.path.exists("/run/systemd/timesync/synchronized"):
@@ -211,15 +217,19 @@ else:
                    "time-source timesync, unsynchronized: 'Waiting for the time…'", after=n)
     check(not has(f, "Salle 251") and has(f, "--:--"), "no programme and no clock meanwhile")
     check(stop(kiosk) == 0, "the kiosk stops cleanly")
-    n = len(read_frames())
-    kiosk = start_kiosk(extra=["--time-source", "feed"])
-    # the real date has no summit: the programme of today is empty, but shown
-    wait_frame(lambda f: has(f, "No sessions today") and not has(f, "--:--"),
-               "time-source feed: the programme and the clock once the server's Date arrived",
-               after=n)
-    check("clock taken from the feed server's Date" in open(os.path.join(work, "kiosk.log")).read(),
-          "INFO says the clock came from the feed server")
-    check(stop(kiosk) == 0, "the kiosk stops cleanly")
+    # feed, and auto (the kiosk image's default) with timesyncd not synchronized
+    for source in ("feed", "auto"):
+        n = len(read_frames())
+        said = open(os.path.join(work, "kiosk.log")).read().count("clock taken from the feed server's Date")
+        kiosk = start_kiosk(extra=["--time-source", source])
+        # the real date has no summit: the programme of today is empty, but shown
+        wait_frame(lambda f: has(f, "No sessions today") and not has(f, "--:--"),
+                   f"time-source {source}: the programme and the clock once the server's Date arrived",
+                   after=n)
+        check(open(os.path.join(work, "kiosk.log")).read().count(
+              "clock taken from the feed server's Date") > said,
+              f"time-source {source}: INFO says the clock came from the feed server")
+        check(stop(kiosk) == 0, "the kiosk stops cleanly")
     kiosk = start_kiosk()
     wait_frame(lambda f: has(f, "Salle 251"), "the replayed day again", after=len(read_frames()))
 

@@ -122,6 +122,46 @@ static void test_full_file(void **state)
 	free(text);
 }
 
+/* The settings file the repository ships (and the kiosk image puts on its FAT
+ * partition) reads, passes the check and keeps the kiosk's clock untrusted
+ * until a time source says otherwise. */
+static void test_shipped_file(void **state)
+{
+	(void)state;
+	size_t len;
+	char *text = test_fixture("../../assets/kiosk/venueboard.conf", &len);
+	struct kiosk_config *c = fresh();
+	struct feed_error e = {{0}};
+	if (!kiosk_config_parse(c, text, len, &e) || !kiosk_config_check(c, &e))
+		fail_msg("assets/kiosk/venueboard.conf: %s", e.msg);
+	assert_string_equal(c->time_source, "auto");
+	assert_int_equal(c->heartbeat_s, 60);
+	assert_string_equal(c->heartbeat_url, "");
+	assert_int_equal(c->n_rooms, 5);
+	free(c);
+	free(text);
+}
+
+static void test_time_sources(void **state)
+{
+	(void)state;
+	struct kiosk_config *c = fresh();
+	struct feed_error e = {{0}};
+	assert_string_equal(c->time_source, "system"); /* a laptop's default */
+	const char *ok[] = {"system", "timesync", "feed", "auto"};
+	for (size_t i = 0; i < 4; i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "time-source %s\n", ok[i]);
+		assert_true(parse(c, line, &e));
+		assert_string_equal(c->time_source, ok[i]);
+	}
+	assert_false(parse(c, "schedule-url file:///x\ntime-source ntp\n", &e));
+	assert_non_null(strstr(e.msg, "line 2"));
+	assert_non_null(strstr(e.msg, "not system, timesync, feed or auto"));
+	assert_string_equal(c->time_source, "auto"); /* the last good value stays */
+	free(c);
+}
+
 static void test_errors_name_line_and_key(void **state)
 {
 	(void)state;
@@ -418,6 +458,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_shipped_file),
+		cmocka_unit_test(test_time_sources),
 		cmocka_unit_test(test_errors_name_line_and_key),
 		cmocka_unit_test(test_comments_crlf_bom),
 		cmocka_unit_test(test_size_caps),

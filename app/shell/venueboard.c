@@ -249,6 +249,12 @@ static bool load_schedule(struct app *a, const char *body, size_t len, const cha
 	return true;
 }
 
+/* systemd-timesyncd's flag file: it exists once NTP has set the clock. */
+static bool ntp_synchronized(void)
+{
+	return access("/run/systemd/timesync/synchronized", F_OK) == 0;
+}
+
 /* Whether the clock may be shown: a kiosk that boots with a flat RTC
  * battery must not show yesterday's programme as today's. */
 static void check_clock(struct app *a)
@@ -259,7 +265,7 @@ static void check_clock(struct app *a)
 	if (strcmp(src, "system") == 0 || a->cfg.clock_start_ms || a->cfg.mode != KIOSK_RUN)
 		a->clock_trusted = true;
 	else if (strcmp(src, "timesync") == 0 || strcmp(src, "auto") == 0)
-		a->clock_trusted = access("/run/systemd/timesync/synchronized", F_OK) == 0;
+		a->clock_trusted = ntp_synchronized();
 	if (a->clock_trusted && strcmp(src, "system") != 0 && a->cfg.mode == KIOSK_RUN &&
 	    !a->cfg.clock_start_ms)
 		INFO(a, "clock", "clock synchronized (%s): showing the programme", src);
@@ -274,7 +280,7 @@ static void take_date(struct app *a, int64_t server_date_s)
 	bool autos = strcmp(a->cfg.time_source, "auto") == 0;
 	if (!(feed || autos) || !server_date_s || a->cfg.clock_start_ms)
 		return;
-	if (autos && access("/run/systemd/timesync/synchronized", F_OK) == 0) {
+	if (autos && ntp_synchronized()) {
 		/* NTP has set the system clock: an offset kept from the Date would
 		 * now count the correction twice */
 		if (a->clock_offset_ms)

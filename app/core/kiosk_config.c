@@ -70,6 +70,17 @@ static bool url(char *dst, const char *key, const char *v, struct feed_error *e)
 	return copy(dst, KIOSK_MAX_VALUE, key, v, e);
 }
 
+/* t in milliseconds since the epoch, a wall time read in the configured zone. */
+static bool to_ms(const struct kiosk_config *c, const char *key, const struct civil *t,
+		  int64_t *out, struct feed_error *e)
+{
+	struct feed_error ze;
+	if (!civil_to_utc(t, c->timezone[0] ? c->timezone : NULL, out, &ze))
+		return feed_error_set(e, "%s: %s", key, ze.msg);
+	*out *= 1000;
+	return true;
+}
+
 /* An instant: RFC 3339 with an offset, or a wall time in the configured zone.
  * A wall time before any zone is known waits in pending for
  * kiosk_config_check (the zone may come from the file read after). */
@@ -87,11 +98,7 @@ static bool instant(const struct kiosk_config *c, const char *key, const char *v
 		memcpy(pending, v, strlen(v) + 1);
 		return true;
 	}
-	struct feed_error ze;
-	if (!civil_to_utc(&t, c->timezone[0] ? c->timezone : NULL, out, &ze))
-		return feed_error_set(e, "%s: %s", key, ze.msg);
-	*out *= 1000;
-	return true;
+	return to_ms(c, key, &t, out, e);
 }
 
 bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
@@ -355,17 +362,13 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 		int64_t *ms;
 	} waiting[] = {{"at", c->at_text, &c->at_ms}, {"clock-start", c->clock_start_text,
 						      &c->clock_start_ms}};
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(waiting) / sizeof(*waiting); i++) {
 		if (!waiting[i].text[0])
 			continue;
-		char v[64];
-		memcpy(v, waiting[i].text, sizeof(v));
 		struct civil t;
-		struct feed_error ze;
-		civil_parse(v, strlen(v), &t);
-		if (!civil_to_utc(&t, c->timezone[0] ? c->timezone : NULL, waiting[i].ms, &ze))
-			return feed_error_set(e, "%s: %s", waiting[i].key, ze.msg);
-		*waiting[i].ms *= 1000;
+		civil_parse(waiting[i].text, strlen(waiting[i].text), &t);
+		if (!to_ms(c, waiting[i].key, &t, waiting[i].ms, e))
+			return false;
 		waiting[i].text[0] = '\0';
 	}
 	if (!c->schedule_url[0])

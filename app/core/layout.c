@@ -80,11 +80,16 @@ static void local(const struct ctx *c, int64_t t_s, struct civil *out)
 	civil_from_utc_in(t_s, c->zone, out);
 }
 
+static void hhmm_of(const struct civil *l, char out[8])
+{
+	snprintf(out, 8, "%02d:%02d", l->hour % 100, l->minute % 100);
+}
+
 static void hhmm(const struct ctx *c, int64_t t_s, char out[8])
 {
 	struct civil l;
 	local(c, t_s, &l);
-	snprintf(out, 8, "%02d:%02d", l.hour % 100, l.minute % 100);
+	hhmm_of(&l, out);
 }
 
 static bool same_day(const struct civil *a, const struct civil *b)
@@ -128,8 +133,9 @@ static int header(struct ctx *c)
 	int tsize = px(c, 42), wsize = px(c, 28);
 	/* the date beside the clock when the title still fits, else on the
 	 * second line (portrait screens, long conference names) */
-	bool date_beside = measure(c, FONT_BOLD, tsize, title) <= cx - 3 * m - dw - px(c, 24);
-	int left_w = date_beside ? cx - 3 * m - dw - px(c, 24) : cx - 2 * m;
+	int beside_w = cx - 3 * m - dw - px(c, 24);
+	bool date_beside = measure(c, FONT_BOLD, tsize, title) <= beside_w;
+	int left_w = date_beside ? beside_w : cx - 2 * m;
 	if (date_beside)
 		draw_list_text(c->dl, cx - px(c, 24) - dw, (h - line_h(c, FONT_REGULAR, dsize)) / 2, dw,
 			       line_h(c, FONT_REGULAR, dsize), FONT_REGULAR, dsize, c->th->muted, date,
@@ -504,8 +510,8 @@ static void span(const struct ctx *c, int64_t from, int64_t to, char *out, size_
 	char f[8], t[8];
 	local(c, from, &a);
 	local(c, to, &b);
-	hhmm(c, from, f);
-	hhmm(c, to, t);
+	hhmm_of(&a, f);
+	hhmm_of(&b, t);
 	if (same_day(&a, &b))
 		snprintf(out, cap, "%s → %s", f, t);
 	else
@@ -627,7 +633,7 @@ static void chart(struct ctx *c, struct rect r, const struct queue_view *v)
 	const struct theme *th = c->th;
 	enum { BARS = 12, PER = QUEUE_BOARD_HISTORY / BARS };
 	double vals[BARS], top = 600; /* the scale: at least 10 minutes */
-	bool known[BARS];
+	bool known[BARS], any = false;
 	for (int b = 0; b < BARS; b++) {
 		double sum = 0;
 		int k = 0;
@@ -639,6 +645,7 @@ static void chart(struct ctx *c, struct rect r, const struct queue_view *v)
 			}
 		}
 		known[b] = k > 0;
+		any |= known[b];
 		vals[b] = k ? sum / k : 0;
 		if (vals[b] > top)
 			top = vals[b];
@@ -659,9 +666,6 @@ static void chart(struct ctx *c, struct rect r, const struct queue_view *v)
 	}
 	text(c, r.x, base + px(c, 4), FONT_REGULAR, lsize, th->muted,
 	     i18n_text(c->lang, MSG_LAST_HOUR), r.w / 2);
-	bool any = false;
-	for (int b = 0; b < BARS; b++)
-		any = any || known[b];
 	if (!any) /* no scale over nothing: a minute figure would read as a wait */
 		return;
 	char scale[16];

@@ -86,11 +86,15 @@ static struct queue_meta *meta(struct queue_board *qb, const char *id)
 	return m;
 }
 
-/* True when the sample is newer than anything taken from its source. */
-static bool first_time(struct queue_board *qb, const struct queue_sample *s)
+/* True when the sample is newer than anything taken from its source; a
+ * declaration, when it differs from the one in force (re-applying the same
+ * one from an overlapping chunk would undo a later "stations" sample). */
+static bool first_time(struct queue_board *qb, const struct queue_meta *m,
+		       const struct queue_sample *s)
 {
 	if (s->type == SAMPLE_QUEUE)
-		return true; /* declarations are idempotent */
+		return m->decl_stations != s->stations || m->decl_service_s != s->service_s ||
+		       strcmp(m->name, s->name) != 0 || strcmp(m->venue, s->venue) != 0;
 	const char *sensor = s->type == SAMPLE_STATIONS ? "#stations" : s->sensor;
 	for (size_t i = 0; i < qb->n_keys; i++) {
 		struct seen_key *k = &qb->keys[i];
@@ -262,10 +266,7 @@ bool queue_board_load(struct queue_board *qb, const char *buf, size_t len, int64
 		struct queue_meta *m = meta(qb, s->queue);
 		if (!m)
 			continue;
-		bool same_decl = s->type == SAMPLE_QUEUE && m->decl_stations == s->stations &&
-				 m->decl_service_s == s->service_s && strcmp(m->name, s->name) == 0 &&
-				 strcmp(m->venue, s->venue) == 0;
-		if (same_decl || !first_time(qb, s)) {
+		if (!first_time(qb, m, s)) {
 			dups++;
 			continue;
 		}

@@ -83,6 +83,11 @@ bool heartbeat_send(struct heartbeat *hb, const char *json)
 	return true;
 }
 
+bool heartbeat_busy(const struct heartbeat *hb)
+{
+	return hb->in_flight;
+}
+
 bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_cap)
 {
 	if (!hb->in_flight)
@@ -107,25 +112,4 @@ bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_ca
 		return true;
 	}
 	return false;
-}
-
-char *heartbeat_base64(const unsigned char *data, size_t len)
-{
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *out = malloc((len + 2) / 3 * 4 + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned v = (unsigned)data[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned)data[i + 1] << 8;
-		if (i + 2 < len)
-			v |= data[i + 2];
-		*o++ = a[v >> 18 & 63];
-		*o++ = a[v >> 12 & 63];
-		*o++ = i + 1 < len ? a[v >> 6 & 63] : '=';
-		*o++ = i + 2 < len ? a[v & 63] : '=';
-	}
-	*o = '\0';
-	return out;
 }

@@ -17,11 +17,11 @@ void heartbeat_destroy(struct heartbeat *hb);
 /* Starts posting json (copied) unless a post is still in flight: false then. */
 bool heartbeat_send(struct heartbeat *hb, const char *json);
 
+/* True while a post is on its way. */
+bool heartbeat_busy(const struct heartbeat *hb);
+
 /* Moves the post along without waiting; true once it has finished, with the
  * HTTP status (0 on a transport failure) and err filled on failure. */
 bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_cap);
-
-/* Base64 of data[0..len) (RFC 4648, padded) into a malloc'd string. */
-char *heartbeat_base64(const unsigned char *data, size_t len);
 
 #endif

@@ -1,6 +1,8 @@
-/* png_out: an SDL surface to a PNG file with libpng, written beside the
- * target as path.tmp.PID, synced, then renamed over it. */
+/* png_out: an SDL surface as PNG with libpng, into memory or over a file
+ * (file_io_replace: a reader never sees half a picture). */
 #include "png_out.h"
+
+#include "file_io.h"
 
 #include <errno.h>
 #include <png.h>
@@ -8,7 +10,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 struct png_fail {
 	char msg[200];
@@ -87,47 +88,17 @@ bool png_out_write(const char *path, SDL_Surface *surface, char *err, size_t err
 			path ? path : "(null)");
 		return false;
 	}
-	char tmp[4096];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		set_err(err, err_cap, "png_out: %.200s...: path too long", path);
+	unsigned char *png;
+	size_t len;
+	char why[200];
+	if (!png_out_encode(surface, &png, &len, why, sizeof(why))) {
+		set_err(err, err_cap, "%s (for %s)", why, path);
 		return false;
 	}
-	/* a surface without an alpha channel (a screenshot) makes an RGB file */
-	bool alpha = surface->format->Amask != 0;
-	SDL_Surface *rgba = SDL_ConvertSurfaceFormat(surface, SDL_PIXELFORMAT_RGBA32, 0);
-	if (!rgba) {
-		set_err(err, err_cap, "png_out: %s: converting the surface: %s", path,
-			SDL_GetError());
-		return false;
-	}
-	FILE *fp = fopen(tmp, "wb");
-	if (!fp) {
-		set_err(err, err_cap, "png_out: %s: cannot create %s: %s", path, tmp,
-			strerror(errno));
-		SDL_FreeSurface(rgba);
-		return false;
-	}
-	struct png_fail fail = {""};
-	bool ok = encode(fp, rgba, alpha, &fail);
-	SDL_FreeSurface(rgba);
-	if (!ok) {
-		set_err(err, err_cap, "png_out: %s: libpng: %s", path, fail.msg);
-	} else if (fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-		set_err(err, err_cap, "png_out: %s: writing %s: %s", path, tmp, strerror(errno));
-		ok = false;
-	}
-	if (fclose(fp) != 0 && ok) {
-		set_err(err, err_cap, "png_out: %s: closing %s: %s", path, tmp, strerror(errno));
-		ok = false;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		set_err(err, err_cap, "png_out: %s: renaming %s over it: %s", path, tmp,
-			strerror(errno));
-		ok = false;
-	}
+	bool ok = file_io_replace(path, png, len);
 	if (!ok)
-		unlink(tmp);
+		set_err(err, err_cap, "png_out: %s: %s", path, strerror(errno));
+	free(png);
 	return ok;
 }
 

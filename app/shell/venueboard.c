@@ -15,6 +15,7 @@
 #include "queue_board.h"
 #include "render.h"
 #include "schedule.h"
+#include "text.h"
 
 #include <SDL.h>
 #include <cjson/cJSON.h>
@@ -59,7 +60,7 @@ struct app {
 	bool force_redraw;
 	/* clocks: the monotonic one drives everything; the board clock is the
 	 * wall clock, or a replayed day (--clock-start) */
-	int64_t mono0_ms, board0_ms;
+	int64_t mono0_ms;
 	/* feed freshness */
 	struct layout_feed feed;
 	int64_t confirmed_mono_ms;
@@ -77,11 +78,10 @@ struct app {
 	struct heartbeat *heartbeat;
 	int64_t heartbeat_due_ms;
 	bool heartbeat_failing;
-	char heartbeat_showing[64]; /* what the last heartbeat said is shown */
+	bool heartbeat_showed_page; /* the last heartbeat said a page was shown */
 	/* the heartbeat's picture is taken inside frame(), before the present:
 	 * after it a GL back buffer (KMS/DRM) reads back as black */
-	bool thumb_wanted, thumb_taken;
-	int64_t thumb_asked_ms;
+	bool thumb_wanted;
 	char *thumb; /* base64 PNG or NULL; owned */
 };
 
@@ -105,7 +105,8 @@ static int64_t board_now(const struct app *a)
 		return a->cfg.at_ms;
 	if (!a->cfg.clock_start_ms) /* the wall clock, corrected by the feed's Date */
 		return wall_ms() + a->clock_offset_ms;
-	return a->board0_ms + (int64_t)((double)(mono_ms() - a->mono0_ms) * a->cfg.clock_rate);
+	return a->cfg.clock_start_ms +
+	       (int64_t)((double)(mono_ms() - a->mono0_ms) * a->cfg.clock_rate);
 }
 
 #define INFO(a, mod, ...) log_line((a)->log, LOG_INFO, mod, __VA_ARGS__)
@@ -262,13 +263,14 @@ static void check_clock(struct app *a)
 	if (a->clock_trusted)
 		return;
 	const char *src = a->cfg.time_source;
-	if (strcmp(src, "system") == 0 || a->cfg.clock_start_ms || a->cfg.mode != KIOSK_RUN)
+	if (strcmp(src, "system") == 0 || a->cfg.clock_start_ms || a->cfg.mode != KIOSK_RUN) {
 		a->clock_trusted = true;
-	else if (strcmp(src, "timesync") == 0 || strcmp(src, "auto") == 0)
-		a->clock_trusted = ntp_synchronized();
-	if (a->clock_trusted && strcmp(src, "system") != 0 && a->cfg.mode == KIOSK_RUN &&
-	    !a->cfg.clock_start_ms)
+		return;
+	}
+	if (strcmp(src, "feed") != 0 && ntp_synchronized()) { /* timesync, auto */
+		a->clock_trusted = true;
 		INFO(a, "clock", "clock synchronized (%s): showing the programme", src);
+	}
 }
 
 /* time-source feed (or auto before timesyncd got there): the schedule
@@ -514,7 +516,7 @@ static char *thumbnail(struct app *a)
 	    SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_ARGB8888, full->pixels, full->pitch) == 0 &&
 	    SDL_SoftStretchLinear(full, NULL, small, NULL) == 0 &&
 	    png_out_encode(small, &png, &len, err, sizeof(err)))
-		b64 = heartbeat_base64(png, len);
+		b64 = text_base64(png, len);
 	free(png);
 	SDL_FreeSurface(full);
 	SDL_FreeSurface(small);
@@ -558,9 +560,7 @@ static bool frame(struct app *a, int64_t start_mono)
 		return false;
 	}
 	if (a->thumb_wanted) {
-		free(a->thumb);
 		a->thumb = thumbnail(a);
-		a->thumb_taken = true;
 		a->thumb_wanted = false;
 	}
 	if (!a->shot)
@@ -760,11 +760,13 @@ static int bench(struct app *a, int64_t start)
 	return EXIT_OK;
 }
 
-/* Every heartbeat-seconds: alive, what it shows, how fresh; never blocks. */
-static void beat(struct app *a, int64_t start)
+/* Takes the heartbeat's answer if one came; then whether one is due: every
+ * heartbeat-seconds, or at once when the screen went from waiting to
+ * showing. Never blocks. */
+static bool beat_due(struct app *a)
 {
 	if (!a->heartbeat)
-		return;
+		return false;
 	long status;
 	char err[256];
 	if (heartbeat_poll(a->heartbeat, &status, err, sizeof(err))) {
@@ -777,7 +779,17 @@ static void beat(struct app *a, int64_t start)
 			DEBUG(a, "heartbeat", "sent (%ld)", status);
 		a->heartbeat_failing = err[0] != '\0';
 	}
+	bool page = a->clock_trusted && a->feed.have;
+	return a->first_frame && !heartbeat_busy(a->heartbeat) &&
+	       (mono_ms() >= a->heartbeat_due_ms || page != a->heartbeat_showed_page);
+}
+
+/* Alive, what it shows, how fresh, and the picture frame() has just kept
+ * (none when nothing could be drawn). */
+static void beat_send(struct app *a, int64_t start)
+{
 	int64_t m = mono_ms();
+	bool page = a->clock_trusted && a->feed.have;
 	char showing[64];
 	if (!a->clock_trusted)
 		snprintf(showing, sizeof(showing), "waiting for the time");
@@ -785,18 +797,6 @@ static void beat(struct app *a, int64_t start)
 		snprintf(showing, sizeof(showing), "waiting for the schedule");
 	else
 		snprintf(showing, sizeof(showing), "page %d/%d", a->shown.page + 1, a->shown.pages);
-	/* on time, or at once when the screen went from waiting to showing */
-	bool news = strncmp(showing, "page", 4) != strncmp(a->heartbeat_showing, "page", 4);
-	if (!a->first_frame || (m < a->heartbeat_due_ms && !news))
-		return;
-	if (!a->thumb_taken) { /* the next pass draws the frame again and keeps a picture */
-		a->thumb_wanted = true;
-		a->force_redraw = true;
-		if (!a->thumb_asked_ms)
-			a->thumb_asked_ms = m;
-		if (m - a->thumb_asked_ms < 5000)
-			return; /* else nothing could be drawn: report without a picture */
-	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "version", VB_VERSION);
 	cJSON_AddNumberToObject(o, "uptime_s", (double)((m - start) / 1000));
@@ -812,15 +812,11 @@ static void beat(struct app *a, int64_t start)
 	cJSON_Delete(o);
 	if (json && heartbeat_send(a->heartbeat, json)) {
 		a->heartbeat_due_ms = m + a->cfg.heartbeat_s * 1000LL;
-		memcpy(a->heartbeat_showing, showing, sizeof(showing));
-		free(a->thumb);
-		a->thumb = NULL;
-		a->thumb_taken = a->thumb_wanted = false;
-		a->thumb_asked_ms = 0;
-	} else {
-		DEBUG(a, "heartbeat", "the previous heartbeat is still on its way");
+		a->heartbeat_showed_page = page;
 	}
 	free(json);
+	free(a->thumb);
+	a->thumb = NULL;
 }
 
 static int run(struct app *a, int64_t start)
@@ -848,8 +844,13 @@ static int run(struct app *a, int64_t start)
 		take_schedule(a);
 		take_queues(a);
 		check_clock(a);
+		/* the heartbeat's picture is kept by frame(), drawn again for it */
+		bool beat_now = beat_due(a);
+		a->thumb_wanted = beat_now;
+		a->force_redraw |= beat_now;
 		frame(a, start);
-		beat(a, start);
+		if (beat_now)
+			beat_send(a, start);
 		sd_notify(0, "WATCHDOG=1"); /* a hung loop stops this: systemd restarts us */
 		int64_t m = mono_ms();
 		if (stop_at && m >= stop_at)
@@ -893,7 +894,6 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	a->mono0_ms = mono_ms();
-	a->board0_ms = a->cfg.clock_start_ms ? a->cfg.clock_start_ms : wall_ms();
 	for (size_t i = 0; i < ESTIMATOR_MAX_QUEUES; i++)
 		a->logged[i].minutes = -2;
 	const char *only[KIOSK_MAX_QUEUES];

@@ -5,6 +5,7 @@
 #include "arena.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 void text_skip_bom(const char **buf, size_t *len)
@@ -205,4 +206,25 @@ int text_hex_digit(char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+char *text_base64(const unsigned char *data, size_t len)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((len + 2) / 3 * 4 + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)data[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)data[i + 1] << 8;
+		if (i + 2 < len)
+			v |= data[i + 2];
+		*o++ = a[v >> 18 & 63];
+		*o++ = a[v >> 12 & 63];
+		*o++ = i + 1 < len ? a[v >> 6 & 63] : '=';
+		*o++ = i + 2 < len ? a[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
 }

@@ -30,6 +30,10 @@ void text_fold_key(const char *s, char *out, size_t cap);
 /* The value of a hexadecimal digit, -1 for any other character. */
 int text_hex_digit(char c);
 
+/* Standard base64 (RFC 4648, '=' padding) of len bytes; caller frees, NULL
+ * when out of memory. */
+char *text_base64(const unsigned char *data, size_t len);
+
 /* True when s starts with prefix, ASCII case-insensitively. */
 bool text_starts_with_ci(const char *s, const char *prefix);
 

@@ -733,19 +733,19 @@ static const struct config_token *authorize(struct api *api, const struct api_re
 					    enum token_role role, struct api_response *res)
 {
 	const char *h = req->authorization;
+	const char *what = role == TOKEN_ORGANIZER ? "organizer"
+			   : role == TOKEN_SENSOR  ? "sensor"
+						   : "screen";
 	if (!h || strncmp(h, "Bearer ", 7) != 0) {
 		if (role == TOKEN_SCREEN)
 			fail(res, 401, "this needs the screen's own token: send 'Authorization: "
 				       "Bearer TOKEN'");
 		else
 			fail(res, 401, "this needs an %s token: send 'Authorization: Bearer TOKEN'",
-			     role == TOKEN_ORGANIZER ? "organizer" : "sensor");
+			     what);
 		return NULL;
 	}
 	const struct config_token *t = server_config_check(api->config, h + 7, role);
-	const char *what = role == TOKEN_ORGANIZER ? "organizer"
-			   : role == TOKEN_SENSOR  ? "sensor"
-						   : "screen";
 	if (!t)
 		fail(res, 401, "the token is not a valid %s token", what);
 	return t;
@@ -1169,17 +1169,19 @@ static struct screen_seen *screen_find(struct api *api, const char *name)
 /* One INFO line: the screen, its version, what it shows, its feed's age. */
 static void heartbeat_log(const char *name, const cJSON *fields, struct api_response *res)
 {
-	const cJSON *version = cJSON_GetObjectItemCaseSensitive(fields, "version");
-	const cJSON *showing = cJSON_GetObjectItemCaseSensitive(fields, "showing");
 	const cJSON *age = cJSON_GetObjectItemCaseSensitive(fields, "feed_age_s");
 	char age_text[48] = "feed age ?";
 	if (cJSON_IsNull(age))
 		snprintf(age_text, sizeof(age_text), "no schedule");
 	else if (cJSON_IsNumber(age))
 		snprintf(age_text, sizeof(age_text), "feed age %.0f s", age->valuedouble);
-	const char *v = cJSON_IsString(version) ? version->valuestring : "?";
-	const char *sh = cJSON_IsString(showing) ? showing->valuestring : "?";
-	bool offline = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fields, "offline"));
+	const char *v = json_util_str(fields, "version");
+	const char *sh = json_util_str(fields, "showing");
+	if (!v)
+		v = "?";
+	if (!sh)
+		sh = "?";
+	bool offline = json_util_true(fields, "offline");
 	snprintf(res->log, sizeof(res->log), "heartbeat from %s: %s, %.*s, %s%s", name, v,
 		 utf8_prefix(sh, 60), sh, age_text, offline ? ", offline" : "");
 }
@@ -1217,7 +1219,7 @@ static const char *screen_state(const struct screen_seen *s, const cJSON *fields
 {
 	if (now_ms - s->last_seen_ms > API_SCREEN_STALE_S * 1000LL)
 		return "stale";
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fields, "offline")))
+	if (json_util_true(fields, "offline"))
 		return "offline";
 	return "ok";
 }

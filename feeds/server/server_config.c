@@ -124,13 +124,12 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 					return feed_error_set(e, "line %d: this token is already "
 								 "given to %.64s", lineno,
 							      out->tokens[j].name);
-			for (size_t j = 0; role == TOKEN_SCREEN && j < out->n_tokens; j++)
-				if (out->tokens[j].role == TOKEN_SCREEN &&
-				    strcmp(out->tokens[j].name, t->name) == 0)
-					return feed_error_set(e,
-							      "line %d: screen %.64s already has "
-							      "a token: each screen has its own",
-							      lineno, t->name);
+			/* t is not counted yet: the lookup sees only earlier lines */
+			if (role == TOKEN_SCREEN && server_config_screen(out, t->name))
+				return feed_error_set(e,
+						      "line %d: screen %.64s already has a token: "
+						      "each screen has its own",
+						      lineno, t->name);
 			out->n_tokens++;
 			continue;
 		}

@@ -128,6 +128,10 @@ def start_kiosk(url=base + "/v1/schedule", extra=None):
                   "--log-level", "info"] + clock, os.path.join(work, "kiosk.log"), env)
 
 
+def kiosk_log():
+    return open(os.path.join(work, "kiosk.log")).read()
+
+
 def read_frames():
     if not os.path.exists(frames):
         return []
@@ -220,14 +224,13 @@ else:
     # feed, and auto (the kiosk image's default) with timesyncd not synchronized
     for source in ("feed", "auto"):
         n = len(read_frames())
-        said = open(os.path.join(work, "kiosk.log")).read().count("clock taken from the feed server's Date")
+        said = kiosk_log().count("clock taken from the feed server's Date")
         kiosk = start_kiosk(extra=["--time-source", source])
         # the real date has no summit: the programme of today is empty, but shown
         wait_frame(lambda f: has(f, "No sessions today") and not has(f, "--:--"),
                    f"time-source {source}: the programme and the clock once the server's Date arrived",
                    after=n)
-        check(open(os.path.join(work, "kiosk.log")).read().count(
-              "clock taken from the feed server's Date") > said,
+        check(kiosk_log().count("clock taken from the feed server's Date") > said,
               f"time-source {source}: INFO says the clock came from the feed server")
         check(stop(kiosk) == 0, "the kiosk stops cleanly")
     kiosk = start_kiosk()
@@ -271,7 +274,7 @@ f = wait_frame(lambda f: has(f, "Salle 251"), "a restart without network shows t
                after=n)
 check(any("schedule received at" in t for t in f["texts"]), "it shows the schedule's age")
 check(has(f, "MOVED → Salle 243"), "the saved schedule carries the organizer's move")
-log = open(os.path.join(work, "kiosk.log")).read()
+log = kiosk_log()
 check("showing the saved schedule" in log, "INFO says it shows the saved schedule")
 check(stop(kiosk) == 0, "the kiosk stops cleanly")
 
@@ -287,15 +290,14 @@ for name, body in (("truncated", good[:len(good) // 2]),
                    ("empty", b"")):
     open(feed + ".tmp", "wb").write(body)
     os.replace(feed + ".tmp", feed)
-    mark = open(os.path.join(work, "kiosk.log")).read().count("keeping the schedule on screen")
+    mark = kiosk_log().count("keeping the schedule on screen")
     end = time.monotonic() + 15
     while time.monotonic() < end:
-        if open(os.path.join(work, "kiosk.log")).read().count(
-                "keeping the schedule on screen") > mark:
+        if kiosk_log().count("keeping the schedule on screen") > mark:
             break
         time.sleep(0.1)
-    check(open(os.path.join(work, "kiosk.log")).read().count(
-        "keeping the schedule on screen") > mark, f"a {name} feed is refused in the log")
+    check(kiosk_log().count("keeping the schedule on screen") > mark,
+          f"a {name} feed is refused in the log")
     check(kiosk.poll() is None, f"the kiosk survives a {name} feed")
     f = read_frames()[-1]
     check(has(f, "Salle 251"), f"the schedule stays on screen after a {name} feed")

@@ -2,6 +2,7 @@
  * talked to with libcurl; killed with SIGKILL right after acknowledging a
  * write, started again, and the write is there. */
 #include "test_util.h"
+#include "text.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -230,41 +231,20 @@ static void test_serves_and_survives_kill(void **state)
 	kill_server(SIGTERM);
 }
 
-/* A 1x1 PNG, here rather than as a binary file, and its base64. */
-static const unsigned char tiny_png[] = {
-	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
-	0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00,
-	0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78,
-	0xda, 0x63, 0x10, 0x32, 0x8d, 0x06, 0x00, 0x00, 0xff, 0x00, 0xa3, 0x1a, 0x2d, 0xa6,
-	0xa8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-};
-
-static void base64(const unsigned char *in, size_t n, char *out)
-{
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
-			     (i + 2 < n ? in[i + 2] : 0);
-		*out++ = abc[v >> 18 & 63];
-		*out++ = abc[v >> 12 & 63];
-		*out++ = i + 1 < n ? abc[v >> 6 & 63] : '=';
-		*out++ = i + 2 < n ? abc[v & 63] : '=';
-	}
-	*out = '\0';
-}
-
 /* A kiosk's heartbeat with its own token, then what the organizer desk
  * reads: the list and the thumbnail, byte for byte, after a kill -9. */
 static void test_screen_heartbeat(void **state)
 {
 	(void)state;
 	start_server();
-	char b64[128], body[512];
-	base64(tiny_png, sizeof(tiny_png), b64);
+	char body[512];
+	char *b64 = text_base64(test_tiny_png, test_tiny_png_len);
+	assert_non_null(b64);
 	snprintf(body, sizeof(body),
 		 "{\"version\":\"1.4.2\",\"uptime_s\":3600,\"feed_age_s\":42,\"offline\":false,"
 		 "\"showing\":\"page 2/5\",\"schedule_version\":3,\"thumbnail\":\"%s\"}",
 		 b64);
+	free(b64);
 	struct reply r = request("POST", "/v1/screens/heartbeat", org, body, false);
 	assert_int_equal(r.status, 401);
 	free(r.body);
@@ -287,8 +267,8 @@ static void test_screen_heartbeat(void **state)
 	r = request("GET", "/v1/screens/palais-l2-east/thumbnail.png", NULL, NULL, true);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.type, "image/png");
-	assert_int_equal(r.len, sizeof(tiny_png));
-	assert_memory_equal(r.body, tiny_png, sizeof(tiny_png));
+	assert_int_equal(r.len, test_tiny_png_len);
+	assert_memory_equal(r.body, test_tiny_png, test_tiny_png_len);
 	char inm[96];
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", r.etag);
 	free(r.body);

@@ -4,6 +4,7 @@
 #include "civil_time.h"
 #include "feed.h"
 #include "file_io.h"
+#include "lunch_sim.h"
 #include "schedule.h"
 
 #include <fcntl.h>
@@ -114,3 +115,43 @@ int test_start_server(const char *bin, const char *conf, const char *port_file,
 	fail_msg("the server did not start; see %s", log_path);
 	return -1;
 }
+
+struct sim_result test_lunch_sim(const char *scenario, uint64_t seed)
+{
+	struct sim_config c;
+	lunch_sim_defaults(&c);
+	c.seed = seed;
+	assert_true(lunch_sim_scenario(scenario, &c));
+	struct sim_result r;
+	assert_true(lunch_sim_run(&c, &r));
+	return r;
+}
+
+void test_buf_put(struct test_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = realloc(b->p, cap);
+		assert_non_null(b->p);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void test_buf_puts(struct test_buf *b, const char *s)
+{
+	test_buf_put(b, s, strlen(s));
+}
+
+const unsigned char test_tiny_png[] = {
+	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+	0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00,
+	0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78,
+	0xda, 0x63, 0x10, 0x32, 0x8d, 0x06, 0x00, 0x00, 0xff, 0x00, 0xa3, 0x1a, 0x2d, 0xa6,
+	0xa8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+const size_t test_tiny_png_len = sizeof(test_tiny_png);

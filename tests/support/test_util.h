@@ -14,6 +14,7 @@
 struct schedule;
 struct feed_options;
 struct feed_error;
+struct sim_result;
 
 /* Reads a whole file; caller frees. NULL (and *len 0) when it cannot. */
 char *test_read_file(const char *path, size_t *len);
@@ -57,5 +58,27 @@ const char *test_utc(int64_t t, char buf[static 21]);
  * Returns the child's pid and fills *port; fails the test otherwise. */
 int test_start_server(const char *bin, const char *conf, const char *port_file,
 		      const char *log_path, int *port);
+
+/* Runs lunch_sim on scenario (over the defaults) with seed; fails the test
+ * when the scenario is unknown or the run fails. Caller: lunch_sim_finish
+ * (and includes lunch_sim.h). */
+struct sim_result test_lunch_sim(const char *scenario, uint64_t seed);
+
+/* A growing text buffer, always NUL-terminated once written to; starts as
+ * {0}, caller frees p. */
+struct test_buf {
+	char *p;
+	size_t len, cap;
+};
+
+/* Appends n bytes of s (fails the test when out of memory). */
+void test_buf_put(struct test_buf *b, const char *s, size_t n);
+
+/* Appends the string s. */
+void test_buf_puts(struct test_buf *b, const char *s);
+
+/* A 1x1 PNG (one dark blue pixel), here rather than as a binary file. */
+extern const unsigned char test_tiny_png[];
+extern const size_t test_tiny_png_len;
 
 #endif

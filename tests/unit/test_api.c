@@ -6,6 +6,7 @@
 #include "civil_time.h"
 #include "server_config.h"
 #include "store.h"
+#include "text.h"
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -651,33 +652,6 @@ static void test_queues_since_truncated(void **state)
 
 /* ---- screens ---------------------------------------------------------------- */
 
-/* A 1x1 PNG (one dark blue pixel), here rather than as a binary file. */
-static const unsigned char tiny_png[] = {
-	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
-	0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00,
-	0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78,
-	0xda, 0x63, 0x10, 0x32, 0x8d, 0x06, 0x00, 0x00, 0xff, 0x00, 0xa3, 0x1a, 0x2d, 0xa6,
-	0xa8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-};
-
-/* Standard base64 with padding; caller frees. */
-static char *base64(const unsigned char *in, size_t n)
-{
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
-	assert_non_null(out);
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
-			     (i + 2 < n ? in[i + 2] : 0);
-		*o++ = abc[v >> 18 & 63];
-		*o++ = abc[v >> 12 & 63];
-		*o++ = i + 1 < n ? abc[v >> 6 & 63] : '=';
-		*o++ = i + 2 < n ? abc[v & 63] : '=';
-	}
-	*o = '\0';
-	return out;
-}
-
 /* One request at now_ms, the response as the api made it (caller:
  * api_response_finish). An error must be a JSON error. */
 static void request_at(struct api *api, int64_t now_ms, const char *method, const char *path,
@@ -728,7 +702,8 @@ static char *screens_at(struct api *api, int64_t now_ms)
 /* The heartbeat of palais-l2-east as a kiosk would send it. */
 static char *palais_heartbeat(const char *version, bool thumbnail)
 {
-	char *b64 = base64(tiny_png, sizeof(tiny_png));
+	char *b64 = text_base64(test_tiny_png, test_tiny_png_len);
+	assert_non_null(b64);
 	char *body = malloc(strlen(b64) + 400);
 	assert_non_null(body);
 	snprintf(body, strlen(b64) + 400,
@@ -754,7 +729,7 @@ static void palais_listed(char *out, size_t cap, int64_t now_ms, int age_s, cons
 		 t, age_s, state);
 }
 
-/* The thumbnail of screen as served: status; the bytes must be tiny_png. */
+/* The thumbnail of screen as served: status; the bytes must be test_tiny_png. */
 static int get_thumbnail_at(struct api *api, const char *screen, const char *method,
 			    const char *inm, char etag[24])
 {
@@ -765,8 +740,8 @@ static int get_thumbnail_at(struct api *api, const char *screen, const char *met
 	if (res.status == 200) {
 		assert_string_equal(res.content_type, "image/png");
 		assert_string_equal(res.cache_control, "no-cache");
-		assert_int_equal(res.body_len, sizeof(tiny_png));
-		assert_memory_equal(res.body, tiny_png, sizeof(tiny_png));
+		assert_int_equal(res.body_len, test_tiny_png_len);
+		assert_memory_equal(res.body, test_tiny_png, test_tiny_png_len);
 		assert_true(res.etag[0] == '"');
 	}
 	if (etag)
@@ -903,7 +878,8 @@ static void test_screens_heartbeat(void **state)
 	assert_int_equal(get_thumbnail_at(f.api, "palais-l2-east", "GET", NULL, NULL), 404);
 	/* served by length, not as a C string: 35 bytes without a NUL */
 	static const char no_nul[] = "\x89PNG\r\n\x1a\nnot a NUL in these 23 bytes";
-	char *no_nul_b64 = base64((const unsigned char *)no_nul, strlen(no_nul));
+	char *no_nul_b64 = text_base64((const unsigned char *)no_nul, strlen(no_nul));
+	assert_non_null(no_nul_b64);
 	char no_nul_hb[128];
 	snprintf(no_nul_hb, sizeof(no_nul_hb), "{\"thumbnail\":\"%s\"}", no_nul_b64);
 	free(no_nul_b64);
@@ -959,18 +935,21 @@ static void test_screens_refusals(void **state)
 	snprintf(long_version, sizeof(long_version), "{\"version\":\"%033d\"}", 0);
 	/* a PNG one byte over 96 KiB, and one of exactly 96 KiB */
 	unsigned char *big = calloc(1, API_MAX_THUMBNAIL + 1);
-	memcpy(big, tiny_png, sizeof(tiny_png));
-	char *b64 = base64(big, API_MAX_THUMBNAIL + 1);
+	memcpy(big, test_tiny_png, test_tiny_png_len);
+	char *b64 = text_base64(big, API_MAX_THUMBNAIL + 1);
+	assert_non_null(b64);
 	char *too_big = malloc(strlen(b64) + 32);
 	snprintf(too_big, strlen(b64) + 32, "{\"thumbnail\":\"%s\"}", b64);
 	free(b64);
-	b64 = base64(big, API_MAX_THUMBNAIL);
+	b64 = text_base64(big, API_MAX_THUMBNAIL);
+	assert_non_null(b64);
 	char *just_fits = malloc(strlen(b64) + 32);
 	snprintf(just_fits, strlen(b64) + 32, "{\"thumbnail\":\"%s\"}", b64);
 	free(b64);
 	free(big);
 	static const char hello[] = "hello, world"; /* base64, but not a PNG */
-	char *not_png_b64 = base64((const unsigned char *)hello, strlen(hello));
+	char *not_png_b64 = text_base64((const unsigned char *)hello, strlen(hello));
+	assert_non_null(not_png_b64);
 	char not_png[64];
 	snprintf(not_png, sizeof(not_png), "{\"thumbnail\":\"%s\"}", not_png_b64);
 	free(not_png_b64);

@@ -118,27 +118,6 @@ static struct scene demo(const char *name, int64_t now_ms, int64_t seen_ms)
 	return s;
 }
 
-/* A growing text buffer for synthetic schedules. */
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct buf *b, const char *s)
-{
-	size_t n = strlen(s);
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = realloc(b->p, cap);
-		assert_non_null(b->p);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-}
-
 struct syn_session {
 	const char *id, *title, *room, *start, *end, *track, *speakers, *status;
 };
@@ -148,19 +127,19 @@ struct syn_session {
 static char *normalized(const char *title, const char *const *names, size_t n_rooms,
 			const struct syn_session *ss, size_t n, const char *extra)
 {
-	struct buf b = {0};
+	struct test_buf b = {0};
 	char line[2048];
 	snprintf(line, sizeof(line),
 		 "{\"format\":\"venueboard.schedule/1\",\"conference\":{\"title\":\"%s\","
 		 "\"timezone\":\"Europe/Paris\"},\"rooms\":[",
 		 title);
-	put(&b, line);
+	test_buf_puts(&b, line);
 	for (size_t i = 0; i < n_rooms; i++) {
 		snprintf(line, sizeof(line), "%s{\"id\":\"r%zu\",\"name\":\"%s\"}", i ? "," : "", i,
 			 names[i]);
-		put(&b, line);
+		test_buf_puts(&b, line);
 	}
-	put(&b, "],\"sessions\":[");
+	test_buf_puts(&b, "],\"sessions\":[");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(line, sizeof(line),
 			 "%s{\"id\":\"%s\",\"title\":\"%s\",\"room\":\"%s\","
@@ -169,12 +148,12 @@ static char *normalized(const char *title, const char *const *names, size_t n_ro
 			 i ? "," : "", ss[i].id, ss[i].title, ss[i].room, ss[i].start, ss[i].end,
 			 ss[i].track ? ss[i].track : "Main", ss[i].speakers ? ss[i].speakers : "",
 			 ss[i].status ? ss[i].status : "scheduled");
-		put(&b, line);
+		test_buf_puts(&b, line);
 	}
-	put(&b, "]");
+	test_buf_puts(&b, "]");
 	if (extra)
-		put(&b, extra);
-	put(&b, "}");
+		test_buf_puts(&b, extra);
+	test_buf_puts(&b, "}");
 	return b.p;
 }
 
@@ -299,14 +278,14 @@ static struct queue_board *queues_from(const struct sim_result *r, int64_t until
 {
 	struct queue_board *qb = queue_board_create(NULL, 0);
 	assert_non_null(qb);
-	struct buf b = {0};
+	struct test_buf b = {0};
 	for (size_t i = 0; i < r->n_samples; i++) {
 		char line[QUEUE_LINE_MAX];
 		size_t n = queue_sample_format(&r->samples[i], line, sizeof(line));
 		assert_true(n > 0 && n + 1 < sizeof(line));
 		line[n] = '\n';
 		line[n + 1] = '\0';
-		put(&b, line);
+		test_buf_puts(&b, line);
 	}
 	struct feed_error e = {{0}};
 	if (!queue_board_load(qb, b.p, b.len, until, NULL, &e))
@@ -320,11 +299,9 @@ static struct queue_board *queues_from(const struct sim_result *r, int64_t until
 static struct scene degraded(void)
 {
 	struct scene s = demo("degraded queue", T_1240, T_1005 - 3600000);
-	struct sim_config c;
-	lunch_sim_defaults(&c);
-	assert_true(lunch_sim_scenario("noisy", &c));
-	struct sim_result r;
-	assert_true(lunch_sim_run(&c, &r));
+	struct sim_config d;
+	lunch_sim_defaults(&d);
+	struct sim_result r = test_lunch_sim("noisy", d.seed); /* the default seed */
 	s.queues = queues_from(&r, s.now_ms);
 	lunch_sim_finish(&r);
 	const struct queue_view *v = queue_board_get(s.queues, 0);

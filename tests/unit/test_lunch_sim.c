@@ -7,21 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct sim_result run(const char *scenario, uint64_t seed)
-{
-	struct sim_config c;
-	lunch_sim_defaults(&c);
-	c.seed = seed;
-	assert_true(lunch_sim_scenario(scenario, &c));
-	struct sim_result r;
-	assert_true(lunch_sim_run(&c, &r));
-	return r;
-}
-
 static void test_reproducible(void **state)
 {
 	(void)state;
-	struct sim_result a = run("noisy", 7), b = run("noisy", 7), c = run("noisy", 8);
+	struct sim_result a = test_lunch_sim("noisy", 7), b = test_lunch_sim("noisy", 7),
+			  c = test_lunch_sim("noisy", 8);
 	assert_int_equal(a.n_samples, b.n_samples);
 	assert_int_equal(a.n_people, b.n_people);
 	assert_memory_equal(a.samples, b.samples, a.n_samples * sizeof(*a.samples));
@@ -37,7 +27,7 @@ static void test_reproducible(void **state)
 static void test_people_and_fifo(void **state)
 {
 	(void)state;
-	struct sim_result r = run("clean", 3);
+	struct sim_result r = test_lunch_sim("clean", 3);
 	/* ~450 in the surge plus a trickle of 1.5 a minute for 150 minutes */
 	assert_in_range(r.n_people, 550, 800);
 	for (size_t i = 0; i < r.n_people; i++) {
@@ -99,7 +89,7 @@ static void test_faults_where_configured(void **state)
 	assert_true(disorder > 0); /* skewed clocks and delivery delays reorder samples */
 	lunch_sim_finish(&r);
 
-	r = run("biased", 2);
+	r = test_lunch_sim("biased", 2);
 	size_t occ = 0;
 	for (size_t i = 0; i < r.n_samples; i++)
 		occ += r.samples[i].type == SAMPLE_OCCUPANCY;

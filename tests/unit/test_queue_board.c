@@ -16,52 +16,15 @@ enum { MIN_MS = 60000 };
 static const int64_t START_MS = 1415271600000LL; /* 2014-11-06T11:00:00Z, lunch_sim's */
 static const int64_t ALL = INT64_MAX;
 
-static struct sim_result simulate(const char *scenario, uint64_t seed)
-{
-	struct sim_config c;
-	lunch_sim_defaults(&c);
-	c.seed = seed;
-	assert_true(lunch_sim_scenario(scenario, &c));
-	struct sim_result r;
-	assert_true(lunch_sim_run(&c, &r));
-	return r;
-}
-
-/* A growing text buffer. */
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = realloc(b->p, cap);
-		assert_non_null(b->p);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void puts_(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
 /* The samples of r with from_ms <= t <= to_ms (declarations always, like the
  * server's ?since= answer), as JSON Lines or as the server's document. */
-static struct buf body(const struct sim_result *r, int64_t from_ms, int64_t to_ms, bool server)
+static struct test_buf body(const struct sim_result *r, int64_t from_ms, int64_t to_ms, bool server)
 {
-	struct buf b = {0};
+	struct test_buf b = {0};
 	if (server)
-		puts_(&b, "{\"t\":\"2014-11-06T13:30:00Z\",\"queues\":[{\"queue\":"
-			  "\"meridien-lunch\",\"wait_s\":null,\"people\":null,\"confidence\":"
-			  "\"none\"}],\"samples\":[");
+		test_buf_puts(&b, "{\"t\":\"2014-11-06T13:30:00Z\",\"queues\":[{\"queue\":"
+				  "\"meridien-lunch\",\"wait_s\":null,\"people\":null,"
+				  "\"confidence\":\"none\"}],\"samples\":[");
 	bool first = true;
 	for (size_t i = 0; i < r->n_samples; i++) {
 		const struct queue_sample *s = &r->samples[i];
@@ -71,14 +34,14 @@ static struct buf body(const struct sim_result *r, int64_t from_ms, int64_t to_m
 		size_t n = queue_sample_format(s, line, sizeof(line));
 		assert_true(n > 0);
 		if (server && !first)
-			puts_(&b, ",");
-		put(&b, line, n);
+			test_buf_puts(&b, ",");
+		test_buf_put(&b, line, n);
 		if (!server)
-			puts_(&b, "\n");
+			test_buf_puts(&b, "\n");
 		first = false;
 	}
 	if (server)
-		puts_(&b, "]}");
+		test_buf_puts(&b, "]}");
 	return b;
 }
 
@@ -98,7 +61,8 @@ static struct queue_board *board(void)
 	return qb;
 }
 
-static struct queue_load_summary take(struct queue_board *qb, const struct buf *b, int64_t until)
+static struct queue_load_summary take(struct queue_board *qb, const struct test_buf *b,
+				      int64_t until)
 {
 	struct queue_load_summary sum;
 	struct feed_error e = {{0}};
@@ -133,13 +97,13 @@ static void test_fixture_lines(void **state)
 {
 	(void)state;
 	/* the contract examples of tests/data/queue_sample, one file */
-	struct buf b = {0};
+	struct test_buf b = {0};
 	for (int i = 1; i <= 7; i++) {
 		char rel[64];
 		size_t len;
 		snprintf(rel, sizeof(rel), "queue_sample/seed-%d.jsonl", i);
 		char *t = test_fixture(rel, &len);
-		put(&b, t, len);
+		test_buf_put(&b, t, len);
 		free(t);
 	}
 	struct queue_board *qb = board();
@@ -173,8 +137,8 @@ static void test_fixture_lines(void **state)
 static void test_lines_and_server_doc_agree(void **state)
 {
 	(void)state;
-	struct sim_result r = simulate("clean", 3);
-	struct buf lines = body(&r, 0, ALL, false), doc = body(&r, 0, ALL, true);
+	struct sim_result r = test_lunch_sim("clean", 3);
+	struct test_buf lines = body(&r, 0, ALL, false), doc = body(&r, 0, ALL, true);
 	static const int at_min[] = {25, 40, 75, 149};
 	for (size_t i = 0; i < sizeof(at_min) / sizeof(*at_min); i++) {
 		int64_t until = START_MS + at_min[i] * MIN_MS;
@@ -200,9 +164,9 @@ static void test_lines_and_server_doc_agree(void **state)
 static void test_same_body_twice(void **state)
 {
 	(void)state;
-	struct sim_result r = simulate("clean", 4);
+	struct sim_result r = test_lunch_sim("clean", 4);
 	int64_t until = START_MS + 45 * MIN_MS;
-	struct buf doc = body(&r, 0, until, true);
+	struct test_buf doc = body(&r, 0, until, true);
 	struct queue_board *once = board(), *twice = board();
 	take(once, &doc, ALL);
 	take(twice, &doc, ALL);
@@ -229,7 +193,7 @@ static void fetch_in_chunks(const struct sim_result *r, int64_t end_ms, bool upd
 		if (to > end_ms)
 			to = end_ms;
 		int64_t from = newest ? newest - MIN_MS : 0;
-		struct buf doc = body(r, from, to, true);
+		struct test_buf doc = body(r, from, to, true);
 		struct queue_load_summary sum = take(qb, &doc, ALL);
 		if (newest) /* the overlap is recognised */
 			assert_true(sum.duplicates > 0);
@@ -246,9 +210,9 @@ static void fetch_in_chunks(const struct sim_result *r, int64_t end_ms, bool upd
 static void test_overlapping_chunks(void **state)
 {
 	(void)state;
-	struct sim_result r = simulate("clean", 5);
+	struct sim_result r = test_lunch_sim("clean", 5);
 	int64_t end = START_MS + 97 * MIN_MS + 20000;
-	struct buf all = body(&r, 0, end, false);
+	struct test_buf all = body(&r, 0, end, false);
 	struct queue_board *whole = board(), *chunked = board();
 	take(whole, &all, ALL);
 	fetch_in_chunks(&r, end, false, chunked);
@@ -288,7 +252,7 @@ static void test_redelivered_declaration_keeps_stations(void **state)
 		n_stations += r.samples[i].type == SAMPLE_STATIONS;
 	assert_true(n_stations >= 1); /* the closure is announced */
 	int64_t end = START_MS + 50 * MIN_MS;
-	struct buf all = body(&r, 0, end, true);
+	struct test_buf all = body(&r, 0, end, true);
 	struct queue_board *once = board(), *chunked = board();
 	take(once, &all, ALL);
 	fetch_in_chunks(&r, end, false, chunked);
@@ -304,8 +268,8 @@ static void test_redelivered_declaration_keeps_stations(void **state)
 static void test_history(void **state)
 {
 	(void)state;
-	struct sim_result r = simulate("clean", 7);
-	struct buf doc = body(&r, 0, ALL, true);
+	struct sim_result r = test_lunch_sim("clean", 7);
+	struct test_buf doc = body(&r, 0, ALL, true);
 	struct queue_board *qb = board();
 	int64_t now = START_MS + 30 * MIN_MS + 15000;
 	take(qb, &doc, now);
@@ -352,8 +316,8 @@ static void test_history(void **state)
 static void test_until(void **state)
 {
 	(void)state;
-	struct sim_result r = simulate("clean", 8);
-	struct buf doc = body(&r, 0, ALL, true);
+	struct sim_result r = test_lunch_sim("clean", 8);
+	struct test_buf doc = body(&r, 0, ALL, true);
 	int64_t cut = START_MS + 32 * MIN_MS + 7000, end = START_MS + 90 * MIN_MS;
 	struct queue_board *qb = board(), *whole = board();
 	struct queue_load_summary sum = take(qb, &doc, cut);
@@ -382,9 +346,9 @@ static void test_until(void **state)
 static void test_invalid_body_changes_nothing(void **state)
 {
 	(void)state;
-	struct sim_result r = simulate("clean", 9);
+	struct sim_result r = test_lunch_sim("clean", 9);
 	int64_t t1 = START_MS + 30 * MIN_MS, t2 = START_MS + 60 * MIN_MS;
-	struct buf first = body(&r, 0, t1, false);
+	struct test_buf first = body(&r, 0, t1, false);
 	struct queue_board *qb = board(), *ref = board();
 	take(qb, &first, ALL);
 	take(ref, &first, ALL);
@@ -392,20 +356,20 @@ static void test_invalid_body_changes_nothing(void **state)
 	queue_board_update(ref, t1);
 
 	/* the next half hour, with one broken line in the middle */
-	struct buf next = body(&r, t1 + 1, t2, false);
+	struct test_buf next = body(&r, t1 + 1, t2, false);
 	char *mid = next.p + next.len / 2;
 	while (*mid != '\n')
 		mid++;
 	mid++;
 	size_t at = (size_t)(mid - next.p);
-	struct buf bad = {0};
-	put(&bad, next.p, at);
-	puts_(&bad, "{\"type\":\"count\",\"queue\":\"meridien-lunch\",\"sensor\":\"out\","
-		    "\"role\":\"sideways\",\"t\":\"2014-11-06T11:45:00Z\",\"total\":3}\n");
+	struct test_buf bad = {0};
+	test_buf_put(&bad, next.p, at);
+	test_buf_puts(&bad, "{\"type\":\"count\",\"queue\":\"meridien-lunch\",\"sensor\":\"out\","
+			    "\"role\":\"sideways\",\"t\":\"2014-11-06T11:45:00Z\",\"total\":3}\n");
 	size_t bad_line = 1;
 	for (size_t i = 0; i < at; i++)
 		bad_line += next.p[i] == '\n';
-	put(&bad, mid, next.len - at);
+	test_buf_put(&bad, mid, next.len - at);
 	struct feed_error e = {{0}};
 	struct queue_load_summary sum = {0};
 	assert_false(queue_board_load(qb, bad.p, bad.len, ALL, &sum, &e));
@@ -481,8 +445,8 @@ static void test_only_filter(void **state)
 	c.venue = "Palais des Congrès";
 	c.seed = 2;
 	assert_true(lunch_sim_run(&c, &b));
-	struct buf doc = body(&a, 0, ALL, false), other = body(&b, 0, ALL, false);
-	put(&doc, other.p, other.len);
+	struct test_buf doc = body(&a, 0, ALL, false), other = body(&b, 0, ALL, false);
+	test_buf_put(&doc, other.p, other.len);
 	const char *only[] = {"palais-cafe", "no-such-queue"};
 	struct queue_board *qb = queue_board_create(only, 2), *all = board(), *alone = board();
 	assert_non_null(qb);
@@ -512,8 +476,8 @@ static void test_only_filter(void **state)
 static void test_trend(void **state)
 {
 	(void)state;
-	struct sim_result r = simulate("clean", 1);
-	struct buf doc = body(&r, 0, ALL, false);
+	struct sim_result r = test_lunch_sim("clean", 1);
+	struct test_buf doc = body(&r, 0, ALL, false);
 	/* the keynote lets out at 11:20 UTC: the line grows for a quarter of an
 	 * hour, then four stations work it down */
 	static const struct {

@@ -31,6 +31,10 @@ const char *json_util_strv(const cJSON *v);
 /* v as id text (string, or integer number), as json_util_id. */
 const char *json_util_idv(const cJSON *v, char *out, size_t cap);
 
+/* True when buf[0..len) writes a NUL character (\u0000) inside a string:
+ * cJSON would end the string there, silently shortening it. */
+bool json_util_has_nul(const char *buf, size_t len);
+
 /* True when obj[key] is true (a boolean true or the string "true"). */
 bool json_util_true(const cJSON *obj, const char *key);
 

@@ -3,6 +3,7 @@
 
 #include "civil_time.h"
 #include "json_util.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -16,7 +17,29 @@ static bool read_id(const cJSON *obj, const char *key, char *out, size_t cap, st
 		return feed_error_set(e, "%s: missing or not a string", key);
 	if (strlen(v) > cap)
 		return feed_error_set(e, "%s: longer than %zu bytes", key, cap);
+	/* ids reach logs, metric labels and URLs */
+	if (!text_is_one_line(v, strlen(v)))
+		return feed_error_set(e, "%s: not UTF-8 text without control characters", key);
 	memcpy(out, v, strlen(v) + 1);
+	return true;
+}
+
+/* Copies obj[key] (optional display text) into out, cut at a character so
+ * that it fits cap bytes; fallback when absent. */
+static bool read_name(const cJSON *obj, const char *key, const char *fallback, char *out,
+		      size_t cap, struct feed_error *e)
+{
+	const char *v = json_util_str(obj, key);
+	if (!v)
+		v = fallback;
+	size_t n = strlen(v);
+	if (!text_is_one_line(v, n))
+		return feed_error_set(e, "%s: not UTF-8 text without control characters", key);
+	if (n >= cap)
+		for (n = cap - 1; n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80; n--)
+			;
+	memcpy(out, v, n);
+	out[n] = '\0';
 	return true;
 }
 
@@ -51,6 +74,8 @@ enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_
 	memset(out, 0, sizeof(*out));
 	if (len > QUEUE_LINE_MAX)
 		return feed_error_set(e, "line longer than %d bytes", QUEUE_LINE_MAX), SAMPLE_INVALID;
+	if (json_util_has_nul(line, len))
+		return feed_error_set(e, "a string holds a NUL character (\\u0000)"), SAMPLE_INVALID;
 	const char *end = NULL;
 	cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, false);
 	enum sample_parse rc = SAMPLE_INVALID;
@@ -74,10 +99,9 @@ enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_
 		goto out;
 	if (strcmp(type, "queue") == 0) {
 		out->type = SAMPLE_QUEUE;
-		const char *name = json_util_str(o, "name"), *venue = json_util_str(o, "venue");
-		snprintf(out->name, sizeof(out->name), "%s", name ? name : out->queue);
-		snprintf(out->venue, sizeof(out->venue), "%s", venue ? venue : "");
-		if (!read_int(o, "stations", 0, 1000, &v, e))
+		if (!read_name(o, "name", out->queue, out->name, sizeof(out->name), e) ||
+		    !read_name(o, "venue", "", out->venue, sizeof(out->venue), e) ||
+		    !read_int(o, "stations", 0, 1000, &v, e))
 			goto out;
 		out->stations = (int)v;
 		const cJSON *svc = cJSON_GetObjectItemCaseSensitive(o, "service_s");

@@ -69,6 +69,21 @@ static bool is_space_cp(uint32_t cp)
 	       cp == '\f' || cp == 0xA0 || cp == 0x2028 || cp == 0x2029;
 }
 
+bool text_is_one_line(const char *s, size_t len)
+{
+	if (!text_utf8_valid(s, len))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7F)
+			return false;
+		/* C1 controls, U+0080..U+009F, are C2 80..C2 9F in UTF-8 */
+		if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] < 0xA0)
+			return false;
+	}
+	return true;
+}
+
 char *text_clean(struct arena *a, const char *s, size_t len, size_t cap)
 {
 	static const char ellipsis[] = "\xE2\x80\xA6";
@@ -227,4 +242,55 @@ char *text_base64(const unsigned char *data, size_t len)
 	}
 	*o = '\0';
 	return out;
+}
+
+static int base64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+bool text_base64_decode(const char *s, size_t len, unsigned char *out, size_t cap,
+			size_t *out_len, const char **why)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0, n = 0, pad = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		int v = base64_value(c);
+		if (v < 0 || pad) {
+			*why = v < 0 ? "not base64 (only A-Z, a-z, 0-9, '+', '/' and '=' padding)"
+				     : "not base64 ('=' before the end)";
+			return false;
+		}
+		n++;
+		acc = (acc << 6 | (uint32_t)v) & 0xFFFFFF;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == cap) {
+				*why = "larger than the limit once decoded";
+				return false;
+			}
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (n % 4 == 1 || pad > 2 || (pad && (n + pad) % 4 != 0)) {
+		*why = "not base64 (its length is not that of any encoding)";
+		return false;
+	}
+	*out_len = o;
+	return true;
 }

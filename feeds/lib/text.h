@@ -14,6 +14,11 @@ void text_skip_bom(const char **buf, size_t *len);
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool text_utf8_valid(const char *s, size_t len);
 
+/* True when s[0..len) is well-formed UTF-8 holding no control character
+ * (C0, DEL or C1): text that may go into a log line or one line on a screen
+ * as it is. */
+bool text_is_one_line(const char *s, size_t len);
+
 /* Copies s[0..len) into the arena as one clean display line: leading and
  * trailing space dropped, runs of white space (newlines too) folded into one
  * space, malformed bytes replaced by U+FFFD, control characters dropped, and
@@ -33,6 +38,12 @@ int text_hex_digit(char c);
 /* Standard base64 (RFC 4648, '=' padding) of len bytes; caller frees, NULL
  * when out of memory. */
 char *text_base64(const unsigned char *data, size_t len);
+
+/* Decodes base64 (RFC 4648's standard alphabet; '=' padding optional, ASCII
+ * white space ignored, as line-wrapping encoders write it) into out, at most
+ * cap bytes, the length in *out_len. On failure says why (static text). */
+bool text_base64_decode(const char *s, size_t len, unsigned char *out, size_t cap,
+			size_t *out_len, const char **why);
 
 /* True when s starts with prefix, ASCII case-insensitively. */
 bool text_starts_with_ci(const char *s, const char *prefix);

@@ -54,6 +54,7 @@ struct queue {
 	int n_sensors;
 	double people;
 	int64_t now_ms, first_ms, last_exit_ms, restart_ms;
+	int64_t newest_ms; /* the latest sample time seen, INT64_MIN before any */
 	double served_short, busy_short; /* decayed exits and station-seconds while busy */
 	double served_long, busy_long;
 	int64_t spell_since_ms; /* 0: the current rate is the usual one */
@@ -87,6 +88,11 @@ const char *estimator_queue_id(const struct estimator *est, size_t i)
 	return i < est->n ? est->queues[i].id : NULL;
 }
 
+int64_t estimator_queue_newest_ms(const struct estimator *est, size_t i)
+{
+	return i < est->n ? est->queues[i].newest_ms : INT64_MIN;
+}
+
 size_t estimator_queue_state_bytes(void)
 {
 	return sizeof(struct queue);
@@ -109,6 +115,7 @@ static struct queue *find_queue(struct estimator *est, const char *id, struct fe
 	struct queue *q = &est->queues[est->n++];
 	memset(q, 0, sizeof(*q));
 	memcpy(q->id, id, strlen(id) + 1);
+	q->newest_ms = INT64_MIN;
 	return q;
 }
 
@@ -282,6 +289,8 @@ bool estimator_add(struct estimator *est, const struct queue_sample *s, struct f
 		return true;
 	}
 	advance(q, s->t_ms);
+	if (s->t_ms > q->newest_ms)
+		q->newest_ms = s->t_ms;
 	if (s->type == SAMPLE_STATIONS) {
 		q->stations = s->stations;
 		return true;

@@ -42,6 +42,10 @@ bool estimator_add(struct estimator *est, const struct queue_sample *s, struct f
 size_t estimator_queue_count(const struct estimator *est);
 const char *estimator_queue_id(const struct estimator *est, size_t i);
 
+/* The time of the latest timed sample added for queue i, INT64_MIN before
+ * any: each queue's own clock (one sensor's clock never moves another's). */
+int64_t estimator_queue_newest_ms(const struct estimator *est, size_t i);
+
 /* The estimate for queue i at t_ms (not before the samples already added). */
 void estimator_estimate(struct estimator *est, size_t i, int64_t t_ms, struct wait_estimate *out);
 

@@ -12,6 +12,7 @@
 
 struct server_config;
 struct store;
+struct blob;
 
 enum {
 	API_MAX_BODY = 8 * 1024 * 1024,   /* bytes of any request body */
@@ -21,11 +22,15 @@ enum {
 	API_MAX_QUERY_PARAMS = 16,        /* parameters in one query string */
 	API_MAX_QUERY_VALUE = 128,        /* bytes of one decoded name or value */
 	API_SINCE_WINDOW_S = 24 * 3600,   /* /v1/queues?since reaches this far back */
-	API_MAX_SINCE_SAMPLES = 200000,   /* timed sample lines in one since answer */
+	API_MAX_SINCE_SAMPLES = 50000,    /* timed sample lines in one since answer */
 	API_MAX_DECLARATIONS = 10000,     /* latest queue declarations in it */
 	API_MAX_HEARTBEAT = 256 * 1024,   /* bytes of a screen's heartbeat body */
 	API_MAX_THUMBNAIL = 96 * 1024,    /* bytes of its PNG thumbnail, decoded */
 	API_SCREEN_STALE_S = 120,         /* a screen not heard from for longer is stale */
+	API_SAMPLE_AHEAD_S = 300,         /* a sample dated later than now + this is refused */
+	API_MAX_NOTICE = 280,             /* bytes of a notice */
+	API_MAX_CHANGES = 100000,         /* changes and notices the server keeps applying */
+	API_HEALTH_PROBE_S = 10,          /* /healthz writes to the database at most this often */
 };
 
 struct api_request {
@@ -38,33 +43,66 @@ struct api_request {
 	int64_t now_ms;
 };
 
+struct api_job;
+
 struct api_response {
 	int status;
 	const char *content_type;
 	char *body; /* malloc'd, owned by the response: api_response_finish */
 	size_t body_len; /* bytes of body (a PNG holds NULs: use this, not strlen) */
+	struct blob *blob; /* instead of body: a shared, immutable body (one reference, ours) */
+	struct api_job *job; /* instead of a body: work to finish off the polling thread */
 	char etag[24]; /* quoted, "" when none */
 	const char *cache_control; /* NULL when none */
 	const char *allow;         /* for 405 */
-	char log[256];             /* what an operator should read at INFO, "" when nothing */
+	const char *authenticate;  /* WWW-Authenticate, for 401 */
+	const char *csp;           /* Content-Security-Policy of a page, NULL: the API's */
+	int retry_after_s;         /* Retry-After when > 0 (503) */
+	char log[320];             /* what an operator should read at INFO, "" when nothing */
+};
+
+/* Where the api reports what an operator must know outside any request:
+ * what it skipped while loading, a configuration reloaded. */
+struct api_log {
+	void (*fn)(void *ctx, const char *level, const char *line);
+	void *ctx;
 };
 
 struct api;
 
 /* Loads the state from the store (schedule, changes, recent samples); when
- * the store has no schedule and initial_feed is given, publishes it. Both
- * borrowed for the api's life. Caller owns (api_destroy). */
+ * the store has no schedule and initial_feed is given, publishes it. Stored
+ * changes or samples that can no longer apply are skipped and reported
+ * through log, never fatal. config and store are borrowed for the api's life
+ * (config until api_set_config). Caller owns (api_destroy). */
 struct api *api_create(const struct server_config *config, struct store *store,
 		       const char *initial_feed, size_t initial_len, int64_t now_ms,
-		       struct feed_error *e);
+		       const struct api_log *log, struct feed_error *e);
 void api_destroy(struct api *api);
 
-/* Handles one request. Never fails: errors are responses. */
+/* Swaps in a reloaded configuration (tokens, screens), borrowed from now on;
+ * the previous one may be freed once this returns. Settings that need a
+ * restart (listen, database) are the caller's to compare. */
+bool api_set_config(struct api *api, const struct server_config *config, struct feed_error *e);
+
+/* Decides, from the headers alone (req's body unset), whether the request
+ * is worth reading: an unknown path, a wrong method, a missing or wrong
+ * token or a declared body over the limit are answered at once (res filled,
+ * false), before a byte of the body is buffered. Otherwise true, with the
+ * largest body the request may carry in *max_body. declared_len is the
+ * Content-Length, or -1 when not given. */
+bool api_preflight(struct api *api, const struct api_request *req, int64_t declared_len,
+		   size_t *max_body, struct api_response *res);
+
+/* Handles one complete request. Never fails: errors are responses. A
+ * response may carry a job instead of a body (res->job): run it with
+ * api_job_run, anywhere, then send what it answers. */
 void api_handle(struct api *api, const struct api_request *req, struct api_response *res);
 void api_response_finish(struct api_response *res);
 
-/* The largest body a request to path may carry (API_MAX_BODY, less for some
- * paths): the HTTP shell stops reading there. */
-size_t api_max_body(const char *path);
+/* Runs a job on any thread, reading through reader (a store of its own:
+ * store_open_reader), and fills res; the job is consumed. */
+void api_job_run(struct api_job *job, struct store *reader, struct api_response *res);
+void api_job_destroy(struct api_job *job);
 
 #endif

@@ -1,37 +1,160 @@
-/* http_shell: the only file that knows about sockets. One MHD thread polls
- * every connection, so api.c needs no locks; a client that stalls is cut
- * after 15 s and cannot hold the others up. */
+/* http_shell: the only file that knows about sockets. libmicrohttpd runs in
+ * "external" epoll mode inside this file's loop, so one thread answers every
+ * request (api.c needs no locks) and the same loop cuts the connections the
+ * guard names, takes finished jobs back from the worker threads and rolls the
+ * log's summaries. */
 #include "http_shell.h"
 
 #include "api.h"
+#include "blob.h"
+#include "conn_guard.h"
+#include "gzip.h"
+#include "job_pool.h"
+#include "server_log.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <time.h>
-#include <zlib.h>
+#include <unistd.h>
+
+enum {
+	MAX_DAEMONS = 4,        /* the current one and those finishing after a reload */
+	LOG_WINDOW_MS = 10000,  /* refusals and cuts are summed up over this */
+	LOG_REFUSALS = 20,      /* refusals logged one by one in a window */
+	TICK_MS = 250,          /* the guard looks at least this often */
+	POOL_BYTES = 128 * 1024, /* libmicrohttpd's memory per connection (headers, arguments) */
+};
+
+static const char tls_priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+static const char api_csp[] = "default-src 'none'; frame-ancestors 'none'";
+
+/* One connection: libmicrohttpd's "socket context". */
+struct conn {
+	struct MHD_Connection *c;
+	int fd, slot;
+	char addr[INET6_ADDRSTRLEN];
+};
+
+/* One request: libmicrohttpd's "connection context", from its headers to
+ * its completion. */
+struct request {
+	struct conn *conn;
+	char *body;
+	size_t len, cap, max;
+	size_t reserved;  /* bytes of the upload budget held */
+	bool too_big, over_budget;
+	bool working;     /* suspended while a worker runs its job */
+	bool has_result;  /* the job's answer, waiting for the connection to resume */
+	bool result_gz;
+	struct api_response result;
+};
 
 struct http_shell {
-	struct MHD_Daemon *daemon;
 	struct api *api;
-	int port;
+	struct job_pool *jobs;
+	struct MHD_Daemon *daemons[MAX_DAEMONS]; /* the last one accepts; the others finish */
+	size_t n_daemons;
+	int listen_fd, port, epfd;
+	bool tls;
+	struct conn_guard *guard;
+	struct conn **by_slot;
+	size_t max_conns, n_conns;
+	size_t upload_bytes, response_bytes;
+	/* log summaries */
+	int64_t window_start_ms;
+	unsigned refused_logged, refused_more;
+	unsigned cuts[GUARD_N_REASONS];
 };
 
-/* What one connection has sent so far. */
-struct upload {
+/* The context of a response's bytes: freed (and its budget given back) when
+ * libmicrohttpd is done sending it. */
+struct sent {
+	struct http_shell *h;
 	char *body;
-	size_t len, cap;
-	size_t max; /* api_max_body of the path */
-	bool too_big;
+	struct blob *blob;
+	size_t charged;
 };
 
-static int64_t now_ms(void)
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- logging, summed up under attack --------------------------------------------- */
+
+static void roll_window(struct http_shell *h, int64_t now)
+{
+	if (now - h->window_start_ms < LOG_WINDOW_MS)
+		return;
+	if (h->refused_more)
+		server_log("INFO", "%u more requests refused in the last %d s (not logged one by one)",
+			   h->refused_more, LOG_WINDOW_MS / 1000);
+	unsigned total = 0;
+	char what[400] = "";
+	size_t o = 0;
+	for (int i = 0; i < GUARD_N_REASONS; i++) {
+		if (!h->cuts[i])
+			continue;
+		total += h->cuts[i];
+		o += (size_t)snprintf(what + o, o < sizeof(what) ? sizeof(what) - o : 0, "%s%u %s",
+				      o ? ", " : "", h->cuts[i], conn_guard_reason_name(i));
+	}
+	if (total)
+		server_log("INFO", "cut %u connections in the last %d s: %s; %zu open", total,
+			   LOG_WINDOW_MS / 1000, what, h->n_conns);
+	memset(h->cuts, 0, sizeof(h->cuts));
+	h->refused_logged = h->refused_more = 0;
+	h->window_start_ms = now;
+}
+
+static void log_refusal(struct http_shell *h, const char *method, const char *url, int status,
+			const char *addr)
+{
+	if (h->refused_logged >= LOG_REFUSALS) {
+		h->refused_more++;
+		return;
+	}
+	h->refused_logged++;
+	server_log("INFO", "%.10s %.200s from %s refused with %d", method, url, addr, status);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char text[600];
+	vsnprintf(text, sizeof(text), fmt, ap);
+	size_t n = strlen(text);
+	while (n && text[n - 1] == '\n')
+		text[--n] = '\0';
+	server_log_line("INFO", text);
+}
+
+/* ---- responses --------------------------------------------------------------------- */
+
+static void sent_free(void *cls)
+{
+	struct sent *s = cls;
+	s->h->response_bytes -= s->charged;
+	free(s->body);
+	blob_unref(s->blob);
+	free(s);
 }
 
 static bool wants_gzip(struct MHD_Connection *c)
@@ -40,28 +163,108 @@ static bool wants_gzip(struct MHD_Connection *c)
 	return ae && strstr(ae, "gzip");
 }
 
-/* gzip-compresses in into a new buffer; NULL when it does not help. */
-static char *gzip(const char *in, size_t len, size_t *out_len)
+static void busy(struct api_response *res, const char *what)
 {
-	z_stream z;
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	size_t cap = deflateBound(&z, len);
-	char *out = malloc(cap);
-	z.next_in = (unsigned char *)(uintptr_t)in;
-	z.avail_in = (unsigned)len;
-	z.next_out = (unsigned char *)out;
-	z.avail_out = (unsigned)cap;
-	int rc = out ? deflate(&z, Z_FINISH) : Z_MEM_ERROR;
-	*out_len = z.total_out;
-	deflateEnd(&z);
-	if (rc != Z_STREAM_END || *out_len >= len) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	api_response_finish(res);
+	memset(res, 0, sizeof(*res));
+	char msg[200];
+	snprintf(msg, sizeof(msg), "{\"error\":\"the server is busy (%s); try again in a few "
+				   "seconds\"}", what);
+	res->status = 503;
+	res->content_type = "application/json";
+	res->body = strdup(msg);
+	res->body_len = res->body ? strlen(res->body) : 0;
+	res->retry_after_s = 5;
 }
+
+/* Queues res (consumed) on c. gz: res's body is gzip-compressed already. */
+static enum MHD_Result reply(struct http_shell *h, struct MHD_Connection *c, struct conn *conn,
+			     struct api_response *res, bool gz)
+{
+	struct sent *s = calloc(1, sizeof(*s));
+	if (!s) {
+		api_response_finish(res);
+		return MHD_NO;
+	}
+	s->h = h;
+	const char *data = "";
+	size_t len = 0;
+	bool zip = wants_gzip(c);
+	if (res->blob) { /* shared: compressed once for everyone */
+		struct blob *b = res->blob;
+		res->blob = NULL;
+		if (zip && b->gz_state == 0 && b->len > 1024) {
+			b->gz = gzip_compress(b->data, b->len, &b->gz_len);
+			b->gz_state = b->gz ? 1 : -1;
+		}
+		gz = zip && b->gz_state == 1;
+		data = gz ? b->gz : b->data;
+		len = gz ? b->gz_len : b->len;
+		s->blob = b;
+	} else if (res->body) {
+		char *body = res->body;
+		len = res->body_len;
+		res->body = NULL;
+		bool png = res->content_type && strcmp(res->content_type, "image/png") == 0;
+		if (!gz && zip && !png && len > 1024) {
+			size_t zl;
+			char *z = gzip_compress(body, len, &zl);
+			if (z) {
+				free(body);
+				body = z;
+				len = zl;
+				gz = true;
+			}
+		}
+		if (len > 4096 && h->response_bytes + len > HTTP_RESPONSE_BUDGET) {
+			free(body);
+			free(s);
+			busy(res, "too many large answers being sent");
+			return reply(h, c, conn, res, false);
+		}
+		s->body = body;
+		s->charged = len;
+		h->response_bytes += len;
+		data = body;
+	}
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, sent_free, s);
+	if (!r) {
+		sent_free(s);
+		api_response_finish(res);
+		return MHD_NO;
+	}
+	if (res->content_type)
+		MHD_add_response_header(r, "Content-Type", res->content_type);
+	if (res->etag[0])
+		MHD_add_response_header(r, "ETag", res->etag);
+	if (res->cache_control)
+		MHD_add_response_header(r, "Cache-Control", res->cache_control);
+	if (res->allow)
+		MHD_add_response_header(r, "Allow", res->allow);
+	if (res->authenticate)
+		MHD_add_response_header(r, "WWW-Authenticate", res->authenticate);
+	if (res->retry_after_s > 0) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", res->retry_after_s);
+		MHD_add_response_header(r, "Retry-After", ra);
+	}
+	if (gz)
+		MHD_add_response_header(r, "Content-Encoding", "gzip");
+	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Content-Security-Policy", res->csp ? res->csp : api_csp);
+	if (conn)
+		conn_guard_stage(h->guard, conn->slot, GUARD_RESPONDING, len, mono_ms());
+	enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	api_response_finish(res);
+	return ok;
+}
+
+/* ---- requests ------------------------------------------------------------------------ */
 
 /* The query string, rebuilt: libmicrohttpd hands the arguments over decoded
  * and without the '?', so each name and value is percent-encoded again for
@@ -101,7 +304,7 @@ static enum MHD_Result query_add(void *cls, enum MHD_ValueKind kind, const char 
 {
 	(void)kind;
 	struct query *q = cls;
-	if (q->len && q->len + 1 > API_MAX_QUERY) {
+	if (q->len + 2 > API_MAX_QUERY) {
 		q->too_long = true;
 		return MHD_NO;
 	}
@@ -110,10 +313,6 @@ static enum MHD_Result query_add(void *cls, enum MHD_ValueKind kind, const char 
 	if (!query_put(q, key))
 		return MHD_NO;
 	if (value) {
-		if (q->len + 1 > API_MAX_QUERY) {
-			q->too_long = true;
-			return MHD_NO;
-		}
 		q->s[q->len++] = '=';
 		if (!query_put(q, value))
 			return MHD_NO;
@@ -122,43 +321,114 @@ static enum MHD_Result query_add(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, struct api_response *res, bool head)
+/* Content-Length as a number, -1 when absent (or chunked), -2 when it does
+ * not read (libmicrohttpd refuses those itself). */
+static int64_t declared_length(struct MHD_Connection *c)
 {
-	char *body = res->body;
-	size_t len = res->body_len;
-	bool zipped = false;
-	if (body && len > 1024 && wants_gzip(c)) {
-		size_t zl;
-		char *z = gzip(body, len, &zl);
-		if (z) {
-			free(body);
-			body = z;
-			len = zl;
-			zipped = true;
-		}
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (!cl)
+		return -1;
+	int64_t n = 0;
+	for (const char *p = cl; *p; p++) {
+		if (*p < '0' || *p > '9' || n > INT64_MAX / 10 - 10)
+			return -2;
+		n = n * 10 + (*p - '0');
 	}
-	res->body = NULL;
-	struct MHD_Response *r = MHD_create_response_from_buffer(head ? 0 : len, body ? body : "",
-								 body ? MHD_RESPMEM_MUST_FREE
-								      : MHD_RESPMEM_PERSISTENT);
-	if (!r) {
-		free(body);
+	return n;
+}
+
+static void request_free(struct http_shell *h, struct request *r)
+{
+	h->upload_bytes -= r->reserved;
+	free(r->body);
+	if (r->has_result)
+		api_response_finish(&r->result);
+	free(r);
+}
+
+static struct api_request request_of(struct MHD_Connection *c, const char *url,
+				     const char *method, const char *query)
+{
+	return (struct api_request){
+		.method = method,
+		.path = url,
+		.query = query,
+		.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"),
+		.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+		.now_ms = wall_ms(),
+	};
+}
+
+/* The headers are in: refuse at once what the headers alone settle. */
+static enum MHD_Result begin(struct http_shell *h, struct MHD_Connection *c, const char *url,
+			     const char *method, void **con_cls)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *conn = ci ? ci->socket_context : NULL;
+	struct api_request req = request_of(c, url, method, NULL);
+	int64_t declared = declared_length(c);
+	size_t max = 0;
+	struct api_response res;
+	if (!api_preflight(h->api, &req, declared, &max, &res)) {
+		log_refusal(h, method, url, res.status, conn ? conn->addr : "?");
+		return reply(h, c, conn, &res, false);
+	}
+	struct request *r = calloc(1, sizeof(*r));
+	if (!r)
 		return MHD_NO;
+	r->conn = conn;
+	r->max = max;
+	if (declared > 0) { /* the body's memory is promised before a byte arrives */
+		if (h->upload_bytes + (size_t)declared > HTTP_UPLOAD_BUDGET) {
+			free(r);
+			memset(&res, 0, sizeof(res));
+			busy(&res, "too many uploads in progress");
+			log_refusal(h, method, url, 503, conn ? conn->addr : "?");
+			return reply(h, c, conn, &res, false);
+		}
+		r->reserved = (size_t)declared;
+		h->upload_bytes += r->reserved;
 	}
-	if (res->content_type)
-		MHD_add_response_header(r, "Content-Type", res->content_type);
-	if (res->etag[0])
-		MHD_add_response_header(r, "ETag", res->etag);
-	if (res->cache_control)
-		MHD_add_response_header(r, "Cache-Control", res->cache_control);
-	if (res->allow)
-		MHD_add_response_header(r, "Allow", res->allow);
-	if (zipped)
-		MHD_add_response_header(r, "Content-Encoding", "gzip");
-	MHD_add_response_header(r, "Vary", "Accept-Encoding");
-	enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
-	MHD_destroy_response(r);
-	return ok;
+	if (conn && declared != 0)
+		conn_guard_stage(h->guard, conn->slot, GUARD_BODY, declared > 0 ? (uint64_t)declared : 0,
+				 mono_ms());
+	*con_cls = r;
+	return MHD_YES;
+}
+
+static void take_body(struct http_shell *h, struct request *r, const char *data, size_t n)
+{
+	if (r->too_big || r->over_budget)
+		return;
+	if (r->len + n > r->max) {
+		r->too_big = true;
+		return;
+	}
+	size_t need = r->len + n + 1;
+	if (need > r->cap) {
+		size_t ncap = r->reserved ? r->reserved + 1 : (r->cap ? r->cap * 2 : 16384);
+		while (ncap < need)
+			ncap *= 2;
+		/* chunked bodies reserve as they grow */
+		size_t extra = ncap > r->reserved + 1 ? ncap - (r->reserved + 1) : 0;
+		if (extra && h->upload_bytes + extra > HTTP_UPLOAD_BUDGET) {
+			r->over_budget = true;
+			return;
+		}
+		char *nb = realloc(r->body, ncap);
+		if (!nb) {
+			r->over_budget = true;
+			return;
+		}
+		h->upload_bytes += extra;
+		r->reserved += extra;
+		r->body = nb;
+		r->cap = ncap;
+	}
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	r->body[r->len] = '\0';
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -167,115 +437,374 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	(void)version;
 	struct http_shell *h = cls;
-	struct upload *u = *con_cls;
-	if (!u) { /* first call: headers only */
-		u = calloc(1, sizeof(*u));
-		if (!u)
-			return MHD_NO;
-		u->max = api_max_body(url);
-		*con_cls = u;
-		return MHD_YES;
-	}
-	if (*data_size) { /* body arriving */
-		if (!u->too_big && u->len + *data_size > u->max) {
-			u->too_big = true;
-		} else if (!u->too_big) {
-			if (u->len + *data_size + 1 > u->cap) {
-				size_t ncap = (u->cap ? u->cap * 2 : 16384);
-				while (ncap < u->len + *data_size + 1)
-					ncap *= 2;
-				char *nb = realloc(u->body, ncap);
-				if (!nb)
-					return MHD_NO;
-				u->body = nb;
-				u->cap = ncap;
-			}
-			memcpy(u->body + u->len, data, *data_size);
-			u->len += *data_size;
-		}
+	struct request *r = *con_cls;
+	if (!r)
+		return begin(h, c, url, method, con_cls);
+	if (*data_size) {
+		take_body(h, r, data, *data_size);
 		*data_size = 0;
 		return MHD_YES;
 	}
+	struct conn *conn = r->conn;
+	if (r->has_result) { /* resumed: the worker's answer */
+		r->has_result = false;
+		struct api_response res = r->result;
+		const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+		if (res.status == 200 && res.etag[0] && inm && strstr(inm, res.etag)) {
+			free(res.body);
+			res.body = NULL;
+			res.body_len = 0;
+			res.status = 304;
+			r->result_gz = false;
+		}
+		return reply(h, c, conn, &res, r->result_gz);
+	}
 	struct api_response res;
+	if (r->too_big || r->over_budget) {
+		memset(&res, 0, sizeof(res));
+		if (r->over_budget) {
+			busy(&res, "too many uploads in progress");
+		} else {
+			res.status = 413;
+			res.content_type = "application/json";
+			char msg[96];
+			snprintf(msg, sizeof(msg), "{\"error\":\"the body is larger than the %zu %s limit\"}",
+				 r->max >= 1024 * 1024 ? r->max / (1024 * 1024) : r->max / 1024,
+				 r->max >= 1024 * 1024 ? "MiB" : "KiB");
+			res.body = strdup(msg);
+			res.body_len = res.body ? strlen(res.body) : 0;
+		}
+		log_refusal(h, method, url, res.status, conn ? conn->addr : "?");
+		return reply(h, c, conn, &res, false);
+	}
 	struct query q = {.len = 0};
 	int n_args = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_add, &q);
-	if (u->too_big || q.too_long) {
-		char msg[96];
-		if (u->too_big)
-			snprintf(msg, sizeof(msg),
-				 "{\"error\":\"the body is larger than the %zu %s limit\"}",
-				 u->max >= 1024 * 1024 ? u->max / (1024 * 1024) : u->max / 1024,
-				 u->max >= 1024 * 1024 ? "MiB" : "KiB");
-		else
-			snprintf(msg, sizeof(msg),
-				 "{\"error\":\"the query string is longer than 4096 bytes\"}");
+	if (q.too_long) {
 		memset(&res, 0, sizeof(res));
-		res.status = u->too_big ? 413 : 414;
+		res.status = 414;
 		res.content_type = "application/json";
-		res.body = strdup(msg);
+		res.body = strdup("{\"error\":\"the query string is longer than 4096 bytes\"}");
 		res.body_len = res.body ? strlen(res.body) : 0;
-	} else {
-		struct api_request req = {
-			.method = method,
-			.path = url,
-			.query = n_args > 0 ? q.s : NULL,
-			.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"),
-			.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
-			.body = u->body ? u->body : "",
-			.body_len = u->len,
-			.now_ms = now_ms(),
-		};
-		api_handle(h->api, &req, &res);
+		log_refusal(h, method, url, 414, conn ? conn->addr : "?");
+		return reply(h, c, conn, &res, false);
 	}
+	struct api_request req = request_of(c, url, method, n_args > 0 ? q.s : NULL);
+	req.body = r->body ? r->body : "";
+	req.body_len = r->len;
+	api_handle(h->api, &req, &res);
 	if (res.log[0]) /* writes are rare and worth a line each; tokens never appear */
-		fprintf(stderr, "venueboard-server: INFO: %s\n", res.log);
+		server_log_line("INFO", res.log);
 	else if (res.status >= 400 && res.status != 404)
-		fprintf(stderr, "venueboard-server: INFO: %s %s refused with %d\n", method, url,
-			res.status);
-	enum MHD_Result rc = reply(c, &res, strcmp(method, "HEAD") == 0);
-	api_response_finish(&res);
-	return rc;
-}
-
-static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
-		    enum MHD_RequestTerminationCode toe)
-{
-	(void)cls, (void)c, (void)toe;
-	struct upload *u = *con_cls;
-	if (u) {
-		free(u->body);
-		free(u);
-		*con_cls = NULL;
+		log_refusal(h, method, url, res.status, conn ? conn->addr : "?");
+	if (res.job) {
+		if (!job_pool_submit(h->jobs, res.job, r, wants_gzip(c))) {
+			busy(&res, "too many long reads waiting");
+			log_refusal(h, method, url, 503, conn ? conn->addr : "?");
+			return reply(h, c, conn, &res, false);
+		}
+		res.job = NULL;
+		r->working = true;
+		if (conn)
+			conn_guard_stage(h->guard, conn->slot, GUARD_WORKING, 0, mono_ms());
+		MHD_suspend_connection(c);
+		return MHD_YES;
 	}
+	return reply(h, c, conn, &res, false);
 }
 
-struct http_shell *http_shell_start(struct api *api, const char *host, int port)
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)toe;
+	struct http_shell *h = cls;
+	struct request *r = *con_cls;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *conn = ci ? ci->socket_context : NULL;
+	if (conn) /* kept alive: the next request's headers are due */
+		conn_guard_stage(h->guard, conn->slot, GUARD_HEADERS, 0, mono_ms());
+	if (r)
+		request_free(h, r);
+	*con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_shell *h = cls;
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct conn *conn = *socket_context;
+		if (conn) {
+			if (conn->slot >= 0) {
+				conn_guard_close(h->guard, conn->slot);
+				h->by_slot[conn->slot] = NULL;
+			}
+			h->n_conns--;
+			free(conn);
+			*socket_context = NULL;
+		}
+		return;
+	}
+	struct conn *conn = calloc(1, sizeof(*conn));
+	const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ad = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!conn) {
+		if (fd)
+			shutdown(fd->connect_fd, SHUT_RDWR);
+		return;
+	}
+	conn->c = c;
+	conn->fd = fd ? fd->connect_fd : -1;
+	struct guard_addr ga = {{0}};
+	const struct sockaddr *sa = ad ? ad->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		ga.b[10] = ga.b[11] = 0xff;
+		memcpy(ga.b + 12, &in->sin_addr, 4);
+		inet_ntop(AF_INET, &in->sin_addr, conn->addr, sizeof(conn->addr));
+	} else if (sa && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		memcpy(ga.b, &in6->sin6_addr, 16);
+		inet_ntop(AF_INET6, &in6->sin6_addr, conn->addr, sizeof(conn->addr));
+	} else {
+		snprintf(conn->addr, sizeof(conn->addr), "local");
+	}
+	conn->slot = conn_guard_open(h->guard, &ga, mono_ms());
+	if (conn->slot >= 0)
+		h->by_slot[conn->slot] = conn;
+	else if (conn->fd >= 0) /* no slot left: this one is closed at once */
+		shutdown(conn->fd, SHUT_RDWR);
+	h->n_conns++;
+	*socket_context = conn;
+}
+
+/* ---- the daemons ---------------------------------------------------------------------- */
+
+static struct MHD_Daemon *start_daemon(struct http_shell *h, const char *cert, const char *key)
+{
+	struct MHD_OptionItem o[12];
+	int n = 0;
+	o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 15, NULL};
+	o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)h->max_conns, NULL};
+	o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, POOL_BYTES, NULL};
+	if (h->listen_fd >= 0)
+		o[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, h->listen_fd, NULL};
+	if (cert) {
+		o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert};
+		o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key};
+		o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+						 (void *)tls_priorities};
+	}
+	o[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+			 (cert ? MHD_USE_TLS : 0) | (h->listen_fd < 0 ? MHD_USE_NO_LISTEN_SOCKET : 0);
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, h, MHD_OPTION_ARRAY, o, MHD_OPTION_END);
+	if (!d)
+		return NULL;
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = d};
+	if (!info || epoll_ctl(h->epfd, EPOLL_CTL_ADD, info->epoll_fd, &ev) != 0) {
+		MHD_stop_daemon(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int listen_on(const char *host, int port, int *bound_port, struct feed_error *e)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	socklen_t len;
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		len = sizeof(*in);
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		len = sizeof(*in6);
+	} else {
+		feed_error_set(e, "listen: '%.64s' is not an IPv4 or IPv6 address", host);
+		return -1;
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 1024) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
+		feed_error_set(e, "cannot listen on %s:%d: %s", host, port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*bound_port = ntohs(ss.ss_family == AF_INET ? in->sin_port : in6->sin6_port);
+	return fd;
+}
+
+struct http_shell *http_shell_start(struct api *api, struct job_pool *jobs,
+				    const struct http_options *o, struct feed_error *e)
 {
 	struct http_shell *h = calloc(1, sizeof(*h));
-	if (!h)
+	if (!h) {
+		feed_error_set(e, "out of memory");
 		return NULL;
+	}
 	h->api = api;
-	struct sockaddr_in addr;
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
-		free(h);
-		return NULL;
+	h->jobs = jobs;
+	h->listen_fd = -1;
+	h->epfd = -1;
+	h->max_conns = o->max_connections ? o->max_connections : HTTP_MAX_CONNECTIONS;
+	h->window_start_ms = mono_ms();
+	struct guard_limits lim = conn_guard_defaults(h->max_conns);
+	h->epfd = epoll_create1(EPOLL_CLOEXEC);
+	h->guard = conn_guard_create(&lim);
+	h->by_slot = calloc(h->max_conns, sizeof(*h->by_slot));
+	if (h->epfd < 0 || !h->guard || !h->by_slot) {
+		feed_error_set(e, "out of memory");
+		goto fail;
 	}
-	h->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, (uint16_t)port, NULL,
-		NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)1000, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)200,
-		MHD_OPTION_NOTIFY_COMPLETED, on_done, h, MHD_OPTION_END);
-	if (!h->daemon) {
-		free(h);
-		return NULL;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, job_pool_fd(jobs), &ev) != 0) {
+		feed_error_set(e, "epoll: %s", strerror(errno));
+		goto fail;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	h->port = info ? info->port : port;
+	if (o->port >= 0 && (h->listen_fd = listen_on(o->host, o->port, &h->port, e)) < 0)
+		goto fail;
+	h->tls = o->cert_pem && o->key_pem;
+	struct MHD_Daemon *d = start_daemon(h, h->tls ? o->cert_pem : NULL, o->key_pem);
+	if (!d) {
+		feed_error_set(e, h->tls ? "cannot serve HTTPS: the certificate or the key does not "
+					   "load (PEM), or they do not match"
+					 : "cannot start the HTTP server");
+		goto fail;
+	}
+	h->daemons[h->n_daemons++] = d;
 	return h;
+fail:
+	http_shell_stop(h);
+	return NULL;
+}
+
+bool http_shell_reload_tls(struct http_shell *h, const char *cert_pem, const char *key_pem,
+			   struct feed_error *e)
+{
+	if (!h->tls || h->listen_fd < 0)
+		return feed_error_set(e, "the server was started without HTTPS: restart it to add it");
+	if (h->n_daemons == MAX_DAEMONS)
+		return feed_error_set(e, "connections from %d earlier reloads are still open: try "
+					 "again in a minute", MAX_DAEMONS - 1);
+	struct MHD_Daemon *d = start_daemon(h, cert_pem, key_pem);
+	if (!d)
+		return feed_error_set(e, "the new certificate or key does not load (PEM), or they "
+					 "do not match: the old ones stay");
+	/* the old daemon stops accepting; its connections finish on the old
+	 * certificate, and the listening socket now belongs to the new one */
+	MHD_quiesce_daemon(h->daemons[h->n_daemons - 1]);
+	h->daemons[h->n_daemons++] = d;
+	return true;
+}
+
+/* Daemons that no longer accept and hold no connection are stopped. */
+static void reap_daemons(struct http_shell *h)
+{
+	for (size_t i = 0; i + 1 < h->n_daemons;) {
+		const union MHD_DaemonInfo *info =
+			MHD_get_daemon_info(h->daemons[i], MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (info && info->num_connections == 0) {
+			MHD_stop_daemon(h->daemons[i]);
+			memmove(&h->daemons[i], &h->daemons[i + 1],
+				(h->n_daemons - i - 1) * sizeof(*h->daemons));
+			h->n_daemons--;
+		} else {
+			i++;
+		}
+	}
+}
+
+static void take_jobs(struct http_shell *h)
+{
+	void *tag;
+	struct api_response res;
+	bool gz;
+	while (job_pool_take(h->jobs, &tag, &res, &gz)) {
+		struct request *r = tag;
+		r->result = res;
+		r->result_gz = gz;
+		r->has_result = true;
+		r->working = false;
+		MHD_resume_connection(r->conn->c);
+	}
+}
+
+static void guard(struct http_shell *h, int64_t now)
+{
+	struct guard_cut cuts[256];
+	size_t n = conn_guard_due(h->guard, now, cuts, sizeof(cuts) / sizeof(*cuts));
+	for (size_t i = 0; i < n; i++) {
+		struct conn *conn = h->by_slot[cuts[i].slot];
+		h->cuts[cuts[i].why]++;
+		/* libmicrohttpd sees the end of the stream and closes it */
+		if (conn && conn->fd >= 0)
+			shutdown(conn->fd, SHUT_RDWR);
+	}
+}
+
+/* epoll's mark for the stop descriptor's events */
+static const char stop_mark;
+
+static bool step(struct http_shell *h, int timeout_ms)
+{
+	int64_t now = mono_ms();
+	int wait = timeout_ms < TICK_MS ? timeout_ms : TICK_MS;
+	for (size_t i = 0; i < h->n_daemons; i++) {
+		MHD_UNSIGNED_LONG_LONG t;
+		if (MHD_get_timeout(h->daemons[i], &t) == MHD_YES && t < (MHD_UNSIGNED_LONG_LONG)wait)
+			wait = (int)t;
+	}
+	int64_t next = conn_guard_next_deadline(h->guard);
+	if (next != INT64_MAX && next - now < wait)
+		wait = next - now > 0 ? (int)(next - now) : 0;
+	struct epoll_event ev[8];
+	int n = epoll_wait(h->epfd, ev, 8, wait);
+	bool stop = false;
+	for (int i = 0; i < n; i++)
+		stop |= ev[i].data.ptr == &stop_mark;
+	for (size_t i = 0; i < h->n_daemons; i++)
+		MHD_run(h->daemons[i]);
+	take_jobs(h);
+	now = mono_ms();
+	guard(h, now);
+	reap_daemons(h);
+	roll_window(h, now);
+	return stop;
+}
+
+void http_shell_step(struct http_shell *h, int timeout_ms)
+{
+	step(h, timeout_ms);
+}
+
+void http_shell_serve(struct http_shell *h, int stop_fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = (void *)&stop_mark};
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, stop_fd, &ev) != 0)
+		return;
+	while (!step(h, 1000))
+		;
+	epoll_ctl(h->epfd, EPOLL_CTL_DEL, stop_fd, NULL);
+}
+
+bool http_shell_add(struct http_shell *h, int fd)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	return MHD_add_connection(h->daemons[h->n_daemons - 1], fd, (struct sockaddr *)&sa,
+				  sizeof(sa)) == MHD_YES;
 }
 
 int http_shell_port(const struct http_shell *h)
@@ -283,10 +812,34 @@ int http_shell_port(const struct http_shell *h)
 	return h->port;
 }
 
+bool http_shell_tls(const struct http_shell *h)
+{
+	return h->tls;
+}
+
+size_t http_shell_connections(const struct http_shell *h)
+{
+	return h->n_conns;
+}
+
 void http_shell_stop(struct http_shell *h)
 {
 	if (!h)
 		return;
-	MHD_stop_daemon(h->daemon);
+	/* every suspended request gets its answer back before the daemons stop */
+	if (h->jobs && h->n_daemons) {
+		job_pool_drain(h->jobs);
+		take_jobs(h);
+		for (size_t i = 0; i < h->n_daemons; i++)
+			MHD_run(h->daemons[i]);
+	}
+	for (size_t i = 0; i < h->n_daemons; i++)
+		MHD_stop_daemon(h->daemons[i]);
+	if (h->listen_fd >= 0 && h->n_daemons == 0)
+		close(h->listen_fd);
+	if (h->epfd >= 0)
+		close(h->epfd);
+	conn_guard_destroy(h->guard);
+	free(h->by_slot);
 	free(h);
 }

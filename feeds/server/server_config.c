@@ -154,12 +154,28 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 		} else if (strcmp(key, "timezone") == 0) {
 			if (!copy(out->timezone, sizeof(out->timezone), w[1], lineno, key, e))
 				return false;
+		} else if (strcmp(key, "tls-certificate") == 0) {
+			if (!copy(out->tls_certificate, sizeof(out->tls_certificate), w[1], lineno, key, e))
+				return false;
+		} else if (strcmp(key, "tls-key") == 0) {
+			if (!copy(out->tls_key, sizeof(out->tls_key), w[1], lineno, key, e))
+				return false;
+		} else if (strcmp(key, "max-connections") == 0) {
+			char *end;
+			long conns = strtol(w[1], &end, 10);
+			if (*end || conns < 16 || conns > 100000)
+				return feed_error_set(e, "line %d: max-connections takes a number from 16 "
+							 "to 100000", lineno);
+			out->max_connections = (unsigned)conns;
 		} else {
 			return feed_error_set(e, "line %d: unknown setting '%.40s'", lineno, key);
 		}
 	}
 	if (!out->database[0])
 		return feed_error_set(e, "no database set (database PATH)");
+	if (!out->tls_certificate[0] != !out->tls_key[0])
+		return feed_error_set(e, "tls-certificate and tls-key go together: give both, or "
+					 "neither for plain HTTP");
 	bool organizer = false;
 	for (size_t j = 0; j < out->n_tokens; j++)
 		organizer |= out->tokens[j].role == TOKEN_ORGANIZER;

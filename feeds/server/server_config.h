@@ -31,6 +31,9 @@ struct server_config {
 	char database[CONFIG_PATH_MAX];
 	char schedule[CONFIG_PATH_MAX]; /* "" when none */
 	char timezone[65];              /* for feeds without offsets, "" when none */
+	char tls_certificate[CONFIG_PATH_MAX]; /* PEM; "" when serving plain HTTP */
+	char tls_key[CONFIG_PATH_MAX];         /* PEM; set with the certificate */
+	unsigned max_connections;       /* 0: the server's default */
 	struct config_token tokens[CONFIG_MAX_TOKENS];
 	size_t n_tokens;
 };
@@ -40,6 +43,9 @@ struct server_config {
  *   database /var/lib/venueboard/server.db
  *   schedule /etc/venueboard/paris-2014.schedule.json
  *   timezone Europe/Paris
+ *   tls-certificate /etc/venueboard/tls/fullchain.pem
+ *   tls-key /etc/venueboard/tls/privkey.pem
+ *   max-connections 2000
  *   organizer NAME TOKEN
  *   sensor NAME TOKEN
  *   screen NAME TOKEN

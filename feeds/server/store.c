@@ -2,8 +2,10 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A stored line's sample time as SQLite reads it (a Julian day), NULL for
  * queue declarations, for spellings SQLite's date functions do not read and
@@ -12,6 +14,11 @@
 #define SAMPLE_T                                                                                   \
 	"(CASE WHEN json_valid(line) THEN CASE WHEN json_extract(line, '$.type') = 'queue'"       \
 	" THEN NULL ELSE julianday(json_extract(line, '$.t')) END END)"
+
+/* How long a write waits for a lock someone else holds (only an outside
+ * tool takes one: the server's readers never block its writer in WAL mode).
+ * The one thread that answers everyone waits that long. */
+enum { BUSY_MS = 1000 };
 
 struct store {
 	sqlite3 *db;
@@ -31,30 +38,57 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS samples_t ON samples(" SAMPLE_T ");"
 	"CREATE TABLE IF NOT EXISTS screens("
 	" name TEXT PRIMARY KEY, last_seen_ms INTEGER NOT NULL, fields TEXT NOT NULL,"
-	" thumbnail BLOB);";
+	" thumbnail BLOB);"
+	"CREATE TABLE IF NOT EXISTS probe(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);";
 
 static bool db_fail(struct store *st, const char *what, struct feed_error *e)
 {
 	return feed_error_set(e, "database: %s: %s", what, sqlite3_errmsg(st->db));
 }
 
-struct store *store_open(const char *path, struct feed_error *e)
+/* The database, its WAL and its shared memory hold every token's audit
+ * trail and the organizers' names: for the server's user only. */
+static void owner_only(const char *path)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(*suffix); i++) {
+		char p[4200];
+		struct stat sb;
+		snprintf(p, sizeof(p), "%s%s", path, suffix[i]);
+		if (stat(p, &sb) == 0 && (sb.st_mode & 077))
+			chmod(p, sb.st_mode & 0700);
+	}
+}
+
+static struct store *open_db(const char *path, int flags, const char *setup, struct feed_error *e)
 {
 	struct store *st = calloc(1, sizeof(*st));
 	if (!st) {
 		feed_error_set(e, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_busy_timeout(st->db, 5000) != SQLITE_OK ||
-	    sqlite3_exec(st->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(st->db, BUSY_MS) != SQLITE_OK ||
+	    sqlite3_exec(st->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
 		feed_error_set(e, "database %s: %s", path,
 			       st->db ? sqlite3_errmsg(st->db) : "cannot open");
 		store_close(st);
 		return NULL;
 	}
 	return st;
+}
+
+struct store *store_open(const char *path, struct feed_error *e)
+{
+	struct store *st = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, schema, e);
+	if (st)
+		owner_only(path);
+	return st;
+}
+
+struct store *store_open_reader(const char *path, struct feed_error *e)
+{
+	return open_db(path, SQLITE_OPEN_READONLY, "PRAGMA query_only=1;", e);
 }
 
 void store_close(struct store *st)
@@ -67,7 +101,7 @@ void store_close(struct store *st)
 
 /* Runs one INSERT/UPDATE with text and integer parameters ("t" / "i"). */
 static bool exec_one(struct store *st, const char *sql, const char *types, const void **args,
-		     int64_t *rowid, int *changed, struct feed_error *e)
+		     int *changed, struct feed_error *e)
 {
 	sqlite3_stmt *stmt = NULL;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
@@ -85,19 +119,24 @@ static bool exec_one(struct store *st, const char *sql, const char *types, const
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return db_fail(st, "write", e);
-	if (rowid)
-		*rowid = sqlite3_last_insert_rowid(st->db);
 	if (changed)
 		*changed = sqlite3_changes(st->db);
 	return true;
 }
 
-bool store_put_schedule(struct store *st, const char *body, const char *who, int64_t at_ms,
-			int64_t *id, struct feed_error *e)
+bool store_probe(struct store *st, int64_t now_ms, struct feed_error *e)
 {
-	const void *args[] = {&at_ms, who, body};
-	return exec_one(st, "INSERT INTO schedule_versions(at_ms, who, body) VALUES (?, ?, ?)", "itt",
-			args, id, NULL, e);
+	const void *args[] = {&now_ms};
+	return exec_one(st, "INSERT OR REPLACE INTO probe(id, at_ms) VALUES (1, ?)", "i", args,
+			NULL, e);
+}
+
+bool store_put_schedule(struct store *st, int64_t id, const char *body, const char *who,
+			int64_t at_ms, struct feed_error *e)
+{
+	const void *args[] = {&id, &at_ms, who, body};
+	return exec_one(st, "INSERT INTO schedule_versions(id, at_ms, who, body) VALUES (?, ?, ?, ?)",
+			"iitt", args, NULL, e);
 }
 
 char *store_schedule(struct store *st, bool first, int64_t *id, struct feed_error *e)
@@ -130,12 +169,12 @@ char *store_schedule(struct store *st, bool first, int64_t *id, struct feed_erro
 	return body;
 }
 
-bool store_add_change(struct store *st, const char *kind, const char *body, const char *who,
-		      int64_t at_ms, int64_t *id, struct feed_error *e)
+bool store_add_change(struct store *st, int64_t id, const char *kind, const char *body,
+		      const char *who, int64_t at_ms, struct feed_error *e)
 {
-	const void *args[] = {&at_ms, who, kind, body};
-	return exec_one(st, "INSERT INTO changes(at_ms, who, kind, body) VALUES (?, ?, ?, ?)", "ittt",
-			args, id, NULL, e);
+	const void *args[] = {&id, &at_ms, who, kind, body};
+	return exec_one(st, "INSERT INTO changes(id, at_ms, who, kind, body) VALUES (?, ?, ?, ?, ?)",
+			"iittt", args, NULL, e);
 }
 
 bool store_undo_change(struct store *st, int64_t id, const char *who, int64_t at_ms,
@@ -144,7 +183,7 @@ bool store_undo_change(struct store *st, int64_t id, const char *who, int64_t at
 	const void *args[] = {&at_ms, who, &id};
 	int changed = 0;
 	if (!exec_one(st, "UPDATE changes SET undone_at_ms = ?, undone_by = ? "
-			  "WHERE id = ? AND undone_at_ms IS NULL", "iti", args, NULL, &changed, e))
+			  "WHERE id = ? AND undone_at_ms IS NULL", "iti", args, &changed, e))
 		return false;
 	if (!changed)
 		return feed_error_set(e, "change %lld does not exist or is already undone",

@@ -33,21 +33,33 @@ struct stored_screen {
 	bool has_thumbnail;
 };
 
-/* Opens (creating) the database at path; caller owns (store_close). */
+/* Opens (creating) the database at path; caller owns (store_close). The
+ * file and its journal are made readable by their owner only. */
 struct store *store_open(const char *path, struct feed_error *e);
+
+/* Opens the database at path for reading only (one per thread that reads
+ * beside the writer); caller owns (store_close). */
+struct store *store_open_reader(const char *path, struct feed_error *e);
+
+/* Writes to the database (one row, fsync'd) to learn whether writes work:
+ * a full disk or a read-only file system fail here. */
+bool store_probe(struct store *st, int64_t now_ms, struct feed_error *e);
 void store_close(struct store *st);
 
-/* Adds a schedule version (a normalized schedule JSON). */
-bool store_put_schedule(struct store *st, const char *body, const char *who, int64_t at_ms,
-			int64_t *id, struct feed_error *e);
+/* Adds schedule version id (a normalized schedule JSON). The caller picks
+ * the id (the next one): it has built what the version serves before
+ * storing it. Fails when id is taken. */
+bool store_put_schedule(struct store *st, int64_t id, const char *body, const char *who,
+			int64_t at_ms, struct feed_error *e);
 
 /* The first or the latest schedule version, malloc'd (caller frees); NULL
  * when there is none (e untouched) or on error (e filled). */
 char *store_schedule(struct store *st, bool first, int64_t *id, struct feed_error *e);
 
-/* Records an organizer change or notice (body: its JSON). */
-bool store_add_change(struct store *st, const char *kind, const char *body, const char *who,
-		      int64_t at_ms, int64_t *id, struct feed_error *e);
+/* Records organizer change or notice id (body: its JSON); the id as for
+ * store_put_schedule. */
+bool store_add_change(struct store *st, int64_t id, const char *kind, const char *body,
+		      const char *who, int64_t at_ms, struct feed_error *e);
 
 /* Marks change id undone (by who, at). False, saying why, when there is no
  * such change or it is already undone. */

@@ -1,63 +1,100 @@
 /* venueboard-server: the organizer feed endpoint. Sensors post samples,
  * organizers publish the schedule, move and cancel sessions and post notices,
- * kiosks pull. usage: venueboard-server --config FILE [--port-file FILE] */
+ * kiosks pull. SIGHUP reloads the tokens and the TLS certificate; SIGTERM
+ * stops. usage: venueboard-server --config FILE [--port-file FILE] */
 #include "api.h"
 #include "file_io.h"
 #include "http_shell.h"
+#include "job_pool.h"
 #include "schedule.h"
 #include "server_config.h"
+#include "server_log.h"
 #include "store.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+enum { JOB_WORKERS = 2, MAX_PEM = 1 << 20 };
 
-static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void info(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("venueboard-server: INFO: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
+static const char usage[] = "usage: venueboard-server --config FILE [--port-file FILE]\n";
 
-/* The config holds every write token: refuse it if others may read it. */
+/* The config holds every write token: refuse it if others may read it. A
+ * config that does not read leaves *c untouched. */
 static int load_config(const char *path, struct server_config *c)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		server_log("ERROR", "%s: %s", path, strerror(errno));
 		return EXIT_IO;
 	}
 	if (st.st_mode & 077) {
-		fprintf(stderr, "%s: readable by others (mode %03o): it holds the write tokens; "
-				"chmod 600 it\n", path, (unsigned)(st.st_mode & 0777));
+		server_log("ERROR", "%s: readable by others (mode %03o): it holds the write tokens; "
+				    "chmod 600 it", path, (unsigned)(st.st_mode & 0777));
 		return EXIT_INVALID;
 	}
 	char *text;
 	size_t len;
 	if (file_io_read(path, 1 << 20, &text, &len) != FILE_IO_OK) {
-		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+		server_log("ERROR", "%s: cannot read: %s", path, strerror(errno));
 		return EXIT_IO;
 	}
 	struct feed_error e = {{0}};
-	bool ok = server_config_parse(text, len, c, &e);
+	struct server_config *next = malloc(sizeof(*next));
+	bool ok = next && server_config_parse(text, len, next, &e);
 	free(text);
 	if (!ok) {
-		fprintf(stderr, "%s: %s\n", path, e.msg);
+		server_log("ERROR", "%s: %s", path, next ? e.msg : "out of memory");
+		free(next);
 		return EXIT_INVALID;
 	}
+	*c = *next;
+	free(next);
 	return EXIT_OK;
+}
+
+/* The certificate and key as PEM text (caller frees). The key must not be
+ * readable by everyone. */
+static int load_tls(const struct server_config *c, char **cert, char **key)
+{
+	*cert = *key = NULL;
+	if (!c->tls_certificate[0])
+		return EXIT_OK;
+	struct stat st;
+	if (stat(c->tls_key, &st) == 0 && (st.st_mode & 004)) {
+		server_log("ERROR", "%s: readable by everyone (mode %03o): it is the TLS private key; "
+				    "chmod 600 (or 640 for a group) it", c->tls_key,
+			   (unsigned)(st.st_mode & 0777));
+		return EXIT_INVALID;
+	}
+	size_t len;
+	const char *paths[] = {c->tls_certificate, c->tls_key};
+	char **out[] = {cert, key};
+	for (int i = 0; i < 2; i++) {
+		if (file_io_read(paths[i], MAX_PEM, out[i], &len) != FILE_IO_OK) {
+			server_log("ERROR", "%s: cannot read: %s", paths[i], strerror(errno));
+			free(*cert);
+			*cert = NULL;
+			return EXIT_IO;
+		}
+	}
+	return EXIT_OK;
+}
+
+static void pem_free(char *cert, char *key)
+{
+	free(cert);
+	if (key) /* a private key does not linger in freed memory */
+		memset(key, 0, strlen(key));
+	free(key);
 }
 
 static int64_t wall_ms(void)
@@ -67,82 +104,201 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void api_line(void *ctx, const char *level, const char *line)
+{
+	(void)ctx;
+	server_log_line(level, line);
+}
+
+/* Every connection needs a file descriptor: as many as the limit allows. */
+static size_t raise_fd_limit(size_t wanted)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return wanted;
+	rlim_t need = (rlim_t)wanted + 64;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < need) {
+		size_t fit = rl.rlim_cur > 128 ? (size_t)rl.rlim_cur - 64 : 64;
+		server_log("WARN", "only %zu connections fit the open-file limit (%llu); raise it "
+				   "(LimitNOFILE=) for %zu", fit, (unsigned long long)rl.rlim_cur, wanted);
+		return fit;
+	}
+	return wanted;
+}
+
+/* SIGHUP: tokens and certificate from the file again. What does not read
+ * changes nothing; settings that need a restart are named. */
+static void reload(const char *path, struct server_config **config, struct api *api,
+		   struct http_shell *http)
+{
+	struct server_config *next = malloc(sizeof(*next));
+	if (!next || load_config(path, next) != EXIT_OK) {
+		server_log("ERROR", "reload: %s kept as it was", path);
+		free(next);
+		return;
+	}
+	const struct server_config *old = *config;
+	if (strcmp(old->listen_host, next->listen_host) || old->listen_port != next->listen_port ||
+	    strcmp(old->database, next->database) || old->max_connections != next->max_connections)
+		server_log("WARN", "reload: listen, database and max-connections change only with a "
+				   "restart; the running values stay");
+	if (!old->tls_certificate[0] != !next->tls_certificate[0])
+		server_log("WARN", "reload: turning HTTPS on or off needs a restart");
+	char *cert = NULL, *key = NULL;
+	struct feed_error e = {{0}};
+	if (http_shell_tls(http) && next->tls_certificate[0]) {
+		if (load_tls(next, &cert, &key) != EXIT_OK) {
+			server_log("ERROR", "reload: the certificate and key did not load; nothing changed");
+			free(next);
+			return;
+		}
+		if (!http_shell_reload_tls(http, cert, key, &e)) {
+			server_log("ERROR", "reload: %s; nothing changed", e.msg);
+			pem_free(cert, key);
+			free(next);
+			return;
+		}
+		pem_free(cert, key);
+	}
+	if (!api_set_config(api, next, &e)) {
+		server_log("ERROR", "reload: %s; the tokens stay as they were", e.msg);
+		free(next);
+		return;
+	}
+	free(*config);
+	*config = next;
+	server_log("INFO", "reloaded %s: %zu tokens%s", path, next->n_tokens,
+		   http_shell_tls(http) ? ", TLS certificate" : "");
+}
+
 int main(int argc, char **argv)
 {
 	const char *config_path = NULL, *port_file = NULL;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config_path = argv[++i];
-		else if (strcmp(argv[i], "--port-file") == 0 && i + 1 < argc)
+		} else if (strcmp(argv[i], "--port-file") == 0 && i + 1 < argc) {
 			port_file = argv[++i];
-		else {
-			fputs("usage: venueboard-server --config FILE [--port-file FILE]\n", stderr);
+		} else {
+			fputs(usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (!config_path) {
-		fputs("usage: venueboard-server --config FILE [--port-file FILE]\n", stderr);
+		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	static struct server_config config; /* large; lives for the whole run */
-	int rc = load_config(config_path, &config);
-	if (rc != EXIT_OK)
+	umask(077); /* the database and everything else the server writes: its user's only */
+	signal(SIGPIPE, SIG_IGN);
+	struct server_config *config = malloc(sizeof(*config));
+	if (!config)
+		return EXIT_IO;
+	int rc = load_config(config_path, config);
+	if (rc != EXIT_OK) {
+		free(config);
 		return rc;
+	}
 	struct feed_error e = {{0}};
 	struct store *store = NULL;
 	struct api *api = NULL;
+	struct job_pool *jobs = NULL;
 	struct http_shell *http = NULL;
-	char *feed = NULL;
+	char *feed = NULL, *cert = NULL, *key = NULL;
 	size_t feed_len = 0;
+	int sigfd = -1;
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* before MHD's thread exists */
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL); /* before any thread exists: they inherit it */
 
-	store = store_open(config.database, &e);
+	if ((rc = load_tls(config, &cert, &key)) != EXIT_OK)
+		goto out;
+	store = store_open(config->database, &e);
 	if (!store) {
-		fprintf(stderr, "venueboard-server: %s\n", e.msg);
+		server_log("ERROR", "%s", e.msg);
 		rc = EXIT_IO;
 		goto out;
 	}
-	if (config.schedule[0] &&
-	    file_io_read(config.schedule, SCHEDULE_MAX_FEED_BYTES, &feed, &feed_len) != FILE_IO_OK) {
-		fprintf(stderr, "%s: cannot read: %s\n", config.schedule, strerror(errno));
+	if (config->schedule[0] &&
+	    file_io_read(config->schedule, SCHEDULE_MAX_FEED_BYTES, &feed, &feed_len) != FILE_IO_OK) {
+		server_log("ERROR", "%s: cannot read: %s", config->schedule, strerror(errno));
 		rc = EXIT_IO;
 		goto out;
 	}
-	api = api_create(&config, store, feed, feed_len, wall_ms(), &e);
+	struct api_log log = {api_line, NULL};
+	api = api_create(config, store, feed, feed_len, wall_ms(), &log, &e);
 	if (!api) {
-		fprintf(stderr, "venueboard-server: %s\n", e.msg);
+		server_log("ERROR", "%s", e.msg);
 		rc = EXIT_INVALID;
 		goto out;
 	}
-	http = http_shell_start(api, config.listen_host, config.listen_port);
-	if (!http) {
-		fprintf(stderr, "venueboard-server: cannot listen on %s:%d\n", config.listen_host,
-			config.listen_port);
+	jobs = job_pool_create(JOB_WORKERS, HTTP_MAX_WAITING_JOBS, config->database, &e);
+	if (!jobs) {
+		server_log("ERROR", "%s", e.msg);
 		rc = EXIT_IO;
 		goto out;
 	}
-	info("listening on %s:%d, database %s, %zu tokens", config.listen_host,
-	     http_shell_port(http), config.database, config.n_tokens);
+	size_t max_conns = config->max_connections ? config->max_connections : HTTP_MAX_CONNECTIONS;
+	struct http_options opts = {
+		.host = config->listen_host,
+		.port = config->listen_port,
+		.cert_pem = cert,
+		.key_pem = key,
+		.max_connections = raise_fd_limit(max_conns),
+	};
+	http = http_shell_start(api, jobs, &opts, &e);
+	pem_free(cert, key);
+	cert = key = NULL;
+	if (!http) {
+		server_log("ERROR", "%s", e.msg);
+		rc = EXIT_IO;
+		goto out;
+	}
+	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sigfd < 0) {
+		server_log("ERROR", "signalfd: %s", strerror(errno));
+		rc = EXIT_IO;
+		goto out;
+	}
+	server_log("INFO", "listening on %s:%d (%s), database %s, %zu tokens, up to %zu connections",
+		   config->listen_host, http_shell_port(http), http_shell_tls(http) ? "HTTPS" : "HTTP",
+		   config->database, config->n_tokens, opts.max_connections);
 	if (port_file) {
 		char buf[16];
 		int n = snprintf(buf, sizeof(buf), "%d\n", http_shell_port(http));
 		if (!file_io_replace(port_file, buf, (size_t)n)) {
-			fprintf(stderr, "%s: %s\n", port_file, strerror(errno));
+			server_log("ERROR", "%s: %s", port_file, strerror(errno));
 			rc = EXIT_IO;
 			goto out;
 		}
 	}
-	int sig = 0;
-	sigwait(&sigs, &sig);
-	info("signal %d: stopping", sig);
+	for (;;) {
+		http_shell_serve(http, sigfd);
+		struct signalfd_siginfo si;
+		if (read(sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGHUP) {
+			server_log("INFO", "signal %u: stopping", si.ssi_signo);
+			break;
+		}
+		reload(config_path, &config, api, http);
+	}
 out:
 	http_shell_stop(http);
+	job_pool_destroy(jobs);
 	api_destroy(api);
 	store_close(store);
+	if (sigfd >= 0)
+		close(sigfd);
+	pem_free(cert, key);
 	free(feed);
+	free(config);
 	return rc;
 }

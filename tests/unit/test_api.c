@@ -3,7 +3,9 @@
 #include "test_util.h"
 
 #include "api.h"
+#include "blob.h"
 #include "civil_time.h"
+#include "schedule.h"
 #include "server_config.h"
 #include "store.h"
 #include "text.h"
@@ -35,7 +37,7 @@ static void open_api(struct fixture *f, bool with_feed)
 	char *feed = with_feed ? test_fixture("../../assets/demo/paris-2014.schedule.json", &len) : NULL;
 	f->store = store_open(db_path, &e);
 	assert_non_null(f->store);
-	f->api = api_create(&config, f->store, feed, len, NOW, &e);
+	f->api = api_create(&config, f->store, feed, len, NOW, NULL, &e);
 	if (!f->api)
 		fail_msg("%s", e.msg);
 	free(feed);
@@ -75,6 +77,31 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* api_handle, and a job (a slow read) run as the server's workers run it,
+ * on a database handle of its own. */
+static void handle(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	api_handle(api, req, res);
+	if (res->blob) { /* a shared body: the bytes the shell sends */
+		assert_null(res->body);
+		res->body = strndup(res->blob->data, res->blob->len);
+		res->body_len = res->blob->len;
+		blob_unref(res->blob);
+		res->blob = NULL;
+	}
+	if (!res->job)
+		return;
+	struct feed_error e = {{0}};
+	struct store *reader = store_open_reader(db_path, &e);
+	if (!reader)
+		fail_msg("%s", e.msg);
+	struct api_job *job = res->job;
+	res->job = NULL;
+	api_response_finish(res);
+	api_job_run(job, reader, res);
+	store_close(reader);
+}
+
 /* One request; the response body parsed (caller deletes), status returned. */
 static int call_query(struct api *api, const char *method, const char *path, const char *query,
 		      const char *auth, const char *body, const char *inm, cJSON **json,
@@ -85,7 +112,7 @@ static int call_query(struct api *api, const char *method, const char *path, con
 				  .body_len = body ? strlen(body) : 0, .if_none_match = inm,
 				  .now_ms = NOW};
 	struct api_response res;
-	api_handle(api, &req, &res);
+	handle(api, &req, &res);
 	if (json)
 		*json = res.body ? cJSON_Parse(res.body) : NULL;
 	if (etag)
@@ -113,7 +140,7 @@ static int get_queues_raw(struct api *api, const char *query, char **body)
 	struct api_request req = {.method = "GET", .path = "/v1/queues", .query = query,
 				  .now_ms = NOW};
 	struct api_response res;
-	api_handle(api, &req, &res);
+	handle(api, &req, &res);
 	*body = res.body ? strndup(res.body, res.body_len) : NULL;
 	assert_non_null(*body);
 	assert_int_equal(strlen(*body), res.body_len);
@@ -234,7 +261,7 @@ static void test_samples_all_or_nothing(void **state)
 	struct api_request req = {.method = "POST", .path = "/v1/samples", .authorization = sensor,
 				  .body = bad, .body_len = strlen(bad), .now_ms = NOW};
 	struct api_response res;
-	api_handle(f.api, &req, &res);
+	handle(f.api, &req, &res);
 	assert_int_equal(res.status, 400);
 	assert_non_null(strstr(res.body, "line 2"));
 	api_response_finish(&res);
@@ -265,13 +292,13 @@ static void test_routes_and_limits(void **state)
 	assert_int_equal(call(f.api, "GET", "/healthz", NULL, NULL, NULL, NULL, NULL), 200);
 	struct api_request req = {.method = "GET", .path = "/metrics", .now_ms = NOW};
 	struct api_response res;
-	api_handle(f.api, &req, &res);
+	handle(f.api, &req, &res);
 	assert_int_equal(res.status, 200);
 	assert_non_null(strstr(res.body, "venueboard_requests_total"));
 	api_response_finish(&res);
 	req = (struct api_request){.method = "POST", .path = "/v1/samples", .authorization = sensor,
 				   .body = "", .body_len = API_MAX_BODY + 1, .now_ms = NOW};
-	api_handle(f.api, &req, &res);
+	handle(f.api, &req, &res);
 	assert_int_equal(res.status, 413);
 	api_response_finish(&res);
 	/* publishing something that is not a schedule is refused, naming why */
@@ -549,7 +576,7 @@ static void test_queues_bad_query(void **state)
 		struct api_request req = {.method = "GET", .path = "/v1/queues",
 					  .query = since_bad[i], .now_ms = NOW};
 		struct api_response res;
-		api_handle(f.api, &req, &res);
+		handle(f.api, &req, &res);
 		if (res.status != 400)
 			fail_msg("%s: %d", since_bad[i], res.status);
 		doc = cJSON_Parse(res.body);
@@ -632,11 +659,12 @@ static void test_queues_since_truncated(void **state)
 			next++;
 		}
 		if (round == 0) {
-			/* line 199 999 is at base + 50 000.35 s, 199 998 at 50 000.1 s: both
-			 * in the second of the first line left out (200 000) */
+			/* with 50 000 lines a page, line 49 999 is at base + 12 500.35 s,
+			 * 49 998 at 12 500.1 s: both in the second of the first line left
+			 * out (50 000, at 12 500.6 s) */
 			assert_int_equal(next, API_MAX_SINCE_SAMPLES - 2);
 			assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "truncated")));
-			civil_format_utc(base + 50000, t);
+			civil_format_utc(base + API_MAX_SINCE_SAMPLES / 4, t);
 			assert_string_equal(cJSON_GetObjectItem(doc, "next_since")->valuestring, t);
 			snprintf(since, sizeof(since), "queue=big&since=%s",
 				 cJSON_GetObjectItem(doc, "next_since")->valuestring);
@@ -660,7 +688,7 @@ static void request_at(struct api *api, int64_t now_ms, const char *method, cons
 	struct api_request req = {.method = method, .path = path, .authorization = auth,
 				  .body = body ? body : "", .body_len = body ? strlen(body) : 0,
 				  .if_none_match = inm, .now_ms = now_ms};
-	api_handle(api, &req, res);
+	handle(api, &req, res);
 	if (res->status >= 400) {
 		cJSON *err = res->body ? cJSON_ParseWithLength(res->body, res->body_len) : NULL;
 		if (!cJSON_IsString(cJSON_GetObjectItem(err, "error")))
@@ -672,7 +700,7 @@ static void request_at(struct api *api, int64_t now_ms, const char *method, cons
 /* POST /v1/screens/heartbeat at now_ms; the status. log (may be NULL)
  * receives the INFO line. */
 static int heartbeat_at(struct api *api, int64_t now_ms, const char *auth, const char *body,
-			char log[256])
+			char log[320])
 {
 	struct api_response res;
 	request_at(api, now_ms, "POST", "/v1/screens/heartbeat", auth, body, NULL, &res);
@@ -782,7 +810,7 @@ static void test_screens_heartbeat(void **state)
 	assert_non_null(strstr(list, "\"screens\":[]"));
 	free(list);
 
-	char log[256];
+	char log[320];
 	assert_int_equal(heartbeat_at(f.api, NOW, palais, hb, log), 204);
 	assert_string_equal(log, "heartbeat from palais-l2-east: 1.4.2, page 2/5, feed age 42 s");
 	char want[1024];
@@ -912,7 +940,7 @@ static void test_screens_heartbeat(void **state)
 	assert_true(server_config_parse(text, strlen(text), &fewer, &e));
 	f.store = store_open(db_path, &e);
 	assert_non_null(f.store);
-	f.api = api_create(&fewer, f.store, NULL, 0, NOW, &e);
+	f.api = api_create(&fewer, f.store, NULL, 0, NOW, NULL, &e);
 	assert_non_null(f.api);
 	after = screens_at(f.api, NOW + 5000);
 	assert_null(strstr(after, "hall-b"));
@@ -1014,9 +1042,27 @@ static void test_screens_refusals(void **state)
 	snprintf(huge, API_MAX_HEARTBEAT + 2, "{\"pad\":\"%0*d\"}", API_MAX_HEARTBEAT - 9, 0);
 	assert_int_equal(strlen(huge), API_MAX_HEARTBEAT + 1);
 	assert_int_equal(heartbeat_at(f.api, NOW, palais, huge, NULL), 413);
-	assert_int_equal(heartbeat_at(f.api, NOW, NULL, huge, NULL), 413);
-	assert_int_equal(api_max_body("/v1/screens/heartbeat"), API_MAX_HEARTBEAT);
-	assert_int_equal(api_max_body("/v1/samples"), API_MAX_BODY);
+	assert_int_equal(heartbeat_at(f.api, NOW, NULL, huge, NULL), 401); /* the token first */
+	/* what the shell may read, known from the headers */
+	static const struct {
+		const char *path, *auth;
+		size_t max;
+	} limits[] = {
+		{"/v1/screens/heartbeat", palais, API_MAX_HEARTBEAT},
+		{"/v1/samples", sensor, API_MAX_BODY},
+		{"/v1/schedule", org, API_MAX_BODY},
+	};
+	for (size_t i = 0; i < sizeof(limits) / sizeof(*limits); i++) {
+		struct api_request pre = {.method = "POST", .path = limits[i].path,
+					  .authorization = limits[i].auth, .now_ms = NOW};
+		struct api_response res;
+		size_t max = 0;
+		assert_true(api_preflight(f.api, &pre, -1, &max, &res));
+		assert_int_equal(max, limits[i].max);
+		assert_false(api_preflight(f.api, &pre, (int64_t)limits[i].max + 1, &max, &res));
+		assert_int_equal(res.status, 413);
+		api_response_finish(&res);
+	}
 
 	/* the edges themselves are fine: 256 KiB of body, 96 KiB of PNG, 32 and
 	 * 120 bytes of text, padding left out, base64 broken into lines */
@@ -1052,7 +1098,7 @@ static void test_screens_none_configured(void **state)
 	struct fixture f;
 	f.store = store_open(db_path, &e);
 	assert_non_null(f.store);
-	f.api = api_create(&bare, f.store, NULL, 0, NOW, &e);
+	f.api = api_create(&bare, f.store, NULL, 0, NOW, NULL, &e);
 	assert_non_null(f.api);
 	char *list = screens_at(f.api, NOW);
 	assert_string_equal(list, "{\"t\":\"2014-11-06T09:00:00Z\",\"screens\":[]}");
@@ -1062,6 +1108,438 @@ static void test_screens_none_configured(void **state)
 	struct api_response res;
 	request_at(f.api, NOW, "GET", "/healthz", NULL, NULL, NULL, &res);
 	assert_non_null(strstr(res.body, "\"screens\":0}"));
+	api_response_finish(&res);
+	close_api(&f);
+}
+
+/* ---- what a careless organizer, a broken sensor or an attacker sends ---------- */
+
+/* The api's out-of-request lines, kept for checks. */
+struct log_capture {
+	char text[16384];
+	size_t len;
+};
+
+static void capture(void *ctx, const char *level, const char *line)
+{
+	struct log_capture *lc = ctx;
+	int n = snprintf(lc->text + lc->len, sizeof(lc->text) - lc->len, "%s: %s\n", level, line);
+	if (n > 0 && lc->len + (size_t)n < sizeof(lc->text))
+		lc->len += (size_t)n;
+}
+
+static void open_api_logged(struct fixture *f, struct log_capture *lc)
+{
+	struct feed_error e = {{0}};
+	struct api_log log = {capture, lc};
+	f->store = store_open(db_path, &e);
+	assert_non_null(f->store);
+	f->api = api_create(&config, f->store, NULL, 0, NOW, &log, &e);
+	if (!f->api)
+		fail_msg("the server must start over any database: %s", e.msg);
+}
+
+static int audit_size(struct api *api)
+{
+	cJSON *doc;
+	assert_int_equal(call(api, "GET", "/v1/schedule", NULL, NULL, NULL, &doc, NULL), 200);
+	int n = cJSON_GetArraySize(cJSON_GetObjectItem(doc, "audit"));
+	cJSON_Delete(doc);
+	return n;
+}
+
+/* Rows written straight into the database, as an older server stored them. */
+static void insert_change(int64_t id, const char *kind, const char *body)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO changes(id, at_ms, who, kind, body) "
+						"VALUES (?, ?, 'alice', ?, ?)", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, NOW);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void test_bad_changes_store_nothing(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_api(&f, true);
+	char etag[24], etag2[24];
+	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, NULL, NULL, etag), 200);
+	static const struct {
+		int status;
+		const char *path, *body, *says;
+	} refused[] = {
+		{422, "/v1/changes", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		 "\"2200-01-01T10:00:00+01:00\",\"end\":\"2200-01-01T11:00:00+01:00\"}", "1900-2199"},
+		{422, "/v1/changes", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		 "\"1899-12-31T10:00:00Z\",\"end\":\"1899-12-31T11:00:00Z\"}", "start: 1899"},
+		{422, "/v1/changes", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		 "\"1900-01-01T00:30:00+01:00\",\"end\":\"1900-01-01T02:00:00+01:00\"}",
+		 "start: 1900-01-01T00:30:00+01:00 is outside"},
+		{400, "/v1/changes", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		 "\"2014-11-06T25:00:00Z\",\"end\":\"2014-11-06T11:00:00Z\"}", "start: an RFC 3339"},
+		{400, "/v1/changes", "{\"kind\":\"undo\",\"change\":2.9}", "whole number"},
+		{400, "/v1/changes", "{\"kind\":\"undo\",\"change\":1e19}", "whole number"},
+		{400, "/v1/changes", "{\"kind\":\"undo\",\"change\":-1}", "whole number"},
+		{400, "/v1/changes", "{\"kind\":\"undo\",\"change\":\"1\"}", "whole number"},
+		{422, "/v1/changes", "{\"kind\":\"undo\",\"change\":99}", "does not exist"},
+		{400, "/v1/changes", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle \xff\"}",
+		 "room: must be UTF-8"},
+		{400, "/v1/changes", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":"
+		 "\"Salle 243\\nvenueboard-server: INFO: fake\"}", "one line"},
+		{400, "/v1/changes", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"!!!\"}",
+		 "no letter or digit"},
+		{400, "/v1/changes", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle\\u0000 243\"}",
+		 "NUL"},
+		{400, "/v1/changes", "{\"kind\":\"cancel\",\"session\":\"4184\"} {\"kind\":\"cancel\"}",
+		 "one JSON object"},
+		{422, "/v1/changes", "{\"kind\":\"cancel\",\"session\":\"no-such-session\"}", "no session"},
+		{400, "/v1/notices", "{\"text\":\"Lunch\\u0000 is over\"}", "NUL"},
+		{400, "/v1/notices", "{\"text\":\"Lunch\\nis over\"}", "one line"},
+		{400, "/v1/notices", "{\"text\":\"\"}", "text:"},
+		{400, "/v1/notices", "[\"Lunch\"]", "one JSON object"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		struct api_request req = {.method = "POST", .path = refused[i].path,
+					  .authorization = org, .body = refused[i].body,
+					  .body_len = strlen(refused[i].body), .now_ms = NOW};
+		struct api_response res;
+		handle(f.api, &req, &res);
+		if (res.status != refused[i].status || !strstr(res.body, refused[i].says))
+			fail_msg("case %zu: %d %s, expected %d saying '%s'", i, res.status, res.body,
+				 refused[i].status, refused[i].says);
+		assert_true(text_utf8_valid(res.body, res.body_len));
+		api_response_finish(&res);
+	}
+	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, NULL, NULL, etag2), 200);
+	assert_string_equal(etag, etag2);
+	assert_int_equal(audit_size(f.api), 0);
+
+	/* extra fields are neither stored nor echoed */
+	char junk[2200];
+	snprintf(junk, sizeof(junk), "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 243\","
+				     "\"junk\":\"%01000d\",\"who\":\"mallory\"}", 7);
+	assert_int_equal(call(f.api, "POST", "/v1/changes", org, junk, NULL, NULL, NULL), 201);
+	assert_int_equal(call(f.api, "POST", "/v1/notices", org,
+			      "{\"text\":\"Lunch at 13:00\",\"pinned\":true,\"junk\":[1,2,3]}", NULL, NULL,
+			      NULL), 201);
+	struct api_response res;
+	request_at(f.api, NOW, "GET", "/v1/schedule", NULL, NULL, NULL, &res);
+	const char *body = res.blob ? res.blob->data : res.body;
+	assert_null(strstr(body, "junk"));
+	assert_null(strstr(body, "mallory"));
+	assert_null(strstr(body, "pinned"));
+	cJSON *doc = cJSON_Parse(body);
+	api_response_finish(&res);
+	cJSON *change = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "audit"), 0),
+					    "change");
+	assert_int_equal(cJSON_GetArraySize(change), 3); /* kind, session, room */
+	assert_string_equal(cJSON_GetObjectItem(doc, "notices")->child->child->valuestring,
+			    "Lunch at 13:00");
+	cJSON_Delete(doc);
+
+	/* the scheme is case-insensitive; a refusal says how to authenticate */
+	const char *const spellings[] = {"bearer organizer-token-0123456789",
+					 "BEARER   organizer-token-0123456789  "};
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(call(f.api, "POST", "/v1/changes", spellings[i],
+				      "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, NULL, NULL),
+				 201);
+	request_at(f.api, NOW, "POST", "/v1/changes", "Basic YWxpY2U6c2VjcmV0",
+		   "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, &res);
+	assert_int_equal(res.status, 401);
+	assert_string_equal(res.authenticate, "Bearer realm=\"venueboard\"");
+	api_response_finish(&res);
+	request_at(f.api, NOW, "POST", "/v1/changes", "Bearer organizer-token-0123456788",
+		   "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, &res);
+	assert_int_equal(res.status, 401);
+	assert_non_null(strstr(res.authenticate, "invalid_token"));
+	api_response_finish(&res);
+	close_api(&f);
+}
+
+/* The move that would take the schedule past its room limit is refused: it
+ * used to be stored, answered 500, and keep the server from starting. */
+static void test_room_limit(void **state)
+{
+	(void)state;
+	struct test_buf b = {0};
+	test_buf_puts(&b, "{\"format\":\"venueboard.schedule/1\",\"conference\":{\"title\":\"Big\","
+			  "\"timezone\":\"Europe/Paris\"},\"rooms\":[");
+	for (int i = 0; i < SCHEDULE_MAX_ROOMS - 1; i++) {
+		char room[64];
+		snprintf(room, sizeof(room), "%s{\"id\":\"r%d\",\"name\":\"Room %d\"}", i ? "," : "", i, i);
+		test_buf_puts(&b, room);
+	}
+	test_buf_puts(&b, "],\"sessions\":[{\"id\":\"s1\",\"title\":\"Talk\",\"room\":\"r0\",\"start\":"
+			  "\"2014-11-06T09:00:00Z\",\"end\":\"2014-11-06T10:00:00Z\","
+			  "\"status\":\"scheduled\"}]}");
+	struct fixture f;
+	open_api(&f, false);
+	assert_int_equal(call(f.api, "POST", "/v1/schedule", org, b.p, NULL, NULL, NULL), 201);
+	free(b.p);
+	const char ok[] = "{\"kind\":\"move\",\"session\":\"s1\",\"room\":\"Room 2000\"}";
+	const char over[] = "{\"kind\":\"move\",\"session\":\"s1\",\"room\":\"Room 2001\"}";
+	assert_int_equal(call(f.api, "POST", "/v1/changes", org, ok, NULL, NULL, NULL), 201);
+	struct api_response res;
+	request_at(f.api, NOW, "POST", "/v1/changes", org, over, NULL, &res);
+	assert_int_equal(res.status, 422);
+	assert_non_null(strstr(res.body, "2000 rooms"));
+	api_response_finish(&res);
+	char etag[24], etag2[24];
+	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, NULL, NULL, etag), 200);
+	assert_int_equal(audit_size(f.api), 1);
+	/* and the server starts again over what it stored */
+	close_api(&f);
+	open_api(&f, false);
+	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, NULL, NULL, etag2), 200);
+	assert_string_equal(etag, etag2);
+	close_api(&f);
+}
+
+/* A database an older server left with changes this one refuses: it starts,
+ * says which changes it skips, and serves the rest. */
+static void test_restart_over_bad_changes(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_api(&f, true);
+	close_api(&f);
+	insert_change(1, "reschedule", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+					"\"2200-01-01T10:00:00Z\",\"end\":\"2200-01-01T11:00:00Z\"}");
+	insert_change(2, "move", "{\"kind\":\"move\",\"session\":\"4216\",\"room\":\"Salle \xff\"}");
+	insert_change(3, "move", "{\"kind\":\"move\",\"session\":\"4211\",\"room\":\"Salle 243\","
+				 "\"junk\":\"xxxxxxxxxxxxxxxxxxxx\"}");
+	insert_change(4, "notice", "{\"text\":\"Bonjour\",\"junk\":1}");
+	insert_change(5, "teleport", "{\"kind\":\"teleport\"}");
+	insert_change(6, "move", "not json at all");
+	insert_change(7, "move", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 252B\"}");
+	struct log_capture lc = {{0}, 0};
+	open_api_logged(&f, &lc);
+	assert_non_null(strstr(lc.text, "WARN: stored change 1 (reschedule by alice) is not a valid "
+					"change and is skipped: start: 2200-01-01T10:00:00Z is outside "
+					"the years 1900-2199"));
+	assert_non_null(strstr(lc.text, "stored change 2 (move by alice)"));
+	assert_non_null(strstr(lc.text, "stored change 5 (unknown by alice)"));
+	assert_non_null(strstr(lc.text, "stored change 6 (move by alice) is not a valid change and "
+					"is skipped: the stored change is not JSON"));
+	assert_null(strstr(lc.text, "change 3"));
+	assert_null(strstr(lc.text, "change 7"));
+	struct api_response res;
+	request_at(f.api, NOW, "GET", "/v1/schedule", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	const char *body = res.blob ? res.blob->data : res.body;
+	size_t len = res.blob ? res.blob->len : res.body_len;
+	assert_true(text_utf8_valid(body, len)); /* strict clients read it */
+	assert_null(strstr(body, "junk"));
+	cJSON *doc = cJSON_Parse(body);
+	api_response_finish(&res);
+	assert_non_null(doc);
+	assert_string_equal(room_of(doc, "4211"), "salle-243");
+	assert_string_equal(room_of(doc, "4184"), "salle-252b");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "notices")), 1);
+	cJSON *audit = cJSON_GetObjectItem(doc, "audit");
+	assert_int_equal(cJSON_GetArraySize(audit), 7);
+	static const bool skipped[] = {true, true, false, false, true, true, false};
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(audit, i), "skipped") != NULL,
+				 skipped[i]);
+	cJSON_Delete(doc);
+	/* new changes go on from the highest stored id */
+	cJSON *ack;
+	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"cancel\",\"session\":"
+			      "\"4216\"}", NULL, &ack, NULL), 201);
+	assert_int_equal(cJSON_GetObjectItem(ack, "change")->valueint, 8);
+	cJSON_Delete(ack);
+	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"undo\",\"change\":7}",
+			      NULL, NULL, NULL), 200);
+	close_api(&f);
+}
+
+static void post_samples_at(struct api *api, int64_t now_ms, const char *body, int status,
+			    const char *says)
+{
+	struct api_response res;
+	request_at(api, now_ms, "POST", "/v1/samples", sensor, body, NULL, &res);
+	if (res.status != status || (says && !strstr(res.body, says)))
+		fail_msg("samples: %d %.*s, expected %d saying '%s'", res.status, (int)res.body_len,
+			 res.body ? res.body : "", status, says ? says : "");
+	api_response_finish(&res);
+}
+
+/* The estimate of queue id in GET /v1/queues at now_ms (caller deletes). */
+static cJSON *queue_estimate(struct api *api, int64_t now_ms, const char *id)
+{
+	struct api_response res;
+	request_at(api, now_ms, "GET", "/v1/queues", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	cJSON *doc = cJSON_Parse(res.body);
+	api_response_finish(&res);
+	cJSON *q, *hit = NULL;
+	cJSON_ArrayForEach(q, cJSON_GetObjectItem(doc, "queues"))
+		if (strcmp(cJSON_GetObjectItem(q, "queue")->valuestring, id) == 0)
+			hit = cJSON_DetachItemViaPointer(cJSON_GetObjectItem(doc, "queues"), q);
+	cJSON_Delete(doc);
+	if (!hit)
+		fail_msg("queue %s is not in /v1/queues", id);
+	return hit;
+}
+
+/* A sample from the future is refused; one queue's clock never moves
+ * another's; a database holding future samples still starts. */
+static void test_future_samples(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_api(&f, false);
+	const char meridien[] =
+		"{\"type\":\"queue\",\"queue\":\"meridien\",\"stations\":2,\"service_s\":60}\n"
+		"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
+		"\"t\":\"2014-11-06T08:58:00Z\",\"total\":10}\n"
+		"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"out\",\"role\":\"exit\","
+		"\"t\":\"2014-11-06T08:58:00Z\",\"total\":0}\n"
+		"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
+		"\"t\":\"2014-11-06T08:59:30Z\",\"total\":14}\n"
+		"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"out\",\"role\":\"exit\","
+		"\"t\":\"2014-11-06T08:59:30Z\",\"total\":2}\n";
+	post_samples_at(f.api, NOW, meridien, 200, NULL);
+	const char future[] =
+		"{\"type\":\"queue\",\"queue\":\"hilton\",\"stations\":1,\"service_s\":45}\n"
+		"{\"type\":\"count\",\"queue\":\"hilton\",\"sensor\":\"in\",\"role\":\"entry\","
+		"\"t\":\"2200-01-01T12:00:00Z\",\"total\":1}\n";
+	post_samples_at(f.api, NOW, future, 400, "line 2: t: 2200-01-01T12:00:00Z is more than 300 s "
+						 "after this server's clock (2014-11-06T09:00:00Z)");
+	/* 4 minutes ahead is a clock a little fast: taken, and hilton's alone */
+	const char fast[] =
+		"{\"type\":\"queue\",\"queue\":\"hilton\",\"stations\":1,\"service_s\":45}\n"
+		"{\"type\":\"count\",\"queue\":\"hilton\",\"sensor\":\"in\",\"role\":\"entry\","
+		"\"t\":\"2014-11-06T09:04:00Z\",\"total\":1}\n";
+	post_samples_at(f.api, NOW, fast, 200, "\"accepted\":2");
+	cJSON *q = queue_estimate(f.api, NOW, "meridien");
+	assert_string_equal(cJSON_GetObjectItem(q, "t")->valuestring, "2014-11-06T09:00:00Z");
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(q, "wait_s")));
+	assert_int_equal(cJSON_GetObjectItem(q, "people")->valueint, 2); /* 4 in, 2 out */
+	cJSON_Delete(q);
+	close_api(&f);
+
+	/* a sample dated 2200 stored by an older server: skipped at start, said */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO samples(at_ms, who, line) VALUES (1415264399000,"
+					  " 'door', '{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":"
+					  "\"in\",\"role\":\"entry\",\"t\":\"2200-01-01T12:00:00Z\","
+					  "\"total\":500}')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	struct log_capture lc = {{0}, 0};
+	open_api_logged(&f, &lc);
+	assert_non_null(strstr(lc.text, "WARN: 1 stored samples are dated more than 300 s after this "
+					"server's clock (the latest 2200-01-01T12:00:00Z) and are skipped"));
+	q = queue_estimate(f.api, NOW, "meridien");
+	assert_string_equal(cJSON_GetObjectItem(q, "confidence")->valuestring, "good");
+	assert_int_equal(cJSON_GetObjectItem(q, "people")->valueint, 2); /* 4 in, 2 out */
+	cJSON_Delete(q);
+	close_api(&f);
+}
+
+/* Every /metrics line is a comment or "name{label="value"} number": no id
+ * can add a line or break the scrape. */
+static void test_metrics_escaped(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_api(&f, false);
+	post_samples_at(f.api, NOW,
+			"{\"type\":\"queue\",\"queue\":\"lunch\\\"} 1 \\\\ x\",\"stations\":1,"
+			"\"service_s\":30}\n", 200, NULL);
+	post_samples_at(f.api, NOW,
+			"{\"type\":\"queue\",\"queue\":\"x\\nvenueboard_fake 1\",\"stations\":1,"
+			"\"service_s\":30}\n", 400, "queue: not UTF-8 text without control characters");
+	struct api_response res;
+	request_at(f.api, NOW, "GET", "/metrics", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	char *text = strndup(res.body, res.body_len);
+	api_response_finish(&res);
+	assert_non_null(strstr(text, "venueboard_queue_last_sample_age_seconds{queue=\"lunch\\\"} "
+				     "1 \\\\ x\"} -1.0\n"));
+	free(text);
+	int lines = 0;
+	request_at(f.api, NOW, "GET", "/metrics", NULL, NULL, NULL, &res);
+	const char *p = res.body, *end = res.body + res.body_len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		assert_non_null(nl);
+		size_t n = (size_t)(nl - p);
+		lines++;
+		if (n >= 7 && memcmp(p, "# TYPE ", 7) == 0) {
+			p = nl + 1;
+			continue;
+		}
+		assert_true(memcmp(p, "venueboard_", 11) == 0);
+		/* a label value ends at an unescaped quote */
+		const char *brace = memchr(p, '{', n);
+		const char *q = p + n;
+		if (brace) {
+			const char *v = brace + 1;
+			while (v < q && *v != '"')
+				v++;
+			for (v++; v < q && *v != '"'; v++)
+				if (*v == '\\')
+					v++;
+			assert_true(v + 1 < q && v[1] == '}');
+			q = v + 2;
+		} else {
+			q = memchr(p, ' ', n);
+		}
+		assert_non_null(q);
+		assert_true(*q == ' ');
+		char *num_end;
+		strtod(q + 1, &num_end);
+		assert_ptr_equal(num_end, nl);
+		p = nl + 1;
+	}
+	assert_true(lines > 10);
+	api_response_finish(&res);
+	close_api(&f);
+}
+
+/* /healthz says "failing" when writes do not reach the database. */
+static void test_health_sees_failing_writes(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_api(&f, true);
+	struct api_response res;
+	request_at(f.api, NOW, "GET", "/healthz", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	assert_non_null(strstr(res.body, "\"status\":\"ok\""));
+	api_response_finish(&res);
+	/* someone else holds the database: every write fails */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	request_at(f.api, NOW + 1000, "POST", "/v1/notices", org, "{\"text\":\"Lunch at 13:00\"}", NULL,
+		   &res);
+	assert_int_equal(res.status, 500);
+	api_response_finish(&res);
+	request_at(f.api, NOW + 2000, "GET", "/healthz", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 503);
+	assert_non_null(strstr(res.body, "\"status\":\"failing\",\"error\":\"database"));
+	api_response_finish(&res);
+	assert_int_equal(audit_size(f.api), 0);
+	/* the lock goes: the next look (a probe write) sees it */
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	request_at(f.api, NOW + 2000 + API_HEALTH_PROBE_S * 1000LL, "GET", "/healthz", NULL, NULL, NULL,
+		   &res);
+	assert_int_equal(res.status, 200);
 	api_response_finish(&res);
 	close_api(&f);
 }
@@ -1079,6 +1557,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_screens_heartbeat, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_screens_refusals, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_screens_none_configured, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_changes_store_nothing, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_room_limit, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_over_bad_changes, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_future_samples, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_escaped, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_health_sees_failing_writes, NULL, teardown),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

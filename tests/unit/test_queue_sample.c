@@ -69,6 +69,20 @@ static void test_line_refusals(void **state)
 		{"{\"type\":\"queue\",\"queue\":\"q\",\"stations\":-1,\"service_s\":30}", "stations"},
 		{"{\"type\":\"occupancy\",\"queue\":\"q\",\"sensor\":\"z\",\"t\":\"2014-11-06T11:00:00Z\"}", "people"},
 		{"{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:00:00Z\",\"open\":\"3\"}", "open"},
+		/* ids reach logs and metric labels: no control characters, UTF-8 only */
+		{"{\"type\":\"queue\",\"queue\":\"q\\nvenueboard_fake 1\",\"stations\":1,\"service_s\":30}",
+		 "queue: not UTF-8 text"},
+		{"{\"type\":\"queue\",\"queue\":\"q\\u0085\",\"stations\":1,\"service_s\":30}",
+		 "queue: not UTF-8 text"},
+		{"{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"a\\tb\",\"role\":\"entry\","
+		 "\"t\":\"2014-11-06T11:00:00Z\",\"total\":1}", "sensor: not UTF-8"},
+		{"{\"type\":\"queue\",\"queue\":\"q\xff\",\"stations\":1,\"service_s\":30}",
+		 "queue: not UTF-8"},
+		{"{\"type\":\"queue\",\"queue\":\"q\",\"name\":\"Lunch\\r\\nINFO\",\"stations\":1,"
+		 "\"service_s\":30}", "name: not UTF-8"},
+		/* cJSON would end the string at the NUL: "meridien\u0000x" is not "meridien" */
+		{"{\"type\":\"queue\",\"queue\":\"meridien\\u0000x\",\"stations\":1,\"service_s\":30}",
+		 "NUL"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct queue_sample s;

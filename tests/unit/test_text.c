@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void test_bom(void **state)
@@ -101,6 +102,53 @@ static void test_starts_with_ci(void **state)
 	assert_true(text_starts_with_ci("anything", ""));
 }
 
+static void test_one_line(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool ok;
+	} cases[] = {
+		{"Salle 252B \xe2\x80\x94 \xc3\xa9t\xc3\xa9", true},
+		{"", true},
+		{"a\nb", false},
+		{"a\tb", false},
+		{"a\x7f", false},
+		{"a\xc2\x85", false}, /* U+0085, a C1 control (NEL) */
+		{"a\xc2\xa0" "b", true}, /* U+00A0 is a space */
+		{"a\xff", false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		if (text_is_one_line(cases[i].s, strlen(cases[i].s)) != cases[i].ok)
+			fail_msg("case %zu", i);
+}
+
+static void test_base64_round_trip(void **state)
+{
+	(void)state;
+	unsigned char data[256], out[256];
+	for (int i = 0; i < 256; i++)
+		data[i] = (unsigned char)(i * 37 + 11);
+	for (size_t len = 0; len < 10; len++) {
+		char *b64 = text_base64(data, len);
+		size_t n = 0;
+		const char *why = NULL;
+		assert_true(text_base64_decode(b64, strlen(b64), out, sizeof(out), &n, &why));
+		assert_int_equal(n, len);
+		assert_memory_equal(out, data, len);
+		free(b64);
+	}
+	size_t n;
+	const char *why = NULL;
+	assert_true(text_base64_decode("iVBO\nRw0K\r\nGgo", 14, out, sizeof(out), &n, &why));
+	assert_int_equal(n, 8);
+	assert_false(text_base64_decode("iVB*", 4, out, sizeof(out), &n, &why));
+	assert_non_null(strstr(why, "only A-Z"));
+	assert_false(text_base64_decode("iVBORw0KGgo=", 12, out, 4, &n, &why));
+	assert_non_null(strstr(why, "limit"));
+	assert_false(text_base64_decode("a", 1, out, sizeof(out), &n, &why));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +157,8 @@ int main(void)
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_fold_key),
 		cmocka_unit_test(test_starts_with_ci),
+		cmocka_unit_test(test_one_line),
+		cmocka_unit_test(test_base64_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,175 @@
+// The organizer desk: the page's only script (the Content-Security-Policy
+// allows no inline script).
+"use strict";
+// Plain DOM, no framework: the page must work on any laptop at the desk.
+const $ = (id) => document.getElementById(id);
+let doc = null;
+$("token").value = sessionStorage.getItem("vb-token") || "";
+$("token").addEventListener("change", () => sessionStorage.setItem("vb-token", $("token").value));
+
+function say(text, error) {
+  $("status").textContent = text;
+  $("status").className = error ? "error" : "";
+}
+
+async function send(path, body) {
+  say("Saving…");
+  const r = await fetch(path, {
+    method: "POST",
+    headers: { "Authorization": "Bearer " + $("token").value, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok) { say(j.error || ("HTTP " + r.status), true); return false; }
+  await load(); say("Saved."); return true;
+}
+
+function local(t) {
+  return new Date(t).toLocaleString([], { timeZone: doc.conference.timezone || "UTC",
+    weekday: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+function row(s, rooms) {
+  const tr = document.createElement("tr");
+  tr.dataset.session = s.id;
+  if (s.status === "cancelled") tr.className = "cancelled";
+  const cells = [local(s.start), rooms[s.room] || "", s.title];
+  for (const c of cells) { const td = document.createElement("td"); td.textContent = c; tr.append(td); }
+  const td = document.createElement("td");
+  const sel = document.createElement("select");
+  sel.setAttribute("aria-label", "New room for " + s.title);
+  for (const r of doc.rooms) { const o = new Option(r.name, r.name, false, r.id === s.room); sel.add(o); }
+  const move = document.createElement("button");
+  move.textContent = "Move"; move.className = "move";
+  move.onclick = () => send("/v1/changes", { kind: "move", session: s.id, room: sel.value });
+  const cancel = document.createElement("button");
+  cancel.textContent = "Cancel"; cancel.className = "cancel";
+  cancel.disabled = s.status === "cancelled";
+  cancel.onclick = () => confirm("Cancel “" + s.title + "”?") &&
+    send("/v1/changes", { kind: "cancel", session: s.id });
+  td.append(sel, " ", move, " ", cancel);
+  tr.append(td);
+  return tr;
+}
+
+function render() {
+  const f = $("filter").value.toLowerCase();
+  const rooms = Object.fromEntries(doc.rooms.map((r) => [r.id, r.name]));
+  const body = $("sessions");
+  body.replaceChildren();
+  let shown = 0;
+  for (const s of doc.sessions) {
+    const hay = (s.title + " " + (rooms[s.room] || "") + " " + s.id).toLowerCase();
+    if (f && !hay.includes(f)) continue;
+    if (++shown > 200) break;
+    body.append(row(s, rooms));
+  }
+  $("summary").textContent = doc.conference.title + ": " + doc.sessions.length + " sessions, " +
+    doc.changes.length + " changes for attendees, version " + doc.version;
+  const audit = $("audit");
+  audit.replaceChildren();
+  for (const a of doc.audit.slice().reverse()) {
+    const li = document.createElement("li");
+    const what = a.kind + " " + (a.change.session || a.change.text || "");
+    li.textContent = a.at + " " + a.who + ": " + what + (a.undone ? " (undone)" : "") +
+      (a.skipped ? " (not applied: " + a.skipped + ")" : "") + " ";
+    if (!a.undone) {
+      const b = document.createElement("button");
+      b.textContent = "Undo";
+      b.onclick = () => send("/v1/changes", { kind: "undo", change: a.id });
+      li.append(b);
+    }
+    audit.append(li);
+  }
+}
+
+async function load() {
+  const r = await fetch("/v1/schedule", { cache: "no-cache" });
+  if (!r.ok) { say("No schedule yet (HTTP " + r.status + ")", true); return; }
+  doc = await r.json();
+  render();
+}
+
+// Screens: each kiosk's latest heartbeat, read without a token every 10 s, so
+// a dead screen shows at the desk. States are words, not only colours.
+function duration(s) {
+  if (s < 60) return Math.round(s) + " s";
+  if (s < 3600) return Math.floor(s / 60) + " min";
+  if (s < 48 * 3600) return Math.floor(s / 3600) + " h";
+  return Math.floor(s / 86400) + " days";
+}
+
+function stateWords(x) {
+  if (x.state === "stale") return "NOT SEEN FOR " + duration(x.age_s).toUpperCase();
+  if (x.state === "offline") return "OFFLINE";
+  return "OK";
+}
+
+function screenRow(x, imgs) {
+  const tr = document.createElement("tr");
+  tr.dataset.screen = x.screen;
+  tr.className = x.state;
+  const cells = [
+    [x.screen, "name"],
+    [stateWords(x), "state"],
+    [duration(x.age_s) + " ago", "seen"],
+    [x.version ?? "—", "version"],
+    [x.showing ?? "—", "showing"],
+    [x.feed_age_s === null ? "no schedule" : x.feed_age_s === undefined ? "—" : duration(x.feed_age_s), "feed"],
+  ];
+  for (const [text, cls] of cells) {
+    const td = document.createElement("td");
+    td.textContent = text; td.className = cls; tr.append(td);
+  }
+  const td = document.createElement("td");
+  if (x.thumbnail) {
+    // a new heartbeat, a new address: the browser's cache never shows an old picture
+    const src = x.thumbnail + "?seen=" + encodeURIComponent(x.last_seen);
+    let img = imgs.get(src);
+    if (!img) {
+      img = document.createElement("img");
+      img.className = "thumb"; img.src = src;
+    }
+    img.alt = "What " + x.screen + " shows";
+    td.append(img);
+  } else {
+    td.textContent = "none"; td.className = "muted";
+  }
+  tr.append(td);
+  return tr;
+}
+
+async function loadScreens() {
+  let d;
+  try {
+    const r = await fetch("/v1/screens", { cache: "no-cache" });
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    d = await r.json();
+  } catch (err) {
+    $("screens-summary").textContent = "Could not read the screens (" + err.message + "); trying again in 10 s.";
+    return;
+  }
+  const body = $("screens");
+  const imgs = new Map([...body.querySelectorAll("img")].map((i) => [i.getAttribute("src"), i]));
+  body.replaceChildren(...d.screens.map((x) => screenRow(x, imgs)));
+  const count = (s) => d.screens.filter((x) => x.state === s).length;
+  const at = new Date(d.t).toLocaleTimeString();
+  if (!d.screens.length) {
+    $("screens-summary").textContent = "No screen has reported yet (checked " + at + ").";
+    return;
+  }
+  const parts = [count("ok") + " OK"];
+  if (count("stale")) parts.push(count("stale") + " NOT SEEN");
+  if (count("offline")) parts.push(count("offline") + " OFFLINE");
+  $("screens-summary").textContent = d.screens.length + (d.screens.length === 1 ? " screen: " : " screens: ") + parts.join(", ") +
+    " (checked " + at + ").";
+}
+
+$("filter").addEventListener("input", () => doc && render());
+$("notice-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  if (await send("/v1/notices", { text: $("notice-text").value })) $("notice-text").value = "";
+});
+load();
+loadScreens();
+setInterval(loadScreens, 10000);

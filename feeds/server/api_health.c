@@ -1,0 +1,100 @@
+/* api_health: what monitoring reads — /healthz (which says "failing" when
+ * writes do not reach the database, not just that the process is up) and
+ * /metrics (Prometheus text, every label value escaped). */
+#include "api_internal.h"
+
+#include "store.h"
+#include "wait_estimator.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void api_get_health(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	struct write_health *h = &api->health;
+	/* with no writes coming in, a write now and then still tells whether
+	 * they would work (a full disk, a file system remounted read-only); a
+	 * recent write already told, and /healthz must stay quick */
+	if (req->now_ms - h->checked_ms >= API_HEALTH_PROBE_S * 1000LL ||
+	    req->now_ms < h->checked_ms) {
+		struct feed_error e = {{0}};
+		api_write_result(api, store_probe(api->store, req->now_ms, &e), e.msg, req->now_ms);
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", h->failing ? "failing" : "ok");
+	if (h->failing)
+		cJSON_AddStringToObject(o, "error", h->why);
+	cJSON_AddNumberToObject(o, "schedule_version", (double)api->sched.version);
+	cJSON_AddNumberToObject(o, "sessions", (double)api->sched.cur.n_sessions);
+	cJSON_AddNumberToObject(o, "queues", (double)estimator_queue_count(api->queues.est));
+	cJSON_AddNumberToObject(o, "screens", (double)api_screens_seen(api));
+	api_respond(res, h->failing ? 503 : 200, "application/json", cJSON_PrintUnformatted(o));
+	cJSON_Delete(o);
+	res->cache_control = "no-store";
+}
+
+/* A label value as the Prometheus text format wants it: backslash, double
+ * quote and newline escaped. */
+static void put_label(struct api_buf *b, const char *v)
+{
+	for (; *v; v++) {
+		const char *esc = *v == '\\' ? "\\\\" : *v == '"' ? "\\\"" : *v == '\n' ? "\\n" : NULL;
+		if (esc)
+			api_buf_put(b, esc, 2);
+		else
+			api_buf_put(b, v, 1);
+	}
+}
+
+static void put_gauge(struct api_buf *b, const char *name, const char *label, const char *value,
+		      double x)
+{
+	api_buf_printf(b, "%s{%s=\"", name, label);
+	put_label(b, value);
+	api_buf_printf(b, "\"} %.1f\n", x);
+}
+
+void api_get_metrics(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	struct api_buf b = {0};
+	api_buf_printf(&b, "# TYPE venueboard_requests_total counter\n"
+			   "venueboard_requests_total %llu\n"
+			   "# TYPE venueboard_not_modified_total counter\n"
+			   "venueboard_not_modified_total %llu\n"
+			   "# TYPE venueboard_samples_accepted_total counter\n"
+			   "venueboard_samples_accepted_total %llu\n",
+		       (unsigned long long)api->requests, (unsigned long long)api->not_modified,
+		       (unsigned long long)api->samples_accepted);
+	api_buf_printf(&b, "# TYPE venueboard_samples_refused_total counter\n"
+			   "venueboard_samples_refused_total %llu\n"
+			   "# TYPE venueboard_schedule_version gauge\n"
+			   "venueboard_schedule_version %lld\n"
+			   "# TYPE venueboard_database_writes_failing gauge\n"
+			   "venueboard_database_writes_failing %d\n",
+		       (unsigned long long)api->samples_refused, (long long)api->sched.version,
+		       api->health.failing ? 1 : 0);
+	api_buf_printf(&b, "# TYPE venueboard_queue_last_sample_age_seconds gauge\n");
+	const struct estimator *est = api->queues.est;
+	for (size_t i = 0; i < estimator_queue_count(est); i++) {
+		int64_t newest = estimator_queue_newest_ms(est, i);
+		double age = newest == INT64_MIN ? -1 : (double)(req->now_ms - newest) / 1000.0;
+		put_gauge(&b, "venueboard_queue_last_sample_age_seconds", "queue",
+			  estimator_queue_id(est, i), age);
+	}
+	api_buf_printf(&b, "# TYPE venueboard_screen_last_seen_age_seconds gauge\n");
+	for (size_t i = 0; i < api->n_screens; i++) {
+		const struct screen_seen *s = &api->screens[i];
+		if (s->fields)
+			put_gauge(&b, "venueboard_screen_last_seen_age_seconds", "screen", s->name,
+				  (double)(req->now_ms - s->last_seen_ms) / 1000.0);
+	}
+	if (b.oom) {
+		free(b.p);
+		api_fail(res, 500, "out of memory");
+		return;
+	}
+	api_respond(res, 200, "text/plain; version=0.0.4", b.p);
+	res->body_len = b.len;
+	res->cache_control = "no-store";
+}

@@ -1,0 +1,140 @@
+/* api_internal: what the api's resource files share — the server's state
+ * and the helpers every handler uses. api.c routes (method, path, token) to
+ * one handler per resource: api_schedule.c (the schedule, changes, notices),
+ * api_queues.c (samples, lunch-line estimates), api_screens.c (heartbeats),
+ * api_health.c (/healthz, /metrics). Not for use outside feeds/server. */
+#ifndef VB_API_INTERNAL_H
+#define VB_API_INTERNAL_H
+
+#include "api.h"
+#include "server_config.h"
+
+#include <cjson/cJSON.h>
+
+struct estimator;
+struct schedule;
+
+/* What one schedule version and the changes on it make (api_schedule.c). */
+struct sched_view {
+	cJSON *effective;   /* the version with the live changes applied */
+	cJSON *notices;     /* the live notices */
+	cJSON *skipped;     /* change id (text) -> why it could not apply */
+	struct blob *doc;   /* GET /v1/schedule */
+	char etag[24];
+	int64_t n_sessions;
+};
+
+/* The schedule as served: the latest version with the live changes applied,
+ * kept in memory so that a change costs one application, not a replay. */
+struct sched_state {
+	struct schedule *first; /* the first version: the change list is against it */
+	int64_t version;        /* id of the latest version, 0 before any */
+	cJSON *base;            /* the latest version, normalized */
+	cJSON *audit;           /* every change and notice, in order */
+	int64_t last_change_id;
+	struct sched_view cur;  /* what is served */
+};
+
+/* A sample line kept for kiosks that estimate by themselves. */
+struct recent_sample {
+	char *line;
+	int64_t t_ms; /* INT64_MAX for a declaration (no time) */
+	int queue;    /* the estimator's index of its queue, -1 when unknown */
+};
+
+struct queue_state {
+	struct estimator *est;
+	struct recent_sample *recent; /* ring of the latest lines */
+	size_t recent_head, recent_n;
+	int64_t newest_ms; /* the newest sample time taken, 0 before any */
+};
+
+/* A configured screen and its latest heartbeat (GET /v1/screens). */
+struct screen_seen {
+	const char *name; /* the configuration's */
+	int64_t last_seen_ms;
+	char *fields;     /* the heartbeat's fields (JSON), malloc'd; NULL: never heard */
+	bool has_thumbnail;
+};
+
+/* Whether writes reach the database (/healthz). */
+struct write_health {
+	bool failing;
+	char why[200];
+	int64_t since_ms;   /* failing since */
+	int64_t checked_ms; /* the last write or probe, 0 before any */
+};
+
+struct api {
+	const struct server_config *config;
+	struct store *store;
+	struct api_log log;
+	struct sched_state sched;
+	struct queue_state queues;
+	struct screen_seen *screens; /* one per screen token, by name */
+	size_t n_screens;
+	struct write_health health;
+	uint64_t requests, not_modified, samples_accepted, samples_refused;
+};
+
+/* ---- helpers (api.c) ---- */
+
+/* A JSON error a person can act on. */
+void api_fail(struct api_response *res, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Fills status, type and a malloc'd body (taken; NULL means out of memory). */
+void api_respond(struct api_response *res, int status, const char *type, char *body);
+void api_etag(const char *body, size_t len, char out[24]);
+/* A line for the operator outside any request. */
+void api_logf(struct api *api, const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Records whether a write reached the database (for /healthz). */
+void api_write_result(struct api *api, bool ok, const char *why, int64_t now_ms);
+/* Parses a request body that must be one JSON object; 400 otherwise. */
+cJSON *api_body_object(const struct api_request *req, struct api_response *res);
+
+/* A growing text buffer; oom is sticky. */
+struct api_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void api_buf_put(struct api_buf *b, const char *s, size_t n);
+void api_buf_printf(struct api_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- resources ---- */
+
+bool api_schedule_load(struct api *api, const char *initial_feed, size_t initial_len,
+		       int64_t now_ms, struct feed_error *e);
+void api_schedule_free(struct api *api);
+void api_get_schedule(struct api *api, const struct api_request *req, struct api_response *res);
+void api_post_schedule(struct api *api, const struct api_request *req,
+		       const struct config_token *who, struct api_response *res);
+void api_post_change(struct api *api, const struct api_request *req,
+		     const struct config_token *who, struct api_response *res);
+void api_post_notice(struct api *api, const struct api_request *req,
+		     const struct config_token *who, struct api_response *res);
+
+bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e);
+void api_queues_free(struct api *api);
+void api_post_samples(struct api *api, const struct api_request *req,
+		      const struct config_token *who, struct api_response *res);
+void api_get_queues(struct api *api, const struct api_request *req, struct api_response *res);
+/* The time queue i is judged at: now, or its newest sample when that is
+ * more than an hour away (a replay of another day). */
+int64_t api_queue_at(const struct api *api, size_t i, int64_t now_ms);
+
+bool api_screens_load(struct api *api, struct feed_error *e);
+void api_screens_free(struct api *api);
+void api_post_heartbeat(struct api *api, const struct api_request *req,
+			const struct config_token *who, struct api_response *res);
+void api_get_screens(struct api *api, const struct api_request *req, struct api_response *res);
+/* NAME of /v1/screens/NAME/thumbnail.png; false for any other path. */
+bool api_thumbnail_path(const char *path, char name[CONFIG_NAME_MAX + 1]);
+void api_get_thumbnail(struct api *api, const char *name, struct api_response *res);
+size_t api_screens_seen(const struct api *api);
+
+void api_get_health(struct api *api, const struct api_request *req, struct api_response *res);
+void api_get_metrics(struct api *api, const struct api_request *req, struct api_response *res);
+
+#endif

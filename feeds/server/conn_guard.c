@@ -20,11 +20,12 @@ struct conn_guard {
 	struct slow *scratch;
 };
 
-/* A header sender that is late, for sorting. */
+/* A connection that is slow to send a request (or idle), for sorting. */
 struct slow {
 	int slot;
 	const unsigned char *addr;
 	int64_t since_ms;
+	bool idle;
 };
 
 struct guard_limits conn_guard_defaults(size_t max_conns)
@@ -34,6 +35,7 @@ struct guard_limits conn_guard_defaults(size_t max_conns)
 		.soft_conns = max_conns - max_conns / 4,
 		.headers_ms = 10000,
 		.slow_ms = 1000,
+		.busy_slow_ms = 250,
 		.body_base_ms = 30000,
 		.respond_base_ms = 30000,
 		.min_rate = 32 * 1024,
@@ -100,6 +102,7 @@ void conn_guard_stage(struct conn_guard *g, int slot, enum guard_stage st, uint6
 	s->since_ms = now_ms;
 	switch (st) {
 	case GUARD_HEADERS:
+	case GUARD_IDLE:
 		s->deadline_ms = now_ms + g->lim.headers_ms;
 		break;
 	case GUARD_BODY:
@@ -167,9 +170,14 @@ size_t conn_guard_due(struct conn_guard *g, int64_t now_ms, struct guard_cut *ou
 {
 	struct due d = {g, out, max, 0};
 	static const enum guard_reason late[] = {
-		[GUARD_HEADERS] = GUARD_CUT_HEADERS, [GUARD_BODY] = GUARD_CUT_BODY,
-		[GUARD_WORKING] = GUARD_CUT_BODY, [GUARD_RESPONDING] = GUARD_CUT_RESPONSE,
+		[GUARD_HEADERS] = GUARD_CUT_HEADERS, [GUARD_IDLE] = GUARD_CUT_IDLE,
+		[GUARD_BODY] = GUARD_CUT_BODY, [GUARD_WORKING] = GUARD_CUT_BODY,
+		[GUARD_RESPONDING] = GUARD_CUT_RESPONSE,
 	};
+	/* past the soft limit a new connection waits for a slot until the
+	 * slowest are cut: so they are cut sooner */
+	bool busy = g->n_used - g->n_cut > g->lim.soft_conns;
+	int64_t busy_ms = busy ? g->lim.busy_slow_ms : g->lim.slow_ms;
 	size_t n_slow = 0;
 	for (size_t i = 0; i < g->lim.max_conns; i++) {
 		struct slot *s = &g->slots[i];
@@ -178,20 +186,26 @@ size_t conn_guard_due(struct conn_guard *g, int64_t now_ms, struct guard_cut *ou
 		if (now_ms >= s->deadline_ms) {
 			if (!cut(&d, (int)i, late[s->stage]))
 				return d.n;
-		} else if (s->stage == GUARD_HEADERS && now_ms - s->since_ms > g->lim.slow_ms) {
-			g->scratch[n_slow++] = (struct slow){(int)i, s->addr.b, s->since_ms};
+		} else if ((s->stage == GUARD_HEADERS || s->stage == GUARD_IDLE) &&
+			   now_ms - s->since_ms > busy_ms) {
+			g->scratch[n_slow++] = (struct slow){(int)i, s->addr.b, s->since_ms,
+							     s->stage == GUARD_IDLE};
 		}
 	}
-	/* one address may keep only so many slow header senders: its oldest go */
+	/* one address may keep only so many slow new connections: its oldest
+	 * go (idle kept-alive ones are a NAT's kiosks between polls: not these) */
 	qsort(g->scratch, n_slow, sizeof(*g->scratch), by_addr_then_age);
 	size_t kept = 0;
 	for (size_t i = 0; i < n_slow;) {
-		size_t j = i;
-		while (j < n_slow && memcmp(g->scratch[j].addr, g->scratch[i].addr, 16) == 0)
-			j++;
-		size_t excess = j - i > g->lim.per_addr_slow ? j - i - g->lim.per_addr_slow : 0;
-		for (size_t k = i; k < j; k++) {
-			if (k - i < excess) {
+		size_t j = i, fresh = 0;
+		while (j < n_slow && memcmp(g->scratch[j].addr, g->scratch[i].addr, 16) == 0) {
+			const struct slow *x = &g->scratch[j++];
+			fresh += !x->idle && now_ms - x->since_ms > g->lim.slow_ms;
+		}
+		size_t excess = fresh > g->lim.per_addr_slow ? fresh - g->lim.per_addr_slow : 0;
+		for (size_t k = i; k < j; k++) { /* oldest first: the slow ones */
+			if (!g->scratch[k].idle && excess) {
+				excess--;
 				if (!cut(&d, g->scratch[k].slot, GUARD_CUT_ADDRESS))
 					return d.n;
 			} else {
@@ -200,7 +214,7 @@ size_t conn_guard_due(struct conn_guard *g, int64_t now_ms, struct guard_cut *ou
 		}
 		i = j;
 	}
-	/* a nearly full table: the slowest header senders make room */
+	/* a nearly full table: the slowest and the idle make room */
 	qsort(g->scratch, kept, sizeof(*g->scratch), by_age);
 	for (size_t k = 0; k < kept && g->n_used - g->n_cut > g->lim.soft_conns; k++)
 		if (!cut(&d, g->scratch[k].slot, GUARD_CUT_PRESSURE))
@@ -223,10 +237,11 @@ const char *conn_guard_reason_name(enum guard_reason why)
 {
 	static const char *const names[] = {
 		[GUARD_CUT_HEADERS] = "headers not sent in time",
+		[GUARD_CUT_IDLE] = "idle after a request",
 		[GUARD_CUT_BODY] = "body not sent in time",
 		[GUARD_CUT_RESPONSE] = "response not read in time",
 		[GUARD_CUT_ADDRESS] = "too many slow requests from one address",
-		[GUARD_CUT_PRESSURE] = "slow while the server was nearly full",
+		[GUARD_CUT_PRESSURE] = "slow or idle while the server was nearly full",
 	};
 	return why < GUARD_N_REASONS ? names[why] : "?";
 }

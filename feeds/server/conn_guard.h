@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 enum guard_stage {
-	GUARD_HEADERS,    /* connected, or between keep-alive requests: headers not all in */
+	GUARD_HEADERS,    /* connected: the first request's headers not all in */
+	GUARD_IDLE,       /* kept alive after a request: the next one's headers not all in */
 	GUARD_BODY,       /* headers accepted (token checked), the body arriving */
 	GUARD_WORKING,    /* the server is working on it (a slow read off the polling thread) */
 	GUARD_RESPONDING, /* the response is being sent */
@@ -21,6 +22,7 @@ enum guard_stage {
 
 enum guard_reason {
 	GUARD_CUT_HEADERS,  /* the headers did not arrive in time */
+	GUARD_CUT_IDLE,     /* kept alive with no new request in time */
 	GUARD_CUT_BODY,     /* the body did not arrive in time */
 	GUARD_CUT_RESPONSE, /* the client did not read the response in time */
 	GUARD_CUT_ADDRESS,  /* its address holds too many unfinished requests */
@@ -30,13 +32,14 @@ enum guard_reason {
 
 struct guard_limits {
 	size_t max_conns;         /* slots (the HTTP server's connection limit) */
-	size_t soft_conns;        /* above this many, slow header senders are cut */
+	size_t soft_conns;        /* above this many, slow and idle connections are cut */
 	int64_t headers_ms;       /* a request's headers must arrive within this */
-	int64_t slow_ms;          /* headers pending longer than this count as slow */
+	int64_t slow_ms;          /* headers pending (or idle) longer than this count as slow */
+	int64_t busy_slow_ms;     /* the same when the table is past soft_conns */
 	int64_t body_base_ms;     /* a body: this, plus its length at min_rate */
 	int64_t respond_base_ms;  /* a response: likewise */
 	uint64_t min_rate;        /* bytes per second */
-	size_t per_addr_slow;     /* slow header senders one address may have */
+	size_t per_addr_slow;     /* slow new connections one address may have */
 };
 
 /* The limits venueboard-server runs with for max_conns connections. */

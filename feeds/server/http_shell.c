@@ -71,6 +71,7 @@ struct http_shell {
 	/* log summaries */
 	int64_t window_start_ms;
 	unsigned refused_logged, refused_more;
+	unsigned mhd_logged, mhd_more;
 	unsigned cuts[GUARD_N_REASONS];
 };
 
@@ -106,6 +107,9 @@ static void roll_window(struct http_shell *h, int64_t now)
 	if (h->refused_more)
 		server_log("INFO", "%u more requests refused in the last %d s (not logged one by one)",
 			   h->refused_more, LOG_WINDOW_MS / 1000);
+	if (h->mhd_more)
+		server_log("INFO", "%u more messages from libmicrohttpd in the last %d s", h->mhd_more,
+			   LOG_WINDOW_MS / 1000);
 	unsigned total = 0;
 	char what[400] = "";
 	size_t o = 0;
@@ -121,6 +125,7 @@ static void roll_window(struct http_shell *h, int64_t now)
 			   LOG_WINDOW_MS / 1000, what, h->n_conns);
 	memset(h->cuts, 0, sizeof(h->cuts));
 	h->refused_logged = h->refused_more = 0;
+	h->mhd_logged = h->mhd_more = 0;
 	h->window_start_ms = now;
 }
 
@@ -135,9 +140,15 @@ static void log_refusal(struct http_shell *h, const char *method, const char *ur
 	server_log("INFO", "%.10s %.200s from %s refused with %d", method, url, addr, status);
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	(void)cls;
+	struct http_shell *h = cls;
+	if (h->mhd_logged >= LOG_REFUSALS) {
+		h->mhd_more++;
+		return;
+	}
+	h->mhd_logged++;
 	char text[600];
 	vsnprintf(text, sizeof(text), fmt, ap);
 	size_t n = strlen(text);
@@ -478,14 +489,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return reply(h, c, conn, &res, false);
 	}
 	struct query q = {.len = 0};
-	int n_args = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_add, &q);
-	if (q.too_long) {
+	int n_args = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+	if (n_args <= API_MAX_QUERY_PARAMS)
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_add, &q);
+	if (q.too_long || n_args > API_MAX_QUERY_PARAMS) {
 		memset(&res, 0, sizeof(res));
-		res.status = 414;
+		res.status = q.too_long ? 414 : 400;
 		res.content_type = "application/json";
-		res.body = strdup("{\"error\":\"the query string is longer than 4096 bytes\"}");
+		res.body = strdup(q.too_long ? "{\"error\":\"the query string is longer than 4096 bytes\"}"
+					     : "{\"error\":\"query: more than 16 parameters\"}");
 		res.body_len = res.body ? strlen(res.body) : 0;
-		log_refusal(h, method, url, 414, conn ? conn->addr : "?");
+		log_refusal(h, method, url, res.status, conn ? conn->addr : "?");
 		return reply(h, c, conn, &res, false);
 	}
 	struct api_request req = request_of(c, url, method, n_args > 0 ? q.s : NULL);
@@ -522,7 +536,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn *conn = ci ? ci->socket_context : NULL;
 	if (conn) /* kept alive: the next request's headers are due */
-		conn_guard_stage(h->guard, conn->slot, GUARD_HEADERS, 0, mono_ms());
+		conn_guard_stage(h->guard, conn->slot, GUARD_IDLE, 0, mono_ms());
 	if (r)
 		request_free(h, r);
 	*con_cls = NULL;
@@ -582,13 +596,19 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 
 static struct MHD_Daemon *start_daemon(struct http_shell *h, const char *cert, const char *key)
 {
+	/* each daemon gets its own copy of the listening socket: one that fails
+	 * to start closes its copy, and one that stops accepting hands its copy
+	 * back, while the socket itself stays open for the next */
+	int fd = h->listen_fd >= 0 ? fcntl(h->listen_fd, F_DUPFD_CLOEXEC, 0) : -1;
+	if (h->listen_fd >= 0 && fd < 0)
+		return NULL;
 	struct MHD_OptionItem o[12];
 	int n = 0;
 	o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 15, NULL};
 	o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)h->max_conns, NULL};
 	o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, POOL_BYTES, NULL};
-	if (h->listen_fd >= 0)
-		o[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, h->listen_fd, NULL};
+	if (fd >= 0)
+		o[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
 	if (cert) {
 		o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert};
 		o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key};
@@ -602,8 +622,11 @@ static struct MHD_Daemon *start_daemon(struct http_shell *h, const char *cert, c
 		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_NOTIFY_CONNECTION,
 		on_connection, h, MHD_OPTION_ARRAY, o, MHD_OPTION_END);
-	if (!d)
+	if (!d) {
+		if (fd >= 0 && fcntl(fd, F_GETFD) != -1) /* libmicrohttpd may have closed it */
+			close(fd);
 		return NULL;
+	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = d};
 	if (!info || epoll_ctl(h->epfd, EPOLL_CTL_ADD, info->epoll_fd, &ev) != 0) {
@@ -703,8 +726,10 @@ bool http_shell_reload_tls(struct http_shell *h, const char *cert_pem, const cha
 		return feed_error_set(e, "the new certificate or key does not load (PEM), or they "
 					 "do not match: the old ones stay");
 	/* the old daemon stops accepting; its connections finish on the old
-	 * certificate, and the listening socket now belongs to the new one */
-	MHD_quiesce_daemon(h->daemons[h->n_daemons - 1]);
+	 * certificate */
+	int fd = MHD_quiesce_daemon(h->daemons[h->n_daemons - 1]);
+	if (fd >= 0)
+		close(fd);
 	h->daemons[h->n_daemons++] = d;
 	return true;
 }
@@ -835,7 +860,7 @@ void http_shell_stop(struct http_shell *h)
 	}
 	for (size_t i = 0; i < h->n_daemons; i++)
 		MHD_stop_daemon(h->daemons[i]);
-	if (h->listen_fd >= 0 && h->n_daemons == 0)
+	if (h->listen_fd >= 0)
 		close(h->listen_fd);
 	if (h->epfd >= 0)
 		close(h->epfd);

@@ -178,7 +178,9 @@ static bool take_line(struct batch *b, const char *line, size_t len, size_t line
 	}
 	struct feed_error le;
 	switch (queue_sample_parse(line, len, &b->s[b->n], &le)) {
-	case SAMPLE_OK: b->n++; return true;
+	case SAMPLE_OK: /* room counts are for the rooms, not the lunch lines */
+		b->n += b->s[b->n].type != SAMPLE_ROOM;
+		return true;
 	case SAMPLE_SKIP: b->skipped++; return true;
 	default: return feed_error_set(e, "sample %zu: %s", lineno, le.msg);
 	}

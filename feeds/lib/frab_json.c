@@ -230,8 +230,16 @@ bool frab_json_parse(const char *buf, size_t len, const struct feed_options *opt
 			feed_error_set(e, "schedule.conference.rooms[%d].name: missing", ri);
 			goto out;
 		}
-		if (!schedule_room(s, name, strlen(name), e))
+		const char *id = schedule_room(s, name, strlen(name), e);
+		if (!id)
 			goto out;
+		/* pretalx and c3voc give seats (often null: nothing said) */
+		const cJSON *cap = cJSON_GetObjectItemCaseSensitive(room, "capacity");
+		if (cJSON_IsNumber(cap)) {
+			char where[64];
+			snprintf(where, sizeof(where), "schedule.conference.rooms[%d].capacity", ri);
+			schedule_room_capacity(s, id, cap->valuedouble, where);
+		}
 		ri++;
 	}
 	const cJSON *days = cJSON_GetObjectItemCaseSensitive(conf, "days");

@@ -7,6 +7,7 @@
 #include "schedule.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char format_tag[] = "venueboard.schedule/1";
@@ -74,7 +75,9 @@ char *normalized_json_write(const struct schedule *s)
 		cJSON *r = cJSON_CreateObject();
 		if (!r || !cJSON_AddItemToArray(rooms, r) ||
 		    !cJSON_AddStringToObject(r, "id", s->rooms[i].id) ||
-		    !cJSON_AddStringToObject(r, "name", s->rooms[i].name))
+		    !cJSON_AddStringToObject(r, "name", s->rooms[i].name) ||
+		    (s->rooms[i].capacity > 0 &&
+		     !cJSON_AddNumberToObject(r, "capacity", s->rooms[i].capacity)))
 			goto out;
 	}
 	sessions = rooms ? cJSON_AddArrayToObject(root, "sessions") : NULL;
@@ -202,10 +205,19 @@ bool normalized_json_parse(const char *buf, size_t len, const struct feed_option
 	if (!schedule_set_conference(s, json_util_str(conf, "title"), zone, e))
 		goto out;
 	const cJSON *r;
+	int ri = 0;
 	cJSON_ArrayForEach(r, rooms) {
 		const char *name = json_util_str(r, "name");
-		if (name && !schedule_room(s, name, strlen(name), e))
+		const char *id = name ? schedule_room(s, name, strlen(name), e) : NULL;
+		if (name && !id)
 			goto out;
+		const cJSON *cap = cJSON_GetObjectItemCaseSensitive(r, "capacity");
+		if (id && cJSON_IsNumber(cap)) {
+			char where[48];
+			snprintf(where, sizeof(where), "rooms[%d].capacity", ri);
+			schedule_room_capacity(s, id, cap->valuedouble, where);
+		}
+		ri++;
 	}
 	int i = 0;
 	const cJSON *o;

@@ -95,6 +95,26 @@ enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_
 		feed_error_set(e, "type: missing or not a string");
 		goto out;
 	}
+	if (strcmp(type, "room") == 0) { /* a room has no queue */
+		out->type = SAMPLE_ROOM;
+		const char *room = json_util_str(o, "room");
+		if (!room || !*room || strlen(room) > QUEUE_NAME_MAX) {
+			feed_error_set(e, "room: missing, or longer than %d bytes", QUEUE_NAME_MAX);
+			goto out;
+		}
+		if (!read_name(o, "room", "", out->room, sizeof(out->room), e) ||
+		    !read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
+		    !read_int(o, "people", 0, 100000, &v, e))
+			goto out;
+		out->people = (int)v;
+		if (cJSON_GetObjectItemCaseSensitive(o, "capacity")) {
+			if (!read_int(o, "capacity", 1, 100000, &v, e))
+				goto out;
+			out->capacity = (int)v;
+		}
+		rc = SAMPLE_OK;
+		goto out;
+	}
 	if (!read_id(o, "queue", out->queue, QUEUE_ID_MAX, e))
 		goto out;
 	if (strcmp(type, "queue") == 0) {
@@ -197,11 +217,16 @@ size_t queue_sample_format(const struct queue_sample *s, char *buf, size_t cap)
 {
 	char num[48];
 	size_t o = 0;
-	static const char *const types[] = {"queue", "count", "occupancy", "stations"};
+	static const char *const types[] = {"queue", "count", "occupancy", "stations", "room"};
 	o = put_raw(buf, cap, o, "{\"type\":\"");
 	o = put_raw(buf, cap, o, types[s->type]);
-	o = put_raw(buf, cap, o, "\",\"queue\":");
-	o = put_str(buf, cap, o, s->queue);
+	if (s->type == SAMPLE_ROOM) {
+		o = put_raw(buf, cap, o, "\",\"room\":");
+		o = put_str(buf, cap, o, s->room);
+	} else {
+		o = put_raw(buf, cap, o, "\",\"queue\":");
+		o = put_str(buf, cap, o, s->queue);
+	}
 	switch (s->type) {
 	case SAMPLE_QUEUE:
 		o = put_raw(buf, cap, o, ",\"name\":");
@@ -233,6 +258,18 @@ size_t queue_sample_format(const struct queue_sample *s, char *buf, size_t cap)
 		o = put_time(buf, cap, o, s->t_ms);
 		snprintf(num, sizeof(num), ",\"open\":%d", s->stations);
 		o = put_raw(buf, cap, o, num);
+		break;
+	case SAMPLE_ROOM:
+		o = put_raw(buf, cap, o, ",\"sensor\":");
+		o = put_str(buf, cap, o, s->sensor);
+		o = put_raw(buf, cap, o, ",\"t\":");
+		o = put_time(buf, cap, o, s->t_ms);
+		snprintf(num, sizeof(num), ",\"people\":%d", s->people);
+		o = put_raw(buf, cap, o, num);
+		if (s->capacity > 0) {
+			snprintf(num, sizeof(num), ",\"capacity\":%d", s->capacity);
+			o = put_raw(buf, cap, o, num);
+		}
 		break;
 	}
 	o = put_raw(buf, cap, o, "}");

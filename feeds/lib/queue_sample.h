@@ -15,13 +15,13 @@ enum {
 	QUEUE_LINE_MAX = 4096 /* bytes, one JSON line */
 };
 
-enum sample_type { SAMPLE_QUEUE, SAMPLE_COUNT, SAMPLE_OCCUPANCY, SAMPLE_STATIONS };
+enum sample_type { SAMPLE_QUEUE, SAMPLE_COUNT, SAMPLE_OCCUPANCY, SAMPLE_STATIONS, SAMPLE_ROOM };
 enum sample_role { ROLE_ENTRY, ROLE_EXIT };
 
 struct queue_sample {
 	enum sample_type type;
-	char queue[QUEUE_ID_MAX + 1];
-	char sensor[QUEUE_ID_MAX + 1]; /* count and occupancy */
+	char queue[QUEUE_ID_MAX + 1];  /* "" for a room */
+	char sensor[QUEUE_ID_MAX + 1]; /* count, occupancy and room */
 	int64_t t_ms;                  /* sample time, UTC ms (not for queue) */
 	/* queue */
 	char name[QUEUE_NAME_MAX + 1], venue[QUEUE_NAME_MAX + 1];
@@ -30,8 +30,11 @@ struct queue_sample {
 	/* count */
 	enum sample_role role;
 	int64_t total;
-	/* occupancy */
+	/* occupancy and room */
 	int people;
+	/* room: people present in a session room, as the schedule names it */
+	char room[QUEUE_NAME_MAX + 1];
+	int capacity; /* seats the sensor reports, 0 when it says nothing */
 };
 
 enum sample_parse { SAMPLE_OK, SAMPLE_SKIP, SAMPLE_INVALID };

@@ -214,8 +214,7 @@ const char *schedule_room(struct schedule *s, const char *name, size_t len, stru
 	size_t r = s->n_rooms++;
 	memset(&b->info[r], 0, sizeof(b->info[r]));
 	b->info[r].key = arena_strndup(s->arena, key, strlen(key));
-	s->rooms[r].id = b->info[r].key;
-	s->rooms[r].name = clean;
+	s->rooms[r] = (struct room){.id = b->info[r].key, .name = clean};
 	if (!b->info[r].key)
 		return feed_error_set(e, "out of memory"), NULL;
 	room_note_variant(s, r, clean);
@@ -229,6 +228,18 @@ const char *schedule_room(struct schedule *s, const char *name, size_t len, stru
 		b->slots[j] = r + 1;
 	}
 	return s->rooms[r].id;
+}
+
+void schedule_room_capacity(struct schedule *s, const char *id, double seats, const char *what)
+{
+	if (!(seats >= 1 && seats <= SCHEDULE_MAX_CAPACITY && seats == (double)(int)seats)) {
+		schedule_warn(s, "%s: %g is not a number of seats from 1 to %d, ignored", what, seats,
+			      SCHEDULE_MAX_CAPACITY);
+		return;
+	}
+	for (size_t i = 0; i < s->n_rooms; i++)
+		if (strcmp(s->rooms[i].id, id) == 0 && (int)seats > s->rooms[i].capacity)
+			s->rooms[i].capacity = (int)seats;
 }
 
 struct session *schedule_add_session(struct schedule *s, struct feed_error *e)

@@ -23,6 +23,7 @@ enum {
 	SCHEDULE_MAX_ID_OUT = 160, /* what we write: an id may gain a "~N" suffix */
 	SCHEDULE_MAX_TITLE = 400,  /* bytes; longer titles are cut with "…" */
 	SCHEDULE_MAX_NAME = 160,   /* bytes; rooms, speakers, tracks */
+	SCHEDULE_MAX_CAPACITY = 100000, /* seats in one room; more is a typo */
 	SCHEDULE_MAX_ARENA = 256 * 1024 * 1024,
 };
 
@@ -31,6 +32,7 @@ enum session_status { SESSION_SCHEDULED, SESSION_CANCELLED };
 struct room {
 	const char *id;   /* stable slug derived from the accent-folded name */
 	const char *name; /* the spelling the feed uses most */
+	int capacity;     /* seats, 0 when nobody said */
 };
 
 struct session {
@@ -87,6 +89,11 @@ bool schedule_set_conference(struct schedule *s, const char *title, const char *
  * differ only by case, accents or punctuation are one room. Returns NULL and
  * fills e past SCHEDULE_MAX_ROOMS or on OOM. The pointer is owned by s. */
 const char *schedule_room(struct schedule *s, const char *name, size_t len, struct feed_error *e);
+
+/* Sets the seats of room id (as schedule_room returned it). A value that is
+ * not a whole number from 1 to SCHEDULE_MAX_CAPACITY is ignored with a
+ * warning naming where (what). Of two spellings of one room, the larger. */
+void schedule_room_capacity(struct schedule *s, const char *id, double seats, const char *what);
 
 /* Appends a zeroed session and returns it for the caller to fill; valid only
  * until the next schedule_add_session. NULL and e filled past the cap. */

@@ -279,6 +279,8 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 
 bool estimator_add(struct estimator *est, const struct queue_sample *s, struct feed_error *e)
 {
+	if (s->type == SAMPLE_ROOM) /* a session room's count: not a line */
+		return true;
 	struct queue *q = find_queue(est, s->queue, e);
 	if (!q)
 		return false;

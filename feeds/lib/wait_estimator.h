@@ -35,8 +35,9 @@ struct estimator;
 struct estimator *estimator_create(void);
 void estimator_destroy(struct estimator *est);
 
-/* Applies one sample. Samples should come roughly in time order; a few
- * seconds of disorder is absorbed. False (e filled) past the caps. */
+/* Applies one sample (room counts are not about a line: ignored). Samples
+ * should come roughly in time order; a few seconds of disorder is absorbed.
+ * False (e filled) past the caps. */
 bool estimator_add(struct estimator *est, const struct queue_sample *s, struct feed_error *e);
 
 size_t estimator_queue_count(const struct estimator *est);

@@ -247,11 +247,13 @@ static void test_samples_all_or_nothing(void **state)
 		"\"t\":\"2014-11-06T08:59:00Z\",\"total\":50}\n"
 		"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
 		"\"t\":\"2014-11-06T09:00:00Z\",\"total\":110}\n"
+		"{\"type\":\"room\",\"room\":\"Salle 252B\",\"sensor\":\"cam\","
+		"\"t\":\"2014-11-06T09:00:00Z\",\"people\":200}\n"
 		"{\"type\":\"weather\",\"queue\":\"meridien\"}\n";
 	cJSON *doc;
 	assert_int_equal(call(f.api, "POST", "/v1/samples", org, batch, NULL, NULL, NULL), 401);
 	assert_int_equal(call(f.api, "POST", "/v1/samples", sensor, batch, NULL, &doc, NULL), 200);
-	assert_int_equal(cJSON_GetObjectItem(doc, "accepted")->valueint, 4);
+	assert_int_equal(cJSON_GetObjectItem(doc, "accepted")->valueint, 5); /* the room count too */
 	assert_int_equal(cJSON_GetObjectItem(doc, "skipped")->valueint, 1);
 	cJSON_Delete(doc);
 	/* one bad line refuses the batch, naming it; nothing of it is kept */
@@ -269,7 +271,8 @@ static void test_samples_all_or_nothing(void **state)
 	cJSON *q = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "queues"), 0);
 	assert_string_equal(cJSON_GetObjectItem(q, "queue")->valuestring, "meridien");
 	assert_int_equal(cJSON_GetObjectItem(q, "people")->valueint, 10); /* not 400 */
-	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "samples")), 4);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "queues")), 1); /* no room */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "samples")), 5);
 	cJSON_Delete(doc);
 	/* the estimator comes back from the store */
 	close_api(&f);

@@ -21,6 +21,14 @@ static void test_quirks_fixture(void **state)
 	assert_string_equal(s->timezone, "Europe/Paris");
 	assert_int_equal(s->n_sessions, 9);
 	assert_int_equal(s->n_rooms, 2);
+	/* seats: of two spellings of one room the larger; a negative one is
+	 * ignored, said in a warning naming where */
+	assert_int_equal(s->rooms[0].capacity, 80);
+	assert_int_equal(s->rooms[1].capacity, 0);
+	bool warned = false;
+	for (size_t i = 0; i < s->n_warnings; i++)
+		warned |= strstr(s->warnings[i], "schedule.conference.rooms[1].capacity: -4 is not") != NULL;
+	assert_true(warned);
 
 	static const struct {
 		const char *id, *start, *end, *room, *title;

@@ -65,6 +65,8 @@ static void test_round_trip(void **state)
 	assert_non_null(p1);
 	assert_non_null(p2);
 	assert_string_equal(p1, p2);
+	assert_non_null(strstr(t2, "\"capacity\":\t80")); /* seats survive the round trip */
+	assert_int_equal(b->rooms[0].capacity, 80);
 	assert_int_equal(a->n_sessions, b->n_sessions);
 	for (size_t i = 0; i < a->n_sessions; i++) {
 		assert_string_equal(a->sessions[i].id, b->sessions[i].id);

@@ -44,6 +44,19 @@ static void test_types(void **state)
 			       "\"open\":3}", &s, &e),
 			 SAMPLE_OK);
 	assert_int_equal(s.stations, 3);
+	/* a session room's count (contracts §1): no queue, the room as named */
+	assert_int_equal(parse("{\"type\":\"room\",\"room\":\"Salle 252B\",\"sensor\":\"cam-252b\","
+			       "\"t\":\"2014-11-06T11:00:00Z\",\"people\":212,\"capacity\":250}", &s, &e),
+			 SAMPLE_OK);
+	assert_int_equal(s.type, SAMPLE_ROOM);
+	assert_string_equal(s.room, "Salle 252B");
+	assert_string_equal(s.queue, "");
+	assert_int_equal(s.people, 212);
+	assert_int_equal(s.capacity, 250);
+	assert_int_equal(parse("{\"type\":\"room\",\"room\":\"Amphith\xC3\xA9\xC3\xA2tre Bleu\","
+			       "\"sensor\":\"zone\",\"t\":\"2014-11-06T11:00:00Z\",\"people\":0}", &s, &e),
+			 SAMPLE_OK);
+	assert_int_equal(s.capacity, 0);
 	assert_int_equal(parse("{\"type\":\"weather\",\"queue\":\"q\"}", &s, &e), SAMPLE_SKIP);
 	assert_non_null(strstr(e.msg, "weather"));
 }
@@ -107,6 +120,10 @@ static void test_format_reads_back(void **state)
 		"\"t\":\"2014-11-06T11:00:15.250Z\",\"total\":1234567}",
 		"{\"type\":\"occupancy\",\"queue\":\"q\",\"sensor\":\"z\",\"t\":\"2014-11-06T11:00:00Z\",\"people\":9}",
 		"{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:00:00Z\",\"open\":0}",
+		"{\"type\":\"room\",\"room\":\"Salle 252B\",\"sensor\":\"cam\",\"t\":\"2014-11-06T11:00:00Z\","
+		"\"people\":212,\"capacity\":250}",
+		"{\"type\":\"room\",\"room\":\"Salle 241\",\"sensor\":\"cam\",\"t\":\"2014-11-06T11:00:00Z\","
+		"\"people\":0}",
 	};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++) {
 		struct queue_sample a, b;

@@ -7,31 +7,51 @@
  * - an occupancy zone, when present, pulls the count toward what it sees;
  * - exit counters alive but no one leaving for a while, with stations open,
  *   means the line is empty: missed exits are forgotten there;
- * - the serving rate per station is learned from exits while every station
- *   is busy (someone waiting), starting from the nominal service time;
- * - the wait for a newcomer is max(people + 1, stations) / serving rate
- *   (Ibrahim & Whitt's queue-length predictor with a learned rate). */
+ * - the serving rate per station is a gamma belief updated by Poisson counts:
+ *   the declared service time is the prior, people leaving while every
+ *   station stays busy are the evidence (so many people in so many
+ *   station-seconds), and evidence fades with age (West & Harrison's
+ *   discounting: the belief keeps its mean and loses weight). Whether the
+ *   declared time is right is itself unknown: two beliefs start from it, one
+ *   trusting it (within a tenth), one hardly (within a half), and the counts
+ *   weigh them by how well each foresaw them (Bayesian model averaging) —
+ *   a caterer who is right is believed, one who is off is corrected fast. A change of
+ *   pace (a tray ran out, a cashier left) is found by Page's CUSUM on the
+ *   counts: once the evidence for "half or twice the usual pace since then"
+ *   outweighs the usual pace a hundred to one, the line is in a spell since
+ *   the moment the evidence started to pile up; the spell's own rate is
+ *   learned apart from the usual one, and a second CUSUM finds its end;
+ * - the wait for a newcomer is the time until max(people + 1, stations)
+ *   people have left (Ibrahim & Whitt's queue-length predictor). In a spell,
+ *   nobody knows when it ends: having lasted d, it is as likely to last
+ *   another d as not (Gott's rule for a duration one knows nothing else
+ *   about), so the current rate is used for d more seconds, then the usual. */
 #include "wait_estimator.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Tuning, in seconds; ESTIMATION.md says why each value. */
-static const double SILENT_S = 60.0;      /* a counter reporting every 15 s is late after this */
+/* ESTIMATION.md says why each value. */
+static const double SILENT_S = 60.0;      /* a sensor is late after this at least... */
+static const double LATE_REPORTS = 3.0;   /* ...or after missing this many of its own reports */
 static const double DEAD_S = 600.0;       /* no data for this long: no estimate */
 static const double RATE_TAU_S = 120.0;   /* memory of a counter's recent rate */
-static const double SHORT_TAU_S = 180.0;  /* memory of the current serving rate */
-static const double LONG_TAU_S = 7200.0;  /* memory of the usual serving rate */
-static const double PRIOR_STATION_S = 3600.0; /* weight of the nominal service time */
-static const double SHORT_PRIOR_S = 60.0; /* weight of the usual rate in the current one */
-static const double RECOVER_S = 180.0;    /* a slow (or fast) spell fades over this */
-static const double SPELL_RATIO = 0.4;    /* current this far from usual: a spell... */
-static const double SPELL_MAX_S = 1200.0; /* ...unless it lasts this long: the new usual */
 static const double OCC_GAIN = 0.35;      /* pull toward an occupancy reading */
 static const double IDLE_SERVICES = 3.0;  /* exits quiet for this many service times... */
 static const double IDLE_MIN_S = 90.0;    /* ...and at least this long: the line is empty */
 static const double RESTART_GRACE_S = 60.0;
+static const double COUNT_ERROR = 0.05;   /* counters miss or double a few in a hundred */
+/* the serving rate's beliefs */
+static const double TRUST_CV = 0.10;     /* the declared time believed: right within a tenth */
+static const double DOUBT_CV = 0.50;     /* ...or doubted: right within a half */
+static const double RATE_MAX_CV = 0.50;  /* all that fading can make a spell's belief forget */
+static const double USUAL_FADE_S = 3600.0; /* the kitchen's pace: an hour's evidence */
+static const double SPELL_FADE_S = 600.0;  /* a spell's pace may itself drift */
+static const double SPELL_RATIO = 2.0;     /* the change worth finding: half or twice the pace */
+static const double SPELL_ODDS = 100.0;    /* evidence that decides (Jeffreys: "decisive") */
+enum { TRUST, DOUBT, N_USUAL };
+enum { HELD_MAX = 240 }; /* an hour of 15 s reports: older evidence cannot decide a spell */
 
 struct sensor {
 	char id[QUEUE_ID_MAX + 1];
@@ -41,6 +61,7 @@ struct sensor {
 	int64_t total;   /* last cumulative total */
 	int64_t last_ms; /* time of the last sample */
 	double rate;     /* recent counts per second */
+	double period_s; /* its usual time between reports, learned; 0 before two */
 	double imputed;  /* counts assumed while silent, not yet confirmed */
 	int people;      /* occupancy */
 };
@@ -55,11 +76,32 @@ struct queue {
 	double people;
 	int64_t now_ms, first_ms, last_exit_ms, restart_ms;
 	int64_t newest_ms; /* the latest sample time seen, INT64_MIN before any */
-	double served_short, busy_short; /* decayed exits and station-seconds while busy */
-	double served_long, busy_long;
-	int64_t spell_since_ms; /* 0: the current rate is the usual one */
-	double people_at_exit;  /* the line when the exit counter last reported */
-	double disagreement;           /* recent |occupancy - count| */
+	/* per-station serving rate: beliefs ~ Gamma(shape, rate), shape people
+	 * having left in span station-seconds of evidence (the prior counted in) */
+	struct belief {
+		double shape, span;
+	} usual[N_USUAL], spell;
+	double usual_lw[N_USUAL]; /* each usual belief's log weight: how well it foresaw */
+	int64_t rate_ms;  /* when the evidence was last faded */
+	int64_t spell_ms; /* the spell's start, 0 when none */
+	/* Page's CUSUMs (log likelihood ratios), and the recent evidence they
+	 * hold back from the usual pace while they weigh it (a ring of the last
+	 * observations; each CUSUM holds those since it last rested at zero) */
+	double cusum_slow, cusum_fast, cusum_back;
+	double back_ref; /* the spell's pace the back CUSUM tests against, kept
+			  * while it weighs (else it would chase its own evidence) */
+	struct observation {
+		double k, span;
+		int64_t start_ms;
+	} held[HELD_MAX];
+	size_t held_head, held_n;       /* the ring */
+	size_t since_slow, since_fast, since_back; /* how many of the newest each holds */
+	double people_at_exit;  /* the line when the exit counter last reported... */
+	double sure_at_exit;    /* ...and how many of those were surely there */
+	int64_t busy_since_ms;  /* since when every station surely serves; 0: not now */
+	double counted;         /* entries since the line was last seen empty: the
+				 * count's error grows with them */
+	double disagreement;    /* recent |occupancy - count| */
 	bool started;
 };
 
@@ -140,40 +182,236 @@ static struct sensor *find_sensor(struct queue *q, const struct queue_sample *s,
 	return x;
 }
 
+/* Seconds after which a sensor that reports every period_s is late: its
+ * own pace, not a fixed one (sensors report every 5 s or every minute). */
+static double late_s(const struct sensor *x)
+{
+	return fmax(SILENT_S, LATE_REPORTS * x->period_s);
+}
+
 static bool silent(const struct sensor *x, int64_t t_ms)
 {
-	return !x->seen || (double)(t_ms - x->last_ms) > SILENT_S * 1000.0;
+	return !x->seen || (double)(t_ms - x->last_ms) > late_s(x) * 1000.0;
 }
 
-/* Usual per-station serving rate: learned over half an hour, leaning on the
- * nominal service time until enough busy time has been seen. */
-static double usual_rate(const struct queue *q)
+/* Learns a sensor's reporting pace from the gap before a new sample. */
+static void note_report(struct sensor *x, int64_t t_ms)
 {
-	double nominal = 1.0 / q->service_s;
-	return (q->served_long + nominal * PRIOR_STATION_S) / (q->busy_long + PRIOR_STATION_S);
+	double gap = (double)(t_ms - x->last_ms) / 1000.0;
+	if (!x->seen || gap <= 0 || gap > 3600)
+		return;
+	x->period_s = x->period_s > 0 ? x->period_s + 0.2 * (gap - x->period_s) : gap;
 }
 
-/* Current per-station serving rate: the last few minutes, leaning on the usual. */
-static double current_rate(const struct queue *q)
+/* A belief's people per second at one station (its mean). */
+static double belief_rate(const struct belief *b)
 {
-	return (q->served_short + usual_rate(q) * SHORT_PRIOR_S) / (q->busy_short + SHORT_PRIOR_S);
+	return b->shape / b->span;
 }
 
-/* Seconds until `ahead` more people have left, if the serving rate moves from
- * its current value back to the usual one over RECOVER_S (a tray refilled, a
- * station back): served(W) = u W + (c - u) R (1 - e^(-W/R)). */
-static double time_to_serve(double ahead, double current, double usual)
+/* Fades b by dt seconds of age: it keeps its mean and loses weight, down to
+ * what RATE_MAX_CV allows. */
+static void belief_fade(struct belief *b, double dt, double fade_s)
 {
-	double lo = 0, hi = 4 * 3600.0;
-	for (int i = 0; i < 50; i++) {
-		double w = (lo + hi) / 2;
-		double served = usual * w + (current - usual) * RECOVER_S * (1 - exp(-w / RECOVER_S));
-		if (served < ahead)
-			lo = w;
-		else
-			hi = w;
+	double keep = exp(-dt / fade_s), min_shape = 1.0 / (RATE_MAX_CV * RATE_MAX_CV);
+	if (b->shape * keep < min_shape)
+		keep = b->shape > min_shape ? min_shape / b->shape : 1.0;
+	b->shape *= keep;
+	b->span *= keep;
+}
+
+/* Fades the evidence to t. The usual paces fade back toward their priors
+ * (what the caterer said stays true unless the counts say otherwise), and
+ * so do their track records; a spell's pace just loses weight. */
+static void rate_fade(struct queue *q, int64_t t_ms)
+{
+	if (t_ms <= q->rate_ms)
+		return;
+	double dt = (double)(t_ms - q->rate_ms) / 1000.0;
+	double keep = exp(-dt / USUAL_FADE_S);
+	static const double cv[N_USUAL] = {TRUST_CV, DOUBT_CV};
+	for (int k = 0; k < N_USUAL; k++) {
+		double shape = 1.0 / (cv[k] * cv[k]), span = shape * q->service_s;
+		q->usual[k].shape = shape + (q->usual[k].shape - shape) * keep;
+		q->usual[k].span = span + (q->usual[k].span - span) * keep;
+		q->usual_lw[k] *= keep;
 	}
-	return (lo + hi) / 2;
+	belief_fade(&q->spell, dt, SPELL_FADE_S);
+	q->rate_ms = t_ms;
+}
+
+static void held_clear(struct queue *q);
+
+static void rate_prior(struct queue *q, double service_s, int64_t t_ms)
+{
+	static const double cv[N_USUAL] = {TRUST_CV, DOUBT_CV};
+	for (int k = 0; k < N_USUAL; k++) {
+		q->usual[k].shape = 1.0 / (cv[k] * cv[k]);
+		q->usual[k].span = q->usual[k].shape * service_s; /* mean: 1 / service_s */
+		q->usual_lw[k] = 0;
+	}
+	q->rate_ms = t_ms;
+	q->spell_ms = 0;
+	q->cusum_slow = q->cusum_fast = q->cusum_back = 0;
+	held_clear(q);
+}
+
+/* The usual pace: each belief's value f, weighed by its track record. */
+static double usual_mix(const struct queue *q, double (*f)(const struct belief *))
+{
+	double top = fmax(q->usual_lw[TRUST], q->usual_lw[DOUBT]), sum = 0, wsum = 0;
+	for (int k = 0; k < N_USUAL; k++) {
+		double w = exp(q->usual_lw[k] - top);
+		sum += w * f(&q->usual[k]);
+		wsum += w;
+	}
+	return sum / wsum;
+}
+
+/* A belief's median time per person at one station: a wait's typical error
+ * is smallest at the median. */
+static double belief_median_s(const struct belief *b)
+{
+	return b->span / (b->shape - 1.0 / 3.0);
+}
+
+/* The usual beliefs take evidence: each first scores how likely it found
+ * it (the gamma-Poisson predictive, a negative binomial). */
+static void usual_take(struct queue *q, const struct belief *ev)
+{
+	if (ev->span <= 0)
+		return;
+	for (int k = 0; k < N_USUAL; k++) {
+		double a = q->usual[k].shape, p = q->usual[k].span / (q->usual[k].span + ev->span);
+		q->usual_lw[k] += lgamma(ev->shape + a) - lgamma(a) - lgamma(ev->shape + 1) +
+				  a * log(p) + ev->shape * log1p(-p);
+		q->usual[k].shape += ev->shape;
+		q->usual[k].span += ev->span;
+	}
+}
+
+/* The log likelihood ratio of k people leaving in span station-seconds at
+ * rate alt rather than at rate null (Poisson). */
+static double llr(double k, double span, double alt, double null)
+{
+	return k * log(alt / null) - (alt - null) * span;
+}
+
+static const struct observation *held_at(const struct queue *q, size_t i) /* 0: oldest */
+{
+	return &q->held[(q->held_head + i) % HELD_MAX];
+}
+
+/* The newest n held observations, added up (their start: the oldest's). */
+static struct belief held_sum(const struct queue *q, size_t n, int64_t *start_ms)
+{
+	struct belief b = {0, 0};
+	for (size_t i = q->held_n - n; i < q->held_n; i++) {
+		b.shape += held_at(q, i)->k;
+		b.span += held_at(q, i)->span;
+	}
+	*start_ms = n ? held_at(q, q->held_n - n)->start_ms : 0;
+	return b;
+}
+
+/* Hands the oldest observations no CUSUM holds any more to the usual pace. */
+static void held_release(struct queue *q)
+{
+	size_t keep = q->spell_ms ? q->since_back : (q->since_slow > q->since_fast ? q->since_slow
+										: q->since_fast);
+	while (q->held_n > keep) {
+		const struct observation *o = held_at(q, 0);
+		if (!q->spell_ms)
+			usual_take(q, &(struct belief){o->k, o->span});
+		q->held_head = (q->held_head + 1) % HELD_MAX;
+		q->held_n--;
+	}
+}
+
+static void held_clear(struct queue *q)
+{
+	q->held_n = q->since_slow = q->since_fast = q->since_back = 0;
+}
+
+/* Evidence: k people left in span station-seconds, all stations serving,
+ * over the interval [start_ms, t_ms]. */
+static void rate_observe(struct queue *q, double k, double span, int64_t start_ms, int64_t t_ms)
+{
+	rate_fade(q, t_ms);
+	double h = log(SPELL_ODDS);
+	if (q->held_n == HELD_MAX) { /* too old to decide anything: let it go */
+		if (!q->spell_ms)
+			usual_take(q, &(struct belief){held_at(q, 0)->k, held_at(q, 0)->span});
+		q->held_head = (q->held_head + 1) % HELD_MAX;
+		q->held_n--;
+		q->since_slow -= q->since_slow > q->held_n;
+		q->since_fast -= q->since_fast > q->held_n;
+		q->since_back -= q->since_back > q->held_n;
+	}
+	q->held[(q->held_head + q->held_n++) % HELD_MAX] = (struct observation){k, span, start_ms};
+	if (!q->spell_ms) {
+		double mu = usual_mix(q, belief_rate);
+		q->cusum_slow = fmax(0, q->cusum_slow + llr(k, span, mu / SPELL_RATIO, mu));
+		q->cusum_fast = fmax(0, q->cusum_fast + llr(k, span, mu * SPELL_RATIO, mu));
+		q->since_slow = q->cusum_slow > 0 ? q->since_slow + 1 : 0;
+		q->since_fast = q->cusum_fast > 0 ? q->since_fast + 1 : 0;
+		bool slow = q->cusum_slow > h, fast = q->cusum_fast > h;
+		if (slow || fast) {
+			/* a spell, since the evidence began to pile up; its pace is
+			 * what came since, with one usual person's worth of prior */
+			int64_t since;
+			struct belief b = held_sum(q, slow ? q->since_slow : q->since_fast, &since);
+			q->since_slow = q->since_fast = 0;
+			held_release(q); /* the older evidence: the usual's */
+			held_clear(q);
+			q->spell_ms = since;
+			q->spell = (struct belief){b.shape + 1, b.span + 1 / mu};
+			q->back_ref = belief_rate(&q->spell);
+			q->cusum_slow = q->cusum_fast = q->cusum_back = 0;
+			return;
+		}
+		held_release(q);
+		return;
+	}
+	q->spell.shape += k;
+	q->spell.span += span;
+	q->cusum_back = fmax(0, q->cusum_back + llr(k, span, usual_mix(q, belief_rate), q->back_ref));
+	q->since_back = q->cusum_back > 0 ? q->since_back + 1 : 0;
+	if (q->cusum_back == 0)
+		q->back_ref = belief_rate(&q->spell);
+	if (q->cusum_back > h) { /* back to the usual pace since the evidence began */
+		int64_t since;
+		struct belief b = held_sum(q, q->since_back, &since);
+		usual_take(q, &b);
+		held_clear(q);
+		q->spell_ms = 0;
+		q->cusum_back = 0;
+		return;
+	}
+	held_release(q); /* a spell's evidence is the spell's only */
+}
+
+/* People per second the open stations serve now. */
+static double serving_now(struct queue *q, int64_t t_ms)
+{
+	rate_fade(q, t_ms);
+	return q->stations * (q->spell_ms ? belief_rate(&q->spell) : usual_mix(q, belief_rate));
+}
+
+/* Seconds until ahead people have left. In a spell that has lasted d, at its
+ * pace for d more seconds (Gott's rule), then at the usual pace. Each pace
+ * as its belief's median per person: the typical error is smallest there. */
+static double time_to_serve(struct queue *q, double ahead, int64_t t_ms)
+{
+	rate_fade(q, t_ms);
+	double usual = q->stations / usual_mix(q, belief_median_s);
+	if (!q->spell_ms)
+		return ahead / usual;
+	double current = q->stations / belief_median_s(&q->spell);
+	double d = t_ms > q->spell_ms ? (double)(t_ms - q->spell_ms) / 1000.0 : 0;
+	if (ahead <= current * d)
+		return ahead / current;
+	return d + (ahead - current * d) / usual;
 }
 
 /* Moves the queue's clock to t: imputes the counts of silent counters and
@@ -183,20 +421,24 @@ static void advance(struct queue *q, int64_t t_ms)
 	if (!q->started) {
 		q->started = true;
 		q->now_ms = q->first_ms = q->last_exit_ms = t_ms;
+		q->rate_ms = t_ms; /* the prior holds from the first sample */
 		q->restart_ms = INT64_MIN / 2;
 		return;
 	}
 	if (t_ms <= q->now_ms)
 		return;
 	double dt = (double)(t_ms - q->now_ms) / 1000.0;
-	double mu = current_rate(q) * q->stations;
+	double mu = serving_now(q, t_ms);
 	bool exits_alive = false;
+	double exit_period = 0;
 	for (int i = 0; i < q->n_sensors; i++) {
 		struct sensor *x = &q->sensors[i];
 		if (x->occupancy)
 			continue;
-		if (x->role == ROLE_EXIT && !silent(x, t_ms))
+		if (x->role == ROLE_EXIT && !silent(x, t_ms)) {
 			exits_alive = true;
+			exit_period = fmax(exit_period, x->period_s);
+		}
 		if (!x->seen || !silent(x, t_ms))
 			continue;
 		if (x->role == ROLE_ENTRY) {
@@ -209,10 +451,12 @@ static void advance(struct queue *q, int64_t t_ms)
 			x->imputed += take;
 		}
 	}
-	double idle_s = fmax(IDLE_MIN_S, IDLE_SERVICES * q->service_s);
+	/* quiet for three service times, and three of the exit counter's own
+	 * reports: between two reports every exit looks quiet */
+	double idle_s = fmax(fmax(IDLE_MIN_S, IDLE_SERVICES * q->service_s), LATE_REPORTS * exit_period);
 	if (exits_alive && q->stations > 0 && q->people > 0 &&
 	    (double)(t_ms - q->last_exit_ms) > idle_s * 1000.0)
-		q->people = 0; /* open stations, nobody leaving: nobody is waiting */
+		q->people = q->counted = 0; /* open stations, nobody leaving: nobody waits */
 	q->now_ms = t_ms;
 }
 
@@ -234,39 +478,38 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 		return; /* an older sample arriving late: nothing new */
 	}
 	double dt = (double)(s->t_ms - x->last_ms) / 1000.0;
+	note_report(x, s->t_ms);
 	double delta = (double)inc - x->imputed; /* confirm, or take back, what was assumed */
 	x->imputed = 0;
 	if (x->role == ROLE_ENTRY) {
 		q->people += delta;
+		q->counted += delta > 0 ? delta : 0;
 	} else {
 		q->people -= delta;
 		if (inc > 0)
 			q->last_exit_ms = s->t_ms > q->last_exit_ms ? s->t_ms : q->last_exit_ms;
-		/* Learn the serving rate only over intervals that began with every
-		 * station serving and someone waiting (arrivals only add to that). */
-		bool busy = q->people_at_exit >= q->stations + 1;
-		if (dt > 0 && dt < 2 * SILENT_S && q->stations > 0 && busy) {
-			double keep = exp(-dt / SHORT_TAU_S), keep_long = exp(-dt / LONG_TAU_S);
-			q->served_short = q->served_short * keep + (double)inc;
-			q->busy_short = q->busy_short * keep + dt * q->stations;
-			/* A slow spell (a tray being refilled) must not become the usual
-			 * rate; one that lasts twenty minutes is the new usual. */
-			double ratio = current_rate(q) / usual_rate(q);
-			bool spell = fabs(ratio - 1.0) > SPELL_RATIO;
-			if (!spell)
-				q->spell_since_ms = 0;
-			else if (!q->spell_since_ms)
-				q->spell_since_ms = s->t_ms;
-			if (!spell || (double)(s->t_ms - q->spell_since_ms) > SPELL_MAX_S * 1000.0) {
-				q->served_long = q->served_long * keep_long + (double)inc;
-				q->busy_long = q->busy_long * keep_long + dt * q->stations;
-			}
-		}
+		/* Measure the serving rate only over intervals that every station
+		 * surely spent serving: enough people ahead, beyond the count's
+		 * error (two standard errors), that the stations never ran out
+		 * even with no one arriving (a count drifted up at the end of a
+		 * surge must not make an idle line look slow), and busy for a
+		 * service time already (stations that just started serving let
+		 * nobody go for a service time: a surge's start is not slow). */
+		bool busy = q->sure_at_exit >= q->stations + (double)inc && q->busy_since_ms &&
+			    x->last_ms - q->busy_since_ms >= (int64_t)(q->service_s * 1000);
+		if (dt > 0 && dt < 2 * late_s(x) && q->stations > 0 && busy)
+			rate_observe(q, (double)inc, dt * q->stations, x->last_ms, s->t_ms);
 	}
-	if (q->people < 0)
-		q->people = 0;
-	if (x->role == ROLE_EXIT)
+	if (q->people <= 0)
+		q->people = q->counted = 0;
+	if (x->role == ROLE_EXIT) {
 		q->people_at_exit = q->people;
+		q->sure_at_exit = q->people - 2 * (COUNT_ERROR * q->counted + 1);
+		if (q->sure_at_exit < q->stations)
+			q->busy_since_ms = 0;
+		else if (!q->busy_since_ms)
+			q->busy_since_ms = s->t_ms;
+	}
 	if (dt > 0 && dt < 5 * RATE_TAU_S) {
 		double a = 1.0 - exp(-dt / RATE_TAU_S);
 		x->rate += a * ((double)inc / dt - x->rate);
@@ -285,9 +528,14 @@ bool estimator_add(struct estimator *est, const struct queue_sample *s, struct f
 	if (!q)
 		return false;
 	if (s->type == SAMPLE_QUEUE) {
+		/* a new declared service time is a new prior; the same one again
+		 * (a sensor re-declaring) keeps what was learned */
+		bool new_prior = !q->declared || q->service_s != s->service_s;
 		q->declared = true;
 		q->stations = s->stations;
 		q->service_s = s->service_s;
+		if (new_prior)
+			rate_prior(q, s->service_s, q->started ? q->now_ms : 0);
 		return true;
 	}
 	advance(q, s->t_ms);
@@ -307,11 +555,13 @@ bool estimator_add(struct estimator *est, const struct queue_sample *s, struct f
 	/* occupancy: unbiased but noisy, so move part of the way toward it */
 	if (x->seen && s->t_ms < x->last_ms)
 		return true;
+	note_report(x, s->t_ms);
 	double innovation = s->people - q->people;
 	q->disagreement += 0.3 * (fabs(innovation) - q->disagreement);
 	q->people += OCC_GAIN * innovation;
-	if (q->people < 0)
-		q->people = 0;
+	q->counted *= 1 - OCC_GAIN; /* a look at the line takes back part of the doubt */
+	if (q->people <= 0)
+		q->people = q->counted = 0;
 	x->seen = true;
 	x->people = s->people;
 	x->last_ms = s->t_ms;
@@ -372,8 +622,7 @@ void estimator_estimate(struct estimator *est, size_t i, int64_t t_ms, struct wa
 	if (people < 0)
 		people = 0;
 	out->people = people;
-	double c = q->stations;
-	out->wait_s = time_to_serve(fmax(people + 1.0, c), current_rate(q) * c, usual_rate(q) * c);
+	out->wait_s = time_to_serve(q, fmax(people + 1.0, q->stations), t_ms);
 	out->confidence = CONFIDENCE_GOOD;
 	out->why = "";
 	if (silent_any) {

@@ -73,9 +73,13 @@ static void test_counts_give_people_and_wait(void **state)
 	assert_true(w.known);
 	assert_string_equal(w.queue, "q");
 	assert_true(fabs(w.people - 10) < 1e-9);
-	/* 11 people to serve at one every 30 s (nominal, nothing learned yet) */
-	if (fabs(w.wait_s - 330) >= 1)
-		fail_msg("wait %f people %f", w.wait_s, w.people);
+	/* 11 people to serve at one every 30 s (nominal, nothing learned yet),
+	 * as the priors' median pace, both weighed alike: one trusting 60 s with
+	 * 100 people's worth of belief, one doubting it with 4 */
+	double each = (60.0 * 100 / (100 - 1.0 / 3) + 60.0 * 4 / (4 - 1.0 / 3)) / 2;
+	double want = 11 * each / 2;
+	if (fabs(w.wait_s - want) >= 1)
+		fail_msg("wait %f (want %f) people %f", w.wait_s, want, w.people);
 	assert_int_equal(w.confidence, CONFIDENCE_GOOD);
 	estimator_destroy(est);
 }
@@ -94,8 +98,10 @@ static void test_doors_add_up_and_line_never_negative(void **state)
 	count(est, "in-b", "entry", 30, 307);
 	struct wait_estimate w = at(est, 30);
 	assert_true(w.people == 0);
-	/* an empty line: one service time (shorter: 18 left in 15 s, a fast spell) */
-	assert_true(w.wait_s > 0 && w.wait_s <= 60);
+	/* an empty line: one service time (the priors' median, 63 s); 18
+	 * counted leaving in 15 s is no evidence of a pace: the line was not
+	 * surely busy */
+	assert_true(w.wait_s > 55 && w.wait_s <= 64);
 	estimator_destroy(est);
 }
 
@@ -224,6 +230,84 @@ static void test_learns_a_faster_serving_rate(void **state)
 	estimator_destroy(est);
 }
 
+/* A line of 60 kept at 60 (one in for one out), served at pace per minute
+ * from second a to b. */
+static void serve_steady(struct estimator *est, long *in, long *out, int a, int b, double per_min)
+{
+	double owed = 0;
+	for (int s = a + 15; s <= b; s += 15) {
+		owed += per_min / 4;
+		while (owed >= 1) {
+			*in += 1, *out += 1;
+			owed -= 1;
+		}
+		count(est, "in", "entry", s, *in);
+		count(est, "out", "exit", s, *out);
+	}
+}
+
+static void test_a_slow_spell_is_expected_to_last(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	/* four stations: 4 a minute as declared (60 s each) */
+	add_line(est, "{\"type\":\"queue\",\"queue\":\"q\",\"name\":\"Lunch\",\"stations\":4,"
+		      "\"service_s\":60}");
+	long in = 1060, out = 500;
+	count(est, "in", "entry", 15, in);
+	count(est, "out", "exit", 15, out);
+	serve_steady(est, &in, &out, 15, 600, 4);
+	double nominal = at(est, 600).wait_s;        /* 61 people: ~930 s */
+	serve_steady(est, &in, &out, 600, 1200, 2); /* ten minutes at half the pace */
+	struct wait_estimate w = at(est, 1200);
+	assert_true(fabs(w.people - 60) < 1e-6);
+	/* 20 people in ten minutes where 40 were due: decisive after about 7;
+	 * Gott: as long again at half pace, then the usual pace, so about
+	 * 600 s (20 people) + 41 people at 4 a minute (615 s) */
+	if (!(w.wait_s > 1100 && w.wait_s < 1400))
+		fail_msg("in a spell: %.0f s (nominal %.0f)", w.wait_s, nominal);
+	/* the pace comes back: so does the estimate */
+	serve_steady(est, &in, &out, 1200, 1800, 4);
+	w = at(est, 1800);
+	if (fabs(w.wait_s - nominal) > 0.1 * nominal)
+		fail_msg("after the spell: %.0f s (nominal %.0f)", w.wait_s, nominal);
+	estimator_destroy(est);
+}
+
+static void test_a_wrong_declared_time_is_corrected(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	long in = 1060, out = 500;
+	count(est, "in", "entry", 15, in);
+	count(est, "out", "exit", 15, out);
+	/* declared 60 s a person, really 80 s: 1.5 a minute, a third slower,
+	 * short of a spell (half the pace) but not of the counts' evidence */
+	serve_steady(est, &in, &out, 15, 1800, 1.5);
+	struct wait_estimate w = at(est, 1800);
+	double per_person = w.wait_s / 61 * 2; /* seconds per person at one station */
+	if (per_person < 70 || per_person > 88) /* most of the way from 60 to 80 */
+		fail_msg("learned %.1f s a person (really 80, declared 60)", per_person);
+	estimator_destroy(est);
+}
+
+static void test_a_slow_reporting_counter_is_not_silent(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	long in = 1000, out = 500;
+	for (int s = 60; s <= 900; s += 60) { /* these counters report every minute */
+		in += 2, out += 2;
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, out);
+	}
+	struct wait_estimate w = at(est, 990); /* 90 s after the last report */
+	assert_int_equal(w.confidence, CONFIDENCE_GOOD);
+	assert_true(at(est, 1050).confidence == CONFIDENCE_GOOD); /* 150 s: within three reports */
+	assert_int_equal(at(est, 1100).confidence, CONFIDENCE_DEGRADED); /* 200 s: late */
+	estimator_destroy(est);
+}
+
 static void test_no_number_without_data(void **state)
 {
 	(void)state;
@@ -266,6 +350,9 @@ int main(void)
 		cmocka_unit_test(test_idle_stations_mean_an_empty_line),
 		cmocka_unit_test(test_occupancy_pulls_the_count),
 		cmocka_unit_test(test_learns_a_faster_serving_rate),
+		cmocka_unit_test(test_a_slow_spell_is_expected_to_last),
+		cmocka_unit_test(test_a_wrong_declared_time_is_corrected),
+		cmocka_unit_test(test_a_slow_reporting_counter_is_not_silent),
 		cmocka_unit_test(test_no_number_without_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -401,17 +401,38 @@ static double serving_now(struct queue *q, int64_t t_ms)
 /* Seconds until ahead people have left. In a spell that has lasted d, at its
  * pace for d more seconds (Gott's rule), then at the usual pace. Each pace
  * as its belief's median per person: the typical error is smallest there. */
-static double time_to_serve(struct queue *q, double ahead, int64_t t_ms)
+static void pace_of(struct queue *q, int64_t t_ms, struct serving_pace *p)
 {
 	rate_fade(q, t_ms);
-	double usual = q->stations / usual_mix(q, belief_median_s);
-	if (!q->spell_ms)
-		return ahead / usual;
-	double current = q->stations / belief_median_s(&q->spell);
-	double d = t_ms > q->spell_ms ? (double)(t_ms - q->spell_ms) / 1000.0 : 0;
-	if (ahead <= current * d)
+	p->stations = q->stations;
+	p->usual_per_s = 1.0 / usual_mix(q, belief_median_s);
+	p->spell_per_s = q->spell_ms ? 1.0 / belief_median_s(&q->spell) : p->usual_per_s;
+	p->spell_age_s = q->spell_ms && t_ms > q->spell_ms ? (double)(t_ms - q->spell_ms) / 1000.0 : 0;
+}
+
+double serving_pace_time(const struct serving_pace *p, double ahead, double from_s)
+{
+	double usual = p->stations * p->usual_per_s, current = p->stations * p->spell_per_s;
+	/* the spell lasts as long again as it has: to 2 x its age */
+	double left = p->spell_age_s > 0 ? fmax(0, 2 * p->spell_age_s - (p->spell_age_s + from_s)) : 0;
+	if (ahead <= current * left)
 		return ahead / current;
-	return d + (ahead - current * d) / usual;
+	return left + (ahead - current * left) / usual;
+}
+
+static double time_to_serve(struct queue *q, double ahead, int64_t t_ms)
+{
+	struct serving_pace p;
+	pace_of(q, t_ms, &p);
+	return serving_pace_time(&p, ahead, 0);
+}
+
+void estimator_pace(struct estimator *est, size_t i, int64_t t_ms, struct serving_pace *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (i >= est->n || !est->queues[i].declared)
+		return;
+	pace_of(&est->queues[i], t_ms, out);
 }
 
 /* Moves the queue's clock to t: imputes the counts of silent counters and

@@ -50,6 +50,20 @@ int64_t estimator_queue_newest_ms(const struct estimator *est, size_t i);
 /* The estimate for queue i at t_ms (not before the samples already added). */
 void estimator_estimate(struct estimator *est, size_t i, int64_t t_ms, struct wait_estimate *out);
 
+/* How fast queue i serves as of t_ms, for looking ahead: the open stations,
+ * people per second at one station usually and in the current spell, and
+ * how long the spell has lasted (Gott: as long again is as likely as not). */
+struct serving_pace {
+	int stations;
+	double usual_per_s, spell_per_s;
+	double spell_age_s; /* 0: no spell */
+};
+void estimator_pace(struct estimator *est, size_t i, int64_t t_ms, struct serving_pace *out);
+
+/* Seconds to serve ahead people at pace p, starting from_s seconds after
+ * the moment p describes (the spell then has from_s more seconds to run). */
+double serving_pace_time(const struct serving_pace *p, double ahead, double from_s);
+
 const char *estimator_confidence_name(enum confidence c);
 
 /* Bytes of state one queue takes (fixed: nothing grows with time). */

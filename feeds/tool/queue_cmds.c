@@ -7,6 +7,7 @@
 #include "civil_time.h"
 #include "lunch_sim.h"
 #include "queue_sample.h"
+#include "sample_stream.h"
 #include "tool_common.h"
 #include "wait_estimator.h"
 
@@ -15,38 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum {
-	REORDER_MS = 10000,     /* samples this much older than the newest are settled */
-	PENDING_MAX = 100000,   /* samples held for reordering */
-};
-
-struct pending {
-	struct queue_sample *s;
-	size_t n, cap;
-};
-
-static bool pending_push(struct pending *p, const struct queue_sample *s)
-{
-	if (p->n == p->cap) {
-		if (p->cap >= PENDING_MAX)
-			return false;
-		size_t ncap = p->cap ? p->cap * 2 : 256;
-		struct queue_sample *ns = realloc(p->s, ncap * sizeof(*ns));
-		if (!ns)
-			return false;
-		p->s = ns;
-		p->cap = ncap;
-	}
-	/* keep sorted by time: insert from the back (disorder is small) */
-	size_t i = p->n++;
-	while (i > 0 && p->s[i - 1].t_ms > s->t_ms) {
-		p->s[i] = p->s[i - 1];
-		i--;
-	}
-	p->s[i] = *s;
-	return true;
-}
 
 struct run {
 	struct estimator *est;
@@ -74,8 +43,9 @@ static int print_tick(struct run *r, int64_t tick)
 }
 
 /* Applies one settled sample, printing every tick that comes before it. */
-static int settle(struct run *r, const struct queue_sample *s)
+static int settle(void *ctx, const struct queue_sample *s)
 {
+	struct run *r = ctx;
 	if (s->type != SAMPLE_QUEUE) {
 		if (!r->ticking) {
 			r->ticking = true;
@@ -93,12 +63,6 @@ static int settle(struct run *r, const struct queue_sample *s)
 		return EXIT_INVALID;
 	}
 	return EXIT_OK;
-}
-
-/* A queue declaration carries no time: it applies where it stands. */
-static int64_t sample_time(const struct queue_sample *s, int64_t newest)
-{
-	return s->type == SAMPLE_QUEUE ? newest : s->t_ms;
 }
 
 int queue_cmd_estimate(int argc, char **argv)
@@ -121,73 +85,17 @@ int queue_cmd_estimate(int argc, char **argv)
 	}
 	if (files > 1)
 		return tool_usage("estimate takes one FILE");
-	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (!in) {
-		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
-		return EXIT_IO;
-	}
 	struct run r = {.est = estimator_create(), .every_ms = every * 1000};
-	struct pending p = {0};
-	int rc = r.est ? EXIT_OK : EXIT_IO;
-	char line[QUEUE_LINE_MAX + 2];
-	long lineno = 0;
-	int64_t newest = INT64_MIN;
-	while (rc == EXIT_OK && fgets(line, sizeof(line), in)) {
-		lineno++;
-		size_t len = strlen(line);
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			fprintf(stderr, "%s:%ld: line longer than %d bytes\n", path, lineno,
-				QUEUE_LINE_MAX);
-			rc = EXIT_INVALID;
-			break;
-		}
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (len == 0)
-			continue;
-		struct queue_sample s;
-		struct feed_error e;
-		enum sample_parse st = queue_sample_parse(line, len, &s, &e);
-		if (st == SAMPLE_SKIP) {
-			fprintf(stderr, "%s:%ld: warning: %s\n", path, lineno, e.msg);
-			continue;
-		}
-		if (st == SAMPLE_INVALID) {
-			fprintf(stderr, "%s:%ld: %s\n", path, lineno, e.msg);
-			rc = EXIT_INVALID;
-			break;
-		}
-		if (s.type != SAMPLE_QUEUE && s.t_ms > newest)
-			newest = s.t_ms;
-		s.t_ms = sample_time(&s, newest == INT64_MIN ? INT64_MIN / 2 : newest);
-		if (!pending_push(&p, &s)) {
-			fprintf(stderr, "%s:%ld: more than %d samples out of order\n", path, lineno,
-				PENDING_MAX);
-			rc = EXIT_INVALID;
-			break;
-		}
-		size_t done = 0;
-		while (rc == EXIT_OK && newest != INT64_MIN && done < p.n &&
-		       p.s[done].t_ms <= newest - REORDER_MS)
-			rc = settle(&r, &p.s[done++]);
-		memmove(p.s, p.s + done, (p.n - done) * sizeof(*p.s));
-		p.n -= done;
-	}
-	if (rc == EXIT_OK && ferror(in)) {
-		fprintf(stderr, "%s: read error: %s\n", path, strerror(errno));
-		rc = EXIT_IO;
-	}
-	for (size_t i = 0; rc == EXIT_OK && i < p.n; i++)
-		rc = settle(&r, &p.s[i]);
+	if (!r.est)
+		return EXIT_IO;
+	int64_t newest;
+	int rc = sample_stream_read(path, settle, &r, &newest);
 	while (rc == EXIT_OK && r.ticking && r.next_tick <= newest) {
 		rc = print_tick(&r, r.next_tick);
 		r.next_tick += r.every_ms;
 	}
 	if (rc == EXIT_OK)
 		rc = tool_flush();
-	if (in != stdin)
-		fclose(in);
-	free(p.s);
 	estimator_destroy(r.est);
 	return rc;
 }

@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads and parses one feed; prints the reason and returns an exit code. */
-static int load(const char *path, const struct feed_options *opt, struct schedule **out)
+int schedule_cmd_load(const char *path, const struct feed_options *opt, struct schedule **out)
 {
 	char *buf;
 	size_t len;
@@ -50,7 +49,7 @@ int schedule_cmd_parse(int argc, char **argv, const struct feed_options *opt)
 	if (argc != 1)
 		return tool_usage("parse takes exactly one FILE");
 	struct schedule *s;
-	int rc = load(argv[0], opt, &s);
+	int rc = schedule_cmd_load(argv[0], opt, &s);
 	if (rc == EXIT_OK)
 		rc = tool_emit(normalized_json_write(s));
 	schedule_destroy(s);
@@ -63,9 +62,9 @@ int schedule_cmd_diff(int argc, char **argv, const struct feed_options *opt)
 		return tool_usage("diff takes OLD and NEW");
 	struct schedule *old = NULL, *new_ = NULL;
 	struct schedule_changes changes = {0};
-	int rc = load(argv[0], opt, &old);
+	int rc = schedule_cmd_load(argv[0], opt, &old);
 	if (rc == EXIT_OK)
-		rc = load(argv[1], opt, &new_);
+		rc = schedule_cmd_load(argv[1], opt, &new_);
 	if (rc == EXIT_OK) {
 		if (!schedule_diff_compute(old, new_, &changes)) {
 			fputs("venueboard-feed: out of memory\n", stderr);

@@ -1,7 +1,9 @@
 /* venueboard-feed: the command-line face of feeds/ — schedules (parse, diff)
- * and lunch lines (estimate, simulate). Exit codes: contracts section 5. */
+ * and lunch lines (estimate, simulate, forecast). Exit codes: contracts
+ * section 5. */
 #include "civil_time.h"
 #include "feed.h"
+#include "forecast_cmd.h"
 #include "queue_cmds.h"
 #include "schedule_cmds.h"
 #include "tool_common.h"
@@ -16,6 +18,8 @@ static const char usage_text[] =
 	"       venueboard-feed diff [--timezone AREA/CITY] OLD NEW\n"
 	"       venueboard-feed estimate [--every SECONDS] [FILE|-]\n"
 	"       venueboard-feed simulate [--scenario NAME] [--seed N] [--truth FILE]\n"
+	"       venueboard-feed forecast --schedule FILE [--timezone AREA/CITY] [--every SECONDS]\n"
+	"                                [--horizon MINUTES]... [SAMPLES|-]\n"
 	"\n"
 	"FILE may be - for standard input. Schedules are recognised by content:\n"
 	"frab/pretalx schedule.json, pentabarf schedule.xml, Sessionize JSON,\n"
@@ -23,7 +27,8 @@ static const char usage_text[] =
 	"times carry no offset. estimate reads queue samples (JSON Lines) and prints\n"
 	"wait estimates; simulate writes a simulated lunch line's samples (scenarios:\n"
 	"clean, noisy, slow, biased, small, slow-closure) and, with --truth, each\n"
-	"person's times.\n"
+	"person's times; forecast reads samples of several days and the schedule and\n"
+	"prints the lunch line's forecast wait (80 % interval) 15, 30 and 60 minutes ahead.\n"
 	"Exit: 0 ok, 1 invalid input, 2 usage, 3 I/O failure.\n";
 
 int tool_usage(const char *why)
@@ -101,6 +106,8 @@ int main(int argc, char **argv)
 		return queue_cmd_estimate(argc - 2, argv + 2);
 	if (strcmp(cmd, "simulate") == 0)
 		return queue_cmd_simulate(argc - 2, argv + 2);
+	if (strcmp(cmd, "forecast") == 0)
+		return forecast_cmd(argc - 2, argv + 2);
 	if (strcmp(cmd, "parse") == 0 || strcmp(cmd, "diff") == 0) {
 		struct feed_options opt = {0};
 		int rc, i = schedule_options(argc, argv, &opt, &rc);

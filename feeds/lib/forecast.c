@@ -288,11 +288,29 @@ static void waves(const struct end *e, size_t n, const double *lag, float (*w)[D
 	}
 }
 
-/* One day's data for the fit: arrivals and waves over its watched minutes. */
+/* One day's data for the fit, over its watched minutes and cumulated from
+ * the first (a fit on running totals weighs a wave by its size, not by how
+ * sharply it is timed: what a queue cares about): arrivals cy, and the waves
+ * of each half hour w. */
 struct fit_day {
 	const struct day_obs *obs;
 	float (*w)[DAY_MIN];
+	float cy[DAY_MIN];
 };
+
+static void cumulate_waves(struct fit_day *d)
+{
+	for (int b = 0; b < N_BINS; b++)
+		for (int m = d->obs->first + 1; m <= d->obs->last; m++)
+			d->w[b][m] += d->w[b][m - 1];
+}
+
+static void cumulate_arrivals(struct fit_day *d)
+{
+	double sum = 0;
+	for (int m = d->obs->first; m <= d->obs->last; m++)
+		d->cy[m] = (float)(sum += d->obs->arr[m]);
+}
 
 /* Solves the n x n system a x = b (Gaussian elimination, partial pivoting);
  * false when singular. a and b are overwritten. */
@@ -329,33 +347,34 @@ static bool solve(double *a, double *b, int n, double *x)
 	return true;
 }
 
-/* Arrivals = base + share x (all waves): the pooled fit and its squared
- * error, for one walking time. */
+/* Running arrivals = base x minutes + share x (all waves, running): the
+ * pooled fit and its squared error, for one walking time. */
 static double pooled_fit(const struct fit_day *d, size_t nd, double *base, double *share)
 {
-	double sxx = 0, sx = 0, sy = 0, sxy = 0, syy = 0, n = 0;
+	double stt = 0, stx = 0, sxx = 0, sty = 0, sxy = 0, syy = 0;
 	for (size_t k = 0; k < nd; k++)
 		for (int m = d[k].obs->first; m >= 0 && m <= d[k].obs->last; m++) {
-			double x = 0, y = d[k].obs->arr[m];
+			double t = m - d[k].obs->first + 1, x = 0, y = d[k].cy[m];
 			for (int b = 0; b < N_BINS; b++)
 				x += d[k].w[b][m];
-			sxx += x * x, sx += x, sy += y, sxy += x * y, syy += y * y, n++;
+			stt += t * t, stx += t * x, sxx += x * x;
+			sty += t * y, sxy += x * y, syy += y * y;
 		}
-	double det = n * sxx - sx * sx;
-	if (n < 2 || det <= 0) {
-		*base = n ? sy / n : 0;
+	double det = stt * sxx - stx * stx;
+	if (stt <= 0 || det <= 1e-9) {
+		*base = stt > 0 ? sty / stt : 0;
 		*share = 0;
 	} else {
-		*share = (n * sxy - sx * sy) / det;
-		*base = (sy - *share * sx) / n;
+		*base = (sty * sxx - sxy * stx) / det;
+		*share = (sxy * stt - sty * stx) / det;
 	}
 	if (*share < 0)
-		*share = 0, *base = n ? sy / n : 0;
+		*share = 0, *base = stt > 0 ? sty / stt : 0;
 	if (*base < 0)
-		*base = 0;
+		*base = 0, *share = sxx > 0 ? fmax(0, sxy / sxx) : 0;
 	/* the squared error, expanded */
-	return syy - 2 * *base * sy - 2 * *share * sxy + n * *base * *base +
-	       2 * *base * *share * sx + *share * *share * sxx;
+	return syy - 2 * *base * sty - 2 * *share * sxy + *base * *base * stt +
+	       2 * *base * *share * stx + *share * *share * sxx;
 }
 
 /* The shares of each half hour, shrunk toward the pooled one (ridge), given
@@ -366,9 +385,9 @@ static void bin_shares(const struct fit_day *d, size_t nd, double base, double p
 	int idx[N_BINS], k = 0;
 	double mass[N_BINS] = {0};
 	for (size_t i = 0; i < nd; i++)
-		for (int m = d[i].obs->first; m >= 0 && m <= d[i].obs->last; m++)
+		if (d[i].obs->last >= 0)
 			for (int b = 0; b < N_BINS; b++)
-				mass[b] += d[i].w[b][m];
+				mass[b] += d[i].w[b][d[i].obs->last]; /* running: the day's whole wave */
 	for (int b = 0; b < N_BINS; b++) {
 		share[b] = pooled;
 		if (mass[b] > 1.0)
@@ -382,7 +401,7 @@ static void bin_shares(const struct fit_day *d, size_t nd, double base, double p
 		goto out;
 	for (size_t i = 0; i < nd; i++)
 		for (int m = d[i].obs->first; m >= 0 && m <= d[i].obs->last; m++) {
-			double r = d[i].obs->arr[m] - base;
+			double r = d[i].cy[m] - base * (m - d[i].obs->first + 1);
 			for (int p = 0; p < k; p++)
 				r -= pooled * d[i].w[idx[p]][m];
 			for (int p = 0; p < k; p++) {
@@ -443,8 +462,10 @@ static void fit(struct forecaster *f, struct fq *q)
 		d[nd].w = malloc(sizeof(float) * N_BINS * DAY_MIN);
 		ends[nd] = malloc(MAX_ENDS * sizeof(**ends));
 		ok = d[nd].w && ends[nd];
-		if (ok)
+		if (ok) {
 			n_ends[nd] = day_ends(f, d[nd].obs->day, ends[nd], MAX_ENDS);
+			cumulate_arrivals(&d[nd]);
+		}
 		nd++;
 	}
 	static const double sigmas[] = {0.35, 0.6, 0.9};
@@ -452,16 +473,20 @@ static void fit(struct forecaster *f, struct fq *q)
 	for (int med = 1; ok && med <= 20; med++)
 		for (size_t s = 0; s < sizeof(sigmas) / sizeof(*sigmas); s++) {
 			lag_pmf(med, sigmas[s], lag);
-			for (size_t k = 0; k < nd; k++)
+			for (size_t k = 0; k < nd; k++) {
 				waves(ends[k], n_ends[k], lag, d[k].w);
+				cumulate_waves(&d[k]);
+			}
 			double base, share, sse = pooled_fit(d, nd, &base, &share);
 			if (sse < best)
 				best = sse, best_med = med, best_sigma = sigmas[s];
 		}
 	if (ok && nd) {
 		lag_pmf(best_med, best_sigma, q->m.lag);
-		for (size_t k = 0; k < nd; k++)
+		for (size_t k = 0; k < nd; k++) {
 			waves(ends[k], n_ends[k], q->m.lag, d[k].w);
+			cumulate_waves(&d[k]);
+		}
 		double pooled;
 		pooled_fit(d, nd, &q->m.base, &pooled);
 		bin_shares(d, nd, q->m.base, pooled, q->m.share);
@@ -469,12 +494,10 @@ static void fit(struct forecaster *f, struct fq *q)
 		double scales[FORECAST_HISTORY_DAYS], lasts[FORECAST_HISTORY_DAYS];
 		size_t ns = 0;
 		for (size_t k = 0; k < nd; k++) {
-			double obs = 0, wave = 0;
-			for (int m = d[k].obs->first; m <= d[k].obs->last; m++) {
-				obs += d[k].obs->arr[m] - q->m.base;
-				for (int b = 0; b < N_BINS; b++)
-					wave += q->m.share[b] * d[k].w[b][m];
-			}
+			int first = d[k].obs->first, last = d[k].obs->last;
+			double obs = d[k].cy[last] - q->m.base * (last - first + 1), wave = 0;
+			for (int b = 0; b < N_BINS; b++)
+				wave += q->m.share[b] * d[k].w[b][last];
 			if (wave > 10)
 				scales[ns++] = obs / wave;
 			lasts[k] = d[k].obs->last;

@@ -1,0 +1,227 @@
+/* Unit tests for forecast: a hand-made conference whose answer is known.
+ * Three rooms of 200 seats let out at 12:00 (local, Europe/Paris) every day;
+ * 30 % of their people join the lunch line, 3 to 9 minutes later (a fixed
+ * profile: the arrivals are laid down exactly); two people a minute trickle
+ * in from 11:30 to 14:00. Four stations serve one person each 30 s. The
+ * true wait comes from running the same line to the forecast's moment. */
+#include "test_util.h"
+
+#include "civil_time.h"
+#include "forecast.h"
+#include "queue_sample.h"
+#include "schedule.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 2014-11-04, -05, -06 at 11:00 UTC (12:00 in Paris): the days' lunchtime */
+static const int64_t NOON[] = {1415098800000LL, 1415185200000LL, 1415271600000LL};
+
+static const char conference_fmt[] =
+	"{\"format\":\"venueboard.schedule/1\",\"conference\":{\"title\":\"Lunch test\","
+	"\"timezone\":\"Europe/Paris\"},\"rooms\":["
+	"{\"id\":\"a\",\"name\":\"Room A\",\"capacity\":200},"
+	"{\"id\":\"b\",\"name\":\"Room B\",\"capacity\":200},"
+	"{\"id\":\"c\",\"name\":\"Room C\",\"capacity\":200},"
+	"{\"id\":\"l\",\"name\":\"Restaurant\",\"capacity\":600}],\"sessions\":["
+	"%s]}";
+
+/* One day's sessions: 10:30-12:00 in the three rooms, lunch 12:00-14:00. */
+static void day_sessions(char *out, size_t cap, int day)
+{
+	static const char *const dates[] = {"2014-11-04", "2014-11-05", "2014-11-06"};
+	size_t o = strlen(out);
+	for (int r = 0; r < 3; r++)
+		o += (size_t)snprintf(out + o, cap - o,
+				      "%s{\"id\":\"%d%c\",\"title\":\"Talk %c\",\"room\":\"%c\","
+				      "\"start\":\"%sT09:30:00Z\",\"end\":\"%sT11:00:00Z\","
+				      "\"status\":\"scheduled\"}",
+				      o ? "," : "", day, 'a' + r, 'a' + r, 'a' + r, dates[day], dates[day]);
+	snprintf(out + o, cap - o,
+		 ",{\"id\":\"%dl\",\"title\":\"D\xC3\xA9jeuner / Lunch\",\"type\":\"catering\","
+		 "\"room\":\"l\",\"start\":\"%sT11:00:00Z\",\"end\":\"%sT13:00:00Z\","
+		 "\"status\":\"scheduled\"}", day, dates[day], dates[day]);
+}
+
+static struct schedule *conference(void)
+{
+	char sessions[4096] = "", text[8192];
+	for (int d = 0; d < 3; d++)
+		day_sessions(sessions, sizeof(sessions), d);
+	snprintf(text, sizeof(text), conference_fmt, sessions);
+	return test_parse(text, NULL);
+}
+
+static void add(struct forecaster *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct forecaster *f, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	struct queue_sample s;
+	struct feed_error e;
+	if (queue_sample_parse(line, strlen(line), &s, &e) != SAMPLE_OK)
+		fail_msg("bad test line %s: %s", line, e.msg);
+	if (!forecaster_add(f, &s, &e))
+		fail_msg("%s", e.msg);
+}
+
+static void iso(int64_t t_ms, char out[32])
+{
+	civil_format_utc(t_ms / 1000, out);
+}
+
+/* People arriving in the minute starting at m minutes after noon. */
+static double arrivals(int m, double crowd)
+{
+	static const double walk[] = {0.10, 0.20, 0.25, 0.20, 0.12, 0.08, 0.05}; /* minutes 3-9 */
+	double a = m >= -30 && m < 120 ? 2.0 : 0;
+	if (m >= 3 && m < 10)
+		a += crowd * 0.3 * 600 * walk[m - 3];
+	return a;
+}
+
+/* The line served FIFO at 4 stations of 30 s, in quarter minutes: people
+ * waiting at the end of each quarter, by the quarter's end. */
+static double waiting_after(double crowd, int64_t day_noon, int64_t t_ms)
+{
+	double waiting = 0;
+	for (int64_t t = day_noon - 30 * 60000LL; t <= t_ms; t += 15000) {
+		int m = (int)((t - day_noon) / 60000) - (t < day_noon ? 1 : 0);
+		waiting += arrivals(m, crowd) / 4;
+		waiting -= fmin(waiting, 4 * 15.0 / 30.0);
+	}
+	return waiting;
+}
+
+/* The wait of whoever joins at at_ms: those ahead, at 8 a minute. */
+static double true_wait(double crowd, int d, int64_t at_ms)
+{
+	return (waiting_after(crowd, NOON[d], at_ms) + 1) * 60.0 / 8.0;
+}
+
+/* Feeds day d from 11:30 to 14:00 local, counters every 15 s, the line
+ * served FIFO at 4 stations of 30 s; stops (returns) at stop_ms. crowd: the
+ * day's size (1: as the model learns). */
+static void play_day(struct forecaster *f, int d, double crowd, int64_t stop_ms)
+{
+	double in = 0, out = 0, waiting = 0;
+	int64_t t0 = NOON[d] - 30 * 60000LL;
+	for (int64_t t = t0; t <= NOON[d] + 120 * 60000LL && t <= stop_ms; t += 15000) {
+		int m = (int)((t - NOON[d]) / 60000) - (t < NOON[d] ? 1 : 0);
+		double a = arrivals(m, crowd) / 4; /* this quarter minute's share */
+		in += a;
+		waiting += a;
+		double served = fmin(waiting, 4 * 15.0 / 30.0); /* as waiting_after */
+		waiting -= served;
+		out += served;
+		char ts[32];
+		iso(t, ts);
+		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
+		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(in));
+		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
+		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(out));
+	}
+}
+
+static struct forecaster *with_history(struct schedule *s)
+{
+	struct forecaster *f = forecaster_create();
+	assert_non_null(f);
+	forecaster_set_schedule(f, s);
+	add(f, "{\"type\":\"queue\",\"queue\":\"lunch\",\"stations\":4,\"service_s\":30}");
+	play_day(f, 0, 1.0, INT64_MAX);
+	play_day(f, 1, 1.0, INT64_MAX);
+	return f;
+}
+
+/* Before the wave, the line is short; the forecast knows it is coming. */
+static void test_the_wave_is_foreseen(void **state)
+{
+	(void)state;
+	struct schedule *s = conference();
+	struct forecaster *f = with_history(s);
+	int64_t t = NOON[2] - 5 * 60000LL; /* 11:55 local */
+	play_day(f, 2, 1.0, t);
+	assert_int_equal(forecaster_days_learned(f, 0), 2);
+	struct wait_estimate now;
+	forecaster_now(f, 0, t, &now);
+	assert_true(now.known);
+	assert_true(now.wait_s < 60); /* a trickle: no line */
+	/* the wave, 180 people from 12:03, served at 8 a minute */
+	int64_t at = NOON[2] + 15 * 60000LL;
+	double truth = true_wait(1.0, 2, at);
+	struct forecast fc;
+	forecaster_predict(f, 0, t, at, &fc);
+	assert_true(fc.known);
+	if (fabs(fc.wait_s - truth) > 0.2 * truth)
+		fail_msg("at 12:15: %.0f s, the line will make it %.0f s", fc.wait_s, truth);
+	assert_true(fc.wait_s > 5 * now.wait_s); /* not persistence */
+	assert_true(fc.low_s <= fc.wait_s && fc.wait_s <= fc.high_s);
+	/* and by 13:00 the wave has been served */
+	forecaster_predict(f, 0, t, NOON[2] + 60 * 60000LL, &fc);
+	assert_true(fc.known);
+	assert_true(fc.wait_s < 120);
+	forecaster_destroy(f);
+	schedule_destroy(s);
+}
+
+/* A day a third busier: once its wave starts arriving, the forecast for the
+ * rest of it grows with it. */
+static void test_a_busy_day_is_learned_during_the_day(void **state)
+{
+	(void)state;
+	struct schedule *s = conference();
+	struct forecaster *f = with_history(s);
+	int64_t t = NOON[2] + 7 * 60000LL; /* 12:07: most of the wave is in */
+	play_day(f, 2, 1.5, t);
+	struct forecast fc, usual;
+	int64_t at = t + 15 * 60000LL;
+	forecaster_predict(f, 0, t, at, &fc);
+	assert_true(fc.known);
+	double truth = true_wait(1.5, 2, at), as_usual = true_wait(1.0, 2, at);
+	if (fabs(fc.wait_s - truth) > 0.2 * truth)
+		fail_msg("15 min after a big wave: %.0f s, the line will make it %.0f s (%.0f s on "
+			 "a usual day)", fc.wait_s, truth, as_usual);
+	/* the same moment on an ordinary day forecasts less */
+	struct forecaster *g = with_history(s);
+	play_day(g, 2, 1.0, t);
+	forecaster_predict(g, 0, t, at, &usual);
+	assert_true(usual.wait_s < fc.wait_s - 180);
+	forecaster_destroy(g);
+	forecaster_destroy(f);
+	schedule_destroy(s);
+}
+
+/* No earlier day, no schedule: still a forecast (the line as it is, served
+ * at its pace), never a made-up wave. */
+static void test_without_history_or_schedule(void **state)
+{
+	(void)state;
+	struct forecaster *f = forecaster_create();
+	add(f, "{\"type\":\"queue\",\"queue\":\"lunch\",\"stations\":4,\"service_s\":30}");
+	play_day(f, 2, 1.0, NOON[2] + 6 * 60000LL);
+	struct forecast fc;
+	forecaster_predict(f, 0, NOON[2] + 6 * 60000LL, NOON[2] + 36 * 60000LL, &fc);
+	assert_true(fc.known);
+	/* 180 in line at 12:06 served at 8 a minute: empty by 12:30 or so */
+	assert_true(fc.wait_s < 10 * 60);
+	assert_true(fc.low_s <= fc.wait_s && fc.wait_s <= fc.high_s);
+	forecaster_predict(f, 0, NOON[2] + 6 * 60000LL, NOON[2] + 5 * 60000LL, &fc);
+	assert_false(fc.known); /* the past is not forecast */
+	forecaster_destroy(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_the_wave_is_foreseen),
+		cmocka_unit_test(test_a_busy_day_is_learned_during_the_day),
+		cmocka_unit_test(test_without_history_or_schedule),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -277,59 +277,88 @@ static void sample_base(struct queue_sample *s, const struct sim_config *c, enum
 	strncpy(s->queue, c->queue, QUEUE_ID_MAX);
 }
 
-bool lunch_sim_run(const struct sim_config *c, struct sim_result *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (c->stations < 1 || c->stations > 64 || c->service_s <= 0 || c->duration_s <= 0 ||
-	    c->entry_doors < 1 || c->entry_doors > SIM_MAX_DOORS || c->report_every_s < 1)
-		return false;
-	struct rng r = {c->seed * 0x9E3779B97F4A7C15ULL + 7};
-	double *arr = malloc(SIM_MAX_PEOPLE * sizeof(*arr));
-	double *ex = malloc(SIM_MAX_PEOPLE * sizeof(*ex));
-	double *door_times[SIM_MAX_DOORS] = {0};
-	double *exit_sorted = NULL;
-	size_t door_n[SIM_MAX_DOORS] = {0};
-	struct sample_list l = {0};
-	bool ok = false;
-	if (!arr || !ex)
-		goto out;
-	size_t n = arrivals(c, &r, arr, SIM_MAX_PEOPLE);
-	serve(c, &r, arr, n, ex);
-	for (int d = 0; d < c->entry_doors; d++)
-		if (!(door_times[d] = malloc((n + 1) * sizeof(double))))
-			goto out;
-	for (size_t i = 0; i < n; i++) {
-		int d = (int)(uniform(&r) * c->entry_doors);
-		door_times[d][door_n[d]++] = arr[i];
-	}
-	exit_sorted = malloc((n + 1) * sizeof(double));
-	if (!exit_sorted)
-		goto out;
-	memcpy(exit_sorted, ex, n * sizeof(double));
-	qsort(exit_sorted, n, sizeof(double), cmp_double);
+/* What one period's sensors watch: the crossings of each entry door and of
+ * the exit line. */
+struct period {
+	const double *arr, *ex; /* entry (sorted) and exit times, seconds from the start */
+	size_t n;
+	double *door_times[SIM_MAX_DOORS];
+	size_t door_n[SIM_MAX_DOORS];
+	double *exit_sorted;
+};
 
-	struct counter k[SIM_MAX_DOORS + 1];
-	int nk = c->entry_doors + 1;
-	for (int i = 0; i < nk; i++) {
-		bool is_exit = i == c->entry_doors;
-		k[i] = (struct counter){
-			.times = is_exit ? exit_sorted : door_times[i],
-			.n = is_exit ? n : door_n[i],
-			.miss = is_exit ? c->miss_exit : c->miss_entry + (i == 0 ? c->door0_extra_miss : 0),
-			.total = (int64_t)(uniform(&r) * 500), /* counters were running before */
-			.next_false = c->false_per_hour > 0 ? expo(&r, c->false_per_hour / 3600.0) : 1e18,
-			.skew = (uniform(&r) * 2 - 1) * c->skew_s,
-		};
+static void period_finish(struct period *p)
+{
+	for (int d = 0; d < SIM_MAX_DOORS; d++)
+		free(p->door_times[d]);
+	free(p->exit_sorted);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Sends each person through a random entry door; sorts the exits. */
+static bool period_split(const struct sim_config *c, struct rng *r, const double *arr,
+			 const double *ex, size_t n, struct period *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->arr = arr, p->ex = ex, p->n = n;
+	for (int d = 0; d < c->entry_doors; d++)
+		if (!(p->door_times[d] = malloc((n + 1) * sizeof(double))))
+			return false;
+	for (size_t i = 0; i < n; i++) {
+		int d = (int)(uniform(r) * c->entry_doors);
+		p->door_times[d][p->door_n[d]++] = arr[i];
 	}
-	double occ_skew = (uniform(&r) * 2 - 1) * c->skew_s;
+	p->exit_sorted = malloc((n + 1) * sizeof(double));
+	if (!p->exit_sorted)
+		return false;
+	memcpy(p->exit_sorted, ex, n * sizeof(double));
+	qsort(p->exit_sorted, n, sizeof(double), cmp_double);
+	return true;
+}
+
+/* The line's sensors: they outlive a period (a conference's days). */
+struct sensors {
+	struct counter k[SIM_MAX_DOORS + 1]; /* the entry doors, then the exit */
+	int nk;
+	double occ_skew;
+};
+
+static void sensors_start(const struct sim_config *c, struct rng *r, struct sensors *sn)
+{
+	memset(sn, 0, sizeof(*sn));
+	sn->nk = c->entry_doors + 1;
+	for (int i = 0; i < sn->nk; i++) {
+		struct counter *k = &sn->k[i];
+		bool is_exit = i == c->entry_doors;
+		k->miss = is_exit ? c->miss_exit : c->miss_entry + (i == 0 ? c->door0_extra_miss : 0);
+		k->total = (int64_t)(uniform(r) * 500); /* counters were running before */
+		k->next_false = c->false_per_hour > 0 ? expo(r, c->false_per_hour / 3600.0) : 1e18;
+		k->skew = (uniform(r) * 2 - 1) * c->skew_s;
+	}
+	sn->occ_skew = (uniform(r) * 2 - 1) * c->skew_s;
+}
+
+/* Runs the period's sensors second by second, pushing what they send. */
+static bool period_observe(const struct sim_config *c, struct rng *r, struct sensors *sn,
+			   const struct period *p, struct sample_list *l)
+{
+	size_t n = p->n;
+	for (int i = 0; i < sn->nk; i++) {
+		bool is_exit = i == c->entry_doors;
+		sn->k[i].times = is_exit ? p->exit_sorted : p->door_times[i];
+		sn->k[i].n = is_exit ? n : p->door_n[i];
+		sn->k[i].next = 0;
+	}
+	struct counter *k = sn->k;
+	int nk = sn->nk;
 	struct queue_sample s;
 	sample_base(&s, c, SAMPLE_QUEUE);
 	strncpy(s.name, c->name, QUEUE_NAME_MAX);
 	strncpy(s.venue, c->venue, QUEUE_NAME_MAX);
 	s.stations = c->stations;
 	s.service_s = c->service_s;
-	if (!push(&l, &s, c->start_ms - 1000))
-		goto out;
+	if (!push(l, &s, c->start_ms - 1000))
+		return false;
 	bool restarted = false;
 	for (int t = 0; t <= c->duration_s; t++) {
 		if (c->closure_announced && (t == c->closed_from_s || t == c->closed_to_s) &&
@@ -337,17 +366,17 @@ bool lunch_sim_run(const struct sim_config *c, struct sim_result *out)
 			sample_base(&s, c, SAMPLE_STATIONS);
 			s.t_ms = c->start_ms + (int64_t)t * 1000;
 			s.stations = open_stations(c, t);
-			if (!push(&l, &s, s.t_ms))
-				goto out;
+			if (!push(l, &s, s.t_ms))
+				return false;
 		}
 		if (c->restart_at_s > 0 && !restarted && t >= c->restart_at_s) {
-			count_until(c, &r, &k[0], t);
+			count_until(c, r, &k[0], t);
 			k[0].total = 0;
 			restarted = true;
 		}
 		if (t % c->report_every_s == 0) {
 			for (int i = 0; i < nk; i++) {
-				count_until(c, &r, &k[i], t);
+				count_until(c, r, &k[i], t);
 				bool is_exit = i == c->entry_doors;
 				if (is_exit && t >= c->outage_from_s && t < c->outage_to_s)
 					continue; /* silent: sends nothing, keeps counting */
@@ -360,29 +389,59 @@ bool lunch_sim_run(const struct sim_config *c, struct sim_result *out)
 				s.total = k[i].total;
 				s.t_ms = c->start_ms + (int64_t)llround((t + k[i].skew) * 1000);
 				int64_t at = c->start_ms + (int64_t)t * 1000 +
-					     (int64_t)llround(uniform(&r) * c->delay_s * 1000);
-				if (!push(&l, &s, at))
-					goto out;
+					     (int64_t)llround(uniform(r) * c->delay_s * 1000);
+				if (!push(l, &s, at))
+					return false;
 			}
 		}
 		if (c->occupancy && c->occupancy_every_s > 0 && t % c->occupancy_every_s == 0) {
 			size_t in = 0, outn = 0;
-			while (in < n && arr[in] <= t)
+			while (in < n && p->arr[in] <= t)
 				in++;
-			while (outn < n && exit_sorted[outn] <= t)
+			while (outn < n && p->exit_sorted[outn] <= t)
 				outn++;
 			double truth = (double)in - (double)outn;
-			double v = truth + normal(&r) * (c->occupancy_sd * truth + 1.5);
+			double v = truth + normal(r) * (c->occupancy_sd * truth + 1.5);
 			sample_base(&s, c, SAMPLE_OCCUPANCY);
 			memcpy(s.sensor, "zone", 5);
 			s.people = v < 0 ? 0 : (int)lround(v);
-			s.t_ms = c->start_ms + (int64_t)llround((t + occ_skew) * 1000);
+			s.t_ms = c->start_ms + (int64_t)llround((t + sn->occ_skew) * 1000);
 			int64_t at = c->start_ms + (int64_t)t * 1000 +
-				     (int64_t)llround(uniform(&r) * c->delay_s * 1000);
-			if (!push(&l, &s, at))
-				goto out;
+				     (int64_t)llround(uniform(r) * c->delay_s * 1000);
+			if (!push(l, &s, at))
+				return false;
 		}
 	}
+	return true;
+}
+
+static bool config_runs(const struct sim_config *c)
+{
+	return c->stations >= 1 && c->stations <= 64 && c->service_s > 0 && c->duration_s > 0 &&
+	       c->entry_doors >= 1 && c->entry_doors <= SIM_MAX_DOORS && c->report_every_s >= 1;
+}
+
+bool lunch_sim_run(const struct sim_config *c, struct sim_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!config_runs(c))
+		return false;
+	struct rng r = {c->seed * 0x9E3779B97F4A7C15ULL + 7};
+	double *arr = malloc(SIM_MAX_PEOPLE * sizeof(*arr));
+	double *ex = malloc(SIM_MAX_PEOPLE * sizeof(*ex));
+	struct period p = {0};
+	struct sensors sn;
+	struct sample_list l = {0};
+	bool ok = false;
+	if (!arr || !ex)
+		goto out;
+	size_t n = arrivals(c, &r, arr, SIM_MAX_PEOPLE);
+	serve(c, &r, arr, n, ex);
+	if (!period_split(c, &r, arr, ex, n, &p))
+		goto out;
+	sensors_start(c, &r, &sn);
+	if (!period_observe(c, &r, &sn, &p, &l))
+		goto out;
 	order_by_delivery(&l);
 	out->people = malloc((n + 1) * sizeof(*out->people));
 	if (!out->people)
@@ -402,9 +461,7 @@ out:
 	free(l.at);
 	free(arr);
 	free(ex);
-	free(exit_sorted);
-	for (int d = 0; d < SIM_MAX_DOORS; d++)
-		free(door_times[d]);
+	period_finish(&p);
 	if (!ok)
 		lunch_sim_finish(out);
 	return ok;

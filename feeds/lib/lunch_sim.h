@@ -60,8 +60,8 @@ struct sim_result {
 void lunch_sim_defaults(struct sim_config *c);
 
 /* Scenarios used by the benchmark and `venueboard-feed simulate`, in order:
- * "clean", "noisy", "slow", "biased", "small". The name of the i-th, NULL
- * past the last. */
+ * "clean", "noisy", "slow", "biased", "small", "slow-closure". The name of
+ * the i-th, NULL past the last. */
 const char *lunch_sim_scenario_name(size_t i);
 
 /* Applies scenario name on top of the defaults; false when unknown. */

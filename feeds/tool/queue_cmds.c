@@ -215,7 +215,7 @@ int queue_cmd_simulate(int argc, char **argv)
 	lunch_sim_defaults(&c);
 	c.seed = seed;
 	if (!lunch_sim_scenario(scenario, &c))
-		return tool_usage("--scenario is one of clean, noisy, slow, biased, small");
+		return tool_usage("--scenario is one of clean, noisy, slow, biased, small, slow-closure");
 	struct sim_result r;
 	if (!lunch_sim_run(&c, &r)) {
 		fputs("venueboard-feed: simulation failed (out of memory)\n", stderr);

@@ -22,7 +22,8 @@ static const char usage_text[] =
 	"iCalendar, venueboard.schedule/1. --timezone gives the zone of feeds whose\n"
 	"times carry no offset. estimate reads queue samples (JSON Lines) and prints\n"
 	"wait estimates; simulate writes a simulated lunch line's samples (scenarios:\n"
-	"clean, noisy, slow, biased, small) and, with --truth, each person's times.\n"
+	"clean, noisy, slow, biased, small, slow-closure) and, with --truth, each\n"
+	"person's times.\n"
 	"Exit: 0 ok, 1 invalid input, 2 usage, 3 I/O failure.\n";
 
 int tool_usage(const char *why)

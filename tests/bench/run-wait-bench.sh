@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lunch-line wait estimation against the baselines on simulated lines (five
+# Lunch-line wait estimation against the baselines on simulated lines (six
 # scenarios, SEEDS seeds each), and the estimator's throughput on a day of
 # samples for 20 queues. usage: tests/bench/run-wait-bench.sh [BUILD_DIR]
 set -euo pipefail

@@ -97,12 +97,50 @@ static void test_faults_where_configured(void **state)
 	lunch_sim_finish(&r);
 }
 
+/* Issue 12: half speed unannounced, then one station closed with a word from
+ * the staff, for the rest of the run; nobody is kept waiting for a station
+ * that never reopens (seed 5 has someone whose station closes as they reach
+ * it). */
+static void test_slow_closure(void **state)
+{
+	(void)state;
+	struct sim_config c;
+	lunch_sim_defaults(&c);
+	assert_true(lunch_sim_scenario("slow-closure", &c));
+	assert_true(c.slow_to_s == c.closed_from_s && c.slow_factor == 2.0);
+	for (c.seed = 1; c.seed <= 6; c.seed++) {
+		struct sim_result r;
+		assert_true(lunch_sim_run(&c, &r));
+		size_t announced = 0;
+		for (size_t i = 0; i < r.n_samples; i++) {
+			if (r.samples[i].type != SAMPLE_STATIONS)
+				continue;
+			announced++;
+			assert_int_equal(r.samples[i].stations, c.stations - 1);
+			assert_true(r.samples[i].t_ms == c.start_ms + c.closed_from_s * 1000LL);
+		}
+		assert_int_equal(announced, 1);
+		int64_t longest = 0;
+		for (size_t i = 0; i < r.n_people; i++)
+			if (r.people[i].exit_ms - r.people[i].enter_ms > longest)
+				longest = r.people[i].exit_ms - r.people[i].enter_ms;
+		assert_true(longest > 30 * 60 * 1000); /* the slow spell shows */
+		assert_true(longest < 80 * 60 * 1000);
+		lunch_sim_finish(&r);
+	}
+	const char *last = NULL;
+	for (size_t i = 0; lunch_sim_scenario_name(i); i++)
+		last = lunch_sim_scenario_name(i);
+	assert_string_equal(last, "slow-closure"); /* the others keep their seeds */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_people_and_fifo),
 		cmocka_unit_test(test_faults_where_configured),
+		cmocka_unit_test(test_slow_closure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,9 @@ static const char usage_text[] =
 	"       venueboard-feed diff [--timezone AREA/CITY] OLD NEW\n"
 	"       venueboard-feed estimate [--every SECONDS] [FILE|-]\n"
 	"       venueboard-feed simulate [--scenario NAME] [--seed N] [--truth FILE]\n"
+	"       venueboard-feed simulate --scenario conference[-noisy|-busy-day|-rooms]\n"
+	"                       --schedule FILE [--timezone AREA/CITY] [--days N]\n"
+	"                       [--seed N] [--truth FILE]\n"
 	"\n"
 	"FILE may be - for standard input. Schedules are recognised by content:\n"
 	"frab/pretalx schedule.json, pentabarf schedule.xml, Sessionize JSON,\n"
@@ -23,7 +26,8 @@ static const char usage_text[] =
 	"times carry no offset. estimate reads queue samples (JSON Lines) and prints\n"
 	"wait estimates; simulate writes a simulated lunch line's samples (scenarios:\n"
 	"clean, noisy, slow, biased, small, slow-closure) and, with --truth, each\n"
-	"person's times.\n"
+	"person's times; the conference scenarios run the schedule's days (all, or\n"
+	"the first N), people coming to lunch as its sessions let out.\n"
 	"Exit: 0 ok, 1 invalid input, 2 usage, 3 I/O failure.\n";
 
 int tool_usage(const char *why)

@@ -54,9 +54,9 @@ struct sim_person {
 /* One day of a conference run. */
 struct sim_day {
 	int64_t opens_ms, closes_ms; /* the lunch window: nobody enters outside it */
-	int64_t from_ms, to_ms;      /* when the line's sensors reported */
+	int64_t from_ms, to_ms;      /* when the line's sensors reported (0: not at all) */
 	bool window_from_schedule;   /* a lunch session set the window */
-	int on_site;                 /* people at the conference that day (0: no sessions) */
+	int on_site;                 /* people at the conference (0: no talks, no samples) */
 	int diners;                  /* people who crossed the entry line */
 	size_t first_person;         /* the first of them in sim_result.people */
 };

@@ -375,6 +375,12 @@ static void test_conference_room_counts(void **state)
 		if (x->type != SAMPLE_ROOM)
 			continue;
 		rooms++;
+		char line[QUEUE_LINE_MAX];
+		struct queue_sample back;
+		struct feed_error e;
+		size_t n = queue_sample_format(x, line, sizeof(line));
+		assert_int_equal(queue_sample_parse(line, n, &back, &e), SAMPLE_OK);
+		assert_memory_equal(&back, x, sizeof(back)); /* reads back as written */
 		const struct room *rm = NULL;
 		for (size_t k = 0; k < s->n_rooms; k++)
 			if (strcmp(s->rooms[k].name, x->room) == 0)

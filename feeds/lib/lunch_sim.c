@@ -1,38 +1,13 @@
 /* lunch_sim: arrivals by thinning a Poisson process, FIFO service at the
- * station that frees first, sensors as independent noisy counters. */
+ * station that frees first, sensors as independent noisy counters. The
+ * conference mode is in lunch_sim_conference.c. */
 #include "lunch_sim.h"
+
+#include "lunch_sim_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t next_u64(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL); /* splitmix64 */
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static double uniform(struct rng *r)
-{
-	return ((double)(next_u64(r) >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double expo(struct rng *r, double rate)
-{
-	return -log(uniform(r)) / rate;
-}
-
-static double normal(struct rng *r)
-{
-	const double two_pi = 6.283185307179586;
-	return sqrt(-2.0 * log(uniform(r))) * cos(two_pi * uniform(r));
-}
 
 void lunch_sim_defaults(struct sim_config *c)
 {
@@ -158,31 +133,32 @@ static int open_stations(const struct sim_config *c, double t)
 	return c->stations;
 }
 
-static double service_time(const struct sim_config *c, struct rng *r, double t)
+static double service_time(const struct sim_config *c, struct sim_rng *r, double t)
 {
 	double cv = c->service_cv > 0 ? c->service_cv : 1e-6;
 	double s2 = log(1 + cv * cv);
-	double v = exp(log(c->service_s) - s2 / 2 + sqrt(s2) * normal(r));
+	double v = exp(log(c->service_s) - s2 / 2 + sqrt(s2) * sim_normal(r));
 	if (t >= c->slow_from_s && t < c->slow_to_s)
 		v *= c->slow_factor;
 	return v;
 }
 
 /* Arrivals (seconds from start, sorted) by thinning. */
-static size_t arrivals(const struct sim_config *c, struct rng *r, double *out, size_t cap)
+static size_t arrivals(const struct sim_config *c, struct sim_rng *r, double *out, size_t cap)
 {
 	double max_rate = c->trickle_per_min / 60.0 +
 			  (c->surge_tau_s > 0 ? c->surge_people / (double)c->surge_tau_s : 0);
 	size_t n = 0;
-	for (double t = expo(r, max_rate); t < c->duration_s && n < cap; t += expo(r, max_rate))
-		if (uniform(r) * max_rate < arrival_rate(c, t))
+	for (double t = sim_expo(r, max_rate); t < c->duration_s && n < cap;
+	     t += sim_expo(r, max_rate))
+		if (sim_uniform(r) * max_rate < arrival_rate(c, t))
 			out[n++] = t;
 	return n;
 }
 
 /* Serves people FIFO: each goes to the open station that frees first. */
-static void serve(const struct sim_config *c, struct rng *r, const double *arr, size_t n,
-		  double *exit_s)
+void lunch_sim_serve(const struct sim_config *c, struct sim_rng *r, const double *arr, size_t n,
+		     double *exit_s)
 {
 	double free_at[64] = {0};
 	int st = c->stations < 64 ? c->stations : 64;
@@ -214,13 +190,7 @@ static void serve(const struct sim_config *c, struct rng *r, const double *arr, 
 	}
 }
 
-struct sample_list {
-	struct queue_sample *s;
-	int64_t *at;
-	size_t n, cap;
-};
-
-static bool push(struct sample_list *l, const struct queue_sample *s, int64_t at_ms)
+bool lunch_sim_push(struct sim_samples *l, const struct queue_sample *s, int64_t at_ms)
 {
 	if (l->n == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 1024;
@@ -239,36 +209,27 @@ static bool push(struct sample_list *l, const struct queue_sample *s, int64_t at
 	return true;
 }
 
-/* One cumulative counter watching a set of crossing times. */
-struct counter {
-	const double *times; /* sorted crossing times (s) */
-	size_t n, next;
-	double miss;
-	int64_t total;
-	double next_false;
-	double skew;
-};
-
-static void count_until(const struct sim_config *c, struct rng *r, struct counter *k, double t)
+static void count_until(const struct sim_config *c, struct sim_rng *r, struct sim_counter *k,
+			double t)
 {
 	while (k->next < k->n && k->times[k->next] <= t) {
-		if (uniform(r) >= k->miss)
+		if (sim_uniform(r) >= k->miss)
 			k->total++;
 		k->next++;
 	}
 	while (c->false_per_hour > 0 && k->next_false <= t) {
 		k->total++;
-		k->next_false += expo(r, c->false_per_hour / 3600.0);
+		k->next_false += sim_expo(r, c->false_per_hour / 3600.0);
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
+int lunch_sim_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 
-static void order_by_delivery(struct sample_list *l)
+void lunch_sim_order_by_delivery(struct sim_samples *l)
 {
 	/* insertion sort: delivery disorder is only a few seconds */
 	for (size_t i = 1; i < l->n; i++) {
@@ -292,17 +253,7 @@ static void sample_base(struct queue_sample *s, const struct sim_config *c, enum
 	strncpy(s->queue, c->queue, QUEUE_ID_MAX);
 }
 
-/* What one period's sensors watch: the crossings of each entry door and of
- * the exit line. */
-struct period {
-	const double *arr, *ex; /* entry (sorted) and exit times, seconds from the start */
-	size_t n;
-	double *door_times[SIM_MAX_DOORS];
-	size_t door_n[SIM_MAX_DOORS];
-	double *exit_sorted;
-};
-
-static void period_finish(struct period *p)
+void lunch_sim_period_finish(struct sim_period *p)
 {
 	for (int d = 0; d < SIM_MAX_DOORS; d++)
 		free(p->door_times[d]);
@@ -311,8 +262,8 @@ static void period_finish(struct period *p)
 }
 
 /* Sends each person through a random entry door; sorts the exits. */
-static bool period_split(const struct sim_config *c, struct rng *r, const double *arr,
-			 const double *ex, size_t n, struct period *p)
+bool lunch_sim_period_split(const struct sim_config *c, struct sim_rng *r, const double *arr,
+			    const double *ex, size_t n, struct sim_period *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->arr = arr, p->ex = ex, p->n = n;
@@ -320,42 +271,53 @@ static bool period_split(const struct sim_config *c, struct rng *r, const double
 		if (!(p->door_times[d] = malloc((n + 1) * sizeof(double))))
 			return false;
 	for (size_t i = 0; i < n; i++) {
-		int d = (int)(uniform(r) * c->entry_doors);
+		int d = (int)(sim_uniform(r) * c->entry_doors);
 		p->door_times[d][p->door_n[d]++] = arr[i];
 	}
 	p->exit_sorted = malloc((n + 1) * sizeof(double));
 	if (!p->exit_sorted)
 		return false;
 	memcpy(p->exit_sorted, ex, n * sizeof(double));
-	qsort(p->exit_sorted, n, sizeof(double), cmp_double);
+	qsort(p->exit_sorted, n, sizeof(double), lunch_sim_cmp_double);
 	return true;
 }
 
-/* The line's sensors: they outlive a period (a conference's days). */
-struct sensors {
-	struct counter k[SIM_MAX_DOORS + 1]; /* the entry doors, then the exit */
-	int nk;
-	double occ_skew;
-};
-
-static void sensors_start(const struct sim_config *c, struct rng *r, struct sensors *sn)
+void lunch_sim_sensors_start(const struct sim_config *c, struct sim_rng *r,
+			     struct sim_sensors *sn)
 {
 	memset(sn, 0, sizeof(*sn));
 	sn->nk = c->entry_doors + 1;
 	for (int i = 0; i < sn->nk; i++) {
-		struct counter *k = &sn->k[i];
+		struct sim_counter *k = &sn->k[i];
 		bool is_exit = i == c->entry_doors;
 		k->miss = is_exit ? c->miss_exit : c->miss_entry + (i == 0 ? c->door0_extra_miss : 0);
-		k->total = (int64_t)(uniform(r) * 500); /* counters were running before */
-		k->next_false = c->false_per_hour > 0 ? expo(r, c->false_per_hour / 3600.0) : 1e18;
-		k->skew = (uniform(r) * 2 - 1) * c->skew_s;
+		k->total = (int64_t)(sim_uniform(r) * 500); /* counters were running before */
+		k->next_false =
+			c->false_per_hour > 0 ? sim_expo(r, c->false_per_hour / 3600.0) : 1e18;
+		k->skew = (sim_uniform(r) * 2 - 1) * c->skew_s;
 	}
-	sn->occ_skew = (uniform(r) * 2 - 1) * c->skew_s;
+	sn->occ_skew = (sim_uniform(r) * 2 - 1) * c->skew_s;
+}
+
+/* Between two days' reports the counters keep running: only their spurious
+ * counts add up, nobody crosses. */
+void lunch_sim_sensors_carry(const struct sim_config *c, struct sim_rng *r,
+			     struct sim_sensors *sn, double gap_s)
+{
+	for (int i = 0; i < sn->nk; i++) {
+		struct sim_counter *k = &sn->k[i];
+		while (c->false_per_hour > 0 && k->next_false <= gap_s) {
+			k->total++;
+			k->next_false += sim_expo(r, c->false_per_hour / 3600.0);
+		}
+		k->next_false -= gap_s;
+	}
 }
 
 /* Runs the period's sensors second by second, pushing what they send. */
-static bool period_observe(const struct sim_config *c, struct rng *r, struct sensors *sn,
-			   const struct period *p, struct sample_list *l)
+bool lunch_sim_period_observe(const struct sim_config *c, struct sim_rng *r,
+			      struct sim_sensors *sn, const struct sim_period *p,
+			      struct sim_samples *l)
 {
 	size_t n = p->n;
 	for (int i = 0; i < sn->nk; i++) {
@@ -364,7 +326,7 @@ static bool period_observe(const struct sim_config *c, struct rng *r, struct sen
 		sn->k[i].n = is_exit ? n : p->door_n[i];
 		sn->k[i].next = 0;
 	}
-	struct counter *k = sn->k;
+	struct sim_counter *k = sn->k;
 	int nk = sn->nk;
 	struct queue_sample s;
 	sample_base(&s, c, SAMPLE_QUEUE);
@@ -372,7 +334,7 @@ static bool period_observe(const struct sim_config *c, struct rng *r, struct sen
 	strncpy(s.venue, c->venue, QUEUE_NAME_MAX);
 	s.stations = c->stations;
 	s.service_s = c->service_s;
-	if (!push(l, &s, c->start_ms - 1000))
+	if (!lunch_sim_push(l, &s, c->start_ms - 1000))
 		return false;
 	bool restarted = false;
 	for (int t = 0; t <= c->duration_s; t++) {
@@ -381,7 +343,7 @@ static bool period_observe(const struct sim_config *c, struct rng *r, struct sen
 			sample_base(&s, c, SAMPLE_STATIONS);
 			s.t_ms = c->start_ms + (int64_t)t * 1000;
 			s.stations = open_stations(c, t);
-			if (!push(l, &s, s.t_ms))
+			if (!lunch_sim_push(l, &s, s.t_ms))
 				return false;
 		}
 		if (c->restart_at_s > 0 && !restarted && t >= c->restart_at_s) {
@@ -404,8 +366,9 @@ static bool period_observe(const struct sim_config *c, struct rng *r, struct sen
 				s.total = k[i].total;
 				s.t_ms = c->start_ms + (int64_t)llround((t + k[i].skew) * 1000);
 				int64_t at = c->start_ms + (int64_t)t * 1000 +
-					     (int64_t)llround(uniform(r) * c->delay_s * 1000);
-				if (!push(l, &s, at))
+					     (int64_t)llround(sim_uniform(r) * c->delay_s *
+							      1000);
+				if (!lunch_sim_push(l, &s, at))
 					return false;
 			}
 		}
@@ -416,21 +379,21 @@ static bool period_observe(const struct sim_config *c, struct rng *r, struct sen
 			while (outn < n && p->exit_sorted[outn] <= t)
 				outn++;
 			double truth = (double)in - (double)outn;
-			double v = truth + normal(r) * (c->occupancy_sd * truth + 1.5);
+			double v = truth + sim_normal(r) * (c->occupancy_sd * truth + 1.5);
 			sample_base(&s, c, SAMPLE_OCCUPANCY);
 			memcpy(s.sensor, "zone", 5);
 			s.people = v < 0 ? 0 : (int)lround(v);
 			s.t_ms = c->start_ms + (int64_t)llround((t + sn->occ_skew) * 1000);
 			int64_t at = c->start_ms + (int64_t)t * 1000 +
-				     (int64_t)llround(uniform(r) * c->delay_s * 1000);
-			if (!push(l, &s, at))
+				     (int64_t)llround(sim_uniform(r) * c->delay_s * 1000);
+			if (!lunch_sim_push(l, &s, at))
 				return false;
 		}
 	}
 	return true;
 }
 
-static bool config_runs(const struct sim_config *c)
+bool lunch_sim_config_runs(const struct sim_config *c)
 {
 	return c->stations >= 1 && c->stations <= 64 && c->service_s > 0 && c->duration_s > 0 &&
 	       c->entry_doors >= 1 && c->entry_doors <= SIM_MAX_DOORS && c->report_every_s >= 1;
@@ -439,25 +402,25 @@ static bool config_runs(const struct sim_config *c)
 bool lunch_sim_run(const struct sim_config *c, struct sim_result *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!config_runs(c))
+	if (!lunch_sim_config_runs(c))
 		return false;
-	struct rng r = {c->seed * 0x9E3779B97F4A7C15ULL + 7};
+	struct sim_rng r = {c->seed * 0x9E3779B97F4A7C15ULL + 7};
 	double *arr = malloc(SIM_MAX_PEOPLE * sizeof(*arr));
 	double *ex = malloc(SIM_MAX_PEOPLE * sizeof(*ex));
-	struct period p = {0};
-	struct sensors sn;
-	struct sample_list l = {0};
+	struct sim_period p = {0};
+	struct sim_sensors sn;
+	struct sim_samples l = {0};
 	bool ok = false;
 	if (!arr || !ex)
 		goto out;
 	size_t n = arrivals(c, &r, arr, SIM_MAX_PEOPLE);
-	serve(c, &r, arr, n, ex);
-	if (!period_split(c, &r, arr, ex, n, &p))
+	lunch_sim_serve(c, &r, arr, n, ex);
+	if (!lunch_sim_period_split(c, &r, arr, ex, n, &p))
 		goto out;
-	sensors_start(c, &r, &sn);
-	if (!period_observe(c, &r, &sn, &p, &l))
+	lunch_sim_sensors_start(c, &r, &sn);
+	if (!lunch_sim_period_observe(c, &r, &sn, &p, &l))
 		goto out;
-	order_by_delivery(&l);
+	lunch_sim_order_by_delivery(&l);
 	out->people = malloc((n + 1) * sizeof(*out->people));
 	if (!out->people)
 		goto out;
@@ -476,7 +439,7 @@ out:
 	free(l.at);
 	free(arr);
 	free(ex);
-	period_finish(&p);
+	lunch_sim_period_finish(&p);
 	if (!ok)
 		lunch_sim_finish(out);
 	return ok;
@@ -489,5 +452,6 @@ void lunch_sim_finish(struct sim_result *r)
 	free(r->samples);
 	free(r->delivered_ms);
 	free(r->people);
+	free(r->days);
 	memset(r, 0, sizeof(*r));
 }

@@ -9,8 +9,8 @@
 #include "forecast.h"
 #include "sample_stream.h"
 #include "schedule.h"
-#include "schedule_cmds.h"
 #include "tool_common.h"
+#include "tool_schedule.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -133,7 +133,7 @@ int forecast_cmd(int argc, char **argv)
 		r.n_horizons = 3;
 	}
 	struct schedule *s = NULL;
-	int rc = schedule_cmd_load(schedule_path, &opt, &s);
+	int rc = tool_schedule_load(schedule_path, &opt, &s);
 	if (rc != EXIT_OK)
 		return rc;
 	r.f = forecaster_create();

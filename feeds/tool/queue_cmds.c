@@ -1,14 +1,18 @@
 /* queue_cmds: `venueboard-feed estimate` reads queue samples (JSON Lines),
  * absorbs a few seconds of disorder, and prints one estimate per queue at
  * every multiple of --every seconds of sample time, each from samples at or
- * before it; `simulate` writes a seeded lunch line's samples and truth. */
+ * before it; `simulate` writes a seeded lunch line's samples and truth, of
+ * one period or of a conference's days from its schedule. */
 #include "queue_cmds.h"
 
 #include "civil_time.h"
+#include "feed.h"
 #include "lunch_sim.h"
 #include "queue_sample.h"
 #include "sample_stream.h"
+#include "schedule.h"
 #include "tool_common.h"
+#include "tool_schedule.h"
 #include "wait_estimator.h"
 
 #include <errno.h>
@@ -100,62 +104,161 @@ int queue_cmd_estimate(int argc, char **argv)
 	return rc;
 }
 
-int queue_cmd_simulate(int argc, char **argv)
+/* Writes a run's samples on stdout and, with truth_path, one line per person:
+ * when they crossed the entry and exit lines. */
+static int write_run(const struct sim_result *r, const char *queue, const char *truth_path)
+{
+	char line[QUEUE_LINE_MAX];
+	for (size_t i = 0; i < r->n_samples; i++)
+		if (queue_sample_format(&r->samples[i], line, sizeof(line)))
+			puts(line);
+	int rc = tool_flush();
+	if (rc != EXIT_OK || !truth_path)
+		return rc;
+	FILE *f = fopen(truth_path, "w");
+	if (!f) {
+		fprintf(stderr, "%s: cannot write: %s\n", truth_path, strerror(errno));
+		return EXIT_IO;
+	}
+	for (size_t i = 0; i < r->n_people; i++) {
+		char a[21], b[21];
+		civil_format_utc(r->people[i].enter_ms / 1000, a);
+		civil_format_utc(r->people[i].exit_ms / 1000, b);
+		fprintf(f, "{\"queue\":\"%s\",\"enter\":\"%s\",\"exit\":\"%s\",\"wait_s\":%.1f}\n",
+			queue, a, b,
+			(double)(r->people[i].exit_ms - r->people[i].enter_ms) / 1000.0);
+	}
+	if (fclose(f) != 0) {
+		fprintf(stderr, "%s: cannot write: %s\n", truth_path, strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+struct simulate_args {
+	const char *scenario, *truth, *schedule, *timezone;
+	uint64_t seed;
+	bool seeded;
+	long days; /* 0: all of the schedule's */
+};
+
+static const char simulate_usage[] =
+	"simulate takes --scenario NAME, --seed N, --truth FILE, and for the conference "
+	"scenarios --schedule FILE, --timezone AREA/CITY, --days N";
+
+static int simulate_options(int argc, char **argv, struct simulate_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->scenario = "clean";
+	for (int i = 0; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end = NULL;
+		if (!val)
+			return tool_usage(simulate_usage);
+		i++;
+		if (strcmp(opt, "--seed") == 0) {
+			errno = 0;
+			a->seed = strtoull(val, &end, 10);
+			a->seeded = true;
+			if (*end || end == val || errno || val[0] == '-')
+				return tool_usage("--seed takes a whole number");
+		} else if (strcmp(opt, "--scenario") == 0) {
+			a->scenario = val;
+		} else if (strcmp(opt, "--truth") == 0) {
+			a->truth = val;
+		} else if (strcmp(opt, "--schedule") == 0) {
+			a->schedule = val;
+		} else if (strcmp(opt, "--timezone") == 0) {
+			a->timezone = val;
+			if (!civil_zone_known(val))
+				return tool_usage("--timezone takes a known IANA zone, "
+						  "e.g. Europe/Paris");
+		} else if (strcmp(opt, "--days") == 0) {
+			a->days = strtol(val, &end, 10);
+			if (*end || end == val || a->days < 1 || a->days > SIM_MAX_DAYS)
+				return tool_usage("--days takes a whole number from 1 to 31");
+		} else {
+			return tool_usage(simulate_usage);
+		}
+	}
+	return EXIT_OK;
+}
+
+static int simulate_period(const struct simulate_args *a)
 {
 	struct sim_config c;
 	lunch_sim_defaults(&c);
-	const char *truth_path = NULL, *scenario = "clean";
-	for (int i = 0; i < argc; i++) {
-		char *end = NULL;
-		if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-			c.seed = strtoull(argv[++i], &end, 10);
-		} else if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
-			scenario = argv[++i];
-		} else if (strcmp(argv[i], "--truth") == 0 && i + 1 < argc) {
-			truth_path = argv[++i];
-		} else {
-			return tool_usage("simulate takes --scenario NAME, --seed N, --truth FILE");
-		}
-		if (end && *end)
-			return tool_usage("--seed takes a whole number");
-	}
-	uint64_t seed = c.seed;
-	lunch_sim_defaults(&c);
-	c.seed = seed;
-	if (!lunch_sim_scenario(scenario, &c))
-		return tool_usage("--scenario is one of clean, noisy, slow, biased, small, slow-closure");
+	if (a->seeded)
+		c.seed = a->seed;
+	if (!lunch_sim_scenario(a->scenario, &c))
+		return tool_usage("--scenario is one of clean, noisy, slow, biased, small, "
+				  "slow-closure, conference, conference-noisy, "
+				  "conference-busy-day, conference-rooms");
+	if (a->schedule || a->timezone || a->days)
+		return tool_usage("--schedule, --timezone and --days are for the conference "
+				  "scenarios");
 	struct sim_result r;
 	if (!lunch_sim_run(&c, &r)) {
 		fputs("venueboard-feed: simulation failed (out of memory)\n", stderr);
 		return EXIT_IO;
 	}
-	int rc = EXIT_OK;
-	char line[QUEUE_LINE_MAX];
-	for (size_t i = 0; i < r.n_samples; i++)
-		if (queue_sample_format(&r.samples[i], line, sizeof(line)))
-			puts(line);
-	rc = tool_flush();
-	if (rc == EXIT_OK && truth_path) {
-		FILE *f = fopen(truth_path, "w");
-		if (!f) {
-			fprintf(stderr, "%s: cannot write: %s\n", truth_path, strerror(errno));
-			rc = EXIT_IO;
-		} else {
-			/* one line per person: when they crossed the entry and exit lines */
-			for (size_t i = 0; i < r.n_people; i++) {
-				char a[21], b[21];
-				civil_format_utc(r.people[i].enter_ms / 1000, a);
-				civil_format_utc(r.people[i].exit_ms / 1000, b);
-				fprintf(f, "{\"queue\":\"%s\",\"enter\":\"%s\",\"exit\":\"%s\",\"wait_s\":%.1f}\n",
-					c.queue, a, b,
-					(double)(r.people[i].exit_ms - r.people[i].enter_ms) / 1000.0);
-			}
-			if (fclose(f) != 0) {
-				fprintf(stderr, "%s: cannot write: %s\n", truth_path, strerror(errno));
-				rc = EXIT_IO;
-			}
-		}
-	}
+	int rc = write_run(&r, c.queue, a->truth);
 	lunch_sim_finish(&r);
 	return rc;
+}
+
+static int simulate_conference(const struct simulate_args *a)
+{
+	if (!a->schedule)
+		return tool_usage("the conference scenarios need --schedule FILE");
+	struct feed_options opt = {.timezone = a->timezone};
+	struct schedule *s;
+	int rc = tool_schedule_load(a->schedule, &opt, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	int available = lunch_sim_conference_days(s);
+	if (available == 0) {
+		fprintf(stderr, "%s: no sessions to simulate\n", a->schedule);
+		schedule_destroy(s);
+		return EXIT_INVALID;
+	}
+	if (a->days > available) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "--days %ld: %.100s has %d", a->days, a->schedule,
+			 available);
+		schedule_destroy(s);
+		return tool_usage(msg);
+	}
+	if (!s->zone)
+		fprintf(stderr,
+			"%s: warning: no time zone: local days and lunch hours are taken in UTC "
+			"(give --timezone)\n",
+			a->schedule);
+	struct sim_conference c;
+	lunch_sim_conference_defaults(&c, s);
+	lunch_sim_conference_scenario(a->scenario, &c);
+	if (a->seeded)
+		c.seed = a->seed;
+	c.days = (int)a->days;
+	struct sim_result r;
+	if (!lunch_sim_conference_run(&c, &r)) {
+		fputs("venueboard-feed: simulation failed (out of memory)\n", stderr);
+		schedule_destroy(s);
+		return EXIT_IO;
+	}
+	rc = write_run(&r, c.line.queue, a->truth);
+	lunch_sim_finish(&r);
+	schedule_destroy(s);
+	return rc;
+}
+
+int queue_cmd_simulate(int argc, char **argv)
+{
+	struct simulate_args a;
+	int rc = simulate_options(argc, argv, &a);
+	if (rc != EXIT_OK)
+		return rc;
+	if (lunch_sim_conference_scenario_about(a.scenario))
+		return simulate_conference(&a);
+	return simulate_period(&a);
 }

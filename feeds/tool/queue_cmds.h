@@ -6,7 +6,9 @@
  * options and operands after the command name; returns an exit code. */
 int queue_cmd_estimate(int argc, char **argv);
 
-/* simulate [--scenario NAME] [--seed N] [--truth FILE]: samples on stdout. */
+/* simulate [--scenario NAME] [--seed N] [--truth FILE], and for the
+ * conference scenarios --schedule FILE [--timezone AREA/CITY] [--days N]:
+ * samples on stdout. */
 int queue_cmd_simulate(int argc, char **argv);
 
 #endif

@@ -18,6 +18,9 @@ static const char usage_text[] =
 	"       venueboard-feed diff [--timezone AREA/CITY] OLD NEW\n"
 	"       venueboard-feed estimate [--every SECONDS] [FILE|-]\n"
 	"       venueboard-feed simulate [--scenario NAME] [--seed N] [--truth FILE]\n"
+	"       venueboard-feed simulate --scenario conference[-noisy|-busy-day|-rooms]\n"
+	"                       --schedule FILE [--timezone AREA/CITY] [--days N]\n"
+	"                       [--seed N] [--truth FILE]\n"
 	"       venueboard-feed forecast --schedule FILE [--timezone AREA/CITY] [--every SECONDS]\n"
 	"                                [--horizon MINUTES]... [SAMPLES|-]\n"
 	"\n"
@@ -27,8 +30,10 @@ static const char usage_text[] =
 	"times carry no offset. estimate reads queue samples (JSON Lines) and prints\n"
 	"wait estimates; simulate writes a simulated lunch line's samples (scenarios:\n"
 	"clean, noisy, slow, biased, small, slow-closure) and, with --truth, each\n"
-	"person's times; forecast reads samples of several days and the schedule and\n"
-	"prints the lunch line's forecast wait (80 % interval) 15, 30 and 60 minutes ahead.\n"
+	"person's times; the conference scenarios run the schedule's days (all, or\n"
+	"the first N), people coming to lunch as its sessions let out; forecast reads\n"
+	"samples of several days and the schedule and prints the lunch line's forecast\n"
+	"wait (80 % interval) 15, 30 and 60 minutes ahead.\n"
 	"Exit: 0 ok, 1 invalid input, 2 usage, 3 I/O failure.\n";
 
 int tool_usage(const char *why)

@@ -80,6 +80,23 @@ check "simulate" 0 "$("$tool" simulate --scenario noisy --seed 5 --truth "$tmp/t
 check "simulate again" 0 "$("$tool" simulate --scenario noisy --seed 5 >"$tmp/samples2.jsonl" 2>/dev/null; echo $?)"
 expect "simulation is reproducible" cmp -s "$tmp/samples.jsonl" "$tmp/samples2.jsonl"
 check "unknown scenario" 2 "$(run simulate --scenario picnic)"
+# a conference's days, people coming from its schedule
+check "conference without a schedule" 2 "$(run simulate --scenario conference)"
+check "conference, schedule missing" 3 "$(run simulate --scenario conference --schedule "$tmp/nope.json")"
+check "conference, more days than it has" 2 "$(run simulate --scenario conference --schedule "$demo/paris-2014.schedule.json" --days 5)"
+check "days for one period" 2 "$(run simulate --scenario clean --days 2)"
+check "conference" 0 "$("$tool" simulate --scenario conference-rooms --schedule "$demo/paris-2014.schedule.json" --days 2 --seed 4 --truth "$tmp/ctruth.jsonl" >"$tmp/conf.jsonl" 2>"$tmp/err"; echo $?)"
+check "conference again" 0 "$("$tool" simulate --scenario conference-rooms --schedule "$demo/paris-2014.schedule.json" --days 2 --seed 4 >"$tmp/conf2.jsonl" 2>/dev/null; echo $?)"
+expect "conference is reproducible" cmp -s "$tmp/conf.jsonl" "$tmp/conf2.jsonl"
+expect "conference: two days, rooms, people" python3 - "$tmp/conf.jsonl" "$tmp/ctruth.jsonl" <<'PY'
+import json, sys
+samples = [json.loads(l) for l in open(sys.argv[1])]
+truth = [json.loads(l) for l in open(sys.argv[2])]
+assert sum(s["type"] == "queue" for s in samples) == 2
+assert any(s["type"] == "room" for s in samples)
+assert {t["enter"][:10] for t in truth} == {"2014-11-03", "2014-11-04"}
+PY
+check "estimate a conference" 0 "$(run estimate "$tmp/conf.jsonl")"
 check "estimate" 0 "$(run estimate "$tmp/samples.jsonl")"
 cp "$tmp/out" "$tmp/est.jsonl"
 expect "estimates follow the contract" python3 - "$tmp/samples.jsonl" "$tmp/est.jsonl" "$tmp/truth.jsonl" <<'PY'

@@ -22,10 +22,13 @@ enum {
 	MAX_SENSORS = 16,          /* entry counters per queue */
 	MAX_ENDS = 2048,           /* sessions letting out on one day */
 	MAX_ROOMS = 128,           /* rooms with a count */
-	ROOM_SAMPLES = 64,         /* per room: the last counts */
+	ROOM_SLOT_S = 300,         /* a room's count: the most seen per 5 minutes... */
+	ROOM_SLOTS = (FORECAST_HISTORY_DAYS + 1) * 288, /* ...over the days learned from */
 	CHECKS = 256,              /* self-checks kept per horizon */
 	PENDING = 96,              /* forecasts waiting for their moment */
 	MIN_CHECKS = 20,           /* fewer: the prior interval */
+	LEAD_ALL = DAY_MIN,        /* every session of the day sends people */
+	DOOR_LOOK_MIN = 20,        /* a door's crowd is through within this */
 };
 
 /* The half-widths of the interval before the forecaster has checked itself
@@ -35,12 +38,17 @@ static const double PRIOR_Q10 = -0.5, PRIOR_Q90 = 0.8;
 static const double ERROR_FLOOR_S = 120.0; /* errors are relative to forecast + this */
 static const double DEFAULT_SEATS = 100.0; /* a room nobody gave seats for */
 static const double DAY_SCALE_SD = 0.25;   /* a day's crowd within a quarter of another's */
+static const double DAY_SCALE_DAYS = 4.0;  /* ...as sure as four days' evidence */
 static const double WAVE_NOISE = 0.10;     /* the model's own error on a wave's size */
+static const double DOOR_NEAR = 0.8;       /* a minute near the door's most is held */
 static const double RIDGE = 0.5;           /* how far a half hour's share may stray from
 					    * the day's, in units of its own evidence */
 static const int HORIZONS_MIN[] = {15, 30, 60};
 enum { N_H = sizeof(HORIZONS_MIN) / sizeof(*HORIZONS_MIN) };
 static const int CHECK_EVERY_S = 300;
+static const int64_t COUNTER_GAP_MS = 600000; /* the now-cast's: every sensor dead */
+static const double OPEN_MIN_PEOPLE = 5.0;    /* five minutes of at least this many... */
+static const double OPEN_SHARE = 0.02;        /* ...and this share of a day: an opening */
 
 /* A day of one queue: entries per local minute, and the minutes watched. */
 struct day_obs {
@@ -64,9 +72,13 @@ struct model {
 	int days; /* fitted on; 0: the day-one prior */
 	double lag[LAG_MAX]; /* P(reaching the line m minutes after leaving) */
 	double share[N_BINS];
-	double base; /* per minute while watched */
+	double base; /* per minute while open */
 	double scale_sd;
+	int lead_min;  /* sessions ending this long before the opening send people */
+	int open_min;  /* the usual opening, -1 when the line shows none */
+	double door_per_min; /* the entry's pace when a crowd waits at it, 0: none seen */
 	int close_min; /* the usual last watched minute, -1 unknown */
+	double day_total; /* arrivals on a usual day, 0 unknown */
 };
 
 struct check {
@@ -92,9 +104,8 @@ struct fq {
 
 struct room_counts {
 	char key[SCHEDULE_MAX_NAME * 2 + 1]; /* the room's name, folded */
-	int64_t t[ROOM_SAMPLES];
-	int people[ROOM_SAMPLES];
-	size_t head, n;
+	int64_t slot[ROOM_SLOTS];            /* which 5 minutes each entry holds */
+	int16_t people[ROOM_SLOTS];
 };
 
 struct forecaster {
@@ -102,7 +113,7 @@ struct forecaster {
 	const struct schedule *schedule;
 	double seats_default;
 	struct fq *q[ESTIMATOR_MAX_QUEUES];
-	struct room_counts *rooms;
+	struct room_counts *rooms[MAX_ROOMS];
 	size_t n_rooms;
 };
 
@@ -127,7 +138,8 @@ void forecaster_destroy(struct forecaster *f)
 			free(f->q[i]->hist);
 		free(f->q[i]);
 	}
-	free(f->rooms);
+	for (size_t i = 0; i < f->n_rooms; i++)
+		free(f->rooms[i]);
 	estimator_destroy(f->est);
 	free(f);
 }
@@ -177,6 +189,11 @@ void forecaster_now(struct forecaster *f, size_t i, int64_t t_ms, struct wait_es
 	estimator_estimate(f->est, i, t_ms, out);
 }
 
+struct estimator *forecaster_estimator(struct forecaster *f)
+{
+	return f->est;
+}
+
 int forecaster_days_learned(const struct forecaster *f, size_t i)
 {
 	return i < ESTIMATOR_MAX_QUEUES && f->q[i] ? (int)f->q[i]->hist_n : 0;
@@ -215,20 +232,21 @@ static bool is_catering(const struct session *x)
 	return false;
 }
 
-/* The most people a room's sensor saw in the 20 minutes before t, -1 when
- * it saw nothing then. */
-static int counted_before(const struct forecaster *f, const char *room_name, int64_t t_ms)
+/* The most people a room's sensor saw while a session ran there (start to
+ * end, UTC seconds; as far as it has been counted), -1 when none. */
+static int counted_during(const struct forecaster *f, const char *room_name, int64_t start,
+			  int64_t end)
 {
-	char key[sizeof(f->rooms[0].key)];
+	char key[sizeof(f->rooms[0]->key)];
 	text_fold_key(room_name, key, sizeof(key));
 	for (size_t i = 0; i < f->n_rooms; i++) {
-		const struct room_counts *r = &f->rooms[i];
+		const struct room_counts *r = f->rooms[i];
 		if (strcmp(r->key, key) != 0)
 			continue;
 		int best = -1;
-		for (size_t k = 0; k < r->n; k++) {
-			size_t j = (r->head + k) % ROOM_SAMPLES;
-			if (r->t[j] <= t_ms && r->t[j] > t_ms - 20 * 60000LL && r->people[j] > best)
+		for (int64_t slot = start / ROOM_SLOT_S; slot <= end / ROOM_SLOT_S; slot++) {
+			size_t j = (size_t)(slot % ROOM_SLOTS);
+			if (r->slot[j] == slot && r->people[j] > best)
 				best = r->people[j];
 		}
 		return best;
@@ -252,7 +270,7 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 		if (d != day)
 			continue;
 		const struct room *r = x->room ? schedule_find_room(s, x->room) : NULL;
-		int counted = r ? counted_before(f, r->name, x->end * 1000) : -1;
+		int counted = r ? counted_during(f, r->name, x->start, x->end) : -1;
 		double seats = r && r->capacity > 0 ? r->capacity : f->seats_default;
 		out[n++] = (struct end){m, counted >= 0 ? counted : seats};
 	}
@@ -276,40 +294,129 @@ static void lag_pmf(double med, double sigma, double *pmf)
 		pmf[m] /= sum > 0 ? sum : 1;
 }
 
+/* The sessions that send people to this line: those ending lead minutes
+ * or less before it opens (earlier ones lunch elsewhere, or not yet), or
+ * all when the opening is unknown. */
+static int first_end(int open_min, int lead_min)
+{
+	return open_min < 0 || lead_min >= LEAD_ALL ? -DAY_MIN : open_min - lead_min;
+}
+
 /* The day's wave per minute for unit shares, one row per half hour of the
- * end time: waves[bin][minute] (DAY_MIN + LAG_MAX minutes). */
-static void waves(const struct end *e, size_t n, const double *lag, float (*w)[DAY_MIN])
+ * end time: w[bin][minute]; ends before from_min left out. */
+static void waves(const struct end *e, size_t n, const double *lag, int from_min,
+		  float (*w)[DAY_MIN])
 {
 	memset(w, 0, sizeof(float) * N_BINS * DAY_MIN);
 	for (size_t i = 0; i < n; i++) {
+		if (e[i].min < from_min)
+			continue;
 		int b = e[i].min / BIN_MIN;
 		for (int m = 0; m < LAG_MAX && e[i].min + m < DAY_MIN; m++)
 			w[b][e[i].min + m] += (float)(e[i].people * lag[m]);
 	}
 }
 
-/* One day's data for the fit, over its watched minutes and cumulated from
- * the first (a fit on running totals weighs a wave by its size, not by how
- * sharply it is timed: what a queue cares about): arrivals cy, and the waves
- * of each half hour w. */
-struct fit_day {
-	const struct day_obs *obs;
-	float (*w)[DAY_MIN];
-	float cy[DAY_MIN];
-};
-
-static void cumulate_waves(struct fit_day *d)
+/* The same, all half hours together, as running totals from minute start
+ * (zero before it): of the sessions that ended before the opening (xb:
+ * their people are free when it opens) and of those that end after (xa). */
+static void wave_running(const struct end *e, size_t n, const double *lag, int from_min,
+			 int open, int start, double *xb, double *xa)
 {
-	for (int b = 0; b < N_BINS; b++)
-		for (int m = d->obs->first + 1; m <= d->obs->last; m++)
-			d->w[b][m] += d->w[b][m - 1];
+	memset(xb, 0, sizeof(double) * DAY_MIN);
+	memset(xa, 0, sizeof(double) * DAY_MIN);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].min < from_min)
+			continue;
+		double *x = open >= 0 && e[i].min < open ? xb : xa;
+		for (int m = 0; m < LAG_MAX && e[i].min + m < DAY_MIN; m++)
+			x[e[i].min + m] += e[i].people * lag[m];
+	}
+	for (int m = 0; m < start && m < DAY_MIN; m++)
+		xb[m] = xa[m] = 0;
+	for (int m = start + 1; m < DAY_MIN; m++)
+		xb[m] += xb[m - 1], xa[m] += xa[m - 1];
 }
 
-static void cumulate_arrivals(struct fit_day *d)
+
+/* The minute a line opened: the first from which five minutes bring at
+ * least need people (a closed door lets nobody in; a few stray counts
+ * before it are no opening). Looks at minutes up to upto; -1 when none. */
+static int opening(const struct day_obs *o, int upto, double need)
 {
+	if (o->first < 0)
+		return -1;
+	upto = upto < o->last ? upto : o->last;
+	double run = 0;
+	for (int m = o->first, head = o->first; m <= upto; m++) {
+		run += o->arr[m];
+		if (m - head >= 5)
+			run -= o->arr[head++];
+		if (run >= need) {
+			while (o->arr[head] <= 0) /* the first minute anyone came */
+				head++;
+			return head;
+		}
+	}
+	return -1;
+}
+
+/* One earlier day, prepared for the fit. A door that opens at lunchtime
+ * holds those who came early and lets them in as fast as it can: while it
+ * does, the counts say how fast the door is, not how many came, so the fit
+ * starts once the crowd at the door is through (fit_from). Running totals
+ * weigh a wave by its size, not by how sharply it is timed. */
+struct fit_day {
+	const struct day_obs *obs;
+	struct end *ends;
+	size_t n_ends;
+	int open, fit_from;  /* opening (-1: none seen), first minute fitted */
+	double door;         /* the door's pace that day, 0 when it never held anyone */
+	float cy[DAY_MIN];   /* arrivals since the opening (or the first watched minute) */
+	float (*w)[DAY_MIN]; /* running waves per half hour, for the shares */
+	double xb[DAY_MIN], xa[DAY_MIN]; /* running waves: ended before, after the opening */
+};
+
+/* Where a day's running totals start: midnight when a door held the early
+ * ones (they all come in after it opens), else the first watched minute. */
+static int running_start(const struct fit_day *d)
+{
+	return d->open >= 0 ? 0 : d->obs->first;
+}
+
+static void prepare_day(struct fit_day *d)
+{
+	const struct day_obs *o = d->obs;
+	double total = 0;
+	for (int m = o->first; m <= o->last; m++)
+		total += o->arr[m];
+	d->open = opening(o, o->last, fmax(OPEN_MIN_PEOPLE, OPEN_SHARE * total));
+	int from = d->open >= 0 ? d->open : o->first;
 	double sum = 0;
-	for (int m = d->obs->first; m <= d->obs->last; m++)
-		d->cy[m] = (float)(sum += d->obs->arr[m]);
+	for (int m = o->first; m <= o->last; m++)
+		d->cy[m] = (float)(sum += m >= from ? o->arr[m] : 0);
+	/* the door: a plateau at the opening, three minutes or more near the
+	 * most that came in a minute */
+	d->door = 0;
+	d->fit_from = from;
+	if (d->open < 0)
+		return;
+	int end = d->open + DOOR_LOOK_MIN < o->last ? d->open + DOOR_LOOK_MIN : o->last;
+	double top = 0;
+	for (int m = d->open; m <= end; m++)
+		top = fmax(top, o->arr[m]);
+	int near = 0, last_near = d->open;
+	double near_sum = 0;
+	for (int m = d->open; m <= end; m++)
+		if (o->arr[m] >= DOOR_NEAR * top) {
+			near++;
+			near_sum += o->arr[m];
+			last_near = m;
+		}
+	if (near >= 3 && top >= 10) {
+		d->door = near_sum / near;
+		d->fit_from = last_near + 1;
+	}
 }
 
 /* Solves the n x n system a x = b (Gaussian elimination, partial pivoting);
@@ -347,49 +454,79 @@ static bool solve(double *a, double *b, int n, double *x)
 	return true;
 }
 
-/* Running arrivals = base x minutes + share x (all waves, running): the
- * pooled fit and its squared error, for one walking time. */
-static double pooled_fit(const struct fit_day *d, size_t nd, double *base, double *share)
+/* Minutes of the base's trickle by minute m of day d. */
+static double base_minutes(const struct fit_day *d, int m)
 {
-	double stt = 0, stx = 0, sxx = 0, sty = 0, sxy = 0, syy = 0;
+	int from = d->open >= 0 ? d->open : d->obs->first;
+	return m >= from ? m - from + 1 : 0;
+}
+
+/* Running arrivals = base x minutes open + share_before x running wave of
+ * the sessions that ended before the opening + share_after x that of the
+ * others: least squares with every coefficient at least 0 (the best of the
+ * subsets whose solution is), c = {base, before, after}. Returns the
+ * squared error. */
+static double pooled_fit(const struct fit_day *d, size_t nd, double c[3])
+{
+	double xx[3][3] = {{0}}, xy[3] = {0}, yy = 0;
 	for (size_t k = 0; k < nd; k++)
-		for (int m = d[k].obs->first; m >= 0 && m <= d[k].obs->last; m++) {
-			double t = m - d[k].obs->first + 1, x = 0, y = d[k].cy[m];
-			for (int b = 0; b < N_BINS; b++)
-				x += d[k].w[b][m];
-			stt += t * t, stx += t * x, sxx += x * x;
-			sty += t * y, sxy += x * y, syy += y * y;
+		for (int m = d[k].fit_from; m >= 0 && m <= d[k].obs->last; m++) {
+			double x[3] = {base_minutes(&d[k], m), d[k].xb[m], d[k].xa[m]};
+			double y = d[k].cy[m];
+			for (int i = 0; i < 3; i++) {
+				xy[i] += x[i] * y;
+				for (int j = 0; j < 3; j++)
+					xx[i][j] += x[i] * x[j];
+			}
+			yy += y * y;
 		}
-	double det = stt * sxx - stx * stx;
-	if (stt <= 0 || det <= 1e-9) {
-		*base = stt > 0 ? sty / stt : 0;
-		*share = 0;
-	} else {
-		*base = (sty * sxx - sxy * stx) / det;
-		*share = (sxy * stt - sty * stx) / det;
+	double best = yy;
+	c[0] = c[1] = c[2] = 0;
+	for (int set = 1; set < 8; set++) {
+		int idx[3], n = 0;
+		for (int i = 0; i < 3; i++)
+			if (set & (1 << i))
+				idx[n++] = i;
+		double a[9], r[3], x[3], full[3] = {0};
+		for (int i = 0; i < n; i++) {
+			r[i] = xy[idx[i]];
+			for (int j = 0; j < n; j++)
+				a[i * n + j] = xx[idx[i]][idx[j]];
+		}
+		if (!solve(a, r, n, x))
+			continue;
+		bool ok = true;
+		for (int i = 0; i < n; i++)
+			ok = ok && x[i] >= 0, full[idx[i]] = x[i];
+		if (!ok)
+			continue;
+		/* the squared error, expanded: yy - 2 c.xy + c' xx c */
+		double sse = yy;
+		for (int i = 0; i < 3; i++) {
+			sse -= 2 * full[i] * xy[i];
+			for (int j = 0; j < 3; j++)
+				sse += full[i] * xx[i][j] * full[j];
+		}
+		if (sse < best)
+			best = sse, memcpy(c, full, sizeof(full));
 	}
-	if (*share < 0)
-		*share = 0, *base = stt > 0 ? sty / stt : 0;
-	if (*base < 0)
-		*base = 0, *share = sxx > 0 ? fmax(0, sxy / sxx) : 0;
-	/* the squared error, expanded */
-	return syy - 2 * *base * sty - 2 * *share * sxy + *base * *base * stt +
-	       2 * *base * *share * stx + *share * *share * sxx;
+	return best;
 }
 
 /* The shares of each half hour, shrunk toward the pooled one (ridge), given
- * the base: the waves of different end times are the regressors. */
-static void bin_shares(const struct fit_day *d, size_t nd, double base, double pooled,
-		       double *share)
+ * the base: the running waves of different end times are the regressors. */
+static void bin_shares(const struct fit_day *d, size_t nd, const double *before,
+		       const double c[3], double *share)
 {
 	int idx[N_BINS], k = 0;
 	double mass[N_BINS] = {0};
 	for (size_t i = 0; i < nd; i++)
-		if (d[i].obs->last >= 0)
-			for (int b = 0; b < N_BINS; b++)
-				mass[b] += d[i].w[b][d[i].obs->last]; /* running: the day's whole wave */
-	for (int b = 0; b < N_BINS; b++) {
-		share[b] = pooled;
+		for (int b = 0; b < N_BINS; b++)
+			mass[b] += d[i].w[b][d[i].obs->last];
+	double base = c[0], pooled[N_BINS];
+	for (int b = 0; b < N_BINS; b++) { /* each half hour's prior: its side of the opening */
+		pooled[b] = before[b] * c[1] + (1 - before[b]) * c[2];
+		share[b] = pooled[b];
 		if (mass[b] > 1.0)
 			idx[k++] = b;
 	}
@@ -400,10 +537,10 @@ static void bin_shares(const struct fit_day *d, size_t nd, double base, double p
 	if (!a || !rhs || !x)
 		goto out;
 	for (size_t i = 0; i < nd; i++)
-		for (int m = d[i].obs->first; m >= 0 && m <= d[i].obs->last; m++) {
-			double r = d[i].cy[m] - base * (m - d[i].obs->first + 1);
+		for (int m = d[i].fit_from; m >= 0 && m <= d[i].obs->last; m++) {
+			double r = d[i].cy[m] - base * base_minutes(&d[i], m);
 			for (int p = 0; p < k; p++)
-				r -= pooled * d[i].w[idx[p]][m];
+				r -= pooled[idx[p]] * d[i].w[idx[p]][m];
 			for (int p = 0; p < k; p++) {
 				double xp = d[i].w[idx[p]][m];
 				if (xp == 0)
@@ -417,15 +554,39 @@ static void bin_shares(const struct fit_day *d, size_t nd, double base, double p
 		a[p * k + p] += RIDGE * a[p * k + p] + 1e-9;
 	if (solve(a, rhs, k, x))
 		for (int p = 0; p < k; p++)
-			share[idx[p]] = fmax(0, pooled + x[p]);
+			share[idx[p]] = fmax(0, pooled[idx[p]] + x[p]);
 out:
 	free(a);
 	free(rhs);
 	free(x);
 }
 
-/* The day-one prior: a trickle, and four in ten of those who let out during
- * the watched hours join, five minutes later (give or take). */
+/* Lunch by the programme on local day: the start of its first meal
+ * session between 10:00 and 16:00, -1 when it has none. */
+static int programme_lunch(const struct forecaster *f, int64_t day)
+{
+	const struct schedule *s = f->schedule;
+	static const char *const words[] = {"lunch", "d\xC3\xA9jeuner", "dejeuner", "repas", "meal"};
+	int best = -1;
+	for (size_t i = 0; s && i < s->n_sessions; i++) {
+		const struct session *x = &s->sessions[i];
+		if (x->status == SESSION_CANCELLED)
+			continue;
+		bool meal = false;
+		for (size_t k = 0; k < sizeof(words) / sizeof(*words) && !meal; k++)
+			meal = contains_ci(x->title, words[k]) || contains_ci(x->type, words[k]);
+		int64_t d;
+		int m;
+		local_time(f, x->start * 1000, &d, &m);
+		if (meal && d == day && m >= 600 && m <= 960 && (best < 0 || m < best))
+			best = m;
+	}
+	return best;
+}
+
+/* The day-one prior: a trickle, and four in ten of those who let out in the
+ * half hour before the line opens or while it is open join, five minutes
+ * later (give or take); the opening is the programme's lunch. */
 static void prior_model(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -434,7 +595,8 @@ static void prior_model(struct model *m)
 		m->share[b] = 0.4;
 	m->base = 0.5;
 	m->scale_sd = 0.5;
-	m->close_min = -1;
+	m->lead_min = 30;
+	m->open_min = m->close_min = -1;
 }
 
 static const struct day_obs *hist_at(const struct fq *q, size_t i)
@@ -442,81 +604,132 @@ static const struct day_obs *hist_at(const struct fq *q, size_t i)
 	return &q->hist[(q->hist_head + i) % FORECAST_HISTORY_DAYS];
 }
 
-/* Fits queue q's model on its earlier days: the walking time that explains
- * them best (a grid: medians of 1 to 20 minutes, three spreads), then the
- * shares per half hour, then how much the days differ. */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Fits queue q's model on its earlier days: each day's opening and door;
+ * then the walking time and how long before the opening people set out
+ * that explain the days best (a grid), the shares per half hour, and how
+ * much the days differ. */
 static void fit(struct forecaster *f, struct fq *q)
 {
 	q->dirty = false;
 	prior_model(&q->m);
 	if (q->hist_n == 0)
 		return;
-	struct fit_day d[FORECAST_HISTORY_DAYS];
-	struct end *ends[FORECAST_HISTORY_DAYS] = {0};
-	size_t n_ends[FORECAST_HISTORY_DAYS] = {0}, nd = 0;
-	bool ok = true;
+	struct fit_day *d = calloc(FORECAST_HISTORY_DAYS, sizeof(*d));
+	size_t nd = 0;
+	bool ok = d != NULL;
 	for (size_t i = 0; ok && i < q->hist_n; i++) {
 		if (hist_at(q, i)->first < 0)
 			continue;
-		d[nd].obs = hist_at(q, i);
-		d[nd].w = malloc(sizeof(float) * N_BINS * DAY_MIN);
-		ends[nd] = malloc(MAX_ENDS * sizeof(**ends));
-		ok = d[nd].w && ends[nd];
+		struct fit_day *x = &d[nd++];
+		x->obs = hist_at(q, i);
+		x->w = malloc(sizeof(float) * N_BINS * DAY_MIN);
+		x->ends = malloc(MAX_ENDS * sizeof(*x->ends));
+		ok = x->w && x->ends;
 		if (ok) {
-			n_ends[nd] = day_ends(f, d[nd].obs->day, ends[nd], MAX_ENDS);
-			cumulate_arrivals(&d[nd]);
+			x->n_ends = day_ends(f, x->obs->day, x->ends, MAX_ENDS);
+			prepare_day(x);
 		}
-		nd++;
 	}
-	static const double sigmas[] = {0.35, 0.6, 0.9};
-	double best = INFINITY, best_med = 5, best_sigma = 0.6, lag[LAG_MAX];
-	for (int med = 1; ok && med <= 20; med++)
-		for (size_t s = 0; s < sizeof(sigmas) / sizeof(*sigmas); s++) {
-			lag_pmf(med, sigmas[s], lag);
-			for (size_t k = 0; k < nd; k++) {
-				waves(ends[k], n_ends[k], lag, d[k].w);
-				cumulate_waves(&d[k]);
-			}
-			double base, share, sse = pooled_fit(d, nd, &base, &share);
-			if (sse < best)
-				best = sse, best_med = med, best_sigma = sigmas[s];
-		}
-	if (ok && nd) {
-		lag_pmf(best_med, best_sigma, q->m.lag);
-		for (size_t k = 0; k < nd; k++) {
-			waves(ends[k], n_ends[k], q->m.lag, d[k].w);
-			cumulate_waves(&d[k]);
-		}
-		double pooled;
-		pooled_fit(d, nd, &q->m.base, &pooled);
-		bin_shares(d, nd, q->m.base, pooled, q->m.share);
-		/* how much bigger or smaller each day's waves were than the model's */
-		double scales[FORECAST_HISTORY_DAYS], lasts[FORECAST_HISTORY_DAYS];
-		size_t ns = 0;
-		for (size_t k = 0; k < nd; k++) {
-			int first = d[k].obs->first, last = d[k].obs->last;
-			double obs = d[k].cy[last] - q->m.base * (last - first + 1), wave = 0;
-			for (int b = 0; b < N_BINS; b++)
-				wave += q->m.share[b] * d[k].w[b][last];
-			if (wave > 10)
-				scales[ns++] = obs / wave;
-			lasts[k] = d[k].obs->last;
-		}
-		double mean = 0, var = 0;
-		for (size_t k = 0; k < ns; k++)
-			mean += scales[k] / (double)ns;
-		for (size_t k = 0; k < ns; k++)
-			var += (scales[k] - mean) * (scales[k] - mean) / (double)(ns > 1 ? ns - 1 : 1);
-		/* few days say little about their spread: never below the prior's */
-		q->m.scale_sd = ns >= 3 ? fmax(sqrt(var), 0.1) : fmax(sqrt(var), DAY_SCALE_SD);
-		qsort(lasts, nd, sizeof(double), cmp_double);
-		q->m.close_min = (int)lasts[nd / 2];
-		q->m.days = (int)nd;
-	}
+	if (!ok || nd == 0)
+		goto out;
+	double opens[FORECAST_HISTORY_DAYS], doors[FORECAST_HISTORY_DAYS], lasts[FORECAST_HISTORY_DAYS];
+	size_t n_open = 0, n_door = 0;
 	for (size_t k = 0; k < nd; k++) {
-		free(d[k].w);
-		free(ends[k]);
+		if (d[k].open >= 0)
+			opens[n_open++] = d[k].open;
+		if (d[k].door > 0)
+			doors[n_door++] = d[k].door;
+		lasts[k] = d[k].obs->last;
 	}
+	q->m.open_min = n_open ? (int)median(opens, n_open) : -1;
+	/* a door seen holding people on most days is the venue's */
+	q->m.door_per_min = 2 * n_door > nd ? median(doors, n_door) : 0;
+	q->m.close_min = (int)median(lasts, nd);
+	for (size_t k = 0; k < nd; k++)
+		lasts[k] = d[k].cy[d[k].obs->last];
+	q->m.day_total = median(lasts, nd);
+	static const double sigmas[] = {0.35, 0.6, 0.9};
+	static const int leads[] = {0, 10, 20, 30, 45, 60, 90, 120, LEAD_ALL};
+	double best = INFINITY, best_med = 5, best_sigma = 0.6, lag[LAG_MAX];
+	int best_lead = LEAD_ALL;
+	for (size_t l = 0; l < sizeof(leads) / sizeof(*leads); l++)
+		for (int med = 1; med <= 20; med++)
+			for (size_t s = 0; s < sizeof(sigmas) / sizeof(*sigmas); s++) {
+				lag_pmf(med, sigmas[s], lag);
+				for (size_t k = 0; k < nd; k++)
+					wave_running(d[k].ends, d[k].n_ends, lag,
+						     first_end(d[k].open, leads[l]), d[k].open,
+						     running_start(&d[k]), d[k].xb, d[k].xa);
+				double c[3], sse = pooled_fit(d, nd, c);
+				if (sse < best)
+					best = sse, best_med = med, best_sigma = sigmas[s],
+					best_lead = leads[l];
+			}
+	lag_pmf(best_med, best_sigma, q->m.lag);
+	q->m.lead_min = best_lead;
+	for (size_t k = 0; k < nd; k++) {
+		int from = first_end(d[k].open, best_lead);
+		int start = running_start(&d[k]);
+		wave_running(d[k].ends, d[k].n_ends, q->m.lag, from, d[k].open, start, d[k].xb,
+			     d[k].xa);
+		waves(d[k].ends, d[k].n_ends, q->m.lag, from, d[k].w);
+		for (int b = 0; b < N_BINS; b++) {
+			for (int m = 0; m < start; m++)
+				d[k].w[b][m] = 0;
+			for (int m = start + 1; m < DAY_MIN; m++)
+				d[k].w[b][m] += d[k].w[b][m - 1];
+		}
+	}
+	double c[3];
+	pooled_fit(d, nd, c);
+	q->m.base = c[0];
+	/* how much of each half hour's people let out before the opening */
+	double before[N_BINS] = {0}, all[N_BINS] = {0};
+	for (size_t k = 0; k < nd; k++)
+		for (size_t e = 0; e < d[k].n_ends; e++) {
+			const struct end *x = &d[k].ends[e];
+			if (x->min < first_end(d[k].open, best_lead))
+				continue;
+			all[x->min / BIN_MIN] += x->people;
+			before[x->min / BIN_MIN] += d[k].open >= 0 && x->min < d[k].open ? x->people : 0;
+		}
+	for (int b = 0; b < N_BINS; b++)
+		before[b] = all[b] > 0 ? before[b] / all[b] : 0;
+	bin_shares(d, nd, before, c, q->m.share);
+	/* how much bigger or smaller each day's waves were than the model's */
+	double scales[FORECAST_HISTORY_DAYS];
+	size_t ns = 0;
+	for (size_t k = 0; k < nd; k++) {
+		int last = d[k].obs->last;
+		double obs = d[k].cy[last] - q->m.base * base_minutes(&d[k], last), wave = 0;
+		for (int b = 0; b < N_BINS; b++)
+			wave += q->m.share[b] * d[k].w[b][last];
+		if (wave > 10)
+			scales[ns++] = obs / wave;
+	}
+	double mean = 0, var = 0;
+	for (size_t k = 0; k < ns; k++)
+		mean += scales[k] / (double)ns;
+	for (size_t k = 0; k < ns; k++)
+		var += (scales[k] - mean) * (scales[k] - mean) / (double)(ns > 1 ? ns - 1 : 1);
+	/* few days say little about their spread: the prior's counts as
+	 * DAY_SCALE_DAYS days of evidence (a scaled inverse chi-squared) */
+	double dof = ns > 1 ? (double)(ns - 1) : 0;
+	q->m.scale_sd = sqrt((DAY_SCALE_DAYS * DAY_SCALE_SD * DAY_SCALE_SD + dof * var) /
+			     (DAY_SCALE_DAYS + dof));
+	q->m.days = (int)nd;
+out:
+	for (size_t k = 0; d && k < nd; k++) {
+		free(d[k].w);
+		free(d[k].ends);
+	}
+	free(d);
 }
 
 /* ---- taking samples ---------------------------------------------------------------- */
@@ -574,6 +787,12 @@ static void take_count(struct forecaster *f, struct fq *q, const struct queue_sa
 	}
 	if (s->t_ms <= c->t_ms)
 		return; /* late: nothing new */
+	if (s->t_ms - c->t_ms > COUNTER_GAP_MS) {
+		/* back after a night or an outage: what it counted meanwhile
+		 * belongs to no minute (stray counts); a new baseline */
+		c->total = s->total, c->t_ms = s->t_ms;
+		return;
+	}
 	int64_t inc = s->total >= c->total ? s->total - c->total : s->total; /* a restart */
 	c->total = s->total, c->t_ms = s->t_ms;
 	int64_t day;
@@ -585,27 +804,27 @@ static void take_count(struct forecaster *f, struct fq *q, const struct queue_sa
 
 static void take_room(struct forecaster *f, const struct queue_sample *s)
 {
-	char key[sizeof(f->rooms[0].key)];
+	char key[sizeof(f->rooms[0]->key)];
 	text_fold_key(s->room, key, sizeof(key));
 	struct room_counts *r = NULL;
 	for (size_t i = 0; i < f->n_rooms; i++)
-		if (strcmp(f->rooms[i].key, key) == 0)
-			r = &f->rooms[i];
+		if (strcmp(f->rooms[i]->key, key) == 0)
+			r = f->rooms[i];
 	if (!r) {
-		if (f->n_rooms == MAX_ROOMS)
+		if (f->n_rooms == MAX_ROOMS || !(r = malloc(sizeof(*r))))
 			return;
-		if (!f->rooms && !(f->rooms = calloc(MAX_ROOMS, sizeof(*f->rooms))))
-			return;
-		r = &f->rooms[f->n_rooms++];
 		memcpy(r->key, key, sizeof(key));
+		for (size_t j = 0; j < ROOM_SLOTS; j++)
+			r->slot[j] = -1;
+		f->rooms[f->n_rooms++] = r;
 	}
-	size_t j = (r->head + r->n) % ROOM_SAMPLES;
-	if (r->n == ROOM_SAMPLES)
-		r->head = (r->head + 1) % ROOM_SAMPLES;
-	else
-		r->n++;
-	r->t[j] = s->t_ms;
-	r->people[j] = s->people;
+	int64_t slot = (s->t_ms / 1000) / ROOM_SLOT_S;
+	size_t j = (size_t)(((slot % ROOM_SLOTS) + ROOM_SLOTS) % ROOM_SLOTS);
+	int people = s->people < INT16_MAX ? s->people : INT16_MAX;
+	if (r->slot[j] != slot)
+		r->slot[j] = slot, r->people[j] = (int16_t)people;
+	else if (people > r->people[j])
+		r->people[j] = (int16_t)people;
 }
 
 static size_t bucket_of(int64_t ahead_ms)
@@ -641,7 +860,10 @@ static void self_check(struct forecaster *f, size_t i, struct fq *q, int64_t t_m
 		}
 		struct wait_estimate w;
 		estimator_estimate(f->est, i, t_ms, &w);
-		if (w.known && t_ms - c->at_ms < 120000)
+		/* a quiet line is easy to foresee: its errors would make the
+		 * interval of a busy one too narrow */
+		if (w.known && t_ms - c->at_ms < 120000 &&
+		    (c->forecast > ERROR_FLOOR_S || w.wait_s > ERROR_FLOOR_S))
 			record_error(q, (size_t)c->h, (w.wait_s - c->forecast) /
 							  (c->forecast + ERROR_FLOOR_S));
 	}
@@ -649,13 +871,14 @@ static void self_check(struct forecaster *f, size_t i, struct fq *q, int64_t t_m
 	if (t_ms < q->next_check_ms)
 		return;
 	q->next_check_ms = (t_ms / (CHECK_EVERY_S * 1000LL) + 1) * CHECK_EVERY_S * 1000LL;
-	for (size_t h = 0; h < N_H && q->n_pending < PENDING; h++) {
-		struct forecast fc;
-		int64_t at = t_ms + HORIZONS_MIN[h] * 60000LL;
-		forecaster_predict(f, i, t_ms, at, &fc);
-		if (fc.known)
-			q->pending[q->n_pending++] = (struct check){at, (int)h, fc.wait_s};
-	}
+	int64_t at[N_H];
+	struct forecast fc[N_H];
+	for (size_t h = 0; h < N_H; h++)
+		at[h] = t_ms + HORIZONS_MIN[h] * 60000LL;
+	forecaster_predict_series(f, i, t_ms, at, N_H, fc);
+	for (size_t h = 0; h < N_H && q->n_pending < PENDING; h++)
+		if (fc[h].known)
+			q->pending[q->n_pending++] = (struct check){at[h], (int)h, fc[h].wait_s};
 }
 
 bool forecaster_add(struct forecaster *f, const struct queue_sample *s, struct feed_error *e)
@@ -712,12 +935,115 @@ static double quantile(const struct fq *q, size_t h, double p)
 	return lo + 1 < n ? v[lo] * (1 - frac) + v[lo + 1] * frac : v[lo];
 }
 
-void forecaster_predict(struct forecaster *f, size_t i, int64_t t_ms, int64_t at_ms,
-			struct forecast *out)
+/* Today as the model sees it at minute m_now: when the line opens (or
+ * opened), the expected demand per minute at scale 1 (wave), and the scale
+ * k today's arrivals so far support. */
+struct today {
+	int open;        /* -1: no opening known, people pass as they come */
+	double k;        /* today's scale on the waves */
+	double backlog;  /* people held at the door now */
+	double wave[DAY_MIN];
+};
+
+/* The mean of N(1, sd) above lo: what a scale at least lo is expected to be. */
+static double scale_above(double lo, double sd)
 {
-	memset(out, 0, sizeof(*out));
-	if (i >= estimator_queue_count(f->est) || at_ms <= t_ms ||
-	    at_ms - t_ms > FORECAST_MAX_AHEAD_S * 1000LL)
+	double a = (lo - 1.0) / sd;
+	double tail = 0.5 * erfc(a / sqrt(2.0));
+	if (tail < 1e-9)
+		return lo;
+	return 1.0 + sd * exp(-0.5 * a * a) / 2.5066282746310002 /* sqrt(2 pi) */ / tail;
+}
+
+static bool see_today(const struct forecaster *f, const struct fq *q, int64_t day, int m_now,
+		      struct today *td)
+{
+	struct end *ends = malloc(MAX_ENDS * sizeof(*ends));
+	float (*w)[DAY_MIN] = malloc(sizeof(float) * N_BINS * DAY_MIN);
+	if (!ends || !w) {
+		free(ends);
+		free(w);
+		return false;
+	}
+	/* the opening: today's if the line has opened, else the usual one, else
+	 * the programme's lunch */
+	td->open = opening(&q->today, m_now, fmax(OPEN_MIN_PEOPLE, OPEN_SHARE * q->m.day_total));
+	if (td->open < 0) { /* not open yet: the usual time, or any minute now */
+		td->open = q->m.open_min >= 0 ? q->m.open_min : programme_lunch(f, day);
+		if (td->open >= 0 && td->open <= m_now)
+			td->open = m_now + 1;
+	}
+	size_t n = day == q->today.day ? day_ends(f, day, ends, MAX_ENDS) : 0;
+	waves(ends, n, q->m.lag, first_end(td->open, q->m.lead_min), w);
+	memset(td->wave, 0, sizeof(td->wave));
+	for (int m = 0; m < DAY_MIN; m++)
+		for (int b = 0; b < N_BINS; b++)
+			td->wave[m] += q->m.share[b] * w[b][m];
+	free(ends);
+	free(w);
+	/* what came so far, and what the waves so far would bring at scale 1 */
+	int start = td->open >= 0 ? 0 : q->today.first;
+	int from = td->open >= 0 ? td->open : q->today.first;
+	double seen = 0, expected = 0, base_seen = 0;
+	for (int m = start; m >= 0 && m <= m_now && m < DAY_MIN; m++) {
+		if (m >= from) {
+			seen += q->today.arr[m];
+			base_seen += q->m.base;
+		}
+		expected += td->wave[m];
+	}
+	double sd = q->m.scale_sd;
+	if (td->open < 0 || m_now < td->open) {
+		td->k = 1; /* nobody in yet: the arrivals say nothing of today */
+	} else if (q->m.door_per_min > 0 && expected - (seen - base_seen) > q->m.door_per_min) {
+		/* the door still holds people: today brought at least what came */
+		td->k = expected > 0 ? scale_above((seen - base_seen) / expected, sd) : 1;
+	} else {
+		/* normal-normal: the prior (1, give or take the days' spread) and
+		 * the arrivals so far against the waves so far */
+		double var = seen + 1.0 + (WAVE_NOISE * expected) * (WAVE_NOISE * expected);
+		td->k = (1.0 / (sd * sd) + expected * (seen - base_seen) / var) /
+			(1.0 / (sd * sd) + expected * expected / var);
+	}
+	if (td->k < 0)
+		td->k = 0;
+	td->backlog = td->open >= 0 ? fmax(0, td->k * expected + base_seen - seen) : 0;
+	return true;
+}
+
+/* The line at ahead_ms from now: demand joins the crowd at the door, the
+ * door lets it in (all at once when it holds nobody), the stations serve
+ * at their pace; minute by minute. A spell runs on to twice its age. */
+static double run_forward(const struct fq *q, const struct today *td, int m_now,
+			  const struct serving_pace *pace, double people, int64_t ahead_ms)
+{
+	double held = td->backlog;
+	int64_t steps = (ahead_ms + 59999) / 60000;
+	for (int64_t s = 1; s <= steps; s++) {
+		int m = m_now + (int)s - 1; /* the minute stepped through */
+		double dt = s == steps ? (double)(ahead_ms - (steps - 1) * 60000) / 1000.0 : 60.0;
+		bool open = m < DAY_MIN && (q->m.close_min < 0 || m <= q->m.close_min ||
+					    m <= q->today.last);
+		bool doors = td->open < 0 || m >= td->open;
+		if (open && m < DAY_MIN)
+			held += (td->k * td->wave[m] + (doors ? q->m.base : 0)) * dt / 60.0;
+		double in = 0;
+		if (open && doors)
+			in = q->m.door_per_min > 0 ? fmin(held, q->m.door_per_min * dt / 60.0) : held;
+		held -= in;
+		double from = (double)(s - 1) * 60.0;
+		double served_per_s = pace->stations * (pace->spell_age_s > 0 && from < pace->spell_age_s
+								? pace->spell_per_s : pace->usual_per_s);
+		people = fmax(0, people + in - served_per_s * dt);
+	}
+	return people;
+}
+
+void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, const int64_t *at_ms,
+			       size_t n_at, struct forecast *out)
+{
+	memset(out, 0, n_at * sizeof(*out));
+	if (i >= estimator_queue_count(f->est))
 		return;
 	struct wait_estimate now;
 	estimator_estimate(f->est, i, t_ms, &now);
@@ -733,65 +1059,35 @@ void forecaster_predict(struct forecaster *f, size_t i, int64_t t_ms, int64_t at
 	int64_t day;
 	int m_now;
 	local_time(f, t_ms, &day, &m_now);
-	/* today's waves, for shares 1, and the expected arrivals per minute */
-	struct end *ends = malloc(MAX_ENDS * sizeof(*ends));
-	float (*w)[DAY_MIN] = malloc(sizeof(float) * N_BINS * DAY_MIN);
-	double *wave = calloc(DAY_MIN, sizeof(double));
-	if (!ends || !w || !wave)
-		goto out;
-	size_t n = day == q->today.day ? day_ends(f, day, ends, MAX_ENDS) : 0;
-	waves(ends, n, q->m.lag, w);
-	for (int m = 0; m < DAY_MIN; m++)
-		for (int b = 0; b < N_BINS; b++)
-			wave[m] += q->m.share[b] * w[b][m];
-	/* today's scale: the prior (1, give or take the days' spread) and the
-	 * arrivals so far against the waves so far (normal-normal) */
-	double seen = 0, expected = 0, base_seen = 0;
-	for (int m = q->today.first; m >= 0 && m <= m_now && m < DAY_MIN; m++) {
-		seen += q->today.arr[m];
-		expected += wave[m];
-		base_seen += q->m.base;
+	struct today *td = malloc(sizeof(*td));
+	if (!td || !see_today(f, q, day, m_now, td)) {
+		free(td);
+		return;
 	}
-	double prior_prec = 1.0 / (q->m.scale_sd * q->m.scale_sd);
-	double var = seen + 1.0 + (WAVE_NOISE * expected) * (WAVE_NOISE * expected);
-	double k = (prior_prec + expected * (seen - base_seen) / var) /
-		   (prior_prec + expected * expected / var);
-	if (k < 0)
-		k = 0;
-	/* the line forward, minute by minute: arrivals in, the stations' pace out */
-	double people = now.people;
-	int64_t steps = (at_ms - t_ms + 59999) / 60000;
-	for (int64_t s = 1; s <= steps; s++) {
-		int m = m_now + (int)s;
-		double dt = s == steps ? (double)(at_ms - t_ms - (steps - 1) * 60000) / 1000.0 : 60.0;
-		double arrive = 0;
-		bool open = m < DAY_MIN && (q->m.close_min < 0 || m <= q->m.close_min ||
-					    m <= q->today.last);
-		if (open)
-			arrive = (q->m.base + k * wave[m]) * dt / 60.0;
-		/* the pace at this minute: the spell runs to twice its age */
-		struct serving_pace p = pace;
-		double from = (double)(s - 1) * 60.0;
-		double served_per_s = p.stations * (p.spell_age_s > 0 && from < p.spell_age_s
-							    ? p.spell_per_s : p.usual_per_s);
-		people = fmax(0, people + arrive - served_per_s * dt);
+	for (size_t j = 0; j < n_at; j++) {
+		int64_t ahead_ms = at_ms[j] - t_ms;
+		if (ahead_ms <= 0 || ahead_ms > FORECAST_MAX_AHEAD_S * 1000LL)
+			continue;
+		double people = run_forward(q, td, m_now, &pace, now.people, ahead_ms);
+		double ahead = fmax(people + 1.0, pace.stations);
+		struct forecast *o = &out[j];
+		o->wait_s = serving_pace_time(&pace, ahead, (double)ahead_ms / 1000.0);
+		size_t h = bucket_of(ahead_ms);
+		double q10 = PRIOR_Q10, q90 = PRIOR_Q90;
+		if (q->n_errors[h] >= MIN_CHECKS) {
+			q10 = quantile(q, h, 0.1);
+			q90 = quantile(q, h, 0.9);
+		}
+		double scale = o->wait_s + ERROR_FLOOR_S;
+		o->low_s = fmin(fmax(0, o->wait_s + q10 * scale), o->wait_s);
+		o->high_s = fmax(o->wait_s, o->wait_s + q90 * scale);
+		o->known = true;
 	}
-	struct serving_pace later = pace;
-	double ahead = fmax(people + 1.0, later.stations);
-	out->wait_s = serving_pace_time(&later, ahead, (double)(at_ms - t_ms) / 1000.0);
-	size_t h = bucket_of(at_ms - t_ms);
-	double q10 = PRIOR_Q10, q90 = PRIOR_Q90;
-	if (q->n_errors[h] >= MIN_CHECKS) {
-		q10 = quantile(q, h, 0.1);
-		q90 = quantile(q, h, 0.9);
-	}
-	double scale = out->wait_s + ERROR_FLOOR_S;
-	out->low_s = fmax(0, out->wait_s + q10 * scale);
-	out->high_s = fmax(out->wait_s, out->wait_s + q90 * scale);
-	out->low_s = fmin(out->low_s, out->wait_s);
-	out->known = true;
-out:
-	free(ends);
-	free(w);
-	free(wave);
+	free(td);
+}
+
+void forecaster_predict(struct forecaster *f, size_t i, int64_t t_ms, int64_t at_ms,
+			struct forecast *out)
+{
+	forecaster_predict_series(f, i, t_ms, &at_ms, 1, out);
 }

@@ -61,6 +61,15 @@ void forecaster_now(struct forecaster *f, size_t i, int64_t t_ms, struct wait_es
 void forecaster_predict(struct forecaster *f, size_t i, int64_t t_ms, int64_t at_ms,
 			struct forecast *out);
 
+/* The same for several moments at once (one model evaluation): out[j] for
+ * at_ms[j]; moments outside (t_ms, t_ms + FORECAST_MAX_AHEAD_S] are unknown. */
+void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, const int64_t *at_ms,
+			       size_t n_at, struct forecast *out);
+
+/* The now-cast inside, borrowed: for reading estimates (samples go in
+ * through forecaster_add only). */
+struct estimator *forecaster_estimator(struct forecaster *f);
+
 /* Earlier days queue i has learned from (for reports). */
 int forecaster_days_learned(const struct forecaster *f, size_t i);
 

@@ -63,6 +63,7 @@ struct sensor {
 	double rate;     /* recent counts per second */
 	double period_s; /* its usual time between reports, learned; 0 before two */
 	double imputed;  /* counts assumed while silent, not yet confirmed */
+	bool rebase;     /* its next total is a new baseline (after a long silence) */
 	int people;      /* occupancy */
 };
 
@@ -460,8 +461,8 @@ static void advance(struct queue *q, int64_t t_ms)
 			exits_alive = true;
 			exit_period = fmax(exit_period, x->period_s);
 		}
-		if (!x->seen || !silent(x, t_ms))
-			continue;
+		if (!x->seen || !silent(x, t_ms) || (double)(t_ms - x->last_ms) > DEAD_S * 1000.0)
+			continue; /* past DEAD_S a guess is no longer worth making */
 		if (x->role == ROLE_ENTRY) {
 			double add = x->rate * dt;
 			q->people += add;
@@ -487,6 +488,16 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 		x->seen = true;
 		x->total = s->total;
 		x->last_ms = s->t_ms;
+		return;
+	}
+	if (x->rebase) {
+		/* the first count after every sensor fell silent: what it
+		 * counted meanwhile has no time to it (a night's stray counts) */
+		x->rebase = false;
+		x->total = s->total;
+		x->last_ms = s->t_ms;
+		x->imputed = 0;
+		x->rate = 0;
 		return;
 	}
 	int64_t inc;
@@ -541,6 +552,29 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 	}
 }
 
+/* Every sensor was silent for DEAD_S (the night, a power cut): the line as
+ * it was is no guide to the line now. It starts empty, as at the first
+ * sample; a spell in course is over; the pace learned stays. */
+static void resume(struct queue *q, int64_t t_ms)
+{
+	rate_fade(q, t_ms);
+	if (!q->spell_ms) { /* what was held back as a possible spell: usual after all */
+		q->since_slow = q->since_fast = 0;
+		held_release(q);
+	}
+	q->spell_ms = 0;
+	held_clear(q);
+	q->cusum_slow = q->cusum_fast = q->cusum_back = 0;
+	q->people = q->counted = q->people_at_exit = q->sure_at_exit = 0;
+	q->busy_since_ms = 0;
+	q->now_ms = q->last_exit_ms = t_ms;
+	q->restart_ms = INT64_MIN / 2;
+	for (int i = 0; i < q->n_sensors; i++) {
+		q->sensors[i].rebase = q->sensors[i].seen;
+		q->sensors[i].imputed = 0;
+	}
+}
+
 bool estimator_add(struct estimator *est, const struct queue_sample *s, struct feed_error *e)
 {
 	if (s->type == SAMPLE_ROOM) /* a session room's count: not a line */
@@ -559,6 +593,9 @@ bool estimator_add(struct estimator *est, const struct queue_sample *s, struct f
 			rate_prior(q, s->service_s, q->started ? q->now_ms : 0);
 		return true;
 	}
+	if (q->started && q->newest_ms != INT64_MIN &&
+	    (double)(s->t_ms - q->newest_ms) > DEAD_S * 1000.0)
+		resume(q, s->t_ms);
 	advance(q, s->t_ms);
 	if (s->t_ms > q->newest_ms)
 		q->newest_ms = s->t_ms;

@@ -11,6 +11,7 @@
 #include "queue_sample.h"
 #include "schedule.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,35 +86,62 @@ static double arrivals(int m, double crowd)
 	return a;
 }
 
+/* How one day goes: its crowd (1: as the model learns) and, for a line
+ * whose door opens at lunchtime, the minute after noon it opens (those who
+ * come earlier wait at it) and how many it lets in a minute. */
+struct plan {
+	double crowd;
+	int opens;      /* INT_MIN: no door */
+	double door;    /* people a minute through the door */
+	int64_t carry;  /* the counters' totals at the start of the day */
+};
+
+static const struct plan USUAL = {1.0, INT_MIN, 0, 0};
+
+/* People crossing the entry line in the quarter minute of minute m: the
+ * quarter's arrivals, or, with a door, what the door lets through of those
+ * held at it (held: the crowd at the door, carried between quarters). */
+static double crossing(const struct plan *p, int m, double *held)
+{
+	double a = arrivals(m, p->crowd) / 4;
+	if (p->opens == INT_MIN)
+		return a;
+	*held += a;
+	if (m < p->opens)
+		return 0;
+	double x = fmin(*held, p->door / 4);
+	*held -= x;
+	return x;
+}
+
 /* The line served FIFO at 4 stations of 30 s, in quarter minutes: people
  * waiting at the end of each quarter, by the quarter's end. */
-static double waiting_after(double crowd, int64_t day_noon, int64_t t_ms)
+static double waiting_after(const struct plan *p, int64_t day_noon, int64_t t_ms)
 {
-	double waiting = 0;
+	double waiting = 0, held = 0;
 	for (int64_t t = day_noon - 30 * 60000LL; t <= t_ms; t += 15000) {
 		int m = (int)((t - day_noon) / 60000) - (t < day_noon ? 1 : 0);
-		waiting += arrivals(m, crowd) / 4;
+		waiting += crossing(p, m, &held);
 		waiting -= fmin(waiting, 4 * 15.0 / 30.0);
 	}
 	return waiting;
 }
 
 /* The wait of whoever joins at at_ms: those ahead, at 8 a minute. */
-static double true_wait(double crowd, int d, int64_t at_ms)
+static double true_wait(const struct plan *p, int d, int64_t at_ms)
 {
-	return (waiting_after(crowd, NOON[d], at_ms) + 1) * 60.0 / 8.0;
+	return (waiting_after(p, NOON[d], at_ms) + 1) * 60.0 / 8.0;
 }
 
 /* Feeds day d from 11:30 to 14:00 local, counters every 15 s, the line
- * served FIFO at 4 stations of 30 s; stops (returns) at stop_ms. crowd: the
- * day's size (1: as the model learns). */
-static void play_day(struct forecaster *f, int d, double crowd, int64_t stop_ms)
+ * served FIFO at 4 stations of 30 s; stops (returns) at stop_ms. */
+static void play_day(struct forecaster *f, int d, const struct plan *p, int64_t stop_ms)
 {
-	double in = 0, out = 0, waiting = 0;
+	double in = (double)p->carry, out = (double)p->carry, waiting = 0, held = 0;
 	int64_t t0 = NOON[d] - 30 * 60000LL;
 	for (int64_t t = t0; t <= NOON[d] + 120 * 60000LL && t <= stop_ms; t += 15000) {
 		int m = (int)((t - NOON[d]) / 60000) - (t < NOON[d] ? 1 : 0);
-		double a = arrivals(m, crowd) / 4; /* this quarter minute's share */
+		double a = crossing(p, m, &held);
 		in += a;
 		waiting += a;
 		double served = fmin(waiting, 4 * 15.0 / 30.0); /* as waiting_after */
@@ -134,8 +162,8 @@ static struct forecaster *with_history(struct schedule *s)
 	assert_non_null(f);
 	forecaster_set_schedule(f, s);
 	add(f, "{\"type\":\"queue\",\"queue\":\"lunch\",\"stations\":4,\"service_s\":30}");
-	play_day(f, 0, 1.0, INT64_MAX);
-	play_day(f, 1, 1.0, INT64_MAX);
+	play_day(f, 0, &USUAL, INT64_MAX);
+	play_day(f, 1, &USUAL, INT64_MAX);
 	return f;
 }
 
@@ -146,7 +174,7 @@ static void test_the_wave_is_foreseen(void **state)
 	struct schedule *s = conference();
 	struct forecaster *f = with_history(s);
 	int64_t t = NOON[2] - 5 * 60000LL; /* 11:55 local */
-	play_day(f, 2, 1.0, t);
+	play_day(f, 2, &USUAL, t);
 	assert_int_equal(forecaster_days_learned(f, 0), 2);
 	struct wait_estimate now;
 	forecaster_now(f, 0, t, &now);
@@ -154,7 +182,7 @@ static void test_the_wave_is_foreseen(void **state)
 	assert_true(now.wait_s < 60); /* a trickle: no line */
 	/* the wave, 180 people from 12:03, served at 8 a minute */
 	int64_t at = NOON[2] + 15 * 60000LL;
-	double truth = true_wait(1.0, 2, at);
+	double truth = true_wait(&USUAL, 2, at);
 	struct forecast fc;
 	forecaster_predict(f, 0, t, at, &fc);
 	assert_true(fc.known);
@@ -178,18 +206,19 @@ static void test_a_busy_day_is_learned_during_the_day(void **state)
 	struct schedule *s = conference();
 	struct forecaster *f = with_history(s);
 	int64_t t = NOON[2] + 7 * 60000LL; /* 12:07: most of the wave is in */
-	play_day(f, 2, 1.5, t);
+	const struct plan busy = {1.5, INT_MIN, 0, 0};
+	play_day(f, 2, &busy, t);
 	struct forecast fc, usual;
 	int64_t at = t + 15 * 60000LL;
 	forecaster_predict(f, 0, t, at, &fc);
 	assert_true(fc.known);
-	double truth = true_wait(1.5, 2, at), as_usual = true_wait(1.0, 2, at);
+	double truth = true_wait(&busy, 2, at), as_usual = true_wait(&USUAL, 2, at);
 	if (fabs(fc.wait_s - truth) > 0.2 * truth)
 		fail_msg("15 min after a big wave: %.0f s, the line will make it %.0f s (%.0f s on "
 			 "a usual day)", fc.wait_s, truth, as_usual);
 	/* the same moment on an ordinary day forecasts less */
 	struct forecaster *g = with_history(s);
-	play_day(g, 2, 1.0, t);
+	play_day(g, 2, &USUAL, t);
 	forecaster_predict(g, 0, t, at, &usual);
 	assert_true(usual.wait_s < fc.wait_s - 180);
 	forecaster_destroy(g);
@@ -204,7 +233,7 @@ static void test_without_history_or_schedule(void **state)
 	(void)state;
 	struct forecaster *f = forecaster_create();
 	add(f, "{\"type\":\"queue\",\"queue\":\"lunch\",\"stations\":4,\"service_s\":30}");
-	play_day(f, 2, 1.0, NOON[2] + 6 * 60000LL);
+	play_day(f, 2, &USUAL, NOON[2] + 6 * 60000LL);
 	struct forecast fc;
 	forecaster_predict(f, 0, NOON[2] + 6 * 60000LL, NOON[2] + 36 * 60000LL, &fc);
 	assert_true(fc.known);
@@ -216,12 +245,49 @@ static void test_without_history_or_schedule(void **state)
 	forecaster_destroy(f);
 }
 
+/* A door that opens at 12:10, 60 people a minute: whoever comes earlier
+ * waits at it. The counters run on from day to day with stray counts in
+ * the night between (a cleaner, a test of the sensor), which are nobody's
+ * arrivals. Before the door opens the line is empty, and the forecast knows
+ * the crowd behind the door. */
+static void test_a_door_that_opens_at_lunchtime(void **state)
+{
+	(void)state;
+	struct schedule *s = conference();
+	struct forecaster *f = forecaster_create();
+	forecaster_set_schedule(f, s);
+	add(f, "{\"type\":\"queue\",\"queue\":\"lunch\",\"stations\":4,\"service_s\":30}");
+	struct plan p = {1.0, 10, 60, 0};
+	play_day(f, 0, &p, INT64_MAX);
+	p.carry = 400; /* the night's strays on top of day 0's 400-odd */
+	play_day(f, 1, &p, INT64_MAX);
+	p.carry = 900;
+	int64_t t = NOON[2] + 5 * 60000LL; /* 12:05: the crowd waits at the door */
+	play_day(f, 2, &p, t);
+	assert_int_equal(forecaster_days_learned(f, 0), 2);
+	struct wait_estimate now;
+	forecaster_now(f, 0, t, &now);
+	assert_true(now.known);
+	assert_true(now.wait_s < 60);
+	int64_t at = NOON[2] + 20 * 60000LL;
+	double truth = true_wait(&p, 2, at);
+	struct forecast fc;
+	forecaster_predict(f, 0, t, at, &fc);
+	assert_true(fc.known);
+	if (fabs(fc.wait_s - truth) > 0.25 * truth)
+		fail_msg("at 12:20, ten minutes after the door opened: %.0f s, the line will make "
+			 "it %.0f s", fc.wait_s, truth);
+	forecaster_destroy(f);
+	schedule_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_the_wave_is_foreseen),
 		cmocka_unit_test(test_a_busy_day_is_learned_during_the_day),
 		cmocka_unit_test(test_without_history_or_schedule),
+		cmocka_unit_test(test_a_door_that_opens_at_lunchtime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -308,6 +308,50 @@ static void test_a_slow_reporting_counter_is_not_silent(void **state)
 	estimator_destroy(est);
 }
 
+/* The next morning: the counters ran on through the night, counting a
+ * cleaner or two on one side and not the other. The line is empty, and
+ * the pace learned yesterday is kept; the night's counts are nobody in
+ * line and no slow service. */
+static void test_a_night_of_stray_counts_is_no_line(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	add_line(est, "{\"type\":\"queue\",\"queue\":\"q\",\"name\":\"Lunch\",\"stations\":4,"
+		      "\"service_s\":30}");
+	long in = 1000, out = 500;
+	serve_steady(est, &in, &out, 0, 900, 8);
+	for (int s = 915; s <= 2700; s += 15) { /* the afternoon: nobody comes */
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, out);
+	}
+	struct serving_pace before, after;
+	estimator_pace(est, 0, T0 + 2700000, &before);
+	in += 300, out += 40; /* the night's strays */
+	for (int s = 0; s <= 240; s += 15) {
+		char line[256];
+		snprintf(line, sizeof(line),
+			 "{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"in\",\"role\":\"entry\","
+			 "\"t\":\"2014-11-07T08:%02d:%02dZ\",\"total\":%ld}", s / 60, s % 60, in);
+		add_line(est, line);
+		snprintf(line, sizeof(line),
+			 "{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"out\",\"role\":\"exit\","
+			 "\"t\":\"2014-11-07T08:%02d:%02dZ\",\"total\":%ld}", s / 60, s % 60, out);
+		add_line(est, line);
+	}
+	int64_t morning = 1415347440000LL; /* 2014-11-07T08:04:00Z */
+	struct wait_estimate w;
+	estimator_estimate(est, 0, morning, &w);
+	assert_true(w.known);
+	if (w.people > 0.5 || w.wait_s > 36) /* one service time, give or take */
+		fail_msg("the morning after: %.1f people, %.0f s", w.people, w.wait_s);
+	estimator_pace(est, 0, morning, &after);
+	assert_true(after.spell_age_s == 0);
+	if (fabs(after.usual_per_s - before.usual_per_s) > 0.05 * before.usual_per_s)
+		fail_msg("the pace moved overnight: %.4f to %.4f a second", before.usual_per_s,
+			 after.usual_per_s);
+	estimator_destroy(est);
+}
+
 static void test_no_number_without_data(void **state)
 {
 	(void)state;
@@ -353,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_a_slow_spell_is_expected_to_last),
 		cmocka_unit_test(test_a_wrong_declared_time_is_corrected),
 		cmocka_unit_test(test_a_slow_reporting_counter_is_not_silent),
+		cmocka_unit_test(test_a_night_of_stray_counts_is_no_line),
 		cmocka_unit_test(test_no_number_without_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -165,6 +165,68 @@ async function loadScreens() {
     " (checked " + at + ").";
 }
 
+// Lunch lines: each line's wait now and its forecast for the next hour, and
+// the alert the server raises when one is forecast above its alert-wait
+// (early enough to open more stations). Read without a token every 30 s.
+function minutes(s) {
+  return s === null || s === undefined ? "—" : Math.round(s / 60) + " min";
+}
+
+function clock(t) {
+  const zone = (doc && doc.conference.timezone) || "UTC";
+  return new Date(t).toLocaleTimeString([], { timeZone: zone, hour: "2-digit", minute: "2-digit" });
+}
+
+function lunchRow(q) {
+  const tr = document.createElement("tr");
+  tr.dataset.queue = q.queue;
+  if (q.alert) tr.className = "alert";
+  const f = q.forecast;
+  const points = f ? f.points.filter((p) => p.wait_s !== null) : [];
+  // every quarter hour of the hour ahead, and the peak
+  const shown = points.filter((p, i) => i % 3 === 2);
+  let peak = null;
+  for (const p of points) if (!peak || p.wait_s > peak.wait_s) peak = p;
+  const ahead = shown.map((p) => clock(p.at) + " ≈ " + minutes(p.wait_s) +
+    " (" + minutes(p.low_s) + "–" + minutes(p.high_s) + ")").join(" · ");
+  const cells = [
+    [q.queue, "name"],
+    [minutes(q.wait_s) + (q.confidence !== "good" ? " (" + q.confidence + ")" : ""), "now"],
+    [points.length ? ahead + (peak ? "; highest " + minutes(peak.wait_s) + " at " + clock(peak.at) : "")
+      : "no forecast yet", "forecast"],
+    [f ? f.days_learned + (f.days_learned === 1 ? " earlier day" : " earlier days") : "—", "days"],
+  ];
+  for (const [text, cls] of cells) {
+    const td = document.createElement("td");
+    td.textContent = text; td.className = cls; tr.append(td);
+  }
+  return tr;
+}
+
+async function loadLunch() {
+  let d;
+  try {
+    const r = await fetch("/v1/queues", { cache: "no-cache" });
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    d = await r.json();
+  } catch (err) {
+    $("lunch-summary").textContent = "Could not read the lunch lines (" + err.message + "); trying again in 30 s.";
+    return;
+  }
+  $("lunch-lines").replaceChildren(...d.queues.map(lunchRow));
+  const alerts = d.queues.filter((q) => q.alert);
+  $("lunch-alerts").replaceChildren(...alerts.map((q) => {
+    const p = document.createElement("p");
+    p.className = "alert";
+    p.textContent = "ALERT: " + q.alert.text;
+    return p;
+  }));
+  $("lunch-summary").textContent = d.queues.length ?
+    d.queues.length + (d.queues.length === 1 ? " line" : " lines") + ", " + alerts.length +
+      (alerts.length === 1 ? " alert" : " alerts") + " (checked " + new Date().toLocaleTimeString() + ")." :
+    "No lunch line has reported yet.";
+}
+
 $("filter").addEventListener("input", () => doc && render());
 $("notice-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -172,4 +234,6 @@ $("notice-form").addEventListener("submit", async (ev) => {
 });
 load();
 loadScreens();
+loadLunch();
 setInterval(loadScreens, 10000);
+setInterval(loadLunch, 30000);

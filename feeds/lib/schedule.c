@@ -242,6 +242,31 @@ void schedule_room_capacity(struct schedule *s, const char *id, double seats, co
 			s->rooms[i].capacity = (int)seats;
 }
 
+static struct room *room_named(const struct schedule *s, const char *name)
+{
+	char want[SCHEDULE_MAX_NAME * 2 + 1], have[sizeof(want)];
+	text_fold_key(name, want, sizeof(want));
+	for (size_t i = 0; i < s->n_rooms; i++) {
+		text_fold_key(s->rooms[i].name, have, sizeof(have));
+		if (strcmp(have, want) == 0 || strcmp(s->rooms[i].id, name) == 0)
+			return &s->rooms[i];
+	}
+	return NULL;
+}
+
+const struct room *schedule_room_named(const struct schedule *s, const char *name)
+{
+	return room_named(s, name);
+}
+
+bool schedule_set_room_seats(struct schedule *s, const char *name, int seats)
+{
+	struct room *r = room_named(s, name);
+	if (r)
+		r->capacity = seats;
+	return r != NULL;
+}
+
 struct session *schedule_add_session(struct schedule *s, struct feed_error *e)
 {
 	if (s->n_sessions >= SCHEDULE_MAX_SESSIONS)

@@ -116,6 +116,15 @@ bool schedule_finish(struct schedule *s, struct feed_error *e);
  * (*s becomes NULL, the caller's teardown then frees nothing). */
 bool schedule_finish_into(struct schedule **s, struct schedule **out, struct feed_error *e);
 
+/* Sets the seats of the room named name (its spelling or its id, accents
+ * and case aside) to seats, as a venue's configuration says: it wins over
+ * the feed's. False when the schedule has no such room. */
+bool schedule_set_room_seats(struct schedule *s, const char *name, int seats);
+
+/* The room named name (its spelling or its id, accents and case aside), or
+ * NULL. Borrowed from s. */
+const struct room *schedule_room_named(const struct schedule *s, const char *name);
+
 /* The room with this id, or NULL. */
 const struct room *schedule_find_room(const struct schedule *s, const char *id);
 

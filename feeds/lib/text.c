@@ -294,3 +294,31 @@ bool text_base64_decode(const char *s, size_t len, unsigned char *out, size_t ca
 	*out_len = o;
 	return true;
 }
+
+bool text_name_and_number(const char *s, char *name, size_t cap, long *number)
+{
+	size_t end = strlen(s);
+	while (end && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+		end--;
+	size_t word = end;
+	while (word && s[word - 1] != ' ' && s[word - 1] != '\t')
+		word--;
+	size_t name_end = word;
+	while (name_end && (s[name_end - 1] == ' ' || s[name_end - 1] == '\t'))
+		name_end--;
+	size_t start = 0;
+	while (start < name_end && (s[start] == ' ' || s[start] == '\t'))
+		start++;
+	if (word == end || name_end <= start || name_end - start >= cap)
+		return false;
+	long n = 0;
+	for (size_t i = word; i < end; i++) {
+		if (s[i] < '0' || s[i] > '9' || n > 100000000)
+			return false;
+		n = n * 10 + (s[i] - '0');
+	}
+	memcpy(name, s + start, name_end - start);
+	name[name_end - start] = '\0';
+	*number = n;
+	return true;
+}

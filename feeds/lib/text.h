@@ -48,4 +48,10 @@ bool text_base64_decode(const char *s, size_t len, unsigned char *out, size_t ca
 /* True when s starts with prefix, ASCII case-insensitively. */
 bool text_starts_with_ci(const char *s, const char *prefix);
 
+/* Splits "NAME WORDS NUMBER" (a room or queue name, which may hold spaces,
+ * then a whole number) into name (at most cap - 1 bytes, trimmed) and
+ * *number. False when the last word is not a whole number below 10^9, or
+ * the name is empty or too long. */
+bool text_name_and_number(const char *s, char *name, size_t cap, long *number);
+
 #endif

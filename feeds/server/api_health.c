@@ -75,13 +75,32 @@ void api_get_metrics(struct api *api, const struct api_request *req, struct api_
 		       (unsigned long long)api->samples_refused, (long long)api->sched.version,
 		       api->health.failing ? 1 : 0);
 	api_buf_printf(&b, "# TYPE venueboard_queue_last_sample_age_seconds gauge\n");
-	const struct estimator *est = api->queues.est;
+	struct estimator *est = api->queues.est;
 	for (size_t i = 0; i < estimator_queue_count(est); i++) {
 		int64_t newest = estimator_queue_newest_ms(est, i);
 		double age = newest == INT64_MIN ? -1 : (double)(req->now_ms - newest) / 1000.0;
 		put_gauge(&b, "venueboard_queue_last_sample_age_seconds", "queue",
 			  estimator_queue_id(est, i), age);
 	}
+	/* the forecast a quarter, half and whole hour ahead (the outlook's
+	 * points are the clock's five minutes: the third, sixth and twelfth) */
+	static const int ahead[] = {15, 30, 60};
+	api_buf_printf(&b, "# TYPE venueboard_queue_forecast_wait_seconds gauge\n");
+	for (size_t i = 0; i < estimator_queue_count(est); i++) {
+		const struct queue_outlook *o = api_outlook(api, i, api_queue_at(api, i, req->now_ms));
+		for (size_t k = 0; k < sizeof(ahead) / sizeof(*ahead); k++) {
+			const struct forecast *f = &o->points[ahead[k] / 5 - 1];
+			if (!f->known)
+				continue;
+			api_buf_printf(&b, "venueboard_queue_forecast_wait_seconds{queue=\"");
+			put_label(&b, estimator_queue_id(est, i));
+			api_buf_printf(&b, "\",ahead_minutes=\"%d\"} %.0f\n", ahead[k], f->wait_s);
+		}
+	}
+	api_buf_printf(&b, "# TYPE venueboard_queue_forecast_alert gauge\n");
+	for (size_t i = 0; i < estimator_queue_count(est); i++)
+		put_gauge(&b, "venueboard_queue_forecast_alert", "queue", estimator_queue_id(est, i),
+			  api->queues.outlook[i].alert ? 1 : 0);
 	api_buf_printf(&b, "# TYPE venueboard_screen_last_seen_age_seconds gauge\n");
 	for (size_t i = 0; i < api->n_screens; i++) {
 		const struct screen_seen *s = &api->screens[i];

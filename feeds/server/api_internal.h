@@ -9,6 +9,9 @@
 #include "api.h"
 #include "server_config.h"
 
+#include "forecast.h"
+#include "queue_sample.h"
+
 #include <cjson/cJSON.h>
 
 struct estimator;
@@ -22,6 +25,7 @@ struct sched_view {
 	struct blob *doc;   /* GET /v1/schedule */
 	char etag[24];
 	int64_t n_sessions;
+	struct schedule *model; /* what is served, read (for the forecaster); owned */
 };
 
 /* The schedule as served: the latest version with the live changes applied,
@@ -42,8 +46,23 @@ struct recent_sample {
 	int queue;    /* the estimator's index of its queue, -1 when unknown */
 };
 
+/* A lunch line's next hour, as last worked out (api_forecast.c). */
+enum { API_OUTLOOK_POINTS = 12, API_OUTLOOK_STEP_S = 300 };
+struct queue_outlook {
+	int64_t made_ms;    /* when: 0 before any */
+	int64_t newest_ms;  /* the queue's newest sample then: a newer one redoes it */
+	int days;           /* earlier days learned from */
+	int64_t at_ms[API_OUTLOOK_POINTS];
+	struct forecast points[API_OUTLOOK_POINTS];
+	bool alert;         /* forecast above the configured wait */
+	int alert_point;    /* the peak's index while alert */
+};
+
 struct queue_state {
-	struct estimator *est;
+	struct forecaster *fc;   /* the now-cast and the forecast; owned */
+	struct estimator *est;   /* fc's now-cast, borrowed: for reading */
+	char names[ESTIMATOR_MAX_QUEUES][QUEUE_NAME_MAX + 1]; /* by the estimator's index */
+	struct queue_outlook outlook[ESTIMATOR_MAX_QUEUES];
 	struct recent_sample *recent; /* ring of the latest lines */
 	size_t recent_head, recent_n;
 	int64_t newest_ms; /* the newest sample time taken, 0 before any */
@@ -123,6 +142,15 @@ void api_get_queues(struct api *api, const struct api_request *req, struct api_r
 /* The time queue i is judged at: now, or its newest sample when that is
  * more than an hour away (a replay of another day). */
 int64_t api_queue_at(const struct api *api, size_t i, int64_t now_ms);
+
+/* The outlook of queue i as of t_ms (worked out again when a sample came or
+ * the minute changed); logs an alert that starts or ends. */
+const struct queue_outlook *api_outlook(struct api *api, size_t i, int64_t t_ms);
+/* Adds queue i's "forecast" (and "alert" while raised) to its /v1/queues
+ * object o. */
+void api_outlook_json(struct api *api, size_t i, int64_t t_ms, cJSON *o);
+/* The served schedule changed: the forecaster reads the new one. */
+void api_outlook_schedule(struct api *api);
 
 bool api_screens_load(struct api *api, struct feed_error *e);
 void api_screens_free(struct api *api);

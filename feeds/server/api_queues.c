@@ -1,5 +1,5 @@
 /* api_queues: the lunch lines — sensors' samples in (a batch stored whole or
- * refused whole), estimates and samples out. Each queue is judged by its own
+ * refused whole), estimates, forecasts (api_forecast.c) and samples out. Each queue is judged by its own
  * clock, and a sample dated in the future is refused, so that one sensor's
  * clock cannot move another queue's "now". A day's samples (?since) are read
  * off the polling thread: api_get_queues answers with a job. */
@@ -35,7 +35,12 @@ static int queue_index(const struct estimator *est, const char *id)
 static void take_sample(struct queue_state *qs, const char *line, const struct queue_sample *s)
 {
 	struct feed_error e;
-	estimator_add(qs->est, s, &e);
+	forecaster_add(qs->fc, s, &e);
+	if (s->type == SAMPLE_QUEUE) {
+		int q = queue_index(qs->est, s->queue);
+		if (q >= 0 && *s->name)
+			memcpy(qs->names[q], s->name, sizeof(qs->names[q]));
+	}
 	if (s->type != SAMPLE_QUEUE && s->t_ms > qs->newest_ms)
 		qs->newest_ms = s->t_ms;
 	if (qs->recent_n == RECENT_MAX) {
@@ -60,29 +65,35 @@ struct sample_load {
 	int64_t latest_future_ms;
 };
 
-static void load_sample(void *vctx, const char *line)
+static bool load_sample(void *vctx, const struct stored_sample *stored)
 {
 	struct sample_load *ctx = vctx;
+	const char *line = stored->line;
 	struct queue_sample s;
 	struct feed_error e;
-	if (queue_sample_parse(line, strlen(line), &s, &e) != SAMPLE_OK)
-		return;
+	if (!line || queue_sample_parse(line, strlen(line), &s, &e) != SAMPLE_OK)
+		return true;
 	if (s.type != SAMPLE_QUEUE && s.t_ms > ctx->limit_ms) {
 		if (ctx->n_future++ == 0 || s.t_ms > ctx->latest_future_ms)
 			ctx->latest_future_ms = s.t_ms;
-		return;
+		return true;
 	}
 	take_sample(ctx->qs, line, &s);
+	return true;
 }
 
 bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e)
 {
 	struct queue_state *qs = &api->queues;
-	if (!(qs->est = estimator_create()) || !(qs->recent = calloc(RECENT_MAX, sizeof(*qs->recent))))
+	if (!(qs->fc = forecaster_create()) || !(qs->recent = calloc(RECENT_MAX, sizeof(*qs->recent))))
 		return feed_error_set(e, "out of memory");
-	/* the estimator's state comes back from the stored samples of the day */
+	qs->est = forecaster_estimator(qs->fc);
+	forecaster_set_schedule(qs->fc, api->sched.cur.model);
+	/* the estimator's state and the forecaster's earlier days come back
+	 * from the stored samples, in the order of their times */
 	struct sample_load ctx = {.qs = qs, .limit_ms = now_ms + API_SAMPLE_AHEAD_S * 1000LL};
-	if (!store_each_sample(api->store, now_ms - 24 * 3600 * 1000LL, load_sample, &ctx, e))
+	int64_t from = now_ms - (FORECAST_HISTORY_DAYS + 1) * 86400000LL;
+	if (!store_each_sample_from(api->store, from, load_sample, &ctx, e))
 		return false;
 	if (ctx.n_future) {
 		char t[21];
@@ -100,7 +111,7 @@ void api_queues_free(struct api *api)
 	for (size_t k = 0; qs->recent && k < qs->recent_n; k++)
 		free(qs->recent[(qs->recent_head + k) % RECENT_MAX].line);
 	free(qs->recent);
-	estimator_destroy(qs->est);
+	forecaster_destroy(qs->fc);
 	memset(qs, 0, sizeof(*qs));
 }
 
@@ -183,6 +194,9 @@ void api_post_samples(struct api *api, const struct api_request *req,
 			if (queue_sample_parse(lines[i], strlen(lines[i]), &s, &e) == SAMPLE_OK)
 				take_sample(&api->queues, lines[i], &s);
 		}
+		/* the desk's alert is judged as samples come, not only when asked */
+		for (size_t i = 0; i < estimator_queue_count(api->queues.est); i++)
+			api_outlook(api, i, api_queue_at(api, i, req->now_ms));
 		api->samples_accepted += n;
 		char buf[96];
 		snprintf(buf, sizeof(buf), "{\"accepted\":%zu,\"skipped\":%zu}", n, skipped);
@@ -589,6 +603,7 @@ void api_get_queues(struct api *api, const struct api_request *req, struct api_r
 		cJSON_AddStringToObject(o, "confidence", estimator_confidence_name(w.confidence));
 		if (w.why && *w.why)
 			cJSON_AddStringToObject(o, "why", w.why);
+		api_outlook_json(api, i, at[i], o);
 		cJSON_AddItemToArray(list, o);
 	}
 	if (q.since_given) {

@@ -33,6 +33,7 @@ static void view_free(struct sched_view *v)
 	cJSON_Delete(v->notices);
 	cJSON_Delete(v->skipped);
 	blob_unref(v->doc);
+	schedule_destroy(v->model);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -366,6 +367,10 @@ static bool build_doc(struct api *api, struct sched_view *v, int64_t version, st
 	}
 	if (!feed_parse(text, strlen(text), NULL, &now, e))
 		goto out;
+	/* the venue's seats (configuration) win over the feed's */
+	for (size_t i = 0; i < api->config->n_capacities; i++)
+		schedule_set_room_seats(now, api->config->capacities[i].room,
+					api->config->capacities[i].seats);
 	if (!schedule_diff_compute(st->first ? st->first : now, now, &changes) ||
 	    !(norm = normalized_json_write(now)) || !(diff = schedule_diff_write_json(&changes)) ||
 	    !(doc = cJSON_Parse(norm)) || !(diff_doc = cJSON_Parse(diff))) {
@@ -391,6 +396,9 @@ static bool build_doc(struct api *api, struct sched_view *v, int64_t version, st
 	}
 	api_etag(v->doc->data, v->doc->len, v->etag);
 	v->n_sessions = (int64_t)now->n_sessions;
+	schedule_destroy(v->model);
+	v->model = now; /* the forecaster reads it */
+	now = NULL;
 	ok = true;
 out:
 	cJSON_Delete(doc);
@@ -495,11 +503,26 @@ oom:
 }
 
 /* Swaps next in as what is served. */
+/* Rooms the configuration gives seats to that the schedule does not have:
+ * said once per published version. */
+static void warn_capacities(struct api *api)
+{
+	const struct schedule *s = api->sched.cur.model;
+	for (size_t i = 0; s && i < api->config->n_capacities; i++) {
+		const char *room = api->config->capacities[i].room;
+		if (!schedule_room_named(s, room))
+			api_logf(api, "WARN", "capacity %s: no such room in schedule version %lld",
+				 room, (long long)api->sched.version);
+	}
+}
+
 static void commit(struct api *api, struct sched_view *next)
 {
 	view_free(&api->sched.cur);
 	api->sched.cur = *next;
 	memset(next, 0, sizeof(*next));
+	if (api->queues.fc)
+		api_outlook_schedule(api);
 }
 
 /* ---- loading --------------------------------------------------------------------- */
@@ -626,6 +649,7 @@ bool api_schedule_load(struct api *api, const char *initial_feed, size_t initial
 		return false;
 	commit(api, &v);
 	log_skipped(api, &api->sched.cur);
+	warn_capacities(api);
 	return true;
 }
 
@@ -714,6 +738,7 @@ void api_post_schedule(struct api *api, const struct api_request *req,
 		 (long long)version, who->name, n);
 	api_respond(res, 201, "application/json", strdup(buf));
 	log_skipped(api, &api->sched.cur);
+	warn_capacities(api);
 }
 
 /* "session 4184 ('QA: the gate…') to Salle 243" for the INFO line. */

@@ -2,6 +2,8 @@
  * strictly because it holds the keys to every write. */
 #include "server_config.h"
 
+#include "text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,65 @@ static bool token_ok(const char *t)
 	return true;
 }
 
+/* capacity ROOM SEATS: a room's name may hold spaces, so the number is
+ * the last word. */
+static bool parse_capacity(const char *rest, int line, struct server_config *out,
+			   struct feed_error *e)
+{
+	struct config_capacity c;
+	long seats;
+	if (!text_name_and_number(rest, c.room, sizeof(c.room), &seats) || seats < 1 ||
+	    seats > 100000)
+		return feed_error_set(e, "line %d: capacity ROOM SEATS (a room's name, then its "
+					 "seats: 1 to 100000)", line);
+	if (out->n_capacities == CONFIG_MAX_CAPACITIES)
+		return feed_error_set(e, "line %d: more than %d capacities", line,
+				      CONFIG_MAX_CAPACITIES);
+	for (size_t i = 0; i < out->n_capacities; i++)
+		if (strcmp(out->capacities[i].room, c.room) == 0)
+			return feed_error_set(e, "line %d: capacity of '%.80s' given twice", line,
+					      c.room);
+	c.seats = (int)seats;
+	out->capacities[out->n_capacities++] = c;
+	return true;
+}
+
+/* alert-wait QUEUE MINUTES */
+static bool parse_alert(char **w, int n, int line, struct server_config *out,
+			struct feed_error *e)
+{
+	char *end = NULL;
+	long minutes = n == 3 ? strtol(w[2], &end, 10) : 0;
+	if (n != 3 || *end || minutes < 1 || minutes > 240)
+		return feed_error_set(e, "line %d: alert-wait QUEUE MINUTES (a queue id or *, then "
+					 "1 to 240 minutes)", line);
+	if (out->n_alerts == CONFIG_MAX_ALERTS)
+		return feed_error_set(e, "line %d: more than %d alert-wait lines", line,
+				      CONFIG_MAX_ALERTS);
+	struct config_alert *a = &out->alerts[out->n_alerts];
+	if (!copy(a->queue, sizeof(a->queue), w[1], line, "alert-wait", e))
+		return false;
+	for (size_t i = 0; i < out->n_alerts; i++)
+		if (strcmp(out->alerts[i].queue, a->queue) == 0)
+			return feed_error_set(e, "line %d: alert-wait for %.64s given twice", line,
+					      a->queue);
+	a->minutes = (int)minutes;
+	out->n_alerts++;
+	return true;
+}
+
+int server_config_alert_minutes(const struct server_config *c, const char *queue)
+{
+	int any = 0;
+	for (size_t i = 0; i < c->n_alerts; i++) {
+		if (strcmp(c->alerts[i].queue, queue) == 0)
+			return c->alerts[i].minutes;
+		if (strcmp(c->alerts[i].queue, "*") == 0)
+			any = c->alerts[i].minutes;
+	}
+	return any;
+}
+
 bool server_config_parse(const char *text, size_t len, struct server_config *out,
 			 struct feed_error *e)
 {
@@ -84,6 +145,11 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
+		if (strncmp(line, "capacity", 8) == 0 && (line[8] == ' ' || line[8] == '\t')) {
+			if (!parse_capacity(line + 8, lineno, out, e))
+				return false;
+			continue;
+		}
 		char *w[4];
 		int n = words(line, w, 3);
 		if (n == 0)
@@ -131,6 +197,11 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 						      "each screen has its own",
 						      lineno, t->name);
 			out->n_tokens++;
+			continue;
+		}
+		if (strcmp(key, "alert-wait") == 0) {
+			if (!parse_alert(w, n, lineno, out, e))
+				return false;
 			continue;
 		}
 		if (n != 2)

@@ -15,6 +15,10 @@ enum {
 	CONFIG_TOKEN_MIN = 16, /* bytes: shorter tokens are guessable */
 	CONFIG_TOKEN_MAX = 128,
 	CONFIG_PATH_MAX = 1024,
+	CONFIG_MAX_CAPACITIES = 512,
+	CONFIG_ROOM_MAX = 160,    /* bytes of a room's name */
+	CONFIG_MAX_ALERTS = 64,
+	CONFIG_QUEUE_MAX = 64,    /* bytes of a queue's id (contracts §1) */
 };
 
 enum token_role { TOKEN_ORGANIZER, TOKEN_SENSOR, TOKEN_SCREEN };
@@ -23,6 +27,18 @@ struct config_token {
 	enum token_role role;
 	char name[CONFIG_NAME_MAX + 1];  /* who: goes into the audit log; a screen's id */
 	char secret[CONFIG_TOKEN_MAX + 1];
+};
+
+/* A room's seats, for feeds that give none (or a wrong number). */
+struct config_capacity {
+	char room[CONFIG_ROOM_MAX + 1]; /* as the schedule names it */
+	int seats;
+};
+
+/* The wait above which the desk is warned of a lunch line's forecast. */
+struct config_alert {
+	char queue[CONFIG_QUEUE_MAX + 1]; /* a queue id, or "*": every other queue */
+	int minutes;
 };
 
 struct server_config {
@@ -36,6 +52,10 @@ struct server_config {
 	unsigned max_connections;       /* 0: the server's default */
 	struct config_token tokens[CONFIG_MAX_TOKENS];
 	size_t n_tokens;
+	struct config_capacity capacities[CONFIG_MAX_CAPACITIES];
+	size_t n_capacities;
+	struct config_alert alerts[CONFIG_MAX_ALERTS];
+	size_t n_alerts;
 };
 
 /* Reads the text of a configuration file ("key value" lines, # comments):
@@ -49,6 +69,8 @@ struct server_config {
  *   organizer NAME TOKEN
  *   sensor NAME TOKEN
  *   screen NAME TOKEN
+ *   capacity Salle 241 400            (a room's seats; the name may hold spaces)
+ *   alert-wait meridien-lunch 20      (minutes; "*" for every other queue)
  * A token is 16-128 printable ASCII characters and given once. A screen's
  * NAME names its URLs (/v1/screens/NAME/thumbnail.png), so it is letters,
  * digits, '-', '_' and '.' only, and no two screens share one. Fails naming
@@ -64,5 +86,9 @@ const struct config_token *server_config_check(const struct server_config *c,
 /* The screen token named name (exact bytes), or NULL: a screen's URLs and
  * stored heartbeat answer only for screens the file still names. */
 const struct config_token *server_config_screen(const struct server_config *c, const char *name);
+
+/* The alert threshold in minutes for queue id (its own line, else "*"),
+ * 0 when none is set. */
+int server_config_alert_minutes(const struct server_config *c, const char *queue);
 
 #endif

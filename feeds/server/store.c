@@ -244,21 +244,6 @@ bool store_add_samples(struct store *st, const char *const *lines, size_t n, con
 	return true;
 }
 
-bool store_each_sample(struct store *st, int64_t since_ms,
-		       void (*fn)(void *ctx, const char *line), void *ctx, struct feed_error *e)
-{
-	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT line FROM samples WHERE at_ms >= ? ORDER BY id", -1,
-			       &stmt, NULL) != SQLITE_OK)
-		return db_fail(st, "prepare", e);
-	sqlite3_bind_int64(stmt, 1, since_ms);
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
-}
-
 bool store_each_sample_from(struct store *st, int64_t from_ms,
 			    bool (*fn)(void *ctx, const struct stored_sample *s), void *ctx,
 			    struct feed_error *e)

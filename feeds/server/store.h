@@ -74,10 +74,6 @@ bool store_each_change(struct store *st, void (*fn)(void *ctx, const struct stor
 bool store_add_samples(struct store *st, const char *const *lines, size_t n, const char *who,
 		       int64_t at_ms, struct feed_error *e);
 
-/* Calls fn for every stored sample line received at or after since_ms. */
-bool store_each_sample(struct store *st, int64_t since_ms,
-		       void (*fn)(void *ctx, const char *line), void *ctx, struct feed_error *e);
-
 /* Through the index on sample time ("t"): calls fn first for every stored line
  * whose time SQLite does not read (queue declarations; spellings such as
  * 20141106T120015Z or +0100), in stored order, then (by_time) for every line

@@ -32,6 +32,14 @@ try {
     return img && img.complete && img.naturalWidth > 0;
   }, tr, { timeout: 10000 });
 
+  // the lunch line: its forecast for the next hour, and the alert in words
+  await page.waitForSelector('#lunch-lines tr[data-queue="meridien-lunch"]', { timeout: 40000 });
+  const lunch = await page.textContent('#lunch-lines tr[data-queue="meridien-lunch"] td.forecast');
+  if (!/≈ \d+ min/.test(lunch) || !lunch.includes("highest")) fail("no forecast on the desk: " + lunch);
+  const alert = await page.textContent("#lunch-alerts");
+  if (!alert.includes("ALERT: Le Méridien") || !alert.includes("open more stations?"))
+    fail("the lunch alert is not shown: " + alert);
+
   // a wrong token is refused, and the page says so
   await page.fill("#token", "not-the-token-at-all");
   await page.dispatchEvent("#token", "change");
@@ -61,8 +69,9 @@ try {
   if (audit !== 3) fail("audit shows " + audit + " changes, want 3");
   await page.fill("#filter", "");
   await page.screenshot({ path: shot });
-  console.log("organizer desk: " + screen + " listed OK with its thumbnail; moved 4184, " +
-              "cancelled 4216, posted a notice, refused a wrong token");
+  console.log("organizer desk: " + screen + " listed OK with its thumbnail; the lunch line's " +
+              "forecast and alert (" + alert.trim() + "); moved 4184, cancelled 4216, " +
+              "posted a notice, refused a wrong token");
 } finally {
   await browser.close();
 }

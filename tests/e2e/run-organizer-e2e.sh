@@ -2,10 +2,13 @@
 # Starts venueboard-server with the demo conference on a free loopback port,
 # posts one screen's heartbeat (a small PNG made here) as a kiosk would,
 # drives /organizer/ in headless Chromium (tests/e2e/organizer.mjs), then
-# checks through the API that the server stored what the page did.
-# usage: run-organizer-e2e.sh SERVER_BIN DEMO_SCHEDULE WORK_DIR
+# checks through the API that the server stored what the page did. A lunch
+# line's sensor posts Monday to Wednesday and Thursday morning (the
+# project's conference simulator): the desk must show its forecast and the
+# alert that alert-wait asks for.
+# usage: run-organizer-e2e.sh SERVER_BIN FEED_TOOL_BIN DEMO_SCHEDULE WORK_DIR
 set -euo pipefail
-server=$1 demo=$2 work=$3
+server=$1 feed_tool=$2 demo=$3 work=$4
 here=$(cd "$(dirname "$0")" && pwd)
 if ! command -v chromium >/dev/null || ! command -v node >/dev/null; then
   echo "SKIP: chromium or node is missing (tests/run installs them)"; exit 77
@@ -19,6 +22,7 @@ fi
 tmp=$(mktemp -d); trap 'kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 token=organizer-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 screen_token=screen-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+sensor_token=sensor-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 screen=palais-l2-east
 cat >"$tmp/server.conf" <<CONF
 listen 127.0.0.1:0
@@ -26,6 +30,8 @@ database $tmp/server.db
 schedule $demo
 organizer alice $token
 screen $screen $screen_token
+sensor meridien-doors $sensor_token
+alert-wait meridien-lunch 15
 CONF
 chmod 600 "$tmp/server.conf"
 "$server" --config "$tmp/server.conf" --port-file "$tmp/port" 2>"$tmp/server.log" & pid=$!
@@ -46,6 +52,19 @@ print(json.dumps({"version": "1.4.2", "uptime_s": 3600, "feed_age_s": 42, "offli
 PY
 curl -sf -X POST -H "Authorization: Bearer $screen_token" --data-binary @"$tmp/heartbeat.json" \
   "http://127.0.0.1:$port/v1/screens/heartbeat"
+# the lunch line: three earlier days and Thursday up to 11:10 UTC (12:10 in Paris)
+"$feed_tool" simulate --scenario conference --schedule "$demo" --seed 3 |
+  python3 -c '
+import json, sys
+for line in sys.stdin:
+    s = json.loads(line)
+    if s.get("type") in ("count", "stations", "occupancy", "room") and s["t"] > "2014-11-06T11:10:00Z":
+        continue
+    sys.stdout.write(line)' >"$tmp/samples.jsonl"
+curl -sf -X POST -H "Authorization: Bearer $sensor_token" --data-binary @"$tmp/samples.jsonl" \
+  "http://127.0.0.1:$port/v1/samples" >/dev/null
+grep -q "WARN: lunch line Le M.*open more stations?" "$tmp/server.log" ||
+  { echo "FAIL: the server did not log the lunch alert"; cat "$tmp/server.log"; exit 1; }
 # ES modules resolve packages beside the script: run a copy next to node_modules
 cp "$here/organizer.mjs" "$work/"
 node "$work/organizer.mjs" "http://127.0.0.1:$port" "$token" "$work/organizer.png" "$screen"

@@ -5,6 +5,9 @@
 #include "api.h"
 #include "blob.h"
 #include "civil_time.h"
+#include "feed.h"
+#include "lunch_sim.h"
+#include "queue_sample.h"
 #include "schedule.h"
 #include "server_config.h"
 #include "store.h"
@@ -1452,6 +1455,135 @@ static void test_future_samples(void **state)
 	close_api(&f);
 }
 
+/* The demo summit's lunch line on Monday to Wednesday (the project's own
+ * conference simulator), then Thursday up to 11:10 UTC, posted as a sensor
+ * would. */
+static void post_conference(struct api *api, int64_t until_ms)
+{
+	size_t len;
+	char *text = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
+	struct schedule *s = NULL;
+	struct feed_error e;
+	assert_true(feed_parse(text, len, NULL, &s, &e));
+	free(text);
+	struct sim_conference c;
+	lunch_sim_conference_defaults(&c, s);
+	c.seed = 3;
+	struct sim_result r;
+	assert_true(lunch_sim_conference_run(&c, &r));
+	size_t cap = r.n_samples * QUEUE_LINE_MAX, used = 0;
+	char *body = malloc(cap);
+	assert_non_null(body);
+	for (size_t i = 0; i < r.n_samples; i++) {
+		const struct queue_sample *x = &r.samples[i];
+		if (x->type != SAMPLE_QUEUE && x->t_ms > until_ms)
+			continue;
+		used += queue_sample_format(x, body + used, cap - used);
+		body[used++] = '\n';
+	}
+	body[used] = '\0';
+	post_samples_at(api, until_ms, body, 200, "\"accepted\"");
+	free(body);
+	lunch_sim_finish(&r);
+	schedule_destroy(s);
+}
+
+/* GET /v1/queues carries each line's next hour (five-minute steps, learned
+ * from the earlier days in the database), the desk's alert when one is
+ * forecast above alert-wait, /metrics the same; configured seats win over
+ * the feed's; all of it comes back after a restart. */
+static void test_queues_forecast(void **state)
+{
+	(void)state;
+	static struct server_config cfg;
+	static const char text[] = "database x\norganizer alice organizer-token-0123456789\n"
+				   "sensor door sensor-token-0123456789ab\n"
+				   "alert-wait meridien-lunch 15\n"
+				   "capacity  Salle 241   450\n"
+				   "capacity Salle 999 10\n";
+	struct feed_error e = {{0}};
+	assert_true(server_config_parse(text, strlen(text), &cfg, &e));
+	const int64_t t = 1415272200000LL; /* Thursday 2014-11-06T11:10:00Z, 12:10 in Paris */
+	size_t len;
+	char *feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
+	struct log_capture lc = {{0}, 0};
+	struct api_log log = {capture, &lc};
+	struct store *store = store_open(db_path, &e);
+	assert_non_null(store);
+	struct api *api = api_create(&cfg, store, feed, len, t, &log, &e);
+	if (!api)
+		fail_msg("%s", e.msg);
+	assert_non_null(strstr(lc.text, "WARN: capacity Salle 999: no such room in schedule"));
+	post_conference(api, t);
+	cJSON *q = queue_estimate(api, t, "meridien-lunch");
+	cJSON *fc = cJSON_GetObjectItem(q, "forecast");
+	assert_non_null(fc);
+	assert_string_equal(cJSON_GetObjectItem(fc, "t")->valuestring, "2014-11-06T11:10:00Z");
+	assert_int_equal(cJSON_GetObjectItem(fc, "days_learned")->valueint, 3);
+	cJSON *points = cJSON_GetObjectItem(fc, "points");
+	assert_int_equal(cJSON_GetArraySize(points), 12);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(points, 0), "at")->valuestring,
+			    "2014-11-06T11:15:00Z");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(points, 11), "at")->valuestring,
+			    "2014-11-06T12:10:00Z");
+	/* the line is empty now; the lunch wave at 12:30 in Paris is foreseen */
+	assert_true(cJSON_GetObjectItem(q, "wait_s")->valuedouble < 120);
+	double peak = 0;
+	cJSON *p;
+	cJSON_ArrayForEach(p, points) {
+		cJSON *w = cJSON_GetObjectItem(p, "wait_s"), *lo = cJSON_GetObjectItem(p, "low_s"),
+		      *hi = cJSON_GetObjectItem(p, "high_s");
+		assert_true(cJSON_IsNumber(w) && cJSON_IsNumber(lo) && cJSON_IsNumber(hi));
+		assert_true(lo->valuedouble <= w->valuedouble && w->valuedouble <= hi->valuedouble);
+		peak = w->valuedouble > peak ? w->valuedouble : peak;
+	}
+	if (peak < 900)
+		fail_msg("the lunch wave is not foreseen: at most %.0f s in the next hour", peak);
+	cJSON *alert = cJSON_GetObjectItem(q, "alert");
+	assert_non_null(alert);
+	assert_int_equal(cJSON_GetObjectItem(alert, "threshold_s")->valueint, 900);
+	assert_true(cJSON_GetObjectItem(alert, "wait_s")->valuedouble >= 900);
+	const char *says = cJSON_GetObjectItem(alert, "text")->valuestring;
+	if (!strstr(says, "Le M\xC3\xA9ridien") || !strstr(says, "open more stations?") ||
+	    !strstr(says, " at 12:") /* Paris time */)
+		fail_msg("alert text: %s", says);
+	assert_non_null(strstr(lc.text, "WARN: lunch line Le M\xC3\xA9ridien"));
+	char *first = cJSON_PrintUnformatted(fc);
+	cJSON_Delete(q);
+	/* /metrics */
+	struct api_response res;
+	request_at(api, t, "GET", "/metrics", NULL, NULL, NULL, &res);
+	assert_non_null(strstr(res.body, "venueboard_queue_forecast_alert{queue=\"meridien-lunch\"} 1"));
+	assert_non_null(strstr(res.body, "venueboard_queue_forecast_wait_seconds{queue=\"meridien-lunch\","
+					 "ahead_minutes=\"30\"} "));
+	api_response_finish(&res);
+	/* the seats: configured 450 over the feed's 400 */
+	request_at(api, t, "GET", "/v1/schedule", NULL, NULL, NULL, &res);
+	cJSON *doc = cJSON_Parse(res.body);
+	api_response_finish(&res);
+	int seats = 0;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "rooms"))
+		if (strcmp(cJSON_GetObjectItem(p, "name")->valuestring, "Salle 241") == 0)
+			seats = cJSON_GetObjectItem(p, "capacity")->valueint;
+	assert_int_equal(seats, 450);
+	cJSON_Delete(doc);
+	api_destroy(api);
+	store_close(store);
+	/* a restart learns the same days again from the database */
+	store = store_open(db_path, &e);
+	api = api_create(&cfg, store, NULL, 0, t, NULL, &e);
+	assert_non_null(api);
+	q = queue_estimate(api, t, "meridien-lunch");
+	char *again = cJSON_PrintUnformatted(cJSON_GetObjectItem(q, "forecast"));
+	assert_string_equal(again, first);
+	free(first);
+	free(again);
+	cJSON_Delete(q);
+	api_destroy(api);
+	store_close(store);
+	free(feed);
+}
+
 /* Every /metrics line is a comment or "name{label="value"} number": no id
  * can add a line or break the scrape. */
 static void test_metrics_escaped(void **state)
@@ -1563,6 +1695,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_changes_store_nothing, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_room_limit, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_over_bad_changes, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_queues_forecast, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_future_samples, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_escaped, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_health_sees_failing_writes, NULL, teardown),

@@ -54,6 +54,15 @@ static void test_refusals_name_the_line(void **state)
 		{"database d\norganizer a\n", "line 2: organizer NAME TOKEN"},
 		{"organizer a organizer-token-0123456789\n", "no database"},
 		{"database d\nsensor s sensor-token-0123456789ab\n", "no organizer token"},
+		{"database d\ncapacity Salle Bleue\n", "line 2: capacity ROOM SEATS"},
+		{"database d\ncapacity 300\n", "line 2: capacity ROOM SEATS"},
+		{"database d\ncapacity Salle 241 0\n", "line 2: capacity ROOM SEATS"},
+		{"database d\ncapacity Salle 241 -5\n", "line 2: capacity ROOM SEATS"},
+		{"database d\ncapacity Hall 3\ncapacity Hall 4\n", "line 3: capacity of 'Hall' given twice"},
+		{"database d\nalert-wait meridien\n", "line 2: alert-wait QUEUE MINUTES"},
+		{"database d\nalert-wait meridien 0\n", "line 2: alert-wait QUEUE MINUTES"},
+		{"database d\nalert-wait meridien 20min\n", "line 2: alert-wait QUEUE MINUTES"},
+		{"database d\nalert-wait * 20\nalert-wait * 25\n", "line 3: alert-wait for * given twice"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct server_config c;
@@ -62,6 +71,31 @@ static void test_refusals_name_the_line(void **state)
 		    !strstr(e.msg, cases[i].needle))
 			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, cases[i].needle);
 	}
+}
+
+/* Seats per room (names with spaces and accents) and alert thresholds per
+ * queue, "*" for the others. */
+static void test_capacities_and_alerts(void **state)
+{
+	(void)state;
+	static const char text[] = "database d\norganizer a organizer-token-0123456789\n"
+				   "capacity Amphith\xC3\xA9\xC3\xA2tre Bleu 3700\n"
+				   "capacity\tSalle 252A  \t 250  # after the works\n"
+				   "alert-wait meridien-lunch 20\nalert-wait * 30\n";
+	static struct server_config c;
+	struct feed_error e = {{0}};
+	if (!server_config_parse(text, strlen(text), &c, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(c.n_capacities, 2);
+	assert_string_equal(c.capacities[0].room, "Amphith\xC3\xA9\xC3\xA2tre Bleu");
+	assert_int_equal(c.capacities[0].seats, 3700);
+	assert_string_equal(c.capacities[1].room, "Salle 252A");
+	assert_int_equal(c.capacities[1].seats, 250);
+	assert_int_equal(server_config_alert_minutes(&c, "meridien-lunch"), 20);
+	assert_int_equal(server_config_alert_minutes(&c, "hilton-buffet"), 30);
+	static const char none[] = "database d\norganizer a organizer-token-0123456789\n";
+	assert_true(server_config_parse(none, strlen(none), &c, &e));
+	assert_int_equal(server_config_alert_minutes(&c, "meridien-lunch"), 0);
 }
 
 /* Screens: a token each, named by URL-safe names no two share. */
@@ -138,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reads_a_good_file),
 		cmocka_unit_test(test_refusals_name_the_line),
+		cmocka_unit_test(test_capacities_and_alerts),
 		cmocka_unit_test(test_screen_tokens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

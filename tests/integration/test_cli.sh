@@ -148,6 +148,54 @@ expect "bad sample names file, line and field" grep -q "bad.jsonl:2: t:" "$tmp/e
 check "estimate --every 0" 2 "$(run estimate --every 0 "$tmp/bad.jsonl")"
 check "estimate a missing file" 3 "$(run estimate "$tmp/none.jsonl")"
 
+# forecast (contracts §6): usage, refusals, the line shape, causality
+check "forecast without a schedule" 2 "$(run forecast "$tmp/conf.jsonl")"
+check "forecast, bad horizon" 2 "$(run forecast --schedule "$demo/paris-2014.schedule.json" --horizon 0 "$tmp/conf.jsonl")"
+check "forecast, bad every" 2 "$(run forecast --schedule "$demo/paris-2014.schedule.json" --every 5s "$tmp/conf.jsonl")"
+check "forecast, two files" 2 "$(run forecast --schedule "$demo/paris-2014.schedule.json" "$tmp/conf.jsonl" "$tmp/conf2.jsonl")"
+check "forecast, schedule missing" 3 "$(run forecast --schedule "$tmp/nope.json" "$tmp/conf.jsonl")"
+check "forecast, samples missing" 3 "$(run forecast --schedule "$demo/paris-2014.schedule.json" "$tmp/none.jsonl")"
+printf '{"type":"count","queue":"q","sensor":"a","role":"entry","t":"2014-11-06T11:00:00Z","total":-3}\n' >"$tmp/badsample.jsonl"
+check "forecast, a bad sample" 1 "$(run forecast --schedule "$demo/paris-2014.schedule.json" "$tmp/badsample.jsonl")"
+expect "the bad sample is named" grep -q "badsample.jsonl:1: total" "$tmp/err"
+"$tool" simulate --scenario conference --schedule "$demo/paris-2014.schedule.json" --days 3 --seed 2 >"$tmp/three.jsonl" 2>/dev/null
+check "forecast three days" 0 "$(run forecast --schedule "$demo/paris-2014.schedule.json" --horizon 20 --horizon 45 "$tmp/three.jsonl")"
+cp "$tmp/out" "$tmp/fc.jsonl"
+expect "forecast lines as contracts §6" python3 - "$tmp/fc.jsonl" <<'PY'
+import json, sys
+from datetime import datetime, timedelta
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) > 100, len(lines)
+iso = lambda s: datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+for x in lines:
+    assert list(x) == ["t", "queue", "at", "wait_s", "low_s", "high_s"], x
+    t, at = iso(x["t"]), iso(x["at"])
+    assert t.minute % 5 == 0 and t.second == 0, x            # every 300 s of sample time
+    assert at - t in (timedelta(minutes=20), timedelta(minutes=45)), x
+    if x["wait_s"] is not None:
+        assert x["low_s"] <= x["wait_s"] <= x["high_s"], x
+    else:
+        assert x["low_s"] is None and x["high_s"] is None, x
+# the third day's lunch is foreseen from the first two: above 10 min 45 min ahead
+peak = max(x["wait_s"] or 0 for x in lines if x["t"].startswith("2014-11-05") and x["at"] > x["t"][:11] + "11:30")
+assert peak > 600, peak
+PY
+# causal: a forecast made at T is the same whether the input stops at T or goes on
+python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    s = json.loads(line)
+    if "t" in s and s["t"] > "2014-11-05T11:20:00Z":
+        break
+    sys.stdout.write(line)' "$tmp/three.jsonl" >"$tmp/cut.jsonl"
+"$tool" forecast --schedule "$demo/paris-2014.schedule.json" --horizon 20 --horizon 45 "$tmp/cut.jsonl" >"$tmp/fc_cut.jsonl" 2>/dev/null
+expect "forecast is causal" python3 - "$tmp/fc.jsonl" "$tmp/fc_cut.jsonl" <<'PY'
+import sys
+full = [l for l in open(sys.argv[1]) if '"t":"2014-11-05T11:15:00Z"' in l]
+cut = [l for l in open(sys.argv[2]) if '"t":"2014-11-05T11:15:00Z"' in l]
+assert full and full == cut, (full, cut)
+PY
+
 # real feeds that need a zone
 if [ -f "$shared/README.md" ]; then
   check "sessionize without a zone" 1 "$(run parse "$shared/sessionize_orlandocodecamp2020_All.json")"

@@ -46,6 +46,12 @@ static const double RIDGE = 0.5;           /* how far a half hour's share may st
 static const int HORIZONS_MIN[] = {15, 30, 60};
 enum { N_H = sizeof(HORIZONS_MIN) / sizeof(*HORIZONS_MIN) };
 static const int CHECK_EVERY_S = 300;
+/* A forecast's errors depend on its size: a short line foreseen is short or
+ * the wave came early; a long one is longer or shorter by minutes. The
+ * interval takes the errors of forecasts of the same level: under 5
+ * minutes, 5 to 15, over 15. */
+static const double LEVEL_S[] = {300, 900};
+enum { N_LEVELS = 3 };
 static const int64_t COUNTER_GAP_MS = 600000; /* the now-cast's: every sensor dead */
 static const double OPEN_MIN_PEOPLE = 5.0;    /* five minutes of at least this many... */
 static const double OPEN_SHARE = 0.02;        /* ...and this share of a day: an opening */
@@ -95,8 +101,9 @@ struct fq {
 	int n_counters;
 	struct model m;
 	bool dirty; /* history changed since the fit */
-	float errors[N_H][CHECKS];
-	size_t n_errors[N_H], err_head[N_H];
+	/* its errors in seconds (then minus forecast), per horizon and level */
+	float errors[N_H][N_LEVELS][CHECKS];
+	size_t n_errors[N_H][N_LEVELS], err_head[N_H][N_LEVELS];
 	struct check pending[PENDING];
 	size_t n_pending;
 	int64_t next_check_ms;
@@ -837,14 +844,22 @@ static size_t bucket_of(int64_t ahead_ms)
 	return best;
 }
 
-static void record_error(struct fq *q, size_t h, double err)
+static size_t level_of(double forecast_s)
 {
-	size_t j = (q->err_head[h] + q->n_errors[h]) % CHECKS;
-	if (q->n_errors[h] == CHECKS)
-		q->err_head[h] = (q->err_head[h] + 1) % CHECKS;
+	size_t l = 0;
+	while (l < N_LEVELS - 1 && forecast_s >= LEVEL_S[l])
+		l++;
+	return l;
+}
+
+static void record_error(struct fq *q, size_t h, size_t l, double err)
+{
+	size_t j = (q->err_head[h][l] + q->n_errors[h][l]) % CHECKS;
+	if (q->n_errors[h][l] == CHECKS)
+		q->err_head[h][l] = (q->err_head[h][l] + 1) % CHECKS;
 	else
-		q->n_errors[h]++;
-	q->errors[h][j] = (float)err;
+		q->n_errors[h][l]++;
+	q->errors[h][l][j] = (float)err;
 }
 
 /* The forecaster checks itself: every 5 minutes it forecasts 15, 30 and 60
@@ -864,8 +879,7 @@ static void self_check(struct forecaster *f, size_t i, struct fq *q, int64_t t_m
 		 * interval of a busy one too narrow */
 		if (w.known && t_ms - c->at_ms < 120000 &&
 		    (c->forecast > ERROR_FLOOR_S || w.wait_s > ERROR_FLOOR_S))
-			record_error(q, (size_t)c->h, (w.wait_s - c->forecast) /
-							  (c->forecast + ERROR_FLOOR_S));
+			record_error(q, (size_t)c->h, level_of(c->forecast), w.wait_s - c->forecast);
 	}
 	q->n_pending = kept;
 	if (t_ms < q->next_check_ms)
@@ -915,13 +929,13 @@ bool forecaster_add(struct forecaster *f, const struct queue_sample *s, struct f
 
 /* ---- forecasting ------------------------------------------------------------------- */
 
-/* The q-th quantile of the last errors of horizon bucket h. */
-static double quantile(const struct fq *q, size_t h, double p)
+/* The p-th quantile of the last errors of horizon bucket h, level l. */
+static double quantile(const struct fq *q, size_t h, size_t l, double p)
 {
 	float v[CHECKS];
-	size_t n = q->n_errors[h];
+	size_t n = q->n_errors[h][l];
 	for (size_t k = 0; k < n; k++)
-		v[k] = q->errors[h][k];
+		v[k] = q->errors[h][l][k];
 	for (size_t a = 1; a < n; a++) { /* insertion sort: n is small */
 		float x = v[a];
 		size_t b = a;
@@ -1072,15 +1086,17 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 		double ahead = fmax(people + 1.0, pace.stations);
 		struct forecast *o = &out[j];
 		o->wait_s = serving_pace_time(&pace, ahead, (double)ahead_ms / 1000.0);
-		size_t h = bucket_of(ahead_ms);
-		double q10 = PRIOR_Q10, q90 = PRIOR_Q90;
-		if (q->n_errors[h] >= MIN_CHECKS) {
-			q10 = quantile(q, h, 0.1);
-			q90 = quantile(q, h, 0.9);
-		}
+		size_t h = bucket_of(ahead_ms), l = level_of(o->wait_s);
+		/* before it has checked itself enough: wide, and wider above (a
+		 * line can grow further than it can shrink) */
 		double scale = o->wait_s + ERROR_FLOOR_S;
-		o->low_s = fmin(fmax(0, o->wait_s + q10 * scale), o->wait_s);
-		o->high_s = fmax(o->wait_s, o->wait_s + q90 * scale);
+		double lo = PRIOR_Q10 * scale, hi = PRIOR_Q90 * scale;
+		if (q->n_errors[h][l] >= MIN_CHECKS) {
+			lo = quantile(q, h, l, 0.1);
+			hi = quantile(q, h, l, 0.9);
+		}
+		o->low_s = fmin(fmax(0, o->wait_s + lo), o->wait_s);
+		o->high_s = fmax(o->wait_s, o->wait_s + hi);
 		o->known = true;
 	}
 	free(td);

@@ -3,6 +3,7 @@
 #include "kiosk_config.h"
 
 #include "civil_time.h"
+#include "schedule.h"
 #include "text.h"
 
 #include <errno.h>
@@ -101,6 +102,31 @@ static bool instant(const struct kiosk_config *c, const char *key, const char *v
 	return to_ms(c, key, &t, out, e);
 }
 
+/* walk QUEUE MINUTES and capacity ROOM SEATS: the name may hold spaces, the
+ * last word is the number; a name given again takes its new number. */
+static bool name_and_number(struct kiosk_config *c, const char *key, const char *v,
+			    struct feed_error *e)
+{
+	bool walk = strcmp(key, "walk") == 0;
+	long lo = walk ? 0 : 1, hi = walk ? KIOSK_MAX_WALK_MIN : SCHEDULE_MAX_CAPACITY, n;
+	char name[KIOSK_MAX_NAME];
+	if (!text_name_and_number(v, name, sizeof(name), &n) || n < lo || n > hi)
+		return feed_error_set(e, "%s: '%.60s' is not %s then a whole number from %ld to %ld", key,
+				      v, walk ? "a queue" : "a room", lo, hi);
+	if (!text_utf8_valid(name, strlen(name)))
+		return feed_error_set(e, "%s: not valid UTF-8", key);
+	size_t *count = walk ? &c->n_walks : &c->n_seats, i = 0;
+	size_t cap = walk ? KIOSK_MAX_QUEUES : KIOSK_MAX_ROOMS;
+	while (i < *count && strcmp(walk ? c->walks[i].queue : c->seats[i].room, name) != 0)
+		i++;
+	if (i == cap)
+		return feed_error_set(e, "%s: more than %zu %s", key, cap, walk ? "queues" : "rooms");
+	*count += i == *count;
+	memcpy(walk ? c->walks[i].queue : c->seats[i].room, name, strlen(name) + 1);
+	*(walk ? &c->walks[i].minutes : &c->seats[i].seats) = (int)n;
+	return true;
+}
+
 bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
 {
 	long n = 0;
@@ -142,6 +168,8 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 		c->n_queues++;
 		return true;
 	}
+	if (strcmp(key, "walk") == 0 || strcmp(key, "capacity") == 0)
+		return name_and_number(c, key, v, e);
 	if (strcmp(key, "timezone") == 0) {
 		if (*v && !civil_zone_known(v))
 			return feed_error_set(e, "timezone: '%.60s' is not a known zone (an IANA name "
@@ -285,7 +313,15 @@ static bool size_arg(const char *v, int *w, int *h)
 
 bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct feed_error *e)
 {
-	bool rooms_cleared = false, queues_cleared = false;
+	/* a list key given as a flag replaces the file's list */
+	const struct {
+		const char *key;
+		size_t *count;
+	} lists[] = {{"room", &c->n_rooms},
+		     {"queue", &c->n_queues},
+		     {"walk", &c->n_walks},
+		     {"capacity", &c->n_seats}};
+	bool cleared[sizeof(lists) / sizeof(*lists)] = {false};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -338,14 +374,11 @@ bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct fee
 		} else if (strcmp(key, "frame-log") == 0) {
 			ok = copy(c->frame_log, sizeof(c->frame_log), key, v, &ke);
 		} else {
-			if (strcmp(key, "room") == 0 && !rooms_cleared) {
-				c->n_rooms = 0;
-				rooms_cleared = true;
-			}
-			if (strcmp(key, "queue") == 0 && !queues_cleared) {
-				c->n_queues = 0;
-				queues_cleared = true;
-			}
+			for (size_t k = 0; k < sizeof(lists) / sizeof(*lists); k++)
+				if (strcmp(key, lists[k].key) == 0 && !cleared[k]) {
+					*lists[k].count = 0;
+					cleared[k] = true;
+				}
 			ok = kiosk_config_set(c, key, v, &ke);
 		}
 		if (!ok)
@@ -389,6 +422,7 @@ const char *kiosk_config_usage(void)
 	return "usage: venueboard [--config FILE] [--KEY VALUE ...] [run flags]\n"
 	       "  every setting of the config file is also a flag: --schedule-url URL,\n"
 	       "  --queues-url URL, --room NAME (repeat), --queue ID (repeat), --venue TEXT,\n"
+	       "  --walk 'QUEUE MINUTES' (repeat), --capacity 'ROOM SEATS' (repeat),\n"
 	       "  --floor TEXT, --language en|fr, --orientation landscape|portrait,\n"
 	       "  --timezone AREA/CITY, --cache-dir DIR, --log-level info|debug, ...\n"
 	       "  (assets/kiosk/venueboard.conf documents them all)\n"

@@ -22,6 +22,20 @@ enum {
 
 enum kiosk_mode { KIOSK_RUN, KIOSK_SCREENSHOT, KIOSK_BENCH, KIOSK_HELP, KIOSK_VERSION };
 
+enum { KIOSK_MAX_WALK_MIN = 60 };
+
+/* walk QUEUE MINUTES: from this screen to a lunch line (its id or name) */
+struct kiosk_walk {
+	char queue[KIOSK_MAX_NAME];
+	int minutes;
+};
+
+/* capacity ROOM SEATS: a room's seats, winning over the feed's */
+struct kiosk_seats {
+	char room[KIOSK_MAX_NAME];
+	int seats;
+};
+
 struct kiosk_config {
 	/* feeds */
 	char schedule_url[KIOSK_MAX_VALUE];
@@ -36,6 +50,10 @@ struct kiosk_config {
 	size_t n_rooms;
 	char queues[KIOSK_MAX_QUEUES][KIOSK_MAX_NAME]; /* queue ids; none = every queue */
 	size_t n_queues;
+	struct kiosk_walk walks[KIOSK_MAX_QUEUES]; /* the shorter line is named among these */
+	size_t n_walks;
+	struct kiosk_seats seats[KIOSK_MAX_ROOMS];
+	size_t n_seats;
 	char timezone[64]; /* when the feed names none; "" = the feed's */
 	/* how it looks */
 	int rotation; /* degrees clockwise the picture is turned: portrait screens */

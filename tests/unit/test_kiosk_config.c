@@ -105,6 +105,14 @@ static void test_full_file(void **state)
 	assert_string_equal(c->rooms[2], "Amphithéâtre Bleu"); /* after a tab */
 	assert_int_equal(c->n_queues, 2);
 	assert_string_equal(c->queues[1], "palais-cafe");
+	assert_int_equal(c->n_walks, 2);
+	assert_string_equal(c->walks[0].queue, "meridien-lunch");
+	assert_int_equal(c->walks[0].minutes, 3); /* given again: the later one */
+	assert_string_equal(c->walks[1].queue, "Palais — café");
+	assert_int_equal(c->walks[1].minutes, 0);
+	assert_int_equal(c->n_seats, 1);
+	assert_string_equal(c->seats[0].room, "Le Méridien — Salon Arc");
+	assert_int_equal(c->seats[0].seats, 120);
 	assert_string_equal(c->timezone, "Europe/Paris");
 	assert_int_equal(c->rotation, 90);
 	assert_int_equal(c->lang, LANG_FR);
@@ -138,8 +146,86 @@ static void test_shipped_file(void **state)
 	assert_int_equal(c->heartbeat_s, 60);
 	assert_string_equal(c->heartbeat_url, "");
 	assert_int_equal(c->n_rooms, 5);
+	/* every key it documents is set once, the new ones too */
+	assert_int_equal(c->n_walks, 1);
+	assert_int_equal(c->n_seats, 1);
+	assert_string_equal(c->seats[0].room, "Salle 241");
 	free(c);
 	free(text);
+}
+
+/* walk QUEUE MINUTES and capacity ROOM SEATS: names with spaces, the number
+ * last and in range, caps, and flags that replace the file's list. */
+static void test_walk_and_capacity(void **state)
+{
+	(void)state;
+	struct kiosk_config *c = fresh();
+	struct feed_error e = {{0}};
+	assert_true(kiosk_config_set(c, "capacity", "  Amphithéâtre Bleu\t3700 ", &e));
+	assert_string_equal(c->seats[0].room, "Amphithéâtre Bleu");
+	assert_int_equal(c->seats[0].seats, 3700);
+	assert_true(kiosk_config_set(c, "walk", "level3-buffet 60", &e));
+	assert_int_equal(c->walks[0].minutes, 60);
+	static const struct {
+		const char *key, *value, *needle;
+	} bad[] = {
+		{"walk", "meridien-lunch", "a queue then a whole number from 0 to 60"},
+		{"walk", "meridien-lunch 61", "from 0 to 60"},
+		{"walk", "meridien-lunch -1", "walk"},
+		{"walk", "meridien-lunch 2.5", "walk"},
+		{"walk", "5", "walk"},
+		{"walk", "", "walk"},
+		{"capacity", "Salle 241 0", "a room then a whole number from 1 to 100000"},
+		{"capacity", "Salle 241 100001", "capacity"},
+		{"capacity", "Salle 241 lots", "capacity"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		e.msg[0] = '\0';
+		if (kiosk_config_set(c, bad[i].key, bad[i].value, &e))
+			fail_msg("%s '%s' was taken", bad[i].key, bad[i].value);
+		if (!strstr(e.msg, bad[i].needle))
+			fail_msg("%s '%s': '%s' does not say '%s'", bad[i].key, bad[i].value, e.msg,
+				 bad[i].needle);
+	}
+	/* "capacity Salle 241" reads as room "Salle" with 241 seats: valid here,
+	 * the shell says the schedule has no such room */
+	assert_true(kiosk_config_set(c, "capacity", "Salle 241", &e));
+	assert_string_equal(c->seats[1].room, "Salle");
+	assert_int_equal(c->n_walks, 1);
+	assert_int_equal(c->n_seats, 2);
+	/* a file line names the line and key */
+	assert_false(parse(c, "schedule-url https://a/s.json\nwalk meridien-lunch soon\n", &e));
+	assert_non_null(strstr(e.msg, "line 2: walk"));
+	free(c);
+
+	c = fresh();
+	for (int i = 0; i < KIOSK_MAX_QUEUES; i++) {
+		char v[32];
+		snprintf(v, sizeof(v), "q%d %d", i, i % 60);
+		assert_true(kiosk_config_set(c, "walk", v, &e));
+	}
+	assert_true(kiosk_config_set(c, "walk", "q3 7", &e)); /* a known one: replaced */
+	assert_int_equal(c->walks[3].minutes, 7);
+	assert_false(kiosk_config_set(c, "walk", "one-too-many 1", &e));
+	assert_non_null(strstr(e.msg, "more than 32 queues"));
+	for (int i = 0; i < KIOSK_MAX_ROOMS; i++) {
+		char v[32];
+		snprintf(v, sizeof(v), "Room %d 100", i);
+		assert_true(kiosk_config_set(c, "capacity", v, &e));
+	}
+	assert_false(kiosk_config_set(c, "capacity", "Room X 100", &e));
+	assert_non_null(strstr(e.msg, "more than 200 rooms"));
+	free(c);
+
+	c = fresh();
+	assert_true(parse(c, "walk meridien-lunch 2\nwalk level3-buffet 4\ncapacity Salle 241 450\n",
+			  &e));
+	assert_true(args(c, &e, "--walk", "level3-buffet 1", NULL));
+	assert_int_equal(c->n_walks, 1); /* the flag's list, not the file's */
+	assert_string_equal(c->walks[0].queue, "level3-buffet");
+	assert_int_equal(c->walks[0].minutes, 1);
+	assert_int_equal(c->n_seats, 1); /* not given as a flag: the file's */
+	free(c);
 }
 
 static void test_time_sources(void **state)
@@ -459,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_shipped_file),
+		cmocka_unit_test(test_walk_and_capacity),
 		cmocka_unit_test(test_time_sources),
 		cmocka_unit_test(test_errors_name_line_and_key),
 		cmocka_unit_test(test_comments_crlf_bom),

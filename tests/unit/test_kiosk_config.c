@@ -1,6 +1,6 @@
 /* Unit tests for kiosk_config: defaults, a full documented file, errors that
  * name the line and key, comments/CRLF/BOM, the size cap, flags over the
- * file, the run flags and the whole-config check. */
+ * file, the run flags, walk and capacity, and the whole-config check. */
 #include "test_util.h"
 
 #include "kiosk_config.h"
@@ -218,7 +218,8 @@ static void test_walk_and_capacity(void **state)
 	free(c);
 
 	c = fresh();
-	assert_true(parse(c, "walk meridien-lunch 2\nwalk level3-buffet 4\ncapacity Salle 241 450\n",
+	assert_true(parse(c,
+			  "walk meridien-lunch 2\nwalk level3-buffet 4\ncapacity Salle 241 450\n",
 			  &e));
 	assert_true(args(c, &e, "--walk", "level3-buffet 1", NULL));
 	assert_int_equal(c->n_walks, 1); /* the flag's list, not the file's */

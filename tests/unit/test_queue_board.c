@@ -1,11 +1,16 @@
 /* Unit tests for queue_board: JSON Lines and venueboard-server's document
  * give the same estimates, each sample is taken once however often it is
  * delivered, the chart's history, until_ms, refusals that change nothing,
- * the queue filter and the trend. Samples come from lunch_sim. */
+ * the queue filter, the trend, and the next hour: the server's forecast
+ * (fresh, stale, withdrawn, bad points, refused documents) and the board's
+ * own, learned from earlier days and room counts. Samples come from
+ * lunch_sim. */
 #include "test_util.h"
 
+#include "civil_time.h"
 #include "lunch_sim.h"
 #include "queue_board.h"
+#include "schedule.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +95,15 @@ static void same_view(const struct queue_board *a, const struct queue_board *b)
 			if (x->history[k] != y->history[k])
 				fail_msg("%s: history[%d] %.1f, want %.1f", x->id, k, y->history[k],
 					 x->history[k]);
+		const struct queue_forecast *f = &x->forecast, *g = &y->forecast;
+		assert_int_equal(f->have, g->have);
+		assert_int_equal(f->source, g->source);
+		assert_int_equal(f->made_ms, g->made_ms);
+		assert_int_equal(f->n, g->n);
+		for (size_t k = 0; k < f->n; k++)
+			if (memcmp(&f->points[k], &g->points[k], sizeof(f->points[k])) != 0)
+				fail_msg("%s: forecast point %zu differs (%.1f s, want %.1f s)",
+					 x->id, k, g->points[k].wait_s, f->points[k].wait_s);
 	}
 }
 
@@ -509,6 +523,315 @@ static void test_trend(void **state)
 	lunch_sim_finish(&r);
 }
 
+/* ---- the next hour ---------------------------------------------------------- */
+
+static const int64_t T_1110 = START_MS + 10 * MIN_MS; /* 12:10 in Paris */
+
+/* A server document: queues (the "queues" array's inside) and r's samples. */
+static struct test_buf server_doc(const char *queues, const struct sim_result *r, int64_t to_ms)
+{
+	struct test_buf b = {0};
+	test_buf_puts(&b, "{\"t\":\"2014-11-06T11:10:00Z\",\"queues\":[");
+	test_buf_puts(&b, queues);
+	test_buf_puts(&b, "],\"samples\":[");
+	struct test_buf s = body(r, 0, to_ms, false);
+	for (char *p = s.p; p && *p; p++) /* JSON Lines to array elements */
+		if (*p == '\n')
+			*p = p[1] ? ',' : ' ';
+	test_buf_puts(&b, s.p);
+	test_buf_puts(&b, "]}");
+	free(s.p);
+	return b;
+}
+
+/* One queue's entry with a forecast made at t of twelve points at 11:15,
+ * 11:20 ... 12:10: wait 60 s x (k + 1), low half of it, high twice. */
+static void forecast_entry(char *out, size_t cap, const char *t, const char *point_last)
+{
+	size_t o = (size_t)snprintf(out, cap, "{\"queue\":\"meridien-lunch\",\"wait_s\":30,"
+					       "\"forecast\":{\"t\":\"%s\",\"days_learned\":3,"
+					       "\"points\":[", t);
+	for (int k = 0; k < 12; k++) {
+		char at[21];
+		civil_format_utc((T_1110 + (k + 1) * 5 * MIN_MS) / 1000, at);
+		o += (size_t)snprintf(out + o, cap - o,
+				      "{\"at\":\"%s\",\"wait_s\":%d,\"low_s\":%d,\"high_s\":%d},",
+				      at, 60 * (k + 1), 30 * (k + 1), 120 * (k + 1));
+	}
+	snprintf(out + o, cap - o, "%s]}}", point_last);
+}
+
+static struct queue_load_summary take_doc(struct queue_board *qb, const char *queues,
+					  const struct sim_result *r, int64_t until)
+{
+	struct test_buf doc = server_doc(queues, r, T_1110);
+	struct queue_load_summary sum = take(qb, &doc, until);
+	free(doc.p);
+	return sum;
+}
+
+static void test_server_forecast(void **state)
+{
+	(void)state;
+	struct sim_result r = test_lunch_sim("clean", 10);
+	char entry[4096];
+	forecast_entry(entry, sizeof(entry), "2014-11-06T11:10:00Z",
+		       "{\"at\":\"2014-11-06T12:15:00Z\",\"wait_s\":null,\"low_s\":null,"
+		       "\"high_s\":null}");
+	struct queue_board *qb = board();
+	struct queue_load_summary sum = take_doc(qb, entry, &r, ALL);
+	assert_int_equal(sum.forecasts, 1);
+	assert_int_equal(sum.bad_points, 0);
+	queue_board_update(qb, T_1110);
+	const struct queue_forecast *f = &queue_board_get(qb, 0)->forecast;
+	assert_true(f->have);
+	assert_int_equal(f->source, FORECAST_SERVER);
+	assert_int_equal(f->made_ms, T_1110);
+	assert_int_equal(f->days_learned, 3);
+	assert_int_equal(f->n, 13);
+	assert_int_equal(f->points[0].at_ms, T_1110 + 5 * MIN_MS);
+	assert_true(f->points[2].known);
+	assert_true(f->points[2].wait_s == 180 && f->points[2].low_s == 90 &&
+		    f->points[2].high_s == 360);
+	assert_false(f->points[12].known); /* null: unknown, still a point */
+
+	/* seven minutes on: the 11:15 point is past and not shown */
+	queue_board_update(qb, T_1110 + 7 * MIN_MS);
+	assert_int_equal(f->n, 12);
+	assert_int_equal(f->points[0].at_ms, T_1110 + 10 * MIN_MS);
+	/* fifteen minutes old: shown; a moment more: the board's own instead */
+	queue_board_update(qb, T_1110 + 15 * MIN_MS);
+	assert_int_equal(f->source, FORECAST_SERVER);
+	queue_board_update(qb, T_1110 + 15 * MIN_MS + 1000);
+	if (f->source == FORECAST_SERVER)
+		fail_msg("a server forecast 15 min 1 s old is still shown");
+	assert_true(f->source == FORECAST_LOCAL || !f->have);
+	if (f->have) /* worked out now, from the next five minutes on */
+		assert_int_equal(f->made_ms, T_1110 + 15 * MIN_MS + 1000);
+
+	/* the server lists the queue without a forecast: it has none any more */
+	queue_board_update(qb, T_1110);
+	assert_int_equal(f->source, FORECAST_SERVER);
+	sum = take_doc(qb, "{\"queue\":\"meridien-lunch\",\"wait_s\":30}", &r, ALL);
+	assert_int_equal(sum.forecasts, 0);
+	queue_board_update(qb, T_1110);
+	assert_true(f->source != FORECAST_SERVER);
+	/* ... and a document that does not list it keeps what it had */
+	take_doc(qb, entry, &r, ALL);
+	take_doc(qb, "", &r, ALL);
+	queue_board_update(qb, T_1110);
+	assert_int_equal(f->source, FORECAST_SERVER);
+	queue_board_destroy(qb);
+
+	/* a screenshot of 11:05 does not take a forecast made at 11:10 */
+	qb = board();
+	sum = take_doc(qb, entry, &r, T_1110 - 5 * MIN_MS);
+	assert_int_equal(sum.forecasts, 0);
+	queue_board_update(qb, T_1110 - 5 * MIN_MS);
+	assert_true(queue_board_get(qb, 0)->forecast.source != FORECAST_SERVER);
+	queue_board_destroy(qb);
+	lunch_sim_finish(&r);
+}
+
+/* Points that do not read are left out, each counted; the rest is shown. */
+static void test_server_forecast_bad_points(void **state)
+{
+	(void)state;
+	struct sim_result r = test_lunch_sim("clean", 11);
+	static const char *const bad[] = {
+		"7",
+		"{\"at\":\"2014-11-06T12:15:00Z\",\"wait_s\":\"60\",\"low_s\":30,\"high_s\":90}",
+		"{\"at\":\"2014-11-06T12:15:00Z\",\"wait_s\":-1,\"low_s\":-2,\"high_s\":90}",
+		"{\"at\":\"2014-11-06T12:15:00Z\",\"wait_s\":60,\"low_s\":70,\"high_s\":90}",
+		"{\"at\":\"2014-11-06T12:15:00Z\",\"wait_s\":60,\"low_s\":30,\"high_s\":50}",
+		"{\"at\":\"2014-11-06T12:15:00Z\",\"wait_s\":60,\"low_s\":null,\"high_s\":90}",
+		"{\"at\":\"2014-11-06T12:15:00Z\",\"wait_s\":1e9,\"low_s\":30,\"high_s\":2e9}",
+		"{\"at\":\"2014-11-06T12:15:00Z\",\"low_s\":30,\"high_s\":90}",
+		"{\"at\":\"12:15\",\"wait_s\":60,\"low_s\":30,\"high_s\":90}",
+		"{\"at\":\"2014-11-06T12:10:00Z\",\"wait_s\":60,\"low_s\":30,\"high_s\":90}",
+		"{\"at\":\"2014-11-06T17:15:00Z\",\"wait_s\":60,\"low_s\":30,\"high_s\":90}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char entry[4096];
+		forecast_entry(entry, sizeof(entry), "2014-11-06T11:10:00Z", bad[i]);
+		struct queue_board *qb = board();
+		struct queue_load_summary sum = take_doc(qb, entry, &r, ALL);
+		if (sum.bad_points != 1)
+			fail_msg("point '%s': %zu bad points counted, want 1", bad[i],
+				 sum.bad_points);
+		queue_board_update(qb, T_1110);
+		const struct queue_forecast *f = &queue_board_get(qb, 0)->forecast;
+		assert_int_equal(f->source, FORECAST_SERVER);
+		assert_int_equal(f->n, 12); /* the good ones */
+		queue_board_destroy(qb);
+	}
+	/* a forecast only of bad points is none: the board's own is shown */
+	char entry[512];
+	snprintf(entry, sizeof(entry),
+		 "{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\","
+		 "\"points\":[%s,%s]}}",
+		 bad[1], bad[2]);
+	struct queue_board *qb = board();
+	assert_int_equal(take_doc(qb, entry, &r, ALL).bad_points, 2);
+	queue_board_update(qb, T_1110);
+	assert_true(queue_board_get(qb, 0)->forecast.source != FORECAST_SERVER);
+	queue_board_destroy(qb);
+	lunch_sim_finish(&r);
+}
+
+/* A document whose forecasts do not read is refused whole, naming the field,
+ * and the board keeps what it had, the server's earlier forecast too. */
+static void test_server_forecast_refused(void **state)
+{
+	(void)state;
+	struct sim_result r = test_lunch_sim("clean", 12);
+	char good[4096], many[8192];
+	forecast_entry(good, sizeof(good), "2014-11-06T11:10:00Z",
+		       "{\"at\":\"2014-11-06T12:15:00Z\",\"wait_s\":1,\"low_s\":1,\"high_s\":1}");
+	size_t o = (size_t)snprintf(many, sizeof(many),
+				    "{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":"
+				    "\"2014-11-06T11:10:00Z\",\"points\":[");
+	for (int k = 0; k < QUEUE_BOARD_FORECAST_MAX + 1; k++)
+		o += (size_t)snprintf(many + o, sizeof(many) - o, "%s{}", k ? "," : "");
+	snprintf(many + o, sizeof(many) - o, "]}}");
+	char queues65[65 * 40 + 1] = "";
+	for (int k = 0, p = 0; k < 65; k++)
+		p += snprintf(queues65 + p, sizeof(queues65) - (size_t)p, "%s{\"queue\":\"q%d\"}",
+			      k ? "," : "", k);
+	static const struct {
+		const char *queues, *field;
+	} cases[] = {
+		{"{\"queue\":\"meridien-lunch\",\"forecast\":[]}",
+		 "queues[0].forecast: not an object"},
+		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"points\":[]}}",
+		 "queues[0].forecast.t"},
+		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"soon\",\"points\":[]}}",
+		 "queues[0].forecast.t"},
+		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\"}}",
+		 "queues[0].forecast.points: not an array"},
+		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\","
+		 "\"days_learned\":-1,\"points\":[]}}", "queues[0].forecast.days_learned"},
+		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\","
+		 "\"days_learned\":1.5,\"points\":[]}}", "queues[0].forecast.days_learned"},
+		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\","
+		 "\"days_learned\":\"3\",\"points\":[]}}", "queues[0].forecast.days_learned"},
+		{"{\"queue\":\"x\"},3", "queues[1].queue"},
+		{"{\"queue\":\"\"}", "queues[0].queue"},
+		{"{\"queue\":7}", "queues[0].queue"},
+		{NULL, "queues[0].forecast.points: more than 24"},
+		{NULL, "queues: more than 64"},
+	};
+	struct queue_board *qb = board(), *ref = board();
+	take_doc(qb, good, &r, ALL);
+	take_doc(ref, good, &r, ALL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *queues = cases[i].queues ? cases[i].queues : i == 10 ? many : queues65;
+		struct test_buf doc = server_doc(queues, &r, T_1110 + 30 * MIN_MS);
+		struct feed_error e = {{0}};
+		if (queue_board_load(qb, doc.p, doc.len, ALL, NULL, &e))
+			fail_msg("case %zu was taken", i);
+		if (!strstr(e.msg, cases[i].field))
+			fail_msg("case %zu: '%s' does not name %s", i, e.msg, cases[i].field);
+		free(doc.p);
+	}
+	struct test_buf notarray = {0};
+	test_buf_puts(&notarray, "{\"queues\":{},\"samples\":[]}");
+	struct feed_error e = {{0}};
+	assert_false(queue_board_load(qb, notarray.p, notarray.len, ALL, NULL, &e));
+	assert_non_null(strstr(e.msg, "queues: not an array"));
+	free(notarray.p);
+	queue_board_update(qb, T_1110);
+	queue_board_update(ref, T_1110);
+	same_view(ref, qb); /* the samples of 11:10-11:40 were not taken either */
+	assert_int_equal(queue_board_get(qb, 0)->forecast.source, FORECAST_SERVER);
+	queue_board_destroy(qb);
+	queue_board_destroy(ref);
+	lunch_sim_finish(&r);
+}
+
+static struct schedule *paris(void)
+{
+	size_t len;
+	char *buf = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
+	struct schedule *s = test_parse(buf, NULL);
+	free(buf);
+	return s;
+}
+
+/* The board's own forecast: the demo summit's four days with room counts,
+ * read up to Thursday 12:10, foresee the lunch wave from the three days
+ * before; the same from a server document that sends no forecast. */
+static void test_local_forecast(void **state)
+{
+	(void)state;
+	struct schedule *s = paris();
+	struct sim_conference c;
+	lunch_sim_conference_defaults(&c, s);
+	assert_true(lunch_sim_conference_scenario("conference-rooms", &c));
+	struct sim_result r;
+	assert_true(lunch_sim_conference_run(&c, &r));
+	assert_int_equal(r.n_days, 4);
+	size_t rooms = 0;
+	for (size_t i = 0; i < r.n_samples; i++)
+		rooms += r.samples[i].type == SAMPLE_ROOM;
+	assert_true(rooms > 0);
+	struct test_buf lines = body(&r, 0, ALL, false), doc = body(&r, 0, ALL, true);
+	struct queue_board *qb = board(), *other = board();
+	queue_board_set_schedule(qb, s);
+	queue_board_set_schedule(other, s);
+	struct queue_load_summary sum = take(qb, &lines, T_1110);
+	/* room counts are taken (for the forecaster), each declaration once */
+	assert_int_equal(sum.samples, r.n_samples);
+	assert_int_equal(sum.applied, timed(&r, 0, T_1110) + 1);
+	assert_int_equal(sum.queues, 1);
+	take(other, &doc, T_1110);
+	queue_board_update(qb, T_1110);
+	queue_board_update(other, T_1110);
+	same_view(qb, other);
+	const struct queue_view *v = queue_board_get(qb, 0);
+	const struct queue_forecast *f = &v->forecast;
+	assert_true(v->now.known);
+	assert_true(f->have);
+	assert_int_equal(f->source, FORECAST_LOCAL);
+	assert_int_equal(f->days_learned, 3);
+	assert_int_equal(f->made_ms, T_1110);
+	assert_int_equal(f->n, QUEUE_BOARD_FORECAST_POINTS);
+	/* the multiples of five minutes in (12:10, 13:10] */
+	for (size_t k = 0; k < f->n; k++)
+		assert_int_equal(f->points[k].at_ms, T_1110 + (int64_t)(k + 1) * 5 * MIN_MS);
+	/* the wave after the lunch opens at 12:30, seen before a soul is in line */
+	size_t peak = 0;
+	for (size_t k = 0; k < f->n; k++) {
+		assert_true(f->points[k].known);
+		assert_true(f->points[k].low_s <= f->points[k].wait_s &&
+			    f->points[k].wait_s <= f->points[k].high_s);
+		if (f->points[k].wait_s > f->points[peak].wait_s)
+			peak = k;
+	}
+	if (v->now.wait_s > 120 || f->points[peak].wait_s < 600)
+		fail_msg("12:10: now %.0f s, peak %.0f s: the wave is not foreseen", v->now.wait_s,
+			 f->points[peak].wait_s);
+	int64_t peak_at = f->points[peak].at_ms;
+
+	assert_true(peak_at >= T_1110 + 20 * MIN_MS && peak_at <= T_1110 + 50 * MIN_MS);
+	/* worked out once a minute: 40 s on, the same; a minute on, again */
+	queue_board_update(qb, T_1110 + 40000);
+	assert_int_equal(f->made_ms, T_1110);
+	assert_int_equal(f->n, QUEUE_BOARD_FORECAST_POINTS);
+	queue_board_update(qb, T_1110 + 60000);
+	assert_int_equal(f->made_ms, T_1110 + 60000);
+	/* a new schedule: worked out again at once */
+	queue_board_set_schedule(qb, s);
+	queue_board_update(qb, T_1110 + 61000);
+	assert_int_equal(f->made_ms, T_1110 + 61000);
+	queue_board_destroy(qb);
+	queue_board_destroy(other);
+	free(lines.p);
+	free(doc.p);
+	lunch_sim_finish(&r);
+	schedule_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +846,10 @@ int main(void)
 		cmocka_unit_test(test_single_line),
 		cmocka_unit_test(test_only_filter),
 		cmocka_unit_test(test_trend),
+		cmocka_unit_test(test_server_forecast),
+		cmocka_unit_test(test_server_forecast_bad_points),
+		cmocka_unit_test(test_server_forecast_refused),
+		cmocka_unit_test(test_local_forecast),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

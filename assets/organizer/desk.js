@@ -70,7 +70,8 @@ function render() {
   audit.replaceChildren();
   for (const a of doc.audit.slice().reverse()) {
     const li = document.createElement("li");
-    const what = a.kind + " " + (a.change.session || a.change.text || "");
+    const what = a.kind === "room" ? "room " + a.change.room + " " + a.change.state.toUpperCase() :
+      a.kind + " " + (a.change.session || a.change.text || "");
     li.textContent = a.at + " " + a.who + ": " + what + (a.undone ? " (undone)" : "") +
       (a.skipped ? " (not applied: " + a.skipped + ")" : "") + " ";
     if (!a.undone) {
@@ -227,6 +228,57 @@ async function loadLunch() {
     "No lunch line has reported yet.";
 }
 
+// Rooms: each room's fill from its counting camera, its state in words
+// (FULL, FILLING, open), a sensor gone quiet, and the steward's hand: mark
+// a room FULL or open again (audited and undoable like every change; it
+// ends by itself with the session). Read without a token every 15 s.
+function roomRow(r) {
+  const tr = document.createElement("tr");
+  tr.dataset.room = r.room;
+  tr.className = r.state;
+  const quiet = r.why && r.why.startsWith("count unavailable");
+  const state = r.state === "full" ? "FULL" : r.state === "filling" ? "FILLING" : "open";
+  const cells = [
+    [r.room, "name"],
+    [state + (r.source === "steward" ? " (by hand, until " + clock(r.mark.until) + ")" : ""), "state"],
+    [r.people === null ? "—" : r.people + (r.capacity ? " / " + r.capacity +
+      " (" + Math.round(r.fill * 100) + " %)" : " (seats unknown)"), "people"],
+    [r.session ? clock(r.session.start) + "–" + clock(r.session.end) + " " + r.session.title : "—", "session"],
+    [quiet ? "SENSOR QUIET since " + clock(r.counted_at) : r.why ? r.why : r.counted_at ? "ok" : "no camera", "count"],
+  ];
+  for (const [text, cls] of cells) {
+    const td = document.createElement("td");
+    td.textContent = text; td.className = cls; tr.append(td);
+  }
+  const td = document.createElement("td");
+  const full = document.createElement("button");
+  full.textContent = "Mark FULL"; full.className = "mark-full";
+  full.onclick = () => send("/v1/changes", { kind: "room", room: r.room, state: "full" }).then(loadRooms);
+  const open = document.createElement("button");
+  open.textContent = "Open again"; open.className = "mark-open";
+  open.onclick = () => send("/v1/changes", { kind: "room", room: r.room, state: "open" }).then(loadRooms);
+  td.append(full, " ", open);
+  tr.append(td);
+  return tr;
+}
+
+async function loadRooms() {
+  let d;
+  try {
+    const r = await fetch("/v1/rooms", { cache: "no-cache" });
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    d = await r.json();
+  } catch (err) {
+    $("rooms-summary").textContent = "Could not read the rooms (" + err.message + "); trying again in 15 s.";
+    return;
+  }
+  $("rooms").replaceChildren(...d.rooms.map(roomRow));
+  const n = (s) => d.rooms.filter((r) => r.state === s).length;
+  const quiet = d.rooms.filter((r) => r.why && r.why.startsWith("count unavailable")).length;
+  $("rooms-summary").textContent = d.rooms.length + " rooms: " + n("full") + " FULL, " + n("filling") +
+    " FILLING" + (quiet ? ", " + quiet + " SENSOR QUIET" : "") + " (as of " + clock(d.t) + ").";
+}
+
 $("filter").addEventListener("input", () => doc && render());
 $("notice-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -235,5 +287,7 @@ $("notice-form").addEventListener("submit", async (ev) => {
 load();
 loadScreens();
 loadLunch();
+loadRooms();
 setInterval(loadScreens, 10000);
+setInterval(loadRooms, 15000);
 setInterval(loadLunch, 30000);

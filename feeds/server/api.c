@@ -139,13 +139,34 @@ void api_buf_printf(struct api_buf *b, const char *fmt, ...)
 	api_buf_put(b, tmp, (size_t)n);
 }
 
+/* A label value as the Prometheus text format wants it: backslash, double
+ * quote and newline escaped. */
+void api_put_label(struct api_buf *b, const char *v)
+{
+	for (; *v; v++) {
+		const char *esc = *v == '\\' ? "\\\\" : *v == '"' ? "\\\"" : *v == '\n' ? "\\n" : NULL;
+		if (esc)
+			api_buf_put(b, esc, 2);
+		else
+			api_buf_put(b, v, 1);
+	}
+}
+
+void api_put_gauge(struct api_buf *b, const char *name, const char *label, const char *value,
+		      double x)
+{
+	api_buf_printf(b, "%s{%s=\"", name, label);
+	api_put_label(b, value);
+	api_buf_printf(b, "\"} %.1f\n", x);
+}
+
 /* ---- routing ------------------------------------------------------------- */
 
 enum { M_GET = 1, M_POST = 2 };
 
 enum route_id {
 	R_SCHEDULE, R_QUEUES, R_SAMPLES, R_CHANGES, R_NOTICES, R_HEALTH, R_METRICS, R_SCREENS,
-	R_HEARTBEAT, R_THUMBNAIL, R_DESK, R_DESK_JS, R_DESK_CSS,
+	R_HEARTBEAT, R_THUMBNAIL, R_DESK, R_DESK_JS, R_DESK_CSS, R_ROOMS,
 };
 
 static const struct route {
@@ -168,6 +189,7 @@ static const struct route {
 	[R_DESK] = {"/organizer/", M_GET, "GET, HEAD", 0, 0},
 	[R_DESK_JS] = {"/organizer/desk.js", M_GET, "GET, HEAD", 0, 0},
 	[R_DESK_CSS] = {"/organizer/desk.css", M_GET, "GET, HEAD", 0, 0},
+	[R_ROOMS] = {"/v1/rooms", M_GET, "GET, HEAD", 0, 0},
 };
 enum { N_ROUTES = sizeof(routes) / sizeof(*routes) };
 
@@ -309,6 +331,9 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 	case R_QUEUES:
 		api_get_queues(api, req, res);
 		break;
+	case R_ROOMS:
+		api_get_rooms(api, req, res);
+		break;
 	case R_SAMPLES:
 		api_post_samples(api, req, who, res);
 		break;
@@ -408,6 +433,7 @@ bool api_set_config(struct api *api, const struct server_config *config, struct 
 	for (size_t i = 0; i < n; i++)
 		free(screens[i].fields);
 	free(screens);
+	api_schedule_reconfigured(api); /* seats may have changed */
 	return true;
 }
 
@@ -416,6 +442,7 @@ void api_destroy(struct api *api)
 	if (!api)
 		return;
 	api_queues_free(api);
+	api_rooms_free(api);
 	api_screens_free(api);
 	api_schedule_free(api);
 	free(api);

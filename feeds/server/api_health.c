@@ -34,27 +34,6 @@ void api_get_health(struct api *api, const struct api_request *req, struct api_r
 	res->cache_control = "no-store";
 }
 
-/* A label value as the Prometheus text format wants it: backslash, double
- * quote and newline escaped. */
-static void put_label(struct api_buf *b, const char *v)
-{
-	for (; *v; v++) {
-		const char *esc = *v == '\\' ? "\\\\" : *v == '"' ? "\\\"" : *v == '\n' ? "\\n" : NULL;
-		if (esc)
-			api_buf_put(b, esc, 2);
-		else
-			api_buf_put(b, v, 1);
-	}
-}
-
-static void put_gauge(struct api_buf *b, const char *name, const char *label, const char *value,
-		      double x)
-{
-	api_buf_printf(b, "%s{%s=\"", name, label);
-	put_label(b, value);
-	api_buf_printf(b, "\"} %.1f\n", x);
-}
-
 void api_get_metrics(struct api *api, const struct api_request *req, struct api_response *res)
 {
 	struct api_buf b = {0};
@@ -79,7 +58,7 @@ void api_get_metrics(struct api *api, const struct api_request *req, struct api_
 	for (size_t i = 0; i < estimator_queue_count(est); i++) {
 		int64_t newest = estimator_queue_newest_ms(est, i);
 		double age = newest == INT64_MIN ? -1 : (double)(req->now_ms - newest) / 1000.0;
-		put_gauge(&b, "venueboard_queue_last_sample_age_seconds", "queue",
+		api_put_gauge(&b, "venueboard_queue_last_sample_age_seconds", "queue",
 			  estimator_queue_id(est, i), age);
 	}
 	/* the forecast a quarter, half and whole hour ahead (the outlook's
@@ -93,19 +72,20 @@ void api_get_metrics(struct api *api, const struct api_request *req, struct api_
 			if (!f->known)
 				continue;
 			api_buf_printf(&b, "venueboard_queue_forecast_wait_seconds{queue=\"");
-			put_label(&b, estimator_queue_id(est, i));
+			api_put_label(&b, estimator_queue_id(est, i));
 			api_buf_printf(&b, "\",ahead_minutes=\"%d\"} %.0f\n", ahead[k], f->wait_s);
 		}
 	}
 	api_buf_printf(&b, "# TYPE venueboard_queue_forecast_alert gauge\n");
 	for (size_t i = 0; i < estimator_queue_count(est); i++)
-		put_gauge(&b, "venueboard_queue_forecast_alert", "queue", estimator_queue_id(est, i),
+		api_put_gauge(&b, "venueboard_queue_forecast_alert", "queue", estimator_queue_id(est, i),
 			  api->queues.outlook[i].alert ? 1 : 0);
+	api_rooms_metrics(api, req->now_ms, &b);
 	api_buf_printf(&b, "# TYPE venueboard_screen_last_seen_age_seconds gauge\n");
 	for (size_t i = 0; i < api->n_screens; i++) {
 		const struct screen_seen *s = &api->screens[i];
 		if (s->fields)
-			put_gauge(&b, "venueboard_screen_last_seen_age_seconds", "screen", s->name,
+			api_put_gauge(&b, "venueboard_screen_last_seen_age_seconds", "screen", s->name,
 				  (double)(req->now_ms - s->last_seen_ms) / 1000.0);
 	}
 	if (b.oom) {

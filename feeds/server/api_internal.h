@@ -11,6 +11,8 @@
 
 #include "forecast.h"
 #include "queue_sample.h"
+#include "room_fill.h"
+#include "schedule.h"
 
 #include <cjson/cJSON.h>
 
@@ -26,6 +28,7 @@ struct sched_view {
 	char etag[24];
 	int64_t n_sessions;
 	struct schedule *model; /* what is served, read (for the forecaster); owned */
+	cJSON *marks;       /* the live audit entries of kind "room": stewards' states */
 };
 
 /* The schedule as served: the latest version with the live changes applied,
@@ -68,6 +71,23 @@ struct queue_state {
 	int64_t newest_ms; /* the newest sample time taken, 0 before any */
 };
 
+/* A session room's latest count (api_rooms.c), by its name folded. */
+struct room_seen {
+	char key[SCHEDULE_MAX_NAME * 2 + 1];
+	char name[QUEUE_NAME_MAX + 1];
+	char sensor[QUEUE_ID_MAX + 1];
+	struct room_count count;
+	enum room_state state; /* as last judged, and since when */
+	int64_t since_ms;
+	bool judged, warned;
+};
+
+struct rooms_state {
+	struct room_seen *v;
+	size_t n, cap;
+	int64_t newest_ms; /* the newest count's time, 0 before any */
+};
+
 /* A configured screen and its latest heartbeat (GET /v1/screens). */
 struct screen_seen {
 	const char *name; /* the configuration's */
@@ -90,6 +110,7 @@ struct api {
 	struct api_log log;
 	struct sched_state sched;
 	struct queue_state queues;
+	struct rooms_state rooms;
 	struct screen_seen *screens; /* one per screen token, by name */
 	size_t n_screens;
 	struct write_health health;
@@ -120,12 +141,20 @@ struct api_buf {
 };
 void api_buf_put(struct api_buf *b, const char *s, size_t n);
 void api_buf_printf(struct api_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A Prometheus label value, escaped (backslash, quote, newline). */
+void api_put_label(struct api_buf *b, const char *v);
+/* name{label="value"} x, one line. */
+void api_put_gauge(struct api_buf *b, const char *name, const char *label, const char *value,
+		   double x);
 
 /* ---- resources ---- */
 
 bool api_schedule_load(struct api *api, const char *initial_feed, size_t initial_len,
 		       int64_t now_ms, struct feed_error *e);
 void api_schedule_free(struct api *api);
+/* The configuration was read again: the served schedule is rebuilt with its
+ * seats (a failure keeps what is served, and says so at WARN). */
+void api_schedule_reconfigured(struct api *api);
 void api_get_schedule(struct api *api, const struct api_request *req, struct api_response *res);
 void api_post_schedule(struct api *api, const struct api_request *req,
 		       const struct config_token *who, struct api_response *res);
@@ -151,6 +180,15 @@ const struct queue_outlook *api_outlook(struct api *api, size_t i, int64_t t_ms)
 void api_outlook_json(struct api *api, size_t i, int64_t t_ms, cJSON *o);
 /* The served schedule changed: the forecaster reads the new one. */
 void api_outlook_schedule(struct api *api);
+
+/* Takes a room sample (already stored, or read back at start). */
+void api_rooms_take(struct api *api, const struct queue_sample *s);
+void api_rooms_free(struct api *api);
+void api_get_rooms(struct api *api, const struct api_request *req, struct api_response *res);
+/* The time rooms are judged at: now, or the newest count when that is more
+ * than an hour away (a replay of another day). */
+int64_t api_rooms_at(const struct api *api, int64_t now_ms);
+void api_rooms_metrics(struct api *api, int64_t now_ms, struct api_buf *b);
 
 bool api_screens_load(struct api *api, struct feed_error *e);
 void api_screens_free(struct api *api);

@@ -32,10 +32,13 @@ static int queue_index(const struct estimator *est, const char *id)
 
 /* Feeds one accepted line (already read into s) to the estimator and the
  * recent ring. */
-static void take_sample(struct queue_state *qs, const char *line, const struct queue_sample *s)
+static void take_sample(struct api *api, const char *line, const struct queue_sample *s)
 {
+	struct queue_state *qs = &api->queues;
+	if (s->type == SAMPLE_ROOM)
+		api_rooms_take(api, s);
 	struct feed_error e;
-	forecaster_add(qs->fc, s, &e);
+	forecaster_add(qs->fc, s, &e); /* room counts too: who is about to leave */
 	if (s->type == SAMPLE_QUEUE) {
 		int q = queue_index(qs->est, s->queue);
 		if (q >= 0 && *s->name)
@@ -59,7 +62,7 @@ static void take_sample(struct queue_state *qs, const char *line, const struct q
 /* Stored lines at start: those dated too far ahead of the clock (stored by
  * a server that did not refuse them) are skipped, and counted. */
 struct sample_load {
-	struct queue_state *qs;
+	struct api *api;
 	int64_t limit_ms;
 	size_t n_future;
 	int64_t latest_future_ms;
@@ -78,7 +81,7 @@ static bool load_sample(void *vctx, const struct stored_sample *stored)
 			ctx->latest_future_ms = s.t_ms;
 		return true;
 	}
-	take_sample(ctx->qs, line, &s);
+	take_sample(ctx->api, line, &s);
 	return true;
 }
 
@@ -91,7 +94,7 @@ bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e)
 	forecaster_set_schedule(qs->fc, api->sched.cur.model);
 	/* the estimator's state and the forecaster's earlier days come back
 	 * from the stored samples, in the order of their times */
-	struct sample_load ctx = {.qs = qs, .limit_ms = now_ms + API_SAMPLE_AHEAD_S * 1000LL};
+	struct sample_load ctx = {.api = api, .limit_ms = now_ms + API_SAMPLE_AHEAD_S * 1000LL};
 	int64_t from = now_ms - (FORECAST_HISTORY_DAYS + 1) * 86400000LL;
 	if (!store_each_sample_from(api->store, from, load_sample, &ctx, e))
 		return false;
@@ -192,7 +195,7 @@ void api_post_samples(struct api *api, const struct api_request *req,
 		for (size_t i = 0; i < n; i++) {
 			struct queue_sample s;
 			if (queue_sample_parse(lines[i], strlen(lines[i]), &s, &e) == SAMPLE_OK)
-				take_sample(&api->queues, lines[i], &s);
+				take_sample(api, lines[i], &s);
 		}
 		/* the desk's alert is judged as samples come, not only when asked */
 		for (size_t i = 0; i < estimator_queue_count(api->queues.est); i++)

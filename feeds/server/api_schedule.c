@@ -12,6 +12,7 @@
 #include "feed.h"
 #include "json_util.h"
 #include "normalized_json.h"
+#include "room_fill.h"
 #include "schedule.h"
 #include "schedule_diff.h"
 #include "store.h"
@@ -32,6 +33,7 @@ static void view_free(struct sched_view *v)
 	cJSON_Delete(v->effective);
 	cJSON_Delete(v->notices);
 	cJSON_Delete(v->skipped);
+	cJSON_Delete(v->marks);
 	blob_unref(v->doc);
 	schedule_destroy(v->model);
 	memset(v, 0, sizeof(*v));
@@ -39,8 +41,8 @@ static void view_free(struct sched_view *v)
 
 /* ---- change bodies: only the known fields, each checked ---------------------- */
 
-enum kind { K_MOVE, K_CANCEL, K_RESCHEDULE, K_UNDO, K_NOTICE, K_UNKNOWN };
-static const char *const kind_names[] = {"move", "cancel", "reschedule", "undo", "notice"};
+enum kind { K_MOVE, K_CANCEL, K_RESCHEDULE, K_UNDO, K_NOTICE, K_ROOM, K_UNKNOWN };
+static const char *const kind_names[] = {"move", "cancel", "reschedule", "undo", "notice", "room"};
 
 static enum kind kind_of(const char *s)
 {
@@ -119,6 +121,30 @@ static cJSON *clean_change(enum kind k, const cJSON *body, int *status, char *wh
 		return out;
 	}
 	cJSON_AddStringToObject(out, "kind", kind_names[k]);
+	if (k == K_ROOM) { /* a steward's FULL, or open again */
+		const char *room = text_field(body, "room", SCHEDULE_MAX_NAME,
+					      "the name of the room is missing", why, cap);
+		const char *state = json_util_str(body, "state");
+		enum room_state rs;
+		if (!room)
+			goto fail;
+		if (!room_state_parse(state, &rs) || rs == ROOM_FILLING) {
+			snprintf(why, cap, "state: \"full\" or \"open\"");
+			goto fail;
+		}
+		cJSON_AddStringToObject(out, "room", room);
+		cJSON_AddStringToObject(out, "state", room_state_name(rs));
+		/* from: when it was set by the rooms' clock (the server sets it;
+		 * read back from the database as stored) */
+		if (cJSON_GetObjectItemCaseSensitive(body, "from")) {
+			int64_t from;
+			char z[21];
+			if (!time_field(body, "from", &from, z, status, why, cap))
+				goto fail;
+			cJSON_AddStringToObject(out, "from", z);
+		}
+		return out;
+	}
 	if (k == K_UNDO) {
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "change");
 		double d = cJSON_IsNumber(c) ? c->valuedouble : 0;
@@ -445,8 +471,10 @@ static bool replay(struct api *api, const cJSON *base, int64_t version, struct s
 		v->effective = cJSON_Duplicate(base, true);
 		v->notices = cJSON_CreateArray();
 		v->skipped = cJSON_CreateObject();
+		v->marks = cJSON_CreateArray();
 		free(ix.v);
-		if (!v->effective || !v->notices || !v->skipped || !index_build(&ix, v->effective))
+		if (!v->effective || !v->notices || !v->skipped || !v->marks ||
+		    !index_build(&ix, v->effective))
 			goto oom;
 		const cJSON *x;
 		cJSON_ArrayForEach(x, api->sched.audit) {
@@ -458,6 +486,13 @@ static bool replay(struct api *api, const cJSON *base, int64_t version, struct s
 			if (k == K_NOTICE) {
 				if (!add_notice(v->notices, x))
 					goto oom;
+				continue;
+			}
+			if (k == K_ROOM) { /* a room's state, not the schedule's */
+				cJSON *m = cJSON_Duplicate(x, true);
+				if (!m)
+					goto oom;
+				cJSON_AddItemToArray(v->marks, m);
 				continue;
 			}
 			cJSON *before = careful ? cJSON_Duplicate(v->effective, true) : NULL;
@@ -502,7 +537,6 @@ oom:
 	return feed_error_set(e, "out of memory");
 }
 
-/* Swaps next in as what is served. */
 /* Rooms the configuration gives seats to that the schedule does not have:
  * said once per published version. */
 static void warn_capacities(struct api *api)
@@ -516,6 +550,7 @@ static void warn_capacities(struct api *api)
 	}
 }
 
+/* Swaps next in as what is served. */
 static void commit(struct api *api, struct sched_view *next)
 {
 	view_free(&api->sched.cur);
@@ -664,6 +699,22 @@ void api_schedule_free(struct api *api)
 }
 
 /* ---- requests ----------------------------------------------------------------------- */
+
+void api_schedule_reconfigured(struct api *api)
+{
+	struct sched_state *st = &api->sched;
+	struct sched_view v;
+	struct feed_error e = {{0}};
+	if (!st->base)
+		return;
+	if (!replay(api, st->base, st->version, &v, &e)) {
+		api_logf(api, "WARN", "the schedule was not rebuilt with the new configuration: %s",
+			 e.msg);
+		return;
+	}
+	commit(api, &v);
+	warn_capacities(api);
+}
 
 void api_get_schedule(struct api *api, const struct api_request *req, struct api_response *res)
 {
@@ -819,13 +870,29 @@ static void post_new(struct api *api, const struct api_request *req, enum kind k
 		return;
 	}
 	char why[300] = "", what[200] = "";
-	if (k != K_NOTICE && !find_session(cur->effective, NULL, json_util_str(change, "session"))) {
+	if (k == K_ROOM && (!cur->model || !schedule_room_named(cur->model,
+								json_util_str(change, "room")))) {
+		api_fail(res, 422, "room: no room '%.80s' in the published schedule",
+			 json_util_str(change, "room"));
+		cJSON_Delete(change);
+		return;
+	}
+	if (k != K_NOTICE && k != K_ROOM &&
+	    !find_session(cur->effective, NULL, json_util_str(change, "session"))) {
 		api_fail(res, 422, "session: no session '%.80s' in the published schedule",
 			 json_util_str(change, "session"));
 		cJSON_Delete(change);
 		return;
 	}
-	if (k != K_NOTICE)
+	if (k == K_ROOM) {
+		char from[21];
+		civil_format_utc(api_rooms_at(api, req->now_ms) / 1000, from);
+		cJSON_DeleteItemFromObjectCaseSensitive(change, "from");
+		cJSON_AddStringToObject(change, "from", from);
+		snprintf(what, sizeof(what), " %.80s is %s", json_util_str(change, "room"),
+			 json_util_str(change, "state"));
+	}
+	else if (k != K_NOTICE)
 		describe(cur->effective, change, what, sizeof(what));
 	int64_t id = st->last_change_id + 1;
 	char *text = cJSON_PrintUnformatted(change);
@@ -833,15 +900,23 @@ static void post_new(struct api *api, const struct api_request *req, enum kind k
 		.effective = cJSON_Duplicate(cur->effective, true),
 		.notices = cJSON_Duplicate(cur->notices, true),
 		.skipped = cJSON_Duplicate(cur->skipped, true),
+		.marks = cJSON_Duplicate(cur->marks, true),
 	};
 	cJSON *entry = audit_entry(id, kind_names[k], who->name, req->now_ms, false, change, NULL);
 	struct feed_error e = {{0}};
 	int status = 500;
-	if (!text || !v.effective || !v.notices || !v.skipped || !entry) {
+	if (!text || !v.effective || !v.notices || !v.skipped || !v.marks || !entry) {
 		feed_error_set(&e, "out of memory");
 		goto refused;
 	}
-	if (k == K_NOTICE) {
+	if (k == K_ROOM) {
+		cJSON *m = cJSON_Duplicate(entry, true);
+		if (!m) {
+			feed_error_set(&e, "out of memory");
+			goto refused;
+		}
+		cJSON_AddItemToArray(v.marks, m);
+	} else if (k == K_NOTICE) {
 		if (!add_notice(v.notices, entry)) {
 			feed_error_set(&e, "out of memory");
 			goto refused;
@@ -896,10 +971,10 @@ void api_post_change(struct api *api, const struct api_request *req,
 	char why[300];
 	if (k == K_UNKNOWN || k == K_NOTICE) {
 		if (kind && text_is_one_line(kind, strlen(kind)))
-			api_fail(res, 400, "kind: '%.40s' is not one of move, cancel, reschedule, undo",
-				 kind);
+			api_fail(res, 400, "kind: '%.40s' is not one of move, cancel, reschedule, "
+					   "room, undo", kind);
 		else
-			api_fail(res, 400, "kind: missing; one of move, cancel, reschedule, undo");
+			api_fail(res, 400, "kind: missing; one of move, cancel, reschedule, room, undo");
 		cJSON_Delete(body);
 		return;
 	}

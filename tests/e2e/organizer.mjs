@@ -65,13 +65,24 @@ try {
   await page.fill("#notice-text", "Lunch line at Le Méridien: use the second buffet upstairs");
   await page.click("#notice-form button");
   await saved();
+
+  // the rooms: the camera's FULL in words; a steward marks another FULL by hand
+  const r241 = await page.textContent('#rooms tr[data-room="Salle 241"] td.state');
+  if (r241 !== "FULL") fail("Salle 241 at its seats reads '" + r241 + "', want FULL");
+  await page.locator('#rooms tr[data-room="Salle 252A"] button.mark-full').click();
+  await saved();
+  await page.waitForFunction(() => {
+    const td = document.querySelector('#rooms tr[data-room="Salle 252A"] td.state');
+    return td && td.textContent.startsWith("FULL (by hand, until");
+  }, null, { timeout: 10000 });
   const audit = await page.locator("#audit li").count();
-  if (audit !== 3) fail("audit shows " + audit + " changes, want 3");
+  if (audit !== 4) fail("audit shows " + audit + " changes, want 4");
   await page.fill("#filter", "");
   await page.screenshot({ path: shot });
   console.log("organizer desk: " + screen + " listed OK with its thumbnail; the lunch line's " +
               "forecast and alert (" + alert.trim() + "); moved 4184, cancelled 4216, " +
-              "posted a notice, refused a wrong token");
+              "posted a notice, Salle 241 FULL from its camera, Salle 252A FULL by hand, " +
+              "refused a wrong token");
 } finally {
   await browser.close();
 }

@@ -61,6 +61,9 @@ for line in sys.stdin:
     if s.get("type") in ("count", "stations", "occupancy", "room") and s["t"] > "2014-11-06T11:10:00Z":
         continue
     sys.stdout.write(line)' >"$tmp/samples.jsonl"
+# a counting camera: Salle 241 at its 400 seats at 12:05 (Cinder replication)
+printf '{"type":"room","room":"Salle 241","sensor":"cam-241","t":"2014-11-06T11:05:00Z","people":400}\n' \
+  >>"$tmp/samples.jsonl"
 curl -sf -X POST -H "Authorization: Bearer $sensor_token" --data-binary @"$tmp/samples.jsonl" \
   "http://127.0.0.1:$port/v1/samples" >/dev/null
 grep -q "WARN: lunch line Le M.*open more stations?" "$tmp/server.log" ||
@@ -75,6 +78,8 @@ s = {x["id"]: x for x in d["sessions"]}
 assert s["4184"]["room"] == "salle-243", s["4184"]
 assert s["4216"]["status"] == "cancelled"
 assert d["notices"][0]["text"].startswith("Lunch line at Le M")
-assert [a["who"] for a in d["audit"]] == ["alice"] * 3
-print("server stored: 4184 in salle-243, 4216 cancelled, 1 notice, 3 audit entries by alice")'
+assert [a["who"] for a in d["audit"]] == ["alice"] * 4
+assert d["audit"][3]["kind"] == "room" and d["audit"][3]["change"]["room"] == "Salle 252A"
+print("server stored: 4184 in salle-243, 4216 cancelled, 1 notice, Salle 252A FULL by hand, "
+      "4 audit entries by alice")'
 echo "screenshot: $work/organizer.png"

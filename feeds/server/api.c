@@ -166,7 +166,8 @@ enum { M_GET = 1, M_POST = 2 };
 
 enum route_id {
 	R_SCHEDULE, R_QUEUES, R_SAMPLES, R_CHANGES, R_NOTICES, R_HEALTH, R_METRICS, R_SCREENS,
-	R_HEARTBEAT, R_THUMBNAIL, R_DESK, R_DESK_JS, R_DESK_CSS, R_ROOMS,
+	R_HEARTBEAT, R_THUMBNAIL, R_DESK, R_DESK_JS, R_DESK_CSS, R_ROOMS, R_ALERTS, R_WITHDRAW,
+	R_STREAM,
 };
 
 static const struct route {
@@ -175,6 +176,7 @@ static const struct route {
 	const char *allow;
 	enum token_role role; /* who may POST */
 	size_t max_body;
+	bool get_needs_token; /* GET too needs role's token (a screen's stream) */
 } routes[] = {
 	[R_SCHEDULE] = {"/v1/schedule", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, API_MAX_BODY},
 	[R_QUEUES] = {"/v1/queues", M_GET, "GET, HEAD", 0, 0},
@@ -190,16 +192,39 @@ static const struct route {
 	[R_DESK_JS] = {"/organizer/desk.js", M_GET, "GET, HEAD", 0, 0},
 	[R_DESK_CSS] = {"/organizer/desk.css", M_GET, "GET, HEAD", 0, 0},
 	[R_ROOMS] = {"/v1/rooms", M_GET, "GET, HEAD", 0, 0},
+	[R_ALERTS] = {"/v1/alerts", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 64 * 1024},
+	[R_WITHDRAW] = {NULL, M_POST, "POST", TOKEN_ORGANIZER, 4096},
+	[R_STREAM] = {"/v1/stream", M_GET, "GET", TOKEN_SCREEN, 0, true},
 };
 enum { N_ROUTES = sizeof(routes) / sizeof(*routes) };
 
-static int route_of(const char *path, char screen[CONFIG_NAME_MAX + 1])
+/* /v1/alerts/N/withdraw: N into *id. */
+static bool withdraw_path(const char *path, int64_t *id)
+{
+	static const char prefix[] = "/v1/alerts/", suffix[] = "/withdraw";
+	size_t len = strlen(path), pre = sizeof(prefix) - 1, suf = sizeof(suffix) - 1;
+	if (len <= pre + suf || len > pre + suf + 15 || strncmp(path, prefix, pre) != 0 ||
+	    strcmp(path + len - suf, suffix) != 0)
+		return false;
+	int64_t v = 0;
+	for (size_t i = pre; i < len - suf; i++) {
+		if (path[i] < '0' || path[i] > '9')
+			return false;
+		v = v * 10 + (path[i] - '0');
+	}
+	*id = v;
+	return v > 0;
+}
+
+static int route_of(const char *path, char screen[CONFIG_NAME_MAX + 1], int64_t *id)
 {
 	if (strcmp(path, "/organizer") == 0)
 		return R_DESK;
 	for (int i = 0; i < N_ROUTES; i++)
 		if (routes[i].path && strcmp(path, routes[i].path) == 0)
 			return i;
+	if (withdraw_path(path, id))
+		return R_WITHDRAW;
 	return api_thumbnail_path(path, screen) ? R_THUMBNAIL : -1;
 }
 
@@ -257,10 +282,10 @@ static const struct config_token *authorize(struct api *api, const struct api_re
 
 /* The route, method, token and length checks; the route (or -1, res filled). */
 static int check(struct api *api, const struct api_request *req, int64_t declared_len,
-		 char screen[CONFIG_NAME_MAX + 1], const struct config_token **who,
+		 char screen[CONFIG_NAME_MAX + 1], int64_t *id, const struct config_token **who,
 		 struct api_response *res)
 {
-	int r = route_of(req->path, screen);
+	int r = route_of(req->path, screen, id);
 	if (r < 0) {
 		api_fail(res, 404, "no such resource: %.100s", req->path);
 		return -1;
@@ -272,7 +297,8 @@ static int check(struct api *api, const struct api_request *req, int64_t declare
 		return -1;
 	}
 	*who = NULL;
-	if (m == M_POST && !(*who = authorize(api, req, routes[r].role, res)))
+	if ((m == M_POST || routes[r].get_needs_token) &&
+	    !(*who = authorize(api, req, routes[r].role, res)))
 		return -1;
 	size_t max = m == M_POST ? routes[r].max_body : 0;
 	if (declared_len > (int64_t)max) {
@@ -292,8 +318,9 @@ bool api_preflight(struct api *api, const struct api_request *req, int64_t decla
 {
 	memset(res, 0, sizeof(*res));
 	char screen[CONFIG_NAME_MAX + 1];
+	int64_t id = 0;
 	const struct config_token *who;
-	int r = check(api, req, declared_len, screen, &who, res);
+	int r = check(api, req, declared_len, screen, &id, &who, res);
 	if (r < 0) {
 		api->requests++;
 		return false;
@@ -319,8 +346,9 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 	memset(res, 0, sizeof(*res));
 	api->requests++;
 	char screen[CONFIG_NAME_MAX + 1];
+	int64_t id = 0;
 	const struct config_token *who = NULL;
-	int r = check(api, req, (int64_t)req->body_len, screen, &who, res);
+	int r = check(api, req, (int64_t)req->body_len, screen, &id, &who, res);
 	switch (r) {
 	case R_SCHEDULE:
 		if (who)
@@ -334,6 +362,23 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 	case R_ROOMS:
 		api_get_rooms(api, req, res);
 		break;
+	case R_ALERTS:
+		if (who)
+			api_post_alert(api, req, who, res);
+		else
+			api_get_alerts(api, req, res);
+		break;
+	case R_WITHDRAW:
+		api_withdraw_alert(api, req, id, who, res);
+		break;
+	case R_STREAM: { /* the first event; the shell keeps the connection */
+		char *event = api_stream_event(api, who->name);
+		api_respond(res, 200, "text/event-stream", event);
+		res->cache_control = "no-store";
+		res->stream = res->status == 200;
+		snprintf(res->stream_screen, sizeof(res->stream_screen), "%s", who->name);
+		break;
+	}
 	case R_SAMPLES:
 		api_post_samples(api, req, who, res);
 		break;
@@ -408,7 +453,7 @@ struct api *api_create(const struct server_config *config, struct store *store,
 	e->msg[0] = '\0';
 	if (!api_screens_load(api, e) ||
 	    !api_schedule_load(api, initial_feed, initial_len, now_ms, e) ||
-	    !api_queues_load(api, now_ms, e)) {
+	    !api_queues_load(api, now_ms, e) || !api_alerts_load(api, e)) {
 		api_destroy(api);
 		return NULL;
 	}
@@ -443,6 +488,7 @@ void api_destroy(struct api *api)
 		return;
 	api_queues_free(api);
 	api_rooms_free(api);
+	api_alerts_free(api);
 	api_screens_free(api);
 	api_schedule_free(api);
 	free(api);

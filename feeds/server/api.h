@@ -58,6 +58,11 @@ struct api_response {
 	const char *authenticate;  /* WWW-Authenticate, for 401 */
 	const char *csp;           /* Content-Security-Policy of a page, NULL: the API's */
 	int retry_after_s;         /* Retry-After when > 0 (503) */
+	/* a stream (GET /v1/stream): the body is the first event, the shell
+	 * keeps the connection and sends api_stream_event() when
+	 * api_stream_generation() moves, and a comment now and then */
+	bool stream;
+	char stream_screen[65];
 	char log[320];             /* what an operator should read at INFO, "" when nothing */
 };
 
@@ -104,5 +109,12 @@ void api_response_finish(struct api_response *res);
  * store_open_reader), and fills res; the job is consumed. */
 void api_job_run(struct api_job *job, struct store *reader, struct api_response *res);
 void api_job_destroy(struct api_job *job);
+
+/* The event a screen's stream sends now: its live alerts and the served
+ * schedule's version ("event: state\ndata: {...}\n\n"); malloc'd, caller
+ * frees; NULL on OOM. */
+char *api_stream_event(struct api *api, const char *screen);
+/* Moves whenever what a stream sends may have changed. */
+uint64_t api_stream_generation(const struct api *api);
 
 #endif

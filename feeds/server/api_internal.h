@@ -28,7 +28,8 @@ struct sched_view {
 	char etag[24];
 	int64_t n_sessions;
 	struct schedule *model; /* what is served, read (for the forecaster); owned */
-	cJSON *marks;       /* the live audit entries of kind "room": stewards' states */
+	cJSON *extras;      /* the live audit entries that are not about the schedule:
+			     * rooms' states (room), alerts (alert), rollouts (rollout) */
 };
 
 /* The schedule as served: the latest version with the live changes applied,
@@ -96,6 +97,12 @@ struct screen_seen {
 	bool has_thumbnail;
 };
 
+/* A screen's proof that it shows an alert: when it first said so. */
+struct alert_seen {
+	int64_t alert, at_ms;
+	char screen[CONFIG_NAME_MAX + 1];
+};
+
 /* Whether writes reach the database (/healthz). */
 struct write_health {
 	bool failing;
@@ -114,6 +121,9 @@ struct api {
 	struct screen_seen *screens; /* one per screen token, by name */
 	size_t n_screens;
 	struct write_health health;
+	struct alert_seen *alerts_seen;
+	size_t alerts_seen_n, alerts_seen_cap;
+	uint64_t generation; /* bumped by every change served: streams push it */
 	uint64_t requests, not_modified, samples_accepted, samples_refused;
 };
 
@@ -162,6 +172,14 @@ void api_post_change(struct api *api, const struct api_request *req,
 		     const struct config_token *who, struct api_response *res);
 void api_post_notice(struct api *api, const struct api_request *req,
 		     const struct config_token *who, struct api_response *res);
+/* A change of kind (alert, rollout) from body (its fields checked, audited,
+ * stored, served), as POST /v1/changes does; 201 {"change":N,"kind":...}. */
+void api_change_add(struct api *api, const struct api_request *req, const char *kind,
+		    const cJSON *body, const struct config_token *who, struct api_response *res);
+/* Undoes change id when it is of kind (a withdrawn alert, a stopped
+ * rollout); 404 when there is no such one. */
+void api_change_undo(struct api *api, const struct api_request *req, int64_t id,
+		     const char *kind, const struct config_token *who, struct api_response *res);
 
 bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e);
 void api_queues_free(struct api *api);
@@ -189,6 +207,25 @@ void api_get_rooms(struct api *api, const struct api_request *req, struct api_re
  * than an hour away (a replay of another day). */
 int64_t api_rooms_at(const struct api *api, int64_t now_ms);
 void api_rooms_metrics(struct api *api, int64_t now_ms, struct api_buf *b);
+
+bool api_alerts_load(struct api *api, struct feed_error *e);
+void api_alerts_free(struct api *api);
+void api_post_alert(struct api *api, const struct api_request *req,
+		    const struct config_token *who, struct api_response *res);
+void api_withdraw_alert(struct api *api, const struct api_request *req, int64_t id,
+			const struct config_token *who, struct api_response *res);
+void api_get_alerts(struct api *api, const struct api_request *req, struct api_response *res);
+/* The live alerts for screen: [{"id","text","at"}] (caller deletes). */
+cJSON *api_alerts_for(const struct api *api, const char *screen);
+/* True when a notice's or an alert's change (zones, screens) is for screen. */
+bool api_target_matches(const struct api *api, const cJSON *change, const char *screen);
+/* The "alerts" of a heartbeat (ids on screen), checked: *ids a copy (caller
+ * deletes; NULL when absent); false with why when malformed. */
+bool api_alerts_read_heartbeat(const cJSON *doc, cJSON **ids, const char **why);
+/* Records that screen shows alerts ids (first time only), logging how long
+ * after its posting. False (e filled) when the store fails. */
+bool api_alerts_confirm(struct api *api, const char *screen, const cJSON *ids, int64_t now_ms,
+			struct feed_error *e);
 
 bool api_screens_load(struct api *api, struct feed_error *e);
 void api_screens_free(struct api *api);

@@ -98,8 +98,10 @@ static const cJSON *mark_in_force(const struct api *api, const struct room *r, i
 {
 	const struct schedule *s = api->sched.cur.model;
 	const cJSON *x, *hit = NULL;
-	cJSON_ArrayForEach(x, api->sched.cur.marks) {
+	cJSON_ArrayForEach(x, api->sched.cur.extras) {
 		const cJSON *change = cJSON_GetObjectItemCaseSensitive(x, "change");
+		if (strcmp(json_util_str(x, "kind"), "room") != 0)
+			continue;
 		const struct room *mr = schedule_room_named(s, json_util_str(change, "room"));
 		int64_t at_ms;
 		const char *at = json_util_str(change, "from"); /* the rooms' clock then */
@@ -230,14 +232,7 @@ void api_get_rooms(struct api *api, const struct api_request *req, struct api_re
 	cJSON_Delete(root);
 	if (res->status != 200)
 		return;
-	char etag[24];
-	api_etag(res->body, res->body_len, etag);
-	if (req->if_none_match && strstr(req->if_none_match, etag)) {
-		api->not_modified++;
-		api_response_finish(res);
-		api_respond(res, 304, NULL, NULL);
-	}
-	memcpy(res->etag, etag, sizeof(etag));
+	api_etag(res->body, res->body_len, res->etag); /* api_handle answers If-None-Match */
 	res->cache_control = "no-cache";
 }
 

@@ -33,7 +33,7 @@ static void view_free(struct sched_view *v)
 	cJSON_Delete(v->effective);
 	cJSON_Delete(v->notices);
 	cJSON_Delete(v->skipped);
-	cJSON_Delete(v->marks);
+	cJSON_Delete(v->extras);
 	blob_unref(v->doc);
 	schedule_destroy(v->model);
 	memset(v, 0, sizeof(*v));
@@ -41,8 +41,17 @@ static void view_free(struct sched_view *v)
 
 /* ---- change bodies: only the known fields, each checked ---------------------- */
 
-enum kind { K_MOVE, K_CANCEL, K_RESCHEDULE, K_UNDO, K_NOTICE, K_ROOM, K_UNKNOWN };
-static const char *const kind_names[] = {"move", "cancel", "reschedule", "undo", "notice", "room"};
+enum kind { K_MOVE, K_CANCEL, K_RESCHEDULE, K_UNDO, K_NOTICE, K_ROOM, K_ALERT, K_ROLLOUT,
+	    K_UNKNOWN };
+static const char *const kind_names[] = {"move", "cancel", "reschedule", "undo", "notice",
+					 "room", "alert", "rollout"};
+
+/* Kinds that are not about the schedule: kept in the audit and the view's
+ * extras, applied to nothing. */
+static bool extra_kind(enum kind k)
+{
+	return k == K_ROOM || k == K_ALERT || k == K_ROLLOUT;
+}
 
 static enum kind kind_of(const char *s)
 {
@@ -101,6 +110,42 @@ static bool time_field(const cJSON *body, const char *key, int64_t *t, char z[21
 	return true;
 }
 
+/* Optional "zones" and "screens": arrays of names (letters, digits, '-',
+ * '_', '.'), copied into out. Whether they exist is checked when posted
+ * (a stored one outlives a zone taken out of the configuration). */
+static bool targets_field(const cJSON *body, cJSON *out, char *why, size_t cap)
+{
+	static const struct { const char *key; int max_n; size_t max_len; } keys[] = {
+		{"zones", 32, CONFIG_ZONE_MAX}, {"screens", 256, CONFIG_NAME_MAX}};
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
+		const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, keys[k].key);
+		if (!list)
+			continue;
+		if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > keys[k].max_n) {
+			snprintf(why, cap, "%s: a list of at most %d names", keys[k].key, keys[k].max_n);
+			return false;
+		}
+		cJSON *copy = cJSON_AddArrayToObject(out, keys[k].key);
+		const cJSON *v;
+		cJSON_ArrayForEach(v, list) {
+			const char *n = cJSON_IsString(v) ? v->valuestring : NULL;
+			size_t len = n ? strlen(n) : 0;
+			bool ok = len > 0 && len <= keys[k].max_len;
+			for (size_t i = 0; ok && i < len; i++)
+				ok = (n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' && n[i] <= 'Z') ||
+				     (n[i] >= '0' && n[i] <= '9') || n[i] == '-' || n[i] == '_' ||
+				     n[i] == '.';
+			if (!ok) {
+				snprintf(why, cap, "%s: each a name of letters, digits, '-', '_' or '.' "
+						   "(at most %zu bytes)", keys[k].key, keys[k].max_len);
+				return false;
+			}
+			cJSON_AddItemToArray(copy, cJSON_CreateString(n));
+		}
+	}
+	return true;
+}
+
 /* The change of kind k from body, holding only its own fields, checked; NULL
  * with why and *status (400 malformed, 422 impossible) filled when it cannot
  * be one. Used on requests and on rows read back from the database alike. */
@@ -112,12 +157,36 @@ static cJSON *clean_change(enum kind k, const cJSON *body, int *status, char *wh
 		snprintf(why, cap, "out of memory");
 		return NULL;
 	}
-	if (k == K_NOTICE) {
-		const char *text = text_field(body, "text", API_MAX_NOTICE, "the notice text is missing",
-					      why, cap);
+	if (k == K_NOTICE || k == K_ALERT) {
+		const char *text = text_field(body, "text", API_MAX_NOTICE,
+					      k == K_NOTICE ? "the notice text is missing"
+							    : "the alert text is missing", why, cap);
 		if (!text)
 			goto fail;
 		cJSON_AddStringToObject(out, "text", text);
+		if (!targets_field(body, out, why, cap))
+			goto fail;
+		if (k == K_ALERT) {
+			cJSON_AddStringToObject(out, "kind", kind_names[k]);
+			return out;
+		}
+		/* a notice may be shown from start to end only (the morning's
+		 * registration desk, the evening party) */
+		int64_t t[2];
+		char z[2][21];
+		static const char *const ends[] = {"start", "end"};
+		for (int i = 0; i < 2; i++) {
+			if (!cJSON_GetObjectItemCaseSensitive(body, ends[i]))
+				continue;
+			if (!time_field(body, ends[i], &t[i], z[i], status, why, cap))
+				goto fail;
+			cJSON_AddStringToObject(out, ends[i], z[i]);
+		}
+		if (cJSON_GetObjectItemCaseSensitive(out, "start") &&
+		    cJSON_GetObjectItemCaseSensitive(out, "end") && t[1] <= t[0]) {
+			snprintf(why, cap, "end: not after start");
+			goto fail;
+		}
 		return out;
 	}
 	cJSON_AddStringToObject(out, "kind", kind_names[k]);
@@ -471,9 +540,9 @@ static bool replay(struct api *api, const cJSON *base, int64_t version, struct s
 		v->effective = cJSON_Duplicate(base, true);
 		v->notices = cJSON_CreateArray();
 		v->skipped = cJSON_CreateObject();
-		v->marks = cJSON_CreateArray();
+		v->extras = cJSON_CreateArray();
 		free(ix.v);
-		if (!v->effective || !v->notices || !v->skipped || !v->marks ||
+		if (!v->effective || !v->notices || !v->skipped || !v->extras ||
 		    !index_build(&ix, v->effective))
 			goto oom;
 		const cJSON *x;
@@ -488,11 +557,11 @@ static bool replay(struct api *api, const cJSON *base, int64_t version, struct s
 					goto oom;
 				continue;
 			}
-			if (k == K_ROOM) { /* a room's state, not the schedule's */
+			if (extra_kind(k)) { /* a room's state, an alert, a rollout */
 				cJSON *m = cJSON_Duplicate(x, true);
 				if (!m)
 					goto oom;
-				cJSON_AddItemToArray(v->marks, m);
+				cJSON_AddItemToArray(v->extras, m);
 				continue;
 			}
 			cJSON *before = careful ? cJSON_Duplicate(v->effective, true) : NULL;
@@ -556,6 +625,7 @@ static void commit(struct api *api, struct sched_view *next)
 	view_free(&api->sched.cur);
 	api->sched.cur = *next;
 	memset(next, 0, sizeof(*next));
+	api->generation++;
 	if (api->queues.fc)
 		api_outlook_schedule(api);
 }
@@ -851,6 +921,24 @@ static void post_undo(struct api *api, const struct api_request *req, const cJSO
 		 who->name, json_util_str(entry, "kind"));
 }
 
+/* Every zone and screen a notice or an alert names is in the configuration. */
+static bool targets_known(const struct api *api, const cJSON *change, char *why, size_t cap)
+{
+	const cJSON *v;
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(change, "zones"))
+		if (!server_config_zone_known(api->config, v->valuestring)) {
+			snprintf(why, cap, "zones: no zone '%.40s' in the configuration", v->valuestring);
+			return false;
+		}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(change, "screens"))
+		if (!server_config_screen(api->config, v->valuestring)) {
+			snprintf(why, cap, "screens: no screen '%.64s' in the configuration",
+				 v->valuestring);
+			return false;
+		}
+	return true;
+}
+
 /* A move, cancel, reschedule or notice: applied to a copy of what is
  * served, the result built and read back, then stored, then served. */
 static void post_new(struct api *api, const struct api_request *req, enum kind k, cJSON *change,
@@ -877,7 +965,12 @@ static void post_new(struct api *api, const struct api_request *req, enum kind k
 		cJSON_Delete(change);
 		return;
 	}
-	if (k != K_NOTICE && k != K_ROOM &&
+	if ((k == K_NOTICE || k == K_ALERT) && !targets_known(api, change, why, sizeof(why))) {
+		api_fail(res, 422, "%s; nothing was stored", why);
+		cJSON_Delete(change);
+		return;
+	}
+	if (k != K_NOTICE && !extra_kind(k) &&
 	    !find_session(cur->effective, NULL, json_util_str(change, "session"))) {
 		api_fail(res, 422, "session: no session '%.80s' in the published schedule",
 			 json_util_str(change, "session"));
@@ -892,7 +985,7 @@ static void post_new(struct api *api, const struct api_request *req, enum kind k
 		snprintf(what, sizeof(what), " %.80s is %s", json_util_str(change, "room"),
 			 json_util_str(change, "state"));
 	}
-	else if (k != K_NOTICE)
+	else if (k != K_NOTICE && !extra_kind(k))
 		describe(cur->effective, change, what, sizeof(what));
 	int64_t id = st->last_change_id + 1;
 	char *text = cJSON_PrintUnformatted(change);
@@ -900,22 +993,22 @@ static void post_new(struct api *api, const struct api_request *req, enum kind k
 		.effective = cJSON_Duplicate(cur->effective, true),
 		.notices = cJSON_Duplicate(cur->notices, true),
 		.skipped = cJSON_Duplicate(cur->skipped, true),
-		.marks = cJSON_Duplicate(cur->marks, true),
+		.extras = cJSON_Duplicate(cur->extras, true),
 	};
 	cJSON *entry = audit_entry(id, kind_names[k], who->name, req->now_ms, false, change, NULL);
 	struct feed_error e = {{0}};
 	int status = 500;
-	if (!text || !v.effective || !v.notices || !v.skipped || !v.marks || !entry) {
+	if (!text || !v.effective || !v.notices || !v.skipped || !v.extras || !entry) {
 		feed_error_set(&e, "out of memory");
 		goto refused;
 	}
-	if (k == K_ROOM) {
+	if (extra_kind(k)) {
 		cJSON *m = cJSON_Duplicate(entry, true);
 		if (!m) {
 			feed_error_set(&e, "out of memory");
 			goto refused;
 		}
-		cJSON_AddItemToArray(v.marks, m);
+		cJSON_AddItemToArray(v.extras, m);
 	} else if (k == K_NOTICE) {
 		if (!add_notice(v.notices, entry)) {
 			feed_error_set(&e, "out of memory");
@@ -969,6 +1062,11 @@ void api_post_change(struct api *api, const struct api_request *req,
 	const char *kind = json_util_str(body, "kind");
 	enum kind k = kind_of(kind);
 	char why[300];
+	if (k == K_ALERT || k == K_ROLLOUT) {
+		api_fail(res, 400, "kind: an %s is posted to /v1/%ss", kind, kind);
+		cJSON_Delete(body);
+		return;
+	}
 	if (k == K_UNKNOWN || k == K_NOTICE) {
 		if (kind && text_is_one_line(kind, strlen(kind)))
 			api_fail(res, 400, "kind: '%.40s' is not one of move, cancel, reschedule, "
@@ -1008,4 +1106,38 @@ void api_post_notice(struct api *api, const struct api_request *req,
 		return;
 	}
 	post_new(api, req, K_NOTICE, change, who, res);
+}
+
+void api_change_add(struct api *api, const struct api_request *req, const char *kind,
+		    const cJSON *body, const struct config_token *who, struct api_response *res)
+{
+	enum kind k = kind_of(kind);
+	char why[300];
+	int status;
+	cJSON *change = k == K_UNKNOWN ? NULL : clean_change(k, body, &status, why, sizeof(why));
+	if (!change) {
+		api_fail(res, k == K_UNKNOWN ? 500 : status, "%s; nothing was stored",
+			 k == K_UNKNOWN ? "unknown kind" : why);
+		return;
+	}
+	post_new(api, req, k, change, who, res);
+}
+
+void api_change_undo(struct api *api, const struct api_request *req, int64_t id,
+		     const char *kind, const struct config_token *who, struct api_response *res)
+{
+	const cJSON *entry = find_entry(api->sched.audit, id);
+	const char *was = entry ? json_util_str(entry, "kind") : NULL;
+	if (!was || strcmp(was, kind) != 0) {
+		api_fail(res, 404, "no %s %lld", kind, (long long)id);
+		return;
+	}
+	cJSON *change = cJSON_CreateObject();
+	if (!change) {
+		api_fail(res, 500, "out of memory");
+		return;
+	}
+	cJSON_AddNumberToObject(change, "change", (double)id);
+	post_undo(api, req, change, who, res);
+	cJSON_Delete(change);
 }

@@ -27,6 +27,8 @@ static const struct hb_field {
 	{"offline", HB_BOOL, 0, "true or false"},
 	{"showing", HB_STRING, 120, "a string of at most 120 bytes (UTF-8)"},
 	{"schedule_version", HB_NUMBER_OR_NULL, 0, "a number, or null"},
+	{"slot", HB_STRING, 8, "a string of at most 8 bytes (the slot it runs from: a or b)"},
+	{"update", HB_STRING, 160, "a string of at most 160 bytes (what its updater is doing)"},
 };
 enum { N_HB_FIELDS = sizeof(hb_fields) / sizeof(*hb_fields) };
 
@@ -36,6 +38,7 @@ static const unsigned char png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 
  * hb_fields' order) and the thumbnail, decoded. */
 struct heartbeat {
 	cJSON *fields;
+	cJSON *alerts; /* the ids of the alerts it shows, NULL when it said nothing */
 	unsigned char *png; /* NULL when the heartbeat had none */
 	size_t png_len;
 };
@@ -43,6 +46,7 @@ struct heartbeat {
 static void heartbeat_finish(struct heartbeat *hb)
 {
 	cJSON_Delete(hb->fields);
+	cJSON_Delete(hb->alerts);
 	free(hb->png);
 }
 
@@ -101,6 +105,9 @@ static bool heartbeat_read(const char *body, size_t len, struct heartbeat *hb,
 		if (!ok)
 			bad = f;
 	}
+	const char *alerts_why = NULL;
+	if (!bad)
+		api_alerts_read_heartbeat(doc, &hb->alerts, &alerts_why);
 	const cJSON *thumb = cJSON_GetObjectItemCaseSensitive(doc, "thumbnail");
 	const char *thumb_why = NULL;
 	if (!bad && thumb) {
@@ -121,6 +128,8 @@ static bool heartbeat_read(const char *body, size_t len, struct heartbeat *hb,
 	cJSON_Delete(doc);
 	if (bad)
 		api_fail(res, 400, "%s: %s", bad->key, why ? why : bad->need);
+	else if (alerts_why)
+		api_fail(res, 400, "%s", alerts_why);
 	else if (thumb_why)
 		api_fail(res, 400, "thumbnail: %s", thumb_why);
 	else if (!hb->fields)
@@ -172,6 +181,23 @@ static void heartbeat_log(const char *name, const cJSON *fields, struct api_resp
 		 utf8_prefix(sh, 60), sh, age_text, offline ? ", offline" : "");
 }
 
+/* What a screen learns from its heartbeat's answer: its name and zones (for
+ * targeted notices), the alerts it must show, the version it should run. */
+static void heartbeat_answer(struct api *api, const char *name, struct api_response *res)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "screen", name);
+	cJSON *zones = cJSON_AddArrayToObject(o, "zones");
+	const char *mine[CONFIG_MAX_ZONES];
+	size_t n = server_config_zones_of(api->config, name, mine, CONFIG_MAX_ZONES);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(zones, cJSON_CreateString(mine[i]));
+	cJSON_AddItemToObject(o, "alerts", api_alerts_for(api, name));
+	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(o));
+	cJSON_Delete(o);
+	res->cache_control = "no-store";
+}
+
 void api_post_heartbeat(struct api *api, const struct api_request *req,
 			const struct config_token *who, struct api_response *res)
 {
@@ -195,7 +221,10 @@ void api_post_heartbeat(struct api *api, const struct api_request *req,
 		seen->last_seen_ms = req->now_ms;
 		seen->has_thumbnail = hb.png != NULL;
 		heartbeat_log(who->name, hb.fields, res);
-		api_respond(res, 204, NULL, NULL);
+		if (hb.alerts && !api_alerts_confirm(api, who->name, hb.alerts, req->now_ms, &e))
+			api_logf(api, "WARN", "the alerts %s shows were not recorded: %s", who->name,
+				 e.msg);
+		heartbeat_answer(api, who->name, res);
 	}
 	free(fields);
 	heartbeat_finish(&hb);

@@ -108,7 +108,8 @@ void conn_guard_stage(struct conn_guard *g, int slot, enum guard_stage st, uint6
 	case GUARD_BODY:
 		s->deadline_ms = now_ms + at_rate(g, g->lim.body_base_ms, bytes);
 		break;
-	case GUARD_WORKING: /* the server's own time: bounded by the work */
+	case GUARD_WORKING:   /* the server's own time: bounded by the work */
+	case GUARD_STREAMING: /* bounded by how many the shell keeps */
 		s->deadline_ms = INT64_MAX;
 		break;
 	case GUARD_RESPONDING:
@@ -172,7 +173,7 @@ size_t conn_guard_due(struct conn_guard *g, int64_t now_ms, struct guard_cut *ou
 	static const enum guard_reason late[] = {
 		[GUARD_HEADERS] = GUARD_CUT_HEADERS, [GUARD_IDLE] = GUARD_CUT_IDLE,
 		[GUARD_BODY] = GUARD_CUT_BODY, [GUARD_WORKING] = GUARD_CUT_BODY,
-		[GUARD_RESPONDING] = GUARD_CUT_RESPONSE,
+		[GUARD_RESPONDING] = GUARD_CUT_RESPONSE, [GUARD_STREAMING] = GUARD_CUT_RESPONSE,
 	};
 	/* past the soft limit a new connection waits for a slot until the
 	 * slowest are cut: so they are cut sooner */

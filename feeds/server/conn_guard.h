@@ -18,6 +18,7 @@ enum guard_stage {
 	GUARD_BODY,       /* headers accepted (token checked), the body arriving */
 	GUARD_WORKING,    /* the server is working on it (a slow read off the polling thread) */
 	GUARD_RESPONDING, /* the response is being sent */
+	GUARD_STREAMING,  /* a screen's event stream: open for good (the shell caps them) */
 };
 
 enum guard_reason {

@@ -29,7 +29,10 @@ enum {
 	MAX_DAEMONS = 4,        /* the current one and those finishing after a reload */
 	LOG_WINDOW_MS = 10000,  /* refusals and cuts are summed up over this */
 	LOG_REFUSALS = 20,      /* refusals logged one by one in a window */
-	TICK_MS = 250,          /* the guard looks at least this often */
+	TICK_MS = 250,          /* the guard (and the streams) look at least this often */
+	STREAM_KEEPALIVE_MS = 15000, /* a comment down each idle stream: proxies and NATs */
+	STREAM_BACKLOG = 64 * 1024,  /* unsent bytes a stream may hold: a client that does
+				      * not read is cut, not buffered for */
 	POOL_BYTES = 128 * 1024, /* libmicrohttpd's memory per connection (headers, arguments) */
 };
 
@@ -57,8 +60,25 @@ struct request {
 	struct api_response result;
 };
 
+/* A screen's event stream (GET /v1/stream): what is still to send, and
+ * whether libmicrohttpd waits for it (suspended) or is sending it. */
+struct stream {
+	struct http_shell *h;
+	struct MHD_Connection *c;
+	struct conn *conn;
+	char screen[65];
+	char *out;
+	size_t len, pos;
+	uint64_t gen;
+	int64_t last_ms;
+	bool suspended, closing;
+	struct stream *next;
+};
+
 struct http_shell {
 	struct api *api;
+	struct stream *streams;
+	size_t n_streams, max_streams;
 	struct job_pool *jobs;
 	struct MHD_Daemon *daemons[MAX_DAEMONS]; /* the last one accepts; the others finish */
 	size_t n_daemons;
@@ -270,6 +290,153 @@ static enum MHD_Result reply(struct http_shell *h, struct MHD_Connection *c, str
 	if (conn)
 		conn_guard_stage(h->guard, conn->slot, GUARD_RESPONDING, len, mono_ms());
 	enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	api_response_finish(res);
+	return ok;
+}
+
+/* ---- streams ----------------------------------------------------------------------------- */
+
+static bool stream_put(struct stream *st, const char *text)
+{
+	size_t n = strlen(text);
+	if (st->pos == st->len)
+		st->pos = st->len = 0;
+	if (st->len + n > STREAM_BACKLOG)
+		return false;
+	char *p = realloc(st->out, st->len + n);
+	if (!p)
+		return false;
+	memcpy(p + st->len, text, n);
+	st->out = p;
+	st->len += n;
+	return true;
+}
+
+/* libmicrohttpd asks for the stream's next bytes: what is queued, else the
+ * connection waits (suspended) until the pump queues more. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct stream *st = cls;
+	if (st->closing && st->pos == st->len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (st->pos == st->len) {
+		st->suspended = true;
+		MHD_suspend_connection(st->c);
+		return 0;
+	}
+	size_t n = st->len - st->pos < max ? st->len - st->pos : max;
+	memcpy(buf, st->out + st->pos, n);
+	st->pos += n;
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream *st = cls;
+	struct http_shell *h = st->h;
+	for (struct stream **p = &h->streams; *p; p = &(*p)->next)
+		if (*p == st) {
+			*p = st->next;
+			break;
+		}
+	h->n_streams--;
+	free(st->out);
+	free(st);
+}
+
+/* Queues what changed (or a comment when nothing has for a while) on every
+ * stream, and wakes the ones waiting. */
+static void pump_streams(struct http_shell *h, int64_t now)
+{
+	uint64_t gen = api_stream_generation(h->api);
+	for (struct stream *st = h->streams; st; st = st->next) {
+		bool ok = true, queued = false;
+		if (st->gen != gen) {
+			char *event = api_stream_event(h->api, st->screen);
+			ok = event && stream_put(st, event);
+			free(event);
+			st->gen = gen;
+			queued = true;
+		} else if (now - st->last_ms >= STREAM_KEEPALIVE_MS) {
+			ok = stream_put(st, ": keep-alive\n\n");
+			queued = true;
+		}
+		if (!ok) { /* it does not read: cut it, it reconnects */
+			st->closing = true;
+			if (st->conn && st->conn->fd >= 0)
+				shutdown(st->conn->fd, SHUT_RDWR);
+			if (st->suspended) {
+				st->suspended = false;
+				MHD_resume_connection(st->c);
+			}
+			continue;
+		}
+		if (queued)
+			st->last_ms = now;
+		if (queued && st->suspended) {
+			st->suspended = false;
+			MHD_resume_connection(st->c);
+		}
+	}
+}
+
+/* Ends every stream (the screens reconnect): before the daemons stop, and
+ * after a reload, so that no stream keeps an old daemon alive. */
+static void close_streams(struct http_shell *h)
+{
+	for (struct stream *st = h->streams; st; st = st->next) {
+		st->closing = true;
+		if (st->conn && st->conn->fd >= 0)
+			shutdown(st->conn->fd, SHUT_RDWR);
+		if (st->suspended) {
+			st->suspended = false;
+			MHD_resume_connection(st->c);
+		}
+	}
+}
+
+/* Answers GET /v1/stream: res's body is the first event; the connection
+ * stays open. At most max_streams at once: half the connections. */
+static enum MHD_Result open_stream(struct http_shell *h, struct MHD_Connection *c,
+				   struct conn *conn, struct api_response *res)
+{
+	struct stream *st = h->n_streams < h->max_streams ? calloc(1, sizeof(*st)) : NULL;
+	if (!st) {
+		busy(res, "too many screens streaming");
+		return reply(h, c, conn, res, false);
+	}
+	st->h = h;
+	st->c = c;
+	st->conn = conn;
+	snprintf(st->screen, sizeof(st->screen), "%s", res->stream_screen);
+	st->gen = api_stream_generation(h->api);
+	st->last_ms = mono_ms();
+	if (!stream_put(st, "retry: 5000\n") || !stream_put(st, res->body)) {
+		free(st->out);
+		free(st);
+		busy(res, "out of memory");
+		return reply(h, c, conn, res, false);
+	}
+	struct MHD_Response *r =
+		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
+	if (!r) {
+		free(st->out);
+		free(st);
+		api_response_finish(res);
+		return MHD_NO;
+	}
+	st->next = h->streams;
+	h->streams = st;
+	h->n_streams++;
+	MHD_add_response_header(r, "Content-Type", "text/event-stream");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", api_csp);
+	if (conn)
+		conn_guard_stage(h->guard, conn->slot, GUARD_STREAMING, 0, mono_ms());
+	enum MHD_Result ok = MHD_queue_response(c, 200, r);
 	MHD_destroy_response(r);
 	api_response_finish(res);
 	return ok;
@@ -523,6 +690,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		MHD_suspend_connection(c);
 		return MHD_YES;
 	}
+	if (res.stream)
+		return open_stream(h, c, conn, &res);
 	return reply(h, c, conn, &res, false);
 }
 
@@ -682,6 +851,7 @@ struct http_shell *http_shell_start(struct api *api, struct job_pool *jobs,
 	h->listen_fd = -1;
 	h->epfd = -1;
 	h->max_conns = o->max_connections ? o->max_connections : HTTP_MAX_CONNECTIONS;
+	h->max_streams = h->max_conns / 2; /* the other half for everyone else */
 	h->window_start_ms = mono_ms();
 	struct guard_limits lim = conn_guard_defaults(h->max_conns);
 	h->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -731,6 +901,7 @@ bool http_shell_reload_tls(struct http_shell *h, const char *cert_pem, const cha
 	if (fd >= 0)
 		close(fd);
 	h->daemons[h->n_daemons++] = d;
+	close_streams(h); /* the screens come back on the new certificate */
 	return true;
 }
 
@@ -803,6 +974,7 @@ static bool step(struct http_shell *h, int timeout_ms)
 		MHD_run(h->daemons[i]);
 	take_jobs(h);
 	now = mono_ms();
+	pump_streams(h, now);
 	guard(h, now);
 	reap_daemons(h);
 	roll_window(h, now);
@@ -851,12 +1023,15 @@ void http_shell_stop(struct http_shell *h)
 {
 	if (!h)
 		return;
-	/* every suspended request gets its answer back before the daemons stop */
+	/* every suspended request gets its answer back, and every stream its
+	 * end, before the daemons stop */
 	if (h->jobs && h->n_daemons) {
 		job_pool_drain(h->jobs);
 		take_jobs(h);
-		for (size_t i = 0; i < h->n_daemons; i++)
-			MHD_run(h->daemons[i]);
+		close_streams(h);
+		for (int round = 0; round < 3; round++) /* resumed, read to the end, closed */
+			for (size_t i = 0; i < h->n_daemons; i++)
+				MHD_run(h->daemons[i]);
 	}
 	for (size_t i = 0; i < h->n_daemons; i++)
 		MHD_stop_daemon(h->daemons[i]);

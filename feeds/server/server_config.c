@@ -82,6 +82,63 @@ static bool parse_capacity(const char *rest, int line, struct server_config *out
 	return true;
 }
 
+/* zone ZONE SCREEN...: screens are checked once the whole file is read
+ * (their screen lines may come later). */
+static bool parse_zone(char *rest, int line, struct server_config *out, struct feed_error *e)
+{
+	char *w[CONFIG_MAX_MEMBERS + 2];
+	int n = words(rest, w, CONFIG_MAX_MEMBERS + 1);
+	if (n < 2)
+		return feed_error_set(e, "line %d: zone ZONE SCREEN... (a zone's name, then its "
+					 "screens)", line);
+	if (strlen(w[0]) > CONFIG_ZONE_MAX || !screen_name_ok(w[0]))
+		return feed_error_set(e, "line %d: zone name '%.64s' may hold only letters, digits, "
+					 "'-', '_' and '.' (at most %d)", line, w[0], CONFIG_ZONE_MAX);
+	for (int i = 1; i < n; i++) {
+		if (out->n_members == CONFIG_MAX_MEMBERS || n > CONFIG_MAX_MEMBERS)
+			return feed_error_set(e, "line %d: more than %d screens in zones", line,
+					      CONFIG_MAX_MEMBERS);
+		struct config_member *m = &out->members[out->n_members];
+		if (!copy(m->zone, sizeof(m->zone), w[0], line, "zone", e) ||
+		    !copy(m->screen, sizeof(m->screen), w[i], line, "zone", e))
+			return false;
+		for (size_t k = 0; k < out->n_members; k++)
+			if (strcmp(out->members[k].zone, m->zone) == 0 &&
+			    strcmp(out->members[k].screen, m->screen) == 0)
+				return feed_error_set(e, "line %d: screen %.64s is already in zone %s",
+						      line, m->screen, m->zone);
+		out->n_members++;
+	}
+	size_t zones = 0;
+	for (size_t k = 0; k < out->n_members; k++) {
+		bool first = true;
+		for (size_t j = 0; j < k && first; j++)
+			first = strcmp(out->members[j].zone, out->members[k].zone) != 0;
+		zones += first;
+	}
+	if (zones > CONFIG_MAX_ZONES)
+		return feed_error_set(e, "line %d: more than %d zones", line, CONFIG_MAX_ZONES);
+	return true;
+}
+
+size_t server_config_zones_of(const struct server_config *c, const char *screen,
+			      const char **out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_members && n < cap; i++)
+		if (strcmp(c->members[i].screen, screen) == 0)
+			out[n++] = c->members[i].zone;
+	return n;
+}
+
+bool server_config_zone_known(const struct server_config *c, const char *zone)
+{
+	for (size_t i = 0; i < c->n_members; i++)
+		if (strcmp(c->members[i].zone, zone) == 0)
+			return true;
+	return false;
+}
+
 /* alert-wait QUEUE MINUTES */
 static bool parse_alert(char **w, int n, int line, struct server_config *out,
 			struct feed_error *e)
@@ -145,6 +202,11 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
+		if (strncmp(line, "zone", 4) == 0 && (line[4] == ' ' || line[4] == '\t')) {
+			if (!parse_zone(line + 4, lineno, out, e))
+				return false;
+			continue;
+		}
 		if (strncmp(line, "capacity", 8) == 0 && (line[8] == ' ' || line[8] == '\t')) {
 			if (!parse_capacity(line + 8, lineno, out, e))
 				return false;
@@ -231,6 +293,16 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 		} else if (strcmp(key, "tls-key") == 0) {
 			if (!copy(out->tls_key, sizeof(out->tls_key), w[1], lineno, key, e))
 				return false;
+		} else if (strcmp(key, "bundle-dir") == 0) {
+			if (!copy(out->bundle_dir, sizeof(out->bundle_dir), w[1], lineno, key, e))
+				return false;
+		} else if (strcmp(key, "max-bundle-mib") == 0) {
+			char *end;
+			long mib = strtol(w[1], &end, 10);
+			if (*end || mib < 1 || mib > 16384)
+				return feed_error_set(e, "line %d: max-bundle-mib takes a number from 1 "
+							 "to 16384", lineno);
+			out->max_bundle_mib = (unsigned)mib;
 		} else if (strcmp(key, "max-connections") == 0) {
 			char *end;
 			long conns = strtol(w[1], &end, 10);
@@ -244,6 +316,11 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 	}
 	if (!out->database[0])
 		return feed_error_set(e, "no database set (database PATH)");
+	for (size_t m = 0; m < out->n_members; m++)
+		if (!server_config_screen(out, out->members[m].screen))
+			return feed_error_set(e, "zone %s: no screen named '%.64s' (each needs its "
+						 "screen NAME TOKEN line)", out->members[m].zone,
+					      out->members[m].screen);
 	if (!out->tls_certificate[0] != !out->tls_key[0])
 		return feed_error_set(e, "tls-certificate and tls-key go together: give both, or "
 					 "neither for plain HTTP");

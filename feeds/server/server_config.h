@@ -19,6 +19,9 @@ enum {
 	CONFIG_ROOM_MAX = 160,    /* bytes of a room's name */
 	CONFIG_MAX_ALERTS = 64,
 	CONFIG_QUEUE_MAX = 64,    /* bytes of a queue's id (contracts §1) */
+	CONFIG_MAX_ZONES = 64,
+	CONFIG_MAX_MEMBERS = 2048, /* screen-in-zone pairs */
+	CONFIG_ZONE_MAX = 40,     /* bytes of a zone's name */
 };
 
 enum token_role { TOKEN_ORGANIZER, TOKEN_SENSOR, TOKEN_SCREEN };
@@ -41,6 +44,12 @@ struct config_alert {
 	int minutes;
 };
 
+/* A screen in a zone (level-2, meridien): alerts and notices go to zones. */
+struct config_member {
+	char zone[CONFIG_ZONE_MAX + 1];
+	char screen[CONFIG_NAME_MAX + 1];
+};
+
 struct server_config {
 	char listen_host[64];
 	int listen_port;
@@ -56,6 +65,10 @@ struct server_config {
 	size_t n_capacities;
 	struct config_alert alerts[CONFIG_MAX_ALERTS];
 	size_t n_alerts;
+	struct config_member members[CONFIG_MAX_MEMBERS];
+	size_t n_members;
+	char bundle_dir[CONFIG_PATH_MAX]; /* where uploaded bundles are kept; "" = DATABASE.bundles */
+	unsigned max_bundle_mib;          /* 0: the server's default */
 };
 
 /* Reads the text of a configuration file ("key value" lines, # comments):
@@ -71,6 +84,9 @@ struct server_config {
  *   screen NAME TOKEN
  *   capacity Salle 241 400            (a room's seats; the name may hold spaces)
  *   alert-wait meridien-lunch 20      (minutes; "*" for every other queue)
+ *   zone level-2 palais-l2-east palais-l2-west   (a zone and its screens)
+ *   bundle-dir /var/lib/venueboard/bundles
+ *   max-bundle-mib 1024
  * A token is 16-128 printable ASCII characters and given once. A screen's
  * NAME names its URLs (/v1/screens/NAME/thumbnail.png), so it is letters,
  * digits, '-', '_' and '.' only, and no two screens share one. Fails naming
@@ -90,5 +106,13 @@ const struct config_token *server_config_screen(const struct server_config *c, c
 /* The alert threshold in minutes for queue id (its own line, else "*"),
  * 0 when none is set. */
 int server_config_alert_minutes(const struct server_config *c, const char *queue);
+
+/* The zones screen belongs to, in the file's order, at most cap into
+ * out (borrowed from c); returns how many. */
+size_t server_config_zones_of(const struct server_config *c, const char *screen,
+			      const char **out, size_t cap);
+
+/* True when some screen belongs to zone. */
+bool server_config_zone_known(const struct server_config *c, const char *zone);
 
 #endif

@@ -39,7 +39,10 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS screens("
 	" name TEXT PRIMARY KEY, last_seen_ms INTEGER NOT NULL, fields TEXT NOT NULL,"
 	" thumbnail BLOB);"
-	"CREATE TABLE IF NOT EXISTS probe(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS probe(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS alert_seen("
+	" alert INTEGER NOT NULL, screen TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+	" PRIMARY KEY(alert, screen));";
 
 static bool db_fail(struct store *st, const char *what, struct feed_error *e)
 {
@@ -348,4 +351,33 @@ bool store_screen_thumbnail(struct store *st, const char *name, unsigned char **
 		db_fail(st, "read", e);
 	sqlite3_finalize(stmt);
 	return ok;
+}
+
+bool store_alert_seen(struct store *st, int64_t alert, const char *screen, int64_t at_ms,
+		      struct feed_error *e)
+{
+	const void *args[] = {&alert, screen, &at_ms};
+	return exec_one(st, "INSERT OR IGNORE INTO alert_seen(alert, screen, at_ms) VALUES (?, ?, ?)",
+			"iti", args, NULL, e);
+}
+
+bool store_each_alert_seen(struct store *st, void (*fn)(void *ctx, const struct stored_alert_seen *s),
+			   void *ctx, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT alert, screen, at_ms FROM alert_seen ORDER BY at_ms",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct stored_alert_seen s = {
+			.alert = sqlite3_column_int64(stmt, 0),
+			.screen = (const char *)sqlite3_column_text(stmt, 1),
+			.at_ms = sqlite3_column_int64(stmt, 2),
+		};
+		if (s.screen)
+			fn(ctx, &s);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
 }

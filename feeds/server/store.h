@@ -99,4 +99,17 @@ bool store_each_screen(struct store *st, void (*fn)(void *ctx, const struct stor
 bool store_screen_thumbnail(struct store *st, const char *name, unsigned char **png, size_t *len,
 			    struct feed_error *e);
 
+/* A screen's first confirmation that it shows alert id (kept once). */
+bool store_alert_seen(struct store *st, int64_t alert, const char *screen, int64_t at_ms,
+		      struct feed_error *e);
+
+struct stored_alert_seen {
+	int64_t alert, at_ms;
+	const char *screen; /* borrowed for the callback's duration */
+};
+
+/* Calls fn for every confirmation, oldest first. */
+bool store_each_alert_seen(struct store *st, void (*fn)(void *ctx, const struct stored_alert_seen *s),
+			   void *ctx, struct feed_error *e);
+
 #endif

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,8 +250,8 @@ static void test_screen_heartbeat(void **state)
 	assert_int_equal(r.status, 401);
 	free(r.body);
 	r = request("POST", "/v1/screens/heartbeat", screen, body, false);
-	assert_int_equal(r.status, 204);
-	assert_int_equal(r.len, 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "{\"screen\":\"palais-l2-east\",\"zones\":[],\"alerts\":[]}"));
 	free(r.body);
 	kill_server(SIGKILL); /* right after the acknowledgement */
 	start_server();
@@ -326,6 +327,83 @@ static void test_slow_client_does_not_stall_others(void **state)
 	kill_server(SIGTERM);
 }
 
+/* Reads from fd until buf holds needle or timeout_ms passes; true when it does. */
+static bool read_until(int fd, char *buf, size_t cap, size_t *len, const char *needle,
+		       int timeout_ms)
+{
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!strstr(buf, needle)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		int left = timeout_ms - (int)((t.tv_sec - t0.tv_sec) * 1000 +
+					      (t.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (left <= 0 || poll(&p, 1, left) <= 0 || *len + 1 >= cap)
+			return false;
+		ssize_t n = read(fd, buf + *len, cap - *len - 1);
+		if (n <= 0)
+			return false;
+		*len += (size_t)n;
+		buf[*len] = '\0';
+	}
+	return true;
+}
+
+static int open_stream(const char *auth)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	char req[256];
+	int n = snprintf(req, sizeof(req), "GET /v1/stream HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n", auth);
+	assert_int_equal(write(fd, req, (size_t)n), n);
+	return fd;
+}
+
+/* The stream: a screen's token only; the first event at once, an alert
+ * posted reaches it within a second, a comment keeps it alive, and the
+ * server stops cleanly with streams open. */
+static void test_stream(void **state)
+{
+	(void)state;
+	start_server();
+	char buf[8192] = "";
+	size_t len = 0;
+	int bad = open_stream(org);
+	assert_true(read_until(bad, buf, sizeof(buf), &len, "401", 3000));
+	close(bad);
+	int fd = open_stream(screen), fd2 = open_stream(screen);
+	buf[0] = '\0', len = 0;
+	assert_true(read_until(fd, buf, sizeof(buf), &len, "\"alerts\":[]", 3000));
+	assert_non_null(strstr(buf, "HTTP/1.1 200"));
+	assert_non_null(strstr(buf, "Content-Type: text/event-stream"));
+	assert_non_null(strstr(buf, "event: state\n"));
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct reply r = request("POST", "/v1/alerts", org, "{\"text\":\"Evacuate by the east stairs\"}",
+				 false);
+	assert_int_equal(r.status, 201);
+	free(r.body);
+	assert_true(read_until(fd, buf, sizeof(buf), &len, "Evacuate by the east stairs", 3000));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (s > 1.0)
+		fail_msg("the alert took %.2f s to reach the stream", s);
+	char buf2[8192] = "";
+	size_t len2 = 0;
+	assert_true(read_until(fd2, buf2, sizeof(buf2), &len2, "Evacuate by the east stairs", 3000));
+	/* fifteen seconds without news: a comment */
+	assert_true(read_until(fd, buf, sizeof(buf), &len, ": keep-alive", 17000));
+	kill(server, SIGTERM);
+	int status;
+	waitpid(server, &status, 0);
+	server = -1;
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fd);
+	close(fd2);
+}
+
 static void test_refuses_a_readable_config(void **state)
 {
 	(void)state;
@@ -350,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_serves_and_survives_kill),
 		cmocka_unit_test(test_screen_heartbeat),
 		cmocka_unit_test(test_slow_client_does_not_stall_others),
+		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_refuses_a_readable_config),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -758,7 +758,7 @@ static void palais_listed(char *out, size_t cap, int64_t now_ms, int age_s, cons
 		 "{\"t\":\"%s\",\"screens\":[{\"screen\":\"palais-l2-east\","
 		 "\"last_seen\":\"2014-11-06T09:00:00Z\",\"age_s\":%d,\"version\":\"1.4.2\","
 		 "\"uptime_s\":3600,\"feed_age_s\":42,\"offline\":false,\"showing\":\"page 2/5\","
-		 "\"schedule_version\":3,\"thumbnail\":\"/v1/screens/palais-l2-east/thumbnail.png\","
+		 "\"schedule_version\":3,\"slot\":null,\"update\":null,\"thumbnail\":\"/v1/screens/palais-l2-east/thumbnail.png\","
 		 "\"state\":\"%s\"}]}",
 		 t, age_s, state);
 }
@@ -817,7 +817,7 @@ static void test_screens_heartbeat(void **state)
 	free(list);
 
 	char log[320];
-	assert_int_equal(heartbeat_at(f.api, NOW, palais, hb, log), 204);
+	assert_int_equal(heartbeat_at(f.api, NOW, palais, hb, log), 200);
 	assert_string_equal(log, "heartbeat from palais-l2-east: 1.4.2, page 2/5, feed age 42 s");
 	char want[1024];
 	list = screens_at(f.api, NOW + 999);
@@ -868,7 +868,7 @@ static void test_screens_heartbeat(void **state)
 	/* a second screen, offline, with nothing else to say; listed by name */
 	assert_int_equal(heartbeat_at(f.api, NOW + 60000, hall,
 				      "{\"offline\":true,\"feed_age_s\":null,"
-				      "\"showing\":\"waiting for the schedule\"}", log), 204);
+				      "\"showing\":\"waiting for the schedule\"}", log), 200);
 	assert_string_equal(log, "heartbeat from hall-b: ?, waiting for the schedule, no schedule, "
 				 "offline");
 	assert_int_equal(call(f.api, "GET", "/healthz", NULL, NULL, NULL, &doc, NULL), 200);
@@ -900,7 +900,7 @@ static void test_screens_heartbeat(void **state)
 
 	/* each heartbeat replaces the last whole: one without a thumbnail clears it */
 	char *hb2 = palais_heartbeat("1.4.3", false);
-	assert_int_equal(heartbeat_at(f.api, NOW, palais, hb2, NULL), 204);
+	assert_int_equal(heartbeat_at(f.api, NOW, palais, hb2, NULL), 200);
 	free(hb2);
 	list = screens_at(f.api, NOW);
 	doc = cJSON_Parse(list);
@@ -917,14 +917,14 @@ static void test_screens_heartbeat(void **state)
 	char no_nul_hb[128];
 	snprintf(no_nul_hb, sizeof(no_nul_hb), "{\"thumbnail\":\"%s\"}", no_nul_b64);
 	free(no_nul_b64);
-	assert_int_equal(heartbeat_at(f.api, NOW, palais, no_nul_hb, NULL), 204);
+	assert_int_equal(heartbeat_at(f.api, NOW, palais, no_nul_hb, NULL), 200);
 	request_at(f.api, NOW, "GET", "/v1/screens/palais-l2-east/thumbnail.png", NULL, NULL, NULL,
 		   &res);
 	assert_int_equal(res.status, 200);
 	assert_int_equal(res.body_len, strlen(no_nul));
 	assert_memory_equal(res.body, no_nul, strlen(no_nul));
 	api_response_finish(&res);
-	assert_int_equal(heartbeat_at(f.api, NOW, palais, hb, NULL), 204);
+	assert_int_equal(heartbeat_at(f.api, NOW, palais, hb, NULL), 200);
 	free(hb);
 
 	/* all of it survives a restart, byte for byte */
@@ -1085,7 +1085,7 @@ static void test_screens_refusals(void **state)
 		"{}",
 	};
 	for (size_t i = 0; i < sizeof(accepted) / sizeof(*accepted); i++)
-		if (heartbeat_at(f.api, NOW, palais, accepted[i], NULL) != 204)
+		if (heartbeat_at(f.api, NOW, palais, accepted[i], NULL) != 200)
 			fail_msg("accepted case %zu was refused", i);
 	free(huge);
 	free(just_fits);
@@ -1746,6 +1746,158 @@ static void test_rooms(void **state)
 	close_api(&f);
 }
 
+/* A heartbeat's answer at now_ms, parsed (caller deletes). */
+static cJSON *heartbeat_answer_at(struct api *api, int64_t now_ms, const char *auth,
+				  const char *body)
+{
+	struct api_response res;
+	request_at(api, now_ms, "POST", "/v1/screens/heartbeat", auth, body, NULL, &res);
+	assert_int_equal(res.status, 200);
+	cJSON *doc = cJSON_Parse(res.body);
+	api_response_finish(&res);
+	assert_non_null(doc);
+	return doc;
+}
+
+/* Alerts: posted for a zone, refused for an unknown one, listed with each
+ * targeted screen's proof (null until its heartbeat says it shows it),
+ * handed to its screens by heartbeat answers and by the stream, withdrawn
+ * by an undo; the proofs survive a restart. Notices go to zones and have
+ * a start and an end. */
+static void test_alerts_and_zones(void **state)
+{
+	(void)state;
+	static struct server_config cfg;
+	static const char text[] = "database x\norganizer alice organizer-token-0123456789\n"
+				   "sensor door sensor-token-0123456789ab\n"
+				   "zone level-2 palais-l2-east\n"
+				   "zone meridien hall-b\n"
+				   "screen palais-l2-east screen-token-palais-l2-east\n"
+				   "screen hall-b screen-token-hall-b-01234567\n";
+	struct feed_error e = {{0}};
+	if (!server_config_parse(text, strlen(text), &cfg, &e))
+		fail_msg("%s", e.msg);
+	size_t len;
+	char *feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
+	struct log_capture lc = {{0}, 0};
+	struct api_log log = {capture, &lc};
+	struct store *store = store_open(db_path, &e);
+	struct api *api = api_create(&cfg, store, feed, len, NOW, &log, &e);
+	assert_non_null(api);
+	/* refusals */
+	assert_int_equal(call(api, "POST", "/v1/alerts", org, "{\"zones\":[\"level-2\"]}", NULL, NULL,
+			      NULL), 400);
+	assert_int_equal(call(api, "POST", "/v1/alerts", org,
+			      "{\"text\":\"x\",\"zones\":[\"level-9\"]}", NULL, NULL, NULL), 422);
+	assert_int_equal(call(api, "POST", "/v1/alerts", org,
+			      "{\"text\":\"x\",\"screens\":[\"no/such\"]}", NULL, NULL, NULL), 400);
+	assert_int_equal(call(api, "POST", "/v1/alerts", sensor, "{\"text\":\"x\"}", NULL, NULL,
+			      NULL), 401);
+	assert_int_equal(call(api, "POST", "/v1/changes", org, "{\"kind\":\"alert\",\"text\":\"x\"}",
+			      NULL, NULL, NULL), 400);
+	uint64_t gen = api_stream_generation(api);
+	cJSON *made;
+	assert_int_equal(call(api, "POST", "/v1/alerts", org,
+			      "{\"text\":\"Evacuate by the east stairs\",\"zones\":[\"level-2\"]}",
+			      NULL, &made, NULL), 201);
+	int id = cJSON_GetObjectItem(made, "id")->valueint;
+	assert_int_equal(cJSON_GetObjectItem(made, "screens")->valueint, 1);
+	cJSON_Delete(made);
+	assert_true(api_stream_generation(api) != gen);
+	/* the heartbeat's answer: palais has it, hall-b not */
+	cJSON *a = heartbeat_answer_at(api, NOW, palais, "{\"version\":\"1.5\"}");
+	assert_string_equal(cJSON_GetObjectItem(a, "screen")->valuestring, "palais-l2-east");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(a, "zones"), 0)->valuestring,
+			    "level-2");
+	cJSON *al = cJSON_GetArrayItem(cJSON_GetObjectItem(a, "alerts"), 0);
+	assert_int_equal(cJSON_GetObjectItem(al, "id")->valueint, id);
+	assert_string_equal(cJSON_GetObjectItem(al, "text")->valuestring, "Evacuate by the east stairs");
+	cJSON_Delete(a);
+	a = heartbeat_answer_at(api, NOW, hall, "{\"version\":\"1.5\"}");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "alerts")), 0);
+	cJSON_Delete(a);
+	/* the stream: a screen's token only; its first event holds the alert */
+	struct api_response res;
+	request_at(api, NOW, "GET", "/v1/stream", org, NULL, NULL, &res);
+	assert_int_equal(res.status, 401);
+	api_response_finish(&res);
+	request_at(api, NOW, "GET", "/v1/stream", palais, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	assert_true(res.stream);
+	assert_string_equal(res.content_type, "text/event-stream");
+	assert_string_equal(res.stream_screen, "palais-l2-east");
+	assert_true(strncmp(res.body, "event: state\ndata: {", 20) == 0);
+	assert_non_null(strstr(res.body, "Evacuate by the east stairs"));
+	assert_true(res.body[res.body_len - 1] == '\n' && res.body[res.body_len - 2] == '\n');
+	api_response_finish(&res);
+	/* the list: one targeted, none has shown it yet */
+	cJSON *list;
+	assert_int_equal(call(api, "GET", "/v1/alerts", NULL, NULL, NULL, &list, NULL), 200);
+	cJSON *x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
+	assert_int_equal(cJSON_GetObjectItem(x, "targeted")->valueint, 1);
+	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"),
+						     "palais-l2-east")));
+	assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"), "hall-b"));
+	cJSON_Delete(list);
+	/* palais shows it, 2.5 s after it was posted */
+	char hb[128];
+	snprintf(hb, sizeof(hb), "{\"version\":\"1.5\",\"alerts\":[%d]}", id);
+	cJSON_Delete(heartbeat_answer_at(api, NOW + 2500, palais, hb));
+	assert_int_equal(heartbeat_at(api, NOW, palais, "{\"alerts\":[\"x\"]}", NULL), 400);
+	assert_int_equal(call(api, "GET", "/v1/alerts", NULL, NULL, NULL, &list, NULL), 200);
+	x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
+	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"),
+						"palais-l2-east")->valuestring, "2014-11-06T09:00:02Z");
+	cJSON_Delete(list);
+	char says[96];
+	snprintf(says, sizeof(says), "INFO: alert %d shown on palais-l2-east, 2.5 s after", id);
+	assert_non_null(strstr(lc.text, says));
+	/* a notice for the Méridien's screens, from 12:00 to 14:00 in Paris */
+	assert_int_equal(call(api, "POST", "/v1/notices", org,
+			      "{\"text\":\"Second buffet upstairs\",\"zones\":[\"meridien\"],"
+			      "\"start\":\"2014-11-06T12:00:00+01:00\",\"end\":\"2014-11-06T14:00:00+01:00\"}",
+			      NULL, NULL, NULL), 201);
+	assert_int_equal(call(api, "POST", "/v1/notices", org,
+			      "{\"text\":\"x\",\"screens\":[\"lobby\"]}", NULL, NULL, NULL), 422);
+	assert_int_equal(call(api, "POST", "/v1/notices", org,
+			      "{\"text\":\"x\",\"start\":\"2014-11-06T12:00:00Z\","
+			      "\"end\":\"2014-11-06T11:00:00Z\"}", NULL, NULL, NULL), 400);
+	cJSON *doc;
+	assert_int_equal(call(api, "GET", "/v1/schedule", NULL, NULL, NULL, &doc, NULL), 200);
+	cJSON *notice = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "notices"), 0);
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(notice, "zones"), 0)->valuestring,
+			    "meridien");
+	assert_string_equal(cJSON_GetObjectItem(notice, "start")->valuestring, "2014-11-06T11:00:00Z");
+	assert_string_equal(cJSON_GetObjectItem(notice, "end")->valuestring, "2014-11-06T13:00:00Z");
+	cJSON_Delete(doc);
+	/* withdrawn: gone from the answers, listed as withdrawn */
+	char path[64];
+	snprintf(path, sizeof(path), "/v1/alerts/%d/withdraw", id);
+	assert_int_equal(call(api, "POST", path, sensor, NULL, NULL, NULL, NULL), 401);
+	assert_int_equal(call(api, "POST", path, org, NULL, NULL, NULL, NULL), 200);
+	assert_int_equal(call(api, "POST", path, org, NULL, NULL, NULL, NULL), 409);
+	assert_int_equal(call(api, "POST", "/v1/alerts/999/withdraw", org, NULL, NULL, NULL, NULL), 404);
+	a = heartbeat_answer_at(api, NOW + 5000, palais, "{\"version\":\"1.5\"}");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "alerts")), 0);
+	cJSON_Delete(a);
+	api_destroy(api);
+	store_close(store);
+	/* after a restart: withdrawn, and palais's proof kept */
+	store = store_open(db_path, &e);
+	api = api_create(&cfg, store, NULL, 0, NOW, NULL, &e);
+	assert_non_null(api);
+	assert_int_equal(call(api, "GET", "/v1/alerts", NULL, NULL, NULL, &list, NULL), 200);
+	x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(x, "withdrawn")));
+	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 1);
+	cJSON_Delete(list);
+	api_destroy(api);
+	store_close(store);
+	free(feed);
+}
+
 /* Every /metrics line is a comment or "name{label="value"} number": no id
  * can add a line or break the scrape. */
 static void test_metrics_escaped(void **state)
@@ -1859,6 +2011,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart_over_bad_changes, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_queues_forecast, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_rooms, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_alerts_and_zones, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_future_samples, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_escaped, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_health_sees_failing_writes, NULL, teardown),

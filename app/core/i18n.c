@@ -42,6 +42,8 @@ static const char *const words[MSG_COUNT][2] = {
 	[MSG_MOVED] = {"MOVED", "DÉPLACÉ"},
 	[MSG_JUST_UPDATED] = {"updated just now", "mis à jour à l’instant"},
 	[MSG_WAITING_FOR_TIME] = {"Waiting for the time…", "En attente de l’heure…"},
+	[MSG_FORECAST] = {"forecast", "prévision"},
+	[MSG_FORECAST_NOW] = {"now", "maintenant"},
 };
 
 const char *i18n_text(enum lang l, enum msg m)
@@ -148,6 +150,46 @@ void i18n_reason(enum lang l, const char *why, char *out, size_t cap)
 			return;
 		}
 	snprintf(out, cap, "%s", why);
+}
+
+/* The forecast and advice phrases keep a number with its unit (no-break
+ * spaces): a line wrapped between "4" and "min" reads as two things. */
+#define NBSP "\xC2\xA0"
+
+void i18n_forecast_now(enum lang l, int minutes, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s" NBSP "%d" NBSP "min", i18n_text(l, MSG_FORECAST_NOW), minutes);
+}
+
+void i18n_forecast_at(enum lang l, const char *clock, int minutes, char *out, size_t cap)
+{
+	(void)l; /* the same in both */
+	snprintf(out, cap, "%s" NBSP "\xE2\x89\x88" NBSP "%d" NBSP "min", clock, minutes);
+}
+
+void i18n_best_before(enum lang l, const char *clock, char *out, size_t cap)
+{
+	snprintf(out, cap, l == LANG_FR ? "plutôt avant" NBSP "%s" : "best before" NBSP "%s",
+		 clock);
+}
+
+void i18n_quieter_after(enum lang l, const char *clock, char *out, size_t cap)
+{
+	snprintf(out, cap, l == LANG_FR ? "plus calme après" NBSP "%s" : "quieter after" NBSP "%s",
+		 clock);
+}
+
+void i18n_shorter(enum lang l, const char *line, int wait_min, int walk_min, char *out, size_t cap)
+{
+	const char *label = l == LANG_FR ? "Plus courte" NBSP ":" : "Shorter:";
+	if (walk_min <= 0)
+		snprintf(out, cap, "%s %s — %d" NBSP "min", label, line, wait_min);
+	else
+		snprintf(out, cap,
+			 l == LANG_FR ? "%s %s — %d" NBSP "min + %d" NBSP "min" NBSP "à" NBSP
+					"pied"
+				      : "%s %s — %d" NBSP "min + %d" NBSP "min" NBSP "walk",
+			 label, line, wait_min, walk_min);
 }
 
 static int weekday(const struct civil *c)

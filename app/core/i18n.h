@@ -34,6 +34,8 @@ enum msg {
 	MSG_MOVED,
 	MSG_JUST_UPDATED,
 	MSG_WAITING_FOR_TIME,
+	MSG_FORECAST,     /* under the chart's next hour */
+	MSG_FORECAST_NOW, /* the forecast line's first item: "now 6 min" */
 	MSG_COUNT
 };
 
@@ -54,6 +56,14 @@ void i18n_saved_at(enum lang l, const char *clock, int age_s, char *out, size_t 
 void i18n_more(enum lang l, int n, char *out, size_t cap);                  /* +3 more */
 void i18n_was(enum lang l, const char *room, char *out, size_t cap);        /* was Salle 251 */
 void i18n_reason(enum lang l, const char *why, char *out, size_t cap);      /* estimator's why */
+/* The forecast line's items and the tips, a number never parted from its
+ * unit by a wrap: "now 6 min", "12:30 ≈ 18 min", "best before 12:25". */
+void i18n_forecast_now(enum lang l, int minutes, char *out, size_t cap);
+void i18n_forecast_at(enum lang l, const char *clock, int minutes, char *out, size_t cap);
+void i18n_best_before(enum lang l, const char *clock, char *out, size_t cap);
+void i18n_quieter_after(enum lang l, const char *clock, char *out, size_t cap);
+/* Shorter: Level 3 buffet — 3 min + 2 min walk (no walk part for 0 min) */
+void i18n_shorter(enum lang l, const char *line, int wait_min, int walk_min, char *out, size_t cap);
 
 /* "Thursday 6 November" / "jeudi 6 novembre" */
 void i18n_date(enum lang l, const struct civil *c, char *out, size_t cap);

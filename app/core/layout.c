@@ -1,20 +1,20 @@
 /* layout: sizes are in units of a 1080-pixel short side, so one design reads
  * the same on a 1080p, a 4K or a portrait screen. Everything that matters is
  * said in words (MOVED, CANCELLED, STARTS IN 4 MIN, NEW, ↑ rising); colour
- * only adds to it. */
+ * only adds to it. The lunch lines' panel is queue_panel's. */
 #include "layout.h"
 
 #include "board.h"
 #include "civil_time.h"
 #include "i18n.h"
 #include "kiosk_config.h"
-#include "queue_board.h"
+#include "layout_kit.h"
+#include "queue_panel.h"
 #include "schedule.h"
 #include "text.h"
 #include "text_fit.h"
 #include "theme.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,54 +30,44 @@ struct ctx {
 	const struct civil_zone *zone; /* the conference's */
 	struct civil today;
 	int64_t now_s;
+	struct layout_kit k; /* the same theme, language, list, units and zone, for the panels */
 };
 
 struct rect {
 	int x, y, w, h;
 };
 
+/* layout_kit's, said short: layout draws little else */
 static int px(const struct ctx *c, double units)
 {
-	return (int)lround(units * c->u);
+	return layout_kit_px(&c->k, units);
 }
 
 static int line_h(const struct ctx *c, enum draw_font f, int size)
 {
-	return c->in->tm.line_height(c->in->tm.ctx, f, size);
+	return layout_kit_line_h(&c->k, f, size);
 }
 
 static int measure(const struct ctx *c, enum draw_font f, int size, const char *s)
 {
-	size_t n = strlen(s);
-	return n ? c->in->tm.width(c->in->tm.ctx, f, size, s, n) : 0;
+	return layout_kit_measure(&c->k, f, size, s);
 }
 
-/* One line of text, cut with "…" to max_w; returns its width. */
 static int text(struct ctx *c, int x, int y, enum draw_font f, int size, struct draw_color col,
 		const char *s, int max_w)
 {
-	char buf[1024];
-	int w = text_fit_ellipsize(&c->in->tm, f, size, s, strlen(s), max_w, buf, sizeof(buf));
-	draw_list_text(c->dl, x, y, w, line_h(c, f, size), f, size, col, buf, SIZE_MAX);
-	return w;
+	return layout_kit_text(&c->k, x, y, f, size, col, s, max_w);
 }
 
-/* A word on a coloured plate (MOVED → …, CANCELLED, NEW); returns its width. */
 static int badge(struct ctx *c, int x, int y, int size, struct draw_color bg, struct draw_color fg,
 		 const char *s, int max_w)
 {
-	int pad = px(c, 8), h = line_h(c, FONT_BOLD, size);
-	char buf[512];
-	int w = text_fit_ellipsize(&c->in->tm, FONT_BOLD, size, s, strlen(s), max_w - 2 * pad, buf,
-				   sizeof(buf));
-	draw_list_rect(c->dl, x, y, w + 2 * pad, h, bg);
-	draw_list_text(c->dl, x + pad, y, w, h, FONT_BOLD, size, fg, buf, SIZE_MAX);
-	return w + 2 * pad;
+	return layout_kit_badge(&c->k, x, y, size, bg, fg, s, max_w);
 }
 
 static void local(const struct ctx *c, int64_t t_s, struct civil *out)
 {
-	civil_from_utc_in(t_s, c->zone, out);
+	layout_kit_local(&c->k, t_s, out);
 }
 
 static void hhmm_of(const struct civil *l, char out[8])
@@ -87,9 +77,7 @@ static void hhmm_of(const struct civil *l, char out[8])
 
 static void hhmm(const struct ctx *c, int64_t t_s, char out[8])
 {
-	struct civil l;
-	local(c, t_s, &l);
-	hhmm_of(&l, out);
+	layout_kit_hhmm(&c->k, t_s, out);
 }
 
 static bool same_day(const struct civil *a, const struct civil *b)
@@ -624,152 +612,6 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 	}
 }
 
-/* ---- lunch lines ------------------------------------------------------------ */
-
-/* Twelve bars, one per five minutes of the last hour; a gap where nothing was
- * known (drawn as a thin mark, so "no data" never looks like "no wait"). */
-static void chart(struct ctx *c, struct rect r, const struct queue_view *v)
-{
-	const struct theme *th = c->th;
-	enum { BARS = 12, PER = QUEUE_BOARD_HISTORY / BARS };
-	double vals[BARS], top = 600; /* the scale: at least 10 minutes */
-	bool known[BARS], any = false;
-	for (int b = 0; b < BARS; b++) {
-		double sum = 0;
-		int k = 0;
-		for (int i = 0; i < PER; i++) {
-			float x = v->history[b * PER + i];
-			if (x >= 0) {
-				sum += x;
-				k++;
-			}
-		}
-		known[b] = k > 0;
-		any |= known[b];
-		vals[b] = k ? sum / k : 0;
-		if (vals[b] > top)
-			top = vals[b];
-	}
-	int lsize = px(c, 20), lh = line_h(c, FONT_REGULAR, lsize);
-	int base = r.y + r.h - lh - px(c, 4), ch = base - r.y;
-	int gap = px(c, 4), bw = (r.w - gap * (BARS - 1)) / BARS;
-	draw_list_rect(c->dl, r.x, base, r.w, px(c, 2), th->rule);
-	for (int b = 0; b < BARS; b++) {
-		int x = r.x + b * (bw + gap);
-		if (!known[b]) {
-			draw_list_rect(c->dl, x, base - px(c, 4), bw, px(c, 2), th->bar_empty);
-			continue;
-		}
-		int h = (int)lround(vals[b] / top * ch);
-		draw_list_rect(c->dl, x, base - (h < px(c, 3) ? px(c, 3) : h), bw,
-			       h < px(c, 3) ? px(c, 3) : h, th->bar);
-	}
-	text(c, r.x, base + px(c, 4), FONT_REGULAR, lsize, th->muted,
-	     i18n_text(c->lang, MSG_LAST_HOUR), r.w / 2);
-	if (!any) /* no scale over nothing: a minute figure would read as a wait */
-		return;
-	char scale[16];
-	snprintf(scale, sizeof(scale), "%d min", (int)lround(top / 60));
-	int sw = measure(c, FONT_REGULAR, lsize, scale);
-	text(c, r.x + r.w - sw, r.y - lh, FONT_REGULAR, lsize, th->muted, scale, sw);
-}
-
-static void queue_block(struct ctx *c, struct rect r, const struct queue_view *v)
-{
-	const struct theme *th = c->th;
-	int m = px(c, 24), w = r.w - 2 * m, x = r.x + m;
-	draw_list_rect(c->dl, x, r.y, w, px(c, 2), th->rule);
-	int y = r.y + px(c, 10);
-	text(c, x, y, FONT_BOLD, px(c, 30), th->text, v->name, w);
-	y += line_h(c, FONT_BOLD, px(c, 30));
-	if (v->venue && *v->venue && !strstr(v->name, v->venue)) {
-		text(c, x, y, FONT_REGULAR, px(c, 22), th->muted, v->venue, w);
-		y += line_h(c, FONT_REGULAR, px(c, 22));
-	}
-	const struct wait_estimate *e = &v->now;
-	char big[48], line[200], why[160];
-	int chart_h = px(c, 110);
-	if (e->known) {
-		int mins = (int)lround(e->wait_s / 60.0);
-		char num[24];
-		i18n_minutes(c->lang, mins, num, sizeof(num));
-		/* a number that is not fully trusted says so, in words too */
-		snprintf(big, sizeof(big), "%s%s", e->confidence == CONFIDENCE_GOOD ? "" : "≈ ", num);
-		int bs = px(c, 64), ls = px(c, 26);
-		int bw = text(c, x, y, FONT_BOLD, bs, th->text, big, w);
-		text(c, x + bw + px(c, 12),
-		     y + line_h(c, FONT_BOLD, bs) - line_h(c, FONT_REGULAR, ls) - px(c, 8), FONT_REGULAR,
-		     ls, th->muted, i18n_text(c->lang, MSG_WAIT), w - bw - px(c, 12));
-		y += line_h(c, FONT_BOLD, bs);
-		enum msg tm = v->trend == TREND_RISING    ? MSG_RISING
-			      : v->trend == TREND_FALLING ? MSG_FALLING
-							  : MSG_STEADY;
-		i18n_people(c->lang, (int)lround(e->people), line, sizeof(line));
-		int tw = v->trend == TREND_UNKNOWN
-				 ? 0
-				 : text(c, x, y, FONT_BOLD, ls, th->text, i18n_text(c->lang, tm), w) +
-					   px(c, 14);
-		text(c, x + tw, y, FONT_REGULAR, px(c, 24), th->muted, line, w - tw);
-		y += line_h(c, FONT_BOLD, ls) + px(c, 6);
-		if (e->confidence != CONFIDENCE_GOOD) {
-			i18n_reason(c->lang, e->why, why, sizeof(why));
-			int bw2 = badge(c, x, y, px(c, 22), th->alert_bg, th->alert_text,
-					i18n_text(c->lang, MSG_UNCERTAIN), w);
-			text(c, x + bw2 + px(c, 10), y, FONT_REGULAR, px(c, 22), th->muted, why,
-			     w - bw2 - px(c, 10));
-			y += line_h(c, FONT_BOLD, px(c, 22)) + px(c, 6);
-		}
-	} else {
-		text(c, x, y, FONT_BOLD, px(c, 44), th->muted, i18n_text(c->lang, MSG_NO_ESTIMATE), w);
-		y += line_h(c, FONT_BOLD, px(c, 44));
-		i18n_reason(c->lang, e->why ? e->why : "", why, sizeof(why));
-		text(c, x, y, FONT_REGULAR, px(c, 24), th->muted, why, w);
-		y += line_h(c, FONT_REGULAR, px(c, 24)) + px(c, 6);
-	}
-	int bottom = r.y + r.h - px(c, 8);
-	if (bottom - y > chart_h)
-		y = bottom - chart_h;
-	chart(c, (struct rect){x, y + px(c, 24), w, bottom - y - px(c, 24)}, v);
-}
-
-/* Height one queue needs (the chart included). */
-static int queue_block_h(const struct ctx *c)
-{
-	return px(c, 10) + line_h(c, FONT_BOLD, px(c, 30)) + line_h(c, FONT_REGULAR, px(c, 22)) +
-	       line_h(c, FONT_BOLD, px(c, 64)) + line_h(c, FONT_BOLD, px(c, 26)) +
-	       line_h(c, FONT_BOLD, px(c, 22)) + px(c, 20) + px(c, 110);
-}
-
-static void lunch_panel(struct ctx *c, struct rect a)
-{
-	const struct theme *th = c->th;
-	const struct queue_board *qb = c->in->queues;
-	int m = px(c, 24);
-	draw_list_rect(c->dl, a.x, a.y, a.w, a.h, th->panel);
-	int y = a.y + px(c, 12);
-	text(c, a.x + m, y, FONT_BOLD, px(c, 32), th->text, i18n_text(c->lang, MSG_LUNCH_LINES),
-	     a.w - 2 * m);
-	y += line_h(c, FONT_BOLD, px(c, 32)) + px(c, 8);
-	size_t n = qb ? queue_board_count(qb) : 0;
-	if (n == 0) {
-		text(c, a.x + m, y, FONT_REGULAR, px(c, 26), th->muted,
-		     i18n_text(c->lang, MSG_NO_ESTIMATE), a.w - 2 * m);
-		return;
-	}
-	int bh = queue_block_h(c);
-	int per_page = (a.y + a.h - y) / bh;
-	if (per_page < 1) {
-		per_page = 1;
-		bh = a.y + a.h - y;
-	}
-	int pages = (int)((n + (size_t)per_page - 1) / (size_t)per_page);
-	size_t first = (size_t)(c->in->page_tick % pages) * (size_t)per_page;
-	for (size_t i = first; i < n && i < first + (size_t)per_page; i++) {
-		queue_block(c, (struct rect){a.x, y, a.w, bh}, queue_board_get(qb, i));
-		y += bh;
-	}
-}
-
 /* ---- the screen ------------------------------------------------------------- */
 
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res)
@@ -783,6 +625,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	c.zone = in->board->zone;
 	if (!in->board->schedule && in->cfg->timezone[0])
 		c.zone = civil_zone_find(in->cfg->timezone);
+	c.k = (struct layout_kit){&in->tm, c.th, c.lang, dl, c.u, c.zone};
 	memset(res, 0, sizeof(*res));
 	res->pages = 1;
 	draw_list_reset(dl, in->width, in->height, c.th->background);
@@ -800,6 +643,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		return;
 	}
 	bool queues = in->queues != NULL;
+	struct queue_panel_input qp = {in->queues, in->advice, in->now_ms, in->page_tick};
 	bool portrait = in->height > in->width;
 	int gap = px(&c, 16);
 	if (portrait) {
@@ -810,7 +654,8 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		if (queues) {
 			int half = (in->width - 3 * gap) / 2;
 			changes_panel(&c, (struct rect){gap, sy, half, sh}, res);
-			lunch_panel(&c, (struct rect){2 * gap + half, sy, half, sh});
+			queue_panel_draw(&c.k, (struct layout_rect){2 * gap + half, sy, half, sh},
+					 &qp);
 		} else {
 			changes_panel(&c, (struct rect){gap, sy, in->width - 2 * gap, sh}, res);
 		}
@@ -823,7 +668,9 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		if (queues) {
 			int ch = (h - gap) * 45 / 100;
 			changes_panel(&c, (struct rect){sx, top, sw, ch}, res);
-			lunch_panel(&c, (struct rect){sx, top + ch + gap, sw, h - ch - gap});
+			queue_panel_draw(&c.k,
+					 (struct layout_rect){sx, top + ch + gap, sw, h - ch - gap},
+					 &qp);
 		} else {
 			changes_panel(&c, (struct rect){sx, top, sw, h}, res);
 		}

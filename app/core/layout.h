@@ -12,6 +12,7 @@
 struct board;
 struct queue_board;
 struct kiosk_config;
+struct lunch_advice;
 
 /* How fresh the schedule on screen is; the shell knows, layout says it. */
 struct layout_feed {
@@ -27,6 +28,7 @@ struct layout_input {
 	const struct kiosk_config *cfg;
 	const struct board *board;        /* may hold no schedule yet */
 	const struct queue_board *queues; /* NULL when the screen shows none */
+	const struct lunch_advice *advice; /* for queues' views; NULL: no forecast line or tips */
 	struct text_metrics tm;
 	int width, height; /* logical size, already turned for portrait */
 	int64_t now_ms;    /* the board clock, UTC ms */

@@ -160,6 +160,47 @@ static void test_phrases(void **state)
 	assert_string_equal(buf, "was in Salle 251");
 	i18n_was(LANG_FR, "Salle 251", buf, sizeof(buf));
 	assert_string_equal(buf, "était en Salle 251");
+	/* the lunch lines' forecast and advice: a number and its unit held
+	 * together by no-break spaces (written _ here) */
+	static const struct {
+		enum lang l;
+		int kind, a, b;
+		const char *want;
+	} lunch[] = {
+		{LANG_EN, 0, 6, 0, "now_6_min"},
+		{LANG_FR, 0, 6, 0, "maintenant_6_min"},
+		{LANG_EN, 1, 18, 0, "12:30_≈_18_min"},
+		{LANG_FR, 1, 18, 0, "12:30_≈_18_min"},
+		{LANG_EN, 2, 0, 0, "best before_12:30"},
+		{LANG_FR, 2, 0, 0, "plutôt avant_12:30"},
+		{LANG_EN, 3, 0, 0, "quieter after_12:30"},
+		{LANG_FR, 3, 0, 0, "plus calme après_12:30"},
+		{LANG_EN, 4, 3, 2, "Shorter: Level 3 buffet — 3_min + 2_min_walk"},
+		{LANG_FR, 4, 3, 2, "Plus courte_: Level 3 buffet — 3_min + 2_min_à_pied"},
+		{LANG_EN, 4, 4, 0, "Shorter: Level 3 buffet — 4_min"}, /* here: no walk */
+	};
+	for (size_t i = 0; i < sizeof(lunch) / sizeof(*lunch); i++) {
+		char got[160], want[160];
+		size_t o = 0;
+		for (const char *p = lunch[i].want; *p && o + 3 < sizeof(want); p++)
+			if (*p == '_')
+				want[o++] = '\xC2', want[o++] = '\xA0';
+			else
+				want[o++] = *p;
+		want[o] = '\0';
+		switch (lunch[i].kind) {
+		case 0: i18n_forecast_now(lunch[i].l, lunch[i].a, got, sizeof(got)); break;
+		case 1: i18n_forecast_at(lunch[i].l, "12:30", lunch[i].a, got, sizeof(got)); break;
+		case 2: i18n_best_before(lunch[i].l, "12:30", got, sizeof(got)); break;
+		case 3: i18n_quieter_after(lunch[i].l, "12:30", got, sizeof(got)); break;
+		default:
+			i18n_shorter(lunch[i].l, "Level 3 buffet", lunch[i].a, lunch[i].b, got,
+				     sizeof(got));
+		}
+		if (strcmp(got, want) != 0)
+			fail_msg("'%s', want '%s'", got, lunch[i].want);
+	}
+	assert_string_equal(i18n_text(LANG_FR, MSG_FORECAST), "prévision");
 }
 
 /* Every string literal assigned to a `why` in the file (src/<rel>). */

@@ -1,18 +1,22 @@
 /* Unit tests for layout, on draw lists measured with a fixed-width stand-in
  * for the fonts: every text on screen and none over another at four screen
  * sizes, the words that matter (clock, date, CANCELLED, MOVED →, NEW, the
- * feed's age, the lunch lines' uncertainty) in English and French, long
- * titles, 50 rooms paged, an empty day, no schedule yet, and the hash. */
+ * feed's age, the lunch lines' uncertainty, their forecast line, band, tip
+ * and the shorter line) in English and French, long titles, 50 rooms
+ * paged, an empty day, no schedule yet, and the hash. */
 #include "test_util.h"
 
 #include "board.h"
+#include "civil_time.h"
 #include "i18n.h"
 #include "kiosk_config.h"
 #include "layout.h"
+#include "lunch_advice.h"
 #include "lunch_sim.h"
 #include "queue_board.h"
 #include "schedule.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +69,7 @@ struct scene {
 	struct kiosk_config *cfg;
 	struct board *board;
 	struct queue_board *queues;
+	struct lunch_advice *advice; /* NULL: none decided */
 	struct layout_feed feed;
 	int64_t now_ms;
 };
@@ -85,6 +90,7 @@ static void scene_free(struct scene *s)
 {
 	board_destroy(s->board);
 	queue_board_destroy(s->queues);
+	free(s->advice);
 	free(s->cfg);
 }
 
@@ -274,19 +280,25 @@ static struct scene stale(void)
 	return s;
 }
 
-static struct queue_board *queues_from(const struct sim_result *r, int64_t until)
+/* r's samples as JSON Lines, appended to b. */
+static void sim_lines(const struct sim_result *r, struct test_buf *b)
 {
-	struct queue_board *qb = queue_board_create(NULL, 0);
-	assert_non_null(qb);
-	struct test_buf b = {0};
 	for (size_t i = 0; i < r->n_samples; i++) {
 		char line[QUEUE_LINE_MAX];
 		size_t n = queue_sample_format(&r->samples[i], line, sizeof(line));
 		assert_true(n > 0 && n + 1 < sizeof(line));
 		line[n] = '\n';
 		line[n + 1] = '\0';
-		test_buf_puts(&b, line);
+		test_buf_puts(b, line);
 	}
+}
+
+static struct queue_board *queues_from(const struct sim_result *r, int64_t until)
+{
+	struct queue_board *qb = queue_board_create(NULL, 0);
+	assert_non_null(qb);
+	struct test_buf b = {0};
+	sim_lines(r, &b);
 	struct feed_error e = {{0}};
 	if (!queue_board_load(qb, b.p, b.len, until, NULL, &e))
 		fail_msg("queue_board_load: %s", e.msg);
@@ -326,6 +338,110 @@ static struct scene unknown_queue(void)
 	return s;
 }
 
+/* A server's forecast for queue id made at t_ms: twelve points at the next
+ * five-minute steps, waits[k] give or take spread (JSON, the "queues" entry). */
+static void forecast_json(struct test_buf *b, const char *id, int64_t t_ms, const double waits[12],
+			  double spread)
+{
+	char line[512], t[21], at[21];
+	civil_format_utc(t_ms / 1000, t);
+	snprintf(line, sizeof(line), "{\"queue\":\"%s\",\"forecast\":{\"t\":\"%s\",\"points\":[",
+		 id, t);
+	test_buf_puts(b, line);
+	for (int k = 0; k < 12; k++) {
+		civil_format_utc((t_ms / (5 * MIN_MS) + 1 + k) * 5 * 60, at);
+		double lo = waits[k] > spread ? waits[k] - spread : 0;
+		snprintf(line, sizeof(line), "%s{\"at\":\"%s\",\"wait_s\":%.0f,\"low_s\":%.0f,"
+					     "\"high_s\":%.0f}",
+			 k ? "," : "", at, waits[k], lo, waits[k] + spread);
+		test_buf_puts(b, line);
+	}
+	test_buf_puts(b, "]}}");
+}
+
+/* The views of the scene's board, advice decided for them (walks and
+ * schedule as given). */
+static void advise(struct scene *s, const struct schedule *sched, size_t n_walks)
+{
+	const struct queue_view *views[ESTIMATOR_MAX_QUEUES];
+	size_t n = queue_board_count(s->queues);
+	for (size_t i = 0; i < n; i++)
+		views[i] = queue_board_get(s->queues, i);
+	struct lunch_advice_input in = {views, n, sched, s->cfg->walks, n_walks, s->now_ms};
+	struct lunch_advice_state st;
+	lunch_advice_state_init(&st);
+	free(s->advice);
+	s->advice = malloc(sizeof(*s->advice));
+	assert_non_null(s->advice);
+	lunch_advice_decide(&in, &st, s->advice);
+}
+
+/* The demo at 12:40 with two lunch lines, their walks from this screen and
+ * the server's forecasts: le Méridien after the keynote's wave, emptying in
+ * the hour ahead; the buffet on level 3 short and staying so. */
+static struct scene lunch(void)
+{
+	struct scene s = demo("lunch forecast", T_1240, T_1005 - 3600000);
+	struct sim_config c;
+	lunch_sim_defaults(&c);
+	struct sim_result a, b;
+	assert_true(lunch_sim_run(&c, &a));
+	c.queue = "level3-buffet";
+	c.name = "Level 3 buffet";
+	c.surge_people = 20;
+	c.seed = 2;
+	assert_true(lunch_sim_run(&c, &b));
+	s.queues = queue_board_create(NULL, 0);
+	assert_non_null(s.queues);
+	queue_board_set_schedule(s.queues, s.board->schedule);
+	struct test_buf lines = {0};
+	sim_lines(&a, &lines);
+	sim_lines(&b, &lines);
+	struct feed_error e = {{0}};
+	assert_true(queue_board_load(s.queues, lines.p, lines.len, s.now_ms, NULL, &e));
+	free(lines.p);
+	lunch_sim_finish(&a);
+	lunch_sim_finish(&b);
+	queue_board_update(s.queues, s.now_ms);
+	double w = queue_board_get(s.queues, 0)->now.wait_s;
+	if (w < 400 || queue_board_get(s.queues, 1)->now.wait_s > 120)
+		fail_msg("the lines at 12:40: %.0f s and %.0f s", w,
+			 queue_board_get(s.queues, 1)->now.wait_s);
+	double m[12] = {0.95 * w, 0.8 * w, 0.6 * w, 0.4 * w, 0.25 * w, 0.15 * w,
+			60,	  60,	   60,	    60,	     60,       60};
+	static const double flat[12] = {60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60};
+	struct test_buf doc = {0};
+	test_buf_puts(&doc, "{\"queues\":[");
+	forecast_json(&doc, "meridien-lunch", s.now_ms, m, 60);
+	test_buf_puts(&doc, ",");
+	forecast_json(&doc, "level3-buffet", s.now_ms, flat, 30);
+	test_buf_puts(&doc, "],\"samples\":[]}");
+	assert_true(queue_board_load(s.queues, doc.p, doc.len, s.now_ms, NULL, &e));
+	free(doc.p);
+	queue_board_update(s.queues, s.now_ms);
+	assert_true(kiosk_config_set(s.cfg, "walk", "meridien-lunch 2", &e));
+	assert_true(kiosk_config_set(s.cfg, "walk", "Level 3 buffet 1", &e));
+	advise(&s, s.board->schedule, s.cfg->n_walks);
+	return s;
+}
+
+static struct scene lunch_fr(void)
+{
+	struct scene s = lunch();
+	s.name = "lunch forecast fr";
+	s.cfg->lang = LANG_FR;
+	return s;
+}
+
+/* The same lines, nothing to advise: no walks, no catering hours. */
+static struct scene lunch_no_advice(void)
+{
+	struct scene s = lunch();
+	s.name = "lunch, no advice";
+	advise(&s, NULL, 0);
+	return s;
+}
+
 /* ---- building and reading frames ---------------------------------------- */
 
 static void build(const struct scene *s, int w, int h, int64_t page_tick, struct draw_list *dl,
@@ -335,6 +451,7 @@ static void build(const struct scene *s, int w, int h, int64_t page_tick, struct
 		.cfg = s->cfg,
 		.board = s->board,
 		.queues = s->queues,
+		.advice = s->advice,
 		.tm = {NULL, fake_width, fake_line_height},
 		.width = w,
 		.height = h,
@@ -477,7 +594,7 @@ static void test_geometry(void **state)
 	static scene_fn *const scenes[] = {
 		demo_en,     demo_fr,	  fifty_rooms,	 long_titles,	french_long,
 		empty_day,   stale,	  no_schedule,	 notices,	degraded,
-		unknown_queue, degraded_portrait_queues,
+		unknown_queue, degraded_portrait_queues, lunch, lunch_fr, lunch_no_advice,
 	};
 	struct draw_list dl;
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
@@ -899,6 +1016,148 @@ static void test_unknown_queue(void **state)
 	draw_list_finish(&dl);
 }
 
+/* Every text of the frames of page ticks 0 and 1 (the lunch blocks may
+ * take a page each), one per line. */
+static char *two_pages(const struct scene *s, int w, int h, struct draw_list *dl)
+{
+	struct layout_result res;
+	struct test_buf b = {0};
+	for (int64_t tick = 0; tick < 2; tick++) {
+		build(s, w, h, tick, dl, &res);
+		char *t = draw_list_texts(dl);
+		test_buf_puts(&b, t);
+		free(t);
+	}
+	return b.p;
+}
+
+/* The dashes of the forecast band: rects of the text colour, 3 units tall,
+ * each inside a column of the band (the rule's colour) around it. */
+static size_t dashes(const struct draw_list *dl, const struct theme *th, double u)
+{
+	size_t n = 0;
+	int dash_h = (int)(3 * u + 0.5);
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct draw_op *d = &dl->ops[i];
+		if (d->kind != DRAW_RECT || d->h != dash_h || memcmp(&d->color, &th->text, 3) != 0)
+			continue;
+		bool banded = false;
+		for (size_t k = 0; k < i && !banded; k++) {
+			const struct draw_op *b = &dl->ops[k];
+			banded = b->kind == DRAW_RECT && memcmp(&b->color, &th->rule, 3) == 0 &&
+				 b->x <= d->x && d->x + d->w <= b->x + b->w && b->y <= d->y + d->h &&
+				 d->y <= b->y + b->h && b->w < 2 * d->w + 4;
+		}
+		n += banded;
+	}
+	return n;
+}
+
+static void test_lunch_forecast(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct scene s = lunch();
+	const struct lunch_advice *a = s.advice;
+	const struct queue_view *m = queue_board_get(s.queues, 0), *b = queue_board_get(s.queues, 1);
+	assert_int_equal(m->forecast.source, FORECAST_SERVER);
+	assert_true(a->shorter.named);
+	assert_int_equal(a->shorter.line, 1);
+	assert_int_equal(a->lines[0].tip, LUNCH_TIP_QUIETER_AFTER);
+	char tip[64], clock[8], now_m[32], now_b[32];
+	struct civil l;
+	civil_from_utc_in(a->lines[0].tip_ms / 1000, s.board->zone, &l);
+	snprintf(clock, sizeof(clock), "%02d:%02d", l.hour, l.minute);
+	i18n_quieter_after(LANG_EN, clock, tip, sizeof(tip));
+	i18n_forecast_now(LANG_EN, (int)lround(m->now.wait_s / 60), now_m, sizeof(now_m));
+	i18n_forecast_now(LANG_EN, (int)lround(b->now.wait_s / 60), now_b, sizeof(now_b));
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		int w = sizes[z].w, h = sizes[z].h;
+		char *texts = two_pages(&s, w, h, &dl);
+		/* whole, not cut: nothing in the lunch panel ends with "…", the
+		 * shorter line ends with its walk, each forecast line with its
+		 * last moment */
+		static const char *const words[] = {"Shorter: Level 3 buffet", "walk", "forecast",
+						    "last hour"};
+		for (const char *p = strstr(texts, "Lunch lines"); p;
+		     p = strstr(p + 1, "Lunch lines")) {
+			const char *cut = strstr(p, "…"), *footer = strstr(p, "updated ");
+			if (cut && (!footer || cut < footer))
+				fail_msg("%dx%d: a text cut in the lunch panel:\n%s", w, h, p);
+		}
+		for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
+			if (!strstr(texts, words[k]))
+				fail_msg("%dx%d: no '%s' in\n%s", w, h, words[k], texts);
+		const char *need[] = {tip, now_m, now_b};
+		for (size_t k = 0; k < 3; k++)
+			if (!strstr(texts, need[k]))
+				fail_msg("%dx%d: no '%s' in\n%s", w, h, need[k], texts);
+		for (size_t q = 0; q < 2; q++) {
+			const struct lunch_line_advice *la = &a->lines[q];
+			char last[48], at[8];
+			const struct queue_forecast_point *p = &la->items[la->n_items - 1];
+			civil_from_utc_in(p->at_ms / 1000, s.board->zone, &l);
+			snprintf(at, sizeof(at), "%02d:%02d", l.hour, l.minute);
+			i18n_forecast_at(LANG_EN, at, (int)lround(p->wait_s / 60), last, sizeof(last));
+			if (!strstr(texts, last))
+				fail_msg("%dx%d: no '%s' in\n%s", w, h, last, texts);
+		}
+		free(texts);
+		/* the band: a dash inside a column of it for each point ahead */
+		struct layout_result res;
+		size_t most = 0;
+		for (int64_t tick = 0; tick < 2; tick++) {
+			build(&s, w, h, tick, &dl, &res);
+			size_t d = dashes(&dl, &s.cfg->theme, (w < h ? w : h) / 1080.0);
+			most = d > most ? d : most;
+		}
+		if (most < 12)
+			fail_msg("%dx%d: %zu dashes in the band, want 12 a line", w, h, most);
+	}
+	/* in French */
+	s.cfg->lang = LANG_FR;
+	char *texts = two_pages(&s, 1920, 1080, &dl);
+	static const char *const mots[] = {"Plus courte", "pied", "prévision", "maintenant",
+					   "plus calme après"};
+	for (size_t k = 0; k < sizeof(mots) / sizeof(*mots); k++)
+		if (!strstr(texts, mots[k]))
+			fail_msg("fr: no '%s' in\n%s", mots[k], texts);
+	free(texts);
+	scene_free(&s);
+
+	/* nothing to advise: the forecast line and the band, no tip, no
+	 * shorter line */
+	s = lunch_no_advice();
+	texts = two_pages(&s, 1920, 1080, &dl);
+	assert_non_null(strstr(texts, "now\u00a0"));
+	assert_non_null(strstr(texts, "forecast"));
+	assert_null(strstr(texts, "Shorter"));
+	assert_null(strstr(texts, "quieter after"));
+	assert_null(strstr(texts, "best before"));
+	free(texts);
+	/* no advice decided at all: no forecast line, the band still */
+	free(s.advice);
+	s.advice = NULL;
+	texts = two_pages(&s, 1920, 1080, &dl);
+	assert_null(strstr(texts, "now\u00a0"));
+	assert_non_null(strstr(texts, "forecast"));
+	free(texts);
+	scene_free(&s);
+
+	/* a line without a forecast: no band, no forecast line */
+	s = unknown_queue();
+	advise(&s, s.board->schedule, 0);
+	texts = two_pages(&s, 1920, 1080, &dl);
+	assert_null(strstr(texts, "forecast"));
+	assert_null(strstr(texts, "now\u00a0"));
+	free(texts);
+	build(&s, 1920, 1080, 0, &dl, &(struct layout_result){0});
+	assert_int_equal(dashes(&dl, &s.cfg->theme, 1.0), 0);
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
 static void test_hash(void **state)
 {
 	(void)state;
@@ -947,6 +1206,7 @@ int main(void)
 		cmocka_unit_test(test_stale_feed),
 		cmocka_unit_test(test_degraded_queue),
 		cmocka_unit_test(test_unknown_queue),
+		cmocka_unit_test(test_lunch_forecast),
 		cmocka_unit_test(test_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

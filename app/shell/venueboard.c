@@ -12,7 +12,7 @@
 #include "layout.h"
 #include "log.h"
 #include "png_out.h"
-#include "queue_board.h"
+#include "queue_feed.h"
 #include "render.h"
 #include "schedule.h"
 #include "text.h"
@@ -39,18 +39,13 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static const char SCHEDULE_CACHE[] = "schedule.feed";
 static const char BASELINE_CACHE[] = "baseline.feed";
 
-struct queue_logged {
-	int minutes; /* -1: no estimate */
-	int confidence;
-};
-
 struct app {
 	struct kiosk_config cfg;
 	enum log_level log;
 	struct board *board;
-	struct queue_board *queues;
+	struct queue_feed *lunch; /* the lunch lines: fetch, board, advice */
 	struct fetcher *fetcher;
-	int f_schedule, f_queues;
+	int f_schedule;
 	SDL_Window *window;
 	SDL_Renderer *sdl;
 	SDL_Surface *shot; /* --screenshot: the software target */
@@ -65,8 +60,6 @@ struct app {
 	struct layout_feed feed;
 	int64_t confirmed_mono_ms;
 	unsigned polls_since_change, not_modified_since_change;
-	bool queues_offline;
-	struct queue_logged logged[ESTIMATOR_MAX_QUEUES];
 	FILE *frame_log;
 	bool first_frame;
 	int64_t frames, redraws;
@@ -176,25 +169,6 @@ static void give_back_memory(void)
 }
 
 
-/* venueboard-server's /v1/queues takes ?since= and ?queue=: ask only for what
- * is new, and only for this screen's queues. Other URLs are fetched as they
- * are (a JSON Lines file, another service). */
-static void queue_url(struct app *a, char *out, size_t cap)
-{
-	const char *base = a->cfg.queues_url;
-	if (!strstr(base, "/v1/queues") || strchr(base, '?') || strncmp(base, "file:", 5) == 0) {
-		snprintf(out, cap, "%s", base);
-		return;
-	}
-	int64_t newest = queue_board_newest_ms(a->queues);
-	int64_t since = newest ? newest - 60000 : board_now(a) - 6 * 3600 * 1000LL;
-	char t[21];
-	civil_format_utc(since / 1000, t);
-	size_t o = (size_t)snprintf(out, cap, "%s?since=%s", base, t);
-	for (size_t i = 0; i < a->cfg.n_queues && o < cap; i++)
-		o += (size_t)snprintf(out + o, cap - o, "&queue=%s", a->cfg.queues[i]);
-}
-
 /* Shows a schedule feed; false (logged) when it does not read, and then
  * nothing changes: neither the screen nor the saved copy. */
 static bool load_schedule(struct app *a, const char *body, size_t len, const char *from,
@@ -224,6 +198,14 @@ static bool load_schedule(struct app *a, const char *body, size_t len, const cha
 		ERROR(a, "schedule", "%s: %s; keeping the schedule on screen", from, e.msg);
 		return false;
 	}
+	/* the venue knows its rooms' seats better than the feed (the forecast
+	 * counts on how many each session lets out) */
+	for (size_t i = 0; i < a->cfg.n_seats; i++)
+		if (!schedule_set_room_seats(a->board->schedule, a->cfg.seats[i].room,
+					     a->cfg.seats[i].seats))
+			WARN(a, "schedule", "capacity %s %d: the schedule has no such room",
+			     a->cfg.seats[i].room, a->cfg.seats[i].seats);
+	queue_feed_set_schedule(a->lunch, a->board->schedule);
 	a->feed.have = true;
 	a->feed.from_cache = from_cache;
 	a->feed.received_ms = from_cache ? saved_ms : now;
@@ -350,58 +332,6 @@ static void take_schedule(struct app *a)
 	a->force_redraw = true;
 }
 
-static void take_queues(struct app *a)
-{
-	struct fetch_result r;
-	if (a->f_queues < 0 || !fetcher_take(a->fetcher, a->f_queues, &r))
-		return;
-	if (r.outcome == FETCH_FAILED) {
-		if (!a->queues_offline)
-			INFO(a, "network", "lunch-line feed unreachable: %s; estimates age out after "
-					   "10 minutes without samples",
-			     r.error);
-		a->queues_offline = true;
-		return;
-	}
-	if (a->queues_offline)
-		INFO(a, "network", "lunch-line feed reachable again");
-	a->queues_offline = false;
-	if (r.outcome == FETCH_NEW) {
-		struct feed_error e = {{0}};
-		struct queue_load_summary s;
-		int64_t until = a->cfg.mode == KIOSK_SCREENSHOT ? board_now(a) : INT64_MAX;
-		if (!queue_board_load(a->queues, r.body, r.len, until, &s, &e))
-			ERROR(a, "queues", "%s: %s; keeping the estimates", a->cfg.queues_url, e.msg);
-		else
-			DEBUG(a, "queues", "%zu samples, %zu new, %zu already seen, %zu KB", s.samples,
-			      s.applied, s.duplicates, (r.len + 512) / 1024);
-		free(r.body);
-	}
-	char url[KIOSK_MAX_VALUE + 1024];
-	queue_url(a, url, sizeof(url));
-	fetcher_set_url(a->fetcher, a->f_queues, url);
-}
-
-/* INFO when what a queue's screen says changes, not at every fetch. */
-static void log_queues(struct app *a)
-{
-	for (size_t i = 0; i < queue_board_count(a->queues) && i < ESTIMATOR_MAX_QUEUES; i++) {
-		const struct queue_view *v = queue_board_get(a->queues, i);
-		int mins = v->now.known ? (int)((v->now.wait_s + 30) / 60) : -1;
-		struct queue_logged *l = &a->logged[i];
-		if (l->minutes == mins && l->confidence == (int)v->now.confidence)
-			continue;
-		l->minutes = mins;
-		l->confidence = (int)v->now.confidence;
-		if (mins >= 0)
-			INFO(a, "queues", "wait at %s: %d min, about %.0f in line (%s%s%s)", v->name, mins,
-			     v->now.people, estimator_confidence_name(v->now.confidence),
-			     *v->now.why ? ": " : "", v->now.why);
-		else
-			INFO(a, "queues", "wait at %s: no estimate (%s)", v->name, v->now.why);
-	}
-}
-
 static int start_feeds(struct app *a)
 {
 	struct fetcher_options fo = {
@@ -420,13 +350,7 @@ static int start_feeds(struct app *a)
 		return EXIT_IO;
 	}
 	a->f_schedule = fetcher_add(a->fetcher, a->cfg.schedule_url, a->cfg.poll_s * 1000);
-	a->f_queues = -1;
-	if (a->cfg.queues_url[0]) {
-		char url[KIOSK_MAX_VALUE + 1024];
-		queue_url(a, url, sizeof(url));
-		a->f_queues = fetcher_add(a->fetcher, url, a->cfg.queue_poll_s * 1000);
-	}
-	if (a->f_schedule < 0 || (a->cfg.queues_url[0] && a->f_queues < 0)) {
+	if (!queue_feed_start(a->lunch, a->fetcher, board_now(a)) || a->f_schedule < 0) {
 		ERROR(a, "network", "cannot fetch %s", a->cfg.schedule_url);
 		return EXIT_INVALID;
 	}
@@ -528,17 +452,15 @@ static char *thumbnail(struct app *a)
 static bool frame(struct app *a, int64_t start_mono)
 {
 	int64_t now = board_now(a);
-	if (a->queues) {
-		queue_board_update(a->queues, now);
-		log_queues(a);
-	}
+	queue_feed_frame(a->lunch, a->board->schedule, now);
 	int w, h;
 	logical_size(a, &w, &h);
 	a->feed.age_s = a->confirmed_mono_ms ? (int)((mono_ms() - a->confirmed_mono_ms) / 1000) : 0;
 	struct layout_input in = {
 		.cfg = &a->cfg,
 		.board = a->board,
-		.queues = a->cfg.queues_url[0] ? a->queues : NULL,
+		.queues = queue_feed_board(a->lunch),
+		.advice = queue_feed_advice(a->lunch),
 		.tm = render_metrics(a->render),
 		.width = w,
 		.height = h,
@@ -658,7 +580,7 @@ static int open_screen(struct app *a)
 static bool fetch_once(struct app *a)
 {
 	int64_t deadline = mono_ms() + 20000;
-	bool sched_done = false, queues_done = a->f_queues < 0;
+	bool sched_done = false, queues_done = !a->cfg.queues_url[0];
 	while ((!sched_done || !queues_done) && mono_ms() < deadline) {
 		fetcher_run(a->fetcher, mono_ms(), 50);
 		struct fetch_result r;
@@ -670,14 +592,8 @@ static bool fetch_once(struct app *a)
 				WARN(a, "network", "%s: %s", a->cfg.schedule_url, r.error);
 			free(r.body);
 		}
-		if (!queues_done && a->f_queues >= 0 && fetcher_take(a->fetcher, a->f_queues, &r)) {
-			struct feed_error e = {{0}};
-			queues_done = true;
-			if (r.outcome == FETCH_NEW &&
-			    !queue_board_load(a->queues, r.body, r.len, board_now(a), NULL, &e))
-				ERROR(a, "queues", "%s: %s", a->cfg.queues_url, e.msg);
-			free(r.body);
-		}
+		if (!queues_done)
+			queues_done = queue_feed_take(a->lunch, board_now(a), board_now(a));
 	}
 	if (!a->feed.have)
 		load_cache(a);
@@ -842,7 +758,8 @@ static int run(struct app *a, int64_t start)
 				running = false;
 		}
 		take_schedule(a);
-		take_queues(a);
+		queue_feed_take(a->lunch, board_now(a),
+				a->cfg.mode == KIOSK_SCREENSHOT ? board_now(a) : INT64_MAX);
 		check_clock(a);
 		/* the heartbeat's picture is kept by frame(), drawn again for it */
 		bool beat_now = beat_due(a);
@@ -894,15 +811,10 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	a->mono0_ms = mono_ms();
-	for (size_t i = 0; i < ESTIMATOR_MAX_QUEUES; i++)
-		a->logged[i].minutes = -2;
-	const char *only[KIOSK_MAX_QUEUES];
-	for (size_t i = 0; i < a->cfg.n_queues; i++)
-		only[i] = a->cfg.queues[i];
 	a->board = board_create();
-	a->queues = queue_board_create(only, a->cfg.n_queues);
+	a->lunch = queue_feed_create(&a->cfg, a->log);
 	draw_list_init(&a->dl, 1, 1, a->cfg.theme.background);
-	if (!a->board || !a->queues) {
+	if (!a->board || !a->lunch) {
 		rc = EXIT_IO;
 		goto out;
 	}
@@ -948,7 +860,7 @@ out:
 	fetcher_destroy(a->fetcher);
 	heartbeat_destroy(a->heartbeat);
 	free(a->thumb);
-	queue_board_destroy(a->queues);
+	queue_feed_destroy(a->lunch);
 	board_destroy(a->board);
 	SDL_Quit();
 	return rc;

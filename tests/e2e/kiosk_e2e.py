@@ -7,16 +7,21 @@ loopback, venueboard full screen in it pulling the feed.
 - the server stops: the kiosk keeps the schedule and says it is offline;
 - the server comes back on the same port: the kiosk recovers;
 - the kiosk restarts with no server: the saved schedule is on screen at once;
-- a truncated and a garbage feed: logged, the schedule stays, no crash.
+- a truncated and a garbage feed: logged, the schedule stays, no crash;
+- the lunch lines at 12:40 on the summit's last day, two of them, learned
+  from the three days before (venueboard-feed simulate): the forecast line
+  and the band on screen and the shorter line named, from a JSON Lines file
+  (the kiosk's own forecaster) and from venueboard-server (its forecast).
 
-usage: kiosk_e2e.py VENUEBOARD VENUEBOARD_SERVER DEMO_DIR WORK_DIR
+usage: kiosk_e2e.py VENUEBOARD VENUEBOARD_SERVER DEMO_DIR WORK_DIR VENUEBOARD_FEED
 Exits 77 (skipped, saying why) when Xvfb is not installed.
 """
-import json, os, shutil, signal, socket, struct, subprocess, sys, tempfile, time, urllib.request
+import datetime, json, os, re, shutil, signal, socket, struct, subprocess, sys, tempfile, time
+import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import png_colours  # noqa: E402  (tests/support)
 
-kiosk_bin, server_bin, demo, work = sys.argv[1:5]
+kiosk_bin, server_bin, demo, work, feed_bin = sys.argv[1:6]
 if not shutil.which("Xvfb"):
     print("SKIP: Xvfb is not installed (apt-get install xvfb)")
     sys.exit(77)
@@ -101,11 +106,11 @@ os.chmod(conf, 0o600)
 base = f"http://127.0.0.1:{port}"
 
 
-def start_server():
-    p = start([server_bin, "--config", conf], os.path.join(work, "server.log"))
+def start_server(config=None, url=None):
+    p = start([server_bin, "--config", config or conf], os.path.join(work, "server.log"))
     for _ in range(100):
         try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).read()
+            urllib.request.urlopen((url or base) + "/healthz", timeout=1).read()
             return p
         except OSError:
             time.sleep(0.05)
@@ -307,5 +312,123 @@ n = len(read_frames())
 kiosk = start_kiosk("http://127.0.0.1:9/v1/schedule")
 wait_frame(lambda f: has(f, "Salle 251"), "the saved copy is the last good feed", after=n)
 check(stop(kiosk) == 0, "the kiosk stops cleanly")
+
+# --- the lunch lines: forecast, band, the shorter line -----------------------
+# Two lines at Le Méridien, four days of the summit each (the project's own
+# simulator); the buffet's crowd comes 40 minutes later than the main line's,
+# so at 12:40 on Thursday the main line is in its wave and the buffet quiet.
+NOW = "2014-11-06T11:40:00Z"  # 12:40 in Paris
+schedule_file = os.path.join(demo, "paris-2014.schedule.json")
+
+
+def simulate(seed):
+    out = subprocess.run([feed_bin, "simulate", "--scenario", "conference", "--schedule",
+                          schedule_file, "--seed", str(seed)], capture_output=True, check=True)
+    return [json.loads(line) for line in out.stdout.decode().splitlines()]
+
+
+def later(t, minutes):
+    d = datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(minutes=minutes)
+    return d.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+samples = simulate(1)
+for o in simulate(2):
+    o["queue"] = "level3-buffet"
+    if o["type"] == "queue":
+        o["name"] = "Level 3 buffet"
+    else:
+        o["t"] = later(o["t"], 40)
+    samples.append(o)
+declarations = [o for o in samples if o["type"] == "queue"][:1] + \
+    [o for o in samples if o["type"] == "queue" and o["queue"] == "level3-buffet"][:1]
+timed = sorted((o for o in samples if o["type"] != "queue"), key=lambda o: o["t"])
+earlier = [o for o in timed if o["t"] < "2014-11-06"]
+today = [o for o in timed if "2014-11-06" <= o["t"] <= NOW]
+check(len({o["t"][:10] for o in earlier}) == 3 and len(today) > 1000,
+      f"three earlier days ({len(earlier)} samples) and today's morning ({len(today)})")
+
+
+def jsonl(objs):
+    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs).encode()
+
+
+lunch_file = os.path.join(work, "lunch.jsonl")
+open(lunch_file, "wb").write(jsonl(declarations + earlier + today))
+forecast_line = re.compile(r"^now\s\d+\smin · \d\d:\d\d\s≈\s\d+\smin")
+
+
+def lunch_kiosk(queues_url, schedule_url, walks):
+    args = [kiosk_bin, "--schedule-url", schedule_url, "--queues-url", queues_url,
+            "--cache-dir", os.path.join(work, "lunch-cache"), "--frame-log", frames,
+            "--clock-start", "2014-11-06T12:40:00+01:00", "--page-seconds", "3",
+            "--log-level", "info"]
+    for w in walks:
+        args += ["--walk", w]
+    return start(args, os.path.join(work, "kiosk.log"), env)
+
+
+def lunch_on_screen(f):
+    return any(forecast_line.match(t) for t in f["texts"]) and has(f, "forecast")
+
+
+def shorter_on_screen(f):
+    return any(re.match(r"^Shorter: Level 3 buffet — \d+\smin", t) for t in f["texts"])
+
+
+# the kiosk's own forecaster, on a JSON Lines file: one walk time, no advice
+n = len(read_frames())
+kiosk = lunch_kiosk("file://" + lunch_file, "file://" + schedule_file, ["meridien-lunch 2"])
+f = wait_frame(lunch_on_screen, "JSON Lines: a forecast line ('now N min · HH:MM ≈ M min') "
+               "and the band's 'forecast' on screen", after=n)
+check(has(f, "last hour"), "the chart's measured hour beside the band")
+check(not any(shorter_on_screen(g) for g in read_frames()[n:]),
+      "one line with a walk time: no line named shorter")
+log = kiosk_log()
+check("forecast for Le Méridien — déjeuner: worked out here, 3 earlier days learned" in log,
+      "INFO: the kiosk worked the forecast out itself, from the three earlier days")
+check(stop(kiosk) == 0, "the kiosk stops cleanly")
+# ... two walk times: the buffet is named shorter
+n = len(read_frames())
+kiosk = lunch_kiosk("file://" + lunch_file, "file://" + schedule_file,
+                    ["meridien-lunch 2", "Level 3 buffet 1"])
+f = wait_frame(shorter_on_screen, "JSON Lines: 'Shorter: Level 3 buffet — N min + 1 min walk'",
+               after=n)
+check(any("walk" in t for t in f["texts"]), "the walk is said with it")
+wait_frame(lunch_on_screen, "... with the forecast line and the band", after=n)
+check("advice: Level 3 buffet is shorter from here" in kiosk_log(), "INFO says the advice")
+check(stop(kiosk) == 0, "the kiosk stops cleanly")
+
+# venueboard-server's forecast: the earlier days posted, then today's morning
+lunch_port = free_port()
+sensor_token = "e2e-sensor-" + os.urandom(8).hex()
+lunch_conf = os.path.join(work, "lunch-server.conf")
+with open(lunch_conf, "w") as f:
+    f.write(f"listen 127.0.0.1:{lunch_port}\ndatabase {work}/lunch.db\n"
+            f"schedule {schedule_file}\norganizer desk {token}\n"
+            f"sensor e2e-sensors {sensor_token}\n")
+os.chmod(lunch_conf, 0o600)
+lunch_base = f"http://127.0.0.1:{lunch_port}"
+lunch_server = start_server(lunch_conf, lunch_base)
+for what, batch in (("the three earlier days", declarations + earlier), ("today's morning", today)):
+    req = urllib.request.Request(lunch_base + "/v1/samples", method="POST", data=jsonl(batch),
+                                 headers={"Authorization": "Bearer " + sensor_token})
+    answer = json.load(urllib.request.urlopen(req))
+    check(answer["accepted"] == len(batch), f"the server takes {what} ({answer})")
+doc = json.load(urllib.request.urlopen(lunch_base + "/v1/queues"))
+served = {q["queue"]: q.get("forecast") for q in doc["queues"]}
+check(all(served.get(q) and served[q]["t"].startswith(NOW[:15]) and len(served[q]["points"]) == 12
+          for q in ("meridien-lunch", "level3-buffet")),
+      "the server forecasts both lines' next hour as of 12:40")
+n = len(read_frames())
+kiosk = lunch_kiosk(lunch_base + "/v1/queues", lunch_base + "/v1/schedule",
+                    ["meridien-lunch 2", "Level 3 buffet 1"])
+wait_frame(lunch_on_screen, "server: the forecast line and the band on screen", after=n)
+wait_frame(shorter_on_screen, "server: the buffet named shorter", after=n)
+log = kiosk_log()
+check("forecast for Le Méridien — déjeuner: from the server, 3 earlier days learned" in log,
+      "INFO: the forecast on screen is the server's, learned from three earlier days")
+check(stop(kiosk) == 0, "the kiosk stops cleanly")
+stop(lunch_server)
 stop(xvfb)
 print(f"{checks} passed, 0 failed")

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* assets/organizer/, embedded by the build */
 extern const unsigned char organizer_page[], organizer_js[], organizer_css[];
@@ -167,7 +168,7 @@ enum { M_GET = 1, M_POST = 2 };
 enum route_id {
 	R_SCHEDULE, R_QUEUES, R_SAMPLES, R_CHANGES, R_NOTICES, R_HEALTH, R_METRICS, R_SCREENS,
 	R_HEARTBEAT, R_THUMBNAIL, R_DESK, R_DESK_JS, R_DESK_CSS, R_ROOMS, R_ALERTS, R_WITHDRAW,
-	R_STREAM,
+	R_STREAM, R_BUNDLES, R_BUNDLE, R_ROLLOUTS, R_ROLLOUT_STOP,
 };
 
 static const struct route {
@@ -195,14 +196,17 @@ static const struct route {
 	[R_ALERTS] = {"/v1/alerts", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 64 * 1024},
 	[R_WITHDRAW] = {NULL, M_POST, "POST", TOKEN_ORGANIZER, 4096},
 	[R_STREAM] = {"/v1/stream", M_GET, "GET", TOKEN_SCREEN, 0, true},
+	[R_BUNDLES] = {"/v1/bundles", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 0},
+	[R_BUNDLE] = {NULL, M_GET, "GET, HEAD", TOKEN_SCREEN, 0, true},
+	[R_ROLLOUTS] = {"/v1/rollouts", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 64 * 1024},
+	[R_ROLLOUT_STOP] = {NULL, M_POST, "POST", TOKEN_ORGANIZER, 4096},
 };
 enum { N_ROUTES = sizeof(routes) / sizeof(*routes) };
 
-/* /v1/alerts/N/withdraw: N into *id. */
-static bool withdraw_path(const char *path, int64_t *id)
+/* PREFIX N SUFFIX (/v1/alerts/N/withdraw, /v1/rollouts/N/stop): N into *id. */
+static bool id_path(const char *path, const char *prefix, const char *suffix, int64_t *id)
 {
-	static const char prefix[] = "/v1/alerts/", suffix[] = "/withdraw";
-	size_t len = strlen(path), pre = sizeof(prefix) - 1, suf = sizeof(suffix) - 1;
+	size_t len = strlen(path), pre = strlen(prefix), suf = strlen(suffix);
 	if (len <= pre + suf || len > pre + suf + 15 || strncmp(path, prefix, pre) != 0 ||
 	    strcmp(path + len - suf, suffix) != 0)
 		return false;
@@ -223,8 +227,12 @@ static int route_of(const char *path, char screen[CONFIG_NAME_MAX + 1], int64_t 
 	for (int i = 0; i < N_ROUTES; i++)
 		if (routes[i].path && strcmp(path, routes[i].path) == 0)
 			return i;
-	if (withdraw_path(path, id))
+	if (id_path(path, "/v1/alerts/", "/withdraw", id))
 		return R_WITHDRAW;
+	if (id_path(path, "/v1/rollouts/", "/stop", id))
+		return R_ROLLOUT_STOP;
+	if (api_bundle_path(path, screen))
+		return R_BUNDLE;
 	return api_thumbnail_path(path, screen) ? R_THUMBNAIL : -1;
 }
 
@@ -300,7 +308,7 @@ static int check(struct api *api, const struct api_request *req, int64_t declare
 	if ((m == M_POST || routes[r].get_needs_token) &&
 	    !(*who = authorize(api, req, routes[r].role, res)))
 		return -1;
-	size_t max = m == M_POST ? routes[r].max_body : 0;
+	size_t max = m != M_POST ? 0 : r == R_BUNDLES ? api_bundle_max(api) : routes[r].max_body;
 	if (declared_len > (int64_t)max) {
 		if (max == 0)
 			api_fail(res, 413, "a %s request carries no body", req->method);
@@ -325,7 +333,20 @@ bool api_preflight(struct api *api, const struct api_request *req, int64_t decla
 		api->requests++;
 		return false;
 	}
-	*max_body = method_of(req->method) == M_POST ? routes[r].max_body : 0;
+	*max_body = method_of(req->method) != M_POST ? 0
+		    : r == R_BUNDLES ? api_bundle_max(api) : routes[r].max_body;
+	return true;
+}
+
+bool api_upload_to_file(const struct api *api, const struct api_request *req, char *dir,
+			size_t cap)
+{
+	char name[CONFIG_NAME_MAX + 1];
+	int64_t id;
+	if (method_of(req->method) != M_POST || route_of(req->path, name, &id) != R_BUNDLES)
+		return false;
+	api_bundle_dir(api, dir, cap);
+	mkdir(dir, 0700); /* the first upload makes it; an error shows when the file is made */
 	return true;
 }
 
@@ -370,6 +391,24 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		break;
 	case R_WITHDRAW:
 		api_withdraw_alert(api, req, id, who, res);
+		break;
+	case R_BUNDLES:
+		if (who)
+			api_post_bundle(api, req, who, res);
+		else
+			api_get_bundles(api, req, res);
+		break;
+	case R_BUNDLE:
+		api_get_bundle(api, screen, res);
+		break;
+	case R_ROLLOUTS:
+		if (who)
+			api_post_rollout(api, req, who, res);
+		else
+			api_get_rollouts(api, req, res);
+		break;
+	case R_ROLLOUT_STOP:
+		api_stop_rollout(api, req, id, who, res);
 		break;
 	case R_STREAM: { /* the first event; the shell keeps the connection */
 		char *event = api_stream_event(api, who->name);
@@ -453,7 +492,8 @@ struct api *api_create(const struct server_config *config, struct store *store,
 	e->msg[0] = '\0';
 	if (!api_screens_load(api, e) ||
 	    !api_schedule_load(api, initial_feed, initial_len, now_ms, e) ||
-	    !api_queues_load(api, now_ms, e) || !api_alerts_load(api, e)) {
+	    !api_queues_load(api, now_ms, e) || !api_alerts_load(api, e) ||
+	    !api_rollouts_load(api, e)) {
 		api_destroy(api);
 		return NULL;
 	}
@@ -489,6 +529,7 @@ void api_destroy(struct api *api)
 	api_queues_free(api);
 	api_rooms_free(api);
 	api_alerts_free(api);
+	api_rollouts_free(api);
 	api_screens_free(api);
 	api_schedule_free(api);
 	free(api);

@@ -15,6 +15,8 @@ struct store;
 struct blob;
 
 enum {
+	API_BUNDLE_DIR_MAX = 1100,        /* bytes of the bundles' folder's path */
+	API_BUNDLE_PATH_MAX = 1200,       /* bytes of a bundle file's path */
 	API_MAX_BODY = 8 * 1024 * 1024,   /* bytes of any request body */
 	API_MAX_SAMPLE_LINES = 50000,     /* lines in one samples batch */
 	API_RECENT_SAMPLE_S = 15 * 60,    /* samples /v1/queues hands to kiosks */
@@ -41,6 +43,11 @@ struct api_request {
 	const char *body;
 	size_t body_len;
 	int64_t now_ms;
+	/* a body the shell wrote to a file instead (a bundle): its path, size
+	 * and SHA-256 (hex); NULL when none */
+	const char *upload_path;
+	uint64_t upload_size;
+	const char *upload_sha256;
 };
 
 struct api_job;
@@ -63,6 +70,9 @@ struct api_response {
 	 * api_stream_generation() moves, and a comment now and then */
 	bool stream;
 	char stream_screen[65];
+	/* a file to send (a bundle) instead of a body: the shell serves ranges */
+	char file[API_BUNDLE_PATH_MAX];
+	uint64_t file_size;
 	char log[320];             /* what an operator should read at INFO, "" when nothing */
 };
 
@@ -98,6 +108,11 @@ bool api_set_config(struct api *api, const struct server_config *config, struct 
  * Content-Length, or -1 when not given. */
 bool api_preflight(struct api *api, const struct api_request *req, int64_t declared_len,
 		   size_t *max_body, struct api_response *res);
+
+/* True when the request preflighted is an upload the shell writes to a file
+ * in dir (api_bundle_dir) rather than to memory. */
+bool api_upload_to_file(const struct api *api, const struct api_request *req, char *dir,
+			size_t cap);
 
 /* Handles one complete request. Never fails: errors are responses. A
  * response may carry a job instead of a body (res->job): run it with

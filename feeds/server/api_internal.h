@@ -103,6 +103,12 @@ struct alert_seen {
 	char screen[CONFIG_NAME_MAX + 1];
 };
 
+/* When a screen first ran a rollout's version (its health counts from it). */
+struct rollout_mark {
+	char screen[CONFIG_NAME_MAX + 1], version[65];
+	int64_t running_ms;
+};
+
 /* Whether writes reach the database (/healthz). */
 struct write_health {
 	bool failing;
@@ -124,6 +130,12 @@ struct api {
 	struct alert_seen *alerts_seen;
 	size_t alerts_seen_n, alerts_seen_cap;
 	uint64_t generation; /* bumped by every change served: streams push it */
+	struct rollout_mark *rollout_marks;
+	size_t rollout_marks_n, rollout_marks_cap;
+	int rollout_phase_logged; /* the live rollout's phase as last logged */
+	int64_t rollout_logged;
+	int64_t rollout_stopped;  /* the rollout the server stopped itself, and why */
+	char rollout_stop_why[200];
 	uint64_t requests, not_modified, samples_accepted, samples_refused;
 };
 
@@ -226,6 +238,31 @@ bool api_alerts_read_heartbeat(const cJSON *doc, cJSON **ids, const char **why);
  * after its posting. False (e filled) when the store fails. */
 bool api_alerts_confirm(struct api *api, const char *screen, const cJSON *ids, int64_t now_ms,
 			struct feed_error *e);
+
+/* ---- bundles and rollouts (api_rollouts.c) ---- */
+_Static_assert(API_BUNDLE_DIR_MAX >= CONFIG_PATH_MAX + 16, "the database's path and .bundles");
+void api_bundle_dir(const struct api *api, char *out, size_t cap);
+size_t api_bundle_max(const struct api *api);
+void api_post_bundle(struct api *api, const struct api_request *req,
+		     const struct config_token *who, struct api_response *res);
+void api_get_bundles(struct api *api, const struct api_request *req, struct api_response *res);
+/* NAME of /v1/bundles/NAME.tar; false for any other path. */
+bool api_bundle_path(const char *path, char name[65]);
+void api_get_bundle(struct api *api, const char *name, struct api_response *res);
+void api_post_rollout(struct api *api, const struct api_request *req,
+		      const struct config_token *who, struct api_response *res);
+void api_stop_rollout(struct api *api, const struct api_request *req, int64_t id,
+		      const struct config_token *who, struct api_response *res);
+void api_get_rollouts(struct api *api, const struct api_request *req, struct api_response *res);
+/* A screen's heartbeat fields: notes the first one on a rollout's version. */
+void api_rollouts_heartbeat(struct api *api, const char *screen, const cJSON *fields,
+			    int64_t now_ms);
+/* Adds "update" (the bundle screen should take now, or null) to o. */
+void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJSON *o);
+const struct rollout_mark *api_rollout_mark(const struct api *api, const char *screen,
+					    const char *version);
+bool api_rollouts_load(struct api *api, struct feed_error *e);
+void api_rollouts_free(struct api *api);
 
 bool api_screens_load(struct api *api, struct feed_error *e);
 void api_screens_free(struct api *api);

@@ -214,6 +214,26 @@ static cJSON *clean_change(enum kind k, const cJSON *body, int *status, char *wh
 		}
 		return out;
 	}
+	if (k == K_ROLLOUT) { /* checked against the bundles and screens when posted */
+		const char *bundle = text_field(body, "bundle", 64, "the bundle's version is missing",
+						why, cap);
+		const cJSON *canaries = cJSON_GetObjectItemCaseSensitive(body, "canaries");
+		const cJSON *healthy = cJSON_GetObjectItemCaseSensitive(body, "healthy_minutes");
+		if (!bundle)
+			goto fail;
+		if (!cJSON_IsArray(canaries) || !cJSON_IsNumber(healthy)) {
+			snprintf(why, cap, "canaries and healthy_minutes are missing");
+			goto fail;
+		}
+		cJSON *copy = cJSON_AddArrayToObject(out, "canaries");
+		const cJSON *v;
+		cJSON_ArrayForEach(v, canaries)
+			if (cJSON_IsString(v))
+				cJSON_AddItemToArray(copy, cJSON_CreateString(v->valuestring));
+		cJSON_AddStringToObject(out, "bundle", bundle);
+		cJSON_AddNumberToObject(out, "healthy_minutes", healthy->valuedouble);
+		return out;
+	}
 	if (k == K_UNDO) {
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "change");
 		double d = cJSON_IsNumber(c) ? c->valuedouble : 0;
@@ -901,6 +921,25 @@ static void post_undo(struct api *api, const struct api_request *req, const cJSO
 	cJSON_ReplaceItemInObjectCaseSensitive(entry, "undone", cJSON_CreateTrue());
 	struct sched_view v;
 	struct feed_error e = {{0}};
+	if (!st->base && extra_kind(kind_of(json_util_str(entry, "kind")))) {
+		/* an alert or a rollout on a server with no schedule yet: no
+		 * view to rebuild, only the live extras to drop it from */
+		if (!store_undo_change(api->store, target, who->name, req->now_ms, &e)) {
+			api_write_result(api, false, e.msg, req->now_ms);
+			cJSON_ReplaceItemInObjectCaseSensitive(entry, "undone", cJSON_CreateFalse());
+			api_fail(res, 500, "not undone: %s", e.msg);
+			return;
+		}
+		api_write_result(api, true, NULL, req->now_ms);
+		cJSON *x;
+		cJSON_ArrayForEach(x, st->cur.extras)
+			if (entry_id(x) == target) {
+				cJSON_Delete(cJSON_DetachItemViaPointer(st->cur.extras, x));
+				break;
+			}
+		api->generation++;
+		goto done;
+	}
 	bool built = st->base && replay(api, st->base, st->version, &v, &e);
 	bool stored = built && store_undo_change(api->store, target, who->name, req->now_ms, &e);
 	if (built)
@@ -914,6 +953,7 @@ static void post_undo(struct api *api, const struct api_request *req, const cJSO
 		return;
 	}
 	commit(api, &v);
+done:;
 	char buf[80];
 	snprintf(buf, sizeof(buf), "{\"change\":%lld,\"kind\":\"undo\"}", (long long)target);
 	api_respond(res, 200, "application/json", strdup(buf));
@@ -946,7 +986,9 @@ static void post_new(struct api *api, const struct api_request *req, enum kind k
 {
 	struct sched_state *st = &api->sched;
 	struct sched_view *cur = &api->sched.cur;
-	if (!cur->effective) {
+	/* an alert or a rollout needs no schedule; the rest change it */
+	bool served = cur->effective != NULL;
+	if (!served && (!extra_kind(k) || k == K_ROOM)) {
 		cJSON_Delete(change);
 		api_fail(res, 422, "no schedule has been published yet");
 		return;
@@ -998,7 +1040,8 @@ static void post_new(struct api *api, const struct api_request *req, enum kind k
 	cJSON *entry = audit_entry(id, kind_names[k], who->name, req->now_ms, false, change, NULL);
 	struct feed_error e = {{0}};
 	int status = 500;
-	if (!text || !v.effective || !v.notices || !v.skipped || !v.extras || !entry) {
+	if (!text || (served && (!v.effective || !v.notices || !v.skipped)) ||
+	    (!v.extras && !(v.extras = cJSON_CreateArray())) || !entry) {
 		feed_error_set(&e, "out of memory");
 		goto refused;
 	}
@@ -1020,7 +1063,7 @@ static void post_new(struct api *api, const struct api_request *req, enum kind k
 		goto refused;
 	}
 	cJSON_AddItemToArray(st->audit, entry);
-	if (!build_doc(api, &v, st->version, &e)) {
+	if (served && !build_doc(api, &v, st->version, &e)) {
 		cJSON_DetachItemViaPointer(st->audit, entry);
 		status = 422;
 		char msg[FEED_ERROR_MAX];

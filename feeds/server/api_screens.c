@@ -29,6 +29,7 @@ static const struct hb_field {
 	{"schedule_version", HB_NUMBER_OR_NULL, 0, "a number, or null"},
 	{"slot", HB_STRING, 8, "a string of at most 8 bytes (the slot it runs from: a or b)"},
 	{"update", HB_STRING, 160, "a string of at most 160 bytes (what its updater is doing)"},
+	{"image", HB_STRING, 64, "a string of at most 64 bytes (the version of its system image)"},
 };
 enum { N_HB_FIELDS = sizeof(hb_fields) / sizeof(*hb_fields) };
 
@@ -183,7 +184,8 @@ static void heartbeat_log(const char *name, const cJSON *fields, struct api_resp
 
 /* What a screen learns from its heartbeat's answer: its name and zones (for
  * targeted notices), the alerts it must show, the version it should run. */
-static void heartbeat_answer(struct api *api, const char *name, struct api_response *res)
+static void heartbeat_answer(struct api *api, const char *name, int64_t now_ms,
+			     struct api_response *res)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "screen", name);
@@ -193,6 +195,7 @@ static void heartbeat_answer(struct api *api, const char *name, struct api_respo
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(zones, cJSON_CreateString(mine[i]));
 	cJSON_AddItemToObject(o, "alerts", api_alerts_for(api, name));
+	api_rollouts_answer(api, name, now_ms, o);
 	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(o));
 	cJSON_Delete(o);
 	res->cache_control = "no-store";
@@ -224,7 +227,8 @@ void api_post_heartbeat(struct api *api, const struct api_request *req,
 		if (hb.alerts && !api_alerts_confirm(api, who->name, hb.alerts, req->now_ms, &e))
 			api_logf(api, "WARN", "the alerts %s shows were not recorded: %s", who->name,
 				 e.msg);
-		heartbeat_answer(api, who->name, res);
+		api_rollouts_heartbeat(api, who->name, hb.fields, req->now_ms);
+		heartbeat_answer(api, who->name, req->now_ms, res);
 	}
 	free(fields);
 	heartbeat_finish(&hb);

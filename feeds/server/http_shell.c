@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/crypto.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -52,6 +53,12 @@ struct request {
 	struct conn *conn;
 	char *body;
 	size_t len, cap, max;
+	/* a body written to a file as it comes (a bundle), hashed on the way */
+	bool to_file, write_failed;
+	int upload_fd;
+	uint64_t upload_len;
+	gnutls_hash_hd_t hash;
+	char upload_path[API_BUNDLE_PATH_MAX];
 	size_t reserved;  /* bytes of the upload budget held */
 	bool too_big, over_budget;
 	bool working;     /* suspended while a worker runs its job */
@@ -194,6 +201,18 @@ static bool wants_gzip(struct MHD_Connection *c)
 	return ae && strstr(ae, "gzip");
 }
 
+/* A JSON error the shell answers by itself (its text needs no escaping). */
+static void shell_error(struct api_response *res, int status, const char *msg)
+{
+	char body[400];
+	snprintf(body, sizeof(body), "{\"error\":\"%s\"}", msg);
+	memset(res, 0, sizeof(*res));
+	res->status = status;
+	res->content_type = "application/json";
+	res->body = strdup(body);
+	res->body_len = res->body ? strlen(res->body) : 0;
+}
+
 static void busy(struct api_response *res, const char *what)
 {
 	api_response_finish(res);
@@ -208,10 +227,104 @@ static void busy(struct api_response *res, const char *what)
 	res->retry_after_s = 5;
 }
 
+static enum MHD_Result reply(struct http_shell *h, struct MHD_Connection *c, struct conn *conn,
+			     struct api_response *res, bool gz);
+
+/* Reads "bytes=A-B", "bytes=A-" or "bytes=-N" (one range) against size into
+ * [*from, *to]; false when it is not one satisfiable range. */
+static bool read_range(const char *v, uint64_t size, uint64_t *from, uint64_t *to)
+{
+	if (strncmp(v, "bytes=", 6) != 0 || strchr(v, ',') || size == 0)
+		return false;
+	const char *p = v + 6, *dash = strchr(p, '-');
+	if (!dash)
+		return false;
+	char *end;
+	if (dash == p) { /* the last N bytes */
+		unsigned long long n = strtoull(dash + 1, &end, 10);
+		if (*end || n == 0)
+			return false;
+		*from = n >= size ? 0 : size - n;
+		*to = size - 1;
+		return true;
+	}
+	unsigned long long a = strtoull(p, &end, 10);
+	if (end != dash || a >= size)
+		return false;
+	unsigned long long b = size - 1;
+	if (dash[1]) {
+		b = strtoull(dash + 1, &end, 10);
+		if (*end || b < a)
+			return false;
+		if (b >= size)
+			b = size - 1;
+	}
+	*from = a;
+	*to = b;
+	return true;
+}
+
+/* A file (a bundle): the whole, or the range asked (a download that
+ * resumes), straight from the disk. */
+static enum MHD_Result reply_file(struct http_shell *h, struct MHD_Connection *c,
+				  struct conn *conn, struct api_response *res)
+{
+	int fd = open(res->file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		api_response_finish(res);
+		shell_error(res, 500, "the bundle's file is missing on the server");
+		return reply(h, c, conn, res, false);
+	}
+	uint64_t size = res->file_size, from = 0, to = size ? size - 1 : 0;
+	const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
+	unsigned status = 200;
+	char cr[96] = "";
+	if (range) {
+		if (!read_range(range, size, &from, &to)) {
+			close(fd);
+			snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)size);
+			struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
+										 MHD_RESPMEM_PERSISTENT);
+			MHD_add_response_header(r, "Content-Range", cr);
+			enum MHD_Result ok = MHD_queue_response(c, 416, r);
+			MHD_destroy_response(r);
+			api_response_finish(res);
+			return ok;
+		}
+		status = 206;
+		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)from,
+			 (unsigned long long)to, (unsigned long long)size);
+	}
+	uint64_t len = size ? to - from + 1 : 0;
+	struct MHD_Response *r = MHD_create_response_from_fd_at_offset64(len, fd, from);
+	if (!r) {
+		close(fd);
+		api_response_finish(res);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", res->content_type);
+	MHD_add_response_header(r, "Accept-Ranges", "bytes");
+	if (cr[0])
+		MHD_add_response_header(r, "Content-Range", cr);
+	if (res->etag[0])
+		MHD_add_response_header(r, "ETag", res->etag);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", api_csp);
+	if (conn)
+		conn_guard_stage(h->guard, conn->slot, GUARD_RESPONDING, len, mono_ms());
+	enum MHD_Result ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	api_response_finish(res);
+	return ok;
+}
+
 /* Queues res (consumed) on c. gz: res's body is gzip-compressed already. */
 static enum MHD_Result reply(struct http_shell *h, struct MHD_Connection *c, struct conn *conn,
 			     struct api_response *res, bool gz)
 {
+	if (res->file[0] && res->status == 200)
+		return reply_file(h, c, conn, res);
 	struct sent *s = calloc(1, sizeof(*s));
 	if (!s) {
 		api_response_finish(res);
@@ -517,6 +630,11 @@ static int64_t declared_length(struct MHD_Connection *c)
 
 static void request_free(struct http_shell *h, struct request *r)
 {
+	if (r->to_file && r->upload_fd >= 0) { /* never finished: nothing kept */
+		close(r->upload_fd);
+		unlink(r->upload_path);
+		gnutls_hash_deinit(r->hash, NULL);
+	}
 	h->upload_bytes -= r->reserved;
 	free(r->body);
 	if (r->has_result)
@@ -557,6 +675,28 @@ static enum MHD_Result begin(struct http_shell *h, struct MHD_Connection *c, con
 		return MHD_NO;
 	r->conn = conn;
 	r->max = max;
+	r->upload_fd = -1;
+	char dir[API_BUNDLE_DIR_MAX];
+	if (api_upload_to_file(h->api, &req, dir, sizeof(dir))) {
+		/* a bundle: to disk as it comes, never to memory */
+		snprintf(r->upload_path, sizeof(r->upload_path), "%s/.upload-XXXXXX", dir);
+		r->upload_fd = mkstemp(r->upload_path);
+		if (r->upload_fd < 0 || gnutls_hash_init(&r->hash, GNUTLS_DIG_SHA256) < 0) {
+			if (r->upload_fd >= 0) {
+				close(r->upload_fd);
+				unlink(r->upload_path);
+			}
+			free(r);
+			shell_error(&res, 500, "the server cannot keep an upload in its bundle folder");
+			return reply(h, c, conn, &res, false);
+		}
+		r->to_file = true;
+		if (conn)
+			conn_guard_stage(h->guard, conn->slot, GUARD_BODY,
+					 declared > 0 ? (uint64_t)declared : 0, mono_ms());
+		*con_cls = r;
+		return MHD_YES;
+	}
 	if (declared > 0) { /* the body's memory is promised before a byte arrives */
 		if (h->upload_bytes + (size_t)declared > HTTP_UPLOAD_BUDGET) {
 			free(r);
@@ -577,8 +717,27 @@ static enum MHD_Result begin(struct http_shell *h, struct MHD_Connection *c, con
 
 static void take_body(struct http_shell *h, struct request *r, const char *data, size_t n)
 {
-	if (r->too_big || r->over_budget)
+	if (r->too_big || r->over_budget || r->write_failed)
 		return;
+	if (r->to_file) {
+		if (r->upload_len + n > r->max) {
+			r->too_big = true;
+			return;
+		}
+		for (size_t done = 0; done < n;) {
+			ssize_t w = write(r->upload_fd, data + done, n - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				r->write_failed = true;
+				return;
+			}
+			done += (size_t)w;
+		}
+		gnutls_hash(r->hash, data, n);
+		r->upload_len += n;
+		return;
+	}
 	if (r->len + n > r->max) {
 		r->too_big = true;
 		return;
@@ -672,6 +831,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct api_request req = request_of(c, url, method, n_args > 0 ? q.s : NULL);
 	req.body = r->body ? r->body : "";
 	req.body_len = r->len;
+	char sha[65];
+	if (r->to_file) { /* the whole file is in: the api keeps it (renames) or drops it */
+		unsigned char digest[32];
+		gnutls_hash_deinit(r->hash, digest);
+		for (int i = 0; i < 32; i++)
+			snprintf(sha + 2 * i, 3, "%02x", digest[i]);
+		bool synced = fsync(r->upload_fd) == 0;
+		close(r->upload_fd);
+		r->upload_fd = -1;
+		if (r->write_failed || !synced) {
+			unlink(r->upload_path);
+			shell_error(&res, 507, "the bundle could not be written to the server's disk "
+					       "(full?); nothing was kept");
+			log_refusal(h, method, url, res.status, conn ? conn->addr : "?");
+			return reply(h, c, conn, &res, false);
+		}
+		req.upload_path = r->upload_len ? r->upload_path : NULL;
+		if (!r->upload_len)
+			unlink(r->upload_path);
+		req.upload_size = r->upload_len;
+		req.upload_sha256 = sha;
+	}
 	api_handle(h->api, &req, &res);
 	if (res.log[0]) /* writes are rare and worth a line each; tokens never appear */
 		server_log_line("INFO", res.log);

@@ -42,7 +42,13 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS probe(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS alert_seen("
 	" alert INTEGER NOT NULL, screen TEXT NOT NULL, at_ms INTEGER NOT NULL,"
-	" PRIMARY KEY(alert, screen));";
+	" PRIMARY KEY(alert, screen));"
+	"CREATE TABLE IF NOT EXISTS bundles("
+	" name TEXT PRIMARY KEY, size INTEGER NOT NULL, sha256 TEXT NOT NULL, who TEXT NOT NULL,"
+	" at_ms INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS rollout_running("
+	" screen TEXT NOT NULL, version TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+	" PRIMARY KEY(screen, version));";
 
 static bool db_fail(struct store *st, const char *what, struct feed_error *e)
 {
@@ -377,6 +383,91 @@ bool store_each_alert_seen(struct store *st, void (*fn)(void *ctx, const struct 
 		};
 		if (s.screen)
 			fn(ctx, &s);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
+}
+
+bool store_add_bundle(struct store *st, const char *name, uint64_t size, const char *sha256,
+		      const char *who, int64_t at_ms, struct feed_error *e)
+{
+	int64_t sz = (int64_t)size;
+	const void *args[] = {name, &sz, sha256, who, &at_ms};
+	return exec_one(st, "INSERT INTO bundles(name, size, sha256, who, at_ms) VALUES (?, ?, ?, ?, ?)",
+			"titti", args, NULL, e);
+}
+
+static void bundle_row(sqlite3_stmt *stmt, struct stored_bundle *b)
+{
+	const char *name = (const char *)sqlite3_column_text(stmt, 0);
+	const char *sha = (const char *)sqlite3_column_text(stmt, 2);
+	const char *who = (const char *)sqlite3_column_text(stmt, 3);
+	snprintf(b->name, sizeof(b->name), "%s", name ? name : "");
+	b->size = (uint64_t)sqlite3_column_int64(stmt, 1);
+	snprintf(b->sha256, sizeof(b->sha256), "%s", sha ? sha : "");
+	snprintf(b->who, sizeof(b->who), "%s", who ? who : "");
+	b->at_ms = sqlite3_column_int64(stmt, 4);
+}
+
+bool store_bundle(struct store *st, const char *name, struct stored_bundle *out,
+		  struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT name, size, sha256, who, at_ms FROM bundles "
+				       "WHERE name = ?", -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		bundle_row(stmt, out);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		db_fail(st, "read", e);
+	return rc == SQLITE_ROW;
+}
+
+bool store_each_bundle(struct store *st, void (*fn)(void *ctx, const struct stored_bundle *b),
+		       void *ctx, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT name, size, sha256, who, at_ms FROM bundles "
+				       "ORDER BY at_ms", -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct stored_bundle b;
+		bundle_row(stmt, &b);
+		fn(ctx, &b);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
+}
+
+bool store_rollout_running(struct store *st, const char *screen, const char *version,
+			   int64_t at_ms, struct feed_error *e)
+{
+	const void *args[] = {screen, version, &at_ms};
+	return exec_one(st, "INSERT OR IGNORE INTO rollout_running(screen, version, at_ms) "
+			    "VALUES (?, ?, ?)", "tti", args, NULL, e);
+}
+
+bool store_each_rollout_running(struct store *st,
+				void (*fn)(void *ctx, const struct stored_rollout_running *r),
+				void *ctx, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT screen, version, at_ms FROM rollout_running",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare", e);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct stored_rollout_running r = {
+			.screen = (const char *)sqlite3_column_text(stmt, 0),
+			.version = (const char *)sqlite3_column_text(stmt, 1),
+			.at_ms = sqlite3_column_int64(stmt, 2),
+		};
+		if (r.screen && r.version)
+			fn(ctx, &r);
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);

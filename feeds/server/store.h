@@ -112,4 +112,29 @@ struct stored_alert_seen {
 bool store_each_alert_seen(struct store *st, void (*fn)(void *ctx, const struct stored_alert_seen *s),
 			   void *ctx, struct feed_error *e);
 
+/* An uploaded bundle (its file is the caller's). */
+struct stored_bundle {
+	char name[65], sha256[65], who[65];
+	uint64_t size;
+	int64_t at_ms;
+};
+bool store_add_bundle(struct store *st, const char *name, uint64_t size, const char *sha256,
+		      const char *who, int64_t at_ms, struct feed_error *e);
+/* Bundle name into *out; false when there is none (e untouched) or on error. */
+bool store_bundle(struct store *st, const char *name, struct stored_bundle *out,
+		  struct feed_error *e);
+bool store_each_bundle(struct store *st, void (*fn)(void *ctx, const struct stored_bundle *b),
+		       void *ctx, struct feed_error *e);
+
+/* When screen first ran version during a rollout (kept once). */
+bool store_rollout_running(struct store *st, const char *screen, const char *version,
+			   int64_t at_ms, struct feed_error *e);
+struct stored_rollout_running {
+	const char *screen, *version; /* borrowed for the callback's duration */
+	int64_t at_ms;
+};
+bool store_each_rollout_running(struct store *st,
+				void (*fn)(void *ctx, const struct stored_rollout_running *r),
+				void *ctx, struct feed_error *e);
+
 #endif

@@ -2,6 +2,8 @@
  * talked to with libcurl; killed with SIGKILL right after acknowledging a
  * write, started again, and the write is there. */
 #include "test_util.h"
+
+#include "file_io.h"
 #include "text.h"
 
 #include <arpa/inet.h>
@@ -251,7 +253,8 @@ static void test_screen_heartbeat(void **state)
 	free(r.body);
 	r = request("POST", "/v1/screens/heartbeat", screen, body, false);
 	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body, "{\"screen\":\"palais-l2-east\",\"zones\":[],\"alerts\":[]}"));
+	assert_non_null(strstr(r.body, "{\"screen\":\"palais-l2-east\",\"zones\":[],\"alerts\":[],"
+				       "\"update\":null}"));
 	free(r.body);
 	kill_server(SIGKILL); /* right after the acknowledgement */
 	start_server();
@@ -404,6 +407,75 @@ static void test_stream(void **state)
 	close(fd2);
 }
 
+/* A bundle through the real HTTP shell: written to disk as it comes (a body
+ * larger than any memory budget), hashed, kept; downloaded whole and by
+ * ranges (a download that resumes); a cut upload leaves nothing behind. */
+static void test_bundle_upload_and_ranges(void **state)
+{
+	(void)state;
+	start_server();
+	char cmd[1024], tar[300];
+	snprintf(tar, sizeof(tar), "%s/bundle.tar", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; d='%s/b'; mkdir -p \"$d\"; echo 20261127.1-test >\"$d/version\"; "
+		 "head -c 70000000 /dev/urandom >\"$d/root.squashfs\"; for f in vmlinuz initrd.img "
+		 "SHA256SUMS SHA256SUMS.sig; do echo $f >\"$d/$f\"; done; tar -C \"$d\" -cf '%s' .",
+		 dir, tar);
+	assert_int_equal(system(cmd), 0);
+	size_t len;
+	char *body;
+	assert_int_equal(file_io_read(tar, 256 * 1024 * 1024, &body, &len), FILE_IO_OK);
+	/* curl's POSTFIELDS stops at a NUL: send the bytes with their length */
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/bundles", port);
+	CURL *c = curl_easy_init();
+	struct reply r = {0};
+	struct curl_slist *h = curl_slist_append(NULL, org);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	if (r.status != 201)
+		fail_msg("upload: %ld %s", r.status, r.body ? r.body : "");
+	assert_non_null(strstr(r.body, "\"bundle\":\"20261127.1-test\""));
+	free(r.body);
+	/* whole, and a range */
+	r = request("GET", "/v1/bundles/20261127.1-test.tar", screen, NULL, false);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, len);
+	assert_memory_equal(r.body, body, len);
+	free(r.body);
+	char ranged[300];
+	snprintf(ranged, sizeof(ranged), "%s\r\nRange: bytes=1000000-", screen);
+	c = curl_easy_init();
+	memset(&r, 0, sizeof(r));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/bundles/20261127.1-test.tar", port);
+	h = curl_slist_append(curl_slist_append(NULL, screen), "Range: bytes=1000000-");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	assert_int_equal(r.status, 206);
+	assert_int_equal(r.len, len - 1000000);
+	assert_memory_equal(r.body, body + 1000000, len - 1000000);
+	free(r.body);
+	free(body);
+	kill_server(SIGTERM);
+	/* nothing but the bundle in the folder: no upload left half-written */
+	snprintf(cmd, sizeof(cmd), "test \"$(ls -A '%s.bundles')\" = 20261127.1-test.tar", db);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_refuses_a_readable_config(void **state)
 {
 	(void)state;
@@ -429,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_screen_heartbeat),
 		cmocka_unit_test(test_slow_client_does_not_stall_others),
 		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_bundle_upload_and_ranges),
 		cmocka_unit_test(test_refuses_a_readable_config),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

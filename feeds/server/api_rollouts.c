@@ -1,0 +1,654 @@
+/* api_rollouts: updates from the desk. An organizer uploads a bundle (the
+ * kiosk image's bundle/ folder as a tar: the shell writes it to a file as it
+ * comes) and rolls it out: to the canary screens first, then, once every
+ * canary has run the new version in good health for a while, to the rest;
+ * stopped when a canary fails or rolls back. Screens learn their target from
+ * their heartbeat's answer, download it (resumable: the shell serves ranges)
+ * and verify its signature themselves — the server checks only its shape.
+ * A rollout is a change of kind "rollout" (audited; stopping it is an undo);
+ * what happened to each screen is kept in rollout_events. */
+#include "api_internal.h"
+
+#include "civil_time.h"
+#include "json_util.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+	BUNDLE_NAME_MAX = 64,
+	TAR_BLOCK = 512,
+	VERSION_MAX = 64,
+	FAIL_QUIET_MIN = 20, /* a canary not heard from this long after it began: failed */
+};
+
+/* ---- bundles ------------------------------------------------------------------------ */
+
+void api_bundle_dir(const struct api *api, char *out, size_t cap)
+{
+	if (api->config->bundle_dir[0])
+		snprintf(out, cap, "%s", api->config->bundle_dir);
+	else
+		snprintf(out, cap, "%s.bundles", api->config->database);
+}
+
+size_t api_bundle_max(const struct api *api)
+{
+	size_t mib = api->config->max_bundle_mib ? api->config->max_bundle_mib : 1024;
+	return mib * 1024 * 1024;
+}
+
+static bool name_ok(const char *n)
+{
+	size_t len = n ? strlen(n) : 0;
+	if (len == 0 || len > BUNDLE_NAME_MAX || n[0] == '.')
+		return false;
+	for (; *n; n++)
+		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') || (*n >= '0' && *n <= '9') ||
+		      *n == '-' || *n == '_' || *n == '.'))
+			return false;
+	return true;
+}
+
+/* The last component of a tar member's name ("./bundle/version" → "version"). */
+static const char *base_name(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	return slash ? slash + 1 : name;
+}
+
+static uint64_t octal(const char *p, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < n && p[i] >= '0' && p[i] <= '7'; i++)
+		v = v * 8 + (uint64_t)(p[i] - '0');
+	return v;
+}
+
+/* Checks that the tar at path holds a bundle (every file the screen's
+ * updater needs, and a signature) and reads its version. False with why. */
+static bool bundle_shape(const char *path, char version[VERSION_MAX + 1], char *why, size_t cap)
+{
+	static const char *const need[] = {"version", "SHA256SUMS", "SHA256SUMS.sig",
+					   "root.squashfs", "vmlinuz", "initrd.img"};
+	enum { N_NEED = sizeof(need) / sizeof(*need) };
+	bool have[N_NEED] = {false};
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, cap, "cannot read the upload: %s", strerror(errno));
+		return false;
+	}
+	struct stat sb;
+	fstat(fd, &sb);
+	uint64_t off = 0, size = (uint64_t)sb.st_size;
+	unsigned char h[TAR_BLOCK];
+	version[0] = '\0';
+	bool ok = true;
+	for (int entries = 0; ok && entries < 10000; entries++) {
+		if (off + TAR_BLOCK > size || pread(fd, h, TAR_BLOCK, (off_t)off) != TAR_BLOCK) {
+			snprintf(why, cap, "not a tar archive (it ends inside a header)");
+			ok = false;
+			break;
+		}
+		if (h[0] == '\0')
+			break; /* the end: two zero blocks */
+		if (memcmp(h + 257, "ustar", 5) != 0) {
+			snprintf(why, cap, "not a tar archive (no ustar header at byte %llu)",
+				 (unsigned long long)off);
+			ok = false;
+			break;
+		}
+		char name[101];
+		memcpy(name, h, 100);
+		name[100] = '\0';
+		uint64_t len = octal((const char *)h + 124, 12);
+		char type = (char)h[156];
+		off += TAR_BLOCK;
+		if (type == '0' || type == '\0') {
+			const char *base = base_name(name);
+			for (int k = 0; k < N_NEED; k++)
+				have[k] |= strcmp(base, need[k]) == 0;
+			if (strcmp(base, "version") == 0 && len > 0 && len <= VERSION_MAX) {
+				char v[VERSION_MAX + 1];
+				ssize_t got = pread(fd, v, (size_t)len, (off_t)off);
+				size_t n = got > 0 ? (size_t)got : 0;
+				while (n && (v[n - 1] == '\n' || v[n - 1] == '\r' || v[n - 1] == ' '))
+					n--;
+				memcpy(version, v, n);
+				version[n] = '\0';
+			}
+		}
+		off += (len + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+	}
+	close(fd);
+	for (int k = 0; ok && k < N_NEED; k++)
+		if (!have[k]) {
+			snprintf(why, cap, "the bundle has no %s (a bundle is the image build's bundle/ "
+					   "folder, signed, as a tar)", need[k]);
+			ok = false;
+		}
+	if (ok && !name_ok(version)) {
+		snprintf(why, cap, "the bundle's version file does not hold a version");
+		ok = false;
+	}
+	return ok;
+}
+
+static const char *bundle_name_of(const struct api_request *req)
+{
+	static const char key[] = "name=";
+	const char *q = req->query;
+	while (q && *q) {
+		if (strncmp(q, key, sizeof(key) - 1) == 0)
+			return q + sizeof(key) - 1;
+		q = strchr(q, '&');
+		q = q ? q + 1 : NULL;
+	}
+	return NULL;
+}
+
+void api_post_bundle(struct api *api, const struct api_request *req,
+		     const struct config_token *who, struct api_response *res)
+{
+	if (!req->upload_path) {
+		api_fail(res, 400, "the bundle did not arrive (an empty body)");
+		return;
+	}
+	char version[VERSION_MAX + 1], why[300], dir[API_BUNDLE_DIR_MAX], final[API_BUNDLE_DIR_MAX + 80];
+	if (!bundle_shape(req->upload_path, version, why, sizeof(why))) {
+		unlink(req->upload_path);
+		api_fail(res, 422, "not a bundle: %s; nothing was stored", why);
+		return;
+	}
+	const char *asked = bundle_name_of(req);
+	if (asked && strcmp(asked, version) != 0) {
+		unlink(req->upload_path);
+		api_fail(res, 422, "name=%.64s, but the bundle's version is %s; nothing was stored",
+			 asked, version);
+		return;
+	}
+	struct feed_error e = {{0}};
+	struct stored_bundle b;
+	if (store_bundle(api->store, version, &b, &e)) {
+		unlink(req->upload_path);
+		api_fail(res, 409, "bundle %s is already on the server", version);
+		return;
+	}
+	api_bundle_dir(api, dir, sizeof(dir));
+	snprintf(final, sizeof(final), "%s/%s.tar", dir, version);
+	if (rename(req->upload_path, final) != 0) {
+		unlink(req->upload_path);
+		api_fail(res, 500, "the bundle could not be kept: %s", strerror(errno));
+		return;
+	}
+	bool stored = store_add_bundle(api->store, version, req->upload_size, req->upload_sha256,
+				       who->name, req->now_ms, &e);
+	api_write_result(api, stored, e.msg, req->now_ms);
+	if (!stored) {
+		unlink(final);
+		api_fail(res, 500, "not stored: %s", e.msg);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "bundle", version);
+	cJSON_AddNumberToObject(o, "size", (double)req->upload_size);
+	cJSON_AddStringToObject(o, "sha256", req->upload_sha256);
+	api_respond(res, 201, "application/json", cJSON_PrintUnformatted(o));
+	cJSON_Delete(o);
+	snprintf(res->log, sizeof(res->log), "bundle %s uploaded by %s: %.1f MiB", version, who->name,
+		 (double)req->upload_size / (1024 * 1024));
+}
+
+static void list_bundle(void *ctx, const struct stored_bundle *b)
+{
+	cJSON *o = cJSON_CreateObject();
+	char t[21];
+	civil_format_utc(b->at_ms / 1000, t);
+	cJSON_AddStringToObject(o, "bundle", b->name);
+	cJSON_AddNumberToObject(o, "size", (double)b->size);
+	cJSON_AddStringToObject(o, "sha256", b->sha256);
+	cJSON_AddStringToObject(o, "who", b->who);
+	cJSON_AddStringToObject(o, "at", t);
+	cJSON_AddItemToArray(ctx, o);
+}
+
+void api_get_bundles(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	(void)req;
+	cJSON *root = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(root, "bundles");
+	struct feed_error e = {{0}};
+	if (!store_each_bundle(api->store, list_bundle, list, &e)) {
+		cJSON_Delete(root);
+		api_fail(res, 500, "%s", e.msg);
+		return;
+	}
+	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(root));
+	cJSON_Delete(root);
+	res->cache_control = "no-cache";
+}
+
+/* /v1/bundles/NAME.tar: NAME into name. */
+bool api_bundle_path(const char *path, char name[65])
+{
+	static const char prefix[] = "/v1/bundles/", suffix[] = ".tar";
+	size_t len = strlen(path), pre = sizeof(prefix) - 1, suf = sizeof(suffix) - 1;
+	if (len <= pre + suf || strncmp(path, prefix, pre) != 0 || strcmp(path + len - suf, suffix) != 0)
+		return false;
+	size_t n = len - pre - suf;
+	if (n > BUNDLE_NAME_MAX)
+		return false;
+	memcpy(name, path + pre, n);
+	name[n] = '\0';
+	return name_ok(name);
+}
+
+void api_get_bundle(struct api *api, const char *name, struct api_response *res)
+{
+	struct stored_bundle b;
+	struct feed_error e = {{0}};
+	if (!store_bundle(api->store, name, &b, &e)) {
+		api_fail(res, 404, "no bundle %.64s", name);
+		return;
+	}
+	char dir[API_BUNDLE_DIR_MAX];
+	api_bundle_dir(api, dir, sizeof(dir));
+	snprintf(res->file, sizeof(res->file), "%s/%s.tar", dir, name);
+	res->file_size = b.size;
+	res->status = 200;
+	res->content_type = "application/x-tar";
+	snprintf(res->etag, sizeof(res->etag), "\"%.16s\"", b.sha256);
+	res->cache_control = "no-cache";
+}
+
+/* ---- rollouts ----------------------------------------------------------------------- */
+
+static int64_t entry_id(const cJSON *x)
+{
+	return (int64_t)cJSON_GetObjectItemCaseSensitive(x, "id")->valuedouble;
+}
+
+static bool kind_is(const cJSON *x, const char *kind)
+{
+	const char *k = json_util_str(x, "kind");
+	return k && strcmp(k, kind) == 0;
+}
+
+static bool in_list(const cJSON *list, const char *s)
+{
+	const cJSON *v;
+	cJSON_ArrayForEach(v, list)
+		if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0)
+			return true;
+	return false;
+}
+
+/* What the screen said in its latest heartbeat (NULL when never heard). */
+static cJSON *screen_fields(const struct screen_seen *s)
+{
+	return s->fields ? cJSON_Parse(s->fields) : NULL;
+}
+
+/* A screen's part in a rollout, as its heartbeats tell it. */
+enum part { P_WAITING, P_UPDATING, P_RUNNING, P_FAILED };
+
+struct screen_part {
+	enum part part;
+	int64_t running_since_ms; /* first heartbeat on the new version, 0 none */
+	char why[160];
+};
+
+static void part_of(struct api *api, const struct screen_seen *s, const char *version,
+		    int64_t started_ms, int64_t now_ms, struct screen_part *out)
+{
+	memset(out, 0, sizeof(*out));
+	cJSON *f = screen_fields(s);
+	const char *image = json_util_str(f, "image");
+	const char *update = json_util_str(f, "update");
+	int64_t since = 0;
+	const struct rollout_mark *m = api_rollout_mark(api, s->name, version);
+	if (m)
+		since = m->running_ms;
+	if (image && strcmp(image, version) == 0) {
+		out->part = P_RUNNING;
+		out->running_since_ms = since ? since : s->last_seen_ms;
+	} else if (update && s->last_seen_ms >= started_ms &&
+		   (strncmp(update, "failed", 6) == 0 || strncmp(update, "refused", 7) == 0 ||
+		    strncmp(update, "rolled back", 11) == 0)) {
+		out->part = P_FAILED;
+		snprintf(out->why, sizeof(out->why), "%.150s", update);
+	} else if (update && *update && strcmp(update, "idle") != 0) {
+		out->part = P_UPDATING;
+		if (now_ms - s->last_seen_ms > FAIL_QUIET_MIN * 60000LL &&
+		    s->last_seen_ms >= started_ms) {
+			out->part = P_FAILED;
+			snprintf(out->why, sizeof(out->why), "not heard from for %d minutes while "
+							     "updating", FAIL_QUIET_MIN);
+		}
+	}
+	cJSON_Delete(f);
+}
+
+/* The live rollout (the newest rollout change not undone), or NULL. */
+static const cJSON *live_rollout(const struct api *api)
+{
+	const cJSON *x, *hit = NULL;
+	cJSON_ArrayForEach(x, api->sched.cur.extras)
+		if (kind_is(x, "rollout"))
+			hit = x;
+	return hit;
+}
+
+struct rollout_view {
+	const cJSON *entry, *change;
+	const char *bundle;
+	int64_t started_ms;
+	enum { R_CANARIES, R_FLEET, R_DONE, R_STOPPED } phase;
+	char why[200];
+};
+
+static const char *const phase_names[] = {"canaries", "fleet", "done", "stopped"};
+
+/* Where the rollout stands now, from every screen's heartbeats. */
+static void judge_rollout(struct api *api, const cJSON *entry, int64_t now_ms,
+			  struct rollout_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->entry = entry;
+	v->change = cJSON_GetObjectItemCaseSensitive(entry, "change");
+	v->bundle = json_util_str(v->change, "bundle");
+	const char *at = json_util_str(entry, "at");
+	if (!at || !civil_parse_instant_ms(at, strlen(at), &v->started_ms))
+		v->started_ms = now_ms;
+	const cJSON *canaries = cJSON_GetObjectItemCaseSensitive(v->change, "canaries");
+	double healthy_min = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(v->change,
+										   "healthy_minutes"));
+	bool canaries_ok = true, all_running = true;
+	struct screen_part *parts = calloc(api->n_screens ? api->n_screens : 1, sizeof(*parts));
+	for (size_t i = 0; parts && i < api->n_screens; i++) {
+		const struct screen_seen *s = &api->screens[i];
+		part_of(api, s, v->bundle, v->started_ms, now_ms, &parts[i]);
+		if (in_list(canaries, s->name) &&
+		    !(parts[i].part == P_RUNNING &&
+		      now_ms - parts[i].running_since_ms >= (int64_t)(healthy_min * 60000)))
+			canaries_ok = false;
+		all_running &= parts[i].part == P_RUNNING;
+	}
+	v->phase = all_running ? R_DONE : canaries_ok ? R_FLEET : R_CANARIES;
+	/* a canary that fails stops it; in the fleet phase, any screen */
+	for (size_t i = 0; parts && i < api->n_screens; i++)
+		if (parts[i].part == P_FAILED &&
+		    (v->phase == R_FLEET || in_list(canaries, api->screens[i].name))) {
+			v->phase = R_STOPPED;
+			snprintf(v->why, sizeof(v->why), "%s: %s", api->screens[i].name, parts[i].why);
+			break;
+		}
+	free(parts);
+}
+
+const struct rollout_mark *api_rollout_mark(const struct api *api, const char *screen,
+					    const char *version)
+{
+	for (size_t i = 0; i < api->rollout_marks_n; i++) {
+		const struct rollout_mark *m = &api->rollout_marks[i];
+		if (strcmp(m->screen, screen) == 0 && strcmp(m->version, version) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+static bool mark_add(struct api *api, const char *screen, const char *version, int64_t at_ms)
+{
+	if (api->rollout_marks_n == api->rollout_marks_cap) {
+		size_t cap = api->rollout_marks_cap ? api->rollout_marks_cap * 2 : 32;
+		struct rollout_mark *m = realloc(api->rollout_marks, cap * sizeof(*m));
+		if (!m)
+			return false;
+		api->rollout_marks = m;
+		api->rollout_marks_cap = cap;
+	}
+	struct rollout_mark *m = &api->rollout_marks[api->rollout_marks_n++];
+	snprintf(m->screen, sizeof(m->screen), "%s", screen);
+	snprintf(m->version, sizeof(m->version), "%s", version);
+	m->running_ms = at_ms;
+	return true;
+}
+
+/* A screen's heartbeat: the first one on a rollout's version is when its
+ * health starts to count. */
+void api_rollouts_heartbeat(struct api *api, const char *screen, const cJSON *fields,
+			    int64_t now_ms)
+{
+	const char *image = json_util_str(fields, "image");
+	const cJSON *live = live_rollout(api);
+	if (!image || !live || api_rollout_mark(api, screen, image))
+		return;
+	const char *bundle = json_util_str(cJSON_GetObjectItemCaseSensitive(live, "change"),
+					   "bundle");
+	if (!bundle || strcmp(bundle, image) != 0)
+		return;
+	struct feed_error e = {{0}};
+	if (!store_rollout_running(api->store, screen, image, now_ms, &e)) {
+		api_logf(api, "WARN", "rollout: %s's new version was not recorded: %s", screen, e.msg);
+		return;
+	}
+	if (mark_add(api, screen, image, now_ms))
+		api_logf(api, "INFO", "rollout of %s: %s runs it", image, screen);
+}
+
+/* Stops rollout id by the server's own hand (an undo by "venueboard-server",
+ * audited like the desk's), keeping why for GET /v1/rollouts. */
+static void stop(struct api *api, int64_t id, int64_t now_ms, const char *why)
+{
+	static const struct config_token server = {TOKEN_ORGANIZER, "venueboard-server", ""};
+	struct api_request req = {.method = "POST", .path = "", .now_ms = now_ms};
+	struct api_response res;
+	memset(&res, 0, sizeof(res));
+	api_change_undo(api, &req, id, "rollout", &server, &res);
+	if (res.status == 200) {
+		api->rollout_stopped = id;
+		snprintf(api->rollout_stop_why, sizeof(api->rollout_stop_why), "%s", why);
+	}
+	api_response_finish(&res);
+}
+
+/* The update a screen should take now, into its heartbeat's answer (o),
+ * with the rollout's phase logged when it moves. */
+void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJSON *o)
+{
+	const cJSON *live = live_rollout(api);
+	struct rollout_view v;
+	if (!live) {
+		cJSON_AddNullToObject(o, "update");
+		return;
+	}
+	judge_rollout(api, live, now_ms, &v);
+	if ((int)v.phase != api->rollout_phase_logged || entry_id(live) != api->rollout_logged) {
+		api->rollout_phase_logged = (int)v.phase;
+		api->rollout_logged = entry_id(live);
+		api_logf(api, v.phase == R_STOPPED ? "WARN" : "INFO", "rollout %lld of %s: %s%s%s",
+			 (long long)entry_id(live), v.bundle, phase_names[v.phase],
+			 v.why[0] ? ": " : "", v.why);
+	}
+	if (v.phase == R_STOPPED) { /* for good: a screen that recovers does not restart it */
+		stop(api, entry_id(live), now_ms, v.why);
+		cJSON_AddNullToObject(o, "update");
+		return;
+	}
+	bool target = v.phase == R_FLEET || v.phase == R_DONE ||
+		      (v.phase == R_CANARIES &&
+		       in_list(cJSON_GetObjectItemCaseSensitive(v.change, "canaries"), screen));
+	const struct screen_seen *me = NULL;
+	for (size_t i = 0; i < api->n_screens; i++)
+		if (strcmp(api->screens[i].name, screen) == 0)
+			me = &api->screens[i];
+	struct screen_part p = {0};
+	if (me)
+		part_of(api, me, v.bundle, v.started_ms, now_ms, &p);
+	struct stored_bundle b;
+	struct feed_error e = {{0}};
+	if (!target || v.phase == R_STOPPED || p.part == P_RUNNING ||
+	    !store_bundle(api->store, v.bundle, &b, &e)) {
+		cJSON_AddNullToObject(o, "update");
+		return;
+	}
+	cJSON *u = cJSON_AddObjectToObject(o, "update");
+	char url[128];
+	snprintf(url, sizeof(url), "/v1/bundles/%s.tar", v.bundle);
+	cJSON_AddStringToObject(u, "version", v.bundle);
+	cJSON_AddStringToObject(u, "url", url);
+	cJSON_AddNumberToObject(u, "size", (double)b.size);
+	cJSON_AddStringToObject(u, "sha256", b.sha256);
+	cJSON_AddNumberToObject(u, "rollout", (double)entry_id(live));
+}
+
+void api_post_rollout(struct api *api, const struct api_request *req,
+		      const struct config_token *who, struct api_response *res)
+{
+	cJSON *body = api_body_object(req, res);
+	if (!body)
+		return;
+	const char *bundle = json_util_str(body, "bundle");
+	const cJSON *canaries = cJSON_GetObjectItemCaseSensitive(body, "canaries");
+	const cJSON *healthy = cJSON_GetObjectItemCaseSensitive(body, "healthy_minutes");
+	struct stored_bundle b;
+	struct feed_error e = {{0}};
+	const cJSON *v;
+	cJSON *change = NULL;
+	if (!bundle || !name_ok(bundle)) {
+		api_fail(res, 400, "bundle: the version of an uploaded bundle is missing");
+		goto out;
+	}
+	if (!cJSON_IsArray(canaries) || cJSON_GetArraySize(canaries) < 1 ||
+	    cJSON_GetArraySize(canaries) > 16) {
+		api_fail(res, 400, "canaries: a list of 1 to 16 screens that take it first");
+		goto out;
+	}
+	cJSON_ArrayForEach(v, canaries)
+		if (!cJSON_IsString(v) || !server_config_screen(api->config, v->valuestring)) {
+			api_fail(res, 422, "canaries: '%.64s' is not a screen of the configuration",
+				 cJSON_IsString(v) ? v->valuestring : "?");
+			goto out;
+		}
+	if (healthy && (!cJSON_IsNumber(healthy) || healthy->valuedouble < 1 ||
+			healthy->valuedouble > 1440)) {
+		api_fail(res, 400, "healthy_minutes: how long the canaries must run well, 1 to 1440");
+		goto out;
+	}
+	if (!store_bundle(api->store, bundle, &b, &e)) {
+		api_fail(res, 422, "bundle: no bundle %.64s on the server (upload it first)", bundle);
+		goto out;
+	}
+	const cJSON *live = live_rollout(api);
+	struct rollout_view rv;
+	if (live) {
+		judge_rollout(api, live, req->now_ms, &rv);
+		if (rv.phase != R_DONE && rv.phase != R_STOPPED) {
+			api_fail(res, 409, "rollout %lld of %s is still going: stop it first",
+				 (long long)entry_id(live), rv.bundle);
+			goto out;
+		}
+	}
+	change = cJSON_CreateObject();
+	cJSON_AddStringToObject(change, "bundle", bundle);
+	cJSON_AddItemToObject(change, "canaries", cJSON_Duplicate(canaries, true));
+	cJSON_AddNumberToObject(change, "healthy_minutes", healthy ? healthy->valuedouble : 5);
+	api_change_add(api, req, "rollout", change, who, res);
+	if (res->status == 201) {
+		snprintf(res->log, sizeof(res->log), "rollout of %s by %s: canaries first (%d)", bundle,
+			 who->name, cJSON_GetArraySize(canaries));
+	}
+out:
+	cJSON_Delete(change);
+	cJSON_Delete(body);
+}
+
+void api_stop_rollout(struct api *api, const struct api_request *req, int64_t id,
+		      const struct config_token *who, struct api_response *res)
+{
+	api_change_undo(api, req, id, "rollout", who, res);
+}
+
+void api_get_rollouts(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(root, "rollouts");
+	const cJSON *x, *live = live_rollout(api);
+	cJSON_ArrayForEach(x, api->sched.audit) {
+		if (!kind_is(x, "rollout") || json_util_str(x, "bad"))
+			continue;
+		struct rollout_view v;
+		judge_rollout(api, x, req->now_ms, &v);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "id", (double)entry_id(x));
+		cJSON_AddStringToObject(o, "bundle", v.bundle);
+		cJSON_AddItemToObject(o, "canaries", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
+							     v.change, "canaries"), true));
+		cJSON_AddStringToObject(o, "at", json_util_str(x, "at"));
+		cJSON_AddStringToObject(o, "who", json_util_str(x, "who"));
+		bool stopped = json_util_true(x, "undone");
+		bool newest = live && entry_id(live) == entry_id(x);
+		const char *phase = stopped ? "stopped" : !newest && v.phase != R_DONE
+							   ? "replaced" : phase_names[v.phase];
+		cJSON_AddStringToObject(o, "phase", phase);
+		if (stopped)
+			cJSON_AddStringToObject(o, "why", api->rollout_stopped == entry_id(x)
+							  ? api->rollout_stop_why
+							  : "stopped (from the desk, or by the server "
+							    "when a screen failed)");
+		else if (v.why[0])
+			cJSON_AddStringToObject(o, "why", v.why);
+		cJSON *screens = cJSON_AddObjectToObject(o, "screens");
+		for (size_t i = 0; i < api->n_screens; i++) {
+			const struct screen_seen *s = &api->screens[i];
+			struct screen_part p;
+			part_of(api, s, v.bundle, v.started_ms, req->now_ms, &p);
+			static const char *const parts[] = {"waiting", "updating", "running", "failed"};
+			cJSON *sj = cJSON_AddObjectToObject(screens, s->name);
+			cJSON_AddStringToObject(sj, "part", parts[p.part]);
+			cJSON *f = screen_fields(s);
+			const char *image = json_util_str(f, "image"), *slot = json_util_str(f, "slot");
+			const char *update = json_util_str(f, "update");
+			cJSON_AddItemToObject(sj, "image", image ? cJSON_CreateString(image) : cJSON_CreateNull());
+			cJSON_AddItemToObject(sj, "slot", slot ? cJSON_CreateString(slot) : cJSON_CreateNull());
+			cJSON_AddItemToObject(sj, "update", update ? cJSON_CreateString(update)
+								   : cJSON_CreateNull());
+			if (p.running_since_ms) {
+				char t[21];
+				civil_format_utc(p.running_since_ms / 1000, t);
+				cJSON_AddStringToObject(sj, "running_since", t);
+			}
+			cJSON_Delete(f);
+		}
+		cJSON_AddItemToArray(list, o);
+	}
+	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(root));
+	cJSON_Delete(root);
+	res->cache_control = "no-cache";
+}
+
+static void load_mark(void *ctx, const struct stored_rollout_running *r)
+{
+	struct api *api = ctx;
+	if (!api_rollout_mark(api, r->screen, r->version))
+		mark_add(api, r->screen, r->version, r->at_ms);
+}
+
+bool api_rollouts_load(struct api *api, struct feed_error *e)
+{
+	api->rollout_phase_logged = -1;
+	return store_each_rollout_running(api->store, load_mark, api, e);
+}
+
+void api_rollouts_free(struct api *api)
+{
+	free(api->rollout_marks);
+	api->rollout_marks = NULL;
+	api->rollout_marks_n = api->rollout_marks_cap = 0;
+}

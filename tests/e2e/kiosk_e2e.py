@@ -97,13 +97,20 @@ env["LSAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("LSAN_OPTIONS"),
 port = free_port()
 token = "e2e-organizer-" + os.urandom(8).hex()
 screen_token = "e2e-screen-" + os.urandom(8).hex()
-conf = os.path.join(work, "server.conf")
-with open(conf, "w") as f:
-    f.write(f"listen 127.0.0.1:{port}\ndatabase {work}/server.db\n"
-            f"schedule {demo}/paris-2014.schedule.json\norganizer desk {token}\n"
-            f"screen palais-l2 {screen_token}\n")
-os.chmod(conf, 0o600)
-base = f"http://127.0.0.1:{port}"
+
+
+def server_conf(name, port, more):
+    """A server's configuration (the demo summit, a database of its own)
+    and its URL."""
+    path = os.path.join(work, name + ".conf")
+    with open(path, "w") as f:
+        f.write(f"listen 127.0.0.1:{port}\ndatabase {work}/{name}.db\n"
+                f"schedule {demo}/paris-2014.schedule.json\norganizer desk {token}\n{more}")
+    os.chmod(path, 0o600)
+    return path, f"http://127.0.0.1:{port}"
+
+
+conf, base = server_conf("server", port, f"screen palais-l2 {screen_token}\n")
 
 
 def start_server(config=None, url=None):
@@ -400,15 +407,9 @@ check("advice: Level 3 buffet is shorter from here" in kiosk_log(), "INFO says t
 check(stop(kiosk) == 0, "the kiosk stops cleanly")
 
 # venueboard-server's forecast: the earlier days posted, then today's morning
-lunch_port = free_port()
 sensor_token = "e2e-sensor-" + os.urandom(8).hex()
-lunch_conf = os.path.join(work, "lunch-server.conf")
-with open(lunch_conf, "w") as f:
-    f.write(f"listen 127.0.0.1:{lunch_port}\ndatabase {work}/lunch.db\n"
-            f"schedule {schedule_file}\norganizer desk {token}\n"
-            f"sensor e2e-sensors {sensor_token}\n")
-os.chmod(lunch_conf, 0o600)
-lunch_base = f"http://127.0.0.1:{lunch_port}"
+lunch_conf, lunch_base = server_conf("lunch-server", free_port(),
+                                     f"sensor e2e-sensors {sensor_token}\n")
 lunch_server = start_server(lunch_conf, lunch_base)
 for what, batch in (("the three earlier days", declarations + earlier), ("today's morning", today)):
     req = urllib.request.Request(lunch_base + "/v1/samples", method="POST", data=jsonl(batch),

@@ -749,22 +749,16 @@ static void test_server_forecast_refused(void **state)
 	lunch_sim_finish(&r);
 }
 
-static struct schedule *paris(void)
-{
-	size_t len;
-	char *buf = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
-	struct schedule *s = test_parse(buf, NULL);
-	free(buf);
-	return s;
-}
-
 /* The board's own forecast: the demo summit's four days with room counts,
  * read up to Thursday 12:10, foresee the lunch wave from the three days
  * before; the same from a server document that sends no forecast. */
 static void test_local_forecast(void **state)
 {
 	(void)state;
-	struct schedule *s = paris();
+	size_t len;
+	char *demo = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
+	struct schedule *s = test_parse(demo, NULL);
+	free(demo);
 	struct sim_conference c;
 	lunch_sim_conference_defaults(&c, s);
 	assert_true(lunch_sim_conference_scenario("conference-rooms", &c));

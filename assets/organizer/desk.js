@@ -150,6 +150,7 @@ async function loadScreens() {
     $("screens-summary").textContent = "Could not read the screens (" + err.message + "); trying again in 10 s.";
     return;
   }
+  screensSeen = new Map(d.screens.map((x) => [x.screen, x]));
   const body = $("screens");
   const imgs = new Map([...body.querySelectorAll("img")].map((i) => [i.getAttribute("src"), i]));
   body.replaceChildren(...d.screens.map((x) => screenRow(x, imgs)));
@@ -280,14 +281,124 @@ async function loadRooms() {
 }
 
 $("filter").addEventListener("input", () => doc && render());
+const list = (v) => v.split(",").map((x) => x.trim()).filter((x) => x);
+// a datetime-local value is the desk's wall clock: sent with its offset
+const withOffset = (v) => v ? new Date(v).toISOString() : undefined;
+
 $("notice-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  if (await send("/v1/notices", { text: $("notice-text").value })) $("notice-text").value = "";
+  const body = { text: $("notice-text").value };
+  const zones = list($("notice-zones").value);
+  if (zones.length) body.zones = zones;
+  if ($("notice-start").value) body.start = withOffset($("notice-start").value);
+  if ($("notice-end").value) body.end = withOffset($("notice-end").value);
+  if (await send("/v1/notices", body)) $("notice-text").value = "";
+});
+
+// Alerts: shown full screen on the screens targeted, until withdrawn; each
+// screen's proof that it shows it, its thumbnail, and the ones still silent.
+let screensSeen = new Map();
+function alertItem(a) {
+  const li = document.createElement("li");
+  li.dataset.alert = a.id;
+  const head = document.createElement("p");
+  const names = Object.keys(a.screens);
+  const silent = names.filter((n) => a.screens[n] === null);
+  head.textContent = (a.withdrawn ? "withdrawn: " : "ALERT: ") + a.text + " — on " + a.confirmed + " of " +
+    a.targeted + " screens" + (silent.length && !a.withdrawn ? "; not confirmed: " + silent.join(", ") : "");
+  head.className = a.withdrawn ? "muted" : "alert";
+  li.append(head);
+  if (!a.withdrawn) {
+    const thumbs = document.createElement("div");
+    for (const n of names) {
+      const x = screensSeen.get(n);
+      if (!x || !x.thumbnail) continue;
+      const img = document.createElement("img");
+      img.className = "thumb"; img.alt = n + (a.screens[n] ? " shows it" : " has not confirmed");
+      img.src = x.thumbnail + "?seen=" + encodeURIComponent(x.last_seen);
+      thumbs.append(img);
+    }
+    const b = document.createElement("button");
+    b.textContent = "Withdraw"; b.className = "withdraw";
+    b.onclick = () => send("/v1/alerts/" + a.id + "/withdraw", {}).then(loadAlerts);
+    li.append(thumbs, b);
+  }
+  return li;
+}
+
+async function loadAlerts() {
+  try {
+    const r = await fetch("/v1/alerts", { cache: "no-cache" });
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    const d = await r.json();
+    $("alerts").replaceChildren(...d.alerts.slice().reverse().slice(0, 20).map(alertItem));
+  } catch (err) {
+    $("alerts").replaceChildren(document.createTextNode("Could not read the alerts (" + err.message + ")."));
+  }
+}
+
+$("alert-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const body = { text: $("alert-text").value };
+  const zones = list($("alert-zones").value);
+  if (zones.length) body.zones = zones;
+  if (await send("/v1/alerts", body)) { $("alert-text").value = ""; loadAlerts(); }
+});
+
+// Updates: bundles on the server, a rollout's phase and each screen's part.
+async function loadUpdates() {
+  try {
+    const [b, r] = await Promise.all([fetch("/v1/bundles", { cache: "no-cache" }),
+      fetch("/v1/rollouts", { cache: "no-cache" })]);
+    if (!b.ok || !r.ok) throw new Error("HTTP " + (b.ok ? r.status : b.status));
+    const bundles = (await b.json()).bundles, rollouts = (await r.json()).rollouts;
+    $("rollout-bundle").replaceChildren(...bundles.map((x) => new Option(x.bundle, x.bundle)));
+    $("rollouts").replaceChildren(...rollouts.slice().reverse().slice(0, 5).map((x) => {
+      const li = document.createElement("li");
+      li.dataset.rollout = x.id;
+      const parts = Object.entries(x.screens).map(([n, p]) => n + ": " + p.part +
+        (p.image ? " (" + p.image + (p.slot ? ", slot " + p.slot : "") + ")" : "") +
+        (p.update && p.update !== "idle" ? " — " + p.update : ""));
+      li.textContent = x.bundle + ": " + x.phase.toUpperCase() + (x.why ? " (" + x.why + ")" : "") +
+        " · " + parts.join(" · ") + " ";
+      if (x.phase === "canaries" || x.phase === "fleet") {
+        const stop = document.createElement("button");
+        stop.textContent = "Stop"; stop.className = "stop";
+        stop.onclick = () => send("/v1/rollouts/" + x.id + "/stop", {}).then(loadUpdates);
+        li.append(stop);
+      }
+      return li;
+    }));
+  } catch (err) {
+    $("rollouts").replaceChildren(document.createTextNode("Could not read the updates (" + err.message + ")."));
+  }
+}
+
+$("bundle-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = $("bundle-file").files[0];
+  if (!f) return;
+  say("Uploading " + Math.round(f.size / 1048576) + " MiB…");
+  const r = await fetch("/v1/bundles", { method: "POST", body: f,
+    headers: { "Authorization": "Bearer " + $("token").value, "Content-Type": "application/x-tar" } });
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok) { say(j.error || ("HTTP " + r.status), true); return; }
+  say("Bundle " + j.bundle + " uploaded."); loadUpdates();
+});
+
+$("rollout-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  if (await send("/v1/rollouts", { bundle: $("rollout-bundle").value,
+    canaries: list($("rollout-canaries").value) })) loadUpdates();
 });
 load();
 loadScreens();
 loadLunch();
 loadRooms();
+loadAlerts();
+loadUpdates();
 setInterval(loadScreens, 10000);
 setInterval(loadRooms, 15000);
+setInterval(loadAlerts, 3000);
+setInterval(loadUpdates, 15000);
 setInterval(loadLunch, 30000);

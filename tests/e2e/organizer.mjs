@@ -1,10 +1,12 @@
 // The organizer desk in Debian's Chromium: the screen that sent a heartbeat
 // is listed as OK with its thumbnail; with the token, move a session, cancel
 // one, post a notice; with a wrong token, see the refusal.
-// usage: node organizer.mjs BASE_URL TOKEN SCREENSHOT.png SCREEN_NAME
+// An alert posted from the desk is listed "on 0 of 1 screens" until the
+// screen's heartbeat names it, then "on 1 of 1"; withdrawn from the desk.
+// usage: node organizer.mjs BASE_URL TOKEN SCREENSHOT.png SCREEN_NAME SCREEN_TOKEN
 import { chromium } from "playwright-core";
 
-const [base, token, shot, screen] = process.argv.slice(2);
+const [base, token, shot, screen, screenToken] = process.argv.slice(2);
 const fail = (msg) => { console.error("FAIL: " + msg); process.exit(1); };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -77,12 +79,30 @@ try {
   }, null, { timeout: 10000 });
   const audit = await page.locator("#audit li").count();
   if (audit !== 4) fail("audit shows " + audit + " changes, want 4");
+  // an alert from the desk; the screen proves it shows it; withdrawn
+  await page.fill("#alert-text", "Evacuate by the east stairs");
+  await page.click("#alert-form button");
+  await saved();
+  await page.waitForFunction(() => /on 0 of 1 screens; not confirmed: palais-l2-east/
+    .test(document.querySelector("#alerts").textContent), null, { timeout: 10000 });
+  const alertId = Number(await page.getAttribute("#alerts li", "data-alert"));
+  const hb = await fetch(base + "/v1/screens/heartbeat", { method: "POST",
+    headers: { "Authorization": "Bearer " + screenToken }, body: JSON.stringify({ alerts: [alertId] }) });
+  const answer = await hb.json();
+  if (!answer.alerts.some((a) => a.id === alertId)) fail("the heartbeat's answer lacks the alert");
+  await page.waitForFunction(() => /on 1 of 1 screens/.test(document.querySelector("#alerts").textContent),
+    null, { timeout: 10000 });
+  await page.locator("#alerts button.withdraw").first().click();
+  await saved();
+  await page.waitForFunction(() => /withdrawn: Evacuate/.test(document.querySelector("#alerts").textContent),
+    null, { timeout: 10000 });
+
   await page.fill("#filter", "");
   await page.screenshot({ path: shot });
   console.log("organizer desk: " + screen + " listed OK with its thumbnail; the lunch line's " +
               "forecast and alert (" + alert.trim() + "); moved 4184, cancelled 4216, " +
               "posted a notice, Salle 241 FULL from its camera, Salle 252A FULL by hand, " +
-              "refused a wrong token");
+              "an alert confirmed on 1 of 1 screens then withdrawn, refused a wrong token");
 } finally {
   await browser.close();
 }

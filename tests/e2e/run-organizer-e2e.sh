@@ -51,7 +51,7 @@ print(json.dumps({"version": "1.4.2", "uptime_s": 3600, "feed_age_s": 42, "offli
                   "thumbnail": base64.b64encode(png).decode()}))
 PY
 curl -sf -X POST -H "Authorization: Bearer $screen_token" --data-binary @"$tmp/heartbeat.json" \
-  "http://127.0.0.1:$port/v1/screens/heartbeat"
+  "http://127.0.0.1:$port/v1/screens/heartbeat" >/dev/null
 # the lunch line: three earlier days and Thursday up to 11:10 UTC (12:10 in Paris)
 "$feed_tool" simulate --scenario conference --schedule "$demo" --seed 3 |
   python3 -c '
@@ -70,7 +70,8 @@ grep -q "WARN: lunch line Le M.*open more stations?" "$tmp/server.log" ||
   { echo "FAIL: the server did not log the lunch alert"; cat "$tmp/server.log"; exit 1; }
 # ES modules resolve packages beside the script: run a copy next to node_modules
 cp "$here/organizer.mjs" "$work/"
-node "$work/organizer.mjs" "http://127.0.0.1:$port" "$token" "$work/organizer.png" "$screen"
+node "$work/organizer.mjs" "http://127.0.0.1:$port" "$token" "$work/organizer.png" "$screen" \
+  "$screen_token"
 curl -sf "http://127.0.0.1:$port/v1/schedule" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -78,8 +79,9 @@ s = {x["id"]: x for x in d["sessions"]}
 assert s["4184"]["room"] == "salle-243", s["4184"]
 assert s["4216"]["status"] == "cancelled"
 assert d["notices"][0]["text"].startswith("Lunch line at Le M")
-assert [a["who"] for a in d["audit"]] == ["alice"] * 4
+assert [a["who"] for a in d["audit"]] == ["alice"] * 5
 assert d["audit"][3]["kind"] == "room" and d["audit"][3]["change"]["room"] == "Salle 252A"
+assert d["audit"][4]["kind"] == "alert" and d["audit"][4]["undone"]
 print("server stored: 4184 in salle-243, 4216 cancelled, 1 notice, Salle 252A FULL by hand, "
-      "4 audit entries by alice")'
+      "an alert withdrawn, 5 audit entries by alice")'
 echo "screenshot: $work/organizer.png"

@@ -25,7 +25,7 @@ async function send(path, body) {
 }
 
 function local(t) {
-  return new Date(t).toLocaleString([], { timeZone: doc.conference.timezone || "UTC",
+  return new Date(t).toLocaleString([], { timeZone: (doc && doc.conference.timezone) || "UTC",
     weekday: "short", hour: "2-digit", minute: "2-digit" });
 }
 
@@ -66,13 +66,18 @@ function render() {
   }
   $("summary").textContent = doc.conference.title + ": " + doc.sessions.length + " sessions, " +
     doc.changes.length + " changes for attendees, version " + doc.version;
+  renderAudit();
+}
+
+// The changes made, newest first, in words ("move session 4184 ('…') to
+// Salle 243"); their own feed: the kiosks' schedule does not carry them.
+let auditDoc = { audit: [] };
+function renderAudit() {
   const audit = $("audit");
   audit.replaceChildren();
-  for (const a of doc.audit.slice().reverse()) {
+  for (const a of auditDoc.audit.slice().reverse()) {
     const li = document.createElement("li");
-    const what = a.kind === "room" ? "room " + a.change.room + " " + a.change.state.toUpperCase() :
-      a.kind + " " + (a.change.session || a.change.text || "");
-    li.textContent = a.at + " " + a.who + ": " + what + (a.undone ? " (undone)" : "") +
+    li.textContent = local(a.at) + " " + a.who + ": " + a.what + (a.undone ? " (undone)" : "") +
       (a.skipped ? " (not applied: " + a.skipped + ")" : "") + " ";
     if (!a.undone) {
       const b = document.createElement("button");
@@ -85,8 +90,10 @@ function render() {
 }
 
 async function load() {
-  const r = await fetch("/v1/schedule", { cache: "no-cache" });
-  if (!r.ok) { say("No schedule yet (HTTP " + r.status + ")", true); return; }
+  const [r, a] = await Promise.all([fetch("/v1/schedule", { cache: "no-cache" }),
+    fetch("/v1/audit", { cache: "no-cache" })]);
+  if (a.ok) auditDoc = await a.json();
+  if (!r.ok) { say("No schedule yet (HTTP " + r.status + ")", true); renderAudit(); return; }
   doc = await r.json();
   render();
 }

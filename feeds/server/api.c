@@ -168,7 +168,7 @@ enum { M_GET = 1, M_POST = 2 };
 enum route_id {
 	R_SCHEDULE, R_QUEUES, R_SAMPLES, R_CHANGES, R_NOTICES, R_HEALTH, R_METRICS, R_SCREENS,
 	R_HEARTBEAT, R_THUMBNAIL, R_DESK, R_DESK_JS, R_DESK_CSS, R_ROOMS, R_ALERTS, R_WITHDRAW,
-	R_STREAM, R_BUNDLES, R_BUNDLE, R_ROLLOUTS, R_ROLLOUT_STOP,
+	R_STREAM, R_BUNDLES, R_BUNDLE, R_ROLLOUTS, R_ROLLOUT_STOP, R_AUDIT,
 };
 
 static const struct route {
@@ -200,6 +200,7 @@ static const struct route {
 	[R_BUNDLE] = {NULL, M_GET, "GET, HEAD", TOKEN_SCREEN, 0, true},
 	[R_ROLLOUTS] = {"/v1/rollouts", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 64 * 1024},
 	[R_ROLLOUT_STOP] = {NULL, M_POST, "POST", TOKEN_ORGANIZER, 4096},
+	[R_AUDIT] = {"/v1/audit", M_GET, "GET, HEAD", 0, 0},
 };
 enum { N_ROUTES = sizeof(routes) / sizeof(*routes) };
 
@@ -382,6 +383,9 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		break;
 	case R_ROOMS:
 		api_get_rooms(api, req, res);
+		break;
+	case R_AUDIT:
+		api_get_audit(api, req, res);
 		break;
 	case R_ALERTS:
 		if (who)

@@ -178,6 +178,9 @@ void api_schedule_free(struct api *api);
  * seats (a failure keeps what is served, and says so at WARN). */
 void api_schedule_reconfigured(struct api *api);
 void api_get_schedule(struct api *api, const struct api_request *req, struct api_response *res);
+/* Every change, notice, alert, room state and rollout, with who, when,
+ * whether undone or skipped, and "what" in words (the desk's list). */
+void api_get_audit(struct api *api, const struct api_request *req, struct api_response *res);
 void api_post_schedule(struct api *api, const struct api_request *req,
 		       const struct config_token *who, struct api_response *res);
 void api_post_change(struct api *api, const struct api_request *req,

@@ -441,7 +441,32 @@ static cJSON *find_entry(cJSON *audit, int64_t id)
 /* ---- the served document ------------------------------------------------------ */
 
 /* The audit as served: each entry with "skipped" (why) when it did not apply. */
-static cJSON *served_audit(const cJSON *audit, const cJSON *skipped)
+static void describe(const cJSON *effective, const cJSON *change, char *out, size_t cap);
+
+/* The entry in words, for the desk: the session and where it went. */
+static void entry_what(const cJSON *effective, const cJSON *x, char *out, size_t cap)
+{
+	const char *kind = json_util_str(x, "kind");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(x, "change");
+	enum kind k = kind_of(kind);
+	if (k == K_NOTICE || k == K_ALERT)
+		snprintf(out, cap, "%s: %.200s", kind, json_util_str(c, "text"));
+	else if (k == K_ROOM)
+		snprintf(out, cap, "%.100s marked %s", json_util_str(c, "room"),
+			 strcmp(json_util_str(c, "state"), "full") == 0 ? "FULL" : "open again");
+	else if (k == K_ROLLOUT)
+		snprintf(out, cap, "rollout of %.64s", json_util_str(c, "bundle"));
+	else if (k == K_UNDO || k == K_UNKNOWN || !c)
+		snprintf(out, cap, "%s", kind ? kind : "?");
+	else {
+		char d[240];
+		describe(effective, c, d, sizeof(d));
+		snprintf(out, cap, "%s%s", k == K_CANCEL ? "cancel" : k == K_MOVE ? "move" : "reschedule",
+			 d);
+	}
+}
+
+static cJSON *served_audit(const cJSON *audit, const cJSON *skipped, const cJSON *effective)
 {
 	cJSON *out = cJSON_CreateArray();
 	const cJSON *x;
@@ -451,6 +476,9 @@ static cJSON *served_audit(const cJSON *audit, const cJSON *skipped)
 			cJSON_Delete(out);
 			return NULL;
 		}
+		char what[300];
+		entry_what(effective, x, what, sizeof(what));
+		cJSON_AddStringToObject(o, "what", what);
 		cJSON *bad = cJSON_DetachItemFromObjectCaseSensitive(o, "bad");
 		char id[24];
 		snprintf(id, sizeof(id), "%lld", (long long)entry_id(x));
@@ -465,7 +493,7 @@ static cJSON *served_audit(const cJSON *audit, const cJSON *skipped)
 
 /* Makes v's document: v->effective read back as a schedule (the check that
  * nothing stored can break the feed), its change list against the first
- * version, the notices, the audit, the version. False, e saying why, when
+ * version, the notices, the version. False, e saying why, when
  * the schedule does not read. */
 static bool build_doc(struct api *api, struct sched_view *v, int64_t version, struct feed_error *e)
 {
@@ -495,12 +523,8 @@ static bool build_doc(struct api *api, struct sched_view *v, int64_t version, st
 	/* the normalized schedule of what is true now, plus optional fields */
 	cJSON_AddItemToObject(doc, "changes", cJSON_DetachItemFromObject(diff_doc, "changes"));
 	cJSON_AddItemReferenceToObject(doc, "notices", v->notices);
-	cJSON *audit = served_audit(st->audit, v->skipped);
-	if (!audit) {
-		feed_error_set(e, "out of memory");
-		goto out;
-	}
-	cJSON_AddItemToObject(doc, "audit", audit);
+	/* kiosks need the changes, not the audit trail (GET /v1/audit): the
+	 * document stays the size of the schedule however long the day */
 	cJSON_AddNumberToObject(doc, "version", (double)version);
 	char *body = cJSON_PrintUnformatted(doc);
 	blob_unref(v->doc);
@@ -823,6 +847,26 @@ void api_get_schedule(struct api *api, const struct api_request *req, struct api
 	res->status = 200;
 	res->content_type = "application/json";
 	res->blob = blob_ref(v->doc);
+}
+
+void api_get_audit(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	(void)req;
+	cJSON *root = cJSON_CreateObject();
+	cJSON *audit = served_audit(api->sched.audit, api->sched.cur.skipped,
+				    api->sched.cur.effective);
+	if (!root || !audit) {
+		cJSON_Delete(root);
+		cJSON_Delete(audit);
+		api_fail(res, 500, "out of memory");
+		return;
+	}
+	cJSON_AddItemToObject(root, "audit", audit);
+	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(root));
+	cJSON_Delete(root);
+	if (res->status == 200)
+		api_etag(res->body, res->body_len, res->etag);
+	res->cache_control = "no-cache";
 }
 
 void api_post_schedule(struct api *api, const struct api_request *req,

@@ -72,9 +72,12 @@ grep -q "WARN: lunch line Le M.*open more stations?" "$tmp/server.log" ||
 cp "$here/organizer.mjs" "$work/"
 node "$work/organizer.mjs" "http://127.0.0.1:$port" "$token" "$work/organizer.png" "$screen" \
   "$screen_token"
-curl -sf "http://127.0.0.1:$port/v1/schedule" | python3 -c '
+{ curl -sf "http://127.0.0.1:$port/v1/schedule"; echo; curl -sf "http://127.0.0.1:$port/v1/audit"; } |
+  python3 -c '
 import json, sys
-d = json.load(sys.stdin)
+d, a = (json.loads(line) for line in sys.stdin.read().splitlines())
+d["audit"] = a["audit"]
+assert "move session 4184 (" in a["audit"][0]["what"] and "to Salle 243" in a["audit"][0]["what"]
 s = {x["id"]: x for x in d["sessions"]}
 assert s["4184"]["room"] == "salle-243", s["4184"]
 assert s["4216"]["status"] == "cancelled"

@@ -68,6 +68,21 @@ static void fields_free(struct event_fields *f)
 	}
 }
 
+/* The <person> children of parent (NULL: none) as speakers of x. */
+static bool read_persons(struct xml_ctx *c, struct session *x, const xmlNode *parent)
+{
+	for (const xmlNode *p = parent ? parent->children : NULL; p; p = p->next) {
+		if (!is_elem(p, "person"))
+			continue;
+		char *name = (char *)xmlNodeGetContent(p);
+		bool added = !name || schedule_add_speaker(c->s, x, name, strlen(name), c->e);
+		xmlFree(name);
+		if (!added)
+			return false;
+	}
+	return true;
+}
+
 static bool read_event(struct xml_ctx *c, const xmlNode *ev, const char *room_name,
 		       const struct civil *day, int day_change_s)
 {
@@ -145,17 +160,8 @@ static bool read_event(struct xml_ctx *c, const xmlNode *ev, const char *room_na
 		feed_error_set(c->e, "out of memory");
 		goto out;
 	}
-	const xmlNode *persons = child(ev, "persons");
-	for (const xmlNode *p = persons ? persons->children : NULL; p; p = p->next) {
-		if (!is_elem(p, "person"))
-			continue;
-		char *name = (char *)xmlNodeGetContent(p);
-		bool added = !name || schedule_add_speaker(s, x, name, strlen(name), c->e);
-		xmlFree(name);
-		if (!added)
-			goto out;
-	}
-	ok = true;
+	/* Some exporters drop the <persons> wrapper and list <person> in <event>. */
+	ok = read_persons(c, x, child(ev, "persons")) && read_persons(c, x, ev);
 out:
 	fields_free(&f);
 	return ok;

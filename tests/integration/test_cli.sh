@@ -207,5 +207,12 @@ else
   echo "SKIP: $shared is absent: the CLI checks on real feeds did not run"
 fi
 
+# misreadings of real feeds (issue 15): refused saying why, or read in full
+check "<person> without <persons>" 0 "$(run parse "$data/pentabarf_xml/persons-unwrapped.xml")"
+expect "<person> without <persons> are speakers" python3 -c '
+import json, sys
+d = {s["id"]: s["speakers"] for s in json.load(open(sys.argv[1]))["sessions"]}
+assert d["31"] == ["Lotte De Smet", "Ruben Verstraete"], d' "$tmp/out"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -104,6 +104,26 @@ static void test_timezone_option(void **state)
 	schedule_destroy(s);
 }
 
+/* <person> straight under <event>, with no <persons> wrapper, is a speaker. */
+static void test_persons_without_wrapper(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = test_fixture("pentabarf_xml/persons-unwrapped.xml", &len);
+	struct schedule *s = test_parse(buf, NULL);
+	free(buf);
+	assert_int_equal(s->n_sessions, 2);
+	const struct session *a = &s->sessions[test_session_index(s, "31")];
+	assert_int_equal(a->n_speakers, 2);
+	assert_string_equal(a->speakers[0], "Lotte De Smet");
+	assert_string_equal(a->speakers[1], "Ruben Verstraete");
+	const struct session *b = &s->sessions[test_session_index(s, "32")];
+	assert_int_equal(b->n_speakers, 1);
+	assert_string_equal(b->speakers[0], "In\xC3\xA8s Maes");
+	assert_int_equal(s->n_warnings, 0);
+	schedule_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_refusals_name_the_line),
 		cmocka_unit_test(test_entities_are_refused),
 		cmocka_unit_test(test_timezone_option),
+		cmocka_unit_test(test_persons_without_wrapper),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

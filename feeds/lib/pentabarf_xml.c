@@ -1,5 +1,6 @@
 /* pentabarf_xml: schedule.xml as pentabarf, frab and FOSDEM publish it —
- * <schedule><conference/><day><room><event/></room></day></schedule>.
+ * <schedule><conference/><day><room><event/></room></day></schedule>; a
+ * <schedule> holding some other structure is refused, not read as empty.
  * libxml2 parses with no network, no entity expansion and no error output;
  * a document that declares entities is refused outright. */
 #include "pentabarf_xml.h"
@@ -210,6 +211,59 @@ static int day_change_of(struct xml_ctx *c, const xmlNode *conf)
 	return secs;
 }
 
+static bool named_in(const xmlNode *n, const char *const *names)
+{
+	for (; *names; names++)
+		if (is_elem(n, *names))
+			return true;
+	return false;
+}
+
+/* The first element where pentabarf has <day>, <room> or <event> (or the
+ * header elements frab and FOSDEM write beside them) but the feed has
+ * something else: the sign of another format under a <schedule> root. */
+static const xmlNode *foreign_element(const xmlNode *root)
+{
+	static const char *const top[] = {"conference", "day", "version", "generator", "tracks",
+					  "persons", NULL};
+	static const char *const in_day[] = {"room", "event", NULL};
+	static const char *const in_room[] = {"event", NULL};
+	for (const xmlNode *n = root->children; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!named_in(n, top))
+			return n;
+		for (const xmlNode *r = is_elem(n, "day") ? n->children : NULL; r; r = r->next) {
+			if (r->type != XML_ELEMENT_NODE)
+				continue;
+			if (!named_in(r, in_day))
+				return r;
+			for (const xmlNode *ev = r->children; ev; ev = ev->next)
+				if (ev->type == XML_ELEMENT_NODE && !named_in(ev, in_room))
+					return ev;
+		}
+	}
+	return NULL;
+}
+
+/* With no event read, tells a schedule with nothing scheduled yet (days and
+ * empty rooms, or only the conference: frab exports both) from a document
+ * that is not pentabarf at all, which is refused rather than read as empty. */
+static bool check_structure(const xmlNode *root, struct feed_error *e)
+{
+	const xmlNode *odd = foreign_element(root);
+	char found[120];
+	if (odd)
+		snprintf(found, sizeof(found), "found <%.40s> under <%.40s>", (const char *)odd->name,
+			 (const char *)odd->parent->name);
+	else if (!child(root, "conference") && !child(root, "day"))
+		snprintf(found, sizeof(found), "no <conference> and no <day>");
+	else
+		return true;
+	return feed_error_set(e, "line %ld: no <day><room><event> found: not a pentabarf/frab "
+				 "schedule (%s)", xmlGetLineNo(odd ? odd : root), found);
+}
+
 static bool declares_entities(const xmlDoc *doc)
 {
 	const xmlDtd *dtd = doc->intSubset;
@@ -280,6 +334,8 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	for (const xmlNode *n = root->children; n; n = n->next)
 		if (is_elem(n, "day") && !read_day(&c, n, day_change_s))
 			goto out;
+	if (s->n_sessions == 0 && !check_structure(root, e))
+		goto out;
 	ok = schedule_finish_into(&s, out, e);
 out:
 	schedule_destroy(s);

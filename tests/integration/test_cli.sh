@@ -208,6 +208,11 @@ else
 fi
 
 # misreadings of real feeds (issue 15): refused saying why, or read in full
+check "schedule.xml of another structure" 1 "$(run parse "$data/pentabarf_xml/own-sessions.xml")"
+expect "another structure: what was expected, what was found" grep -qF \
+  'own-sessions.xml: line 5: no <day><room><event> found: not a pentabarf/frab schedule (found <session> under <schedule>)' "$tmp/err"
+check "schedule.xml with days but no events yet" 0 "$(run parse "$data/pentabarf_xml/no-events-yet.xml")"
+expect "no events yet: a warning" grep -q 'no-events-yet.xml: warning: the feed holds no sessions' "$tmp/err"
 check "<person> without <persons>" 0 "$(run parse "$data/pentabarf_xml/persons-unwrapped.xml")"
 expect "<person> without <persons> are speakers" python3 -c '
 import json, sys

@@ -1,5 +1,6 @@
 /* Unit tests for pentabarf_xml: day_change and days past midnight, DST,
- * durations, end over duration, refusals that name the line, no entities. */
+ * durations, end over duration, refusals that name the line, no entities,
+ * other structures under <schedule> refused, empty days read, bare <person>. */
 #include "test_util.h"
 
 #include "pentabarf_xml.h"
@@ -104,6 +105,57 @@ static void test_timezone_option(void **state)
 	schedule_destroy(s);
 }
 
+/* A <schedule> root holding some other structure is not an empty schedule:
+ * it is refused, saying what was expected and what was found where. */
+static void test_other_structures_are_refused(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = test_fixture("pentabarf_xml/own-sessions.xml", &len);
+	struct schedule *s = NULL;
+	struct feed_error e = {{0}};
+	assert_false(pentabarf_xml_parse(buf, len, NULL, &s, &e));
+	assert_null(s);
+	assert_string_equal(e.msg, "line 5: no <day><room><event> found: not a pentabarf/frab "
+				   "schedule (found <session> under <schedule>)");
+	free(buf);
+	static const struct refusal cases[] = {
+		{"<schedule><conference><title>Talks</title></conference>\n"
+		 "<day date=\"2025-06-12\">\n<talk id=\"1\"><title>x</title></talk></day></schedule>",
+		 "line 3: no <day><room><event> found", "(found <talk> under <day>)", NULL},
+		{"<schedule><day date=\"2025-06-12\"><room name=\"A\">\n<slot/></room></day>"
+		 "</schedule>", "line 2", "(found <slot> under <room>)", NULL},
+		{"<schedule>\n<talk/></schedule>", "line 2", "(found <talk> under <schedule>)", NULL},
+		{"<?xml version=\"1.0\"?>\n<schedule/>", "line 2: no <day><room><event> found",
+		 "(no <conference> and no <day>)", NULL},
+	};
+	test_refusals(pentabarf_xml_parse, cases, sizeof(cases) / sizeof(*cases));
+}
+
+/* frab's export before the talks are scheduled (days and empty rooms), or of
+ * a conference with no days yet, is a real empty schedule: read, with a
+ * warning. */
+static void test_days_without_events(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = test_fixture("pentabarf_xml/no-events-yet.xml", &len);
+	struct schedule *s = test_parse(buf, NULL);
+	free(buf);
+	assert_string_equal(s->title, "Datengarten Camp 2025");
+	assert_string_equal(s->timezone, "Europe/Berlin");
+	assert_int_equal(s->n_sessions, 0);
+	assert_int_equal(s->n_warnings, 1);
+	assert_string_equal(s->warnings[0], "the feed holds no sessions");
+	schedule_destroy(s);
+	static const char conf_only[] = "<schedule><version>1</version><conference><title>Soon"
+					"</title></conference></schedule>";
+	s = test_parse(conf_only, NULL);
+	assert_int_equal(s->n_sessions, 0);
+	assert_string_equal(s->title, "Soon");
+	schedule_destroy(s);
+}
+
 /* <person> straight under <event>, with no <persons> wrapper, is a speaker. */
 static void test_persons_without_wrapper(void **state)
 {
@@ -131,6 +183,8 @@ int main(void)
 		cmocka_unit_test(test_refusals_name_the_line),
 		cmocka_unit_test(test_entities_are_refused),
 		cmocka_unit_test(test_timezone_option),
+		cmocka_unit_test(test_other_structures_are_refused),
+		cmocka_unit_test(test_days_without_events),
 		cmocka_unit_test(test_persons_without_wrapper),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

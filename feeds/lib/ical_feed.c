@@ -98,7 +98,8 @@ static bool check_structure(const char *buf, size_t len, struct feed_error *e)
 				return feed_error_set(e, "line %ld: an iCalendar file starts with "
 							 "BEGIN:VCALENDAR", line);
 			if (depth == ICAL_MAX_DEPTH)
-				return feed_error_set(e, "line %ld: components nested too deep", line);
+				return feed_error_set(e, "line %ld: nested too deeply: more than %d "
+							 "levels of BEGIN:", line, ICAL_MAX_DEPTH);
 			seen = true;
 			stack[depth] = l + 6;
 			stack_len[depth] = ll - 6;

@@ -7,6 +7,42 @@
 #include <stdio.h>
 #include <string.h>
 
+static bool is_space(char ch)
+{
+	return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
+}
+
+/* True when cJSON stopped at buf[off] because an array or object opens there
+ * past CJSON_NESTING_LIMIT levels (its guard against stack exhaustion): it
+ * says only where it stopped, so the depth is counted again up to there. */
+static bool too_deep_at(const char *buf, size_t len, size_t off)
+{
+	if (off >= len || (buf[off] != '[' && buf[off] != '{'))
+		return false;
+	size_t prev = off; /* a value must be allowed there, or it is a syntax error */
+	while (prev > 0 && is_space(buf[prev - 1]))
+		prev--;
+	if (prev == 0 || (buf[prev - 1] != '[' && buf[prev - 1] != ',' && buf[prev - 1] != ':'))
+		return false;
+	size_t depth = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < off; i++) {
+		if (in_string) {
+			if (buf[i] == '\\')
+				i++;
+			else if (buf[i] == '"')
+				in_string = false;
+		} else if (buf[i] == '"') {
+			in_string = true;
+		} else if (buf[i] == '[' || buf[i] == '{') {
+			depth++;
+		} else if ((buf[i] == ']' || buf[i] == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return depth >= CJSON_NESTING_LIMIT;
+}
+
 cJSON *json_util_parse(const char *buf, size_t len, struct feed_error *e)
 {
 	text_skip_bom(&buf, &len);
@@ -18,10 +54,12 @@ cJSON *json_util_parse(const char *buf, size_t len, struct feed_error *e)
 	int line, col;
 	feed_error_position(buf, len, off, &line, &col);
 	size_t used = len; /* cJSON stops at or just before the end of a cut file */
-	while (used > 0 && (buf[used - 1] == ' ' || buf[used - 1] == '\n' || buf[used - 1] == '\r' ||
-			    buf[used - 1] == '\t'))
+	while (used > 0 && is_space(buf[used - 1]))
 		used--;
-	if (off + 1 >= used)
+	if (too_deep_at(buf, len, off))
+		feed_error_set(e, "line %d, column %d: nested too deeply: more than %d levels of "
+				  "arrays and objects", line, col, CJSON_NESTING_LIMIT);
+	else if (off + 1 >= used)
 		feed_error_set(e, "line %d, column %d: the JSON ends too early (truncated file?)",
 			       line, col);
 	else

@@ -10,6 +10,7 @@
 #include "schedule.h"
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <limits.h>
 #include <stdio.h>
@@ -264,6 +265,22 @@ static bool check_structure(const xmlNode *root, struct feed_error *e)
 				 "schedule (%s)", xmlGetLineNo(odd ? odd : root), found);
 }
 
+/* libxml2 stops past 256 levels (its guard against stack exhaustion) with
+ * advice meant for programmers: 2.9 reports an internal error carrying the
+ * limit, 2.12 and later a resource limit carrying the depth reached. Fills
+ * *limit when err is that. */
+static bool too_deep(const xmlError *err, int *limit)
+{
+#if LIBXML_VERSION >= 21200
+	*limit = 256;
+	return err->code == XML_ERR_RESOURCE_LIMIT && err->int1 > *limit;
+#else
+	*limit = err->int1;
+	return err->code == XML_ERR_INTERNAL_ERROR && err->int1 > 0 &&
+	       (unsigned)err->int1 == xmlParserMaxDepth;
+#endif
+}
+
 static bool declares_entities(const xmlDoc *doc)
 {
 	const xmlDtd *dtd = doc->intSubset;
@@ -294,7 +311,11 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	if (!doc) {
 		const xmlError *err = xmlCtxtGetLastError(pc);
 		char msg[200] = "not well-formed XML";
-		if (err && err->message) {
+		int limit;
+		if (err && too_deep(err, &limit)) {
+			snprintf(msg, sizeof(msg), "nested too deeply: more than %d levels of "
+				 "elements", limit);
+		} else if (err && err->message) {
 			snprintf(msg, sizeof(msg), "%s", err->message);
 			size_t ml = strlen(msg);
 			while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))

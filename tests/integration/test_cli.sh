@@ -218,6 +218,15 @@ expect "<person> without <persons> are speakers" python3 -c '
 import json, sys
 d = {s["id"]: s["speakers"] for s in json.load(open(sys.argv[1]))["sessions"]}
 assert d["31"] == ["Lotte De Smet", "Ruben Verstraete"], d' "$tmp/out"
+python3 -c 'print("{\"schedule\":" + "[" * 1500 + "]" * 1500 + "}")' >"$tmp/deep.json"
+check "JSON nested too deeply" 1 "$(run parse "$tmp/deep.json")"
+expect "deep JSON: the file and the limit" grep -qF \
+  'deep.json: line 1, column 1012: nested too deeply: more than 1000 levels of arrays and objects' "$tmp/err"
+python3 -c 'print("<schedule>\n" + "<day>" * 300 + "</day>" * 300 + "</schedule>")' >"$tmp/deep.xml"
+check "XML nested too deeply" 1 "$(run parse "$tmp/deep.xml")"
+expect "deep XML: the file and the limit" grep -qF \
+  'deep.xml: line 2: nested too deeply: more than 256 levels of elements' "$tmp/err"
+expect "deep XML: no libxml2 advice" sh -c '! grep -q XML_PARSE_HUGE "$1"' sh "$tmp/err"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

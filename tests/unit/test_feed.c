@@ -1,5 +1,5 @@
-/* Unit tests for feed: format detection from content, and the dispatcher's
- * refusals (empty, unknown, oversized). */
+/* Unit tests for feed: format detection from content, the dispatcher's
+ * refusals (empty, unknown, oversized), nesting past the parsers' caps. */
 #include "test_util.h"
 
 #include "feed.h"
@@ -82,12 +82,58 @@ static void test_fuzz_regressions(void **state)
 	}
 }
 
+/* Past the parsers' nesting caps (cJSON's 1000 levels, libxml2's 256) every
+ * reader says the file is nested too deeply, with the limit, rather than a
+ * syntax error or libxml2's advice; a syntax error below the cap is still
+ * one. */
+static void test_nesting_too_deep(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *head, *open, *close, *tail;
+		size_t depth;
+		const char *want1, *want2;
+	} cases[] = {
+		{"{\"schedule\":", "[", "]", "}", 1200, "line 1, column 1012: nested too deeply",
+		 "more than 1000 levels"},
+		{"\xEF\xBB\xBF{\"sessions\":\n", "[", "]", "}", 1200, "line 2, column 1000",
+		 "more than 1000 levels"},
+		{"{\"format\":\"venueboard.schedule/1\",\"sessions\":", "{\"a\": ", "}", "}", 1200,
+		 "nested too deeply", "more than 1000 levels"},
+		{"{\"schedule\":", "[", "]", "}", 5000, "nested too deeply", "more than 1000 levels"},
+		{"{\"schedule\":", "[\"[{\\\"]\",", "]", "}", 1200, "nested too deeply",
+		 "more than 1000 levels"},
+		{"{\"schedule\":", "[", "]x", "}", 50, "not valid JSON here", NULL},
+		{"<schedule>\n", "<day>", "</day>", "</schedule>", 300, "line 2: nested too deeply",
+		 "more than 256 levels"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct test_buf b = {0};
+		test_buf_puts(&b, cases[i].head);
+		for (size_t d = 0; d < cases[i].depth; d++)
+			test_buf_puts(&b, cases[i].open);
+		for (size_t d = 0; d < cases[i].depth; d++)
+			test_buf_puts(&b, cases[i].close);
+		test_buf_puts(&b, cases[i].tail);
+		struct schedule *s = NULL;
+		struct feed_error e = {{0}};
+		if (feed_parse(b.p, b.len, NULL, &s, &e))
+			fail_msg("case %zu: read", i);
+		if (!strstr(e.msg, cases[i].want1) ||
+		    (cases[i].want2 && !strstr(e.msg, cases[i].want2)) || strstr(e.msg, "HUGE"))
+			fail_msg("case %zu: %s", i, e.msg);
+		assert_null(s);
+		free(b.p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_dispatch_refusals),
 		cmocka_unit_test(test_fuzz_regressions),
+		cmocka_unit_test(test_nesting_too_deep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,6 +79,9 @@ static void test_refusals_name_the_line(void **state)
 		 "END:VCALENDAR\n", "line 2: event 1", "DTSTART", NULL},
 		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART;TZID=Moon/Base:20220101T100000\n"
 		 "END:VEVENT\nEND:VCALENDAR\n", "line 2", "Moon/Base", NULL},
+		{"BEGIN:VCALENDAR\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\n"
+		 "BEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\n"
+		 "BEGIN:VA\nBEGIN:VA\n", "line 17: nested too deeply", "more than 16 levels", NULL},
 	};
 	test_refusals(ical_feed_parse, cases, sizeof(cases) / sizeof(*cases));
 }

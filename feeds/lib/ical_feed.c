@@ -132,15 +132,52 @@ static bool check_structure(const char *buf, size_t len, struct feed_error *e)
 	return true;
 }
 
+/* A property's text whether the exporter typed it (VALUE=TEXT, as Apple
+ * writes X-WR-CALNAME) or not; libical keeps the two apart. */
+static const char *prop_text(icalproperty *p)
+{
+	icalvalue *v = p ? icalproperty_get_value(p) : NULL;
+	if (!v)
+		return NULL;
+	if (icalvalue_isa(v) == ICAL_TEXT_VALUE)
+		return icalvalue_get_text(v);
+	return icalvalue_isa(v) == ICAL_X_VALUE ? icalvalue_get_x(v) : NULL;
+}
+
 static const char *x_property(icalcomponent *c, const char *name)
 {
 	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
 	     p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
 		const char *xn = icalproperty_get_x_name(p);
 		if (xn && strcmp(xn, name) == 0)
-			return icalproperty_get_x(p);
+			return prop_text(p);
 	}
 	return NULL;
+}
+
+static bool has_text(const char *s)
+{
+	return s && s[strspn(s, " \t\r\n")] != '\0';
+}
+
+/* The conference title: the calendar's name (X-WR-CALNAME, or RFC 7986's
+ * NAME), else the first line of its description (X-WR-CALDESC), said in a
+ * warning since a description is not meant as a title. NULL when none. */
+static const char *calendar_title(struct schedule *s, icalcomponent *cal)
+{
+	const char *name = x_property(cal, "X-WR-CALNAME");
+	if (has_text(name))
+		return name;
+	name = prop_text(icalcomponent_get_first_property(cal, ICAL_NAME_PROPERTY));
+	if (has_text(name))
+		return name;
+	const char *desc = x_property(cal, "X-WR-CALDESC");
+	if (!has_text(desc))
+		return NULL;
+	desc += strspn(desc, " \t\r\n");
+	schedule_warn(s, "the calendar has no X-WR-CALNAME: the first line of X-WR-CALDESC is "
+			 "the title");
+	return schedule_text(s, desc, strcspn(desc, "\r\n"), SCHEDULE_MAX_TITLE);
 }
 
 /* An IANA name inside a TZID, for TZIDs like "/mozilla.org/2005_1/Europe/Paris". */
@@ -298,7 +335,7 @@ bool ical_feed_parse(const char *buf, size_t len, const struct feed_options *opt
 	c.s->format = "icalendar";
 	const char *calzone = x_property(c.cal, "X-WR-TIMEZONE");
 	const char *zone = opt && opt->timezone ? opt->timezone : calzone;
-	if (!schedule_set_conference(c.s, x_property(c.cal, "X-WR-CALNAME"), zone, e))
+	if (!schedule_set_conference(c.s, calendar_title(c.s, c.cal), zone, e))
 		goto out;
 	c.zone = c.s->zone;
 	size_t index = 0;

@@ -227,6 +227,11 @@ check "XML nested too deeply" 1 "$(run parse "$tmp/deep.xml")"
 expect "deep XML: the file and the limit" grep -qF \
   'deep.xml: line 2: nested too deeply: more than 256 levels of elements' "$tmp/err"
 expect "deep XML: no libxml2 advice" sh -c '! grep -q XML_PARSE_HUGE "$1"' sh "$tmp/err"
+check "iCalendar typed X-WR-CALNAME" 0 "$(run parse "$data/ical_feed/calname.ics")"
+expect "X-WR-CALNAME is the title, X-WR-TIMEZONE the zone" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["conference"]
+assert c["title"] == "Journées Réseaux Lyon 2025" and c["timezone"] == "Europe/Paris", c' "$tmp/out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,5 +1,6 @@
 /* Unit tests for ical_feed: TZID without VTIMEZONE across DST, folds inside
- * UTF-8 characters, CR CR LF, floating times, markers, refusals with lines. */
+ * UTF-8 characters, CR CR LF, floating times, markers, refusals with lines,
+ * the calendar's name and zone however they are typed. */
 #include "test_util.h"
 
 #include "ical_feed.h"
@@ -86,12 +87,48 @@ static void test_refusals_name_the_line(void **state)
 	test_refusals(ical_feed_parse, cases, sizeof(cases) / sizeof(*cases));
 }
 
+/* The calendar's name is the conference title however the exporter types it
+ * (Apple writes VALUE=TEXT), and so is X-WR-TIMEZONE's zone; without a name,
+ * RFC 7986's NAME, else the first line of X-WR-CALDESC. */
+static void test_calendar_name_and_zone(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = test_fixture("ical_feed/calname.ics", &len);
+	struct schedule *s = test_parse(buf, NULL);
+	free(buf);
+	assert_string_equal(s->title, "Journ\xC3\xA9" "es R\xC3\xA9seaux Lyon 2025");
+	assert_string_equal(s->timezone, "Europe/Paris");
+	char a[21];
+	assert_string_equal(test_utc(s->sessions[0].start, a), "2025-06-03T07:30:00Z");
+	assert_int_equal(s->n_warnings, 0);
+	schedule_destroy(s);
+
+	buf = test_fixture("ical_feed/caldesc.ics", &len);
+	s = test_parse(buf, NULL);
+	free(buf);
+	assert_string_equal(s->title, "PGDay Lyon 2025 \xE2\x80\x94 talks and workshops");
+	assert_int_equal(s->n_warnings, 1);
+	assert_non_null(strstr(s->warnings[0], "X-WR-CALDESC"));
+	schedule_destroy(s);
+
+	static const char rfc7986[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nNAME:Rust Lyon Meetup\r\n"
+				      "X-WR-CALDESC:Monthly talks\r\nBEGIN:VEVENT\r\nUID:r1\r\n"
+				      "DTSTART:20250610T170000Z\r\nDTEND:20250610T180000Z\r\n"
+				      "SUMMARY:Async traits\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	s = test_parse(rfc7986, NULL);
+	assert_string_equal(s->title, "Rust Lyon Meetup");
+	assert_int_equal(s->n_warnings, 0);
+	schedule_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quirks),
 		cmocka_unit_test(test_floating_times),
 		cmocka_unit_test(test_refusals_name_the_line),
+		cmocka_unit_test(test_calendar_name_and_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

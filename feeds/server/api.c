@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 
 /* assets/organizer/, embedded by the build */
-extern const unsigned char organizer_page[], organizer_js[], organizer_css[];
-extern const size_t organizer_page_len, organizer_js_len, organizer_css_len;
+extern const unsigned char organizer_page[], organizer_js[], organizer_css[], mobile_css[];
+extern const size_t organizer_page_len, organizer_js_len, organizer_css_len, mobile_css_len;
 
 /* The desk loads only its own script, style and thumbnails, and talks only
  * to this server. */
@@ -168,7 +168,7 @@ enum { M_GET = 1, M_POST = 2 };
 enum route_id {
 	R_SCHEDULE, R_QUEUES, R_SAMPLES, R_CHANGES, R_NOTICES, R_HEALTH, R_METRICS, R_SCREENS,
 	R_HEARTBEAT, R_THUMBNAIL, R_DESK, R_DESK_JS, R_DESK_CSS, R_ROOMS, R_ALERTS, R_WITHDRAW,
-	R_STREAM, R_BUNDLES, R_BUNDLE, R_ROLLOUTS, R_ROLLOUT_STOP, R_AUDIT,
+	R_STREAM, R_BUNDLES, R_BUNDLE, R_ROLLOUTS, R_ROLLOUT_STOP, R_AUDIT, R_MOBILE, R_MOBILE_CSS,
 };
 
 static const struct route {
@@ -201,6 +201,8 @@ static const struct route {
 	[R_ROLLOUTS] = {"/v1/rollouts", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 64 * 1024},
 	[R_ROLLOUT_STOP] = {NULL, M_POST, "POST", TOKEN_ORGANIZER, 4096},
 	[R_AUDIT] = {"/v1/audit", M_GET, "GET, HEAD", 0, 0},
+	[R_MOBILE] = {"/m/", M_GET, "GET, HEAD", 0, 0},
+	[R_MOBILE_CSS] = {"/m/style.css", M_GET, "GET, HEAD", 0, 0},
 };
 enum { N_ROUTES = sizeof(routes) / sizeof(*routes) };
 
@@ -225,6 +227,8 @@ static int route_of(const char *path, char screen[CONFIG_NAME_MAX + 1], int64_t 
 {
 	if (strcmp(path, "/organizer") == 0)
 		return R_DESK;
+	if (strcmp(path, "/m") == 0)
+		return R_MOBILE;
 	for (int i = 0; i < N_ROUTES; i++)
 		if (routes[i].path && strcmp(path, routes[i].path) == 0)
 			return i;
@@ -386,6 +390,12 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		break;
 	case R_AUDIT:
 		api_get_audit(api, req, res);
+		break;
+	case R_MOBILE:
+		api_get_mobile(api, req, res);
+		break;
+	case R_MOBILE_CSS:
+		static_page(mobile_css, mobile_css_len, "text/css; charset=utf-8", res);
 		break;
 	case R_ALERTS:
 		if (who)

@@ -204,6 +204,9 @@ void api_get_queues(struct api *api, const struct api_request *req, struct api_r
 /* The time queue i is judged at: now, or its newest sample when that is
  * more than an hour away (a replay of another day). */
 int64_t api_queue_at(const struct api *api, size_t i, int64_t now_ms);
+/* Now, or the newest sample's time when that is more than an hour away: the
+ * clock of a replayed day (the demo) for pages that show "now". */
+int64_t api_replay_at(const struct api *api, int64_t now_ms);
 
 /* The outlook of queue i as of t_ms (worked out again when a sample came or
  * the minute changed); logs an alert that starts or ends. */
@@ -222,6 +225,12 @@ void api_get_rooms(struct api *api, const struct api_request *req, struct api_re
  * than an hour away (a replay of another day). */
 int64_t api_rooms_at(const struct api *api, int64_t now_ms);
 void api_rooms_metrics(struct api *api, int64_t now_ms, struct api_buf *b);
+/* Room r at t_ms: its count judged and its state (a steward's over the
+ * sensor's). False when it has no count at all. */
+bool api_room_now(struct api *api, const struct room *r, int64_t t_ms, struct room_fill *fill,
+		  enum room_state *state);
+/* GET /m/: the board for a phone (api_mobile.c). */
+void api_get_mobile(struct api *api, const struct api_request *req, struct api_response *res);
 
 bool api_alerts_load(struct api *api, struct feed_error *e);
 void api_alerts_free(struct api *api);

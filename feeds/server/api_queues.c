@@ -118,6 +118,14 @@ void api_queues_free(struct api *api)
 	memset(qs, 0, sizeof(*qs));
 }
 
+int64_t api_replay_at(const struct api *api, int64_t now_ms)
+{
+	int64_t newest = api->queues.newest_ms;
+	if (newest > 0 && llabs(now_ms - newest) > REPLAY_GAP_MS)
+		return newest;
+	return now_ms;
+}
+
 int64_t api_queue_at(const struct api *api, size_t i, int64_t now_ms)
 {
 	int64_t newest = estimator_queue_newest_ms(api->queues.est, i);

@@ -236,6 +236,16 @@ void api_get_rooms(struct api *api, const struct api_request *req, struct api_re
 	res->cache_control = "no-cache";
 }
 
+bool api_room_now(struct api *api, const struct room *r, int64_t t_ms, struct room_fill *fill,
+		  enum room_state *state)
+{
+	struct room_now n;
+	judge(api, r, t_ms, &n);
+	*fill = n.fill;
+	*state = n.state;
+	return n.seen != NULL || n.mark != NULL;
+}
+
 void api_rooms_metrics(struct api *api, int64_t now_ms, struct api_buf *b)
 {
 	const struct schedule *s = api->sched.cur.model;

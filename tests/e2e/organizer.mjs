@@ -97,12 +97,25 @@ try {
   await page.waitForFunction(() => /withdrawn: Evacuate/.test(document.querySelector("#alerts").textContent),
     null, { timeout: 10000 });
 
+  // the page behind the board's QR code, on a phone 360 px wide
+  const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await phone.goto(base + "/m/?at=2014-11-06T12%3A10%3A00%2B01%3A00");
+  const text = await phone.textContent("main");
+  for (const want of ["Changes", "moved", "Salle 243", "Now", "Lunch lines", "Le Méridien"])
+    if (!text.includes(want)) fail("the phone page lacks '" + want + "'");
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth);
+  if (overflow > 360) fail("the phone page is " + overflow + " px wide on a 360 px phone");
+  const size = await phone.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  if (size < 16) fail("the phone page's text is " + size + " px");
+  await phone.screenshot({ path: shot.replace(/\.png$/, "-phone.png"), fullPage: true });
+
   await page.fill("#filter", "");
   await page.screenshot({ path: shot });
   console.log("organizer desk: " + screen + " listed OK with its thumbnail; the lunch line's " +
               "forecast and alert (" + alert.trim() + "); moved 4184, cancelled 4216, " +
               "posted a notice, Salle 241 FULL from its camera, Salle 252A FULL by hand, " +
-              "an alert confirmed on 1 of 1 screens then withdrawn, refused a wrong token");
+              "an alert confirmed on 1 of 1 screens then withdrawn, refused a wrong token; the phone " +
+              "page 360 px wide with the changes, rooms and lunch lines");
 } finally {
   await browser.close();
 }

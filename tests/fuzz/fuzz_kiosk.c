@@ -1,10 +1,12 @@
 /* fuzz_kiosk: any bytes as the kiosk's schedule feed or lunch-line feed, then
- * a whole screen laid out from it. A feed that reads must lay out with every
- * text inside the screen; one that does not must leave the board unchanged. */
+ * a whole screen laid out from it (the lunch lines with their advice). A feed
+ * that reads must lay out with every text inside the screen; one that does
+ * not must leave the board unchanged. */
 #include "board.h"
 #include "draw_list.h"
 #include "kiosk_config.h"
 #include "layout.h"
+#include "lunch_advice.h"
 #include "queue_board.h"
 #include "schedule.h"
 
@@ -31,13 +33,15 @@ static int height(void *ctx, enum draw_font f, int size)
 	return size * 5 / 4;
 }
 
-static void screen(const struct board *b, const struct queue_board *qb, int w, int h, int64_t now)
+static void screen(const struct board *b, const struct queue_board *qb,
+		   const struct lunch_advice *advice, int w, int h, int64_t now)
 {
 	static struct kiosk_config cfg;
 	kiosk_config_defaults(&cfg);
 	struct draw_list dl;
 	draw_list_init(&dl, w, h, cfg.theme.background);
-	struct layout_input in = {.cfg = &cfg, .board = b, .queues = qb, .width = w, .height = h,
+	struct layout_input in = {.cfg = &cfg, .board = b, .queues = qb, .advice = advice,
+				  .width = w, .height = h,
 				  .now_ms = now, .page_tick = now / 12000,
 				  .feed = {.have = true, .offline = (now & 1) != 0}};
 	in.tm = (struct text_metrics){NULL, width, height};
@@ -70,7 +74,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		queue_board_update(qb, now);
-		screen(b, qb, 1920, 1080, now);
+		/* every line walked to: any two may be compared */
+		static const struct kiosk_walk walks[] = {{"meridien-lunch", 2}, {"level3-buffet", 1},
+							  {"palais-cafe", 0}};
+		const struct queue_view *views[ESTIMATOR_MAX_QUEUES];
+		size_t n = queue_board_count(qb);
+		for (size_t i = 0; i < n; i++)
+			views[i] = queue_board_get(qb, i);
+		struct lunch_advice_input ai = {views, n, NULL, walks, 3, now};
+		struct lunch_advice_state st;
+		static struct lunch_advice advice;
+		lunch_advice_state_init(&st);
+		lunch_advice_decide(&ai, &st, &advice);
+		screen(b, qb, &advice, 1920, 1080, now);
+		screen(b, qb, &advice, 1080, 1920, now);
 	} else {
 		struct board_summary s;
 		if (board_load(b, buf, len, "Europe/Paris", now, &s, &e)) {
@@ -78,8 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* a body that does not read leaves the board as it was */
 			if (board_load(b, "{", 1, NULL, now, &s, &e) || b->schedule != first)
 				abort();
-			screen(b, NULL, 1920, 1080, now);
-			screen(b, NULL, 1080, 1920, now);
+			screen(b, NULL, NULL, 1920, 1080, now);
+			screen(b, NULL, NULL, 1080, 1920, now);
 		}
 	}
 	queue_board_destroy(qb);

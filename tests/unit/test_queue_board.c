@@ -633,6 +633,34 @@ static void test_server_forecast(void **state)
 	lunch_sim_finish(&r);
 }
 
+/* The server's answer as SERVER.md shows it (tests/data/kiosk): the
+ * forecast taken, its alert (for the organizer desk) passed over, the room
+ * count taken for the forecaster. */
+static void test_server_fixture(void **state)
+{
+	(void)state;
+	size_t len;
+	char *doc = test_fixture("kiosk/queues-forecast.json", &len);
+	struct queue_board *qb = board();
+	struct feed_error e = {{0}};
+	struct queue_load_summary sum;
+	if (!queue_board_load(qb, doc, len, ALL, &sum, &e))
+		fail_msg("queues-forecast.json: %s", e.msg);
+	assert_int_equal(sum.samples, 6);
+	assert_int_equal(sum.applied, 6);
+	assert_int_equal(sum.forecasts, 1);
+	assert_int_equal(sum.bad_points, 0);
+	queue_board_update(qb, T_1110 + 12 * MIN_MS);
+	const struct queue_forecast *f = &queue_board_get(qb, 0)->forecast;
+	assert_int_equal(f->source, FORECAST_SERVER);
+	assert_int_equal(f->days_learned, 3);
+	assert_int_equal(f->n, 10); /* 11:15 and 11:20 are past */
+	assert_true(f->points[2].known && f->points[2].wait_s == 1980);
+	assert_false(f->points[7].known);
+	queue_board_destroy(qb);
+	free(doc);
+}
+
 /* Points that do not read are left out, each counted; the rest is shown. */
 static void test_server_forecast_bad_points(void **state)
 {
@@ -841,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_only_filter),
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_server_forecast),
+		cmocka_unit_test(test_server_fixture),
 		cmocka_unit_test(test_server_forecast_bad_points),
 		cmocka_unit_test(test_server_forecast_refused),
 		cmocka_unit_test(test_local_forecast),

@@ -110,6 +110,7 @@ function duration(s) {
 function stateWords(x) {
   if (x.state === "stale") return "NOT SEEN FOR " + duration(x.age_s).toUpperCase();
   if (x.state === "offline") return "OFFLINE";
+  if (x.state === "failing") return "FEED FAILING: " + x.feed_error;
   return "OK";
 }
 
@@ -170,6 +171,7 @@ async function loadScreens() {
   const parts = [count("ok") + " OK"];
   if (count("stale")) parts.push(count("stale") + " NOT SEEN");
   if (count("offline")) parts.push(count("offline") + " OFFLINE");
+  if (count("failing")) parts.push(count("failing") + " FEED FAILING");
   $("screens-summary").textContent = d.screens.length + (d.screens.length === 1 ? " screen: " : " screens: ") + parts.join(", ") +
     " (checked " + at + ").";
 }

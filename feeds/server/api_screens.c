@@ -30,6 +30,7 @@ static const struct hb_field {
 	{"slot", HB_STRING, 8, "a string of at most 8 bytes (the slot it runs from: a or b)"},
 	{"update", HB_STRING, 160, "a string of at most 160 bytes (what its updater is doing)"},
 	{"image", HB_STRING, 64, "a string of at most 64 bytes (the version of its system image)"},
+	{"feed_error", HB_STRING, 160, "a string of at most 160 bytes (why its feed fails)"},
 };
 enum { N_HB_FIELDS = sizeof(hb_fields) / sizeof(*hb_fields) };
 
@@ -235,13 +236,17 @@ void api_post_heartbeat(struct api *api, const struct api_request *req,
 }
 
 /* "stale" (not heard from: the likely dead screen) before "offline" (it
- * says its feed is unreachable), else "ok". */
+ * says its feed is unreachable), before "failing" (the feed answers with
+ * something that is not a schedule), else "ok". */
 static const char *screen_state(const struct screen_seen *s, const cJSON *fields, int64_t now_ms)
 {
 	if (now_ms - s->last_seen_ms > API_SCREEN_STALE_S * 1000LL)
 		return "stale";
 	if (json_util_true(fields, "offline"))
 		return "offline";
+	const char *feed_error = json_util_str(fields, "feed_error");
+	if (feed_error && *feed_error) /* it answers, but not with a schedule that reads */
+		return "failing";
 	return "ok";
 }
 

@@ -788,7 +788,7 @@ static void palais_listed(char *out, size_t cap, int64_t now_ms, int age_s, cons
 		 "{\"t\":\"%s\",\"screens\":[{\"screen\":\"palais-l2-east\","
 		 "\"last_seen\":\"2014-11-06T09:00:00Z\",\"age_s\":%d,\"version\":\"1.4.2\","
 		 "\"uptime_s\":3600,\"feed_age_s\":42,\"offline\":false,\"showing\":\"page 2/5\","
-		 "\"schedule_version\":3,\"slot\":null,\"update\":null,\"image\":null,\"thumbnail\":\"/v1/screens/palais-l2-east/thumbnail.png\","
+		 "\"schedule_version\":3,\"slot\":null,\"update\":null,\"image\":null,\"feed_error\":null,\"thumbnail\":\"/v1/screens/palais-l2-east/thumbnail.png\","
 		 "\"state\":\"%s\"}]}",
 		 t, age_s, state);
 }
@@ -926,6 +926,18 @@ static void test_screens_heartbeat(void **state)
 	free(list);
 	h = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "screens"), 0);
 	assert_string_equal(cJSON_GetObjectItem(h, "state")->valuestring, "stale");
+	cJSON_Delete(doc);
+	/* a feed that answers with no schedule: the screen is up, its feed fails */
+	assert_int_equal(heartbeat_at(f.api, NOW + 200000, hall,
+				      "{\"offline\":false,\"feed_error\":\"schedule: not valid JSON "
+				      "(line 1)\"}", NULL), 200);
+	list = screens_at(f.api, NOW + 200000);
+	doc = cJSON_Parse(list);
+	free(list);
+	h = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "screens"), 0);
+	assert_string_equal(cJSON_GetObjectItem(h, "state")->valuestring, "failing");
+	assert_string_equal(cJSON_GetObjectItem(h, "feed_error")->valuestring,
+			    "schedule: not valid JSON (line 1)");
 	cJSON_Delete(doc);
 
 	/* each heartbeat replaces the last whole: one without a thumbnail clears it */

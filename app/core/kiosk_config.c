@@ -127,6 +127,52 @@ static bool name_and_number(struct kiosk_config *c, const char *key, const char 
 	return true;
 }
 
+/* One room name of an overflow line: "a quoted name" or one word; *p moves
+ * past it and the space after. */
+static bool overflow_name(const char **p, char *out, size_t cap)
+{
+	const char *s = *p, *end;
+	if (*s == '"') {
+		end = strchr(++s, '"');
+		if (!end)
+			return false;
+		*p = end + 1;
+	} else {
+		end = s + strcspn(s, " \t\"");
+		*p = end;
+	}
+	size_t n = (size_t)(end - s);
+	if (n == 0 || n >= cap || (**p && **p != ' ' && **p != '\t'))
+		return false;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	*p += strspn(*p, " \t");
+	return true;
+}
+
+/* overflow ROOM SHOWN-IN: two names, quoted when they hold spaces; a room
+ * given again takes its new overflow. */
+static bool overflow(struct kiosk_config *c, const char *v, struct feed_error *e)
+{
+	struct kiosk_overflow o;
+	const char *p = v;
+	if (!overflow_name(&p, o.room, sizeof(o.room)) ||
+	    !overflow_name(&p, o.shown_in, sizeof(o.shown_in)) || *p)
+		return feed_error_set(e, "overflow: '%.80s' is not two room names (a name with spaces "
+					 "in quotes: overflow \"Salle 252A\" \"Salle 243\")", v);
+	if (!text_utf8_valid(o.room, strlen(o.room)) ||
+	    !text_utf8_valid(o.shown_in, strlen(o.shown_in)))
+		return feed_error_set(e, "overflow: not valid UTF-8");
+	size_t i = 0;
+	while (i < c->n_overflows && strcmp(c->overflows[i].room, o.room) != 0)
+		i++;
+	if (i == KIOSK_MAX_ROOMS)
+		return feed_error_set(e, "overflow: more than %d rooms", KIOSK_MAX_ROOMS);
+	c->n_overflows += i == c->n_overflows;
+	c->overflows[i] = o;
+	return true;
+}
+
 bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
 {
 	long n = 0;
@@ -134,6 +180,19 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 		return url(c->schedule_url, key, v, e);
 	if (strcmp(key, "queues-url") == 0)
 		return url(c->queues_url, key, v, e);
+	if (strcmp(key, "rooms-url") == 0)
+		return url(c->rooms_url, key, v, e);
+	if (strcmp(key, "overflow") == 0)
+		return overflow(c, v, e);
+	if (strcmp(key, "layout") == 0) {
+		if (strcmp(v, "hall") == 0)
+			c->layout = KIOSK_LAYOUT_HALL;
+		else if (strcmp(v, "room") == 0)
+			c->layout = KIOSK_LAYOUT_ROOM;
+		else
+			return feed_error_set(e, "layout: '%.40s' is not hall or room", v);
+		return true;
+	}
 	if (strcmp(key, "ca-file") == 0)
 		return copy(c->ca_file, sizeof(c->ca_file), key, v, e);
 	if (strcmp(key, "cache-dir") == 0)
@@ -231,6 +290,15 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 			*ints[i].field = (int)n;
 			return true;
 		}
+	if (strcmp(key, "rooms-poll-seconds") == 0) { /* 0: as the lunch lines */
+		if (!integer(key, v, 0, 3600, &n, e))
+			return false;
+		if (n == 1)
+			return feed_error_set(e, "rooms-poll-seconds: 0 (as queue-poll-seconds) or "
+						 "2 to 3600");
+		c->room_poll_s = (int)n;
+		return true;
+	}
 	if (strcmp(key, "max-feed-kib") == 0) {
 		if (!integer(key, v, 16, 256 * 1024, &n, e))
 			return false;
@@ -320,7 +388,8 @@ bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct fee
 	} lists[] = {{"room", &c->n_rooms},
 		     {"queue", &c->n_queues},
 		     {"walk", &c->n_walks},
-		     {"capacity", &c->n_seats}};
+		     {"capacity", &c->n_seats},
+		     {"overflow", &c->n_overflows}};
 	bool cleared[sizeof(lists) / sizeof(*lists)] = {false};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -408,6 +477,8 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 		return feed_error_set(e, "schedule-url: not set (the feed this screen shows)");
 	if (c->mode == KIOSK_SCREENSHOT && (!c->width || !c->height))
 		return feed_error_set(e, "--screenshot needs --size WIDTHxHEIGHT");
+	if (c->layout == KIOSK_LAYOUT_ROOM && !c->n_rooms)
+		return feed_error_set(e, "layout room: needs the room at this door (its `room` line)");
 	if (c->heartbeat_url[0] && !c->heartbeat_token[0])
 		return feed_error_set(e, "heartbeat-token: needed with heartbeat-url (the screen's "
 					 "token in the server's config)");
@@ -423,6 +494,7 @@ const char *kiosk_config_usage(void)
 	       "  every setting of the config file is also a flag: --schedule-url URL,\n"
 	       "  --queues-url URL, --room NAME (repeat), --queue ID (repeat), --venue TEXT,\n"
 	       "  --walk 'QUEUE MINUTES' (repeat), --capacity 'ROOM SEATS' (repeat),\n"
+	       "  --rooms-url URL, --overflow '\"ROOM\" \"SHOWN IN\"' (repeat), --layout hall|room,\n"
 	       "  --floor TEXT, --language en|fr, --orientation landscape|portrait,\n"
 	       "  --timezone AREA/CITY, --cache-dir DIR, --log-level info|debug, ...\n"
 	       "  (assets/kiosk/venueboard.conf documents them all)\n"

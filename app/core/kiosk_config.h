@@ -36,12 +36,24 @@ struct kiosk_seats {
 	int seats;
 };
 
+/* overflow ROOM SHOWN-IN: a room streamed into another, where people go
+ * when it is full */
+struct kiosk_overflow {
+	char room[KIOSK_MAX_NAME];
+	char shown_in[KIOSK_MAX_NAME];
+};
+
+/* layout hall: every room's now and next; room: one room's door */
+enum kiosk_layout { KIOSK_LAYOUT_HALL, KIOSK_LAYOUT_ROOM };
+
 struct kiosk_config {
 	/* feeds */
 	char schedule_url[KIOSK_MAX_VALUE];
 	char queues_url[KIOSK_MAX_VALUE]; /* "" when the screen shows no lunch lines */
+	char rooms_url[KIOSK_MAX_VALUE];  /* "" when the screen shows no room fill */
 	char ca_file[KIOSK_MAX_VALUE];
 	int poll_s, queue_poll_s;
+	int room_poll_s; /* 0: queue_poll_s */
 	size_t max_feed_bytes;
 	char cache_dir[KIOSK_MAX_VALUE];
 	/* where the screen stands and what matters there */
@@ -54,8 +66,11 @@ struct kiosk_config {
 	size_t n_walks;
 	struct kiosk_seats seats[KIOSK_MAX_ROOMS];
 	size_t n_seats;
+	struct kiosk_overflow overflows[KIOSK_MAX_ROOMS];
+	size_t n_overflows;
 	char timezone[64]; /* when the feed names none; "" = the feed's */
 	/* how it looks */
+	enum kiosk_layout layout; /* room: the door of rooms[0] */
 	int rotation; /* degrees clockwise the picture is turned: portrait screens */
 	enum lang lang;
 	int page_s;         /* seconds per page when more than fits */

@@ -95,6 +95,14 @@ static void test_full_file(void **state)
 	assert_string_equal(c->ca_file, "/etc/venueboard/ca.pem");
 	assert_int_equal(c->poll_s, 45);
 	assert_int_equal(c->queue_poll_s, 10);
+	assert_string_equal(c->rooms_url, "file:///var/lib/venueboard/rooms.json");
+	assert_int_equal(c->room_poll_s, 20);
+	assert_int_equal(c->n_overflows, 2);
+	assert_string_equal(c->overflows[0].room, "Salle 252A");
+	assert_string_equal(c->overflows[0].shown_in, "Salle 243");
+	assert_string_equal(c->overflows[1].room, "Amphi-Bleu");
+	assert_string_equal(c->overflows[1].shown_in, "Le Méridien — Salon Arc");
+	assert_int_equal(c->layout, KIOSK_LAYOUT_ROOM);
 	assert_int_equal(c->max_feed_bytes, 8192u * 1024);
 	assert_string_equal(c->cache_dir, "/var/cache/venueboard");
 	assert_string_equal(c->venue, "Palais des Congrès");
@@ -150,8 +158,72 @@ static void test_shipped_file(void **state)
 	assert_int_equal(c->n_walks, 1);
 	assert_int_equal(c->n_seats, 1);
 	assert_string_equal(c->seats[0].room, "Salle 241");
+	assert_int_equal(c->n_overflows, 1);
+	assert_string_equal(c->overflows[0].room, "Salle 252A");
+	assert_string_equal(c->overflows[0].shown_in, "Salle 243");
+	assert_int_equal(c->layout, KIOSK_LAYOUT_HALL);
+	assert_non_null(strstr(c->rooms_url, "/v1/rooms"));
+	assert_int_equal(c->room_poll_s, 0);
 	free(c);
 	free(text);
+}
+
+/* overflow ROOM SHOWN-IN (two names, quoted when they hold spaces), layout
+ * hall|room (a door needs its room), rooms-url and its poll. */
+static void test_rooms_settings(void **state)
+{
+	(void)state;
+	struct kiosk_config *c = fresh();
+	struct feed_error e = {{0}};
+	assert_int_equal(c->layout, KIOSK_LAYOUT_HALL);
+	assert_string_equal(c->rooms_url, "");
+	assert_true(kiosk_config_set(c, "overflow", "\"Salle 252A\"   \"Salle 243\"", &e));
+	assert_true(kiosk_config_set(c, "overflow", "Amphi \"Salon Étoile\"", &e));
+	assert_true(kiosk_config_set(c, "overflow", "\"Salle 252A\" Salle-251", &e)); /* again */
+	assert_int_equal(c->n_overflows, 2);
+	assert_string_equal(c->overflows[0].shown_in, "Salle-251");
+	assert_string_equal(c->overflows[1].room, "Amphi");
+	assert_string_equal(c->overflows[1].shown_in, "Salon Étoile");
+	static const char *const bad[] = {
+		"Salle 252A Salle 243", /* four words: which two rooms? */
+		"\"Salle 252A\"",       /* one room */
+		"\"Salle 252A\" \"Salle 243", /* a quote left open */
+		"\"\" \"Salle 243\"",   /* an empty name */
+		"\"Salle 252A\"\"Salle 243\"", /* no space between */
+		"\"a\" \"b\" \"c\"",
+		"",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		e.msg[0] = '\0';
+		if (kiosk_config_set(c, "overflow", bad[i], &e))
+			fail_msg("overflow '%s' was taken", bad[i]);
+		if (!strstr(e.msg, "is not two room names"))
+			fail_msg("overflow '%s': '%s'", bad[i], e.msg);
+	}
+	assert_int_equal(c->n_overflows, 2);
+	/* a bad line names the line */
+	assert_false(parse(c, "schedule-url file:///s\n\noverflow Salle 252A Salle 243\n", &e));
+	assert_non_null(strstr(e.msg, "line 3: overflow"));
+	assert_false(parse(c, "layout door\n", &e));
+	assert_non_null(strstr(e.msg, "line 1: layout: 'door' is not hall or room"));
+	assert_false(parse(c, "rooms-url ftp://x/rooms\n", &e));
+	assert_non_null(strstr(e.msg, "rooms-url"));
+	assert_false(parse(c, "rooms-poll-seconds 1\n", &e));
+	assert_non_null(strstr(e.msg, "rooms-poll-seconds"));
+	assert_true(parse(c, "rooms-poll-seconds 5\nrooms-url file:///tmp/rooms.json\n", &e));
+	assert_int_equal(c->room_poll_s, 5);
+	/* a door screen needs its room */
+	assert_true(parse(c, "schedule-url file:///s\nlayout room\n", &e));
+	assert_false(kiosk_config_check(c, &e));
+	assert_non_null(strstr(e.msg, "layout room: needs the room"));
+	assert_true(args(c, &e, "--room", "Salle 252A", NULL));
+	if (!kiosk_config_check(c, &e))
+		fail_msg("a door with its room: %s", e.msg);
+	/* a flag's list replaces the file's */
+	assert_true(args(c, &e, "--overflow", "A B", NULL));
+	assert_int_equal(c->n_overflows, 1);
+	assert_string_equal(c->overflows[0].room, "A");
+	free(c);
 }
 
 /* walk QUEUE MINUTES and capacity ROOM SEATS: names with spaces, the number
@@ -546,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_shipped_file),
+		cmocka_unit_test(test_rooms_settings),
 		cmocka_unit_test(test_walk_and_capacity),
 		cmocka_unit_test(test_time_sources),
 		cmocka_unit_test(test_errors_name_line_and_key),

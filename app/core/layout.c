@@ -8,6 +8,7 @@
 #include "civil_time.h"
 #include "i18n.h"
 #include "kiosk_config.h"
+#include "layout_frame.h"
 #include "layout_kit.h"
 #include "queue_panel.h"
 #include "schedule.h"
@@ -97,102 +98,6 @@ static bool is_new(const struct ctx *c, const struct board_change *ch)
 	int64_t window = (int64_t)c->in->cfg->highlight_min * 60000;
 	return ch && ch->seen_ms > 0 && c->in->now_ms - ch->seen_ms < window &&
 	       c->in->now_ms >= ch->seen_ms;
-}
-
-/* ---- header, notices, footer --------------------------------------------- */
-
-static int header(struct ctx *c)
-{
-	const struct layout_input *in = c->in;
-	int h = px(c, 118), m = px(c, 32);
-	draw_list_rect(c->dl, 0, 0, in->width, h, c->th->panel);
-	char clock[8] = "--:--", date[96] = "";
-	if (!in->clock_untrusted) {
-		hhmm(c, c->now_s, clock);
-		i18n_date(c->lang, &c->today, date, sizeof(date));
-	}
-	int csize = px(c, 76), cw = measure(c, FONT_BOLD, csize, clock);
-	int cx = in->width - m - cw;
-	draw_list_text(c->dl, cx, (h - line_h(c, FONT_BOLD, csize)) / 2, cw,
-		       line_h(c, FONT_BOLD, csize), FONT_BOLD, csize, c->th->text, clock, SIZE_MAX);
-	int dsize = px(c, 30), dw = measure(c, FONT_REGULAR, dsize, date);
-	const struct schedule *s = in->board->schedule;
-	const char *title = s && s->title && *s->title ? s->title : "venueboard";
-	int tsize = px(c, 42), wsize = px(c, 28);
-	/* the date beside the clock when the title still fits, else on the
-	 * second line (portrait screens, long conference names) */
-	int beside_w = cx - 3 * m - dw - px(c, 24);
-	bool date_beside = measure(c, FONT_BOLD, tsize, title) <= beside_w;
-	int left_w = date_beside ? beside_w : cx - 2 * m;
-	if (date_beside)
-		draw_list_text(c->dl, cx - px(c, 24) - dw, (h - line_h(c, FONT_REGULAR, dsize)) / 2, dw,
-			       line_h(c, FONT_REGULAR, dsize), FONT_REGULAR, dsize, c->th->muted, date,
-			       SIZE_MAX);
-	text(c, m, px(c, 14), FONT_BOLD, tsize, c->th->text, title, left_w);
-	char where[2 * KIOSK_MAX_NAME + 120];
-	snprintf(where, sizeof(where), "%s%s%s", in->cfg->venue,
-		 in->cfg->venue[0] && in->cfg->floor[0] ? " · " : "", in->cfg->floor);
-	if (!date_beside) {
-		size_t o = strlen(where);
-		snprintf(where + o, sizeof(where) - o, "%s%s", o ? " · " : "", date);
-	}
-	if (where[0])
-		text(c, m, px(c, 70), FONT_REGULAR, wsize, c->th->muted, where, left_w);
-	return h;
-}
-
-static int notices(struct ctx *c, int y)
-{
-	const struct board *b = c->in->board;
-	if (!b->n_notices)
-		return y;
-	int h = px(c, 72), m = px(c, 32), size = px(c, 34);
-	const char *n = b->notices[(size_t)(c->in->page_tick % (int64_t)b->n_notices)];
-	draw_list_rect(c->dl, 0, y, c->in->width, h, c->th->notice_bg);
-	char label[16];
-	snprintf(label, sizeof(label), "%d/%zu", (int)(c->in->page_tick % (int64_t)b->n_notices) + 1,
-		 b->n_notices);
-	int lw = b->n_notices > 1 ? measure(c, FONT_REGULAR, px(c, 26), label) + m : 0;
-	text(c, m, y + (h - line_h(c, FONT_BOLD, size)) / 2, FONT_BOLD, size, c->th->notice_text, n,
-	     c->in->width - 2 * m - lw);
-	if (lw)
-		text(c, c->in->width - lw, y + (h - line_h(c, FONT_REGULAR, px(c, 26))) / 2,
-		     FONT_REGULAR, px(c, 26), c->th->notice_text, label, lw);
-	return y + h;
-}
-
-/* The bottom line: how fresh the schedule is, calmly when it is not. */
-static int footer(struct ctx *c, const struct layout_result *res)
-{
-	const struct layout_input *in = c->in;
-	const struct layout_feed *f = &in->feed;
-	int h = px(c, 58), y = in->height - h, m = px(c, 32), size = px(c, 28);
-	bool calm = f->offline || (f->from_cache && f->have);
-	draw_list_rect(c->dl, 0, y, in->width, h, calm ? c->th->calm_bg : c->th->panel);
-	struct draw_color fg = calm ? c->th->calm_text : c->th->muted;
-	char msg[400] = "", a[200] = "", b[200] = "", clock[8];
-	if (f->offline) {
-		hhmm(c, f->offline_since_ms / 1000, clock);
-		i18n_offline_since(c->lang, clock, a, sizeof(a));
-	}
-	if (f->have && (f->offline || f->from_cache)) {
-		hhmm(c, f->received_ms / 1000, clock);
-		i18n_saved_at(c->lang, clock, (int)((in->now_ms - f->received_ms) / 1000), b, sizeof(b));
-	} else if (f->have) {
-		/* steps of 10 s: the line need not redraw the screen every second */
-		i18n_updated_ago(c->lang, f->age_s < 60 ? f->age_s / 10 * 10 : f->age_s, b, sizeof(b));
-	}
-	snprintf(msg, sizeof(msg), "%s%s%s", a, a[0] && b[0] ? " · " : "", b);
-	char page[32] = "";
-	if (res->pages > 1)
-		snprintf(page, sizeof(page), "%d / %d", res->page + 1, res->pages);
-	int pw = page[0] ? measure(c, FONT_BOLD, size, page) : 0;
-	text(c, m, y + (h - line_h(c, FONT_REGULAR, size)) / 2, calm ? FONT_BOLD : FONT_REGULAR,
-	     size, fg, msg, in->width - 3 * m - pw);
-	if (pw)
-		draw_list_text(c->dl, in->width - m - pw, y + (h - line_h(c, FONT_BOLD, size)) / 2, pw,
-			       line_h(c, FONT_BOLD, size), FONT_BOLD, size, fg, page, SIZE_MAX);
-	return y;
 }
 
 /* ---- rooms: now and next ------------------------------------------------- */
@@ -630,16 +535,17 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	res->pages = 1;
 	draw_list_reset(dl, in->width, in->height, c.th->background);
 	local(&c, c.now_s, &c.today);
-	int y = header(&c);
-	y = notices(&c, y);
-	int body_top = y, body_bottom = in->height - px(&c, 58);
+	const struct schedule *s = in->board->schedule;
+	int y = layout_frame_header(&c.k, in, s && s->title && *s->title ? s->title : "venueboard");
+	y = layout_frame_notices(&c.k, in, y);
+	int body_top = y, body_bottom = in->height - layout_frame_footer_h(&c.k);
 	if (!in->board->schedule || in->clock_untrusted) {
 		/* yesterday's programme under a wrong clock is worse than none */
 		text(&c, px(&c, 48), body_top + px(&c, 80), FONT_BOLD, px(&c, 48), c.th->text,
 		     i18n_text(c.lang, in->clock_untrusted ? MSG_WAITING_FOR_TIME
 							   : MSG_WAITING_FOR_SCHEDULE),
 		     in->width - px(&c, 96));
-		footer(&c, res);
+		layout_frame_footer(&c.k, in, res->page, res->pages);
 		return;
 	}
 	bool queues = in->queues != NULL;
@@ -675,5 +581,5 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 			changes_panel(&c, (struct rect){sx, top, sw, h}, res);
 		}
 	}
-	footer(&c, res);
+	layout_frame_footer(&c.k, in, res->page, res->pages);
 }

@@ -1,0 +1,117 @@
+/* layout_frame: sizes in layout_kit's design units, like the rest. */
+#include "layout_frame.h"
+
+#include "board.h"
+#include "civil_time.h"
+#include "i18n.h"
+#include "kiosk_config.h"
+#include "schedule.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int layout_frame_header(const struct layout_kit *k, const struct layout_input *in,
+			const char *title)
+{
+	const struct theme *th = k->th;
+	int h = layout_kit_px(k, 118), m = layout_kit_px(k, 32);
+	draw_list_rect(k->dl, 0, 0, in->width, h, th->panel);
+	char clock[8] = "--:--", date[96] = "";
+	if (!in->clock_untrusted) {
+		struct civil today;
+		layout_kit_local(k, in->now_ms / 1000, &today);
+		layout_kit_hhmm(k, in->now_ms / 1000, clock);
+		i18n_date(k->lang, &today, date, sizeof(date));
+	}
+	int csize = layout_kit_px(k, 76), cw = layout_kit_measure(k, FONT_BOLD, csize, clock);
+	int cx = in->width - m - cw, clh = layout_kit_line_h(k, FONT_BOLD, csize);
+	draw_list_text(k->dl, cx, (h - clh) / 2, cw, clh, FONT_BOLD, csize, th->text, clock,
+		       SIZE_MAX);
+	int dsize = layout_kit_px(k, 30), dw = layout_kit_measure(k, FONT_REGULAR, dsize, date);
+	int tsize = layout_kit_px(k, 42), wsize = layout_kit_px(k, 28), gap = layout_kit_px(k, 24);
+	/* the date beside the clock when the title still fits, else on the
+	 * second line (portrait screens, long conference names) */
+	int beside_w = cx - 3 * m - dw - gap;
+	bool date_beside = layout_kit_measure(k, FONT_BOLD, tsize, title) <= beside_w;
+	int left_w = date_beside ? beside_w : cx - 2 * m;
+	if (date_beside) {
+		int dlh = layout_kit_line_h(k, FONT_REGULAR, dsize);
+		draw_list_text(k->dl, cx - gap - dw, (h - dlh) / 2, dw, dlh, FONT_REGULAR, dsize,
+			       th->muted, date, SIZE_MAX);
+	}
+	layout_kit_text(k, m, layout_kit_px(k, 14), FONT_BOLD, tsize, th->text, title, left_w);
+	char where[2 * KIOSK_MAX_NAME + 120];
+	snprintf(where, sizeof(where), "%s%s%s", in->cfg->venue,
+		 in->cfg->venue[0] && in->cfg->floor[0] ? " · " : "", in->cfg->floor);
+	if (!date_beside) {
+		size_t o = strlen(where);
+		snprintf(where + o, sizeof(where) - o, "%s%s", o ? " · " : "", date);
+	}
+	if (where[0])
+		layout_kit_text(k, m, layout_kit_px(k, 70), FONT_REGULAR, wsize, th->muted, where,
+				left_w);
+	return h;
+}
+
+int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y)
+{
+	const struct board *b = in->board;
+	if (!b->n_notices)
+		return y;
+	int h = layout_kit_px(k, 72), m = layout_kit_px(k, 32), size = layout_kit_px(k, 34);
+	int lsize = layout_kit_px(k, 26);
+	size_t shown = (size_t)(in->page_tick % (int64_t)b->n_notices);
+	draw_list_rect(k->dl, 0, y, in->width, h, k->th->notice_bg);
+	char label[16];
+	snprintf(label, sizeof(label), "%zu/%zu", shown + 1, b->n_notices);
+	int lw = b->n_notices > 1 ? layout_kit_measure(k, FONT_REGULAR, lsize, label) + m : 0;
+	layout_kit_text(k, m, y + (h - layout_kit_line_h(k, FONT_BOLD, size)) / 2, FONT_BOLD, size,
+			k->th->notice_text, b->notices[shown], in->width - 2 * m - lw);
+	if (lw)
+		layout_kit_text(k, in->width - lw, y + (h - layout_kit_line_h(k, FONT_REGULAR, lsize)) / 2,
+				FONT_REGULAR, lsize, k->th->notice_text, label, lw);
+	return y + h;
+}
+
+int layout_frame_footer_h(const struct layout_kit *k)
+{
+	return layout_kit_px(k, 58);
+}
+
+int layout_frame_footer(const struct layout_kit *k, const struct layout_input *in, int page,
+			int pages)
+{
+	const struct layout_feed *f = &in->feed;
+	const struct theme *th = k->th;
+	int h = layout_frame_footer_h(k), y = in->height - h, m = layout_kit_px(k, 32);
+	int size = layout_kit_px(k, 28);
+	bool calm = f->offline || (f->from_cache && f->have);
+	draw_list_rect(k->dl, 0, y, in->width, h, calm ? th->calm_bg : th->panel);
+	struct draw_color fg = calm ? th->calm_text : th->muted;
+	char msg[400] = "", a[200] = "", b[200] = "", clock[8];
+	if (f->offline) {
+		layout_kit_hhmm(k, f->offline_since_ms / 1000, clock);
+		i18n_offline_since(k->lang, clock, a, sizeof(a));
+	}
+	if (f->have && (f->offline || f->from_cache)) {
+		layout_kit_hhmm(k, f->received_ms / 1000, clock);
+		i18n_saved_at(k->lang, clock, (int)((in->now_ms - f->received_ms) / 1000), b,
+			      sizeof(b));
+	} else if (f->have) {
+		/* steps of 10 s: the line need not redraw the screen every second */
+		i18n_updated_ago(k->lang, f->age_s < 60 ? f->age_s / 10 * 10 : f->age_s, b, sizeof(b));
+	}
+	snprintf(msg, sizeof(msg), "%s%s%s", a, a[0] && b[0] ? " · " : "", b);
+	char label[32] = "";
+	if (pages > 1)
+		snprintf(label, sizeof(label), "%d / %d", page + 1, pages);
+	int pw = label[0] ? layout_kit_measure(k, FONT_BOLD, size, label) : 0;
+	layout_kit_text(k, m, y + (h - layout_kit_line_h(k, FONT_REGULAR, size)) / 2,
+			calm ? FONT_BOLD : FONT_REGULAR, size, fg, msg, in->width - 3 * m - pw);
+	if (pw) {
+		int lh = layout_kit_line_h(k, FONT_BOLD, size);
+		draw_list_text(k->dl, in->width - m - pw, y + (h - lh) / 2, pw, lh, FONT_BOLD, size, fg,
+			       label, SIZE_MAX);
+	}
+	return y;
+}

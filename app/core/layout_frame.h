@@ -1,0 +1,29 @@
+/* layout_frame: what frames every screen — the header (the title, the venue
+ * and floor, the date, the clock), the organizers' notices as a banner, and
+ * the freshness line at the bottom. The hallway board (layout) and the door
+ * screen (door_layout) both draw with it. Pure. */
+#ifndef VB_LAYOUT_FRAME_H
+#define VB_LAYOUT_FRAME_H
+
+#include <stdint.h>
+
+#include "layout.h"
+#include "layout_kit.h"
+
+/* The header band with title (borrowed) at the left; returns its height. */
+int layout_frame_header(const struct layout_kit *k, const struct layout_input *in,
+			const char *title);
+
+/* The notices banner at y (one at a time, turning with the page); returns the
+ * y under it (y when there is none). */
+int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y);
+
+/* Height of the freshness line at the bottom. */
+int layout_frame_footer_h(const struct layout_kit *k);
+
+/* The freshness line: how fresh the schedule is, calmly when it is not, and
+ * "page / pages" when pages > 1; returns its top. */
+int layout_frame_footer(const struct layout_kit *k, const struct layout_input *in, int page,
+			int pages);
+
+#endif

@@ -44,6 +44,10 @@ static const char *const words[MSG_COUNT][2] = {
 	[MSG_WAITING_FOR_TIME] = {"Waiting for the time…", "En attente de l’heure…"},
 	[MSG_FORECAST] = {"forecast", "prévision"},
 	[MSG_FORECAST_NOW] = {"now", "maintenant"},
+	[MSG_FULL] = {"FULL", "COMPLET"},
+	[MSG_COUNT_UNAVAILABLE] = {"count unavailable", "comptage indisponible"},
+	[MSG_SEATS_AVAILABLE] = {"seats available", "places disponibles"},
+	[MSG_NO_SESSION_NOW] = {"No session now", "Pas de session en ce moment"},
 };
 
 const char *i18n_text(enum lang l, enum msg m)
@@ -190,6 +194,42 @@ void i18n_shorter(enum lang l, const char *line, int wait_min, int walk_min, cha
 					"pied"
 				      : "%s %s — %d" NBSP "min + %d" NBSP "min" NBSP "walk",
 			 label, line, wait_min, walk_min);
+}
+
+void i18n_filling(enum lang l, int pct, char *out, size_t cap)
+{
+	snprintf(out, cap, l == LANG_FR ? "se remplit · %d" NBSP "%%" : "filling · %d" NBSP "%%", pct);
+}
+
+void i18n_full_go(enum lang l, const char *room, bool longer, char *out, size_t cap)
+{
+	if (!longer)
+		snprintf(out, cap, "%s → %s", i18n_text(l, MSG_FULL), room);
+	else if (l == LANG_FR)
+		snprintf(out, cap, "COMPLET — places libres" NBSP ": %s", room);
+	else
+		snprintf(out, cap, "FULL — seats in %s", room);
+}
+
+void i18n_seats_in(enum lang l, const char *room, char *out, size_t cap)
+{
+	snprintf(out, cap, l == LANG_FR ? "Places libres" NBSP ": %s" : "Seats in %s", room);
+}
+
+void i18n_people_in_room(enum lang l, int people, char *out, size_t cap)
+{
+	snprintf(out, cap, l == LANG_FR ? "%d" NBSP "personnes" : "%d" NBSP "people", people);
+}
+
+void i18n_next_in(enum lang l, int minutes, const char *clock, char *out, size_t cap)
+{
+	if (minutes <= 0)
+		snprintf(out, cap, l == LANG_FR ? "Ensuite" NBSP ": commence" : "Next: starting now");
+	else if (minutes < 60)
+		snprintf(out, cap, l == LANG_FR ? "Ensuite dans %d" NBSP "min" : "Next in %d" NBSP "min",
+			 minutes);
+	else
+		snprintf(out, cap, l == LANG_FR ? "Ensuite à %s" : "Next at %s", clock);
 }
 
 static int weekday(const struct civil *c)

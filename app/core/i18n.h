@@ -36,6 +36,10 @@ enum msg {
 	MSG_WAITING_FOR_TIME,
 	MSG_FORECAST,     /* under the chart's next hour */
 	MSG_FORECAST_NOW, /* the forecast line's first item: "now 6 min" */
+	MSG_FULL,          /* a room with no seat left */
+	MSG_COUNT_UNAVAILABLE, /* a room whose count is too old, absurd or absent */
+	MSG_SEATS_AVAILABLE,   /* a room with a count below 85 % */
+	MSG_NO_SESSION_NOW,    /* the door screen between sessions */
 	MSG_COUNT
 };
 
@@ -64,6 +68,15 @@ void i18n_best_before(enum lang l, const char *clock, char *out, size_t cap);
 void i18n_quieter_after(enum lang l, const char *clock, char *out, size_t cap);
 /* Shorter: Level 3 buffet — 3 min + 2 min walk (no walk part for 0 min) */
 void i18n_shorter(enum lang l, const char *line, int wait_min, int walk_min, char *out, size_t cap);
+
+/* How full a room is: "filling · 85 %"; "FULL — seats in Salle 243" (long)
+ * or "FULL → Salle 243" (short); "seats in Salle 243"; "312 people". */
+void i18n_filling(enum lang l, int pct, char *out, size_t cap);
+void i18n_full_go(enum lang l, const char *room, bool longer, char *out, size_t cap);
+void i18n_seats_in(enum lang l, const char *room, char *out, size_t cap);
+void i18n_people_in_room(enum lang l, int people, char *out, size_t cap);
+/* The door screen's countdown: "Next in 12 min", "Next at 14:00", "Next: starting now" */
+void i18n_next_in(enum lang l, int minutes, const char *clock, char *out, size_t cap);
 
 /* "Thursday 6 November" / "jeudi 6 novembre" */
 void i18n_date(enum lang l, const struct civil *c, char *out, size_t cap);

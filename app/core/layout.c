@@ -6,11 +6,14 @@
 
 #include "board.h"
 #include "civil_time.h"
+#include "door_layout.h"
 #include "i18n.h"
 #include "kiosk_config.h"
 #include "layout_frame.h"
 #include "layout_kit.h"
 #include "queue_panel.h"
+#include "room_board.h"
+#include "room_marks.h"
 #include "schedule.h"
 #include "text.h"
 #include "text_fit.h"
@@ -20,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_ROWS = 400, MAX_LISTED = 400 };
+enum { MAX_ROWS = 400, MAX_LISTED = 400, FULL_LISTED_MIN = 15 };
 
 struct ctx {
 	const struct layout_input *in;
@@ -219,8 +222,10 @@ static void speakers_line(const struct session *s, char *out, size_t cap)
 		snprintf(out + o, cap - o, "%s%s", o ? " · " : "", s->track);
 }
 
-/* One session in a room's now or next cell. */
-static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now)
+/* One session in a room's now or next cell; the now cell says how full the
+ * room is (rv, NULL when unknown). */
+static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now,
+		 const struct room_view *rv)
 {
 	const struct theme *th = c->th;
 	int tsize = px(c, 30), ssize = px(c, 24), timew = px(c, 88), stripe = px(c, 6);
@@ -256,6 +261,13 @@ static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_no
 	int by = y + px(c, 4), bsize = px(c, 24);
 	char msg[300];
 	const struct board_change *ch = e->change;
+	if (is_now && rv && !e->ghost && !cancelled) { /* FULL first: it sends people away */
+		int pw = room_marks_plate(&c->k, tx, by, bsize, rv, false, tw);
+		tx += pw ? pw + px(c, 10) : 0;
+		tw -= pw ? pw + px(c, 10) : 0;
+		if (tw < px(c, 48))
+			return;
+	}
 	if (cancelled) {
 		badge(c, tx, by, bsize, th->cancel_bg, th->cancel_text,
 		      i18n_text(c->lang, MSG_CANCELLED), tw);
@@ -372,10 +384,12 @@ static void rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 	for (size_t i = first; i < n && i < first + (size_t)per_page; i++) {
 		draw_list_rect(c->dl, a.x + m, y, a.w - m, px(c, 2), th->rule);
 		room_name(c, a.x + m, y + px(c, 10), name_w - px(c, 16), rows[i].name);
+		const struct room_view *rv =
+			c->in->rooms ? room_board_find(c->in->rooms, rows[i].name) : NULL;
 		cell(c, (struct rect){a.x + m + name_w, y + px(c, 6), col_w, rh - px(c, 6)},
-		     &rows[i].now, true);
+		     &rows[i].now, true, rv);
 		cell(c, (struct rect){a.x + m + name_w + col_w, y + px(c, 6), col_w, rh - px(c, 6)},
-		     &rows[i].next, false);
+		     &rows[i].next, false, NULL);
 		y += rh;
 		res->rooms_shown++;
 	}
@@ -475,6 +489,40 @@ static void change_row(struct ctx *c, int x, int y, int w, int rh, const struct 
 	}
 }
 
+/* A room that became full: when, which, and where to go instead. */
+static void full_row(struct ctx *c, int x, int y, int w, const struct room_view *v)
+{
+	char t[8], line[300];
+	int tsize = px(c, 26);
+	hhmm(c, v->full_since_ms / 1000, t);
+	snprintf(line, sizeof(line), "%s  %s", t, v->room);
+	text(c, x, y, FONT_BOLD, tsize, c->th->text, line, w);
+	room_marks_plate(&c->k, x, y + line_h(c, FONT_BOLD, tsize) + px(c, 4), px(c, 24), v, false,
+			 w);
+}
+
+static int by_full_since(const void *a, const void *b)
+{
+	int64_t x = (*(const struct room_view *const *)a)->full_since_ms;
+	int64_t y = (*(const struct room_view *const *)b)->full_since_ms;
+	return x > y ? -1 : x < y; /* newest first */
+}
+
+/* The rooms that became full in the last 15 minutes, newest first. */
+static size_t recently_full(const struct ctx *c, const struct room_view **out, size_t cap)
+{
+	const struct room_board *rb = c->in->rooms;
+	size_t n = 0;
+	for (size_t i = 0; rb && i < room_board_count(rb) && n < cap; i++) {
+		const struct room_view *v = room_board_get(rb, i);
+		int64_t age = c->in->now_ms - v->full_since_ms;
+		if (v->full_since_ms && age >= 0 && age < FULL_LISTED_MIN * 60000LL)
+			out[n++] = v;
+	}
+	qsort(out, n, sizeof(*out), by_full_since);
+	return n;
+}
+
 static void changes_panel(struct ctx *c, struct rect a, struct layout_result *res)
 {
 	const struct theme *th = c->th;
@@ -484,8 +532,11 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 	int y = a.y + px(c, 12), w = a.w - 2 * m;
 	text(c, a.x + m, y, FONT_BOLD, px(c, 32), th->text, i18n_text(c->lang, MSG_ROOM_CHANGES), w);
 	y += line_h(c, FONT_BOLD, px(c, 32)) + px(c, 8);
+	/* rows: the rooms just full (they send people somewhere now), then the
+	 * day's changes in time order */
+	const struct room_view *full[MAX_LISTED];
 	const struct board_change *list[MAX_LISTED];
-	size_t n = 0;
+	size_t nf = recently_full(c, full, MAX_LISTED), n = 0;
 	for (size_t i = 0; i < b->n_changes && n < MAX_LISTED; i++) {
 		const struct board_change *ch = &b->changes[i];
 		if ((ch->to_start && is_today(c, ch->to_start)) ||
@@ -494,7 +545,8 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 	}
 	qsort(list, n, sizeof(*list), by_change_time);
 	res->changes_today = (int)n;
-	if (n == 0) {
+	res->rooms_full_listed = (int)nf;
+	if (n + nf == 0) {
 		text(c, a.x + m, y, FONT_REGULAR, px(c, 26), th->muted,
 		     i18n_text(c->lang, MSG_NO_CHANGES), w);
 		return;
@@ -505,10 +557,14 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 	int per_page = (a.y + a.h - y - px(c, 8)) / rh;
 	if (per_page < 1)
 		per_page = 1;
-	int pages = (int)((n + (size_t)per_page - 1) / (size_t)per_page);
+	int pages = (int)((n + nf + (size_t)per_page - 1) / (size_t)per_page);
 	size_t first = (size_t)(c->in->page_tick % pages) * (size_t)per_page;
-	for (size_t i = first; i < n && i < first + (size_t)per_page; i++)
-		change_row(c, a.x + m, y, w, rh, list[i]), y += rh;
+	for (size_t i = first; i < n + nf && i < first + (size_t)per_page; i++, y += rh) {
+		if (i < nf)
+			full_row(c, a.x + m, y, w, full[i]);
+		else
+			change_row(c, a.x + m, y, w, rh, list[i - nf]);
+	}
 	if (pages > 1) {
 		char p[32];
 		snprintf(p, sizeof(p), "%d / %d", (int)(c->in->page_tick % pages) + 1, pages);
@@ -521,6 +577,10 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res)
 {
+	if (in->cfg->layout == KIOSK_LAYOUT_ROOM && in->cfg->n_rooms) {
+		door_layout_build(in, dl, res);
+		return;
+	}
 	struct ctx c = {.in = in, .th = &in->cfg->theme, .lang = in->cfg->lang, .dl = dl};
 	int short_side = in->width < in->height ? in->width : in->height;
 	c.u = short_side / 1080.0;

@@ -13,6 +13,7 @@ struct board;
 struct queue_board;
 struct kiosk_config;
 struct lunch_advice;
+struct room_board;
 
 /* How fresh the schedule on screen is; the shell knows, layout says it. */
 struct layout_feed {
@@ -29,6 +30,7 @@ struct layout_input {
 	const struct board *board;        /* may hold no schedule yet */
 	const struct queue_board *queues; /* NULL when the screen shows none */
 	const struct lunch_advice *advice; /* for queues' views; NULL: no forecast line or tips */
+	const struct room_board *rooms;   /* how full each room is; NULL when not shown */
 	struct text_metrics tm;
 	int width, height; /* logical size, already turned for portrait */
 	int64_t now_ms;    /* the board clock, UTC ms */
@@ -41,8 +43,11 @@ struct layout_result {
 	int pages, page;     /* the rooms' pages and the one shown */
 	int rooms_total, rooms_shown;
 	int changes_today;
+	int rooms_full_listed; /* rooms that became full in the last 15 minutes, in the panel */
 };
 
+/* The screen cfg->layout asks for: the hallway board, or the door screen
+ * (door_layout) of cfg->rooms[0]. */
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res);
 
 #endif

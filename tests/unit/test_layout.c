@@ -6,6 +6,8 @@
  * paged, an empty day, no schedule yet, and the hash. */
 #include "test_util.h"
 
+#include "layout_check.h"
+
 #include "board.h"
 #include "civil_time.h"
 #include "i18n.h"
@@ -14,6 +16,7 @@
 #include "lunch_advice.h"
 #include "lunch_sim.h"
 #include "queue_board.h"
+#include "room_board.h"
 #include "schedule.h"
 
 #include <math.h>
@@ -29,6 +32,7 @@ enum { MIN_MS = 60000 };
 static const int64_t T_1005 = 1415264700000LL; /* 10:05 in Paris */
 static const int64_t T_0905 = 1415261100000LL; /* 09:05 */
 static const int64_t T_1240 = 1415274000000LL; /* 12:40 */
+static const int64_t T_1205 = 1415271900000LL; /* 12:05: the demo's rooms file */
 
 static const char LONG_TITLE[] = "CRA Integration – How FOSS compliance measures support CRA "
 				 "obligations, especially regarding documentation, security "
@@ -39,29 +43,6 @@ static const char PALAIS_CAFE[] = "{\"type\":\"queue\",\"queue\":\"palais-cafe\"
 				  "\"Palais — café\",\"venue\":\"Palais des Congrès\","
 				  "\"stations\":2,\"service_s\":20}\n";
 
-static const struct {
-	int w, h;
-} sizes[] = {{1920, 1080}, {3840, 2160}, {1080, 1920}, {1280, 720}};
-
-/* ---- fixed-width metrics ------------------------------------------------ */
-
-static int fake_width(void *ctx, enum draw_font font, int size, const char *s, size_t len)
-{
-	(void)ctx;
-	(void)font;
-	int n = 0;
-	for (size_t i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return n * size / 2;
-}
-
-static int fake_line_height(void *ctx, enum draw_font font, int size)
-{
-	(void)ctx;
-	(void)font;
-	return size * 5 / 4;
-}
-
 /* ---- scenes ------------------------------------------------------------- */
 
 struct scene {
@@ -70,6 +51,7 @@ struct scene {
 	struct board *board;
 	struct queue_board *queues;
 	struct lunch_advice *advice; /* NULL: none decided */
+	struct room_board *rooms;    /* NULL: no room fill */
 	struct layout_feed feed;
 	int64_t now_ms;
 };
@@ -90,6 +72,7 @@ static void scene_free(struct scene *s)
 {
 	board_destroy(s->board);
 	queue_board_destroy(s->queues);
+	room_board_destroy(s->rooms);
 	free(s->advice);
 	free(s->cfg);
 }
@@ -114,13 +97,7 @@ static void load_file(struct board *b, const char *rel, int64_t now_ms)
 static struct scene demo(const char *name, int64_t now_ms, int64_t seen_ms)
 {
 	struct scene s = scene(name, now_ms);
-	size_t len;
-	char *v1 = test_fixture(DEMO "paris-2014.schedule.json", &len);
-	struct feed_error e = {{0}};
-	assert_true(board_set_baseline(s.board, v1, len, NULL, &e));
-	load_text(s.board, v1, len, seen_ms - 3600000);
-	free(v1);
-	load_file(s.board, DEMO "paris-2014-v2.schedule.json", seen_ms);
+	layout_check_demo(s.board, seen_ms);
 	return s;
 }
 
@@ -452,7 +429,8 @@ static void build(const struct scene *s, int w, int h, int64_t page_tick, struct
 		.board = s->board,
 		.queues = s->queues,
 		.advice = s->advice,
-		.tm = {NULL, fake_width, fake_line_height},
+		.rooms = s->rooms,
+		.tm = layout_check_metrics(),
 		.width = w,
 		.height = h,
 		.now_ms = s->now_ms,
@@ -464,80 +442,10 @@ static void build(const struct scene *s, int w, int h, int64_t page_tick, struct
 	assert_false(dl->overflow);
 }
 
-static const char *text_at(const struct draw_list *dl, size_t i)
-{
-	return dl->ops[i].kind == DRAW_TEXT ? draw_list_text_of(dl, &dl->ops[i]) : NULL;
-}
-
-/* Index of the first text op starting with prefix, or SIZE_MAX. */
-static size_t find_prefix(const struct draw_list *dl, const char *prefix)
-{
-	for (size_t i = 0; i < dl->n; i++)
-		if (dl->ops[i].kind == DRAW_TEXT &&
-		    strncmp(draw_list_text_of(dl, &dl->ops[i]), prefix, strlen(prefix)) == 0)
-			return i;
-	return SIZE_MAX;
-}
-
-/* Index of the first text op containing needle at or after from, or SIZE_MAX. */
-static size_t find(const struct draw_list *dl, const char *needle, size_t from)
-{
-	for (size_t i = from; i < dl->n; i++)
-		if (dl->ops[i].kind == DRAW_TEXT && strstr(text_at(dl, i), needle))
-			return i;
-	return SIZE_MAX;
-}
-
-static void expect(const struct draw_list *dl, const char *needle, const char *where)
-{
-	if (find(dl, needle, 0) == SIZE_MAX) {
-		print_message("%dx%d frame:\n", dl->width, dl->height);
-		for (size_t i = 0; i < dl->n; i++)
-			if (dl->ops[i].kind == DRAW_TEXT)
-				print_message("  %s\n", text_at(dl, i));
-		fail_msg("%s: no text with '%s' (frame above)", where, needle);
-	}
-}
-
 static bool ends_with(const char *s, const char *tail)
 {
 	size_t a = strlen(s), b = strlen(tail);
 	return a >= b && memcmp(s + a - b, tail, b) == 0;
-}
-
-static bool intersect(const struct draw_op *a, const struct draw_op *b)
-{
-	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
-}
-
-/* Every text inside the screen and none over another; reports them all. */
-static int geometry(const struct draw_list *dl, const char *where, int64_t tick)
-{
-	int bad = 0;
-	for (size_t i = 0; i < dl->n; i++) {
-		const struct draw_op *o = &dl->ops[i];
-		if (o->kind != DRAW_TEXT)
-			continue;
-		if (o->x < 0 || o->y < 0 || o->x + o->w > dl->width || o->y + o->h > dl->height) {
-			if (bad++ < 12)
-				print_message("%s %dx%d page %lld: '%s' at %d,%d %dx%d leaves the "
-					      "screen\n",
-					      where, dl->width, dl->height, (long long)tick,
-					      text_at(dl, i), o->x, o->y, o->w, o->h);
-		}
-		for (size_t k = i + 1; k < dl->n; k++) {
-			const struct draw_op *p = &dl->ops[k];
-			if (p->kind != DRAW_TEXT || !intersect(o, p))
-				continue;
-			if (bad++ < 12)
-				print_message("%s %dx%d page %lld: '%s' (%d,%d %dx%d) overlaps "
-					      "'%s' (%d,%d %dx%d)\n",
-					      where, dl->width, dl->height, (long long)tick,
-					      text_at(dl, i), o->x, o->y, o->w, o->h,
-					      text_at(dl, k), p->x, p->y, p->w, p->h);
-		}
-	}
-	return bad;
 }
 
 typedef struct scene scene_fn(void);
@@ -586,6 +494,39 @@ static struct scene degraded_portrait_queues(void)
 	return s;
 }
 
+/* The demo at 12:05 on Thursday, its rooms counted at 12:04 (the demo's
+ * rooms file): Salle 252A full, 241 filling, 243's count 24 minutes old. */
+static struct scene rooms_at(const char *name, int64_t now_ms)
+{
+	struct scene s = demo(name, now_ms, T_1005 - 3600000);
+	struct feed_error e;
+	static const char *const shown[] = {"Salle 252A", "Salle 241", "Salle 243"};
+	for (size_t i = 0; i < 3; i++)
+		assert_true(kiosk_config_set(s.cfg, "room", shown[i], &e));
+	assert_true(kiosk_config_set(s.cfg, "overflow", "\"Salle 252A\" \"Salle 243\"", &e));
+	s.rooms = layout_check_rooms(DEMO "rooms-thursday-1205.json", s.board->schedule, s.cfg,
+				     now_ms);
+	return s;
+}
+
+static struct scene rooms_hall(void)
+{
+	return rooms_at("rooms", T_1205);
+}
+
+static struct scene rooms_hall_fr(void)
+{
+	struct scene s = rooms_at("rooms fr", T_1205);
+	s.cfg->lang = LANG_FR;
+	return s;
+}
+
+/* 12:08: every count is more than 3 minutes old on this screen */
+static struct scene rooms_stale(void)
+{
+	return rooms_at("rooms, counts stale", T_1205 + 3 * MIN_MS);
+}
+
 /* ---- tests ----------------------------------------------------------------- */
 
 static void test_geometry(void **state)
@@ -595,18 +536,19 @@ static void test_geometry(void **state)
 		demo_en,     demo_fr,	  fifty_rooms,	 long_titles,	french_long,
 		empty_day,   stale,	  no_schedule,	 notices,	degraded,
 		unknown_queue, degraded_portrait_queues, lunch, lunch_fr, lunch_no_advice,
+		rooms_hall, rooms_hall_fr, rooms_stale,
 	};
 	struct draw_list dl;
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(scenes) / sizeof(*scenes); i++) {
 		struct scene s = scenes[i]();
-		for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++)
+		for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++)
 			for (int64_t tick = 0; tick < 3; tick++) {
 				struct layout_result res;
-				build(&s, sizes[z].w, sizes[z].h, tick, &dl, &res);
+				build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, tick, &dl, &res);
 				assert_true(dl.n > 3);
-				bad += geometry(&dl, s.name, tick);
+				bad += layout_check_geometry(&dl, s.name, tick);
 			}
 		scene_free(&s);
 	}
@@ -622,29 +564,29 @@ static void test_clock_and_date(void **state)
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
 	struct layout_result res;
 	struct scene s = demo_en();
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
-		expect(&dl, "10:05", "clock");
-		expect(&dl, "Thursday 6 November", "date");
-		expect(&dl, "OpenStack Summit", "title");
-		expect(&dl, "Now", "column");
-		expect(&dl, "Next", "column");
-		expect(&dl, "updated 20 s ago", "footer");
-		assert_int_equal(find(&dl, "En cours", 0), SIZE_MAX);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
+		layout_check_expect(&dl, "10:05", "clock");
+		layout_check_expect(&dl, "Thursday 6 November", "date");
+		layout_check_expect(&dl, "OpenStack Summit", "title");
+		layout_check_expect(&dl, "Now", "column");
+		layout_check_expect(&dl, "Next", "column");
+		layout_check_expect(&dl, "updated 20 s ago", "footer");
+		assert_int_equal(layout_check_find(&dl, "En cours", 0), SIZE_MAX);
 	}
 	scene_free(&s);
 	s = demo_fr();
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
-		expect(&dl, "10:05", "horloge");
-		expect(&dl, "jeudi 6 novembre", "date");
-		expect(&dl, "En cours", "colonne");
-		expect(&dl, "Ensuite", "colonne");
-		expect(&dl, "ANNULÉ", "annulation");
-		expect(&dl, "DÉPLACÉ → Salle 252B", "déplacement");
-		expect(&dl, "Changements du jour", "changements");
-		assert_int_equal(find(&dl, "Thursday", 0), SIZE_MAX);
-		assert_int_equal(find(&dl, "CANCELLED", 0), SIZE_MAX);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
+		layout_check_expect(&dl, "10:05", "horloge");
+		layout_check_expect(&dl, "jeudi 6 novembre", "date");
+		layout_check_expect(&dl, "En cours", "colonne");
+		layout_check_expect(&dl, "Ensuite", "colonne");
+		layout_check_expect(&dl, "ANNULÉ", "annulation");
+		layout_check_expect(&dl, "DÉPLACÉ → Salle 252B", "déplacement");
+		layout_check_expect(&dl, "Changements du jour", "changements");
+		assert_int_equal(layout_check_find(&dl, "Thursday", 0), SIZE_MAX);
+		assert_int_equal(layout_check_find(&dl, "CANCELLED", 0), SIZE_MAX);
 	}
 	scene_free(&s);
 	draw_list_finish(&dl);
@@ -667,11 +609,11 @@ static void check_title_lines(const struct draw_list *dl, size_t i)
 	}
 	if (lines > 2)
 		fail_msg("%dx%d: the long title takes %zu lines", dl->width, dl->height, lines);
-	if (!ends_with(text_at(dl, last), "…"))
+	if (!ends_with(layout_check_text(dl, last), "…"))
 		fail_msg("%dx%d: the long title's last line '%s' lacks '…'", dl->width, dl->height,
-			 text_at(dl, last));
+			 layout_check_text(dl, last));
 	/* the first line is the title's start */
-	assert_true(strstr(LONG_TITLE, text_at(dl, i)) == LONG_TITLE);
+	assert_true(strstr(LONG_TITLE, layout_check_text(dl, i)) == LONG_TITLE);
 }
 
 /* Each place the long title starts: two lines at most, then "…". */
@@ -684,11 +626,11 @@ static void test_long_title_two_lines(void **state)
 	struct scene s = long_titles();
 	char first_words[32];
 	snprintf(first_words, sizeof(first_words), "%.15s", LONG_TITLE);
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
 		int starts = 0;
 		for (size_t i = 0; i < dl.n; i++) {
-			const char *t = text_at(&dl, i);
+			const char *t = layout_check_text(&dl, i);
 			if (!t || strncmp(t, first_words, strlen(first_words)) != 0)
 				continue;
 			starts++;
@@ -696,15 +638,15 @@ static void test_long_title_two_lines(void **state)
 		}
 		/* now and next in Salle A */
 		if (starts != 2)
-			fail_msg("%dx%d: the long title starts %d times, want 2", sizes[z].w,
-				 sizes[z].h, starts);
+			fail_msg("%dx%d: the long title starts %d times, want 2", layout_check_sizes[z].w,
+				 layout_check_sizes[z].h, starts);
 		/* the 143 characters never appear whole */
-		assert_int_equal(find(&dl, "traceability.", 0), SIZE_MAX);
+		assert_int_equal(layout_check_find(&dl, "traceability.", 0), SIZE_MAX);
 		/* the rest of this crowded screen still says what matters */
-		expect(&dl, "STARTS IN 5 MIN", "soon");
-		expect(&dl, "CANCELLED", "cancelled");
-		expect(&dl, "NEW", "a change seen 2 minutes ago");
-		expect(&dl, "The cloakroom", "notice");
+		layout_check_expect(&dl, "STARTS IN 5 MIN", "soon");
+		layout_check_expect(&dl, "CANCELLED", "cancelled");
+		layout_check_expect(&dl, "NEW", "a change seen 2 minutes ago");
+		layout_check_expect(&dl, "The cloakroom", "notice");
 	}
 	scene_free(&s);
 	draw_list_finish(&dl);
@@ -731,41 +673,41 @@ static void test_cancelled_and_moved(void **state)
 	struct layout_result res;
 	/* 10:05: Salle 251's next session (11:00) is cancelled */
 	struct scene s = demo_en();
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
-		expect(&dl, "CANCELLED", "cancelled session");
-		size_t t = find_prefix(&dl, "Containers as a");
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
+		layout_check_expect(&dl, "CANCELLED", "cancelled session");
+		size_t t = layout_check_find_prefix(&dl, "Containers as a");
 		if (t == SIZE_MAX)
-			fail_msg("%dx%d: the cancelled session's title is not shown", sizes[z].w,
-				 sizes[z].h);
+			fail_msg("%dx%d: the cancelled session's title is not shown", layout_check_sizes[z].w,
+				 layout_check_sizes[z].h);
 		if (!struck(&dl, t))
-			fail_msg("%dx%d: '%s' is not struck through", sizes[z].w, sizes[z].h,
-				 text_at(&dl, t));
+			fail_msg("%dx%d: '%s' is not struck through", layout_check_sizes[z].w, layout_check_sizes[z].h,
+				 layout_check_text(&dl, t));
 		/* a session that runs as planned is not */
-		size_t ok = find_prefix(&dl, "Docker and Nova");
+		size_t ok = layout_check_find_prefix(&dl, "Docker and Nova");
 		assert_true(ok != SIZE_MAX);
 		assert_false(struck(&dl, ok));
 		/* 4183 went to Salle 252B this morning: the changes panel says so */
-		expect(&dl, "MOVED → Salle 252B", "moved session");
-		expect(&dl, "was in Le Méridien — Salon Arc", "moved from");
+		layout_check_expect(&dl, "MOVED → Salle 252B", "moved session");
+		layout_check_expect(&dl, "was in Le Méridien — Salon Arc", "moved from");
 	}
 	scene_free(&s);
 	/* 09:05: 4183 runs now in its new room, and its cell says where it went */
 	s = demo("demo 09:05", T_0905, T_0905 - 3600000);
 	build(&s, 1920, 1080, 0, &dl, &res);
-	size_t title = find_prefix(&dl, "Cross-project: live");
+	size_t title = layout_check_find_prefix(&dl, "Cross-project: live");
 	assert_true(title != SIZE_MAX);
-	size_t badge = find(&dl, "MOVED → Salle 252B", 0);
+	size_t badge = layout_check_find(&dl, "MOVED → Salle 252B", 0);
 	assert_true(badge != SIZE_MAX);
 	assert_true(badge > title); /* under the title, in its cell */
 	scene_free(&s);
 	/* the ghost of a session moved away today, in the room it left */
 	s = long_titles();
 	build(&s, 1920, 1080, 0, &dl, &res);
-	size_t ghost = find_prefix(&dl, "Moved away");
+	size_t ghost = layout_check_find_prefix(&dl, "Moved away");
 	assert_true(ghost != SIZE_MAX);
 	assert_true(struck(&dl, ghost));
-	expect(&dl, "MOVED → Le Méridien", "ghost");
+	layout_check_expect(&dl, "MOVED → Le Méridien", "ghost");
 	scene_free(&s);
 	draw_list_finish(&dl);
 }
@@ -775,7 +717,7 @@ static int change_rows(const struct draw_list *dl)
 {
 	int n = 0;
 	for (size_t i = 0; i < dl->n; i++) {
-		const char *t = text_at(dl, i);
+		const char *t = layout_check_text(dl, i);
 		n += t && strlen(t) > 7 && t[2] == ':' && t[5] == ' ' && t[6] == ' ';
 	}
 	return n;
@@ -791,14 +733,14 @@ static void test_changes_panel(void **state)
 	struct scene s = demo_en();
 	build(&s, 1920, 1080, 0, &dl, &res);
 	assert_int_equal(res.changes_today, 3); /* 4183, 4216 and 4211 are Thursday's */
-	expect(&dl, "Changes today", "panel");
-	expect(&dl, "09:00  Cross-project: live", "4183");
-	expect(&dl, "11:00  Containers as a", "4216");
-	expect(&dl, "17:40  Cross-project: the big", "4211");
-	expect(&dl, "NEW TIME 09:00 → 17:40", "4211");
+	layout_check_expect(&dl, "Changes today", "panel");
+	layout_check_expect(&dl, "09:00  Cross-project: live", "4183");
+	layout_check_expect(&dl, "11:00  Containers as a", "4216");
+	layout_check_expect(&dl, "17:40  Cross-project: the big", "4211");
+	layout_check_expect(&dl, "NEW TIME 09:00 → 17:40", "4211");
 	/* Tuesday's and Wednesday's changes are not today's: three rows */
 	assert_int_equal(change_rows(&dl), 3);
-	assert_int_equal(find(&dl, "NEW", 0), find(&dl, "NEW TIME", 0));
+	assert_int_equal(layout_check_find(&dl, "NEW", 0), layout_check_find(&dl, "NEW TIME", 0));
 	scene_free(&s);
 
 	/* seen 5 minutes ago: NEW; 20 minutes ago (highlight is 15): not */
@@ -811,7 +753,7 @@ static void test_changes_panel(void **state)
 		build(&s, 1920, 1080, 0, &dl, &res);
 		bool shown = false;
 		for (size_t k = 0; k < dl.n; k++)
-			shown |= text_at(&dl, k) && strcmp(text_at(&dl, k), "NEW") == 0;
+			shown |= layout_check_text(&dl, k) && strcmp(layout_check_text(&dl, k), "NEW") == 0;
 		if (shown != cases[i].is_new)
 			fail_msg("seen %lld min ago: NEW %s", (long long)cases[i].ago_min,
 				 shown ? "shown" : "missing");
@@ -828,7 +770,7 @@ static void test_changes_panel(void **state)
 	build(&s, 1920, 1080, 0, &dl, &res);
 	assert_int_equal(res.changes_today, 3);
 	for (size_t k = 0; k < dl.n; k++)
-		assert_false(text_at(&dl, k) && strcmp(text_at(&dl, k), "NEW") == 0);
+		assert_false(layout_check_text(&dl, k) && strcmp(layout_check_text(&dl, k), "NEW") == 0);
 	scene_free(&s);
 	draw_list_finish(&dl);
 }
@@ -840,21 +782,21 @@ static void test_fifty_rooms_paged(void **state)
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
 	struct layout_result res;
 	struct scene s = fifty_rooms();
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
 		assert_int_equal(res.rooms_total, 50);
 		if (res.pages < 2)
-			fail_msg("%dx%d: 50 rooms on one page", sizes[z].w, sizes[z].h);
+			fail_msg("%dx%d: 50 rooms on one page", layout_check_sizes[z].w, layout_check_sizes[z].h);
 		int seen[50] = {0};
 		char first_page[64] = "";
 		for (int64_t tick = 0; tick < res.pages; tick++) {
 			struct layout_result r;
-			build(&s, sizes[z].w, sizes[z].h, tick, &dl, &r);
+			build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, tick, &dl, &r);
 			assert_int_equal(r.page, (int)tick);
 			assert_int_equal(r.pages, res.pages);
 			char page[64] = "";
 			for (size_t i = 0; i < dl.n; i++) {
-				const char *t = text_at(&dl, i);
+				const char *t = layout_check_text(&dl, i);
 				int n;
 				if (!t || strncmp(t, "Room ", 5) != 0 || strlen(t) != 7)
 					continue;
@@ -866,7 +808,7 @@ static void test_fifty_rooms_paged(void **state)
 			}
 			char label[32];
 			snprintf(label, sizeof(label), "%lld / %d", (long long)tick + 1, r.pages);
-			expect(&dl, label, "page number");
+			layout_check_expect(&dl, label, "page number");
 			/* another tick, other rooms */
 			if (tick == 0)
 				memcpy(first_page, page, sizeof(page));
@@ -877,10 +819,10 @@ static void test_fifty_rooms_paged(void **state)
 		for (int n = 0; n < 50; n++)
 			if (seen[n] != 1)
 				fail_msg("%dx%d: Room %02d shown %d times over %d pages",
-					 sizes[z].w, sizes[z].h, n + 1, seen[n], res.pages);
+					 layout_check_sizes[z].w, layout_check_sizes[z].h, n + 1, seen[n], res.pages);
 		/* the page after the last is the first again */
 		struct layout_result again;
-		build(&s, sizes[z].w, sizes[z].h, res.pages, &dl, &again);
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, res.pages, &dl, &again);
 		assert_int_equal(again.page, 0);
 	}
 	scene_free(&s);
@@ -895,13 +837,13 @@ static void test_empty_day(void **state)
 	struct layout_result res;
 	struct scene s = empty_day();
 	build(&s, 1920, 1080, 0, &dl, &res);
-	expect(&dl, "No sessions today", "empty day");
-	expect(&dl, "Next → Friday 7 November, 10:00", "the next day");
+	layout_check_expect(&dl, "No sessions today", "empty day");
+	layout_check_expect(&dl, "Next → Friday 7 November, 10:00", "the next day");
 	assert_int_equal(res.rooms_total, 0);
 	s.cfg->lang = LANG_FR;
 	build(&s, 1920, 1080, 0, &dl, &res);
-	expect(&dl, "Aucune session aujourd’hui", "journée vide");
-	expect(&dl, "vendredi 7 novembre", "le jour suivant");
+	layout_check_expect(&dl, "Aucune session aujourd’hui", "journée vide");
+	layout_check_expect(&dl, "vendredi 7 novembre", "le jour suivant");
 	scene_free(&s);
 	draw_list_finish(&dl);
 }
@@ -917,9 +859,9 @@ static void test_waiting_for_schedule(void **state)
 	s.feed = (struct layout_feed){0};
 	snprintf(s.cfg->timezone, sizeof(s.cfg->timezone), "Europe/Paris");
 	build(&s, 1920, 1080, 0, &dl, &res);
-	expect(&dl, "Waiting for the schedule…", "no schedule");
-	expect(&dl, "Thursday 6 November", "date without a schedule");
-	expect(&dl, "10:05", "clock without a schedule (timezone Europe/Paris configured)");
+	layout_check_expect(&dl, "Waiting for the schedule…", "no schedule");
+	layout_check_expect(&dl, "Thursday 6 November", "date without a schedule");
+	layout_check_expect(&dl, "10:05", "clock without a schedule (timezone Europe/Paris configured)");
 	scene_free(&s);
 	draw_list_finish(&dl);
 }
@@ -931,14 +873,73 @@ static void test_stale_feed(void **state)
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
 	struct layout_result res;
 	struct scene s = stale();
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
-		size_t i = find(&dl, "offline since", 0);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
+		size_t i = layout_check_find(&dl, "offline since", 0);
 		if (i == SIZE_MAX)
-			fail_msg("%dx%d: no 'offline since'", sizes[z].w, sizes[z].h);
-		assert_non_null(strstr(text_at(&dl, i), "offline since 09:47"));
+			fail_msg("%dx%d: no 'offline since'", layout_check_sizes[z].w, layout_check_sizes[z].h);
+		assert_non_null(strstr(layout_check_text(&dl, i), "offline since 09:47"));
 		/* the schedule is still shown */
-		expect(&dl, "Docker and Nova", "schedule kept");
+		layout_check_expect(&dl, "Docker and Nova", "schedule kept");
+	}
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+/* The now cell of a full room says FULL and where there are seats, a
+ * filling one how full it is; a stale or absent count says nothing, never
+ * FULL; the changes panel lists the room that just filled up. */
+static void test_room_fill(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	static const struct {
+		scene_fn *make;
+		const char *full, *seats, *filling;
+	} cases[] = {
+		{rooms_hall, "FULL", "Salle 251", "filling · 92"},
+		{rooms_hall_fr, "COMPLET", "Salle 251", "se remplit · 92"},
+	};
+	for (size_t c = 0; c < 2; c++) {
+		struct scene s = cases[c].make();
+		for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+			int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
+			build(&s, w, h, 0, &dl, &res);
+			size_t plate = layout_check_find_prefix(&dl, cases[c].full);
+			size_t title = layout_check_find_prefix(&dl, "Keystone: federation");
+			if (plate == SIZE_MAX || title == SIZE_MAX)
+				layout_check_expect(&dl, cases[c].full, "the full room's plate");
+			const char *p = layout_check_text(&dl, plate);
+			if (!strstr(p, cases[c].seats))
+				fail_msg("%s %dx%d: '%s' does not send people to %s", s.name, w, h, p,
+					 cases[c].seats);
+			/* in the row of Salle 252A, under its session's title */
+			const struct draw_op *po = &dl.ops[plate], *to = &dl.ops[title];
+			if (po->x < to->x || po->x > to->x + to->h || po->y <= to->y ||
+			    po->y - to->y > 3 * to->h)
+				fail_msg("%s %dx%d: the plate at %d,%d is not under the title at %d,%d",
+					 s.name, w, h, po->x, po->y, to->x, to->y);
+			layout_check_expect(&dl, cases[c].filling, "Salle 241 filling");
+			/* 243's count is stale: nothing on the hall */
+			assert_int_equal(layout_check_find(&dl, "unavailable", 0), SIZE_MAX);
+			assert_int_equal(layout_check_find(&dl, "indisponible", 0), SIZE_MAX);
+			/* the changes panel: the room full since 12:04 */
+			layout_check_expect(&dl, "12:04  Salle 252A", "the panel's full room");
+			assert_int_equal(res.rooms_full_listed, 1);
+		}
+		scene_free(&s);
+	}
+	struct scene s = rooms_stale();
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
+		layout_check_expect(&dl, "Keystone: federation", "the session");
+		assert_int_equal(layout_check_find_prefix(&dl, "FULL"), SIZE_MAX);
+		assert_int_equal(layout_check_find(&dl, "filling", 0), SIZE_MAX);
+		assert_int_equal(layout_check_find(&dl, "Salle 252A", 0),
+				 layout_check_find_prefix(&dl, "Salle 252A")); /* its name only */
+		assert_int_equal(res.rooms_full_listed, 0);
 	}
 	scene_free(&s);
 	draw_list_finish(&dl);
@@ -960,30 +961,30 @@ static void test_degraded_queue(void **state)
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
 	struct layout_result res;
 	struct scene s = degraded();
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
-		expect(&dl, "Lunch lines", "panel");
-		expect(&dl, "Le Méridien — déjeuner", "queue name");
-		size_t wait = find(&dl, "≈ ", 0);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
+		layout_check_expect(&dl, "Lunch lines", "panel");
+		layout_check_expect(&dl, "Le Méridien — déjeuner", "queue name");
+		size_t wait = layout_check_find(&dl, "≈ ", 0);
 		if (wait == SIZE_MAX)
-			fail_msg("%dx%d: a degraded wait without '≈'", sizes[z].w, sizes[z].h);
-		assert_true(has_minutes(text_at(&dl, wait)));
-		expect(&dl, "estimate uncertain", "degraded");
+			fail_msg("%dx%d: a degraded wait without '≈'", layout_check_sizes[z].w, layout_check_sizes[z].h);
+		assert_true(has_minutes(layout_check_text(&dl, wait)));
+		layout_check_expect(&dl, "estimate uncertain", "degraded");
 		/* why, in words: whole on a landscape screen; on a portrait one
 		 * the half-width panel may cut it, but it starts legibly */
 		char why[160];
 		i18n_reason(LANG_EN, queue_board_get(s.queues, 0)->now.why, why, sizeof(why));
-		if (sizes[z].w < sizes[z].h)
+		if (layout_check_sizes[z].w < layout_check_sizes[z].h)
 			why[10] = '\0';
-		expect(&dl, why, "the reason");
+		layout_check_expect(&dl, why, "the reason");
 	}
 	s.cfg->lang = LANG_FR;
 	build(&s, 1920, 1080, 0, &dl, &res);
-	expect(&dl, "estimation incertaine", "dégradé");
+	layout_check_expect(&dl, "estimation incertaine", "dégradé");
 	char pourquoi[160];
 	i18n_reason(LANG_FR, queue_board_get(s.queues, 0)->now.why, pourquoi, sizeof(pourquoi));
 	pourquoi[10] = '\0'; /* "un capteur ne répond pl…" at 1920x1080: cut, but legible */
-	expect(&dl, pourquoi, "la raison");
+	layout_check_expect(&dl, pourquoi, "la raison");
 	scene_free(&s);
 	draw_list_finish(&dl);
 }
@@ -995,22 +996,22 @@ static void test_unknown_queue(void **state)
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
 	struct layout_result res;
 	struct scene s = unknown_queue();
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		build(&s, sizes[z].w, sizes[z].h, 0, &dl, &res);
-		size_t head = find(&dl, "Lunch lines", 0);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
+		size_t head = layout_check_find(&dl, "Lunch lines", 0);
 		assert_true(head != SIZE_MAX);
-		expect(&dl, "no estimate", "unknown queue");
-		expect(&dl, "no counts yet", "the reason");
+		layout_check_expect(&dl, "no estimate", "unknown queue");
+		layout_check_expect(&dl, "no counts yet", "the reason");
 		/* no number of minutes anywhere in the panel: it would be read as
 		 * the wait */
 		int footer_y = dl.height - dl.height * 58 / 1080;
 		for (size_t i = head; i < dl.n; i++) {
-			const char *t = text_at(&dl, i);
+			const char *t = layout_check_text(&dl, i);
 			if (t && dl.ops[i].y < footer_y && has_minutes(t))
 				fail_msg("%dx%d: '%s' in the panel of a queue with no estimate",
-					 sizes[z].w, sizes[z].h, t);
+					 layout_check_sizes[z].w, layout_check_sizes[z].h, t);
 		}
-		assert_int_equal(find(&dl, "≈", head), SIZE_MAX);
+		assert_int_equal(layout_check_find(&dl, "≈", head), SIZE_MAX);
 	}
 	scene_free(&s);
 	draw_list_finish(&dl);
@@ -1072,8 +1073,8 @@ static void test_lunch_forecast(void **state)
 	i18n_quieter_after(LANG_EN, clock, tip, sizeof(tip));
 	i18n_forecast_now(LANG_EN, (int)lround(m->now.wait_s / 60), now_m, sizeof(now_m));
 	i18n_forecast_now(LANG_EN, (int)lround(b->now.wait_s / 60), now_b, sizeof(now_b));
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
-		int w = sizes[z].w, h = sizes[z].h;
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
 		char *texts = two_pages(&s, w, h, &dl);
 		/* whole, not cut: nothing in the lunch panel ends with "…", the
 		 * shorter line ends with its walk, each forecast line with its
@@ -1181,7 +1182,7 @@ static void test_hash(void **state)
 	/* 10:06: the clock changed */
 	s.now_ms += MIN_MS;
 	build(&s, 1920, 1080, 0, &b, &res);
-	expect(&b, "10:06", "clock");
+	layout_check_expect(&b, "10:06", "clock");
 	assert_true(draw_list_hash(&a) != draw_list_hash(&b));
 	/* another size, another frame */
 	s.now_ms -= MIN_MS;
@@ -1204,6 +1205,7 @@ int main(void)
 		cmocka_unit_test(test_empty_day),
 		cmocka_unit_test(test_waiting_for_schedule),
 		cmocka_unit_test(test_stale_feed),
+		cmocka_unit_test(test_room_fill),
 		cmocka_unit_test(test_degraded_queue),
 		cmocka_unit_test(test_unknown_queue),
 		cmocka_unit_test(test_lunch_forecast),

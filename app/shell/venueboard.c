@@ -14,6 +14,7 @@
 #include "png_out.h"
 #include "queue_feed.h"
 #include "render.h"
+#include "room_feed.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -44,6 +45,7 @@ struct app {
 	enum log_level log;
 	struct board *board;
 	struct queue_feed *lunch; /* the lunch lines: fetch, board, advice */
+	struct room_feed *rooms;  /* the session rooms' fill */
 	struct fetcher *fetcher;
 	int f_schedule;
 	SDL_Window *window;
@@ -354,6 +356,10 @@ static int start_feeds(struct app *a)
 		ERROR(a, "network", "cannot fetch %s", a->cfg.schedule_url);
 		return EXIT_INVALID;
 	}
+	if (!room_feed_start(a->rooms, a->fetcher)) {
+		ERROR(a, "network", "cannot fetch %s", a->cfg.rooms_url);
+		return EXIT_INVALID;
+	}
 	return EXIT_OK;
 }
 
@@ -453,6 +459,7 @@ static bool frame(struct app *a, int64_t start_mono)
 {
 	int64_t now = board_now(a);
 	queue_feed_frame(a->lunch, a->board->schedule, now);
+	room_feed_frame(a->rooms, a->board->schedule, now);
 	int w, h;
 	logical_size(a, &w, &h);
 	a->feed.age_s = a->confirmed_mono_ms ? (int)((mono_ms() - a->confirmed_mono_ms) / 1000) : 0;
@@ -461,6 +468,7 @@ static bool frame(struct app *a, int64_t start_mono)
 		.board = a->board,
 		.queues = queue_feed_board(a->lunch),
 		.advice = queue_feed_advice(a->lunch),
+		.rooms = room_feed_board(a->rooms),
 		.tm = render_metrics(a->render),
 		.width = w,
 		.height = h,
@@ -581,7 +589,8 @@ static bool fetch_once(struct app *a)
 {
 	int64_t deadline = mono_ms() + 20000;
 	bool sched_done = false, queues_done = !a->cfg.queues_url[0];
-	while ((!sched_done || !queues_done) && mono_ms() < deadline) {
+	bool rooms_done = !a->cfg.rooms_url[0];
+	while ((!sched_done || !queues_done || !rooms_done) && mono_ms() < deadline) {
 		fetcher_run(a->fetcher, mono_ms(), 50);
 		struct fetch_result r;
 		if (!sched_done && fetcher_take(a->fetcher, a->f_schedule, &r)) {
@@ -594,6 +603,8 @@ static bool fetch_once(struct app *a)
 		}
 		if (!queues_done)
 			queues_done = queue_feed_take(a->lunch, board_now(a), board_now(a));
+		if (!rooms_done)
+			rooms_done = room_feed_take(a->rooms);
 	}
 	if (!a->feed.have)
 		load_cache(a);
@@ -760,6 +771,7 @@ static int run(struct app *a, int64_t start)
 		take_schedule(a);
 		queue_feed_take(a->lunch, board_now(a),
 				a->cfg.mode == KIOSK_SCREENSHOT ? board_now(a) : INT64_MAX);
+		room_feed_take(a->rooms);
 		check_clock(a);
 		/* the heartbeat's picture is kept by frame(), drawn again for it */
 		bool beat_now = beat_due(a);
@@ -813,8 +825,9 @@ int main(int argc, char **argv)
 	a->mono0_ms = mono_ms();
 	a->board = board_create();
 	a->lunch = queue_feed_create(&a->cfg, a->log);
+	a->rooms = room_feed_create(&a->cfg, a->log);
 	draw_list_init(&a->dl, 1, 1, a->cfg.theme.background);
-	if (!a->board || !a->lunch) {
+	if (!a->board || !a->lunch || !a->rooms) {
 		rc = EXIT_IO;
 		goto out;
 	}
@@ -861,6 +874,7 @@ out:
 	heartbeat_destroy(a->heartbeat);
 	free(a->thumb);
 	queue_feed_destroy(a->lunch);
+	room_feed_destroy(a->rooms);
 	board_destroy(a->board);
 	SDL_Quit();
 	return rc;

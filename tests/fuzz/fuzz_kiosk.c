@@ -1,13 +1,15 @@
-/* fuzz_kiosk: any bytes as the kiosk's schedule feed or lunch-line feed, then
- * a whole screen laid out from it (the lunch lines with their advice). A feed
- * that reads must lay out with every text inside the screen; one that does
- * not must leave the board unchanged. */
+/* fuzz_kiosk: any bytes as the kiosk's schedule feed, lunch-line feed or
+ * rooms feed, then a whole screen laid out from it (the lunch lines with
+ * their advice; the rooms on the hallway board and on a door screen). A
+ * feed that reads must lay out with every text inside the screen; one that
+ * does not must leave the board unchanged. */
 #include "board.h"
 #include "draw_list.h"
 #include "kiosk_config.h"
 #include "layout.h"
 #include "lunch_advice.h"
 #include "queue_board.h"
+#include "room_board.h"
 #include "schedule.h"
 
 #include <stdint.h>
@@ -33,15 +35,14 @@ static int height(void *ctx, enum draw_font f, int size)
 	return size * 5 / 4;
 }
 
-static void screen(const struct board *b, const struct queue_board *qb,
-		   const struct lunch_advice *advice, int w, int h, int64_t now)
+static void screen_of(const struct kiosk_config *cfg, const struct board *b,
+		      const struct queue_board *qb, const struct lunch_advice *advice,
+		      const struct room_board *rb, int w, int h, int64_t now)
 {
-	static struct kiosk_config cfg;
-	kiosk_config_defaults(&cfg);
 	struct draw_list dl;
-	draw_list_init(&dl, w, h, cfg.theme.background);
-	struct layout_input in = {.cfg = &cfg, .board = b, .queues = qb, .advice = advice,
-				  .width = w, .height = h,
+	draw_list_init(&dl, w, h, cfg->theme.background);
+	struct layout_input in = {.cfg = cfg, .board = b, .queues = qb, .advice = advice,
+				  .rooms = rb, .width = w, .height = h,
 				  .now_ms = now, .page_tick = now / 12000,
 				  .feed = {.have = true, .offline = (now & 1) != 0}};
 	in.tm = (struct text_metrics){NULL, width, height};
@@ -55,6 +56,60 @@ static void screen(const struct board *b, const struct queue_board *qb,
 	draw_list_finish(&dl);
 }
 
+static void screen(const struct board *b, const struct queue_board *qb,
+		   const struct lunch_advice *advice, int w, int h, int64_t now)
+{
+	static struct kiosk_config cfg;
+	kiosk_config_defaults(&cfg);
+	screen_of(&cfg, b, qb, advice, NULL, w, h, now);
+}
+
+/* Three rooms with a session each all day: what a rooms body is judged
+ * against. */
+static const char ROOMS_SCHEDULE[] =
+	"{\"format\":\"venueboard.schedule/1\",\"conference\":{\"title\":\"F\",\"timezone\":"
+	"\"Europe/Paris\"},\"rooms\":[{\"id\":\"salle-252a\",\"name\":\"Salle 252A\"},{\"id\":"
+	"\"salle-251\",\"name\":\"Salle 251\",\"capacity\":350},{\"id\":\"salle-243\",\"name\":"
+	"\"Salle 243\"}],\"sessions\":[{\"id\":\"1\",\"title\":\"Keystone\",\"room\":\"salle-252a\","
+	"\"start\":\"2014-11-06T08:00:00Z\",\"end\":\"2014-11-06T20:00:00Z\",\"track\":\"D\"},{\"id\":"
+	"\"2\",\"title\":\"Nova\",\"room\":\"salle-251\",\"start\":\"2014-11-06T08:00:00Z\",\"end\":"
+	"\"2014-11-06T20:00:00Z\",\"track\":\"D\"},{\"id\":\"3\",\"title\":\"Stream\",\"room\":"
+	"\"salle-243\",\"start\":\"2014-11-06T08:00:00Z\",\"end\":\"2014-11-06T20:00:00Z\"}]}";
+static const char ROOMS_GOOD[] = "{\"rooms\":[{\"room\":\"Salle 243\",\"people\":3,"
+				 "\"counted_at\":\"2014-11-06T09:00:00Z\"}]}";
+
+/* A rooms body judged against ROOMS_SCHEDULE, laid out on the hall and on
+ * a door, in both orientations. */
+static void rooms(const char *buf, size_t len, int64_t now)
+{
+	static struct kiosk_config cfg;
+	struct feed_error e;
+	kiosk_config_defaults(&cfg);
+	kiosk_config_set(&cfg, "overflow", "\"Salle 252A\" \"Salle 243\"", &e);
+	struct board *b = board_create();
+	struct room_board *rb = room_board_create();
+	if (!b || !rb || !board_load(b, ROOMS_SCHEDULE, sizeof(ROOMS_SCHEDULE) - 1, NULL, now, NULL,
+				     &e) ||
+	    !room_board_load(rb, ROOMS_GOOD, sizeof(ROOMS_GOOD) - 1, NULL, &e))
+		abort();
+	if (!room_board_load(rb, buf, len, NULL, &e) && room_board_count(rb) != 1)
+		abort(); /* a body that does not read leaves the board as it was */
+	room_board_update(rb, b->schedule, &cfg, now);
+	for (size_t i = 0; i < room_board_count(rb); i++) {
+		const struct room_view *v = room_board_get(rb, i);
+		if (v->state == ROOM_FULL && !v->by_steward && !v->fill.usable)
+			abort(); /* FULL by a count that may not be shown */
+	}
+	screen_of(&cfg, b, NULL, NULL, rb, 1920, 1080, now);
+	screen_of(&cfg, b, NULL, NULL, rb, 1080, 1920, now);
+	kiosk_config_set(&cfg, "layout", "room", &e);
+	kiosk_config_set(&cfg, "room", "Salle 252A", &e);
+	screen_of(&cfg, b, NULL, NULL, rb, 1920, 1080, now);
+	screen_of(&cfg, b, NULL, NULL, rb, 1080, 1920, now);
+	room_board_destroy(rb);
+	board_destroy(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -63,6 +118,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = size - 1;
 	/* the first byte picks the feed and the moment on the board */
 	int64_t now = 1415264400000LL + (int64_t)(data[0] >> 1) * 600000; /* 2014-11-06 09:00Z + */
+	if ((data[0] & 3) == 2) {
+		rooms(buf, len, now);
+		return 0;
+	}
 	struct board *b = board_create();
 	struct queue_board *qb = queue_board_create(NULL, 0);
 	struct feed_error e;

@@ -394,6 +394,9 @@ static void write_frame_log(struct app *a, int64_t now, const struct layout_resu
 	civil_format_utc(now / 1000, t);
 	snprintf(h, sizeof(h), "%016llx", (unsigned long long)a->shown_hash);
 	cJSON_AddStringToObject(o, "t", t);
+	/* when it reached the screen, real time: latencies are measured from it */
+	cJSON_AddNumberToObject(o, "wall_ms", (double)wall_ms());
+	cJSON_AddNumberToObject(o, "mono_ms", (double)mono_ms());
 	cJSON_AddStringToObject(o, "hash", h);
 	cJSON_AddNumberToObject(o, "page", res->page + 1);
 	cJSON_AddNumberToObject(o, "pages", res->pages);

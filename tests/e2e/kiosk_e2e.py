@@ -11,7 +11,12 @@ loopback, venueboard full screen in it pulling the feed.
 - the lunch lines at 12:40 on the summit's last day, two of them, learned
   from the three days before (venueboard-feed simulate): the forecast line
   and the band on screen and the shorter line named, from a JSON Lines file
-  (the kiosk's own forecaster) and from venueboard-server (its forecast).
+  (the kiosk's own forecaster) and from venueboard-server (its forecast);
+- the rooms: a room counted at capacity shows FULL with where there are
+  seats on a hallway screen and on its door screen within one poll; a count
+  the server still calls fresh but older than 3 minutes on the screen's
+  clock never does; a steward's FULL wins over the camera and ends with the
+  session.
 
 usage: kiosk_e2e.py VENUEBOARD VENUEBOARD_SERVER DEMO_DIR WORK_DIR VENUEBOARD_FEED
 Exits 77 (skipped, saying why) when Xvfb is not installed.
@@ -144,11 +149,12 @@ def kiosk_log():
     return open(os.path.join(work, "kiosk.log")).read()
 
 
-def read_frames():
-    if not os.path.exists(frames):
+def read_frames(path=None):
+    path = path or frames
+    if not os.path.exists(path):
         return []
     out = []
-    for line in open(frames):
+    for line in open(path):
         try:
             out.append(json.loads(line))
         except ValueError:
@@ -156,16 +162,16 @@ def read_frames():
     return out
 
 
-def wait_frame(pred, what, timeout=20, after=0):
+def wait_frame(pred, what, timeout=20, after=0, path=None):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        fs = read_frames()[after:]
+        fs = read_frames(path)[after:]
         for f in fs:
             if pred(f):
                 check(True, what)
                 return f
         time.sleep(0.1)
-    fs = read_frames()
+    fs = read_frames(path)
     last = fs[-1]["texts"] if fs else []
     check(False, f"{what} (last frame: {last[:40]})")
 
@@ -431,5 +437,120 @@ check("forecast for Le Méridien — déjeuner: from the server, 3 earlier days 
       "INFO: the forecast on screen is the server's, learned from three earlier days")
 check(stop(kiosk) == 0, "the kiosk stops cleanly")
 stop(lunch_server)
+
+# --- the rooms: FULL and where to go instead, a stale count, a steward -------
+# Thursday at 12:00 in Paris: Keystone federation in Salle 252A (250 seats),
+# hierarchical multitenancy in Salle 251 (350, the same track), Cinder in
+# Salle 241 (400, another). A hallway screen and the door of 252A, each a
+# window on the X server, polling the rooms every 2 s.
+cams = "e2e-cams-" + os.urandom(8).hex()
+rooms_conf, rooms_base = server_conf("rooms-server", free_port(), f"sensor e2e-cams {cams}\n")
+rooms_server = start_server(rooms_conf, rooms_base)
+NOON = "2014-11-06T12:00:00+01:00"
+
+
+def room_kiosk(name, clock, extra):
+    log = os.path.join(work, name + ".jsonl")
+    args = [kiosk_bin, "--schedule-url", rooms_base + "/v1/schedule", "--rooms-url",
+            rooms_base + "/v1/rooms", "--rooms-poll-seconds", "2", "--poll-seconds", "2",
+            "--cache-dir", os.path.join(work, name + "-cache"), "--frame-log", log,
+            "--clock-start", clock, "--window", "--size", "960x540",
+            "--overflow", '"Salle 252A" "Salle 243"', "--log-level", "info"] + extra
+    return start(args, os.path.join(work, "kiosk.log"), env), log
+
+
+def board_now(log):
+    """The kiosk's clock now (its clock runs at real speed), from its last frame."""
+    f = read_frames(log)[-1]
+    t = datetime.datetime.strptime(f["t"], "%Y-%m-%dT%H:%M:%SZ")
+    t += datetime.timedelta(milliseconds=time.time() * 1000 - f["wall_ms"])
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def post_counts(counts, t):
+    body = "".join(json.dumps({"type": "room", "room": r, "sensor": f"cam-{i}", "t": t,
+                               "people": n}) + "\n" for i, (r, n) in enumerate(counts))
+    req = urllib.request.Request(rooms_base + "/v1/samples", method="POST", data=body.encode(),
+                                 headers={"Authorization": "Bearer " + cams})
+    return json.load(urllib.request.urlopen(req))
+
+
+def full_plate(f, room=None):
+    """The hallway's FULL plate ('FULL — seats in X' or 'FULL → X'), or None."""
+    for t in f["texts"]:
+        if t.startswith("FULL") and (room is None or t.endswith(room)):
+            return t
+    return None
+
+
+hall, hall_log = room_kiosk("hall", NOON, ["--room", "Salle 252A", "--room", "Salle 251",
+                                           "--room", "Salle 241"])
+door, door_log = room_kiosk("door", NOON, ["--layout", "room", "--room", "Salle 252A"])
+wait_frame(lambda f: has(f, "Keystone: federation"), "the hallway shows Salle 252A's session",
+           path=hall_log)
+wait_frame(lambda f: has(f, "Keystone:") and has(f, "Now"), "the door of Salle 252A shows it",
+           path=door_log)
+check(not any(full_plate(f) for f in read_frames(hall_log)), "no count yet: no FULL on the hall")
+t0 = board_now(hall_log)
+posted = time.monotonic()
+answer = post_counts([("Salle 252A", 250), ("Salle 251", 100), ("Salle 241", 120)], t0)
+check(answer["accepted"] == 3, f"the cameras' counts are taken at {t0} ({answer})")
+nh, nd = len(read_frames(hall_log)), len(read_frames(door_log))
+f = wait_frame(lambda f: full_plate(f, "Salle 251"), "the hallway: 'FULL' with seats in Salle 251",
+               timeout=10, path=hall_log, after=nh)
+hall_s = time.monotonic() - posted
+check(any(re.match(r"^\d\d:\d\d  Salle 252A$", t) for t in f["texts"]),
+      "the changes panel lists Salle 252A, full since a moment ago")
+f = wait_frame(lambda f: "FULL" in f["texts"] and has(f, "Seats in Salle 251"),
+               "the door of Salle 252A: FULL, 'Seats in Salle 251'", timeout=10, path=door_log,
+               after=nd)
+door_s = time.monotonic() - posted
+check(hall_s < 2 + 3 and door_s < 2 + 3,
+      f"within one 2 s poll: the hallway after {hall_s:.1f} s, the door after {door_s:.1f} s")
+
+# a count the server still calls fresh (it judges a replayed day at its
+# newest count) but more than 3 minutes old on this screen's clock: never FULL
+check(stop(door) == 0, "the door kiosk stops cleanly")
+rooms = {r["room"]: r for r in json.load(urllib.request.urlopen(rooms_base + "/v1/rooms"))["rooms"]}
+check(rooms["Salle 252A"]["state"] == "full", "the server still says Salle 252A is full")
+later4 = datetime.datetime.strptime(t0, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(minutes=4)
+door, door_log = room_kiosk("door-later", later4.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            ["--layout", "room", "--room", "Salle 252A"])
+wait_frame(lambda f: has(f, "count unavailable"),
+           "4 minutes later on the door's clock: 'count unavailable'", path=door_log)
+time.sleep(4)  # two more polls
+check(not any("FULL" in f["texts"] for f in read_frames(door_log)),
+      "... and never FULL on that count")
+check(full_plate(read_frames(hall_log)[-1], "Salle 251"), "the hallway, at its own clock, still FULL")
+check(stop(door) == 0, "the door kiosk stops cleanly")
+
+# a steward's hand: Salle 251 FULL, whatever its camera says (100 of 350),
+# until its session ends (12:30)
+req = urllib.request.Request(rooms_base + "/v1/changes", method="POST",
+                             data=json.dumps({"kind": "room", "room": "Salle 251",
+                                              "state": "full"}).encode(),
+                             headers={"Authorization": "Bearer " + token})
+check(urllib.request.urlopen(req).status == 201, "a steward marks Salle 251 FULL")
+nh = len(read_frames(hall_log))
+f = wait_frame(lambda f: any(re.match(r"^\d\d:\d\d  Salle 251$", t) for t in f["texts"]),
+               "the hallway lists Salle 251 as full: the steward over the camera", timeout=10,
+               path=hall_log, after=nh)
+check(full_plate(f, "Salle 241"), f"Salle 252A now sends people to Salle 241 ({full_plate(f)})")
+door, door_log = room_kiosk("door-251", "2014-11-06T12:29:52+01:00",
+                            ["--layout", "room", "--room", "Salle 251"])
+wait_frame(lambda f: "FULL" in f["texts"], "the door of Salle 251 at 12:29: FULL (the steward's)",
+           path=door_log)
+wait_frame(lambda f: f["t"] >= "2014-11-06T11:30:00Z", "the door's clock passes 12:30",
+           path=door_log, timeout=20)
+time.sleep(2.5)
+fs = read_frames(door_log)
+before = [f for f in fs if f["t"] < "2014-11-06T11:30:00Z"]
+check("FULL" in before[-1]["texts"] and
+      not any("FULL" in f["texts"] for f in fs if f["t"] >= "2014-11-06T11:30:00Z"),
+      "the steward's FULL ends with the session at 12:30")
+check(has(fs[-1], "Next"), "the door shows what comes next")
+for k in (door, hall):
+    check(stop(k) == 0, "the kiosk stops cleanly")
+stop(rooms_server)
 stop(xvfb)
 print(f"{checks} passed, 0 failed")

@@ -839,16 +839,19 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 		goto out;
 	}
-	char rooms[40] = "every room", queues[40] = "every queue";
-	if (a->cfg.n_rooms)
-		snprintf(rooms, sizeof(rooms), "%zu rooms", a->cfg.n_rooms);
+	char rooms[KIOSK_MAX_NAME + 40] = "every room", queues[40] = "every queue";
+	if (a->cfg.layout == KIOSK_LAYOUT_ROOM)
+		snprintf(rooms, sizeof(rooms), "the door of %.*s", KIOSK_MAX_NAME, a->cfg.rooms[0]);
+	else if (a->cfg.n_rooms)
+		snprintf(rooms, sizeof(rooms), "%zu room%s", a->cfg.n_rooms, a->cfg.n_rooms > 1 ? "s" : "");
 	if (a->cfg.n_queues)
 		snprintf(queues, sizeof(queues), "%zu queues", a->cfg.n_queues);
-	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s, cache %s, venue '%s', floor '%s', "
+	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s%s%s, cache %s, venue '%s', floor '%s', "
 			 "language %s, turned %d°, showing %s and %s",
 	     VB_VERSION, a->cfg.schedule_url, a->cfg.queues_url[0] ? ", lunch lines " : "",
-	     a->cfg.queues_url, a->cfg.cache_dir, a->cfg.venue, a->cfg.floor,
-	     a->cfg.lang == LANG_FR ? "fr" : "en", a->cfg.rotation, rooms, queues);
+	     a->cfg.queues_url, a->cfg.rooms_url[0] ? ", rooms " : "", a->cfg.rooms_url,
+	     a->cfg.cache_dir, a->cfg.venue, a->cfg.floor, a->cfg.lang == LANG_FR ? "fr" : "en",
+	     a->cfg.rotation, rooms, queues);
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
 		goto out;
 	check_clock(a);

@@ -163,14 +163,28 @@ static int entry_plate(struct door *d, int x, int y, double size, const struct e
 	return layout_kit_line_h(&d->k, FONT_BOLD, px(d, size)) + px(d, 10 * size / 36);
 }
 
-static void speakers_line(const struct session *s, char *out, size_t cap)
+/* An entry's title (struck in grey when it is not here), its plate and
+ * who speaks, in the sizes given (design units); returns the height. */
+struct entry_sizes {
+	double title, gap, plate, speakers;
+	int speaker_lines;
+};
+
+static int entry_body(struct door *d, int x, int y, int w, const struct entry *e,
+		      const struct entry_sizes *z, bool soon, bool draw)
 {
-	size_t o = 0;
-	out[0] = '\0';
-	for (size_t i = 0; s && i < s->n_speakers && o + 1 < cap; i++)
-		o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? ", " : "", s->speakers[i]);
-	if (s && s->track && *s->track && o + 1 < cap)
-		snprintf(out + o, cap - o, "%s%s", o ? " · " : "", s->track);
+	const struct theme *th = d->k.th;
+	char who[600];
+	int y0 = y;
+	bool gone = e->ghost || (e->s && e->s->status == SESSION_CANCELLED);
+	y += title(d, x, y, z->title, gone ? th->muted : th->text, e->title, w, 3, draw, 1);
+	y += px(d, z->gap);
+	y += entry_plate(d, x, y, z->plate, e, w, soon, draw);
+	layout_kit_speakers(e->s, who, sizeof(who));
+	if (who[0])
+		y += wrap(d, x, y, FONT_REGULAR, z->speakers, th->muted, who, w, z->speaker_lines,
+			  draw);
+	return y - y0;
 }
 
 /* How full the room is, in large type: FULL and where there are seats,
@@ -228,18 +242,13 @@ static int now_block(struct door *d, int x, int y, int w, double k, bool draw)
 		y += wrap(d, x, y, FONT_BOLD, 72 * k, th->text,
 			  i18n_text(d->k.lang, MSG_NO_SESSION_NOW), w, 2, draw);
 	} else {
-		char when[32], a[8], b[8], who[600];
+		char when[32], a[8], b[8];
 		layout_kit_hhmm(&d->k, e->start, a);
 		layout_kit_hhmm(&d->k, e->end, b);
 		snprintf(when, sizeof(when), "%s – %s", a, b);
 		y += wrap(d, x, y, FONT_BOLD, 40 * k, th->muted, when, w, 1, draw) + px(d, 6 * k);
-		bool gone = e->ghost || (e->s && e->s->status == SESSION_CANCELLED);
-		y += title(d, x, y, 84 * k, gone ? th->muted : th->text, e->title, w, 3, draw, 1);
-		y += px(d, 12 * k);
-		y += entry_plate(d, x, y, 40 * k, e, w, false, draw);
-		speakers_line(e->s, who, sizeof(who));
-		if (who[0])
-			y += wrap(d, x, y, FONT_REGULAR, 32 * k, th->muted, who, w, 2, draw);
+		struct entry_sizes z = {84 * k, 12 * k, 40 * k, 32 * k, 2};
+		y += entry_body(d, x, y, w, e, &z, false, draw);
 	}
 	y += px(d, 28 * k);
 	return y - y0 + fill_block(d, x, y, w, k, draw);
@@ -259,19 +268,14 @@ static int next_block(struct door *d, int x, int y, int w, double k, bool draw)
 	layout_kit_hhmm(&d->k, d->next[0].start, t);
 	i18n_next_in(d->k.lang, (int)((d->next[0].start - d->now_s + 59) / 60), t, msg, sizeof(msg));
 	y += wrap(d, x, y, FONT_BOLD, 52 * k, th->text, msg, w, 2, draw);
+	struct entry_sizes z = {40 * k, 6 * k, 30 * k, 28 * k, 1};
 	for (size_t i = 0; i < d->n_next; i++) {
 		const struct entry *e = &d->next[i];
-		bool gone = e->ghost || (e->s && e->s->status == SESSION_CANCELLED);
 		bool soon = e->start - d->now_s <= (int64_t)d->in->cfg->soon_min * 60;
 		y += px(d, 28 * k);
 		layout_kit_hhmm(&d->k, e->start, t);
 		y += wrap(d, x, y, FONT_BOLD, 34 * k, th->muted, t, w, 1, draw);
-		y += title(d, x, y, 40 * k, gone ? th->muted : th->text, e->title, w, 3, draw, 1);
-		y += px(d, 6 * k);
-		y += entry_plate(d, x, y, 30 * k, e, w, soon, draw);
-		speakers_line(e->s, msg, sizeof(msg));
-		if (msg[0])
-			y += wrap(d, x, y, FONT_REGULAR, 28 * k, th->muted, msg, w, 1, draw);
+		y += entry_body(d, x, y, w, e, &z, soon, draw);
 	}
 	return y - y0;
 }

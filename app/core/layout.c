@@ -212,16 +212,6 @@ static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
 	return n;
 }
 
-static void speakers_line(const struct session *s, char *out, size_t cap)
-{
-	size_t o = 0;
-	out[0] = '\0';
-	for (size_t i = 0; s && i < s->n_speakers && o + 1 < cap; i++)
-		o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? ", " : "", s->speakers[i]);
-	if (s && s->track && *s->track && o + 1 < cap)
-		snprintf(out + o, cap - o, "%s%s", o ? " · " : "", s->track);
-}
-
 /* One session in a room's now or next cell; the now cell says how full the
  * room is (rv, NULL when unknown). */
 static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now,
@@ -284,7 +274,7 @@ static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_no
 		int mins = (int)((e->start - c->now_s + 59) / 60);
 		i18n_starts_in(c->lang, mins, msg, sizeof(msg));
 		int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text, msg, tw);
-		speakers_line(s, msg, sizeof(msg));
+		layout_kit_speakers(s, msg, sizeof(msg));
 		if (msg[0])
 			text(c, tx + bw + px(c, 10), by, FONT_REGULAR, ssize, th->muted, msg,
 			     tw - bw - px(c, 10));
@@ -295,7 +285,7 @@ static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_no
 			tx += bw + px(c, 10);
 			tw -= bw + px(c, 10);
 		}
-		speakers_line(s, msg, sizeof(msg));
+		layout_kit_speakers(s, msg, sizeof(msg));
 		if (msg[0])
 			text(c, tx, by, FONT_REGULAR, ssize, th->muted, msg, tw);
 	}

@@ -3,6 +3,7 @@
 #include "layout_kit.h"
 
 #include "civil_time.h"
+#include "schedule.h"
 #include "text_fit.h"
 
 #include <math.h>
@@ -70,4 +71,14 @@ void layout_kit_hhmm(const struct layout_kit *k, int64_t t_s, char out[8])
 	struct civil l;
 	layout_kit_local(k, t_s, &l);
 	snprintf(out, 8, "%02d:%02d", l.hour % 100, l.minute % 100);
+}
+
+void layout_kit_speakers(const struct session *s, char *out, size_t cap)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; s && i < s->n_speakers && o + 1 < cap; i++)
+		o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? ", " : "", s->speakers[i]);
+	if (s && s->track && *s->track && o + 1 < cap)
+		snprintf(out + o, cap - o, "%s%s", o ? " · " : "", s->track);
 }

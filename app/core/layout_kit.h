@@ -15,6 +15,7 @@
 
 struct civil;
 struct civil_zone;
+struct session;
 
 struct layout_kit {
 	const struct text_metrics *tm; /* borrowed, as are the rest */
@@ -51,5 +52,8 @@ int layout_kit_badge(const struct layout_kit *k, int x, int y, int size, struct 
 void layout_kit_local(const struct layout_kit *k, int64_t t_s, struct civil *out);
 /* ... as "12:40" */
 void layout_kit_hhmm(const struct layout_kit *k, int64_t t_s, char out[8]);
+
+/* Who speaks and the track: "Ana, Bo · Storage" ("" for NULL). */
+void layout_kit_speakers(const struct session *s, char *out, size_t cap);
 
 #endif

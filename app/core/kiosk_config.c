@@ -32,6 +32,8 @@ void kiosk_config_defaults(struct kiosk_config *c)
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	snprintf(c->time_source, sizeof(c->time_source), "system");
 	c->heartbeat_s = 60;
+	snprintf(c->run_dir, sizeof(c->run_dir), "/run/venueboard");
+	c->update_from_min = c->update_to_min = -1;
 	theme_default(&c->theme);
 }
 
@@ -173,6 +175,25 @@ static bool overflow(struct kiosk_config *c, const char *v, struct feed_error *e
 	return true;
 }
 
+/* update-window HH:MM-HH:MM (empty: any time). */
+static bool update_window(struct kiosk_config *c, const char *v, struct feed_error *e)
+{
+	if (!*v) {
+		c->update_from_min = c->update_to_min = -1;
+		return true;
+	}
+	const char *dash = strchr(v, '-');
+	int from, to;
+	if (!dash || !civil_parse_clock(v, (size_t)(dash - v), &from) ||
+	    !civil_parse_clock(dash + 1, strlen(dash + 1), &to) || from % 60 || to % 60 ||
+	    from >= 86400 || to >= 86400 || from == to)
+		return feed_error_set(e, "update-window: '%.40s' is not two different times like "
+					 "02:00-05:30", v);
+	c->update_from_min = from / 60;
+	c->update_to_min = to / 60;
+	return true;
+}
+
 bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
 {
 	long n = 0;
@@ -269,6 +290,18 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 	}
 	if (strcmp(key, "heartbeat-token") == 0)
 		return copy(c->heartbeat_token, sizeof(c->heartbeat_token), key, v, e);
+	if (strcmp(key, "stream-url") == 0) {
+		if (*v && !text_starts_with_ci(v, "http://") && !text_starts_with_ci(v, "https://"))
+			return feed_error_set(e, "stream-url: '%.60s' is not an http:// or https:// URL", v);
+		return copy(c->stream_url, sizeof(c->stream_url), key, v, e);
+	}
+	if (strcmp(key, "run-dir") == 0) {
+		if (*v != '/')
+			return feed_error_set(e, "run-dir: '%.60s' is not an absolute path", v);
+		return copy(c->run_dir, sizeof(c->run_dir), key, v, e);
+	}
+	if (strcmp(key, "update-window") == 0)
+		return update_window(c, v, e);
 	if (strcmp(key, "log-level") == 0) {
 		if (strcmp(v, "error") && strcmp(v, "warn") && strcmp(v, "info") && strcmp(v, "debug"))
 			return feed_error_set(e, "log-level: '%.40s' is not error, warn, info or debug", v);
@@ -482,6 +515,15 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 	if (c->heartbeat_url[0] && !c->heartbeat_token[0])
 		return feed_error_set(e, "heartbeat-token: needed with heartbeat-url (the screen's "
 					 "token in the server's config)");
+	if (c->stream_url[0] && !c->heartbeat_token[0])
+		return feed_error_set(e, "stream-url: needs heartbeat-token (the stream is the "
+					 "screen's own)");
+	if (!c->stream_url[0] && c->heartbeat_url[0]) { /* the same server's stream */
+		char origin[KIOSK_MAX_VALUE - 16];
+		if (!text_url_origin(c->heartbeat_url, origin, sizeof(origin)))
+			return feed_error_set(e, "heartbeat-url: '%.60s' has no host", c->heartbeat_url);
+		snprintf(c->stream_url, sizeof(c->stream_url), "%s/v1/stream", origin);
+	}
 	struct feed_error te;
 	if (!theme_check(&c->theme, &te))
 		return feed_error_set(e, "theme: %s", te.msg);
@@ -495,6 +537,7 @@ const char *kiosk_config_usage(void)
 	       "  --queues-url URL, --room NAME (repeat), --queue ID (repeat), --venue TEXT,\n"
 	       "  --walk 'QUEUE MINUTES' (repeat), --capacity 'ROOM SEATS' (repeat),\n"
 	       "  --rooms-url URL, --overflow '\"ROOM\" \"SHOWN IN\"' (repeat), --layout hall|room,\n"
+	       "  --heartbeat-url URL, --stream-url URL, --run-dir DIR, --update-window HH:MM-HH:MM,\n"
 	       "  --floor TEXT, --language en|fr, --orientation landscape|portrait,\n"
 	       "  --timezone AREA/CITY, --cache-dir DIR, --log-level info|debug, ...\n"
 	       "  (assets/kiosk/venueboard.conf documents them all)\n"

@@ -89,6 +89,15 @@ struct kiosk_config {
 	char heartbeat_url[KIOSK_MAX_VALUE];
 	char heartbeat_token[160];
 	int heartbeat_s;
+	/* the server's event stream (alerts within seconds): "" = none; set to
+	 * the heartbeat-url's origin + /v1/stream by kiosk_config_check when
+	 * heartbeats are on and it is not given */
+	char stream_url[KIOSK_MAX_VALUE];
+	/* the files shared with the image's update agent */
+	char run_dir[KIOSK_MAX_VALUE];
+	/* update-window HH:MM-HH:MM, the conference's local time, in minutes
+	 * after midnight; -1: any time (a window may cross midnight) */
+	int update_from_min, update_to_min;
 	/* how it runs (flags only) */
 	enum kiosk_mode mode;
 	char config_path[KIOSK_MAX_VALUE];

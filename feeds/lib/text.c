@@ -5,6 +5,7 @@
 #include "arena.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,4 +322,46 @@ bool text_name_and_number(const char *s, char *name, size_t cap, long *number)
 	name[name_end - start] = '\0';
 	*number = n;
 	return true;
+}
+
+/* Bytes of url's "scheme://authority" part, 0 when it is no http(s) URL. */
+static size_t origin_len(const char *url)
+{
+	size_t skip = text_starts_with_ci(url, "https://") ? 8 : text_starts_with_ci(url, "http://") ? 7
+													: 0;
+	if (!skip || !url[skip] || strchr("/?#", url[skip]))
+		return 0;
+	return skip + strcspn(url + skip, "/?#");
+}
+
+bool text_url_origin(const char *url, char *out, size_t cap)
+{
+	size_t n = origin_len(url);
+	if (!n || n >= cap)
+		return false;
+	memcpy(out, url, n);
+	out[n] = '\0';
+	return true;
+}
+
+bool text_url_resolve(const char *base, const char *ref, char *out, size_t cap)
+{
+	size_t n = origin_len(base);
+	if (!n)
+		return false;
+	int w;
+	if (text_starts_with_ci(ref, "http://") || text_starts_with_ci(ref, "https://"))
+		w = snprintf(out, cap, "%s", ref);
+	else if (ref[0] == '/' && ref[1] == '/')
+		w = snprintf(out, cap, "%.*s%s", (int)strcspn(base, ":") + 1, base, ref);
+	else if (ref[0] == '/')
+		w = snprintf(out, cap, "%.*s%s", (int)n, base, ref);
+	else { /* beside the last segment of base's path (its query left out) */
+		size_t path = n + strcspn(base + n, "?#");
+		while (path > n && base[path - 1] != '/')
+			path--;
+		w = path > n ? snprintf(out, cap, "%.*s%s", (int)path, base, ref)
+			     : snprintf(out, cap, "%.*s/%s", (int)n, base, ref);
+	}
+	return w >= 0 && (size_t)w < cap;
 }

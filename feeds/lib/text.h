@@ -54,4 +54,15 @@ bool text_starts_with_ci(const char *s, const char *prefix);
  * the name is empty or too long. */
 bool text_name_and_number(const char *s, char *name, size_t cap, long *number);
 
+/* The origin of an http:// or https:// URL ("https://host:8443" of
+ * "https://host:8443/v1/screens/heartbeat"), into out (cap bytes). False
+ * when url is not one or out is too small. */
+bool text_url_origin(const char *url, char *out, size_t cap);
+
+/* ref made absolute against the http(s) URL base: ref as it is when it is
+ * absolute already, its scheme's when it starts "//", base's origin + ref
+ * when it starts "/", else ref beside base's last path segment. False when
+ * base is not an http(s) URL or out (cap bytes) is too small. */
+bool text_url_resolve(const char *base, const char *ref, char *out, size_t cap);
+
 #endif

@@ -132,8 +132,14 @@ static void test_full_file(void **state)
 	assert_true(same_color(c->theme.panel, 0x101418));
 	assert_true(same_color(c->theme.text, 0xffffff));
 	assert_string_equal(c->log_level, "debug");
+	assert_string_equal(c->run_dir, "/tmp/venueboard-run");
+	assert_int_equal(c->update_from_min, 22 * 60 + 30);
+	assert_int_equal(c->update_to_min, 6 * 60);
+	assert_string_equal(c->stream_url, "");
 	if (!kiosk_config_check(c, &e))
 		fail_msg("full.conf fails the check: %s", e.msg);
+	/* the heartbeat's server's stream, by default */
+	assert_string_equal(c->stream_url, "https://summit.example.org:8443/v1/stream");
 	free(c);
 	free(text);
 }
@@ -164,8 +170,54 @@ static void test_shipped_file(void **state)
 	assert_int_equal(c->layout, KIOSK_LAYOUT_HALL);
 	assert_non_null(strstr(c->rooms_url, "/v1/rooms"));
 	assert_int_equal(c->room_poll_s, 0);
+	assert_string_equal(c->run_dir, "/run/venueboard");
+	assert_int_equal(c->update_from_min, 19 * 60);
+	assert_int_equal(c->update_to_min, 7 * 60 + 30);
+	assert_string_equal(c->stream_url, ""); /* no heartbeats: no stream */
 	free(c);
 	free(text);
+}
+
+/* stream-url (the heartbeat's server's by default; needs the token),
+ * run-dir, update-window. */
+static void test_fleet_settings(void **state)
+{
+	(void)state;
+	struct kiosk_config *c = fresh();
+	struct feed_error e = {{0}};
+	assert_string_equal(c->run_dir, "/run/venueboard");
+	assert_int_equal(c->update_from_min, -1);
+	assert_true(parse(c, "schedule-url file:///s\nupdate-window 23:00-5:00\n", &e));
+	assert_int_equal(c->update_from_min, 23 * 60);
+	assert_int_equal(c->update_to_min, 5 * 60);
+	assert_true(parse(c, "update-window\n", &e)); /* empty: any time */
+	assert_int_equal(c->update_from_min, -1);
+	static const char *const bad[] = {"02:00", "02:00-02:00", "25:00-03:00", "2-3",
+					  "02:00-03:00:30", "02:00 - 03:00"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		if (kiosk_config_set(c, "update-window", bad[i], &e))
+			fail_msg("update-window '%s' was taken", bad[i]);
+		assert_non_null(strstr(e.msg, "update-window"));
+	}
+	assert_false(parse(c, "run-dir run\n", &e));
+	assert_non_null(strstr(e.msg, "line 1: run-dir: 'run' is not an absolute path"));
+	assert_false(parse(c, "stream-url ws://h/v1/stream\n", &e));
+	assert_non_null(strstr(e.msg, "stream-url"));
+	/* a stream is the screen's own: its token */
+	assert_true(parse(c, "stream-url https://h/v1/stream\n", &e));
+	assert_false(kiosk_config_check(c, &e));
+	assert_non_null(strstr(e.msg, "stream-url: needs heartbeat-token"));
+	assert_true(parse(c, "heartbeat-token 0123456789abcdef\n", &e));
+	assert_true(kiosk_config_check(c, &e));
+	assert_string_equal(c->stream_url, "https://h/v1/stream"); /* given: kept */
+	free(c);
+	c = fresh();
+	assert_true(parse(c, "schedule-url file:///s\nheartbeat-url http://127.0.0.1:8080/v1/screens/"
+			     "heartbeat\nheartbeat-token 0123456789abcdef\n",
+			  &e));
+	assert_true(kiosk_config_check(c, &e));
+	assert_string_equal(c->stream_url, "http://127.0.0.1:8080/v1/stream");
+	free(c);
 }
 
 /* overflow ROOM SHOWN-IN (two names, quoted when they hold spaces), layout
@@ -619,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_shipped_file),
 		cmocka_unit_test(test_rooms_settings),
+		cmocka_unit_test(test_fleet_settings),
 		cmocka_unit_test(test_walk_and_capacity),
 		cmocka_unit_test(test_time_sources),
 		cmocka_unit_test(test_errors_name_line_and_key),

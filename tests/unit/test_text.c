@@ -102,6 +102,46 @@ static void test_starts_with_ci(void **state)
 	assert_true(text_starts_with_ci("anything", ""));
 }
 
+static void test_urls(void **state)
+{
+	(void)state;
+	char out[128];
+	static const struct {
+		const char *url, *origin;
+	} origins[] = {
+		{"https://venueboard.local:8443/v1/screens/heartbeat", "https://venueboard.local:8443"},
+		{"HTTP://127.0.0.1:41577/v1/screens/heartbeat?x=1", "HTTP://127.0.0.1:41577"},
+		{"http://[::1]:8080", "http://[::1]:8080"},
+		{"http://h?q", "http://h"},
+	};
+	for (size_t i = 0; i < sizeof(origins) / sizeof(*origins); i++) {
+		assert_true(text_url_origin(origins[i].url, out, sizeof(out)));
+		assert_string_equal(out, origins[i].origin);
+	}
+	static const char *const not_urls[] = {"file:///x", "ftp://h/", "https://", "https:///path",
+					       "venueboard.local/v1", ""};
+	for (size_t i = 0; i < sizeof(not_urls) / sizeof(*not_urls); i++)
+		assert_false(text_url_origin(not_urls[i], out, sizeof(out)));
+	assert_false(text_url_origin("https://a-rather-long-host.example.org", out, 10));
+	static const struct {
+		const char *base, *ref, *want;
+	} refs[] = {
+		{"https://h:8443/v1/screens/heartbeat", "/v1/bundles/2026.tar",
+		 "https://h:8443/v1/bundles/2026.tar"},
+		{"https://h:8443/v1/screens/heartbeat", "bundles/x.tar", "https://h:8443/v1/screens/bundles/x.tar"},
+		{"https://h:8443", "x.tar", "https://h:8443/x.tar"},
+		{"https://h/a/b?c=/d", "x", "https://h/a/x"},
+		{"https://h/a", "https://mirror.example.org/x.tar", "https://mirror.example.org/x.tar"},
+		{"https://h/a", "//cdn.example.org/x.tar", "https://cdn.example.org/x.tar"},
+	};
+	for (size_t i = 0; i < sizeof(refs) / sizeof(*refs); i++) {
+		assert_true(text_url_resolve(refs[i].base, refs[i].ref, out, sizeof(out)));
+		assert_string_equal(out, refs[i].want);
+	}
+	assert_false(text_url_resolve("file:///a", "/b", out, sizeof(out)));
+	assert_false(text_url_resolve("https://h", "/a-path-too-long-for-the-buffer", out, 16));
+}
+
 static void test_one_line(void **state)
 {
 	(void)state;
@@ -158,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_fold_key),
 		cmocka_unit_test(test_starts_with_ci),
 		cmocka_unit_test(test_one_line),
+		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_base64_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "civil_time.h"
 #include "feed.h"
+#include "fleet_state.h"
 #include "json_util.h"
 #include "schedule.h"
 #include "text.h"
@@ -15,7 +16,10 @@
 
 struct board *board_create(void)
 {
-	return calloc(1, sizeof(struct board));
+	struct board *b = calloc(1, sizeof(struct board));
+	if (b)
+		b->version = -1;
+	return b;
 }
 
 static void clear_changes(struct board *b)
@@ -60,8 +64,9 @@ bool board_set_baseline(struct board *b, const char *buf, size_t len, const char
 struct fresh {
 	struct board_change *changes;
 	size_t n, cap;
-	const char *notices[BOARD_MAX_NOTICES];
+	struct board_notice notices[BOARD_MAX_NOTICES];
 	size_t n_notices;
+	int64_t version;
 	struct arena *arena;
 };
 
@@ -111,8 +116,57 @@ static void place(struct fresh *f, const cJSON *o, const char **room, int64_t *s
 		*start = v;
 }
 
+/* A list of names (zones or screens), copied; *n 0 when absent. A name
+ * that is not a string is skipped. */
+static bool names(struct fresh *f, const cJSON *list, const char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	size_t count = (size_t)cJSON_GetArraySize(list);
+	if (!cJSON_IsArray(list) || !count)
+		return true;
+	if (count > BOARD_MAX_TARGETS)
+		count = BOARD_MAX_TARGETS;
+	const char **v = arena_alloc(f->arena, count * sizeof(*v));
+	if (!v)
+		return false;
+	const cJSON *x;
+	cJSON_ArrayForEach(x, list) {
+		const char *s = cJSON_GetStringValue(x);
+		if (s && *n < count && !(v[*n] = keep(f, s, FLEET_NAME_MAX)))
+			return false;
+		*n += s && *n < count;
+	}
+	*out = v;
+	return true;
+}
+
+/* An instant of a notice's "start" or "end", 0 when absent or unreadable
+ * (an unreadable bound bounds nothing: the server checked them). */
+static int64_t bound(const cJSON *o, const char *key)
+{
+	const char *t = json_util_str(o, key);
+	int64_t ms;
+	return t && civil_parse_instant_ms(t, strlen(t), &ms) ? ms : 0;
+}
+
+static bool notice(struct fresh *f, const cJSON *c, const char *text)
+{
+	struct board_notice *n = &f->notices[f->n_notices];
+	n->text = keep(f, text, BOARD_NOTICE_MAX + 4);
+	n->start_ms = bound(c, "start");
+	n->end_ms = bound(c, "end");
+	if (!n->text || !names(f, cJSON_GetObjectItemCaseSensitive(c, "zones"), &n->zones,
+			       &n->n_zones) ||
+	    !names(f, cJSON_GetObjectItemCaseSensitive(c, "screens"), &n->screens, &n->n_screens))
+		return false;
+	f->n_notices++;
+	return true;
+}
+
 /* venueboard-server's additions to the normalized schedule (contracts §4
- * changes, plus notices). Unknown kinds are skipped: the contract may grow. */
+ * changes, plus notices and the version). Unknown kinds are skipped: the
+ * contract may grow. */
 static bool server_extras(const char *buf, size_t len, struct fresh *f, bool *has)
 {
 	struct feed_error e;
@@ -148,8 +202,10 @@ static bool server_extras(const char *buf, size_t len, struct fresh *f, bool *ha
 	cJSON_ArrayForEach(c, notices) {
 		const char *text = json_util_str(c, "text");
 		if (text && *text && f->n_notices < BOARD_MAX_NOTICES)
-			f->notices[f->n_notices++] = keep(f, text, BOARD_NOTICE_MAX + 4);
+			ok = ok && notice(f, c, text);
 	}
+	double v = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(root, "version"));
+	f->version = v >= 0 && v < 9e15 ? (int64_t)v : -1;
 	cJSON_Delete(root);
 	return ok;
 }
@@ -197,7 +253,7 @@ bool board_load(struct board *b, const char *buf, size_t len, const char *timezo
 	struct schedule *s = NULL;
 	if (!parse(buf, len, timezone, &s, e))
 		return false;
-	struct fresh f = {.arena = arena_create(8u * 1024 * 1024)};
+	struct fresh f = {.arena = arena_create(8u * 1024 * 1024), .version = -1};
 	bool has_list = false;
 	bool ok = f.arena != NULL;
 	if (ok && feed_detect(buf, len) == FEED_NORMALIZED)
@@ -231,6 +287,7 @@ bool board_load(struct board *b, const char *buf, size_t len, const char *timezo
 	b->n_changes = f.n;
 	memcpy(b->notices, f.notices, sizeof(f.notices));
 	b->n_notices = f.n_notices;
+	b->version = f.version;
 	b->arena = f.arena;
 	b->server_changes = has_list;
 	b->zone_name = zcopy;
@@ -238,6 +295,25 @@ bool board_load(struct board *b, const char *buf, size_t len, const char *timezo
 	if (sum)
 		*sum = (struct board_summary){s->n_sessions, s->n_rooms, f.n, fresh_n, f.n_notices};
 	return true;
+}
+
+bool board_notice_shown(const struct board_notice *n, const struct fleet_identity *who,
+			int64_t now_ms)
+{
+	if ((n->start_ms && now_ms < n->start_ms) || (n->end_ms && now_ms >= n->end_ms))
+		return false;
+	if (!n->n_zones && !n->n_screens)
+		return true;
+	if (!who || !who->screen[0])
+		return false;
+	for (size_t i = 0; i < n->n_screens; i++)
+		if (strcmp(n->screens[i], who->screen) == 0)
+			return true;
+	for (size_t i = 0; i < n->n_zones; i++)
+		for (size_t k = 0; k < who->n_zones; k++)
+			if (strcmp(n->zones[i], who->zones[k]) == 0)
+				return true;
+	return false;
 }
 
 const struct board_change *board_change_for(const struct board *b, const char *session)

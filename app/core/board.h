@@ -15,8 +15,23 @@
 
 struct schedule;
 struct civil_zone;
+struct fleet_identity;
 
-enum { BOARD_MAX_NOTICES = 16, BOARD_MAX_CHANGES = 5000, BOARD_NOTICE_MAX = 280 };
+enum {
+	BOARD_MAX_NOTICES = 64, /* kept (most target some screens only) */
+	BOARD_MAX_CHANGES = 5000,
+	BOARD_NOTICE_MAX = 280,
+	BOARD_MAX_TARGETS = 256, /* zones or screens one notice names */
+};
+
+/* An organizer's notice: for every screen, or only those of its zones and
+ * those it names; from start to end, or always. */
+struct board_notice {
+	const char *text;
+	const char **zones, **screens; /* arena strings */
+	size_t n_zones, n_screens;     /* both 0: every screen */
+	int64_t start_ms, end_ms;      /* 0: open on that side */
+};
 
 struct board_change {
 	enum change_kind kind;
@@ -30,8 +45,9 @@ struct board {
 	struct schedule *schedule; /* NULL until a feed has been read; owned */
 	struct board_change *changes; /* ordered as the feed gives them */
 	size_t n_changes;
-	const char *notices[BOARD_MAX_NOTICES];
+	struct board_notice notices[BOARD_MAX_NOTICES];
 	size_t n_notices;
+	int64_t version;             /* the server's schedule version, -1 when none */
 	bool server_changes;         /* the change list came with the feed */
 	const struct civil_zone *zone; /* the conference's, NULL = UTC */
 	const char *zone_name;
@@ -59,6 +75,11 @@ bool board_load(struct board *b, const char *buf, size_t len, const char *timezo
  * no change list (a plain schedule.xml): the first one this screen saw. */
 bool board_set_baseline(struct board *b, const char *buf, size_t len, const char *timezone,
 			struct feed_error *e);
+
+/* Whether notice n is for the screen who (NULL or unnamed: a screen the
+ * server has not named yet sees only notices for every screen) at now_ms. */
+bool board_notice_shown(const struct board_notice *n, const struct fleet_identity *who,
+			int64_t now_ms);
 
 /* The change concerning session id, NULL when none. */
 const struct board_change *board_change_for(const struct board *b, const char *session);

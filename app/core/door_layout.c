@@ -318,7 +318,7 @@ void door_layout_build(const struct layout_input *in, struct draw_list *dl,
 		collect(&d);
 	d.rv = ready && in->rooms ? room_board_find(in->rooms, d.name) : NULL;
 	int top = layout_frame_header(&d.k, in, d.name);
-	top = layout_frame_notices(&d.k, in, top);
+	top = layout_frame_notices(&d.k, in, top, &res->notices_shown);
 	int bottom = in->height - layout_frame_footer_h(&d.k), m = px(&d, 48), gap = px(&d, 32);
 	if (!ready) {
 		layout_kit_wrap(&d.k, m, top + px(&d, 80), FONT_BOLD, px(&d, 48), th->text,

@@ -14,6 +14,8 @@ struct queue_board;
 struct kiosk_config;
 struct lunch_advice;
 struct room_board;
+struct fleet_alert;
+struct fleet_identity;
 
 /* How fresh the schedule on screen is; the shell knows, layout says it. */
 struct layout_feed {
@@ -31,6 +33,9 @@ struct layout_input {
 	const struct queue_board *queues; /* NULL when the screen shows none */
 	const struct lunch_advice *advice; /* for queues' views; NULL: no forecast line or tips */
 	const struct room_board *rooms;   /* how full each room is; NULL when not shown */
+	const struct fleet_identity *screen; /* who this screen is (targeted notices); NULL: unknown */
+	const struct fleet_alert *alerts; /* on screen over everything, newest first */
+	size_t n_alerts;
 	struct text_metrics tm;
 	int width, height; /* logical size, already turned for portrait */
 	int64_t now_ms;    /* the board clock, UTC ms */
@@ -44,10 +49,12 @@ struct layout_result {
 	int rooms_total, rooms_shown;
 	int changes_today;
 	int rooms_full_listed; /* rooms that became full in the last 15 minutes, in the panel */
+	size_t alerts_shown;   /* the first alerts_shown of the input's alerts are on screen */
+	int notices_shown;     /* notices for this screen now */
 };
 
 /* The screen cfg->layout asks for: the hallway board, or the door screen
- * (door_layout) of cfg->rooms[0]. */
+ * (door_layout) of cfg->rooms[0]; alerts over either (alert_screen). */
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res);
 
 #endif

@@ -53,20 +53,28 @@ int layout_frame_header(const struct layout_kit *k, const struct layout_input *i
 	return h;
 }
 
-int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y)
+int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y,
+			 int *shown_n)
 {
 	const struct board *b = in->board;
-	if (!b->n_notices)
+	const struct board_notice *mine[BOARD_MAX_NOTICES];
+	size_t n = 0;
+	for (size_t i = 0; i < b->n_notices; i++)
+		if (board_notice_shown(&b->notices[i], in->screen, in->now_ms))
+			mine[n++] = &b->notices[i];
+	if (shown_n)
+		*shown_n = (int)n;
+	if (!n)
 		return y;
 	int h = layout_kit_px(k, 72), m = layout_kit_px(k, 32), size = layout_kit_px(k, 34);
 	int lsize = layout_kit_px(k, 26);
-	size_t shown = (size_t)(in->page_tick % (int64_t)b->n_notices);
+	size_t shown = (size_t)(in->page_tick % (int64_t)n);
 	draw_list_rect(k->dl, 0, y, in->width, h, k->th->notice_bg);
-	char label[16];
-	snprintf(label, sizeof(label), "%zu/%zu", shown + 1, b->n_notices);
-	int lw = b->n_notices > 1 ? layout_kit_measure(k, FONT_REGULAR, lsize, label) + m : 0;
+	char label[48];
+	snprintf(label, sizeof(label), "%zu/%zu", shown + 1, n);
+	int lw = n > 1 ? layout_kit_measure(k, FONT_REGULAR, lsize, label) + m : 0;
 	layout_kit_text(k, m, y + (h - layout_kit_line_h(k, FONT_BOLD, size)) / 2, FONT_BOLD, size,
-			k->th->notice_text, b->notices[shown], in->width - 2 * m - lw);
+			k->th->notice_text, mine[shown]->text, in->width - 2 * m - lw);
 	if (lw)
 		layout_kit_text(k, in->width - lw, y + (h - layout_kit_line_h(k, FONT_REGULAR, lsize)) / 2,
 				FONT_REGULAR, lsize, k->th->notice_text, label, lw);

@@ -14,9 +14,12 @@
 int layout_frame_header(const struct layout_kit *k, const struct layout_input *in,
 			const char *title);
 
-/* The notices banner at y (one at a time, turning with the page); returns the
- * y under it (y when there is none). */
-int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y);
+/* The notices banner at y: those for this screen now (its zones and name,
+ * their start and end), one at a time, turning with the page; returns the y
+ * under it (y when there is none) and how many there are in *shown (may be
+ * NULL). */
+int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y,
+			 int *shown);
 
 /* Height of the freshness line at the bottom. */
 int layout_frame_footer_h(const struct layout_kit *k);

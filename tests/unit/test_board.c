@@ -6,6 +6,7 @@
 
 #include "board.h"
 #include "civil_time.h"
+#include "fleet_state.h"
 #include "schedule.h"
 
 #include <cjson/cJSON.h>
@@ -293,8 +294,10 @@ static void test_server_document(void **state)
 	/* notices: those with a text, in order */
 	assert_int_equal(b->n_notices, 2);
 	assert_int_equal(sum.notices, 2);
-	assert_string_equal(b->notices[0], "Lunch is served at Le Méridien from 12:30");
-	assert_string_equal(b->notices[1], "Closing keynote at 17:40 in the Amphithéâtre Bleu");
+	assert_string_equal(b->notices[0].text, "Lunch is served at Le Méridien from 12:30");
+	assert_string_equal(b->notices[1].text, "Closing keynote at 17:40 in the Amphithéâtre Bleu");
+	assert_int_equal(b->notices[0].n_zones + b->notices[0].n_screens, 0); /* every screen */
+	assert_int_equal(b->version, 3);
 
 	/* the same document again: first seen stays 0; one more change later
 	 * is stamped with the moment it arrived */
@@ -350,6 +353,59 @@ static void test_zone_from_caller(void **state)
 	board_destroy(b);
 }
 
+/* Notices for zones or screens show only on those screens, and only
+ * between their start and end at the board's clock. */
+static void test_notice_targets(void **state)
+{
+	(void)state;
+	static const char doc[] =
+		"{\"format\":\"venueboard.schedule/1\",\"conference\":{\"title\":\"T\","
+		"\"timezone\":\"Europe/Paris\"},\"rooms\":[],\"sessions\":[],\"version\":12,"
+		"\"notices\":["
+		"{\"id\":1,\"text\":\"everyone\"},"
+		"{\"id\":2,\"text\":\"level 2\",\"zones\":[\"level-2\"]},"
+		"{\"id\":3,\"text\":\"hall b\",\"screens\":[\"hall-b\"]},"
+		"{\"id\":4,\"text\":\"level 2 or hall b\",\"zones\":[\"level-2\"],\"screens\":"
+		"[\"hall-b\"]},"
+		"{\"id\":5,\"text\":\"morning\",\"start\":\"2014-11-06T08:00:00+01:00\","
+		"\"end\":\"2014-11-06T12:00:00+01:00\"},"
+		"{\"id\":6,\"text\":\"from noon\",\"start\":\"2014-11-06T11:00:00Z\"},"
+		"{\"id\":7,\"text\":\"level 3 until 10:00\",\"zones\":[\"level-3\"],\"end\":"
+		"\"2014-11-06T10:00:00+01:00\"},"
+		"{\"id\":8,\"text\":\"odd zones\",\"zones\":[3,\"level-3\"]}]}";
+	struct board *b = board_create();
+	struct feed_error e = {{0}};
+	assert_true(board_load(b, doc, sizeof(doc) - 1, NULL, 0, NULL, &e));
+	assert_int_equal(b->n_notices, 8);
+	assert_int_equal(b->version, 12);
+	struct fleet_identity nobody = {0}, l2 = {.screen = "palais-l2-east", .zones = {"level-2"},
+						  .n_zones = 1};
+	struct fleet_identity hall = {.screen = "hall-b"}, l3 = {.screen = "l3", .zones = {"level-0",
+										     "level-3"},
+								 .n_zones = 2};
+	enum { AT_0930 = 0, AT_1130 = 7200, AT_1200 = 9000 }; /* seconds after 09:30 */
+	const struct {
+		const struct fleet_identity *who;
+		int64_t at;
+		const char *shown; /* the ids shown, in order */
+	} cases[] = {
+		{NULL, AT_0930, "15"},       {&nobody, AT_0930, "15"}, {&l2, AT_0930, "1245"},
+		{&hall, AT_0930, "1345"},    {&l3, AT_0930, "1578"},   {&l3, AT_1130, "158"},
+		{&l2, AT_1200, "1246"},      {&hall, AT_1200, "1346"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char got[16] = "";
+		size_t n = 0;
+		for (size_t k = 0; k < b->n_notices; k++)
+			if (board_notice_shown(&b->notices[k], cases[i].who,
+					       1415262600000LL + cases[i].at * 1000LL))
+				got[n++] = (char)('1' + k);
+		if (strcmp(got, cases[i].shown) != 0)
+			fail_msg("case %zu: notices %s shown, want %s", i, got, cases[i].shown);
+	}
+	board_destroy(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_bad_feed_leaves_board),
 		cmocka_unit_test(test_server_document),
 		cmocka_unit_test(test_zone_from_caller),
+		cmocka_unit_test(test_notice_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,7 @@ static const char *const words[MSG_COUNT][2] = {
 	[MSG_COUNT_UNAVAILABLE] = {"count unavailable", "comptage indisponible"},
 	[MSG_SEATS_AVAILABLE] = {"seats available", "places disponibles"},
 	[MSG_NO_SESSION_NOW] = {"No session now", "Pas de session en ce moment"},
+	[MSG_ALERT] = {"ALERT", "ALERTE"},
 };
 
 const char *i18n_text(enum lang l, enum msg m)
@@ -230,6 +231,11 @@ void i18n_next_in(enum lang l, int minutes, const char *clock, char *out, size_t
 			 minutes);
 	else
 		snprintf(out, cap, l == LANG_FR ? "Ensuite à %s" : "Next at %s", clock);
+}
+
+void i18n_since(enum lang l, const char *clock, char *out, size_t cap)
+{
+	snprintf(out, cap, l == LANG_FR ? "depuis %s" : "since %s", clock);
 }
 
 static int weekday(const struct civil *c)

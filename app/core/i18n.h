@@ -40,6 +40,7 @@ enum msg {
 	MSG_COUNT_UNAVAILABLE, /* a room whose count is too old, absurd or absent */
 	MSG_SEATS_AVAILABLE,   /* a room with a count below 85 % */
 	MSG_NO_SESSION_NOW,    /* the door screen between sessions */
+	MSG_ALERT,             /* an organizer's alert, over everything */
 	MSG_COUNT
 };
 
@@ -77,6 +78,9 @@ void i18n_seats_in(enum lang l, const char *room, char *out, size_t cap);
 void i18n_people_in_room(enum lang l, int people, char *out, size_t cap);
 /* The door screen's countdown: "Next in 12 min", "Next at 14:00", "Next: starting now" */
 void i18n_next_in(enum lang l, int minutes, const char *clock, char *out, size_t cap);
+
+/* An alert's age: "since 10:02" / "depuis 10:02" */
+void i18n_since(enum lang l, const char *clock, char *out, size_t cap);
 
 /* "Thursday 6 November" / "jeudi 6 novembre" */
 void i18n_date(enum lang l, const struct civil *c, char *out, size_t cap);

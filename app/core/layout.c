@@ -4,6 +4,7 @@
  * only adds to it. The lunch lines' panel is queue_panel's. */
 #include "layout.h"
 
+#include "alert_screen.h"
 #include "board.h"
 #include "civil_time.h"
 #include "door_layout.h"
@@ -567,10 +568,6 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res)
 {
-	if (in->cfg->layout == KIOSK_LAYOUT_ROOM && in->cfg->n_rooms) {
-		door_layout_build(in, dl, res);
-		return;
-	}
 	struct ctx c = {.in = in, .th = &in->cfg->theme, .lang = in->cfg->lang, .dl = dl};
 	int short_side = in->width < in->height ? in->width : in->height;
 	c.u = short_side / 1080.0;
@@ -583,6 +580,15 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	c.k = (struct layout_kit){&in->tm, c.th, c.lang, dl, c.u, c.zone};
 	memset(res, 0, sizeof(*res));
 	res->pages = 1;
+	if (in->n_alerts && in->alerts) { /* over everything, whatever the screen */
+		res->alerts_shown = alert_screen_build(&c.k, in->width, in->height, in->alerts,
+						       in->n_alerts, !in->clock_untrusted);
+		return;
+	}
+	if (in->cfg->layout == KIOSK_LAYOUT_ROOM && in->cfg->n_rooms) {
+		door_layout_build(in, dl, res);
+		return;
+	}
 	draw_list_reset(dl, in->width, in->height, c.th->background);
 	local(&c, c.now_s, &c.today);
 	const struct schedule *s = in->board->schedule;

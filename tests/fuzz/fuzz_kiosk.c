@@ -1,16 +1,20 @@
-/* fuzz_kiosk: any bytes as the kiosk's schedule feed, lunch-line feed or
- * rooms feed, then a whole screen laid out from it (the lunch lines with
- * their advice; the rooms on the hallway board and on a door screen). A
- * feed that reads must lay out with every text inside the screen; one that
- * does not must leave the board unchanged. */
+/* fuzz_kiosk: any bytes as the kiosk's schedule feed, lunch-line feed,
+ * rooms feed or server's event stream, then a whole screen laid out from
+ * it (the lunch lines with their advice; the rooms on the hallway board and
+ * on a door screen; the alerts over both). A feed that reads must lay out
+ * with every text inside the screen; one that does not must leave the board
+ * unchanged. The stream's bytes are also the update agent's files. */
 #include "board.h"
 #include "draw_list.h"
+#include "fleet_state.h"
 #include "kiosk_config.h"
 #include "layout.h"
 #include "lunch_advice.h"
 #include "queue_board.h"
 #include "room_board.h"
 #include "schedule.h"
+#include "sse.h"
+#include "update_files.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,6 +39,9 @@ static int height(void *ctx, enum draw_font f, int size)
 	return size * 5 / 4;
 }
 
+/* Alerts for screen_of, NULL when none. */
+static const struct fleet_msg *alerts_on;
+
 static void screen_of(const struct kiosk_config *cfg, const struct board *b,
 		      const struct queue_board *qb, const struct lunch_advice *advice,
 		      const struct room_board *rb, int w, int h, int64_t now)
@@ -43,6 +50,9 @@ static void screen_of(const struct kiosk_config *cfg, const struct board *b,
 	draw_list_init(&dl, w, h, cfg->theme.background);
 	struct layout_input in = {.cfg = cfg, .board = b, .queues = qb, .advice = advice,
 				  .rooms = rb, .width = w, .height = h,
+				  .screen = alerts_on ? &alerts_on->who : NULL,
+				  .alerts = alerts_on ? alerts_on->alerts : NULL,
+				  .n_alerts = alerts_on ? alerts_on->n_alerts : 0,
 				  .now_ms = now, .page_tick = now / 12000,
 				  .feed = {.have = true, .offline = (now & 1) != 0}};
 	in.tm = (struct text_metrics){NULL, width, height};
@@ -110,6 +120,41 @@ static void rooms(const char *buf, size_t len, int64_t now)
 	board_destroy(b);
 }
 
+/* Each state event of the stream read as the server's message, and its
+ * alerts laid out over a hallway board. */
+static void on_event(void *ctx, const struct sse_event *ev)
+{
+	static struct fleet_msg m;
+	struct feed_error e;
+	if (!fleet_msg_read(ev->data, ev->data_len, &m, &e))
+		return;
+	if (m.n_alerts > FLEET_MAX_ALERTS)
+		abort();
+	alerts_on = &m;
+	screen(ctx, NULL, NULL, 1920, 1080, 1415264400000LL);
+	screen(ctx, NULL, NULL, 1080, 1920, 1415264400000LL);
+	alerts_on = NULL;
+}
+
+/* The stream, fed in two reads cut at the second byte's place. */
+static void stream(const uint8_t *data, size_t size, const char *buf, size_t len, int64_t now)
+{
+	struct board *b = board_create();
+	struct sse p;
+	sse_init(&p, on_event, b);
+	size_t cut = size > 1 ? data[1] % (len + 1) : 0;
+	sse_feed(&p, buf, cut);
+	sse_feed(&p, buf + cut, len - cut);
+	sse_finish(&p);
+	board_destroy(b);
+	/* the same bytes as the update agent's files */
+	char status[UPDATE_STATUS_MAX + 1], version[UPDATE_IMAGE_MAX + 1], slot[UPDATE_SLOT_MAX + 1];
+	if (update_files_status(buf, len, status) && strlen(status) > UPDATE_STATUS_MAX)
+		abort();
+	update_files_image(buf, len, version, slot);
+	(void)now;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -118,8 +163,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = size - 1;
 	/* the first byte picks the feed and the moment on the board */
 	int64_t now = 1415264400000LL + (int64_t)(data[0] >> 1) * 600000; /* 2014-11-06 09:00Z + */
-	if ((data[0] & 3) == 2) {
+	/* odd: lunch lines; 2 (a newline) rooms; 6 ('&', 'V') the stream */
+	if ((data[0] & 7) == 2) {
 		rooms(buf, len, now);
+		return 0;
+	}
+	if ((data[0] & 7) == 6) {
+		stream(data, size, buf, len, now);
 		return 0;
 	}
 	struct board *b = board_create();

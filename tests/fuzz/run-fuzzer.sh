@@ -6,7 +6,7 @@ harness=$1 corpus=$2 seconds=$3; shift 3
 rm -rf "$corpus"; mkdir -p "$corpus"
 for d in "$@"; do
   [ -d "$d" ] || continue
-  find "$d" -type f \( -name '*.json' -o -name '*.xml' -o -name '*.ics' -o -name '*.jsonl' -o -name '*.http' \) -size -256k \
+  find "$d" -type f \( -name '*.json' -o -name '*.xml' -o -name '*.ics' -o -name '*.jsonl' -o -name '*.http' -o -name '*.sse' \) -size -256k \
     -exec cp {} "$corpus/" \;
 done
 echo "fuzzing $(basename "$harness") for ${seconds}s from $(ls "$corpus" | wc -l) seeds"

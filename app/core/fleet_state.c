@@ -56,6 +56,7 @@ static bool read_identity(const cJSON *root, struct fleet_msg *m, struct feed_er
 		snprintf(m->who.zones[m->who.n_zones++], sizeof(m->who.zones[0]), "%s", z->valuestring);
 	}
 	m->has_identity = true;
+	m->has_zones = zones != NULL;
 	return true;
 }
 

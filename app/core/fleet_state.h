@@ -46,9 +46,10 @@ struct fleet_update {
 	char sha256[65];
 };
 
-/* One message; each part is there only when the message carried it. */
+/* One message; each part is there only when the message carried it (the
+ * stream's events name the screen without its zones). */
 struct fleet_msg {
-	bool has_identity;
+	bool has_identity, has_zones;
 	struct fleet_identity who;
 	bool has_alerts;
 	struct fleet_alert alerts[FLEET_MAX_ALERTS]; /* newest first */

@@ -67,6 +67,15 @@ struct feed {
 
 	bool has_result;
 	struct fetch_result result;
+
+	/* a stream (fetcher_add_stream): the body goes to sink as it comes */
+	bool is_stream, stream_open;
+	char bearer[320]; /* the Authorization header line */
+	int idle_ms, backoff_max_ms;
+	int64_t last_rx_ms;
+	bool idle_cut;
+	fetcher_sink_fn *sink;
+	void *sink_ctx;
 };
 
 struct fetcher {
@@ -75,6 +84,7 @@ struct fetcher {
 	uint64_t rng;
 	int n_feeds;
 	int running;
+	int64_t now_ms; /* fetcher_run's, for a stream's last bytes */
 	struct feed feeds[FETCHER_MAX_FEEDS];
 };
 
@@ -117,9 +127,9 @@ static bool valid_feed(const struct fetcher *f, int feed)
 }
 
 /* b = min(max, min * 2^(failures-1)), then equal jitter: uniform in [b/2, b]. */
-static int64_t backoff_ms(struct fetcher *f, int failures)
+static int64_t backoff_ms(struct fetcher *f, int failures, int max_ms)
 {
-	int64_t lo = f->opt.backoff_min_ms, hi = f->opt.backoff_max_ms;
+	int64_t lo = f->opt.backoff_min_ms, hi = max_ms > lo ? max_ms : f->opt.backoff_max_ms;
 	int64_t b = lo;
 	for (int i = 1; i < failures && b < hi; i++)
 		b *= 2;
@@ -160,7 +170,7 @@ static void fail(struct feed *fd, struct fetch_result *r, int64_t finished_ms)
 	if (fd->failures < INT_MAX)
 		fd->failures++;
 	r->failures = fd->failures;
-	r->retry_ms = backoff_ms(f, fd->failures);
+	r->retry_ms = backoff_ms(f, fd->failures, fd->backoff_max_ms);
 	/* the back-off counts from the end of the failed transfer, which is its
 	 * start plus the time curl measured */
 	fd->due_ms = finished_ms + r->retry_ms;
@@ -220,11 +230,30 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
+/* A stream's bytes go on as they come, a 2xx answer's only (an error's
+ * body is no event stream: the end of the transfer says what it was). */
+static size_t on_stream(struct feed *fd, char *p, size_t len)
+{
+	long status = 0;
+	curl_easy_getinfo(fd->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status >= 300)
+		return len;
+	if (!fd->stream_open) {
+		fd->stream_open = true;
+		fd->failures = 0; /* it worked: the next cut starts the back-off over */
+	}
+	fd->last_rx_ms = fd->owner->now_ms;
+	fd->sink(fd->sink_ctx, p, len);
+	return len;
+}
+
 /* The cap is checked here too: a chunked or gzip'd body has no length up front. */
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
 	struct feed *fd = ud;
 	size_t len = size * n;
+	if (fd->is_stream)
+		return on_stream(fd, p, len);
 	size_t max = fd->owner->opt.max_bytes;
 	if (len > max || fd->len > max - len) {
 		fd->too_big = true;
@@ -283,14 +312,23 @@ static bool set_options(struct feed *fd)
 	rc |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (o->ca_file)
 		rc |= curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
-	rc |= curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	rc |= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	rc |= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)o->connect_timeout_ms);
-	rc |= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
-	rc |= curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)LOW_SPEED_BYTES);
-	rc |= curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)LOW_SPEED_S);
-	/* fits: fetcher_create keeps max_bytes under SIZE_MAX / 4 */
-	rc |= curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
+	if (fd->is_stream) { /* open for hours: no whole-transfer limit; cut when idle */
+		rc |= curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+		ok = ok && add_header(&fd->headers, "Accept", "text/event-stream") &&
+		     add_header(&fd->headers, "Cache-Control", "no-cache");
+		struct curl_slist *l = curl_slist_append(fd->headers, fd->bearer);
+		ok = ok && l;
+		fd->headers = l ? l : fd->headers;
+	} else {
+		rc |= curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+		rc |= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
+		rc |= curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)LOW_SPEED_BYTES);
+		rc |= curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)LOW_SPEED_S);
+		/* fits: fetcher_create keeps max_bytes under SIZE_MAX / 4 */
+		rc |= curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
+	}
 	rc |= curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
 	rc |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, fd->errbuf);
 	rc |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -313,6 +351,10 @@ static void start(struct fetcher *f, struct feed *fd, int64_t now_ms)
 	fd->stale = fd->too_big = fd->out_of_memory = false;
 	fd->rx_etag[0] = fd->rx_last_modified[0] = fd->errbuf[0] = '\0';
 	fd->rx_date_s = 0;
+	fd->stream_open = fd->idle_cut = false;
+	fd->last_rx_ms = now_ms;
+	if (fd->is_stream)
+		fd->sink(fd->sink_ctx, NULL, 0); /* a new connection */
 	drop_body(fd);
 	if (!fd->easy)
 		fd->easy = curl_easy_init();
@@ -350,7 +392,21 @@ static void finish(struct fetcher *f, struct feed *fd, CURLcode rc)
 	f->running--;
 	int64_t finished_ms = fd->started_ms + r.elapsed_ms;
 
-	if (fd->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+	if (fd->is_stream) { /* however it ended, it is reopened after a back-off */
+		bool was_open = fd->stream_open;
+		fd->stream_open = false;
+		fail(fd, &r, fd->idle_cut ? f->now_ms : finished_ms);
+		if (fd->idle_cut)
+			snprintf(r.error, sizeof(r.error), "nothing came for %d s", fd->idle_ms / 1000);
+		else if (rc != CURLE_OK)
+			snprintf(r.error, sizeof(r.error), "%s",
+				 fd->errbuf[0] ? fd->errbuf : curl_easy_strerror(rc));
+		else if (r.http_status < 200 || r.http_status >= 300)
+			snprintf(r.error, sizeof(r.error), "HTTP %ld", r.http_status);
+		else
+			snprintf(r.error, sizeof(r.error), "the server ended it%s",
+				 was_open ? "" : " before any event");
+	} else if (fd->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		fail(fd, &r, finished_ms);
 		snprintf(r.error, sizeof(r.error), "the body is larger than the %zu-byte cap",
 			 f->opt.max_bytes);
@@ -465,6 +521,29 @@ int fetcher_add(struct fetcher *f, const char *url, int interval_ms)
 	return f->n_feeds++;
 }
 
+int fetcher_add_stream(struct fetcher *f, const struct fetcher_stream *s)
+{
+	if (!s || !s->sink || !s->bearer || s->idle_ms <= 0 || strlen(s->bearer) > 256 ||
+	    has_prefix(s->url ? s->url : "", "file://"))
+		return -1;
+	int i = fetcher_add(f, s->url, 1);
+	if (i < 0)
+		return -1;
+	struct feed *fd = &f->feeds[i];
+	fd->is_stream = true;
+	snprintf(fd->bearer, sizeof(fd->bearer), "Authorization: Bearer %s", s->bearer);
+	fd->idle_ms = s->idle_ms;
+	fd->backoff_max_ms = s->backoff_max_ms;
+	fd->sink = s->sink;
+	fd->sink_ctx = s->ctx;
+	return i;
+}
+
+bool fetcher_stream_open(const struct fetcher *f, int feed)
+{
+	return valid_feed(f, feed) && f->feeds[feed].stream_open;
+}
+
 bool fetcher_set_url(struct fetcher *f, int feed, const char *url)
 {
 	if (!valid_feed(f, feed) || !url_acceptable(url))
@@ -480,10 +559,12 @@ bool fetcher_set_url(struct fetcher *f, int feed, const char *url)
 	return true;
 }
 
-void fetcher_kick(struct fetcher *f, int feed)
+bool fetcher_kick(struct fetcher *f, int feed)
 {
-	if (valid_feed(f, feed) && !f->feeds[feed].in_flight)
-		f->feeds[feed].due_ms = INT64_MIN;
+	if (!valid_feed(f, feed) || f->feeds[feed].in_flight)
+		return false;
+	f->feeds[feed].due_ms = INT64_MIN;
+	return true;
 }
 
 bool fetcher_busy(const struct fetcher *f)
@@ -518,8 +599,13 @@ void fetcher_run(struct fetcher *f, int64_t now_ms, int wait_ms)
 {
 	if (!f)
 		return;
+	f->now_ms = now_ms;
 	for (int i = 0; i < f->n_feeds; i++) {
 		struct feed *fd = &f->feeds[i];
+		if (fd->is_stream && fd->in_flight && now_ms - fd->last_rx_ms > fd->idle_ms) {
+			fd->idle_cut = true; /* a silent stream is a dead one (NAT, proxy) */
+			finish(f, fd, CURLE_OPERATION_TIMEDOUT);
+		}
 		if (!fd->in_flight && fd->due_ms <= now_ms)
 			start(f, fd, now_ms);
 	}

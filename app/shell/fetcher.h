@@ -53,12 +53,36 @@ void fetcher_destroy(struct fetcher *f);
  * url is copied. The first fetch is due at once. */
 int fetcher_add(struct fetcher *f, const char *url, int interval_ms);
 
+/* A stream's bytes, handed over as they come (borrowed for the call); p
+ * NULL and len 0 when a new connection begins. Only a 2xx answer's body. */
+typedef void fetcher_sink_fn(void *ctx, const char *p, size_t len);
+
+/* A GET held open (server-sent events): its body goes to sink, never kept;
+ * reopened with back-off (with jitter, up to backoff_max_ms) whenever it
+ * ends or fails, and cut when nothing came for idle_ms. */
+struct fetcher_stream {
+	const char *url;    /* copied */
+	const char *bearer; /* a token sent as Authorization: Bearer (copied) */
+	int idle_ms;
+	int backoff_max_ms; /* 0: the fetcher's */
+	fetcher_sink_fn *sink;
+	void *ctx;
+};
+
+/* Adds a stream, opened at once; its index, -1 as fetcher_add. Each time it
+ * ends a FETCH_FAILED result says why and when it is retried. */
+int fetcher_add_stream(struct fetcher *f, const struct fetcher_stream *s);
+
+/* True while stream feed is open: a 2xx answer is being read. */
+bool fetcher_stream_open(const struct fetcher *f, int feed);
+
 /* Replaces a feed's URL for its next fetch (e.g. a new ?since=); the
  * validators (ETag / Last-Modified) are kept only if the URL is unchanged. */
 bool fetcher_set_url(struct fetcher *f, int feed, const char *url);
 
-/* Makes feed due now (a user asked, or the network came back). */
-void fetcher_kick(struct fetcher *f, int feed);
+/* Makes feed due now (a user asked, or the network came back). False when
+ * it is on its way already (its answer may be older than the reason). */
+bool fetcher_kick(struct fetcher *f, int feed);
 
 /* True while a transfer is in flight (the loop should come back soon). */
 bool fetcher_busy(const struct fetcher *f);

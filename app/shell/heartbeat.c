@@ -13,9 +13,38 @@ struct heartbeat {
 	struct curl_slist *headers;
 	char *body;
 	bool in_flight;
+	char *answer; /* what the server said, up to HEARTBEAT_MAX_ANSWER */
+	size_t answer_len, answer_cap;
+	bool answer_over;
 	char url[2048];
 	char errbuf[CURL_ERROR_SIZE];
 };
+
+static size_t on_answer(char *p, size_t size, size_t n, void *ud)
+{
+	struct heartbeat *hb = ud;
+	size_t len = size * n;
+	if (hb->answer_over || hb->answer_len + len > HEARTBEAT_MAX_ANSWER) {
+		hb->answer_over = true;
+		return len; /* read on, keep nothing */
+	}
+	if (hb->answer_len + len + 1 > hb->answer_cap) {
+		size_t cap = hb->answer_cap ? hb->answer_cap : 4096;
+		while (cap < hb->answer_len + len + 1)
+			cap *= 2;
+		char *a = realloc(hb->answer, cap);
+		if (!a) {
+			hb->answer_over = true;
+			return len;
+		}
+		hb->answer = a;
+		hb->answer_cap = cap;
+	}
+	memcpy(hb->answer + hb->answer_len, p, len);
+	hb->answer_len += len;
+	hb->answer[hb->answer_len] = '\0';
+	return len;
+}
 
 struct heartbeat *heartbeat_create(const char *url, const char *token, const char *ca_file)
 {
@@ -42,6 +71,8 @@ struct heartbeat *heartbeat_create(const char *url, const char *token, const cha
 	curl_easy_setopt(hb->easy, CURLOPT_TIMEOUT_MS, 20000L);
 	curl_easy_setopt(hb->easy, CURLOPT_ERRORBUFFER, hb->errbuf);
 	curl_easy_setopt(hb->easy, CURLOPT_USERAGENT, "venueboard");
+	curl_easy_setopt(hb->easy, CURLOPT_WRITEFUNCTION, on_answer);
+	curl_easy_setopt(hb->easy, CURLOPT_WRITEDATA, hb);
 	if (ca_file)
 		curl_easy_setopt(hb->easy, CURLOPT_CAINFO, ca_file);
 	return hb;
@@ -62,6 +93,7 @@ void heartbeat_destroy(struct heartbeat *hb)
 	curl_multi_cleanup(hb->multi);
 	curl_slist_free_all(hb->headers);
 	free(hb->body);
+	free(hb->answer);
 	free(hb);
 	curl_global_cleanup();
 }
@@ -75,11 +107,15 @@ bool heartbeat_send(struct heartbeat *hb, const char *json)
 	if (!hb->body)
 		return false;
 	hb->errbuf[0] = '\0';
+	hb->answer_len = 0;
+	hb->answer_over = false;
 	curl_easy_setopt(hb->easy, CURLOPT_POSTFIELDS, hb->body);
 	curl_easy_setopt(hb->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(hb->body));
 	if (curl_multi_add_handle(hb->multi, hb->easy) != CURLM_OK)
 		return false;
 	hb->in_flight = true;
+	int running;
+	curl_multi_perform(hb->multi, &running); /* on its way now, not at the next poll */
 	return true;
 }
 
@@ -109,7 +145,15 @@ bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_ca
 			snprintf(err, err_cap, "HTTP %ld", *status);
 		else
 			err[0] = '\0';
+		if (err[0] || hb->answer_over)
+			hb->answer_len = 0;
 		return true;
 	}
 	return false;
+}
+
+const char *heartbeat_answer(const struct heartbeat *hb, size_t *len)
+{
+	*len = hb->answer_len;
+	return hb->answer_len ? hb->answer : "";
 }

@@ -1,6 +1,7 @@
 /* heartbeat: tells venueboard-server this screen is alive and what it shows
  * (version, uptime, feed age, page, a thumbnail), so an organizer spots a
- * dead screen from the desk. One POST at a time, never blocking the loop. */
+ * dead screen from the desk, and keeps the server's answer (what the screen
+ * must know). One POST at a time, never blocking the loop. */
 #ifndef VB_HEARTBEAT_H
 #define VB_HEARTBEAT_H
 
@@ -23,5 +24,12 @@ bool heartbeat_busy(const struct heartbeat *hb);
 /* Moves the post along without waiting; true once it has finished, with the
  * HTTP status (0 on a transport failure) and err filled on failure. */
 bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_cap);
+
+enum { HEARTBEAT_MAX_ANSWER = 256 * 1024 }; /* a longer answer is cut off: none */
+
+/* The last finished post's answer (NUL-terminated; len 0 when none, or
+ * when it failed or passed HEARTBEAT_MAX_ANSWER), borrowed until the next
+ * heartbeat_send. */
+const char *heartbeat_answer(const struct heartbeat *hb, size_t *len);
 
 #endif

@@ -6,7 +6,8 @@
 #include "draw_list.h"
 #include "fetcher.h"
 #include "file_io.h"
-#include "heartbeat.h"
+#include "fleet_link.h"
+#include "fleet_state.h"
 #include "kiosk_cache.h"
 #include "kiosk_config.h"
 #include "layout.h"
@@ -70,10 +71,8 @@ struct app {
 	/* the clock: trusted once synchronized (time-source) */
 	bool clock_trusted;
 	int64_t clock_offset_ms; /* time-source feed: server Date minus our clock */
-	struct heartbeat *heartbeat;
-	int64_t heartbeat_due_ms;
-	bool heartbeat_failing;
-	bool heartbeat_showed_page; /* the last heartbeat said a page was shown */
+	struct fleet_link *fleet; /* the server's stream, heartbeats, the update agent's files */
+	bool kick_schedule;       /* fetch the schedule again once this fetch is in */
 	/* the heartbeat's picture is taken inside frame(), before the present:
 	 * after it a GL back buffer (KMS/DRM) reads back as black */
 	bool thumb_wanted;
@@ -300,6 +299,10 @@ static void take_schedule(struct app *a)
 	struct fetch_result r;
 	if (!fetcher_take(a->fetcher, a->f_schedule, &r))
 		return;
+	if (a->kick_schedule) { /* the server changed it while this fetch was on its way */
+		fetcher_kick(a->fetcher, a->f_schedule);
+		a->kick_schedule = false;
+	}
 	if (r.outcome == FETCH_FAILED) {
 		if (!a->feed.offline) {
 			a->feed.offline = true;
@@ -472,6 +475,7 @@ static bool frame(struct app *a, int64_t start_mono)
 		.queues = queue_feed_board(a->lunch),
 		.advice = queue_feed_advice(a->lunch),
 		.rooms = room_feed_board(a->rooms),
+		.screen = fleet_link_identity(a->fleet),
 		.tm = render_metrics(a->render),
 		.width = w,
 		.height = h,
@@ -480,6 +484,7 @@ static bool frame(struct app *a, int64_t start_mono)
 		.feed = a->feed,
 		.clock_untrusted = !a->clock_trusted,
 	};
+	in.alerts = fleet_link_alerts(a->fleet, &in.n_alerts);
 	struct layout_result res;
 	layout_build(&in, &a->dl, &res);
 	a->shown = res;
@@ -498,6 +503,7 @@ static bool frame(struct app *a, int64_t start_mono)
 	}
 	if (!a->shot)
 		SDL_RenderPresent(a->sdl);
+	fleet_link_shown(a->fleet, res.alerts_shown);
 	a->shown_hash = hash;
 	a->force_redraw = false;
 	a->redraws++;
@@ -690,63 +696,35 @@ static int bench(struct app *a, int64_t start)
 	return EXIT_OK;
 }
 
-/* Takes the heartbeat's answer if one came; then whether one is due: every
- * heartbeat-seconds, or at once when the screen went from waiting to
- * showing. Never blocks. */
-static bool beat_due(struct app *a)
-{
-	if (!a->heartbeat)
-		return false;
-	long status;
-	char err[256];
-	if (heartbeat_poll(a->heartbeat, &status, err, sizeof(err))) {
-		if (err[0] && !a->heartbeat_failing)
-			WARN(a, "heartbeat", "%s: %s; the desk will see this screen as stale",
-			     a->cfg.heartbeat_url, err);
-		else if (!err[0] && a->heartbeat_failing)
-			INFO(a, "heartbeat", "heartbeats reach %s again", a->cfg.heartbeat_url);
-		else
-			DEBUG(a, "heartbeat", "sent (%ld)", status);
-		a->heartbeat_failing = err[0] != '\0';
-	}
-	bool page = a->clock_trusted && a->feed.have;
-	return a->first_frame && !heartbeat_busy(a->heartbeat) &&
-	       (mono_ms() >= a->heartbeat_due_ms || page != a->heartbeat_showed_page);
-}
-
-/* Alive, what it shows, how fresh, and the picture frame() has just kept
- * (none when nothing could be drawn). */
+/* Alive, what it shows (an alert, a page), how fresh, and the picture
+ * frame() has just kept (none when nothing could be drawn). */
 static void beat_send(struct app *a, int64_t start)
 {
 	int64_t m = mono_ms();
 	bool page = a->clock_trusted && a->feed.have;
-	char showing[64];
-	if (!a->clock_trusted)
+	char showing[120];
+	size_t n_alerts;
+	const struct fleet_alert *alerts = fleet_link_alerts(a->fleet, &n_alerts);
+	if (a->shown.alerts_shown && n_alerts)
+		snprintf(showing, sizeof(showing), "alert %lld%s", (long long)alerts[0].id,
+			 a->shown.alerts_shown > 1 ? " and older ones" : "");
+	else if (!a->clock_trusted)
 		snprintf(showing, sizeof(showing), "waiting for the time");
 	else if (!a->feed.have)
 		snprintf(showing, sizeof(showing), "waiting for the schedule");
 	else
 		snprintf(showing, sizeof(showing), "page %d/%d", a->shown.page + 1, a->shown.pages);
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "version", VB_VERSION);
-	cJSON_AddNumberToObject(o, "uptime_s", (double)((m - start) / 1000));
-	if (a->feed.have && a->confirmed_mono_ms)
-		cJSON_AddNumberToObject(o, "feed_age_s", (double)((m - a->confirmed_mono_ms) / 1000));
-	else
-		cJSON_AddNullToObject(o, "feed_age_s");
-	cJSON_AddBoolToObject(o, "offline", a->feed.offline);
-	cJSON_AddStringToObject(o, "showing", showing);
-	if (a->thumb)
-		cJSON_AddStringToObject(o, "thumbnail", a->thumb);
-	char *json = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (json && heartbeat_send(a->heartbeat, json)) {
-		a->heartbeat_due_ms = m + a->cfg.heartbeat_s * 1000LL;
-		a->heartbeat_showed_page = page;
-	}
-	free(json);
-	free(a->thumb);
-	a->thumb = NULL;
+	struct fleet_report r = {
+		.version = VB_VERSION,
+		.showing = showing,
+		.offline = a->feed.offline,
+		.feed_age_s = a->feed.have && a->confirmed_mono_ms ? (m - a->confirmed_mono_ms) / 1000
+								   : -1,
+		.uptime_s = (m - start) / 1000,
+		.schedule_version = a->feed.have ? a->board->version : -1,
+		.thumbnail = a->thumb,
+	};
+	fleet_link_beat(a->fleet, &r, page, m);
 }
 
 static int run(struct app *a, int64_t start)
@@ -775,14 +753,24 @@ static int run(struct app *a, int64_t start)
 		queue_feed_take(a->lunch, board_now(a),
 				a->cfg.mode == KIOSK_SCREENSHOT ? board_now(a) : INT64_MAX);
 		room_feed_take(a->rooms);
+		bool fetch_now = false;
+		bool alerts_came = fleet_link_take(a->fleet, mono_ms(), &fetch_now);
+		if (fetch_now && !fetcher_kick(a->fetcher, a->f_schedule))
+			a->kick_schedule = true; /* in flight: maybe the old version; again after */
 		check_clock(a);
-		/* the heartbeat's picture is kept by frame(), drawn again for it */
-		bool beat_now = beat_due(a);
-		a->thumb_wanted = beat_now;
-		a->force_redraw |= beat_now;
+		/* the heartbeat's picture is kept by frame(), drawn again for it;
+		 * new alerts are confirmed by a heartbeat right after their frame */
+		bool page = a->clock_trusted && a->feed.have;
+		bool beat_now = a->first_frame && fleet_link_beat_due(a->fleet, mono_ms(), page);
+		a->thumb_wanted = beat_now || alerts_came;
+		a->force_redraw |= a->thumb_wanted;
 		frame(a, start);
-		if (beat_now)
+		if (a->first_frame && (beat_now || fleet_link_beat_due(a->fleet, mono_ms(), page)))
 			beat_send(a, start);
+		free(a->thumb);
+		a->thumb = NULL;
+		fleet_link_quiet(a->fleet, a->board->schedule, a->board->zone, board_now(a),
+				 a->clock_trusted, mono_ms());
 		sd_notify(0, "WATCHDOG=1"); /* a hung loop stops this: systemd restarts us */
 		int64_t m = mono_ms();
 		if (stop_at && m >= stop_at)
@@ -797,6 +785,8 @@ static int run(struct app *a, int64_t start)
 			wait = net;
 		if (wait > 1000)
 			wait = 1000;
+		if (fleet_link_busy(a->fleet) && wait > 20)
+			wait = 20; /* a heartbeat on its way: its own handle is moved along here */
 		fetcher_run(a->fetcher, m, (int)wait);
 	}
 	INFO(a, "screen", "stopping: %lld layouts, %lld frames presented", (long long)a->frames,
@@ -829,8 +819,9 @@ int main(int argc, char **argv)
 	a->board = board_create();
 	a->lunch = queue_feed_create(&a->cfg, a->log);
 	a->rooms = room_feed_create(&a->cfg, a->log);
+	a->fleet = fleet_link_create(&a->cfg, a->log);
 	draw_list_init(&a->dl, 1, 1, a->cfg.theme.background);
-	if (!a->board || !a->lunch || !a->rooms) {
+	if (!a->board || !a->lunch || !a->rooms || !a->fleet) {
 		rc = EXIT_IO;
 		goto out;
 	}
@@ -858,10 +849,8 @@ int main(int argc, char **argv)
 	if (!a->clock_trusted)
 		INFO(a, "clock", "waiting for the time (%s) before showing the programme",
 		     a->cfg.time_source);
-	if (a->cfg.heartbeat_url[0] && a->cfg.mode == KIOSK_RUN &&
-	    !(a->heartbeat = heartbeat_create(a->cfg.heartbeat_url, a->cfg.heartbeat_token,
-					      a->cfg.ca_file[0] ? a->cfg.ca_file : NULL)))
-		WARN(a, "heartbeat", "cannot start heartbeats to %s", a->cfg.heartbeat_url);
+	if (a->cfg.mode == KIOSK_RUN)
+		fleet_link_start(a->fleet, a->fetcher);
 	rc = a->cfg.mode == KIOSK_SCREENSHOT ? screenshot(a, start)
 	     : a->cfg.mode == KIOSK_BENCH   ? bench(a, start)
 					    : run(a, start);
@@ -877,7 +866,7 @@ out:
 	if (a->window)
 		SDL_DestroyWindow(a->window);
 	fetcher_destroy(a->fetcher);
-	heartbeat_destroy(a->heartbeat);
+	fleet_link_destroy(a->fleet);
 	free(a->thumb);
 	queue_feed_destroy(a->lunch);
 	room_feed_destroy(a->rooms);

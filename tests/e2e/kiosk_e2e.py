@@ -16,7 +16,15 @@ loopback, venueboard full screen in it pulling the feed.
   seats on a hallway screen and on its door screen within one poll; a count
   the server still calls fresh but older than 3 minutes on the screen's
   clock never does; a steward's FULL wins over the camera and ends with the
-  session.
+  session;
+- a fleet of three screens: an alert posted shows on all three (median and
+  worst from the POST to the presented frame, under 5 s), each confirmed in
+  GET /v1/alerts, withdrawn off them; several newest first; targeted ones
+  only where meant; a move shown within seconds with a 60 s poll (the
+  stream's schedule ETag); notices for a zone and between a start and an
+  end; an update offered to the canary (update-target.json), its updater's
+  state and image in the rollout, removed when stopped; the streams back
+  after the server was away; an alert kept across a restart.
 
 usage: kiosk_e2e.py VENUEBOARD VENUEBOARD_SERVER DEMO_DIR WORK_DIR VENUEBOARD_FEED
 Exits 77 (skipped, saying why) when Xvfb is not installed.
@@ -552,5 +560,204 @@ check(has(fs[-1], "Next"), "the door shows what comes next")
 for k in (door, hall):
     check(stop(k) == 0, "the kiosk stops cleanly")
 stop(rooms_server)
+
+# --- a fleet of three: alerts post-to-pixels, notices for zones and times,
+# a schedule change fetched at once, an update offered and reported ---------
+names = ("hall-a", "hall-b", "hall-c")
+screen_tokens = {n: f"e2e-{n}-" + os.urandom(8).hex() for n in names}
+fleet_conf, fleet_base = server_conf(
+    "fleet-server", free_port(),
+    "".join(f"screen {n} {t}\n" for n, t in screen_tokens.items()) +
+    "zone level-2 hall-a hall-b\n")
+fleet_server = start_server(fleet_conf, fleet_base)
+
+
+def fleet_kiosk(name):
+    log = os.path.join(work, name + ".jsonl")
+    run_dir = os.path.join(work, name + "-run")
+    args = [kiosk_bin, "--schedule-url", fleet_base + "/v1/schedule", "--poll-seconds", "60",
+            "--heartbeat-url", fleet_base + "/v1/screens/heartbeat",
+            "--heartbeat-token", screen_tokens[name], "--heartbeat-seconds", "10",
+            "--cache-dir", os.path.join(work, name + "-cache"), "--run-dir", run_dir,
+            "--frame-log", log, "--clock-start", "2014-11-06T10:30:00+01:00",
+            "--window", "--size", "640x360", "--log-level", "info"]
+    return start(args, os.path.join(work, "kiosk.log"), env), log, run_dir
+
+
+def organizer(path, body=None):
+    req = urllib.request.Request(fleet_base + path, method="POST",
+                                 data=json.dumps(body or {}).encode(),
+                                 headers={"Authorization": "Bearer " + token})
+    return json.load(urllib.request.urlopen(req))
+
+
+fleet = {n: fleet_kiosk(n) for n in names}
+for n, (_, log, _) in fleet.items():
+    wait_frame(lambda f: has(f, "Salle 251"), f"{n} shows the summit", path=log)
+time.sleep(1.5)  # each has its stream open (the log says so)
+check(kiosk_log().count("/v1/stream open") >= 3, "the three hold the server's stream open")
+
+latencies = []
+for round_ in range(3):
+    word = f"Evacuate{round_}"
+    text = f"{word} by the east stairs: fire drill {round_ + 1} of 3"
+    counts = {n: len(read_frames(log)) for n, (_, log, _) in fleet.items()}
+    posted = time.time() * 1000
+    made = organizer("/v1/alerts", {"text": text})
+    check(made["screens"] == 3, f"alert {made['id']} goes to the three screens")
+    for n, (_, log, _) in fleet.items():
+        f = wait_frame(lambda f: has(f, word) and f["wall_ms"] >= posted,
+                       f"{n} shows the alert", timeout=10, path=log, after=counts[n])
+        check(has(f, "ALERT") and not has(f, "Salle 251"), f"{n}: ALERT, over everything")
+        latencies.append((f["wall_ms"] - posted) / 1000)
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        a = [x for x in json.load(urllib.request.urlopen(fleet_base + "/v1/alerts"))["alerts"]
+             if x["id"] == made["id"]][0]
+        if a["confirmed"] == 3:
+            break
+        time.sleep(0.1)
+    check(a["confirmed"] == 3 and all(a["screens"][n] for n in names),
+          f"GET /v1/alerts: each screen confirmed showing it ({a['screens']})")
+    counts = {n: len(read_frames(log)) for n, (_, log, _) in fleet.items()}
+    organizer(f"/v1/alerts/{made['id']}/withdraw")
+    for n, (_, log, _) in fleet.items():
+        wait_frame(lambda f: not has(f, word) and has(f, "Salle 251"),
+                   f"{n}: the withdrawn alert is gone, the board back", timeout=10, path=log,
+                   after=counts[n])
+latencies.sort()
+median, worst = latencies[len(latencies) // 2], latencies[-1]
+print(f"alert post-to-pixels on 3 screens x 3 alerts: median {median:.3f} s, worst {worst:.3f} s")
+check(worst < 5, f"every alert on every screen within 5 s (worst {worst:.3f} s)")
+
+# several alerts: newest first
+counts = {n: len(read_frames(log)) for n, (_, log, _) in fleet.items()}
+first = organizer("/v1/alerts", {"text": "Older: lifts closed"})
+time.sleep(1.1)  # alerts are timed to the second
+second = organizer("/v1/alerts", {"text": "Newer: keynote delayed", "screens": ["hall-c"]})
+f = wait_frame(lambda f: has(f, "Newer:") and has(f, "Older:"), "hall-c shows both alerts",
+               path=fleet["hall-c"][1], after=counts["hall-c"])
+i_new = next(i for i, t in enumerate(f["texts"]) if "Newer:" in t)
+i_old = next(i for i, t in enumerate(f["texts"]) if "Older:" in t)
+check(i_new < i_old, "newest first")
+wait_frame(lambda f: has(f, "Older:"), "hall-a shows the one for every screen",
+           path=fleet["hall-a"][1], after=counts["hall-a"])
+check(not any(has(g, "Newer:") for g in read_frames(fleet["hall-a"][1])[counts["hall-a"]:]),
+      "the alert for hall-c only is not on hall-a")
+for made in (first, second):
+    organizer(f"/v1/alerts/{made['id']}/withdraw")
+for n, (_, log, _) in fleet.items():
+    wait_frame(lambda f: has(f, "Salle 251") and not has(f, "Older:"), f"{n}: alerts withdrawn",
+               path=log, after=counts[n])
+
+# a move, with a schedule poll of 60 s: the stream says the schedule changed
+counts = {n: len(read_frames(log)) for n, (_, log, _) in fleet.items()}
+moved = time.monotonic()
+organizer("/v1/changes", {"kind": "move", "session": "4226", "room": "Salle 243"})
+for n, (_, log, _) in fleet.items():
+    wait_frame(lambda f: has(f, "MOVED → Salle 243"), f"{n} shows the move", timeout=10,
+               path=log, after=counts[n])
+check(time.monotonic() - moved < 5,
+      f"the move on every screen {time.monotonic() - moved:.1f} s after it, not a 60 s poll later")
+
+# notices: for level-2 (hall-a, hall-b), and one timed on the board's clock
+counts = {n: len(read_frames(log)) for n, (_, log, _) in fleet.items()}
+organizer("/v1/notices", {"text": "Level 2 cloakroom closes at 18:00", "zones": ["level-2"]})
+for n in ("hall-a", "hall-b"):
+    wait_frame(lambda f: has(f, "Level 2 cloakroom"), f"{n} (zone level-2) shows the notice",
+               path=fleet[n][1], after=counts[n])
+time.sleep(1)
+check(not any(has(g, "Level 2 cloakroom") for g in read_frames(fleet["hall-c"][1])[counts["hall-c"]:]),
+      "hall-c, in no zone, does not")
+now_c = datetime.datetime.strptime(board_now(fleet["hall-c"][1]), "%Y-%m-%dT%H:%M:%SZ")
+start_t, end_t = now_c + datetime.timedelta(seconds=6), now_c + datetime.timedelta(seconds=12)
+iso = "%Y-%m-%dT%H:%M:%SZ"
+organizer("/v1/notices", {"text": "Photo at the stairs now", "screens": ["hall-c"],
+                          "start": start_t.strftime(iso), "end": end_t.strftime(iso)})
+log_c = fleet["hall-c"][1]
+wait_frame(lambda f: has(f, "Photo at the stairs"), "hall-c shows the timed notice", timeout=15,
+           path=log_c, after=counts["hall-c"])
+wait_frame(lambda f: f["t"] >= end_t.strftime(iso), "hall-c's clock passes its end", timeout=15,
+           path=log_c)
+time.sleep(1.5)
+shown_at = [f["t"] for f in read_frames(log_c)[counts["hall-c"]:] if has(f, "Photo at the stairs")]
+check(shown_at and min(shown_at) >= start_t.strftime(iso) and max(shown_at) < end_t.strftime(iso)
+      and not has(read_frames(log_c)[-1], "Photo at the stairs"),
+      f"... only between its start and end on the board's clock ({min(shown_at)}–{max(shown_at)})")
+
+# the screens know who they are across a restart
+_, _, run_a = fleet["hall-a"]
+record = json.load(open(os.path.join(work, "hall-a-cache", "screen.json")))
+check(record["screen"] == "hall-a" and record["zones"] == ["level-2"],
+      f"hall-a keeps its name and zones in its cache ({record})")
+quiet = open(os.path.join(run_a, "quiet")).read()
+check(quiet in ("yes\n", "no\n"), f"run-dir/quiet says yes or no ({quiet.strip()})")
+
+# an update: a bundle uploaded, a rollout with hall-a as its canary
+import io, tarfile
+version = "20261127.120000-e2e" + os.urandom(3).hex()
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+    for name, data in (("version", version + "\n"), ("SHA256SUMS", "x"), ("SHA256SUMS.sig", "x"),
+                       ("root.squashfs", "squash"), ("vmlinuz", "k"), ("initrd.img", "i")):
+        info = tarfile.TarInfo(name)
+        info.size = len(data.encode())
+        tar.addfile(info, io.BytesIO(data.encode()))
+req = urllib.request.Request(fleet_base + "/v1/bundles", method="POST", data=buf.getvalue(),
+                             headers={"Authorization": "Bearer " + token})
+bundle = json.load(urllib.request.urlopen(req))
+check(bundle["bundle"] == version, f"a bundle uploaded ({bundle['size']} bytes)")
+open(os.path.join(run_a, "image"), "w").write("20261001.080000-old a\n")
+rollout = organizer("/v1/rollouts", {"bundle": version, "canaries": ["hall-a"]})
+target = os.path.join(run_a, "update-target.json")
+end = time.monotonic() + 25  # within a heartbeat (10 s)
+while time.monotonic() < end and not os.path.exists(target):
+    time.sleep(0.2)
+check(os.path.exists(target), "hall-a, the canary, writes update-target.json")
+t = json.load(open(target))
+check(t == {"version": version, "url": f"{fleet_base}/v1/bundles/{version}.tar",
+            "size": bundle["size"], "sha256": bundle["sha256"]},
+      f"... with the bundle's version, absolute URL, size and hash ({t['url']})")
+check(not os.path.exists(os.path.join(fleet["hall-b"][2], "update-target.json")),
+      "hall-b, no canary, has no target")
+open(os.path.join(run_a, "update-status.tmp"), "w").write("downloading 40 %\n")
+os.replace(os.path.join(run_a, "update-status.tmp"), os.path.join(run_a, "update-status"))
+end = time.monotonic() + 25
+part = {}
+while time.monotonic() < end:
+    r = json.load(urllib.request.urlopen(fleet_base + "/v1/rollouts"))["rollouts"]
+    part = r[-1]["screens"]["hall-a"] if r else {}
+    if part.get("update") == "downloading 40 %":
+        break
+    time.sleep(0.3)
+check(part.get("update") == "downloading 40 %" and part.get("image") == "20261001.080000-old"
+      and part.get("slot") == "a",
+      f"the heartbeat carries the updater's state, image and slot ({part})")
+organizer(f"/v1/rollouts/{rollout['change']}/stop")
+end = time.monotonic() + 25
+while time.monotonic() < end and os.path.exists(target):
+    time.sleep(0.2)
+check(not os.path.exists(target), "the rollout stopped: update-target.json removed")
+
+# the server away and back: the streams reopen, the alerts come again
+stop(fleet_server)
+time.sleep(2)
+fleet_server = start_server(fleet_conf, fleet_base)
+counts = {n: len(read_frames(log)) for n, (_, log, _) in fleet.items()}
+back = time.monotonic()
+organizer("/v1/alerts", {"text": "Reconnected: all clear soon"})
+for n, (_, log, _) in fleet.items():
+    wait_frame(lambda f: has(f, "Reconnected:"), f"{n} shows an alert posted after the outage",
+               timeout=40, path=log, after=counts[n])
+print(f"after the outage: the alert on all three in {time.monotonic() - back:.1f} s")
+for n, (k, _, _) in fleet.items():
+    check(stop(k) == 0, f"{n} stops cleanly")
+# a restart keeps the alert on screen before any network
+k, log, _ = fleet_kiosk("hall-b")
+stop(fleet_server)
+n0 = len(read_frames(log))
+wait_frame(lambda f: has(f, "Reconnected:"), "hall-b restarted without the server: the alert "
+           "it had is on screen", path=log, after=n0)
+check(stop(k) == 0, "hall-b stops cleanly")
 stop(xvfb)
 print(f"{checks} passed, 0 failed")

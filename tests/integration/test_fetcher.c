@@ -1,10 +1,14 @@
 /* The kiosk's fetcher against real sockets: venueboard-server on a free
  * loopback port (conditional GET, size cap), a port nobody listens on
  * (back-off), a socket that never answers (timeout without blocking the
- * loop), file:// feeds, and TLS verification against openssl s_server. */
+ * loop), file:// feeds, TLS verification against openssl s_server, and the
+ * server's event stream (bytes as they come, a wrong token, a cut and the
+ * back-off, a silent stream cut). */
 #include "test_util.h"
 
 #include "fetcher.h"
+
+#include <curl/curl.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -132,7 +136,8 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	fprintf(f, "listen 127.0.0.1:0\ndatabase %s\nschedule %s\n"
-		   "organizer alice organizer-token-0123456789\n",
+		   "organizer alice organizer-token-0123456789\n"
+		   "screen hall-a screen-token-0123456789abcdef\n",
 		db, VB_DEMO_SCHEDULE);
 	fclose(f);
 	chmod(conf, 0600);
@@ -407,6 +412,123 @@ static void test_tls_verification(void **state)
 	free(r.body);
 }
 
+/* What a stream handed over. */
+struct sunk {
+	char bytes[65536];
+	size_t len;
+	int connections;
+};
+
+static void sink(void *ctx, const char *p, size_t len)
+{
+	struct sunk *s = ctx;
+	if (!p) {
+		s->connections++;
+		return;
+	}
+	size_t n = len < sizeof(s->bytes) - 1 - s->len ? len : sizeof(s->bytes) - 1 - s->len;
+	memcpy(s->bytes + s->len, p, n);
+	s->len += n;
+	s->bytes[s->len] = '\0';
+}
+
+/* Runs f until cond(s) or 5 s; never more than one wait at a time. */
+static bool run_until(struct fetcher *f, const struct sunk *s, const char *needle)
+{
+	int64_t end = mono_ms() + 5000;
+	while (mono_ms() < end) {
+		int64_t before = mono_ms();
+		fetcher_run(f, before, 100);
+		if (mono_ms() - before > 1000)
+			fail_msg("fetcher_run blocked for %lld ms", (long long)(mono_ms() - before));
+		if (strstr(s->bytes, needle))
+			return true;
+	}
+	return false;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ud)
+{
+	(void)p;
+	(void)ud;
+	return size * n;
+}
+
+static void post_alert(const char *text)
+{
+	char url[128], body[256];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/alerts", server_port);
+	snprintf(body, sizeof(body), "{\"text\":\"%s\"}", text);
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = curl_slist_append(NULL, "Authorization: Bearer organizer-token-0123456789");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+}
+
+static void test_stream(void **state)
+{
+	(void)state;
+	start_server();
+	struct fetcher *f = make(0, 2000, NULL);
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/stream", server_port);
+	static struct sunk good, bad;
+	memset(&good, 0, sizeof(good));
+	memset(&bad, 0, sizeof(bad));
+	struct fetcher_stream s = {url, "screen-token-0123456789abcdef", 3000, 4000, sink, &good};
+	int feed = fetcher_add_stream(f, &s);
+	s.bearer = "screen-token-but-not-the-right-one";
+	s.ctx = &bad;
+	int wrong = fetcher_add_stream(f, &s);
+	assert_true(feed >= 0 && wrong >= 0);
+	assert_true(run_until(f, &good, "event: state"));
+	assert_true(fetcher_stream_open(f, feed));
+	assert_int_equal(good.connections, 1);
+	/* an alert reaches the stream within a second of its post */
+	int64_t posted = mono_ms();
+	post_alert("Evacuate by the east stairs");
+	assert_true(run_until(f, &good, "Evacuate by the east stairs"));
+	assert_true(mono_ms() - posted < 1500);
+	/* the wrong token: refused, no byte of the answer handed over */
+	struct fetch_result r = drive(f, wrong, NULL);
+	assert_int_equal(r.outcome, FETCH_FAILED);
+	assert_string_equal(r.error, "HTTP 401");
+	assert_int_equal(bad.len, 0);
+	assert_false(fetcher_stream_open(f, wrong));
+	/* the server goes: the stream ends, and is retried after a back-off */
+	reap(&server);
+	r = drive(f, feed, NULL);
+	assert_int_equal(r.outcome, FETCH_FAILED);
+	assert_false(fetcher_stream_open(f, feed));
+	assert_true(r.retry_ms >= 500 && r.retry_ms <= 1000);
+	r = drive(f, feed, NULL); /* the retry finds nobody: a longer wait */
+	assert_true(r.failures == 2 && r.retry_ms >= 1000 && r.retry_ms <= 2000);
+	assert_int_equal(good.connections, 2); /* the first, and the retry */
+
+	/* a stream that says nothing is cut after idle_ms */
+	listener = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	socklen_t alen = sizeof(a);
+	assert_int_equal(bind(listener, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(listener, 4), 0);
+	assert_int_equal(getsockname(listener, (struct sockaddr *)&a, &alen), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/stream", ntohs(a.sin_port));
+	struct fetcher_stream q = {url, "screen-token-0123456789abcdef", 1000, 0, sink, &bad};
+	int silent = fetcher_add_stream(f, &q);
+	int64_t t0 = mono_ms();
+	r = drive(f, silent, NULL);
+	assert_int_equal(r.outcome, FETCH_FAILED);
+	if (!strstr(r.error, "nothing came for 1 s"))
+		fail_msg("a silent stream: '%s'", r.error);
+	assert_true(mono_ms() - t0 >= 900 && mono_ms() - t0 < 2500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +539,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_file_feed, teardown_each),
 		cmocka_unit_test_teardown(test_schemes, teardown_each),
 		cmocka_unit_test_teardown(test_tls_verification, teardown_each),
+		cmocka_unit_test_teardown(test_stream, teardown_each),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

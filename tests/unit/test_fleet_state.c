@@ -37,7 +37,7 @@ static void test_answer_and_event(void **state)
 		   "\"/v1/bundles/20261127.120000-89fa40dddc.tar\",\"size\":198443008,\"sha256\":"
 		   "\"0123456789abcdef0123456789abcdef0123456789ABCDEF0123456789abcdef\","
 		   "\"rollout\":14},\"unknown\":true}");
-	assert_true(m->has_identity);
+	assert_true(m->has_identity && m->has_zones);
 	assert_string_equal(m->who.screen, "palais-l2-east");
 	assert_int_equal(m->who.n_zones, 2);
 	assert_string_equal(m->who.zones[1], "palais");
@@ -56,7 +56,7 @@ static void test_answer_and_event(void **state)
 	read_ok(m, "{\"screen\":\"palais-l2-east\",\"alerts\":[],\"schedule_version\":3,"
 		   "\"schedule_etag\":\"\\\"9b2ad1b51f2ce72c\\\"\"}");
 	assert_true(m->has_identity);
-	assert_int_equal(m->who.n_zones, 0);
+	assert_false(m->has_zones); /* an event: the screen's name only */
 	assert_true(m->has_alerts);
 	assert_int_equal(m->n_alerts, 0);
 	assert_false(m->has_update);

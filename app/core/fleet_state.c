@@ -142,7 +142,9 @@ static bool read_update(const cJSON *root, struct fleet_msg *m, struct feed_erro
 		return feed_error_set(e, "update.sha256: not 64 hexadecimal digits");
 	snprintf(m->up.version, sizeof(m->up.version), "%s", version);
 	snprintf(m->up.url, sizeof(m->up.url), "%s", url);
-	snprintf(m->up.sha256, sizeof(m->up.sha256), "%s", sha);
+	for (size_t i = 0; i < 64; i++) /* lower case, as sha256sum writes it */
+		m->up.sha256[i] = (char)(sha[i] >= 'A' && sha[i] <= 'F' ? sha[i] - 'A' + 'a' : sha[i]);
+	m->up.sha256[64] = '\0';
 	m->update = true;
 	return true;
 }

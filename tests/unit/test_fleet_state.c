@@ -51,6 +51,8 @@ static void test_answer_and_event(void **state)
 	assert_true(m->has_update && m->update);
 	assert_string_equal(m->up.url, "/v1/bundles/20261127.120000-89fa40dddc.tar");
 	assert_int_equal(m->up.size, 198443008);
+	assert_string_equal(m->up.sha256,
+			    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	assert_false(m->has_schedule);
 
 	read_ok(m, "{\"screen\":\"palais-l2-east\",\"alerts\":[],\"schedule_version\":3,"

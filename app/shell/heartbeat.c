@@ -13,32 +13,21 @@ struct heartbeat {
 	struct curl_slist *headers;
 	char *body;
 	bool in_flight;
-	char *answer; /* what the server said, up to HEARTBEAT_MAX_ANSWER */
-	size_t answer_len, answer_cap;
+	char *answer; /* what the server said: HEARTBEAT_MAX_ANSWER + 1 bytes */
+	size_t answer_len;
 	bool answer_over;
 	char url[2048];
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* Into the buffer made at creation: an answer past it is read on, not kept. */
 static size_t on_answer(char *p, size_t size, size_t n, void *ud)
 {
 	struct heartbeat *hb = ud;
 	size_t len = size * n;
-	if (hb->answer_over || hb->answer_len + len > HEARTBEAT_MAX_ANSWER) {
+	if (hb->answer_over || len > HEARTBEAT_MAX_ANSWER - hb->answer_len) {
 		hb->answer_over = true;
-		return len; /* read on, keep nothing */
-	}
-	if (hb->answer_len + len + 1 > hb->answer_cap) {
-		size_t cap = hb->answer_cap ? hb->answer_cap : 4096;
-		while (cap < hb->answer_len + len + 1)
-			cap *= 2;
-		char *a = realloc(hb->answer, cap);
-		if (!a) {
-			hb->answer_over = true;
-			return len;
-		}
-		hb->answer = a;
-		hb->answer_cap = cap;
+		return len;
 	}
 	memcpy(hb->answer + hb->answer_len, p, len);
 	hb->answer_len += len;
@@ -56,12 +45,13 @@ struct heartbeat *heartbeat_create(const char *url, const char *token, const cha
 	    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token) >= (int)sizeof(auth))
 		goto fail;
 	memcpy(hb->url, url, strlen(url) + 1);
+	hb->answer = malloc(HEARTBEAT_MAX_ANSWER + 1);
 	hb->multi = curl_multi_init();
 	hb->easy = curl_easy_init();
 	hb->headers = curl_slist_append(NULL, auth);
 	hb->headers = hb->headers ? curl_slist_append(hb->headers, "Content-Type: application/json")
 				  : NULL;
-	if (!hb->multi || !hb->easy || !hb->headers)
+	if (!hb->multi || !hb->easy || !hb->headers || !hb->answer)
 		goto fail;
 	curl_easy_setopt(hb->easy, CURLOPT_URL, hb->url);
 	curl_easy_setopt(hb->easy, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -147,6 +147,7 @@ cache = os.path.join(work, "cache")
 def start_kiosk(url=base + "/v1/schedule", extra=None):
     clock = ["--clock-start", "2014-11-06T10:30:00+01:00"] if extra is None else extra
     return start([kiosk_bin, "--schedule-url", url, "--cache-dir", cache,
+                  "--run-dir", os.path.join(work, "run"),
                   "--poll-seconds", "2", "--frame-log", frames, "--venue", "Palais des Congrès",
                   "--heartbeat-url", base + "/v1/screens/heartbeat",
                   "--heartbeat-token", screen_token, "--heartbeat-seconds", "10",

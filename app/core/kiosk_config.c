@@ -29,6 +29,8 @@ void kiosk_config_defaults(struct kiosk_config *c)
 		 "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf");
 	snprintf(c->font_fallback, sizeof(c->font_fallback),
 		 "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
+	snprintf(c->font_emoji, sizeof(c->font_emoji),
+		 "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	snprintf(c->time_source, sizeof(c->time_source), "system");
 	c->heartbeat_s = 60;
@@ -228,6 +230,8 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 		return copy(c->font_bold, sizeof(c->font_bold), key, v, e);
 	if (strcmp(key, "font-fallback") == 0)
 		return copy(c->font_fallback, sizeof(c->font_fallback), key, v, e);
+	if (strcmp(key, "font-emoji") == 0)
+		return copy(c->font_emoji, sizeof(c->font_emoji), key, strcmp(v, "off") ? v : "", e);
 	if (strcmp(key, "room") == 0) {
 		if (c->n_rooms == KIOSK_MAX_ROOMS)
 			return feed_error_set(e, "room: more than %d rooms", KIOSK_MAX_ROOMS);

@@ -78,6 +78,7 @@ struct kiosk_config {
 	int soon_min;       /* a session starting within this is marked */
 	char font_regular[KIOSK_MAX_VALUE], font_bold[KIOSK_MAX_VALUE];
 	char font_fallback[KIOSK_MAX_VALUE];
+	char font_emoji[KIOSK_MAX_VALUE]; /* colour emoji; "" (font-emoji off) = none */
 	struct theme theme;
 	char log_level[8];
 	/* when the clock can be trusted: "system" (always), "timesync" (once

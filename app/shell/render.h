@@ -1,7 +1,7 @@
 /* render: executes a draw list on an SDL renderer — a window's or a software
  * surface's for screenshots. Text is drawn from cached textures (one per
  * distinct line of text, size, font and colour), glyphs the main font lacks
- * come from a fallback font, and the whole frame can be turned for a screen
+ * come from a fallback font, emoji from a colour emoji font, and the whole frame can be turned for a screen
  * hung in portrait. */
 #ifndef VB_RENDER_H
 #define VB_RENDER_H
@@ -15,6 +15,7 @@
 struct render_fonts {
 	const char *regular, *bold; /* TrueType files; borrowed */
 	const char *fallback;       /* for glyphs the two lack; NULL for none */
+	const char *emoji;          /* colour emoji, scaled to the text; NULL for none */
 };
 
 struct render_stats {

@@ -524,7 +524,8 @@ static int open_screen(struct app *a)
 {
 	char err[256];
 	struct render_fonts fonts = {a->cfg.font_regular, a->cfg.font_bold,
-				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL};
+				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL,
+				     a->cfg.font_emoji[0] ? a->cfg.font_emoji : NULL};
 	if (a->cfg.mode == KIOSK_SCREENSHOT) {
 		/* --size is the picture as the screen shows it; a rotation turns
 		 * the layout inside it */

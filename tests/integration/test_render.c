@@ -20,6 +20,7 @@
 #define REGULAR_TTF  FONT_DIR "dejavu/DejaVuSans.ttf"
 #define BOLD_TTF     FONT_DIR "dejavu/DejaVuSans-Bold.ttf"
 #define FALLBACK_TTF FONT_DIR "droid/DroidSansFallbackFull.ttf"
+#define EMOJI_TTF    FONT_DIR "noto/NotoColorEmoji.ttf"
 
 /* render.c's budget for text textures */
 #define TEXT_BUDGET ((size_t)24 << 20)
@@ -31,16 +32,16 @@ static const struct draw_color white = {255, 255, 255};
 static bool fonts_present(void)
 {
 	return access(REGULAR_TTF, R_OK) == 0 && access(BOLD_TTF, R_OK) == 0 &&
-	       access(FALLBACK_TTF, R_OK) == 0;
+	       access(FALLBACK_TTF, R_OK) == 0 && access(EMOJI_TTF, R_OK) == 0;
 }
 
 static void need_fonts(void)
 {
 	if (fonts_present())
 		return;
-	printf("SKIP: fonts missing (%s, %s, %s: Debian's fonts-dejavu-core and "
-	       "fonts-droid-fallback)\n",
-	       REGULAR_TTF, BOLD_TTF, FALLBACK_TTF);
+	printf("SKIP: fonts missing (%s, %s, %s, %s: Debian's fonts-dejavu-core, "
+	       "fonts-droid-fallback and fonts-noto-color-emoji)\n",
+	       REGULAR_TTF, BOLD_TTF, FALLBACK_TTF, EMOJI_TTF);
 	skip();
 }
 
@@ -51,18 +52,25 @@ struct canvas {
 	struct text_metrics m;
 };
 
-static void open_canvas(struct canvas *c, int w, int h, bool fallback)
+/* fallback, emoji: font files or NULL */
+static void open_canvas_fonts(struct canvas *c, int w, int h, const char *fallback,
+			      const char *emoji)
 {
 	c->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
 	assert_non_null(c->s);
 	c->sdl = SDL_CreateSoftwareRenderer(c->s);
 	assert_non_null(c->sdl);
-	struct render_fonts f = {REGULAR_TTF, BOLD_TTF, fallback ? FALLBACK_TTF : NULL};
+	struct render_fonts f = {REGULAR_TTF, BOLD_TTF, fallback, emoji};
 	char err[256] = "";
 	c->r = render_create(c->sdl, &f, err, sizeof(err));
 	if (!c->r)
 		fail_msg("render_create: %s", err);
 	c->m = render_metrics(c->r);
+}
+
+static void open_canvas(struct canvas *c, int w, int h, bool fallback)
+{
+	open_canvas_fonts(c, w, h, fallback ? FALLBACK_TTF : NULL, NULL);
 }
 
 static void close_canvas(struct canvas *c)
@@ -128,7 +136,7 @@ static void test_create_names_missing_font(void **state)
 	(void)state;
 	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 8, 8, 32, SDL_PIXELFORMAT_ARGB8888);
 	SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(s);
-	struct render_fonts f = {"/nonexistent/venueboard/Missing.ttf", BOLD_TTF, NULL};
+	struct render_fonts f = {"/nonexistent/venueboard/Missing.ttf", BOLD_TTF, NULL, NULL};
 	char err[256] = "";
 	assert_null(render_create(sdl, &f, err, sizeof(err)));
 	assert_non_null(strstr(err, "/nonexistent/venueboard/Missing.ttf"));
@@ -225,6 +233,111 @@ static void test_fallback(void **state)
 	assert_true(w_tofu > 0);
 	assert_true(ink_tofu > 0);
 	assert_int_not_equal(w_fb, w_tofu);
+}
+
+/* Pixels of the frame in colour (not grey, not the background): a colour
+ * emoji's, never the white text's or its .notdef box's. */
+static int coloured_pixels(const struct canvas *c)
+{
+	int n = 0;
+	for (int y = 0; y < c->s->h; y++)
+		for (int x = 0; x < c->s->w; x++) {
+			struct draw_color p = at(c, x, y);
+			int hi = p.r > p.g ? p.r : p.g, lo = p.r < p.g ? p.r : p.g;
+			hi = hi > p.b ? hi : p.b;
+			lo = lo < p.b ? lo : p.b;
+			n += hi - lo > 60;
+		}
+	return n;
+}
+
+struct emoji_shot {
+	int w, h, ink, coloured, outside; /* outside: ink off the line box */
+};
+
+/* Draws text at 32 px at (5, 10) of a 600x60 canvas with the fallback and
+ * the emoji font (or not). */
+static struct emoji_shot emoji_line(const char *text, bool with_emoji)
+{
+	struct canvas c;
+	open_canvas_fonts(&c, 600, 60, FALLBACK_TTF, with_emoji ? EMOJI_TTF : NULL);
+	struct draw_list dl;
+	draw_list_init(&dl, 600, 60, dark);
+	struct emoji_shot e = {0};
+	e.w = add_text(&c, &dl, 5, 10, 32, white, text, SIZE_MAX);
+	e.h = c.m.line_height(c.m.ctx, FONT_REGULAR, 32);
+	frame(&c, &dl, 0);
+	e.ink = ink_in_columns(&c, 0, 600, dark);
+	e.coloured = coloured_pixels(&c);
+	for (int y = 0; y < 60; y++)
+		for (int x = 0; x < 600; x++)
+			if ((y < 10 || y >= 10 + e.h || x < 5 || x >= 5 + e.w) &&
+			    !same(at(&c, x, y), dark))
+				e.outside++;
+	draw_list_finish(&dl);
+	close_canvas(&c);
+	return e;
+}
+
+#define ROCKET "\xF0\x9F\x9A\x80"
+#define FLAG_FR "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7"
+#define FLAG_XX "\xF0\x9F\x87\xBD\xF0\x9F\x87\xBD" /* two letters that are no country */
+#define TRANS_FLAG "\xF0\x9F\x8F\xB3\xEF\xB8\x8F\xE2\x80\x8D\xE2\x9A\xA7\xEF\xB8\x8F"
+#define ZWJ "\xE2\x80\x8D"
+
+/* 3b. Emoji in titles: each drawn in colour as one picture (a flag and a ZWJ
+ * sequence too, the trans flag's ⚧ not split off to DejaVu), inside the line
+ * box; a ZWJ sequence the font has no picture for drawn as its parts; without
+ * the emoji font, a flag as its two letters, never a box. */
+static void test_emoji(void **state)
+{
+	(void)state;
+	need_fonts();
+	static const struct {
+		const char *title, *emoji;
+	} titles[] = {
+		{"Launch " ROCKET, ROCKET},
+		{FLAG_FR " Bonjour", FLAG_FR},
+		{"Pride " TRANS_FLAG, TRANS_FLAG},
+	};
+	struct emoji_shot one = emoji_line(ROCKET, true);
+	printf("an emoji at 32 px: %dx%d px (line height), %d coloured pixels\n", one.w, one.h,
+	       one.coloured);
+	assert_in_range(one.w, 30, 45); /* Noto's 136x128 picture scaled to the line */
+	for (size_t k = 0; k < sizeof(titles) / sizeof(*titles); k++) {
+		struct emoji_shot e = emoji_line(titles[k].emoji, true);
+		struct emoji_shot t = emoji_line(titles[k].title, true);
+		struct emoji_shot before = emoji_line(titles[k].title, false);
+		printf("'%s': emoji %d px wide, %d coloured pixels; title %d px, %d coloured; "
+		       "without the emoji font %d coloured\n",
+		       titles[k].title, e.w, e.coloured, t.w, t.coloured, before.coloured);
+		/* one picture, the width of any other emoji */
+		assert_int_equal(e.w, one.w);
+		/* in colour: a box (what was drawn before) has none */
+		if (e.coloured < 150)
+			fail_msg("'%s' drawn with %d coloured pixels: the missing-glyph box?",
+				 titles[k].title, e.coloured);
+		assert_true(t.coloured >= e.coloured - 20);
+		assert_int_equal(e.outside, 0);
+		assert_int_equal(t.outside, 0);
+		assert_int_equal(before.coloured, 0);
+	}
+	/* a flag of no country: Noto's unknown flag (a "?" on a white flag), one
+	 * picture in colour; two emoji joined into no known picture: both drawn */
+	struct emoji_shot unknown = emoji_line(FLAG_XX, true);
+	assert_int_equal(unknown.w, one.w);
+	assert_true(unknown.coloured > 50);
+	struct emoji_shot joined = emoji_line(ROCKET ZWJ ROCKET, true);
+	assert_in_range(joined.w, 2 * one.w - 2, 2 * one.w + 2); /* the joiner: no width */
+	assert_true(joined.coloured > one.coloured * 3 / 2);
+	/* without the emoji font: the flag's letters, the joiner and selectors
+	 * dropped */
+	assert_int_equal(emoji_line(FLAG_FR, false).w, emoji_line("FR", false).w);
+	assert_int_equal(emoji_line("Pride \xE2\x9A\xA7\xEF\xB8\x8F", false).w,
+			 emoji_line("Pride \xE2\x9A\xA7", false).w);
+	/* a symbol DejaVu has stays text unless asked as emoji */
+	assert_int_equal(emoji_line("\xE2\x9A\xA7", true).coloured, 0);
+	assert_true(emoji_line("\xE2\x9A\xA7\xEF\xB8\x8F", true).coloured > 100);
 }
 
 /* 4. A mixed line measures as the sum of its runs. */
@@ -493,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_rect),
 		cmocka_unit_test(test_text_stays_in_its_box),
 		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_emoji),
 		cmocka_unit_test(test_mixed_width),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_rotation),

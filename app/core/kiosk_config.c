@@ -22,6 +22,7 @@ void kiosk_config_defaults(struct kiosk_config *c)
 	c->highlight_min = 15;
 	c->soon_min = 10;
 	c->clock_rate = 1.0;
+	c->rotation = -1;
 	snprintf(c->cache_dir, sizeof(c->cache_dir), "/var/lib/venueboard");
 	snprintf(c->font_regular, sizeof(c->font_regular),
 		 "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
@@ -262,9 +263,9 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 	}
 	if (strcmp(key, "orientation") == 0) {
 		if (strcmp(v, "landscape") == 0)
-			c->rotation = 0;
+			c->orientation = KIOSK_ORIENT_LANDSCAPE;
 		else if (strcmp(v, "portrait") == 0)
-			c->rotation = 90;
+			c->orientation = KIOSK_ORIENT_PORTRAIT;
 		else
 			return feed_error_set(e, "orientation: '%.40s' is not landscape or portrait", v);
 		return true;

@@ -43,6 +43,9 @@ struct kiosk_overflow {
 	char shown_in[KIOSK_MAX_NAME];
 };
 
+/* the picture's shape as the viewer sees it; ANY: not given */
+enum kiosk_orientation { KIOSK_ORIENT_ANY, KIOSK_ORIENT_LANDSCAPE, KIOSK_ORIENT_PORTRAIT };
+
 /* layout hall: every room's now and next; room: one room's door */
 enum kiosk_layout { KIOSK_LAYOUT_HALL, KIOSK_LAYOUT_ROOM };
 
@@ -71,7 +74,9 @@ struct kiosk_config {
 	char timezone[64]; /* when the feed names none; "" = the feed's */
 	/* how it looks */
 	enum kiosk_layout layout; /* room: the door of rooms[0] */
-	int rotation; /* degrees clockwise the picture is turned: portrait screens */
+	enum kiosk_orientation orientation;
+	int rotation; /* the panel mounted turned clockwise, seen from the front: 0,
+		       * 90, 180, 270; -1 not given (screen_turn works it out) */
 	enum lang lang;
 	int page_s;         /* seconds per page when more than fits */
 	int highlight_min;  /* minutes a new change stays highlighted */

@@ -955,14 +955,16 @@ static bool draw_turned(struct renderer *r, const struct draw_list *dl, int rota
 		set_err(err, err_cap, "render: SDL_SetRenderTarget back: %s", SDL_GetError());
 		return false;
 	}
-	/* The unturned frame, centred on the output, turned about its centre:
-	 * an output of the turned size is covered exactly. */
+	/* The unturned frame, centred on the output, turned about its centre
+	 * against the panel's mounting (SDL's angle is clockwise): an output of
+	 * the turned size is covered exactly. */
 	const struct draw_color bg = dl->background;
 	SDL_FRect dst = {(float)(ow - dl->width) / 2.0f, (float)(oh - dl->height) / 2.0f,
 			 (float)dl->width, (float)dl->height};
 	if (SDL_SetRenderDrawColor(r->sdl, bg.r, bg.g, bg.b, 255) != 0 ||
 	    SDL_RenderClear(r->sdl) != 0 ||
-	    SDL_RenderCopyExF(r->sdl, r->turn, NULL, &dst, rotation, NULL, SDL_FLIP_NONE) != 0) {
+	    SDL_RenderCopyExF(r->sdl, r->turn, NULL, &dst, (double)(360 - rotation), NULL,
+			      SDL_FLIP_NONE) != 0) {
 		set_err(err, err_cap, "render: turning the frame by %d: %s", rotation,
 			SDL_GetError());
 		return false;

@@ -17,6 +17,7 @@
 #include "render.h"
 #include "room_feed.h"
 #include "schedule.h"
+#include "screen_turn.h"
 #include "text.h"
 
 #include <SDL.h>
@@ -43,6 +44,7 @@ static const char BASELINE_CACHE[] = "baseline.feed";
 
 struct app {
 	struct kiosk_config cfg;
+	struct screen_turn turn; /* the panel's mounting, worked out in open_screen */
 	enum log_level log;
 	struct board *board;
 	struct queue_feed *lunch; /* the lunch lines: fetch, board, advice */
@@ -149,7 +151,10 @@ static int configure(struct app *a, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!kiosk_config_check(c, &e)) {
+	struct screen_turn turn;
+	if (!kiosk_config_check(c, &e) ||
+	    ((c->mode == KIOSK_SCREENSHOT || c->windowed) && c->width > 0 && c->height > 0 &&
+	     !screen_turn_resolve(c, 0, 0, &turn, &e))) {
 		fprintf(stderr, "%s: %s\n", c->config_path[0] ? c->config_path : "venueboard", e.msg);
 		return EXIT_INVALID;
 	}
@@ -428,7 +433,7 @@ static void logical_size(const struct app *a, int *w, int *h)
 	} else {
 		SDL_GetRendererOutputSize(a->sdl, &ow, &oh);
 	}
-	bool turned = a->cfg.rotation == 90 || a->cfg.rotation == 270;
+	bool turned = a->turn.rotation == 90 || a->turn.rotation == 270;
 	*w = turned ? oh : ow;
 	*h = turned ? ow : oh;
 }
@@ -493,7 +498,7 @@ static bool frame(struct app *a, int64_t start_mono)
 	if (hash == a->shown_hash && !a->force_redraw)
 		return false;
 	char err[256];
-	if (!render_frame(a->render, &a->dl, a->cfg.rotation, err, sizeof(err))) {
+	if (!render_frame(a->render, &a->dl, a->turn.rotation, err, sizeof(err))) {
 		ERROR(a, "render", "%s", err);
 		return false;
 	}
@@ -527,9 +532,14 @@ static int open_screen(struct app *a)
 				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL,
 				     a->cfg.font_emoji[0] ? a->cfg.font_emoji : NULL};
 	if (a->cfg.mode == KIOSK_SCREENSHOT) {
-		/* --size is the picture as the screen shows it; a rotation turns
-		 * the layout inside it */
-		a->shot = SDL_CreateRGBSurfaceWithFormat(0, a->cfg.width, a->cfg.height, 32,
+		/* --size is the picture as the viewer sees it; the screenshot is
+		 * the panel's pixels, the picture turned against its mounting */
+		struct feed_error e = {{0}};
+		if (!screen_turn_resolve(&a->cfg, 0, 0, &a->turn, &e)) {
+			ERROR(a, "screen", "%s", e.msg);
+			return EXIT_INVALID;
+		}
+		a->shot = SDL_CreateRGBSurfaceWithFormat(0, a->turn.panel_w, a->turn.panel_h, 32,
 							 SDL_PIXELFORMAT_ARGB8888);
 		a->sdl = a->shot ? SDL_CreateSoftwareRenderer(a->shot) : NULL;
 	} else {
@@ -543,9 +553,24 @@ static int open_screen(struct app *a)
 		}
 		Uint32 flags = SDL_WINDOW_SHOWN;
 		int x = SDL_WINDOWPOS_UNDEFINED, y = SDL_WINDOWPOS_UNDEFINED;
-		int w = a->cfg.width ? a->cfg.width : 1920, h = a->cfg.height ? a->cfg.height : 1080;
+		/* a window is the panel: --size (the picture) turned by the
+		 * mounting; full screen, the display is the panel */
+		int w = 1920, h = 1080, panel_w = 1920, panel_h = 1080;
 		SDL_Rect bounds;
-		if (!a->cfg.windowed && SDL_GetDisplayBounds(0, &bounds) == 0) {
+		bool full = !a->cfg.windowed && SDL_GetDisplayBounds(0, &bounds) == 0;
+		if (full) {
+			panel_w = bounds.w;
+			panel_h = bounds.h;
+		}
+		struct feed_error e = {{0}};
+		if (!screen_turn_resolve(&a->cfg, full || !a->cfg.width ? panel_w : 0,
+					 full || !a->cfg.width ? panel_h : 0, &a->turn, &e)) {
+			ERROR(a, "screen", "%s", e.msg);
+			return EXIT_INVALID;
+		}
+		w = a->turn.panel_w;
+		h = a->turn.panel_h;
+		if (full) {
 			/* full screen as a borderless window over the whole display:
 			 * SDL's fullscreen request waits ~100 ms for a window manager
 			 * a kiosk does not have; KMS/DRM is full screen anyway */
@@ -573,8 +598,9 @@ static int open_screen(struct app *a)
 		if (a->sdl && SDL_GetRendererInfo(a->sdl, &ri) == 0) {
 			int ow, oh;
 			SDL_GetRendererOutputSize(a->sdl, &ow, &oh);
-			INFO(a, "screen", "%s video, %s renderer, %dx%d, turned %d°",
-			     SDL_GetCurrentVideoDriver(), ri.name, ow, oh, a->cfg.rotation);
+			INFO(a, "screen", "%s video, %s renderer, %dx%d, the panel mounted "
+					  "turned %d° clockwise",
+			     SDL_GetCurrentVideoDriver(), ri.name, ow, oh, a->turn.rotation);
 		}
 	}
 	if (!a->sdl) {
@@ -839,11 +865,14 @@ int main(int argc, char **argv)
 	if (a->cfg.n_queues)
 		snprintf(queues, sizeof(queues), "%zu queues", a->cfg.n_queues);
 	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s%s%s, cache %s, venue '%s', floor '%s', "
-			 "language %s, turned %d°, showing %s and %s",
+			 "language %s, %s, showing %s and %s",
 	     VB_VERSION, a->cfg.schedule_url, a->cfg.queues_url[0] ? ", lunch lines " : "",
 	     a->cfg.queues_url, a->cfg.rooms_url[0] ? ", rooms " : "", a->cfg.rooms_url,
 	     a->cfg.cache_dir, a->cfg.venue, a->cfg.floor, a->cfg.lang == LANG_FR ? "fr" : "en",
-	     a->cfg.rotation, rooms, queues);
+	     a->cfg.orientation == KIOSK_ORIENT_PORTRAIT    ? "portrait"
+	     : a->cfg.orientation == KIOSK_ORIENT_LANDSCAPE ? "landscape"
+							    : "the panel's shape",
+	     rooms, queues);
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
 		goto out;
 	check_clock(a);

@@ -4,9 +4,15 @@
  * and PNG files read back with libpng. */
 #include "test_util.h"
 
+#include "board.h"
 #include "draw_list.h"
+#include "kiosk_config.h"
+#include "layout.h"
+#include "layout_check.h"
 #include "png_out.h"
 #include "render.h"
+#include "screen_turn.h"
+#include "theme.h"
 
 #include <SDL_ttf.h>
 #include <png.h>
@@ -431,7 +437,8 @@ static void test_cache(void **state)
 	close_canvas(&c);
 }
 
-/* 6. Turning: a 100x50 list with a 20x10 red block at its top-left corner. */
+/* 6. Turning: a 100x50 list with a 20x10 red block at its top-left corner,
+ * on a panel mounted turned clockwise: the picture turned the other way. */
 static void test_rotation(void **state)
 {
 	(void)state;
@@ -441,9 +448,9 @@ static void test_rotation(void **state)
 		int x, y, w, h; /* where the block must land */
 	} cases[] = {
 		{0, 100, 50, 0, 0, 20, 10},
-		{90, 50, 100, 40, 0, 10, 20},  /* clockwise: top-left goes top-right */
+		{90, 50, 100, 0, 80, 10, 20},   /* counter-clockwise: top-left goes bottom-left */
 		{180, 100, 50, 80, 40, 20, 10}, /* bottom-right */
-		{270, 50, 100, 0, 80, 10, 20},  /* bottom-left */
+		{270, 50, 100, 40, 0, 10, 20},  /* top-right */
 	};
 	for (size_t k = 0; k < sizeof(cases) / sizeof(*cases); k++) {
 		struct canvas c;
@@ -476,6 +483,132 @@ static void test_rotation(void **state)
 	assert_non_null(strstr(err, "45"));
 	draw_list_finish(&dl);
 	close_canvas(&c);
+}
+
+/* What a person in front of the panel sees: its pixels turned clockwise by
+ * the mounting (the panel's top row ends up on the right at 90°). Worked out
+ * here from the physics, not from the renderer. Caller frees. */
+static SDL_Surface *mount(const SDL_Surface *panel, int rotation)
+{
+	bool turned = rotation % 180 != 0;
+	int vw = turned ? panel->h : panel->w, vh = turned ? panel->w : panel->h;
+	SDL_Surface *v = SDL_CreateRGBSurfaceWithFormat(0, vw, vh, 32, SDL_PIXELFORMAT_ARGB8888);
+	assert_non_null(v);
+	for (int y = 0; y < panel->h; y++) {
+		const Uint32 *row = (const Uint32 *)((const Uint8 *)panel->pixels + y * panel->pitch);
+		for (int x = 0; x < panel->w; x++) {
+			int vx = x, vy = y; /* where panel pixel (x, y) appears to the viewer */
+			if (rotation == 90)
+				vx = panel->h - 1 - y, vy = x;
+			else if (rotation == 180)
+				vx = panel->w - 1 - x, vy = panel->h - 1 - y;
+			else if (rotation == 270)
+				vx = y, vy = panel->w - 1 - x;
+			((Uint32 *)((Uint8 *)v->pixels + vy * v->pitch))[vx] = row[x];
+		}
+	}
+	return v;
+}
+
+static struct draw_color pixel(const SDL_Surface *s, int x, int y)
+{
+	Uint32 p = ((const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch))[x];
+	return (struct draw_color){(Uint8)(p >> 16), (Uint8)(p >> 8), (Uint8)p};
+}
+
+/* 6b. Orientation and rotation, each combination with and without --size,
+ * on a real frame of the demo summit: the panel's pixels read back, mounted
+ * as the key says, are the upright picture (the header band at the viewer's
+ * top, no sideways board); contradictions refused naming the keys. */
+static void test_mounting(void **state)
+{
+	(void)state;
+	need_fonts();
+	const int64_t now = 1415271900000; /* 2014-11-06 12:05 in Paris */
+	struct board *b = board_create();
+	assert_non_null(b);
+	layout_check_demo(b, now - 86400000);
+	struct kiosk_config *cfg = malloc(sizeof(*cfg));
+	assert_non_null(cfg);
+	int checked = 0, refused = 0;
+	for (int o = KIOSK_ORIENT_LANDSCAPE; o <= KIOSK_ORIENT_PORTRAIT; o++)
+		for (int rot = 0; rot < 360; rot += 90)
+			for (int with_size = 0; with_size < 2; with_size++) {
+				kiosk_config_defaults(cfg);
+				cfg->orientation = (enum kiosk_orientation)o;
+				cfg->rotation = rot;
+				bool portrait = o == KIOSK_ORIENT_PORTRAIT;
+				cfg->width = with_size ? (portrait ? 1080 : 1920) : 0;
+				cfg->height = with_size ? (portrait ? 1920 : 1080) : 0;
+				struct screen_turn t;
+				struct feed_error e = {{0}};
+				/* without --size: full screen on a 1920x1080 panel */
+				bool ok = screen_turn_resolve(cfg, with_size ? 0 : 1920,
+							      with_size ? 0 : 1080, &t, &e);
+				bool sideways = rot % 180 != 0;
+				if (!with_size && sideways != portrait) {
+					if (ok)
+						fail_msg("%s, rotation %d on a landscape panel accepted",
+							 portrait ? "portrait" : "landscape", rot);
+					assert_non_null(strstr(e.msg, "orientation"));
+					assert_non_null(strstr(e.msg, "rotation"));
+					refused++;
+					continue;
+				}
+				if (!ok)
+					fail_msg("%s", e.msg);
+				assert_int_equal(t.rotation, rot);
+				/* the picture laid out as seen, drawn on the panel */
+				struct canvas panel, ref;
+				open_canvas_fonts(&panel, t.panel_w, t.panel_h, FALLBACK_TTF, EMOJI_TTF);
+				open_canvas_fonts(&ref, t.picture_w, t.picture_h, FALLBACK_TTF, EMOJI_TTF);
+				struct layout_input in = {
+					.cfg = cfg, .board = b, .tm = panel.m,
+					.width = t.picture_w, .height = t.picture_h, .now_ms = now,
+					.feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
+				};
+				struct draw_list dl;
+				draw_list_init(&dl, t.picture_w, t.picture_h, cfg->theme.background);
+				struct layout_result res;
+				layout_build(&in, &dl, &res);
+				frame(&panel, &dl, t.rotation);
+				frame(&ref, &dl, 0); /* the same picture, drawn upright */
+				SDL_Surface *seen = mount(panel.s, rot);
+				/* the aspect: a portrait picture stands portrait */
+				assert_int_equal(seen->w, t.picture_w);
+				assert_int_equal(seen->h, t.picture_h);
+				assert_true(portrait ? seen->h > seen->w : seen->w > seen->h);
+				/* the header band across the viewer's top, not down a side */
+				int top = 0, side = 0;
+				for (int x = 0; x < seen->w; x++)
+					top += same(pixel(seen, x, 2), cfg->theme.panel);
+				for (int y = 0; y < seen->h; y++)
+					side += same(pixel(seen, 2, y), cfg->theme.panel);
+				if (top < seen->w * 9 / 10 || side > seen->h / 2)
+					fail_msg("%s, rotation %d%s: the header is not at the top "
+						 "(%d of %d top pixels, %d of %d left ones)",
+						 portrait ? "portrait" : "landscape", rot,
+						 with_size ? ", --size" : "", top, seen->w, side, seen->h);
+				/* and everything else where the upright picture has it */
+				int differ = 0;
+				for (int y = 0; y < seen->h; y++)
+					for (int x = 0; x < seen->w; x++) {
+						struct draw_color p = pixel(seen, x, y), q = at(&ref, x, y);
+						differ += abs(p.r - q.r) + abs(p.g - q.g) + abs(p.b - q.b) > 24;
+					}
+				assert_true(differ < seen->w * seen->h / 1000);
+				SDL_FreeSurface(seen);
+				draw_list_finish(&dl);
+				close_canvas(&panel);
+				close_canvas(&ref);
+				checked++;
+			}
+	printf("mounting: %d combinations upright for the viewer, %d refused\n", checked,
+	       refused);
+	assert_int_equal(checked, 12);
+	assert_int_equal(refused, 4);
+	free(cfg);
+	board_destroy(b);
 }
 
 static SDL_Surface *pattern(Uint32 format)
@@ -610,6 +743,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_width),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_mounting),
 		cmocka_unit_test(test_png_out),
 		cmocka_unit_test(test_hostile_text),
 	};

@@ -3,6 +3,7 @@
 #include "kiosk_config.h"
 
 #include "civil_time.h"
+#include "qr_code.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -231,6 +232,20 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 		return copy(c->font_bold, sizeof(c->font_bold), key, v, e);
 	if (strcmp(key, "font-fallback") == 0)
 		return copy(c->font_fallback, sizeof(c->font_fallback), key, v, e);
+	if (strcmp(key, "mobile-url") == 0) {
+		c->mobile_off = strcmp(v, "off") == 0;
+		if (c->mobile_off || !*v) {
+			c->mobile_url[0] = '\0';
+			return true;
+		}
+		if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+			return feed_error_set(e, "mobile-url: '%.60s' is not an http:// or https:// "
+						 "URL (or off)", v);
+		if (strlen(v) > QR_CODE_MAX_TEXT)
+			return feed_error_set(e, "mobile-url: longer than %d bytes (a QR code a "
+						 "phone reads across a hallway)", QR_CODE_MAX_TEXT);
+		return copy(c->mobile_url, sizeof(c->mobile_url), key, v, e);
+	}
 	if (strcmp(key, "font-emoji") == 0)
 		return copy(c->font_emoji, sizeof(c->font_emoji), key, strcmp(v, "off") ? v : "", e);
 	if (strcmp(key, "room") == 0) {
@@ -528,6 +543,15 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 		if (!text_url_origin(c->heartbeat_url, origin, sizeof(origin)))
 			return feed_error_set(e, "heartbeat-url: '%.60s' has no host", c->heartbeat_url);
 		snprintf(c->stream_url, sizeof(c->stream_url), "%s/v1/stream", origin);
+	}
+	/* the phone page of the server this screen already talks to */
+	const char *server = c->heartbeat_url[0] ? c->heartbeat_url : c->queues_url;
+	if (!c->mobile_off && !c->mobile_url[0] &&
+	    (!strncmp(server, "http://", 7) || !strncmp(server, "https://", 8))) {
+		char origin[KIOSK_MAX_VALUE - 16];
+		if (text_url_origin(server, origin, sizeof(origin)))
+			snprintf(c->mobile_url, sizeof(c->mobile_url), "%s/m/%s", origin,
+				 c->lang == LANG_FR ? "?lang=fr" : "");
 	}
 	struct feed_error te;
 	if (!theme_check(&c->theme, &te))

@@ -99,6 +99,11 @@ struct kiosk_config {
 	 * the heartbeat-url's origin + /v1/stream by kiosk_config_check when
 	 * heartbeats are on and it is not given */
 	char stream_url[KIOSK_MAX_VALUE];
+	/* the phone page the board's QR code links to: given, or the
+	 * heartbeat-url's (else queues-url's) origin + /m/ (kiosk_config_check);
+	 * "" = no QR code (`mobile-url off`, or no server known) */
+	char mobile_url[KIOSK_MAX_VALUE];
+	bool mobile_off;
 	/* the files shared with the image's update agent */
 	char run_dir[KIOSK_MAX_VALUE];
 	/* update-window HH:MM-HH:MM, the conference's local time, in minutes

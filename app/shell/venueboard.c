@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "log.h"
 #include "png_out.h"
+#include "qr_code.h"
 #include "queue_feed.h"
 #include "render.h"
 #include "room_feed.h"
@@ -45,6 +46,7 @@ static const char BASELINE_CACHE[] = "baseline.feed";
 struct app {
 	struct kiosk_config cfg;
 	struct screen_turn turn; /* the panel's mounting, worked out in open_screen */
+	struct qr_code mobile_qr; /* the phone page's, encoded once; side 0: none */
 	enum log_level log;
 	struct board *board;
 	struct queue_feed *lunch; /* the lunch lines: fetch, board, advice */
@@ -488,6 +490,7 @@ static bool frame(struct app *a, int64_t start_mono)
 		.page_tick = (mono_ms() - a->mono0_ms) / 1000 / a->cfg.page_s + a->page_bias,
 		.feed = a->feed,
 		.clock_untrusted = !a->clock_trusted,
+		.mobile_qr = a->mobile_qr.side ? &a->mobile_qr : NULL,
 	};
 	in.alerts = fleet_link_alerts(a->fleet, &in.n_alerts);
 	struct layout_result res;
@@ -873,6 +876,14 @@ int main(int argc, char **argv)
 	     : a->cfg.orientation == KIOSK_ORIENT_LANDSCAPE ? "landscape"
 							    : "the panel's shape",
 	     rooms, queues);
+	if (a->cfg.mobile_url[0] && a->cfg.layout == KIOSK_LAYOUT_HALL) {
+		if (qr_code_make(&a->mobile_qr, a->cfg.mobile_url))
+			INFO(a, "screen", "QR code to %s (%d modules a side)", a->cfg.mobile_url,
+			     a->mobile_qr.side);
+		else
+			ERROR(a, "screen", "mobile-url %s: no QR code (libqrencode refused it)",
+			      a->cfg.mobile_url);
+	}
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
 		goto out;
 	check_clock(a);

@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "layout_check.h"
 #include "png_out.h"
+#include "qr_code.h"
 #include "render.h"
 #include "screen_turn.h"
 #include "theme.h"
@@ -611,6 +612,83 @@ static void test_mounting(void **state)
 	board_destroy(b);
 }
 
+/* What zbarimg (Debian's zbar-tools) reads in the PNG at path: its first
+ * code's text, "" for none. */
+static void zbar_read(const char *path, char *out, size_t cap)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "zbarimg -q --raw '%s' 2>/dev/null", path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	out[0] = '\0';
+	if (fgets(out, (int)cap, p))
+		out[strcspn(out, "\r\n")] = '\0';
+	pclose(p);
+}
+
+/* 6c. The board's QR code read back by a phone's decoder: a real frame of the
+ * demo summit (landscape at 1080p and 4K, portrait, a panel mounted turned 90°)
+ * written as PNG and decoded by zbarimg to the configured URL; no code when
+ * mobile-url is off. */
+static void test_qr_decodes(void **state)
+{
+	(void)state;
+	need_fonts();
+	if (system("command -v zbarimg >/dev/null 2>&1") != 0)
+		fail_msg("zbarimg missing: Debian's zbar-tools (.ci/install-deps)");
+	const int64_t now = 1415271900000; /* 2014-11-06 12:05 in Paris */
+	const char *url = "https://venueboard.local:8443/m/?lang=fr";
+	struct board *b = board_create();
+	struct kiosk_config *cfg = malloc(sizeof(*cfg));
+	struct qr_code *q = malloc(sizeof(*q));
+	assert_true(b && cfg && q);
+	layout_check_demo(b, now - 86400000);
+	assert_true(qr_code_make(q, url));
+	char dir[] = "/tmp/vb-qr-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	static const struct {
+		int w, h, rotation;
+		bool on;
+	} shots[] = {
+		{1920, 1080, 0, true}, {3840, 2160, 0, true}, {1080, 1920, 0, true},
+		{1080, 1920, 90, true}, {1920, 1080, 0, false},
+	};
+	for (size_t k = 0; k < sizeof(shots) / sizeof(*shots); k++) {
+		kiosk_config_defaults(cfg);
+		cfg->lang = LANG_FR;
+		bool turned = shots[k].rotation % 180 != 0;
+		struct canvas c;
+		open_canvas_fonts(&c, turned ? shots[k].h : shots[k].w, turned ? shots[k].w : shots[k].h,
+				  FALLBACK_TTF, EMOJI_TTF);
+		struct layout_input in = {
+			.cfg = cfg, .board = b, .tm = c.m, .width = shots[k].w,
+			.height = shots[k].h, .now_ms = now,
+			.feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
+			.mobile_qr = shots[k].on ? q : NULL,
+		};
+		struct draw_list dl;
+		draw_list_init(&dl, shots[k].w, shots[k].h, cfg->theme.background);
+		struct layout_result res;
+		layout_build(&in, &dl, &res);
+		frame(&c, &dl, shots[k].rotation);
+		char path[128], err[256] = "", got[600];
+		snprintf(path, sizeof(path), "%s/board-%zu.png", dir, k);
+		if (!png_out_write(path, c.s, err, sizeof(err)))
+			fail_msg("%s", err);
+		zbar_read(path, got, sizeof(got));
+		printf("%dx%d%s%s: zbarimg reads '%s'\n", shots[k].w, shots[k].h,
+		       shots[k].rotation ? ", panel turned 90" : "", shots[k].on ? "" : ", off", got);
+		assert_string_equal(got, shots[k].on ? url : "");
+		assert_int_equal(unlink(path), 0);
+		draw_list_finish(&dl);
+		close_canvas(&c);
+	}
+	assert_int_equal(rmdir(dir), 0);
+	free(q);
+	free(cfg);
+	board_destroy(b);
+}
+
 static SDL_Surface *pattern(Uint32 format)
 {
 	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 7, 5, 32, format);
@@ -744,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_mounting),
+		cmocka_unit_test(test_qr_decodes),
 		cmocka_unit_test(test_png_out),
 		cmocka_unit_test(test_hostile_text),
 	};

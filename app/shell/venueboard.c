@@ -876,7 +876,7 @@ int main(int argc, char **argv)
 	     : a->cfg.orientation == KIOSK_ORIENT_LANDSCAPE ? "landscape"
 							    : "the panel's shape",
 	     rooms, queues);
-	if (a->cfg.mobile_url[0] && a->cfg.layout == KIOSK_LAYOUT_HALL) {
+	if (a->cfg.mobile_url[0]) {
 		if (qr_code_make(&a->mobile_qr, a->cfg.mobile_url))
 			INFO(a, "screen", "QR code to %s (%d modules a side)", a->cfg.mobile_url,
 			     a->mobile_qr.side);

@@ -199,6 +199,58 @@ static void test_on_the_board(void **state)
 	free(cfg);
 }
 
+/* On the door: only in what the next sessions leave, over no text; at
+ * 1920x1080 there is room. */
+static void test_on_the_door(void **state)
+{
+	(void)state;
+	const int64_t now = 1415271900000; /* 2014-11-06 12:05 in Paris */
+	struct kiosk_config *cfg = malloc(sizeof(*cfg));
+	struct qr_code *q = malloc(sizeof(*q));
+	assert_true(cfg && q);
+	kiosk_config_defaults(cfg);
+	cfg->layout = KIOSK_LAYOUT_ROOM;
+	snprintf(cfg->rooms[0], sizeof(cfg->rooms[0]), "Salle 252A");
+	cfg->n_rooms = 1;
+	assert_true(qr_code_make(q, "https://venueboard.local:8443/m/"));
+	struct board *b = board_create();
+	assert_non_null(b);
+	layout_check_demo(b, now - 86400000);
+	int shown = 0;
+	for (int z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
+		struct layout_input in = {
+			.cfg = cfg, .board = b, .tm = layout_check_metrics(), .width = w, .height = h,
+			.now_ms = now, .feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
+			.mobile_qr = q,
+		};
+		struct draw_list dl;
+		draw_list_init(&dl, w, h, black);
+		struct layout_result res;
+		layout_build(&in, &dl, &res);
+		const struct draw_op *sq = NULL;
+		for (int m = 3; m <= 20 && !sq; m++)
+			sq = light_square(&dl, q->side, m);
+		printf("door %dx%d: %s\n", w, h, sq ? "QR code" : "no room for the QR code");
+		if (sq) {
+			shown++;
+			assert_true(sq->x >= 0 && sq->y >= 0 && sq->x + sq->w <= w && sq->y + sq->h <= h);
+			for (size_t i = 0; i < dl.n; i++)
+				if (dl.ops[i].kind == DRAW_TEXT && overlaps(&dl.ops[i], sq))
+					fail_msg("door %dx%d: the QR code covers '%s'", w, h,
+						 draw_list_text_of(&dl, &dl.ops[i]));
+			assert_int_equal(layout_check_geometry(&dl, "door QR code", 0), 0);
+		}
+		if (w == 1920 && h == 1080 && !sq)
+			fail_msg("door 1920x1080: no QR code where the next sessions leave room");
+		draw_list_finish(&dl);
+	}
+	assert_true(shown >= 1);
+	board_destroy(b);
+	free(q);
+	free(cfg);
+}
+
 static void test_mobile_url(void **state)
 {
 	(void)state;
@@ -244,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_draw_matches_qrencode),
 		cmocka_unit_test(test_on_the_board),
+		cmocka_unit_test(test_on_the_door),
 		cmocka_unit_test(test_mobile_url),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -441,7 +441,12 @@ static bool each_run(struct renderer *r, struct size_slot *slot, enum draw_font 
 	struct face_use plain = {main_font, 1, 1}, fallback = {NULL, 1, 1}, emoji = {NULL, 1, 1};
 	if (r->path[FACE_FALLBACK])
 		fallback.font = face_at(r, slot, FACE_FALLBACK);
-	if ((emoji.font = emoji_face(r)) != NULL) {
+	/* every emoji and joiner is U+2000 or above (a lead byte of 0xE2 or
+	 * more): Latin text never opens the 10 MB emoji font */
+	bool high = false;
+	for (size_t i = 0; i < len && !high; i++)
+		high = (unsigned char)s[i] >= 0xE2;
+	if (high && (emoji.font = emoji_face(r)) != NULL) {
 		emoji.num = TTF_FontHeight(main_font);
 		emoji.den = TTF_FontHeight(emoji.font) > 0 ? TTF_FontHeight(emoji.font) : 1;
 	}

@@ -531,9 +531,16 @@ static bool frame(struct app *a, int64_t start_mono)
 static int open_screen(struct app *a)
 {
 	char err[256];
+	/* emoji are a nicety: a screen without their font still shows the board
+	 * (flags as their letters), said at WARN */
+	const char *emoji = a->cfg.font_emoji[0] ? a->cfg.font_emoji : NULL;
+	if (emoji && access(emoji, R_OK) != 0) {
+		WARN(a, "screen", "font-emoji %s: %s; emoji are drawn as letters or boxes "
+				  "(Debian's fonts-noto-color-emoji)", emoji, strerror(errno));
+		emoji = NULL;
+	}
 	struct render_fonts fonts = {a->cfg.font_regular, a->cfg.font_bold,
-				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL,
-				     a->cfg.font_emoji[0] ? a->cfg.font_emoji : NULL};
+				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL, emoji};
 	if (a->cfg.mode == KIOSK_SCREENSHOT) {
 		/* --size is the picture as the viewer sees it; the screenshot is
 		 * the panel's pixels, the picture turned against its mounting */

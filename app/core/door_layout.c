@@ -283,8 +283,9 @@ static int next_block(struct door *d, int x, int y, int w, double k, bool draw)
 typedef int block_fn(struct door *d, int x, int y, int w, double k, bool draw);
 
 /* Draws a block at the largest scale that fits h and cuts the least: where
- * to go whole first, then the titles whole; else the smallest scale. */
-static void fitted(struct door *d, block_fn *fn, struct layout_rect r)
+ * to go whole first, then the titles whole; else the smallest scale.
+ * Returns the height drawn. */
+static int fitted(struct door *d, block_fn *fn, struct layout_rect r)
 {
 	static const double scales[] = {1.3, 1.15, 1.0, 0.86, 0.74, 0.64, 0.55, 0.47, 0.4};
 	size_t n = sizeof(scales) / sizeof(*scales), pick = n - 1;
@@ -296,7 +297,7 @@ static void fitted(struct door *d, block_fn *fn, struct layout_rect r)
 			pick = i;
 		}
 	}
-	fn(d, r.x, r.y, r.w, scales[pick], true);
+	return fn(d, r.x, r.y, r.w, scales[pick], true);
 }
 
 void door_layout_build(const struct layout_input *in, struct draw_list *dl,
@@ -343,6 +344,10 @@ void door_layout_build(const struct layout_input *in, struct draw_list *dl,
 		draw_list_rect(dl, split, top, in->width - split, bottom - top, th->panel);
 	}
 	fitted(&d, now_block, now);
-	fitted(&d, next_block, next);
+	int used = fitted(&d, next_block, next);
+	/* the phone page's code only where the next sessions leave room */
+	int qr_w, qr_h, room = next.h - used - gap;
+	layout_frame_qr(&d.k, in, next.x + next.w, next.y + next.h, next.w, room, true, true, &qr_w,
+			&qr_h);
 	layout_frame_footer(&d.k, in, 0, 1);
 }

@@ -49,6 +49,7 @@ static const char *const words[MSG_COUNT][2] = {
 	[MSG_SEATS_AVAILABLE] = {"seats available", "places disponibles"},
 	[MSG_NO_SESSION_NOW] = {"No session now", "Pas de session en ce moment"},
 	[MSG_ALERT] = {"ALERT", "ALERTE"},
+	[MSG_ON_YOUR_PHONE] = {"On your phone", "Sur votre téléphone"},
 };
 
 const char *i18n_text(enum lang l, enum msg m)

@@ -41,6 +41,7 @@ enum msg {
 	MSG_SEATS_AVAILABLE,   /* a room with a count below 85 % */
 	MSG_NO_SESSION_NOW,    /* the door screen between sessions */
 	MSG_ALERT,             /* an organizer's alert, over everything */
+	MSG_ON_YOUR_PHONE,     /* the caption of the QR code to the phone page */
 	MSG_COUNT
 };
 

@@ -3,6 +3,7 @@
 #include "kiosk_config.h"
 
 #include "civil_time.h"
+#include "qr_code.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -22,6 +23,7 @@ void kiosk_config_defaults(struct kiosk_config *c)
 	c->highlight_min = 15;
 	c->soon_min = 10;
 	c->clock_rate = 1.0;
+	c->rotation = -1;
 	snprintf(c->cache_dir, sizeof(c->cache_dir), "/var/lib/venueboard");
 	snprintf(c->font_regular, sizeof(c->font_regular),
 		 "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
@@ -29,6 +31,8 @@ void kiosk_config_defaults(struct kiosk_config *c)
 		 "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf");
 	snprintf(c->font_fallback, sizeof(c->font_fallback),
 		 "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
+	snprintf(c->font_emoji, sizeof(c->font_emoji),
+		 "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	snprintf(c->time_source, sizeof(c->time_source), "system");
 	c->heartbeat_s = 60;
@@ -228,6 +232,22 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 		return copy(c->font_bold, sizeof(c->font_bold), key, v, e);
 	if (strcmp(key, "font-fallback") == 0)
 		return copy(c->font_fallback, sizeof(c->font_fallback), key, v, e);
+	if (strcmp(key, "mobile-url") == 0) {
+		c->mobile_off = strcmp(v, "off") == 0;
+		if (c->mobile_off || !*v) {
+			c->mobile_url[0] = '\0';
+			return true;
+		}
+		if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+			return feed_error_set(e, "mobile-url: '%.60s' is not an http:// or https:// "
+						 "URL (or off)", v);
+		if (strlen(v) > QR_CODE_MAX_TEXT)
+			return feed_error_set(e, "mobile-url: longer than %d bytes (a QR code a "
+						 "phone reads across a hallway)", QR_CODE_MAX_TEXT);
+		return copy(c->mobile_url, sizeof(c->mobile_url), key, v, e);
+	}
+	if (strcmp(key, "font-emoji") == 0)
+		return copy(c->font_emoji, sizeof(c->font_emoji), key, strcmp(v, "off") ? v : "", e);
 	if (strcmp(key, "room") == 0) {
 		if (c->n_rooms == KIOSK_MAX_ROOMS)
 			return feed_error_set(e, "room: more than %d rooms", KIOSK_MAX_ROOMS);
@@ -258,9 +278,9 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 	}
 	if (strcmp(key, "orientation") == 0) {
 		if (strcmp(v, "landscape") == 0)
-			c->rotation = 0;
+			c->orientation = KIOSK_ORIENT_LANDSCAPE;
 		else if (strcmp(v, "portrait") == 0)
-			c->rotation = 90;
+			c->orientation = KIOSK_ORIENT_PORTRAIT;
 		else
 			return feed_error_set(e, "orientation: '%.40s' is not landscape or portrait", v);
 		return true;
@@ -523,6 +543,15 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 		if (!text_url_origin(c->heartbeat_url, origin, sizeof(origin)))
 			return feed_error_set(e, "heartbeat-url: '%.60s' has no host", c->heartbeat_url);
 		snprintf(c->stream_url, sizeof(c->stream_url), "%s/v1/stream", origin);
+	}
+	/* the phone page of the server this screen already talks to */
+	const char *server = c->heartbeat_url[0] ? c->heartbeat_url : c->queues_url;
+	if (!c->mobile_off && !c->mobile_url[0] &&
+	    (!strncmp(server, "http://", 7) || !strncmp(server, "https://", 8))) {
+		char origin[KIOSK_MAX_VALUE - 16];
+		if (text_url_origin(server, origin, sizeof(origin)))
+			snprintf(c->mobile_url, sizeof(c->mobile_url), "%s/m/%s", origin,
+				 c->lang == LANG_FR ? "?lang=fr" : "");
 	}
 	struct feed_error te;
 	if (!theme_check(&c->theme, &te))

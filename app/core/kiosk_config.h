@@ -43,6 +43,9 @@ struct kiosk_overflow {
 	char shown_in[KIOSK_MAX_NAME];
 };
 
+/* the picture's shape as the viewer sees it; ANY: not given */
+enum kiosk_orientation { KIOSK_ORIENT_ANY, KIOSK_ORIENT_LANDSCAPE, KIOSK_ORIENT_PORTRAIT };
+
 /* layout hall: every room's now and next; room: one room's door */
 enum kiosk_layout { KIOSK_LAYOUT_HALL, KIOSK_LAYOUT_ROOM };
 
@@ -71,13 +74,16 @@ struct kiosk_config {
 	char timezone[64]; /* when the feed names none; "" = the feed's */
 	/* how it looks */
 	enum kiosk_layout layout; /* room: the door of rooms[0] */
-	int rotation; /* degrees clockwise the picture is turned: portrait screens */
+	enum kiosk_orientation orientation;
+	int rotation; /* the panel mounted turned clockwise, seen from the front: 0,
+		       * 90, 180, 270; -1 not given (screen_turn works it out) */
 	enum lang lang;
 	int page_s;         /* seconds per page when more than fits */
 	int highlight_min;  /* minutes a new change stays highlighted */
 	int soon_min;       /* a session starting within this is marked */
 	char font_regular[KIOSK_MAX_VALUE], font_bold[KIOSK_MAX_VALUE];
 	char font_fallback[KIOSK_MAX_VALUE];
+	char font_emoji[KIOSK_MAX_VALUE]; /* colour emoji; "" (font-emoji off) = none */
 	struct theme theme;
 	char log_level[8];
 	/* when the clock can be trusted: "system" (always), "timesync" (once
@@ -93,6 +99,11 @@ struct kiosk_config {
 	 * the heartbeat-url's origin + /v1/stream by kiosk_config_check when
 	 * heartbeats are on and it is not given */
 	char stream_url[KIOSK_MAX_VALUE];
+	/* the phone page the board's QR code links to: given, or the
+	 * heartbeat-url's (else queues-url's) origin + /m/ (kiosk_config_check);
+	 * "" = no QR code (`mobile-url off`, or no server known) */
+	char mobile_url[KIOSK_MAX_VALUE];
+	bool mobile_off;
 	/* the files shared with the image's update agent */
 	char run_dir[KIOSK_MAX_VALUE];
 	/* update-window HH:MM-HH:MM, the conference's local time, in minutes

@@ -608,6 +608,9 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	struct queue_panel_input qp = {in->queues, in->advice, in->now_ms, in->page_tick};
 	bool portrait = in->height > in->width;
 	int gap = px(&c, 16);
+	/* the phone page's code takes a corner of the changes' place (they turn
+	 * pages when fewer fit); the rooms and the lunch lines keep theirs */
+	int qr_w, qr_h;
 	if (portrait) {
 		int side_h = (body_bottom - body_top) * (queues ? 36 : 26) / 100;
 		struct rect rooms = {0, body_top, in->width - px(&c, 16), body_bottom - body_top - side_h};
@@ -615,11 +618,19 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		int sy = rooms.y + rooms.h + gap, sh = body_bottom - sy - gap;
 		if (queues) {
 			int half = (in->width - 3 * gap) / 2;
-			changes_panel(&c, (struct rect){gap, sy, half, sh}, res);
+			layout_frame_qr(&c.k, in, gap + half, sy + sh, half, sh / 2, true, true, &qr_w,
+					&qr_h);
+			changes_panel(&c, (struct rect){gap, sy, half, sh - (qr_h ? qr_h + gap : 0)},
+				      res);
 			queue_panel_draw(&c.k, (struct layout_rect){2 * gap + half, sy, half, sh},
 					 &qp);
 		} else {
-			changes_panel(&c, (struct rect){gap, sy, in->width - 2 * gap, sh}, res);
+			layout_frame_qr(&c.k, in, in->width - gap, sy + sh, in->width / 4, sh, false,
+					true, &qr_w, &qr_h);
+			changes_panel(&c,
+				      (struct rect){gap, sy, in->width - 2 * gap - (qr_w ? qr_w + gap : 0),
+						    sh},
+				      res);
 		}
 	} else {
 		int side_w = in->width * 31 / 100;
@@ -627,15 +638,14 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		rooms_area(&c, rooms, res);
 		int sx = rooms.w + gap, sw = side_w - gap, top = body_top + gap;
 		int h = body_bottom - top - gap;
-		if (queues) {
-			int ch = (h - gap) * 45 / 100;
-			changes_panel(&c, (struct rect){sx, top, sw, ch}, res);
+		int ch = queues ? (h - gap) * 45 / 100 : h; /* the changes' place */
+		layout_frame_qr(&c.k, in, sx + sw, top + ch, sw, queues ? ch / 2 : h / 4, true, true,
+				&qr_w, &qr_h);
+		changes_panel(&c, (struct rect){sx, top, sw, ch - (qr_h ? qr_h + gap : 0)}, res);
+		if (queues)
 			queue_panel_draw(&c.k,
 					 (struct layout_rect){sx, top + ch + gap, sw, h - ch - gap},
 					 &qp);
-		} else {
-			changes_panel(&c, (struct rect){sx, top, sw, h}, res);
-		}
 	}
 	layout_frame_footer(&c.k, in, res->page, res->pages);
 }

@@ -27,6 +27,8 @@ struct layout_feed {
 	int64_t received_ms;     /* board clock when the schedule on screen arrived */
 };
 
+struct qr_code;
+
 struct layout_input {
 	const struct kiosk_config *cfg;
 	const struct board *board;        /* may hold no schedule yet */
@@ -42,6 +44,7 @@ struct layout_input {
 	int64_t page_tick; /* advances once per page period (real time) */
 	struct layout_feed feed;
 	bool clock_untrusted; /* the time is not synchronized yet: show no programme */
+	const struct qr_code *mobile_qr; /* the phone page's QR code; NULL: none */
 };
 
 struct layout_result {

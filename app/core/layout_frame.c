@@ -5,6 +5,7 @@
 #include "civil_time.h"
 #include "i18n.h"
 #include "kiosk_config.h"
+#include "qr_code.h"
 #include "schedule.h"
 
 #include <stdio.h>
@@ -122,4 +123,47 @@ int layout_frame_footer(const struct layout_kit *k, const struct layout_input *i
 			       label, SIZE_MAX);
 	}
 	return y;
+}
+
+void layout_frame_qr(const struct layout_kit *k, const struct layout_input *in, int right,
+		     int bottom, int max_w, int max_h, bool beside, bool draw, int *w, int *h)
+{
+	*w = *h = 0;
+	const struct qr_code *q = in->mobile_qr;
+	if (!q || q->side <= 0)
+		return;
+	const char *caption = i18n_text(k->lang, MSG_ON_YOUR_PHONE);
+	int size = layout_kit_px(k, 26), gap = layout_kit_px(k, 16);
+	int lines_h = 2 * layout_kit_line_h(k, FONT_REGULAR, size);
+	int module = layout_kit_px(k, 5);
+	if (module < 3)
+		module = 3;
+	/* the code's room: beside, what the caption leaves of the width; under,
+	 * what two lines of caption leave of the height */
+	int cw = layout_kit_measure(k, FONT_REGULAR, size, caption);
+	int room_w = beside ? max_w - gap - (cw < max_w / 2 ? cw : max_w / 2) : max_w;
+	int room_h = beside ? max_h : max_h - gap / 2 - lines_h;
+	while (module > 3 && (qr_code_side_px(q, module) > room_w ||
+			      qr_code_side_px(q, module) > room_h))
+		module--;
+	int qs = qr_code_side_px(q, module);
+	if (qs > room_w || qs > room_h)
+		return; /* a phone could not read it here: none rather than a blur */
+	*w = beside ? max_w : qs;
+	*h = beside ? qs : qs + gap / 2 + lines_h;
+	if (!draw)
+		return;
+	int x = right - qs, y = bottom - *h;
+	qr_code_draw(q, k->dl, x, y, module);
+	if (beside) {
+		int tw = x - gap - (right - *w);
+		int th = layout_kit_wrap(k, 0, 0, FONT_REGULAR, size, k->th->muted, caption, tw, 2,
+					 false);
+		int tx = x - gap - (cw < tw ? cw : tw);
+		layout_kit_wrap(k, tx, y + (qs - th) / 2, FONT_REGULAR, size, k->th->muted, caption,
+				tw, 2, true);
+	} else {
+		layout_kit_wrap(k, x, y + qs + gap / 2, FONT_REGULAR, size, k->th->muted, caption,
+				qs, 2, true);
+	}
 }

@@ -29,4 +29,13 @@ int layout_frame_footer_h(const struct layout_kit *k);
 int layout_frame_footer(const struct layout_kit *k, const struct layout_input *in, int page,
 			int pages);
 
+/* The QR code to the phone page (in->mobile_qr) and its caption ("On your
+ * phone"): beside, the caption at the code's left (a wide strip), else under
+ * it. Modules of 5 design units, smaller for a long URL but never under 3 px,
+ * the whole within max_w x max_h: its size in *w, *h, both 0 when there is no
+ * code or it does not fit. Drawn with its bottom-right corner at (right,
+ * bottom) when draw. */
+void layout_frame_qr(const struct layout_kit *k, const struct layout_input *in, int right,
+		     int bottom, int max_w, int max_h, bool beside, bool draw, int *w, int *h);
+
 #endif

@@ -1,6 +1,18 @@
 /* render: executes a draw list with SDL2 and SDL2_ttf. Every line of text
  * becomes one cached texture; code points the main font lacks are drawn with
- * the fallback font on the same baseline; an idle kiosk redraws from the cache.
+ * the fallback font on the same baseline, emoji with the colour emoji font;
+ * an idle kiosk redraws from the cache.
+ *
+ * Emoji: the text is cut into clusters (an emoji with its variation selector,
+ * skin tone, tags, keycap, the emoji joined to it by ZWJ; two regional
+ * indicators). A cluster in emoji style whose first code point the emoji font
+ * has goes to it whole, so SDL_ttf's HarfBuzz shaping makes one picture of a
+ * flag or a ZWJ sequence the font knows, and draws its parts side by side
+ * when it knows only them. Other clusters fall back code point by code point;
+ * without the emoji font a flag is its two letters (FR), and the invisible
+ * joiners and selectors are dropped rather than drawn as boxes. Noto Color
+ * Emoji is a bitmap font of one size (109 ppem): its pictures are scaled (area
+ * average) to the main font's height.
  *
  * Line box: a line of text at size px is TTF_FontLineSkip (or the ascent +
  * descent, when larger) of its main font tall, with the baseline TTF_FontAscent
@@ -21,6 +33,8 @@
 enum {
 	FACE_FALLBACK = FONT_COUNT, /* faces: regular, bold, then the fallback */
 	FACES,
+	EMOJI_OPEN_PX = 109, /* Noto Color Emoji's one strike; a scalable font is
+			      * opened at it too and scaled like the bitmaps */
 	SLOTS = 16, /* pixel sizes with open fonts at once */
 	MIN_PX = 4,
 	MAX_PX = 512,
@@ -73,6 +87,9 @@ struct text_entry {
 struct renderer {
 	SDL_Renderer *sdl;
 	char *path[FACES]; /* owned copies; path[FACE_FALLBACK] may be NULL */
+	char *emoji_path;  /* owned; NULL for none */
+	TTF_Font *emoji;   /* one instance: its pictures are scaled to each size */
+	bool emoji_failed;
 	struct size_slot slot[SLOTS];
 	uint64_t tick;
 	char *scratch; /* one run of re-encoded UTF-8, NUL-terminated for SDL_ttf */
@@ -255,13 +272,161 @@ static bool scratch_reserve(struct renderer *r, size_t n)
 	return true;
 }
 
-/* Called for each run of text one font draws, as NUL-terminated valid UTF-8
- * (r->scratch, writable up to n); false stops. */
-typedef bool run_fn(TTF_Font *font, char *run, size_t n, void *ctx);
+/* One run's face: its pictures are scaled by num/den (1/1 but for emoji). */
+struct face_use {
+	TTF_Font *font;
+	int num, den;
+};
 
-/* Splits s into runs of code points the main font has and runs only the
- * fallback has; code points neither has stay with the main font, which draws
- * its .notdef box. False when the main font cannot be opened, or fn said so. */
+static int scaled(const struct face_use *f, int v)
+{
+	if (f->num == f->den)
+		return v;
+	return (int)(((int64_t)v * f->num + f->den / 2) / f->den);
+}
+
+/* Called for each run of text one face draws, as NUL-terminated valid UTF-8
+ * (r->scratch, writable up to n); false stops. */
+typedef bool run_fn(const struct face_use *face, char *run, size_t n, void *ctx);
+
+static TTF_Font *emoji_face(struct renderer *r)
+{
+	if (!r->emoji && !r->emoji_failed && r->emoji_path) {
+		r->emoji = TTF_OpenFont(r->emoji_path, EMOJI_OPEN_PX);
+		if (!r->emoji) {
+			r->emoji_failed = true;
+			set_err(r->font_err, sizeof(r->font_err), "cannot open font %s: %s",
+				r->emoji_path, TTF_GetError());
+		}
+	}
+	return r->emoji;
+}
+
+/* ---- emoji clusters ---- */
+
+static bool is_regional(uint32_t cp)
+{
+	return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
+/* Belongs to the emoji before it: variation selectors, skin tones, tags,
+ * the keycap. */
+static bool is_emoji_mark(uint32_t cp)
+{
+	return cp == 0xFE0E || cp == 0xFE0F || (cp >= 0x1F3FB && cp <= 0x1F3FF) ||
+	       (cp >= 0xE0020 && cp <= 0xE007F) || cp == 0x20E3;
+}
+
+/* Never drawn on their own: without the emoji font they would be boxes. */
+static bool is_invisible_mark(uint32_t cp)
+{
+	return cp == 0x200D || cp == 0xFE0E || cp == 0xFE0F || (cp >= 0xE0020 && cp <= 0xE007F);
+}
+
+/* Shown as emoji when nothing asks otherwise (Unicode's Emoji_Presentation,
+ * by block for the pictographs; the few of the BMP one by one). */
+static bool emoji_by_default(uint32_t cp)
+{
+	static const uint32_t bmp[][2] = {
+		{0x231A, 0x231B}, {0x23E9, 0x23EC}, {0x23F0, 0x23F0}, {0x23F3, 0x23F3},
+		{0x25FD, 0x25FE}, {0x2614, 0x2615}, {0x2648, 0x2653}, {0x267F, 0x267F},
+		{0x2693, 0x2693}, {0x26A1, 0x26A1}, {0x26AA, 0x26AB}, {0x26BD, 0x26BE},
+		{0x26C4, 0x26C5}, {0x26CE, 0x26CE}, {0x26D4, 0x26D4}, {0x26EA, 0x26EA},
+		{0x26F2, 0x26F3}, {0x26F5, 0x26F5}, {0x26FA, 0x26FA}, {0x26FD, 0x26FD},
+		{0x2705, 0x2705}, {0x270A, 0x270B}, {0x2728, 0x2728}, {0x274C, 0x274C},
+		{0x274E, 0x274E}, {0x2753, 0x2755}, {0x2757, 0x2757}, {0x2795, 0x2797},
+		{0x27B0, 0x27B0}, {0x27BF, 0x27BF}, {0x2B1B, 0x2B1C}, {0x2B50, 0x2B50},
+		{0x2B55, 0x2B55},
+	};
+	if (cp >= 0x1F300 && cp <= 0x1FAFF)
+		return true;
+	if (is_regional(cp) || cp == 0x1F004 || cp == 0x1F0CF || cp == 0x1F18E ||
+	    (cp >= 0x1F191 && cp <= 0x1F19A))
+		return true;
+	for (size_t k = 0; k < sizeof(bmp) / sizeof(*bmp); k++)
+		if (cp >= bmp[k][0] && cp <= bmp[k][1])
+			return true;
+	return false;
+}
+
+/* The cluster starting at s[*i]: its code points into cps (at most cap; the
+ * rest of an absurd cluster is read and dropped), *i advanced past it.
+ * *emoji: written in emoji style (a selector, joiner, skin tone, tag, keycap
+ * or flag asks for it, or the first code point is an emoji by default) and
+ * not asked as text (FE0E). */
+static size_t read_cluster(const char *s, size_t len, size_t *i, uint32_t *cps, size_t cap,
+			   bool *emoji)
+{
+	size_t n = 0;
+	uint32_t base = utf8_next(s, len, i);
+	cps[n++] = base;
+	bool styled = emoji_by_default(base), text = false;
+	if (is_regional(base) && *i < len) {
+		size_t j = *i;
+		uint32_t next = utf8_next(s, len, &j);
+		if (is_regional(next)) {
+			cps[n++] = next;
+			*i = j;
+		}
+	}
+	while (*i < len) {
+		size_t j = *i;
+		uint32_t next = utf8_next(s, len, &j);
+		if (next == 0x200D && j < len) {
+			uint32_t joined = utf8_next(s, len, &j);
+			if (n + 2 <= cap) {
+				cps[n++] = next;
+				cps[n++] = joined;
+			}
+			styled = true;
+		} else if (is_emoji_mark(next)) {
+			if (n < cap)
+				cps[n++] = next;
+			if (next == 0xFE0E)
+				text = true;
+			else
+				styled = true;
+		} else {
+			break;
+		}
+		*i = j;
+	}
+	*emoji = styled && !text;
+	return n;
+}
+
+struct runs {
+	struct renderer *r;
+	run_fn *fn;
+	void *ctx;
+	struct face_use cur;
+	size_t n;
+};
+
+static bool runs_flush(struct runs *rs)
+{
+	if (rs->n == 0)
+		return true;
+	rs->r->scratch[rs->n] = '\0';
+	size_t n = rs->n;
+	rs->n = 0;
+	return rs->fn(&rs->cur, rs->r->scratch, n, rs->ctx);
+}
+
+static bool runs_put(struct runs *rs, const struct face_use *face, uint32_t cp)
+{
+	if ((face->font != rs->cur.font) && !runs_flush(rs))
+		return false;
+	rs->cur = *face;
+	rs->n += utf8_put(rs->r->scratch + rs->n, cp);
+	return true;
+}
+
+/* Splits s into runs of one face each: emoji clusters to the emoji font
+ * (scaled to the main font's height), then code point by code point the main
+ * font, the fallback, the emoji font; code points none has stay with the
+ * main font, which draws its .notdef box. False when the main font cannot be
+ * opened, or fn said so. */
 static bool each_run(struct renderer *r, struct size_slot *slot, enum draw_font font,
 		     const char *s, size_t len, run_fn *fn, void *ctx)
 {
@@ -273,41 +438,58 @@ static bool each_run(struct renderer *r, struct size_slot *slot, enum draw_font 
 	/* each input byte becomes at most 3 (a lone bad byte turns into U+FFFD) */
 	if (!scratch_reserve(r, len * 3 + 1))
 		return false;
-	TTF_Font *cur = NULL;
-	size_t n = 0;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp = utf8_next(s, len, &i);
-		if (cp == 0)
-			continue;
-		TTF_Font *use = main_font;
-		if (!TTF_GlyphIsProvided32(main_font, cp) && r->path[FACE_FALLBACK]) {
-			TTF_Font *fb = face_at(r, slot, FACE_FALLBACK);
-			if (fb && TTF_GlyphIsProvided32(fb, cp))
-				use = fb;
-		}
-		if (use != cur && n > 0) {
-			r->scratch[n] = '\0';
-			if (!fn(cur, r->scratch, n, ctx))
-				return false;
-			n = 0;
-		}
-		cur = use;
-		n += utf8_put(r->scratch + n, cp);
+	struct face_use plain = {main_font, 1, 1}, fallback = {NULL, 1, 1}, emoji = {NULL, 1, 1};
+	if (r->path[FACE_FALLBACK])
+		fallback.font = face_at(r, slot, FACE_FALLBACK);
+	/* every emoji and joiner is U+2000 or above (a lead byte of 0xE2 or
+	 * more): Latin text never opens the 10 MB emoji font */
+	bool high = false;
+	for (size_t i = 0; i < len && !high; i++)
+		high = (unsigned char)s[i] >= 0xE2;
+	if (high && (emoji.font = emoji_face(r)) != NULL) {
+		emoji.num = TTF_FontHeight(main_font);
+		emoji.den = TTF_FontHeight(emoji.font) > 0 ? TTF_FontHeight(emoji.font) : 1;
 	}
-	if (n == 0)
-		return true;
-	r->scratch[n] = '\0';
-	return fn(cur, r->scratch, n, ctx);
+	struct runs rs = {r, fn, ctx, plain, 0};
+	uint32_t cps[32];
+	for (size_t i = 0; i < len;) {
+		bool styled;
+		size_t n = read_cluster(s, len, &i, cps, sizeof(cps) / sizeof(*cps), &styled);
+		if (styled && cps[0] && emoji.font && TTF_GlyphIsProvided32(emoji.font, cps[0])) {
+			for (size_t k = 0; k < n; k++)
+				if (!runs_put(&rs, &emoji, cps[k]))
+					return false;
+			continue;
+		}
+		for (size_t k = 0; k < n; k++) {
+			uint32_t cp = cps[k];
+			if (cp == 0 || (n > 1 && is_invisible_mark(cp)))
+				continue;
+			if (is_regional(cp) && !(emoji.font && TTF_GlyphIsProvided32(emoji.font, cp)))
+				cp = 'A' + (cp - 0x1F1E6); /* a flag no font draws: its letters */
+			const struct face_use *use = &plain;
+			if (!TTF_GlyphIsProvided32(main_font, cp)) {
+				if (fallback.font && TTF_GlyphIsProvided32(fallback.font, cp))
+					use = &fallback;
+				else if (emoji.font && TTF_GlyphIsProvided32(emoji.font, cp))
+					use = &emoji;
+			}
+			if (!runs_put(&rs, use, cp))
+				return false;
+		}
+	}
+	return runs_flush(&rs);
 }
 
 /* ---- metrics ---- */
 
-static bool add_width(TTF_Font *font, char *run, size_t n, void *ctx)
+static bool add_width(const struct face_use *face, char *run, size_t n, void *ctx)
 {
 	(void)n;
 	int w = 0, *sum = ctx;
-	if (TTF_SizeUTF8(font, run, &w, NULL) != 0)
+	if (TTF_SizeUTF8(face->font, run, &w, NULL) != 0)
 		return false;
+	w = scaled(face, w);
 	*sum = w > INT_MAX / 2 - *sum ? INT_MAX / 2 : *sum + w;
 	return true;
 }
@@ -408,13 +590,52 @@ static void cut_run(TTF_Font *font, char *run, size_t *n, int room)
 	*n = i;
 }
 
-static bool blit_run(TTF_Font *font, char *run, size_t n, void *ctx)
+/* Copies src (ARGB8888) into dst's (ARGB8888) rectangle at (x, y) of w x h,
+ * each pixel the average of the source pixels it covers (weighted by alpha,
+ * so transparent edges do not darken), clipped to dst. */
+static void paste_scaled(const SDL_Surface *src, SDL_Surface *dst, int x, int y, int w, int h)
+{
+	if (w <= 0 || h <= 0)
+		return;
+	for (int oy = y < 0 ? 0 : y; oy < y + h && oy < dst->h; oy++) {
+		int sy0 = (int)((int64_t)(oy - y) * src->h / h);
+		int sy1 = (int)(((int64_t)(oy - y + 1) * src->h + h - 1) / h);
+		Uint32 *out = (Uint32 *)((Uint8 *)dst->pixels + (size_t)oy * (size_t)dst->pitch);
+		for (int ox = x < 0 ? 0 : x; ox < x + w && ox < dst->w; ox++) {
+			int sx0 = (int)((int64_t)(ox - x) * src->w / w);
+			int sx1 = (int)(((int64_t)(ox - x + 1) * src->w + w - 1) / w);
+			uint64_t a = 0, rr = 0, gg = 0, bb = 0, count = 0;
+			for (int sy = sy0; sy < sy1; sy++) {
+				const Uint32 *in = (const Uint32 *)((const Uint8 *)src->pixels +
+								    (size_t)sy * (size_t)src->pitch);
+				for (int sx = sx0; sx < sx1; sx++) {
+					Uint32 p = in[sx], pa = p >> 24;
+					a += pa;
+					rr += pa * (p >> 16 & 0xFF);
+					gg += pa * (p >> 8 & 0xFF);
+					bb += pa * (p & 0xFF);
+					count++;
+				}
+			}
+			if (count == 0)
+				continue;
+			Uint32 pa = (Uint32)(a / count);
+			Uint32 pr = a ? (Uint32)(rr / a) : 0, pg = a ? (Uint32)(gg / a) : 0,
+			       pb = a ? (Uint32)(bb / a) : 0;
+			out[ox] = pa << 24 | pr << 16 | pg << 8 | pb;
+		}
+	}
+}
+
+static bool blit_run(const struct face_use *face, char *run, size_t n, void *ctx)
 {
 	struct compose *c = ctx;
+	TTF_Font *font = face->font;
 	if (c->x >= c->limit)
 		return true; /* past the right edge: nothing of it is kept */
-	if (c->cut)
-		cut_run(font, run, &n, c->limit - c->x);
+	if (c->cut) /* the room in the font's own pixels */
+		cut_run(font, run, &n,
+			(int)((int64_t)(c->limit - c->x) * face->den / (face->num ? face->num : 1)));
 	SDL_Surface *s = TTF_RenderUTF8_Blended(font, run, c->fg);
 	if (!s) {
 		int w = 0;
@@ -423,14 +644,32 @@ static bool blit_run(TTF_Font *font, char *run, size_t n, void *ctx)
 		set_err(c->err, sizeof(c->err), "SDL_ttf: %s", TTF_GetError());
 		return false;
 	}
-	int top = c->baseline - TTF_FontAscent(font) - rise_above_ascent(font, s, run, n);
-	SDL_Rect to = {c->x, top, s->w, s->h};
-	/* runs never overlap: copy the pixels, alpha included */
-	SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE);
-	bool ok = SDL_BlitSurface(s, NULL, c->dst, &to) == 0;
-	if (!ok)
-		set_err(c->err, sizeof(c->err), "SDL: %s", SDL_GetError());
-	c->x += s->w;
+	int top = c->baseline -
+		  scaled(face, TTF_FontAscent(font) + rise_above_ascent(font, s, run, n));
+	bool ok;
+	int w = scaled(face, s->w);
+	if (face->num == face->den) {
+		SDL_Rect to = {c->x, top, s->w, s->h};
+		/* runs never overlap: copy the pixels, alpha included */
+		SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE);
+		ok = SDL_BlitSurface(s, NULL, c->dst, &to) == 0;
+		if (!ok)
+			set_err(c->err, sizeof(c->err), "SDL: %s", SDL_GetError());
+	} else {
+		SDL_Surface *argb = s->format->format == SDL_PIXELFORMAT_ARGB8888
+					    ? s
+					    : SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+		ok = argb != NULL && SDL_LockSurface(c->dst) == 0;
+		if (ok) {
+			paste_scaled(argb, c->dst, c->x, top, w, scaled(face, s->h));
+			SDL_UnlockSurface(c->dst);
+		} else {
+			set_err(c->err, sizeof(c->err), "SDL: %s", SDL_GetError());
+		}
+		if (argb && argb != s)
+			SDL_FreeSurface(argb);
+	}
+	c->x += w;
 	SDL_FreeSurface(s);
 	return ok;
 }
@@ -721,14 +960,16 @@ static bool draw_turned(struct renderer *r, const struct draw_list *dl, int rota
 		set_err(err, err_cap, "render: SDL_SetRenderTarget back: %s", SDL_GetError());
 		return false;
 	}
-	/* The unturned frame, centred on the output, turned about its centre:
-	 * an output of the turned size is covered exactly. */
+	/* The unturned frame, centred on the output, turned about its centre
+	 * against the panel's mounting (SDL's angle is clockwise): an output of
+	 * the turned size is covered exactly. */
 	const struct draw_color bg = dl->background;
 	SDL_FRect dst = {(float)(ow - dl->width) / 2.0f, (float)(oh - dl->height) / 2.0f,
 			 (float)dl->width, (float)dl->height};
 	if (SDL_SetRenderDrawColor(r->sdl, bg.r, bg.g, bg.b, 255) != 0 ||
 	    SDL_RenderClear(r->sdl) != 0 ||
-	    SDL_RenderCopyExF(r->sdl, r->turn, NULL, &dst, rotation, NULL, SDL_FLIP_NONE) != 0) {
+	    SDL_RenderCopyExF(r->sdl, r->turn, NULL, &dst, (double)(360 - rotation), NULL,
+			      SDL_FLIP_NONE) != 0) {
 		set_err(err, err_cap, "render: turning the frame by %d: %s", rotation,
 			SDL_GetError());
 		return false;
@@ -820,6 +1061,14 @@ struct renderer *render_create(SDL_Renderer *sdl, const struct render_fonts *fon
 			goto fail;
 		}
 	}
+	if (fonts->emoji) {
+		if (!font_opens(fonts->emoji, err, err_cap))
+			goto fail;
+		if (!(r->emoji_path = strdup(fonts->emoji))) {
+			set_err(err, err_cap, "render: out of memory");
+			goto fail;
+		}
+	}
 	r->widths = calloc(WIDTH_SLOTS, sizeof(*r->widths));
 	if (!r->widths) {
 		set_err(err, err_cap, "render: out of memory");
@@ -848,6 +1097,9 @@ void render_destroy(struct renderer *r)
 		slot_close(&r->slot[i]);
 	for (int f = 0; f < FACES; f++)
 		free(r->path[f]);
+	if (r->emoji)
+		TTF_CloseFont(r->emoji);
+	free(r->emoji_path);
 	free(r->te);
 	free(r->widths);
 	free(r->scratch);

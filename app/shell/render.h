@@ -1,8 +1,8 @@
 /* render: executes a draw list on an SDL renderer — a window's or a software
  * surface's for screenshots. Text is drawn from cached textures (one per
  * distinct line of text, size, font and colour), glyphs the main font lacks
- * come from a fallback font, and the whole frame can be turned for a screen
- * hung in portrait. */
+ * come from a fallback font, emoji from a colour emoji font, and the whole frame can be turned for a panel
+ * mounted turned. */
 #ifndef VB_RENDER_H
 #define VB_RENDER_H
 
@@ -15,6 +15,7 @@
 struct render_fonts {
 	const char *regular, *bold; /* TrueType files; borrowed */
 	const char *fallback;       /* for glyphs the two lack; NULL for none */
+	const char *emoji;          /* colour emoji, scaled to the text; NULL for none */
 };
 
 struct render_stats {
@@ -33,8 +34,11 @@ void render_destroy(struct renderer *r);
  * valid while r lives. */
 struct text_metrics render_metrics(struct renderer *r);
 
-/* Draws dl onto the renderer's target, turned by rotation degrees clockwise
- * (0, 90, 180, 270: dl is laid out in the turned size). Does not present.
+/* Draws dl onto the renderer's target, a panel mounted turned rotation
+ * degrees clockwise as seen from its front (0, 90, 180, 270): the picture dl
+ * (laid out as the viewer sees it) is turned as many degrees counter-clockwise
+ * in the panel's pixels, so it stands upright once the panel is hung. Does not
+ * present.
  * False with err filled when SDL fails. */
 bool render_frame(struct renderer *r, const struct draw_list *dl, int rotation, char *err,
 		  size_t err_cap);

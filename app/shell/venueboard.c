@@ -13,10 +13,12 @@
 #include "layout.h"
 #include "log.h"
 #include "png_out.h"
+#include "qr_code.h"
 #include "queue_feed.h"
 #include "render.h"
 #include "room_feed.h"
 #include "schedule.h"
+#include "screen_turn.h"
 #include "text.h"
 
 #include <SDL.h>
@@ -43,6 +45,8 @@ static const char BASELINE_CACHE[] = "baseline.feed";
 
 struct app {
 	struct kiosk_config cfg;
+	struct screen_turn turn; /* the panel's mounting, worked out in open_screen */
+	struct qr_code mobile_qr; /* the phone page's, encoded once; side 0: none */
 	enum log_level log;
 	struct board *board;
 	struct queue_feed *lunch; /* the lunch lines: fetch, board, advice */
@@ -149,7 +153,10 @@ static int configure(struct app *a, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!kiosk_config_check(c, &e)) {
+	struct screen_turn turn;
+	if (!kiosk_config_check(c, &e) ||
+	    ((c->mode == KIOSK_SCREENSHOT || c->windowed) && c->width > 0 && c->height > 0 &&
+	     !screen_turn_resolve(c, 0, 0, &turn, &e))) {
 		fprintf(stderr, "%s: %s\n", c->config_path[0] ? c->config_path : "venueboard", e.msg);
 		return EXIT_INVALID;
 	}
@@ -428,7 +435,7 @@ static void logical_size(const struct app *a, int *w, int *h)
 	} else {
 		SDL_GetRendererOutputSize(a->sdl, &ow, &oh);
 	}
-	bool turned = a->cfg.rotation == 90 || a->cfg.rotation == 270;
+	bool turned = a->turn.rotation == 90 || a->turn.rotation == 270;
 	*w = turned ? oh : ow;
 	*h = turned ? ow : oh;
 }
@@ -483,6 +490,7 @@ static bool frame(struct app *a, int64_t start_mono)
 		.page_tick = (mono_ms() - a->mono0_ms) / 1000 / a->cfg.page_s + a->page_bias,
 		.feed = a->feed,
 		.clock_untrusted = !a->clock_trusted,
+		.mobile_qr = a->mobile_qr.side ? &a->mobile_qr : NULL,
 	};
 	in.alerts = fleet_link_alerts(a->fleet, &in.n_alerts);
 	struct layout_result res;
@@ -493,7 +501,7 @@ static bool frame(struct app *a, int64_t start_mono)
 	if (hash == a->shown_hash && !a->force_redraw)
 		return false;
 	char err[256];
-	if (!render_frame(a->render, &a->dl, a->cfg.rotation, err, sizeof(err))) {
+	if (!render_frame(a->render, &a->dl, a->turn.rotation, err, sizeof(err))) {
 		ERROR(a, "render", "%s", err);
 		return false;
 	}
@@ -523,12 +531,25 @@ static bool frame(struct app *a, int64_t start_mono)
 static int open_screen(struct app *a)
 {
 	char err[256];
+	/* emoji are a nicety: a screen without their font still shows the board
+	 * (flags as their letters), said at WARN */
+	const char *emoji = a->cfg.font_emoji[0] ? a->cfg.font_emoji : NULL;
+	if (emoji && access(emoji, R_OK) != 0) {
+		WARN(a, "screen", "font-emoji %s: %s; emoji are drawn as letters or boxes "
+				  "(Debian's fonts-noto-color-emoji)", emoji, strerror(errno));
+		emoji = NULL;
+	}
 	struct render_fonts fonts = {a->cfg.font_regular, a->cfg.font_bold,
-				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL};
+				     a->cfg.font_fallback[0] ? a->cfg.font_fallback : NULL, emoji};
 	if (a->cfg.mode == KIOSK_SCREENSHOT) {
-		/* --size is the picture as the screen shows it; a rotation turns
-		 * the layout inside it */
-		a->shot = SDL_CreateRGBSurfaceWithFormat(0, a->cfg.width, a->cfg.height, 32,
+		/* --size is the picture as the viewer sees it; the screenshot is
+		 * the panel's pixels, the picture turned against its mounting */
+		struct feed_error e = {{0}};
+		if (!screen_turn_resolve(&a->cfg, 0, 0, &a->turn, &e)) {
+			ERROR(a, "screen", "%s", e.msg);
+			return EXIT_INVALID;
+		}
+		a->shot = SDL_CreateRGBSurfaceWithFormat(0, a->turn.panel_w, a->turn.panel_h, 32,
 							 SDL_PIXELFORMAT_ARGB8888);
 		a->sdl = a->shot ? SDL_CreateSoftwareRenderer(a->shot) : NULL;
 	} else {
@@ -542,9 +563,24 @@ static int open_screen(struct app *a)
 		}
 		Uint32 flags = SDL_WINDOW_SHOWN;
 		int x = SDL_WINDOWPOS_UNDEFINED, y = SDL_WINDOWPOS_UNDEFINED;
-		int w = a->cfg.width ? a->cfg.width : 1920, h = a->cfg.height ? a->cfg.height : 1080;
+		/* a window is the panel: --size (the picture) turned by the
+		 * mounting; full screen, the display is the panel */
+		int w = 1920, h = 1080, panel_w = 1920, panel_h = 1080;
 		SDL_Rect bounds;
-		if (!a->cfg.windowed && SDL_GetDisplayBounds(0, &bounds) == 0) {
+		bool full = !a->cfg.windowed && SDL_GetDisplayBounds(0, &bounds) == 0;
+		if (full) {
+			panel_w = bounds.w;
+			panel_h = bounds.h;
+		}
+		struct feed_error e = {{0}};
+		if (!screen_turn_resolve(&a->cfg, full || !a->cfg.width ? panel_w : 0,
+					 full || !a->cfg.width ? panel_h : 0, &a->turn, &e)) {
+			ERROR(a, "screen", "%s", e.msg);
+			return EXIT_INVALID;
+		}
+		w = a->turn.panel_w;
+		h = a->turn.panel_h;
+		if (full) {
 			/* full screen as a borderless window over the whole display:
 			 * SDL's fullscreen request waits ~100 ms for a window manager
 			 * a kiosk does not have; KMS/DRM is full screen anyway */
@@ -572,8 +608,9 @@ static int open_screen(struct app *a)
 		if (a->sdl && SDL_GetRendererInfo(a->sdl, &ri) == 0) {
 			int ow, oh;
 			SDL_GetRendererOutputSize(a->sdl, &ow, &oh);
-			INFO(a, "screen", "%s video, %s renderer, %dx%d, turned %d°",
-			     SDL_GetCurrentVideoDriver(), ri.name, ow, oh, a->cfg.rotation);
+			INFO(a, "screen", "%s video, %s renderer, %dx%d, the panel mounted "
+					  "turned %d° clockwise",
+			     SDL_GetCurrentVideoDriver(), ri.name, ow, oh, a->turn.rotation);
 		}
 	}
 	if (!a->sdl) {
@@ -838,11 +875,22 @@ int main(int argc, char **argv)
 	if (a->cfg.n_queues)
 		snprintf(queues, sizeof(queues), "%zu queues", a->cfg.n_queues);
 	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s%s%s, cache %s, venue '%s', floor '%s', "
-			 "language %s, turned %d°, showing %s and %s",
+			 "language %s, %s, showing %s and %s",
 	     VB_VERSION, a->cfg.schedule_url, a->cfg.queues_url[0] ? ", lunch lines " : "",
 	     a->cfg.queues_url, a->cfg.rooms_url[0] ? ", rooms " : "", a->cfg.rooms_url,
 	     a->cfg.cache_dir, a->cfg.venue, a->cfg.floor, a->cfg.lang == LANG_FR ? "fr" : "en",
-	     a->cfg.rotation, rooms, queues);
+	     a->cfg.orientation == KIOSK_ORIENT_PORTRAIT    ? "portrait"
+	     : a->cfg.orientation == KIOSK_ORIENT_LANDSCAPE ? "landscape"
+							    : "the panel's shape",
+	     rooms, queues);
+	if (a->cfg.mobile_url[0]) {
+		if (qr_code_make(&a->mobile_qr, a->cfg.mobile_url))
+			INFO(a, "screen", "QR code to %s (%d modules a side)", a->cfg.mobile_url,
+			     a->mobile_qr.side);
+		else
+			ERROR(a, "screen", "mobile-url %s: no QR code (libqrencode refused it)",
+			      a->cfg.mobile_url);
+	}
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
 		goto out;
 	check_clock(a);

@@ -208,9 +208,47 @@ def screen_pixels():
     return width, height, colours, yellow
 
 
+def screen_png(path):
+    """The X screen's pixels (xwd) written as an RGB PNG at path."""
+    import zlib
+    raw = subprocess.run(["xwd", "-root", "-silent", "-display", display], capture_output=True,
+                         check=True).stdout
+    h = struct.unpack(">25I", raw[:100])
+    header_size, width, height, bpl, ncolors = h[0], h[4], h[5], h[12], h[19]
+    data = raw[header_size + ncolors * 12:]
+    rows = bytearray()
+    for y in range(height):
+        row = data[y * bpl:y * bpl + width * 4]
+        rows.append(0)
+        rgb = bytearray(width * 3)
+        rgb[0::3], rgb[1::3], rgb[2::3] = row[2::4], row[1::4], row[0::4]
+        rows += rgb
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    with open(path, "wb") as out:
+        out.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                  + chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b""))
+
+
 kiosk = start_kiosk()
 f = wait_frame(lambda f: has(f, "Salle 251") and has(f, "OpenStack Summit Paris 2014"),
                "the kiosk shows the summit's rooms")
+# the QR code to the phone page: mobile-url not given, so the heartbeat
+# server's origin + /m/; read from the window's pixels by a real decoder
+check(has(f, "On your phone"), "the board captions its QR code 'On your phone'")
+check(shutil.which("zbarimg") is not None, "zbarimg (Debian's zbar-tools) is installed")
+if shutil.which("xwd"):
+    shot = os.path.join(work, "window.png")
+    screen_png(shot)
+    read = subprocess.run(["zbarimg", "-q", "--raw", shot], capture_output=True,
+                          text=True).stdout.strip()
+    print(f"zbarimg reads the window's QR code (1280x720): {read}")
+    check(read == base + "/m/", f"the window's QR code decodes to the phone page ({read!r})")
+    page = urllib.request.urlopen(read)
+    body = page.read().decode()
+    check(page.status == 200 and "OpenStack Summit Paris 2014" in body,
+          f"the URL in the QR code serves the phone page of the summit ({body[:200]!r})")
 check(has(f, "10:30"), "the clock shows the replayed day (10:30)")
 if shutil.which("xwd"):
     w, h, colours, yellow_before = screen_pixels()

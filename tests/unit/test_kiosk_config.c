@@ -55,7 +55,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c->n_rooms, 0);
 	assert_int_equal(c->n_queues, 0);
 	assert_string_equal(c->timezone, "");
-	assert_int_equal(c->rotation, 0);
+	assert_int_equal(c->rotation, -1); /* not given: screen_turn works it out */
+	assert_int_equal(c->orientation, KIOSK_ORIENT_ANY);
 	assert_int_equal(c->lang, LANG_EN);
 	assert_int_equal(c->page_s, 12);
 	assert_int_equal(c->highlight_min, 15);
@@ -67,6 +68,7 @@ static void test_defaults(void **state)
 	assert_true(c->clock_rate == 1.0);
 	assert_false(c->windowed);
 	assert_non_null(strstr(c->font_regular, "DejaVuSans.ttf"));
+	assert_non_null(strstr(c->font_emoji, "NotoColorEmoji.ttf"));
 	struct theme t;
 	theme_default(&t);
 	assert_memory_equal(&c->theme, &t, sizeof(t));
@@ -122,7 +124,8 @@ static void test_full_file(void **state)
 	assert_string_equal(c->seats[0].room, "Le Méridien — Salon Arc");
 	assert_int_equal(c->seats[0].seats, 120);
 	assert_string_equal(c->timezone, "Europe/Paris");
-	assert_int_equal(c->rotation, 90);
+	assert_int_equal(c->orientation, KIOSK_ORIENT_PORTRAIT);
+	assert_int_equal(c->rotation, -1);
 	assert_int_equal(c->lang, LANG_FR);
 	assert_int_equal(c->page_s, 20);
 	assert_int_equal(c->highlight_min, 30);
@@ -504,11 +507,14 @@ static void test_flags_override_file(void **state)
 	assert_true(parse(c, file, &e));
 	assert_true(args(c, &e, "--language", "en", "--room", "Salle 241", "--room", "Salle 243",
 			 "--schedule-url", "http://127.0.0.1:8080/v1/schedule", "--orientation",
-			 "portrait", "--color-muted", "#d0d0d0", NULL));
+			 "portrait", "--color-muted", "#d0d0d0", "--rotation", "270", "--font-emoji",
+			 "off", NULL));
 	assert_int_equal(c->lang, LANG_EN);
 	assert_int_equal(c->poll_s, 60); /* not given as a flag: the file's */
 	assert_string_equal(c->schedule_url, "http://127.0.0.1:8080/v1/schedule");
-	assert_int_equal(c->rotation, 90);
+	assert_int_equal(c->orientation, KIOSK_ORIENT_PORTRAIT);
+	assert_int_equal(c->rotation, 270);
+	assert_string_equal(c->font_emoji, "");
 	assert_true(same_color(c->theme.muted, 0xd0d0d0));
 	/* --room replaces the file's list rather than adding to it */
 	assert_int_equal(c->n_rooms, 2);

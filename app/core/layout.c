@@ -213,31 +213,94 @@ static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
 	return n;
 }
 
+/* ---- the rooms' rows: measured by drawing and taking back ----------------- */
+
+/* Where the list stood: a measure draws, then returns the list to this. */
+struct mark {
+	size_t n, str_len;
+};
+
+static struct mark mark_of(const struct draw_list *dl)
+{
+	return (struct mark){dl->n, dl->str_len};
+}
+
+static void take_back(struct draw_list *dl, struct mark m)
+{
+	dl->n = m.n;
+	dl->str_len = m.str_len;
+}
+
+/* s wrapped into at most lines lines; returns the height, *cut when "…". */
+static int wrapped(struct ctx *c, int x, int y, enum draw_font f, int size, struct draw_color col,
+		   const char *s, int w, int lines, bool *cut)
+{
+	struct text_fit fit;
+	text_fit_wrap(&c->in->tm, f, size, s, w, lines, &fit);
+	int lh = line_h(c, f, size);
+	for (int i = 0; i < fit.n; i++) {
+		size_t len;
+		const char *l = text_fit_line(&fit, s, i, &len);
+		draw_list_text(c->dl, x, y + i * lh, fit.lines[i].width, lh, f, size, col, l, len);
+	}
+	if (fit.n && fit.lines[fit.n - 1].ellipsized)
+		*cut = true;
+	return fit.n * lh;
+}
+
+/* How many lines a cell's title and speakers, and a room's name, are given:
+ * two, one and two at least; more while the page has height to spare. */
+struct row_fit {
+	int name_lines;
+	int title[2], speakers[2]; /* [0] now, [1] next */
+};
+
+/* What did not fit the lines given (a cut to grow). */
+struct row_cuts {
+	bool name, title[2], speakers[2];
+};
+
+/* The track's colour down the cell's side, h high; returns h. */
+static int stripe_to(struct ctx *c, struct rect r, const struct session *s, int h)
+{
+	draw_list_rect(c->dl, r.x, r.y + px(c, 6), px(c, 6), h - px(c, 12),
+		       theme_track_color(c->th, s ? s->track : NULL));
+	return h;
+}
+
 /* One session in a room's now or next cell; the now cell says how full the
- * room is (rv, NULL when unknown). */
-static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now,
-		 const struct room_view *rv)
+ * room is (rv, NULL when unknown). Stacked (portrait), the now cell says
+ * "Now" where its start time would be: no column heads there. Returns the
+ * height used. */
+static int cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now,
+		const struct room_view *rv, bool stacked, int tlines, int slines, bool *tcut,
+		bool *scut)
 {
 	const struct theme *th = c->th;
 	int tsize = px(c, 30), ssize = px(c, 24), timew = px(c, 88), stripe = px(c, 6);
 	int x = r.x + stripe + px(c, 12), w = r.w - (x - r.x) - px(c, 8);
 	if (!e->title) {
-		if (!is_now)
-			text(c, x, r.y + px(c, 8), FONT_REGULAR, ssize, th->muted,
-			     i18n_text(c->lang, MSG_NO_MORE_TODAY), w);
-		return;
+		if (is_now)
+			return 0;
+		return px(c, 8) + wrapped(c, x, r.y + px(c, 8), FONT_REGULAR, ssize, th->muted,
+					  i18n_text(c->lang, MSG_NO_MORE_TODAY), w, 1, scut) +
+		       px(c, 8);
 	}
 	const struct session *s = e->s;
-	draw_list_rect(c->dl, r.x, r.y + px(c, 6), stripe, r.h - px(c, 12),
-		       theme_track_color(th, s ? s->track : NULL));
 	char t[8];
+	const char *when = t;
 	hhmm(c, e->start, t);
-	text(c, x, r.y + px(c, 8), FONT_BOLD, ssize, th->muted, t, timew);
+	if (stacked && is_now) {
+		when = i18n_text(c->lang, MSG_NOW);
+		int lw = measure(c, FONT_BOLD, ssize, when) + px(c, 12);
+		timew = lw > timew ? lw : timew;
+	}
+	text(c, x, r.y + px(c, 8), FONT_BOLD, ssize, th->muted, when, timew);
 	int tx = x + timew, tw = w - timew;
 	bool cancelled = s && s->status == SESSION_CANCELLED;
-	/* title: two lines at most, then "…" */
+	/* the title, in the lines given, then "…" */
 	struct text_fit fit;
-	text_fit_wrap(&c->in->tm, FONT_BOLD, tsize, e->title, tw, 2, &fit);
+	text_fit_wrap(&c->in->tm, FONT_BOLD, tsize, e->title, tw, tlines, &fit);
 	int y = r.y + px(c, 4), lh = line_h(c, FONT_BOLD, tsize);
 	struct draw_color tc = (cancelled || e->ghost) ? th->muted : th->text;
 	for (int i = 0; i < fit.n; i++) {
@@ -248,17 +311,21 @@ static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_no
 			draw_list_rect(c->dl, tx, y + lh / 2, fit.lines[i].width, px(c, 3), tc);
 		y += lh;
 	}
+	if (fit.n && fit.lines[fit.n - 1].ellipsized)
+		*tcut = true;
 	/* the line under the title: what must not be missed, else who speaks */
-	int by = y + px(c, 4), bsize = px(c, 24);
+	int by = y + px(c, 4), bsize = px(c, 24), under = line_h(c, FONT_BOLD, bsize);
 	char msg[300];
 	const struct board_change *ch = e->change;
+	int end = by + under + px(c, 10) - r.y;
 	if (is_now && rv && !e->ghost && !cancelled) { /* FULL first: it sends people away */
 		int pw = room_marks_plate(&c->k, tx, by, bsize, rv, false, tw);
 		tx += pw ? pw + px(c, 10) : 0;
 		tw -= pw ? pw + px(c, 10) : 0;
 		if (tw < px(c, 48))
-			return;
+			return stripe_to(c, r, s, end);
 	}
+	int sh = 0; /* the speakers' lines */
 	if (cancelled) {
 		badge(c, tx, by, bsize, th->cancel_bg, th->cancel_text,
 		      i18n_text(c->lang, MSG_CANCELLED), tw);
@@ -266,9 +333,9 @@ static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_no
 		i18n_moved_to(c->lang, ch->to_room, msg, sizeof(msg));
 		int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text, msg, tw);
 		if (e->ghost && ch->to_start && ch->to_start != ch->from_start) {
-			char when[8];
-			hhmm(c, ch->to_start, when);
-			text(c, tx + bw + px(c, 10), by, FONT_BOLD, bsize, th->text, when,
+			char at[8];
+			hhmm(c, ch->to_start, at);
+			text(c, tx + bw + px(c, 10), by, FONT_BOLD, bsize, th->text, at,
 			     tw - bw - px(c, 10));
 		}
 	} else if (!is_now && e->start - c->now_s <= (int64_t)c->in->cfg->soon_min * 60) {
@@ -277,8 +344,8 @@ static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_no
 		int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text, msg, tw);
 		layout_kit_speakers(s, msg, sizeof(msg));
 		if (msg[0])
-			text(c, tx + bw + px(c, 10), by, FONT_REGULAR, ssize, th->muted, msg,
-			     tw - bw - px(c, 10));
+			sh = wrapped(c, tx + bw + px(c, 10), by, FONT_REGULAR, ssize, th->muted, msg,
+				     tw - bw - px(c, 10), slines, scut);
 	} else {
 		if (ch && ch->kind == CHANGE_RESCHEDULED) {
 			int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text,
@@ -288,55 +355,136 @@ static void cell(struct ctx *c, struct rect r, const struct entry *e, bool is_no
 		}
 		layout_kit_speakers(s, msg, sizeof(msg));
 		if (msg[0])
-			text(c, tx, by, FONT_REGULAR, ssize, th->muted, msg, tw);
+			sh = wrapped(c, tx, by, FONT_REGULAR, ssize, th->muted, msg, tw, slines, scut);
 	}
+	return stripe_to(c, r, s, sh > under ? end + sh - under : end);
 }
 
-/* A room's name on two lines at most, in the largest size whose longest word
- * fits: "Amphithéâtre" must not break in the middle. */
-static void room_name(struct ctx *c, int x, int y, int w, const char *name)
+/* A room's name in the largest size whose widest word fits whole (a word
+ * is split only when it is wider than the column even at the smallest
+ * size) and that needs no "…" in the lines given; returns the height. */
+static int room_name(struct ctx *c, int x, int y, int w, const char *name, int lines, bool *cut)
 {
 	static const int sizes[] = {30, 27, 24, 21};
 	int size = px(c, sizes[3]);
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
-		int sz = px(c, sizes[k]), widest = 0;
-		for (const char *p = name; *p;) {
-			size_t n = strcspn(p, " ");
-			int ww = n ? c->in->tm.width(c->in->tm.ctx, FONT_BOLD, sz, p, n) : 0;
-			widest = ww > widest ? ww : widest;
-			p += n + (p[n] == ' ');
-		}
+		int sz = px(c, sizes[k]);
 		struct text_fit fit;
-		text_fit_wrap(&c->in->tm, FONT_BOLD, sz, name, w, 2, &fit);
+		text_fit_wrap(&c->in->tm, FONT_BOLD, sz, name, w, lines, &fit);
 		size = sz;
-		if (widest <= w && !(fit.n == 2 && fit.lines[1].ellipsized))
+		if (text_fit_widest_word(&c->in->tm, FONT_BOLD, sz, name) <= w &&
+		    !(fit.n && fit.lines[fit.n - 1].ellipsized))
 			break;
 	}
-	struct text_fit nf;
-	int lh = line_h(c, FONT_BOLD, size);
-	text_fit_wrap(&c->in->tm, FONT_BOLD, size, name, w, 2, &nf);
-	for (int k = 0; k < nf.n; k++) {
-		size_t len;
-		const char *l = text_fit_line(&nf, name, k, &len);
-		draw_list_text(c->dl, x, y + k * lh, nf.lines[k].width, lh, FONT_BOLD, size,
-			       c->th->text, l, len);
-	}
+	return px(c, 10) + wrapped(c, x, y + px(c, 10), FONT_BOLD, size, c->th->text, name, w, lines,
+				   cut);
 }
 
-static int row_height(const struct ctx *c)
+/* Where a row's parts go: landscape, the name then now and next side by
+ * side; portrait (stacked), the name then now above next, each as wide as
+ * the screen allows. */
+struct rows_geo {
+	int x, w;          /* the rule's */
+	int name_x, name_w;
+	int now_x, next_x, cell_w;
+	bool stacked;
+};
+
+/* Draws row r at y with the lines f gives; returns its height, and what
+ * was cut in *cuts. */
+static int row_draw(struct ctx *c, const struct rows_geo *g, const struct room_row *r, int y,
+		    const struct row_fit *f, struct row_cuts *cuts)
 {
-	return 2 * line_h(c, FONT_BOLD, px(c, 30)) + line_h(c, FONT_BOLD, px(c, 24)) + px(c, 24);
+	memset(cuts, 0, sizeof(*cuts));
+	draw_list_rect(c->dl, g->x, y, g->w, px(c, 2), c->th->rule);
+	int nh = room_name(c, g->name_x, y, g->name_w, r->name, f->name_lines, &cuts->name);
+	const struct room_view *rv = c->in->rooms ? room_board_find(c->in->rooms, r->name) : NULL;
+	int top = y + px(c, 6), h;
+	int hn = cell(c, (struct rect){g->now_x, top, g->cell_w, 0}, &r->now, true, rv, g->stacked,
+		      f->title[0], f->speakers[0], &cuts->title[0], &cuts->speakers[0]);
+	int nx_top = g->stacked ? top + hn : top;
+	int hx = cell(c, (struct rect){g->next_x, nx_top, g->cell_w, 0}, &r->next, false, NULL,
+		      g->stacked, f->title[1], f->speakers[1], &cuts->title[1], &cuts->speakers[1]);
+	h = g->stacked ? hn + hx : (hn > hx ? hn : hx);
+	h += px(c, 6);
+	return h > nh + px(c, 10) ? h : nh + px(c, 10);
 }
 
-static void rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
+/* The height row r takes with f, measured and taken back. */
+static int row_measure(struct ctx *c, const struct rows_geo *g, const struct room_row *r,
+		       const struct row_fit *f, struct row_cuts *cuts)
+{
+	struct mark m = mark_of(c->dl);
+	int h = row_draw(c, g, r, 0, f, cuts);
+	take_back(c->dl, m);
+	return h;
+}
+
+static const struct row_fit ROW_FIT_MIN = {2, {2, 2}, {1, 1}};
+
+/* Gives the rows the height left, a line at a time, round after round, to
+ * whatever of theirs is cut, while the next line still fits: text is never
+ * cut while the page has room for it. Returns the height used. */
+static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_row *rows,
+		     size_t n, struct row_fit *fit, int *heights, int avail)
+{
+	int used = 0;
+	struct row_cuts *cuts = calloc(n ? n : 1, sizeof(*cuts));
+	if (!cuts)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		fit[i] = ROW_FIT_MIN;
+		heights[i] = row_measure(c, g, &rows[i], &fit[i], &cuts[i]);
+		used += heights[i];
+	}
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (size_t i = 0; i < n; i++) {
+			/* the title first, then who speaks, then the name */
+			int *more[5] = {NULL};
+			int k = 0;
+			for (int j = 0; j < 2; j++)
+				if (cuts[i].title[j] && fit[i].title[j] < TEXT_FIT_MAX_LINES)
+					more[k++] = &fit[i].title[j];
+			for (int j = 0; j < 2; j++)
+				if (cuts[i].speakers[j] && fit[i].speakers[j] < TEXT_FIT_MAX_LINES)
+					more[k++] = &fit[i].speakers[j];
+			if (cuts[i].name && fit[i].name_lines < TEXT_FIT_MAX_LINES)
+				more[k++] = &fit[i].name_lines;
+			for (int j = 0; j < k; j++) {
+				struct row_cuts rc;
+				(*more[j])++;
+				int h = row_measure(c, g, &rows[i], &fit[i], &rc);
+				if (used - heights[i] + h <= avail) {
+					used += h - heights[i];
+					heights[i] = h;
+					cuts[i] = rc;
+					grew = true;
+					break; /* one line a row a round: shared fairly */
+				}
+				(*more[j])--;
+			}
+		}
+	}
+	free(cuts);
+	return used;
+}
+
+/* Draws the rooms' rows in a; returns the bottom of the last one. */
+static int rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 {
 	const struct theme *th = c->th;
 	struct room_row *rows = calloc(MAX_ROWS, sizeof(*rows));
 	if (!rows)
-		return;
+		return a.y;
 	size_t n = rooms_rows(c, rows, MAX_ROWS);
 	res->rooms_total = (int)n;
+	res->rooms_area.x = a.x;
+	res->rooms_area.y = a.y;
+	res->rooms_area.w = a.w;
+	res->rooms_area.h = a.h;
 	int m = px(c, 32), hsize = px(c, 26);
+	bool stacked = c->in->height > c->in->width;
 	int name_w = a.w * 18 / 100, col_w = (a.w - name_w - m) / 2;
 	int hy = a.y + px(c, 10);
 	if (n == 0) {
@@ -358,33 +506,57 @@ static void rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 			}
 		res->pages = 1;
 		free(rows);
-		return;
+		return a.y + px(c, 130) + line_h(c, FONT_REGULAR, px(c, 32));
 	}
-	text(c, a.x + m + name_w, hy, FONT_BOLD, hsize, th->muted, i18n_text(c->lang, MSG_NOW), col_w);
-	text(c, a.x + m + name_w + col_w, hy, FONT_BOLD, hsize, th->muted,
-	     i18n_text(c->lang, MSG_NEXT), col_w);
-	int top = hy + line_h(c, FONT_BOLD, hsize) + px(c, 6);
-	int rh = row_height(c);
-	int per_page = (a.y + a.h - top) / rh;
-	if (per_page < 1)
-		per_page = 1;
-	res->pages = (int)((n + (size_t)per_page - 1) / (size_t)per_page);
+	int top = a.y + px(c, 6);
+	struct rows_geo g = {a.x + m, a.w - m, a.x + m, name_w - px(c, 16), a.x + m + name_w,
+			     a.x + m + name_w + col_w, col_w, stacked};
+	if (stacked) { /* now above next: no column heads, each cell the full width */
+		g.next_x = g.now_x;
+		g.cell_w = a.w - m - name_w;
+	} else {
+		text(c, a.x + m + name_w, hy, FONT_BOLD, hsize, th->muted,
+		     i18n_text(c->lang, MSG_NOW), col_w);
+		text(c, a.x + m + name_w + col_w, hy, FONT_BOLD, hsize, th->muted,
+		     i18n_text(c->lang, MSG_NEXT), col_w);
+		top = hy + line_h(c, FONT_BOLD, hsize) + px(c, 6);
+	}
+	int avail = a.y + a.h - top;
+	/* pages: as many rows as fit at their smallest, in order */
+	int *heights = calloc(n, sizeof(*heights));
+	size_t *starts = calloc(n + 1, sizeof(*starts));
+	struct row_fit *fit = calloc(n, sizeof(*fit));
+	int bottom = top;
+	if (!heights || !starts || !fit)
+		goto out;
+	size_t pages = 0;
+	for (size_t i = 0, used = 0; i < n; i++) {
+		struct row_cuts rc;
+		int h = row_measure(c, &g, &rows[i], &ROW_FIT_MIN, &rc);
+		if (i == 0 || (int)used + h > avail) {
+			starts[pages++] = i;
+			used = 0;
+		}
+		used += (size_t)h;
+	}
+	starts[pages] = n;
+	res->pages = (int)pages;
 	res->page = (int)(c->in->page_tick % res->pages);
-	size_t first = (size_t)res->page * (size_t)per_page;
+	size_t first = starts[res->page], count = starts[res->page + 1] - first;
+	rows_grow(c, &g, rows + first, count, fit, heights, avail);
 	int y = top;
-	for (size_t i = first; i < n && i < first + (size_t)per_page; i++) {
-		draw_list_rect(c->dl, a.x + m, y, a.w - m, px(c, 2), th->rule);
-		room_name(c, a.x + m, y + px(c, 10), name_w - px(c, 16), rows[i].name);
-		const struct room_view *rv =
-			c->in->rooms ? room_board_find(c->in->rooms, rows[i].name) : NULL;
-		cell(c, (struct rect){a.x + m + name_w, y + px(c, 6), col_w, rh - px(c, 6)},
-		     &rows[i].now, true, rv);
-		cell(c, (struct rect){a.x + m + name_w + col_w, y + px(c, 6), col_w, rh - px(c, 6)},
-		     &rows[i].next, false, NULL);
-		y += rh;
+	for (size_t i = 0; i < count; i++) {
+		struct row_cuts rc;
+		y += row_draw(c, &g, &rows[first + i], y, &fit[i], &rc);
 		res->rooms_shown++;
 	}
+	bottom = y;
+out:
+	free(heights);
+	free(starts);
+	free(fit);
 	free(rows);
+	return bottom;
 }
 
 /* ---- changes panel --------------------------------------------------------- */
@@ -514,6 +686,34 @@ static size_t recently_full(const struct ctx *c, const struct room_view **out, s
 	return n;
 }
 
+/* The day's changes and the rooms just full, as changes_panel lists them. */
+static size_t changes_count(struct ctx *c)
+{
+	const struct room_view *full[MAX_LISTED];
+	const struct board *b = c->in->board;
+	size_t n = recently_full(c, full, MAX_LISTED);
+	for (size_t i = 0; i < b->n_changes && n < MAX_LISTED; i++) {
+		const struct board_change *ch = &b->changes[i];
+		if ((ch->to_start && is_today(c, ch->to_start)) ||
+		    (ch->from_start && is_today(c, ch->from_start)))
+			n++;
+	}
+	return n;
+}
+
+/* The height changes_panel needs to list everything (or say there is
+ * nothing) in one page. */
+static int changes_panel_need(struct ctx *c)
+{
+	int head = px(c, 12) + line_h(c, FONT_BOLD, px(c, 32)) + px(c, 8);
+	size_t n = changes_count(c);
+	if (n == 0)
+		return head + line_h(c, FONT_REGULAR, px(c, 26)) + px(c, 16);
+	int rh = line_h(c, FONT_BOLD, px(c, 26)) + line_h(c, FONT_BOLD, px(c, 24)) +
+		 line_h(c, FONT_REGULAR, px(c, 24)) + px(c, 20);
+	return head + (int)n * rh + px(c, 8);
+}
+
 static void changes_panel(struct ctx *c, struct rect a, struct layout_result *res)
 {
 	const struct theme *th = c->th;
@@ -610,8 +810,18 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	int gap = px(&c, 16);
 	if (portrait) {
 		int side_h = (body_bottom - body_top) * (queues ? 36 : 26) / 100;
+		if (!queues) { /* a short list of changes leaves its height to the rooms */
+			int need = changes_panel_need(&c) + 2 * gap;
+			side_h = need < side_h ? need : side_h;
+		}
 		struct rect rooms = {0, body_top, in->width - px(&c, 16), body_bottom - body_top - side_h};
-		rooms_area(&c, rooms, res);
+		int rooms_end = rooms_area(&c, rooms, res);
+		/* every room on one page with height to spare: the panel below
+		 * takes it, no blank band between them */
+		if (res->pages == 1 && rooms_end < rooms.y + rooms.h) {
+			rooms.h = rooms_end - rooms.y;
+			res->rooms_area.h = rooms.h;
+		}
 		int sy = rooms.y + rooms.h + gap, sh = body_bottom - sy - gap;
 		if (queues) {
 			int half = (in->width - 3 * gap) / 2;

@@ -51,6 +51,9 @@ struct layout_result {
 	int rooms_full_listed; /* rooms that became full in the last 15 minutes, in the panel */
 	size_t alerts_shown;   /* the first alerts_shown of the input's alerts are on screen */
 	int notices_shown;     /* notices for this screen now */
+	struct {
+		int x, y, w, h;
+	} rooms_area; /* where the rooms' rows are drawn (the hallway board) */
 };
 
 /* The screen cfg->layout asks for: the hallway board, or the door screen

@@ -791,8 +791,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	}
 	draw_list_reset(dl, in->width, in->height, c.th->background);
 	local(&c, c.now_s, &c.today);
-	const struct schedule *s = in->board->schedule;
-	int y = layout_frame_header(&c.k, in, s && s->title && *s->title ? s->title : "venueboard");
+	int y = layout_frame_header(&c.k, in, layout_frame_title(in));
 	y = layout_frame_notices(&c.k, in, y, &res->notices_shown);
 	int body_top = y, body_bottom = in->height - layout_frame_footer_h(&c.k);
 	if (!in->board->schedule || in->clock_untrusted) {

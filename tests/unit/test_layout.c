@@ -1377,6 +1377,72 @@ static void test_hash(void **state)
 	draw_list_finish(&b);
 }
 
+static size_t count_texts(const struct draw_list *dl, const char *needle)
+{
+	size_t n = 0;
+	for (size_t i = layout_check_find(dl, needle, 0); i != SIZE_MAX;
+	     i = layout_check_find(dl, needle, i + 1))
+		n++;
+	return n;
+}
+
+/* The header's title with no conference name in the schedule: the
+ * configured title, else the venue (said once), else none — never the
+ * product's name (issue 15). */
+static void test_header_title(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = scene("nameless", T_1005);
+	static const char *const names[] = {"Salle 251"};
+	static const struct syn_session ss[] = {
+		{"N1", "A talk", "r0", "06T09:00:00", "06T10:00:00", 0, 0, 0},
+	};
+	char *doc = normalized("", names, 1, ss, 1, NULL);
+	load_text(s.board, doc, strlen(doc), s.now_ms);
+	free(doc);
+	struct scene waiting = scene("nameless, no schedule yet", T_1005);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
+		/* nothing configured: no title at all, the date and clock still */
+		s.cfg->venue[0] = s.cfg->title[0] = '\0';
+		build(&s, w, h, 0, &dl, &res);
+		assert_int_equal(count_texts(&dl, "venueboard"), 0);
+		for (size_t i = 0; i < dl.n; i++)
+			if (dl.ops[i].kind == DRAW_TEXT && !layout_check_text(&dl, i)[0])
+				fail_msg("%dx%d: an empty text drawn", w, h);
+		layout_check_expect(&dl, "10:05", "clock");
+		layout_check_expect(&dl, "A talk", "the programme");
+		build(&waiting, w, h, 0, &dl, &res);
+		assert_int_equal(count_texts(&dl, "venueboard"), 0);
+		/* the venue: the title, not said again under it */
+		snprintf(s.cfg->venue, sizeof(s.cfg->venue), "Palais des Congrès");
+		snprintf(s.cfg->floor, sizeof(s.cfg->floor), "Niveau 2");
+		build(&s, w, h, 0, &dl, &res);
+		assert_int_equal(count_texts(&dl, "Palais des Congrès"), 1);
+		assert_true(layout_check_find_prefix(&dl, "Palais des Congrès") != SIZE_MAX);
+		layout_check_expect(&dl, "Niveau 2", "floor");
+		assert_int_equal(count_texts(&dl, "venueboard"), 0);
+		/* a configured title wins, the venue goes back under it */
+		snprintf(s.cfg->title, sizeof(s.cfg->title), "Open Source Days");
+		build(&s, w, h, 0, &dl, &res);
+		layout_check_expect(&dl, "Open Source Days", "configured title");
+		layout_check_expect(&dl, "Palais des Congrès · Niveau 2", "venue and floor");
+		if (layout_check_geometry(&dl, "header title", 0))
+			fail_msg("texts over each other (above)");
+	}
+	scene_free(&s);
+	scene_free(&waiting);
+	/* a schedule's own name stays when nothing is configured */
+	s = demo_en();
+	build(&s, 1920, 1080, 0, &dl, &res);
+	layout_check_expect(&dl, "OpenStack Summit", "the conference's name");
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1384,6 +1450,7 @@ int main(void)
 		cmocka_unit_test(test_clock_and_date),
 		cmocka_unit_test(test_long_title_uses_room),
 		cmocka_unit_test(test_space_given_to_text),
+		cmocka_unit_test(test_header_title),
 		cmocka_unit_test(test_cancelled_and_moved),
 		cmocka_unit_test(test_changes_panel),
 		cmocka_unit_test(test_fifty_rooms_paged),

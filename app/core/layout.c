@@ -766,6 +766,42 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 
 /* ---- the screen ------------------------------------------------------------- */
 
+/* Words in the texts of ops [from, to): runs of non-spaces holding a letter
+ * or a digit ("10:05" is one, "·" and "→" are none). */
+static int words_in(const struct draw_list *dl, size_t from, size_t to)
+{
+	int n = 0;
+	for (size_t i = from; i < to && i < dl->n; i++) {
+		if (dl->ops[i].kind != DRAW_TEXT)
+			continue;
+		bool counted = false; /* this run of non-spaces is counted */
+		for (const unsigned char *p = (const unsigned char *)draw_list_text_of(dl, &dl->ops[i]);
+		     *p; p++) {
+			if (*p == ' ') {
+				counted = false;
+				continue;
+			}
+			/* a letter (any non-ASCII byte counts: accents, CJK) or a
+			 * digit; "·" and "→" are non-ASCII too, but alone they are
+			 * a glance, not a word: they count only within a word */
+			if (!counted && ((*p >= '0' && *p <= '9') ||
+					 ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') ||
+					 (*p >= 0xC3 && *p <= 0xDF) || *p >= 0xE3)) {
+				n++;
+				counted = true;
+			}
+		}
+	}
+	return n;
+}
+
+int64_t layout_page_ms(const struct kiosk_config *cfg, int words)
+{
+	int64_t ms = (int64_t)words * 1000;
+	int64_t lo = (int64_t)cfg->page_s * 1000, hi = (int64_t)cfg->page_s_max * 1000;
+	return ms < lo ? lo : ms > hi ? (hi > lo ? hi : lo) : ms;
+}
+
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res)
 {
 	struct ctx c = {.in = in, .th = &in->cfg->theme, .lang = in->cfg->lang, .dl = dl};
@@ -794,6 +830,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	int y = layout_frame_header(&c.k, in, layout_frame_title(in));
 	y = layout_frame_notices(&c.k, in, y, &res->notices_shown);
 	int body_top = y, body_bottom = in->height - layout_frame_footer_h(&c.k);
+	size_t body_ops = dl->n;
 	if (!in->board->schedule || in->clock_untrusted) {
 		/* yesterday's programme under a wrong clock is worse than none */
 		text(&c, px(&c, 48), body_top + px(&c, 80), FONT_BOLD, px(&c, 48), c.th->text,
@@ -846,5 +883,6 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 			changes_panel(&c, (struct rect){sx, top, sw, h}, res);
 		}
 	}
+	res->words = words_in(dl, body_ops, dl->n);
 	layout_frame_footer(&c.k, in, res->page, res->pages);
 }

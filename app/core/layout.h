@@ -54,10 +54,16 @@ struct layout_result {
 	struct {
 		int x, y, w, h;
 	} rooms_area; /* where the rooms' rows are drawn (the hallway board) */
+	int words;    /* words to read on the page, header and footer aside */
 };
 
 /* The screen cfg->layout asks for: the hallway board, or the door screen
  * (door_layout) of cfg->rooms[0]; alerts over either (alert_screen). */
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res);
+
+/* How long a page of `words` words stays on screen, in ms: a second a word
+ * (a hallway reader arrives mid-page, looks for a room, reads a line twice),
+ * within cfg's page-seconds..page-seconds-max. */
+int64_t layout_page_ms(const struct kiosk_config *cfg, int words);
 
 #endif

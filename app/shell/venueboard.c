@@ -67,6 +67,7 @@ struct app {
 	bool first_frame;
 	int64_t frames, redraws;
 	int64_t page_bias; /* --bench: turns pages without waiting */
+	int64_t page_tick, page_since_ms, page_ms; /* the page shown, since when, for how long */
 	struct layout_result shown; /* what the last layout showed */
 	/* the clock: trusted once synchronized (time-source) */
 	bool clock_trusted;
@@ -469,6 +470,10 @@ static bool frame(struct app *a, int64_t start_mono)
 	int w, h;
 	logical_size(a, &w, &h);
 	a->feed.age_s = a->confirmed_mono_ms ? (int)((mono_ms() - a->confirmed_mono_ms) / 1000) : 0;
+	if (mono_ms() - a->page_since_ms >= a->page_ms) { /* its words read: the next page */
+		a->page_tick += a->page_ms > 0;
+		a->page_since_ms = mono_ms();
+	}
 	struct layout_input in = {
 		.cfg = &a->cfg,
 		.board = a->board,
@@ -480,7 +485,7 @@ static bool frame(struct app *a, int64_t start_mono)
 		.width = w,
 		.height = h,
 		.now_ms = now,
-		.page_tick = (mono_ms() - a->mono0_ms) / 1000 / a->cfg.page_s + a->page_bias,
+		.page_tick = a->page_tick + a->page_bias,
 		.feed = a->feed,
 		.clock_untrusted = !a->clock_trusted,
 	};
@@ -488,6 +493,7 @@ static bool frame(struct app *a, int64_t start_mono)
 	struct layout_result res;
 	layout_build(&in, &a->dl, &res);
 	a->shown = res;
+	a->page_ms = layout_page_ms(&a->cfg, res.words);
 	a->frames++;
 	uint64_t hash = draw_list_hash(&a->dl);
 	if (hash == a->shown_hash && !a->force_redraw)

@@ -384,6 +384,7 @@ def lunch_kiosk(queues_url, schedule_url, walks):
     args = [kiosk_bin, "--schedule-url", schedule_url, "--queues-url", queues_url,
             "--cache-dir", os.path.join(work, "lunch-cache"), "--frame-log", frames,
             "--clock-start", "2014-11-06T12:40:00+01:00", "--page-seconds", "3",
+            "--page-seconds-max", "3",
             "--log-level", "info"]
     for w in walks:
         args += ["--walk", w]

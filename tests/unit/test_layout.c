@@ -1443,6 +1443,47 @@ static void test_header_title(void **state)
 	draw_list_finish(&dl);
 }
 
+/* A page stays about a second a word, within page-seconds..page-seconds-max;
+ * a page with more to read stays longer (issue 15). */
+static void test_page_time(void **state)
+{
+	(void)state;
+	struct kiosk_config *cfg = malloc(sizeof(*cfg));
+	assert_non_null(cfg);
+	kiosk_config_defaults(cfg); /* 8..40 s */
+	assert_int_equal(layout_page_ms(cfg, 0), 8000);
+	assert_int_equal(layout_page_ms(cfg, 8), 8000);
+	assert_int_equal(layout_page_ms(cfg, 21), 21000);
+	assert_int_equal(layout_page_ms(cfg, 40), 40000);
+	assert_int_equal(layout_page_ms(cfg, 4000), 40000);
+	for (int w = 0; w < 100; w++)
+		assert_true(layout_page_ms(cfg, w + 1) >= layout_page_ms(cfg, w));
+	cfg->page_s = 3;
+	cfg->page_s_max = 3;
+	assert_int_equal(layout_page_ms(cfg, 500), 3000);
+	free(cfg);
+	/* the words of real pages: an empty day says little, the long titles
+	 * a lot; the header's title and clock and the footer are not counted */
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result little, much, more;
+	struct scene a = empty_day(), b = demo_en(), c = long_titles();
+	build(&a, 1920, 1080, 0, &dl, &little);
+	build(&b, 1920, 1080, 0, &dl, &much);
+	build(&c, 1920, 1080, 0, &dl, &more);
+	/* "No sessions today", "Next → Friday 7 November, 10:00", "Changes
+	 * today", "No room changes today": 3 + 5 + 2 + 4 words */
+	assert_int_equal(little.words, 14);
+	assert_true(much.words > 60);
+	assert_true(layout_page_ms(a.cfg, little.words) == 14000);
+	assert_true(layout_page_ms(b.cfg, much.words) > layout_page_ms(a.cfg, little.words));
+	assert_true(layout_page_ms(c.cfg, more.words) <= 40000);
+	scene_free(&a);
+	scene_free(&b);
+	scene_free(&c);
+	draw_list_finish(&dl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1451,6 +1492,7 @@ int main(void)
 		cmocka_unit_test(test_long_title_uses_room),
 		cmocka_unit_test(test_space_given_to_text),
 		cmocka_unit_test(test_header_title),
+		cmocka_unit_test(test_page_time),
 		cmocka_unit_test(test_cancelled_and_moved),
 		cmocka_unit_test(test_changes_panel),
 		cmocka_unit_test(test_fifty_rooms_paged),

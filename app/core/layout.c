@@ -36,6 +36,7 @@ struct ctx {
 	struct civil today;
 	int64_t now_s;
 	struct layout_kit k; /* the same theme, language, list, units and zone, for the panels */
+	bool worst; /* layout_rooms_fit: a notice on and a change listed, whatever the board */
 };
 
 struct rect {
@@ -421,6 +422,20 @@ static int row_measure(struct ctx *c, const struct rows_geo *g, const struct roo
 }
 
 static const struct row_fit ROW_FIT_MIN = {2, {2, 2}, {1, 1}};
+/* when even that is taller than the page (letters large for legibility) */
+static const struct row_fit ROW_FIT_LEAST = {1, {1, 1}, {1, 1}};
+
+/* The lines row r starts with: two of title and name when the page has the
+ * height for them, else one; its height in *h. */
+static struct row_fit row_base(struct ctx *c, const struct rows_geo *g, const struct room_row *r,
+			       int avail, int *h, struct row_cuts *cuts)
+{
+	*h = row_measure(c, g, r, &ROW_FIT_MIN, cuts);
+	if (*h <= avail)
+		return ROW_FIT_MIN;
+	*h = row_measure(c, g, r, &ROW_FIT_LEAST, cuts);
+	return ROW_FIT_LEAST;
+}
 
 /* Gives the rows the height left, a line at a time, round after round, to
  * whatever of theirs is cut, while the next line still fits: text is never
@@ -433,8 +448,7 @@ static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_
 	if (!cuts)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		fit[i] = ROW_FIT_MIN;
-		heights[i] = row_measure(c, g, &rows[i], &fit[i], &cuts[i]);
+		fit[i] = row_base(c, g, &rows[i], avail, &heights[i], &cuts[i]);
 		used += heights[i];
 	}
 	for (bool grew = true; grew;) {
@@ -470,6 +484,27 @@ static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_
 	return used;
 }
 
+/* The rows' places in a, and the column heads (landscape); returns the top
+ * of the first row. */
+static int rows_geometry(struct ctx *c, struct rect a, struct rows_geo *g)
+{
+	int m = px(c, 32), hsize = px(c, 26), hy = a.y + px(c, 10);
+	bool stacked = c->in->height > c->in->width;
+	int name_w = a.w * 18 / 100, col_w = (a.w - name_w - m) / 2;
+	*g = (struct rows_geo){a.x + m, a.w - m, a.x + m, name_w - px(c, 16), a.x + m + name_w,
+			       a.x + m + name_w + col_w, col_w, stacked};
+	if (stacked) { /* now above next: no column heads, each cell the full width */
+		g->next_x = g->now_x;
+		g->cell_w = a.w - m - name_w;
+		return a.y + px(c, 6);
+	}
+	text(c, a.x + m + name_w, hy, FONT_BOLD, hsize, c->th->muted, i18n_text(c->lang, MSG_NOW),
+	     col_w);
+	text(c, a.x + m + name_w + col_w, hy, FONT_BOLD, hsize, c->th->muted,
+	     i18n_text(c->lang, MSG_NEXT), col_w);
+	return hy + line_h(c, FONT_BOLD, hsize) + px(c, 6);
+}
+
 /* Draws the rooms' rows in a; returns the bottom of the last one. */
 static int rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 {
@@ -483,10 +518,7 @@ static int rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 	res->rooms_area.y = a.y;
 	res->rooms_area.w = a.w;
 	res->rooms_area.h = a.h;
-	int m = px(c, 32), hsize = px(c, 26);
-	bool stacked = c->in->height > c->in->width;
-	int name_w = a.w * 18 / 100, col_w = (a.w - name_w - m) / 2;
-	int hy = a.y + px(c, 10);
+	int m = px(c, 32);
 	if (n == 0) {
 		text(c, a.x + m, a.y + px(c, 60), FONT_BOLD, px(c, 44), th->text,
 		     i18n_text(c->lang, MSG_NO_SESSIONS_TODAY), a.w - 2 * m);
@@ -508,19 +540,8 @@ static int rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 		free(rows);
 		return a.y + px(c, 130) + line_h(c, FONT_REGULAR, px(c, 32));
 	}
-	int top = a.y + px(c, 6);
-	struct rows_geo g = {a.x + m, a.w - m, a.x + m, name_w - px(c, 16), a.x + m + name_w,
-			     a.x + m + name_w + col_w, col_w, stacked};
-	if (stacked) { /* now above next: no column heads, each cell the full width */
-		g.next_x = g.now_x;
-		g.cell_w = a.w - m - name_w;
-	} else {
-		text(c, a.x + m + name_w, hy, FONT_BOLD, hsize, th->muted,
-		     i18n_text(c->lang, MSG_NOW), col_w);
-		text(c, a.x + m + name_w + col_w, hy, FONT_BOLD, hsize, th->muted,
-		     i18n_text(c->lang, MSG_NEXT), col_w);
-		top = hy + line_h(c, FONT_BOLD, hsize) + px(c, 6);
-	}
+	struct rows_geo g;
+	int top = rows_geometry(c, a, &g);
 	int avail = a.y + a.h - top;
 	/* pages: as many rows as fit at their smallest, in order */
 	int *heights = calloc(n, sizeof(*heights));
@@ -532,7 +553,8 @@ static int rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 	size_t pages = 0;
 	for (size_t i = 0, used = 0; i < n; i++) {
 		struct row_cuts rc;
-		int h = row_measure(c, &g, &rows[i], &ROW_FIT_MIN, &rc);
+		int h;
+		row_base(c, &g, &rows[i], avail, &h, &rc);
 		if (i == 0 || (int)used + h > avail) {
 			starts[pages++] = i;
 			used = 0;
@@ -702,16 +724,18 @@ static size_t changes_count(struct ctx *c)
 }
 
 /* The height changes_panel needs to list everything (or say there is
- * nothing) in one page. */
-static int changes_panel_need(struct ctx *c)
+ * nothing) in one page, or (at most 1) its first row only. */
+static int changes_panel_need(struct ctx *c, size_t at_most)
 {
 	int head = px(c, 12) + line_h(c, FONT_BOLD, px(c, 32)) + px(c, 8);
 	size_t n = changes_count(c);
+	if (c->worst && n == 0)
+		n = 1;
 	if (n == 0)
 		return head + line_h(c, FONT_REGULAR, px(c, 26)) + px(c, 16);
 	int rh = line_h(c, FONT_BOLD, px(c, 26)) + line_h(c, FONT_BOLD, px(c, 24)) +
 		 line_h(c, FONT_REGULAR, px(c, 24)) + px(c, 20);
-	return head + (int)n * rh + px(c, 8);
+	return head + (int)(n < at_most ? n : at_most) * rh + px(c, 8);
 }
 
 static void changes_panel(struct ctx *c, struct rect a, struct layout_result *res)
@@ -720,8 +744,8 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 	const struct board *b = c->in->board;
 	int m = px(c, 24);
 	draw_list_rect(c->dl, a.x, a.y, a.w, a.h, th->panel);
-	int y = a.y + px(c, 12), w = a.w - 2 * m;
-	text(c, a.x + m, y, FONT_BOLD, px(c, 32), th->text, i18n_text(c->lang, MSG_ROOM_CHANGES), w);
+	int y = a.y + px(c, 12), w = a.w - 2 * m, head_y = y;
+	const char *head = i18n_text(c->lang, MSG_ROOM_CHANGES);
 	y += line_h(c, FONT_BOLD, px(c, 32)) + px(c, 8);
 	/* rows: the rooms just full (they send people somewhere now), then the
 	 * day's changes in time order */
@@ -738,6 +762,7 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 	res->changes_today = (int)n;
 	res->rooms_full_listed = (int)nf;
 	if (n + nf == 0) {
+		text(c, a.x + m, head_y, FONT_BOLD, px(c, 32), th->text, head, w);
 		text(c, a.x + m, y, FONT_REGULAR, px(c, 26), th->muted,
 		     i18n_text(c->lang, MSG_NO_CHANGES), w);
 		return;
@@ -746,8 +771,10 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 	int rh = line_h(c, FONT_BOLD, tsize) + line_h(c, FONT_BOLD, dsize) +
 		 line_h(c, FONT_REGULAR, dsize) + px(c, 20);
 	int per_page = (a.y + a.h - y - px(c, 8)) / rh;
-	if (per_page < 1)
-		per_page = 1;
+	if (per_page < 1) { /* not one row: the heading alone, never over the footer */
+		text(c, a.x + m, head_y, FONT_BOLD, px(c, 32), th->text, head, w);
+		return;
+	}
 	int pages = (int)((n + nf + (size_t)per_page - 1) / (size_t)per_page);
 	size_t first = (size_t)(c->in->page_tick % pages) * (size_t)per_page;
 	for (size_t i = first; i < n + nf && i < first + (size_t)per_page; i++, y += rh) {
@@ -756,12 +783,15 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 		else
 			change_row(c, a.x + m, y, w, rh, list[i - nf]);
 	}
+	int pw = 0;
 	if (pages > 1) {
 		char p[32];
 		snprintf(p, sizeof(p), "%d / %d", (int)(c->in->page_tick % pages) + 1, pages);
-		int pw = measure(c, FONT_REGULAR, px(c, 22), p);
+		pw = measure(c, FONT_REGULAR, px(c, 22), p);
 		text(c, a.x + a.w - m - pw, a.y + px(c, 18), FONT_REGULAR, px(c, 22), th->muted, p, pw);
+		pw += m / 2;
 	}
+	text(c, a.x + m, head_y, FONT_BOLD, px(c, 32), th->text, head, w - pw); /* beside "1 / 2" */
 }
 
 /* ---- the screen ------------------------------------------------------------- */
@@ -802,18 +832,72 @@ int64_t layout_page_ms(const struct kiosk_config *cfg, int words)
 	return ms < lo ? lo : ms > hi ? (hi > lo ? hi : lo) : ms;
 }
 
-void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res)
+static void ctx_init(struct ctx *c, const struct layout_input *in, struct draw_list *dl)
 {
-	struct ctx c = {.in = in, .th = &in->cfg->theme, .lang = in->cfg->lang, .dl = dl};
-	int short_side = in->width < in->height ? in->width : in->height;
-	c.u = short_side / 1080.0;
-	c.now_s = in->now_ms / 1000;
+	*c = (struct ctx){.in = in, .th = &in->cfg->theme, .lang = in->cfg->lang, .dl = dl};
+	/* the design's sizes, or larger when readers stand further away than
+	 * its smallest text reads from (legibility) */
+	c->u = layout_kit_units(in->width, in->height, in->min_text_px, LAYOUT_SMALLEST_TEXT);
+	c->now_s = in->now_ms / 1000;
 	/* before any schedule, the configured zone (looked up only then: it
 	 * costs a search of the zone database) */
-	c.zone = in->board->zone;
+	c->zone = in->board->zone;
 	if (!in->board->schedule && in->cfg->timezone[0])
-		c.zone = civil_zone_find(in->cfg->timezone);
-	c.k = (struct layout_kit){&in->tm, c.th, c.lang, dl, c.u, c.zone};
+		c->zone = civil_zone_find(in->cfg->timezone);
+	c->k = (struct layout_kit){&in->tm, c->th, c->lang, dl, c->u, c->zone};
+}
+
+/* Where the rooms go between the header and the footer: the width left of
+ * the side panel (landscape), or the height above it (portrait: the
+ * changes' list takes what it needs, up to a quarter). */
+static struct rect rooms_rect(struct ctx *c, int body_top, int body_bottom)
+{
+	const struct layout_input *in = c->in;
+	int gap = px(c, 16);
+	if (in->height > in->width) {
+		bool queues = in->queues != NULL;
+		int side_h = (body_bottom - body_top) * (queues ? 36 : 26) / 100;
+		if (!queues) { /* a short list of changes leaves its height to the rooms */
+			int need = changes_panel_need(c, MAX_LISTED) + 2 * gap;
+			side_h = need < side_h ? need : side_h;
+		}
+		/* large letters (legibility): still room for the first change */
+		int one = changes_panel_need(c, 1) + 2 * gap;
+		side_h = side_h < one ? one : side_h;
+		return (struct rect){0, body_top, in->width - gap, body_bottom - body_top - side_h};
+	}
+	int side_w = in->width * 31 / 100;
+	return (struct rect){0, body_top, in->width - side_w - gap, body_bottom - body_top};
+}
+
+int layout_rooms_fit(const struct layout_input *in, struct draw_list *scratch)
+{
+	if (in->cfg->layout == KIOSK_LAYOUT_ROOM && in->cfg->n_rooms)
+		return door_layout_fits(in, scratch) ? 1 : 0;
+	struct ctx c;
+	ctx_init(&c, in, scratch);
+	c.worst = true; /* what the day may bring must not push the one room off */
+	draw_list_reset(scratch, in->width, in->height, c.th->background);
+	int top = layout_frame_header(&c.k, in, layout_frame_title(in)) + layout_frame_notices_h(&c.k);
+	struct rect a = rooms_rect(&c, top, in->height - layout_frame_footer_h(&c.k));
+	struct rows_geo g;
+	int rows_top = rows_geometry(&c, a, &g);
+	/* the least a room takes: its name, a one-line title now and next */
+	struct room_row probe = {
+		.name = "Salle",
+		.now = {.title = "Talk", .start = c.now_s, .end = c.now_s + 1},
+		.next = {.title = "Talk", .start = c.now_s + 86400, .end = c.now_s + 86401},
+	};
+	struct row_cuts cuts;
+	int h = row_measure(&c, &g, &probe, &ROW_FIT_LEAST, &cuts);
+	int room = a.y + a.h - rows_top;
+	return h > 0 && room > 0 ? room / h : 0;
+}
+
+void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res)
+{
+	struct ctx c;
+	ctx_init(&c, in, dl);
 	memset(res, 0, sizeof(*res));
 	res->pages = 1;
 	if (in->n_alerts && in->alerts) { /* over everything, whatever the screen */
@@ -844,13 +928,8 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	struct queue_panel_input qp = {in->queues, in->advice, in->now_ms, in->page_tick};
 	bool portrait = in->height > in->width;
 	int gap = px(&c, 16);
+	struct rect rooms = rooms_rect(&c, body_top, body_bottom);
 	if (portrait) {
-		int side_h = (body_bottom - body_top) * (queues ? 36 : 26) / 100;
-		if (!queues) { /* a short list of changes leaves its height to the rooms */
-			int need = changes_panel_need(&c) + 2 * gap;
-			side_h = need < side_h ? need : side_h;
-		}
-		struct rect rooms = {0, body_top, in->width - px(&c, 16), body_bottom - body_top - side_h};
 		int rooms_end = rooms_area(&c, rooms, res);
 		/* every room on one page with height to spare: the panel below
 		 * takes it, no blank band between them */
@@ -869,7 +948,6 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		}
 	} else {
 		int side_w = in->width * 31 / 100;
-		struct rect rooms = {0, body_top, in->width - side_w - gap, body_bottom - body_top};
 		rooms_area(&c, rooms, res);
 		int sx = rooms.w + gap, sw = side_w - gap, top = body_top + gap;
 		int h = body_bottom - top - gap;

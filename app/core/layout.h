@@ -42,6 +42,8 @@ struct layout_input {
 	int64_t page_tick; /* advances once per page period (real time) */
 	struct layout_feed feed;
 	bool clock_untrusted; /* the time is not synchronized yet: show no programme */
+	int min_text_px;      /* every text at least this font size (legibility_min_size);
+			       * 0: the design's sizes */
 };
 
 struct layout_result {
@@ -60,6 +62,17 @@ struct layout_result {
 /* The screen cfg->layout asks for: the hallway board, or the door screen
  * (door_layout) of cfg->rooms[0]; alerts over either (alert_screen). */
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res);
+
+/* The smallest text the hallway board draws, in design units (a 1080th of
+ * the short side): the queue chart's labels. min_text_px scales the whole
+ * design up until this is that large. */
+enum { LAYOUT_SMALLEST_TEXT = 20 };
+
+/* How many rooms a page of the hallway board holds at the least (a name, a
+ * one-line title now and next) at in's size and min_text_px, the notices
+ * aside: 0 when not even one. For the door screen (layout room): 1 when its
+ * blocks fit at their smallest, else 0. Draws into scratch. */
+int layout_rooms_fit(const struct layout_input *in, struct draw_list *scratch);
 
 /* How long a page of `words` words stays on screen, in ms: a second a word
  * (a hallway reader arrives mid-page, looks for a room, reads a line twice),

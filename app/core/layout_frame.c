@@ -65,6 +65,11 @@ int layout_frame_header(const struct layout_kit *k, const struct layout_input *i
 	return h;
 }
 
+int layout_frame_notices_h(const struct layout_kit *k)
+{
+	return layout_kit_px(k, 72);
+}
+
 int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y,
 			 int *shown_n)
 {
@@ -78,7 +83,7 @@ int layout_frame_notices(const struct layout_kit *k, const struct layout_input *
 		*shown_n = (int)n;
 	if (!n)
 		return y;
-	int h = layout_kit_px(k, 72), m = layout_kit_px(k, 32), size = layout_kit_px(k, 34);
+	int h = layout_frame_notices_h(k), m = layout_kit_px(k, 32), size = layout_kit_px(k, 34);
 	int lsize = layout_kit_px(k, 26);
 	size_t shown = (size_t)(in->page_tick % (int64_t)n);
 	draw_list_rect(k->dl, 0, y, in->width, h, k->th->notice_bg);

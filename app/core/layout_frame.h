@@ -28,6 +28,9 @@ int layout_frame_header(const struct layout_kit *k, const struct layout_input *i
 int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y,
 			 int *shown);
 
+/* Height of the notices banner, when there is one. */
+int layout_frame_notices_h(const struct layout_kit *k);
+
 /* Height of the freshness line at the bottom. */
 int layout_frame_footer_h(const struct layout_kit *k);
 

@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "kiosk_config.h"
 #include "layout.h"
+#include "legibility.h"
 #include "lunch_advice.h"
 #include "lunch_sim.h"
 #include "queue_board.h"
@@ -54,6 +55,7 @@ struct scene {
 	struct room_board *rooms;    /* NULL: no room fill */
 	struct layout_feed feed;
 	int64_t now_ms;
+	int min_text_px; /* legibility: 0 = the design's sizes */
 };
 
 static struct scene scene(const char *name, int64_t now_ms)
@@ -436,6 +438,7 @@ static void build(const struct scene *s, int w, int h, int64_t page_tick, struct
 		.now_ms = s->now_ms,
 		.page_tick = page_tick,
 		.feed = s->feed,
+		.min_text_px = s->min_text_px,
 	};
 	draw_list_reset(dl, w, h, (struct draw_color){0, 0, 0});
 	layout_build(&in, dl, res);
@@ -1484,6 +1487,120 @@ static void test_page_time(void **state)
 	draw_list_finish(&dl);
 }
 
+/* The stand-in font's capitals: 0.7 of its size (DejaVu Sans's are 0.73;
+ * the kiosk measures its own font's 'H'). */
+static const double CAP = 0.7;
+
+static int rooms_fit(const struct scene *s, int w, int h, struct draw_list *scratch)
+{
+	struct layout_input in = {.cfg = s->cfg, .board = s->board, .queues = s->queues,
+				  .advice = s->advice, .rooms = s->rooms,
+				  .tm = layout_check_metrics(), .width = w, .height = h,
+				  .now_ms = s->now_ms, .feed = s->feed,
+				  .min_text_px = s->min_text_px};
+	return layout_rooms_fit(&in, scratch);
+}
+
+static struct scene door_demo(void)
+{
+	struct scene s = demo("door", T_1005, T_1005 - 3600000);
+	struct feed_error e;
+	assert_true(kiosk_config_set(s.cfg, "layout", "room", &e));
+	assert_true(kiosk_config_set(s.cfg, "room", "Salle 252A", &e));
+	return s;
+}
+
+/* viewing-distance: on a 55-inch panel (and a 32-inch one at 720p), every
+ * text of every page is at least the size readers at 2, 3, 4 and 6 m need
+ * (issue 15); the rooms take more pages rather than smaller text; a
+ * distance no room can be shown for is found before anything is drawn. */
+static void test_legible_from_afar(void **state)
+{
+	(void)state;
+	static scene_fn *const scenes[] = {demo_en, fifty_rooms, long_titles, six, lunch,
+					   rooms_hall, notices, no_schedule, door_demo};
+	static const double metres[] = {2, 3, 4, 6};
+	struct draw_list dl, scratch;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	draw_list_init(&scratch, 1, 1, (struct draw_color){0, 0, 0});
+	int checked = 0, refused = 0;
+	for (size_t k = 0; k < sizeof(scenes) / sizeof(*scenes); k++) {
+		struct scene s = scenes[k]();
+		for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+			int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
+			double inches = w == 1280 ? 32 : 55;
+			double ppmm = legibility_px_per_mm(w, h, inches);
+			s.min_text_px = 0;
+			struct layout_result plain;
+			build(&s, w, h, 0, &dl, &plain);
+			for (size_t d = 0; d < sizeof(metres) / sizeof(*metres); d++) {
+				s.min_text_px = legibility_min_size(metres[d], ppmm, CAP);
+				int fit = rooms_fit(&s, w, h, &scratch);
+				if (fit == 0) { /* refused at start: the kiosk stops */
+					refused++;
+					continue;
+				}
+				struct layout_result res;
+				build(&s, w, h, 0, &dl, &res);
+				for (int64_t tick = 0; tick < res.pages + 1; tick++) {
+					build(&s, w, h, tick, &dl, &res);
+					checked++;
+					for (size_t i = 0; i < dl.n; i++)
+						if (dl.ops[i].kind == DRAW_TEXT &&
+						    dl.ops[i].size_px < s.min_text_px)
+							fail_msg("%s %dx%d at %.0f m: '%s' is %d px, "
+								 "under %d px",
+								 s.name, w, h, metres[d],
+								 layout_check_text(&dl, i),
+								 dl.ops[i].size_px, s.min_text_px);
+					if (layout_check_geometry(&dl, s.name, tick))
+						fail_msg("%s %dx%d at %.0f m: texts off the screen "
+							 "or over another (above)",
+							 s.name, w, h, metres[d]);
+				}
+				/* fewer rooms a page, never fewer pages */
+				if (res.pages < plain.pages)
+					fail_msg("%s %dx%d at %.0f m: %d pages, %d without "
+						 "legibility",
+						 s.name, w, h, metres[d], res.pages, plain.pages);
+				if (res.rooms_total > fit && res.pages < 2)
+					fail_msg("%s %dx%d at %.0f m: %d rooms, %d a page, one page",
+						 s.name, w, h, metres[d], res.rooms_total, fit);
+			}
+		}
+		scene_free(&s);
+	}
+	assert_true(checked > 100);
+	assert_true(refused > 0);
+	/* the figures: a 55-inch 1080p panel */
+	double ppmm = legibility_px_per_mm(1920, 1080, 55);
+	assert_true(fabs(ppmm - 1.577) < 0.001);
+	assert_int_equal(legibility_min_size(3, ppmm, CAP), 57);  /* 25 mm: 39.4 px capitals */
+	assert_int_equal(legibility_min_size(6, ppmm, CAP), 113); /* 50 mm */
+	/* fifty rooms at 3 m: more pages than at arm's length; at 10 m not one
+	 * room, on either screen, and so the kiosk refuses to start */
+	struct scene s = fifty_rooms();
+	struct layout_result near, far;
+	build(&s, 1920, 1080, 0, &dl, &near);
+	s.min_text_px = legibility_min_size(3, ppmm, CAP);
+	build(&s, 1920, 1080, 0, &dl, &far);
+	assert_true(far.pages > near.pages);
+	s.min_text_px = legibility_min_size(10, ppmm, CAP);
+	assert_int_equal(rooms_fit(&s, 1920, 1080, &scratch), 0);
+	assert_int_equal(rooms_fit(&s, 1080, 1920, &scratch), 0);
+	s.min_text_px = 0;
+	assert_true(rooms_fit(&s, 1920, 1080, &scratch) >= 5);
+	scene_free(&s);
+	s = door_demo();
+	s.min_text_px = legibility_min_size(10, ppmm, CAP);
+	assert_int_equal(rooms_fit(&s, 1920, 1080, &scratch), 0);
+	s.min_text_px = legibility_min_size(2, ppmm, CAP);
+	assert_int_equal(rooms_fit(&s, 1080, 1920, &scratch), 1);
+	scene_free(&s);
+	draw_list_finish(&dl);
+	draw_list_finish(&scratch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1493,6 +1610,7 @@ int main(void)
 		cmocka_unit_test(test_space_given_to_text),
 		cmocka_unit_test(test_header_title),
 		cmocka_unit_test(test_page_time),
+		cmocka_unit_test(test_legible_from_afar),
 		cmocka_unit_test(test_cancelled_and_moved),
 		cmocka_unit_test(test_changes_panel),
 		cmocka_unit_test(test_fifty_rooms_paged),

@@ -489,8 +489,10 @@ static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_
 static int rows_geometry(struct ctx *c, struct rect a, struct rows_geo *g)
 {
 	int m = px(c, 32), hsize = px(c, 26), hy = a.y + px(c, 10);
-	bool stacked = c->in->height > c->in->width;
 	int name_w = a.w * 18 / 100, col_w = (a.w - name_w - m) / 2;
+	/* portrait, or columns too narrow for a title's few words (letters
+	 * made large for legibility): now above next */
+	bool stacked = c->in->height > c->in->width || col_w < px(c, 400);
 	*g = (struct rows_geo){a.x + m, a.w - m, a.x + m, name_w - px(c, 16), a.x + m + name_w,
 			       a.x + m + name_w + col_w, col_w, stacked};
 	if (stacked) { /* now above next: no column heads, each cell the full width */

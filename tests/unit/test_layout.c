@@ -751,15 +751,15 @@ static struct scene six_early(void)
 /* Whether line t (a room name's, maybe ending with "…") ends where a line
  * may end in one of the six names: at a space, the name's end, or after a
  * hyphen, slash or dash joining a word's parts. */
-static bool ends_at_break(const char *t)
+static bool ends_at_break_in(const char *t, const char *const *texts, size_t n_texts)
 {
 	char l[256];
 	snprintf(l, sizeof(l), "%s", t);
 	if (ends_with(l, "…"))
 		l[strlen(l) - strlen("…")] = '\0';
 	size_t n = strlen(l);
-	for (size_t k = 0; k < sizeof(six_rooms) / sizeof(*six_rooms); k++) {
-		const char *p = strstr(six_rooms[k], l);
+	for (size_t k = 0; k < n_texts; k++) {
+		const char *p = strstr(texts[k], l);
 		if (!p || !n)
 			continue;
 		char next = p[n], last = l[n - 1];
@@ -767,6 +767,29 @@ static bool ends_at_break(const char *t)
 		    ends_with(l, "—"))
 			return true;
 	}
+	return false;
+}
+
+static bool ends_at_break(const char *t)
+{
+	return ends_at_break_in(t, six_rooms, sizeof(six_rooms) / sizeof(*six_rooms));
+}
+
+/* Whether t (8 bytes or more) is a line of one of the six rooms' titles. */
+static bool title_line(const char *t, const char **titles, size_t *n)
+{
+	*n = sizeof(six_sessions) / sizeof(*six_sessions);
+	for (size_t k = 0; k < *n; k++)
+		titles[k] = six_sessions[k].title;
+	char l[256];
+	snprintf(l, sizeof(l), "%s", t);
+	if (ends_with(l, "…"))
+		l[strlen(l) - strlen("…")] = '\0';
+	if (strlen(l) < 8)
+		return false;
+	for (size_t k = 0; k < *n; k++)
+		if (strstr(titles[k], l))
+			return true;
 	return false;
 }
 
@@ -823,6 +846,19 @@ static void test_space_given_to_text(void **state)
 					 layout_check_sizes[z].w, layout_check_sizes[z].h, t);
 		}
 		assert_true(names >= 6);
+		/* and the titles' lines (their words all fit a line) */
+		int lines = 0;
+		for (size_t i = 0; i < dl.n; i++) {
+			const char *t = layout_check_text(&dl, i), *titles[16];
+			size_t nt;
+			if (!t || !title_line(t, titles, &nt))
+				continue;
+			lines++;
+			if (!ends_at_break_in(t, titles, nt))
+				fail_msg("%dx%d: title line '%s' ends inside a word",
+					 layout_check_sizes[z].w, layout_check_sizes[z].h, t);
+		}
+		assert_true(lines >= 10);
 	}
 	scene_free(&s);
 	/* nothing on yet: the empty now cells take no room, the next ones the

@@ -37,7 +37,16 @@ struct ctx {
 	int64_t now_s;
 	struct layout_kit k; /* the same theme, language, list, units and zone, for the panels */
 	bool worst; /* layout_rooms_fit: a notice on and a change listed, whatever the board */
+	/* the header, notices and footer (fk), and the lunch lines (qk): the
+	 * same units, unless letters are held large (legibility), when each
+	 * part scales only as far as its own smallest text needs */
+	struct layout_kit fk, qk;
 };
+
+/* The smallest text of each part, in design units: the rooms and changes
+ * (a room's name at its smallest), the frame (the notices' "1/2"), the
+ * lunch lines (the chart's labels). */
+enum { ROOMS_SMALLEST_TEXT = 21, FRAME_SMALLEST_TEXT = 26, QUEUES_SMALLEST_TEXT = 20 };
 
 struct rect {
 	int x, y, w, h;
@@ -839,7 +848,7 @@ static void ctx_init(struct ctx *c, const struct layout_input *in, struct draw_l
 	*c = (struct ctx){.in = in, .th = &in->cfg->theme, .lang = in->cfg->lang, .dl = dl};
 	/* the design's sizes, or larger when readers stand further away than
 	 * its smallest text reads from (legibility) */
-	c->u = layout_kit_units(in->width, in->height, in->min_text_px, LAYOUT_SMALLEST_TEXT);
+	c->u = layout_kit_units(in->width, in->height, in->min_text_px, ROOMS_SMALLEST_TEXT);
 	c->now_s = in->now_ms / 1000;
 	/* before any schedule, the configured zone (looked up only then: it
 	 * costs a search of the zone database) */
@@ -847,6 +856,9 @@ static void ctx_init(struct ctx *c, const struct layout_input *in, struct draw_l
 	if (!in->board->schedule && in->cfg->timezone[0])
 		c->zone = civil_zone_find(in->cfg->timezone);
 	c->k = (struct layout_kit){&in->tm, c->th, c->lang, dl, c->u, c->zone};
+	c->fk = c->qk = c->k;
+	c->fk.u = layout_kit_units(in->width, in->height, in->min_text_px, FRAME_SMALLEST_TEXT);
+	c->qk.u = layout_kit_units(in->width, in->height, in->min_text_px, QUEUES_SMALLEST_TEXT);
 }
 
 /* Where the rooms go between the header and the footer: the width left of
@@ -880,8 +892,8 @@ int layout_rooms_fit(const struct layout_input *in, struct draw_list *scratch)
 	ctx_init(&c, in, scratch);
 	c.worst = true; /* what the day may bring must not push the one room off */
 	draw_list_reset(scratch, in->width, in->height, c.th->background);
-	int top = layout_frame_header(&c.k, in, layout_frame_title(in)) + layout_frame_notices_h(&c.k);
-	struct rect a = rooms_rect(&c, top, in->height - layout_frame_footer_h(&c.k));
+	int top = layout_frame_header(&c.fk, in, layout_frame_title(in)) + layout_frame_notices_h(&c.fk);
+	struct rect a = rooms_rect(&c, top, in->height - layout_frame_footer_h(&c.fk));
 	struct rows_geo g;
 	int rows_top = rows_geometry(&c, a, &g);
 	/* the least a room takes: its name, a one-line title now and next */
@@ -913,9 +925,9 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	}
 	draw_list_reset(dl, in->width, in->height, c.th->background);
 	local(&c, c.now_s, &c.today);
-	int y = layout_frame_header(&c.k, in, layout_frame_title(in));
-	y = layout_frame_notices(&c.k, in, y, &res->notices_shown);
-	int body_top = y, body_bottom = in->height - layout_frame_footer_h(&c.k);
+	int y = layout_frame_header(&c.fk, in, layout_frame_title(in));
+	y = layout_frame_notices(&c.fk, in, y, &res->notices_shown);
+	int body_top = y, body_bottom = in->height - layout_frame_footer_h(&c.fk);
 	size_t body_ops = dl->n;
 	if (!in->board->schedule || in->clock_untrusted) {
 		/* yesterday's programme under a wrong clock is worse than none */
@@ -923,7 +935,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		     i18n_text(c.lang, in->clock_untrusted ? MSG_WAITING_FOR_TIME
 							   : MSG_WAITING_FOR_SCHEDULE),
 		     in->width - px(&c, 96));
-		layout_frame_footer(&c.k, in, res->page, res->pages);
+		layout_frame_footer(&c.fk, in, res->page, res->pages);
 		return;
 	}
 	bool queues = in->queues != NULL;
@@ -943,7 +955,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		if (queues) {
 			int half = (in->width - 3 * gap) / 2;
 			changes_panel(&c, (struct rect){gap, sy, half, sh}, res);
-			queue_panel_draw(&c.k, (struct layout_rect){2 * gap + half, sy, half, sh},
+			queue_panel_draw(&c.qk, (struct layout_rect){2 * gap + half, sy, half, sh},
 					 &qp);
 		} else {
 			changes_panel(&c, (struct rect){gap, sy, in->width - 2 * gap, sh}, res);
@@ -956,7 +968,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		if (queues) {
 			int ch = (h - gap) * 45 / 100;
 			changes_panel(&c, (struct rect){sx, top, sw, ch}, res);
-			queue_panel_draw(&c.k,
+			queue_panel_draw(&c.qk,
 					 (struct layout_rect){sx, top + ch + gap, sw, h - ch - gap},
 					 &qp);
 		} else {
@@ -964,5 +976,5 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		}
 	}
 	res->words = words_in(dl, body_ops, dl->n);
-	layout_frame_footer(&c.k, in, res->page, res->pages);
+	layout_frame_footer(&c.fk, in, res->page, res->pages);
 }

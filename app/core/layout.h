@@ -42,7 +42,8 @@ struct layout_input {
 	int64_t page_tick; /* advances once per page period (real time) */
 	struct layout_feed feed;
 	bool clock_untrusted; /* the time is not synchronized yet: show no programme */
-	int min_text_px;      /* every text at least this font size (legibility_min_size);
+	int min_text_px;      /* every text at least this font size (legibility_min_size):
+			       * each part's design scaled up until its smallest text is;
 			       * 0: the design's sizes */
 };
 
@@ -62,11 +63,6 @@ struct layout_result {
 /* The screen cfg->layout asks for: the hallway board, or the door screen
  * (door_layout) of cfg->rooms[0]; alerts over either (alert_screen). */
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res);
-
-/* The smallest text the hallway board draws, in design units (a 1080th of
- * the short side): the queue chart's labels. min_text_px scales the whole
- * design up until this is that large. */
-enum { LAYOUT_SMALLEST_TEXT = 20 };
 
 /* How many rooms a page of the hallway board holds at the least (a name, a
  * one-line title now and next) at in's size and min_text_px, the notices

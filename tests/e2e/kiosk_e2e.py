@@ -128,6 +128,16 @@ rc, log = legibility_run("--viewing-distance", "1")
 check(rc == 0 and re.search(r"INFO: screen: legibility: readers at 1 m need capitals 8 mm tall: "
                             r"text of at least \d+ px .*from screen-diagonal\); \d+ rooms? a page", log),
       "viewing-distance 1 m: runs, its text size and rooms a page said at INFO")
+# a screenshot has no display to ask its size: without screen-diagonal, said and drawn as designed
+shot_log = os.path.join(work, "legibility-shot.log")
+rc = subprocess.run([kiosk_bin, "--schedule-url", "file://" + os.path.join(demo, "paris-2014.schedule.json"),
+                     "--cache-dir", os.path.join(work, "legibility-cache"), "--screenshot",
+                     os.path.join(work, "legibility.png"), "--size", "1920x1080",
+                     "--viewing-distance", "3"], stdout=open(shot_log, "wb"),
+                    stderr=subprocess.STDOUT, env=env, timeout=60).returncode
+check(rc == 0 and "INFO: screen: legibility cannot be checked: the display gives no physical size "
+      "and screen-diagonal is not set" in open(shot_log, errors="replace").read(),
+      "no panel size known: an INFO line, the screenshot at the design's sizes")
 
 # --- the server -------------------------------------------------------------
 port = free_port()

@@ -448,32 +448,41 @@ static struct row_fit row_base(struct ctx *c, const struct rows_geo *g, const st
 
 /* Gives the rows the height left, a line at a time, round after round, to
  * whatever of theirs is cut, while the next line still fits: text is never
- * cut while the page has room for it. Returns the height used. */
+ * cut while the page has room for it. fit, heights and cuts come in as the
+ * rows start (row_base) and go out grown. Returns the height used. */
 static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_row *rows,
-		     size_t n, struct row_fit *fit, int *heights, int avail)
+		     size_t n, struct row_fit *fit, int *heights, struct row_cuts *cuts, int avail)
 {
 	int used = 0;
-	struct row_cuts *cuts = calloc(n ? n : 1, sizeof(*cuts));
-	if (!cuts)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		fit[i] = row_base(c, g, &rows[i], avail, &heights[i], &cuts[i]);
+	for (size_t i = 0; i < n; i++)
 		used += heights[i];
-	}
+	/* a line that did not fit never will: the height left only shrinks */
+	unsigned *stuck = calloc(n ? n : 1, sizeof(*stuck));
+	if (!stuck)
+		return used;
 	for (bool grew = true; grew;) {
 		grew = false;
 		for (size_t i = 0; i < n; i++) {
 			/* the title first, then who speaks, then the name */
 			int *more[5] = {NULL};
+			unsigned bit[5];
 			int k = 0;
 			for (int j = 0; j < 2; j++)
-				if (cuts[i].title[j] && fit[i].title[j] < TEXT_FIT_MAX_LINES)
+				if (cuts[i].title[j] && fit[i].title[j] < TEXT_FIT_MAX_LINES &&
+				    !(stuck[i] & 1u << j)) {
+					bit[k] = 1u << j;
 					more[k++] = &fit[i].title[j];
+				}
 			for (int j = 0; j < 2; j++)
-				if (cuts[i].speakers[j] && fit[i].speakers[j] < TEXT_FIT_MAX_LINES)
+				if (cuts[i].speakers[j] && fit[i].speakers[j] < TEXT_FIT_MAX_LINES &&
+				    !(stuck[i] & 4u << j)) {
+					bit[k] = 4u << j;
 					more[k++] = &fit[i].speakers[j];
-			if (cuts[i].name && fit[i].name_lines < TEXT_FIT_MAX_LINES)
+				}
+			if (cuts[i].name && fit[i].name_lines < TEXT_FIT_MAX_LINES && !(stuck[i] & 16u)) {
+				bit[k] = 16u;
 				more[k++] = &fit[i].name_lines;
+			}
 			for (int j = 0; j < k; j++) {
 				struct row_cuts rc;
 				(*more[j])++;
@@ -486,10 +495,11 @@ static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_
 					break; /* one line a row a round: shared fairly */
 				}
 				(*more[j])--;
+				stuck[i] |= bit[j];
 			}
 		}
 	}
-	free(cuts);
+	free(stuck);
 	return used;
 }
 
@@ -558,29 +568,28 @@ static int rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 	int *heights = calloc(n, sizeof(*heights));
 	size_t *starts = calloc(n + 1, sizeof(*starts));
 	struct row_fit *fit = calloc(n, sizeof(*fit));
+	struct row_cuts *cuts = calloc(n, sizeof(*cuts));
 	int bottom = top;
-	if (!heights || !starts || !fit)
+	if (!heights || !starts || !fit || !cuts)
 		goto out;
 	size_t pages = 0;
 	for (size_t i = 0, used = 0; i < n; i++) {
-		struct row_cuts rc;
-		int h;
-		row_base(c, &g, &rows[i], avail, &h, &rc);
-		if (i == 0 || (int)used + h > avail) {
+		fit[i] = row_base(c, &g, &rows[i], avail, &heights[i], &cuts[i]);
+		if (i == 0 || (int)used + heights[i] > avail) {
 			starts[pages++] = i;
 			used = 0;
 		}
-		used += (size_t)h;
+		used += (size_t)heights[i];
 	}
 	starts[pages] = n;
 	res->pages = (int)pages;
 	res->page = (int)(c->in->page_tick % res->pages);
 	size_t first = starts[res->page], count = starts[res->page + 1] - first;
-	rows_grow(c, &g, rows + first, count, fit, heights, avail);
+	rows_grow(c, &g, rows + first, count, fit + first, heights + first, cuts + first, avail);
 	int y = top;
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = first; i < first + count; i++) {
 		struct row_cuts rc;
-		y += row_draw(c, &g, &rows[first + i], y, &fit[i], &rc);
+		y += row_draw(c, &g, &rows[i], y, &fit[i], &rc);
 		res->rooms_shown++;
 	}
 	bottom = y;
@@ -588,6 +597,7 @@ out:
 	free(heights);
 	free(starts);
 	free(fit);
+	free(cuts);
 	free(rows);
 	return bottom;
 }

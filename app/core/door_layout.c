@@ -41,7 +41,13 @@ struct door {
 	struct entry now, next[NEXT_SHOWN];
 	size_t n_next;
 	int cut; /* a measured block cut a title with "…" (1), where to go (2) */
+	double k_min; /* the smallest block scale whose texts are legible */
+	int lean;     /* at k_min, too tall still: 1 one line of title, 2 no speakers */
 };
+
+/* The smallest text of the blocks, in design units at scale 1 (the next
+ * sessions' speakers), and of the frame (the notices' "1/2"). */
+enum { DOOR_SMALLEST_TEXT = 28, DOOR_FRAME_SMALLEST_TEXT = 26 };
 
 static int px(const struct door *d, double units)
 {
@@ -177,11 +183,12 @@ static int entry_body(struct door *d, int x, int y, int w, const struct entry *e
 	char who[600];
 	int y0 = y;
 	bool gone = e->ghost || (e->s && e->s->status == SESSION_CANCELLED);
-	y += title(d, x, y, z->title, gone ? th->muted : th->text, e->title, w, 3, draw, 1);
+	y += title(d, x, y, z->title, gone ? th->muted : th->text, e->title, w, d->lean ? 1 : 3,
+		   draw, 1);
 	y += px(d, z->gap);
 	y += entry_plate(d, x, y, z->plate, e, w, soon, draw);
 	layout_kit_speakers(e->s, who, sizeof(who));
-	if (who[0])
+	if (who[0] && d->lean < 2)
 		y += wrap(d, x, y, FONT_REGULAR, z->speakers, th->muted, who, w, z->speaker_lines,
 			  draw);
 	return y - y0;
@@ -288,39 +295,101 @@ typedef int block_fn(struct door *d, int x, int y, int w, double k, bool draw);
 static int fitted(struct door *d, block_fn *fn, struct layout_rect r)
 {
 	static const double scales[] = {1.3, 1.15, 1.0, 0.86, 0.74, 0.64, 0.55, 0.47, 0.4};
-	size_t n = sizeof(scales) / sizeof(*scales), pick = n - 1;
+	size_t n = sizeof(scales) / sizeof(*scales);
+	double pick = scales[n - 1] > d->k_min ? scales[n - 1] : d->k_min;
 	int least = 4;
-	for (size_t i = 0; i < n && least > 0; i++) {
+	for (size_t i = 0; i < n && least > 0 && scales[i] >= d->k_min; i++) {
 		d->cut = 0;
 		if (fn(d, r.x, r.y, r.w, scales[i], false) <= r.h && d->cut < least) {
 			least = d->cut;
-			pick = i;
+			pick = scales[i];
 		}
 	}
-	return fn(d, r.x, r.y, r.w, scales[pick], true);
+	/* letters held large (legibility) and still too tall: say less — the
+	 * second next session goes, then titles take one line, then the
+	 * speakers go — rather than run over the footer */
+	size_t n_next = d->n_next;
+	while (d->k_min > 0 && fn(d, r.x, r.y, r.w, pick, false) > r.h) {
+		if (fn == next_block && d->n_next > 1)
+			d->n_next--;
+		else if (d->lean < 2)
+			d->lean++;
+		else
+			break;
+	}
+	int used = fn(d, r.x, r.y, r.w, pick, true);
+	d->n_next = n_next;
+	d->lean = 0;
+	return used;
+}
+
+/* The door of in->cfg->rooms[0]: its clock, zone, scale and legible least. */
+static void door_init(struct door *d, const struct layout_input *in, struct draw_list *dl)
+{
+	const struct civil_zone *zone = in->board->zone;
+	if (!in->board->schedule && in->cfg->timezone[0])
+		zone = civil_zone_find(in->cfg->timezone);
+	*d = (struct door){.in = in, .name = in->cfg->rooms[0], .now_s = in->now_ms / 1000};
+	double u = layout_kit_units(in->width, in->height, in->min_text_px, DOOR_FRAME_SMALLEST_TEXT);
+	d->k = (struct layout_kit){&in->tm, &in->cfg->theme, in->cfg->lang, dl, u, zone};
+	if (in->min_text_px > 0) /* px() rounds: half a pixel over */
+		d->k_min = (in->min_text_px + 0.5) / (DOOR_SMALLEST_TEXT * u);
+	layout_kit_local(&d->k, d->now_s, &d->today);
+}
+
+/* The now and next blocks' places between top and bottom; draws the next
+ * block's panel. */
+static void door_rects(struct door *d, int top, int bottom, struct layout_rect *now,
+		       struct layout_rect *next)
+{
+	const struct layout_input *in = d->in;
+	struct draw_list *dl = d->k.dl;
+	int m = px(d, 48), gap = px(d, 32);
+	if (in->height > in->width) { /* portrait: now above, next below */
+		int split = top + (bottom - top) * 58 / 100;
+		*now = (struct layout_rect){m, top + gap, in->width - 2 * m, split - top - 2 * gap};
+		*next = (struct layout_rect){m, split + gap, in->width - 2 * m, bottom - split - 2 * gap};
+		draw_list_rect(dl, 0, split, in->width, bottom - split, d->k.th->panel);
+	} else { /* landscape: now at the left, next at the right */
+		int split = in->width * 60 / 100;
+		*now = (struct layout_rect){m, top + gap, split - 2 * m, bottom - top - 2 * gap};
+		*next = (struct layout_rect){split + m, top + gap, in->width - split - 2 * m,
+					     bottom - top - 2 * gap};
+		draw_list_rect(dl, split, top, in->width - split, bottom - top, d->k.th->panel);
+	}
+}
+
+bool door_layout_fits(const struct layout_input *in, struct draw_list *scratch)
+{
+	struct door d;
+	door_init(&d, in, scratch);
+	draw_list_reset(scratch, in->width, in->height, in->cfg->theme.background);
+	/* a notice may come: the blocks must fit under it too */
+	int top = layout_frame_header(&d.k, in, d.name) + layout_frame_notices_h(&d.k);
+	int bottom = in->height - layout_frame_footer_h(&d.k);
+	struct layout_rect now, next;
+	door_rects(&d, top, bottom, &now, &next);
+	double k = d.k_min > 0.4 ? d.k_min : 0.4;
+	return now.h > 0 && next.h > 0 && now_block(&d, now.x, now.y, now.w, k, false) <= now.h &&
+	       next_block(&d, next.x, next.y, next.w, k, false) <= next.h;
 }
 
 void door_layout_build(const struct layout_input *in, struct draw_list *dl,
 		       struct layout_result *res)
 {
 	const struct theme *th = &in->cfg->theme;
-	int short_side = in->width < in->height ? in->width : in->height;
-	const struct civil_zone *zone = in->board->zone;
-	if (!in->board->schedule && in->cfg->timezone[0])
-		zone = civil_zone_find(in->cfg->timezone);
-	struct door d = {.in = in, .name = in->cfg->rooms[0], .now_s = in->now_ms / 1000};
-	d.k = (struct layout_kit){&in->tm, th, in->cfg->lang, dl, short_side / 1080.0, zone};
+	struct door d;
+	door_init(&d, in, dl);
 	memset(res, 0, sizeof(*res));
 	res->pages = 1;
 	draw_list_reset(dl, in->width, in->height, th->background);
-	layout_kit_local(&d.k, d.now_s, &d.today);
 	bool ready = in->board->schedule && !in->clock_untrusted;
 	if (ready)
 		collect(&d);
 	d.rv = ready && in->rooms ? room_board_find(in->rooms, d.name) : NULL;
 	int top = layout_frame_header(&d.k, in, d.name);
 	top = layout_frame_notices(&d.k, in, top, &res->notices_shown);
-	int bottom = in->height - layout_frame_footer_h(&d.k), m = px(&d, 48), gap = px(&d, 32);
+	int bottom = in->height - layout_frame_footer_h(&d.k), m = px(&d, 48);
 	if (!ready) {
 		layout_kit_wrap(&d.k, m, top + px(&d, 80), FONT_BOLD, px(&d, 48), th->text,
 				i18n_text(d.k.lang, in->clock_untrusted ? MSG_WAITING_FOR_TIME
@@ -331,22 +400,11 @@ void door_layout_build(const struct layout_input *in, struct draw_list *dl,
 	}
 	res->rooms_total = res->rooms_shown = 1;
 	struct layout_rect now, next;
-	if (in->height > in->width) { /* portrait: now above, next below */
-		int split = top + (bottom - top) * 58 / 100;
-		now = (struct layout_rect){m, top + gap, in->width - 2 * m, split - top - 2 * gap};
-		next = (struct layout_rect){m, split + gap, in->width - 2 * m, bottom - split - 2 * gap};
-		draw_list_rect(dl, 0, split, in->width, bottom - split, th->panel);
-	} else { /* landscape: now at the left, next at the right */
-		int split = in->width * 60 / 100;
-		now = (struct layout_rect){m, top + gap, split - 2 * m, bottom - top - 2 * gap};
-		next = (struct layout_rect){split + m, top + gap, in->width - split - 2 * m,
-					    bottom - top - 2 * gap};
-		draw_list_rect(dl, split, top, in->width - split, bottom - top, th->panel);
-	}
+	door_rects(&d, top, bottom, &now, &next);
 	fitted(&d, now_block, now);
 	int used = fitted(&d, next_block, next);
 	/* the phone page's code only where the next sessions leave room */
-	int qr_w, qr_h, room = next.h - used - gap;
+	int qr_w, qr_h, room = next.h - used - px(&d, 32);
 	layout_frame_qr(&d.k, in, next.x + next.w, next.y + next.h, next.w, room, true, true, &qr_w,
 			&qr_h);
 	layout_frame_footer(&d.k, in, 0, 1);

@@ -12,4 +12,9 @@
 void door_layout_build(const struct layout_input *in, struct draw_list *dl,
 		       struct layout_result *res);
 
+/* Whether the door's blocks (nothing on now, nothing next: the least they
+ * say) fit their parts of the screen with every text at least
+ * in->min_text_px. Draws into scratch. */
+bool door_layout_fits(const struct layout_input *in, struct draw_list *scratch);
+
 #endif

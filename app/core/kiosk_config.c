@@ -19,7 +19,8 @@ void kiosk_config_defaults(struct kiosk_config *c)
 	c->queue_poll_s = 15;
 	c->max_feed_bytes = 16u * 1024 * 1024;
 	c->lang = LANG_EN;
-	c->page_s = 12;
+	c->page_s = 8;
+	c->page_s_max = 40;
 	c->highlight_min = 15;
 	c->soon_min = 10;
 	c->clock_rate = 1.0;
@@ -198,6 +199,20 @@ static bool update_window(struct kiosk_config *c, const char *v, struct feed_err
 	return true;
 }
 
+/* A decimal from lo to hi, or 0 (off); a point, never a comma. */
+static bool decimal(const char *key, const char *v, double lo, double hi, const char *unit,
+		    double *out, struct feed_error *e)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno || end == v || *end || !(d == 0 || (d >= lo && d <= hi)))
+		return feed_error_set(e, "%s: '%.40s' is not 0 (off) or a number of %s from %g to %g",
+				      key, v, unit, lo, hi);
+	*out = d;
+	return true;
+}
+
 bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
 {
 	long n = 0;
@@ -362,6 +377,18 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 		struct feed_error te;
 		if (!theme_set(&c->theme, key + 6, v, &te))
 			return feed_error_set(e, "color-%s", te.msg);
+		return true;
+	}
+	if (strcmp(key, "title") == 0)
+		return copy(c->title, sizeof(c->title), key, v, e);
+	if (strcmp(key, "viewing-distance") == 0)
+		return decimal(key, v, 0.5, 100, "metres", &c->viewing_distance_m, e);
+	if (strcmp(key, "screen-diagonal") == 0)
+		return decimal(key, v, 5, 1000, "inches", &c->screen_diagonal_in, e);
+	if (strcmp(key, "page-seconds-max") == 0) {
+		if (!integer(key, v, 3, 600, &n, e))
+			return false;
+		c->page_s_max = (int)n;
 		return true;
 	}
 	return feed_error_set(e, "%.60s: not a setting (assets/kiosk/venueboard.conf lists them)", key);
@@ -553,6 +580,10 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 			snprintf(c->mobile_url, sizeof(c->mobile_url), "%s/m/%s", origin,
 				 c->lang == LANG_FR ? "?lang=fr" : "");
 	}
+	if (c->page_s > c->page_s_max)
+		return feed_error_set(e, "page-seconds: %d is more than page-seconds-max %d (a page "
+					 "stays from the one to the other, by its words)",
+				      c->page_s, c->page_s_max);
 	struct feed_error te;
 	if (!theme_check(&c->theme, &te))
 		return feed_error_set(e, "theme: %s", te.msg);
@@ -568,7 +599,8 @@ const char *kiosk_config_usage(void)
 	       "  --rooms-url URL, --overflow '\"ROOM\" \"SHOWN IN\"' (repeat), --layout hall|room,\n"
 	       "  --heartbeat-url URL, --stream-url URL, --run-dir DIR, --update-window HH:MM-HH:MM,\n"
 	       "  --floor TEXT, --language en|fr, --orientation landscape|portrait,\n"
-	       "  --timezone AREA/CITY, --cache-dir DIR, --log-level info|debug, ...\n"
+	       "  --timezone AREA/CITY, --cache-dir DIR, --log-level info|debug,\n"
+	       "  --title TEXT, --viewing-distance METRES, --screen-diagonal INCHES, ...\n"
 	       "  (assets/kiosk/venueboard.conf documents them all)\n"
 	       "run flags:\n"
 	       "  --screenshot OUT.png --size WxH [--at TIME]  render one frame headless and exit\n"

@@ -122,6 +122,11 @@ struct kiosk_config {
 	char frame_log[KIOSK_MAX_VALUE];  /* --frame-log FILE: texts of each presented frame */
 	double exit_after_s;              /* --exit-after S: stop after S seconds (tests) */
 	int bench_frames;                 /* --bench N: time N frames of each kind, print, exit */
+	/* the header's title, legibility, the time a page stays (issue 15) */
+	char title[KIOSK_MAX_NAME]; /* "" = the schedule's conference name */
+	double viewing_distance_m;  /* readers this far away must read every text; 0 = unchecked */
+	double screen_diagonal_in;  /* the panel's diagonal when the display does not say; 0 = unknown */
+	int page_s_max;             /* a page stays page_s..page_s_max seconds, by its words */
 };
 
 /* Fills c with the defaults (documented in assets/kiosk/venueboard.conf). */

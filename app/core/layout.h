@@ -45,6 +45,9 @@ struct layout_input {
 	struct layout_feed feed;
 	bool clock_untrusted; /* the time is not synchronized yet: show no programme */
 	const struct qr_code *mobile_qr; /* the phone page's QR code; NULL: none */
+	int min_text_px;      /* every text at least this font size (legibility_min_size):
+			       * each part's design scaled up until its smallest text is;
+			       * 0: the design's sizes */
 };
 
 struct layout_result {
@@ -54,10 +57,25 @@ struct layout_result {
 	int rooms_full_listed; /* rooms that became full in the last 15 minutes, in the panel */
 	size_t alerts_shown;   /* the first alerts_shown of the input's alerts are on screen */
 	int notices_shown;     /* notices for this screen now */
+	struct {
+		int x, y, w, h;
+	} rooms_area; /* where the rooms' rows are drawn (the hallway board) */
+	int words;    /* words to read on the page, header and footer aside */
 };
 
 /* The screen cfg->layout asks for: the hallway board, or the door screen
  * (door_layout) of cfg->rooms[0]; alerts over either (alert_screen). */
 void layout_build(const struct layout_input *in, struct draw_list *dl, struct layout_result *res);
+
+/* How many rooms a page of the hallway board holds at the least (a name, a
+ * one-line title now and next) at in's size and min_text_px, the notices
+ * aside: 0 when not even one. For the door screen (layout room): 1 when its
+ * blocks fit at their smallest, else 0. Draws into scratch. */
+int layout_rooms_fit(const struct layout_input *in, struct draw_list *scratch);
+
+/* How long a page of `words` words stays on screen, in ms: a second a word
+ * (a hallway reader arrives mid-page, looks for a room, reads a line twice),
+ * within cfg's page-seconds..page-seconds-max. */
+int64_t layout_page_ms(const struct kiosk_config *cfg, int words);
 
 #endif

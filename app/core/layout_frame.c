@@ -11,6 +11,16 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *layout_frame_title(const struct layout_input *in)
+{
+	const struct schedule *s = in->board->schedule;
+	if (in->cfg->title[0])
+		return in->cfg->title;
+	if (s && s->title && *s->title)
+		return s->title;
+	return in->cfg->venue; /* "" when unset: no name rather than the product's */
+}
+
 int layout_frame_header(const struct layout_kit *k, const struct layout_input *in,
 			const char *title)
 {
@@ -40,10 +50,12 @@ int layout_frame_header(const struct layout_kit *k, const struct layout_input *i
 		draw_list_text(k->dl, cx - gap - dw, (h - dlh) / 2, dw, dlh, FONT_REGULAR, dsize,
 			       th->muted, date, SIZE_MAX);
 	}
-	layout_kit_text(k, m, layout_kit_px(k, 14), FONT_BOLD, tsize, th->text, title, left_w);
+	if (title[0])
+		layout_kit_text(k, m, layout_kit_px(k, 14), FONT_BOLD, tsize, th->text, title, left_w);
 	char where[2 * KIOSK_MAX_NAME + 120];
-	snprintf(where, sizeof(where), "%s%s%s", in->cfg->venue,
-		 in->cfg->venue[0] && in->cfg->floor[0] ? " · " : "", in->cfg->floor);
+	const char *venue = title == in->cfg->venue ? "" : in->cfg->venue; /* said once */
+	snprintf(where, sizeof(where), "%s%s%s", venue, venue[0] && in->cfg->floor[0] ? " · " : "",
+		 in->cfg->floor);
 	if (!date_beside) {
 		size_t o = strlen(where);
 		snprintf(where + o, sizeof(where) - o, "%s%s", o ? " · " : "", date);
@@ -52,6 +64,11 @@ int layout_frame_header(const struct layout_kit *k, const struct layout_input *i
 		layout_kit_text(k, m, layout_kit_px(k, 70), FONT_REGULAR, wsize, th->muted, where,
 				left_w);
 	return h;
+}
+
+int layout_frame_notices_h(const struct layout_kit *k)
+{
+	return layout_kit_px(k, 72);
 }
 
 int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y,
@@ -67,7 +84,7 @@ int layout_frame_notices(const struct layout_kit *k, const struct layout_input *
 		*shown_n = (int)n;
 	if (!n)
 		return y;
-	int h = layout_kit_px(k, 72), m = layout_kit_px(k, 32), size = layout_kit_px(k, 34);
+	int h = layout_frame_notices_h(k), m = layout_kit_px(k, 32), size = layout_kit_px(k, 34);
 	int lsize = layout_kit_px(k, 26);
 	size_t shown = (size_t)(in->page_tick % (int64_t)n);
 	draw_list_rect(k->dl, 0, y, in->width, h, k->th->notice_bg);

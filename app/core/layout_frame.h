@@ -10,7 +10,14 @@
 #include "layout.h"
 #include "layout_kit.h"
 
-/* The header band with title (borrowed) at the left; returns its height. */
+/* The hallway board's title: the configured `title`, else the schedule's
+ * conference name, else the configured venue (then not repeated under it),
+ * else "" — never the product's name, which tells a visitor nothing.
+ * Borrowed from in. */
+const char *layout_frame_title(const struct layout_input *in);
+
+/* The header band with title (borrowed; "" for none) at the left; returns
+ * its height. */
 int layout_frame_header(const struct layout_kit *k, const struct layout_input *in,
 			const char *title);
 
@@ -20,6 +27,9 @@ int layout_frame_header(const struct layout_kit *k, const struct layout_input *i
  * NULL). */
 int layout_frame_notices(const struct layout_kit *k, const struct layout_input *in, int y,
 			 int *shown);
+
+/* Height of the notices banner, when there is one. */
+int layout_frame_notices_h(const struct layout_kit *k);
 
 /* Height of the freshness line at the bottom. */
 int layout_frame_footer_h(const struct layout_kit *k);

@@ -10,6 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 
+double layout_kit_units(int w, int h, int min_px, int smallest)
+{
+	double u = (w < h ? w : h) / 1080.0;
+	/* half a pixel over: px() rounds, and must not round under min_px */
+	if (min_px > 0 && smallest > 0 && lround(smallest * u) < min_px)
+		u = (min_px + 0.5) / smallest;
+	return u;
+}
+
 int layout_kit_px(const struct layout_kit *k, double units)
 {
 	return (int)lround(units * k->u);

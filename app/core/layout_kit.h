@@ -30,6 +30,10 @@ struct layout_rect {
 	int x, y, w, h;
 };
 
+/* Pixels per design unit on a w x h screen: a 1080th of the short side, or
+ * more when the smallest text (smallest units) would be under min_px. */
+double layout_kit_units(int w, int h, int min_px, int smallest);
+
 /* design units to pixels */
 int layout_kit_px(const struct layout_kit *k, double units);
 int layout_kit_line_h(const struct layout_kit *k, enum draw_font f, int size);

@@ -317,6 +317,8 @@ void queue_panel_draw(const struct layout_kit *k, struct layout_rect r,
 	size_t end = page + 1 < pages ? first[page + 1] : n;
 	for (size_t i = first[page]; i < end; i++) {
 		int h = heights[i] < r.y + r.h - y ? heights[i] : r.y + r.h - y;
+		if (block_text(k, 0, 0, w, queue_board_get(qb, i), advice_for(in, i), false) > h)
+			break; /* letters too large for this panel (legibility): not over the footer */
 		block(k, (struct layout_rect){r.x, y, r.w, h}, queue_board_get(qb, i),
 		      advice_for(in, i));
 		y += h;

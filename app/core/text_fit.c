@@ -1,6 +1,8 @@
 /* text_fit: greedy line filling. Widths are asked of the metrics for whole
  * prefixes (kerning makes sums of parts inexact); a binary search over
- * character boundaries keeps that to a few calls per line. */
+ * character boundaries keeps that to a few calls per line. Lines break
+ * where a reader expects them (spaces; after a hyphen, slash or dash inside
+ * a word), never inside a word that a whole line would hold. */
 #include "text_fit.h"
 
 #include <string.h>
@@ -45,6 +47,52 @@ static size_t fit_prefix(const struct text_metrics *tm, enum draw_font font, int
 	return lo;
 }
 
+/* A line may end at p (0 < p <= len) when a space follows, or after a '-',
+ * '/' or '—' joining two parts of a word ("Maillot-Passy", "A/B"): not a
+ * sign standing alone or leading a number (" -1", " / "). */
+static bool breakable(const char *s, size_t len, size_t p)
+{
+	if (p == 0 || p > len)
+		return false;
+	if (p == len || s[p] == ' ')
+		return s[p - 1] != ' ';
+	bool joined = false;
+	if (s[p - 1] == '-' || s[p - 1] == '/')
+		joined = p >= 2 && s[p - 2] != ' ';
+	else if (p >= 3 && memcmp(s + p - 3, "\xE2\x80\x94", 3) == 0) /* — */
+		joined = p >= 4 && s[p - 4] != ' ';
+	return joined;
+}
+
+/* The last break at or before limit, 0 when the first word runs past it. */
+static size_t last_break(const char *s, size_t len, size_t limit)
+{
+	for (size_t p = limit; p > 0; p--)
+		if (breakable(s, len, p))
+			return p;
+	return 0;
+}
+
+int text_fit_widest_word(const struct text_metrics *tm, enum draw_font font, int size,
+			 const char *s)
+{
+	size_t len = strlen(s), from = 0;
+	int widest = 0;
+	while (from < len) {
+		while (from < len && s[from] == ' ')
+			from++;
+		size_t p = from + 1;
+		while (p < len && !breakable(s + from, len - from, p - from))
+			p++;
+		if (p > len)
+			p = len;
+		int w = width(tm, font, size, s + from, p - from);
+		widest = w > widest ? w : widest;
+		from = p;
+	}
+	return widest;
+}
+
 int text_fit_ellipsize(const struct text_metrics *tm, enum draw_font font, int size, const char *s,
 		       size_t len, int max_width, char *out, size_t cap)
 {
@@ -66,11 +114,39 @@ int text_fit_ellipsize(const struct text_metrics *tm, enum draw_font font, int s
 		keep--;
 	if (keep + sizeof(ELLIPSIS) > cap)
 		keep = cap - sizeof(ELLIPSIS);
-	while (keep && ((unsigned char)s[keep] & 0xC0) == 0x80)
+	for (;;) {
+		while (keep && ((unsigned char)s[keep] & 0xC0) == 0x80)
+			keep--;
+		memcpy(out, s, keep);
+		memcpy(out + keep, ELLIPSIS, sizeof(ELLIPSIS));
+		w = width(tm, font, size, out, keep + sizeof(ELLIPSIS) - 1);
+		/* widths of parts need not add up (kerning, rounding): the
+		 * whole is measured, one character less while it is too wide */
+		if (w <= max_width || keep == 0)
+			return w;
 		keep--;
-	memcpy(out, s, keep);
-	memcpy(out + keep, ELLIPSIS, sizeof(ELLIPSIS));
-	return width(tm, font, size, out, keep + sizeof(ELLIPSIS) - 1);
+	}
+}
+
+/* The last line: what fits before "…", ended at a break when one is there
+ * ("Room K.3.201 (OpenOffice / …", not "(OpenOff…"); a first word wider
+ * than the line is cut between characters. */
+static int ellipsize_words(const struct text_metrics *tm, enum draw_font font, int size,
+			   const char *s, size_t len, int max_width, char *out, size_t cap)
+{
+	int ew = width(tm, font, size, ELLIPSIS, sizeof(ELLIPSIS) - 1);
+	size_t keep = fit_prefix(tm, font, size, s, len, max_width - ew);
+	size_t brk = keep < len ? last_break(s, len, keep) : 0;
+	if (brk == 0 || brk + sizeof(ELLIPSIS) > cap)
+		return text_fit_ellipsize(tm, font, size, s, len, max_width, out, cap);
+	while (brk && s[brk - 1] == ' ')
+		brk--;
+	memcpy(out, s, brk);
+	memcpy(out + brk, ELLIPSIS, sizeof(ELLIPSIS));
+	int w = width(tm, font, size, out, brk + sizeof(ELLIPSIS) - 1);
+	if (w > max_width) /* the parts' widths did not add up: cut shorter */
+		return text_fit_ellipsize(tm, font, size, s, brk, max_width, out, cap);
+	return w;
 }
 
 void text_fit_wrap(const struct text_metrics *tm, enum draw_font font, int size, const char *s,
@@ -92,8 +168,8 @@ void text_fit_wrap(const struct text_metrics *tm, enum draw_font font, int size,
 			if (w <= max_width) {
 				*l = (struct text_line){pos, rest_len, false, w};
 			} else {
-				l->width = text_fit_ellipsize(tm, font, size, rest, rest_len, max_width,
-							      out->last, sizeof(out->last));
+				l->width = ellipsize_words(tm, font, size, rest, rest_len, max_width,
+							   out->last, sizeof(out->last));
 				l->ellipsized = true;
 				l->len = strlen(out->last);
 			}
@@ -102,12 +178,12 @@ void text_fit_wrap(const struct text_metrics *tm, enum draw_font font, int size,
 		size_t fit = fit_prefix(tm, font, size, rest, rest_len, max_width);
 		size_t cut = fit;
 		if (fit < rest_len) {
-			/* break at the last space inside what fits, if any */
-			size_t sp = fit;
-			while (sp > 0 && rest[sp] != ' ')
-				sp--;
-			if (sp > 0)
-				cut = sp;
+			/* the last break inside what fits; a word wider than the
+			 * whole line is split between characters (no hyphen: the
+			 * language's hyphenation is unknown) */
+			size_t brk = last_break(rest, rest_len, fit);
+			if (brk > 0)
+				cut = brk;
 			if (cut == 0) /* not even one character fits: take one anyway */
 				cut = next_cp(rest, rest_len, 0);
 		}

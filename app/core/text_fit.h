@@ -1,6 +1,7 @@
 /* text_fit: fitting a text into a box with the renderer's metrics — wrapped
- * at spaces into at most N lines, the last one ellipsized with "…"; words
- * longer than a line are broken between characters. */
+ * at spaces (and after a hyphen, slash or dash joining a word's parts) into
+ * at most N lines, the last one ellipsized with "…" after a whole word; only
+ * a word longer than a whole line is broken between characters. */
 #ifndef VB_TEXT_FIT_H
 #define VB_TEXT_FIT_H
 
@@ -26,6 +27,11 @@ struct text_fit {
 /* Wraps s into at most max_lines lines of at most max_width pixels. */
 void text_fit_wrap(const struct text_metrics *tm, enum draw_font font, int size, const char *s,
 		   int max_width, int max_lines, struct text_fit *out);
+
+/* The width of the widest piece of s that no line may break (a word, or a
+ * part of one between hyphens): s fits w without a split word iff this <= w. */
+int text_fit_widest_word(const struct text_metrics *tm, enum draw_font font, int size,
+			 const char *s);
 
 /* The bytes of line i (borrowed from s or from fit). */
 const char *text_fit_line(const struct text_fit *fit, const char *s, int i, size_t *len);

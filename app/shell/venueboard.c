@@ -3,6 +3,7 @@
  * board, lay out, and present only when the draw list changed. */
 #include "board.h"
 #include "civil_time.h"
+#include "display_probe.h"
 #include "draw_list.h"
 #include "fetcher.h"
 #include "file_io.h"
@@ -11,6 +12,7 @@
 #include "kiosk_cache.h"
 #include "kiosk_config.h"
 #include "layout.h"
+#include "legibility.h"
 #include "log.h"
 #include "png_out.h"
 #include "qr_code.h"
@@ -71,6 +73,8 @@ struct app {
 	bool first_frame;
 	int64_t frames, redraws;
 	int64_t page_bias; /* --bench: turns pages without waiting */
+	int64_t page_tick, page_since_ms, page_ms; /* the page shown, since when, for how long */
+	int min_text_px; /* viewing-distance: every text at least this size; 0: unchecked */
 	struct layout_result shown; /* what the last layout showed */
 	/* the clock: trusted once synchronized (time-source) */
 	bool clock_trusted;
@@ -476,6 +480,10 @@ static bool frame(struct app *a, int64_t start_mono)
 	int w, h;
 	logical_size(a, &w, &h);
 	a->feed.age_s = a->confirmed_mono_ms ? (int)((mono_ms() - a->confirmed_mono_ms) / 1000) : 0;
+	if (mono_ms() - a->page_since_ms >= a->page_ms) { /* its words read: the next page */
+		a->page_tick += a->page_ms > 0;
+		a->page_since_ms = mono_ms();
+	}
 	struct layout_input in = {
 		.cfg = &a->cfg,
 		.board = a->board,
@@ -487,15 +495,17 @@ static bool frame(struct app *a, int64_t start_mono)
 		.width = w,
 		.height = h,
 		.now_ms = now,
-		.page_tick = (mono_ms() - a->mono0_ms) / 1000 / a->cfg.page_s + a->page_bias,
+		.page_tick = a->page_tick + a->page_bias,
 		.feed = a->feed,
 		.clock_untrusted = !a->clock_trusted,
 		.mobile_qr = a->mobile_qr.side ? &a->mobile_qr : NULL,
+		.min_text_px = a->min_text_px,
 	};
 	in.alerts = fleet_link_alerts(a->fleet, &in.n_alerts);
 	struct layout_result res;
 	layout_build(&in, &a->dl, &res);
 	a->shown = res;
+	a->page_ms = layout_page_ms(&a->cfg, res.words);
 	a->frames++;
 	uint64_t hash = draw_list_hash(&a->dl);
 	if (hash == a->shown_hash && !a->force_redraw)
@@ -624,6 +634,52 @@ static int open_screen(struct app *a)
 		ERROR(a, "screen", "%s", err);
 		return EXIT_INVALID;
 	}
+	return EXIT_OK;
+}
+
+/* viewing-distance: the text size readers that far need on this panel, and
+ * whether one room fits at that size (else the configuration is refused:
+ * exit 1); without the panel's size, an INFO line and the design's sizes. */
+static int legibility_setup(struct app *a)
+{
+	double metres = a->cfg.viewing_distance_m;
+	if (metres <= 0)
+		return EXIT_OK;
+	int w, h;
+	logical_size(a, &w, &h);
+	const char *source;
+	double ppmm = display_probe_px_per_mm(a->window, w, h, a->cfg.screen_diagonal_in, &source);
+	if (ppmm <= 0) {
+		INFO(a, "screen", "legibility cannot be checked: the display gives no physical size "
+				  "and screen-diagonal is not set; text at the design's sizes");
+		return EXIT_OK;
+	}
+	double cap = display_probe_cap_ratio(a->cfg.font_regular);
+	double cap_bold = display_probe_cap_ratio(a->cfg.font_bold);
+	cap = cap_bold > 0 && (cap <= 0 || cap_bold < cap) ? cap_bold : cap;
+	if (cap <= 0) {
+		ERROR(a, "screen", "legibility: cannot measure the capitals of %s", a->cfg.font_regular);
+		return EXIT_INVALID;
+	}
+	a->min_text_px = legibility_min_size(metres, ppmm, cap);
+	double mm = legibility_letter_mm(metres);
+	struct layout_input in = {.cfg = &a->cfg, .board = a->board,
+				  .queues = queue_feed_board(a->lunch), .rooms = room_feed_board(a->rooms),
+				  .tm = render_metrics(a->render), .width = w, .height = h,
+				  .now_ms = board_now(a), .feed = a->feed,
+				  .min_text_px = a->min_text_px};
+	int fit = layout_rooms_fit(&in, &a->dl);
+	if (fit < 1) {
+		ERROR(a, "kiosk", "viewing-distance %g: capitals %.0f mm tall need text of %d px on "
+				  "this %dx%d screen (%.2f px/mm, from %s); not one room fits at that "
+				  "size — a shorter viewing-distance, a larger screen, or fewer things on it",
+		      metres, mm, a->min_text_px, w, h, ppmm, source);
+		return EXIT_INVALID;
+	}
+	INFO(a, "screen", "legibility: readers at %g m need capitals %.0f mm tall: text of at least "
+			  "%d px (capitals %.2f of the size, %.2f px/mm from %s); %d room%s a page at "
+			  "the least",
+	     metres, mm, a->min_text_px, cap, ppmm, source, fit, fit > 1 ? "s" : "");
 	return EXIT_OK;
 }
 
@@ -891,7 +947,8 @@ int main(int argc, char **argv)
 			ERROR(a, "screen", "mobile-url %s: no QR code (libqrencode refused it)",
 			      a->cfg.mobile_url);
 	}
-	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK)
+	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK ||
+	    (rc = legibility_setup(a)) != EXIT_OK)
 		goto out;
 	check_clock(a);
 	if (!a->clock_trusted)

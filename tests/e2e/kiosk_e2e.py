@@ -106,6 +106,39 @@ supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "l
 env["LSAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("LSAN_OPTIONS"),
                                              "suppressions=" + os.path.abspath(supp)]))
 
+# --- legibility: readers too far for one room on a 32-inch 720p panel -------
+def legibility_run(*extra):
+    log = os.path.join(work, "legibility.log")
+    p = start([kiosk_bin, "--schedule-url", "file://" + os.path.join(demo, "paris-2014.schedule.json"),
+               "--cache-dir", os.path.join(work, "legibility-cache"), "--run-dir",
+               os.path.join(work, "legibility-run"), "--screen-diagonal", "32",
+               "--exit-after", "2", *extra], log, env)
+    try:
+        rc = p.wait(30)
+    finally:
+        procs.remove(p)
+    return rc, open(log, errors="replace").read()
+
+
+rc, log = legibility_run("--viewing-distance", "10")
+check(rc == 1, f"viewing-distance 10 m on a 32-inch 720p screen: the kiosk stops, exit 1 (got {rc})")
+check("ERROR: kiosk: viewing-distance 10: capitals 83 mm tall need text of" in log and
+      "not one room fits" in log, "... saying why, at start")
+rc, log = legibility_run("--viewing-distance", "1")
+check(rc == 0 and re.search(r"INFO: screen: legibility: readers at 1 m need capitals 8 mm tall: "
+                            r"text of at least \d+ px .*from screen-diagonal\); \d+ rooms? a page", log),
+      "viewing-distance 1 m: runs, its text size and rooms a page said at INFO")
+# a screenshot has no display to ask its size: without screen-diagonal, said and drawn as designed
+shot_log = os.path.join(work, "legibility-shot.log")
+rc = subprocess.run([kiosk_bin, "--schedule-url", "file://" + os.path.join(demo, "paris-2014.schedule.json"),
+                     "--cache-dir", os.path.join(work, "legibility-cache"), "--screenshot",
+                     os.path.join(work, "legibility.png"), "--size", "1920x1080",
+                     "--viewing-distance", "3"], stdout=open(shot_log, "wb"),
+                    stderr=subprocess.STDOUT, env=env, timeout=60).returncode
+check(rc == 0 and "INFO: screen: legibility cannot be checked: the display gives no physical size "
+      "and screen-diagonal is not set" in open(shot_log, errors="replace").read(),
+      "no panel size known: an INFO line, the screenshot at the design's sizes")
+
 # --- the server -------------------------------------------------------------
 port = free_port()
 token = "e2e-organizer-" + os.urandom(8).hex()
@@ -422,6 +455,7 @@ def lunch_kiosk(queues_url, schedule_url, walks):
     args = [kiosk_bin, "--schedule-url", schedule_url, "--queues-url", queues_url,
             "--cache-dir", os.path.join(work, "lunch-cache"), "--frame-log", frames,
             "--clock-start", "2014-11-06T12:40:00+01:00", "--page-seconds", "3",
+            "--page-seconds-max", "3",
             "--log-level", "info"]
     for w in walks:
         args += ["--walk", w]

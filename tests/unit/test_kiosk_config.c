@@ -58,7 +58,10 @@ static void test_defaults(void **state)
 	assert_int_equal(c->rotation, -1); /* not given: screen_turn works it out */
 	assert_int_equal(c->orientation, KIOSK_ORIENT_ANY);
 	assert_int_equal(c->lang, LANG_EN);
-	assert_int_equal(c->page_s, 12);
+	assert_int_equal(c->page_s, 8);
+	assert_int_equal(c->page_s_max, 40);
+	assert_string_equal(c->title, "");
+	assert_true(c->viewing_distance_m == 0 && c->screen_diagonal_in == 0);
 	assert_int_equal(c->highlight_min, 15);
 	assert_int_equal(c->soon_min, 10);
 	assert_string_equal(c->log_level, "info");
@@ -670,6 +673,45 @@ static void test_check_theme_contrast(void **state)
 	free(c);
 }
 
+/* title, viewing-distance, screen-diagonal, page-seconds-max (issue 15):
+ * in the file and as flags, their bounds, the floor under the ceiling. */
+static void test_legibility_and_pages(void **state)
+{
+	(void)state;
+	struct kiosk_config *c = fresh();
+	struct feed_error e = {{0}};
+	assert_true(parse(c, "schedule-url https://a/s.json\ntitle FOSDEM 2026\n"
+			     "viewing-distance 6\nscreen-diagonal 55\npage-seconds 10\n"
+			     "page-seconds-max 30\n", &e));
+	assert_true(kiosk_config_check(c, &e));
+	assert_string_equal(c->title, "FOSDEM 2026");
+	assert_true(c->viewing_distance_m == 6.0 && c->screen_diagonal_in == 55.0);
+	assert_int_equal(c->page_s, 10);
+	assert_int_equal(c->page_s_max, 30);
+	assert_true(args(c, &e, "--viewing-distance", "2.5", "--screen-diagonal", "0", NULL));
+	assert_true(c->viewing_distance_m == 2.5 && c->screen_diagonal_in == 0);
+	static const struct {
+		const char *doc, *also;
+	} bad[] = {
+		{"viewing-distance 0.2\n", "0.5"},   {"viewing-distance 3,5\n", "3,5"},
+		{"viewing-distance far\n", "metres"}, {"screen-diagonal 2000\n", "inches"},
+		{"page-seconds-max 2\n", "3 to 600"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		kiosk_config_defaults(c);
+		if (parse(c, bad[i].doc, &e))
+			fail_msg("'%s' was accepted", bad[i].doc);
+		if (!strstr(e.msg, "line 1") || !strstr(e.msg, bad[i].also))
+			fail_msg("'%s': '%s' should say line 1 and '%s'", bad[i].doc, e.msg, bad[i].also);
+	}
+	/* a floor over the ceiling */
+	kiosk_config_defaults(c);
+	assert_true(parse(c, "schedule-url https://a/s.json\npage-seconds 50\n", &e));
+	assert_false(kiosk_config_check(c, &e));
+	assert_non_null(strstr(e.msg, "page-seconds-max 40"));
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +731,7 @@ int main(void)
 		cmocka_unit_test(test_at),
 		cmocka_unit_test(test_at_with_zone_from_file),
 		cmocka_unit_test(test_check_theme_contrast),
+		cmocka_unit_test(test_legibility_and_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

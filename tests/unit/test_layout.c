@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "kiosk_config.h"
 #include "layout.h"
+#include "legibility.h"
 #include "lunch_advice.h"
 #include "lunch_sim.h"
 #include "queue_board.h"
@@ -54,6 +55,7 @@ struct scene {
 	struct room_board *rooms;    /* NULL: no room fill */
 	struct layout_feed feed;
 	int64_t now_ms;
+	int min_text_px; /* legibility: 0 = the design's sizes */
 };
 
 static struct scene scene(const char *name, int64_t now_ms)
@@ -436,6 +438,7 @@ static void build(const struct scene *s, int w, int h, int64_t page_tick, struct
 		.now_ms = s->now_ms,
 		.page_tick = page_tick,
 		.feed = s->feed,
+		.min_text_px = s->min_text_px,
 	};
 	draw_list_reset(dl, w, h, (struct draw_color){0, 0, 0});
 	layout_build(&in, dl, res);
@@ -570,7 +573,8 @@ static void test_clock_and_date(void **state)
 		layout_check_expect(&dl, "Thursday 6 November", "date");
 		layout_check_expect(&dl, "OpenStack Summit", "title");
 		layout_check_expect(&dl, "Now", "column");
-		layout_check_expect(&dl, "Next", "column");
+		if (layout_check_sizes[z].w > layout_check_sizes[z].h) /* portrait: no heads */
+			layout_check_expect(&dl, "Next", "column");
 		layout_check_expect(&dl, "updated 20 s ago", "footer");
 		assert_int_equal(layout_check_find(&dl, "En cours", 0), SIZE_MAX);
 	}
@@ -581,7 +585,8 @@ static void test_clock_and_date(void **state)
 		layout_check_expect(&dl, "10:05", "horloge");
 		layout_check_expect(&dl, "jeudi 6 novembre", "date");
 		layout_check_expect(&dl, "En cours", "colonne");
-		layout_check_expect(&dl, "Ensuite", "colonne");
+		if (layout_check_sizes[z].w > layout_check_sizes[z].h)
+			layout_check_expect(&dl, "Ensuite", "colonne");
 		layout_check_expect(&dl, "ANNULÉ", "annulation");
 		layout_check_expect(&dl, "DÉPLACÉ → Salle 252B", "déplacement");
 		layout_check_expect(&dl, "Changements du jour", "changements");
@@ -592,32 +597,53 @@ static void test_clock_and_date(void **state)
 	draw_list_finish(&dl);
 }
 
-/* The lines of the title that starts at op i (at one x, one under the
- * other): at most two, the last ending with "…". */
-static void check_title_lines(const struct draw_list *dl, size_t i)
+/* The rooms' rows in a frame: how far the lowest text in the rooms' area
+ * is from the area's bottom, and whether any text there ends with "…". */
+struct rooms_look {
+	int blank;  /* pixels under the last row's text */
+	int cut;    /* texts cut with "…" */
+	char first_cut[256];
+};
+
+static struct rooms_look rooms_look(const struct draw_list *dl, const struct layout_result *r)
 {
-	const struct draw_op *o = &dl->ops[i];
-	size_t lines = 1, last = i;
-	for (size_t k = i + 1; k < dl->n; k++) {
-		const struct draw_op *p = &dl->ops[k];
-		if (p->kind != DRAW_TEXT)
+	struct rooms_look l = {0};
+	int lowest = r->rooms_area.y;
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct draw_op *o = &dl->ops[i];
+		if (o->kind != DRAW_TEXT || o->x < r->rooms_area.x ||
+		    o->x >= r->rooms_area.x + r->rooms_area.w || o->y < r->rooms_area.y ||
+		    o->y >= r->rooms_area.y + r->rooms_area.h)
 			continue;
-		if (p->x != o->x || p->y != dl->ops[last].y + dl->ops[last].h)
-			break;
-		lines++;
-		last = k;
+		lowest = o->y + o->h > lowest ? o->y + o->h : lowest;
+		if (ends_with(layout_check_text(dl, i), "…") && !l.cut++)
+			snprintf(l.first_cut, sizeof(l.first_cut), "%s", layout_check_text(dl, i));
 	}
-	if (lines > 2)
-		fail_msg("%dx%d: the long title takes %zu lines", dl->width, dl->height, lines);
-	if (!ends_with(layout_check_text(dl, last), "…"))
-		fail_msg("%dx%d: the long title's last line '%s' lacks '…'", dl->width, dl->height,
-			 layout_check_text(dl, last));
-	/* the first line is the title's start */
-	assert_true(strstr(LONG_TITLE, layout_check_text(dl, i)) == LONG_TITLE);
+	l.blank = r->rooms_area.y + r->rooms_area.h - lowest;
+	return l;
 }
 
-/* Each place the long title starts: two lines at most, then "…". */
-static void test_long_title_two_lines(void **state)
+/* Text is cut in the rooms' rows only when the page has no room for one
+ * more line (a title's line is 37.5 design units, with its spacing under
+ * 44); and a portrait page shows the panel right under the rooms. */
+static void check_room_to_spare(const struct draw_list *dl, const struct layout_result *r,
+				const char *where, int64_t tick)
+{
+	int w = dl->width, h = dl->height;
+	double u = (w < h ? w : h) / 1080.0;
+	struct rooms_look l = rooms_look(dl, r);
+	if (l.cut && l.blank > 44 * u)
+		fail_msg("%s %dx%d page %lld: '%s' cut while %d px (%.0f %%) under the rooms are "
+			 "blank",
+			 where, w, h, (long long)tick, l.first_cut, l.blank, 100.0 * l.blank / h);
+	if (h > w && r->pages == 1 && l.blank > 44 * u)
+		fail_msg("%s %dx%d: %d px (%.0f %%) blank between the rooms and the panel", where, w,
+			 h, l.blank, 100.0 * l.blank / h);
+}
+
+/* The long title in Salle A, now and next: wrapped at spaces, its lines one
+ * under the other, and cut only when the page had no room left. */
+static void test_long_title_uses_room(void **state)
 {
 	(void)state;
 	struct draw_list dl;
@@ -634,20 +660,217 @@ static void test_long_title_two_lines(void **state)
 			if (!t || strncmp(t, first_words, strlen(first_words)) != 0)
 				continue;
 			starts++;
-			check_title_lines(&dl, i);
+			/* the first line is the title's start, broken at a space */
+			assert_true(strstr(LONG_TITLE, t) == LONG_TITLE);
+			assert_true(LONG_TITLE[strlen(t)] == ' ');
 		}
 		/* now and next in Salle A */
 		if (starts != 2)
 			fail_msg("%dx%d: the long title starts %d times, want 2", layout_check_sizes[z].w,
 				 layout_check_sizes[z].h, starts);
-		/* the 143 characters never appear whole */
-		assert_int_equal(layout_check_find(&dl, "traceability.", 0), SIZE_MAX);
+		check_room_to_spare(&dl, &res, "long titles", 0);
 		/* the rest of this crowded screen still says what matters */
 		layout_check_expect(&dl, "STARTS IN 5 MIN", "soon");
 		layout_check_expect(&dl, "CANCELLED", "cancelled");
 		layout_check_expect(&dl, "NEW", "a change seen 2 minutes ago");
 		layout_check_expect(&dl, "The cloakroom", "notice");
 	}
+	/* four rooms on a portrait screen: the whole title, its end included */
+	build(&s, 1080, 1920, 0, &dl, &res);
+	layout_check_expect(&dl, "traceability.", "the long title's end in portrait");
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+/* Six rooms with long titles, long lists of speakers and long names (a
+ * FOSDEM Saturday): the case of issue 15, where portrait cut every title
+ * after two lines and the speakers after a few letters over a blank third
+ * of the screen. */
+static const char *const six_rooms[] = {
+	"Room K.3.201 (OpenOffice / LibreOffice devroom)",
+	"Salle Maillot-Passy-Étoile",
+	"Janson",
+	"UB2.252A (Lameere)",
+	"H.1302 (Depage) — Rust devroom",
+	"AW1.120 Free Java",
+};
+
+#define SPEAKERS2 "\"Morgan Fairchild-Oyelaran\",\"Jean-Baptiste de La Rochefoucauld\""
+#define SPEAKERS6                                                                            \
+	SPEAKERS2 ",\"Mária Gonçalves da Silva\",\"Aleksandr Konstantinopoulos\""
+
+static const struct syn_session six_sessions[] = {
+	{"S1", "LibreOffice Online at scale: collaborative editing for a million users without "
+	       "losing a single keystroke",
+	 "r0", "06T08:30:00", "06T09:30:00", "Office", SPEAKERS2, NULL},
+	{"S2", "ODF 1.4 in practice: what changed for interoperability between OpenOffice, "
+	       "LibreOffice and the rest",
+	 "r0", "06T09:30:00", "06T10:00:00", "Office", SPEAKERS2, NULL},
+	{"S3", "Keeping the lights on: what twenty years of running community infrastructure "
+	       "taught us about people",
+	 "r1", "06T08:40:00", "06T09:40:00", "Community", SPEAKERS2, NULL},
+	{"S4", LONG_TITLE, "r1", "06T09:45:00", "06T10:30:00", "Legal", SPEAKERS6, NULL},
+	{"S5", "The state of the open source hardware ecosystem, from silicon to the finished "
+	       "product",
+	 "r2", "06T09:30:00", "06T10:30:00", "Keynotes", SPEAKERS2, NULL},
+	{"S6", "Lightning talks: ten projects in fifty minutes, and what each of them needs "
+	       "from you",
+	 "r3", "06T08:30:00", "06T09:20:00", "Lightning", SPEAKERS2, NULL},
+	{"S7", "Writing a garbage collector in safe Rust: the borrow checker is not your enemy "
+	       "after all",
+	 "r4", "06T08:35:00", "06T09:25:00", "Rust", SPEAKERS2, NULL},
+	{"S8", "Async Rust in embedded systems: executors, interrupts and the memory you do not "
+	       "have",
+	 "r4", "06T09:30:00", "06T10:20:00", "Rust", SPEAKERS2, NULL},
+	{"S9", "Project Valhalla value classes: what changes for your collections and your "
+	       "garbage collector",
+	 "r5", "06T09:40:00", "06T10:30:00", "Java", SPEAKERS2, NULL},
+};
+
+/* At 10:05 (09:05 UTC): four rooms have a session on now, two not. */
+static struct scene six(void)
+{
+	struct scene s = scene("six rooms", T_1005);
+	char *doc = normalized("FOSDEM", six_rooms, 6, six_sessions,
+			       sizeof(six_sessions) / sizeof(*six_sessions), NULL);
+	load_text(s.board, doc, strlen(doc), s.now_ms);
+	free(doc);
+	return s;
+}
+
+/* At 09:05 (08:05 UTC): nothing on yet anywhere, every now cell empty. */
+static struct scene six_early(void)
+{
+	struct scene s = six();
+	s.name = "six rooms, nothing on yet";
+	s.now_ms = T_0905;
+	s.feed.received_ms = s.now_ms - 20000;
+	return s;
+}
+
+/* Whether line t (a room name's, maybe ending with "…") ends where a line
+ * may end in one of the six names: at a space, the name's end, or after a
+ * hyphen, slash or dash joining a word's parts. */
+static bool ends_at_break_in(const char *t, const char *const *texts, size_t n_texts)
+{
+	char l[256];
+	snprintf(l, sizeof(l), "%s", t);
+	if (ends_with(l, "…"))
+		l[strlen(l) - strlen("…")] = '\0';
+	size_t n = strlen(l);
+	for (size_t k = 0; k < n_texts; k++) {
+		const char *p = strstr(texts[k], l);
+		if (!p || !n)
+			continue;
+		char next = p[n], last = l[n - 1];
+		if (next == '\0' || next == ' ' || next == '/' || last == '-' || last == '/' ||
+		    ends_with(l, "—"))
+			return true;
+	}
+	return false;
+}
+
+static bool ends_at_break(const char *t)
+{
+	return ends_at_break_in(t, six_rooms, sizeof(six_rooms) / sizeof(*six_rooms));
+}
+
+/* Whether t (8 bytes or more) is a line of one of the six rooms' titles. */
+static bool title_line(const char *t, const char **titles, size_t *n)
+{
+	*n = sizeof(six_sessions) / sizeof(*six_sessions);
+	for (size_t k = 0; k < *n; k++)
+		titles[k] = six_sessions[k].title;
+	char l[256];
+	snprintf(l, sizeof(l), "%s", t);
+	if (ends_with(l, "…"))
+		l[strlen(l) - strlen("…")] = '\0';
+	if (strlen(l) < 8)
+		return false;
+	for (size_t k = 0; k < *n; k++)
+		if (strstr(titles[k], l))
+			return true;
+	return false;
+}
+
+static void test_space_given_to_text(void **state)
+{
+	(void)state;
+	static scene_fn *const scenes[] = {six, six_early, long_titles, demo_en, lunch};
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	for (size_t k = 0; k < sizeof(scenes) / sizeof(*scenes); k++) {
+		struct scene s = scenes[k]();
+		for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+			int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
+			struct layout_result res;
+			build(&s, w, h, 0, &dl, &res);
+			for (int64_t tick = 0; tick < res.pages; tick++) {
+				build(&s, w, h, tick, &dl, &res);
+				check_room_to_spare(&dl, &res, s.name, tick);
+				if (layout_check_geometry(&dl, s.name, tick))
+					fail_msg("%s: texts over each other (above)", s.name);
+			}
+		}
+		scene_free(&s);
+	}
+	/* the six rooms in portrait: all on one page, the titles in as many
+	 * lines as they need (not two and "…"); only what the page has no
+	 * height left for is cut (check_room_to_spare above) */
+	struct scene s = six();
+	struct layout_result res;
+	build(&s, 1080, 1920, 0, &dl, &res);
+	assert_int_equal(res.pages, 1);
+	assert_int_equal(res.rooms_shown, 6);
+	layout_check_expect(&dl, "traceability.", "the long title whole");
+	layout_check_expect(&dl, "single keystroke", "a title's third line");
+	layout_check_expect(&dl, "Morgan Fairchild-Oyelaran, Jean-Baptiste de La Rochefoucauld",
+			    "two speakers whole");
+	/* room names break between words at every size, never in one */
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
+		int name_x = res.rooms_area.x + (int)lround(32 * (layout_check_sizes[z].w <
+										 layout_check_sizes[z].h
+									 ? layout_check_sizes[z].w
+									 : layout_check_sizes[z].h) /
+							       1080.0);
+		int names = 0;
+		for (size_t i = 0; i < dl.n; i++) {
+			const char *t = layout_check_text(&dl, i);
+			if (!t || dl.ops[i].x != name_x || dl.ops[i].y < res.rooms_area.y ||
+			    dl.ops[i].y >= res.rooms_area.y + res.rooms_area.h)
+				continue;
+			names++;
+			if (!ends_at_break(t))
+				fail_msg("%dx%d: room name line '%s' ends inside a word",
+					 layout_check_sizes[z].w, layout_check_sizes[z].h, t);
+		}
+		assert_true(names >= 6);
+		/* and the titles' lines (their words all fit a line) */
+		int lines = 0;
+		for (size_t i = 0; i < dl.n; i++) {
+			const char *t = layout_check_text(&dl, i), *titles[16];
+			size_t nt;
+			if (!t || !title_line(t, titles, &nt))
+				continue;
+			lines++;
+			if (!ends_at_break_in(t, titles, nt))
+				fail_msg("%dx%d: title line '%s' ends inside a word",
+					 layout_check_sizes[z].w, layout_check_sizes[z].h, t);
+		}
+		assert_true(lines >= 10);
+	}
+	scene_free(&s);
+	/* nothing on yet: the empty now cells take no room, the next ones the
+	 * screen's width */
+	s = six_early();
+	build(&s, 1080, 1920, 0, &dl, &res);
+	struct rooms_look l = rooms_look(&dl, &res);
+	if (l.cut)
+		fail_msg("1080x1920 at 09:05: '%s' cut", l.first_cut);
+	size_t t = layout_check_find(&dl, "LibreOffice Online at scale", 0);
+	assert_true(t != SIZE_MAX);
+	assert_true(dl.ops[t].x < 1080 / 2); /* not pushed into a right-hand column */
 	scene_free(&s);
 	draw_list_finish(&dl);
 }
@@ -1193,12 +1416,237 @@ static void test_hash(void **state)
 	draw_list_finish(&b);
 }
 
+static size_t count_texts(const struct draw_list *dl, const char *needle)
+{
+	size_t n = 0;
+	for (size_t i = layout_check_find(dl, needle, 0); i != SIZE_MAX;
+	     i = layout_check_find(dl, needle, i + 1))
+		n++;
+	return n;
+}
+
+/* The header's title with no conference name in the schedule: the
+ * configured title, else the venue (said once), else none — never the
+ * product's name (issue 15). */
+static void test_header_title(void **state)
+{
+	(void)state;
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result res;
+	struct scene s = scene("nameless", T_1005);
+	static const char *const names[] = {"Salle 251"};
+	static const struct syn_session ss[] = {
+		{"N1", "A talk", "r0", "06T09:00:00", "06T10:00:00", 0, 0, 0},
+	};
+	char *doc = normalized("", names, 1, ss, 1, NULL);
+	load_text(s.board, doc, strlen(doc), s.now_ms);
+	free(doc);
+	struct scene waiting = scene("nameless, no schedule yet", T_1005);
+	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
+		/* nothing configured: no title at all, the date and clock still */
+		s.cfg->venue[0] = s.cfg->title[0] = '\0';
+		build(&s, w, h, 0, &dl, &res);
+		assert_int_equal(count_texts(&dl, "venueboard"), 0);
+		for (size_t i = 0; i < dl.n; i++)
+			if (dl.ops[i].kind == DRAW_TEXT && !layout_check_text(&dl, i)[0])
+				fail_msg("%dx%d: an empty text drawn", w, h);
+		layout_check_expect(&dl, "10:05", "clock");
+		layout_check_expect(&dl, "A talk", "the programme");
+		build(&waiting, w, h, 0, &dl, &res);
+		assert_int_equal(count_texts(&dl, "venueboard"), 0);
+		/* the venue: the title, not said again under it */
+		snprintf(s.cfg->venue, sizeof(s.cfg->venue), "Palais des Congrès");
+		snprintf(s.cfg->floor, sizeof(s.cfg->floor), "Niveau 2");
+		build(&s, w, h, 0, &dl, &res);
+		assert_int_equal(count_texts(&dl, "Palais des Congrès"), 1);
+		assert_true(layout_check_find_prefix(&dl, "Palais des Congrès") != SIZE_MAX);
+		layout_check_expect(&dl, "Niveau 2", "floor");
+		assert_int_equal(count_texts(&dl, "venueboard"), 0);
+		/* a configured title wins, the venue goes back under it */
+		snprintf(s.cfg->title, sizeof(s.cfg->title), "Open Source Days");
+		build(&s, w, h, 0, &dl, &res);
+		layout_check_expect(&dl, "Open Source Days", "configured title");
+		layout_check_expect(&dl, "Palais des Congrès · Niveau 2", "venue and floor");
+		if (layout_check_geometry(&dl, "header title", 0))
+			fail_msg("texts over each other (above)");
+	}
+	scene_free(&s);
+	scene_free(&waiting);
+	/* a schedule's own name stays when nothing is configured */
+	s = demo_en();
+	build(&s, 1920, 1080, 0, &dl, &res);
+	layout_check_expect(&dl, "OpenStack Summit", "the conference's name");
+	scene_free(&s);
+	draw_list_finish(&dl);
+}
+
+/* A page stays about a second a word, within page-seconds..page-seconds-max;
+ * a page with more to read stays longer (issue 15). */
+static void test_page_time(void **state)
+{
+	(void)state;
+	struct kiosk_config *cfg = malloc(sizeof(*cfg));
+	assert_non_null(cfg);
+	kiosk_config_defaults(cfg); /* 8..40 s */
+	assert_int_equal(layout_page_ms(cfg, 0), 8000);
+	assert_int_equal(layout_page_ms(cfg, 8), 8000);
+	assert_int_equal(layout_page_ms(cfg, 21), 21000);
+	assert_int_equal(layout_page_ms(cfg, 40), 40000);
+	assert_int_equal(layout_page_ms(cfg, 4000), 40000);
+	for (int w = 0; w < 100; w++)
+		assert_true(layout_page_ms(cfg, w + 1) >= layout_page_ms(cfg, w));
+	cfg->page_s = 3;
+	cfg->page_s_max = 3;
+	assert_int_equal(layout_page_ms(cfg, 500), 3000);
+	free(cfg);
+	/* the words of real pages: an empty day says little, the long titles
+	 * a lot; the header's title and clock and the footer are not counted */
+	struct draw_list dl;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	struct layout_result little, much, more;
+	struct scene a = empty_day(), b = demo_en(), c = long_titles();
+	build(&a, 1920, 1080, 0, &dl, &little);
+	build(&b, 1920, 1080, 0, &dl, &much);
+	build(&c, 1920, 1080, 0, &dl, &more);
+	/* "No sessions today", "Next → Friday 7 November, 10:00", "Changes
+	 * today", "No room changes today": 3 + 5 + 2 + 4 words */
+	assert_int_equal(little.words, 14);
+	assert_true(much.words > 60);
+	assert_true(layout_page_ms(a.cfg, little.words) == 14000);
+	assert_true(layout_page_ms(b.cfg, much.words) > layout_page_ms(a.cfg, little.words));
+	assert_true(layout_page_ms(c.cfg, more.words) <= 40000);
+	scene_free(&a);
+	scene_free(&b);
+	scene_free(&c);
+	draw_list_finish(&dl);
+}
+
+/* The stand-in font's capitals: 0.7 of its size (DejaVu Sans's are 0.73;
+ * the kiosk measures its own font's 'H'). */
+static const double CAP = 0.7;
+
+static int rooms_fit(const struct scene *s, int w, int h, struct draw_list *scratch)
+{
+	struct layout_input in = {.cfg = s->cfg, .board = s->board, .queues = s->queues,
+				  .advice = s->advice, .rooms = s->rooms,
+				  .tm = layout_check_metrics(), .width = w, .height = h,
+				  .now_ms = s->now_ms, .feed = s->feed,
+				  .min_text_px = s->min_text_px};
+	return layout_rooms_fit(&in, scratch);
+}
+
+static struct scene door_demo(void)
+{
+	struct scene s = demo("door", T_1005, T_1005 - 3600000);
+	struct feed_error e;
+	assert_true(kiosk_config_set(s.cfg, "layout", "room", &e));
+	assert_true(kiosk_config_set(s.cfg, "room", "Salle 252A", &e));
+	return s;
+}
+
+/* viewing-distance: on a 55-inch panel (and a 32-inch one at 720p), every
+ * text of every page is at least the size readers at 2, 3, 4 and 6 m need
+ * (issue 15); the rooms take more pages rather than smaller text; a
+ * distance no room can be shown for is found before anything is drawn. */
+static void test_legible_from_afar(void **state)
+{
+	(void)state;
+	static scene_fn *const scenes[] = {demo_en, fifty_rooms, long_titles, six, lunch,
+					   rooms_hall, notices, no_schedule, door_demo};
+	static const double metres[] = {2, 3, 4, 6};
+	struct draw_list dl, scratch;
+	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
+	draw_list_init(&scratch, 1, 1, (struct draw_color){0, 0, 0});
+	int checked = 0, refused = 0;
+	for (size_t k = 0; k < sizeof(scenes) / sizeof(*scenes); k++) {
+		struct scene s = scenes[k]();
+		for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
+			int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
+			double inches = w == 1280 ? 32 : 55;
+			double ppmm = legibility_px_per_mm(w, h, inches);
+			s.min_text_px = 0;
+			struct layout_result plain;
+			build(&s, w, h, 0, &dl, &plain);
+			for (size_t d = 0; d < sizeof(metres) / sizeof(*metres); d++) {
+				s.min_text_px = legibility_min_size(metres[d], ppmm, CAP);
+				int fit = rooms_fit(&s, w, h, &scratch);
+				if (fit == 0) { /* refused at start: the kiosk stops */
+					refused++;
+					continue;
+				}
+				struct layout_result res;
+				build(&s, w, h, 0, &dl, &res);
+				for (int64_t tick = 0; tick < res.pages + 1; tick++) {
+					build(&s, w, h, tick, &dl, &res);
+					checked++;
+					for (size_t i = 0; i < dl.n; i++)
+						if (dl.ops[i].kind == DRAW_TEXT &&
+						    dl.ops[i].size_px < s.min_text_px)
+							fail_msg("%s %dx%d at %.0f m: '%s' is %d px, "
+								 "under %d px",
+								 s.name, w, h, metres[d],
+								 layout_check_text(&dl, i),
+								 dl.ops[i].size_px, s.min_text_px);
+					if (layout_check_geometry(&dl, s.name, tick))
+						fail_msg("%s %dx%d at %.0f m: texts off the screen "
+							 "or over another (above)",
+							 s.name, w, h, metres[d]);
+				}
+				/* fewer rooms a page, never fewer pages */
+				if (res.pages < plain.pages)
+					fail_msg("%s %dx%d at %.0f m: %d pages, %d without "
+						 "legibility",
+						 s.name, w, h, metres[d], res.pages, plain.pages);
+				if (res.rooms_total > fit && res.pages < 2)
+					fail_msg("%s %dx%d at %.0f m: %d rooms, %d a page, one page",
+						 s.name, w, h, metres[d], res.rooms_total, fit);
+			}
+		}
+		scene_free(&s);
+	}
+	assert_true(checked > 100);
+	assert_true(refused > 0);
+	/* the figures: a 55-inch 1080p panel */
+	double ppmm = legibility_px_per_mm(1920, 1080, 55);
+	assert_true(fabs(ppmm - 1.577) < 0.001);
+	assert_int_equal(legibility_min_size(3, ppmm, CAP), 57);  /* 25 mm: 39.4 px capitals */
+	assert_int_equal(legibility_min_size(6, ppmm, CAP), 113); /* 50 mm */
+	/* fifty rooms at 3 m: more pages than at arm's length; at 10 m not one
+	 * room, on either screen, and so the kiosk refuses to start */
+	struct scene s = fifty_rooms();
+	struct layout_result near, far;
+	build(&s, 1920, 1080, 0, &dl, &near);
+	s.min_text_px = legibility_min_size(3, ppmm, CAP);
+	build(&s, 1920, 1080, 0, &dl, &far);
+	assert_true(far.pages > near.pages);
+	s.min_text_px = legibility_min_size(10, ppmm, CAP);
+	assert_int_equal(rooms_fit(&s, 1920, 1080, &scratch), 0);
+	assert_int_equal(rooms_fit(&s, 1080, 1920, &scratch), 0);
+	s.min_text_px = 0;
+	assert_true(rooms_fit(&s, 1920, 1080, &scratch) >= 5);
+	scene_free(&s);
+	s = door_demo();
+	s.min_text_px = legibility_min_size(10, ppmm, CAP);
+	assert_int_equal(rooms_fit(&s, 1920, 1080, &scratch), 0);
+	s.min_text_px = legibility_min_size(2, ppmm, CAP);
+	assert_int_equal(rooms_fit(&s, 1080, 1920, &scratch), 1);
+	scene_free(&s);
+	draw_list_finish(&dl);
+	draw_list_finish(&scratch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_geometry),
 		cmocka_unit_test(test_clock_and_date),
-		cmocka_unit_test(test_long_title_two_lines),
+		cmocka_unit_test(test_long_title_uses_room),
+		cmocka_unit_test(test_space_given_to_text),
+		cmocka_unit_test(test_header_title),
+		cmocka_unit_test(test_page_time),
+		cmocka_unit_test(test_legible_from_afar),
 		cmocka_unit_test(test_cancelled_and_moved),
 		cmocka_unit_test(test_changes_panel),
 		cmocka_unit_test(test_fifty_rooms_paged),

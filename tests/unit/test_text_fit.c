@@ -134,11 +134,11 @@ static void test_at_most_n_lines(void **state)
 		for (int i = 0; i + 1 < fit.n; i++)
 			assert_false(fit.lines[i].ellipsized);
 	}
-	/* one line: the ellipsized text itself */
+	/* one line: the ellipsized text itself, cut after a whole word */
 	struct text_fit fit;
 	text_fit_wrap(&tm, FONT_BOLD, 20, s, 100, 1, &fit);
 	char buf[64];
-	assert_string_equal(line(&fit, s, 0, buf, sizeof(buf)), "one two t…");
+	assert_string_equal(line(&fit, s, 0, buf, sizeof(buf)), "one two…");
 }
 
 static void test_long_word_broken_between_code_points(void **state)
@@ -297,6 +297,98 @@ static void test_ellipsize(void **state)
 	assert_string_equal(out, "10:05");
 }
 
+/* True when the text broke inside a word at the end of line i although
+ * that word, whole, would have fitted a line (issue 15: "…openoffi / ce"). */
+static bool split_fitting_word(const struct text_fit *fit, const char *s, int i, int size,
+			       int max_w)
+{
+	if (fit->lines[i].ellipsized) /* "…" after a whole word, or a word too long */
+		return false;
+	size_t end = fit->lines[i].off + fit->lines[i].len;
+	if (end == 0 || s[end] == '\0' || s[end] == ' ' || s[end - 1] == ' ')
+		return false;
+	char c = s[end - 1];
+	if ((c == '-' || c == '/') && end >= 2 && s[end - 2] != ' ')
+		return false;
+	if (end >= 3 && memcmp(s + end - 3, "—", 3) == 0)
+		return false;
+	/* the word around the break: from the last space before to the next */
+	size_t a = end, b = end;
+	while (a > 0 && s[a - 1] != ' ')
+		a--;
+	while (s[b] && s[b] != ' ')
+		b++;
+	return fake_width(NULL, FONT_BOLD, size, s + a, b - a) <= max_w;
+}
+
+static void test_word_boundaries(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+		"Room K.3.201 (OpenOffice / LibreOffice devroom)",
+		"Salle Maillot-Passy-Étoile",
+		"Le Méridien Étoile — Grand Salon Arc de Triomphe, niveau -1",
+		"Amphithéâtre Bleu—Rouge (niveau -2)",
+		"Supercalifragilisticexpialidociousauditorium Est",
+	};
+	/* the sizes the layouts draw names and titles at, on the four screens
+	 * the layout tests use (1080p: 21..30 px, 4K: 42..60, 720p: 14..20) */
+	static const int sizes[] = {14, 20, 21, 24, 27, 30, 42, 48, 60};
+	for (size_t n = 0; n < sizeof(names) / sizeof(*names); n++)
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++)
+			for (int max_w = 80; max_w <= 900; max_w += 20)
+				for (int lines = 1; lines <= 4; lines++) {
+					struct text_fit fit;
+					text_fit_wrap(&tm, FONT_BOLD, sizes[z], names[n], max_w, lines,
+						      &fit);
+					check_lines(&fit, names[n], sizes[z], max_w);
+					for (int i = 0; i < fit.n; i++)
+						if (split_fitting_word(&fit, names[n], i, sizes[z],
+								       max_w)) {
+							char buf[600];
+							fail_msg("'%s' at %d px in %d px: line %d '%s' "
+								 "ends inside a word that fits",
+								 names[n], sizes[z], max_w, i,
+								 line(&fit, names[n], i, buf,
+								      sizeof(buf)));
+						}
+				}
+	/* the breaks themselves, 10 px a character */
+	static const struct {
+		const char *s;
+		int max_w, lines;
+		const char *want[4];
+	} cases[] = {
+		{"Room K.3.201 (OpenOffice / LibreOffice devroom)", 200, 3,
+		 {"Room K.3.201", "(OpenOffice /", "LibreOffice devroom)"}},
+		{"Salle Maillot-Passy-Étoile", 150, 2, {"Salle Maillot-", "Passy-Étoile"}},
+		{"niveau -1 et -2", 80, 3, {"niveau", "-1 et -2"}}, /* a minus is no hyphen */
+		{"Bleu—Rouge—Vert", 110, 2, {"Bleu—Rouge—", "Vert"}},
+		{"Room K.3.201 (OpenOffice / LibreOffice devroom)", 200, 2,
+		 {"Room K.3.201", "(OpenOffice /…"}}, /* "…" after a whole word */
+		{"Supercalifragilistic", 100, 3, {"Supercalif", "ragilistic"}}, /* too long: split */
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		struct text_fit fit;
+		text_fit_wrap(&tm, FONT_BOLD, 20, cases[c].s, cases[c].max_w, cases[c].lines, &fit);
+		for (int i = 0; i < 4; i++) {
+			char buf[256];
+			if (!cases[c].want[i]) {
+				assert_int_equal(fit.n, i);
+				break;
+			}
+			assert_true(i < fit.n);
+			if (strcmp(line(&fit, cases[c].s, i, buf, sizeof(buf)), cases[c].want[i]))
+				fail_msg("case %zu line %d: '%s', want '%s'", c, i, buf,
+					 cases[c].want[i]);
+		}
+	}
+	/* the widest piece no line may break */
+	assert_int_equal(text_fit_widest_word(&tm, FONT_BOLD, 20, "Salle Maillot-Passy-Étoile"), 80);
+	assert_int_equal(text_fit_widest_word(&tm, FONT_BOLD, 20, "Room (OpenOffice / x)"), 110);
+	assert_int_equal(text_fit_widest_word(&tm, FONT_BOLD, 20, ""), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_real_long_title),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_ellipsize),
+		cmocka_unit_test(test_word_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

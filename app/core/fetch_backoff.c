@@ -2,6 +2,7 @@
 #include "fetch_backoff.h"
 
 #include "civil_time.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -12,31 +13,15 @@ static char lower(char c)
 
 bool fetch_backoff_origin(const char *url, char *out, size_t cap)
 {
-	if (cap)
+	if (!cap)
+		return false;
+	out[0] = '\0';
+	if (!url || !text_url_origin(url, out, cap)) {
 		out[0] = '\0';
-	const char *sep = url ? strstr(url, "://") : NULL;
-	if (!sep || sep == url || !cap)
 		return false;
-	const char *host = sep + 3;
-	size_t host_len = strcspn(host, "/?#");
-	const char *at = memchr(host, '@', host_len); /* user:password@ is not the origin */
-	if (at) {
-		host_len -= (size_t)(at + 1 - host);
-		host = at + 1;
 	}
-	size_t scheme_len = (size_t)(sep - url);
-	if (!host_len) /* file:///…: no server, no origin to share */
-		return false;
-	if (scheme_len + 3 + host_len + 1 > cap)
-		return false;
-	size_t o = 0;
-	for (size_t i = 0; i < scheme_len; i++)
-		out[o++] = lower(url[i]);
-	memcpy(out + o, "://", 3);
-	o += 3;
-	for (size_t i = 0; i < host_len; i++)
-		out[o++] = lower(host[i]);
-	out[o] = '\0';
+	for (char *p = out; *p; p++) /* "HTTP://Host" is the same server */
+		*p = lower(*p);
 	return true;
 }
 

@@ -17,9 +17,9 @@ enum {
 	FETCH_BACKOFF_RESET_JITTER_MS = 2000,   /* an origin back: its feeds within 2 s */
 };
 
-/* "scheme://host[:port]" of url, scheme and host in lower case, the port
- * only when given. False (out "") when url has no "scheme://" or no host
- * (file:///…), or the origin is longer than cap - 1. */
+/* text_url_origin's "scheme://host[:port]" of an http(s) url, in lower
+ * case (to compare). False (out "") for another scheme (file://) or when
+ * it is longer than cap - 1. */
 bool fetch_backoff_origin(const char *url, char *out, size_t cap);
 
 /* The wait before try number failures + 1: min_ms doubled per earlier

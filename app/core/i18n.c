@@ -123,6 +123,30 @@ void i18n_saved_at(enum lang l, const char *clock, int age_s, char *out, size_t 
 	}
 }
 
+void i18n_confirmed_at(enum lang l, const char *clock, int age_s, char *out, size_t cap)
+{
+	int m = age_s / 60;
+	if (l == LANG_FR) {
+		if (m < 120)
+			snprintf(out, cap, "programme confirmé à %s (il y a %d min)", clock, m);
+		else
+			snprintf(out, cap, "programme confirmé à %s (il y a %d h)", clock, m / 60);
+	} else {
+		if (m < 120)
+			snprintf(out, cap, "schedule confirmed at %s (%d min ago)", clock, m);
+		else
+			snprintf(out, cap, "schedule confirmed at %s (%d h ago)", clock, m / 60);
+	}
+}
+
+void i18n_failing_since(enum lang l, const char *clock, char *out, size_t cap)
+{
+	if (l == LANG_FR)
+		snprintf(out, cap, "flux du programme en échec depuis %s", clock);
+	else
+		snprintf(out, cap, "schedule feed failing since %s", clock);
+}
+
 void i18n_more(enum lang l, int n, char *out, size_t cap)
 {
 	snprintf(out, cap, l == LANG_FR ? "+ %d autres" : "+ %d more", n);

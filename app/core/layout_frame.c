@@ -93,18 +93,27 @@ int layout_frame_footer(const struct layout_kit *k, const struct layout_input *i
 	const struct theme *th = k->th;
 	int h = layout_frame_footer_h(k), y = in->height - h, m = layout_kit_px(k, 32);
 	int size = layout_kit_px(k, 28);
-	bool calm = f->offline || (f->from_cache && f->have);
+	bool calm = f->offline || f->failing || (f->from_cache && f->have);
 	draw_list_rect(k->dl, 0, y, in->width, h, calm ? th->calm_bg : th->panel);
 	struct draw_color fg = calm ? th->calm_text : th->muted;
 	char msg[400] = "", a[200] = "", b[200] = "", clock[8];
 	if (f->offline) {
 		layout_kit_hhmm(k, f->offline_since_ms / 1000, clock);
 		i18n_offline_since(k->lang, clock, a, sizeof(a));
+	} else if (f->failing) {
+		layout_kit_hhmm(k, f->failing_since_ms / 1000, clock);
+		i18n_failing_since(k->lang, clock, a, sizeof(a));
 	}
-	if (f->have && (f->offline || f->from_cache)) {
-		layout_kit_hhmm(k, f->received_ms / 1000, clock);
-		i18n_saved_at(k->lang, clock, (int)((in->now_ms - f->received_ms) / 1000), b,
-			      sizeof(b));
+	if (f->have && (f->offline || f->failing || f->from_cache)) {
+		/* the last time the server vouched for it, and how long ago: never
+		 * fresher than it is (a failing or silent feed vouches for nothing) */
+		int64_t at = f->confirmed_ms > f->received_ms ? f->confirmed_ms : f->received_ms;
+		int age = (int)((in->now_ms - at) / 1000);
+		layout_kit_hhmm(k, at / 1000, clock);
+		if (f->from_cache || at > f->received_ms)
+			i18n_confirmed_at(k->lang, clock, age < 0 ? 0 : age, b, sizeof(b));
+		else
+			i18n_saved_at(k->lang, clock, age < 0 ? 0 : age, b, sizeof(b));
 	} else if (f->have) {
 		/* steps of 10 s: the line need not redraw the screen every second */
 		i18n_updated_ago(k->lang, f->age_s < 60 ? f->age_s / 10 * 10 : f->age_s, b, sizeof(b));

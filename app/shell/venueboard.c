@@ -248,7 +248,7 @@ static bool load_schedule(struct app *a, const char *body, size_t len, const cha
 	char clock[8];
 	clock_text(a, a->feed.received_ms, clock);
 	if (from_cache)
-		INFO(a, "schedule", "showing the saved schedule from %s (received %s, %lld min ago): "
+		INFO(a, "schedule", "showing the saved schedule from %s (last confirmed %s, %lld min ago): "
 				    "%zu sessions in %zu rooms, %zu changes",
 		     from, clock, (long long)((now - saved_ms) / 60000), s.sessions, s.rooms, s.changes);
 	else

@@ -11,35 +11,35 @@
 #include <stdint.h>
 
 enum {
-	FEED_HEALTH_KEY_MAX = 96,    /* the failure's kind, see feed_health_key */
-	FEED_HEALTH_FIRST_GAP_MS = 60000,      /* the first summary after a minute... */
-	FEED_HEALTH_MAX_GAP_MS = 3600000,      /* ...doubling up to an hour */
+	FEED_HEALTH_KEY_MAX = 96,         /* the failure's kind, see feed_health_key */
+	FEED_HEALTH_FIRST_GAP_MS = 60000, /* the first summary after a minute... */
+	FEED_HEALTH_MAX_GAP_MS = 3600000, /* ...doubling up to an hour */
 };
 
 /* One feed's failing streak; zero it (or feed_health_init) to start. */
 struct feed_health {
 	bool failing;
 	char key[FEED_HEALTH_KEY_MAX];
-	int64_t since_ms;       /* the streak's first failure */
-	unsigned failures;      /* failed polls in the streak */
-	unsigned unsaid;        /* failures since the last line about them */
-	int64_t said_ms;        /* when the last line about them was written */
-	int64_t gap_ms;         /* the wait before the next summary */
+	int64_t since_ms;  /* the streak's first failure */
+	unsigned failures; /* failed polls in the streak */
+	unsigned unsaid;   /* failures since the last line about them */
+	int64_t said_ms;   /* when the last line about them was written */
+	int64_t gap_ms;    /* the wait before the next summary */
 };
 
 enum feed_health_say {
-	FEED_HEALTH_QUIET,   /* nothing to write */
-	FEED_HEALTH_FIRST,   /* write the failure in full (new, or another kind) */
-	FEED_HEALTH_SUMMARY, /* write "the same failure N more times in the last M min" */
+	FEED_HEALTH_QUIET,     /* nothing to write */
+	FEED_HEALTH_FIRST,     /* write the failure in full (new, or another kind) */
+	FEED_HEALTH_SUMMARY,   /* write "the same failure N more times in the last M min" */
 	FEED_HEALTH_RECOVERED, /* write "reads again after N failed polls since HH:MM" */
 };
 
 /* What feed_health_failed / feed_health_ok ask the caller to write. */
 struct feed_health_line {
 	enum feed_health_say say;
-	unsigned count;     /* SUMMARY: repeats since the last line; RECOVERED: failed polls */
-	int64_t span_ms;    /* SUMMARY: the time those repeats cover */
-	int64_t since_ms;   /* RECOVERED (and FIRST): when the streak began */
+	unsigned count;   /* SUMMARY: repeats since the last line; RECOVERED: failed polls */
+	int64_t span_ms;  /* SUMMARY: the time those repeats cover */
+	int64_t since_ms; /* RECOVERED (and FIRST): when the streak began */
 };
 
 void feed_health_init(struct feed_health *h);
@@ -53,8 +53,7 @@ void feed_health_key(const char *msg, char *out, size_t cap);
 /* A failed poll at now_ms with message msg (borrowed). A failure of another
  * kind than the streak's is FIRST again (the repeats of the old one are then
  * in .count, to be said before it). */
-struct feed_health_line feed_health_failed(struct feed_health *h, const char *msg,
-					   int64_t now_ms);
+struct feed_health_line feed_health_failed(struct feed_health *h, const char *msg, int64_t now_ms);
 
 /* A poll that read: RECOVERED when it ends a streak, else QUIET. */
 struct feed_health_line feed_health_ok(struct feed_health *h, int64_t now_ms);

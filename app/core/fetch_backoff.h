@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 enum {
-	FETCH_BACKOFF_ORIGIN_MAX = 320,         /* "https://host:port", lower case */
-	FETCH_BACKOFF_HOLD_MAX_MS = 3600000,    /* a Retry-After never holds longer */
-	FETCH_BACKOFF_RESET_JITTER_MS = 2000,   /* an origin back: its feeds within 2 s */
+	FETCH_BACKOFF_ORIGIN_MAX = 320,       /* "https://host:port", lower case */
+	FETCH_BACKOFF_HOLD_MAX_MS = 3600000,  /* a Retry-After never holds longer */
+	FETCH_BACKOFF_RESET_JITTER_MS = 2000, /* an origin back: its feeds within 2 s */
 };
 
 /* text_url_origin's "scheme://host[:port]" of an http(s) url, in lower
@@ -51,6 +51,6 @@ struct fetch_backoff_peer {
  * failures 0 and a due time within now_ms + [0, FETCH_BACKOFF_RESET_JITTER_MS)
  * (from rnd), unless it was due sooner. Returns how many were reset. */
 size_t fetch_backoff_answered(struct fetch_backoff_peer *peers, size_t n, size_t who,
-			      int64_t now_ms, uint64_t rnd);
+                              int64_t now_ms, uint64_t rnd);
 
 #endif

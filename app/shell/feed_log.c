@@ -44,26 +44,25 @@ void feed_log_streak(enum log_level threshold, const char *module, const struct 
 	switch (l->say) {
 	case FEED_HEALTH_SUMMARY:
 		log_line(threshold, LOG_ERROR, module,
-			 "the same failure %u more time%s in the last %s (failing since %s)", l->count,
-			 l->count == 1 ? "" : "s", span, since);
+		         "the same failure %u more time%s in the last %s (failing since %s)",
+		         l->count, l->count == 1 ? "" : "s", span, since);
 		break;
 	case FEED_HEALTH_FIRST:
 		if (l->count) /* the old failure's repeats not said yet, before the new one */
 			log_line(threshold, LOG_ERROR, module,
-				 "the same failure %u more time%s in the last %s, then another:",
-				 l->count, l->count == 1 ? "" : "s", span);
+			         "the same failure %u more time%s in the last %s, then another:",
+			         l->count, l->count == 1 ? "" : "s", span);
 		break;
 	case FEED_HEALTH_RECOVERED:
 		log_line(threshold, LOG_INFO, module, "reads again after %u failed poll%s since %s",
-			 l->count, l->count == 1 ? "" : "s", since);
+		         l->count, l->count == 1 ? "" : "s", since);
 		break;
-	case FEED_HEALTH_QUIET:
-		break;
+	case FEED_HEALTH_QUIET: break;
 	}
 }
 
 void feed_log_wait(enum log_level threshold, const char *module, const char *feed,
-		   const struct fetch_result *r, int64_t *said_s)
+                   const struct fetch_result *r, int64_t *said_s)
 {
 	if (!r->retry_after[0]) {
 		*said_s = -1;
@@ -75,11 +74,11 @@ void feed_log_wait(enum log_level threshold, const char *module, const char *fee
 	*said_s = asked;
 	if (asked >= 0)
 		log_line(threshold, LOG_INFO, module,
-			 "%s: the server asks to wait %lld s (HTTP %ld): next try in %lld s", feed,
-			 (long long)asked, r->http_status, (long long)(r->retry_ms / 1000));
+		         "%s: the server asks to wait %lld s (HTTP %ld): next try in %lld s", feed,
+		         (long long)asked, r->http_status, (long long)(r->retry_ms / 1000));
 	else
 		log_line(threshold, LOG_INFO, module,
-			 "%s: the server's Retry-After '%.80s' (HTTP %ld) does not read: ignored, "
-			 "next try in %lld s",
-			 feed, r->retry_after, r->http_status, (long long)(r->retry_ms / 1000));
+		         "%s: the server's Retry-After '%.80s' (HTTP %ld) does not read: ignored, "
+		         "next try in %lld s",
+		         feed, r->retry_after, r->http_status, (long long)(r->retry_ms / 1000));
 }

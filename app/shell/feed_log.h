@@ -17,14 +17,15 @@ struct fetch_result;
  * INFO when it reads again ("reads again after 57 failed polls since
  * 10:02"). Times are the wall clock's (UTC ms), said in local time like
  * the journal's. */
-void feed_log_streak(enum log_level threshold, const char *module, const struct feed_health_line *l);
+void feed_log_streak(enum log_level threshold, const char *module,
+                     const struct feed_health_line *l);
 
 /* A failed fetch r of feed (its name for the log, borrowed): says once
  * (until the wait asked for changes; *said_s keeps what was said, -1 for
  * nothing) that the server asked to wait and that we do, or that its
  * Retry-After does not read and our own back-off applies. */
 void feed_log_wait(enum log_level threshold, const char *module, const char *feed,
-		   const struct fetch_result *r, int64_t *said_s);
+                   const struct fetch_result *r, int64_t *said_s);
 
 /* The wall clock (UTC ms): what feed_health's times are in. */
 int64_t feed_log_now_ms(void);

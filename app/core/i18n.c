@@ -124,6 +124,39 @@ void i18n_saved_at(enum lang l, const char *clock, int age_s, char *out, size_t 
 	}
 }
 
+void i18n_confirmed_at(enum lang l, const char *clock, int age_s, bool narrow, char *out,
+		       size_t cap)
+{
+	int m = age_s / 60;
+	const char *what = l == LANG_FR ? (narrow ? "confirmé" : "programme confirmé")
+					: (narrow ? "confirmed" : "schedule confirmed");
+	if (l == LANG_FR) {
+		if (m < 120)
+			snprintf(out, cap, "%s à %s (il y a %d min)", what, clock, m);
+		else
+			snprintf(out, cap, "%s à %s (il y a %d h)", what, clock, m / 60);
+	} else {
+		if (m < 120)
+			snprintf(out, cap, "%s at %s (%d min ago)", what, clock, m);
+		else
+			snprintf(out, cap, "%s at %s (%d h ago)", what, clock, m / 60);
+	}
+}
+
+void i18n_offline_short(enum lang l, const char *clock, char *out, size_t cap)
+{
+	snprintf(out, cap, l == LANG_FR ? "hors ligne depuis %s" : "offline since %s", clock);
+}
+
+void i18n_failing_since(enum lang l, const char *clock, bool narrow, char *out, size_t cap)
+{
+	if (l == LANG_FR)
+		snprintf(out, cap, "%s en échec depuis %s", narrow ? "flux" : "flux du programme",
+			 clock);
+	else
+		snprintf(out, cap, "%s failing since %s", narrow ? "feed" : "schedule feed", clock);
+}
+
 void i18n_more(enum lang l, int n, char *out, size_t cap)
 {
 	snprintf(out, cap, l == LANG_FR ? "+ %d autres" : "+ %d more", n);

@@ -59,6 +59,16 @@ void i18n_people(enum lang l, int people, char *out, size_t cap);           /* a
 void i18n_updated_ago(enum lang l, int seconds, char *out, size_t cap);     /* updated 40 s ago */
 void i18n_offline_since(enum lang l, const char *clock, char *out, size_t cap);
 void i18n_saved_at(enum lang l, const char *clock, int age_s, char *out, size_t cap);
+/* "schedule confirmed at 08:30 (34 min ago)": the server last said it was
+ * current then (a restart's saved copy: when it was last confirmed);
+ * narrow: "confirmed at 08:30 (34 min ago)" */
+void i18n_confirmed_at(enum lang l, const char *clock, int age_s, bool narrow, char *out,
+		       size_t cap);
+/* "offline since 09:47": the offline line's words for a narrow screen */
+void i18n_offline_short(enum lang l, const char *clock, char *out, size_t cap);
+/* "schedule feed failing since 10:02": it answers with something that is
+ * not a schedule; narrow: "feed failing since 10:02" */
+void i18n_failing_since(enum lang l, const char *clock, bool narrow, char *out, size_t cap);
 void i18n_more(enum lang l, int n, char *out, size_t cap);                  /* +3 more */
 void i18n_was(enum lang l, const char *room, char *out, size_t cap);        /* was Salle 251 */
 void i18n_reason(enum lang l, const char *why, char *out, size_t cap);      /* estimator's why */

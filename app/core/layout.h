@@ -25,6 +25,11 @@ struct layout_feed {
 	int age_s;               /* real seconds since it was last confirmed current */
 	int64_t offline_since_ms; /* board clock when fetching started to fail */
 	int64_t received_ms;     /* board clock when the schedule on screen arrived */
+	/* board clock when it was last confirmed current: received, or the server
+	 * said it was unchanged (304); the saved copy's time when from_cache */
+	int64_t confirmed_ms;
+	bool failing;            /* the feed answers, but with something that is not a schedule */
+	int64_t failing_since_ms; /* board clock of the first such answer */
 };
 
 struct qr_code;

@@ -104,6 +104,39 @@ int layout_frame_footer_h(const struct layout_kit *k)
 	return layout_kit_px(k, 58);
 }
 
+/* The freshness line's words: offline or failing since when, then when the
+ * server last vouched for the schedule and how long ago — never fresher
+ * than it is (a failing or silent feed vouches for nothing). */
+static void footer_text(const struct layout_kit *k, const struct layout_input *in, bool narrow,
+			char *msg, size_t cap)
+{
+	const struct layout_feed *f = &in->feed;
+	char a[200] = "", b[200] = "", clock[8];
+	if (f->offline) {
+		layout_kit_hhmm(k, f->offline_since_ms / 1000, clock);
+		if (narrow)
+			i18n_offline_short(k->lang, clock, a, sizeof(a));
+		else
+			i18n_offline_since(k->lang, clock, a, sizeof(a));
+	} else if (f->failing) {
+		layout_kit_hhmm(k, f->failing_since_ms / 1000, clock);
+		i18n_failing_since(k->lang, clock, narrow, a, sizeof(a));
+	}
+	if (f->have && (f->offline || f->failing || f->from_cache)) {
+		int64_t at = f->confirmed_ms > f->received_ms ? f->confirmed_ms : f->received_ms;
+		int age = (int)((in->now_ms - at) / 1000);
+		layout_kit_hhmm(k, at / 1000, clock);
+		if (f->from_cache || at > f->received_ms)
+			i18n_confirmed_at(k->lang, clock, age < 0 ? 0 : age, narrow, b, sizeof(b));
+		else
+			i18n_saved_at(k->lang, clock, age < 0 ? 0 : age, b, sizeof(b));
+	} else if (f->have) {
+		/* steps of 10 s: the line need not redraw the screen every second */
+		i18n_updated_ago(k->lang, f->age_s < 60 ? f->age_s / 10 * 10 : f->age_s, b, sizeof(b));
+	}
+	snprintf(msg, cap, "%s%s%s", a, a[0] && b[0] ? " · " : "", b);
+}
+
 int layout_frame_footer(const struct layout_kit *k, const struct layout_input *in, int page,
 			int pages)
 {
@@ -111,29 +144,22 @@ int layout_frame_footer(const struct layout_kit *k, const struct layout_input *i
 	const struct theme *th = k->th;
 	int h = layout_frame_footer_h(k), y = in->height - h, m = layout_kit_px(k, 32);
 	int size = layout_kit_px(k, 28);
-	bool calm = f->offline || (f->from_cache && f->have);
+	bool calm = f->offline || f->failing || (f->from_cache && f->have);
 	draw_list_rect(k->dl, 0, y, in->width, h, calm ? th->calm_bg : th->panel);
 	struct draw_color fg = calm ? th->calm_text : th->muted;
-	char msg[400] = "", a[200] = "", b[200] = "", clock[8];
-	if (f->offline) {
-		layout_kit_hhmm(k, f->offline_since_ms / 1000, clock);
-		i18n_offline_since(k->lang, clock, a, sizeof(a));
-	}
-	if (f->have && (f->offline || f->from_cache)) {
-		layout_kit_hhmm(k, f->received_ms / 1000, clock);
-		i18n_saved_at(k->lang, clock, (int)((in->now_ms - f->received_ms) / 1000), b,
-			      sizeof(b));
-	} else if (f->have) {
-		/* steps of 10 s: the line need not redraw the screen every second */
-		i18n_updated_ago(k->lang, f->age_s < 60 ? f->age_s / 10 * 10 : f->age_s, b, sizeof(b));
-	}
-	snprintf(msg, sizeof(msg), "%s%s%s", a, a[0] && b[0] ? " · " : "", b);
-	char label[32] = "";
+	char msg[400] = "", label[32] = "";
 	if (pages > 1)
 		snprintf(label, sizeof(label), "%d / %d", page + 1, pages);
 	int pw = label[0] ? layout_kit_measure(k, FONT_BOLD, size, label) : 0;
+	enum draw_font font = calm ? FONT_BOLD : FONT_REGULAR;
+	/* on a narrow screen in fewer words, never without the schedule's age */
+	for (int narrow = 0; narrow < 2; narrow++) {
+		footer_text(k, in, narrow, msg, sizeof(msg));
+		if (layout_kit_measure(k, font, size, msg) <= in->width - 3 * m - pw)
+			break;
+	}
 	layout_kit_text(k, m, y + (h - layout_kit_line_h(k, FONT_REGULAR, size)) / 2,
-			calm ? FONT_BOLD : FONT_REGULAR, size, fg, msg, in->width - 3 * m - pw);
+			font, size, fg, msg, in->width - 3 * m - pw);
 	if (pw) {
 		int lh = layout_kit_line_h(k, FONT_BOLD, size);
 		draw_list_text(k->dl, in->width - m - pw, y + (h - lh) / 2, pw, lh, FONT_BOLD, size, fg,

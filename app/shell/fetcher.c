@@ -2,6 +2,8 @@
  * fetcher_run(); nothing here blocks longer than the caller's wait_ms. */
 #include "fetcher.h"
 
+#include "fetch_backoff.h"
+
 #include <curl/curl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #if LIBCURL_VERSION_NUM < 0x075500
 #error "the fetcher needs libcurl 7.85 or newer (CURLOPT_PROTOCOLS_STR)"
@@ -18,6 +21,7 @@ enum {
 	URL_MAX = 2048,
 	ETAG_MAX = 256,
 	LAST_MODIFIED_MAX = 64,
+	RETRY_AFTER_MAX = 80,
 	BODY_FIRST_CAP = 16384,
 	MAX_REDIRECTS = 3,
 	LOW_SPEED_BYTES = 16, /* below this many bytes per second... */
@@ -40,6 +44,8 @@ struct feed {
 	int interval_ms;
 	int64_t due_ms; /* INT64_MIN: due at once */
 	int failures;
+	bool held; /* waiting out the server's Retry-After */
+	char origin[FETCH_BACKOFF_ORIGIN_MAX]; /* "" for file:// */
 
 	/* what the next conditional GET sends (from the last 2xx of this URL) */
 	char etag[ETAG_MAX];
@@ -63,6 +69,7 @@ struct feed {
 	char rx_etag[ETAG_MAX];
 	char rx_last_modified[LAST_MODIFIED_MAX];
 	int64_t rx_date_s; /* the Date header: a venue's time source when NTP is not */
+	char rx_retry_after[RETRY_AFTER_MAX]; /* "" when none (or too long to be one) */
 	char errbuf[CURL_ERROR_SIZE];
 
 	bool has_result;
@@ -129,15 +136,9 @@ static bool valid_feed(const struct fetcher *f, int feed)
 /* b = min(max, min * 2^(failures-1)), then equal jitter: uniform in [b/2, b]. */
 static int64_t backoff_ms(struct fetcher *f, int failures, int max_ms)
 {
-	int64_t lo = f->opt.backoff_min_ms, hi = max_ms > lo ? max_ms : f->opt.backoff_max_ms;
-	int64_t b = lo;
-	for (int i = 1; i < failures && b < hi; i++)
-		b *= 2;
-	if (b > hi)
-		b = hi;
-	int64_t half = b / 2;
-	uint64_t span = (uint64_t)(b - half) + 1;
-	return half + (int64_t)(next_random(f) % span);
+	int lo = f->opt.backoff_min_ms;
+	return fetch_backoff_delay_ms(failures, lo, max_ms > lo ? max_ms : f->opt.backoff_max_ms,
+				      next_random(f));
 }
 
 static void free_result(struct fetch_result *r)
@@ -171,18 +172,62 @@ static void fail(struct feed *fd, struct fetch_result *r, int64_t finished_ms)
 		fd->failures++;
 	r->failures = fd->failures;
 	r->retry_ms = backoff_ms(f, fd->failures, fd->backoff_max_ms);
+	r->asked_wait_s = -1;
+	fd->held = false;
 	/* the back-off counts from the end of the failed transfer, which is its
 	 * start plus the time curl measured */
 	fd->due_ms = finished_ms + r->retry_ms;
 }
 
+/* A 503 or 429 that says when to come back: the wait it asks for, within
+ * fetch_backoff_hold_ms's bounds, instead of our own back-off. */
+static void honour_retry_after(struct feed *fd, struct fetch_result *r, int64_t finished_ms)
+{
+	if (!fd->rx_retry_after[0] || (r->http_status != 503 && r->http_status != 429))
+		return;
+	int64_t now_s = fd->rx_date_s ? fd->rx_date_s : (int64_t)time(NULL);
+	int64_t delay_s;
+	snprintf(r->retry_after, sizeof(r->retry_after), "%s", fd->rx_retry_after);
+	if (!fetch_backoff_retry_after(fd->rx_retry_after, now_s, &delay_s))
+		return; /* the caller says it was ignored: asked_wait_s stays -1 */
+	r->asked_wait_s = delay_s;
+	r->retry_ms = fetch_backoff_hold_ms(delay_s, fd->interval_ms);
+	fd->due_ms = finished_ms + r->retry_ms;
+	fd->held = true;
+}
+
+/* The origin answered: its other feeds in back-off are tried soon (the
+ * server is back; the lunch lines need not wait out their own minutes). */
+static void origin_answered(struct fetcher *f, struct feed *fd, int64_t now_ms)
+{
+	struct fetch_backoff_peer peers[FETCHER_MAX_FEEDS];
+	size_t who = 0;
+	for (int i = 0; i < f->n_feeds; i++) {
+		struct feed *p = &f->feeds[i];
+		if (p == fd)
+			who = (size_t)i;
+		/* a stream keeps its own reconnection: a cut is not a server down */
+		peers[i] = (struct fetch_backoff_peer){p->is_stream ? NULL : p->origin, p->failures,
+						       p->due_ms, p->in_flight, p->held};
+	}
+	if (!fetch_backoff_answered(peers, (size_t)f->n_feeds, who, now_ms, next_random(f)))
+		return;
+	for (int i = 0; i < f->n_feeds; i++) {
+		f->feeds[i].failures = peers[i].failures;
+		f->feeds[i].due_ms = peers[i].due_ms;
+	}
+}
+
 static void succeed(struct feed *fd, struct fetch_result *r)
 {
 	fd->failures = 0;
+	fd->held = false;
 	r->failures = 0;
 	r->retry_ms = 0;
+	r->asked_wait_s = -1;
 	/* a steady cadence: interval_ms after the transfer started */
 	fd->due_ms = fd->started_ms + fd->interval_ms;
+	origin_answered(fd->owner, fd, fd->started_ms + r->elapsed_ms);
 }
 
 static void store_header(char *dst, size_t cap, const char *v, size_t len)
@@ -204,6 +249,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		fd->rx_etag[0] = '\0';
 		fd->rx_last_modified[0] = '\0';
 		fd->rx_date_s = 0;
+		fd->rx_retry_after[0] = '\0';
 		return len;
 	}
 	const char *colon = memchr(p, ':', len);
@@ -226,6 +272,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		d[vlen] = '\0';
 		time_t t = curl_getdate(d, NULL);
 		fd->rx_date_s = t > 0 ? (int64_t)t : 0;
+	} else if (name_len == 11 && strncasecmp(p, "Retry-After", 11) == 0) {
+		store_header(fd->rx_retry_after, sizeof(fd->rx_retry_after), v, vlen);
 	}
 	return len;
 }
@@ -351,6 +399,7 @@ static void start(struct fetcher *f, struct feed *fd, int64_t now_ms)
 	fd->stale = fd->too_big = fd->out_of_memory = false;
 	fd->rx_etag[0] = fd->rx_last_modified[0] = fd->errbuf[0] = '\0';
 	fd->rx_date_s = 0;
+	fd->rx_retry_after[0] = '\0';
 	fd->stream_open = fd->idle_cut = false;
 	fd->last_rx_ms = now_ms;
 	if (fd->is_stream)
@@ -423,7 +472,12 @@ static void finish(struct fetcher *f, struct feed *fd, CURLcode rc)
 		r.outcome = FETCH_NOT_MODIFIED;
 	} else if (fd->is_http && (r.http_status < 200 || r.http_status >= 300)) {
 		fail(fd, &r, finished_ms); /* >= 400, or a redirect with nowhere to go */
-		snprintf(r.error, sizeof(r.error), "HTTP %ld", r.http_status);
+		honour_retry_after(fd, &r, finished_ms);
+		if (r.asked_wait_s >= 0)
+			snprintf(r.error, sizeof(r.error), "HTTP %ld, the server asks to wait %lld s",
+				 r.http_status, (long long)r.asked_wait_s);
+		else
+			snprintf(r.error, sizeof(r.error), "HTTP %ld", r.http_status);
 	} else {
 		succeed(fd, &r);
 		if (fd->is_http && !fd->stale) {
@@ -518,6 +572,7 @@ int fetcher_add(struct fetcher *f, const char *url, int interval_ms)
 	memcpy(fd->url, url, strlen(url) + 1);
 	fd->interval_ms = interval_ms;
 	fd->due_ms = INT64_MIN;
+	fetch_backoff_origin(url, fd->origin, sizeof(fd->origin));
 	return f->n_feeds++;
 }
 
@@ -552,11 +607,22 @@ bool fetcher_set_url(struct fetcher *f, int feed, const char *url)
 	if (strcmp(fd->url, url) == 0)
 		return true;
 	memcpy(fd->url, url, strlen(url) + 1);
+	fetch_backoff_origin(url, fd->origin, sizeof(fd->origin));
 	/* another document: nothing learnt from the old one may answer for it */
 	fd->etag[0] = fd->last_modified[0] = '\0';
 	fd->have_hash = false;
 	fd->stale = fd->in_flight;
 	return true;
+}
+
+void fetcher_forget(struct fetcher *f, int feed)
+{
+	if (!valid_feed(f, feed))
+		return;
+	struct feed *fd = &f->feeds[feed];
+	fd->etag[0] = fd->last_modified[0] = '\0';
+	fd->have_hash = false;
+	fd->stale = fd->in_flight; /* what is on its way must not bring them back */
 }
 
 bool fetcher_kick(struct fetcher *f, int feed)

@@ -1,7 +1,9 @@
 /* fetcher: pulls the kiosk's feeds with libcurl without ever blocking the
  * screen — every transfer runs on one curl multi handle that the main loop
  * drives; conditional GETs (ETag / Last-Modified), timeouts, back-off with
- * jitter after failures, TLS verification on, a size cap, file:// too. */
+ * jitter after failures (a server's Retry-After honoured on 503 and 429;
+ * one origin's answer ends the back-off of its other feeds: fetch_backoff),
+ * TLS verification on, a size cap, file:// too. */
 #ifndef VB_FETCHER_H
 #define VB_FETCHER_H
 
@@ -37,6 +39,12 @@ struct fetch_result {
 	int64_t elapsed_ms;
 	int failures;      /* consecutive failures including this one (0 on success) */
 	int64_t retry_ms;  /* FETCH_FAILED: the back-off chosen before the next try */
+	/* FETCH_FAILED with 503 or 429: the Retry-After the server sent (as it
+	 * came, "" when none) and the seconds it asked for, honoured within the
+	 * poll and an hour (retry_ms); -1 when none or it does not read (then
+	 * our own back-off applies) */
+	char retry_after[80];
+	int64_t asked_wait_s;
 	int64_t server_date_s; /* the response's Date header (UTC seconds), 0 when none */
 	char error[256];   /* FETCH_FAILED: what went wrong, for the log */
 };
@@ -79,6 +87,10 @@ bool fetcher_stream_open(const struct fetcher *f, int feed);
 /* Replaces a feed's URL for its next fetch (e.g. a new ?since=); the
  * validators (ETag / Last-Modified) are kept only if the URL is unchanged. */
 bool fetcher_set_url(struct fetcher *f, int feed, const char *url);
+
+/* Drops feed's validators (ETag, Last-Modified, the last body's hash): its
+ * next answer is a whole body even when unchanged (e.g. to save it again). */
+void fetcher_forget(struct fetcher *f, int feed);
 
 /* Makes feed due now (a user asked, or the network came back). False when
  * it is on its way already (its answer may be older than the reason). */

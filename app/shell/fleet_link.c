@@ -410,6 +410,8 @@ void fleet_link_beat(struct fleet_link *l, const struct fleet_report *r, bool pa
 		cJSON_AddNumberToObject(o, "schedule_version", (double)r->schedule_version);
 	else
 		cJSON_AddNullToObject(o, "schedule_version");
+	if (r->feed_error && r->feed_error[0])
+		cJSON_AddStringToObject(o, "feed_error", r->feed_error);
 	cJSON *ids = cJSON_AddArrayToObject(o, "alerts");
 	for (size_t i = 0; i < l->n_shown; i++)
 		cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)l->shown[i]));

@@ -30,6 +30,8 @@ struct fleet_report {
 	int64_t uptime_s;
 	int64_t schedule_version; /* -1: none */
 	const char *thumbnail;    /* base64 PNG, NULL when none */
+	const char *feed_error;   /* why the schedule feed's answers do not read (one line,
+				     <= 160 bytes); NULL while they do */
 };
 
 struct fleet_link;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 static bool path_of(const char *dir, const char *name, char *out, size_t cap)
@@ -67,4 +68,31 @@ bool kiosk_cache_has(const char *dir, const char *name)
 	char p[PATH_MAX];
 	struct stat st;
 	return path_of(dir, name, p, sizeof(p)) && stat(p, &st) == 0;
+}
+
+unsigned kiosk_cache_mode(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return 0755;
+	return (unsigned)(st.st_mode & 07777);
+}
+
+bool kiosk_cache_remake(const char *dir, unsigned mode, bool *made)
+{
+	struct stat st;
+	*made = false;
+	if (stat(dir, &st) == 0)
+		return true;
+	if (errno != ENOENT || !kiosk_cache_prepare(dir))
+		return false;
+	*made = true;
+	/* mkdir's mode passed through the umask: the mode it had, exactly */
+	return chmod(dir, (mode_t)mode) == 0;
+}
+
+bool kiosk_cache_touch(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	return path_of(dir, name, p, sizeof(p)) && utimensat(AT_FDCWD, p, NULL, 0) == 0;
 }

@@ -21,6 +21,18 @@ bool kiosk_cache_load(const char *dir, const char *name, size_t cap, char **buf,
 /* Replaces dir/name with data. False with errno set. */
 bool kiosk_cache_save(const char *dir, const char *name, const void *data, size_t len);
 
+/* The permission bits of dir, to make it again alike; 0755 when it cannot
+ * be read. */
+unsigned kiosk_cache_mode(const char *dir);
+
+/* Makes dir again (and its parents) with mode when it is gone — someone
+ * removed it under a running kiosk; *made says it was. False with errno. */
+bool kiosk_cache_remake(const char *dir, unsigned mode, bool *made);
+
+/* Sets dir/name's modification time to now: the saved schedule was
+ * confirmed current. False with errno (ENOENT: it or dir is gone). */
+bool kiosk_cache_touch(const char *dir, const char *name);
+
 /* True when dir/name exists. */
 bool kiosk_cache_has(const char *dir, const char *name);
 

@@ -5,6 +5,8 @@
 #include "civil_time.h"
 #include "display_probe.h"
 #include "draw_list.h"
+#include "feed_health.h"
+#include "feed_log.h"
 #include "fetcher.h"
 #include "file_io.h"
 #include "fleet_link.h"
@@ -67,7 +69,13 @@ struct app {
 	int64_t mono0_ms;
 	/* feed freshness */
 	struct layout_feed feed;
-	int64_t confirmed_mono_ms;
+	int64_t confirmed_mono_ms; /* a schedule that reads received, or a 304 for it */
+	struct feed_health sched_health; /* answers that are not a schedule, for the log */
+	char feed_error[161];      /* why they are not, for the heartbeat; "" while it reads */
+	int64_t said_wait_s;       /* the Retry-After last said (feed_log_wait) */
+	unsigned cache_mode;       /* cache-dir's mode at start: made again alike */
+	int64_t touched_mono_ms;   /* when the saved schedule's time was last set */
+	bool cache_gone_said;
 	unsigned polls_since_change, not_modified_since_change;
 	FILE *frame_log;
 	bool first_frame;
@@ -181,35 +189,61 @@ static void give_back_memory(void)
 }
 
 
-/* Shows a schedule feed; false (logged) when it does not read, and then
- * nothing changes: neither the screen nor the saved copy. */
-static bool load_schedule(struct app *a, const char *body, size_t len, const char *from,
-			  bool from_cache, int64_t saved_ms)
+/* What stays on screen when a schedule does not read, in the log's words. */
+static const char *keeping(const struct app *a)
 {
-	struct feed_error e = {{0}};
+	return a->feed.have ? "keeping the schedule on screen"
+			    : "no schedule yet; the screen says it is waiting for the schedule";
+}
+
+/* Writes to cache-dir, making the folder again (as it was at start) when
+ * someone removed it under the running kiosk. */
+static void save_cache(struct app *a, const char *name, const char *body, size_t len)
+{
+	bool made = false;
+	bool ok = kiosk_cache_save(a->cfg.cache_dir, name, body, len);
+	if (!ok && errno == ENOENT && kiosk_cache_remake(a->cfg.cache_dir, a->cache_mode, &made))
+		ok = kiosk_cache_save(a->cfg.cache_dir, name, body, len);
+	if (made)
+		INFO(a, "cache", "%s was gone: made it again (mode %04o)", a->cfg.cache_dir,
+		     a->cache_mode);
+	if (ok)
+		a->cache_gone_said = false;
+	else
+		WARN(a, "cache", "%s/%s: cannot save: %s", a->cfg.cache_dir, name, strerror(errno));
+}
+
+/* Shows a schedule feed; false (*e says why) when it does not read, and
+ * then nothing changes: neither the screen nor the saved copy. */
+static bool load_schedule(struct app *a, const char *body, size_t len, const char *from,
+			  bool from_cache, int64_t saved_ms, struct feed_error *e)
+{
 	struct board_summary s;
 	int64_t now = board_now(a);
 	const char *tz = a->cfg.timezone[0] ? a->cfg.timezone : NULL;
-	if (a->cfg.mode == KIOSK_RUN && !a->board->baseline &&
-	    !kiosk_cache_has(a->cfg.cache_dir, BASELINE_CACHE) && !from_cache &&
-	    !kiosk_cache_save(a->cfg.cache_dir, BASELINE_CACHE, body, len))
-		WARN(a, "cache", "%s/%s: cannot save: %s", a->cfg.cache_dir, BASELINE_CACHE,
-		     strerror(errno));
+	/* the first schedule this screen sees is the baseline: only one that
+	 * reads (a first answer of garbage must not become it for good) */
+	bool first = a->cfg.mode == KIOSK_RUN && !a->board->baseline &&
+		     !kiosk_cache_has(a->cfg.cache_dir, BASELINE_CACHE) && !from_cache;
+	if (first && !board_set_baseline(a->board, body, len, tz, e)) {
+		give_back_memory();
+		return false;
+	}
 	if (!a->board->baseline) {
 		char *base = NULL;
 		size_t blen = 0;
 		int64_t bs;
 		if (kiosk_cache_load(a->cfg.cache_dir, BASELINE_CACHE, a->cfg.max_feed_bytes, &base,
 				     &blen, &bs))
-			board_set_baseline(a->board, base, blen, tz, &e);
+			board_set_baseline(a->board, base, blen, tz, e);
 		free(base);
 	}
-	bool loaded = board_load(a->board, body, len, tz, now, &s, &e);
+	bool loaded = board_load(a->board, body, len, tz, now, &s, e);
 	give_back_memory();
-	if (!loaded) {
-		ERROR(a, "schedule", "%s: %s; keeping the schedule on screen", from, e.msg);
+	if (!loaded)
 		return false;
-	}
+	if (first)
+		save_cache(a, BASELINE_CACHE, body, len);
 	/* the venue knows its rooms' seats better than the feed (the forecast
 	 * counts on how many each session lets out) */
 	for (size_t i = 0; i < a->cfg.n_seats; i++)
@@ -221,10 +255,11 @@ static bool load_schedule(struct app *a, const char *body, size_t len, const cha
 	a->feed.have = true;
 	a->feed.from_cache = from_cache;
 	a->feed.received_ms = from_cache ? saved_ms : now;
+	a->feed.confirmed_ms = a->feed.received_ms;
 	char clock[8];
 	clock_text(a, a->feed.received_ms, clock);
 	if (from_cache)
-		INFO(a, "schedule", "showing the saved schedule from %s (received %s, %lld min ago): "
+		INFO(a, "schedule", "showing the saved schedule from %s (last confirmed %s, %lld min ago): "
 				    "%zu sessions in %zu rooms, %zu changes",
 		     from, clock, (long long)((now - saved_ms) / 60000), s.sessions, s.rooms, s.changes);
 	else
@@ -305,6 +340,80 @@ static void went_online(struct app *a, const char *what)
 	a->feed.offline = false;
 }
 
+/* A failure's message as the heartbeat may carry it: one line of UTF-8
+ * without control characters, at most 160 bytes cut at a character (a
+ * parser's message may quote the garbage it found). */
+static void heartbeat_text(const char *msg, char out[161])
+{
+	size_t n = 0;
+	for (const char *p = msg; *p && n < 160; p++)
+		out[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p;
+	while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80) /* cut mid-character */
+		n--;
+	out[n] = '\0';
+	if (!text_is_one_line(out, n))
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)out[i] >= 0x80)
+				out[i] = '?';
+}
+
+/* The saved schedule was confirmed current: its time says so (at most once
+ * a minute: a restart then says an older time, never a fresher one). When
+ * it is gone (or its folder), the next poll fetches it whole to save it. */
+static void cache_confirmed(struct app *a)
+{
+	int64_t m = mono_ms();
+	if (a->cfg.mode != KIOSK_RUN || (a->touched_mono_ms && m - a->touched_mono_ms < 60000))
+		return;
+	a->touched_mono_ms = m;
+	if (kiosk_cache_touch(a->cfg.cache_dir, SCHEDULE_CACHE) || errno != ENOENT)
+		return;
+	bool made = false;
+	if (!kiosk_cache_remake(a->cfg.cache_dir, a->cache_mode, &made)) {
+		if (!a->cache_gone_said)
+			WARN(a, "cache", "%s is gone and cannot be made again: %s", a->cfg.cache_dir,
+			     strerror(errno));
+		a->cache_gone_said = true;
+		return;
+	}
+	if (made)
+		INFO(a, "cache", "%s was gone: made it again (mode %04o); fetching the schedule "
+				 "whole to save it",
+		     a->cfg.cache_dir, a->cache_mode);
+	else
+		INFO(a, "cache", "%s/%s was gone: fetching the schedule whole to save it",
+		     a->cfg.cache_dir, SCHEDULE_CACHE);
+	fetcher_forget(a->fetcher, a->f_schedule);
+	fetcher_kick(a->fetcher, a->f_schedule);
+}
+
+/* A schedule that reads came, or the server confirmed the one we hold. */
+static void schedule_confirmed(struct app *a)
+{
+	struct feed_health_line l = feed_health_ok(&a->sched_health, feed_log_now_ms());
+	feed_log_streak(a->log, "schedule", &l);
+	a->feed.failing = false;
+	a->feed_error[0] = '\0';
+	a->confirmed_mono_ms = mono_ms();
+	a->feed.confirmed_ms = board_now(a);
+}
+
+/* The server answered with something that is not a schedule (or a 304 for
+ * that): nothing is confirmed; said once, then summarised (feed_health). */
+static void schedule_refused(struct app *a, const char *msg)
+{
+	struct feed_health_line l = feed_health_failed(&a->sched_health, msg, feed_log_now_ms());
+	feed_log_streak(a->log, "schedule", &l);
+	if (l.say == FEED_HEALTH_FIRST)
+		ERROR(a, "schedule", "%s: %s; %s", a->cfg.schedule_url, msg, keeping(a));
+	a->polls_since_change++;
+	if (!a->feed.failing) {
+		a->feed.failing = true;
+		a->feed.failing_since_ms = board_now(a);
+	}
+	heartbeat_text(msg, a->feed_error);
+}
+
 static void take_schedule(struct app *a)
 {
 	struct fetch_result r;
@@ -315,6 +424,7 @@ static void take_schedule(struct app *a)
 		a->kick_schedule = false;
 	}
 	if (r.outcome == FETCH_FAILED) {
+		feed_log_wait(a->log, "network", "schedule feed", &r, &a->said_wait_s);
 		if (!a->feed.offline) {
 			a->feed.offline = true;
 			a->feed.offline_since_ms = board_now(a);
@@ -328,22 +438,35 @@ static void take_schedule(struct app *a)
 		return;
 	}
 	went_online(a, "schedule feed");
+	a->said_wait_s = -1;
 	take_date(a, r.server_date_s);
-	a->confirmed_mono_ms = mono_ms();
 	if (r.outcome == FETCH_NOT_MODIFIED) {
 		give_back_memory(); /* the unchanged body was read, hashed and freed */
-		a->polls_since_change++;
-		a->not_modified_since_change++;
-		a->feed.from_cache = false;
 		DEBUG(a, "schedule", "not modified (%ld) in %lld ms", r.http_status,
 		      (long long)r.elapsed_ms);
+		/* the validators are the last answer's: while that one did not
+		 * read, "not modified" confirms the failure, not our schedule */
+		if (a->feed.failing) {
+			schedule_refused(a, a->feed_error);
+			return;
+		}
+		a->polls_since_change++;
+		a->not_modified_since_change++;
+		if (a->feed.have) {
+			a->feed.from_cache = false;
+			schedule_confirmed(a);
+			cache_confirmed(a);
+		}
 		return;
 	}
-	if (load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0) &&
-	    a->cfg.mode == KIOSK_RUN &&
-	    !kiosk_cache_save(a->cfg.cache_dir, SCHEDULE_CACHE, r.body, r.len))
-		WARN(a, "cache", "%s/%s: cannot save: %s", a->cfg.cache_dir, SCHEDULE_CACHE,
-		     strerror(errno));
+	struct feed_error e = {{0}};
+	if (load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0, &e)) {
+		schedule_confirmed(a);
+		if (a->cfg.mode == KIOSK_RUN)
+			save_cache(a, SCHEDULE_CACHE, r.body, r.len);
+	} else {
+		schedule_refused(a, e.msg);
+	}
 	free(r.body);
 	a->force_redraw = true;
 }
@@ -392,8 +515,10 @@ static void load_cache(struct app *a)
 	int64_t age_ms = wall_ms() - saved_s * 1000;
 	char where[KIOSK_MAX_VALUE + 32];
 	snprintf(where, sizeof(where), "%s/%s", a->cfg.cache_dir, SCHEDULE_CACHE);
-	load_schedule(a, body, len, where, true,
-		      board_now(a) - (int64_t)((double)age_ms * a->cfg.clock_rate));
+	struct feed_error e = {{0}};
+	if (!load_schedule(a, body, len, where, true,
+			   board_now(a) - (int64_t)((double)age_ms * a->cfg.clock_rate), &e))
+		ERROR(a, "schedule", "%s: %s; %s", where, e.msg, keeping(a));
 	free(body);
 }
 
@@ -697,9 +822,12 @@ static bool fetch_once(struct app *a)
 		struct fetch_result r;
 		if (!sched_done && fetcher_take(a->fetcher, a->f_schedule, &r)) {
 			sched_done = true;
-			if (r.outcome == FETCH_NEW)
-				load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0);
-			else
+			struct feed_error e = {{0}};
+			if (r.outcome == FETCH_NEW &&
+			    !load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0, &e))
+				ERROR(a, "schedule", "%s: %s; %s", a->cfg.schedule_url, e.msg,
+				      keeping(a));
+			else if (r.outcome != FETCH_NEW)
 				WARN(a, "network", "%s: %s", a->cfg.schedule_url, r.error);
 			free(r.body);
 		}
@@ -714,7 +842,8 @@ static bool fetch_once(struct app *a)
 		ERROR(a, "kiosk", "no schedule from %s and none saved", a->cfg.schedule_url);
 		return false;
 	}
-	a->confirmed_mono_ms = mono_ms();
+	if (!a->feed.from_cache) /* the saved copy is as old as its time says */
+		a->confirmed_mono_ms = mono_ms();
 	return true;
 }
 
@@ -811,8 +940,12 @@ static void beat_send(struct app *a, int64_t start)
 		.version = VB_VERSION,
 		.showing = showing,
 		.offline = a->feed.offline,
-		.feed_age_s = a->feed.have && a->confirmed_mono_ms ? (m - a->confirmed_mono_ms) / 1000
-								   : -1,
+		/* since a schedule that reads was last received or confirmed; from
+		 * the saved copy's time until the feed confirms it */
+		.feed_age_s = !a->feed.have	     ? -1
+			      : a->confirmed_mono_ms ? (m - a->confirmed_mono_ms) / 1000
+						     : (board_now(a) - a->feed.confirmed_ms) / 1000,
+		.feed_error = a->feed_error[0] ? a->feed_error : NULL,
 		.uptime_s = (m - start) / 1000,
 		.schedule_version = a->feed.have ? a->board->version : -1,
 		.thumbnail = a->thumb,
@@ -825,6 +958,7 @@ static int run(struct app *a, int64_t start)
 	if (!kiosk_cache_prepare(a->cfg.cache_dir))
 		WARN(a, "cache", "%s: %s; the schedule will not survive a restart", a->cfg.cache_dir,
 		     strerror(errno));
+	a->cache_mode = kiosk_cache_mode(a->cfg.cache_dir);
 	load_cache(a);
 	DEBUG(a, "cache", "cache read at %lld ms", (long long)(mono_ms() - a->mono0_ms));
 	bool running = true;
@@ -900,6 +1034,7 @@ int main(int argc, char **argv)
 #endif
 	int64_t start = mono_ms();
 	a->log = LOG_INFO;
+	a->said_wait_s = -1;
 	int rc = configure(a, argc, argv);
 	if (rc != EXIT_OK || a->cfg.mode == KIOSK_HELP || a->cfg.mode == KIOSK_VERSION) {
 		if (a->cfg.mode == KIOSK_HELP)

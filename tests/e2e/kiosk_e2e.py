@@ -370,7 +370,8 @@ t0 = time.monotonic()
 kiosk = start_kiosk()
 f = wait_frame(lambda f: has(f, "Salle 251"), "a restart without network shows the saved schedule",
                after=n)
-check(any("schedule received at" in t for t in f["texts"]), "it shows the schedule's age")
+check(any("schedule confirmed at" in t for t in f["texts"]),
+      "it shows when the saved schedule was last confirmed, and how long ago")
 check(has(f, "MOVED → Salle 243"), "the saved schedule carries the organizer's move")
 log = kiosk_log()
 check("showing the saved schedule" in log, "INFO says it shows the saved schedule")

@@ -6,6 +6,7 @@
  * back-off, a silent stream cut). */
 #include "test_util.h"
 
+#include "fetch_backoff.h"
 #include "fetcher.h"
 
 #include <curl/curl.h>
@@ -26,6 +27,7 @@
 static char dir[] = "/tmp/vb-fetcher-test-XXXXXX";
 static char conf[256], port_file[256], db[256], log_path[256];
 static pid_t server = -1, tls_server = -1;
+static pid_t faults = -1; /* the scripted server (test_retry_after) */
 static int server_port;
 static int listener = -1;
 static struct fetcher *fx; /* destroyed by teardown whatever the test did */
@@ -149,6 +151,7 @@ static int teardown(void **state)
 	(void)state;
 	reap(&server);
 	reap(&tls_server);
+	reap(&faults);
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
@@ -261,6 +264,180 @@ static void test_backoff_grows(void **state)
 		now += next;
 		assert_int_equal(fetcher_next_ms(f, now), 0);
 	}
+}
+
+/* A scripted HTTP/1.1 server in a child process: each path answers one way
+ * (Retry-After in its forms, a server that is down while a file exists). */
+static int faults_port;
+static char down_flag[300];
+
+static void answer(int c)
+{
+	char req[4096];
+	size_t n = 0;
+	req[0] = '\0';
+	while (n < sizeof(req) - 1 && !strstr(req, "\r\n\r\n")) {
+		ssize_t k = read(c, req + n, sizeof(req) - 1 - n);
+		if (k <= 0)
+			return;
+		n += (size_t)k;
+		req[n] = '\0';
+	}
+	char path[256] = "";
+	const char *sp = strchr(req, ' ');
+	if (sp) {
+		size_t l = strcspn(sp + 1, " ");
+		snprintf(path, sizeof(path), "%.*s", (int)(l < 255 ? l : 255), sp + 1);
+	}
+	time_t now = time(NULL);
+	char date[64], later[64], head[512];
+	struct tm tm;
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
+	time_t at = now + 30;
+	strftime(later, sizeof(later), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&at, &tm));
+	const char *status = "200 OK", *extra = "", *body = "{\"ok\":true}";
+	char ra[128] = "";
+	if (strcmp(path, "/503-seconds") == 0) {
+		status = "503 Service Unavailable";
+		extra = "Retry-After: 7\r\n";
+	} else if (strcmp(path, "/503-date") == 0) {
+		status = "503 Service Unavailable";
+		snprintf(ra, sizeof(ra), "Retry-After: %s\r\n", later);
+		extra = ra;
+	} else if (strcmp(path, "/503-bad") == 0) {
+		status = "503 Service Unavailable";
+		extra = "Retry-After: soon\r\n";
+	} else if (strcmp(path, "/429-day") == 0) {
+		status = "429 Too Many Requests";
+		extra = "Retry-After: 86400\r\n";
+	} else if (strcmp(path, "/404-with-retry") == 0) {
+		status = "404 Not Found"; /* Retry-After means nothing on a 404 */
+		extra = "Retry-After: 600\r\n";
+	} else if (access(down_flag, F_OK) == 0) {
+		status = "503 Service Unavailable"; /* the whole server is down */
+	}
+	int h = snprintf(head, sizeof(head),
+			 "HTTP/1.1 %s\r\nDate: %s\r\n%sContent-Length: %zu\r\nConnection: close\r\n\r\n",
+			 status, date, extra, strlen(body));
+	if (write(c, head, (size_t)h) < 0 || write(c, body, strlen(body)) < 0)
+		return;
+}
+
+static void start_faults(void)
+{
+	if (faults > 0)
+		return;
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	int one = 1;
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	socklen_t alen = sizeof(a);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 16), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	faults_port = ntohs(a.sin_port);
+	snprintf(down_flag, sizeof(down_flag), "%s/down", dir);
+	faults = fork();
+	if (faults == 0) {
+		for (;;) {
+			int c = accept(l, NULL, NULL);
+			if (c < 0)
+				continue;
+			answer(c);
+			close(c);
+		}
+	}
+	close(l);
+}
+
+/* Retry-After on 503 and 429, as seconds and as a date: honoured within
+ * the poll and an hour; a value that does not read and one on a 404: our
+ * own back-off. */
+static void test_retry_after(void **state)
+{
+	(void)state;
+	start_faults();
+	struct fetcher *f = make(0, 5000, NULL);
+	static const struct {
+		const char *path;
+		int64_t asked_s, lo_ms, hi_ms;
+	} cases[] = {
+		{"/503-seconds", 7, 7000, 7000},
+		{"/503-date", 30, 28000, 31000}, /* the Date's second is rounded down */
+		{"/429-day", 86400, 3600000, 3600000},
+		{"/503-bad", -1, 500, 1000},
+		{"/404-with-retry", -1, 500, 1000},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char url[128];
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", faults_port, cases[i].path);
+		int feed = fetcher_add(f, url, 2000);
+		assert_true(feed >= 0);
+		struct fetch_result r = drive(f, feed, NULL);
+		assert_int_equal(r.outcome, FETCH_FAILED);
+		if (r.asked_wait_s != cases[i].asked_s || r.retry_ms < cases[i].lo_ms ||
+		    r.retry_ms > cases[i].hi_ms)
+			fail_msg("%s: asked %lld s, retry in %lld ms (%s)", cases[i].path,
+				 (long long)r.asked_wait_s, (long long)r.retry_ms, r.error);
+		int64_t next = fetcher_next_ms(f, mono_ms());
+		if (cases[i].asked_s >= 0 && next < cases[i].lo_ms - 1500)
+			fail_msg("%s: due again in %lld ms", cases[i].path, (long long)next);
+		if (cases[i].asked_s >= 0 && !strstr(r.error, "the server asks to wait"))
+			fail_msg("%s: '%s'", cases[i].path, r.error);
+		if (strcmp(cases[i].path, "/503-bad") == 0)
+			assert_string_equal(r.retry_after, "soon");
+		fetcher_destroy(f);
+		f = fx = NULL;
+		f = make(0, 5000, NULL);
+	}
+}
+
+/* The server down (503 to every path), then back: the first feed to get an
+ * answer ends the back-off of the other feed on the same server. */
+static void test_origin_back(void **state)
+{
+	(void)state;
+	start_faults();
+	write_file(down_flag, "down\n");
+	struct fetcher *f = make(0, 5000, NULL);
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/schedule", faults_port);
+	int sched = fetcher_add(f, url, 600000);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/queues", faults_port);
+	int lunch = fetcher_add(f, url, 600000);
+	int64_t now = 1000000; /* a fake clock, moved to each due time */
+	/* both fail; the lunch line's back-off grows to 8-16 s */
+	struct fetch_result r;
+	do {
+		int64_t end = mono_ms() + 10000;
+		while (!fetcher_take(f, lunch, &r)) {
+			if (mono_ms() > end)
+				fail_msg("no answer from the scripted server");
+			if (!fetcher_busy(f))
+				now += fetcher_next_ms(f, now);
+			fetcher_run(f, now, 50);
+		}
+		assert_int_equal(r.outcome, FETCH_FAILED);
+		assert_int_equal(r.http_status, 503);
+	} while (r.failures < 5);
+	assert_true(r.retry_ms >= 8000);
+	while (fetcher_take(f, sched, &r))
+		free(r.body);
+	unlink(down_flag); /* the server is back */
+	fetcher_kick(f, sched); /* the schedule asks first (an event said so) */
+	r = drive(f, sched, &now);
+	assert_int_equal(r.outcome, FETCH_NEW);
+	free(r.body);
+	int64_t wait = fetcher_next_ms(f, now);
+	if (wait > FETCH_BACKOFF_RESET_JITTER_MS)
+		fail_msg("the lunch-line feed still waits %lld ms after its server answered",
+			 (long long)wait);
+	now += wait;
+	r = drive(f, lunch, &now);
+	assert_int_equal(r.outcome, FETCH_NEW);
+	assert_int_equal(r.failures, 0);
+	free(r.body);
 }
 
 static void test_silent_server_times_out(void **state)
@@ -535,6 +712,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_conditional_get, teardown_each),
 		cmocka_unit_test_teardown(test_size_cap, teardown_each),
 		cmocka_unit_test_teardown(test_backoff_grows, teardown_each),
+		cmocka_unit_test_teardown(test_retry_after, teardown_each),
+		cmocka_unit_test_teardown(test_origin_back, teardown_each),
 		cmocka_unit_test_teardown(test_silent_server_times_out, teardown_each),
 		cmocka_unit_test_teardown(test_file_feed, teardown_each),
 		cmocka_unit_test_teardown(test_schemes, teardown_each),

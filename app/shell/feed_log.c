@@ -1,0 +1,84 @@
+/* feed_log: feed_health's lines and Retry-After, in words. */
+#include "feed_log.h"
+
+#include "fetcher.h"
+
+#include <stdio.h>
+#include <time.h>
+
+int64_t feed_log_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void local_clock(int64_t ms, char out[8])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	if (!localtime_r(&t, &tm)) {
+		snprintf(out, 8, "--:--");
+		return;
+	}
+	snprintf(out, 8, "%02d:%02d", tm.tm_hour % 100, tm.tm_min % 100);
+}
+
+/* "20 min", "40 s", "3 h": the span a summary covers. */
+static void span_text(int64_t ms, char *out, size_t cap)
+{
+	int64_t s = ms / 1000;
+	if (s < 120)
+		snprintf(out, cap, "%lld s", (long long)s);
+	else if (s < 3 * 3600)
+		snprintf(out, cap, "%lld min", (long long)(s / 60));
+	else
+		snprintf(out, cap, "%lld h", (long long)(s / 3600));
+}
+
+void feed_log_streak(enum log_level threshold, const char *module, const struct feed_health_line *l)
+{
+	char since[8], span[32];
+	local_clock(l->since_ms, since);
+	span_text(l->span_ms, span, sizeof(span));
+	switch (l->say) {
+	case FEED_HEALTH_SUMMARY:
+		log_line(threshold, LOG_ERROR, module,
+		         "the same failure %u more time%s in the last %s (failing since %s)",
+		         l->count, l->count == 1 ? "" : "s", span, since);
+		break;
+	case FEED_HEALTH_FIRST:
+		if (l->count) /* the old failure's repeats not said yet, before the new one */
+			log_line(threshold, LOG_ERROR, module,
+			         "the same failure %u more time%s in the last %s, then another:",
+			         l->count, l->count == 1 ? "" : "s", span);
+		break;
+	case FEED_HEALTH_RECOVERED:
+		log_line(threshold, LOG_INFO, module, "reads again after %u failed poll%s since %s",
+		         l->count, l->count == 1 ? "" : "s", since);
+		break;
+	case FEED_HEALTH_QUIET: break;
+	}
+}
+
+void feed_log_wait(enum log_level threshold, const char *module, const char *feed,
+                   const struct fetch_result *r, int64_t *said_s)
+{
+	if (!r->retry_after[0]) {
+		*said_s = -1;
+		return;
+	}
+	int64_t asked = r->asked_wait_s >= 0 ? r->asked_wait_s : -2; /* -2: did not read */
+	if (asked == *said_s)
+		return;
+	*said_s = asked;
+	if (asked >= 0)
+		log_line(threshold, LOG_INFO, module,
+		         "%s: the server asks to wait %lld s (HTTP %ld): next try in %lld s", feed,
+		         (long long)asked, r->http_status, (long long)(r->retry_ms / 1000));
+	else
+		log_line(threshold, LOG_INFO, module,
+		         "%s: the server's Retry-After '%.80s' (HTTP %ld) does not read: ignored, "
+		         "next try in %lld s",
+		         feed, r->retry_after, r->http_status, (long long)(r->retry_ms / 1000));
+}

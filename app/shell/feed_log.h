@@ -1,0 +1,33 @@
+/* feed_log: what the kiosk says of its feeds' trouble, the same for the
+ * schedule, the lunch lines and the rooms: a failing streak (feed_health)
+ * in a few lines instead of one per poll, and a server's Retry-After. */
+#ifndef VB_FEED_LOG_H
+#define VB_FEED_LOG_H
+
+#include "feed_health.h"
+#include "log.h"
+
+#include <stdint.h>
+
+struct fetch_result;
+
+/* Writes what l asks for, other than the first failure itself (the caller
+ * words that one): a summary at ERROR ("the same failure 40 more times in
+ * the last 20 min"), the old failure's last repeats before a new one, and
+ * INFO when it reads again ("reads again after 57 failed polls since
+ * 10:02"). Times are the wall clock's (UTC ms), said in local time like
+ * the journal's. */
+void feed_log_streak(enum log_level threshold, const char *module,
+                     const struct feed_health_line *l);
+
+/* A failed fetch r of feed (its name for the log, borrowed): says once
+ * (until the wait asked for changes; *said_s keeps what was said, -1 for
+ * nothing) that the server asked to wait and that we do, or that its
+ * Retry-After does not read and our own back-off applies. */
+void feed_log_wait(enum log_level threshold, const char *module, const char *feed,
+                   const struct fetch_result *r, int64_t *said_s);
+
+/* The wall clock (UTC ms): what feed_health's times are in. */
+int64_t feed_log_now_ms(void);
+
+#endif

@@ -935,7 +935,11 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	}
 	draw_list_reset(dl, in->width, in->height, c.th->background);
 	local(&c, c.now_s, &c.today);
-	int y = layout_frame_header(&c.fk, in, layout_frame_title(in));
+	/* the phone page's code in the header where it fits there (landscape):
+	 * the changes and the lunch lines keep all their room */
+	bool qr_in_header = false;
+	int y = layout_frame_header_qr(&c.fk, in, layout_frame_title(in),
+				       in->width > in->height ? &qr_in_header : NULL);
 	y = layout_frame_notices(&c.fk, in, y, &res->notices_shown);
 	int body_top = y, body_bottom = in->height - layout_frame_footer_h(&c.fk);
 	size_t body_ops = dl->n;
@@ -954,7 +958,7 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 	int gap = px(&c, 16);
 	/* the phone page's code takes a corner of the changes' place (they turn
 	 * pages when fewer fit); the rooms and the lunch lines keep theirs */
-	int qr_w, qr_h;
+	int qr_w = 0, qr_h = 0;
 	struct rect rooms = rooms_rect(&c, body_top, body_bottom);
 	if (portrait) {
 		int rooms_end = rooms_area(&c, rooms, res);
@@ -987,8 +991,9 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		int sx = rooms.w + gap, sw = side_w - gap, top = body_top + gap;
 		int h = body_bottom - top - gap;
 		int ch = queues ? (h - gap) * 45 / 100 : h; /* the changes' place */
-		layout_frame_qr(&c.k, in, sx + sw, top + ch, sw, queues ? ch / 2 : h / 4, true, true,
-				&qr_w, &qr_h);
+		if (!qr_in_header) /* a corner of the changes' place (they turn pages sooner) */
+			layout_frame_qr(&c.k, in, sx + sw, top + ch, sw, queues ? ch / 2 : h / 4, true,
+					true, &qr_w, &qr_h);
 		changes_panel(&c, (struct rect){sx, top, sw, ch - (qr_h ? qr_h + gap : 0)}, res);
 		if (queues)
 			queue_panel_draw(&c.qk,

@@ -24,9 +24,14 @@ const char *layout_frame_title(const struct layout_input *in)
 int layout_frame_header(const struct layout_kit *k, const struct layout_input *in,
 			const char *title)
 {
+	return layout_frame_header_qr(k, in, title, NULL);
+}
+
+int layout_frame_header_qr(const struct layout_kit *k, const struct layout_input *in,
+			   const char *title, bool *qr_shown)
+{
 	const struct theme *th = k->th;
 	int h = layout_kit_px(k, 118), m = layout_kit_px(k, 32);
-	draw_list_rect(k->dl, 0, 0, in->width, h, th->panel);
 	char clock[8] = "--:--", date[96] = "";
 	if (!in->clock_untrusted) {
 		struct civil today;
@@ -36,8 +41,6 @@ int layout_frame_header(const struct layout_kit *k, const struct layout_input *i
 	}
 	int csize = layout_kit_px(k, 76), cw = layout_kit_measure(k, FONT_BOLD, csize, clock);
 	int cx = in->width - m - cw, clh = layout_kit_line_h(k, FONT_BOLD, csize);
-	draw_list_text(k->dl, cx, (h - clh) / 2, cw, clh, FONT_BOLD, csize, th->text, clock,
-		       SIZE_MAX);
 	int dsize = layout_kit_px(k, 30), dw = layout_kit_measure(k, FONT_REGULAR, dsize, date);
 	int tsize = layout_kit_px(k, 42), wsize = layout_kit_px(k, 28), gap = layout_kit_px(k, 24);
 	/* the date beside the clock when the title still fits, else on the
@@ -45,6 +48,37 @@ int layout_frame_header(const struct layout_kit *k, const struct layout_input *i
 	int beside_w = cx - 3 * m - dw - gap;
 	bool date_beside = layout_kit_measure(k, FONT_BOLD, tsize, title) <= beside_w;
 	int left_w = date_beside ? beside_w : cx - 2 * m;
+	/* the phone page's code between the title and the date: the header
+	 * grows a little for it (at most to 150 design units) rather than the
+	 * panels below losing a corner */
+	/* (the code's own light quiet zone sets it apart: a thin pad will do) */
+	int qr_right = 0, qr_max_w = 0, qw = 0, qh = 0, pad = layout_kit_px(k, 3);
+	if (qr_shown) {
+		*qr_shown = false;
+		char where0[2 * KIOSK_MAX_NAME + 8];
+		snprintf(where0, sizeof(where0), "%s · %s", in->cfg->venue, in->cfg->floor);
+		int tw = layout_kit_measure(k, FONT_BOLD, tsize, title);
+		int ww = layout_kit_measure(k, FONT_REGULAR, wsize, where0);
+		int used = m + (tw > ww ? tw : ww) + gap;
+		qr_right = (date_beside ? cx - gap - dw : cx) - gap;
+		qr_max_w = qr_right - used;
+		/* modules of 3 design units (phones read it from arm's length) */
+		int module = layout_kit_px(k, 3) > 3 ? layout_kit_px(k, 3) : 3;
+		int side = in->mobile_qr ? qr_code_side_px(in->mobile_qr, module) : 0;
+		if (date_beside && qr_max_w > 0 && side > 0 && side <= layout_kit_px(k, 150) - 2 * pad)
+			layout_frame_qr(k, in, qr_right, 0, qr_max_w, side, true, false, &qw, &qh);
+		if (qh > 0) {
+			*qr_shown = true;
+			left_w = used - m;
+			if (qh + 2 * pad > h)
+				h = qh + 2 * pad;
+		}
+	}
+	draw_list_rect(k->dl, 0, 0, in->width, h, th->panel);
+	draw_list_text(k->dl, cx, (h - clh) / 2, cw, clh, FONT_BOLD, csize, th->text, clock,
+		       SIZE_MAX);
+	if (qh > 0)
+		layout_frame_qr(k, in, qr_right, (h + qh) / 2, qr_max_w, qh, true, true, &qw, &qh);
 	if (date_beside) {
 		int dlh = layout_kit_line_h(k, FONT_REGULAR, dsize);
 		draw_list_text(k->dl, cx - gap - dw, (h - dlh) / 2, dw, dlh, FONT_REGULAR, dsize,

@@ -21,6 +21,12 @@ const char *layout_frame_title(const struct layout_input *in);
 int layout_frame_header(const struct layout_kit *k, const struct layout_input *in,
 			const char *title);
 
+/* The same, with the phone page's code between the title and the date when
+ * it fits there whole (the panels then keep all their room); *qr_shown says
+ * whether it did. */
+int layout_frame_header_qr(const struct layout_kit *k, const struct layout_input *in,
+			   const char *title, bool *qr_shown);
+
 /* The notices banner at y: those for this screen now (its zones and name,
  * their start and end), one at a time, turning with the page; returns the y
  * under it (y when there is none) and how many there are in *shown (may be

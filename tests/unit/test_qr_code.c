@@ -147,6 +147,7 @@ static void test_on_the_board(void **state)
 	layout_check_demo(b, now - 86400000);
 	for (int z = 0; z < LAYOUT_CHECK_SIZES; z++) {
 		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
+		size_t texts_without = 0;
 		for (int with = 0; with < 2; with++) {
 			struct layout_input in = {
 				.cfg = cfg, .board = b, .tm = layout_check_metrics(),
@@ -163,7 +164,15 @@ static void test_on_the_board(void **state)
 			for (int m = 3; m <= 20 && !sq; m++)
 				if ((sq = light_square(&dl, q->side, m)))
 					module = m;
+			size_t texts = 0, caption = 0;
+			for (size_t i = 0; i < dl.n; i++)
+				if (dl.ops[i].kind == DRAW_TEXT) {
+					texts++;
+					const char *t = draw_list_text_of(&dl, &dl.ops[i]);
+					caption += strstr(t, "phone") || strstr(t, "On your");
+				}
 			if (!with) {
+				texts_without = texts;
 				assert_null(sq);
 				assert_int_equal(layout_check_find(&dl, "On your phone", 0), SIZE_MAX);
 				draw_list_finish(&dl);
@@ -186,6 +195,18 @@ static void test_on_the_board(void **state)
 				if (dl.ops[i].kind == DRAW_RECT && !same(dl.ops[i].color, black) &&
 				    overlaps(&dl.ops[i], sq))
 					fail_msg("%dx%d: a rectangle over the QR code", w, h);
+			/* a landscape board of 1080 lines or more has the code in its
+			 * header: every other text keeps its place (the changes are
+			 * not cut down for it) */
+			if (w > h && h >= 1080) {
+				size_t now_op = layout_check_find(&dl, "Now", 0);
+				assert_true(now_op != SIZE_MAX);
+				if (sq->y + sq->h > dl.ops[now_op].y)
+					fail_msg("%dx%d: the QR code is not in the header", w, h);
+				if (texts - caption != texts_without)
+					fail_msg("%dx%d: %zu texts besides the caption with the code, %zu "
+						 "without", w, h, texts - caption, texts_without);
+			}
 			grid_of(&dl, sq, q->side, module, grid);
 			expect_qrencode_grid(url, grid, q->side);
 			layout_check_expect(&dl, "On your phone", "the QR code's caption");

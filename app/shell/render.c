@@ -40,9 +40,9 @@ enum {
 	MAX_PX = 512,
 	MAX_TEXT_BYTES = 16384, /* a longer line is measured and drawn cut here */
 	MAX_TEXT_W = 8192,      /* wider than any screen: the rest is never seen */
-	WIDTH_SLOTS = 8192,     /* direct-mapped cache of measured widths (wrapping measures
+	WIDTH_SLOTS = 16384,    /* direct-mapped cache of measured widths (wrapping measures
 				 * many prefixes of each title: 1024 thrashed) */
-	WIDTH_TEXT = 160,       /* longer strings are measured every time */
+	WIDTH_TEXT = 100,       /* longer strings are measured every time */
 	TEXT_BUCKETS = 4096,
 	TEXT_MAX_ENTRIES = 4096,
 	/* a texture unused for this many presented frames is dropped: a kiosk

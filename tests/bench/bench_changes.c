@@ -51,7 +51,7 @@ static int post(struct api *api, const char *path, const char *body)
 int main(int argc, char **argv)
 {
 	const char *feed = argc > 1 ? argv[1] : VB_DEMO_SCHEDULE;
-	int n = argc > 2 ? atoi(argv[2]) : 2000;
+	int n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 2000;
 	char *text;
 	size_t len;
 	if (n < 200 || file_io_read(feed, 64 << 20, &text, &len) != FILE_IO_OK) {

@@ -106,7 +106,7 @@ static void test_refused(void **state)
 	char long_text[1200];
 	memset(long_text, 'a', sizeof(long_text));
 	memcpy(long_text, "{\"alerts\":[{\"id\":1,\"text\":\"", 27);
-	strcpy(long_text + 1100, "\"}]}");
+	memcpy(long_text + 1100, "\"}]}", sizeof("\"}]}"));
 	const struct {
 		const char *doc, *needle;
 	} bad[] = {

@@ -82,3 +82,40 @@ void feed_log_wait(enum log_level threshold, const char *module, const char *fee
 		         "next try in %lld s",
 		         feed, r->retry_after, r->http_status, (long long)(r->retry_ms / 1000));
 }
+
+void feed_watch_init(struct feed_watch *w, enum log_level log, const char *module, const char *feed)
+{
+	*w = (struct feed_watch){.log = log, .module = module, .feed = feed, .said_wait_s = -1};
+	feed_health_init(&w->health);
+}
+
+bool feed_watch_answer(struct feed_watch *w, const struct fetch_result *r, const char *meanwhile)
+{
+	if (r->outcome == FETCH_FAILED) {
+		feed_log_wait(w->log, w->module, w->feed, r, &w->said_wait_s);
+		if (!w->offline)
+			log_line(w->log, LOG_INFO, w->module, "%s unreachable: %s; %s", w->feed, r->error,
+				 meanwhile);
+		w->offline = true;
+		return false;
+	}
+	if (w->offline)
+		log_line(w->log, LOG_INFO, w->module, "%s reachable again", w->feed);
+	w->offline = false;
+	w->said_wait_s = -1;
+	if (r->outcome == FETCH_NOT_MODIFIED && w->health.failing) { /* the same bad body */
+		struct feed_health_line l = feed_health_failed(&w->health, w->failure, feed_log_now_ms());
+		feed_log_streak(w->log, w->module, &l);
+	}
+	return true;
+}
+
+bool feed_watch_body(struct feed_watch *w, bool ok, const char *msg)
+{
+	struct feed_health_line l = ok ? feed_health_ok(&w->health, feed_log_now_ms())
+				       : feed_health_failed(&w->health, msg, feed_log_now_ms());
+	feed_log_streak(w->log, w->module, &l);
+	if (!ok)
+		snprintf(w->failure, sizeof(w->failure), "%s", msg);
+	return !ok && l.say == FEED_HEALTH_FIRST;
+}

@@ -4,9 +4,11 @@
 #ifndef VB_FEED_LOG_H
 #define VB_FEED_LOG_H
 
+#include "feed_error.h"
 #include "feed_health.h"
 #include "log.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct fetch_result;
@@ -26,6 +28,29 @@ void feed_log_streak(enum log_level threshold, const char *module,
  * Retry-After does not read and our own back-off applies. */
 void feed_log_wait(enum log_level threshold, const char *module, const char *feed,
                    const struct fetch_result *r, int64_t *said_s);
+
+/* A feed beside the schedule (the lunch lines, the rooms): whether it is
+ * reachable, its bodies that do not read, the Retry-After last said. */
+struct feed_watch {
+	enum log_level log;
+	const char *module, *feed; /* for the log, borrowed: "rooms", "room counts" */
+	bool offline;
+	struct feed_health health;    /* said once, then summarised */
+	char failure[FEED_ERROR_MAX]; /* the last one's message (a 304 repeats it) */
+	int64_t said_wait_s;          /* -1: nothing said */
+};
+
+void feed_watch_init(struct feed_watch *w, enum log_level log, const char *module,
+                     const char *feed);
+
+/* An answer r: a failure is said once with what the screen does meanwhile
+ * (borrowed), the way back at INFO, and a 304 for a body that did not read
+ * counts as one more failure. Returns true when the server answered. */
+bool feed_watch_answer(struct feed_watch *w, const struct fetch_result *r, const char *meanwhile);
+
+/* A body read (ok) or not (msg): the streak's lines. Returns true when
+ * this failure is the first of its streak, for the caller to word. */
+bool feed_watch_body(struct feed_watch *w, bool ok, const char *msg);
 
 /* The wall clock (UTC ms): what feed_health's times are in. */
 int64_t feed_log_now_ms(void);

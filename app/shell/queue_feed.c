@@ -4,7 +4,6 @@
 #include "queue_feed.h"
 
 #include "civil_time.h"
-#include "feed_health.h"
 #include "feed_log.h"
 #include "fetcher.h"
 #include "kiosk_config.h"
@@ -32,10 +31,7 @@ struct queue_feed {
 	struct queue_board *board;
 	struct fetcher *fetcher;
 	int feed; /* the fetcher's index, -1: none */
-	bool offline;
-	struct feed_health health; /* bodies that do not read: said once, then summarised */
-	char failure[FEED_ERROR_MAX]; /* the last one's message (a 304 repeats it) */
-	int64_t said_wait_s;       /* the Retry-After last said */
+	struct feed_watch watch;
 	bool have_schedule;
 	char *held; /* a body waiting for the schedule, owned */
 	size_t held_len;
@@ -59,7 +55,7 @@ struct queue_feed *queue_feed_create(const struct kiosk_config *cfg, enum log_le
 	q->cfg = cfg;
 	q->log = log;
 	q->feed = -1;
-	q->said_wait_s = -1;
+	feed_watch_init(&q->watch, log, "queues", "lunch-line feed");
 	for (size_t i = 0; i < ESTIMATOR_MAX_QUEUES; i++)
 		q->said[i].minutes = -2;
 	lunch_advice_state_init(&q->state);
@@ -110,14 +106,9 @@ static void take_body(struct queue_feed *q, const char *body, size_t len, int64_
 	struct feed_error e = {{0}};
 	struct queue_load_summary s;
 	bool ok = queue_board_load(q->board, body, len, until_ms, &s, &e);
-	struct feed_health_line l = ok ? feed_health_ok(&q->health, feed_log_now_ms())
-				       : feed_health_failed(&q->health, e.msg, feed_log_now_ms());
-	feed_log_streak(q->log, "queues", &l);
-	if (!ok) {
-		snprintf(q->failure, sizeof(q->failure), "%s", e.msg);
-		if (l.say == FEED_HEALTH_FIRST)
-			ERROR(q, "%s: %s; keeping the estimates", q->cfg->queues_url, e.msg);
-	} else
+	if (feed_watch_body(&q->watch, ok, e.msg))
+		ERROR(q, "%s: %s; keeping the estimates", q->cfg->queues_url, e.msg);
+	else if (ok)
 		DEBUG(q, "%zu samples, %zu new, %zu already seen, %zu KB; %zu forecasts, %zu "
 			 "points that did not read",
 		      s.samples, s.applied, s.duplicates, (len + 512) / 1024, s.forecasts,
@@ -129,23 +120,8 @@ bool queue_feed_take(struct queue_feed *q, int64_t now_ms, int64_t until_ms)
 	struct fetch_result r;
 	if (q->feed < 0 || !fetcher_take(q->fetcher, q->feed, &r))
 		return false;
-	if (r.outcome == FETCH_FAILED) {
-		feed_log_wait(q->log, "queues", "lunch-line feed", &r, &q->said_wait_s);
-		if (!q->offline)
-			INFO(q, "lunch-line feed unreachable: %s; estimates age out after 10 "
-				"minutes without samples",
-			     r.error);
-		q->offline = true;
+	if (!feed_watch_answer(&q->watch, &r, "estimates age out after 10 minutes without samples"))
 		return true;
-	}
-	if (q->offline)
-		INFO(q, "lunch-line feed reachable again");
-	q->offline = false;
-	q->said_wait_s = -1;
-	if (r.outcome == FETCH_NOT_MODIFIED && q->health.failing) { /* still the body that did not read */
-		struct feed_health_line l = feed_health_failed(&q->health, q->failure, feed_log_now_ms());
-		feed_log_streak(q->log, "queues", &l);
-	}
 	if (r.outcome == FETCH_NEW && q->have_schedule) {
 		take_body(q, r.body, r.len, until_ms);
 		free(r.body);

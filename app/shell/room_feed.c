@@ -2,7 +2,6 @@
  * it; the log says a room's news once, not at every poll. */
 #include "room_feed.h"
 
-#include "feed_health.h"
 #include "feed_log.h"
 #include "fetcher.h"
 #include "kiosk_config.h"
@@ -31,10 +30,7 @@ struct room_feed {
 	struct room_board *board;
 	struct fetcher *fetcher;
 	int feed; /* the fetcher's index, -1: none */
-	bool offline;
-	struct feed_health health; /* bodies that do not read: said once, then summarised */
-	char failure[FEED_ERROR_MAX]; /* the last one's message (a 304 repeats it) */
-	int64_t said_wait_s;       /* the Retry-After last said */
+	struct feed_watch watch;
 	struct said *said;
 	size_t n_said;
 };
@@ -49,7 +45,7 @@ struct room_feed *room_feed_create(const struct kiosk_config *cfg, enum log_leve
 	r->cfg = cfg;
 	r->log = log;
 	r->feed = -1;
-	r->said_wait_s = -1;
+	feed_watch_init(&r->watch, log, "rooms", "room counts");
 	return r;
 }
 
@@ -77,35 +73,15 @@ bool room_feed_take(struct room_feed *r)
 	struct fetch_result res;
 	if (r->feed < 0 || !fetcher_take(r->fetcher, r->feed, &res))
 		return false;
-	if (res.outcome == FETCH_FAILED) {
-		feed_log_wait(r->log, "rooms", "room counts", &res, &r->said_wait_s);
-		if (!r->offline)
-			INFO(r, "room counts unreachable: %s; a count older than 3 minutes shows no "
-				"fill",
-			     res.error);
-		r->offline = true;
+	if (!feed_watch_answer(&r->watch, &res, "a count older than 3 minutes shows no fill"))
 		return true;
-	}
-	if (r->offline)
-		INFO(r, "room counts reachable again");
-	r->offline = false;
-	r->said_wait_s = -1;
-	if (res.outcome == FETCH_NOT_MODIFIED && r->health.failing) { /* the same bad body */
-		struct feed_health_line l = feed_health_failed(&r->health, r->failure, feed_log_now_ms());
-		feed_log_streak(r->log, "rooms", &l);
-	}
 	if (res.outcome == FETCH_NEW) {
 		struct feed_error e = {{0}};
 		struct room_board_summary s;
 		bool ok = room_board_load(r->board, res.body, res.len, &s, &e);
-		struct feed_health_line l = ok ? feed_health_ok(&r->health, feed_log_now_ms())
-					       : feed_health_failed(&r->health, e.msg, feed_log_now_ms());
-		feed_log_streak(r->log, "rooms", &l);
-		if (!ok) {
-			snprintf(r->failure, sizeof(r->failure), "%s", e.msg);
-			if (l.say == FEED_HEALTH_FIRST)
-				ERROR(r, "%s: %s; keeping the last counts", r->cfg->rooms_url, e.msg);
-		} else
+		if (feed_watch_body(&r->watch, ok, e.msg))
+			ERROR(r, "%s: %s; keeping the last counts", r->cfg->rooms_url, e.msg);
+		else if (ok)
 			DEBUG(r, "%zu rooms, %zu counted, %zu full, %zu filling, %zu marked by a "
 				 "steward",
 			      s.rooms, s.counted, s.full, s.filling, s.marked);

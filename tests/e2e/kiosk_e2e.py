@@ -29,82 +29,20 @@ loopback, venueboard full screen in it pulling the feed.
 usage: kiosk_e2e.py VENUEBOARD VENUEBOARD_SERVER DEMO_DIR WORK_DIR VENUEBOARD_FEED
 Exits 77 (skipped, saying why) when Xvfb is not installed.
 """
-import datetime, json, os, re, shutil, signal, socket, struct, subprocess, sys, tempfile, time
+import datetime, json, os, re, shutil, struct, subprocess, sys, time
 import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import png_colours  # noqa: E402  (tests/support)
 
+from e2e_session import Session, free_port, kiosk_env  # noqa: E402  (tests/support)
+
 kiosk_bin, server_bin, demo, work, feed_bin = sys.argv[1:6]
-if not shutil.which("Xvfb"):
-    print("SKIP: Xvfb is not installed (apt-get install xvfb)")
-    sys.exit(77)
-shutil.rmtree(work, ignore_errors=True)
-os.makedirs(work)
-procs = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        print("FAIL:", what)
-        for p in procs:
-            p.kill()
-        for name in ("kiosk.log", "server.log"):
-            path = os.path.join(work, name)
-            if os.path.exists(path):
-                print(f"--- {name} (last lines)")
-                print("".join(open(path, errors="replace").readlines()[-25:]))
-        sys.exit(1)
-    print("ok:", what)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def start(cmd, log, env=None):
-    p = subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, env=env)
-    procs.append(p)
-    return p
-
-
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    try:
-        rc = p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = p.wait()
-    procs.remove(p)
-    return rc
-
+run = Session(work)
+check, start, stop = run.check, run.start, run.stop
 
 # --- the X server ---------------------------------------------------------
-display = None
-for n in range(90, 130):
-    if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-        display = f":{n}"
-        break
-xvfb = start(["Xvfb", display, "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
-             os.path.join(work, "xvfb.log"))
-for _ in range(100):
-    if os.path.exists(f"/tmp/.X11-unix/X{display[1:]}"):
-        break
-    time.sleep(0.05)
-check(xvfb.poll() is None, f"Xvfb runs on {display}")
-env = dict(os.environ, DISPLAY=display)
-env.pop("WAYLAND_DISPLAY", None)
-env.pop("SDL_VIDEODRIVER", None)
-# in the sanitizer build: what libdbus keeps for the process is not our leak
-supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "lsan-system.supp")
-env["LSAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("LSAN_OPTIONS"),
-                                             "suppressions=" + os.path.abspath(supp)]))
+xvfb, display = run.xvfb(range(90, 130))
+env = kiosk_env(display)
 
 # --- legibility: readers too far for one room on a 32-inch 720p panel -------
 def legibility_run(*extra):
@@ -116,7 +54,7 @@ def legibility_run(*extra):
     try:
         rc = p.wait(30)
     finally:
-        procs.remove(p)
+        run.procs.remove(p)
     return rc, open(log, errors="replace").read()
 
 
@@ -834,4 +772,4 @@ wait_frame(lambda f: has(f, "Reconnected:"), "hall-b restarted without the serve
            "it had is on screen", path=log, after=n0)
 check(stop(k) == 0, "hall-b stops cleanly")
 stop(xvfb)
-print(f"{checks} passed, 0 failed")
+print(f"{run.checks} passed, 0 failed")

@@ -20,92 +20,21 @@ them; the cache folder removed under the running kiosk and made again.
 usage: kiosk_faults.py VENUEBOARD VENUEBOARD_SERVER DEMO_DIR WORK_DIR
 Exits 77 (skipped, saying why) when Xvfb is not installed.
 """
-import http.server, json, os, random, re, shutil, signal, socket, socketserver, stat, \
+import http.server, json, os, random, re, shutil, socketserver, stat, \
     subprocess, sys, threading, time
 import urllib.error, urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from e2e_session import Session, free_port, kiosk_env  # noqa: E402  (tests/support)
+
 kiosk_bin, server_bin, demo, work = sys.argv[1:5]
-if not shutil.which("Xvfb"):
-    print("SKIP: Xvfb is not installed (apt-get install xvfb)")
-    sys.exit(77)
-shutil.rmtree(work, ignore_errors=True)
-os.makedirs(work)
-procs = []
-checks = 0
+run = Session(work)
+check, wait_for, start, stop = run.check, run.wait_for, run.start, run.stop
 KIOSK_LOG = os.path.join(work, "kiosk.log")
 
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        print("FAIL:", what)
-        for p in procs:
-            p.kill()
-        for name in ("kiosk.log", "server.log"):
-            path = os.path.join(work, name)
-            if os.path.exists(path):
-                print(f"--- {name} (last lines)")
-                print("".join(open(path, errors="replace").readlines()[-30:]))
-        os._exit(1)
-    print("ok:", what)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def start(cmd, log, env=None):
-    p = subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, env=env)
-    procs.append(p)
-    return p
-
-
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    try:
-        rc = p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = p.wait()
-    procs.remove(p)
-    return rc
-
-
-def wait_for(pred, what, timeout=20):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            check(True, what)
-            return v
-        time.sleep(0.1)
-    check(False, what)
-
-
 # --- the X server and venueboard-server --------------------------------------
-display = None
-for n in range(130, 170):
-    if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-        display = f":{n}"
-        break
-xvfb = start(["Xvfb", display, "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
-             os.path.join(work, "xvfb.log"))
-for _ in range(100):
-    if os.path.exists(f"/tmp/.X11-unix/X{display[1:]}"):
-        break
-    time.sleep(0.05)
-check(xvfb.poll() is None, f"Xvfb runs on {display}")
-env = dict(os.environ, DISPLAY=display)
-env.pop("WAYLAND_DISPLAY", None)
-env.pop("SDL_VIDEODRIVER", None)
-supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "lsan-system.supp")
-env["LSAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("LSAN_OPTIONS"),
-                                             "suppressions=" + os.path.abspath(supp)]))
+xvfb, display = run.xvfb(range(130, 170))
+env = kiosk_env(display)
 
 port = free_port()
 token = "faults-organizer-" + os.urandom(8).hex()
@@ -390,4 +319,4 @@ check(stop(kiosk) == 0, "the kiosk stops cleanly")
 stop(server)
 faults.shutdown()
 xvfb.kill()
-print(f"{checks} passed, 0 failed")
+print(f"{run.checks} passed, 0 failed")

@@ -1,0 +1,93 @@
+"""What the kiosk's end-to-end tests share: checks that end the run with the
+logs' last lines, processes started and stopped, Xvfb on a free display and
+the kiosk's environment for it."""
+import os, shutil, signal, socket, subprocess, sys, time
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Session:
+    """One test's processes and checks; its files in work (made afresh).
+    Exits 77 (skipped, saying why) when Xvfb is not installed."""
+
+    def __init__(self, work, logs=("kiosk.log", "server.log")):
+        if not shutil.which("Xvfb"):
+            print("SKIP: Xvfb is not installed (apt-get install xvfb)")
+            sys.exit(77)
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        self.work, self.logs, self.procs, self.checks = work, logs, [], 0
+
+    def check(self, cond, what):
+        self.checks += 1
+        if not cond:
+            print("FAIL:", what)
+            for p in self.procs:
+                p.kill()
+            for name in self.logs:
+                path = os.path.join(self.work, name)
+                if os.path.exists(path):
+                    print(f"--- {name} (last lines)")
+                    print("".join(open(path, errors="replace").readlines()[-30:]))
+            sys.stdout.flush()
+            os._exit(1)  # (servers on threads do not hold the exit)
+        print("ok:", what)
+
+    def wait_for(self, pred, what, timeout=20):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            v = pred()
+            if v:
+                self.check(True, what)
+                return v
+            time.sleep(0.1)
+        self.check(False, what)
+
+    def start(self, cmd, log, env=None):
+        p = subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, env=env)
+        self.procs.append(p)
+        return p
+
+    def stop(self, p):
+        p.send_signal(signal.SIGTERM)
+        try:
+            rc = p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = p.wait()
+        self.procs.remove(p)
+        return rc
+
+    def xvfb(self, displays, size="1280x720x24"):
+        """Xvfb on the first free display of displays; (its process, ":N")."""
+        display = next(f":{n}" for n in displays
+                       if not os.path.exists(f"/tmp/.X11-unix/X{n}")
+                       and not os.path.exists(f"/tmp/.X{n}-lock"))
+        x = self.start(["Xvfb", display, "-screen", "0", size, "-nolisten", "tcp"],
+                       os.path.join(self.work, "xvfb.log"))
+        for _ in range(100):
+            if os.path.exists(f"/tmp/.X11-unix/X{display[1:]}"):
+                break
+            time.sleep(0.05)
+        self.check(x.poll() is None, f"Xvfb runs on {display}")
+        return x, display
+
+
+def kiosk_env(display):
+    """The environment a kiosk under display runs in: no Wayland, SDL's own
+    choice of driver, and (sanitizer builds) what libdbus keeps for the
+    process not reported as our leak."""
+    env = dict(os.environ, DISPLAY=display)
+    env.pop("WAYLAND_DISPLAY", None)
+    env.pop("SDL_VIDEODRIVER", None)
+    supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                        "lsan-system.supp")
+    env["LSAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("LSAN_OPTIONS"),
+                                                 "suppressions=" + os.path.abspath(supp)]))
+    return env

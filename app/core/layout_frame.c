@@ -48,6 +48,10 @@ int layout_frame_header_qr(const struct layout_kit *k, const struct layout_input
 	int beside_w = cx - 3 * m - dw - gap;
 	bool date_beside = layout_kit_measure(k, FONT_BOLD, tsize, title) <= beside_w;
 	int left_w = date_beside ? beside_w : cx - 2 * m;
+	char where[2 * KIOSK_MAX_NAME + 120];
+	const char *venue = title == in->cfg->venue ? "" : in->cfg->venue; /* said once */
+	snprintf(where, sizeof(where), "%s%s%s", venue, venue[0] && in->cfg->floor[0] ? " · " : "",
+		 in->cfg->floor);
 	/* the phone page's code between the title and the date: the header
 	 * grows a little for it (at most to 150 design units) rather than the
 	 * panels below losing a corner */
@@ -55,10 +59,8 @@ int layout_frame_header_qr(const struct layout_kit *k, const struct layout_input
 	int qr_right = 0, qr_max_w = 0, qw = 0, qh = 0, pad = layout_kit_px(k, 3);
 	if (qr_shown) {
 		*qr_shown = false;
-		char where0[2 * KIOSK_MAX_NAME + 8];
-		snprintf(where0, sizeof(where0), "%s · %s", in->cfg->venue, in->cfg->floor);
 		int tw = layout_kit_measure(k, FONT_BOLD, tsize, title);
-		int ww = layout_kit_measure(k, FONT_REGULAR, wsize, where0);
+		int ww = layout_kit_measure(k, FONT_REGULAR, wsize, where);
 		int used = m + (tw > ww ? tw : ww) + gap;
 		qr_right = (date_beside ? cx - gap - dw : cx) - gap;
 		qr_max_w = qr_right - used;
@@ -86,10 +88,6 @@ int layout_frame_header_qr(const struct layout_kit *k, const struct layout_input
 	}
 	if (title[0])
 		layout_kit_text(k, m, layout_kit_px(k, 14), FONT_BOLD, tsize, th->text, title, left_w);
-	char where[2 * KIOSK_MAX_NAME + 120];
-	const char *venue = title == in->cfg->venue ? "" : in->cfg->venue; /* said once */
-	snprintf(where, sizeof(where), "%s%s%s", venue, venue[0] && in->cfg->floor[0] ? " · " : "",
-		 in->cfg->floor);
 	if (!date_beside) {
 		size_t o = strlen(where);
 		snprintf(where + o, sizeof(where) - o, "%s%s", o ? " · " : "", date);

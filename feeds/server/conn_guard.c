@@ -10,6 +10,9 @@ struct slot {
 	struct guard_addr addr;
 	enum guard_stage stage;
 	int64_t since_ms, deadline_ms;
+	int64_t moved_ms; /* a response's latest progress (since_ms when none reported) */
+	uint64_t sent;
+	bool tracked;     /* its progress is reported */
 };
 
 struct conn_guard {
@@ -20,12 +23,13 @@ struct conn_guard {
 	struct slow *scratch;
 };
 
-/* A connection that is slow to send a request (or idle), for sorting. */
+/* A connection that is slow to send a request (or idle, or a response that
+ * does not move), for sorting. */
 struct slow {
 	int slot;
 	const unsigned char *addr;
 	int64_t since_ms;
-	bool idle;
+	bool idle; /* not a new request: the per-address rule leaves it alone */
 };
 
 struct guard_limits conn_guard_defaults(size_t max_conns)
@@ -38,6 +42,7 @@ struct guard_limits conn_guard_defaults(size_t max_conns)
 		.busy_slow_ms = 250,
 		.body_base_ms = 30000,
 		.respond_base_ms = 30000,
+		.respond_stall_ms = 30000,
 		.min_rate = 32 * 1024,
 		.per_addr_slow = 64,
 	};
@@ -99,7 +104,9 @@ void conn_guard_stage(struct conn_guard *g, int slot, enum guard_stage st, uint6
 		return;
 	struct slot *s = &g->slots[slot];
 	s->stage = st;
-	s->since_ms = now_ms;
+	s->since_ms = s->moved_ms = now_ms;
+	s->sent = 0;
+	s->tracked = false;
 	switch (st) {
 	case GUARD_HEADERS:
 	case GUARD_IDLE:
@@ -116,6 +123,28 @@ void conn_guard_stage(struct conn_guard *g, int slot, enum guard_stage st, uint6
 		s->deadline_ms = now_ms + at_rate(g, g->lim.respond_base_ms, bytes);
 		break;
 	}
+}
+
+void conn_guard_progress(struct conn_guard *g, int slot, uint64_t bytes, int64_t now_ms)
+{
+	if (slot < 0 || (size_t)slot >= g->lim.max_conns || !g->slots[slot].used ||
+	    g->slots[slot].stage != GUARD_RESPONDING)
+		return;
+	struct slot *s = &g->slots[slot];
+	s->tracked = true;
+	if (bytes > s->sent) {
+		s->sent = bytes;
+		s->moved_ms = now_ms;
+	}
+}
+
+/* When slot is due (its deadline, or a reported response that stalled). */
+static int64_t due_at(const struct conn_guard *g, const struct slot *s)
+{
+	if (s->stage == GUARD_RESPONDING && s->tracked &&
+	    s->moved_ms + g->lim.respond_stall_ms < s->deadline_ms)
+		return s->moved_ms + g->lim.respond_stall_ms;
+	return s->deadline_ms;
 }
 
 void conn_guard_close(struct conn_guard *g, int slot)
@@ -184,13 +213,18 @@ size_t conn_guard_due(struct conn_guard *g, int64_t now_ms, struct guard_cut *ou
 		struct slot *s = &g->slots[i];
 		if (!s->used || s->cut)
 			continue;
-		if (now_ms >= s->deadline_ms) {
+		if (now_ms >= due_at(g, s)) {
 			if (!cut(&d, (int)i, late[s->stage]))
 				return d.n;
 		} else if ((s->stage == GUARD_HEADERS || s->stage == GUARD_IDLE) &&
 			   now_ms - s->since_ms > busy_ms) {
 			g->scratch[n_slow++] = (struct slow){(int)i, s->addr.b, s->since_ms,
 							     s->stage == GUARD_IDLE};
+		} else if (busy && s->stage == GUARD_RESPONDING && now_ms - s->moved_ms > g->lim.slow_ms) {
+			/* a response that does not move holds a slot as a slow request
+			 * does: under pressure it makes room too (a reader that takes a
+			 * byte now and then must not keep everyone else out) */
+			g->scratch[n_slow++] = (struct slow){(int)i, s->addr.b, s->moved_ms, true};
 		}
 	}
 	/* one address may keep only so many slow new connections: its oldest
@@ -228,8 +262,8 @@ int64_t conn_guard_next_deadline(const struct conn_guard *g)
 	int64_t next = INT64_MAX;
 	for (size_t i = 0; i < g->lim.max_conns; i++) {
 		const struct slot *s = &g->slots[i];
-		if (s->used && !s->cut && s->deadline_ms < next)
-			next = s->deadline_ms;
+		if (s->used && !s->cut && due_at(g, s) < next)
+			next = due_at(g, s);
 	}
 	return next;
 }

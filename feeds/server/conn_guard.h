@@ -3,7 +3,8 @@
  * response at a minimum average rate) rather than an idle timer that one byte
  * every few seconds keeps alive; one address may hold only so many requests
  * that are still sending their headers; and when the table fills up, the
- * oldest of those go first, so there is always room for a new client. Pure:
+ * oldest of those (and the responses that stopped moving) go first, so
+ * there is always room for a new client. Pure:
  * the HTTP shell reports what happens and closes what this says. */
 #ifndef VB_CONN_GUARD_H
 #define VB_CONN_GUARD_H
@@ -17,7 +18,7 @@ enum guard_stage {
 	GUARD_IDLE,       /* kept alive after a request: the next one's headers not all in */
 	GUARD_BODY,       /* headers accepted (token checked), the body arriving */
 	GUARD_WORKING,    /* the server is working on it (a slow read off the polling thread) */
-	GUARD_RESPONDING, /* the response is being sent */
+	GUARD_RESPONDING, /* the response is being sent (its progress reported when known) */
 	GUARD_STREAMING,  /* a screen's event stream: open for good (the shell caps them) */
 };
 
@@ -39,6 +40,7 @@ struct guard_limits {
 	int64_t busy_slow_ms;     /* the same when the table is past soft_conns */
 	int64_t body_base_ms;     /* a body: this, plus its length at min_rate */
 	int64_t respond_base_ms;  /* a response: likewise */
+	int64_t respond_stall_ms; /* a response whose progress is reported: none for this long */
 	uint64_t min_rate;        /* bytes per second */
 	size_t per_addr_slow;     /* slow new connections one address may have */
 };
@@ -69,6 +71,13 @@ int conn_guard_open(struct conn_guard *g, const struct guard_addr *a, int64_t no
  * length (it extends the deadline at min_rate), 0 otherwise. */
 void conn_guard_stage(struct conn_guard *g, int slot, enum guard_stage st, uint64_t bytes,
 		      int64_t now_ms);
+
+/* A response being sent has sent bytes in all (slot's GUARD_RESPONDING
+ * stage, as the shell's reader hands them over): one that stops moving for
+ * respond_stall_ms is cut. Under pressure every response that has not
+ * moved for slow_ms (one whose progress is never reported: since it began)
+ * makes room like a slow request, those that moved least recently first. */
+void conn_guard_progress(struct conn_guard *g, int slot, uint64_t bytes, int64_t now_ms);
 
 void conn_guard_close(struct conn_guard *g, int slot);
 size_t conn_guard_count(const struct conn_guard *g);

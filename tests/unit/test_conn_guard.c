@@ -153,6 +153,55 @@ static void test_pressure(void **state)
 	conn_guard_destroy(g);
 }
 
+/* A response whose progress is reported: cut when it stops moving, and
+ * under pressure the ones that moved least recently make room. */
+static void test_responses(void **state)
+{
+	(void)state;
+	struct guard_limits lim = conn_guard_defaults(16); /* soft: 12 */
+	struct conn_guard *g = conn_guard_create(&lim);
+	struct guard_addr a = addr(1);
+	struct guard_cut cuts[64];
+	int big = conn_guard_open(g, &a, 0);
+	conn_guard_stage(g, big, GUARD_RESPONDING, 1ULL << 30, 0); /* a deadline hours away */
+	conn_guard_progress(g, big, 16384, 1000);
+	assert_int_equal(conn_guard_next_deadline(g), 1000 + lim.respond_stall_ms);
+	conn_guard_progress(g, big, 32768, 20000); /* it moves: the stall counts from here */
+	assert_int_equal(due(g, 20000 + lim.respond_stall_ms - 1, cuts), 0);
+	conn_guard_progress(g, big, 32768, 40000); /* the same count is no progress */
+	assert_int_equal(due(g, 20000 + lim.respond_stall_ms, cuts), 1);
+	assert_int_equal(cuts[0].slot, big);
+	assert_int_equal(cuts[0].why, GUARD_CUT_RESPONSE);
+	conn_guard_close(g, big);
+
+	/* 14 responses open (past the soft limit): 8 moving, 6 not; the 2 that
+	 * moved least recently go, the moving ones stay */
+	int moving[8], stuck[6];
+	for (int i = 0; i < 6; i++) {
+		stuck[i] = conn_guard_open(g, &a, 0);
+		conn_guard_stage(g, stuck[i], GUARD_RESPONDING, 1ULL << 30, 0);
+		conn_guard_progress(g, stuck[i], 65536, 100 + i);
+	}
+	for (int i = 0; i < 8; i++) {
+		moving[i] = conn_guard_open(g, &a, 0);
+		conn_guard_stage(g, moving[i], GUARD_RESPONDING, 1ULL << 30, 0);
+	}
+	for (int64_t t = 500; t <= 3000; t += 500)
+		for (int i = 0; i < 8; i++)
+			conn_guard_progress(g, moving[i], (uint64_t)t * 100, t);
+	size_t n = due(g, 3000, cuts);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(cuts[i].why, GUARD_CUT_PRESSURE);
+		assert_int_equal(cuts[i].slot, stuck[i]);
+	}
+	/* below the soft limit nothing is cut for not moving (its stall aside) */
+	conn_guard_close(g, stuck[0]);
+	conn_guard_close(g, stuck[1]);
+	assert_int_equal(due(g, 3500, cuts), 0);
+	conn_guard_destroy(g);
+}
+
 static void test_reason_names(void **state)
 {
 	(void)state;
@@ -167,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_full_table),
 		cmocka_unit_test(test_one_address),
 		cmocka_unit_test(test_pressure),
+		cmocka_unit_test(test_responses),
 		cmocka_unit_test(test_reason_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -293,6 +293,47 @@ static const struct config_token *authorize(struct api *api, const struct api_re
 	return t;
 }
 
+/* FNV-1a: enough to tell a rotated secret from the one a connection used
+ * (the secret itself need not outlive the request that carried it). */
+static uint64_t fingerprint(const char *secret)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *secret; secret++)
+		h = (h ^ (unsigned char)*secret) * 1099511628211ULL;
+	return h;
+}
+
+bool api_identify(const struct api *api, const char *authorization, struct api_identity *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->role = -1;
+	char buf[CONFIG_TOKEN_MAX + 2];
+	const char *token = bearer_token(authorization, buf);
+	if (!token || !*token)
+		return false;
+	static const enum token_role roles[] = {TOKEN_ORGANIZER, TOKEN_SENSOR, TOKEN_SCREEN};
+	for (size_t i = 0; i < sizeof(roles) / sizeof(*roles); i++) {
+		const struct config_token *t = server_config_check(api->config, token, roles[i]);
+		if (t) {
+			out->role = (int)t->role;
+			snprintf(out->name, sizeof(out->name), "%s", t->name);
+			out->fingerprint = fingerprint(t->secret);
+		}
+	}
+	memset(buf, 0, sizeof(buf));
+	return out->role >= 0;
+}
+
+bool api_identity_current(const struct api *api, const struct api_identity *id)
+{
+	const struct server_config *c = api->config;
+	for (size_t i = 0; id->role >= 0 && i < c->n_tokens; i++)
+		if ((int)c->tokens[i].role == id->role && strcmp(c->tokens[i].name, id->name) == 0 &&
+		    fingerprint(c->tokens[i].secret) == id->fingerprint)
+			return true;
+	return false;
+}
+
 /* The route, method, token and length checks; the route (or -1, res filled). */
 static int check(struct api *api, const struct api_request *req, int64_t declared_len,
 		 char screen[CONFIG_NAME_MAX + 1], int64_t *id, const struct config_token **who,

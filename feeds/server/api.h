@@ -125,6 +125,23 @@ void api_response_finish(struct api_response *res);
 void api_job_run(struct api_job *job, struct store *reader, struct api_response *res);
 void api_job_destroy(struct api_job *job);
 
+/* Who a request's token is: its role (enum token_role; -1 when none), name
+ * and a fingerprint of its secret, kept by the shell for a connection so
+ * that after a reload it can cut those whose token no longer stands. */
+struct api_identity {
+	int role;
+	char name[65];
+	uint64_t fingerprint;
+};
+
+/* The configured token in authorization (an Authorization header, may be
+ * NULL), whatever its role, into *out; false (out->role -1) when none. */
+bool api_identify(const struct api *api, const char *authorization, struct api_identity *out);
+
+/* True when id still names a configured token: the same secret, role and
+ * name (false for no token). */
+bool api_identity_current(const struct api *api, const struct api_identity *id);
+
 /* The event a screen's stream sends now: its live alerts and the served
  * schedule's version ("event: state\ndata: {...}\n\n"); malloc'd, caller
  * frees; NULL on OOM. */

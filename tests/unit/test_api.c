@@ -1001,6 +1001,42 @@ static void test_screens_heartbeat(void **state)
 	close_api(&f);
 }
 
+/* Who a connection's token is, and whether a reload left it standing: a
+ * token removed, rotated or given another role does not (issue 19). */
+static void test_identity_after_reload(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_api(&f, false);
+	struct api_identity screen, organizer, none;
+	assert_true(api_identify(f.api, palais, &screen));
+	assert_int_equal(screen.role, TOKEN_SCREEN);
+	assert_string_equal(screen.name, "palais-l2-east");
+	assert_true(api_identify(f.api, org, &organizer));
+	assert_int_equal(organizer.role, TOKEN_ORGANIZER);
+	assert_false(api_identify(f.api, "Bearer not-a-token-of-this-server", &none));
+	assert_int_equal(none.role, -1);
+	assert_false(api_identify(f.api, NULL, &none));
+	assert_false(api_identity_current(f.api, &none));
+	assert_true(api_identity_current(f.api, &screen));
+	assert_true(api_identity_current(f.api, &organizer));
+	/* the reload: alice's secret rotated, palais-l2-east now a sensor's name */
+	static struct server_config next;
+	static const char text[] = "database x\norganizer alice organizer-token-rotated-98765\n"
+				   "sensor palais-l2-east screen-token-palais-l2-east\n"
+				   "screen hall-b screen-token-hall-b-01234567\n";
+	struct feed_error e = {{0}};
+	assert_true(server_config_parse(text, strlen(text), &next, &e));
+	struct api_identity hall_id;
+	assert_true(api_identify(f.api, hall, &hall_id));
+	assert_true(api_set_config(f.api, &next, &e));
+	assert_false(api_identity_current(f.api, &screen));
+	assert_false(api_identity_current(f.api, &organizer));
+	assert_true(api_identity_current(f.api, &hall_id)); /* untouched: kept */
+	assert_true(api_set_config(f.api, &config, &e));
+	close_api(&f);
+}
+
 static void test_screens_refusals(void **state)
 {
 	(void)state;
@@ -2277,6 +2313,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_future_samples, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_escaped, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_health_sees_failing_writes, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_identity_after_reload, NULL, teardown),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -3,10 +3,12 @@
  * request (api.c needs no locks) and the same loop cuts the connections the
  * guard names, takes finished jobs back from the worker threads and rolls the
  * log's summaries. */
+#define _GNU_SOURCE /* POLLRDHUP: a stream's client gone */
 #include "http_shell.h"
 
 #include "api.h"
 #include "blob.h"
+#include "byte_range.h"
 #include "conn_guard.h"
 #include "gzip.h"
 #include "job_pool.h"
@@ -16,8 +18,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +38,10 @@ enum {
 	STREAM_KEEPALIVE_MS = 15000, /* a comment down each idle stream: proxies and NATs */
 	STREAM_BACKLOG = 64 * 1024,  /* unsent bytes a stream may hold: a client that does
 				      * not read is cut, not buffered for */
+	STREAM_STALL_MS = 30000,     /* unsent bytes not taken for this long: cut too */
+	STREAMS_PER_SCREEN = 2,      /* a new one beyond replaces the screen's oldest */
+	DOWNLOADS_PER_TOKEN = 2,     /* bundles one token downloads at once; then 429 */
+	FILE_BLOCK = 16 * 1024,      /* a download's read size: its progress is seen per block */
 	POOL_BYTES = 128 * 1024, /* libmicrohttpd's memory per connection (headers, arguments) */
 };
 
@@ -43,8 +51,13 @@ static const char api_csp[] = "default-src 'none'; frame-ancestors 'none'";
 /* One connection: libmicrohttpd's "socket context". */
 struct conn {
 	struct MHD_Connection *c;
+	struct MHD_Daemon *daemon; /* the one that accepted it */
 	int fd, slot;
 	char addr[INET6_ADDRSTRLEN];
+	struct api_identity who; /* the token of its current or latest request */
+	struct stream *stream;   /* its event stream, NULL when none */
+	bool downloading;        /* sending a bundle */
+	bool idle;               /* kept alive between requests */
 };
 
 /* One request: libmicrohttpd's "connection context", from its headers to
@@ -77,7 +90,9 @@ struct stream {
 	char *out;
 	size_t len, pos;
 	uint64_t gen;
-	int64_t last_ms;
+	int64_t last_ms;    /* the last event or comment queued */
+	int64_t drained_ms; /* the backlog last empty, or taken from */
+	int64_t opened_ms;
 	bool suspended, closing;
 	struct stream *next;
 };
@@ -89,6 +104,8 @@ struct http_shell {
 	struct job_pool *jobs;
 	struct MHD_Daemon *daemons[MAX_DAEMONS]; /* the last one accepts; the others finish */
 	size_t n_daemons;
+	char *next_cert, *next_key; /* a certificate waiting for a daemon's place */
+	int64_t next_since_ms;
 	int listen_fd, port, epfd;
 	bool tls;
 	struct conn_guard *guard;
@@ -230,45 +247,71 @@ static void busy(struct api_response *res, const char *what)
 static enum MHD_Result reply(struct http_shell *h, struct MHD_Connection *c, struct conn *conn,
 			     struct api_response *res, bool gz);
 
-/* Reads "bytes=A-B", "bytes=A-" or "bytes=-N" (one range) against size into
- * [*from, *to]; false when it is not one satisfiable range. */
-static bool read_range(const char *v, uint64_t size, uint64_t *from, uint64_t *to)
+/* A connection of a daemon that no longer accepts (an earlier certificate)
+ * closes after its answer: the old daemon empties, and its place is free
+ * for the next reload. */
+static void close_if_old(struct http_shell *h, const struct conn *conn, struct MHD_Response *r)
 {
-	if (strncmp(v, "bytes=", 6) != 0 || strchr(v, ',') || size == 0)
-		return false;
-	const char *p = v + 6, *dash = strchr(p, '-');
-	if (!dash)
-		return false;
-	char *end;
-	if (dash == p) { /* the last N bytes */
-		unsigned long long n = strtoull(dash + 1, &end, 10);
-		if (*end || n == 0)
-			return false;
-		*from = n >= size ? 0 : size - n;
-		*to = size - 1;
-		return true;
+	if (conn && h->n_daemons && conn->daemon != h->daemons[h->n_daemons - 1])
+		MHD_add_response_header(r, "Connection", "close");
+}
+
+/* A download's bytes, read as libmicrohttpd sends them: each block read
+ * tells the guard how far the response got. */
+struct file_send {
+	struct http_shell *h;
+	int fd, slot;
+	uint64_t from, len;
+};
+
+static ssize_t file_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct file_send *f = cls;
+	if (pos >= f->len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	size_t want = f->len - pos < max ? (size_t)(f->len - pos) : max;
+	ssize_t n = pread(f->fd, buf, want, (off_t)(f->from + pos));
+	if (n <= 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	conn_guard_progress(f->h->guard, f->slot, pos, mono_ms());
+	return n;
+}
+
+static void file_free(void *cls)
+{
+	struct file_send *f = cls;
+	close(f->fd);
+	free(f);
+}
+
+/* The downloads conn's token has running, this one aside. */
+static size_t downloads_of(const struct http_shell *h, const struct conn *conn)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->max_conns; i++) {
+		const struct conn *o = h->by_slot[i];
+		n += o && o != conn && o->downloading && o->who.role == conn->who.role &&
+		     strcmp(o->who.name, conn->who.name) == 0;
 	}
-	unsigned long long a = strtoull(p, &end, 10);
-	if (end != dash || a >= size)
-		return false;
-	unsigned long long b = size - 1;
-	if (dash[1]) {
-		b = strtoull(dash + 1, &end, 10);
-		if (*end || b < a)
-			return false;
-		if (b >= size)
-			b = size - 1;
-	}
-	*from = a;
-	*to = b;
-	return true;
+	return n;
 }
 
 /* A file (a bundle): the whole, or the range asked (a download that
- * resumes), straight from the disk. */
+ * resumes), straight from the disk. One token (a screen) downloads at most
+ * DOWNLOADS_PER_TOKEN at once, so that a slow or hostile one cannot hold
+ * every connection. */
 static enum MHD_Result reply_file(struct http_shell *h, struct MHD_Connection *c,
 				  struct conn *conn, struct api_response *res)
 {
+	if (conn && conn->who.role >= 0 && downloads_of(h, conn) >= DOWNLOADS_PER_TOKEN) {
+		api_response_finish(res);
+		char msg[160];
+		snprintf(msg, sizeof(msg), "%d downloads with this token are running; try again when "
+					   "one ends", DOWNLOADS_PER_TOKEN);
+		shell_error(res, 429, msg);
+		res->retry_after_s = 10;
+		return reply(h, c, conn, res, false);
+	}
 	int fd = open(res->file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		api_response_finish(res);
@@ -279,29 +322,39 @@ static enum MHD_Result reply_file(struct http_shell *h, struct MHD_Connection *c
 	const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
 	unsigned status = 200;
 	char cr[96] = "";
-	if (range) {
-		if (!read_range(range, size, &from, &to)) {
-			close(fd);
-			snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)size);
-			struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
-										 MHD_RESPMEM_PERSISTENT);
-			MHD_add_response_header(r, "Content-Range", cr);
-			enum MHD_Result ok = MHD_queue_response(c, 416, r);
-			MHD_destroy_response(r);
-			api_response_finish(res);
-			return ok;
-		}
+	enum byte_range_kind kind =
+		range ? byte_range_parse(range, size, &from, &to) : BYTE_RANGE_WHOLE;
+	if (kind == BYTE_RANGE_BAD) { /* malformed or past the end: never the whole file */
+		close(fd);
+		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)size);
+		struct MHD_Response *r =
+			MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "Content-Range", cr);
+		close_if_old(h, conn, r);
+		enum MHD_Result ok = MHD_queue_response(c, 416, r);
+		MHD_destroy_response(r);
+		api_response_finish(res);
+		return ok;
+	}
+	if (kind == BYTE_RANGE_ONE) {
 		status = 206;
 		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)from,
 			 (unsigned long long)to, (unsigned long long)size);
+	} else {
+		from = 0;
+		to = size ? size - 1 : 0;
 	}
 	uint64_t len = size ? to - from + 1 : 0;
-	struct MHD_Response *r = MHD_create_response_from_fd_at_offset64(len, fd, from);
+	struct file_send *f = malloc(sizeof(*f));
+	struct MHD_Response *r =
+		f ? MHD_create_response_from_callback(len, FILE_BLOCK, file_read, f, file_free) : NULL;
 	if (!r) {
+		free(f);
 		close(fd);
 		api_response_finish(res);
 		return MHD_NO;
 	}
+	*f = (struct file_send){h, fd, conn ? conn->slot : -1, from, len};
 	MHD_add_response_header(r, "Content-Type", res->content_type);
 	MHD_add_response_header(r, "Accept-Ranges", "bytes");
 	if (cr[0])
@@ -311,8 +364,11 @@ static enum MHD_Result reply_file(struct http_shell *h, struct MHD_Connection *c
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Content-Security-Policy", api_csp);
-	if (conn)
+	close_if_old(h, conn, r);
+	if (conn) {
 		conn_guard_stage(h->guard, conn->slot, GUARD_RESPONDING, len, mono_ms());
+		conn->downloading = true;
+	}
 	enum MHD_Result ok = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	api_response_finish(res);
@@ -400,6 +456,7 @@ static enum MHD_Result reply(struct http_shell *h, struct MHD_Connection *c, str
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Content-Security-Policy", res->csp ? res->csp : api_csp);
+	close_if_old(h, conn, r);
 	if (conn)
 		conn_guard_stage(h->guard, conn->slot, GUARD_RESPONDING, len, mono_ms());
 	enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
@@ -410,11 +467,13 @@ static enum MHD_Result reply(struct http_shell *h, struct MHD_Connection *c, str
 
 /* ---- streams ----------------------------------------------------------------------------- */
 
-static bool stream_put(struct stream *st, const char *text)
+static bool stream_put(struct stream *st, const char *text, int64_t now)
 {
 	size_t n = strlen(text);
-	if (st->pos == st->len)
+	if (st->pos == st->len) {
 		st->pos = st->len = 0;
+		st->drained_ms = now; /* the wait for the client starts now */
+	}
 	if (st->len + n > STREAM_BACKLOG)
 		return false;
 	char *p = realloc(st->out, st->len + n);
@@ -442,6 +501,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	size_t n = st->len - st->pos < max ? st->len - st->pos : max;
 	memcpy(buf, st->out + st->pos, n);
 	st->pos += n;
+	st->drained_ms = mono_ms();
 	return (ssize_t)n;
 }
 
@@ -454,36 +514,76 @@ static void stream_free(void *cls)
 			*p = st->next;
 			break;
 		}
+	if (st->conn)
+		st->conn->stream = NULL;
 	h->n_streams--;
 	free(st->out);
 	free(st);
+}
+
+/* Ends a stream now: nothing more is queued on it, and libmicrohttpd, woken,
+ * sees its connection shut and frees its place. */
+static void stream_cut(struct stream *st)
+{
+	st->closing = true;
+	if (st->conn && st->conn->fd >= 0)
+		shutdown(st->conn->fd, SHUT_RDWR);
+	if (st->suspended) {
+		st->suspended = false;
+		MHD_resume_connection(st->c);
+	}
+}
+
+/* Streams whose client has gone: libmicrohttpd does not watch a suspended
+ * connection, so without this a closed stream kept its place until the next
+ * keep-alive comment failed to go out (15 s). */
+static void cut_departed(struct http_shell *h)
+{
+	size_t n = 0;
+	for (struct stream *st = h->streams; st; st = st->next)
+		n += st->suspended && !st->closing && st->conn && st->conn->fd >= 0;
+	if (n == 0)
+		return;
+	struct pollfd *fds = calloc(n, sizeof(*fds));
+	struct stream **who = calloc(n, sizeof(*who));
+	size_t k = 0;
+	for (struct stream *st = h->streams; fds && who && st; st = st->next)
+		if (st->suspended && !st->closing && st->conn && st->conn->fd >= 0) {
+			fds[k] = (struct pollfd){.fd = st->conn->fd, .events = POLLRDHUP};
+			who[k++] = st;
+		}
+	if (k && poll(fds, (nfds_t)k, 0) > 0)
+		for (size_t i = 0; i < k; i++)
+			if (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR))
+				stream_cut(who[i]);
+	free(fds);
+	free(who);
 }
 
 /* Queues what changed (or a comment when nothing has for a while) on every
  * stream, and wakes the ones waiting. */
 static void pump_streams(struct http_shell *h, int64_t now)
 {
+	cut_departed(h);
 	uint64_t gen = api_stream_generation(h->api);
 	for (struct stream *st = h->streams; st; st = st->next) {
+		if (st->closing)
+			continue;
 		bool ok = true, queued = false;
 		if (st->gen != gen) {
 			char *event = api_stream_event(h->api, st->screen);
-			ok = event && stream_put(st, event);
+			ok = event && stream_put(st, event, now);
 			free(event);
 			st->gen = gen;
 			queued = true;
 		} else if (now - st->last_ms >= STREAM_KEEPALIVE_MS) {
-			ok = stream_put(st, ": keep-alive\n\n");
+			ok = stream_put(st, ": keep-alive\n\n", now);
 			queued = true;
 		}
-		if (!ok) { /* it does not read: cut it, it reconnects */
-			st->closing = true;
-			if (st->conn && st->conn->fd >= 0)
-				shutdown(st->conn->fd, SHUT_RDWR);
-			if (st->suspended) {
-				st->suspended = false;
-				MHD_resume_connection(st->c);
-			}
+		/* it does not read (its backlog full, or not taken from for a
+		 * while): cut it, it reconnects */
+		if (!ok || (st->pos < st->len && now - st->drained_ms > STREAM_STALL_MS)) {
+			stream_cut(st);
 			continue;
 		}
 		if (queued)
@@ -499,34 +599,47 @@ static void pump_streams(struct http_shell *h, int64_t now)
  * after a reload, so that no stream keeps an old daemon alive. */
 static void close_streams(struct http_shell *h)
 {
-	for (struct stream *st = h->streams; st; st = st->next) {
-		st->closing = true;
-		if (st->conn && st->conn->fd >= 0)
-			shutdown(st->conn->fd, SHUT_RDWR);
-		if (st->suspended) {
-			st->suspended = false;
-			MHD_resume_connection(st->c);
-		}
-	}
+	for (struct stream *st = h->streams; st; st = st->next)
+		stream_cut(st);
 }
 
 /* Answers GET /v1/stream: res's body is the first event; the connection
- * stays open. At most max_streams at once: half the connections. */
+ * stays open. At most max_streams at once (half the connections), and
+ * STREAMS_PER_SCREEN per screen: a screen's new stream replaces its oldest,
+ * since a kiosk that reconnects after a network blip must not be locked out
+ * by its own half-dead stream (nor can one token hold every place). */
 static enum MHD_Result open_stream(struct http_shell *h, struct MHD_Connection *c,
 				   struct conn *conn, struct api_response *res)
 {
-	struct stream *st = h->n_streams < h->max_streams ? calloc(1, sizeof(*st)) : NULL;
+	size_t live = 0, mine = 0;
+	struct stream *oldest = NULL;
+	for (struct stream *st = h->streams; st; st = st->next) {
+		if (st->closing)
+			continue;
+		live++;
+		if (strcmp(st->screen, res->stream_screen) == 0) {
+			mine++;
+			if (!oldest || st->opened_ms <= oldest->opened_ms)
+				oldest = st;
+		}
+	}
+	if (mine >= STREAMS_PER_SCREEN) {
+		stream_cut(oldest);
+		live--;
+	}
+	struct stream *st = live < h->max_streams ? calloc(1, sizeof(*st)) : NULL;
 	if (!st) {
 		busy(res, "too many screens streaming");
 		return reply(h, c, conn, res, false);
 	}
+	int64_t now = mono_ms();
 	st->h = h;
 	st->c = c;
 	st->conn = conn;
 	snprintf(st->screen, sizeof(st->screen), "%s", res->stream_screen);
 	st->gen = api_stream_generation(h->api);
-	st->last_ms = mono_ms();
-	if (!stream_put(st, "retry: 5000\n") || !stream_put(st, res->body)) {
+	st->last_ms = st->opened_ms = now;
+	if (!stream_put(st, "retry: 5000\n", now) || !stream_put(st, res->body, now)) {
 		free(st->out);
 		free(st);
 		busy(res, "out of memory");
@@ -543,12 +656,14 @@ static enum MHD_Result open_stream(struct http_shell *h, struct MHD_Connection *
 	st->next = h->streams;
 	h->streams = st;
 	h->n_streams++;
+	if (conn)
+		conn->stream = st;
 	MHD_add_response_header(r, "Content-Type", "text/event-stream");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Content-Security-Policy", api_csp);
 	if (conn)
-		conn_guard_stage(h->guard, conn->slot, GUARD_STREAMING, 0, mono_ms());
+		conn_guard_stage(h->guard, conn->slot, GUARD_STREAMING, 0, now);
 	enum MHD_Result ok = MHD_queue_response(c, 200, r);
 	MHD_destroy_response(r);
 	api_response_finish(res);
@@ -663,6 +778,10 @@ static enum MHD_Result begin(struct http_shell *h, struct MHD_Connection *c, con
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn *conn = ci ? ci->socket_context : NULL;
 	struct api_request req = request_of(c, url, method, NULL);
+	if (conn) { /* whose token this request holds: a reload that revokes it cuts it */
+		api_identify(h->api, req.authorization, &conn->who);
+		conn->idle = false;
+	}
 	int64_t declared = declared_length(c);
 	size_t max = 0;
 	struct api_response res;
@@ -885,8 +1004,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn *conn = ci ? ci->socket_context : NULL;
-	if (conn) /* kept alive: the next request's headers are due */
+	if (conn) { /* kept alive: the next request's headers are due */
 		conn_guard_stage(h->guard, conn->slot, GUARD_IDLE, 0, mono_ms());
+		conn->downloading = false;
+		conn->idle = true;
+	}
 	if (r)
 		request_free(h, r);
 	*con_cls = NULL;
@@ -903,6 +1025,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 				conn_guard_close(h->guard, conn->slot);
 				h->by_slot[conn->slot] = NULL;
 			}
+			if (conn->stream)
+				conn->stream->conn = NULL;
 			h->n_conns--;
 			free(conn);
 			*socket_context = NULL;
@@ -919,6 +1043,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	}
 	conn->c = c;
 	conn->fd = fd ? fd->connect_fd : -1;
+	conn->who.role = -1;
+	const union MHD_ConnectionInfo *di = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+	conn->daemon = di ? di->daemon : NULL;
 	struct guard_addr ga = {{0}};
 	const struct sockaddr *sa = ad ? ad->client_addr : NULL;
 	if (sa && sa->sa_family == AF_INET) {
@@ -1064,18 +1191,54 @@ fail:
 	return NULL;
 }
 
-bool http_shell_reload_tls(struct http_shell *h, const char *cert_pem, const char *key_pem,
-			   struct feed_error *e)
+/* Whether the certificate and key load and match, asked of GnuTLS itself:
+ * libmicrohttpd is never started on a pair that does not (it lost memory
+ * each time it refused one). */
+static bool tls_pair_loads(const char *cert_pem, const char *key_pem)
 {
-	if (!h->tls || h->listen_fd < 0)
-		return feed_error_set(e, "the server was started without HTTPS: restart it to add it");
+	gnutls_certificate_credentials_t cred;
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		return false;
+	gnutls_datum_t c = {(unsigned char *)(uintptr_t)cert_pem, (unsigned)strlen(cert_pem)};
+	gnutls_datum_t k = {(unsigned char *)(uintptr_t)key_pem, (unsigned)strlen(key_pem)};
+	bool ok = gnutls_certificate_set_x509_key_mem(cred, &c, &k, GNUTLS_X509_FMT_PEM) >= 0;
+	gnutls_certificate_free_credentials(cred);
+	return ok;
+}
+
+static void drop_next_tls(struct http_shell *h)
+{
+	free(h->next_cert);
+	if (h->next_key) /* a private key does not linger in freed memory */
+		memset(h->next_key, 0, strlen(h->next_key));
+	free(h->next_key);
+	h->next_cert = h->next_key = NULL;
+}
+
+/* The daemons that no longer accept: their kept-alive connections, idle
+ * between requests, are closed now (a client opens a new one on the new
+ * certificate), and the others close after their current answer
+ * (close_if_old). So an old daemon empties within one request of each of
+ * its clients instead of never, when kiosks poll faster than the idle cut. */
+static void empty_old_daemons(struct http_shell *h)
+{
+	struct MHD_Daemon *current = h->daemons[h->n_daemons - 1];
+	for (size_t i = 0; i < h->max_conns; i++) {
+		struct conn *conn = h->by_slot[i];
+		if (conn && conn->daemon != current && conn->idle && conn->fd >= 0)
+			shutdown(conn->fd, SHUT_RDWR);
+	}
+}
+
+/* Starts the daemon of the waiting certificate; false when it cannot yet. */
+static bool swap_tls(struct http_shell *h)
+{
 	if (h->n_daemons == MAX_DAEMONS)
-		return feed_error_set(e, "connections from %d earlier reloads are still open: try "
-					 "again in a minute", MAX_DAEMONS - 1);
-	struct MHD_Daemon *d = start_daemon(h, cert_pem, key_pem);
+		return false;
+	struct MHD_Daemon *d = start_daemon(h, h->next_cert, h->next_key);
+	drop_next_tls(h);
 	if (!d)
-		return feed_error_set(e, "the new certificate or key does not load (PEM), or they "
-					 "do not match: the old ones stay");
+		return false;
 	/* the old daemon stops accepting; its connections finish on the old
 	 * certificate */
 	int fd = MHD_quiesce_daemon(h->daemons[h->n_daemons - 1]);
@@ -1083,7 +1246,60 @@ bool http_shell_reload_tls(struct http_shell *h, const char *cert_pem, const cha
 		close(fd);
 	h->daemons[h->n_daemons++] = d;
 	close_streams(h); /* the screens come back on the new certificate */
+	empty_old_daemons(h);
 	return true;
+}
+
+enum http_tls_reload http_shell_reload_tls(struct http_shell *h, const char *cert_pem,
+					   const char *key_pem, struct feed_error *e)
+{
+	if (!h->tls || h->listen_fd < 0) {
+		feed_error_set(e, "the server was started without HTTPS: restart it to add it");
+		return HTTP_TLS_FAILED;
+	}
+	if (!tls_pair_loads(cert_pem, key_pem)) {
+		feed_error_set(e, "the new certificate or key does not load (PEM), or they do not "
+				  "match: the old ones stay");
+		return HTTP_TLS_FAILED;
+	}
+	drop_next_tls(h); /* a newer certificate replaces one still waiting */
+	h->next_cert = strdup(cert_pem);
+	h->next_key = strdup(key_pem);
+	if (!h->next_cert || !h->next_key) {
+		drop_next_tls(h);
+		feed_error_set(e, "out of memory: the old certificate stays");
+		return HTTP_TLS_FAILED;
+	}
+	h->next_since_ms = mono_ms();
+	if (swap_tls(h))
+		return HTTP_TLS_SWAPPED;
+	if (h->next_cert) { /* every daemon's place taken: it waits, they are emptied */
+		empty_old_daemons(h);
+		return HTTP_TLS_WAITING;
+	}
+	feed_error_set(e, "the HTTPS server did not start with the new certificate: the old one "
+			  "stays");
+	return HTTP_TLS_FAILED;
+}
+
+size_t http_shell_revoke(struct http_shell *h, size_t *streams)
+{
+	size_t n = 0;
+	*streams = 0;
+	for (size_t i = 0; i < h->max_conns; i++) {
+		struct conn *conn = h->by_slot[i];
+		if (!conn || conn->who.role < 0 || api_identity_current(h->api, &conn->who))
+			continue;
+		conn->who.role = -1; /* cut once */
+		n++;
+		if (conn->stream && !conn->stream->closing) {
+			stream_cut(conn->stream);
+			++*streams;
+		} else if (conn->fd >= 0) {
+			shutdown(conn->fd, SHUT_RDWR);
+		}
+	}
+	return n;
 }
 
 /* Daemons that no longer accept and hold no connection are stopped. */
@@ -1158,6 +1374,16 @@ static bool step(struct http_shell *h, int timeout_ms)
 	pump_streams(h, now);
 	guard(h, now);
 	reap_daemons(h);
+	if (h->next_cert && h->n_daemons < MAX_DAEMONS) {
+		int64_t waited = now - h->next_since_ms;
+		if (swap_tls(h))
+			server_log("INFO", "reload: the new TLS certificate is served now, after %lld s "
+					   "waiting for connections from earlier reloads to end",
+				   (long long)(waited / 1000));
+		else
+			server_log("ERROR", "reload: the HTTPS server did not start with the new "
+					    "certificate; the old one stays");
+	}
 	roll_window(h, now);
 	return stop;
 }
@@ -1221,6 +1447,7 @@ void http_shell_stop(struct http_shell *h)
 	if (h->epfd >= 0)
 		close(h->epfd);
 	conn_guard_destroy(h->guard);
+	drop_next_tls(h);
 	free(h->by_slot);
 	free(h);
 }

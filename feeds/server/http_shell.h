@@ -3,7 +3,7 @@
  * read; bodies and responses in flight have a memory budget; every stage of a
  * request has a deadline (conn_guard); reads too slow for the loop go to the
  * job pool; HTTPS when given a certificate, which SIGHUP can replace without
- * dropping a connection. */
+ * dropping a request. */
 #ifndef VB_HTTP_SHELL_H
 #define VB_HTTP_SHELL_H
 
@@ -44,11 +44,23 @@ void http_shell_serve(struct http_shell *h, int stop_fd);
 /* One turn of the loop: waits at most timeout_ms for something to do. */
 void http_shell_step(struct http_shell *h, int timeout_ms);
 
-/* Serves new connections with this certificate and key; the connections
- * already open finish on the old ones. False, e saying why, when they do not
- * load: nothing changes then. */
-bool http_shell_reload_tls(struct http_shell *h, const char *cert_pem, const char *key_pem,
-			   struct feed_error *e);
+enum http_tls_reload {
+	HTTP_TLS_SWAPPED, /* new connections get the new certificate */
+	HTTP_TLS_WAITING, /* it loads, but every daemon's place is taken: served (and said
+			   * in the log) once one is free; the old ones' connections close */
+	HTTP_TLS_FAILED,  /* e says why; the old certificate stays */
+};
+
+/* Serves new connections with this certificate and key (copied); the
+ * connections already open finish on the old ones, and those kept alive
+ * between requests are closed so that the old certificate's daemon empties. */
+enum http_tls_reload http_shell_reload_tls(struct http_shell *h, const char *cert_pem,
+					   const char *key_pem, struct feed_error *e);
+
+/* Cuts every connection (and stream) whose latest request's token the api
+ * no longer knows as it was (removed, rotated, another role): call after
+ * api_set_config. Returns how many; *streams of them were streams. */
+size_t http_shell_revoke(struct http_shell *h, size_t *streams);
 
 /* Hands the shell a connected socket (taken), as if it had accepted it. */
 bool http_shell_add(struct http_shell *h, int fd);

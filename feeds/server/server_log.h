@@ -1,6 +1,7 @@
 /* server_log: venueboard-server's log lines on standard error, one write
  * each, "venueboard-server: LEVEL: text". Whatever a client sent (a path, a
- * room's name) may end up in a line, so control characters are escaped:
+ * room's name) may end up in a line, so control characters are escaped
+ * (\x0a; U+2028, U+2029, C1 controls and bidirectional overrides as \u2028):
  * nobody can forge a line of their own. */
 #ifndef VB_SERVER_LOG_H
 #define VB_SERVER_LOG_H

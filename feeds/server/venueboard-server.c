@@ -131,8 +131,34 @@ static size_t raise_fd_limit(size_t wanted)
 	return wanted;
 }
 
-/* SIGHUP: tokens and certificate from the file again. What does not read
- * changes nothing; settings that need a restart are named. */
+/* The certificate and key of next, for the running HTTPS server: what
+ * happened, in words for the reload's INFO line. A pair that does not load
+ * keeps the old one and is said at ERROR; it never holds the tokens back. */
+static const char *reload_tls(const struct server_config *next, struct http_shell *http)
+{
+	char *cert = NULL, *key = NULL;
+	if (load_tls(next, &cert, &key) != EXIT_OK) {
+		server_log("ERROR", "reload: the new certificate and key did not load; the old ones "
+				    "stay");
+		return "the TLS certificate kept (see above)";
+	}
+	struct feed_error e = {{0}};
+	enum http_tls_reload r = http_shell_reload_tls(http, cert, key, &e);
+	pem_free(cert, key);
+	if (r == HTTP_TLS_FAILED) {
+		server_log("ERROR", "reload: %s", e.msg);
+		return "the TLS certificate kept (see above)";
+	}
+	return r == HTTP_TLS_SWAPPED ? "the TLS certificate replaced"
+				     : "the new TLS certificate waits for connections from earlier "
+				       "reloads to close (said when it is served)";
+}
+
+/* SIGHUP: tokens and certificate from the file again. A file that does not
+ * read changes nothing; otherwise the tokens are swapped whatever becomes of
+ * the certificate (a revoked token must die on this reload, not on the next
+ * that happens to renew the certificate well), and the connections of the
+ * tokens revoked are cut. Settings that need a restart are named. */
 static void reload(const char *path, struct server_config **config, struct api *api,
 		   struct http_shell *http)
 {
@@ -149,22 +175,9 @@ static void reload(const char *path, struct server_config **config, struct api *
 				   "restart; the running values stay");
 	if (!old->tls_certificate[0] != !next->tls_certificate[0])
 		server_log("WARN", "reload: turning HTTPS on or off needs a restart");
-	char *cert = NULL, *key = NULL;
+	const char *tls = http_shell_tls(http) && next->tls_certificate[0] ? reload_tls(next, http)
+									     : NULL;
 	struct feed_error e = {{0}};
-	if (http_shell_tls(http) && next->tls_certificate[0]) {
-		if (load_tls(next, &cert, &key) != EXIT_OK) {
-			server_log("ERROR", "reload: the certificate and key did not load; nothing changed");
-			free(next);
-			return;
-		}
-		if (!http_shell_reload_tls(http, cert, key, &e)) {
-			server_log("ERROR", "reload: %s; nothing changed", e.msg);
-			pem_free(cert, key);
-			free(next);
-			return;
-		}
-		pem_free(cert, key);
-	}
 	if (!api_set_config(api, next, &e)) {
 		server_log("ERROR", "reload: %s; the tokens stay as they were", e.msg);
 		free(next);
@@ -172,8 +185,13 @@ static void reload(const char *path, struct server_config **config, struct api *
 	}
 	free(*config);
 	*config = next;
-	server_log("INFO", "reloaded %s: %zu tokens%s", path, next->n_tokens,
-		   http_shell_tls(http) ? ", TLS certificate" : "");
+	size_t streams = 0, cut = http_shell_revoke(http, &streams);
+	char cuts[160] = "";
+	if (cut)
+		snprintf(cuts, sizeof(cuts), "; %zu connections of revoked or changed tokens cut "
+					     "(%zu of them streams)", cut, streams);
+	server_log("INFO", "reloaded %s: %zu tokens%s%s%s", path, next->n_tokens, tls ? ", " : "",
+		   tls ? tls : "", cuts);
 }
 
 int main(int argc, char **argv)

@@ -43,6 +43,7 @@ struct guard_limits conn_guard_defaults(size_t max_conns)
 		.body_base_ms = 30000,
 		.respond_base_ms = 30000,
 		.respond_stall_ms = 30000,
+		.respond_slow_ms = 500,
 		.min_rate = 32 * 1024,
 		.per_addr_slow = 64,
 	};
@@ -220,7 +221,8 @@ size_t conn_guard_due(struct conn_guard *g, int64_t now_ms, struct guard_cut *ou
 			   now_ms - s->since_ms > busy_ms) {
 			g->scratch[n_slow++] = (struct slow){(int)i, s->addr.b, s->since_ms,
 							     s->stage == GUARD_IDLE};
-		} else if (busy && s->stage == GUARD_RESPONDING && now_ms - s->moved_ms > g->lim.slow_ms) {
+		} else if (busy && s->stage == GUARD_RESPONDING &&
+			   now_ms - s->moved_ms > g->lim.respond_slow_ms) {
 			/* a response that does not move holds a slot as a slow request
 			 * does: under pressure it makes room too (a reader that takes a
 			 * byte now and then must not keep everyone else out) */

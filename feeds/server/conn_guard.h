@@ -41,6 +41,8 @@ struct guard_limits {
 	int64_t body_base_ms;     /* a body: this, plus its length at min_rate */
 	int64_t respond_base_ms;  /* a response: likewise */
 	int64_t respond_stall_ms; /* a response whose progress is reported: none for this long */
+	int64_t respond_slow_ms;  /* under pressure, a response that has not moved for this long
+				   * makes room (a 16 KiB block at min_rate: 500 ms) */
 	uint64_t min_rate;        /* bytes per second */
 	size_t per_addr_slow;     /* slow new connections one address may have */
 };
@@ -75,7 +77,7 @@ void conn_guard_stage(struct conn_guard *g, int slot, enum guard_stage st, uint6
 /* A response being sent has sent bytes in all (slot's GUARD_RESPONDING
  * stage, as the shell's reader hands them over): one that stops moving for
  * respond_stall_ms is cut. Under pressure every response that has not
- * moved for slow_ms (one whose progress is never reported: since it began)
+ * moved for respond_slow_ms (one whose progress is never reported: since it began)
  * makes room like a slow request, those that moved least recently first. */
 void conn_guard_progress(struct conn_guard *g, int slot, uint64_t bytes, int64_t now_ms);
 

@@ -304,6 +304,10 @@ static enum MHD_Result reply_file(struct http_shell *h, struct MHD_Connection *c
 				  struct conn *conn, struct api_response *res)
 {
 	if (conn && conn->who.role >= 0 && downloads_of(h, conn) >= DOWNLOADS_PER_TOKEN) {
+		const char *base = strrchr(res->file, '/');
+		char url[API_BUNDLE_PATH_MAX + 16];
+		snprintf(url, sizeof(url), "/v1/bundles/%s", base ? base + 1 : res->file);
+		log_refusal(h, "GET", url, 429, conn->addr);
 		api_response_finish(res);
 		char msg[160];
 		snprintf(msg, sizeof(msg), "%d downloads with this token are running; try again when "
@@ -1341,6 +1345,12 @@ static void guard(struct http_shell *h, int64_t now)
 	for (size_t i = 0; i < n; i++) {
 		struct conn *conn = h->by_slot[cuts[i].slot];
 		h->cuts[cuts[i].why]++;
+		if (conn && conn->fd >= 0 && (conn->downloading || cuts[i].why == GUARD_CUT_RESPONSE)) {
+			/* a reset, not an end queued behind the unsent answer: the
+			 * kernel does not keep sending to a reader that does not read */
+			struct linger hard = {.l_onoff = 1, .l_linger = 0};
+			setsockopt(conn->fd, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+		}
 		/* libmicrohttpd sees the end of the stream and closes it */
 		if (conn && conn->fd >= 0)
 			shutdown(conn->fd, SHUT_RDWR);

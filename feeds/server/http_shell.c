@@ -1219,11 +1219,13 @@ static void drop_next_tls(struct http_shell *h)
 	h->next_cert = h->next_key = NULL;
 }
 
-/* The daemons that no longer accept: their kept-alive connections, idle
- * between requests, are closed now (a client opens a new one on the new
- * certificate), and the others close after their current answer
- * (close_if_old). So an old daemon empties within one request of each of
- * its clients instead of never, when kiosks poll faster than the idle cut. */
+/* When every daemon's place is taken, the new certificate waits (a retry
+ * each turn of the loop) rather than the tokens: the old daemons' kept-alive
+ * connections idle between requests are closed now (a client opens a new
+ * one), the others close after their current answer (close_if_old), so the
+ * place frees within one request of each client. Closing them at every
+ * reload would cut kiosks for nothing: after their next answer they leave
+ * the old daemon anyway. */
 static void empty_old_daemons(struct http_shell *h)
 {
 	struct MHD_Daemon *current = h->daemons[h->n_daemons - 1];
@@ -1250,7 +1252,6 @@ static bool swap_tls(struct http_shell *h)
 		close(fd);
 	h->daemons[h->n_daemons++] = d;
 	close_streams(h); /* the screens come back on the new certificate */
-	empty_old_daemons(h);
 	return true;
 }
 

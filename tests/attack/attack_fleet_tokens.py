@@ -115,6 +115,37 @@ class Keeper:
             self.conn.close()
 
 
+class SteadyReader:
+    """A screen downloading a bundle over HTTPS at about 80 KB/s: never slow
+    enough to be cut, long enough to hold its daemon."""
+
+    def __init__(self, srv, ctx, path, token):
+        self.stop = threading.Event()
+        self.status, self.done = None, False
+        raw = socket.create_connection(("127.0.0.1", srv.port), 10)
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        self.s = ctx.wrap_socket(raw, server_hostname="127.0.0.1")
+        self.s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}"
+                       f"\r\n\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += self.s.recv(1)
+        self.status = int(head.split()[1])
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                if not self.s.recv(16384):
+                    break
+            except (OSError, ssl.SSLError):
+                break
+            self.stop.wait(0.2)
+        self.done = not self.stop.is_set()
+        self.s.close()
+
+
 def old_token_status(srv, ctx, token):
     try:
         st, _, _ = request(srv, "POST", "/v1/notices", "{}", token, context=ctx, timeout=3)
@@ -138,7 +169,8 @@ def attack_revocation():
     ca = make_cert("fleet-ca", None)
     certs = [make_cert("fleet-one", ca), make_cert("fleet-two", ca)]
     ders = [ssl.PEM_cert_to_DER_cert(open(c[1]).read()) for c in certs]
-    tls = lambda k: f"tls-key {certs[k][0]}\ntls-certificate {certs[k][1]}\n"
+    readers_lines, readers_tok = screens("r", 3)
+    tls = lambda k: f"tls-key {certs[k][0]}\ntls-certificate {certs[k][1]}\n" + readers_lines
     srv = Server("revocation", tls(0))
     srv.start()
     ctx = ssl.create_default_context(cafile=ca[1])
@@ -192,6 +224,56 @@ def attack_revocation():
     figure(f"the kiosks' /healthz over HTTPS: worst {worst * 1000:.0f} ms")
     check(worst <= HEALTHZ_LIMIT_S, "the kiosks' /healthz answers within 2 s throughout")
 
+    # every daemon's place held by downloads still running (one begun before
+    # each of three reloads): the fourth reload revokes at once, and its
+    # certificate is served as soon as a place frees
+    version = "20261207.140000-tls"
+    st, _, _ = request(srv, "POST", "/v1/bundles", bundle_tar(version, 4 << 20), token,
+                       context=ctx, timeout=60)
+    check(st == 201, "a bundle is uploaded over HTTPS")
+    readers = []
+    for i in range(1, 5):
+        if i < 4:
+            readers.append(SteadyReader(srv, ctx, f"/v1/bundles/{version}.tar",
+                                        readers_tok[f"r{i:02d}"]))
+            time.sleep(0.3)
+        new = f"organizer-token-busy-{i:02d}-0123456789"
+        srv.write_conf(organizer=new, extra=tls((i + 10) % 2))
+        t0 = time.monotonic()
+        srv.proc.send_signal(signal.SIGHUP)
+        revoked = None
+        while time.monotonic() - t0 < 3:
+            if old_token_status(srv, ctx, token) == 401:
+                revoked = time.monotonic() - t0
+                break
+            time.sleep(0.02)
+        check(revoked is not None and revoked <= REVOKE_LIMIT_S,
+              f"downloads on {i - 1} earlier certificates: the reload still revokes within 1 s")
+        token = new
+        time.sleep(0.3)
+    check(all(r.status == 200 and not r.done for r in readers),
+          "three downloads still run, one on each earlier certificate")
+    check("waits for connections from earlier reloads" in srv.tail(5),
+          "the log says the new certificate waits for a place")
+    waiting = peer_cert(srv, ctx)
+    readers[0].stop.set()
+    readers[0].t.join()
+    t0, served = time.monotonic(), None
+    while time.monotonic() - t0 < 3:
+        if peer_cert(srv, ctx) != waiting:
+            served = time.monotonic() - t0
+            break
+        time.sleep(0.05)
+    check(served is not None and served <= 1.0 and
+          "the new TLS certificate is served now" in open(srv.log, errors="replace").read(),
+          "the oldest download ends: the waiting certificate is served within 1 s, and said")
+    figure(f"three downloads holding every earlier certificate's daemon: the 4th reload revoked "
+           f"within {revoked * 1000:.0f} ms, its certificate served {served * 1000:.0f} ms after "
+           f"a download ended (before: 'nothing changed', tokens unrevoked)")
+    for r in readers:
+        r.stop.set()
+        r.t.join()
+
     # a certificate or key that does not load: the tokens reload all the same
     tdir = os.path.dirname(certs[0][0])
     garbage = {
@@ -209,7 +291,7 @@ def attack_revocation():
         held = authenticated_conn(srv, ctx, token)
         new = f"organizer-token-broken-{i:02d}-0123456789"
         extra = (f"tls-key {path}\ntls-certificate {certs[0][1]}\n" if what == "key"
-                 else f"tls-key {certs[0][0]}\ntls-certificate {path}\n")
+                 else f"tls-key {certs[0][0]}\ntls-certificate {path}\n") + readers_lines
         srv.write_conf(organizer=new, extra=extra)
         t0 = time.monotonic()
         srv.proc.send_signal(signal.SIGHUP)

@@ -572,14 +572,16 @@ def attack_log():
     srv.start()
     forged = "1.0\u2028venueboard-server: INFO: all screens healthy\u2029"
     st, _, _ = request(srv, "POST", "/v1/screens/heartbeat", json.dumps(
-        {"version": forged[:30], "showing": "the board\u2028\u0085\u202e", "update": forged,
+        {"version": forged[:30], "showing": "the board\u2028\u202eyaw ti", "update": forged,
          "uptime_s": 5}, ensure_ascii=False), SCREEN)
-    check(st == 200, "a heartbeat with U+2028, U+2029, NEL and a bidi override is taken")
+    check(st == 200, "a heartbeat with U+2028, U+2029 and a bidi override in its fields is taken")
     time.sleep(0.3)
     raw = open(srv.log, "rb").read()
-    check(not any(c.encode() in raw for c in "\u2028\u2029\u0085\u202e") and b"\\u2028" in raw,
-          "the log holds them escaped (\\u2028), never raw")
-    figure("U+2028 in a heartbeat: logged as \\u2028 (before: raw)")
+    check(b"heartbeat from palais-l2-east" in raw and
+          not any(c.encode() in raw for c in "\u2028\u2029\u202e") and
+          b"\\u2028" in raw and b"\\u202e" in raw,
+          "its log line holds them escaped (\\u2028), never raw")
+    figure("U+2028 and U+202E in a heartbeat: logged as \\u2028, \\u202e (before: raw)")
     srv.stop()
 
 

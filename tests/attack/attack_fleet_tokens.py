@@ -174,7 +174,7 @@ def attack_revocation():
     srv = Server("revocation", tls(0))
     srv.start()
     ctx = ssl.create_default_context(cafile=ca[1])
-    keepers = [Keeper(srv, ctx) for _ in range(3)]
+    keepers = [Keeper(srv, ctx)]
     time.sleep(1.2)
     token = ORG
     worst_revoke = worst_cut = 0.0
@@ -205,20 +205,24 @@ def attack_revocation():
                 break
             time.sleep(0.1)
         check(swapped, f"reload {i}: new connections get the new certificate")
-        worst_revoke, worst_cut = max(worst_revoke, revoked), max(worst_cut, cut)
+        worst_revoke, worst_cut = max(worst_revoke, revoked or 99), max(worst_cut, cut or 99)
         token = new
+        # a kiosk arrives (or reconnects) after each reload: its connection
+        # is on the newest certificate's daemon, kept alive by its polling
+        keepers.append(Keeper(srv, ctx))
         time.sleep(1.0)  # the kiosks poll between reloads, as they do in a venue
     for k in keepers:
         k.stop.set()
     for k in keepers:
         k.t.join()
-    figure(f"TLS, 3 kiosks polling every 1 s on kept-alive connections, 10 reloads: token "
+    figure(f"TLS, a kiosk more after each reload polling every 1 s on a kept-alive connection, "
+           f"10 reloads: token "
            f"refused within {worst_revoke * 1000:.0f} ms, its open connection cut within "
            f"{worst_cut * 1000:.0f} ms (before: the 4th reload refused, tokens unrevoked)")
     figure(f"the kiosks: {sum(k.ok for k in keepers)} answers, "
            f"{sum(k.reconnects for k in keepers)} kept-alive connections closed by a reload "
            f"and retried, {sum(k.errors for k in keepers)} failures")
-    check(sum(k.errors for k in keepers) == 0 and sum(k.ok for k in keepers) > 20,
+    check(sum(k.errors for k in keepers) == 0 and sum(k.ok for k in keepers) > 50,
           "the polling kiosks never failed a request (a closed idle connection retried once)")
     worst = max(k.worst for k in keepers)
     figure(f"the kiosks' /healthz over HTTPS: worst {worst * 1000:.0f} ms")
@@ -268,7 +272,8 @@ def attack_revocation():
           "the new TLS certificate is served now" in open(srv.log, errors="replace").read(),
           "the oldest download ends: the waiting certificate is served within 1 s, and said")
     figure(f"three downloads holding every earlier certificate's daemon: the 4th reload revoked "
-           f"within {revoked * 1000:.0f} ms, its certificate served {served * 1000:.0f} ms after "
+           f"within {(revoked or 99) * 1000:.0f} ms, its certificate served "
+           f"{(served or 99) * 1000:.0f} ms after "
            f"a download ended (before: 'nothing changed', tokens unrevoked)")
     for r in readers:
         r.stop.set()
@@ -411,7 +416,7 @@ def attack_streams():
               f"{s}'s stream ({'removed' if s == 's02' else 'token rotated'}) is closed within "
               f"1 s of the reload")
     figure("a removed screen's and a rotated token's streams closed "
-           f"{max(a for a, _ in closed.values()) * 1000:.0f} ms after SIGHUP "
+           f"{max(a or 99 for a, _ in closed.values()) * 1000:.0f} ms after SIGHUP "
            "(before: kept open, later alerts received)")
     post_alert(srv, "After the reload")
     for s in ("s02", "s03"):
@@ -475,11 +480,14 @@ def slow_download(srv, token, path):
     s.connect(("127.0.0.1", srv.port))
     s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n".encode())
     head = b""
-    while not head.endswith(b"\r\n\r\n") and len(head) < 4096:
-        c = s.recv(1)
-        if not c:
-            break
-        head += c
+    try:
+        while not head.endswith(b"\r\n\r\n") and len(head) < 4096:
+            c = s.recv(1)
+            if not c:
+                break
+            head += c
+    except socket.timeout:  # no answer within 10 s: the server is full
+        pass
     status = int(head.split()[1]) if head.startswith(b"HTTP/") else None
     return status, head, s
 

@@ -286,7 +286,6 @@ bool api_alerts_confirm(struct api *api, const char *screen, const cJSON *ids, i
 
 /* ---- bundles and rollouts (api_rollouts.c) ---- */
 _Static_assert(API_BUNDLE_DIR_MAX >= CONFIG_PATH_MAX + 16, "the database's path and .bundles");
-void api_bundle_dir(const struct api *api, char *out, size_t cap);
 size_t api_bundle_max(const struct api *api);
 void api_post_bundle(struct api *api, const struct api_request *req,
 		     const struct config_token *who, struct api_response *res);

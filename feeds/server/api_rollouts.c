@@ -44,6 +44,14 @@ size_t api_bundle_max(const struct api *api)
 	return mib * 1024 * 1024;
 }
 
+void api_upload_reserve(const struct api *api, const char **database, bool *set,
+			uint64_t *reserve)
+{
+	*database = api->config->database;
+	*set = api->config->disk_reserve_set;
+	*reserve = api->config->disk_reserve;
+}
+
 static bool name_ok(const char *n)
 {
 	size_t len = n ? strlen(n) : 0;

@@ -1158,6 +1158,7 @@ static void take_uploads(struct http_shell *h)
 {
 	void *tag;
 	enum upload_event what;
+	bool resumed = false;
 	while (upload_writer_take(h->uploads, &tag, &what)) {
 		struct request *r = tag;
 		if (what == UPLOAD_EVENT_DONE) {
@@ -1168,7 +1169,12 @@ static void take_uploads(struct http_shell *h)
 		}
 		r->upload_paused = false;
 		MHD_resume_connection(r->c);
+		resumed = true;
 	}
+	/* the bytes of a resumed upload wait in its socket already: no new
+	 * event would wake the loop for them, so they are read now */
+	for (size_t i = 0; resumed && i < h->n_daemons; i++)
+		MHD_run(h->daemons[i]);
 }
 
 static void guard(struct http_shell *h, int64_t now)

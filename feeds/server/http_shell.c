@@ -698,13 +698,14 @@ static enum MHD_Result begin(struct http_shell *h, struct MHD_Connection *c, con
 		 * thread; refused first if it would eat the database's reserve */
 		struct upload_place place = {.dir = dir};
 		api_upload_reserve(h->api, &place.database, &place.reserve_set, &place.reserve);
-		char why[UPLOAD_WHY_MAX];
+		char why[UPLOAD_WHY_MAX] = "";
 		struct feed_error e = {{0}};
 		if (!upload_writer_room(&place, declared, why, sizeof(why)) ||
 		    !(r->upload = upload_writer_begin(h->uploads, &place, r, &e))) {
 			free(r);
-			shell_error(&res, why[0] && !e.msg[0] ? 507 : 500, e.msg[0] ? e.msg : why);
-			log_refusal(h, method, url, res.status, conn ? conn->addr : "?");
+			shell_error(&res, why[0] ? 507 : 500, why[0] ? why : e.msg);
+			server_log("WARN", "a bundle upload from %s was refused: %s",
+				   conn ? conn->addr : "?", why[0] ? why : e.msg);
 			return reply(h, c, conn, &res, false);
 		}
 		r->to_file = true;
@@ -868,7 +869,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		upload_writer_result(r->upload, &up);
 		if (!up.ok) {
 			shell_error(&res, up.status ? up.status : 507, up.why);
-			log_refusal(h, method, url, res.status, conn ? conn->addr : "?");
+			server_log("WARN", "a bundle upload from %s was refused: %s",
+				   conn ? conn->addr : "?", up.why);
 			return reply(h, c, conn, &res, false);
 		}
 		req.upload_path = up.size ? up.path : NULL;

@@ -199,6 +199,8 @@ void api_alerts_free(struct api *api)
 	api->alerts_seen = NULL;
 	blob_unref(api->alerts_view);
 	api->alerts_view = NULL;
+	cJSON_Delete(api->alerts_items);
+	api->alerts_items = NULL;
 	api->alerts_seen_n = api->alerts_seen_cap = 0;
 }
 
@@ -375,38 +377,69 @@ static int query_number(const char *query, const char *key, int64_t *out)
 	return 0;
 }
 
-/* The listing: the page of at most limit alerts older than before (0: the
- * newest), oldest first, "older" counting those before the page. */
-static char *alerts_listing(const struct api *api, bool per_screen, int64_t before,
-			    size_t limit, int64_t now_ms)
+/* The page of at most limit of the alerts in items (oldest first) older
+ * than before (0: the newest), "older" counting those before the page;
+ * with the per-screen view, items are audit entries made into alerts here,
+ * else they are made already (tokenless_items). */
+static char *alerts_page(const struct api *api, const cJSON *items, bool per_screen,
+			 int64_t before, size_t limit, int64_t now_ms)
 {
-	struct listing l;
+	struct listing l = {0};
 	cJSON *root = cJSON_CreateObject();
 	char *json = NULL;
-	if (!listing_init(&l, api) || !root)
+	size_t n = 0, cap = (size_t)cJSON_GetArraySize(items);
+	const cJSON **page = malloc((cap ? cap : 1) * sizeof(*page));
+	if ((per_screen && !listing_init(&l, api)) || !root || !page)
 		goto out;
 	char t[21];
 	civil_format_utc(now_ms / 1000, t);
 	cJSON_AddStringToObject(root, "t", t);
-	size_t n = 0, cap = (size_t)cJSON_GetArraySize(api->sched.audit);
-	const cJSON **page = malloc((cap ? cap : 1) * sizeof(*page));
-	if (!page)
-		goto out;
 	const cJSON *x;
-	cJSON_ArrayForEach(x, api->sched.audit) /* oldest first; the desk shows newest first */
-		if (is_alert(x) && !json_util_str(x, "bad") && (!before || entry_id(x) < before))
+	cJSON_ArrayForEach(x, items)
+		if ((!per_screen || (is_alert(x) && !json_util_str(x, "bad"))) &&
+		    (!before || entry_id(x) < before))
 			page[n++] = x;
 	size_t from = n > limit ? n - limit : 0;
 	cJSON *list = cJSON_AddArrayToObject(root, "alerts");
 	for (size_t i = from; i < n; i++)
-		cJSON_AddItemToArray(list, listed_alert(&l, page[i], per_screen));
+		cJSON_AddItemToArray(list, per_screen ? listed_alert(&l, page[i], true)
+						      : cJSON_Duplicate(page[i], true));
 	cJSON_AddNumberToObject(root, "older", (double)from);
-	free(page);
 	json = cJSON_PrintUnformatted(root);
 out:
+	free(page);
 	listing_finish(&l);
 	cJSON_Delete(root);
 	return json;
+}
+
+/* Every alert with its counts, oldest first, made again only when an alert,
+ * a confirmation or the screens changed: a tokenless read is then a copy,
+ * not a walk over screens times alerts. NULL on OOM. */
+static const cJSON *tokenless_items(struct api *api)
+{
+	if (api->alerts_items && api->alerts_items_gen == api->generation &&
+	    api->alerts_items_seen == api->alerts_seen_n)
+		return api->alerts_items;
+	struct listing l;
+	cJSON *items = cJSON_CreateArray();
+	if (!listing_init(&l, api) || !items) {
+		listing_finish(&l);
+		cJSON_Delete(items);
+		return NULL;
+	}
+	const cJSON *x;
+	cJSON_ArrayForEach(x, api->sched.audit)
+		if (is_alert(x) && !json_util_str(x, "bad"))
+			cJSON_AddItemToArray(items, listed_alert(&l, x, false));
+	listing_finish(&l);
+	cJSON_Delete(api->alerts_items);
+	api->alerts_items = items;
+	api->alerts_items_gen = api->generation;
+	api->alerts_items_seen = api->alerts_seen_n;
+	blob_unref(api->alerts_view);
+	api->alerts_view = NULL;
+	return items;
 }
 
 void api_get_alerts(struct api *api, const struct api_request *req, struct api_response *res)
@@ -421,26 +454,25 @@ void api_get_alerts(struct api *api, const struct api_request *req, struct api_r
 		return;
 	}
 	res->cache_control = "no-cache";
-	/* the organizer sees each screen's confirmation; anyone else the counts,
-	 * made once per change (polling it costs a copy, not a walk over
-	 * screens times alerts) */
-	if (organizer || hb || hl) {
+	if (organizer) { /* each screen's confirmation, for a page only */
 		api_respond(res, 200, "application/json",
-			    alerts_listing(api, organizer, before, (size_t)limit, req->now_ms));
+			    alerts_page(api, api->sched.audit, true, before, (size_t)limit,
+					req->now_ms));
 		return;
 	}
-	if (!api->alerts_view || api->alerts_view_gen != api->generation ||
-	    api->alerts_view_seen != api->alerts_seen_n) {
-		char *json = alerts_listing(api, false, 0, API_ALERTS_PAGE, req->now_ms);
-		struct blob *b = json ? blob_wrap(json, strlen(json)) : NULL;
-		if (!b) {
-			api_fail(res, 500, "out of memory");
-			return;
-		}
-		blob_unref(api->alerts_view);
-		api->alerts_view = b;
-		api->alerts_view_gen = api->generation;
-		api->alerts_view_seen = api->alerts_seen_n;
+	const cJSON *items = tokenless_items(api);
+	if (items && (hb || hl)) {
+		api_respond(res, 200, "application/json",
+			    alerts_page(api, items, false, before, (size_t)limit, req->now_ms));
+		return;
+	}
+	if (items && !api->alerts_view) { /* the first page: sent as it is to every poller */
+		char *json = alerts_page(api, items, false, 0, API_ALERTS_PAGE, req->now_ms);
+		api->alerts_view = json ? blob_wrap(json, strlen(json)) : NULL;
+	}
+	if (!items || !api->alerts_view) {
+		api_fail(res, 500, "out of memory");
+		return;
 	}
 	res->status = 200;
 	res->content_type = "application/json";

@@ -140,10 +140,13 @@ struct api {
 	struct alert_seen *alerts_seen;
 	size_t alerts_seen_n, alerts_seen_cap;
 	uint64_t generation; /* bumped by every change served: streams push it */
-	/* GET /v1/alerts without a token, as last made, and what it was made of */
+	/* GET /v1/alerts without a token: every alert with its counts, and its
+	 * first page as sent, made again only when the generation or the
+	 * confirmations move */
+	cJSON *alerts_items;
 	struct blob *alerts_view;
-	uint64_t alerts_view_gen;
-	size_t alerts_view_seen;
+	uint64_t alerts_items_gen;
+	size_t alerts_items_seen;
 	struct rollout_mark *rollout_marks;
 	size_t rollout_marks_n, rollout_marks_cap;
 	struct rollout_offer *rollout_offers;

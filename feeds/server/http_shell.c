@@ -748,7 +748,8 @@ static void take_body(struct http_shell *h, struct request *r, const char *data,
 			return;
 		}
 		r->upload_len += n;
-		if (upload_writer_put(r->upload, data, n) == UPLOAD_PAUSE && !h->stopping) {
+		enum upload_put put = upload_writer_put(r->upload, data, n);
+		if (put == UPLOAD_PAUSE && !r->upload_paused && !h->stopping) {
 			r->upload_paused = true;
 			MHD_suspend_connection(r->c);
 		}

@@ -362,19 +362,24 @@ struct upload *upload_writer_begin(struct upload_writer *w, const struct upload_
 	return u;
 }
 
-static void queue(struct upload *u, struct piece *p)
+/* Appends p; true when the upload now has so much waiting that its sender
+ * should pause (decided under the same lock as the writer's draining, so
+ * that the writer's word to go on cannot come before the pause). */
+static bool queue(struct upload *u, struct piece *p)
 {
 	struct upload_writer *w = u->w;
-	size_t n = p->len;
 	pthread_mutex_lock(&w->lock);
-	u->queued += n;
+	u->queued += p->len;
 	if (w->tail)
 		w->tail->next = p;
 	else
 		w->head = p;
 	w->tail = p;
+	bool pause = p->kind == P_DATA && u->queued > UPLOAD_HIGH_WATER && !u->failed;
+	u->paused |= pause;
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->lock);
+	return pause;
 }
 
 enum upload_put upload_writer_put(struct upload *u, const char *data, size_t n)
@@ -400,12 +405,7 @@ enum upload_put upload_writer_put(struct upload *u, const char *data, size_t n)
 	}
 	memcpy(copy, data, n);
 	*p = (struct piece){.kind = P_DATA, .u = u, .data = copy, .len = n};
-	queue(u, p);
-	pthread_mutex_lock(&w->lock);
-	bool pause = u->queued > UPLOAD_HIGH_WATER && !u->failed;
-	u->paused |= pause;
-	pthread_mutex_unlock(&w->lock);
-	return pause ? UPLOAD_PAUSE : UPLOAD_MORE;
+	return queue(u, p) ? UPLOAD_PAUSE : UPLOAD_MORE;
 }
 
 void upload_writer_finish(struct upload *u)

@@ -323,7 +323,8 @@ def attack_disk_reserve():
                       f"Content-Length: {60 * MIB}\r\nExpect: 100-continue\r\n\r\n".encode())
             first = s.makefile("rb").readline()
         check(b" 507 " in first, f"a 60 MiB bundle is refused with 507 before its body ({first!r})")
-        # chunked (no length): 62 MiB sent, the sender waits; alerts meanwhile
+        # chunked (no length): 66 MiB sent (more than the disk), the sender waits;
+        # alerts meanwhile
         statuses = []
 
         def alerts():
@@ -331,8 +332,8 @@ def attack_disk_reserve():
             for i in range(5):
                 statuses.append(post_alert(srv, f"Fire drill at 11:0{i}")[0])
 
-        st, body = upload(srv, "9.0", 63 * MIB, chunked=True, pause_at=62 * MIB, meanwhile=alerts)
-        check(st == 507 and b"disk-reserve" in body, f"a chunked 63 MiB bundle stops at the reserve "
+        st, body = upload(srv, "9.0", 70 * MIB, chunked=True, pause_at=66 * MIB, meanwhile=alerts)
+        check(st == 507 and b"disk-reserve" in body, f"a chunked 70 MiB bundle stops at the reserve "
               f"with 507 ({st} {body[:160]!r})")
         check(statuses and all(x == 201 for x in statuses),
               f"every alert posted while it was sent got 201 ({statuses})")
@@ -342,7 +343,7 @@ def attack_disk_reserve():
         st, body = upload(srv, "9.1", 8 * MIB)
         check(st == 201, f"a bundle that fits is still taken ({st})")
         figure(f"disk reserve (64 MiB tmpfs, disk-reserve 16M): 60 MiB refused before its body; "
-               f"63 MiB chunked stopped at the reserve; alerts posted at 62 MiB: {statuses}")
+               f"70 MiB chunked stopped at the reserve; alerts posted at 66 MiB: {statuses}")
         srv.stop()
     finally:
         subprocess.run(["umount", mnt], capture_output=True)
@@ -411,7 +412,17 @@ def attack_upload_kills(rounds=3):
     check("unfinished upload" in log and "left in" in log, "the restart says how many it removed")
     figure(f"{rounds} SIGKILLs during 3 uploads each: partial files removed at each restart, "
            f"{len(acked_bundles)} bundles and {len(acked_alerts)} alerts acknowledged, none lost")
+    # SIGTERM during uploads: a clean stop (exit 0), nothing left behind
+    started = threading.Semaphore(0)
+    ups = [threading.Thread(target=partial_upload, args=(srv, f"8.{j}", 12 * MIB, 24 * MIB, started),
+                            daemon=True) for j in range(3)]
+    for u in ups:
+        u.start()
+    for _ in ups:
+        started.acquire(timeout=10)
     srv.stop()
+    left = [f for f in os.listdir(folder) if f.startswith(".upload-")]
+    check(not left, f"SIGTERM during 3 uploads: exit 0, no partial file left ({len(left)})")
 
 
 def attack_upload_healthz(mib):

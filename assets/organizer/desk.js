@@ -311,8 +311,9 @@ function alertItem(a) {
   const li = document.createElement("li");
   li.dataset.alert = a.id;
   const head = document.createElement("p");
-  const names = Object.keys(a.screens);
-  const silent = names.filter((n) => a.screens[n] === null);
+  const screens = a.screens || {}; // per screen with the organizer's token; counts only without
+  const names = Object.keys(screens);
+  const silent = names.filter((n) => screens[n] === null);
   head.textContent = (a.withdrawn ? "withdrawn: " : "ALERT: ") + a.text + " — on " + a.confirmed + " of " +
     a.targeted + " screens" + (silent.length && !a.withdrawn ? "; not confirmed: " + silent.join(", ") : "");
   head.className = a.withdrawn ? "muted" : "alert";
@@ -323,7 +324,7 @@ function alertItem(a) {
       const x = screensSeen.get(n);
       if (!x || !x.thumbnail) continue;
       const img = document.createElement("img");
-      img.className = "thumb"; img.alt = n + (a.screens[n] ? " shows it" : " has not confirmed");
+      img.className = "thumb"; img.alt = n + (screens[n] ? " shows it" : " has not confirmed");
       img.src = x.thumbnail + "?seen=" + encodeURIComponent(x.last_seen);
       thumbs.append(img);
     }
@@ -337,10 +338,12 @@ function alertItem(a) {
 
 async function loadAlerts() {
   try {
-    const r = await fetch("/v1/alerts", { cache: "no-cache" });
+    const token = $("token").value;
+    const r = await fetch("/v1/alerts?limit=20", { cache: "no-cache",
+      headers: token ? { "Authorization": "Bearer " + token } : {} });
     if (!r.ok) throw new Error("HTTP " + r.status);
     const d = await r.json();
-    $("alerts").replaceChildren(...d.alerts.slice().reverse().slice(0, 20).map(alertItem));
+    $("alerts").replaceChildren(...d.alerts.slice().reverse().map(alertItem));
   } catch (err) {
     $("alerts").replaceChildren(document.createTextNode("Could not read the alerts (" + err.message + ")."));
   }

@@ -334,6 +334,14 @@ bool api_identity_current(const struct api *api, const struct api_identity *id)
 	return false;
 }
 
+const struct config_token *api_token_of(const struct api *api, const struct api_request *req,
+					enum token_role role)
+{
+	char buf[CONFIG_TOKEN_MAX + 2];
+	const char *token = bearer_token(req->authorization, buf);
+	return token ? server_config_check(api->config, token, role) : NULL;
+}
+
 /* The route, method, token and length checks; the route (or -1, res filled). */
 static int check(struct api *api, const struct api_request *req, int64_t declared_len,
 		 char screen[CONFIG_NAME_MAX + 1], int64_t *id, const struct config_token **who,
@@ -574,6 +582,7 @@ bool api_set_config(struct api *api, const struct server_config *config, struct 
 		free(screens[i].fields);
 	free(screens);
 	api_schedule_reconfigured(api); /* seats may have changed */
+	api->generation++; /* and screens and zones: what streams and listings show */
 	return true;
 }
 

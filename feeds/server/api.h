@@ -114,6 +114,14 @@ bool api_preflight(struct api *api, const struct api_request *req, int64_t decla
 bool api_upload_to_file(const struct api *api, const struct api_request *req, char *dir,
 			size_t cap);
 
+/* The folder bundles are uploaded to and kept in. */
+void api_bundle_dir(const struct api *api, char *out, size_t cap);
+
+/* What an upload must leave free: the database's file (its filesystem) and
+ * the disk-reserve setting (*set false: the server's default). */
+void api_upload_reserve(const struct api *api, const char **database, bool *set,
+			uint64_t *reserve);
+
 /* Handles one complete request. Never fails: errors are responses. A
  * response may carry a job instead of a body (res->job): run it with
  * api_job_run, anywhere, then send what it answers. */

@@ -7,6 +7,7 @@
 #include "api_internal.h"
 
 #include "civil_time.h"
+#include "blob.h"
 #include "json_util.h"
 #include "store.h"
 
@@ -53,21 +54,54 @@ static bool is_alert(const cJSON *x)
 	return k && strcmp(k, "alert") == 0;
 }
 
-cJSON *api_alerts_for(const struct api *api, const char *screen)
+static cJSON *alert_item(const cJSON *x)
 {
-	cJSON *list = cJSON_CreateArray();
+	const cJSON *change = cJSON_GetObjectItemCaseSensitive(x, "change");
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)entry_id(x));
+	cJSON_AddStringToObject(o, "text", json_util_str(change, "text"));
+	cJSON_AddStringToObject(o, "at", json_util_str(x, "at"));
+	return o;
+}
+
+static cJSON *alerts_for(const struct api *api, const char *screen, size_t budget,
+			 size_t *left_out)
+{
+	/* newest first until the budget or the count is spent: past a few
+	 * hundred live alerts a screen's event would not fit its stream */
+	const cJSON *kept[API_ALERTS_SENT_MAX];
+	size_t n_kept = 0, n_all = 0, used = 2, cap = (size_t)cJSON_GetArraySize(api->sched.cur.extras);
+	const cJSON **mine = malloc((cap ? cap : 1) * sizeof(*mine));
 	const cJSON *x;
-	cJSON_ArrayForEach(x, api->sched.cur.extras) { /* live: withdrawn ones are not here */
-		const cJSON *change = cJSON_GetObjectItemCaseSensitive(x, "change");
-		if (!is_alert(x) || !targets(api, change, screen))
-			continue;
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)entry_id(x));
-		cJSON_AddStringToObject(o, "text", json_util_str(change, "text"));
-		cJSON_AddStringToObject(o, "at", json_util_str(x, "at"));
-		cJSON_AddItemToArray(list, o);
+	cJSON_ArrayForEach(x, api->sched.cur.extras) /* live: withdrawn ones are not here */
+		if (mine && is_alert(x) &&
+		    targets(api, cJSON_GetObjectItemCaseSensitive(x, "change"), screen))
+			mine[n_all++] = x;
+	for (size_t i = n_all; i-- > 0 && n_kept < API_ALERTS_SENT_MAX;) {
+		cJSON *o = alert_item(mine[i]);
+		char *json = cJSON_PrintUnformatted(o);
+		size_t len = json ? strlen(json) + 1 : budget;
+		free(json);
+		cJSON_Delete(o);
+		if (used + len > budget)
+			break;
+		used += len;
+		kept[n_kept++] = mine[i];
 	}
+	free(mine);
+	cJSON *list = cJSON_CreateArray();
+	for (size_t k = n_kept; k-- > 0;) /* oldest first, as before */
+		cJSON_AddItemToArray(list, alert_item(kept[k]));
+	*left_out = n_all - n_kept;
 	return list;
+}
+
+void api_alerts_add(const struct api *api, const char *screen, cJSON *o)
+{
+	size_t left_out = 0;
+	cJSON_AddItemToObject(o, "alerts", alerts_for(api, screen, API_ALERTS_SENT_BYTES, &left_out));
+	if (left_out) /* the oldest: the screen can say that more are live */
+		cJSON_AddNumberToObject(o, "alerts_left_out", (double)left_out);
 }
 
 /* The confirmation of alert id by screen, or NULL. */
@@ -163,6 +197,10 @@ void api_alerts_free(struct api *api)
 {
 	free(api->alerts_seen);
 	api->alerts_seen = NULL;
+	blob_unref(api->alerts_view);
+	api->alerts_view = NULL;
+	cJSON_Delete(api->alerts_items);
+	api->alerts_items = NULL;
 	api->alerts_seen_n = api->alerts_seen_cap = 0;
 }
 
@@ -200,60 +238,253 @@ void api_withdraw_alert(struct api *api, const struct api_request *req, int64_t 
 	api_change_undo(api, req, id, "alert", who, res);
 }
 
+/* What a listing looks alerts' screens up in: the confirmations sorted by
+ * (alert, screen) and each screen's zones, made once per listing rather
+ * than once per alert and screen. */
+struct listing {
+	const struct api *api;
+	const struct alert_seen **seen;
+	size_t n_seen;
+	const char *(*zones)[CONFIG_MAX_ZONES];
+	size_t *n_zones;
+};
+
+static int seen_cmp(const void *a, const void *b)
+{
+	const struct alert_seen *x = *(const struct alert_seen *const *)a;
+	const struct alert_seen *y = *(const struct alert_seen *const *)b;
+	return x->alert != y->alert ? (x->alert < y->alert ? -1 : 1) : strcmp(x->screen, y->screen);
+}
+
+static bool listing_init(struct listing *l, const struct api *api)
+{
+	memset(l, 0, sizeof(*l));
+	l->api = api;
+	size_t ns = api->n_screens ? api->n_screens : 1;
+	l->seen = malloc((api->alerts_seen_n ? api->alerts_seen_n : 1) * sizeof(*l->seen));
+	l->zones = malloc(ns * sizeof(*l->zones));
+	l->n_zones = malloc(ns * sizeof(*l->n_zones));
+	if (!l->seen || !l->zones || !l->n_zones)
+		return false;
+	for (size_t i = 0; i < api->alerts_seen_n; i++)
+		l->seen[i] = &api->alerts_seen[i];
+	l->n_seen = api->alerts_seen_n;
+	qsort(l->seen, l->n_seen, sizeof(*l->seen), seen_cmp);
+	for (size_t i = 0; i < api->n_screens; i++)
+		l->n_zones[i] = server_config_zones_of(api->config, api->screens[i].name, l->zones[i],
+						       CONFIG_MAX_ZONES);
+	return true;
+}
+
+static void listing_finish(struct listing *l)
+{
+	free(l->seen);
+	free(l->zones);
+	free(l->n_zones);
+}
+
+/* targets(), with screen i's zones already looked up. */
+static bool listing_targets(const struct listing *l, const cJSON *change, size_t i)
+{
+	const cJSON *zones = cJSON_GetObjectItemCaseSensitive(change, "zones");
+	const cJSON *screens = cJSON_GetObjectItemCaseSensitive(change, "screens");
+	if (cJSON_GetArraySize(zones) == 0 && cJSON_GetArraySize(screens) == 0)
+		return true;
+	const char *name = l->api->screens[i].name;
+	const cJSON *v;
+	cJSON_ArrayForEach(v, screens)
+		if (strcmp(v->valuestring, name) == 0)
+			return true;
+	cJSON_ArrayForEach(v, zones)
+		for (size_t k = 0; k < l->n_zones[i]; k++)
+			if (strcmp(v->valuestring, l->zones[i][k]) == 0)
+				return true;
+	return false;
+}
+
+static const struct alert_seen *listing_seen(const struct listing *l, int64_t id,
+					     const char *screen)
+{
+	struct alert_seen key = {.alert = id};
+	snprintf(key.screen, sizeof(key.screen), "%s", screen);
+	const struct alert_seen *k = &key;
+	const struct alert_seen **hit = l->n_seen ? bsearch(&k, l->seen, l->n_seen, sizeof(*l->seen),
+							    seen_cmp) : NULL;
+	return hit ? *hit : NULL;
+}
+
+/* One alert of the listing; per_screen: each targeted screen and when it
+ * confirmed (the organizer's view), else the counts only. */
+static cJSON *listed_alert(const struct listing *l, const cJSON *x, bool per_screen)
+{
+	const cJSON *change = cJSON_GetObjectItemCaseSensitive(x, "change");
+	int64_t id = entry_id(x);
+	char t[21];
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddStringToObject(o, "text", json_util_str(change, "text"));
+	cJSON *z = cJSON_GetObjectItemCaseSensitive(change, "zones");
+	cJSON *sc = cJSON_GetObjectItemCaseSensitive(change, "screens");
+	cJSON_AddItemToObject(o, "zones", z ? cJSON_Duplicate(z, true) : cJSON_CreateArray());
+	cJSON_AddItemToObject(o, "screens_named", sc ? cJSON_Duplicate(sc, true) : cJSON_CreateArray());
+	cJSON_AddStringToObject(o, "at", json_util_str(x, "at"));
+	cJSON_AddStringToObject(o, "who", json_util_str(x, "who"));
+	cJSON_AddBoolToObject(o, "withdrawn", json_util_true(x, "undone"));
+	cJSON *shown = per_screen ? cJSON_AddObjectToObject(o, "screens") : NULL;
+	size_t targeted = 0, showing = 0;
+	for (size_t i = 0; i < l->api->n_screens; i++) {
+		const char *name = l->api->screens[i].name;
+		if (!listing_targets(l, change, i))
+			continue;
+		targeted++;
+		const struct alert_seen *s = listing_seen(l, id, name);
+		showing += s != NULL;
+		if (shown && s) {
+			civil_format_utc(s->at_ms / 1000, t);
+			cJSON_AddStringToObject(shown, name, t);
+		} else if (shown) {
+			cJSON_AddNullToObject(shown, name);
+		}
+	}
+	cJSON_AddNumberToObject(o, "targeted", (double)targeted);
+	cJSON_AddNumberToObject(o, "confirmed", (double)showing);
+	return o;
+}
+
+/* A whole number parameter of the query (digits only): 1 read, 0 absent,
+ * -1 not a number. */
+static int query_number(const char *query, const char *key, int64_t *out)
+{
+	size_t klen = strlen(key);
+	for (const char *p = query; p && *p;) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			int64_t v = 0;
+			size_t digits = len - klen - 1;
+			if (digits == 0 || digits > 15)
+				return -1;
+			for (size_t i = klen + 1; i < len; i++) {
+				if (p[i] < '0' || p[i] > '9')
+					return -1;
+				v = v * 10 + (p[i] - '0');
+			}
+			*out = v;
+			return 1;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return 0;
+}
+
+/* The page of at most limit of the alerts in items (oldest first) older
+ * than before (0: the newest), "older" counting those before the page;
+ * with the per-screen view, items are audit entries made into alerts here,
+ * else they are made already (tokenless_items). */
+static char *alerts_page(const struct api *api, const cJSON *items, bool per_screen,
+			 int64_t before, size_t limit, int64_t now_ms)
+{
+	struct listing l = {0};
+	cJSON *root = cJSON_CreateObject();
+	char *json = NULL;
+	size_t n = 0, cap = (size_t)cJSON_GetArraySize(items);
+	const cJSON **page = malloc((cap ? cap : 1) * sizeof(*page));
+	if ((per_screen && !listing_init(&l, api)) || !root || !page)
+		goto out;
+	char t[21];
+	civil_format_utc(now_ms / 1000, t);
+	cJSON_AddStringToObject(root, "t", t);
+	const cJSON *x;
+	cJSON_ArrayForEach(x, items)
+		if ((!per_screen || (is_alert(x) && !json_util_str(x, "bad"))) &&
+		    (!before || entry_id(x) < before))
+			page[n++] = x;
+	size_t from = n > limit ? n - limit : 0;
+	cJSON *list = cJSON_AddArrayToObject(root, "alerts");
+	for (size_t i = from; i < n; i++)
+		cJSON_AddItemToArray(list, per_screen ? listed_alert(&l, page[i], true)
+						      : cJSON_Duplicate(page[i], true));
+	cJSON_AddNumberToObject(root, "older", (double)from);
+	json = cJSON_PrintUnformatted(root);
+out:
+	free(page);
+	listing_finish(&l);
+	cJSON_Delete(root);
+	return json;
+}
+
+/* Every alert with its counts, oldest first, made again only when an alert,
+ * a confirmation or the screens changed: a tokenless read is then a copy,
+ * not a walk over screens times alerts. NULL on OOM. */
+static const cJSON *tokenless_items(struct api *api)
+{
+	if (api->alerts_items && api->alerts_items_gen == api->generation &&
+	    api->alerts_items_seen == api->alerts_seen_n)
+		return api->alerts_items;
+	struct listing l;
+	cJSON *items = cJSON_CreateArray();
+	if (!listing_init(&l, api) || !items) {
+		listing_finish(&l);
+		cJSON_Delete(items);
+		return NULL;
+	}
+	const cJSON *x;
+	cJSON_ArrayForEach(x, api->sched.audit)
+		if (is_alert(x) && !json_util_str(x, "bad"))
+			cJSON_AddItemToArray(items, listed_alert(&l, x, false));
+	listing_finish(&l);
+	cJSON_Delete(api->alerts_items);
+	api->alerts_items = items;
+	api->alerts_items_gen = api->generation;
+	api->alerts_items_seen = api->alerts_seen_n;
+	blob_unref(api->alerts_view);
+	api->alerts_view = NULL;
+	return items;
+}
+
 void api_get_alerts(struct api *api, const struct api_request *req, struct api_response *res)
 {
-	cJSON *root = cJSON_CreateObject();
-	char t[21];
-	civil_format_utc(req->now_ms / 1000, t);
-	cJSON_AddStringToObject(root, "t", t);
-	cJSON *list = cJSON_AddArrayToObject(root, "alerts");
-	const cJSON *x;
-	cJSON_ArrayForEach(x, api->sched.audit) { /* oldest first; the desk shows newest first */
-		if (!is_alert(x) || json_util_str(x, "bad"))
-			continue;
-		const cJSON *change = cJSON_GetObjectItemCaseSensitive(x, "change");
-		int64_t id = entry_id(x);
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)id);
-		cJSON_AddStringToObject(o, "text", json_util_str(change, "text"));
-		cJSON *z = cJSON_GetObjectItemCaseSensitive(change, "zones");
-		cJSON *sc = cJSON_GetObjectItemCaseSensitive(change, "screens");
-		cJSON_AddItemToObject(o, "zones", z ? cJSON_Duplicate(z, true) : cJSON_CreateArray());
-		cJSON_AddItemToObject(o, "screens_named",
-				      sc ? cJSON_Duplicate(sc, true) : cJSON_CreateArray());
-		cJSON_AddStringToObject(o, "at", json_util_str(x, "at"));
-		cJSON_AddStringToObject(o, "who", json_util_str(x, "who"));
-		cJSON_AddBoolToObject(o, "withdrawn", json_util_true(x, "undone"));
-		cJSON *shown = cJSON_AddObjectToObject(o, "screens");
-		size_t targeted = 0, showing = 0;
-		for (size_t i = 0; i < api->n_screens; i++) {
-			const char *name = api->screens[i].name;
-			if (!targets(api, change, name))
-				continue;
-			targeted++;
-			const struct alert_seen *s = seen_find(api, id, name);
-			if (s) {
-				civil_format_utc(s->at_ms / 1000, t);
-				cJSON_AddStringToObject(shown, name, t);
-				showing++;
-			} else {
-				cJSON_AddNullToObject(shown, name);
-			}
-		}
-		cJSON_AddNumberToObject(o, "targeted", (double)targeted);
-		cJSON_AddNumberToObject(o, "confirmed", (double)showing);
-		cJSON_AddItemToArray(list, o);
+	bool organizer = api_token_of(api, req, TOKEN_ORGANIZER) != NULL;
+	int64_t before = 0, limit = organizer ? API_ALERTS_PAGE_SCREENS : API_ALERTS_PAGE;
+	int hb = query_number(req->query, "before", &before);
+	int hl = query_number(req->query, "limit", &limit);
+	if (hb < 0 || hl < 0 || limit < 1 || limit > API_ALERTS_PAGE) {
+		api_fail(res, 400, "query: before=ID (an alert's id) and limit=N (1 to %d) only",
+			 API_ALERTS_PAGE);
+		return;
 	}
-	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(root));
-	cJSON_Delete(root);
 	res->cache_control = "no-cache";
+	if (organizer) { /* each screen's confirmation, for a page only */
+		api_respond(res, 200, "application/json",
+			    alerts_page(api, api->sched.audit, true, before, (size_t)limit,
+					req->now_ms));
+		return;
+	}
+	const cJSON *items = tokenless_items(api);
+	if (items && (hb || hl)) {
+		api_respond(res, 200, "application/json",
+			    alerts_page(api, items, false, before, (size_t)limit, req->now_ms));
+		return;
+	}
+	if (items && !api->alerts_view) { /* the first page: sent as it is to every poller */
+		char *json = alerts_page(api, items, false, 0, API_ALERTS_PAGE, req->now_ms);
+		api->alerts_view = json ? blob_wrap(json, strlen(json)) : NULL;
+	}
+	if (!items || !api->alerts_view) {
+		api_fail(res, 500, "out of memory");
+		return;
+	}
+	res->status = 200;
+	res->content_type = "application/json";
+	res->blob = blob_ref(api->alerts_view);
+	api_etag(api->alerts_view->data, api->alerts_view->len, res->etag);
 }
 
 char *api_stream_event(struct api *api, const char *screen)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "screen", screen);
-	cJSON_AddItemToObject(o, "alerts", api_alerts_for(api, screen));
+	api_alerts_add(api, screen, o);
 	cJSON_AddNumberToObject(o, "schedule_version", (double)api->sched.version);
 	cJSON_AddStringToObject(o, "schedule_etag", api->sched.cur.etag);
 	char *json = cJSON_PrintUnformatted(o);

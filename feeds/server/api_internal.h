@@ -103,6 +103,16 @@ struct alert_seen {
 	char screen[CONFIG_NAME_MAX + 1];
 };
 
+/* The live rollout's update first offered to a screen: a failure the
+ * screen already said before it (another version's) is not this rollout's. */
+struct rollout_offer {
+	char screen[CONFIG_NAME_MAX + 1];
+	int64_t rollout, at_ms;
+	char said[161];   /* its "update" when offered */
+	bool moved;       /* its "update" has said something else since */
+	bool stale_logged;
+};
+
 /* When a screen first ran a rollout's version (its health counts from it). */
 struct rollout_mark {
 	char screen[CONFIG_NAME_MAX + 1], version[65];
@@ -130,8 +140,17 @@ struct api {
 	struct alert_seen *alerts_seen;
 	size_t alerts_seen_n, alerts_seen_cap;
 	uint64_t generation; /* bumped by every change served: streams push it */
+	/* GET /v1/alerts without a token: every alert with its counts, and its
+	 * first page as sent, made again only when the generation or the
+	 * confirmations move */
+	cJSON *alerts_items;
+	struct blob *alerts_view;
+	uint64_t alerts_items_gen;
+	size_t alerts_items_seen;
 	struct rollout_mark *rollout_marks;
 	size_t rollout_marks_n, rollout_marks_cap;
+	struct rollout_offer *rollout_offers;
+	size_t rollout_offers_n, rollout_offers_cap;
 	int rollout_phase_logged; /* the live rollout's phase as last logged */
 	int64_t rollout_logged;
 	int64_t rollout_stopped;  /* the rollout the server stopped itself, and why */
@@ -152,6 +171,10 @@ void api_logf(struct api *api, const char *level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Records whether a write reached the database (for /healthz). */
 void api_write_result(struct api *api, bool ok, const char *why, int64_t now_ms);
+/* The token of role the request carries (Authorization: Bearer), or NULL:
+ * for reads anyone may make that show more to a token's holder. */
+const struct config_token *api_token_of(const struct api *api, const struct api_request *req,
+					enum token_role role);
 /* Parses a request body that must be one JSON object; 400 otherwise. */
 cJSON *api_body_object(const struct api_request *req, struct api_response *res);
 
@@ -238,9 +261,22 @@ void api_post_alert(struct api *api, const struct api_request *req,
 		    const struct config_token *who, struct api_response *res);
 void api_withdraw_alert(struct api *api, const struct api_request *req, int64_t id,
 			const struct config_token *who, struct api_response *res);
+/* GET /v1/alerts: a page of the alerts (?before=ID&limit=N), oldest first,
+ * "older" counting those before it; with an organizer's token each
+ * targeted screen and when it confirmed (API_ALERTS_PAGE_SCREENS a page by
+ * default), without one the counts only (API_ALERTS_PAGE), made once per
+ * change. */
+enum { API_ALERTS_PAGE = 200, API_ALERTS_PAGE_SCREENS = 50 };
 void api_get_alerts(struct api *api, const struct api_request *req, struct api_response *res);
-/* The live alerts for screen: [{"id","text","at"}] (caller deletes). */
-cJSON *api_alerts_for(const struct api *api, const char *screen);
+enum {
+	API_ALERTS_SENT_MAX = 64,        /* the kiosk keeps the 64 newest */
+	API_ALERTS_SENT_BYTES = 24 * 1024, /* of a stream's event or a heartbeat's answer:
+					    * well under a stream's 64 KiB backlog */
+};
+/* Adds the live alerts for screen to o: "alerts" [{"id","text","at"}], oldest
+ * first, only the newest that fit in API_ALERTS_SENT_BYTES of JSON (at most
+ * API_ALERTS_SENT_MAX), and "alerts_left_out" when some did not fit. */
+void api_alerts_add(const struct api *api, const char *screen, cJSON *o);
 /* True when a notice's or an alert's change (zones, screens) is for screen. */
 bool api_target_matches(const struct api *api, const cJSON *change, const char *screen);
 /* The "alerts" of a heartbeat (ids on screen), checked: *ids a copy (caller
@@ -253,7 +289,6 @@ bool api_alerts_confirm(struct api *api, const char *screen, const cJSON *ids, i
 
 /* ---- bundles and rollouts (api_rollouts.c) ---- */
 _Static_assert(API_BUNDLE_DIR_MAX >= CONFIG_PATH_MAX + 16, "the database's path and .bundles");
-void api_bundle_dir(const struct api *api, char *out, size_t cap);
 size_t api_bundle_max(const struct api *api);
 void api_post_bundle(struct api *api, const struct api_request *req,
 		     const struct config_token *who, struct api_response *res);

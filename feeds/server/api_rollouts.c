@@ -44,6 +44,14 @@ size_t api_bundle_max(const struct api *api)
 	return mib * 1024 * 1024;
 }
 
+void api_upload_reserve(const struct api *api, const char **database, bool *set,
+			uint64_t *reserve)
+{
+	*database = api->config->database;
+	*set = api->config->disk_reserve_set;
+	*reserve = api->config->disk_reserve;
+}
+
 static bool name_ok(const char *n)
 {
 	size_t len = n ? strlen(n) : 0;
@@ -301,11 +309,69 @@ enum part { P_WAITING, P_UPDATING, P_RUNNING, P_FAILED };
 struct screen_part {
 	enum part part;
 	int64_t running_since_ms; /* first heartbeat on the new version, 0 none */
+	bool stale;               /* it says a failure that is not this rollout's */
 	char why[160];
 };
 
+static struct rollout_offer *offer_find(const struct api *api, const char *screen, int64_t rollout)
+{
+	for (size_t i = 0; i < api->rollout_offers_n; i++) {
+		struct rollout_offer *o = &api->rollout_offers[i];
+		if (o->rollout == rollout && strcmp(o->screen, screen) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/* The record of screen's offer for rollout, made (not yet offered) when
+ * there is none; NULL on OOM. */
+static struct rollout_offer *offer_get(struct api *api, const char *screen, int64_t rollout)
+{
+	struct rollout_offer *o = offer_find(api, screen, rollout);
+	if (o)
+		return o;
+	if (api->rollout_offers_n == api->rollout_offers_cap) {
+		size_t cap = api->rollout_offers_cap ? api->rollout_offers_cap * 2 : 32;
+		o = realloc(api->rollout_offers, cap * sizeof(*o));
+		if (!o)
+			return NULL;
+		api->rollout_offers = o;
+		api->rollout_offers_cap = cap;
+	}
+	o = &api->rollout_offers[api->rollout_offers_n++];
+	memset(o, 0, sizeof(*o));
+	snprintf(o->screen, sizeof(o->screen), "%s", screen);
+	o->rollout = rollout;
+	return o;
+}
+
+static bool is_failure(const char *update)
+{
+	return strncmp(update, "failed", 6) == 0 || strncmp(update, "refused", 7) == 0 ||
+	       strncmp(update, "rolled back", 11) == 0;
+}
+
+/* Whether a failure the screen reports is about this rollout: one that
+ * names a version is about that version ("rolled back from V"); one that
+ * names none is this rollout's only once the screen has said something
+ * else since it was offered the version (else it is what it said before:
+ * an earlier rollout's, which must not stop this one). */
+static bool failure_is_ours(const char *update, const char *version,
+			    const struct rollout_offer *offer)
+{
+	static const char back[] = "rolled back from ";
+	if (strncmp(update, back, sizeof(back) - 1) == 0) {
+		const char *v = update + sizeof(back) - 1;
+		size_t n = strlen(version);
+		return strncmp(v, version, n) == 0 && (v[n] == '\0' || v[n] == ' ' || v[n] == ':');
+	}
+	if (strstr(update, version))
+		return true;
+	return offer && offer->at_ms && offer->moved;
+}
+
 static void part_of(struct api *api, const struct screen_seen *s, const char *version,
-		    int64_t started_ms, int64_t now_ms, struct screen_part *out)
+		    int64_t rollout, int64_t started_ms, int64_t now_ms, struct screen_part *out)
 {
 	memset(out, 0, sizeof(*out));
 	cJSON *f = screen_fields(s);
@@ -313,20 +379,25 @@ static void part_of(struct api *api, const struct screen_seen *s, const char *ve
 	const char *update = json_util_str(f, "update");
 	int64_t since = 0;
 	const struct rollout_mark *m = api_rollout_mark(api, s->name, version);
+	const struct rollout_offer *offer = offer_find(api, s->name, rollout);
+	bool offered = offer && offer->at_ms;
 	if (m)
 		since = m->running_ms;
 	if (image && strcmp(image, version) == 0) {
 		out->part = P_RUNNING;
 		out->running_since_ms = since ? since : s->last_seen_ms;
-	} else if (update && s->last_seen_ms >= started_ms &&
-		   (strncmp(update, "failed", 6) == 0 || strncmp(update, "refused", 7) == 0 ||
-		    strncmp(update, "rolled back", 11) == 0)) {
-		out->part = P_FAILED;
-		snprintf(out->why, sizeof(out->why), "%.150s", update);
-	} else if (update && *update && strcmp(update, "idle") != 0) {
+	} else if (update && s->last_seen_ms >= started_ms && is_failure(update)) {
+		if (failure_is_ours(update, version, offer)) {
+			out->part = P_FAILED;
+			snprintf(out->why, sizeof(out->why), "%.150s", update);
+		} else {
+			out->stale = true;
+			snprintf(out->why, sizeof(out->why), "%.150s", update);
+		}
+	} else if (update && *update && strcmp(update, "idle") != 0 && !is_failure(update)) {
 		out->part = P_UPDATING;
 		if (now_ms - s->last_seen_ms > FAIL_QUIET_MIN * 60000LL &&
-		    s->last_seen_ms >= started_ms) {
+		    s->last_seen_ms >= started_ms && offered) {
 			out->part = P_FAILED;
 			snprintf(out->why, sizeof(out->why), "not heard from for %d minutes while "
 							     "updating", FAIL_QUIET_MIN);
@@ -348,12 +419,12 @@ static const cJSON *live_rollout(const struct api *api)
 struct rollout_view {
 	const cJSON *entry, *change;
 	const char *bundle;
-	int64_t started_ms;
-	enum { R_CANARIES, R_FLEET, R_DONE, R_STOPPED } phase;
+	int64_t id, started_ms;
+	enum { R_CANARIES, R_FLEET, R_DONE, R_STOPPED, R_HELD } phase;
 	char why[200];
 };
 
-static const char *const phase_names[] = {"canaries", "fleet", "done", "stopped"};
+static const char *const phase_names[] = {"canaries", "fleet", "done", "stopped", "held"};
 
 /* Where the rollout stands now, from every screen's heartbeats. */
 static void judge_rollout(struct api *api, const cJSON *entry, int64_t now_ms,
@@ -361,6 +432,7 @@ static void judge_rollout(struct api *api, const cJSON *entry, int64_t now_ms,
 {
 	memset(v, 0, sizeof(*v));
 	v->entry = entry;
+	v->id = entry_id(entry);
 	v->change = cJSON_GetObjectItemCaseSensitive(entry, "change");
 	v->bundle = json_util_str(v->change, "bundle");
 	const char *at = json_util_str(entry, "at");
@@ -373,7 +445,7 @@ static void judge_rollout(struct api *api, const cJSON *entry, int64_t now_ms,
 	struct screen_part *parts = calloc(api->n_screens ? api->n_screens : 1, sizeof(*parts));
 	for (size_t i = 0; parts && i < api->n_screens; i++) {
 		const struct screen_seen *s = &api->screens[i];
-		part_of(api, s, v->bundle, v->started_ms, now_ms, &parts[i]);
+		part_of(api, s, v->bundle, v->id, v->started_ms, now_ms, &parts[i]);
 		if (in_list(canaries, s->name) &&
 		    !(parts[i].part == P_RUNNING &&
 		      now_ms - parts[i].running_since_ms >= (int64_t)(healthy_min * 60000)))
@@ -381,6 +453,18 @@ static void judge_rollout(struct api *api, const cJSON *entry, int64_t now_ms,
 		all_running &= parts[i].part == P_RUNNING;
 	}
 	v->phase = all_running ? R_DONE : canaries_ok ? R_FLEET : R_CANARIES;
+	/* a gate without its canary would let the whole fleet through at once:
+	 * it holds until the screen is back (or the rollout is stopped) */
+	const cJSON *c;
+	cJSON_ArrayForEach(c, canaries)
+		if (v->phase != R_DONE && cJSON_IsString(c) &&
+		    !server_config_screen(api->config, c->valuestring)) {
+			v->phase = R_HELD;
+			snprintf(v->why, sizeof(v->why), "canary %.64s is no longer in the "
+				 "configuration: held at the canaries until it is back, or stopped",
+				 c->valuestring);
+			break;
+		}
 	/* a canary that fails stops it; in the fleet phase, any screen */
 	for (size_t i = 0; parts && i < api->n_screens; i++)
 		if (parts[i].part == P_FAILED &&
@@ -426,7 +510,11 @@ void api_rollouts_heartbeat(struct api *api, const char *screen, const cJSON *fi
 			    int64_t now_ms)
 {
 	const char *image = json_util_str(fields, "image");
+	const char *update = json_util_str(fields, "update");
 	const cJSON *live = live_rollout(api);
+	struct rollout_offer *offer = live ? offer_find(api, screen, entry_id(live)) : NULL;
+	if (offer && offer->at_ms && strcmp(update ? update : "", offer->said) != 0)
+		offer->moved = true; /* a failure from now on is about this offer */
 	if (!image || !live || api_rollout_mark(api, screen, image))
 		return;
 	const char *bundle = json_util_str(cJSON_GetObjectItemCaseSensitive(live, "change"),
@@ -472,7 +560,8 @@ void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJ
 	if ((int)v.phase != api->rollout_phase_logged || entry_id(live) != api->rollout_logged) {
 		api->rollout_phase_logged = (int)v.phase;
 		api->rollout_logged = entry_id(live);
-		api_logf(api, v.phase == R_STOPPED ? "WARN" : "INFO", "rollout %lld of %s: %s%s%s",
+		api_logf(api, v.phase == R_STOPPED || v.phase == R_HELD ? "WARN" : "INFO",
+			 "rollout %lld of %s: %s%s%s",
 			 (long long)entry_id(live), v.bundle, phase_names[v.phase],
 			 v.why[0] ? ": " : "", v.why);
 	}
@@ -482,7 +571,7 @@ void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJ
 		return;
 	}
 	bool target = v.phase == R_FLEET || v.phase == R_DONE ||
-		      (v.phase == R_CANARIES &&
+		      ((v.phase == R_CANARIES || v.phase == R_HELD) &&
 		       in_list(cJSON_GetObjectItemCaseSensitive(v.change, "canaries"), screen));
 	const struct screen_seen *me = NULL;
 	for (size_t i = 0; i < api->n_screens; i++)
@@ -490,13 +579,26 @@ void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJ
 			me = &api->screens[i];
 	struct screen_part p = {0};
 	if (me)
-		part_of(api, me, v.bundle, v.started_ms, now_ms, &p);
+		part_of(api, me, v.bundle, v.id, v.started_ms, now_ms, &p);
+	struct rollout_offer *offer = offer_get(api, screen, v.id);
+	if (p.stale && offer && !offer->stale_logged) { /* once per screen and rollout */
+		offer->stale_logged = true;
+		api_logf(api, "INFO", "rollout %lld of %s: %s still says '%s' from before; not "
+			 "counted against this rollout", (long long)v.id, v.bundle, screen, p.why);
+	}
 	struct stored_bundle b;
 	struct feed_error e = {{0}};
 	if (!target || v.phase == R_STOPPED || p.part == P_RUNNING ||
 	    !store_bundle(api->store, v.bundle, &b, &e)) {
 		cJSON_AddNullToObject(o, "update");
 		return;
+	}
+	if (offer && !offer->at_ms) { /* what it says now is from before this offer */
+		cJSON *f = me ? screen_fields(me) : NULL;
+		const char *said = json_util_str(f, "update");
+		snprintf(offer->said, sizeof(offer->said), "%s", said ? said : "");
+		offer->at_ms = now_ms;
+		cJSON_Delete(f);
 	}
 	cJSON *u = cJSON_AddObjectToObject(o, "update");
 	char url[128];
@@ -608,7 +710,7 @@ void api_get_rollouts(struct api *api, const struct api_request *req, struct api
 		for (size_t i = 0; i < api->n_screens; i++) {
 			const struct screen_seen *s = &api->screens[i];
 			struct screen_part p;
-			part_of(api, s, v.bundle, v.started_ms, req->now_ms, &p);
+			part_of(api, s, v.bundle, v.id, v.started_ms, req->now_ms, &p);
 			static const char *const parts[] = {"waiting", "updating", "running", "failed"};
 			cJSON *sj = cJSON_AddObjectToObject(screens, s->name);
 			cJSON_AddStringToObject(sj, "part", parts[p.part]);
@@ -650,5 +752,8 @@ void api_rollouts_free(struct api *api)
 {
 	free(api->rollout_marks);
 	api->rollout_marks = NULL;
+	free(api->rollout_offers);
+	api->rollout_offers = NULL;
+	api->rollout_offers_n = api->rollout_offers_cap = 0;
 	api->rollout_marks_n = api->rollout_marks_cap = 0;
 }

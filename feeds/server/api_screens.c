@@ -195,7 +195,7 @@ static void heartbeat_answer(struct api *api, const char *name, int64_t now_ms,
 	size_t n = server_config_zones_of(api->config, name, mine, CONFIG_MAX_ZONES);
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(zones, cJSON_CreateString(mine[i]));
-	cJSON_AddItemToObject(o, "alerts", api_alerts_for(api, name));
+	api_alerts_add(api, name, o);
 	api_rollouts_answer(api, name, now_ms, o);
 	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(o));
 	cJSON_Delete(o);

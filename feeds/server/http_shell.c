@@ -13,6 +13,7 @@
 #include "gzip.h"
 #include "job_pool.h"
 #include "server_log.h"
+#include "upload_writer.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -67,12 +68,15 @@ struct request {
 	struct conn *conn;
 	char *body;
 	size_t len, cap, max;
-	/* a body written to a file as it comes (a bundle), hashed on the way */
-	bool to_file, write_failed;
-	int upload_fd;
+	/* a body written to a file as it comes (a bundle) by the upload writer */
+	struct MHD_Connection *c;
+	bool to_file;
+	struct upload *upload;
 	uint64_t upload_len;
-	gnutls_hash_hd_t hash;
-	char upload_path[API_BUNDLE_PATH_MAX];
+	bool upload_paused;  /* suspended: the writer has too much of it queued */
+	bool upload_finishing, upload_done; /* synced and hashed: the api may keep it */
+	bool upload_handed;  /* the api kept (renamed) or removed its file */
+	struct request *next_upload, **prev_upload;
 	size_t reserved;  /* bytes of the upload budget held */
 	bool too_big, over_budget;
 	bool working;     /* suspended while a worker runs its job */
@@ -113,6 +117,9 @@ struct http_shell {
 	struct conn **by_slot;
 	size_t max_conns, n_conns;
 	size_t upload_bytes, response_bytes;
+	struct upload_writer *uploads;
+	struct request *uploading; /* requests with a file upload: resumed at the end */
+	bool stopping;
 	/* log summaries */
 	int64_t window_start_ms;
 	unsigned refused_logged, refused_more;
@@ -750,10 +757,19 @@ static int64_t declared_length(struct MHD_Connection *c)
 
 static void request_free(struct http_shell *h, struct request *r)
 {
-	if (r->to_file && r->upload_fd >= 0) { /* never finished: nothing kept */
-		close(r->upload_fd);
-		unlink(r->upload_path);
-		gnutls_hash_deinit(r->hash, NULL);
+	if (r->upload && r->upload_done) {
+		struct upload_result u;
+		upload_writer_result(r->upload, &u);
+		if (!r->upload_handed) /* never handed to the api: nothing kept */
+			unlink(u.path);
+		upload_writer_release(r->upload);
+	} else if (r->upload) { /* cut short: the writer removes it */
+		upload_writer_abort(r->upload);
+	}
+	if (r->prev_upload) {
+		*r->prev_upload = r->next_upload;
+		if (r->next_upload)
+			r->next_upload->prev_upload = r->prev_upload;
 	}
 	h->upload_bytes -= r->reserved;
 	free(r->body);
@@ -798,23 +814,30 @@ static enum MHD_Result begin(struct http_shell *h, struct MHD_Connection *c, con
 	if (!r)
 		return MHD_NO;
 	r->conn = conn;
+	r->c = c;
 	r->max = max;
-	r->upload_fd = -1;
 	char dir[API_BUNDLE_DIR_MAX];
 	if (api_upload_to_file(h->api, &req, dir, sizeof(dir))) {
-		/* a bundle: to disk as it comes, never to memory */
-		snprintf(r->upload_path, sizeof(r->upload_path), "%s/.upload-XXXXXX", dir);
-		r->upload_fd = mkstemp(r->upload_path);
-		if (r->upload_fd < 0 || gnutls_hash_init(&r->hash, GNUTLS_DIG_SHA256) < 0) {
-			if (r->upload_fd >= 0) {
-				close(r->upload_fd);
-				unlink(r->upload_path);
-			}
+		/* a bundle: to disk as it comes, never to memory, by the writer's
+		 * thread; refused first if it would eat the database's reserve */
+		struct upload_place place = {.dir = dir};
+		api_upload_reserve(h->api, &place.database, &place.reserve_set, &place.reserve);
+		char why[UPLOAD_WHY_MAX] = "";
+		struct feed_error e = {{0}};
+		if (!upload_writer_room(&place, declared, why, sizeof(why)) ||
+		    !(r->upload = upload_writer_begin(h->uploads, &place, r, &e))) {
 			free(r);
-			shell_error(&res, 500, "the server cannot keep an upload in its bundle folder");
+			shell_error(&res, why[0] ? 507 : 500, why[0] ? why : e.msg);
+			server_log("WARN", "a bundle upload from %s was refused: %s",
+				   conn ? conn->addr : "?", why[0] ? why : e.msg);
 			return reply(h, c, conn, &res, false);
 		}
 		r->to_file = true;
+		r->next_upload = h->uploading;
+		if (h->uploading)
+			h->uploading->prev_upload = &r->next_upload;
+		r->prev_upload = &h->uploading;
+		h->uploading = r;
 		if (conn)
 			conn_guard_stage(h->guard, conn->slot, GUARD_BODY,
 					 declared > 0 ? (uint64_t)declared : 0, mono_ms());
@@ -841,25 +864,19 @@ static enum MHD_Result begin(struct http_shell *h, struct MHD_Connection *c, con
 
 static void take_body(struct http_shell *h, struct request *r, const char *data, size_t n)
 {
-	if (r->too_big || r->over_budget || r->write_failed)
+	if (r->too_big || r->over_budget)
 		return;
-	if (r->to_file) {
+	if (r->to_file) { /* copied for the writer; paused while it has plenty */
 		if (r->upload_len + n > r->max) {
 			r->too_big = true;
 			return;
 		}
-		for (size_t done = 0; done < n;) {
-			ssize_t w = write(r->upload_fd, data + done, n - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				r->write_failed = true;
-				return;
-			}
-			done += (size_t)w;
-		}
-		gnutls_hash(r->hash, data, n);
 		r->upload_len += n;
+		enum upload_put put = upload_writer_put(r->upload, data, n);
+		if (put == UPLOAD_PAUSE && !r->upload_paused && !h->stopping) {
+			r->upload_paused = true;
+			MHD_suspend_connection(r->c);
+		}
 		return;
 	}
 	if (r->len + n > r->max) {
@@ -920,6 +937,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		return reply(h, c, conn, &res, r->result_gz);
 	}
+	if (r->to_file && !r->upload_done && !r->too_big) {
+		struct api_response res;
+		if (h->stopping) {
+			shell_error(&res, 503, "the server is stopping; nothing was kept");
+			return reply(h, c, conn, &res, false);
+		}
+		/* the writer syncs the file off this thread; resumed when done */
+		if (!r->upload_finishing)
+			upload_writer_finish(r->upload);
+		r->upload_finishing = true;
+		r->working = true;
+		if (conn)
+			conn_guard_stage(h->guard, conn->slot, GUARD_WORKING, 0, mono_ms());
+		MHD_suspend_connection(c);
+		return MHD_YES;
+	}
 	struct api_response res;
 	if (r->too_big || r->over_budget) {
 		memset(&res, 0, sizeof(res));
@@ -955,29 +988,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct api_request req = request_of(c, url, method, n_args > 0 ? q.s : NULL);
 	req.body = r->body ? r->body : "";
 	req.body_len = r->len;
-	char sha[65];
+	struct upload_result up;
+	up.size = 0;
 	if (r->to_file) { /* the whole file is in: the api keeps it (renames) or drops it */
-		unsigned char digest[32];
-		gnutls_hash_deinit(r->hash, digest);
-		for (int i = 0; i < 32; i++)
-			snprintf(sha + 2 * i, 3, "%02x", digest[i]);
-		bool synced = fsync(r->upload_fd) == 0;
-		close(r->upload_fd);
-		r->upload_fd = -1;
-		if (r->write_failed || !synced) {
-			unlink(r->upload_path);
-			shell_error(&res, 507, "the bundle could not be written to the server's disk "
-					       "(full?); nothing was kept");
-			log_refusal(h, method, url, res.status, conn ? conn->addr : "?");
+		upload_writer_result(r->upload, &up);
+		if (!up.ok) {
+			shell_error(&res, up.status ? up.status : 507, up.why);
+			server_log("WARN", "a bundle upload from %s was refused: %s",
+				   conn ? conn->addr : "?", up.why);
 			return reply(h, c, conn, &res, false);
 		}
-		req.upload_path = r->upload_len ? r->upload_path : NULL;
-		if (!r->upload_len)
-			unlink(r->upload_path);
-		req.upload_size = r->upload_len;
-		req.upload_sha256 = sha;
+		req.upload_path = up.size ? up.path : NULL;
+		req.upload_size = up.size;
+		req.upload_sha256 = up.sha256;
 	}
 	api_handle(h->api, &req, &res);
+	r->upload_handed = r->to_file && up.size;
 	if (res.log[0]) /* writes are rare and worth a line each; tokens never appear */
 		server_log_line("INFO", res.log);
 	else if (res.status >= 400 && res.status != 404)
@@ -1179,6 +1205,18 @@ struct http_shell *http_shell_start(struct api *api, struct job_pool *jobs,
 		feed_error_set(e, "epoll: %s", strerror(errno));
 		goto fail;
 	}
+	if (!(h->uploads = upload_writer_create(e)))
+		goto fail;
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, upload_writer_fd(h->uploads), &ev) != 0) {
+		feed_error_set(e, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	char dir[API_BUNDLE_DIR_MAX];
+	api_bundle_dir(api, dir, sizeof(dir));
+	size_t left = upload_writer_clean(dir); /* the server was killed while receiving */
+	if (left)
+		server_log("INFO", "removed %zu unfinished upload%s left in %s by an earlier run",
+			   left, left == 1 ? "" : "s", dir);
 	if (o->port >= 0 && (h->listen_fd = listen_on(o->host, o->port, &h->port, e)) < 0)
 		goto fail;
 	h->tls = o->cert_pem && o->key_pem;
@@ -1349,6 +1387,30 @@ static void take_jobs(struct http_shell *h)
 	}
 }
 
+/* The writer's word on uploads: one may go on reading, one is written. */
+static void take_uploads(struct http_shell *h)
+{
+	void *tag;
+	enum upload_event what;
+	bool resumed = false;
+	while (upload_writer_take(h->uploads, &tag, &what)) {
+		struct request *r = tag;
+		if (what == UPLOAD_EVENT_DONE) {
+			r->upload_done = true;
+			r->working = false;
+		} else if (!r->upload_paused) {
+			continue;
+		}
+		r->upload_paused = false;
+		MHD_resume_connection(r->c);
+		resumed = true;
+	}
+	/* the bytes of a resumed upload wait in its socket already: no new
+	 * event would wake the loop for them, so they are read now */
+	for (size_t i = 0; resumed && i < h->n_daemons; i++)
+		MHD_run(h->daemons[i]);
+}
+
 static void guard(struct http_shell *h, int64_t now)
 {
 	struct guard_cut cuts[256];
@@ -1391,6 +1453,7 @@ static bool step(struct http_shell *h, int timeout_ms)
 	for (size_t i = 0; i < h->n_daemons; i++)
 		MHD_run(h->daemons[i]);
 	take_jobs(h);
+	take_uploads(h);
 	now = mono_ms();
 	pump_streams(h, now);
 	guard(h, now);
@@ -1453,16 +1516,26 @@ void http_shell_stop(struct http_shell *h)
 		return;
 	/* every suspended request gets its answer back, and every stream its
 	 * end, before the daemons stop */
+	h->stopping = true;
 	if (h->jobs && h->n_daemons) {
 		job_pool_drain(h->jobs);
 		take_jobs(h);
 		close_streams(h);
+		for (struct request *r = h->uploading; r; r = r->next_upload)
+			if (r->upload_paused || (r->working && !r->upload_done)) {
+				/* cut: what was not written is not kept */
+				r->upload_paused = r->working = false;
+				if (r->conn && r->conn->fd >= 0)
+					shutdown(r->conn->fd, SHUT_RDWR);
+				MHD_resume_connection(r->c);
+			}
 		for (int round = 0; round < 3; round++) /* resumed, read to the end, closed */
 			for (size_t i = 0; i < h->n_daemons; i++)
 				MHD_run(h->daemons[i]);
 	}
 	for (size_t i = 0; i < h->n_daemons; i++)
 		MHD_stop_daemon(h->daemons[i]);
+	upload_writer_destroy(h->uploads); /* after the requests that used it */
 	if (h->listen_fd >= 0)
 		close(h->listen_fd);
 	if (h->epfd >= 0)

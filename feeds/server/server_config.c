@@ -4,6 +4,7 @@
 
 #include "text.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,29 @@ static bool parse_alert(char **w, int n, int line, struct server_config *out,
 	return true;
 }
 
+/* disk-reserve SIZE: bytes, or KiB, MiB, GiB with K, M, G. */
+static bool parse_size(const char *v, int line, unsigned long long *out, struct feed_error *e)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	unsigned long long unit = 1;
+	bool digits = end != v;
+	if (*end == 'K' || *end == 'k')
+		unit = 1024ULL;
+	else if (*end == 'M' || *end == 'm')
+		unit = 1024ULL * 1024;
+	else if (*end == 'G' || *end == 'g')
+		unit = 1024ULL * 1024 * 1024;
+	if (unit > 1)
+		end++;
+	if (!digits || *end || v[0] == '-' || errno || n > 1024ULL * 1024 * 1024 * 1024 / unit)
+		return feed_error_set(e, "line %d: disk-reserve takes a size such as 256M or 2G (K, M, "
+					 "G: KiB, MiB, GiB; at most 1024G; 0 for none)", line);
+	*out = n * unit;
+	return true;
+}
+
 int server_config_alert_minutes(const struct server_config *c, const char *queue)
 {
 	int any = 0;
@@ -303,6 +327,10 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 				return feed_error_set(e, "line %d: max-bundle-mib takes a number from 1 "
 							 "to 16384", lineno);
 			out->max_bundle_mib = (unsigned)mib;
+		} else if (strcmp(key, "disk-reserve") == 0) {
+			if (!parse_size(w[1], lineno, &out->disk_reserve, e))
+				return false;
+			out->disk_reserve_set = true;
 		} else if (strcmp(key, "max-connections") == 0) {
 			char *end;
 			long conns = strtol(w[1], &end, 10);

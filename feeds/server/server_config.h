@@ -69,6 +69,8 @@ struct server_config {
 	size_t n_members;
 	char bundle_dir[CONFIG_PATH_MAX]; /* where uploaded bundles are kept; "" = DATABASE.bundles */
 	unsigned max_bundle_mib;          /* 0: the server's default */
+	bool disk_reserve_set;            /* else 5 % of the database's disk, at most 512 MiB */
+	unsigned long long disk_reserve;  /* bytes an upload leaves free on the database's disk */
 };
 
 /* Reads the text of a configuration file ("key value" lines, # comments):
@@ -87,6 +89,8 @@ struct server_config {
  *   zone level-2 palais-l2-east palais-l2-west   (a zone and its screens)
  *   bundle-dir /var/lib/venueboard/bundles
  *   max-bundle-mib 1024
+ *   disk-reserve 256M                 (free space uploads leave on the database's
+ *                                      disk: bytes, or K, M, G; 0 for none)
  * A token is 16-128 printable ASCII characters and given once. A screen's
  * NAME names its URLs (/v1/screens/NAME/thumbnail.png), so it is letters,
  * digits, '-', '_' and '.' only, and no two screens share one. Fails naming

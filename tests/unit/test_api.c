@@ -1902,10 +1902,19 @@ static void test_alerts_and_zones(void **state)
 	assert_non_null(strstr(res.body, "Evacuate by the east stairs"));
 	assert_true(res.body[res.body_len - 1] == '\n' && res.body[res.body_len - 2] == '\n');
 	api_response_finish(&res);
-	/* the list: one targeted, none has shown it yet */
+	/* the list: one targeted, none has shown it yet; without a token the
+	 * counts only, the organizer's token each screen */
 	cJSON *list;
-	assert_int_equal(call(api, "GET", "/v1/alerts", NULL, NULL, NULL, &list, NULL), 200);
+	char tag1[24], tag2[24];
+	assert_int_equal(call(api, "GET", "/v1/alerts", NULL, NULL, NULL, &list, tag1), 200);
 	cJSON *x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
+	assert_int_equal(cJSON_GetObjectItem(x, "targeted")->valueint, 1);
+	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 0);
+	assert_null(cJSON_GetObjectItem(x, "screens"));
+	assert_int_equal(cJSON_GetObjectItem(list, "older")->valueint, 0);
+	cJSON_Delete(list);
+	assert_int_equal(call(api, "GET", "/v1/alerts", org, NULL, NULL, &list, NULL), 200);
+	x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
 	assert_int_equal(cJSON_GetObjectItem(x, "targeted")->valueint, 1);
 	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 0);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"),
@@ -1917,7 +1926,12 @@ static void test_alerts_and_zones(void **state)
 	snprintf(hb, sizeof(hb), "{\"version\":\"1.5\",\"alerts\":[%d]}", id);
 	cJSON_Delete(heartbeat_answer_at(api, NOW + 2500, palais, hb));
 	assert_int_equal(heartbeat_at(api, NOW, palais, "{\"alerts\":[\"x\"]}", NULL), 400);
-	assert_int_equal(call(api, "GET", "/v1/alerts", NULL, NULL, NULL, &list, NULL), 200);
+	assert_int_equal(call(api, "GET", "/v1/alerts", NULL, NULL, NULL, &list, tag2), 200);
+	assert_string_not_equal(tag1, tag2); /* the tokenless view made again: a confirmation */
+	x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
+	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 1);
+	cJSON_Delete(list);
+	assert_int_equal(call(api, "GET", "/v1/alerts", org, NULL, NULL, &list, NULL), 200);
 	x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
 	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 1);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"),

@@ -4,6 +4,7 @@
 
 #include "server_config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char good[] = "# venueboard-server\n"
@@ -99,6 +100,39 @@ static void test_capacities_and_alerts(void **state)
 }
 
 /* Screens: a token each, named by URL-safe names no two share. */
+/* disk-reserve: a size with its unit, refused naming the line otherwise;
+ * unset, the server's default applies (5 % of the disk, at most 512 MiB). */
+static void test_disk_reserve(void **state)
+{
+	(void)state;
+	static const struct { const char *value; bool ok; unsigned long long bytes; } cases[] = {
+		{"256M", true, 256ULL << 20}, {"2G", true, 2ULL << 30}, {"512k", true, 512ULL << 10},
+		{"1048576", true, 1048576}, {"0", true, 0}, {"1024G", true, 1024ULL << 30},
+		{"1025G", false, 0}, {"-1M", false, 0}, {"12T", false, 0}, {"M", false, 0},
+		{"5%", false, 0}, {"99999999999999999999", false, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char text[200];
+		snprintf(text, sizeof(text), "database d\norganizer a organizer-token-0123456789\n"
+					     "disk-reserve %s\n", cases[i].value);
+		struct server_config c;
+		struct feed_error e = {{0}};
+		bool ok = server_config_parse(text, strlen(text), &c, &e);
+		if (ok != cases[i].ok)
+			fail_msg("disk-reserve %s: %s", cases[i].value, ok ? "taken" : e.msg);
+		if (ok) {
+			assert_true(c.disk_reserve_set);
+			assert_true(c.disk_reserve == cases[i].bytes);
+		} else {
+			assert_non_null(strstr(e.msg, "line 3: disk-reserve takes a size"));
+		}
+	}
+	struct server_config c;
+	struct feed_error e = {{0}};
+	assert_true(server_config_parse(good, strlen(good), &c, &e));
+	assert_false(c.disk_reserve_set);
+}
+
 static void test_screen_tokens(void **state)
 {
 	(void)state;
@@ -174,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_refusals_name_the_line),
 		cmocka_unit_test(test_capacities_and_alerts),
 		cmocka_unit_test(test_screen_tokens),
+		cmocka_unit_test(test_disk_reserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,12 @@ void coalesce_ask(struct coalesce *c)
 		c->asks++;
 }
 
+void coalesce_cancel(struct coalesce *c)
+{
+	c->pending = false;
+	c->asks = 0;
+}
+
 int64_t coalesce_next_ms(const struct coalesce *c, int64_t now_ms)
 {
 	if (!c->pending)

@@ -24,6 +24,9 @@ void coalesce_init(struct coalesce *c, int64_t interval_ms);
 /* Something asks for the act. */
 void coalesce_ask(struct coalesce *c);
 
+/* The ask is void (what it asked for is so already): nothing to do. */
+void coalesce_cancel(struct coalesce *c);
+
 /* Whether to act now (busy: the last act is still in flight). True clears
  * the ask and starts the interval; *folded (may be NULL) gets how many
  * asks it answers. */

@@ -70,6 +70,7 @@ struct feed {
 	char rx_etag[ETAG_MAX];
 	char rx_last_modified[LAST_MODIFIED_MAX];
 	int64_t rx_date_s; /* the Date header: a venue's time source when NTP is not */
+	int64_t rx_length; /* Content-Length, -1 when none (said when over the cap) */
 	char rx_retry_after[RETRY_AFTER_MAX]; /* "" when none (or too long to be one) */
 	char errbuf[CURL_ERROR_SIZE];
 
@@ -254,6 +255,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		fd->rx_etag[0] = '\0';
 		fd->rx_last_modified[0] = '\0';
 		fd->rx_date_s = 0;
+		fd->rx_length = -1;
 		fd->rx_retry_after[0] = '\0';
 		return len;
 	}
@@ -277,6 +279,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		d[vlen] = '\0';
 		time_t t = curl_getdate(d, NULL);
 		fd->rx_date_s = t > 0 ? (int64_t)t : 0;
+	} else if (name_len == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
+		int64_t bytes = 0;
+		size_t i = 0;
+		while (i < vlen && i < 18 && v[i] >= '0' && v[i] <= '9')
+			bytes = bytes * 10 + (v[i++] - '0');
+		fd->rx_length = i == vlen && vlen ? bytes : -1;
 	} else if (name_len == 11 && strncasecmp(p, "Retry-After", 11) == 0) {
 		store_header(fd->rx_retry_after, sizeof(fd->rx_retry_after), v, vlen);
 	}
@@ -403,6 +411,7 @@ static void start(struct fetcher *f, struct feed *fd, int64_t now_ms)
 	fd->stale = fd->too_big = fd->out_of_memory = false;
 	fd->rx_etag[0] = fd->rx_last_modified[0] = fd->errbuf[0] = '\0';
 	fd->rx_date_s = 0;
+	fd->rx_length = -1;
 	fd->rx_retry_after[0] = '\0';
 	fd->stream_open = fd->idle_cut = fd->cut = false;
 	fd->last_rx_ms = now_ms;
@@ -462,12 +471,10 @@ static void finish(struct fetcher *f, struct feed *fd, CURLcode rc)
 			snprintf(r.error, sizeof(r.error), "the server ended it%s",
 				 was_open ? "" : " before any event");
 	} else if (fd->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		curl_off_t announced = -1;
-		curl_easy_getinfo(fd->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
 		fail(fd, &r, finished_ms);
 		fd->refused = true;
 		r.too_big = true;
-		r.size = announced > (curl_off_t)f->opt.max_bytes ? (int64_t)announced : -1;
+		r.size = fd->rx_length > (int64_t)f->opt.max_bytes ? fd->rx_length : -1;
 		char size[48] = "", cap[48];
 		size_t max = f->opt.max_bytes;
 		if (max >= 1u << 20)

@@ -246,7 +246,10 @@ static void take_update(struct fleet_link *l, const struct fleet_msg *m)
 	l->want = json;
 	l->want_set = true;
 	l->want_up = m->up;
-	coalesce_ask(&l->target_gate);
+	if (json && l->target ? strcmp(json, l->target) == 0 : json == l->target)
+		coalesce_cancel(&l->target_gate); /* back to what the file says */
+	else
+		coalesce_ask(&l->target_gate);
 }
 
 static void write_target(struct fleet_link *l, int64_t mono_ms)

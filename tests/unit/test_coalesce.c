@@ -45,6 +45,11 @@ static void test_in_flight_and_kept(void **state)
 	assert_false(c.pending);
 	/* no ask: nothing, however long */
 	assert_false(coalesce_due(&c, 100000, false, NULL));
+	/* an ask made void: nothing to do, and the interval not spent on it */
+	coalesce_ask(&c);
+	coalesce_cancel(&c);
+	assert_false(coalesce_due(&c, 50000, false, NULL));
+	assert_int_equal(coalesce_next_ms(&c, 50000), INT64_MAX);
 	/* an ask long after: at once */
 	coalesce_ask(&c);
 	assert_int_equal(coalesce_next_ms(&c, 100000), 0);

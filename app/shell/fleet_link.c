@@ -14,6 +14,7 @@
 #include "heartbeat.h"
 #include "kiosk_cache.h"
 #include "kiosk_config.h"
+#include "log_budget.h"
 #include "sse.h"
 #include "stream_guard.h"
 #include "update_files.h"
@@ -45,6 +46,10 @@ enum {
 	TARGET_EVERY_MS = 30000,
 	RECORD_EVERY_MS = 5000,
 	GONE_MAX = 64, /* alerts withdrawn lately that an older answer must not bring back */
+	/* a heartbeat naming the alerts on screen goes as soon as they show,
+	 * then at most this often (a server changing them in every event must
+	 * not get a heartbeat per frame) */
+	CONFIRM_EVERY_MS = 2000,
 };
 
 struct fleet_link {
@@ -61,6 +66,8 @@ struct fleet_link {
 	struct feed_health event_faults;  /* its events that do not read */
 	struct feed_health answer_faults; /* heartbeats' answers that do not read or are too big */
 	struct feed_health file_faults;   /* screen.json and update-target.json not written */
+	struct feed_health offer_faults;  /* update offers whose URL cannot be made absolute */
+	struct log_budget budget; /* the lines a server's messages ask for */
 	struct heartbeat *hb;
 	bool hb_failing;
 	struct sse sse;
@@ -79,6 +86,8 @@ struct fleet_link {
 	int64_t shown[FLEET_MAX_ALERTS], sent[FLEET_MAX_ALERTS];
 	size_t n_shown, n_sent;
 	int64_t beat_due_ms;
+	int64_t confirm_ms; /* the last heartbeat that named new alerts on screen */
+	bool confirmed;     /* there was one */
 	bool showed_page;
 	/* run-dir */
 	bool files;
@@ -131,6 +140,24 @@ static void fault_over(struct fleet_link *l, struct feed_health *h, const char *
 }
 
 static void save_record_now(struct fleet_link *l);
+
+static void say_skipped(struct fleet_link *l, unsigned skipped)
+{
+	if (skipped)
+		INFO(l, "%u more changes of the alerts or of this screen's name not logged in the "
+			"last minute (the server made more than %d)",
+		     skipped, LOG_BUDGET_LINES);
+}
+
+/* Whether a line a server's message asks for may be written: a server
+ * changing the alerts in every event must not flood the log (log_budget). */
+static bool budget(struct fleet_link *l)
+{
+	unsigned skipped;
+	bool ok = log_budget_take(&l->budget, mono_now_ms(), &skipped);
+	say_skipped(l, skipped);
+	return ok;
+}
 
 void fleet_link_destroy(struct fleet_link *l)
 {
@@ -196,7 +223,7 @@ static bool merge_alerts(struct fleet_link *l, const struct fleet_msg *m)
 	if (!fleet_alerts_merge(l->alerts, &l->n_alerts, m->alerts, m->n_alerts, l->gone, n_gone))
 		return false;
 	for (size_t i = 0; i < m->n_alerts; i++)
-		if (!had[i] && listed(l->alerts, l->n_alerts, m->alerts[i].id))
+		if (!had[i] && listed(l->alerts, l->n_alerts, m->alerts[i].id) && budget(l))
 			INFO(l, "alert %lld on screen (from a heartbeat's answer): '%.80s'",
 			     (long long)m->alerts[i].id, m->alerts[i].text);
 	return true;
@@ -208,15 +235,16 @@ static bool take_alerts(struct fleet_link *l, const struct fleet_msg *m)
 	if (fleet_alerts_same(l->alerts, l->n_alerts, m->alerts, m->n_alerts))
 		return false;
 	for (size_t i = 0; i < m->n_alerts; i++)
-		if (!listed(l->alerts, l->n_alerts, m->alerts[i].id))
+		if (!listed(l->alerts, l->n_alerts, m->alerts[i].id) && budget(l))
 			INFO(l, "alert %lld on screen: '%.80s'", (long long)m->alerts[i].id,
 			     m->alerts[i].text);
 	for (size_t i = 0; i < l->n_alerts; i++)
 		if (!listed(m->alerts, m->n_alerts, l->alerts[i].id)) {
-			INFO(l, "alert %lld withdrawn", (long long)l->alerts[i].id);
+			if (budget(l))
+				INFO(l, "alert %lld withdrawn", (long long)l->alerts[i].id);
 			l->gone[l->n_gone++ % GONE_MAX] = l->alerts[i].id;
 		}
-	if (m->dropped)
+	if (m->dropped && budget(l))
 		WARN(l, "%zu older alerts left out: a screen shows the %d newest", m->dropped,
 		     FLEET_MAX_ALERTS);
 	memcpy(l->alerts, m->alerts, m->n_alerts * sizeof(*l->alerts));
@@ -235,7 +263,7 @@ static void take_update(struct fleet_link *l, const struct fleet_msg *m)
 		char msg[FLEET_VERSION_MAX + FLEET_URL_MAX + 80];
 		snprintf(msg, sizeof(msg), "update %s: its URL '%.80s' cannot be made absolute",
 			 m->up.version, m->up.url);
-		fault(l, &l->answer_faults, LOG_WARN, "update offers", msg);
+		fault(l, &l->offer_faults, LOG_WARN, "update offers", msg);
 		return;
 	}
 	if (l->want_set && (json && l->want ? strcmp(json, l->want) == 0 : json == l->want)) {
@@ -314,7 +342,8 @@ static void take_msg(struct fleet_link *l, const struct fleet_msg *m, bool from_
 		for (size_t i = 0, o = 0; i < who.n_zones && o < sizeof(zones); i++)
 			o += (size_t)snprintf(zones + o, sizeof(zones) - o, "%s%s", i ? ", " : "",
 					      who.zones[i]);
-		INFO(l, "this screen is %s, zones: %s", who.screen, zones[0] ? zones : "none");
+		if (budget(l))
+			INFO(l, "this screen is %s, zones: %s", who.screen, zones[0] ? zones : "none");
 		l->who = who;
 		l->changed = record = true;
 	}
@@ -544,6 +573,7 @@ bool fleet_link_take(struct fleet_link *l, int64_t mono_ms, bool *fetch_schedule
 	}
 	watch_stream(l, mono_ms);
 	take_answer(l);
+	say_skipped(l, log_budget_over(&l->budget, mono_ms));
 	if (l->files)
 		write_target(l, mono_ms);
 	if (coalesce_due(&l->record_gate, mono_ms, false, NULL))
@@ -583,7 +613,8 @@ bool fleet_link_beat_due(const struct fleet_link *l, int64_t mono_ms, bool page)
 {
 	if (!l->hb || heartbeat_busy(l->hb))
 		return false;
-	return mono_ms >= l->beat_due_ms || page != l->showed_page || shown_unsaid(l);
+	return mono_ms >= l->beat_due_ms || page != l->showed_page ||
+	       (shown_unsaid(l) && (!l->confirmed || mono_ms - l->confirm_ms >= CONFIRM_EVERY_MS));
 }
 
 bool fleet_link_busy(const struct fleet_link *l)
@@ -647,6 +678,10 @@ void fleet_link_beat(struct fleet_link *l, const struct fleet_report *r, bool pa
 		int64_t period = l->cfg->heartbeat_s * 1000LL;
 		l->beat_due_ms = mono_ms + (cut && period > FALLBACK_BEAT_MS ? FALLBACK_BEAT_MS : period);
 		l->showed_page = page;
+		if (shown_unsaid(l)) {
+			l->confirmed = true;
+			l->confirm_ms = mono_ms;
+		}
 		memcpy(l->sent, l->shown, l->n_shown * sizeof(*l->sent));
 		l->n_sent = l->n_shown;
 	}

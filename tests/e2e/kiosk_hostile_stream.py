@@ -12,9 +12,9 @@ queues, heartbeat, stream) and misbehaves on one of them:
   at the line's cap; CPU while it is fed at full speed;
 - junk: events that are not JSON at full speed: at most a few log lines,
   CPU bounded, the alert (from the answers) still on screen;
-- storm: a new schedule ETag and a new update offer in every event (15 a
-  second): schedule requests counted at the server, update-target.json
-  writes and the log's "update offered" lines counted.
+- storm: a new schedule ETag, a new update offer and a new second alert in
+  every event (15 a second): schedule requests counted at the server,
+  update-target.json and screen.json writes and the log's lines counted.
 
 The endless and junk servers' schedules are 12.3 MB, over the kiosk's 8 MB
 cap, while their lunch lines answer every 2 s: said once as over the cap,
@@ -165,7 +165,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     with s.lock:
                         s.events += 1
                         n = s.events
-                    ev = {"screen": "hostile-storm", "alerts": [ALERT_JSON],
+                    other = {"id": 1000 + n, "text": f"Notice {n}", "at": "2026-12-07T12:00:00Z"}
+                    ev = {"screen": "hostile-storm", "alerts": [ALERT_JSON, other],
                           "schedule_version": n, "schedule_etag": f'"storm-{n}"',
                           "update": {"version": f"20261207.{n}", "url": f"/v1/bundles/{n}.tar",
                                      "size": 1 << 20, "sha256": "%064x" % n}}
@@ -193,8 +194,9 @@ def cpu_s(pid):
 
 
 def lines(path):
+    """The kiosk's own lines in its log (not the sanitizers' report)."""
     with open(path, "rb") as f:
-        return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+        return sum(1 for line in f if line.startswith(b"venueboard: "))
 
 
 kiosks = {}
@@ -230,26 +232,28 @@ def shows_alert(f):
     return ALERT in " ".join(f.get("texts", []))  # (its lines as wrapped)
 
 
-# update-target.json of the storm's kiosk, watched for every rewrite
+# the storm's kiosk's update-target.json and screen.json, watched for every rewrite
 target = os.path.join(kiosks["storm"][3], "update-target.json")
-rewrites = []
+record = os.path.join(work, "storm", "cache", "screen.json")
+rewrites = {target: [], record: []}
 
 
-def watch_target():
-    last = None
+def watch_files():
+    last = {}
     while not servers["storm"].closing:
-        try:
-            st = os.stat(target)
-            key = (st.st_mtime_ns, st.st_ino, st.st_size)
-            if key != last:
-                rewrites.append((time.monotonic(), open(target).read()))
-                last = key
-        except OSError:
-            pass
+        for path, seen in rewrites.items():
+            try:
+                st = os.stat(path)
+                key = (st.st_mtime_ns, st.st_ino, st.st_size)
+                if key != last.get(path):
+                    seen.append((time.monotonic(), open(path).read()))
+                    last[path] = key
+            except OSError:
+                pass
         time.sleep(0.01)
 
 
-threading.Thread(target=watch_target, daemon=True).start()
+threading.Thread(target=watch_files, daemon=True).start()
 
 # CPU and log lines from the moment each stream is open
 t_start = time.monotonic()
@@ -318,17 +322,27 @@ expect("8 events in a row that do not read" in log_j, "the log says why the stre
 # 12. the storm: schedule requests and update-target.json rewrites
 st = servers["storm"]
 sched = [t for t, p in st.requests if p == "/v1/schedule" and t <= end]
+beats = sum(1 for t, p in st.requests if p == "/v1/screens/heartbeat" and t <= end)
 offered = open(kiosks["storm"][2], errors="replace").read().count("update offered:")
-distinct = len({c for _, c in rewrites})
+targets, records = rewrites[target], rewrites[record]
+distinct = len({c for _, c in targets})
 print(f"storm: {st.events} events; {len(sched)} schedule requests, update-target.json "
-      f"written {len(rewrites)} times ({distinct} offers), {offered} 'update offered' lines, "
-      f"{new_lines['storm']} log lines, {cpu['storm']:.2f} CPU s in {span:.0f} s")
+      f"written {len(targets)} times ({distinct} offers), {offered} 'update offered' lines, "
+      f"screen.json written {len(records)} times, {beats} heartbeats, "
+      f"{new_lines['storm']} log lines, "
+      f"{cpu['storm']:.2f} CPU s in {span:.0f} s")
 expect(st.events >= 100, f"the storm server sent its events ({st.events})")
 expect(len(sched) <= 2 + span / 10, f"schedule fetches coalesced: at most one per 10 s "
        f"({len(sched)} in {span:.0f} s)")
-expect(len(rewrites) <= 1 + span / 30 and len(rewrites) == distinct and offered <= len(rewrites),
+expect(len(targets) <= 1 + span / 30 and len(targets) == distinct and offered <= len(targets),
        "update-target.json written at most once per distinct offer, once per 30 s, "
        "each said once")
+expect(beats <= 3 + span / 2, f"heartbeats naming the alerts on screen: at most one per 2 s "
+       f"({beats} in {span:.0f} s)")
+expect(len(records) <= 1 + span / 5, f"screen.json written at most once per 5 s "
+       f"({len(records)})")
+expect(new_lines["storm"] <= 2 * 20 + 4, f"storm: the alerts' changes logged at most 20 a "
+       f"minute, the rest counted ({new_lines['storm']} lines)")
 fr = read_frames(kiosks["storm"][1])
 expect(bool(fr) and shows_alert(fr[-1]), "storm: the alert on screen")
 

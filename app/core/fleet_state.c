@@ -222,6 +222,33 @@ bool fleet_alerts_same(const struct fleet_alert *a, size_t na, const struct flee
 	return true;
 }
 
+size_t fleet_alerts_merge(struct fleet_alert *list, size_t *n, const struct fleet_alert *add,
+			  size_t n_add, const int64_t *skip, size_t n_skip)
+{
+	size_t added = 0;
+	for (size_t i = 0; i < n_add; i++) {
+		const struct fleet_alert *a = &add[i];
+		bool have = false;
+		for (size_t j = 0; j < *n && !have; j++)
+			have = list[j].id == a->id;
+		for (size_t j = 0; j < n_skip && !have; j++)
+			have = skip[j] == a->id;
+		if (have)
+			continue;
+		size_t at = 0; /* before the first one older than it */
+		while (at < *n && !newer(a, &list[at]))
+			at++;
+		if (at >= FLEET_MAX_ALERTS)
+			continue; /* older than every alert of a full list */
+		size_t keep = *n < FLEET_MAX_ALERTS ? *n : FLEET_MAX_ALERTS - 1;
+		memmove(&list[at + 1], &list[at], (keep - at) * sizeof(*list));
+		list[at] = *a;
+		*n = keep + 1;
+		added++;
+	}
+	return added;
+}
+
 bool fleet_identity_same(const struct fleet_identity *a, const struct fleet_identity *b)
 {
 	if (strcmp(a->screen, b->screen) != 0 || a->n_zones != b->n_zones)

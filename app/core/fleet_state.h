@@ -76,6 +76,15 @@ char *fleet_state_json(const struct fleet_identity *who, const struct fleet_aler
 bool fleet_alerts_same(const struct fleet_alert *a, size_t na, const struct fleet_alert *b,
 		       size_t nb);
 
+/* Adds to list (newest first, *n of at most FLEET_MAX_ALERTS) the alerts of
+ * add[n_add] it does not hold yet (by id: nothing twice), each where its
+ * time puts it (the oldest drop off a full list), except the ids in
+ * skip[n_skip] (withdrawn lately: an answer may be older than the
+ * withdrawal). For an answer that may be older than what the stream said:
+ * it adds, it never withdraws. Returns how many were added. */
+size_t fleet_alerts_merge(struct fleet_alert *list, size_t *n, const struct fleet_alert *add,
+			  size_t n_add, const int64_t *skip, size_t n_skip);
+
 /* True when two identities are the same. */
 bool fleet_identity_same(const struct fleet_identity *a, const struct fleet_identity *b);
 

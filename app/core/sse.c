@@ -57,6 +57,7 @@ static bool data_line(struct sse *p, const char *v, size_t n)
 		return true;
 	if (p->data_len + n + 1 > SSE_MAX_EVENT) { /* the event is too large: dropped */
 		p->skipping = true;
+		p->overflows++;
 		return true;
 	}
 	if (!reserve(&p->data, &p->data_cap, p->data_len + n + 2)) {
@@ -167,6 +168,7 @@ bool sse_feed(struct sse *p, const char *buf, size_t len)
 				if (!p->line_len && reserve(&p->line, &p->line_cap, 1))
 					p->line[p->line_len++] = buf[i];
 				p->line_over = true;
+				p->overflows++;
 			} else if (reserve(&p->line, &p->line_cap, p->line_len + n)) {
 				memcpy(p->line + p->line_len, buf + i, n);
 				p->line_len += n;

@@ -43,6 +43,8 @@ struct sse {
 	bool started;   /* past the stream's first bytes (a byte-order mark) */
 	long retry_ms;  /* the server's reconnection time, -1 when it said none */
 	size_t events, refused, comments;
+	size_t overflows; /* lines (comments too) or events that passed a cap, counted as soon as they do
+			     (refused counts their events only at their blank line) */
 };
 
 void sse_init(struct sse *p, sse_event_fn *on_event, void *ctx);

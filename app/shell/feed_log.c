@@ -61,6 +61,31 @@ void feed_log_streak(enum log_level threshold, const char *module, const struct 
 	}
 }
 
+void feed_log_fault(enum log_level threshold, enum log_level level, const char *module,
+                    const char *subject, const struct feed_health_line *l)
+{
+	char since[8], span[32];
+	local_clock(l->since_ms, since);
+	span_text(l->span_ms, span, sizeof(span));
+	switch (l->say) {
+	case FEED_HEALTH_SUMMARY:
+		log_line(threshold, level, module, "%s: the same fault %u more time%s in the last %s "
+		         "(since %s)", subject, l->count, l->count == 1 ? "" : "s", span, since);
+		break;
+	case FEED_HEALTH_FIRST:
+		if (l->count)
+			log_line(threshold, level, module,
+			         "%s: the same fault %u more time%s in the last %s, then another:",
+			         subject, l->count, l->count == 1 ? "" : "s", span);
+		break;
+	case FEED_HEALTH_RECOVERED:
+		log_line(threshold, LOG_INFO, module, "%s: fine again after %u fault%s since %s",
+		         subject, l->count, l->count == 1 ? "" : "s", since);
+		break;
+	case FEED_HEALTH_QUIET: break;
+	}
+}
+
 void feed_log_wait(enum log_level threshold, const char *module, const char *feed,
                    const struct fetch_result *r, int64_t *said_s)
 {
@@ -91,6 +116,17 @@ void feed_watch_init(struct feed_watch *w, enum log_level log, const char *modul
 
 bool feed_watch_answer(struct feed_watch *w, const struct fetch_result *r, const char *meanwhile)
 {
+	if (r->outcome == FETCH_FAILED && r->too_big) { /* it answered: a body that cannot be read */
+		if (w->offline)
+			log_line(w->log, LOG_INFO, w->module, "%s reachable again", w->feed);
+		w->offline = false;
+		char msg[FEED_ERROR_MAX];
+		snprintf(msg, sizeof(msg), "the %s is %s; next try in %lld s", w->feed, r->error,
+			 (long long)(r->retry_ms / 1000));
+		if (feed_watch_body(w, false, msg))
+			log_line(w->log, LOG_ERROR, w->module, "%s; %s", msg, meanwhile);
+		return false;
+	}
 	if (r->outcome == FETCH_FAILED) {
 		feed_log_wait(w->log, w->module, w->feed, r, &w->said_wait_s);
 		if (!w->offline)

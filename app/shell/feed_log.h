@@ -22,6 +22,13 @@ struct fetch_result;
 void feed_log_streak(enum log_level threshold, const char *module,
                      const struct feed_health_line *l);
 
+/* The same for a fault that is not a feed's poll (a stream's events, a
+ * heartbeat's answers, a file that cannot be written), about subject
+ * ("stream", "cache"): repeats summed up at level, "…: fine again after
+ * N faults since HH:MM" at INFO. The first fault is the caller's to word. */
+void feed_log_fault(enum log_level threshold, enum log_level level, const char *module,
+                    const char *subject, const struct feed_health_line *l);
+
 /* A failed fetch r of feed (its name for the log, borrowed): says once
  * (until the wait asked for changes; *said_s keeps what was said, -1 for
  * nothing) that the server asked to wait and that we do, or that its
@@ -45,7 +52,8 @@ void feed_watch_init(struct feed_watch *w, enum log_level log, const char *modul
 
 /* An answer r: a failure is said once with what the screen does meanwhile
  * (borrowed), the way back at INFO, and a 304 for a body that did not read
- * counts as one more failure. Returns true when the server answered. */
+ * counts as one more failure, as does a body over the size cap. Returns
+ * true when the server answered with something to read. */
 bool feed_watch_answer(struct feed_watch *w, const struct fetch_result *r, const char *meanwhile);
 
 /* A body read (ok) or not (msg): the streak's lines. Returns true when

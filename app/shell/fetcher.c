@@ -45,6 +45,7 @@ struct feed {
 	int64_t due_ms; /* INT64_MIN: due at once */
 	int failures;
 	bool held; /* waiting out the server's Retry-After */
+	bool refused; /* its last body passed the cap: its own back-off, not the origin's */
 	char origin[FETCH_BACKOFF_ORIGIN_MAX]; /* "" for file:// */
 
 	/* what the next conditional GET sends (from the last 2xx of this URL) */
@@ -69,6 +70,7 @@ struct feed {
 	char rx_etag[ETAG_MAX];
 	char rx_last_modified[LAST_MODIFIED_MAX];
 	int64_t rx_date_s; /* the Date header: a venue's time source when NTP is not */
+	int64_t rx_length; /* Content-Length, -1 when none (said when over the cap) */
 	char rx_retry_after[RETRY_AFTER_MAX]; /* "" when none (or too long to be one) */
 	char errbuf[CURL_ERROR_SIZE];
 
@@ -81,6 +83,8 @@ struct feed {
 	int idle_ms, backoff_max_ms;
 	int64_t last_rx_ms;
 	bool idle_cut;
+	bool cut; /* its reader broke it off (fetcher_stream_cut): cut_why says why */
+	char cut_why[200];
 	fetcher_sink_fn *sink;
 	void *sink_ctx;
 };
@@ -207,8 +211,10 @@ static void origin_answered(struct fetcher *f, struct feed *fd, int64_t now_ms)
 		if (p == fd)
 			who = (size_t)i;
 		/* a stream keeps its own reconnection: a cut is not a server down */
+		/* nor does a feed whose body was too big: the server answering
+		 * others says nothing of that body */
 		peers[i] = (struct fetch_backoff_peer){p->is_stream ? NULL : p->origin, p->failures,
-						       p->due_ms, p->in_flight, p->held};
+						       p->due_ms, p->in_flight, p->held || p->refused};
 	}
 	if (!fetch_backoff_answered(peers, (size_t)f->n_feeds, who, now_ms, next_random(f)))
 		return;
@@ -221,7 +227,7 @@ static void origin_answered(struct fetcher *f, struct feed *fd, int64_t now_ms)
 static void succeed(struct feed *fd, struct fetch_result *r)
 {
 	fd->failures = 0;
-	fd->held = false;
+	fd->held = fd->refused = false;
 	r->failures = 0;
 	r->retry_ms = 0;
 	r->asked_wait_s = -1;
@@ -249,6 +255,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		fd->rx_etag[0] = '\0';
 		fd->rx_last_modified[0] = '\0';
 		fd->rx_date_s = 0;
+		fd->rx_length = -1;
 		fd->rx_retry_after[0] = '\0';
 		return len;
 	}
@@ -272,6 +279,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		d[vlen] = '\0';
 		time_t t = curl_getdate(d, NULL);
 		fd->rx_date_s = t > 0 ? (int64_t)t : 0;
+	} else if (name_len == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
+		int64_t bytes = 0;
+		size_t i = 0;
+		while (i < vlen && i < 18 && v[i] >= '0' && v[i] <= '9')
+			bytes = bytes * 10 + (v[i++] - '0');
+		fd->rx_length = i == vlen && vlen ? bytes : -1;
 	} else if (name_len == 11 && strncasecmp(p, "Retry-After", 11) == 0) {
 		store_header(fd->rx_retry_after, sizeof(fd->rx_retry_after), v, vlen);
 	}
@@ -286,13 +299,12 @@ static size_t on_stream(struct feed *fd, char *p, size_t len)
 	curl_easy_getinfo(fd->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status < 200 || status >= 300)
 		return len;
-	if (!fd->stream_open) {
-		fd->stream_open = true;
-		fd->failures = 0; /* it worked: the next cut starts the back-off over */
-	}
+	if (fd->cut)
+		return 0; /* curl stops the transfer: finish() says why */
+	fd->stream_open = true;
 	fd->last_rx_ms = fd->owner->now_ms;
 	fd->sink(fd->sink_ctx, p, len);
-	return len;
+	return fd->cut ? 0 : len;
 }
 
 /* The cap is checked here too: a chunked or gzip'd body has no length up front. */
@@ -399,8 +411,9 @@ static void start(struct fetcher *f, struct feed *fd, int64_t now_ms)
 	fd->stale = fd->too_big = fd->out_of_memory = false;
 	fd->rx_etag[0] = fd->rx_last_modified[0] = fd->errbuf[0] = '\0';
 	fd->rx_date_s = 0;
+	fd->rx_length = -1;
 	fd->rx_retry_after[0] = '\0';
-	fd->stream_open = fd->idle_cut = false;
+	fd->stream_open = fd->idle_cut = fd->cut = false;
 	fd->last_rx_ms = now_ms;
 	if (fd->is_stream)
 		fd->sink(fd->sink_ctx, NULL, 0); /* a new connection */
@@ -444,8 +457,10 @@ static void finish(struct fetcher *f, struct feed *fd, CURLcode rc)
 	if (fd->is_stream) { /* however it ended, it is reopened after a back-off */
 		bool was_open = fd->stream_open;
 		fd->stream_open = false;
-		fail(fd, &r, fd->idle_cut ? f->now_ms : finished_ms);
-		if (fd->idle_cut)
+		fail(fd, &r, fd->idle_cut || fd->cut ? f->now_ms : finished_ms);
+		if (fd->cut)
+			snprintf(r.error, sizeof(r.error), "%s", fd->cut_why);
+		else if (fd->idle_cut)
 			snprintf(r.error, sizeof(r.error), "nothing came for %d s", fd->idle_ms / 1000);
 		else if (rc != CURLE_OK)
 			snprintf(r.error, sizeof(r.error), "%s",
@@ -457,8 +472,20 @@ static void finish(struct fetcher *f, struct feed *fd, CURLcode rc)
 				 was_open ? "" : " before any event");
 	} else if (fd->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		fail(fd, &r, finished_ms);
-		snprintf(r.error, sizeof(r.error), "the body is larger than the %zu-byte cap",
-			 f->opt.max_bytes);
+		fd->refused = true;
+		r.too_big = true;
+		r.size = fd->rx_length > (int64_t)f->opt.max_bytes ? fd->rx_length : -1;
+		char size[48] = "", cap[48];
+		size_t max = f->opt.max_bytes;
+		if (max >= 1u << 20)
+			snprintf(cap, sizeof(cap), "%.0f MB", (double)max / 1048576.0);
+		else
+			snprintf(cap, sizeof(cap), "%zu-byte", max);
+		if (r.size > 0 && max >= 1u << 20)
+			snprintf(size, sizeof(size), "%.1f MB, ", (double)r.size / 1048576.0);
+		else if (r.size > 0)
+			snprintf(size, sizeof(size), "%lld bytes, ", (long long)r.size);
+		snprintf(r.error, sizeof(r.error), "%sover the %s cap", size, cap);
 	} else if (fd->out_of_memory) {
 		fail(fd, &r, finished_ms);
 		snprintf(r.error, sizeof(r.error), "out of memory holding a %zu-byte body",
@@ -599,6 +626,22 @@ bool fetcher_stream_open(const struct fetcher *f, int feed)
 	return valid_feed(f, feed) && f->feeds[feed].stream_open;
 }
 
+void fetcher_stream_cut(struct fetcher *f, int feed, const char *why)
+{
+	if (!valid_feed(f, feed) || !f->feeds[feed].is_stream || !f->feeds[feed].in_flight)
+		return;
+	struct feed *fd = &f->feeds[feed];
+	if (!fd->cut)
+		snprintf(fd->cut_why, sizeof(fd->cut_why), "%s", why);
+	fd->cut = true;
+}
+
+void fetcher_stream_healthy(struct fetcher *f, int feed)
+{
+	if (valid_feed(f, feed) && f->feeds[feed].is_stream)
+		f->feeds[feed].failures = 0;
+}
+
 bool fetcher_set_url(struct fetcher *f, int feed, const char *url)
 {
 	if (!valid_feed(f, feed) || !url_acceptable(url))
@@ -631,6 +674,11 @@ bool fetcher_kick(struct fetcher *f, int feed)
 		return false;
 	f->feeds[feed].due_ms = INT64_MIN;
 	return true;
+}
+
+bool fetcher_in_flight(const struct fetcher *f, int feed)
+{
+	return valid_feed(f, feed) && f->feeds[feed].in_flight;
 }
 
 bool fetcher_busy(const struct fetcher *f)
@@ -668,8 +716,8 @@ void fetcher_run(struct fetcher *f, int64_t now_ms, int wait_ms)
 	f->now_ms = now_ms;
 	for (int i = 0; i < f->n_feeds; i++) {
 		struct feed *fd = &f->feeds[i];
-		if (fd->is_stream && fd->in_flight && now_ms - fd->last_rx_ms > fd->idle_ms) {
-			fd->idle_cut = true; /* a silent stream is a dead one (NAT, proxy) */
+		if (fd->is_stream && fd->in_flight && (fd->cut || now_ms - fd->last_rx_ms > fd->idle_ms)) {
+			fd->idle_cut = !fd->cut; /* a silent stream is a dead one (NAT, proxy) */
 			finish(f, fd, CURLE_OPERATION_TIMEDOUT);
 		}
 		if (!fd->in_flight && fd->due_ms <= now_ms)

@@ -46,6 +46,11 @@ struct fetch_result {
 	char retry_after[80];
 	int64_t asked_wait_s;
 	int64_t server_date_s; /* the response's Date header (UTC seconds), 0 when none */
+	/* FETCH_FAILED because the body passed the size cap: the server answered
+	 * (it is no outage), and the size it announced (-1 when it did not);
+	 * error then reads "12.3 MB, over the 8 MB cap" (the caller names what) */
+	bool too_big;
+	int64_t size;
 	char error[256];   /* FETCH_FAILED: what went wrong, for the log */
 };
 
@@ -67,7 +72,9 @@ typedef void fetcher_sink_fn(void *ctx, const char *p, size_t len);
 
 /* A GET held open (server-sent events): its body goes to sink, never kept;
  * reopened with back-off (with jitter, up to backoff_max_ms) whenever it
- * ends or fails, and cut when nothing came for idle_ms. */
+ * ends or fails, and cut when nothing came for idle_ms. The back-off starts
+ * over only once its reader says it is healthy (fetcher_stream_healthy): a
+ * stream that opens and then sends junk is not retried every second. */
 struct fetcher_stream {
 	const char *url;    /* copied */
 	const char *bearer; /* a token sent as Authorization: Bearer (copied) */
@@ -84,6 +91,15 @@ int fetcher_add_stream(struct fetcher *f, const struct fetcher_stream *s);
 /* True while stream feed is open: a 2xx answer is being read. */
 bool fetcher_stream_open(const struct fetcher *f, int feed);
 
+/* Breaks off stream feed (its reader found it broken: why, copied, is its
+ * result's error); it is reopened after its back-off. May be called from
+ * its sink: the transfer then stops at once. */
+void fetcher_stream_cut(struct fetcher *f, int feed, const char *why);
+
+/* The stream has proven itself: its next cut is retried after the shortest
+ * back-off again. */
+void fetcher_stream_healthy(struct fetcher *f, int feed);
+
 /* Replaces a feed's URL for its next fetch (e.g. a new ?since=); the
  * validators (ETag / Last-Modified) are kept only if the URL is unchanged. */
 bool fetcher_set_url(struct fetcher *f, int feed, const char *url);
@@ -95,6 +111,9 @@ void fetcher_forget(struct fetcher *f, int feed);
 /* Makes feed due now (a user asked, or the network came back). False when
  * it is on its way already (its answer may be older than the reason). */
 bool fetcher_kick(struct fetcher *f, int feed);
+
+/* True while feed's transfer is in flight. */
+bool fetcher_in_flight(const struct fetcher *f, int feed);
 
 /* True while a transfer is in flight (the loop should come back soon). */
 bool fetcher_busy(const struct fetcher *f);

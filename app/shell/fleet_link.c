@@ -1,15 +1,22 @@
 /* fleet_link: the stream's bytes go through the SSE parser into the same
- * reader as the heartbeat's answers; while the stream is open it alone
- * says which alerts to show (an answer in flight may be older than it),
- * while it is cut the answers do. */
+ * reader as the heartbeat's answers. An alert in any of them is shown;
+ * while the stream is live (a state event read on this connection) it
+ * alone withdraws alerts (an answer in flight may be older than it), while
+ * it is not the answers do. stream_guard says when the stream is broken;
+ * every repeated fault is said once, then summed up (feed_health). */
 #include "fleet_link.h"
 
+#include "coalesce.h"
+#include "feed_health.h"
+#include "feed_log.h"
 #include "fetcher.h"
 #include "fleet_state.h"
 #include "heartbeat.h"
 #include "kiosk_cache.h"
 #include "kiosk_config.h"
+#include "log_budget.h"
 #include "sse.h"
+#include "stream_guard.h"
 #include "update_files.h"
 
 #include <cjson/cJSON.h>
@@ -17,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define INFO(l, ...) log_line((l)->log, LOG_INFO, "fleet", __VA_ARGS__)
@@ -26,10 +34,22 @@
 static const char RECORD[] = "screen.json", TARGET[] = "update-target.json";
 
 enum {
-	STREAM_IDLE_MS = 45000,       /* the server comments every 15 s */
+	/* the stream_guard cuts a stream without whole events sooner: this is
+	 * the fetcher's own cut of one that sends nothing at all */
+	STREAM_IDLE_MS = STREAM_GUARD_IDLE_MS + 10000,
 	STREAM_BACKOFF_MAX_MS = 30000,
 	FALLBACK_BEAT_MS = 15000,     /* heartbeats while the stream is cut */
 	QUIET_EVERY_MS = 60000,
+	/* what the stream asks for, at most this often (a server naming a new
+	 * offer or record in every event must not make the kiosk write a file
+	 * per event) */
+	TARGET_EVERY_MS = 30000,
+	RECORD_EVERY_MS = 5000,
+	GONE_MAX = 64, /* alerts withdrawn lately that an older answer must not bring back */
+	/* a heartbeat naming the alerts on screen goes as soon as they show,
+	 * then at most this often (a server changing them in every event must
+	 * not get a heartbeat per frame) */
+	CONFIRM_EVERY_MS = 2000,
 };
 
 struct fleet_link {
@@ -38,6 +58,16 @@ struct fleet_link {
 	struct fetcher *fetcher;
 	int stream; /* the fetcher's index, -1: none */
 	bool stream_was_open;
+	bool connected;      /* a connection began and has not ended */
+	bool healthy_said;   /* fetcher_stream_healthy told for this connection */
+	struct stream_guard guard;
+	size_t seen_comments, seen_overflows; /* the parser's counts already told the guard */
+	struct feed_health stream_faults; /* its cuts */
+	struct feed_health event_faults;  /* its events that do not read */
+	struct feed_health answer_faults; /* heartbeats' answers that do not read or are too big */
+	struct feed_health file_faults;   /* screen.json and update-target.json not written */
+	struct feed_health offer_faults;  /* update offers whose URL cannot be made absolute */
+	struct log_budget budget; /* the lines a server's messages ask for */
 	struct heartbeat *hb;
 	bool hb_failing;
 	struct sse sse;
@@ -46,16 +76,26 @@ struct fleet_link {
 	struct fleet_identity who;
 	struct fleet_alert alerts[FLEET_MAX_ALERTS];
 	size_t n_alerts;
+	int64_t gone[GONE_MAX]; /* ids withdrawn lately, a ring */
+	size_t n_gone;
 	bool changed, kick;
+	struct coalesce record_gate;
+	char *record; /* screen.json as last written, NULL: not yet */
 	char etag[FLEET_ETAG_MAX + 1];
 	/* the alerts on screen, and those the last heartbeat named */
 	int64_t shown[FLEET_MAX_ALERTS], sent[FLEET_MAX_ALERTS];
 	size_t n_shown, n_sent;
 	int64_t beat_due_ms;
+	int64_t confirm_ms; /* the last heartbeat that named new alerts on screen */
+	bool confirmed;     /* there was one */
 	bool showed_page;
 	/* run-dir */
 	bool files;
 	char *target; /* update-target.json as last written, NULL: none */
+	char *want;   /* as the server offers it now (NULL: none), written through target_gate */
+	bool want_set;
+	struct fleet_update want_up;
+	struct coalesce target_gate;
 	char status[UPDATE_STATUS_MAX + 1];
 	int quiet; /* -1: not written yet */
 	int64_t quiet_due_ms;
@@ -70,29 +110,97 @@ struct fleet_link *fleet_link_create(const struct kiosk_config *cfg, enum log_le
 	l->log = log;
 	l->stream = -1;
 	l->quiet = -1;
+	coalesce_init(&l->record_gate, RECORD_EVERY_MS);
+	coalesce_init(&l->target_gate, TARGET_EVERY_MS);
 	return l;
+}
+
+static int64_t mono_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A fault of a kind that may repeat: the first in full (msg, at level),
+ * its repeats summed up. */
+static void fault(struct fleet_link *l, struct feed_health *h, enum log_level level,
+		  const char *subject, const char *msg)
+{
+	struct feed_health_line ln = feed_health_failed(h, msg, feed_log_now_ms());
+	feed_log_fault(l->log, level, "fleet", subject, &ln);
+	if (ln.say == FEED_HEALTH_FIRST)
+		log_line(l->log, level, "fleet", "%s", msg);
+}
+
+static void fault_over(struct fleet_link *l, struct feed_health *h, const char *subject)
+{
+	struct feed_health_line ln = feed_health_ok(h, feed_log_now_ms());
+	feed_log_fault(l->log, LOG_WARN, "fleet", subject, &ln);
+}
+
+static void save_record_now(struct fleet_link *l);
+
+static void say_skipped(struct fleet_link *l, unsigned skipped)
+{
+	if (skipped)
+		INFO(l, "%u more changes of the alerts or of this screen's name not logged in the "
+			"last minute (the server made more than %d)",
+		     skipped, LOG_BUDGET_LINES);
+}
+
+/* Whether a line a server's message asks for may be written: a server
+ * changing the alerts in every event must not flood the log (log_budget). */
+static bool budget(struct fleet_link *l)
+{
+	unsigned skipped;
+	bool ok = log_budget_take(&l->budget, mono_now_ms(), &skipped);
+	say_skipped(l, skipped);
+	return ok;
 }
 
 void fleet_link_destroy(struct fleet_link *l)
 {
 	if (!l)
 		return;
+	if (l->record_gate.pending) /* a change not written yet: before the kiosk stops */
+		save_record_now(l);
 	heartbeat_destroy(l->hb);
 	sse_finish(&l->sse);
 	free(l->target);
+	free(l->want);
+	free(l->record);
 	free(l);
 }
 
 /* ---- what the server says ------------------------------------------------ */
 
-static void save_record(struct fleet_link *l)
+/* screen.json when its text changed (at most every RECORD_EVERY_MS: see
+ * save_record). */
+static void save_record_now(struct fleet_link *l)
 {
 	char *json = fleet_state_json(&l->who, l->alerts, l->n_alerts);
-	if (json && !kiosk_cache_save(l->cfg->cache_dir, RECORD, json, strlen(json)))
-		WARN(l, "%s/%s: cannot save: %s; the screen's name and alerts will not survive a "
-			"restart",
-		     l->cfg->cache_dir, RECORD, strerror(errno));
-	free(json);
+	l->record_gate.pending = false;
+	if (!json || (l->record && strcmp(json, l->record) == 0)) {
+		free(json);
+		return;
+	}
+	if (!kiosk_cache_save(l->cfg->cache_dir, RECORD, json, strlen(json))) {
+		char msg[KIOSK_MAX_VALUE + 160];
+		snprintf(msg, sizeof(msg), "%s/%s: cannot save: %s; the screen's name and alerts "
+			 "will not survive a restart", l->cfg->cache_dir, RECORD, strerror(errno));
+		fault(l, &l->file_faults, LOG_WARN, "files", msg);
+		free(json);
+		return;
+	}
+	fault_over(l, &l->file_faults, "files");
+	free(l->record);
+	l->record = json;
+}
+
+static void save_record(struct fleet_link *l)
+{
+	coalesce_ask(&l->record_gate);
 }
 
 static bool listed(const struct fleet_alert *list, size_t n, int64_t id)
@@ -103,19 +211,40 @@ static bool listed(const struct fleet_alert *list, size_t n, int64_t id)
 	return false;
 }
 
+/* An answer while the stream is live: its alerts not shown yet are added
+ * (it may be older than the stream: it withdraws nothing, and brings back
+ * none the stream withdrew). True when some were. */
+static bool merge_alerts(struct fleet_link *l, const struct fleet_msg *m)
+{
+	bool had[FLEET_MAX_ALERTS];
+	for (size_t i = 0; i < m->n_alerts; i++)
+		had[i] = listed(l->alerts, l->n_alerts, m->alerts[i].id);
+	size_t n_gone = l->n_gone < GONE_MAX ? l->n_gone : GONE_MAX;
+	if (!fleet_alerts_merge(l->alerts, &l->n_alerts, m->alerts, m->n_alerts, l->gone, n_gone))
+		return false;
+	for (size_t i = 0; i < m->n_alerts; i++)
+		if (!had[i] && listed(l->alerts, l->n_alerts, m->alerts[i].id) && budget(l))
+			INFO(l, "alert %lld on screen (from a heartbeat's answer): '%.80s'",
+			     (long long)m->alerts[i].id, m->alerts[i].text);
+	return true;
+}
+
 /* True when the alerts changed. */
 static bool take_alerts(struct fleet_link *l, const struct fleet_msg *m)
 {
 	if (fleet_alerts_same(l->alerts, l->n_alerts, m->alerts, m->n_alerts))
 		return false;
 	for (size_t i = 0; i < m->n_alerts; i++)
-		if (!listed(l->alerts, l->n_alerts, m->alerts[i].id))
+		if (!listed(l->alerts, l->n_alerts, m->alerts[i].id) && budget(l))
 			INFO(l, "alert %lld on screen: '%.80s'", (long long)m->alerts[i].id,
 			     m->alerts[i].text);
 	for (size_t i = 0; i < l->n_alerts; i++)
-		if (!listed(m->alerts, m->n_alerts, l->alerts[i].id))
-			INFO(l, "alert %lld withdrawn", (long long)l->alerts[i].id);
-	if (m->dropped)
+		if (!listed(m->alerts, m->n_alerts, l->alerts[i].id)) {
+			if (budget(l))
+				INFO(l, "alert %lld withdrawn", (long long)l->alerts[i].id);
+			l->gone[l->n_gone++ % GONE_MAX] = l->alerts[i].id;
+		}
+	if (m->dropped && budget(l))
 		WARN(l, "%zu older alerts left out: a screen shows the %d newest", m->dropped,
 		     FLEET_MAX_ALERTS);
 	memcpy(l->alerts, m->alerts, m->n_alerts * sizeof(*l->alerts));
@@ -123,41 +252,78 @@ static bool take_alerts(struct fleet_link *l, const struct fleet_msg *m)
 	return true;
 }
 
+/* What the server offers now: written by write_target, at most every
+ * TARGET_EVERY_MS and only when it differs from the file. */
 static void take_update(struct fleet_link *l, const struct fleet_msg *m)
 {
 	if (!l->files || !m->has_update)
 		return;
-	if (!m->update) {
+	char *json = NULL;
+	if (m->update && !(json = update_files_target(&m->up, l->cfg->heartbeat_url))) {
+		char msg[FLEET_VERSION_MAX + FLEET_URL_MAX + 80];
+		snprintf(msg, sizeof(msg), "update %s: its URL '%.80s' cannot be made absolute",
+			 m->up.version, m->up.url);
+		fault(l, &l->offer_faults, LOG_WARN, "update offers", msg);
+		return;
+	}
+	if (l->want_set && (json && l->want ? strcmp(json, l->want) == 0 : json == l->want)) {
+		free(json);
+		return;
+	}
+	free(l->want);
+	l->want = json;
+	l->want_set = true;
+	l->want_up = m->up;
+	if (json && l->target ? strcmp(json, l->target) == 0 : json == l->target)
+		coalesce_cancel(&l->target_gate); /* back to what the file says */
+	else
+		coalesce_ask(&l->target_gate);
+}
+
+static void write_target(struct fleet_link *l, int64_t mono_ms)
+{
+	unsigned asks = 0;
+	if (!coalesce_due(&l->target_gate, mono_ms, false, &asks))
+		return;
+	char changed[80] = "";
+	if (asks > 1)
+		snprintf(changed, sizeof(changed), " (the offer changed %u times since the last write)",
+			 asks);
+	if (!l->want) {
 		if (l->target || kiosk_cache_has(l->cfg->run_dir, TARGET)) {
 			char path[KIOSK_MAX_VALUE + 32];
 			snprintf(path, sizeof(path), "%s/%s", l->cfg->run_dir, TARGET);
 			if (unlink(path) != 0 && errno != ENOENT)
 				WARN(l, "%s: cannot remove: %s", path, strerror(errno));
 			else
-				INFO(l, "no update offered: %s removed", path);
+				INFO(l, "no update offered: %s removed%s", path, changed);
 		}
 		free(l->target);
 		l->target = NULL;
 		return;
 	}
-	char *json = update_files_target(&m->up, l->cfg->heartbeat_url);
-	if (!json) {
-		WARN(l, "update %s: its URL '%.80s' cannot be made absolute", m->up.version, m->up.url);
+	if (l->target && strcmp(l->target, l->want) == 0 && kiosk_cache_has(l->cfg->run_dir, TARGET))
+		return;
+	if (!kiosk_cache_save(l->cfg->run_dir, TARGET, l->want, strlen(l->want))) {
+		char msg[KIOSK_MAX_VALUE + 120];
+		snprintf(msg, sizeof(msg), "%s/%s: cannot write: %s", l->cfg->run_dir, TARGET,
+			 strerror(errno));
+		fault(l, &l->file_faults, LOG_WARN, "files", msg);
+		coalesce_ask(&l->target_gate); /* again after the interval */
 		return;
 	}
-	if (l->target && strcmp(l->target, json) == 0 && kiosk_cache_has(l->cfg->run_dir, TARGET)) {
-		free(json);
-		return;
-	}
-	if (!kiosk_cache_save(l->cfg->run_dir, TARGET, json, strlen(json))) {
-		WARN(l, "%s/%s: cannot write: %s", l->cfg->run_dir, TARGET, strerror(errno));
-		free(json);
-		return;
-	}
-	INFO(l, "update offered: %s (%lld MB): %s/%s written", m->up.version,
-	     (long long)(m->up.size >> 20), l->cfg->run_dir, TARGET);
+	fault_over(l, &l->file_faults, "files");
+	INFO(l, "update offered: %s (%lld MB): %s/%s written%s", l->want_up.version,
+	     (long long)(l->want_up.size >> 20), l->cfg->run_dir, TARGET, changed);
 	free(l->target);
-	l->target = json;
+	l->target = strdup(l->want);
+}
+
+/* Live: a state event read on this connection, nothing wrong with it. */
+static bool stream_live(const struct fleet_link *l)
+{
+	return l->stream >= 0 && l->connected && l->guard.live && !l->guard.broken &&
+	       fetcher_stream_open(l->fetcher, l->stream);
 }
 
 /* One message, from the stream (from_stream) or a heartbeat's answer. */
@@ -176,51 +342,101 @@ static void take_msg(struct fleet_link *l, const struct fleet_msg *m, bool from_
 		for (size_t i = 0, o = 0; i < who.n_zones && o < sizeof(zones); i++)
 			o += (size_t)snprintf(zones + o, sizeof(zones) - o, "%s%s", i ? ", " : "",
 					      who.zones[i]);
-		INFO(l, "this screen is %s, zones: %s", who.screen, zones[0] ? zones : "none");
+		if (budget(l))
+			INFO(l, "this screen is %s, zones: %s", who.screen, zones[0] ? zones : "none");
 		l->who = who;
 		l->changed = record = true;
 	}
-	bool stream_open = l->stream >= 0 && fetcher_stream_open(l->fetcher, l->stream);
-	if (m->has_alerts && (from_stream || !stream_open) && take_alerts(l, m))
+	/* an alert in any message is shown; only the stream while live, or an
+	 * answer while it is not, withdraws */
+	if (m->has_alerts &&
+	    (from_stream || !stream_live(l) ? take_alerts(l, m) : merge_alerts(l, m)))
 		l->changed = record = true;
 	if (m->has_schedule && strcmp(m->schedule_etag, l->etag) != 0) {
-		if (l->etag[0]) /* the schedule's own INFO line says what came */
+		/* the first one learnt is what the first poll fetches anyway */
+		if (l->etag[0]) { /* the schedule's own INFO line says what came */
 			DEBUG(l, "the schedule's ETag changed on the server (version %lld): fetching "
-				 "it now",
+				 "it",
 			      (long long)m->schedule_version);
+			l->kick = true;
+		}
 		snprintf(l->etag, sizeof(l->etag), "%s", m->schedule_etag);
-		l->kick = true;
 	}
 	take_update(l, m);
 	if (record)
 		save_record(l);
 }
 
+static void cut(struct fleet_link *l)
+{
+	fetcher_stream_cut(l->fetcher, l->stream, l->guard.why);
+}
+
 static void on_event(void *ctx, const struct sse_event *ev)
 {
 	struct fleet_link *l = ctx;
-	if (strcmp(ev->type, "state") != 0)
-		return;
-	struct feed_error e = {{0}};
-	if (!fleet_msg_read(ev->data, ev->data_len, &l->msg, &e)) {
-		WARN(l, "%s: an event that does not read: %s; keeping what the screen shows",
-		     l->cfg->stream_url, e.msg);
+	if (l->guard.broken)
+		return; /* the rest of the bytes that broke it */
+	int64_t now = mono_now_ms();
+	if (strcmp(ev->type, "state") != 0) {
+		if (!stream_guard_whole(&l->guard, STREAM_GUARD_COMMENT, now))
+			cut(l);
 		return;
 	}
+	struct feed_error e = {{0}};
+	if (!fleet_msg_read(ev->data, ev->data_len, &l->msg, &e)) {
+		char msg[KIOSK_MAX_VALUE + FEED_ERROR_MAX + 80];
+		snprintf(msg, sizeof(msg), "%s: an event that does not read: %s; keeping what the "
+			 "screen shows", l->cfg->stream_url, e.msg);
+		fault(l, &l->event_faults, LOG_WARN, "stream events", msg);
+		if (!stream_guard_whole(&l->guard, STREAM_GUARD_BAD, now))
+			cut(l);
+		return;
+	}
+	if (!stream_guard_whole(&l->guard, STREAM_GUARD_GOOD, now)) {
+		cut(l);
+		return;
+	}
+	fault_over(l, &l->event_faults, "stream events");
 	take_msg(l, &l->msg, true);
 }
 
 static void on_bytes(void *ctx, const char *p, size_t len)
 {
 	struct fleet_link *l = ctx;
-	if (!p) {
-		sse_reset(&l->sse); /* a new connection */
+	int64_t now = mono_now_ms();
+	if (!p) { /* a new connection */
+		sse_reset(&l->sse);
+		stream_guard_open(&l->guard, now);
+		l->connected = true;
+		l->healthy_said = false;
+		l->seen_comments = l->sse.comments;
+		l->seen_overflows = l->sse.overflows;
 		return;
 	}
-	size_t refused = l->sse.refused;
-	if (!sse_feed(&l->sse, p, len) || l->sse.refused > refused)
-		WARN(l, "%s: an event over %d KiB (or out of memory) dropped", l->cfg->stream_url,
-		     SSE_MAX_EVENT / 1024);
+	if (l->guard.broken)
+		return;
+	if (!stream_guard_bytes(&l->guard, len, now)) {
+		cut(l);
+		return;
+	}
+	bool ok = sse_feed(&l->sse, p, len);
+	if (!ok || l->sse.overflows != l->seen_overflows) {
+		char what[96];
+		snprintf(what, sizeof(what), ok ? "a line over %d KiB or an event over %d KiB"
+						 : "out of memory reading an event",
+			 SSE_MAX_LINE / 1024, SSE_MAX_EVENT / 1024);
+		l->seen_overflows = l->sse.overflows;
+		stream_guard_over(&l->guard, what);
+		cut(l);
+		return;
+	}
+	/* a comment (the keep-alive) is a whole event too: the stream lives */
+	while (!l->guard.broken && l->seen_comments < l->sse.comments) {
+		l->seen_comments++;
+		if (!stream_guard_whole(&l->guard, STREAM_GUARD_COMMENT, now))
+			cut(l);
+	}
 }
 
 /* ---- starting ------------------------------------------------------------- */
@@ -240,6 +456,7 @@ static void load_record(struct fleet_link *l)
 		l->who = l->msg.who;
 		memcpy(l->alerts, l->msg.alerts, l->msg.n_alerts * sizeof(*l->alerts));
 		l->n_alerts = l->msg.n_alerts;
+		l->record = fleet_state_json(&l->who, l->alerts, l->n_alerts); /* not written again */
 		INFO(l, "kept from before: this screen is %s, %zu zones, %zu alerts",
 		     l->who.screen[0] ? l->who.screen : "(not named yet)", l->who.n_zones, l->n_alerts);
 		l->changed = true;
@@ -281,17 +498,32 @@ static void take_stream_end(struct fleet_link *l)
 	struct fetch_result r;
 	if (l->stream < 0 || !fetcher_take(l->fetcher, l->stream, &r))
 		return;
-	if (l->stream_was_open || r.failures <= 1)
-		INFO(l, "%s cut: %s; heartbeats every %d s bring the alerts meanwhile, reopening "
-			"in %lld s",
-		     l->cfg->stream_url, r.error,
-		     (l->cfg->heartbeat_s * 1000 < FALLBACK_BEAT_MS ? l->cfg->heartbeat_s * 1000
-								    : FALLBACK_BEAT_MS) / 1000,
-		     (long long)((r.retry_ms + 999) / 1000));
-	else
-		DEBUG(l, "%s still closed (%d failures): %s", l->cfg->stream_url, r.failures, r.error);
-	l->stream_was_open = false;
+	char msg[KIOSK_MAX_VALUE + 400];
+	snprintf(msg, sizeof(msg), "%s cut: %s; heartbeats every %d s bring the alerts meanwhile, "
+		 "reopening in %lld s", l->cfg->stream_url, r.error,
+		 (l->cfg->heartbeat_s * 1000 < FALLBACK_BEAT_MS ? l->cfg->heartbeat_s * 1000
+								: FALLBACK_BEAT_MS) / 1000,
+		 (long long)((r.retry_ms + 999) / 1000));
+	fault(l, &l->stream_faults, LOG_INFO, "stream", msg);
+	l->stream_was_open = l->connected = false;
 	free(r.body);
+}
+
+/* The stream's clock: cut when no whole event came in time; once it has
+ * proven itself, its back-off starts over and the end of its trouble is said. */
+static void watch_stream(struct fleet_link *l, int64_t mono_ms)
+{
+	if (l->stream < 0 || !l->connected)
+		return;
+	if (!stream_guard_idle(&l->guard, mono_ms)) {
+		cut(l);
+		return;
+	}
+	if (!l->healthy_said && stream_guard_healthy(&l->guard, mono_ms)) {
+		l->healthy_said = true;
+		fetcher_stream_healthy(l->fetcher, l->stream);
+		fault_over(l, &l->stream_faults, "stream");
+	}
 }
 
 static void take_answer(struct fleet_link *l)
@@ -310,23 +542,42 @@ static void take_answer(struct fleet_link *l)
 	size_t len;
 	const char *body = heartbeat_answer(l->hb, &len);
 	struct feed_error e = {{0}};
+	char msg[KIOSK_MAX_VALUE + FEED_ERROR_MAX + 80];
+	if (!err[0] && heartbeat_answer_over(l->hb)) {
+		snprintf(msg, sizeof(msg), "%s: an answer over %d KiB, dropped", l->cfg->heartbeat_url,
+			 HEARTBEAT_MAX_ANSWER / 1024);
+		fault(l, &l->answer_faults, LOG_WARN, "heartbeat answers", msg);
+		return;
+	}
 	if (!len)
 		return;
-	if (!fleet_msg_read(body, len, &l->msg, &e))
-		WARN(l, "%s: the answer does not read: %s", l->cfg->heartbeat_url, e.msg);
-	else
-		take_msg(l, &l->msg, false);
+	if (!fleet_msg_read(body, len, &l->msg, &e)) {
+		snprintf(msg, sizeof(msg), "%s: the answer does not read: %s", l->cfg->heartbeat_url,
+			 e.msg);
+		fault(l, &l->answer_faults, LOG_WARN, "heartbeat answers", msg);
+		return;
+	}
+	fault_over(l, &l->answer_faults, "heartbeat answers");
+	take_msg(l, &l->msg, false);
 }
 
 bool fleet_link_take(struct fleet_link *l, int64_t mono_ms, bool *fetch_schedule)
 {
-	(void)mono_ms;
 	take_stream_end(l);
 	if (l->stream >= 0 && !l->stream_was_open && fetcher_stream_open(l->fetcher, l->stream)) {
-		INFO(l, "%s open: alerts arrive as they are posted", l->cfg->stream_url);
+		if (l->stream_faults.failing) /* said once it has proven itself */
+			DEBUG(l, "%s open again", l->cfg->stream_url);
+		else
+			INFO(l, "%s open: alerts arrive as they are posted", l->cfg->stream_url);
 		l->stream_was_open = true;
 	}
+	watch_stream(l, mono_ms);
 	take_answer(l);
+	say_skipped(l, log_budget_over(&l->budget, mono_ms));
+	if (l->files)
+		write_target(l, mono_ms);
+	if (coalesce_due(&l->record_gate, mono_ms, false, NULL))
+		save_record_now(l);
 	*fetch_schedule = l->kick;
 	l->kick = false;
 	bool changed = l->changed;
@@ -362,7 +613,8 @@ bool fleet_link_beat_due(const struct fleet_link *l, int64_t mono_ms, bool page)
 {
 	if (!l->hb || heartbeat_busy(l->hb))
 		return false;
-	return mono_ms >= l->beat_due_ms || page != l->showed_page || shown_unsaid(l);
+	return mono_ms >= l->beat_due_ms || page != l->showed_page ||
+	       (shown_unsaid(l) && (!l->confirmed || mono_ms - l->confirm_ms >= CONFIRM_EVERY_MS));
 }
 
 bool fleet_link_busy(const struct fleet_link *l)
@@ -422,10 +674,14 @@ void fleet_link_beat(struct fleet_link *l, const struct fleet_report *r, bool pa
 	char *json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (json && heartbeat_send(l->hb, json)) {
-		bool cut = l->stream >= 0 && !fetcher_stream_open(l->fetcher, l->stream);
+		bool cut = l->stream >= 0 && !stream_live(l);
 		int64_t period = l->cfg->heartbeat_s * 1000LL;
 		l->beat_due_ms = mono_ms + (cut && period > FALLBACK_BEAT_MS ? FALLBACK_BEAT_MS : period);
 		l->showed_page = page;
+		if (shown_unsaid(l)) {
+			l->confirmed = true;
+			l->confirm_ms = mono_ms;
+		}
 		memcpy(l->sent, l->shown, l->n_shown * sizeof(*l->sent));
 		l->n_sent = l->n_shown;
 	}

@@ -48,9 +48,11 @@ void fleet_link_destroy(struct fleet_link *l);
 bool fleet_link_start(struct fleet_link *l, struct fetcher *f);
 
 /* Takes what came — stream events, the stream's end, the heartbeat's
- * answer — without blocking. True when what the screen shows must change
- * (the alerts, the screen's zones); *fetch_schedule is set when the
- * server's schedule changed. */
+ * answer — without blocking, cuts a stream that stream_guard finds broken,
+ * and writes what is due in cache-dir and run-dir. True when what the
+ * screen shows must change (the alerts, the screen's zones);
+ * *fetch_schedule is set when the server's schedule changed (the caller
+ * coalesces). */
 bool fleet_link_take(struct fleet_link *l, int64_t mono_ms, bool *fetch_schedule);
 
 /* For layout, borrowed until the next take: the alerts (newest first) and
@@ -63,8 +65,9 @@ void fleet_link_shown(struct fleet_link *l, size_t n);
 
 /* Whether a heartbeat should go now: its period (at most 15 s while the
  * stream is cut), the screen starting or stopping to show its programme
- * (page), or alerts on screen that the last heartbeat did not name. False
- * while one is on its way, or without heartbeats. */
+ * (page), or alerts on screen that the last heartbeat did not name (at
+ * once, then at most every 2 s). False while one is on its way, or without
+ * heartbeats. */
 bool fleet_link_beat_due(const struct fleet_link *l, int64_t mono_ms, bool page);
 
 /* Posts the heartbeat: r, the alerts on screen, the image and the updater's

@@ -20,14 +20,14 @@ struct heartbeat {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-/* Into the buffer made at creation: an answer past it is read on, not kept. */
+/* Into the buffer made at creation: an answer past it is cut off, not kept. */
 static size_t on_answer(char *p, size_t size, size_t n, void *ud)
 {
 	struct heartbeat *hb = ud;
 	size_t len = size * n;
 	if (hb->answer_over || len > HEARTBEAT_MAX_ANSWER - hb->answer_len) {
 		hb->answer_over = true;
-		return len;
+		return 0; /* read no further: the post itself went through */
 	}
 	memcpy(hb->answer + hb->answer_len, p, len);
 	hb->answer_len += len;
@@ -129,7 +129,7 @@ bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_ca
 		curl_easy_getinfo(hb->easy, CURLINFO_RESPONSE_CODE, status);
 		curl_multi_remove_handle(hb->multi, hb->easy);
 		hb->in_flight = false;
-		if (rc != CURLE_OK)
+		if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && hb->answer_over))
 			snprintf(err, err_cap, "%s", hb->errbuf[0] ? hb->errbuf : curl_easy_strerror(rc));
 		else if (*status < 200 || *status >= 300)
 			snprintf(err, err_cap, "HTTP %ld", *status);
@@ -146,4 +146,9 @@ const char *heartbeat_answer(const struct heartbeat *hb, size_t *len)
 {
 	*len = hb->answer_len;
 	return hb->answer_len ? hb->answer : "";
+}
+
+bool heartbeat_answer_over(const struct heartbeat *hb)
+{
+	return hb->answer_over;
 }

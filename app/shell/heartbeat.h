@@ -25,6 +25,9 @@ bool heartbeat_busy(const struct heartbeat *hb);
  * HTTP status (0 on a transport failure) and err filled on failure. */
 bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_cap);
 
+/* True when the last answer passed HEARTBEAT_MAX_ANSWER (it was dropped). */
+bool heartbeat_answer_over(const struct heartbeat *hb);
+
 enum { HEARTBEAT_MAX_ANSWER = 256 * 1024 }; /* a longer answer is cut off: none */
 
 /* The last finished post's answer (NUL-terminated; len 0 when none, or

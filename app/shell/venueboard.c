@@ -3,6 +3,7 @@
  * board, lay out, and present only when the draw list changed. */
 #include "board.h"
 #include "civil_time.h"
+#include "coalesce.h"
 #include "display_probe.h"
 #include "draw_list.h"
 #include "feed_health.h"
@@ -47,6 +48,8 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static const char SCHEDULE_CACHE[] = "schedule.feed";
 static const char BASELINE_CACHE[] = "baseline.feed";
 
+enum { SCHEDULE_KICK_MS = 10000 };
+
 struct app {
 	struct kiosk_config cfg;
 	struct screen_turn turn; /* the panel's mounting, worked out in open_screen */
@@ -88,7 +91,11 @@ struct app {
 	bool clock_trusted;
 	int64_t clock_offset_ms; /* time-source feed: server Date minus our clock */
 	struct fleet_link *fleet; /* the server's stream, heartbeats, the update agent's files */
-	bool kick_schedule;       /* fetch the schedule again once this fetch is in */
+	/* the stream's "the schedule changed": one fetch in flight, at most one
+	 * per SCHEDULE_KICK_MS (a server naming a new ETag in every event must
+	 * not make the kiosk fetch back to back) */
+	struct coalesce schedule_kick;
+	struct feed_health cache_health; /* cache-dir writes that fail: said once, summed up */
 	/* the heartbeat's picture is taken inside frame(), before the present:
 	 * after it a GL back buffer (KMS/DRM) reads back as black */
 	bool thumb_wanted;
@@ -207,10 +214,19 @@ static void save_cache(struct app *a, const char *name, const char *body, size_t
 	if (made)
 		INFO(a, "cache", "%s was gone: made it again (mode %04o)", a->cfg.cache_dir,
 		     a->cache_mode);
-	if (ok)
+	struct feed_health_line l;
+	if (ok) {
 		a->cache_gone_said = false;
-	else
-		WARN(a, "cache", "%s/%s: cannot save: %s", a->cfg.cache_dir, name, strerror(errno));
+		l = feed_health_ok(&a->cache_health, feed_log_now_ms());
+		feed_log_fault(a->log, LOG_WARN, "cache", "saving", &l);
+		return;
+	}
+	char msg[KIOSK_MAX_VALUE + 160];
+	snprintf(msg, sizeof(msg), "%s/%s: cannot save: %s", a->cfg.cache_dir, name, strerror(errno));
+	l = feed_health_failed(&a->cache_health, msg, feed_log_now_ms());
+	feed_log_fault(a->log, LOG_WARN, "cache", "saving", &l);
+	if (l.say == FEED_HEALTH_FIRST)
+		WARN(a, "cache", "%s", msg);
 }
 
 /* Shows a schedule feed; false (*e says why) when it does not read, and
@@ -419,9 +435,13 @@ static void take_schedule(struct app *a)
 	struct fetch_result r;
 	if (!fetcher_take(a->fetcher, a->f_schedule, &r))
 		return;
-	if (a->kick_schedule) { /* the server changed it while this fetch was on its way */
-		fetcher_kick(a->fetcher, a->f_schedule);
-		a->kick_schedule = false;
+	if (r.outcome == FETCH_FAILED && r.too_big) { /* the server answered: no outage */
+		went_online(a, "schedule feed");
+		char msg[FEED_ERROR_MAX];
+		snprintf(msg, sizeof(msg), "the schedule is %s; next try in %lld s", r.error,
+			 (long long)(r.retry_ms / 1000));
+		schedule_refused(a, msg);
+		return;
 	}
 	if (r.outcome == FETCH_FAILED) {
 		feed_log_wait(a->log, "network", "schedule feed", &r, &a->said_wait_s);
@@ -982,8 +1002,17 @@ static int run(struct app *a, int64_t start)
 		room_feed_take(a->rooms);
 		bool fetch_now = false;
 		bool alerts_came = fleet_link_take(a->fleet, mono_ms(), &fetch_now);
-		if (fetch_now && !fetcher_kick(a->fetcher, a->f_schedule))
-			a->kick_schedule = true; /* in flight: maybe the old version; again after */
+		if (fetch_now)
+			coalesce_ask(&a->schedule_kick);
+		/* one in flight may bring the old version: the ask waits for its end */
+		unsigned asks = 0;
+		if (coalesce_due(&a->schedule_kick, mono_ms(),
+				 fetcher_in_flight(a->fetcher, a->f_schedule), &asks)) {
+			fetcher_kick(a->fetcher, a->f_schedule);
+			if (asks > 1)
+				DEBUG(a, "schedule", "the server's stream said %u times that the schedule "
+						     "changed: one fetch", asks);
+		}
 		check_clock(a);
 		/* the heartbeat's picture is kept by frame(), drawn again for it;
 		 * new alerts are confirmed by a heartbeat right after their frame */
@@ -1035,6 +1064,7 @@ int main(int argc, char **argv)
 	int64_t start = mono_ms();
 	a->log = LOG_INFO;
 	a->said_wait_s = -1;
+	coalesce_init(&a->schedule_kick, SCHEDULE_KICK_MS);
 	int rc = configure(a, argc, argv);
 	if (rc != EXIT_OK || a->cfg.mode == KIOSK_HELP || a->cfg.mode == KIOSK_VERSION) {
 		if (a->cfg.mode == KIOSK_HELP)

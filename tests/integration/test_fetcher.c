@@ -3,7 +3,9 @@
  * (back-off), a socket that never answers (timeout without blocking the
  * loop), file:// feeds, TLS verification against openssl s_server, and the
  * server's event stream (bytes as they come, a wrong token, a cut and the
- * back-off, a silent stream cut). */
+ * back-off, a silent stream cut, a stream its reader breaks off and whose
+ * back-off goes on growing until it is said healthy), and a body over the
+ * cap keeping its own back-off while its server answers other feeds. */
 #include "test_util.h"
 
 #include "fetch_backoff.h"
@@ -237,6 +239,44 @@ static void test_size_cap(void **state)
 		assert_int_equal(r.len, 0);
 		assert_int_equal(r.failures, 1);
 	}
+}
+
+/* Issue 19: a body over the cap is the server's answer, not an outage: the
+ * size said, and its back-off its own while the same server answers
+ * another feed (which used to end it: the schedule downloaded again after
+ * every lunch-line poll). */
+static void test_size_cap_own_backoff(void **state)
+{
+	(void)state;
+	start_server();
+	struct fetcher *f = make(1000, 10000, NULL);
+	char url[300];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/schedule", server_port);
+	int big = fetcher_add(f, url, 600000);
+	int64_t now = 1000000; /* a fake clock, moved to each due time */
+	struct fetch_result r;
+	for (int i = 1; i <= 3; i++) {
+		now += fetcher_next_ms(f, now);
+		r = drive(f, big, &now);
+		assert_int_equal(r.outcome, FETCH_FAILED);
+		assert_true(r.too_big);
+		assert_int_equal(r.failures, i);
+		if (r.size <= 1000 || !strstr(r.error, " bytes, over the 1000-byte cap"))
+			fail_msg("the size is not said: %lld, '%s'", (long long)r.size, r.error);
+	}
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/healthz", server_port);
+	int small = fetcher_add(f, url, 600000);
+	r = drive(f, small, &now);
+	if (r.outcome != FETCH_NEW)
+		fail_msg("/healthz: %s", r.error);
+	free(r.body);
+	/* failures 3: 2 to 4 s; an origin's reset would have made it under 2 s */
+	int64_t wait = fetcher_next_ms(f, now);
+	if (wait < 1900)
+		fail_msg("the body over the cap is asked again in %lld ms", (long long)wait);
+	now += wait;
+	r = drive(f, big, &now);
+	assert_int_equal(r.failures, 4);
 }
 
 static void test_backoff_grows(void **state)
@@ -706,11 +746,54 @@ static void test_stream(void **state)
 	assert_true(mono_ms() - t0 >= 900 && mono_ms() - t0 < 2500);
 }
 
+/* A stream whose reader breaks it off (junk, an endless line): the reason
+ * is its result's error, and its back-off grows although every connection
+ * opens, until its reader says it is healthy. */
+static struct fetcher *cut_fetcher;
+static int cut_feed = -1;
+
+static void cutting_sink(void *ctx, const char *p, size_t len)
+{
+	sink(ctx, p, len);
+	if (p)
+		fetcher_stream_cut(cut_fetcher, cut_feed, "8 events in a row that do not read");
+}
+
+static void test_stream_cut(void **state)
+{
+	(void)state;
+	start_server();
+	struct fetcher *f = make(0, 2000, NULL);
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/stream", server_port);
+	static struct sunk got;
+	memset(&got, 0, sizeof(got));
+	struct fetcher_stream s = {url, "screen-token-0123456789abcdef", 3000, 30000, cutting_sink,
+				   &got};
+	cut_fetcher = f;
+	cut_feed = fetcher_add_stream(f, &s);
+	assert_true(cut_feed >= 0);
+	int64_t now = mono_ms();
+	for (int i = 1; i <= 3; i++) {
+		struct fetch_result r = drive(f, cut_feed, &now);
+		assert_int_equal(r.outcome, FETCH_FAILED);
+		assert_string_equal(r.error, "8 events in a row that do not read");
+		assert_int_equal(r.failures, i); /* it opened, and still counts */
+		assert_int_equal(got.connections, i);
+		now += fetcher_next_ms(f, now);
+	}
+	fetcher_stream_healthy(f, cut_feed);
+	struct fetch_result r = drive(f, cut_feed, &now);
+	assert_int_equal(r.failures, 1);
+	assert_true(r.retry_ms <= 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_conditional_get, teardown_each),
 		cmocka_unit_test_teardown(test_size_cap, teardown_each),
+		cmocka_unit_test_teardown(test_size_cap_own_backoff, teardown_each),
 		cmocka_unit_test_teardown(test_backoff_grows, teardown_each),
 		cmocka_unit_test_teardown(test_retry_after, teardown_each),
 		cmocka_unit_test_teardown(test_origin_back, teardown_each),
@@ -719,6 +802,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_schemes, teardown_each),
 		cmocka_unit_test_teardown(test_tls_verification, teardown_each),
 		cmocka_unit_test_teardown(test_stream, teardown_each),
+		cmocka_unit_test_teardown(test_stream_cut, teardown_each),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

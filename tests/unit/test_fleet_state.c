@@ -1,7 +1,9 @@
 /* Unit tests for fleet_state: the stream's state event and the heartbeat's
  * answer as SERVER.md shows them, alerts newest first and capped, messages
- * that do not read (refused naming the field), and the screen's record
- * written and read back. */
+ * that do not read (refused naming the field), the screen's record
+ * written and read back, and a heartbeat's answer merged into what the
+ * stream said (issue 19: its alert shown, nothing twice, nothing withdrawn
+ * brought back). */
 #include "test_util.h"
 
 #include "fleet_state.h"
@@ -183,6 +185,57 @@ static void test_record_round_trip(void **state)
 	free(m);
 }
 
+static struct fleet_alert alert(int64_t id, int64_t at_ms, const char *text)
+{
+	struct fleet_alert a = {id, at_ms, ""};
+	snprintf(a.text, sizeof(a.text), "%s", text);
+	return a;
+}
+
+static void test_merge(void **state)
+{
+	(void)state;
+	static struct fleet_alert list[FLEET_MAX_ALERTS], add[3];
+	size_t n = 0;
+	/* the stream said nothing (an endless line): the answer's alert is shown */
+	add[0] = alert(12, 1000, "Evacuate by the east stairs");
+	assert_int_equal(fleet_alerts_merge(list, &n, add, 1, NULL, 0), 1);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].text, "Evacuate by the east stairs");
+	/* the same answer again, and the stream's same alert: nothing twice */
+	assert_int_equal(fleet_alerts_merge(list, &n, add, 1, NULL, 0), 0);
+	assert_int_equal(n, 1);
+	/* an older one and a newer one: each where its time puts it */
+	add[0] = alert(9, 500, "Lifts closed");
+	add[1] = alert(14, 2000, "Keynote delayed");
+	add[2] = alert(12, 1000, "Evacuate by the east stairs");
+	assert_int_equal(fleet_alerts_merge(list, &n, add, 3, NULL, 0), 2);
+	assert_int_equal(n, 3);
+	assert_int_equal(list[0].id, 14);
+	assert_int_equal(list[1].id, 12);
+	assert_int_equal(list[2].id, 9);
+	/* withdrawn lately by the stream: an older answer does not bring it back */
+	int64_t gone[] = {7, 21};
+	add[0] = alert(21, 3000, "Withdrawn a second ago");
+	assert_int_equal(fleet_alerts_merge(list, &n, add, 1, gone, 2), 0);
+	assert_int_equal(n, 3);
+	/* a full list: the oldest drops off, one older than all is not added */
+	n = 0;
+	for (int i = 0; i < FLEET_MAX_ALERTS; i++) {
+		add[0] = alert(100 + i, 10000 + i, "x");
+		assert_int_equal(fleet_alerts_merge(list, &n, add, 1, NULL, 0), 1);
+	}
+	assert_int_equal(n, FLEET_MAX_ALERTS);
+	assert_int_equal(list[0].id, 100 + FLEET_MAX_ALERTS - 1);
+	add[0] = alert(1, 1, "older than every one");
+	assert_int_equal(fleet_alerts_merge(list, &n, add, 1, NULL, 0), 0);
+	add[0] = alert(500, 99999, "the newest");
+	assert_int_equal(fleet_alerts_merge(list, &n, add, 1, NULL, 0), 1);
+	assert_int_equal(n, FLEET_MAX_ALERTS);
+	assert_int_equal(list[0].id, 500);
+	assert_int_equal(list[FLEET_MAX_ALERTS - 1].id, 101); /* 100 dropped off */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_alerts_capped),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_record_round_trip),
+		cmocka_unit_test(test_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -172,6 +172,7 @@ static void test_oversize(void **state)
 	assert_string_equal(s.data[2], "after");
 	assert_string_equal(s.type[2], "message"); /* the refused event's name went with it */
 	assert_int_equal(p.refused, 2);
+	assert_int_equal(p.overflows, 3); /* the long comment passed the cap too */
 	assert_true(p.line_cap <= 2 * SSE_MAX_LINE);
 	assert_true(p.data_cap <= 2 * SSE_MAX_EVENT);
 	/* an event name longer than any of ours */
@@ -184,12 +185,41 @@ static void test_oversize(void **state)
 	sse_finish(&p);
 }
 
+/* An endless line (finding 10): the overflow is counted as soon as the
+ * line passes its cap, long before it ends (if ever), and its bytes are not
+ * held; a megabyte more costs no memory. */
+static void test_endless_line(void **state)
+{
+	(void)state;
+	struct seen s = {0};
+	struct sse p;
+	sse_init(&p, on_event, &s);
+	static char chunk[16384];
+	memset(chunk, 'x', sizeof(chunk));
+	assert_true(sse_feed(&p, "data: ", 6));
+	size_t fed = 6;
+	while (p.overflows == 0 && fed < 4 * SSE_MAX_LINE) {
+		assert_true(sse_feed(&p, chunk, sizeof(chunk)));
+		fed += sizeof(chunk);
+	}
+	assert_int_equal(p.overflows, 1);
+	assert_true(fed <= SSE_MAX_LINE + sizeof(chunk));
+	for (int i = 0; i < 64; i++)
+		assert_true(sse_feed(&p, chunk, sizeof(chunk)));
+	assert_int_equal(p.overflows, 1);
+	assert_true(p.line_cap <= 2 * SSE_MAX_LINE);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(p.events, 0);
+	sse_finish(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_reads_and_line_ends),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_oversize),
+		cmocka_unit_test(test_endless_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -278,7 +278,7 @@ const char *conn_guard_reason_name(enum guard_reason why)
 		[GUARD_CUT_BODY] = "body not sent in time",
 		[GUARD_CUT_RESPONSE] = "response not read in time",
 		[GUARD_CUT_ADDRESS] = "too many slow requests from one address",
-		[GUARD_CUT_PRESSURE] = "slow or idle while the server was nearly full",
+		[GUARD_CUT_PRESSURE] = "slow, idle or not reading while the server was nearly full",
 	};
 	return why < GUARD_N_REASONS ? names[why] : "?";
 }

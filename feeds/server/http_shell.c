@@ -125,6 +125,7 @@ struct http_shell {
 	unsigned refused_logged, refused_more;
 	unsigned mhd_logged, mhd_more;
 	unsigned cuts[GUARD_N_REASONS];
+	unsigned streams_replaced, streams_stalled;
 };
 
 /* The context of a response's bytes: freed (and its budget given back) when
@@ -175,6 +176,11 @@ static void roll_window(struct http_shell *h, int64_t now)
 	if (total)
 		server_log("INFO", "cut %u connections in the last %d s: %s; %zu open", total,
 			   LOG_WINDOW_MS / 1000, what, h->n_conns);
+	if (h->streams_replaced || h->streams_stalled)
+		server_log("INFO", "streams in the last %d s: %u replaced by a newer one of the same "
+				   "screen, %u cut for not reading; %zu open", LOG_WINDOW_MS / 1000,
+			   h->streams_replaced, h->streams_stalled, h->n_streams);
+	h->streams_replaced = h->streams_stalled = 0;
 	memset(h->cuts, 0, sizeof(h->cuts));
 	h->refused_logged = h->refused_more = 0;
 	h->mhd_logged = h->mhd_more = 0;
@@ -595,6 +601,7 @@ static void pump_streams(struct http_shell *h, int64_t now)
 		/* it does not read (its backlog full, or not taken from for a
 		 * while): cut it, it reconnects */
 		if (!ok || (st->pos < st->len && now - st->drained_ms > STREAM_STALL_MS)) {
+			h->streams_stalled++;
 			stream_cut(st);
 			continue;
 		}
@@ -636,6 +643,7 @@ static enum MHD_Result open_stream(struct http_shell *h, struct MHD_Connection *
 		}
 	}
 	if (mine >= STREAMS_PER_SCREEN) {
+		h->streams_replaced++;
 		stream_cut(oldest);
 		live--;
 	}

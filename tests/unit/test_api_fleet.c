@@ -231,6 +231,36 @@ static void test_stale_failure(void **state)
 	store_close(store);
 }
 
+/* A failure that names the rollout's version is about it from the first
+ * heartbeat; one where the version is only part of another word is not. */
+static void test_failure_names_version(void **state)
+{
+	(void)state;
+	static struct server_config cfg;
+	config_of(&cfg, true);
+	struct feed_error e = {{0}};
+	struct store *store = store_open(db_path, &e);
+	struct api *api = api_create(&cfg, store, NULL, 0, NOW, NULL, &e);
+	assert_non_null(api);
+	post_bundle(api, "2.0");
+	start_rollout(api, NOW, "2.0", "palais-l2-east");
+	cJSON *u = update_for(api, NOW + 1000, palais, "0.9", "failed: only 12.0 MiB free");
+	assert_non_null(u);
+	cJSON_Delete(u);
+	cJSON *r = newest_rollout(api, NOW + 1500);
+	assert_string_equal(cJSON_GetObjectItem(r, "phase")->valuestring, "canaries");
+	cJSON_Delete(r);
+	assert_null(update_for(api, NOW + 2000, hall, "0.9", "idle"));
+	/* hall-b is no canary; palais rolled back from 2.0 itself: stopped */
+	assert_null(update_for(api, NOW + 2500, palais, "0.9", "rolled back from 2.0"));
+	r = newest_rollout(api, NOW + 3000);
+	assert_string_equal(cJSON_GetObjectItem(r, "phase")->valuestring, "stopped");
+	assert_non_null(strstr(cJSON_GetObjectItem(r, "why")->valuestring, "rolled back from 2.0"));
+	cJSON_Delete(r);
+	api_destroy(api);
+	store_close(store);
+}
+
 /* The canary's screen line removed (a reload): the rollout holds, no other
  * screen is offered the version, GET /v1/rollouts and the log say why; the
  * line back, it goes on. */
@@ -360,6 +390,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_stale_failure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failure_names_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_canary_gone_holds, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_state_event_bounded, setup, teardown),
 	};

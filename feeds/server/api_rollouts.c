@@ -351,6 +351,23 @@ static bool is_failure(const char *update)
 	       strncmp(update, "rolled back", 11) == 0;
 }
 
+static bool version_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.';
+}
+
+/* True when text names version as a word of its own ("2.0" is not named
+ * by "12.0 MiB"). */
+static bool names(const char *text, const char *version)
+{
+	size_t n = strlen(version);
+	for (const char *p = strstr(text, version); n && p; p = strstr(p + 1, version))
+		if ((p == text || !version_char(p[-1])) && !version_char(p[n]))
+			return true;
+	return false;
+}
+
 /* Whether a failure the screen reports is about this rollout: one that
  * names a version is about that version ("rolled back from V"); one that
  * names none is this rollout's only once the screen has said something
@@ -365,7 +382,7 @@ static bool failure_is_ours(const char *update, const char *version,
 		size_t n = strlen(version);
 		return strncmp(v, version, n) == 0 && (v[n] == '\0' || v[n] == ' ' || v[n] == ':');
 	}
-	if (strstr(update, version))
+	if (names(update, version))
 		return true;
 	return offer && offer->at_ms && offer->moved;
 }

@@ -18,7 +18,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <microhttpd.h>
@@ -75,7 +74,7 @@ struct request {
 	uint64_t upload_len;
 	bool upload_paused;  /* suspended: the writer has too much of it queued */
 	bool upload_finishing, upload_done; /* synced and hashed: the api may keep it */
-	bool upload_handed;  /* the api kept (renamed) or removed its file */
+	bool upload_handed;  /* its file was the api's to keep: gone from its name */
 	struct request *next_upload, **prev_upload;
 	size_t reserved;  /* bytes of the upload budget held */
 	bool too_big, over_budget;
@@ -1011,7 +1010,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		req.upload_sha256 = up.sha256;
 	}
 	api_handle(h->api, &req, &res);
-	r->upload_handed = r->to_file && up.size;
+	if (r->to_file && up.size) /* kept (renamed) or dropped; else dropped here (a 401) */
+		unlink(up.path);
+	r->upload_handed = r->to_file;
 	if (res.log[0]) /* writes are rare and worth a line each; tokens never appear */
 		server_log_line("INFO", res.log);
 	else if (res.status >= 400 && res.status != 404)

@@ -43,7 +43,7 @@ struct upload {
 	uint64_t reserve_setting;
 	gnutls_hash_hd_t hash;
 	uint64_t written;
-	bool removed;       /* the writer's: the file is gone (failed) */
+	bool removed; /* the writer's: the file is gone (failed) */
 	/* under the writer's lock */
 	size_t queued;
 	bool paused, failed, done, aborted;
@@ -117,16 +117,17 @@ bool upload_writer_room(const struct upload_place *place, int64_t declared, char
 		return true; /* another disk: a full one fails the write, not the database */
 	if (!fs_figures(place->dir, &avail, &size)) {
 		snprintf(why, cap, "the server cannot read the free space of its bundle folder: %s",
-			 strerror(errno));
+		         strerror(errno));
 		return false;
 	}
 	uint64_t reserve = upload_writer_reserve(place->reserve_set, place->reserve, size);
 	uint64_t need = declared > 0 ? (uint64_t)declared : 0;
 	if (avail >= reserve && avail - reserve >= need)
 		return true;
-	snprintf(why, cap, "not enough room: the bundle (%.1f MiB) would leave less than the %.1f "
-			   "MiB kept free for the database (disk-reserve); %.1f MiB are free",
-		 mib(need), mib(reserve), mib(avail));
+	snprintf(why, cap,
+	         "not enough room: the bundle (%.1f MiB) would leave less than the %.1f "
+	         "MiB kept free for the database (disk-reserve); %.1f MiB are free",
+	         mib(need), mib(reserve), mib(avail));
 	return false;
 }
 
@@ -180,8 +181,9 @@ static void write_piece(struct upload *u, const char *data, size_t len)
 	if (u->keeps_reserve && fs_figures(u->dir, &avail, &size)) {
 		uint64_t reserve = upload_writer_reserve(u->reserve_set, u->reserve_setting, size);
 		if (avail < reserve || avail - reserve < len) {
-			fail(u, "the disk the database is on would have less than %.1f MiB free "
-				"(disk-reserve): the upload stopped at %.1f MiB; nothing was kept",
+			fail(u,
+			     "the disk the database is on would have less than %.1f MiB free "
+			     "(disk-reserve): the upload stopped at %.1f MiB; nothing was kept",
 			     mib(reserve), mib(u->written));
 			return;
 		}
@@ -191,8 +193,10 @@ static void write_piece(struct upload *u, const char *data, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fail(u, "the bundle could not be written to the server's disk (%s); nothing "
-				"was kept", n < 0 ? strerror(errno) : "no progress");
+			fail(u,
+			     "the bundle could not be written to the server's disk (%s); nothing "
+			     "was kept",
+			     n < 0 ? strerror(errno) : "no progress");
 			return;
 		}
 		done += (size_t)n;
@@ -219,8 +223,10 @@ static void finish_upload(struct upload *u)
 		close(u->fd);
 		u->fd = -1;
 		if (!synced) {
-			fail(u, "the bundle could not be written to the server's disk (%s); nothing "
-				"was kept", strerror(err));
+			fail(u,
+			     "the bundle could not be written to the server's disk (%s); nothing "
+			     "was kept",
+			     strerror(err));
 		} else {
 			unsigned char digest[32];
 			gnutls_hash_output(u->hash, digest);
@@ -268,7 +274,8 @@ static void *run(void *arg)
 			pthread_mutex_lock(&w->lock);
 			u->queued -= p->len;
 			/* going on: drained enough, or failed (the rest is dropped) */
-			if (u->paused && !u->aborted && (u->queued <= UPLOAD_LOW_WATER || u->failed)) {
+			if (u->paused && !u->aborted &&
+			    (u->queued <= UPLOAD_LOW_WATER || u->failed)) {
 				u->paused = false;
 				post(w, u, UPLOAD_EVENT_RESUME);
 			}
@@ -334,7 +341,7 @@ int upload_writer_fd(const struct upload_writer *w)
 }
 
 struct upload *upload_writer_begin(struct upload_writer *w, const struct upload_place *place,
-				   void *tag, struct feed_error *e)
+                                   void *tag, struct feed_error *e)
 {
 	struct upload *u = calloc(1, sizeof(*u));
 	if (!u) {
@@ -398,8 +405,9 @@ enum upload_put upload_writer_put(struct upload *u, const char *data, size_t n)
 		pthread_mutex_lock(&w->lock);
 		u->failed = true;
 		u->status = 507;
-		snprintf(u->why, sizeof(u->why), "the server ran out of memory while receiving the "
-						 "bundle; nothing was kept");
+		snprintf(u->why, sizeof(u->why),
+		         "the server ran out of memory while receiving the "
+		         "bundle; nothing was kept");
 		pthread_mutex_unlock(&w->lock);
 		return UPLOAD_FAILED;
 	}
@@ -488,7 +496,8 @@ size_t upload_writer_clean(const char *dir)
 	size_t n = 0;
 	struct dirent *de;
 	while ((de = readdir(d)))
-		if (strncmp(de->d_name, ".upload-", 8) == 0 && unlinkat(dirfd(d), de->d_name, 0) == 0)
+		if (strncmp(de->d_name, ".upload-", 8) == 0 &&
+		    unlinkat(dirfd(d), de->d_name, 0) == 0)
 			n++;
 	closedir(d);
 	return n;

@@ -45,8 +45,7 @@ int upload_writer_fd(const struct upload_writer *w);
  * false with a message for the uploader when it would leave less than the
  * reserve free (or the filesystem cannot be read). Reads the filesystem's
  * figures: cheap, no write. */
-bool upload_writer_room(const struct upload_place *place, int64_t declared, char *why,
-			size_t cap);
+bool upload_writer_room(const struct upload_place *place, int64_t declared, char *why, size_t cap);
 
 /* The reserve in effect: setting (bytes) when set, else 5 % of the
  * filesystem's size, at most 512 MiB. */
@@ -57,7 +56,7 @@ uint64_t upload_writer_reserve(bool set, uint64_t setting, uint64_t fs_bytes);
  * cannot be made. The upload is the writer's; the caller ends it with
  * upload_writer_finish or upload_writer_abort. */
 struct upload *upload_writer_begin(struct upload_writer *w, const struct upload_place *place,
-				   void *tag, struct feed_error *e);
+                                   void *tag, struct feed_error *e);
 
 enum upload_put { UPLOAD_MORE, UPLOAD_PAUSE, UPLOAD_FAILED };
 

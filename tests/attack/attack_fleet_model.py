@@ -120,7 +120,7 @@ def attack_rollouts():
     extra = f"screen hall-b {HALL}\nscreen lobby {LOBBY}\n"
     srv = Server("rollouts", extra)
     srv.start()
-    for v in ("1.0", "2.0"):
+    for v in ("1.0", "2.0", "3.0"):
         st, body = upload(srv, v, 4096)
         check(st == 201, f"bundle {v} uploaded ({st} {body[:100]})")
     st, _, _ = request(srv, "POST", "/v1/rollouts",
@@ -141,7 +141,14 @@ def attack_rollouts():
     check("from before; not counted against this rollout" in log,
           "the stale failure is said in the log")
     heartbeat(srv, LOBBY, update="downloading 40 %")
-    # 5: lobby's line goes; nothing may pass the gate
+    # 5: a rollout of 3.0 with nothing failed; lobby's line goes: nothing may
+    # pass the gate
+    st, _, _ = request(srv, "POST", f"/v1/rollouts/{rollouts(srv)[-1]['id']}/stop", "{}", ORG)
+    check(st in (200, 409), f"the rollout of 2.0 stopped from the desk ({st})")
+    st, _, _ = request(srv, "POST", "/v1/rollouts",
+                       json.dumps({"bundle": "3.0", "canaries": ["lobby"]}), ORG)
+    check(st == 201, "rollout of 3.0, lobby the canary")
+    check(heartbeat(srv, LOBBY, update="idle").get("update") is not None, "lobby is offered 3.0")
     srv.write_conf(extra=f"screen hall-b {HALL}\n")
     reloads = open(srv.log, errors="replace").read().count("reloaded")
     srv.proc.send_signal(signal.SIGHUP)
@@ -156,7 +163,7 @@ def attack_rollouts():
             offered += heartbeat(srv, token, update="idle").get("update") is not None
         time.sleep(0.05)
     r = rollouts(srv)[-1]
-    check(offered == 0, f"no other screen is offered 2.0 once the canary is gone ({offered} offers)")
+    check(offered == 0, f"no other screen is offered 3.0 once the canary is gone ({offered} offers)")
     check(r["phase"] == "held" and "lobby" in r.get("why", ""),
           f"GET /v1/rollouts says it holds, and why ({r['phase']}: {r.get('why')})")
     log = open(srv.log, errors="replace").read()

@@ -46,10 +46,11 @@ static int count_of(const char *hay, const char *needle)
 static void config_of(struct server_config *c, bool with_hall)
 {
 	char text[1024];
-	snprintf(text, sizeof(text), "database %s\nbundle-dir %s.bundles\n"
-				     "organizer alice organizer-token-0123456789\n"
-				     "screen palais-l2-east screen-token-palais-l2-east\n%s",
-		 db_path, db_path, with_hall ? "screen hall-b screen-token-hall-b-01234567\n" : "");
+	snprintf(text, sizeof(text),
+	         "database %s\nbundle-dir %s.bundles\n"
+	         "organizer alice organizer-token-0123456789\n"
+	         "screen palais-l2-east screen-token-palais-l2-east\n%s",
+	         db_path, db_path, with_hall ? "screen hall-b screen-token-hall-b-01234567\n" : "");
 	struct feed_error e = {{0}};
 	if (!server_config_parse(text, strlen(text), c, &e))
 		fail_msg("%s", e.msg);
@@ -82,12 +83,16 @@ static int teardown(void **state)
 
 /* One request at now_ms; the body parsed (caller deletes), status returned. */
 static int call_at(struct api *api, int64_t now_ms, const char *method, const char *path,
-		   const char *query, const char *auth, const char *body, cJSON **json,
-		   char etag[24])
+                   const char *query, const char *auth, const char *body, cJSON **json,
+                   char etag[24])
 {
-	struct api_request req = {.method = method, .path = path, .query = query,
-				  .authorization = auth, .body = body ? body : "",
-				  .body_len = body ? strlen(body) : 0, .now_ms = now_ms};
+	struct api_request req = {.method = method,
+	                          .path = path,
+	                          .query = query,
+	                          .authorization = auth,
+	                          .body = body ? body : "",
+	                          .body_len = body ? strlen(body) : 0,
+	                          .now_ms = now_ms};
 	struct api_response res;
 	api_handle(api, &req, &res);
 	const char *data = res.blob ? res.blob->data : res.body;
@@ -103,14 +108,14 @@ static int call_at(struct api *api, int64_t now_ms, const char *method, const ch
 /* The update a screen is offered in its heartbeat's answer (caller
  * deletes; NULL when none). */
 static cJSON *update_for(struct api *api, int64_t now_ms, const char *auth, const char *image,
-			 const char *update)
+                         const char *update)
 {
 	char body[256];
 	snprintf(body, sizeof(body), "{\"image\":\"%s\",\"slot\":\"a\",\"update\":\"%s\"}", image,
-		 update);
+	         update);
 	cJSON *a = NULL;
-	assert_int_equal(call_at(api, now_ms, "POST", "/v1/screens/heartbeat", NULL, auth, body, &a,
-				 NULL), 200);
+	assert_int_equal(
+	    call_at(api, now_ms, "POST", "/v1/screens/heartbeat", NULL, auth, body, &a, NULL), 200);
 	cJSON *u = cJSON_DetachItemFromObject(a, "update");
 	cJSON_Delete(a);
 	if (cJSON_IsNull(u)) {
@@ -126,15 +131,21 @@ static void post_bundle(struct api *api, const char *v)
 	char dir[80], cmd[1200], up[96];
 	snprintf(dir, sizeof(dir), "%s.d", db_path);
 	snprintf(up, sizeof(up), "%s.bundles/.upload-test", db_path);
-	snprintf(cmd, sizeof(cmd),
-		 "rm -rf '%s' && mkdir -p '%s' '%s.bundles' && printf '%%s\\n' '%s' >'%s/version' && "
-		 "for f in root.squashfs vmlinuz initrd.img SHA256SUMS SHA256SUMS.sig; do "
-		 "printf x >'%s'/$f; done && tar -C '%s' -cf '%s' . && rm -rf '%s'",
-		 dir, dir, db_path, v, dir, dir, dir, up, dir);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "rm -rf '%s' && mkdir -p '%s' '%s.bundles' && printf '%%s\\n' '%s' >'%s/version' && "
+	    "for f in root.squashfs vmlinuz initrd.img SHA256SUMS SHA256SUMS.sig; do "
+	    "printf x >'%s'/$f; done && tar -C '%s' -cf '%s' . && rm -rf '%s'",
+	    dir, dir, db_path, v, dir, dir, dir, up, dir);
 	assert_int_equal(system(cmd), 0);
-	struct api_request req = {.method = "POST", .path = "/v1/bundles", .authorization = org,
-				  .body = "", .now_ms = NOW, .upload_path = up,
-				  .upload_size = 10240, .upload_sha256 = "ab12"};
+	struct api_request req = {.method = "POST",
+	                          .path = "/v1/bundles",
+	                          .authorization = org,
+	                          .body = "",
+	                          .now_ms = NOW,
+	                          .upload_path = up,
+	                          .upload_size = 10240,
+	                          .upload_sha256 = "ab12"};
 	struct api_response res;
 	api_handle(api, &req, &res);
 	assert_int_equal(res.status, 201);
@@ -144,10 +155,11 @@ static void post_bundle(struct api *api, const char *v)
 static int start_rollout(struct api *api, int64_t now_ms, const char *v, const char *canary)
 {
 	char body[256];
-	snprintf(body, sizeof(body), "{\"bundle\":\"%s\",\"canaries\":[\"%s\"],\"healthy_minutes\":1}",
-		 v, canary);
+	snprintf(body, sizeof(body),
+	         "{\"bundle\":\"%s\",\"canaries\":[\"%s\"],\"healthy_minutes\":1}", v, canary);
 	cJSON *j = NULL;
-	assert_int_equal(call_at(api, now_ms, "POST", "/v1/rollouts", NULL, org, body, &j, NULL), 201);
+	assert_int_equal(call_at(api, now_ms, "POST", "/v1/rollouts", NULL, org, body, &j, NULL),
+	                 201);
 	int id = cJSON_GetObjectItem(j, "change")->valueint;
 	cJSON_Delete(j);
 	return id;
@@ -158,7 +170,7 @@ static cJSON *newest_rollout(struct api *api, int64_t now_ms)
 {
 	cJSON *list = NULL;
 	assert_int_equal(call_at(api, now_ms, "GET", "/v1/rollouts", NULL, NULL, NULL, &list, NULL),
-			 200);
+	                 200);
 	cJSON *all = cJSON_GetObjectItem(list, "rollouts");
 	cJSON *r = cJSON_DetachItemFromArray(all, cJSON_GetArraySize(all) - 1);
 	cJSON_Delete(list);
@@ -193,12 +205,13 @@ static void test_stale_failure(void **state)
 	start_rollout(api, NOW + 10000, "2.0", "palais-l2-east");
 	for (int i = 0; i < 3; i++) {
 		cJSON *u = update_for(api, NOW + 11000 + i * 1000, palais, "0.9",
-				      "failed: download: HTTP 404");
+		                      "failed: download: HTTP 404");
 		assert_non_null(u);
 		assert_string_equal(cJSON_GetObjectItem(u, "version")->valuestring, "2.0");
 		cJSON_Delete(u);
 	}
-	assert_int_equal(count_of(lc.text, "still says 'failed: download: HTTP 404' from before"), 1);
+	assert_int_equal(count_of(lc.text, "still says 'failed: download: HTTP 404' from before"),
+	                 1);
 	r = newest_rollout(api, NOW + 15000);
 	assert_string_equal(cJSON_GetObjectItem(r, "phase")->valuestring, "canaries");
 	cJSON *p = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "screens"), "palais-l2-east");
@@ -218,6 +231,36 @@ static void test_stale_failure(void **state)
 	store_close(store);
 }
 
+/* A failure that names the rollout's version is about it from the first
+ * heartbeat; one where the version is only part of another word is not. */
+static void test_failure_names_version(void **state)
+{
+	(void)state;
+	static struct server_config cfg;
+	config_of(&cfg, true);
+	struct feed_error e = {{0}};
+	struct store *store = store_open(db_path, &e);
+	struct api *api = api_create(&cfg, store, NULL, 0, NOW, NULL, &e);
+	assert_non_null(api);
+	post_bundle(api, "2.0");
+	start_rollout(api, NOW, "2.0", "palais-l2-east");
+	cJSON *u = update_for(api, NOW + 1000, palais, "0.9", "failed: only 12.0 MiB free");
+	assert_non_null(u);
+	cJSON_Delete(u);
+	cJSON *r = newest_rollout(api, NOW + 1500);
+	assert_string_equal(cJSON_GetObjectItem(r, "phase")->valuestring, "canaries");
+	cJSON_Delete(r);
+	assert_null(update_for(api, NOW + 2000, hall, "0.9", "idle"));
+	/* hall-b is no canary; palais rolled back from 2.0 itself: stopped */
+	assert_null(update_for(api, NOW + 2500, palais, "0.9", "rolled back from 2.0"));
+	r = newest_rollout(api, NOW + 3000);
+	assert_string_equal(cJSON_GetObjectItem(r, "phase")->valuestring, "stopped");
+	assert_non_null(strstr(cJSON_GetObjectItem(r, "why")->valuestring, "rolled back from 2.0"));
+	cJSON_Delete(r);
+	api_destroy(api);
+	store_close(store);
+}
+
 /* The canary's screen line removed (a reload): the rollout holds, no other
  * screen is offered the version, GET /v1/rollouts and the log say why; the
  * line back, it goes on. */
@@ -228,9 +271,11 @@ static void test_canary_gone_holds(void **state)
 	config_of(&with, true);
 	/* the reload: hall-b stays, the canary's line is gone */
 	char text[1024];
-	snprintf(text, sizeof(text), "database %s\nbundle-dir %s.bundles\n"
-				     "organizer alice organizer-token-0123456789\n"
-				     "screen hall-b screen-token-hall-b-01234567\n", db_path, db_path);
+	snprintf(text, sizeof(text),
+	         "database %s\nbundle-dir %s.bundles\n"
+	         "organizer alice organizer-token-0123456789\n"
+	         "screen hall-b screen-token-hall-b-01234567\n",
+	         db_path, db_path);
 	struct feed_error e = {{0}};
 	assert_true(server_config_parse(text, strlen(text), &without, &e));
 	struct log_capture lc = {{0}, 0};
@@ -247,7 +292,7 @@ static void test_canary_gone_holds(void **state)
 	cJSON *r = newest_rollout(api, NOW + 500000);
 	assert_string_equal(cJSON_GetObjectItem(r, "phase")->valuestring, "held");
 	assert_non_null(strstr(cJSON_GetObjectItem(r, "why")->valuestring,
-			       "canary palais-l2-east is no longer in the configuration"));
+	                       "canary palais-l2-east is no longer in the configuration"));
 	cJSON_Delete(r);
 	assert_int_equal(count_of(lc.text, "WARN: rollout"), 1);
 	assert_non_null(strstr(lc.text, ": held: canary palais-l2-east"));
@@ -280,8 +325,8 @@ static void test_state_event_bounded(void **state)
 		snprintf(text + 250, sizeof(text) - 250, " %d", i);
 		snprintf(body, sizeof(body), "{\"text\":\"%s\"}", text);
 		cJSON *j = NULL;
-		assert_int_equal(call_at(api, NOW + i, "POST", "/v1/alerts", NULL, org, body, &j, NULL),
-				 201);
+		assert_int_equal(
+		    call_at(api, NOW + i, "POST", "/v1/alerts", NULL, org, body, &j, NULL), 201);
 		last = cJSON_GetObjectItem(j, "id")->valueint;
 		cJSON_Delete(j);
 	}
@@ -295,36 +340,41 @@ static void test_state_event_bounded(void **state)
 	assert_true(n >= 40 && n <= 64);
 	assert_int_equal(cJSON_GetObjectItem(doc, "alerts_left_out")->valueint, 300 - n);
 	/* oldest first, ending with the newest */
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, n - 1), "id")->valueint, last);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, n - 1), "id")->valueint,
+	                 last);
 	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, 0), "id")->valueint <
-		    cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, 1), "id")->valueint);
+	            cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, 1), "id")->valueint);
 	cJSON_Delete(doc);
 	cJSON *a = NULL;
 	assert_int_equal(call_at(api, NOW + 1000, "POST", "/v1/screens/heartbeat", NULL, hall,
-				 "{\"version\":\"1.5\"}", &a, NULL), 200);
+	                         "{\"version\":\"1.5\"}", &a, NULL),
+	                 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "alerts")), n);
 	assert_int_equal(cJSON_GetObjectItem(a, "alerts_left_out")->valueint, 300 - n);
 	cJSON_Delete(a);
 	/* the listing pages: the newest 200 without a token, then the rest */
 	cJSON *list = NULL;
 	char tag[24], tag2[24];
-	assert_int_equal(call_at(api, NOW + 2000, "GET", "/v1/alerts", NULL, NULL, NULL, &list, tag),
-			 200);
+	assert_int_equal(
+	    call_at(api, NOW + 2000, "GET", "/v1/alerts", NULL, NULL, NULL, &list, tag), 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 200);
 	assert_int_equal(cJSON_GetObjectItem(list, "older")->valueint, 100);
 	cJSON *oldest = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
 	char q[48];
 	snprintf(q, sizeof(q), "before=%d", cJSON_GetObjectItem(oldest, "id")->valueint);
 	cJSON_Delete(list);
-	assert_int_equal(call_at(api, NOW + 3000, "GET", "/v1/alerts", NULL, NULL, NULL, NULL, tag2),
-			 200);
+	assert_int_equal(
+	    call_at(api, NOW + 3000, "GET", "/v1/alerts", NULL, NULL, NULL, NULL, tag2), 200);
 	assert_string_equal(tag, tag2); /* nothing changed: the same copy */
-	assert_int_equal(call_at(api, NOW + 3000, "GET", "/v1/alerts", q, NULL, NULL, &list, NULL), 200);
+	assert_int_equal(call_at(api, NOW + 3000, "GET", "/v1/alerts", q, NULL, NULL, &list, NULL),
+	                 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 100);
 	assert_int_equal(cJSON_GetObjectItem(list, "older")->valueint, 0);
 	cJSON_Delete(list);
-	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", "limit=0", NULL, NULL, NULL, NULL), 400);
-	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", "before=x", NULL, NULL, NULL, NULL), 400);
+	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", "limit=0", NULL, NULL, NULL, NULL),
+	                 400);
+	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", "before=x", NULL, NULL, NULL, NULL),
+	                 400);
 	/* the organizer's view: each screen, 50 a page */
 	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", NULL, org, NULL, &list, NULL), 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 50);
@@ -339,9 +389,10 @@ static void test_state_event_bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_stale_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_canary_gone_holds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_state_event_bounded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stale_failure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failure_names_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_canary_gone_holds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_state_event_bounded, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

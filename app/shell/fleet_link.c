@@ -353,14 +353,14 @@ static void take_msg(struct fleet_link *l, const struct fleet_msg *m, bool from_
 	    (from_stream || !stream_live(l) ? take_alerts(l, m) : merge_alerts(l, m)))
 		l->changed = record = true;
 	if (m->has_schedule && strcmp(m->schedule_etag, l->etag) != 0) {
-		/* the first one learnt is what the first poll fetches anyway */
-		if (l->etag[0]) { /* the schedule's own INFO line says what came */
+		/* the first one learnt too: the server may be back from an outage
+		 * that left the schedule's poll in back-off (the caller coalesces) */
+		if (l->etag[0]) /* the schedule's own INFO line says what came */
 			DEBUG(l, "the schedule's ETag changed on the server (version %lld): fetching "
 				 "it",
 			      (long long)m->schedule_version);
-			l->kick = true;
-		}
 		snprintf(l->etag, sizeof(l->etag), "%s", m->schedule_etag);
+		l->kick = true;
 	}
 	take_update(l, m);
 	if (record)

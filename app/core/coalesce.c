@@ -1,12 +1,13 @@
-/* coalesce: one pending flag and the last act's time. */
+/* coalesce: a pending flag, the last act's time and the interval after it. */
 #include "coalesce.h"
 
 #include <string.h>
 
-void coalesce_init(struct coalesce *c, int64_t interval_ms)
+void coalesce_init(struct coalesce *c, int64_t min_ms, int64_t max_ms)
 {
 	memset(c, 0, sizeof(*c));
-	c->interval_ms = interval_ms;
+	c->min_ms = c->interval_ms = min_ms;
+	c->max_ms = max_ms > min_ms ? max_ms : min_ms;
 }
 
 void coalesce_ask(struct coalesce *c)
@@ -37,6 +38,11 @@ bool coalesce_due(struct coalesce *c, int64_t now_ms, bool busy, unsigned *folde
 		return false;
 	if (folded)
 		*folded = c->asks;
+	/* a storm folded into this act: the next waits longer; else as usual */
+	if (c->asks >= COALESCE_STORM_ASKS)
+		c->interval_ms = c->interval_ms * 2 < c->max_ms ? c->interval_ms * 2 : c->max_ms;
+	else
+		c->interval_ms = c->min_ms;
 	c->pending = false;
 	c->asks = 0;
 	c->acted = true;

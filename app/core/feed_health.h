@@ -14,6 +14,10 @@ enum {
 	FEED_HEALTH_KEY_MAX = 96,         /* the failure's kind, see feed_health_key */
 	FEED_HEALTH_FIRST_GAP_MS = 60000, /* the first summary after a minute... */
 	FEED_HEALTH_MAX_GAP_MS = 3600000, /* ...doubling up to an hour */
+	/* kinds said in full per FEED_HEALTH_FIRST_GAP_MS: past them another
+	 * kind is counted with the streak (a source that changes its failure
+	 * every time must not write a line each time) */
+	FEED_HEALTH_KINDS_MAX = 3,
 };
 
 /* One feed's failing streak; zero it (or feed_health_init) to start. */
@@ -25,12 +29,16 @@ struct feed_health {
 	unsigned unsaid;   /* failures since the last line about them */
 	int64_t said_ms;   /* when the last line about them was written */
 	int64_t gap_ms;    /* the wait before the next summary */
+	int64_t kinds_ms;  /* kinds said in full since then... */
+	unsigned kinds;    /* ...this many */
+	bool mixed;        /* the unsaid failures are of several kinds */
 };
 
 enum feed_health_say {
 	FEED_HEALTH_QUIET,     /* nothing to write */
 	FEED_HEALTH_FIRST,     /* write the failure in full (new, or another kind) */
-	FEED_HEALTH_SUMMARY,   /* write "the same failure N more times in the last M min" */
+	FEED_HEALTH_SUMMARY,   /* write "the same failure N more times in the last M min"
+				  ("N more failures of several kinds" when mixed) */
 	FEED_HEALTH_RECOVERED, /* write "reads again after N failed polls since HH:MM" */
 };
 
@@ -40,6 +48,7 @@ struct feed_health_line {
 	unsigned count;   /* SUMMARY: repeats since the last line; RECOVERED: failed polls */
 	int64_t span_ms;  /* SUMMARY: the time those repeats cover */
 	int64_t since_ms; /* RECOVERED (and FIRST): when the streak began */
+	bool mixed;       /* SUMMARY, FIRST's count: of several kinds */
 };
 
 void feed_health_init(struct feed_health *h);
@@ -52,7 +61,8 @@ void feed_health_key(const char *msg, char *out, size_t cap);
 
 /* A failed poll at now_ms with message msg (borrowed). A failure of another
  * kind than the streak's is FIRST again (the repeats of the old one are then
- * in .count, to be said before it). */
+ * in .count, to be said before it), at most FEED_HEALTH_KINDS_MAX times a
+ * minute; past that it is counted as a repeat (mixed). */
 struct feed_health_line feed_health_failed(struct feed_health *h, const char *msg, int64_t now_ms);
 
 /* A poll that read: RECOVERED when it ends a streak, else QUIET. */

@@ -43,15 +43,15 @@ void feed_log_streak(enum log_level threshold, const char *module, const struct 
 	span_text(l->span_ms, span, sizeof(span));
 	switch (l->say) {
 	case FEED_HEALTH_SUMMARY:
-		log_line(threshold, LOG_ERROR, module,
-		         "the same failure %u more time%s in the last %s (failing since %s)",
-		         l->count, l->count == 1 ? "" : "s", span, since);
+		log_line(threshold, LOG_ERROR, module, "%s %u more time%s in the last %s (failing since %s)",
+		         l->mixed ? "failures of several kinds" : "the same failure", l->count,
+		         l->count == 1 ? "" : "s", span, since);
 		break;
 	case FEED_HEALTH_FIRST:
 		if (l->count) /* the old failure's repeats not said yet, before the new one */
-			log_line(threshold, LOG_ERROR, module,
-			         "the same failure %u more time%s in the last %s, then another:",
-			         l->count, l->count == 1 ? "" : "s", span);
+			log_line(threshold, LOG_ERROR, module, "%s %u more time%s in the last %s, then another:",
+			         l->mixed ? "failures of several kinds" : "the same failure", l->count,
+			         l->count == 1 ? "" : "s", span);
 		break;
 	case FEED_HEALTH_RECOVERED:
 		log_line(threshold, LOG_INFO, module, "reads again after %u failed poll%s since %s",
@@ -69,14 +69,15 @@ void feed_log_fault(enum log_level threshold, enum log_level level, const char *
 	span_text(l->span_ms, span, sizeof(span));
 	switch (l->say) {
 	case FEED_HEALTH_SUMMARY:
-		log_line(threshold, level, module, "%s: the same fault %u more time%s in the last %s "
-		         "(since %s)", subject, l->count, l->count == 1 ? "" : "s", span, since);
+		log_line(threshold, level, module, "%s: %s %u more time%s in the last %s (since %s)",
+		         subject, l->mixed ? "faults of several kinds" : "the same fault", l->count,
+		         l->count == 1 ? "" : "s", span, since);
 		break;
 	case FEED_HEALTH_FIRST:
 		if (l->count)
-			log_line(threshold, level, module,
-			         "%s: the same fault %u more time%s in the last %s, then another:",
-			         subject, l->count, l->count == 1 ? "" : "s", span);
+			log_line(threshold, level, module, "%s: %s %u more time%s in the last %s, then another:",
+			         subject, l->mixed ? "faults of several kinds" : "the same fault",
+			         l->count, l->count == 1 ? "" : "s", span);
 		break;
 	case FEED_HEALTH_RECOVERED:
 		log_line(threshold, LOG_INFO, module, "%s: fine again after %u fault%s since %s",

@@ -46,10 +46,11 @@ enum {
 	TARGET_EVERY_MS = 30000,
 	RECORD_EVERY_MS = 5000,
 	GONE_MAX = 64, /* alerts withdrawn lately that an older answer must not bring back */
-	/* a heartbeat naming the alerts on screen goes as soon as they show,
-	 * then at most this often (a server changing them in every event must
-	 * not get a heartbeat per frame) */
-	CONFIRM_EVERY_MS = 2000,
+	/* a heartbeat naming the alerts on screen goes as soon as they show, at
+	 * most CONFIRM_MAX in CONFIRM_WINDOW_MS (a server changing them in every
+	 * event must not get a heartbeat per frame) */
+	CONFIRM_WINDOW_MS = 10000,
+	CONFIRM_MAX = 10,
 };
 
 struct fleet_link {
@@ -86,8 +87,8 @@ struct fleet_link {
 	int64_t shown[FLEET_MAX_ALERTS], sent[FLEET_MAX_ALERTS];
 	size_t n_shown, n_sent;
 	int64_t beat_due_ms;
-	int64_t confirm_ms; /* the last heartbeat that named new alerts on screen */
-	bool confirmed;     /* there was one */
+	int64_t confirm_window_ms; /* heartbeats that named new alerts on screen: since when */
+	int confirm_n;             /* and how many */
 	bool showed_page;
 	/* run-dir */
 	bool files;
@@ -110,8 +111,9 @@ struct fleet_link *fleet_link_create(const struct kiosk_config *cfg, enum log_le
 	l->log = log;
 	l->stream = -1;
 	l->quiet = -1;
-	coalesce_init(&l->record_gate, RECORD_EVERY_MS);
-	coalesce_init(&l->target_gate, TARGET_EVERY_MS);
+	l->confirm_window_ms = INT64_MIN / 2;
+	coalesce_init(&l->record_gate, RECORD_EVERY_MS, RECORD_EVERY_MS);
+	coalesce_init(&l->target_gate, TARGET_EVERY_MS, TARGET_EVERY_MS);
 	return l;
 }
 
@@ -353,14 +355,14 @@ static void take_msg(struct fleet_link *l, const struct fleet_msg *m, bool from_
 	    (from_stream || !stream_live(l) ? take_alerts(l, m) : merge_alerts(l, m)))
 		l->changed = record = true;
 	if (m->has_schedule && strcmp(m->schedule_etag, l->etag) != 0) {
-		/* the first one learnt is what the first poll fetches anyway */
-		if (l->etag[0]) { /* the schedule's own INFO line says what came */
+		/* the first one learnt too: the server may be back from an outage
+		 * that left the schedule's poll in back-off (the caller coalesces) */
+		if (l->etag[0]) /* the schedule's own INFO line says what came */
 			DEBUG(l, "the schedule's ETag changed on the server (version %lld): fetching "
 				 "it",
 			      (long long)m->schedule_version);
-			l->kick = true;
-		}
 		snprintf(l->etag, sizeof(l->etag), "%s", m->schedule_etag);
+		l->kick = true;
 	}
 	take_update(l, m);
 	if (record)
@@ -614,7 +616,8 @@ bool fleet_link_beat_due(const struct fleet_link *l, int64_t mono_ms, bool page)
 	if (!l->hb || heartbeat_busy(l->hb))
 		return false;
 	return mono_ms >= l->beat_due_ms || page != l->showed_page ||
-	       (shown_unsaid(l) && (!l->confirmed || mono_ms - l->confirm_ms >= CONFIRM_EVERY_MS));
+	       (shown_unsaid(l) && (mono_ms - l->confirm_window_ms >= CONFIRM_WINDOW_MS ||
+				    l->confirm_n < CONFIRM_MAX));
 }
 
 bool fleet_link_busy(const struct fleet_link *l)
@@ -679,8 +682,11 @@ void fleet_link_beat(struct fleet_link *l, const struct fleet_report *r, bool pa
 		l->beat_due_ms = mono_ms + (cut && period > FALLBACK_BEAT_MS ? FALLBACK_BEAT_MS : period);
 		l->showed_page = page;
 		if (shown_unsaid(l)) {
-			l->confirmed = true;
-			l->confirm_ms = mono_ms;
+			if (mono_ms - l->confirm_window_ms >= CONFIRM_WINDOW_MS) {
+				l->confirm_window_ms = mono_ms;
+				l->confirm_n = 0;
+			}
+			l->confirm_n++;
 		}
 		memcpy(l->sent, l->shown, l->n_shown * sizeof(*l->sent));
 		l->n_sent = l->n_shown;

@@ -66,7 +66,7 @@ void fleet_link_shown(struct fleet_link *l, size_t n);
 /* Whether a heartbeat should go now: its period (at most 15 s while the
  * stream is cut), the screen starting or stopping to show its programme
  * (page), or alerts on screen that the last heartbeat did not name (at
- * once, then at most every 2 s). False while one is on its way, or without
+ * once, at most 10 such in 10 s). False while one is on its way, or without
  * heartbeats. */
 bool fleet_link_beat_due(const struct fleet_link *l, int64_t mono_ms, bool page);
 

@@ -48,7 +48,10 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static const char SCHEDULE_CACHE[] = "schedule.feed";
 static const char BASELINE_CACHE[] = "baseline.feed";
 
-enum { SCHEDULE_KICK_MS = 10000 };
+/* the stream's "the schedule changed": a few real changes in a row (an
+ * alert, its withdrawal, a move: each one bumps the schedule's version)
+ * wait at most 2 s; under a storm, 2, 4, 8 … up to 30 s between fetches */
+enum { SCHEDULE_KICK_MIN_MS = 2000, SCHEDULE_KICK_MAX_MS = 30000 };
 
 struct app {
 	struct kiosk_config cfg;
@@ -91,9 +94,9 @@ struct app {
 	bool clock_trusted;
 	int64_t clock_offset_ms; /* time-source feed: server Date minus our clock */
 	struct fleet_link *fleet; /* the server's stream, heartbeats, the update agent's files */
-	/* the stream's "the schedule changed": one fetch in flight, at most one
-	 * per SCHEDULE_KICK_MS (a server naming a new ETag in every event must
-	 * not make the kiosk fetch back to back) */
+	/* the stream's "the schedule changed": one fetch in flight, coalesced
+	 * (a server naming a new ETag in every event must not make the kiosk
+	 * fetch back to back) */
 	struct coalesce schedule_kick;
 	struct feed_health cache_health; /* cache-dir writes that fail: said once, summed up */
 	/* the heartbeat's picture is taken inside frame(), before the present:
@@ -1064,7 +1067,7 @@ int main(int argc, char **argv)
 	int64_t start = mono_ms();
 	a->log = LOG_INFO;
 	a->said_wait_s = -1;
-	coalesce_init(&a->schedule_kick, SCHEDULE_KICK_MS);
+	coalesce_init(&a->schedule_kick, SCHEDULE_KICK_MIN_MS, SCHEDULE_KICK_MAX_MS);
 	int rc = configure(a, argc, argv);
 	if (rc != EXIT_OK || a->cfg.mode == KIOSK_HELP || a->cfg.mode == KIOSK_VERSION) {
 		if (a->cfg.mode == KIOSK_HELP)

@@ -26,7 +26,7 @@ goes on (to measure an older kiosk), failing at the end.
 usage: kiosk_hostile_stream.py VENUEBOARD DEMO_DIR WORK_DIR [--measure]
 Exits 77 (skipped, saying why) when Xvfb is not installed.
 """
-import hashlib, http.server, json, os, socketserver, sys, threading, time
+import hashlib, http.server, json, math, os, socketserver, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from e2e_session import Session, kiosk_env  # noqa: E402  (tests/support)
@@ -311,7 +311,7 @@ all_lines = lines(kiosks["junk"][2])
 print(f"junk at full speed: {all_lines} log lines in all (startup included), {new_lines['junk']} "
       f"and {cpu['junk']:.2f} CPU s in the {span:.0f} s after its stream opened, "
       f"{len(j.streams)} connections")
-expect(all_lines <= 12, f"junk events: at most 12 log lines in all, startup included "
+expect(all_lines <= 15, f"junk events: at most 15 log lines in all, startup included "
        f"({all_lines})")
 expect(cpu["junk"] <= 0.3 * span, f"junk events: CPU at most 30 % of a core "
        f"({cpu['junk']:.2f} s in {span:.0f} s)")
@@ -332,12 +332,13 @@ print(f"storm: {st.events} events; {len(sched)} schedule requests, update-target
       f"{new_lines['storm']} log lines, "
       f"{cpu['storm']:.2f} CPU s in {span:.0f} s")
 expect(st.events >= 100, f"the storm server sent its events ({st.events})")
-expect(len(sched) <= 2 + span / 10, f"schedule fetches coalesced: at most one per 10 s "
+expect(len(sched) <= 6, f"schedule fetches coalesced: 2, 4, 8 … s apart under a storm "
        f"({len(sched)} in {span:.0f} s)")
 expect(len(targets) <= 1 + span / 30 and len(targets) == distinct and offered <= len(targets),
        "update-target.json written at most once per distinct offer, once per 30 s, "
        "each said once")
-expect(beats <= 3 + span / 2, f"heartbeats naming the alerts on screen: at most one per 2 s "
+expect(beats <= 10 * math.ceil(span / 10) + span / 10 + 5,
+       f"heartbeats naming the alerts on screen: at most 10 in 10 s, and the regular ones "
        f"({beats} in {span:.0f} s)")
 expect(len(records) <= 1 + span / 5, f"screen.json written at most once per 5 s "
        f"({len(records)})")

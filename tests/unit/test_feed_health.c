@@ -1,6 +1,8 @@
 /* Unit tests for feed_health: which failures are "the same", when a streak
- * is said again (1, 2, 4 … minutes, at most hourly), what its end says, and
- * how many lines a day of failing polls makes. */
+ * is said again (1, 2, 4 … minutes, at most hourly), what its end says, how
+ * many lines a day of failing polls makes, and a source that changes its
+ * failure every time (issue 19: a hostile stream's junk) kept to a few
+ * lines a minute. */
 #include "test_util.h"
 
 #include "feed_health.h"
@@ -140,12 +142,60 @@ static void test_day_of_failures(void **state)
 		assert_true(gaps[i] == 3600000);
 }
 
+static void test_kinds_every_time(void **state)
+{
+	(void)state;
+	struct feed_health h;
+	feed_health_init(&h);
+	/* a failure of another kind 10 times a second for 10 minutes */
+	static const char *const kinds[] = {"HTTP 404", "not valid JSON here", "HTTP 500",
+					    "expected an object", "line too long"};
+	int full = 0, summaries = 0, mixed = 0, per_minute[10] = {0};
+	unsigned counted = 0;
+	int64_t t = 0;
+	for (int i = 0; i < 6000; i++, t += 100) {
+		struct feed_health_line l = feed_health_failed(&h, kinds[i % 5], t);
+		if (l.say == FEED_HEALTH_FIRST) {
+			full++;
+			per_minute[t / 60000]++;
+			counted += l.count;
+			mixed += l.mixed; /* the last minute's repeats, of several kinds */
+		} else if (l.say == FEED_HEALTH_SUMMARY) {
+			summaries++;
+			mixed += l.mixed;
+			counted += l.count;
+		}
+	}
+	for (int m = 0; m < 10; m++)
+		assert_true(per_minute[m] <= FEED_HEALTH_KINDS_MAX);
+	assert_true(full + summaries <= 10 * FEED_HEALTH_KINDS_MAX + 5);
+	assert_true(mixed >= 1);
+	struct feed_health_line end = feed_health_ok(&h, t);
+	assert_int_equal(end.say, FEED_HEALTH_RECOVERED);
+	assert_int_equal(end.count, 6000); /* every failure counted in the streak */
+	/* a summary of several kinds says so; one of the same kind does not */
+	feed_health_init(&h);
+	feed_health_failed(&h, "HTTP 404", 0);
+	for (int i = 1; i < FEED_HEALTH_KINDS_MAX; i++)
+		assert_int_equal(feed_health_failed(&h, kinds[i], i).say, FEED_HEALTH_FIRST);
+	/* a fourth kind in the minute, and the first again: counted, not said */
+	assert_int_equal(feed_health_failed(&h, kinds[3], 5).say, FEED_HEALTH_QUIET);
+	assert_int_equal(feed_health_failed(&h, "HTTP 404", 10).say, FEED_HEALTH_QUIET);
+	struct feed_health_line l = feed_health_failed(&h, "line too long", 60010);
+	assert_int_equal(l.say, FEED_HEALTH_FIRST); /* a new minute: said in full again */
+	assert_true(l.mixed && l.count == 2);
+	l = feed_health_failed(&h, "line too long", 120010);
+	assert_int_equal(l.say, FEED_HEALTH_SUMMARY);
+	assert_false(l.mixed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_streak),
 		cmocka_unit_test(test_day_of_failures),
+		cmocka_unit_test(test_kinds_every_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

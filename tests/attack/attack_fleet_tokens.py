@@ -154,6 +154,18 @@ def old_token_status(srv, ctx, token):
     return st
 
 
+def sighup_revocation(srv, ctx, token):
+    """SIGHUP, then the old token tried until refused: (when the signal was
+    sent, seconds until the 401 or None after 3 s)."""
+    t0 = time.monotonic()
+    srv.proc.send_signal(signal.SIGHUP)
+    while time.monotonic() - t0 < 3:
+        if old_token_status(srv, ctx, token) == 401:
+            return t0, time.monotonic() - t0
+        time.sleep(0.02)
+    return t0, None
+
+
 def authenticated_conn(srv, ctx, token):
     """A kept-alive HTTPS connection whose last request carried token (an
     invalid notice: refused with 400, nothing stored)."""
@@ -182,14 +194,7 @@ def attack_revocation():
         held = authenticated_conn(srv, ctx, token)
         new = f"organizer-token-round-{i:02d}-0123456789"
         srv.write_conf(organizer=new, extra=tls(i % 2))
-        t0 = time.monotonic()
-        srv.proc.send_signal(signal.SIGHUP)
-        revoked = None
-        while time.monotonic() - t0 < 3:
-            if old_token_status(srv, ctx, token) == 401:
-                revoked = time.monotonic() - t0
-                break
-            time.sleep(0.02)
+        t0, revoked = sighup_revocation(srv, ctx, token)
         check(revoked is not None and revoked <= REVOKE_LIMIT_S,
               f"reload {i}: the old organizer token is refused within 1 s "
               f"({'never' if revoked is None else f'{revoked * 1000:.0f} ms'})")
@@ -245,14 +250,7 @@ def attack_revocation():
             time.sleep(0.3)
         new = f"organizer-token-busy-{i:02d}-0123456789"
         srv.write_conf(organizer=new, extra=tls((i + 10) % 2))
-        t0 = time.monotonic()
-        srv.proc.send_signal(signal.SIGHUP)
-        revoked = None
-        while time.monotonic() - t0 < 3:
-            if old_token_status(srv, ctx, token) == 401:
-                revoked = time.monotonic() - t0
-                break
-            time.sleep(0.02)
+        _, revoked = sighup_revocation(srv, ctx, token)
         check(revoked is not None and revoked <= REVOKE_LIMIT_S,
               f"downloads on {i - 1} earlier certificates: the reload still revokes within 1 s")
         token = new
@@ -301,14 +299,7 @@ def attack_revocation():
         extra = (f"tls-key {path}\ntls-certificate {certs[0][1]}\n" if what == "key"
                  else f"tls-key {certs[0][0]}\ntls-certificate {path}\n") + readers_lines
         srv.write_conf(organizer=new, extra=extra)
-        t0 = time.monotonic()
-        srv.proc.send_signal(signal.SIGHUP)
-        revoked = None
-        while time.monotonic() - t0 < 3:
-            if old_token_status(srv, ctx, token) == 401:
-                revoked = time.monotonic() - t0
-                break
-            time.sleep(0.02)
+        _, revoked = sighup_revocation(srv, ctx, token)
         check(revoked is not None and revoked <= REVOKE_LIMIT_S,
               f"a reload with a garbage {what} still revokes the old token within 1 s")
         cut, _ = closed_within(held.sock, 2)

@@ -25,7 +25,7 @@ import http.server, json, os, random, re, shutil, socketserver, stat, \
 import urllib.error, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from e2e_session import Session, free_port, kiosk_env  # noqa: E402  (tests/support)
+from e2e_session import QuietHandler, Session, free_port, kiosk_env  # noqa: E402  (tests/support)
 
 kiosk_bin, server_bin, demo, work = sys.argv[1:5]
 run = Session(work)
@@ -65,19 +65,11 @@ requests = []  # (monotonic time, path, status)
 lock = threading.Lock()
 
 
-class Faults(http.server.BaseHTTPRequestHandler):
+class Faults(QuietHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, *args):
-        pass
-
     def send(self, status, body=b"", headers=()):
-        self.send_response(status)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        super().send(status, body, headers)
         with lock:
             requests.append((time.monotonic(), self.path.split("?")[0], status))
 

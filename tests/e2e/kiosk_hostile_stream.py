@@ -29,7 +29,7 @@ Exits 77 (skipped, saying why) when Xvfb is not installed.
 import hashlib, http.server, json, math, os, socketserver, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from e2e_session import Session, kiosk_env  # noqa: E402  (tests/support)
+from e2e_session import QuietHandler, Session, kiosk_env  # noqa: E402  (tests/support)
 
 kiosk_bin, demo, work = sys.argv[1:4]
 measure = "--measure" in sys.argv[4:]
@@ -74,19 +74,8 @@ class Hostile(socketserver.ThreadingMixIn, http.server.HTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}{path}"
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     protocol_version = "HTTP/1.0"  # the stream's end is the connection's
-
-    def log_message(self, *args):
-        pass
-
-    def send(self, status, body=b"", headers=()):
-        self.send_response(status)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def note(self):
         s = self.server

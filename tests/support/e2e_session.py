@@ -1,7 +1,7 @@
 """What the kiosk's end-to-end tests share: checks that end the run with the
 logs' last lines, processes started and stopped, Xvfb on a free display and
 the kiosk's environment for it."""
-import os, shutil, signal, socket, subprocess, sys, time
+import http.server, os, shutil, signal, socket, subprocess, sys, time
 
 
 def free_port():
@@ -91,3 +91,19 @@ def kiosk_env(display):
     env["LSAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("LSAN_OPTIONS"),
                                                  "suppressions=" + os.path.abspath(supp)]))
     return env
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A test server's handler: no access log on stderr, and send() for a
+    whole answer with its length."""
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, status, body=b"", headers=()):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)

@@ -147,6 +147,14 @@ void test_buf_puts(struct test_buf *b, const char *s)
 	test_buf_put(b, s, strlen(s));
 }
 
+void test_log_line(void *ctx, const char *level, const char *line)
+{
+	struct test_log *lc = ctx;
+	int n = snprintf(lc->text + lc->len, sizeof(lc->text) - lc->len, "%s: %s\n", level, line);
+	if (n > 0 && lc->len + (size_t)n < sizeof(lc->text))
+		lc->len += (size_t)n;
+}
+
 const unsigned char test_tiny_png[] = {
 	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
 	0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00,

@@ -77,6 +77,16 @@ void test_buf_put(struct test_buf *b, const char *s, size_t n);
 /* Appends the string s. */
 void test_buf_puts(struct test_buf *b, const char *s);
 
+/* The lines a module logs through a (ctx, level, line) callback, kept for
+ * checks as "LEVEL: line\n"; a line past the capacity is dropped. */
+struct test_log {
+	char text[32768];
+	size_t len;
+};
+
+/* The callback: ctx is a struct test_log. */
+void test_log_line(void *ctx, const char *level, const char *line);
+
 /* A 1x1 PNG (one dark blue pixel), here rather than as a binary file. */
 extern const unsigned char test_tiny_png[];
 extern const size_t test_tiny_png_len;

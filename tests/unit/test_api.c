@@ -1198,24 +1198,10 @@ static void test_screens_none_configured(void **state)
 
 /* ---- what a careless organizer, a broken sensor or an attacker sends ---------- */
 
-/* The api's out-of-request lines, kept for checks. */
-struct log_capture {
-	char text[16384];
-	size_t len;
-};
-
-static void capture(void *ctx, const char *level, const char *line)
-{
-	struct log_capture *lc = ctx;
-	int n = snprintf(lc->text + lc->len, sizeof(lc->text) - lc->len, "%s: %s\n", level, line);
-	if (n > 0 && lc->len + (size_t)n < sizeof(lc->text))
-		lc->len += (size_t)n;
-}
-
-static void open_api_logged(struct fixture *f, struct log_capture *lc)
+static void open_api_logged(struct fixture *f, struct test_log *lc)
 {
 	struct feed_error e = {{0}};
-	struct api_log log = {capture, lc};
+	struct api_log log = {test_log_line, lc};
 	f->store = store_open(db_path, &e);
 	assert_non_null(f->store);
 	f->api = api_create(&config, f->store, NULL, 0, NOW, &log, &e);
@@ -1399,7 +1385,7 @@ static void test_restart_over_bad_changes(void **state)
 	insert_change(5, "teleport", "{\"kind\":\"teleport\"}");
 	insert_change(6, "move", "not json at all");
 	insert_change(7, "move", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 252B\"}");
-	struct log_capture lc = {{0}, 0};
+	struct test_log lc = {{0}, 0};
 	open_api_logged(&f, &lc);
 	assert_non_null(strstr(lc.text, "WARN: stored change 1 (reschedule by alice) is not a valid "
 					"change and is skipped: start: 2200-01-01T10:00:00Z is outside "
@@ -1516,7 +1502,7 @@ static void test_future_samples(void **state)
 					  "\"in\",\"role\":\"entry\",\"t\":\"2200-01-01T12:00:00Z\","
 					  "\"total\":500}')", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	struct log_capture lc = {{0}, 0};
+	struct test_log lc = {{0}, 0};
 	open_api_logged(&f, &lc);
 	assert_non_null(strstr(lc.text, "WARN: 1 stored samples are dated more than 300 s after this "
 					"server's clock (the latest 2200-01-01T12:00:00Z) and are skipped"));
@@ -1578,8 +1564,8 @@ static void test_queues_forecast(void **state)
 	const int64_t t = 1415272200000LL; /* Thursday 2014-11-06T11:10:00Z, 12:10 in Paris */
 	size_t len;
 	char *feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
-	struct log_capture lc = {{0}, 0};
-	struct api_log log = {capture, &lc};
+	struct test_log lc = {{0}, 0};
+	struct api_log log = {test_log_line, &lc};
 	struct store *store = store_open(db_path, &e);
 	assert_non_null(store);
 	struct api *api = api_create(&cfg, store, feed, len, t, &log, &e);
@@ -1697,11 +1683,11 @@ static void test_rooms(void **state)
 {
 	(void)state;
 	struct fixture f;
-	struct log_capture lc = {{0}, 0};
+	struct test_log lc = {{0}, 0};
 	struct feed_error e = {{0}};
 	size_t len;
 	char *feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
-	struct api_log log = {capture, &lc};
+	struct api_log log = {test_log_line, &lc};
 	f.store = store_open(db_path, &e);
 	f.api = api_create(&config, f.store, feed, len, NOW, &log, &e);
 	free(feed);
@@ -1851,8 +1837,8 @@ static void test_alerts_and_zones(void **state)
 		fail_msg("%s", e.msg);
 	size_t len;
 	char *feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
-	struct log_capture lc = {{0}, 0};
-	struct api_log log = {capture, &lc};
+	struct test_log lc = {{0}, 0};
+	struct api_log log = {test_log_line, &lc};
 	struct store *store = store_open(db_path, &e);
 	struct api *api = api_create(&cfg, store, feed, len, NOW, &log, &e);
 	assert_non_null(api);
@@ -2052,9 +2038,9 @@ static void test_bundles_and_rollouts(void **state)
 {
 	(void)state;
 	struct fixture f;
-	struct log_capture lc = {{0}, 0};
+	struct test_log lc = {{0}, 0};
 	struct feed_error e = {{0}};
-	struct api_log log = {capture, &lc};
+	struct api_log log = {test_log_line, &lc};
 	f.store = store_open(db_path, &e);
 	f.api = api_create(&config, f.store, NULL, 0, NOW, &log, &e);
 	assert_non_null(f.api);

@@ -21,19 +21,6 @@ static const char org[] = "Bearer organizer-token-0123456789";
 static const char palais[] = "Bearer screen-token-palais-l2-east";
 static const char hall[] = "Bearer screen-token-hall-b-01234567";
 
-struct log_capture {
-	char text[32768];
-	size_t len;
-};
-
-static void capture(void *ctx, const char *level, const char *line)
-{
-	struct log_capture *lc = ctx;
-	int n = snprintf(lc->text + lc->len, sizeof(lc->text) - lc->len, "%s: %s\n", level, line);
-	if (n > 0 && lc->len + (size_t)n < sizeof(lc->text))
-		lc->len += (size_t)n;
-}
-
 /* How often needle occurs in hay. */
 static int count_of(const char *hay, const char *needle)
 {
@@ -186,8 +173,8 @@ static void test_stale_failure(void **state)
 	(void)state;
 	static struct server_config cfg;
 	config_of(&cfg, true);
-	struct log_capture lc = {{0}, 0};
-	struct api_log log = {capture, &lc};
+	struct test_log lc = {{0}, 0};
+	struct api_log log = {test_log_line, &lc};
 	struct feed_error e = {{0}};
 	struct store *store = store_open(db_path, &e);
 	struct api *api = api_create(&cfg, store, NULL, 0, NOW, &log, &e);
@@ -278,8 +265,8 @@ static void test_canary_gone_holds(void **state)
 	         db_path, db_path);
 	struct feed_error e = {{0}};
 	assert_true(server_config_parse(text, strlen(text), &without, &e));
-	struct log_capture lc = {{0}, 0};
-	struct api_log log = {capture, &lc};
+	struct test_log lc = {{0}, 0};
+	struct api_log log = {test_log_line, &lc};
 	struct store *store = store_open(db_path, &e);
 	struct api *api = api_create(&with, store, NULL, 0, NOW, &log, &e);
 	assert_non_null(api);

@@ -36,55 +36,56 @@ static void span_text(int64_t ms, char *out, size_t cap)
 		snprintf(out, cap, "%lld h", (long long)(s / 3600));
 }
 
-void feed_log_streak(enum log_level threshold, const char *module, const struct feed_health_line *l)
+/* How a streak of failures is worded: a feed's polls, or another fault. */
+struct streak_words {
+	const char *same, *mixed, *since, *again, *unit;
+};
+
+static const struct streak_words poll_words = {"the same failure", "failures of several kinds",
+					       "failing since", "reads again after", "failed poll"};
+static const struct streak_words fault_words = {"the same fault", "faults of several kinds",
+						"since", "fine again after", "fault"};
+
+/* One feed_health line in words: repeats at level, the way back at INFO;
+ * subject (may be NULL) before each. */
+static void say_streak(enum log_level threshold, enum log_level level, const char *module,
+                       const char *subject, const struct streak_words *w,
+                       const struct feed_health_line *l)
 {
-	char since[8], span[32];
+	char since[8], span[32], pre[96] = "";
 	local_clock(l->since_ms, since);
 	span_text(l->span_ms, span, sizeof(span));
+	if (subject)
+		snprintf(pre, sizeof(pre), "%s: ", subject);
+	const char *kind = l->mixed ? w->mixed : w->same;
+	const char *s = l->count == 1 ? "" : "s";
 	switch (l->say) {
 	case FEED_HEALTH_SUMMARY:
-		log_line(threshold, LOG_ERROR, module, "%s %u more time%s in the last %s (failing since %s)",
-		         l->mixed ? "failures of several kinds" : "the same failure", l->count,
-		         l->count == 1 ? "" : "s", span, since);
+		log_line(threshold, level, module, "%s%s %u more time%s in the last %s (%s %s)", pre,
+		         kind, l->count, s, span, w->since, since);
 		break;
 	case FEED_HEALTH_FIRST:
 		if (l->count) /* the old failure's repeats not said yet, before the new one */
-			log_line(threshold, LOG_ERROR, module, "%s %u more time%s in the last %s, then another:",
-			         l->mixed ? "failures of several kinds" : "the same failure", l->count,
-			         l->count == 1 ? "" : "s", span);
+			log_line(threshold, level, module, "%s%s %u more time%s in the last %s, then another:",
+			         pre, kind, l->count, s, span);
 		break;
 	case FEED_HEALTH_RECOVERED:
-		log_line(threshold, LOG_INFO, module, "reads again after %u failed poll%s since %s",
-		         l->count, l->count == 1 ? "" : "s", since);
+		log_line(threshold, LOG_INFO, module, "%s%s %u %s%s since %s", pre, w->again, l->count,
+		         w->unit, s, since);
 		break;
 	case FEED_HEALTH_QUIET: break;
 	}
 }
 
+void feed_log_streak(enum log_level threshold, const char *module, const struct feed_health_line *l)
+{
+	say_streak(threshold, LOG_ERROR, module, NULL, &poll_words, l);
+}
+
 void feed_log_fault(enum log_level threshold, enum log_level level, const char *module,
                     const char *subject, const struct feed_health_line *l)
 {
-	char since[8], span[32];
-	local_clock(l->since_ms, since);
-	span_text(l->span_ms, span, sizeof(span));
-	switch (l->say) {
-	case FEED_HEALTH_SUMMARY:
-		log_line(threshold, level, module, "%s: %s %u more time%s in the last %s (since %s)",
-		         subject, l->mixed ? "faults of several kinds" : "the same fault", l->count,
-		         l->count == 1 ? "" : "s", span, since);
-		break;
-	case FEED_HEALTH_FIRST:
-		if (l->count)
-			log_line(threshold, level, module, "%s: %s %u more time%s in the last %s, then another:",
-			         subject, l->mixed ? "faults of several kinds" : "the same fault",
-			         l->count, l->count == 1 ? "" : "s", span);
-		break;
-	case FEED_HEALTH_RECOVERED:
-		log_line(threshold, LOG_INFO, module, "%s: fine again after %u fault%s since %s",
-		         subject, l->count, l->count == 1 ? "" : "s", since);
-		break;
-	case FEED_HEALTH_QUIET: break;
-	}
+	say_streak(threshold, level, module, subject, &fault_words, l);
 }
 
 void feed_log_wait(enum log_level threshold, const char *module, const char *feed,

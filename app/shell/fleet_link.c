@@ -254,6 +254,12 @@ static bool take_alerts(struct fleet_link *l, const struct fleet_msg *m)
 	return true;
 }
 
+/* Two texts that may be NULL (none): the same? */
+static bool same_text(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
 /* What the server offers now: written by write_target, at most every
  * TARGET_EVERY_MS and only when it differs from the file. */
 static void take_update(struct fleet_link *l, const struct fleet_msg *m)
@@ -268,7 +274,7 @@ static void take_update(struct fleet_link *l, const struct fleet_msg *m)
 		fault(l, &l->offer_faults, LOG_WARN, "update offers", msg);
 		return;
 	}
-	if (l->want_set && (json && l->want ? strcmp(json, l->want) == 0 : json == l->want)) {
+	if (l->want_set && same_text(json, l->want)) {
 		free(json);
 		return;
 	}
@@ -276,7 +282,7 @@ static void take_update(struct fleet_link *l, const struct fleet_msg *m)
 	l->want = json;
 	l->want_set = true;
 	l->want_up = m->up;
-	if (json && l->target ? strcmp(json, l->target) == 0 : json == l->target)
+	if (same_text(json, l->target))
 		coalesce_cancel(&l->target_gate); /* back to what the file says */
 	else
 		coalesce_ask(&l->target_gate);

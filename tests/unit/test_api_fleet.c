@@ -43,6 +43,18 @@ static void config_of(struct server_config *c, bool with_hall)
 		fail_msg("%s", e.msg);
 }
 
+/* An api over a new database at NOW (caller destroys both). */
+static struct api *open_api(const struct server_config *cfg, const struct api_log *log,
+                            struct store **store)
+{
+	struct feed_error e = {{0}};
+	*store = store_open(db_path, &e);
+	assert_non_null(*store);
+	struct api *api = api_create(cfg, *store, NULL, 0, NOW, log, &e);
+	assert_non_null(api);
+	return api;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -175,10 +187,8 @@ static void test_stale_failure(void **state)
 	config_of(&cfg, true);
 	struct test_log lc = {{0}, 0};
 	struct api_log log = {test_log_line, &lc};
-	struct feed_error e = {{0}};
-	struct store *store = store_open(db_path, &e);
-	struct api *api = api_create(&cfg, store, NULL, 0, NOW, &log, &e);
-	assert_non_null(api);
+	struct store *store;
+	struct api *api = open_api(&cfg, &log, &store);
 	post_bundle(api, "1.0");
 	post_bundle(api, "2.0");
 	int first = start_rollout(api, NOW, "1.0", "palais-l2-east");
@@ -225,10 +235,8 @@ static void test_failure_names_version(void **state)
 	(void)state;
 	static struct server_config cfg;
 	config_of(&cfg, true);
-	struct feed_error e = {{0}};
-	struct store *store = store_open(db_path, &e);
-	struct api *api = api_create(&cfg, store, NULL, 0, NOW, NULL, &e);
-	assert_non_null(api);
+	struct store *store;
+	struct api *api = open_api(&cfg, NULL, &store);
 	post_bundle(api, "2.0");
 	start_rollout(api, NOW, "2.0", "palais-l2-east");
 	cJSON *u = update_for(api, NOW + 1000, palais, "0.9", "failed: only 12.0 MiB free");
@@ -267,9 +275,8 @@ static void test_canary_gone_holds(void **state)
 	assert_true(server_config_parse(text, strlen(text), &without, &e));
 	struct test_log lc = {{0}, 0};
 	struct api_log log = {test_log_line, &lc};
-	struct store *store = store_open(db_path, &e);
-	struct api *api = api_create(&with, store, NULL, 0, NOW, &log, &e);
-	assert_non_null(api);
+	struct store *store;
+	struct api *api = open_api(&with, &log, &store);
 	post_bundle(api, "2.0");
 	start_rollout(api, NOW, "2.0", "palais-l2-east");
 	assert_null(update_for(api, NOW + 1000, hall, "1.0", "idle")); /* the canary first */
@@ -301,10 +308,8 @@ static void test_state_event_bounded(void **state)
 	(void)state;
 	static struct server_config cfg;
 	config_of(&cfg, true);
-	struct feed_error e = {{0}};
-	struct store *store = store_open(db_path, &e);
-	struct api *api = api_create(&cfg, store, NULL, 0, NOW, NULL, &e);
-	assert_non_null(api);
+	struct store *store;
+	struct api *api = open_api(&cfg, NULL, &store);
 	char body[400], text[300];
 	int last = 0;
 	for (int i = 0; i < 300; i++) {

@@ -19,7 +19,10 @@ enum { ALERTS_SHOWN_MAX = 64 }; /* alert ids one heartbeat may say it shows */
 
 /* True when the alert's change targets screen: every screen when it names
  * no zone and no screen, else those of its zones and those it names. */
-static bool targets(const struct api *api, const cJSON *change, const char *screen)
+/* Whether change (an alert or a notice) is for screen, whose zones are
+ * given: for everyone when it names neither zones nor screens. */
+static bool targets_zones(const cJSON *change, const char *screen, const char *const *zones_of,
+			  size_t n_zones)
 {
 	const cJSON *zones = cJSON_GetObjectItemCaseSensitive(change, "zones");
 	const cJSON *screens = cJSON_GetObjectItemCaseSensitive(change, "screens");
@@ -29,13 +32,18 @@ static bool targets(const struct api *api, const cJSON *change, const char *scre
 	cJSON_ArrayForEach(v, screens)
 		if (strcmp(v->valuestring, screen) == 0)
 			return true;
-	const char *mine[CONFIG_MAX_ZONES];
-	size_t n = server_config_zones_of(api->config, screen, mine, CONFIG_MAX_ZONES);
 	cJSON_ArrayForEach(v, zones)
-		for (size_t i = 0; i < n; i++)
-			if (strcmp(v->valuestring, mine[i]) == 0)
+		for (size_t i = 0; i < n_zones; i++)
+			if (strcmp(v->valuestring, zones_of[i]) == 0)
 				return true;
 	return false;
+}
+
+static bool targets(const struct api *api, const cJSON *change, const char *screen)
+{
+	const char *mine[CONFIG_MAX_ZONES];
+	size_t n = server_config_zones_of(api->config, screen, mine, CONFIG_MAX_ZONES);
+	return targets_zones(change, screen, mine, n);
 }
 
 bool api_target_matches(const struct api *api, const cJSON *change, const char *screen)
@@ -286,20 +294,7 @@ static void listing_finish(struct listing *l)
 /* targets(), with screen i's zones already looked up. */
 static bool listing_targets(const struct listing *l, const cJSON *change, size_t i)
 {
-	const cJSON *zones = cJSON_GetObjectItemCaseSensitive(change, "zones");
-	const cJSON *screens = cJSON_GetObjectItemCaseSensitive(change, "screens");
-	if (cJSON_GetArraySize(zones) == 0 && cJSON_GetArraySize(screens) == 0)
-		return true;
-	const char *name = l->api->screens[i].name;
-	const cJSON *v;
-	cJSON_ArrayForEach(v, screens)
-		if (strcmp(v->valuestring, name) == 0)
-			return true;
-	cJSON_ArrayForEach(v, zones)
-		for (size_t k = 0; k < l->n_zones[i]; k++)
-			if (strcmp(v->valuestring, l->zones[i][k]) == 0)
-				return true;
-	return false;
+	return targets_zones(change, l->api->screens[i].name, l->zones[i], l->n_zones[i]);
 }
 
 static const struct alert_seen *listing_seen(const struct listing *l, int64_t id,

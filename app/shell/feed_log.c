@@ -83,9 +83,19 @@ void feed_log_streak(enum log_level threshold, const char *module, const struct 
 }
 
 void feed_log_fault(enum log_level threshold, enum log_level level, const char *module,
-                    const char *subject, const struct feed_health_line *l)
+                    const char *subject, struct feed_health *h, const char *msg)
 {
-	say_streak(threshold, level, module, subject, &fault_words, l);
+	struct feed_health_line l = feed_health_failed(h, msg, feed_log_now_ms());
+	say_streak(threshold, level, module, subject, &fault_words, &l); /* the old one's repeats first */
+	if (l.say == FEED_HEALTH_FIRST)
+		log_line(threshold, level, module, "%s", msg);
+}
+
+void feed_log_fault_over(enum log_level threshold, const char *module, const char *subject,
+                         struct feed_health *h)
+{
+	struct feed_health_line l = feed_health_ok(h, feed_log_now_ms());
+	say_streak(threshold, LOG_WARN, module, subject, &fault_words, &l);
 }
 
 void feed_log_wait(enum log_level threshold, const char *module, const char *feed,

@@ -22,12 +22,17 @@ struct fetch_result;
 void feed_log_streak(enum log_level threshold, const char *module,
                      const struct feed_health_line *l);
 
-/* The same for a fault that is not a feed's poll (a stream's events, a
- * heartbeat's answers, a file that cannot be written), about subject
- * ("stream", "cache"): repeats summed up at level, "…: fine again after
- * N faults since HH:MM" at INFO. The first fault is the caller's to word. */
+/* A fault that is not a feed's poll (a stream's events, a heartbeat's
+ * answers, a file that cannot be written), about subject ("stream",
+ * "cache"), kept in h: msg said in full at level the first time, its
+ * repeats summed up. */
 void feed_log_fault(enum log_level threshold, enum log_level level, const char *module,
-                    const char *subject, const struct feed_health_line *l);
+                    const char *subject, struct feed_health *h, const char *msg);
+
+/* The fault of h is over: "…: fine again after N faults since HH:MM" at
+ * INFO when there was one. */
+void feed_log_fault_over(enum log_level threshold, const char *module, const char *subject,
+                         struct feed_health *h);
 
 /* A failed fetch r of feed (its name for the log, borrowed): says once
  * (until the wait asked for changes; *said_s keeps what was said, -1 for

@@ -125,20 +125,16 @@ static int64_t mono_now_ms(void)
 }
 
 /* A fault of a kind that may repeat: the first in full (msg, at level),
- * its repeats summed up. */
+ * its repeats summed up; and its end. */
 static void fault(struct fleet_link *l, struct feed_health *h, enum log_level level,
 		  const char *subject, const char *msg)
 {
-	struct feed_health_line ln = feed_health_failed(h, msg, feed_log_now_ms());
-	feed_log_fault(l->log, level, "fleet", subject, &ln);
-	if (ln.say == FEED_HEALTH_FIRST)
-		log_line(l->log, level, "fleet", "%s", msg);
+	feed_log_fault(l->log, level, "fleet", subject, h, msg);
 }
 
 static void fault_over(struct fleet_link *l, struct feed_health *h, const char *subject)
 {
-	struct feed_health_line ln = feed_health_ok(h, feed_log_now_ms());
-	feed_log_fault(l->log, LOG_WARN, "fleet", subject, &ln);
+	feed_log_fault_over(l->log, "fleet", subject, h);
 }
 
 static void save_record_now(struct fleet_link *l);

@@ -217,19 +217,14 @@ static void save_cache(struct app *a, const char *name, const char *body, size_t
 	if (made)
 		INFO(a, "cache", "%s was gone: made it again (mode %04o)", a->cfg.cache_dir,
 		     a->cache_mode);
-	struct feed_health_line l;
 	if (ok) {
 		a->cache_gone_said = false;
-		l = feed_health_ok(&a->cache_health, feed_log_now_ms());
-		feed_log_fault(a->log, LOG_WARN, "cache", "saving", &l);
+		feed_log_fault_over(a->log, "cache", "saving", &a->cache_health);
 		return;
 	}
 	char msg[KIOSK_MAX_VALUE + 160];
 	snprintf(msg, sizeof(msg), "%s/%s: cannot save: %s", a->cfg.cache_dir, name, strerror(errno));
-	l = feed_health_failed(&a->cache_health, msg, feed_log_now_ms());
-	feed_log_fault(a->log, LOG_WARN, "cache", "saving", &l);
-	if (l.say == FEED_HEALTH_FIRST)
-		WARN(a, "cache", "%s", msg);
+	feed_log_fault(a->log, LOG_WARN, "cache", "saving", &a->cache_health, msg);
 }
 
 /* Shows a schedule feed; false (*e says why) when it does not read, and

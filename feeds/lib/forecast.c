@@ -16,8 +16,6 @@
 
 enum {
 	DAY_MIN = 1440,
-	BIN_MIN = 30,              /* shares per half hour of the day a session ends */
-	N_BINS = DAY_MIN / BIN_MIN,
 	LAG_MAX = 90,              /* minutes: nobody takes longer to reach the line */
 	MAX_SENSORS = 16,          /* entry counters per queue */
 	MAX_ENDS = 2048,           /* sessions letting out on one day */
@@ -29,6 +27,9 @@ enum {
 	MIN_CHECKS = 20,           /* fewer: the prior interval */
 	LEAD_ALL = DAY_MIN,        /* every session of the day sends people */
 	DOOR_LOOK_MIN = 20,        /* a door's crowd is through within this */
+	REL_BEFORE = 120,          /* the profile: from two hours before the opening... */
+	REL_N = REL_BEFORE + 300,  /* ...to five after */
+	NEAR_BEFORE = 60, NEAR_AFTER = 30, /* sessions letting out around the opening */
 };
 
 /* The half-widths of the interval before the forecaster has checked itself
@@ -41,8 +42,6 @@ static const double DAY_SCALE_SD = 0.25;   /* a day's crowd within a quarter of 
 static const double DAY_SCALE_DAYS = 4.0;  /* ...as sure as four days' evidence */
 static const double WAVE_NOISE = 0.10;     /* the model's own error on a wave's size */
 static const double DOOR_NEAR = 0.8;       /* a minute near the door's most is held */
-static const double RIDGE = 0.5;           /* how far a half hour's share may stray from
-					    * the day's, in units of its own evidence */
 static const int HORIZONS_MIN[] = {15, 30, 60};
 enum { N_H = sizeof(HORIZONS_MIN) / sizeof(*HORIZONS_MIN) };
 static const int CHECK_EVERY_S = 300;
@@ -77,11 +76,21 @@ struct end {
 struct model {
 	int days; /* fitted on; 0: the day-one prior */
 	double lag[LAG_MAX]; /* P(reaching the line m minutes after leaving) */
-	double share[N_BINS];
 	double base; /* per minute while open */
 	double scale_sd;
 	int lead_min;  /* sessions ending this long before the opening send people */
 	int open_min;  /* the usual opening, -1 when the line shows none */
+	int open_offset; /* the usual opening after the programme's lunch, minutes */
+	bool have_offset;
+	double fill;   /* people a room lets out per seat, where no camera counts */
+	/* When people come: a share alpha of a day's diners as the sessions
+	 * let them out (their people, walking lag), the rest as on the earlier
+	 * days counted from the opening (profile, a share of the day per
+	 * minute from REL_BEFORE before it). How many: day_total, times how
+	 * many today's sessions around lunch hold against usual (near). */
+	double alpha;
+	float profile[REL_N];
+	double near_usual;
 	double door_per_min; /* the entry's pace when a crowd waits at it, 0: none seen */
 	int close_min; /* the usual last watched minute, -1 unknown */
 	double day_total; /* arrivals on a usual day, 0 unknown */
@@ -261,9 +270,34 @@ static int counted_during(const struct forecaster *f, const char *room_name, int
 	return -1;
 }
 
+/* A session whose room still holds people five minutes after its end
+ * overran (a keynote running late): the latest count after end, against
+ * the most seen while it ran. */
+static bool still_running(const struct forecaster *f, const char *room_id, const char *room_name,
+			  int64_t start, int64_t end, int64_t now)
+{
+	if (now < end + 600)
+		return false;
+	/* the next session's audience is no overrun */
+	const struct schedule *s = f->schedule;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		const struct session *x = &s->sessions[i];
+		if (x->room && strcmp(x->room, room_id) == 0 && x->start >= end &&
+		    x->start < now + 900 && x->status != SESSION_CANCELLED)
+			return false;
+	}
+	int during = counted_during(f, room_name, start, end);
+	int after = counted_during(f, room_name, now - 300, now);
+	return during > 0 && after >= 10 && after >= 0.3 * during;
+}
+
 /* The sessions that let out on local day: when, and how many (a room's
- * count when there was one, else its seats). Returns how many. */
-static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out, size_t cap)
+ * count when there was one, else its seats times the rooms' usual fill).
+ * now (UTC seconds, 0 for a day past): a session that overran lets out
+ * later, by Gott's rule as long again as it has overrun (at least 5 min).
+ * Returns how many. */
+static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out, size_t cap,
+		       double fill, int64_t now)
 {
 	const struct schedule *s = f->schedule;
 	size_t n = 0;
@@ -279,7 +313,14 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 		const struct room *r = x->room ? schedule_find_room(s, x->room) : NULL;
 		int counted = r ? counted_during(f, r->name, x->start, x->end) : -1;
 		double seats = r && r->capacity > 0 ? r->capacity : f->seats_default;
-		out[n++] = (struct end){m, counted >= 0 ? counted : seats};
+		if (now && r && still_running(f, r->id, r->name, x->start, x->end, now)) {
+			int64_t over = now - x->end;
+			m += (int)((over + (over > 300 ? over : 300)) / 60);
+			counted = counted_during(f, r->name, x->start, now);
+		}
+		if (m >= DAY_MIN)
+			continue;
+		out[n++] = (struct end){m, counted >= 0 ? counted : seats * fill};
 	}
 	return n;
 }
@@ -301,49 +342,9 @@ static void lag_pmf(double med, double sigma, double *pmf)
 		pmf[m] /= sum > 0 ? sum : 1;
 }
 
-/* The sessions that send people to this line: those ending lead minutes
- * or less before it opens (earlier ones lunch elsewhere, or not yet), or
- * all when the opening is unknown. */
-static int first_end(int open_min, int lead_min)
-{
-	return open_min < 0 || lead_min >= LEAD_ALL ? -DAY_MIN : open_min - lead_min;
-}
 
-/* The day's wave per minute for unit shares, one row per half hour of the
- * end time: w[bin][minute]; ends before from_min left out. */
-static void waves(const struct end *e, size_t n, const double *lag, int from_min,
-		  float (*w)[DAY_MIN])
-{
-	memset(w, 0, sizeof(float) * N_BINS * DAY_MIN);
-	for (size_t i = 0; i < n; i++) {
-		if (e[i].min < from_min)
-			continue;
-		int b = e[i].min / BIN_MIN;
-		for (int m = 0; m < LAG_MAX && e[i].min + m < DAY_MIN; m++)
-			w[b][e[i].min + m] += (float)(e[i].people * lag[m]);
-	}
-}
 
-/* The same, all half hours together, as running totals from minute start
- * (zero before it): of the sessions that ended before the opening (xb:
- * their people are free when it opens) and of those that end after (xa). */
-static void wave_running(const struct end *e, size_t n, const double *lag, int from_min,
-			 int open, int start, double *xb, double *xa)
-{
-	memset(xb, 0, sizeof(double) * DAY_MIN);
-	memset(xa, 0, sizeof(double) * DAY_MIN);
-	for (size_t i = 0; i < n; i++) {
-		if (e[i].min < from_min)
-			continue;
-		double *x = open >= 0 && e[i].min < open ? xb : xa;
-		for (int m = 0; m < LAG_MAX && e[i].min + m < DAY_MIN; m++)
-			x[e[i].min + m] += e[i].people * lag[m];
-	}
-	for (int m = 0; m < start && m < DAY_MIN; m++)
-		xb[m] = xa[m] = 0;
-	for (int m = start + 1; m < DAY_MIN; m++)
-		xb[m] += xb[m - 1], xa[m] += xa[m - 1];
-}
+
 
 
 /* The minute a line opened: the first from which five minutes bring at
@@ -380,16 +381,8 @@ struct fit_day {
 	int open, fit_from;  /* opening (-1: none seen), first minute fitted */
 	double door;         /* the door's pace that day, 0 when it never held anyone */
 	float cy[DAY_MIN];   /* arrivals since the opening (or the first watched minute) */
-	float (*w)[DAY_MIN]; /* running waves per half hour, for the shares */
-	double xb[DAY_MIN], xa[DAY_MIN]; /* running waves: ended before, after the opening */
 };
 
-/* Where a day's running totals start: midnight when a door held the early
- * ones (they all come in after it opens), else the first watched minute. */
-static int running_start(const struct fit_day *d)
-{
-	return d->open >= 0 ? 0 : d->obs->first;
-}
 
 static void prepare_day(struct fit_day *d)
 {
@@ -426,147 +419,9 @@ static void prepare_day(struct fit_day *d)
 	}
 }
 
-/* Solves the n x n system a x = b (Gaussian elimination, partial pivoting);
- * false when singular. a and b are overwritten. */
-static bool solve(double *a, double *b, int n, double *x)
-{
-	for (int c = 0; c < n; c++) {
-		int p = c;
-		for (int r = c + 1; r < n; r++)
-			if (fabs(a[r * n + c]) > fabs(a[p * n + c]))
-				p = r;
-		if (fabs(a[p * n + c]) < 1e-12)
-			return false;
-		for (int k = 0; k < n; k++) {
-			double t = a[c * n + k];
-			a[c * n + k] = a[p * n + k];
-			a[p * n + k] = t;
-		}
-		double t = b[c];
-		b[c] = b[p];
-		b[p] = t;
-		for (int r = c + 1; r < n; r++) {
-			double q = a[r * n + c] / a[c * n + c];
-			for (int k = c; k < n; k++)
-				a[r * n + k] -= q * a[c * n + k];
-			b[r] -= q * b[c];
-		}
-	}
-	for (int c = n - 1; c >= 0; c--) {
-		double s = b[c];
-		for (int k = c + 1; k < n; k++)
-			s -= a[c * n + k] * x[k];
-		x[c] = s / a[c * n + c];
-	}
-	return true;
-}
 
-/* Minutes of the base's trickle by minute m of day d. */
-static double base_minutes(const struct fit_day *d, int m)
-{
-	int from = d->open >= 0 ? d->open : d->obs->first;
-	return m >= from ? m - from + 1 : 0;
-}
 
-/* Running arrivals = base x minutes open + share_before x running wave of
- * the sessions that ended before the opening + share_after x that of the
- * others: least squares with every coefficient at least 0 (the best of the
- * subsets whose solution is), c = {base, before, after}. Returns the
- * squared error. */
-static double pooled_fit(const struct fit_day *d, size_t nd, double c[3])
-{
-	double xx[3][3] = {{0}}, xy[3] = {0}, yy = 0;
-	for (size_t k = 0; k < nd; k++)
-		for (int m = d[k].fit_from; m >= 0 && m <= d[k].obs->last; m++) {
-			double x[3] = {base_minutes(&d[k], m), d[k].xb[m], d[k].xa[m]};
-			double y = d[k].cy[m];
-			for (int i = 0; i < 3; i++) {
-				xy[i] += x[i] * y;
-				for (int j = 0; j < 3; j++)
-					xx[i][j] += x[i] * x[j];
-			}
-			yy += y * y;
-		}
-	double best = yy;
-	c[0] = c[1] = c[2] = 0;
-	for (int set = 1; set < 8; set++) {
-		int idx[3], n = 0;
-		for (int i = 0; i < 3; i++)
-			if (set & (1 << i))
-				idx[n++] = i;
-		double a[9], r[3], x[3], full[3] = {0};
-		for (int i = 0; i < n; i++) {
-			r[i] = xy[idx[i]];
-			for (int j = 0; j < n; j++)
-				a[i * n + j] = xx[idx[i]][idx[j]];
-		}
-		if (!solve(a, r, n, x))
-			continue;
-		bool ok = true;
-		for (int i = 0; i < n; i++)
-			ok = ok && x[i] >= 0, full[idx[i]] = x[i];
-		if (!ok)
-			continue;
-		/* the squared error, expanded: yy - 2 c.xy + c' xx c */
-		double sse = yy;
-		for (int i = 0; i < 3; i++) {
-			sse -= 2 * full[i] * xy[i];
-			for (int j = 0; j < 3; j++)
-				sse += full[i] * xx[i][j] * full[j];
-		}
-		if (sse < best)
-			best = sse, memcpy(c, full, sizeof(full));
-	}
-	return best;
-}
 
-/* The shares of each half hour, shrunk toward the pooled one (ridge), given
- * the base: the running waves of different end times are the regressors. */
-static void bin_shares(const struct fit_day *d, size_t nd, const double *before,
-		       const double c[3], double *share)
-{
-	int idx[N_BINS], k = 0;
-	double mass[N_BINS] = {0};
-	for (size_t i = 0; i < nd; i++)
-		for (int b = 0; b < N_BINS; b++)
-			mass[b] += d[i].w[b][d[i].obs->last];
-	double base = c[0], pooled[N_BINS];
-	for (int b = 0; b < N_BINS; b++) { /* each half hour's prior: its side of the opening */
-		pooled[b] = before[b] * c[1] + (1 - before[b]) * c[2];
-		share[b] = pooled[b];
-		if (mass[b] > 1.0)
-			idx[k++] = b;
-	}
-	if (k == 0)
-		return;
-	double *a = calloc((size_t)k * k, sizeof(double)), *rhs = calloc((size_t)k, sizeof(double));
-	double *x = calloc((size_t)k, sizeof(double));
-	if (!a || !rhs || !x)
-		goto out;
-	for (size_t i = 0; i < nd; i++)
-		for (int m = d[i].fit_from; m >= 0 && m <= d[i].obs->last; m++) {
-			double r = d[i].cy[m] - base * base_minutes(&d[i], m);
-			for (int p = 0; p < k; p++)
-				r -= pooled[idx[p]] * d[i].w[idx[p]][m];
-			for (int p = 0; p < k; p++) {
-				double xp = d[i].w[idx[p]][m];
-				if (xp == 0)
-					continue;
-				rhs[p] += xp * r;
-				for (int q = 0; q < k; q++)
-					a[p * k + q] += xp * d[i].w[idx[q]][m];
-			}
-		}
-	for (int p = 0; p < k; p++) /* the ridge: each share's own evidence weighs it */
-		a[p * k + p] += RIDGE * a[p * k + p] + 1e-9;
-	if (solve(a, rhs, k, x))
-		for (int p = 0; p < k; p++)
-			share[idx[p]] = fmax(0, pooled[idx[p]] + x[p]);
-out:
-	free(a);
-	free(rhs);
-	free(x);
-}
 
 /* Lunch by the programme on local day: the start of its first meal
  * session between 10:00 and 16:00, -1 when it has none. */
@@ -598,12 +453,11 @@ static void prior_model(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
 	lag_pmf(5.0, 0.6, m->lag);
-	for (int b = 0; b < N_BINS; b++)
-		m->share[b] = 0.4;
 	m->base = 0.5;
 	m->scale_sd = 0.5;
 	m->lead_min = 30;
 	m->open_min = m->close_min = -1;
+	m->fill = 1.0;
 }
 
 static const struct day_obs *hist_at(const struct fq *q, size_t i)
@@ -617,6 +471,167 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* People a room lets out per seat, from the earlier days' sessions a
+ * camera counted (contracts section 1, room): the rooms' seats stand for
+ * that many where no camera counts, so that a share learned from counts
+ * is not applied to seats. 1 when nothing was counted. */
+static double learn_fill(const struct forecaster *f, const struct fq *q)
+{
+	const struct schedule *s = f->schedule;
+	double people = 0, seats = 0;
+	for (size_t i = 0; s && i < s->n_sessions; i++) {
+		const struct session *x = &s->sessions[i];
+		const struct room *r = x->room ? schedule_find_room(s, x->room) : NULL;
+		if (!r || x->status == SESSION_CANCELLED || is_catering(x))
+			continue;
+		int64_t d;
+		int m;
+		local_time(f, x->end * 1000, &d, &m);
+		bool learned = false;
+		for (size_t k = 0; k < q->hist_n && !learned; k++)
+			learned = hist_at(q, k)->day == d;
+		int counted = learned ? counted_during(f, r->name, x->start, x->end) : -1;
+		if (counted < 0)
+			continue;
+		people += counted;
+		seats += r->capacity > 0 ? r->capacity : f->seats_default;
+	}
+	return seats > 0 && people > 0 ? people / seats : 1.0;
+}
+
+
+/* The sessions' part of a day's timing: people who let out from lead
+ * minutes before the opening walk to the line (the door holds them until
+ * it opens), as a share of the day per minute (sums to 1; all 0 when no
+ * session counts). */
+static void session_timing(const struct end *e, size_t n, int open, int lead, const double *lag,
+			   double *out)
+{
+	memset(out, 0, sizeof(double) * DAY_MIN);
+	double sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (open >= 0 && e[i].min < open - lead)
+			continue;
+		for (int m = 0; m < LAG_MAX && e[i].min + m < DAY_MIN; m++)
+			out[e[i].min + m] += e[i].people * lag[m], sum += e[i].people * lag[m];
+	}
+	for (int m = 0; sum > 0 && m < DAY_MIN; m++)
+		out[m] /= sum;
+}
+
+/* People in the sessions letting out around a day's opening. */
+static double near_people(const struct end *e, size_t n, int open)
+{
+	double p = 0;
+	for (size_t i = 0; i < n; i++)
+		if (open >= 0 && e[i].min >= open - NEAR_BEFORE && e[i].min <= open + NEAR_AFTER)
+			p += e[i].people;
+	return p;
+}
+
+/* The earlier days' arrivals per minute from REL_BEFORE before their
+ * opening, as shares of each day, averaged; skip: a day left out (-1:
+ * none), so that a day is never explained by itself. */
+static void profile_of(const struct fit_day *d, size_t nd, long skip, double *out)
+{
+	memset(out, 0, sizeof(double) * REL_N);
+	size_t used = 0;
+	for (size_t k = 0; k < nd; k++) {
+		const struct day_obs *o = d[k].obs;
+		double total = d[k].cy[o->last];
+		if ((long)k == skip || d[k].open < 0 || total <= 0)
+			continue;
+		for (int r = 0; r < REL_N; r++) {
+			int m = d[k].open - REL_BEFORE + r;
+			if (m >= 0 && m < DAY_MIN && m >= d[k].open)
+				out[r] += o->arr[m] / total;
+		}
+		used++;
+	}
+	for (int r = 0; used && r < REL_N; r++)
+		out[r] /= (double)used;
+}
+
+/* How a day's diners come, fitted on the earlier days' running totals
+ * (each day explained with the others' profile): the share alpha that
+ * follows the sessions, their walk and how long before the opening their
+ * sessions count (a grid), and the spread of the days' sizes. */
+static void fit_timing(const struct forecaster *f, struct fq *q, struct fit_day *d, size_t nd)
+{
+	(void)f;
+	static const double sigmas[] = {0.35, 0.6, 0.9};
+	static const double meds[] = {2, 3, 5, 8, 12};
+	static const int leads[] = {0, 30, 60, 120};
+	static const double alphas[] = {0, 0.2, 0.4, 0.6, 0.8, 1.0};
+	double *st = malloc(sizeof(double) * DAY_MIN), *prof = malloc(sizeof(double) * REL_N * nd);
+	double lag[LAG_MAX];
+	if (!st || !prof)
+		goto out;
+	for (size_t k = 0; k < nd; k++)
+		profile_of(d, nd, nd > 1 ? (long)k : -1, prof + k * REL_N);
+	double best = INFINITY, best_a = 0.5, best_med = 5, best_sigma = 0.6;
+	int best_lead = 30;
+	for (size_t l = 0; l < sizeof(leads) / sizeof(*leads); l++)
+		for (size_t mi = 0; mi < sizeof(meds) / sizeof(*meds); mi++)
+			for (size_t si = 0; si < sizeof(sigmas) / sizeof(*sigmas); si++) {
+				lag_pmf(meds[mi], sigmas[si], lag);
+				double sse[sizeof(alphas) / sizeof(*alphas)] = {0};
+				for (size_t k = 0; k < nd; k++) {
+					const struct fit_day *x = &d[k];
+					if (x->open < 0)
+						continue;
+					session_timing(x->ends, x->n_ends, x->open, leads[l], lag, st);
+					double total = x->cy[x->obs->last], cs = 0, cp = 0;
+					for (int m = 0; m <= x->obs->last; m++) {
+						cs += st[m];
+						int r = m - x->open + REL_BEFORE;
+						cp += r >= 0 && r < REL_N ? prof[k * REL_N + r] : 0;
+						if (m < x->fit_from)
+							continue;
+						for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas); ai++) {
+							double e = x->cy[m] - total * (alphas[ai] * cs + (1 - alphas[ai]) * cp);
+							sse[ai] += e * e;
+						}
+					}
+				}
+				for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas); ai++)
+					if (sse[ai] < best)
+						best = sse[ai], best_a = alphas[ai], best_med = meds[mi],
+						best_sigma = sigmas[si], best_lead = leads[l];
+			}
+	q->m.alpha = best_a;
+	lag_pmf(best_med, best_sigma, q->m.lag);
+	q->m.lead_min = best_lead;
+	profile_of(d, nd, -1, prof);
+	for (int r = 0; r < REL_N; r++)
+		q->m.profile[r] = (float)prof[r];
+	q->m.base = 0;
+	/* the days' sizes, and the sessions around lunch that made them */
+	double totals[FORECAST_HISTORY_DAYS], near[FORECAST_HISTORY_DAYS];
+	size_t ns = 0;
+	for (size_t k = 0; k < nd; k++)
+		if (d[k].open >= 0 && d[k].cy[d[k].obs->last] > 10) {
+			totals[ns] = d[k].cy[d[k].obs->last];
+			near[ns++] = near_people(d[k].ends, d[k].n_ends, d[k].open);
+		}
+	double mean = 0, var = 0, nmean = 0;
+	for (size_t k = 0; k < ns; k++)
+		mean += totals[k] / (double)ns, nmean += near[k] / (double)ns;
+	for (size_t k = 0; k < ns; k++)
+		var += (totals[k] / mean - 1) * (totals[k] / mean - 1) / (double)(ns > 1 ? ns - 1 : 1);
+	if (ns)
+		q->m.day_total = mean;
+	q->m.near_usual = nmean;
+	/* few days say little about their spread: the prior's counts as
+	 * DAY_SCALE_DAYS days of evidence (a scaled inverse chi-squared) */
+	double dof = ns > 1 ? (double)(ns - 1) : 0;
+	q->m.scale_sd = sqrt((DAY_SCALE_DAYS * DAY_SCALE_SD * DAY_SCALE_SD + dof * var) /
+			     (DAY_SCALE_DAYS + dof));
+out:
+	free(st);
+	free(prof);
+}
+
 /* Fits queue q's model on its earlier days: each day's opening and door;
  * then the walking time and how long before the opening people set out
  * that explain the days best (a grid), the shares per half hour, and how
@@ -627,6 +642,7 @@ static void fit(struct forecaster *f, struct fq *q)
 	prior_model(&q->m);
 	if (q->hist_n == 0)
 		return;
+	q->m.fill = learn_fill(f, q);
 	struct fit_day *d = calloc(FORECAST_HISTORY_DAYS, sizeof(*d));
 	size_t nd = 0;
 	bool ok = d != NULL;
@@ -635,11 +651,10 @@ static void fit(struct forecaster *f, struct fq *q)
 			continue;
 		struct fit_day *x = &d[nd++];
 		x->obs = hist_at(q, i);
-		x->w = malloc(sizeof(float) * N_BINS * DAY_MIN);
 		x->ends = malloc(MAX_ENDS * sizeof(*x->ends));
-		ok = x->w && x->ends;
+		ok = x->ends != NULL;
 		if (ok) {
-			x->n_ends = day_ends(f, x->obs->day, x->ends, MAX_ENDS);
+			x->n_ends = day_ends(f, x->obs->day, x->ends, MAX_ENDS, q->m.fill, 0);
 			prepare_day(x);
 		}
 	}
@@ -655,85 +670,26 @@ static void fit(struct forecaster *f, struct fq *q)
 		lasts[k] = d[k].obs->last;
 	}
 	q->m.open_min = n_open ? (int)median(opens, n_open) : -1;
+	/* the buffet opens when the programme says, give or take the usual */
+	double offs[FORECAST_HISTORY_DAYS];
+	size_t n_off = 0;
+	for (size_t k = 0; k < nd; k++) {
+		int prog = programme_lunch(f, d[k].obs->day);
+		if (d[k].open >= 0 && prog >= 0)
+			offs[n_off++] = d[k].open - prog;
+	}
+	q->m.have_offset = n_off > 0;
+	q->m.open_offset = n_off ? (int)median(offs, n_off) : 0;
 	/* a door seen holding people on most days is the venue's */
 	q->m.door_per_min = 2 * n_door > nd ? median(doors, n_door) : 0;
 	q->m.close_min = (int)median(lasts, nd);
 	for (size_t k = 0; k < nd; k++)
 		lasts[k] = d[k].cy[d[k].obs->last];
 	q->m.day_total = median(lasts, nd);
-	static const double sigmas[] = {0.35, 0.6, 0.9};
-	static const int leads[] = {0, 10, 20, 30, 45, 60, 90, 120, LEAD_ALL};
-	double best = INFINITY, best_med = 5, best_sigma = 0.6, lag[LAG_MAX];
-	int best_lead = LEAD_ALL;
-	for (size_t l = 0; l < sizeof(leads) / sizeof(*leads); l++)
-		for (int med = 1; med <= 20; med++)
-			for (size_t s = 0; s < sizeof(sigmas) / sizeof(*sigmas); s++) {
-				lag_pmf(med, sigmas[s], lag);
-				for (size_t k = 0; k < nd; k++)
-					wave_running(d[k].ends, d[k].n_ends, lag,
-						     first_end(d[k].open, leads[l]), d[k].open,
-						     running_start(&d[k]), d[k].xb, d[k].xa);
-				double c[3], sse = pooled_fit(d, nd, c);
-				if (sse < best)
-					best = sse, best_med = med, best_sigma = sigmas[s],
-					best_lead = leads[l];
-			}
-	lag_pmf(best_med, best_sigma, q->m.lag);
-	q->m.lead_min = best_lead;
-	for (size_t k = 0; k < nd; k++) {
-		int from = first_end(d[k].open, best_lead);
-		int start = running_start(&d[k]);
-		wave_running(d[k].ends, d[k].n_ends, q->m.lag, from, d[k].open, start, d[k].xb,
-			     d[k].xa);
-		waves(d[k].ends, d[k].n_ends, q->m.lag, from, d[k].w);
-		for (int b = 0; b < N_BINS; b++) {
-			for (int m = 0; m < start; m++)
-				d[k].w[b][m] = 0;
-			for (int m = start + 1; m < DAY_MIN; m++)
-				d[k].w[b][m] += d[k].w[b][m - 1];
-		}
-	}
-	double c[3];
-	pooled_fit(d, nd, c);
-	q->m.base = c[0];
-	/* how much of each half hour's people let out before the opening */
-	double before[N_BINS] = {0}, all[N_BINS] = {0};
-	for (size_t k = 0; k < nd; k++)
-		for (size_t e = 0; e < d[k].n_ends; e++) {
-			const struct end *x = &d[k].ends[e];
-			if (x->min < first_end(d[k].open, best_lead))
-				continue;
-			all[x->min / BIN_MIN] += x->people;
-			before[x->min / BIN_MIN] += d[k].open >= 0 && x->min < d[k].open ? x->people : 0;
-		}
-	for (int b = 0; b < N_BINS; b++)
-		before[b] = all[b] > 0 ? before[b] / all[b] : 0;
-	bin_shares(d, nd, before, c, q->m.share);
-	/* how much bigger or smaller each day's waves were than the model's */
-	double scales[FORECAST_HISTORY_DAYS];
-	size_t ns = 0;
-	for (size_t k = 0; k < nd; k++) {
-		int last = d[k].obs->last;
-		double obs = d[k].cy[last] - q->m.base * base_minutes(&d[k], last), wave = 0;
-		for (int b = 0; b < N_BINS; b++)
-			wave += q->m.share[b] * d[k].w[b][last];
-		if (wave > 10)
-			scales[ns++] = obs / wave;
-	}
-	double mean = 0, var = 0;
-	for (size_t k = 0; k < ns; k++)
-		mean += scales[k] / (double)ns;
-	for (size_t k = 0; k < ns; k++)
-		var += (scales[k] - mean) * (scales[k] - mean) / (double)(ns > 1 ? ns - 1 : 1);
-	/* few days say little about their spread: the prior's counts as
-	 * DAY_SCALE_DAYS days of evidence (a scaled inverse chi-squared) */
-	double dof = ns > 1 ? (double)(ns - 1) : 0;
-	q->m.scale_sd = sqrt((DAY_SCALE_DAYS * DAY_SCALE_SD * DAY_SCALE_SD + dof * var) /
-			     (DAY_SCALE_DAYS + dof));
+	fit_timing(f, q, d, nd);
 	q->m.days = (int)nd;
 out:
 	for (size_t k = 0; d && k < nd; k++) {
-		free(d[k].w);
 		free(d[k].ends);
 	}
 	free(d);
@@ -954,6 +910,7 @@ static double quantile(const struct fq *q, size_t h, size_t l, double p)
  * k today's arrivals so far support. */
 struct today {
 	int open;        /* -1: no opening known, people pass as they come */
+	int close;       /* the last minute people come, -1 unknown */
 	double k;        /* today's scale on the waves */
 	double backlog;  /* people held at the door now */
 	double wave[DAY_MIN];
@@ -970,31 +927,59 @@ static double scale_above(double lo, double sd)
 }
 
 static bool see_today(const struct forecaster *f, const struct fq *q, int64_t day, int m_now,
-		      struct today *td)
+		      int64_t now_s, struct today *td)
 {
-	struct end *ends = malloc(MAX_ENDS * sizeof(*ends));
-	float (*w)[DAY_MIN] = malloc(sizeof(float) * N_BINS * DAY_MIN);
-	if (!ends || !w) {
+	struct end *ends = calloc(MAX_ENDS, sizeof(*ends));
+	double *st = malloc(sizeof(double) * DAY_MIN);
+	if (!ends || !st) {
 		free(ends);
-		free(w);
+		free(st);
 		return false;
 	}
 	/* the opening: today's if the line has opened, else the usual one, else
 	 * the programme's lunch */
 	td->open = opening(&q->today, m_now, fmax(OPEN_MIN_PEOPLE, OPEN_SHARE * q->m.day_total));
-	if (td->open < 0) { /* not open yet: the usual time, or any minute now */
-		td->open = q->m.open_min >= 0 ? q->m.open_min : programme_lunch(f, day);
+	if (td->open < 0) { /* not open yet: today's programme and the usual delay,
+			     * else the usual time, or any minute now */
+		int prog = programme_lunch(f, day);
+		td->open = prog >= 0 && q->m.have_offset ? prog + q->m.open_offset
+			   : q->m.open_min >= 0	       ? q->m.open_min
+						       : prog;
 		if (td->open >= 0 && td->open <= m_now)
 			td->open = m_now + 1;
 	}
-	size_t n = day == q->today.day ? day_ends(f, day, ends, MAX_ENDS) : 0;
-	waves(ends, n, q->m.lag, first_end(td->open, q->m.lead_min), w);
+	/* the line closes as long after its opening as usual */
+	td->close = q->m.close_min;
+	if (td->close >= 0 && td->open >= 0 && q->m.open_min >= 0)
+		td->close += td->open - q->m.open_min;
+	size_t n = day == q->today.day ? day_ends(f, day, ends, MAX_ENDS, q->m.fill, now_s) : 0;
 	memset(td->wave, 0, sizeof(td->wave));
-	for (int m = 0; m < DAY_MIN; m++)
-		for (int b = 0; b < N_BINS; b++)
-			td->wave[m] += q->m.share[b] * w[b][m];
+	if (q->m.days == 0) {
+		/* the day-one prior: four in ten of those letting out from half
+		 * an hour before the opening come, five minutes later */
+		session_timing(ends, n, td->open, 30, q->m.lag, st);
+		double size = 0.4 * near_people(ends, n, td->open);
+		for (int m = 0; m < DAY_MIN; m++)
+			td->wave[m] = size * st[m];
+	} else {
+		session_timing(ends, n, td->open, q->m.lead_min, q->m.lag, st);
+		double sum = 0;
+		for (int m = 0; m < DAY_MIN; m++)
+			sum += st[m];
+		double alpha = sum > 0 ? q->m.alpha : 0, size = q->m.day_total;
+		/* today's sessions around lunch against the usual: a camera that
+		 * counts fewer people says so before any of them comes */
+		double near = near_people(ends, n, td->open);
+		if (q->m.near_usual > 0 && near > 0)
+			size *= fmin(3.0, fmax(0.3, near / q->m.near_usual));
+		for (int m = 0; m < DAY_MIN; m++) {
+			int r = m - td->open + REL_BEFORE;
+			double p = td->open >= 0 && r >= 0 && r < REL_N ? q->m.profile[r] : 0;
+			td->wave[m] = size * (alpha * st[m] + (1 - alpha) * p);
+		}
+	}
 	free(ends);
-	free(w);
+	free(st);
 	/* what came so far, and what the waves so far would bring at scale 1 */
 	int start = td->open >= 0 ? 0 : q->today.first;
 	int from = td->open >= 0 ? td->open : q->today.first;
@@ -1036,7 +1021,7 @@ static double run_forward(const struct fq *q, const struct today *td, int m_now,
 	for (int64_t s = 1; s <= steps; s++) {
 		int m = m_now + (int)s - 1; /* the minute stepped through */
 		double dt = s == steps ? (double)(ahead_ms - (steps - 1) * 60000) / 1000.0 : 60.0;
-		bool open = m < DAY_MIN && (q->m.close_min < 0 || m <= q->m.close_min ||
+		bool open = m < DAY_MIN && (td->close < 0 || m <= td->close ||
 					    m <= q->today.last);
 		bool doors = td->open < 0 || m >= td->open;
 		if (open && m < DAY_MIN)
@@ -1074,7 +1059,7 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 	int m_now;
 	local_time(f, t_ms, &day, &m_now);
 	struct today *td = malloc(sizeof(*td));
-	if (!td || !see_today(f, q, day, m_now, td)) {
+	if (!td || !see_today(f, q, day, m_now, t_ms / 1000, td)) {
 		free(td);
 		return;
 	}
@@ -1095,6 +1080,12 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 			lo = quantile(q, h, l, 0.1);
 			hi = quantile(q, h, l, 0.9);
 		}
+		/* a day unlike the earlier ones (today's size far from the
+		 * usual, in units of the days' spread) is foreseen less well
+		 * than the errors of usual days say: the interval widens */
+		double z = q->m.scale_sd > 0 ? (td->k - 1.0) / q->m.scale_sd : 0;
+		double widen = sqrt(1.0 + z * z);
+		lo *= widen, hi *= widen;
 		o->low_s = fmin(fmax(0, o->wait_s + lo), o->wait_s);
 		o->high_s = fmax(o->wait_s, o->wait_s + hi);
 		o->known = true;

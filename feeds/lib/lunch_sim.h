@@ -145,6 +145,18 @@ struct sim_conference {
 	double door_per_s;               /* people per second through one entry door */
 	int away_min_s, away_max_s;      /* time away for lunch, wherever it is eaten */
 
+	/* The forecast day (the last) unlike the earlier ones (issue 20's
+	 * families). Published changes (stagger_s, lunch_later_s) are made to
+	 * the schedule by lunch_sim_conference_publish, which the run and any
+	 * forecaster must both be given; the rest happen unannounced. */
+	bool last_day_as_before;         /* its turnout factor is the day before's */
+	int stagger_s;                   /* each room's morning moves by up to this,
+					  * earlier or later, in steps of 10 min */
+	int lunch_later_s;               /* the last day's lunch session moves this much later */
+	int overrun_min_s, overrun_max_s; /* the biggest room letting out before lunch
+					  * overruns by this much (not in the schedule) */
+	int stations_delta;              /* stations open that day, declared */
+
 	/* Room counts (contracts section 1, type room) */
 	bool room_counts;
 	double camera_share;             /* rooms with a camera */
@@ -167,6 +179,12 @@ bool lunch_sim_conference_scenario(const char *name, struct sim_conference *c);
 
 /* One line describing scenario name (static), NULL when unknown. */
 const char *lunch_sim_conference_scenario_about(const char *name);
+
+/* Makes the published changes of c's forecast day (stagger_s,
+ * lunch_later_s; drawn from c->seed) to s, which must be c->schedule's
+ * parse: the version of the programme published on that day. A no-op when
+ * c asks for none. False when s has no sessions. */
+bool lunch_sim_conference_publish(const struct sim_conference *c, struct schedule *s);
 
 /* Local days from the first session's to the last session's start (in the
  * schedule's zone, UTC when none), capped at SIM_MAX_DAYS; 0 when the

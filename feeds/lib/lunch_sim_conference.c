@@ -68,7 +68,15 @@
  * get noisier or rooms get cameras, so scenarios that differ only there
  * watch the same line. The seed is mixed first: lunch_sim_run's seeds k and
  * k + 1 start one draw apart on the same stream, these do not. */
-enum { STREAM_CONFERENCE = 1, STREAM_PEOPLE, STREAM_SERVICE, STREAM_SENSORS, STREAM_ROOMS };
+enum {
+	STREAM_CONFERENCE = 1,
+	STREAM_PEOPLE,
+	STREAM_SERVICE,
+	STREAM_SENSORS,
+	STREAM_ROOMS,
+	STREAM_PUBLISH, /* the forecast day's published changes */
+	STREAM_OVERRUN, /* and its unannounced overrun */
+};
 
 static struct sim_rng rng_stream(uint64_t seed, uint64_t stream, uint64_t day)
 {
@@ -148,6 +156,7 @@ struct conf_prep {
 	unsigned char *kind; /* per session */
 	int *day;            /* per session: its day, -1 outside the run */
 	int *local_s;        /* per session: its local start, seconds after midnight */
+	int64_t *end;        /* per session: when it really lets out (an overrun) */
 	int *seats;          /* per session: its room's seats, or the default */
 	int *room;           /* per session: index in s->rooms, -1 when none */
 	bool *camera;        /* per room */
@@ -161,6 +170,7 @@ static void prep_finish(struct conf_prep *cp)
 	free(cp->kind);
 	free(cp->day);
 	free(cp->local_s);
+	free(cp->end);
 	free(cp->seats);
 	free(cp->room);
 	free(cp->camera);
@@ -311,6 +321,33 @@ static bool day_has_talks(const struct conf_prep *cp, int d)
 	return false;
 }
 
+/* The last day's biggest room letting out within an hour before lunch opens
+ * (or half an hour into it) keeps its people longer than the programme
+ * says: a keynote overruns. Its camera, if any, sees them stay. */
+static bool overrun(const struct sim_conference *c, struct conf_prep *cp)
+{
+	int last = cp->n_days - 1;
+	struct day_window w;
+	if (c->overrun_max_s <= 0 || last < 0 || !day_window(c, cp, last, &w))
+		return true;
+	const struct schedule *s = cp->s;
+	int pick = -1;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		if (cp->day[i] != last || cp->kind[i] != KIND_TALK ||
+		    s->sessions[i].end < w.opens - 3600 || s->sessions[i].end > w.opens + 1800)
+			continue;
+		if (pick < 0 || cp->seats[i] > cp->seats[pick] ||
+		    (cp->seats[i] == cp->seats[pick] && s->sessions[i].end > s->sessions[pick].end))
+			pick = (int)i;
+	}
+	if (pick < 0)
+		return true;
+	struct sim_rng r = rng_stream(c->seed, STREAM_OVERRUN, 0);
+	int lo = c->overrun_min_s, hi = c->overrun_max_s > lo ? c->overrun_max_s : lo;
+	cp->end[pick] += lo + (int64_t)(sim_uniform(&r) * (hi - lo));
+	return true;
+}
+
 static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 {
 	const struct schedule *s = c->schedule;
@@ -321,11 +358,12 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 	cp->kind = malloc(n + 1);
 	cp->day = malloc((n + 1) * sizeof(int));
 	cp->local_s = malloc((n + 1) * sizeof(int));
+	cp->end = malloc((n + 1) * sizeof(int64_t));
 	cp->seats = malloc((n + 1) * sizeof(int));
 	cp->room = malloc((n + 1) * sizeof(int));
 	cp->camera = calloc(s->n_rooms + 1, sizeof(bool));
 	cp->room_seats = malloc((s->n_rooms + 1) * sizeof(int));
-	if (!cp->kind || !cp->day || !cp->local_s || !cp->seats || !cp->room || !cp->camera ||
+	if (!cp->kind || !cp->day || !cp->local_s || !cp->end || !cp->seats || !cp->room || !cp->camera ||
 	    !cp->room_seats)
 		return false;
 	int fallback = default_seats(c, s);
@@ -341,6 +379,7 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 		cp->first_day = ld < cp->first_day ? ld : cp->first_day;
 		last_day = ld > last_day ? ld : last_day;
 		cp->day[i] = (int)ld; /* made relative below */
+		cp->end[i] = x->end;
 		const struct room *rm = x->room ? schedule_find_room(s, x->room) : NULL;
 		cp->room[i] = rm ? (int)(rm - s->rooms) : -1;
 		cp->seats[i] = rm ? cp->room_seats[cp->room[i]] : fallback;
@@ -366,7 +405,10 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 	struct sim_rng r = rng_stream(c->seed, STREAM_CONFERENCE, 0);
 	double share = c->eat_share;
 	for (int d = 0; d < cp->n_days; d++) {
-		double f = c->day_factor[d] * (1 + c->day_sd * sim_normal(&r));
+		double df = c->day_factor[d];
+		if (c->last_day_as_before && d > 0 && d == cp->n_days - 1)
+			df = c->day_factor[d - 1];
+		double f = df * (1 + c->day_sd * sim_normal(&r));
 		double e = 1 + c->eat_sd * sim_normal(&r);
 		cp->factor[d] = f > 0.1 ? f : 0.1;
 		cp->eat[d] = e > 0.2 ? e : 0.2; /* times the share, below */
@@ -377,7 +419,7 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 			double rush = (double)(w.closes - w.opens);
 			rush = rush < 90 * 60 ? rush : 90 * 60;
 			double served = 0.85 * c->line.stations * rush / c->line.service_s;
-			share = served / (cp->base * c->day_factor[d]);
+			share = served / (cp->base * df);
 		}
 	}
 	for (int d = 0; d < cp->n_days; d++) {
@@ -398,7 +440,49 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 	}
 	for (size_t k = 0; k < s->n_rooms; k++)
 		cp->camera[k] = sim_uniform(&r) < c->camera_share;
-	return true;
+	return overrun(c, cp);
+}
+
+static int cmp_published(const void *a, const void *b)
+{
+	const struct session *x = a, *y = b;
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	int r = strcmp(x->room ? x->room : "", y->room ? y->room : "");
+	return r ? r : strcmp(x->id, y->id);
+}
+
+bool lunch_sim_conference_publish(const struct sim_conference *c, struct schedule *s)
+{
+	if (!s || s != c->schedule || s->n_sessions == 0)
+		return false;
+	if (c->stagger_s <= 0 && c->lunch_later_s == 0)
+		return true;
+	struct conf_prep cp;
+	bool ok = conf_prepare(c, &cp);
+	int last = cp.n_days - 1;
+	struct day_window w;
+	if (ok && last >= 0 && day_window(c, &cp, last, &w)) {
+		/* each room's morning (its talks ending by the opening) moves as
+		 * one block, by a whole number of 10 minutes: no talk overlaps
+		 * another, and the rooms let out at other times than before */
+		struct sim_rng r = rng_stream(c->seed, STREAM_PUBLISH, 0);
+		int steps = c->stagger_s / 600;
+		for (size_t k = 0; steps > 0 && k < s->n_rooms; k++) {
+			int64_t shift = 600 * ((int64_t)(sim_uniform(&r) * (2 * steps + 1)) - steps);
+			for (size_t i = 0; i < s->n_sessions; i++)
+				if (cp.room[i] == (int)k && cp.day[i] == last &&
+				    cp.kind[i] == KIND_TALK && s->sessions[i].end <= w.opens)
+					s->sessions[i].start += shift, s->sessions[i].end += shift;
+		}
+		for (size_t i = 0; c->lunch_later_s && i < s->n_sessions; i++)
+			if (cp.day[i] == last && cp.kind[i] == KIND_LUNCH)
+				s->sessions[i].start += c->lunch_later_s,
+				    s->sessions[i].end += c->lunch_later_s;
+		qsort(s->sessions, s->n_sessions, sizeof(*s->sessions), cmp_published);
+	}
+	prep_finish(&cp);
+	return ok;
 }
 
 struct person {
@@ -463,7 +547,7 @@ static bool day_people(const struct sim_conference *c, const struct conf_prep *c
 		if (cp->day[i] != d || cp->kind[i] != KIND_TALK)
 			continue;
 		ev[ne++] = (struct event){s->sessions[i].start, EV_START, (int)i};
-		ev[ne++] = (struct event){s->sessions[i].end, EV_END, (int)i};
+		ev[ne++] = (struct event){cp->end[i], EV_END, (int)i};
 	}
 	for (size_t k = 0; k < n_ticks; k++)
 		ev[ne++] = (struct event){go_from + (int64_t)k * 60, EV_TICK, -1};
@@ -534,10 +618,12 @@ out:
 
 /* The line's day: the configured faults happen on incident_day only, counted
  * from the opening. */
-static void day_line(const struct sim_conference *c, int d, const struct day_window *w,
+static void day_line(const struct sim_conference *c, int d, bool last, const struct day_window *w,
                      struct sim_config *dc)
 {
 	*dc = c->line;
+	if (last && c->stations_delta) /* declared in the morning's queue sample */
+		dc->stations = dc->stations + c->stations_delta > 1 ? dc->stations + c->stations_delta : 1;
 	dc->start_ms = w->from * 1000;
 	int shift = (int)(w->opens - w->from);
 	if (d == c->incident_day) {
@@ -580,7 +666,7 @@ static bool day_rooms(const struct sim_conference *c, const struct conf_prep *cp
 			if (cp->room[i] != (int)k || attend[i] < 0)
 				continue;
 			lo = s->sessions[i].start - 600 < lo ? s->sessions[i].start - 600 : lo;
-			hi = s->sessions[i].end + 300 > hi ? s->sessions[i].end + 300 : hi;
+			hi = cp->end[i] + 300 > hi ? cp->end[i] + 300 : hi;
 		}
 		if (lo > hi)
 			continue;
@@ -597,9 +683,9 @@ static bool day_rooms(const struct sim_conference *c, const struct conf_prep *cp
 			if (cp->room[i] != (int)k || attend[i] < 0)
 				continue;
 			double start = (double)s->sessions[i].start,
-			       end = (double)s->sessions[i].end;
+			       end = (double)cp->end[i];
 			size_t a = (size_t)((s->sessions[i].start - 600 - t0 + every - 1) / every);
-			size_t b = (size_t)((s->sessions[i].end + 300 - t0) / every);
+			size_t b = (size_t)((cp->end[i] + 300 - t0) / every);
 			for (size_t j = a; j <= b && j < nt; j++)
 				seen[j] = true;
 			for (int p = 0; p < attend[i]; p++) {
@@ -764,11 +850,70 @@ static void cs_rooms(struct sim_conference *c)
 	c->room_counts = true;
 }
 
+/* Issue 20's families: the forecast day (the last) unlike the earlier
+ * ones, each otherwise as the day before (not the lighter last day of the
+ * defaults, which would be a second difference). */
+static void cs_same(struct sim_conference *c)
+{
+	c->last_day_as_before = true;
+}
+
+static void cs_stagger(struct sim_conference *c)
+{
+	cs_same(c);
+	c->stagger_s = 30 * 60;
+}
+
+static void cs_overrun(struct sim_conference *c)
+{
+	cs_same(c);
+	c->overrun_min_s = 30 * 60, c->overrun_max_s = 45 * 60;
+}
+
+static void cs_lunch_later(struct sim_conference *c)
+{
+	cs_same(c);
+	c->lunch_later_s = 30 * 60;
+}
+
+static void cs_light(struct sim_conference *c)
+{
+	cs_same(c);
+	c->busy_last_day = 0.7;
+}
+
+static void cs_heavy(struct sim_conference *c)
+{
+	cs_same(c);
+	c->busy_last_day = 1.3;
+}
+
+static void cs_station_more(struct sim_conference *c)
+{
+	cs_same(c);
+	c->stations_delta = 1;
+}
+
+static void cs_station_fewer(struct sim_conference *c)
+{
+	cs_same(c);
+	c->stations_delta = -1;
+}
+
+/* New scenarios go at the end: the benchmark's seeds follow this order. */
 static const struct conference_scenario conference_scenarios[] = {
     {"conference", "the schedule's days, clean sensors", cs_plain},
     {"conference-noisy", "noisy sensors, day 2 outage + restart", cs_noisy},
     {"conference-busy-day", "last day 35 % busier", cs_busy_day},
     {"conference-rooms", "clean sensors + room counts", cs_rooms},
+    {"conference-same", "(a) the same day again", cs_same},
+    {"conference-stagger", "(b) rooms let out staggered", cs_stagger},
+    {"conference-overrun", "(c) biggest room overruns 30-45 min", cs_overrun},
+    {"conference-lunch-later", "(d) lunch opens 30 min later", cs_lunch_later},
+    {"conference-light", "(e) attendance 0.7x", cs_light},
+    {"conference-heavy", "(e) attendance 1.3x", cs_heavy},
+    {"conference-station-more", "(f) one station more", cs_station_more},
+    {"conference-station-fewer", "(f) one station fewer", cs_station_fewer},
 };
 
 enum { N_CONFERENCE_SCENARIOS = sizeof(conference_scenarios) / sizeof(*conference_scenarios) };
@@ -857,7 +1002,7 @@ bool lunch_sim_conference_run(const struct sim_conference *c, struct sim_result 
 		if (!arr || !ex || !day_people(c, &cp, d, &w, on_site, arr, &n, attend))
 			goto out;
 		struct sim_config dc;
-		day_line(c, d, &w, &dc);
+		day_line(c, d, d == cp.n_days - 1, &w, &dc);
 		struct sim_rng rserv = rng_stream(c->seed, STREAM_SERVICE, (uint64_t)d);
 		lunch_sim_serve(&dc, &rserv, arr, n, ex);
 		double last_exit = 0;

@@ -7,7 +7,9 @@
 
 #include "civil_time.h"
 #include "feed.h"
+#include "file_io.h"
 #include "lunch_sim.h"
+#include "normalized_json.h"
 #include "queue_sample.h"
 #include "sample_stream.h"
 #include "schedule.h"
@@ -137,6 +139,7 @@ static int write_run(const struct sim_result *r, const char *queue, const char *
 
 struct simulate_args {
 	const char *scenario, *truth, *schedule, *timezone;
+	const char *published; /* the programme as published on the last day */
 	uint64_t seed;
 	bool seeded;
 	long days; /* 0: all of the schedule's */
@@ -144,7 +147,7 @@ struct simulate_args {
 
 static const char simulate_usage[] =
 	"simulate takes --scenario NAME, --seed N, --truth FILE, and for the conference "
-	"scenarios --schedule FILE, --timezone AREA/CITY, --days N";
+	"scenarios --schedule FILE, --timezone AREA/CITY, --days N, --published FILE";
 
 static int simulate_options(int argc, char **argv, struct simulate_args *a)
 {
@@ -168,6 +171,8 @@ static int simulate_options(int argc, char **argv, struct simulate_args *a)
 			a->truth = val;
 		} else if (strcmp(opt, "--schedule") == 0) {
 			a->schedule = val;
+		} else if (strcmp(opt, "--published") == 0) {
+			a->published = val;
 		} else if (strcmp(opt, "--timezone") == 0) {
 			a->timezone = val;
 			if (!civil_zone_known(val))
@@ -184,6 +189,36 @@ static int simulate_options(int argc, char **argv, struct simulate_args *a)
 	return EXIT_OK;
 }
 
+/* The scenarios, named from the simulator's own lists. */
+static int scenario_usage(void)
+{
+	char msg[1024] = "--scenario is one of";
+	size_t n = strlen(msg);
+	const char *name;
+	for (size_t i = 0; (name = lunch_sim_scenario_name(i)) && n < sizeof(msg); i++)
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s %s", i ? "," : "", name);
+	for (size_t i = 0; (name = lunch_sim_conference_scenario_name(i)) && n < sizeof(msg); i++)
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, ", %s", name);
+	return tool_usage(msg);
+}
+
+/* Writes the programme as the forecast day's changes left it. */
+static int write_published(const struct schedule *s, const char *path)
+{
+	char *json = normalized_json_write(s);
+	if (!json) {
+		fputs("venueboard-feed: out of memory\n", stderr);
+		return EXIT_IO;
+	}
+	bool ok = file_io_replace(path, json, strlen(json));
+	free(json);
+	if (!ok) {
+		fprintf(stderr, "%s: cannot write: %s\n", path, strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
 static int simulate_period(const struct simulate_args *a)
 {
 	struct sim_config c;
@@ -191,12 +226,10 @@ static int simulate_period(const struct simulate_args *a)
 	if (a->seeded)
 		c.seed = a->seed;
 	if (!lunch_sim_scenario(a->scenario, &c))
-		return tool_usage("--scenario is one of clean, noisy, slow, biased, small, "
-				  "slow-closure, conference, conference-noisy, "
-				  "conference-busy-day, conference-rooms");
-	if (a->schedule || a->timezone || a->days)
-		return tool_usage("--schedule, --timezone and --days are for the conference "
-				  "scenarios");
+		return scenario_usage();
+	if (a->schedule || a->timezone || a->days || a->published)
+		return tool_usage("--schedule, --timezone, --days and --published are for the "
+				  "conference scenarios");
 	struct sim_result r;
 	if (!lunch_sim_run(&c, &r)) {
 		fputs("venueboard-feed: simulation failed (out of memory)\n", stderr);
@@ -240,6 +273,20 @@ static int simulate_conference(const struct simulate_args *a)
 	if (a->seeded)
 		c.seed = a->seed;
 	c.days = (int)a->days;
+	/* a family that changes the last day's programme publishes it: the
+	 * forecaster must be given the same (--published) */
+	if (!lunch_sim_conference_publish(&c, s)) {
+		fprintf(stderr, "%s: no sessions to simulate\n", a->schedule);
+		schedule_destroy(s);
+		return EXIT_INVALID;
+	}
+	if (a->published && (rc = write_published(s, a->published)) != EXIT_OK) {
+		schedule_destroy(s);
+		return rc;
+	}
+	if (!a->published && (c.stagger_s > 0 || c.lunch_later_s))
+		fprintf(stderr, "%s: warning: scenario %s changes the last day's programme; "
+			"--published FILE writes it\n", a->schedule, a->scenario);
 	struct sim_result r;
 	if (!lunch_sim_conference_run(&c, &r)) {
 		fputs("venueboard-feed: simulation failed (out of memory)\n", stderr);

@@ -8,6 +8,7 @@
 
 #include "civil_time.h"
 #include "forecast.h"
+#include "lunch_sim.h"
 #include "queue_sample.h"
 #include "schedule.h"
 
@@ -281,6 +282,43 @@ static void test_a_door_that_opens_at_lunchtime(void **state)
 	schedule_destroy(s);
 }
 
+/* A day unlike the earlier ones (issue 20): the programme published that
+ * day opens lunch 30 minutes later. The forecast follows today's
+ * programme, not the clock of the earlier days: at the old opening the
+ * door is still shut and the line empty; after the new one it is long. */
+static void test_todays_programme_not_yesterdays_clock(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
+	struct schedule *s = test_parse(buf, NULL);
+	free(buf);
+	struct sim_conference c;
+	lunch_sim_conference_defaults(&c, s);
+	assert_true(lunch_sim_conference_scenario("conference-lunch-later", &c));
+	c.seed = 3;
+	assert_true(lunch_sim_conference_publish(&c, s));
+	struct sim_result r;
+	assert_true(lunch_sim_conference_run(&c, &r));
+	struct forecaster *f = forecaster_create();
+	forecaster_set_schedule(f, s);
+	const struct sim_day *last = &r.days[r.n_days - 1];
+	int64_t old_open = last->opens_ms - 30 * 60000LL, t = old_open - 10 * 60000LL;
+	struct feed_error e;
+	for (size_t i = 0; i < r.n_samples && r.delivered_ms[i] <= t; i++)
+		forecaster_add(f, &r.samples[i], &e);
+	struct forecast shut, open;
+	forecaster_predict(f, 0, t, old_open + 10 * 60000LL, &shut);
+	forecaster_predict(f, 0, t, last->opens_ms + 15 * 60000LL, &open);
+	assert_true(shut.known && open.known);
+	if (shut.wait_s > 120 || open.wait_s < 300)
+		fail_msg("lunch at 12:00 today, 11:30 before: at 11:40 %.0f s (the door is shut), "
+			 "at 12:15 %.0f s", shut.wait_s, open.wait_s);
+	forecaster_destroy(f);
+	lunch_sim_finish(&r);
+	schedule_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_a_busy_day_is_learned_during_the_day),
 		cmocka_unit_test(test_without_history_or_schedule),
 		cmocka_unit_test(test_a_door_that_opens_at_lunchtime),
+		cmocka_unit_test(test_todays_programme_not_yesterdays_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -431,6 +431,96 @@ static void test_conference_window_fallback(void **state)
 	schedule_destroy(s);
 }
 
+/* Issue 20's families change only the last day: the programme as
+ * published (staggered rooms, a later lunch), an overrun the programme
+ * does not know, the stations declared that morning, the day's size. */
+static void test_conference_families(void **state)
+{
+	(void)state;
+	struct schedule *base = paris();
+	struct sim_result same = conference(base, "conference-same", 9);
+	const struct sim_day *last = &same.days[same.n_days - 1];
+	/* (d) the lunch session moves, and the window with it */
+	struct schedule *s = paris();
+	struct sim_conference c;
+	lunch_sim_conference_defaults(&c, s);
+	assert_true(lunch_sim_conference_scenario("conference-lunch-later", &c));
+	c.seed = 9;
+	assert_true(lunch_sim_conference_publish(&c, s));
+	struct sim_result later;
+	assert_true(lunch_sim_conference_run(&c, &later));
+	assert_int_equal(later.days[later.n_days - 1].opens_ms - last->opens_ms, 30 * 60000LL);
+	for (size_t d = 0; d + 1 < later.n_days; d++)
+		assert_int_equal(later.days[d].opens_ms, same.days[d].opens_ms);
+	lunch_sim_finish(&later);
+	schedule_destroy(s);
+	/* (b) some room's morning ends at another time than before, earlier
+	 * days untouched; no two talks of a room overlap */
+	s = paris();
+	lunch_sim_conference_defaults(&c, s);
+	assert_true(lunch_sim_conference_scenario("conference-stagger", &c));
+	c.seed = 9;
+	assert_true(lunch_sim_conference_publish(&c, s));
+	size_t moved = 0, moved_early = 0;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		const struct session *x = &s->sessions[i];
+		const struct session *o = NULL;
+		for (size_t k = 0; k < base->n_sessions; k++)
+			if (strcmp(base->sessions[k].id, x->id) == 0)
+				o = &base->sessions[k];
+		assert_non_null(o);
+		if (o->start != x->start) {
+			moved++;
+			assert_true(x->start >= last->opens_ms / 1000 - 86400); /* the last day only */
+			assert_int_equal(x->end - x->start, o->end - o->start);
+		}
+		moved_early += o->start != x->start && o->start < last->opens_ms / 1000 - 86400;
+		for (size_t k = 0; k < s->n_sessions; k++)
+			if (k != i && x->room && s->sessions[k].room &&
+			    strcmp(x->room, s->sessions[k].room) == 0 && !strstr(x->room, "dejeuner"))
+				assert_false(s->sessions[k].start < x->end &&
+					     s->sessions[k].end > x->start);
+	}
+	assert_true(moved >= 4);
+	assert_int_equal(moved_early, 0);
+	schedule_destroy(s);
+	/* (c) the biggest room before lunch keeps its people 30-45 min longer:
+	 * its camera counts them after the programme's end */
+	struct sim_conference o;
+	lunch_sim_conference_defaults(&o, base);
+	assert_true(lunch_sim_conference_scenario("conference-overrun", &o));
+	o.seed = 9, o.room_counts = true, o.camera_share = 1.0;
+	struct sim_result over;
+	assert_true(lunch_sim_conference_run(&o, &over));
+	int late = 0;
+	for (size_t i = 0; i < over.n_samples; i++) {
+		const struct queue_sample *x = &over.samples[i];
+		/* Salle 241 (400 seats) lets out at 11:30 on the last day */
+		if (x->type == SAMPLE_ROOM && strcmp(x->room, "Salle 241") == 0 &&
+		    x->t_ms >= last->opens_ms + 20 * 60000LL && x->t_ms < last->opens_ms + 30 * 60000LL)
+			late = x->people > late ? x->people : late;
+	}
+	assert_true(late > 50);
+	lunch_sim_finish(&over);
+	/* (f) one station fewer, declared in the last morning's queue sample */
+	struct sim_result fewer = conference(base, "conference-station-fewer", 9);
+	int declared = -1;
+	for (size_t i = 0; i < fewer.n_samples; i++)
+		if (fewer.samples[i].type == SAMPLE_QUEUE)
+			declared = fewer.samples[i].stations;
+	assert_int_equal(declared, 3);
+	lunch_sim_finish(&fewer);
+	/* (e) the last day's diners 1.3 times the earlier days' mean */
+	struct sim_result heavy = conference(base, "conference-heavy", 9);
+	double earlier = 0;
+	for (size_t d = 1; d + 1 < heavy.n_days; d++)
+		earlier += heavy.days[d].diners / (double)(heavy.n_days - 2);
+	assert_true(heavy.days[heavy.n_days - 1].diners > 1.15 * earlier);
+	lunch_sim_finish(&heavy);
+	lunch_sim_finish(&same);
+	schedule_destroy(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_conference_samples),
 		cmocka_unit_test(test_conference_room_counts),
 		cmocka_unit_test(test_conference_window_fallback),
+		cmocka_unit_test(test_conference_families),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,7 +192,7 @@ static int simulate_period(const struct simulate_args *a)
 		c.seed = a->seed;
 	if (!lunch_sim_scenario(a->scenario, &c))
 		return tool_usage("--scenario is one of clean, noisy, slow, biased, small, "
-				  "slow-closure, conference, conference-noisy, "
+				  "slow-closure, surge, stall, conference, conference-noisy, "
 				  "conference-busy-day, conference-rooms");
 	if (a->schedule || a->timezone || a->days)
 		return tool_usage("--schedule, --timezone and --days are for the conference "

@@ -37,8 +37,9 @@ static int cmp_abs(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Runs one seed; appends signed errors (prediction - truth) per method. */
-static double run_one(const struct sim_config *c, struct errors *err)
+/* Runs one seed; appends signed errors (prediction - truth) per method, and
+ * those of people who joined from a stall's start on to stalled. */
+static double run_one(const struct sim_config *c, struct errors *err, struct errors *stalled)
 {
 	struct sim_result r;
 	if (!lunch_sim_run(c, &r)) {
@@ -106,9 +107,12 @@ static double run_one(const struct sim_config *c, struct errors *err)
 				if (truth_w < 0 && r.people[i].enter_ms >= T)
 					truth_w = (double)(r.people[i].exit_ms - r.people[i].enter_ms) / 1000;
 			}
-			fprintf(stderr, "t=%3zu min  true N %4d W %5.0f  est N %6.1f  est wait %6.0f (%s)  naive %6.0f\n",
+			struct serving_pace p;
+			estimator_pace(e, 0, T, &p);
+			fprintf(stderr, "t=%3zu min  true N %4d W %5.0f  est N %6.1f  est wait %6.0f (%s)  naive %6.0f"
+				"  pace %.1f s, spell %.1f s for %.0f s\n",
 				k / 2, truth_n, truth_w, w.people, w.wait_s, estimator_confidence_name(w.confidence),
-				naive[k]);
+				naive[k], 1 / p.usual_per_s, 1 / p.spell_per_s, p.spell_age_s);
 		}
 	}
 	double cpu_ms = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
@@ -122,6 +126,11 @@ static double run_one(const struct sim_config *c, struct errors *err)
 			add_err(&err[0], est[k] - truth);
 		else
 			err[0].unknown++;
+		if (c->stall_to_s > c->stall_from_s && a >= c->stall_from_s * 1000LL) {
+			if (known[k])
+				add_err(&stalled[0], est[k] - truth);
+			add_err(&stalled[2], naive[k] - truth);
+		}
 		add_err(&err[1], last[k] - truth);
 		add_err(&err[2], naive[k] - truth);
 		add_err(&err[3], mean - truth);
@@ -217,7 +226,7 @@ static void variant_apply(const struct variant *v, struct sim_config *c)
 static double bench_rows(const char *about, const char *scenario, const struct variant *v,
 			 uint64_t base, int first, int seeds)
 {
-	struct errors err[METHODS] = {{0}};
+	struct errors err[METHODS] = {{0}}, stalled[METHODS] = {{0}};
 	double cpu = 0;
 	for (int seed = first; seed < first + seeds; seed++) {
 		struct sim_config c;
@@ -227,7 +236,7 @@ static double bench_rows(const char *about, const char *scenario, const struct v
 			variant_apply(v, &c);
 		else
 			lunch_sim_scenario(scenario, &c);
-		cpu += run_one(&c, err);
+		cpu += run_one(&c, err, stalled);
 	}
 	for (int m = 0; m < METHODS; m++) {
 		double sum = 0, sabs = 0;
@@ -246,6 +255,15 @@ static double bench_rows(const char *about, const char *scenario, const struct v
 			printf("  (%zu people saw no number)", err[m].unknown);
 		printf("\n");
 		free(err[m].v);
+	}
+	for (int m = 0; m < METHODS; m++) {
+		double sum = 0, sabs = 0;
+		for (size_t i = 0; i < stalled[m].n; i++)
+			sum += stalled[m].v[i], sabs += fabs(stalled[m].v[i]);
+		if (stalled[m].n)
+			printf("%-40s %-16s %7.1f %+7.1f\n", m ? "" : "  who joined from the stall on",
+			       method_names[m], sabs / (double)stalled[m].n, sum / (double)stalled[m].n);
+		free(stalled[m].v);
 	}
 	return cpu;
 }

@@ -322,6 +322,35 @@ static void test_a_stall_keeps_the_line(void **state)
 	estimator_destroy(est);
 }
 
+/* A surge at an idle line: nobody for 5 minutes, then 30 a minute at a
+ * door that 2 stations at 60 s serve 2 a minute from. Nobody can have left
+ * before a service time; the old drift rule saw exits quiet for 3 service
+ * times, stations open, and emptied the line as the crowd arrived. */
+static void test_a_surge_at_an_idle_line(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	long in = 1000;
+	for (int s = 15; s <= 300; s += 15) {
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, 500);
+	}
+	for (int s = 315; s <= 360; s += 15) { /* 45 s of surge: 7 or 8 each report */
+		in += s % 30 == 0 ? 8 : 7;
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, 500);
+	}
+	struct wait_estimate w = at(est, 360);
+	double people = (double)(in - 1000);
+	assert_true(fabs(w.people - people) < 1e-6);
+	/* the plain people x 60 s / 2 is right to a service time here: the
+	 * estimate must be as close */
+	double truth = (people + 1) * 30.0, plain = people * 30.0;
+	if (fabs(w.wait_s - truth) > fabs(plain - truth) + 30)
+		fail_msg("in a surge: %.0f s for %.0f s (plain %.0f s)", w.wait_s, truth, plain);
+	estimator_destroy(est);
+}
+
 static void test_a_wrong_declared_time_is_corrected(void **state)
 {
 	(void)state;
@@ -444,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_learns_a_faster_serving_rate),
 		cmocka_unit_test(test_a_slow_spell_is_expected_to_last),
 		cmocka_unit_test(test_a_stall_keeps_the_line),
+		cmocka_unit_test(test_a_surge_at_an_idle_line),
 		cmocka_unit_test(test_a_wrong_declared_time_is_corrected),
 		cmocka_unit_test(test_a_slow_reporting_counter_is_not_silent),
 		cmocka_unit_test(test_a_night_of_stray_counts_is_no_line),

@@ -31,6 +31,7 @@ struct sim_config {
 	int slow_from_s, slow_to_s;   /* unannounced: stations serve slow_factor slower */
 	double slow_factor;
 	int closed_from_s, closed_to_s, closed_stations; /* stations closed for a while */
+	int stall_from_s, stall_to_s; /* unannounced: no station starts anyone (a restock) */
 	bool closure_announced;       /* staff say so with a "stations" sample */
 	/* the sensors */
 	int entry_doors;              /* entry counters, people split among them */
@@ -76,7 +77,8 @@ struct sim_result {
 void lunch_sim_defaults(struct sim_config *c);
 
 /* Scenarios used by the benchmark and `venueboard-feed simulate`, in order:
- * "clean", "noisy", "slow", "biased", "small", "slow-closure". The name of
+ * "clean", "noisy", "slow", "biased", "small", "slow-closure", "surge",
+ * "stall". The name of
  * the i-th, NULL past the last. */
 const char *lunch_sim_scenario_name(size_t i);
 

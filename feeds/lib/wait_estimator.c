@@ -6,7 +6,8 @@
  *   when its cumulative total comes back;
  * - an occupancy zone, when present, pulls the count toward what it sees;
  * - exit counters alive but no one leaving for a while, with stations open,
- *   means the line is empty: missed exits are forgotten there;
+ *   means the line is empty: missed exits are forgotten there; unless the
+ *   stations should be busy and people still join: that is a stall;
  * - the serving rate per station is a gamma belief updated by Poisson counts:
  *   the declared service time is the prior, people leaving while every
  *   station stays busy are the evidence (so many people in so many
@@ -40,6 +41,7 @@ static const double RATE_TAU_S = 120.0;   /* memory of a counter's recent rate *
 static const double OCC_GAIN = 0.35;      /* pull toward an occupancy reading */
 static const double IDLE_SERVICES = 3.0;  /* exits quiet for this many service times... */
 static const double IDLE_MIN_S = 90.0;    /* ...and at least this long: the line is empty */
+static const double STALL_JOINED = 1.0;   /* joined a service time after the last exit: a stall */
 static const double RESTART_GRACE_S = 60.0;
 static const double COUNT_ERROR = 0.05;   /* counters miss or double a few in a hundred */
 /* the serving rate's beliefs */
@@ -88,7 +90,7 @@ struct queue {
 	/* Page's CUSUMs (log likelihood ratios), and the recent evidence they
 	 * hold back from the usual pace while they weigh it (a ring of the last
 	 * observations; each CUSUM holds those since it last rested at zero) */
-	double cusum_slow, cusum_fast, cusum_back;
+	double cusum_slow, cusum_fast, cusum_stop, cusum_back;
 	double back_ref; /* the spell's pace the back CUSUM tests against, kept
 			  * while it weighs (else it would chase its own evidence) */
 	struct observation {
@@ -96,12 +98,14 @@ struct queue {
 		int64_t start_ms;
 	} held[HELD_MAX];
 	size_t held_head, held_n;       /* the ring */
-	size_t since_slow, since_fast, since_back; /* how many of the newest each holds */
+	size_t since_slow, since_fast, since_stop, since_back; /* how many of the newest each holds */
 	double people_at_exit;  /* the line when the exit counter last reported... */
 	double sure_at_exit;    /* ...and how many of those were surely there */
 	int64_t busy_since_ms;  /* since when every station surely serves; 0: not now */
 	double counted;         /* entries since the line was last seen empty: the
 				 * count's error grows with them */
+	double joined_quiet;    /* entries counted a service time or more after
+				 * the last exit: people who should have left */
 	double disagreement;    /* recent |occupancy - count| */
 	bool started;
 };
@@ -253,7 +257,7 @@ static void rate_prior(struct queue *q, double service_s, int64_t t_ms)
 	}
 	q->rate_ms = t_ms;
 	q->spell_ms = 0;
-	q->cusum_slow = q->cusum_fast = q->cusum_back = 0;
+	q->cusum_slow = q->cusum_fast = q->cusum_stop = q->cusum_back = 0;
 	held_clear(q);
 }
 
@@ -318,8 +322,8 @@ static struct belief held_sum(const struct queue *q, size_t n, int64_t *start_ms
 /* Hands the oldest observations no CUSUM holds any more to the usual pace. */
 static void held_release(struct queue *q)
 {
-	size_t keep = q->spell_ms ? q->since_back : (q->since_slow > q->since_fast ? q->since_slow
-										: q->since_fast);
+	size_t keep = q->since_slow > q->since_fast ? q->since_slow : q->since_fast;
+	keep = q->spell_ms ? q->since_back : keep > q->since_stop ? keep : q->since_stop;
 	while (q->held_n > keep) {
 		const struct observation *o = held_at(q, 0);
 		if (!q->spell_ms)
@@ -331,7 +335,7 @@ static void held_release(struct queue *q)
 
 static void held_clear(struct queue *q)
 {
-	q->held_n = q->since_slow = q->since_fast = q->since_back = 0;
+	q->held_n = q->since_slow = q->since_fast = q->since_stop = q->since_back = 0;
 }
 
 /* Evidence: k people left in span station-seconds, all stations serving,
@@ -347,6 +351,7 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 		q->held_n--;
 		q->since_slow -= q->since_slow > q->held_n;
 		q->since_fast -= q->since_fast > q->held_n;
+		q->since_stop -= q->since_stop > q->held_n;
 		q->since_back -= q->since_back > q->held_n;
 	}
 	q->held[(q->held_head + q->held_n++) % HELD_MAX] = (struct observation){k, span, start_ms};
@@ -356,19 +361,30 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 		q->cusum_fast = fmax(0, q->cusum_fast + llr(k, span, mu * SPELL_RATIO, mu));
 		q->since_slow = q->cusum_slow > 0 ? q->since_slow + 1 : 0;
 		q->since_fast = q->cusum_fast > 0 ? q->since_fast + 1 : 0;
-		bool slow = q->cusum_slow > h, fast = q->cusum_fast > h;
-		if (slow || fast) {
+		/* stopped (a restock): the ratio of rate 0 to mu is e^(mu span)
+		 * while nobody leaves and nothing once anyone does; it decides
+		 * when ln 100 = 4.6 people were due and none left, twice as soon
+		 * as the half pace would */
+		q->cusum_stop = k > 0 ? 0 : q->cusum_stop + mu * span;
+		q->since_stop = q->cusum_stop > 0 ? q->since_stop + 1 : 0;
+		bool slow = q->cusum_slow > h, fast = q->cusum_fast > h, stop = q->cusum_stop > h;
+		if (slow || fast || stop) {
 			/* a spell, since the evidence began to pile up; its pace is
 			 * what came since, with one usual person's worth of prior */
 			int64_t since;
-			struct belief b = held_sum(q, slow ? q->since_slow : q->since_fast, &since);
+			size_t n = stop ? q->since_stop : slow ? q->since_slow : q->since_fast;
+			struct belief b = held_sum(q, n, &since);
 			q->since_slow = q->since_fast = 0;
-			held_release(q); /* the older evidence: the usual's */
+			/* the older evidence: the usual's. A stop's own is not: nobody
+			 * leaving is no usual pace. (A half or twice pace's own still
+			 * goes to it too: ESTIMATION.md, Limits.) */
+			q->since_stop = stop ? n : 0;
+			held_release(q);
 			held_clear(q);
 			q->spell_ms = since;
 			q->spell = (struct belief){b.shape + 1, b.span + 1 / mu};
 			q->back_ref = belief_rate(&q->spell);
-			q->cusum_slow = q->cusum_fast = q->cusum_back = 0;
+			q->cusum_slow = q->cusum_fast = q->cusum_stop = q->cusum_back = 0;
 			return;
 		}
 		held_release(q);
@@ -476,7 +492,12 @@ static void advance(struct queue *q, int64_t t_ms)
 	/* quiet for three service times, and three of the exit counter's own
 	 * reports: between two reports every exit looks quiet */
 	double idle_s = fmax(fmax(IDLE_MIN_S, IDLE_SERVICES * q->service_s), LATE_REPORTS * exit_period);
-	if (exits_alive && q->stations > 0 && q->people > 0 &&
+	/* unless enough surely wait to keep every station busy (beyond the
+	 * count's error, as for the pace) and more joined after the exits
+	 * stopped: then the stations stopped, with the line at its fullest */
+	bool stalled = q->joined_quiet >= STALL_JOINED &&
+		       q->people - 2 * (COUNT_ERROR * q->counted + 1) >= q->stations;
+	if (exits_alive && q->stations > 0 && q->people > 0 && !stalled &&
 	    (double)(t_ms - q->last_exit_ms) > idle_s * 1000.0)
 		q->people = q->counted = 0; /* open stations, nobody leaving: nobody waits */
 	q->now_ms = t_ms;
@@ -516,10 +537,17 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 	if (x->role == ROLE_ENTRY) {
 		q->people += delta;
 		q->counted += delta > 0 ? delta : 0;
+		/* at idle stations they would have left within a service time;
+		 * with a line that keeps the stations busy, one who did not
+		 * means the stations stopped, not that the line is empty */
+		if (delta > 0 && s->t_ms - q->last_exit_ms > (int64_t)(q->service_s * 1000))
+			q->joined_quiet += delta;
 	} else {
 		q->people -= delta;
-		if (inc > 0)
+		if (inc > 0) {
 			q->last_exit_ms = s->t_ms > q->last_exit_ms ? s->t_ms : q->last_exit_ms;
+			q->joined_quiet = 0;
+		}
 		/* Measure the serving rate only over intervals that every station
 		 * surely spent serving: enough people ahead, beyond the count's
 		 * error (two standard errors), that the stations never ran out
@@ -559,13 +587,13 @@ static void resume(struct queue *q, int64_t t_ms)
 {
 	rate_fade(q, t_ms);
 	if (!q->spell_ms) { /* what was held back as a possible spell: usual after all */
-		q->since_slow = q->since_fast = 0;
+		q->since_slow = q->since_fast = q->since_stop = 0;
 		held_release(q);
 	}
 	q->spell_ms = 0;
 	held_clear(q);
-	q->cusum_slow = q->cusum_fast = q->cusum_back = 0;
-	q->people = q->counted = q->people_at_exit = q->sure_at_exit = 0;
+	q->cusum_slow = q->cusum_fast = q->cusum_stop = q->cusum_back = 0;
+	q->people = q->counted = q->people_at_exit = q->sure_at_exit = q->joined_quiet = 0;
 	q->busy_since_ms = 0;
 	q->now_ms = q->last_exit_ms = t_ms;
 	q->restart_ms = INT64_MIN / 2;

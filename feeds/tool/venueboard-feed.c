@@ -29,10 +29,10 @@ static const char usage_text[] =
 	"iCalendar, venueboard.schedule/1. --timezone gives the zone of feeds whose\n"
 	"times carry no offset. estimate reads queue samples (JSON Lines) and prints\n"
 	"wait estimates; simulate writes a simulated lunch line's samples (scenarios:\n"
-	"clean, noisy, slow, biased, small, slow-closure) and, with --truth, each\n"
-	"person's times; the conference scenarios run the schedule's days (all, or\n"
-	"the first N), people coming to lunch as its sessions let out; forecast reads\n"
-	"samples of several days and the schedule and prints the lunch line's forecast\n"
+	"clean, noisy, slow, biased, small, slow-closure, surge, stall) and, with\n"
+	"--truth, each person's times; the conference scenarios run the schedule's\n"
+	"days (all, or the first N), people coming to lunch as its sessions let\n"
+	"out; forecast reads samples of several days and the schedule and prints the lunch line's forecast\n"
 	"wait (80 % interval) 15, 30 and 60 minutes ahead.\n"
 	"Exit: 0 ok, 1 invalid input, 2 usage, 3 I/O failure.\n";
 

@@ -2,7 +2,7 @@
  * lines (feeds/lib/lunch_sim), many seeds per scenario. For every person who
  * joins the line, the prediction is the estimate the kiosk showed then (the
  * last 30 s tick); the truth is their real entry-to-exit time.
- * usage: bench_wait [SEEDS]   (default 12) */
+ * usage: bench_wait [SEEDS [FIRST]]   (default 12 seeds from seed 1) */
 #include "lunch_sim.h"
 #include "wait_estimator.h"
 
@@ -37,8 +37,9 @@ static int cmp_abs(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Runs one seed; appends signed errors (prediction - truth) per method. */
-static double run_one(const struct sim_config *c, struct errors *err)
+/* Runs one seed; appends signed errors (prediction - truth) per method, and
+ * those of people who joined from a stall's start on to stalled. */
+static double run_one(const struct sim_config *c, struct errors *err, struct errors *stalled)
 {
 	struct sim_result r;
 	if (!lunch_sim_run(c, &r)) {
@@ -106,9 +107,12 @@ static double run_one(const struct sim_config *c, struct errors *err)
 				if (truth_w < 0 && r.people[i].enter_ms >= T)
 					truth_w = (double)(r.people[i].exit_ms - r.people[i].enter_ms) / 1000;
 			}
-			fprintf(stderr, "t=%3zu min  true N %4d W %5.0f  est N %6.1f  est wait %6.0f (%s)  naive %6.0f\n",
+			struct serving_pace p;
+			estimator_pace(e, 0, T, &p);
+			fprintf(stderr, "t=%3zu min  true N %4d W %5.0f  est N %6.1f  est wait %6.0f (%s)  naive %6.0f"
+				"  pace %.1f s, spell %.1f s for %.0f s\n",
 				k / 2, truth_n, truth_w, w.people, w.wait_s, estimator_confidence_name(w.confidence),
-				naive[k]);
+				naive[k], 1 / p.usual_per_s, 1 / p.spell_per_s, p.spell_age_s);
 		}
 	}
 	double cpu_ms = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
@@ -122,6 +126,11 @@ static double run_one(const struct sim_config *c, struct errors *err)
 			add_err(&err[0], est[k] - truth);
 		else
 			err[0].unknown++;
+		if (c->stall_to_s > c->stall_from_s && a >= c->stall_from_s * 1000LL) {
+			if (known[k])
+				add_err(&stalled[0], est[k] - truth);
+			add_err(&stalled[2], naive[k] - truth);
+		}
 		add_err(&err[1], last[k] - truth);
 		add_err(&err[2], naive[k] - truth);
 		add_err(&err[3], mean - truth);
@@ -176,44 +185,107 @@ static void day_of_twenty_queues(void)
 	estimator_destroy(e);
 }
 
+/* Lines the estimator was not tuned on: the surge and the stall with other
+ * stations, service times, crowds, stall lengths and sensors. */
+struct variant {
+	const char *about, *scenario;
+	int stations;
+	double service_s;
+	int surge_people, surge_tau_s, stall_from_s, stall_to_s, report_every_s;
+	bool occupancy;
+};
+
+static const struct variant variants[] = {
+	{"surge: 2 st. x 40 s, 300 in 4 min", "surge", 2, 40, 300, 240, 0, 0, 0, false},
+	{"surge: 6 st. x 20 s, 900 in 6 min, 30 s", "surge", 6, 20, 900, 360, 0, 0, 30, false},
+	{"surge: 3 st. x 45 s, 400 in 5 min, zone", "surge", 3, 45, 400, 300, 0, 0, 0, true},
+	{"stall: 6 min at 26 min", "stall", 0, 0, 0, 0, 26 * 60, 32 * 60, 0, false},
+	{"stall: 10 min, 2 st. x 40 s, 160 people", "small", 0, 0, 0, 0, 35 * 60, 45 * 60, 0, false},
+	{"stall: 12 min, 6 st. x 20 s, 700 people", "stall", 6, 20, 700, 0, 30 * 60, 42 * 60, 0, false},
+	{"stall: 8 min at 50 min, noisy sensors", "noisy", 0, 0, 0, 0, 50 * 60, 58 * 60, 0, false},
+};
+
+static void variant_apply(const struct variant *v, struct sim_config *c)
+{
+	lunch_sim_scenario(v->scenario, c);
+	if (v->stations)
+		c->stations = v->stations, c->service_s = v->service_s;
+	if (v->surge_people)
+		c->surge_people = v->surge_people;
+	if (v->surge_tau_s)
+		c->surge_tau_s = v->surge_tau_s;
+	if (v->stall_to_s)
+		c->stall_from_s = v->stall_from_s, c->stall_to_s = v->stall_to_s;
+	if (v->report_every_s)
+		c->report_every_s = v->report_every_s;
+	c->occupancy |= v->occupancy;
+}
+
+/* Runs seeds from first, seed base + 1000 x seed, and prints one row per
+ * method. */
+static double bench_rows(const char *about, const char *scenario, const struct variant *v,
+			 uint64_t base, int first, int seeds)
+{
+	struct errors err[METHODS] = {{0}}, stalled[METHODS] = {{0}};
+	double cpu = 0;
+	for (int seed = first; seed < first + seeds; seed++) {
+		struct sim_config c;
+		lunch_sim_defaults(&c);
+		c.seed = (uint64_t)seed * 1000 + base;
+		if (v)
+			variant_apply(v, &c);
+		else
+			lunch_sim_scenario(scenario, &c);
+		cpu += run_one(&c, err, stalled);
+	}
+	for (int m = 0; m < METHODS; m++) {
+		double sum = 0, sabs = 0;
+		size_t within = 0;
+		for (size_t i = 0; i < err[m].n; i++) {
+			sum += err[m].v[i];
+			sabs += fabs(err[m].v[i]);
+			within += fabs(err[m].v[i]) <= 120.0;
+		}
+		qsort(err[m].v, err[m].n, sizeof(double), cmp_abs);
+		double n = err[m].n ? (double)err[m].n : 1;
+		double p90 = err[m].n ? fabs(err[m].v[(size_t)(0.9 * (err[m].n - 1))]) : 0;
+		printf("%-40s %-16s %7.1f %+7.1f %7.1f %7.1f%%", m ? "" : about, method_names[m],
+		       sabs / n, sum / n, p90, 100.0 * within / n);
+		if (m == 0 && err[m].unknown)
+			printf("  (%zu people saw no number)", err[m].unknown);
+		printf("\n");
+		free(err[m].v);
+	}
+	for (int m = 0; m < METHODS; m++) {
+		double sum = 0, sabs = 0;
+		for (size_t i = 0; i < stalled[m].n; i++)
+			sum += stalled[m].v[i], sabs += fabs(stalled[m].v[i]);
+		if (stalled[m].n)
+			printf("%-40s %-16s %7.1f %+7.1f\n", m ? "" : "  who joined from the stall on",
+			       method_names[m], sabs / (double)stalled[m].n, sum / (double)stalled[m].n);
+		free(stalled[m].v);
+	}
+	return cpu;
+}
+
 int main(int argc, char **argv)
 {
 	int seeds = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 12;
+	int first = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1;
 	if (seeds < 1 || seeds > 1000)
 		seeds = 12;
-	printf("%d seeds per scenario; errors in seconds over every person who joined the line\n\n",
-	       seeds);
+	if (first < 1 || first > 100000)
+		first = 1;
+	printf("%d seeds per scenario from seed %d; errors in seconds over every person who "
+	       "joined the line\n\n", seeds, first);
 	printf("%-40s %-16s %7s %7s %7s %8s\n", "scenario", "method", "MAE", "bias", "P90", "<=2min");
 	double total_cpu = 0;
 	const char *name;
-	for (size_t sc = 0; (name = lunch_sim_scenario_name(sc)); sc++) {
-		struct errors err[METHODS] = {{0}};
-		for (int seed = 1; seed <= seeds; seed++) {
-			struct sim_config c;
-			lunch_sim_defaults(&c);
-			c.seed = (uint64_t)seed * 1000 + sc;
-			lunch_sim_scenario(name, &c);
-			total_cpu += run_one(&c, err);
-		}
-		for (int m = 0; m < METHODS; m++) {
-			double sum = 0, sabs = 0;
-			size_t within = 0;
-			for (size_t i = 0; i < err[m].n; i++) {
-				sum += err[m].v[i];
-				sabs += fabs(err[m].v[i]);
-				within += fabs(err[m].v[i]) <= 120.0;
-			}
-			qsort(err[m].v, err[m].n, sizeof(double), cmp_abs);
-			double n = err[m].n ? (double)err[m].n : 1;
-			double p90 = err[m].n ? fabs(err[m].v[(size_t)(0.9 * (err[m].n - 1))]) : 0;
-			printf("%-40s %-16s %7.1f %+7.1f %7.1f %7.1f%%", m ? "" : lunch_sim_scenario_about(name),
-			       method_names[m], sabs / n, sum / n, p90, 100.0 * within / n);
-			if (m == 0 && err[m].unknown)
-				printf("  (%zu people saw no number)", err[m].unknown);
-			printf("\n");
-			free(err[m].v);
-		}
-	}
+	for (size_t sc = 0; (name = lunch_sim_scenario_name(sc)); sc++)
+		total_cpu += bench_rows(lunch_sim_scenario_about(name), name, NULL, sc, first, seeds);
+	printf("\nvariants (not tuned on)\n");
+	for (size_t k = 0; k < sizeof(variants) / sizeof(*variants); k++)
+		total_cpu += bench_rows(variants[k].about, NULL, &variants[k], 100 + k, first, seeds);
 	printf("\nestimator CPU for all runs above (samples + 30 s ticks): %.1f ms\n", total_cpu);
 	day_of_twenty_queues();
 	return 0;

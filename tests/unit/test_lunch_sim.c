@@ -132,10 +132,52 @@ static void test_slow_closure(void **state)
 		assert_true(longest < 80 * 60 * 1000);
 		lunch_sim_finish(&r);
 	}
-	const char *last = NULL;
-	for (size_t i = 0; lunch_sim_scenario_name(i); i++)
-		last = lunch_sim_scenario_name(i);
-	assert_string_equal(last, "slow-closure"); /* the others keep their seeds */
+	/* new scenarios come after: the others keep their seeds */
+	static const char *const order[] = {"clean", "noisy", "slow", "biased",
+					    "small", "slow-closure"};
+	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++)
+		assert_string_equal(lunch_sim_scenario_name(i), order[i]);
+}
+
+/* A restock: no station serves from 32 to 40 minutes while people keep
+ * joining, then all serve at the usual pace; and the surge's crowd. */
+static void test_stall_and_surge(void **state)
+{
+	(void)state;
+	struct sim_config c;
+	lunch_sim_defaults(&c);
+	assert_true(lunch_sim_scenario("stall", &c));
+	assert_true(c.stall_to_s - c.stall_from_s == 8 * 60);
+	c.seed = 3;
+	struct sim_result r;
+	assert_true(lunch_sim_run(&c, &r));
+	int64_t from = c.start_ms + c.stall_from_s * 1000LL, to = c.start_ms + c.stall_to_s * 1000LL;
+	size_t joined = 0, left_late = 0;
+	for (size_t i = 0; i < r.n_people; i++) {
+		const struct sim_person *p = &r.people[i];
+		joined += p->enter_ms >= from && p->enter_ms < to;
+		/* only those whose service began before the stall leave in it */
+		left_late += p->exit_ms > from + 5 * 60 * 1000 && p->exit_ms < to;
+	}
+	assert_true(joined > 60); /* ~15 a minute still join */
+	assert_int_equal(left_late, 0);
+	/* after it: served at the usual pace, 4 stations at 30 s */
+	size_t left_after = 0;
+	for (size_t i = 0; i < r.n_people; i++)
+		left_after += r.people[i].exit_ms >= to && r.people[i].exit_ms < to + 5 * 60 * 1000;
+	assert_in_range(left_after, 30, 50);
+	lunch_sim_finish(&r);
+	/* the surge: the door far faster than the stations */
+	lunch_sim_defaults(&c);
+	assert_true(lunch_sim_scenario("surge", &c));
+	c.seed = 3;
+	assert_true(lunch_sim_run(&c, &r));
+	size_t first5 = 0;
+	int64_t s0 = c.start_ms + c.surge_at_s * 1000LL;
+	for (size_t i = 0; i < r.n_people; i++)
+		first5 += r.people[i].enter_ms >= s0 && r.people[i].enter_ms < s0 + 5 * 60 * 1000;
+	assert_true(first5 > 300); /* ~380: 8 times what the stations serve then */
+	lunch_sim_finish(&r);
 }
 
 static struct schedule *paris(void)
@@ -528,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_people_and_fifo),
 		cmocka_unit_test(test_faults_where_configured),
 		cmocka_unit_test(test_slow_closure),
+		cmocka_unit_test(test_stall_and_surge),
 		cmocka_unit_test(test_conference_reproducible),
 		cmocka_unit_test(test_conference_arrivals),
 		cmocka_unit_test(test_conference_walking_lag),

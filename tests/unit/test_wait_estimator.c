@@ -274,6 +274,83 @@ static void test_a_slow_spell_is_expected_to_last(void **state)
 	estimator_destroy(est);
 }
 
+/* A restock: a line of 60 at the declared pace (2 stations at 60 s: 2 a
+ * minute), then nobody served for 8 minutes while 3 a minute join, then the
+ * usual pace again. The old drift rule took the quiet exits for an empty
+ * line after 3 service times and showed a minute's wait. */
+static void test_a_stall_keeps_the_line(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	long in = 1060, out = 500;
+	count(est, "in", "entry", 15, in);
+	count(est, "out", "exit", 15, out);
+	for (int s = 30; s <= 600; s += 15) { /* 2 a minute in and out */
+		in += s % 30 == 0, out += s % 30 == 0;
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, out);
+	}
+	int stall_to = 600 + 8 * 60;
+	for (int s = 615; s <= 840; s += 15) { /* the stall's first 4 minutes */
+		in += s % 20 == 0 ? 1 : 0, in += s % 60 == 0 ? 1 : 0;
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, out);
+	}
+	struct wait_estimate w = at(est, 840);
+	double people = (double)(in - 1000 - (out - 500));
+	assert_true(fabs(w.people - people) < 1e-6); /* not emptied */
+	/* the truth: the 4 minutes of stall left, then people + 1 at 2 a
+	 * minute; Gott's median of the rest is its age, 4 minutes, too */
+	double truth = (stall_to - 840) + (people + 1) * 30.0;
+	if (w.wait_s < truth - 60 || w.wait_s > truth + 120)
+		fail_msg("in a stall: %.0f s for %.0f s (%.0f people)", w.wait_s, truth, people);
+	for (int s = 855; s <= stall_to; s += 15) {
+		in += s % 20 == 0 ? 1 : 0, in += s % 60 == 0 ? 1 : 0;
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, out);
+	}
+	/* serving again, at the usual pace: the wait is the line's again */
+	for (int s = stall_to + 15; s <= stall_to + 300; s += 15) {
+		in += s % 30 == 0, out += s % 30 == 0;
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, out);
+	}
+	w = at(est, stall_to + 300);
+	people = (double)(in - 1000 - (out - 500));
+	if (fabs(w.wait_s - (people + 1) * 30.0) > 60)
+		fail_msg("after the stall: %.0f s for %.0f people", w.wait_s, w.people);
+	estimator_destroy(est);
+}
+
+/* A surge at an idle line: nobody for 5 minutes, then 30 a minute at a
+ * door that 2 stations at 60 s serve 2 a minute from. Nobody can have left
+ * before a service time; the old drift rule saw exits quiet for 3 service
+ * times, stations open, and emptied the line as the crowd arrived. */
+static void test_a_surge_at_an_idle_line(void **state)
+{
+	(void)state;
+	struct estimator *est = fresh();
+	long in = 1000;
+	for (int s = 15; s <= 300; s += 15) {
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, 500);
+	}
+	for (int s = 315; s <= 360; s += 15) { /* 45 s of surge: 7 or 8 each report */
+		in += s % 30 == 0 ? 8 : 7;
+		count(est, "in", "entry", s, in);
+		count(est, "out", "exit", s, 500);
+	}
+	struct wait_estimate w = at(est, 360);
+	double people = (double)(in - 1000);
+	assert_true(fabs(w.people - people) < 1e-6);
+	/* the plain people x 60 s / 2 is right to a service time here: the
+	 * estimate must be as close */
+	double truth = (people + 1) * 30.0, plain = people * 30.0;
+	if (fabs(w.wait_s - truth) > fabs(plain - truth) + 30)
+		fail_msg("in a surge: %.0f s for %.0f s (plain %.0f s)", w.wait_s, truth, plain);
+	estimator_destroy(est);
+}
+
 static void test_a_wrong_declared_time_is_corrected(void **state)
 {
 	(void)state;
@@ -395,6 +472,8 @@ int main(void)
 		cmocka_unit_test(test_occupancy_pulls_the_count),
 		cmocka_unit_test(test_learns_a_faster_serving_rate),
 		cmocka_unit_test(test_a_slow_spell_is_expected_to_last),
+		cmocka_unit_test(test_a_stall_keeps_the_line),
+		cmocka_unit_test(test_a_surge_at_an_idle_line),
 		cmocka_unit_test(test_a_wrong_declared_time_is_corrected),
 		cmocka_unit_test(test_a_slow_reporting_counter_is_not_silent),
 		cmocka_unit_test(test_a_night_of_stray_counts_is_no_line),

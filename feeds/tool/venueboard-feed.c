@@ -18,9 +18,9 @@ static const char usage_text[] =
 	"       venueboard-feed diff [--timezone AREA/CITY] OLD NEW\n"
 	"       venueboard-feed estimate [--every SECONDS] [FILE|-]\n"
 	"       venueboard-feed simulate [--scenario NAME] [--seed N] [--truth FILE]\n"
-	"       venueboard-feed simulate --scenario conference[-noisy|-busy-day|-rooms]\n"
-	"                       --schedule FILE [--timezone AREA/CITY] [--days N]\n"
-	"                       [--seed N] [--truth FILE]\n"
+	"       venueboard-feed simulate --scenario conference[-FAMILY] --schedule FILE\n"
+	"                       [--timezone AREA/CITY] [--days N] [--seed N] [--truth FILE]\n"
+	"                       [--published FILE]\n"
 	"       venueboard-feed forecast --schedule FILE [--timezone AREA/CITY] [--every SECONDS]\n"
 	"                                [--horizon MINUTES]... [SAMPLES|-]\n"
 	"\n"
@@ -32,7 +32,9 @@ static const char usage_text[] =
 	"clean, noisy, slow, biased, small, slow-closure, surge, stall) and, with\n"
 	"--truth, each person's times; the conference scenarios run the schedule's\n"
 	"days (all, or the first N), people coming to lunch as its sessions let\n"
-	"out; forecast reads samples of several days and the schedule and prints the lunch line's forecast\n"
+	"out (families: -noisy, -busy-day, -rooms, -same, -stagger, -overrun,\n"
+	"-lunch-later, -light, -heavy, -station-more, -station-fewer; --published\n"
+	"writes the programme as the last day's changes left it); forecast reads samples of several days and the schedule and prints the lunch line's forecast\n"
 	"wait (80 % interval) 15, 30 and 60 minutes ahead.\n"
 	"Exit: 0 ok, 1 invalid input, 2 usage, 3 I/O failure.\n";
 

@@ -102,7 +102,7 @@ static double run_one(const struct schedule *s, const struct sim_conference *c, 
 						if (ka < MAX_TICKS && shown[dd][ka] >= 0)
 							same += shown[dd][ka], ns++;
 					same = ns ? same / ns : now.wait_s;
-					if (getenv("BENCH_TRACE") && h == 1)
+					if (getenv("BENCH_TRACE") && atoi(getenv("BENCH_TRACE")) == HORIZONS_MIN[h])
 						fprintf(stderr, "t+%3d h%d now %5.0f fc %5.0f [%5.0f %5.0f] truth %5.0f same %5.0f\n",
 							(int)((t - day->opens_ms) / 60000), HORIZONS_MIN[h], now.wait_s, fc.wait_s, fc.low_s, fc.high_s, truth, same);
 					struct score *x = &sc[h];

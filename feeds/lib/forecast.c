@@ -3,7 +3,8 @@
  * the people of each session that lets out, times a share that depends on
  * the time of day, spread over a walking time), a scale for today learned as
  * today's arrivals come, a fluid queue run forward, and a record of its own
- * errors for the interval. */
+ * errors for the interval, and of its errors against two baselines' that
+ * withholds it where it does worse (forecast_record). */
 #include "forecast.h"
 
 #include "civil_time.h"
@@ -91,6 +92,9 @@ struct check {
 	int64_t at_ms;
 	int h;
 	double forecast;
+	/* the baselines as the forecast was made: the wait then, and the
+	 * earlier days' at the moment's clock time */
+	double persistence, same_time;
 };
 
 struct fq {
@@ -107,6 +111,7 @@ struct fq {
 	struct check pending[PENDING];
 	size_t n_pending;
 	int64_t next_check_ms;
+	struct forecast_record record; /* against the baselines: is it worth showing */
 };
 
 struct room_counts {
@@ -122,7 +127,12 @@ struct forecaster {
 	struct fq *q[ESTIMATOR_MAX_QUEUES];
 	struct room_counts *rooms[MAX_ROOMS];
 	size_t n_rooms;
+	bool raw; /* while the self-check forecasts: the model's own, never withheld
+		   * (a withheld forecast must still be scored to come back) */
 };
+
+_Static_assert(FORECAST_RECORD_HORIZONS == sizeof(HORIZONS_MIN) / sizeof(*HORIZONS_MIN),
+	       "the record keeps one ring per self-check horizon");
 
 struct forecaster *forecaster_create(void)
 {
@@ -755,6 +765,7 @@ static struct fq *queue_state(struct forecaster *f, const char *id)
 			q->today.first = q->today.last = -1;
 			q->today.day = INT64_MIN;
 			q->dirty = true;
+			forecast_record_init(&q->record);
 			f->q[i] = q;
 		}
 		return f->q[i];
@@ -880,19 +891,41 @@ static void self_check(struct forecaster *f, size_t i, struct fq *q, int64_t t_m
 		if (w.known && t_ms - c->at_ms < 120000 &&
 		    (c->forecast > ERROR_FLOOR_S || w.wait_s > ERROR_FLOOR_S))
 			record_error(q, (size_t)c->h, level_of(c->forecast), w.wait_s - c->forecast);
+		/* against the baselines, the same rule with their values too: a
+		 * moment all four call idle says nothing of who foresees better */
+		if (w.known && t_ms - c->at_ms < 120000 &&
+		    fmax(fmax(c->forecast, w.wait_s), fmax(c->persistence, c->same_time)) >
+			    ERROR_FLOOR_S)
+			forecast_record_score(&q->record, (size_t)c->h, w.wait_s - c->forecast,
+					      w.wait_s - c->persistence, w.wait_s - c->same_time);
 	}
 	q->n_pending = kept;
 	if (t_ms < q->next_check_ms)
 		return;
 	q->next_check_ms = (t_ms / (CHECK_EVERY_S * 1000LL) + 1) * CHECK_EVERY_S * 1000LL;
-	int64_t at[N_H];
+	int64_t at[N_H], day;
+	int minute;
 	struct forecast fc[N_H];
+	struct wait_estimate now;
+	estimator_estimate(f->est, i, t_ms, &now);
+	local_time(f, t_ms, &day, &minute);
+	if (now.known) /* the same-time baseline's memory, every 5 minutes */
+		forecast_record_note(&q->record, day, minute, now.wait_s);
 	for (size_t h = 0; h < N_H; h++)
 		at[h] = t_ms + HORIZONS_MIN[h] * 60000LL;
+	f->raw = true;
 	forecaster_predict_series(f, i, t_ms, at, N_H, fc);
-	for (size_t h = 0; h < N_H && q->n_pending < PENDING; h++)
-		if (fc[h].known)
-			q->pending[q->n_pending++] = (struct check){at[h], (int)h, fc[h].wait_s};
+	f->raw = false;
+	for (size_t h = 0; h < N_H && q->n_pending < PENDING; h++) {
+		if (!fc[h].known)
+			continue;
+		int64_t at_day;
+		int at_min;
+		local_time(f, at[h], &at_day, &at_min);
+		q->pending[q->n_pending++] = (struct check){
+			at[h], (int)h, fc[h].wait_s, now.wait_s,
+			forecast_record_same_time(&q->record, at_day, at_min, now.wait_s)};
+	}
 }
 
 bool forecaster_add(struct forecaster *f, const struct queue_sample *s, struct feed_error *e)
@@ -928,6 +961,35 @@ bool forecaster_add(struct forecaster *f, const struct queue_sample *s, struct f
 }
 
 /* ---- forecasting ------------------------------------------------------------------- */
+
+size_t forecaster_record_horizon(int64_t ahead_ms)
+{
+	return bucket_of(ahead_ms);
+}
+
+bool forecaster_record(const struct forecaster *f, size_t i, size_t h, int *minutes,
+		       struct forecast_score *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (i >= ESTIMATOR_MAX_QUEUES || !f->q[i] || h >= N_H)
+		return false;
+	forecast_record_get(&f->q[i]->record, h, out);
+	*minutes = HORIZONS_MIN[h];
+	return true;
+}
+
+/* The verdict, after the model: a forecast whose horizon's record is worse
+ * than a baseline's is not shown; the screens show the wait now (which is the
+ * persistence baseline) and say why. Not the better baseline's value: the
+ * same-time one has no interval, and a number that is sometimes a forecast
+ * and sometimes the earlier days' average would mean two things. */
+static void withhold(const struct fq *q, int64_t t_ms, const int64_t *at_ms, size_t n_at,
+		     struct forecast *out)
+{
+	for (size_t j = 0; j < n_at; j++)
+		if (out[j].known && forecast_record_withheld(&q->record, bucket_of(at_ms[j] - t_ms)))
+			out[j] = (struct forecast){.withheld = true};
+}
 
 /* The p-th quantile of the last errors of horizon bucket h, level l. */
 static double quantile(const struct fq *q, size_t h, size_t l, double p)
@@ -1100,6 +1162,8 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 		o->known = true;
 	}
 	free(td);
+	if (!f->raw)
+		withhold(q, t_ms, at_ms, n_at, out);
 }
 
 void forecaster_predict(struct forecaster *f, size_t i, int64_t t_ms, int64_t at_ms,

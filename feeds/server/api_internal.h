@@ -60,6 +60,7 @@ struct queue_outlook {
 	struct forecast points[API_OUTLOOK_POINTS];
 	bool alert;         /* forecast above the configured wait */
 	int alert_point;    /* the peak's index while alert */
+	bool withheld;      /* some point withheld: the record is worse than a baseline's */
 };
 
 struct queue_state {

@@ -195,11 +195,9 @@ function withheldWords(f) {
   if (!f || !f.withheld) return "";
   const r = (f.record || []).find((x) => x.withheld);
   if (!r) return "forecast withheld";
-  const same = r.same_time_s !== null && r.same_time_s < r.persistence_s;
   return (f.points.some((p) => p.wait_s !== null) ? "; " : "") + "forecast withheld: " +
     r.ahead_min + " min ahead its last " + r.n + " forecasts were off by " + minutes(r.model_s) +
-    ", " + (same ? "'the same time on the earlier days'" : "'stays as it is'") + " by " +
-    minutes(same ? r.same_time_s : r.persistence_s) + " on average";
+    ", 'stays as it is' by " + minutes(r.persistence_s) + " on average";
 }
 
 function lunchRow(q) {

@@ -979,10 +979,10 @@ bool forecaster_record(const struct forecaster *f, size_t i, size_t h, int *minu
 }
 
 /* The verdict, after the model: a forecast whose horizon's record is worse
- * than a baseline's is not shown; the screens show the wait now (which is the
- * persistence baseline) and say why. Not the better baseline's value: the
- * same-time one has no interval, and a number that is sometimes a forecast
- * and sometimes the earlier days' average would mean two things. */
+ * than persistence's is not shown; the screens show the wait now (which is
+ * the persistence baseline) and say why. Not the same-time value: it has no
+ * interval, and a number that is sometimes a forecast and sometimes the
+ * earlier days' average would mean two things (forecast_record.c). */
 static void withhold(const struct fq *q, int64_t t_ms, const int64_t *at_ms, size_t n_at,
 		     struct forecast *out)
 {

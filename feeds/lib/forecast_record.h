@@ -2,8 +2,10 @@
  * forecaster's errors and of two baselines' — persistence (the wait shown
  * now stays as it is) and same time (the now-cast at that clock time on the
  * earlier days, averaged) — per horizon, and the verdict: where the model's
- * record is worse than the better baseline's, its forecast is withheld.
- * Pure plain data, owned by the caller (one per queue); time comes in as
+ * record is worse than the "doing nothing" baseline's, its forecast is withheld.
+ * Withheld only against persistence: a withheld forecast leaves the wait now
+ * on the screen (forecast_record.c says why). The same-time baseline is kept
+ * and reported. Pure plain data, owned by the caller (one per queue); time comes in as
  * local days and minutes. See feeds/ESTIMATION.md (Forecast, Withheld). */
 #ifndef VB_FORECAST_RECORD_H
 #define VB_FORECAST_RECORD_H
@@ -27,7 +29,8 @@ struct forecast_score {
 	double model_s;           /* mean absolute error of the forecast, seconds */
 	double persistence_s;     /* ... of "the wait now stays as it is" */
 	double same_time_s;       /* ... of the earlier days' wait at that clock time */
-	bool withheld;            /* the verdict: the forecast is not shown */
+	bool withheld;            /* the verdict: the forecast is not shown (worse than
+				   * persistence) */
 };
 
 struct forecast_record_errors {

@@ -52,11 +52,9 @@ static void record_words(const struct api *api, size_t i, char *out, size_t cap)
 		h++;
 	if (h == FORECAST_RECORD_HORIZONS)
 		forecaster_record(api->queues.fc, i, 1, &minutes, &at);
-	bool same = at.same_time_s < at.persistence_s;
-	snprintf(out, cap, "%d min ahead its last %d forecasts were off by %.1f min on average, %s by "
-			   "%.1f min", minutes, at.n, at.model_s / 60.0,
-		 same ? "'the same time on the earlier days'" : "'stays as it is'",
-		 (same ? at.same_time_s : at.persistence_s) / 60.0);
+	snprintf(out, cap, "%d min ahead its last %d forecasts were off by %.1f min on average, "
+			   "'stays as it is' by %.1f min", minutes, at.n, at.model_s / 60.0,
+		 at.persistence_s / 60.0);
 }
 
 /* Says once when queue i's forecast becomes withheld or is shown again. */

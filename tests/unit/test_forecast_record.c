@@ -1,5 +1,5 @@
 /* Unit tests for forecast_record: the verdict (withheld where the model's
- * mean error is worse than the better baseline's), the minimum count before
+ * mean error is worse than persistence's, the wait now), the minimum count before
  * judging, the hysteresis, the ring of the last scored checks, per horizon;
  * and the same-time baseline's memory of the earlier days. */
 #include "test_util.h"
@@ -34,12 +34,13 @@ static void test_the_rule(void **state)
 		bool withheld;
 	} cases[] = {
 		{"far worse than persistence", FORECAST_RECORD_MIN, 600, 10, 900, true},
-		{"far worse than same time", FORECAST_RECORD_MIN, 600, 900, 100, true},
+		/* "now" would be worse still: withholding would not help */
+		{"worse than same time only", FORECAST_RECORD_MIN, 600, 900, 100, false},
 		{"better than both", FORECAST_RECORD_MIN, 100, 300, 400, false},
 		{"too few to judge", FORECAST_RECORD_MIN - 1, 600, 10, 900, false},
-		{"worse, within the margin (10 % + 15 s)", 20, 124, 100, 200, false},
+		{"worse, within the margin (10 % + 15 s)", 20, 124, 100, 50, false},
 		{"worse, past the margin", 20, 126, 100, 200, true},
-		{"errors' sign does not matter", FORECAST_RECORD_MIN, -600, 10, -20, true},
+		{"errors' sign does not matter", FORECAST_RECORD_MIN, -600, 10, -2000, true},
 	};
 	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
 		struct forecast_record *r = fresh();

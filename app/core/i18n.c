@@ -44,6 +44,8 @@ static const char *const words[MSG_COUNT][2] = {
 	[MSG_WAITING_FOR_TIME] = {"Waiting for the time…", "En attente de l’heure…"},
 	[MSG_FORECAST] = {"forecast", "prévision"},
 	[MSG_FORECAST_NOW] = {"now", "maintenant"},
+	[MSG_FORECAST_WITHHELD] = {"no forecast: lately less right than the wait now",
+				   "pas de pr\xC3\xA9vision\xC2\xA0: moins juste que l'attente actuelle"},
 	[MSG_FULL] = {"FULL", "COMPLET"},
 	[MSG_COUNT_UNAVAILABLE] = {"count unavailable", "comptage indisponible"},
 	[MSG_SEATS_AVAILABLE] = {"seats available", "places disponibles"},

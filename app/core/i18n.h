@@ -36,6 +36,7 @@ enum msg {
 	MSG_WAITING_FOR_TIME,
 	MSG_FORECAST,     /* under the chart's next hour */
 	MSG_FORECAST_NOW, /* the forecast line's first item: "now 6 min" */
+	MSG_FORECAST_WITHHELD, /* in its place when the forecast's record is worse */
 	MSG_FULL,          /* a room with no seat left */
 	MSG_COUNT_UNAVAILABLE, /* a room whose count is too old, absurd or absent */
 	MSG_SEATS_AVAILABLE,   /* a room with a count below 85 % */

@@ -258,8 +258,9 @@ static bool read_seconds(const cJSON *v, bool *null, float *out)
 }
 
 /* One point of a forecast made at made_ms, later than the point before it
- * (after_ms); false when it does not read: it is then ignored. */
-static bool read_point(const cJSON *o, int64_t made_ms, int64_t after_ms,
+ * (after_ms); false when it does not read: it is then ignored. A null point
+ * of a forecast the server says is withheld is withheld. */
+static bool read_point(const cJSON *o, int64_t made_ms, int64_t after_ms, bool withheld,
 		       struct queue_forecast_point *p)
 {
 	static const char *const keys[] = {"at", "wait_s", "low_s", "high_s"};
@@ -276,10 +277,10 @@ static bool read_point(const cJSON *o, int64_t made_ms, int64_t after_ms,
 		if (!read_seconds(v[k + 1], &null[k], &x[k]))
 			return false;
 	if (null[0] || null[1] || null[2]) { /* unknown: all three null */
-		*p = (struct queue_forecast_point){.at_ms = p->at_ms};
+		*p = (struct queue_forecast_point){.at_ms = p->at_ms, .withheld = withheld};
 		return null[0] && null[1] && null[2];
 	}
-	*p = (struct queue_forecast_point){p->at_ms, true, x[0], x[1], x[2]};
+	*p = (struct queue_forecast_point){p->at_ms, true, x[0], x[1], x[2], false};
 	return x[1] <= x[0] && x[0] <= x[2];
 }
 
@@ -287,14 +288,14 @@ static bool read_point(const cJSON *o, int64_t made_ms, int64_t after_ms,
 static bool read_forecast(const cJSON *f, size_t qi, struct queue_forecast *out, size_t *bad,
 			  struct feed_error *e)
 {
-	static const char *const keys[] = {"t", "days_learned", "points"};
-	const cJSON *v[3];
+	static const char *const keys[] = {"t", "days_learned", "points", "withheld"};
+	const cJSON *v[4];
 	memset(out, 0, sizeof(*out));
 	if (!f || cJSON_IsNull(f))
 		return true;
 	if (!cJSON_IsObject(f))
 		return feed_error_set(e, "queues[%zu].forecast: not an object", qi);
-	json_util_pick(f, keys, 3, v);
+	json_util_pick(f, keys, 4, v);
 	if (!read_time(v[0], &out->made_ms))
 		return feed_error_set(e, "queues[%zu].forecast.t: not a time like "
 					 "2014-11-06T11:10:00Z", qi);
@@ -309,11 +310,12 @@ static bool read_forecast(const cJSON *f, size_t qi, struct queue_forecast *out,
 				      QUEUE_BOARD_FORECAST_MAX);
 	out->source = FORECAST_SERVER;
 	out->days_learned = (int)days;
+	out->withheld = cJSON_IsTrue(v[3]); /* optional; anything else: not withheld */
 	const cJSON *o;
 	int64_t after = INT64_MIN;
 	cJSON_ArrayForEach(o, v[2]) {
 		struct queue_forecast_point p;
-		if (!read_point(o, out->made_ms, after, &p)) {
+		if (!read_point(o, out->made_ms, after, out->withheld, &p)) {
 			(*bad)++;
 			continue;
 		}
@@ -532,8 +534,9 @@ static void work_out(struct queue_board *qb, struct queue_meta *m, size_t k, int
 	for (int j = 0; j < N; j++) {
 		f->points[j] = (struct queue_forecast_point){
 			at[j], out[j].known, (float)out[j].wait_s, (float)out[j].low_s,
-			(float)out[j].high_s};
+			(float)out[j].high_s, out[j].withheld};
 		f->have |= out[j].known;
+		f->withheld |= out[j].withheld;
 	}
 }
 
@@ -541,22 +544,28 @@ static void work_out(struct queue_board *qb, struct queue_meta *m, size_t k, int
  * board's; of either, the points still ahead of at_ms. */
 static void show_forecast(const struct queue_meta *m, int64_t at_ms, struct queue_forecast *out)
 {
-	const struct queue_forecast *src = server_fresh(m, at_ms) ? &m->server
-					   : m->local.have	   ? &m->local
-								   : NULL;
+	const struct queue_forecast *src = server_fresh(m, at_ms)		 ? &m->server
+					   : m->local.have || m->local.withheld ? &m->local
+										: NULL;
 	memset(out, 0, sizeof(*out));
 	if (!src)
 		return;
 	*out = *src;
 	out->n = 0;
-	out->have = false;
+	out->have = out->withheld = false;
 	for (size_t j = 0; j < src->n; j++)
 		if (src->points[j].at_ms > at_ms) {
 			out->points[out->n++] = src->points[j];
 			out->have |= src->points[j].known;
+			out->withheld |= src->points[j].withheld;
 		}
-	if (!out->have) /* nothing known ahead: no forecast to show */
+	if (!out->have) { /* nothing known ahead: no forecast to show, perhaps withheld */
+		bool withheld = out->withheld;
+		enum forecast_source from = out->source;
 		memset(out, 0, sizeof(*out));
+		out->withheld = withheld;
+		out->source = withheld ? from : FORECAST_NONE;
+	}
 }
 
 void queue_board_update(struct queue_board *qb, int64_t now_ms)

@@ -36,11 +36,13 @@ struct queue_forecast_point {
 	int64_t at_ms;               /* the moment a person would join the line */
 	bool known;                  /* false: no forecast for it (the rest unset) */
 	float wait_s, low_s, high_s; /* low..high holds the true wait 8 times in 10 */
+	bool withheld; /* known false: its record is worse than a baseline's (forecast.h) */
 };
 
 /* A line's next hour. In a view: only the points after the update's time. */
 struct queue_forecast {
 	bool have; /* at least one point */
+	bool withheld; /* some point withheld; with have false: the screen shows "now" only */
 	enum forecast_source source;
 	int64_t made_ms;  /* when it was worked out */
 	int days_learned; /* earlier days it learned from (0: the schedule alone) */

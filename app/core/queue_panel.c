@@ -236,6 +236,12 @@ static int block_text(const struct layout_kit *k, int x, int y, int w, const str
 		forecast_text(k, v, a, line, sizeof(line));
 		y += layout_kit_wrap(k, x, y, FONT_REGULAR, px(k, 22), th->text, line, w, 2, draw) +
 		     px(k, 4);
+	} else if (v->forecast.withheld && v->now.known) {
+		/* the forecast did worse than "it stays as it is" lately: say why
+		 * there is none, so that an empty line is not read as a fault */
+		y += layout_kit_wrap(k, x, y, FONT_REGULAR, px(k, 22), th->muted,
+				     i18n_text(k->lang, MSG_FORECAST_WITHHELD), w, 2, draw) +
+		     px(k, 4);
 	}
 	if (a->tip) {
 		tip_text(k, a, line, sizeof(line));

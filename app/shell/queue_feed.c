@@ -23,6 +23,7 @@ struct said {
 	int minutes; /* -1: no estimate; -2: nothing said yet */
 	int confidence;
 	enum forecast_source forecast;
+	bool withheld; /* the forecast's record worse than a baseline's, said once */
 };
 
 struct queue_feed {
@@ -179,6 +180,15 @@ static void log_lines(struct queue_feed *q)
 				     source_name(&v->forecast), v->forecast.days_learned);
 			else
 				INFO(q, "forecast for %s: none", v->name);
+		}
+		if (l->withheld != v->forecast.withheld) {
+			l->withheld = v->forecast.withheld;
+			if (l->withheld)
+				INFO(q, "forecast for %s: withheld (%s): its record is worse than "
+					"'the wait now stays as it is'",
+				     v->name, source_name(&v->forecast));
+			else
+				INFO(q, "forecast for %s: shown again", v->name);
 		}
 	}
 	const struct lunch_shorter *sh = &q->advice.shorter;

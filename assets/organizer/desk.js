@@ -188,6 +188,23 @@ function clock(t) {
   return new Date(t).toLocaleTimeString([], { timeZone: zone, hour: "2-digit", minute: "2-digit" });
 }
 
+// Why the screens show only the wait now: the record of the first horizon
+// withheld, in words ("forecast withheld: 30 min ahead its last 24 forecasts
+// were off by 9 min, 'stays as it is' by 0 min").
+function withheldWords(f) {
+  const same = f && (f.record || []).find((x) => x.shows === "same_time");
+  if (same && !f.withheld)
+    return "; " + same.ahead_min + " min ahead: as on earlier days at that time (its last " +
+      same.n + " were off by " + minutes(same.same_time_s) + ", the forecast by " +
+      minutes(same.model_s) + ")";
+  if (!f || !f.withheld) return "";
+  const r = (f.record || []).find((x) => x.withheld);
+  if (!r) return "forecast withheld";
+  return (f.points.some((p) => p.wait_s !== null) ? "; " : "") + "forecast withheld: " +
+    r.ahead_min + " min ahead its last " + r.n + " forecasts were off by " + minutes(r.model_s) +
+    ", 'stays as it is' by " + minutes(r.persistence_s) + " on average";
+}
+
 function lunchRow(q) {
   const tr = document.createElement("tr");
   tr.dataset.queue = q.queue;
@@ -203,8 +220,8 @@ function lunchRow(q) {
   const cells = [
     [q.queue, "name"],
     [minutes(q.wait_s) + (q.confidence !== "good" ? " (" + q.confidence + ")" : ""), "now"],
-    [points.length ? ahead + (peak ? "; highest " + minutes(peak.wait_s) + " at " + clock(peak.at) : "")
-      : "no forecast yet", "forecast"],
+    [(points.length ? ahead + (peak ? "; highest " + minutes(peak.wait_s) + " at " + clock(peak.at) : "")
+      : f && f.withheld ? "" : "no forecast yet") + withheldWords(f), "forecast"],
     [f ? f.days_learned + (f.days_learned === 1 ? " earlier day" : " earlier days") : "—", "days"],
   ];
   for (const [text, cls] of cells) {

@@ -3,7 +3,8 @@
  * the people of each session that lets out, times a share that depends on
  * the time of day, spread over a walking time), a scale for today learned as
  * today's arrivals come, a fluid queue run forward, and a record of its own
- * errors for the interval. */
+ * errors for the interval, and of its errors against two baselines' that
+ * withholds it where it does worse (forecast_record). */
 #include "forecast.h"
 
 #include "civil_time.h"
@@ -29,7 +30,8 @@ enum {
 	DOOR_LOOK_MIN = 20,        /* a door's crowd is through within this */
 	REL_BEFORE = 120,          /* the profile: from two hours before the opening... */
 	REL_N = REL_BEFORE + 300,  /* ...to five after */
-	NEAR_BEFORE = 60, NEAR_AFTER = 30, /* sessions letting out around the opening */
+	NEAR_AFTER = 30,           /* sessions letting out by this into the opening */
+	FREE_BEFORE = 60,          /* and from this long before it */
 };
 
 /* The half-widths of the interval before the forecaster has checked itself
@@ -71,6 +73,7 @@ struct counter {
 struct end {
 	int min;
 	double people;
+	int next; /* when the room's next session starts, DAY_MIN: none that day */
 };
 
 struct model {
@@ -78,7 +81,6 @@ struct model {
 	double lag[LAG_MAX]; /* P(reaching the line m minutes after leaving) */
 	double base; /* per minute while open */
 	double scale_sd;
-	int lead_min;  /* sessions ending this long before the opening send people */
 	int open_min;  /* the usual opening, -1 when the line shows none */
 	int open_offset; /* the usual opening after the programme's lunch, minutes */
 	bool have_offset;
@@ -100,6 +102,9 @@ struct check {
 	int64_t at_ms;
 	int h;
 	double forecast;
+	/* the baselines as the forecast was made: the wait then, and the
+	 * earlier days' at the moment's clock time */
+	double persistence, same_time;
 };
 
 struct fq {
@@ -116,6 +121,7 @@ struct fq {
 	struct check pending[PENDING];
 	size_t n_pending;
 	int64_t next_check_ms;
+	struct forecast_record record; /* against the baselines: is it worth showing */
 };
 
 struct room_counts {
@@ -131,7 +137,12 @@ struct forecaster {
 	struct fq *q[ESTIMATOR_MAX_QUEUES];
 	struct room_counts *rooms[MAX_ROOMS];
 	size_t n_rooms;
+	bool raw; /* while the self-check forecasts: the model's own, never withheld
+		   * (a withheld forecast must still be scored to come back) */
 };
+
+_Static_assert(FORECAST_RECORD_HORIZONS == sizeof(HORIZONS_MIN) / sizeof(*HORIZONS_MIN),
+	       "the record keeps one ring per self-check horizon");
 
 struct forecaster *forecaster_create(void)
 {
@@ -320,7 +331,23 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 		}
 		if (m >= DAY_MIN)
 			continue;
-		out[n++] = (struct end){m, counted >= 0 ? counted : seats * fill};
+		/* the room's next session (sessions are in start order): its
+		 * audience, if it is the same, is not free for lunch */
+		int next = DAY_MIN;
+		for (size_t j = i + 1; x->room && j < s->n_sessions; j++) {
+			const struct session *y = &s->sessions[j];
+			if (y->start >= x->end + 4 * 3600)
+				break;
+			if (y->start < x->end || !y->room || strcmp(y->room, x->room) != 0 ||
+			    y->status == SESSION_CANCELLED)
+				continue;
+			int64_t yd;
+			int ym;
+			local_time(f, y->start * 1000, &yd, &ym);
+			next = yd == day ? ym : DAY_MIN;
+			break;
+		}
+		out[n++] = (struct end){m, counted >= 0 ? counted : seats * fill, next};
 	}
 	return n;
 }
@@ -455,7 +482,6 @@ static void prior_model(struct model *m)
 	lag_pmf(5.0, 0.6, m->lag);
 	m->base = 0.5;
 	m->scale_sd = 0.5;
-	m->lead_min = 30;
 	m->open_min = m->close_min = -1;
 	m->fill = 1.0;
 }
@@ -500,17 +526,25 @@ static double learn_fill(const struct forecaster *f, const struct fq *q)
 }
 
 
-/* The sessions' part of a day's timing: people who let out from lead
- * minutes before the opening walk to the line (the door holds them until
- * it opens), as a share of the day per minute (sums to 1; all 0 when no
- * session counts). */
-static void session_timing(const struct end *e, size_t n, int open, int lead, const double *lag,
-			   double *out)
+/* Whether the people of a session let out at e are free for lunch: let
+ * out at or after the opening, or in the hour before it from a room whose
+ * next session starts after the opening. People let out between two
+ * morning talks go to the next one, and a morning keynote's to the talks
+ * after it, not to lunch. */
+static bool free_for_lunch(const struct end *e, int open)
+{
+	return open < 0 || e->min >= open || (e->min >= open - FREE_BEFORE && e->next >= open);
+}
+
+/* The sessions' part of a day's timing: people let out free for lunch
+ * walk to the line (the door holds them until it opens), as a share of the
+ * day per minute (sums to 1; all 0 when no session counts). */
+static void session_timing(const struct end *e, size_t n, int open, const double *lag, double *out)
 {
 	memset(out, 0, sizeof(double) * DAY_MIN);
 	double sum = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (open >= 0 && e[i].min < open - lead)
+		if (!free_for_lunch(&e[i], open))
 			continue;
 		for (int m = 0; m < LAG_MAX && e[i].min + m < DAY_MIN; m++)
 			out[e[i].min + m] += e[i].people * lag[m], sum += e[i].people * lag[m];
@@ -519,12 +553,13 @@ static void session_timing(const struct end *e, size_t n, int open, int lead, co
 		out[m] /= sum;
 }
 
-/* People in the sessions letting out around a day's opening. */
+/* People let out free for lunch around a day's opening (up to NEAR_AFTER
+ * into it): how many the day's lunch has to draw on. */
 static double near_people(const struct end *e, size_t n, int open)
 {
 	double p = 0;
 	for (size_t i = 0; i < n; i++)
-		if (open >= 0 && e[i].min >= open - NEAR_BEFORE && e[i].min <= open + NEAR_AFTER)
+		if (open >= 0 && e[i].min <= open + NEAR_AFTER && free_for_lunch(&e[i], open))
 			p += e[i].people;
 	return p;
 }
@@ -561,7 +596,6 @@ static void fit_timing(const struct forecaster *f, struct fq *q, struct fit_day 
 	(void)f;
 	static const double sigmas[] = {0.35, 0.6, 0.9};
 	static const double meds[] = {2, 3, 5, 8, 12};
-	static const int leads[] = {0, 30, 60, 120};
 	static const double alphas[] = {0, 0.2, 0.4, 0.6, 0.8, 1.0};
 	double *st = malloc(sizeof(double) * DAY_MIN), *prof = malloc(sizeof(double) * REL_N * nd);
 	double lag[LAG_MAX];
@@ -570,8 +604,6 @@ static void fit_timing(const struct forecaster *f, struct fq *q, struct fit_day 
 	for (size_t k = 0; k < nd; k++)
 		profile_of(d, nd, nd > 1 ? (long)k : -1, prof + k * REL_N);
 	double best = INFINITY, best_a = 0.5, best_med = 5, best_sigma = 0.6;
-	int best_lead = 30;
-	for (size_t l = 0; l < sizeof(leads) / sizeof(*leads); l++)
 		for (size_t mi = 0; mi < sizeof(meds) / sizeof(*meds); mi++)
 			for (size_t si = 0; si < sizeof(sigmas) / sizeof(*sigmas); si++) {
 				lag_pmf(meds[mi], sigmas[si], lag);
@@ -580,7 +612,7 @@ static void fit_timing(const struct forecaster *f, struct fq *q, struct fit_day 
 					const struct fit_day *x = &d[k];
 					if (x->open < 0)
 						continue;
-					session_timing(x->ends, x->n_ends, x->open, leads[l], lag, st);
+					session_timing(x->ends, x->n_ends, x->open, lag, st);
 					double total = x->cy[x->obs->last], cs = 0, cp = 0;
 					for (int m = 0; m <= x->obs->last; m++) {
 						cs += st[m];
@@ -597,11 +629,10 @@ static void fit_timing(const struct forecaster *f, struct fq *q, struct fit_day 
 				for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas); ai++)
 					if (sse[ai] < best)
 						best = sse[ai], best_a = alphas[ai], best_med = meds[mi],
-						best_sigma = sigmas[si], best_lead = leads[l];
+						best_sigma = sigmas[si];
 			}
 	q->m.alpha = best_a;
 	lag_pmf(best_med, best_sigma, q->m.lag);
-	q->m.lead_min = best_lead;
 	profile_of(d, nd, -1, prof);
 	for (int r = 0; r < REL_N; r++)
 		q->m.profile[r] = (float)prof[r];
@@ -711,6 +742,7 @@ static struct fq *queue_state(struct forecaster *f, const char *id)
 			q->today.first = q->today.last = -1;
 			q->today.day = INT64_MIN;
 			q->dirty = true;
+			forecast_record_init(&q->record);
 			f->q[i] = q;
 		}
 		return f->q[i];
@@ -726,6 +758,7 @@ static void roll_day(struct fq *q, int64_t day)
 			q->hist_head = (q->hist_head + 1) % FORECAST_HISTORY_DAYS, q->hist_n--;
 		q->hist[(q->hist_head + q->hist_n++) % FORECAST_HISTORY_DAYS] = q->today;
 		q->dirty = true;
+		forecast_record_new_day(&q->record); /* a model fitted on one more day */
 	}
 	memset(&q->today, 0, sizeof(q->today));
 	q->today.day = day;
@@ -836,19 +869,41 @@ static void self_check(struct forecaster *f, size_t i, struct fq *q, int64_t t_m
 		if (w.known && t_ms - c->at_ms < 120000 &&
 		    (c->forecast > ERROR_FLOOR_S || w.wait_s > ERROR_FLOOR_S))
 			record_error(q, (size_t)c->h, level_of(c->forecast), w.wait_s - c->forecast);
+		/* against the baselines, the same rule with their values too: a
+		 * moment all four call idle says nothing of who foresees better */
+		if (w.known && t_ms - c->at_ms < 120000 &&
+		    fmax(fmax(c->forecast, w.wait_s), fmax(c->persistence, c->same_time)) >
+			    ERROR_FLOOR_S)
+			forecast_record_score(&q->record, (size_t)c->h, w.wait_s - c->forecast,
+					      w.wait_s - c->persistence, w.wait_s - c->same_time);
 	}
 	q->n_pending = kept;
 	if (t_ms < q->next_check_ms)
 		return;
 	q->next_check_ms = (t_ms / (CHECK_EVERY_S * 1000LL) + 1) * CHECK_EVERY_S * 1000LL;
-	int64_t at[N_H];
+	int64_t at[N_H], day;
+	int minute;
 	struct forecast fc[N_H];
+	struct wait_estimate now;
+	estimator_estimate(f->est, i, t_ms, &now);
+	local_time(f, t_ms, &day, &minute);
+	if (now.known) /* the same-time baseline's memory, every 5 minutes */
+		forecast_record_note(&q->record, day, minute, now.wait_s);
 	for (size_t h = 0; h < N_H; h++)
 		at[h] = t_ms + HORIZONS_MIN[h] * 60000LL;
+	f->raw = true;
 	forecaster_predict_series(f, i, t_ms, at, N_H, fc);
-	for (size_t h = 0; h < N_H && q->n_pending < PENDING; h++)
-		if (fc[h].known)
-			q->pending[q->n_pending++] = (struct check){at[h], (int)h, fc[h].wait_s};
+	f->raw = false;
+	for (size_t h = 0; h < N_H && q->n_pending < PENDING; h++) {
+		if (!fc[h].known)
+			continue;
+		int64_t at_day;
+		int at_min;
+		local_time(f, at[h], &at_day, &at_min);
+		q->pending[q->n_pending++] = (struct check){
+			at[h], (int)h, fc[h].wait_s, now.wait_s,
+			forecast_record_same_time(&q->record, at_day, at_min, now.wait_s)};
+	}
 }
 
 bool forecaster_add(struct forecaster *f, const struct queue_sample *s, struct feed_error *e)
@@ -884,6 +939,54 @@ bool forecaster_add(struct forecaster *f, const struct queue_sample *s, struct f
 }
 
 /* ---- forecasting ------------------------------------------------------------------- */
+
+size_t forecaster_record_horizon(int64_t ahead_ms)
+{
+	return bucket_of(ahead_ms);
+}
+
+bool forecaster_record(const struct forecaster *f, size_t i, size_t h, int *minutes,
+		       struct forecast_score *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (i >= ESTIMATOR_MAX_QUEUES || !f->q[i] || h >= N_H)
+		return false;
+	forecast_record_get(&f->q[i]->record, h, out);
+	*minutes = HORIZONS_MIN[h];
+	return true;
+}
+
+/* The verdict, after the model: where a horizon's record is worse than
+ * the better baseline's, that baseline takes its place. Persistence: the
+ * forecast is withheld, the screens show the wait now (which is
+ * persistence) and say why. Same time: the earlier days' wait at that
+ * clock time is the forecast, its interval the spread of its own errors
+ * (withheld when no earlier day knows that time). */
+static void withhold(const struct forecaster *f, const struct fq *q, int64_t t_ms,
+		     const int64_t *at_ms, size_t n_at, struct forecast *out)
+{
+	for (size_t j = 0; j < n_at; j++) {
+		size_t h = bucket_of(at_ms[j] - t_ms);
+		enum forecast_basis b = forecast_record_basis(&q->record, h);
+		if (!out[j].known || b == FORECAST_BASIS_MODEL)
+			continue;
+		double model = out[j].wait_s;
+		int64_t day;
+		int minute;
+		local_time(f, at_ms[j], &day, &minute);
+		double v = forecast_record_same_time(&q->record, day, minute, -1);
+		if (b == FORECAST_BASIS_NOW || v < 0) {
+			out[j] = (struct forecast){.withheld = true, .basis = FORECAST_BASIS_NOW,
+						   .model_s = model};
+			continue;
+		}
+		struct forecast_score sc;
+		forecast_record_get(&q->record, h, &sc);
+		out[j] = (struct forecast){.known = true, .basis = FORECAST_BASIS_SAME_TIME,
+					   .wait_s = v, .low_s = fmax(0, v - sc.same_time_spread_s),
+					   .high_s = v + sc.same_time_spread_s, .model_s = model};
+	}
+}
 
 /* The p-th quantile of the last errors of horizon bucket h, level l. */
 static double quantile(const struct fq *q, size_t h, size_t l, double p)
@@ -957,12 +1060,12 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 	if (q->m.days == 0) {
 		/* the day-one prior: four in ten of those letting out from half
 		 * an hour before the opening come, five minutes later */
-		session_timing(ends, n, td->open, 30, q->m.lag, st);
+		session_timing(ends, n, td->open, q->m.lag, st);
 		double size = 0.4 * near_people(ends, n, td->open);
 		for (int m = 0; m < DAY_MIN; m++)
 			td->wave[m] = size * st[m];
 	} else {
-		session_timing(ends, n, td->open, q->m.lead_min, q->m.lag, st);
+		session_timing(ends, n, td->open, q->m.lag, st);
 		double sum = 0;
 		for (int m = 0; m < DAY_MIN; m++)
 			sum += st[m];
@@ -1042,6 +1145,8 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 			       size_t n_at, struct forecast *out)
 {
 	memset(out, 0, n_at * sizeof(*out));
+	for (size_t j = 0; j < n_at; j++)
+		out[j].model_s = -1;
 	if (i >= estimator_queue_count(f->est))
 		return;
 	struct wait_estimate now;
@@ -1089,8 +1194,11 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 		o->low_s = fmin(fmax(0, o->wait_s + lo), o->wait_s);
 		o->high_s = fmax(o->wait_s, o->wait_s + hi);
 		o->known = true;
+		o->model_s = o->wait_s;
 	}
 	free(td);
+	if (!f->raw)
+		withhold(f, q, t_ms, at_ms, n_at, out);
 }
 
 void forecaster_predict(struct forecaster *f, size_t i, int64_t t_ms, int64_t at_ms,

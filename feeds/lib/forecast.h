@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "feed_error.h"
+#include "forecast_record.h"
 #include "queue_sample.h"
 #include "wait_estimator.h"
 
@@ -28,8 +29,16 @@ enum {
 
 struct forecast {
 	bool known;    /* false: no forecast can be made (wait, low and high unset) */
+	bool withheld; /* known false: one was made, but its record at this horizon is
+			* worse than persistence's, the better baseline there
+			* (forecaster_record); show "now" only */
+	enum forecast_basis basis; /* what wait_s is: the model's, or (its record being
+				    * worse than the same-time baseline's) the wait at
+				    * that clock time on the earlier days */
 	double wait_s; /* for a person joining the line at the forecast's moment */
 	double low_s, high_s; /* holds the true wait 8 times in 10 */
+	double model_s; /* the model's own wait, whatever is shown; < 0 when it made none
+			 * (for reports and the benchmark) */
 };
 
 struct forecaster;
@@ -69,6 +78,14 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 /* The now-cast inside, borrowed: for reading estimates (samples go in
  * through forecaster_add only). */
 struct estimator *forecaster_estimator(struct forecaster *f);
+
+/* Queue i's record at horizon h (< FORECAST_RECORD_HORIZONS; 15, 30, 60
+ * minutes ahead) into out, its minutes ahead into *minutes; false (out
+ * empty) for no such queue or horizon. A forecast ahead_ms ahead is judged
+ * by the horizon forecaster_record_horizon() names. */
+bool forecaster_record(const struct forecaster *f, size_t i, size_t h, int *minutes,
+		       struct forecast_score *out);
+size_t forecaster_record_horizon(int64_t ahead_ms);
 
 /* Earlier days queue i has learned from (for reports). */
 int forecaster_days_learned(const struct forecaster *f, size_t i);

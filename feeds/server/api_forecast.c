@@ -1,7 +1,9 @@
 /* api_forecast: each lunch line's next hour for GET /v1/queues and /metrics
  * (the forecaster of feeds/lib, fed the same samples as the now-cast, and
  * the schedule as served), and the desk's alert when a line is forecast
- * above the wait the configuration sets for it (alert-wait). */
+ * above the wait the configuration sets for it (alert-wait). A forecast whose
+ * record is worse than a baseline's is withheld (feeds/lib/forecast_record):
+ * its points are null, it raises no alert, and the log says so once. */
 #include "api_internal.h"
 
 #include "civil_time.h"
@@ -37,7 +39,43 @@ static const char *queue_name(const struct api *api, size_t i)
 	return *name ? name : estimator_queue_id(api->queues.est, i);
 }
 
-/* Raises or ends queue i's alert from its outlook, and says so in the log. */
+/* "30 min ahead its last 24 forecasts were off by 9.5 min on average, 'stays
+ * as it is' by 0.2 min": the record of queue i's first withheld horizon, or
+ * of its 30 minutes when none is. */
+static void record_words(const struct api *api, size_t i, char *out, size_t cap)
+{
+	struct forecast_score at;
+	int minutes = 0;
+	size_t h = 0;
+	while (h < FORECAST_RECORD_HORIZONS &&
+	       !(forecaster_record(api->queues.fc, i, h, &minutes, &at) &&
+		 at.basis != FORECAST_BASIS_MODEL))
+		h++;
+	if (h == FORECAST_RECORD_HORIZONS)
+		forecaster_record(api->queues.fc, i, 1, &minutes, &at);
+	snprintf(out, cap, "%d min ahead its last %d forecasts were off by %.1f min on average, "
+			   "'stays as it is' by %.1f min, the same time on earlier days by %.1f min",
+		 minutes, at.n, at.model_s / 60.0, at.persistence_s / 60.0, at.same_time_s / 60.0);
+}
+
+/* Says once when queue i's forecast becomes withheld, gives way to the
+ * earlier days' same time, or is the model's again. */
+static void say_withheld(struct api *api, size_t i, struct queue_outlook *o, bool was,
+			 bool was_same)
+{
+	if (o->withheld == was && o->same_time == was_same)
+		return;
+	char why[240];
+	record_words(api, i, why, sizeof(why));
+	api_logf(api, "INFO", "lunch line %s: forecast %s: %s", queue_name(api, i),
+		 o->withheld    ? "withheld"
+		 : o->same_time ? "from the same time on earlier days"
+				: "the model's again",
+		 why);
+}
+
+/* Raises or ends queue i's alert from its outlook, and says so in the log.
+ * Withheld points are not known: a withheld forecast raises nothing. */
 static void judge(struct api *api, size_t i, struct queue_outlook *o)
 {
 	const char *id = estimator_queue_id(api->queues.est, i);
@@ -63,8 +101,12 @@ static void judge(struct api *api, size_t i, struct queue_outlook *o)
 				      "alert-wait: open more stations?",
 			 queue_name(api, i), peak / 60.0, hhmm, minutes);
 	} else if (!o->alert && was) {
-		api_logf(api, "INFO", "lunch line %s: forecast back below %d min", queue_name(api, i),
-			 minutes);
+		if (o->withheld)
+			api_logf(api, "INFO", "lunch line %s: alert ended: the forecast is withheld",
+				 queue_name(api, i));
+		else
+			api_logf(api, "INFO", "lunch line %s: forecast back below %d min",
+				 queue_name(api, i), minutes);
 	}
 }
 
@@ -82,6 +124,13 @@ const struct queue_outlook *api_outlook(struct api *api, size_t i, int64_t t_ms)
 	o->made_ms = t_ms;
 	o->newest_ms = newest;
 	o->days = forecaster_days_learned(api->queues.fc, i);
+	bool was = o->withheld, was_same = o->same_time;
+	o->withheld = o->same_time = false;
+	for (int k = 0; k < API_OUTLOOK_POINTS; k++) {
+		o->withheld |= o->points[k].withheld;
+		o->same_time |= o->points[k].basis == FORECAST_BASIS_SAME_TIME;
+	}
+	say_withheld(api, i, o, was, was_same);
 	judge(api, i, o);
 	return o;
 }
@@ -111,7 +160,30 @@ void api_outlook_json(struct api *api, size_t i, int64_t t_ms, cJSON *o)
 		add_seconds(x, "wait_s", p->known, p->wait_s);
 		add_seconds(x, "low_s", p->known, p->low_s);
 		add_seconds(x, "high_s", p->known, p->high_s);
+		if (p->known && p->basis == FORECAST_BASIS_SAME_TIME) /* optional */
+			cJSON_AddStringToObject(x, "basis", "same_time");
 		cJSON_AddItemToArray(points, x);
+	}
+	/* optional (contracts: fields are only added): why points are null */
+	if (q->withheld)
+		cJSON_AddTrueToObject(f, "withheld");
+	cJSON *rec = cJSON_AddArrayToObject(f, "record");
+	for (size_t h = 0; h < FORECAST_RECORD_HORIZONS; h++) {
+		struct forecast_score sc;
+		int minutes;
+		if (!forecaster_record(api->queues.fc, i, h, &minutes, &sc))
+			continue;
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "ahead_min", minutes);
+		cJSON_AddNumberToObject(x, "n", sc.n);
+		add_seconds(x, "model_s", sc.n > 0, sc.model_s);
+		add_seconds(x, "persistence_s", sc.n > 0, sc.persistence_s);
+		add_seconds(x, "same_time_s", sc.n > 0, sc.same_time_s);
+		cJSON_AddBoolToObject(x, "withheld", sc.withheld);
+		cJSON_AddStringToObject(x, "shows", sc.basis == FORECAST_BASIS_MODEL ? "model"
+						    : sc.withheld ? "now"
+								  : "same_time");
+		cJSON_AddItemToArray(rec, x);
 	}
 	if (!q->alert)
 		return;

@@ -80,6 +80,11 @@ void api_get_metrics(struct api *api, const struct api_request *req, struct api_
 	for (size_t i = 0; i < estimator_queue_count(est); i++)
 		api_put_gauge(&b, "venueboard_queue_forecast_alert", "queue", estimator_queue_id(est, i),
 			  api->queues.outlook[i].alert ? 1 : 0);
+	/* 1: its record is worse than a baseline's, its forecast not shown */
+	api_buf_printf(&b, "# TYPE venueboard_queue_forecast_withheld gauge\n");
+	for (size_t i = 0; i < estimator_queue_count(est); i++)
+		api_put_gauge(&b, "venueboard_queue_forecast_withheld", "queue",
+			      estimator_queue_id(est, i), api->queues.outlook[i].withheld ? 1 : 0);
 	api_rooms_metrics(api, req->now_ms, &b);
 	api_buf_printf(&b, "# TYPE venueboard_screen_last_seen_age_seconds gauge\n");
 	for (size_t i = 0; i < api->n_screens; i++) {

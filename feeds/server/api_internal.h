@@ -60,6 +60,8 @@ struct queue_outlook {
 	struct forecast points[API_OUTLOOK_POINTS];
 	bool alert;         /* forecast above the configured wait */
 	int alert_point;    /* the peak's index while alert */
+	bool withheld;      /* some point withheld: the record is worse than persistence's */
+	bool same_time;     /* some point is the earlier days' same time, not the model */
 };
 
 struct queue_state {

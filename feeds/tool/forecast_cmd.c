@@ -35,6 +35,21 @@ static void put_seconds(const char *key, bool known, double v)
 		printf(",\"%s\":null", key);
 }
 
+/* Why a forecast is null though one was made (contracts section 6 allows
+ * added fields): its horizon's record against the baselines. */
+static void put_why(const struct forecaster *f, size_t q, int64_t ahead_ms)
+{
+	struct forecast_score sc;
+	int minutes;
+	if (!forecaster_record(f, q, forecaster_record_horizon(ahead_ms), &minutes, &sc))
+		return;
+	printf(",\"withheld\":{\"ahead_min\":%d,\"n\":%d", minutes, sc.n);
+	put_seconds("model_s", true, sc.model_s);
+	put_seconds("persistence_s", true, sc.persistence_s);
+	put_seconds("same_time_s", true, sc.same_time_s);
+	printf("}");
+}
+
 static int print_tick(struct run *r, int64_t tick)
 {
 	char t[21], at[21];
@@ -53,6 +68,10 @@ static int print_tick(struct run *r, int64_t tick)
 			put_seconds("wait_s", fc.known, fc.wait_s);
 			put_seconds("low_s", fc.known, fc.low_s);
 			put_seconds("high_s", fc.known, fc.high_s);
+			if (fc.known && fc.basis == FORECAST_BASIS_SAME_TIME)
+				printf(",\"basis\":\"same_time\""); /* added: its record is better */
+			if (fc.withheld)
+				put_why(r->f, q, when - tick);
 			puts("}");
 		}
 	}

@@ -458,6 +458,41 @@ check("forecast for Le Méridien — déjeuner: from the server, 3 earlier days 
 check(stop(kiosk) == 0, "the kiosk stops cleanly")
 stop(lunch_server)
 
+# ... a Thursday on which nobody comes to lunch: the counters stand still
+# from 10:00 in Paris though the schedule and the earlier days say the wave
+# is due at 12:30. By 13:40 the kiosk's forecaster has been off by far more
+# than "the wait now stays as it is": the forecast is withheld — no forecast
+# line, no band, no tip — and the screen says why.
+EMPTY_NOW = "2014-11-06T12:40:00Z"  # 13:40 in Paris
+frozen = {}
+empty_today = []
+for o in (o for o in timed if o["queue"] == "meridien-lunch" and "2014-11-06" <= o["t"] <= EMPTY_NOW):
+    o = dict(o)
+    if o["type"] == "count" and o["t"] >= "2014-11-06T09:00:00Z":
+        o["total"] = frozen.setdefault(o["sensor"], o["total"])
+    empty_today.append(o)
+empty_file = os.path.join(work, "lunch-empty.jsonl")
+open(empty_file, "wb").write(jsonl(declarations[:1] +
+                                   [o for o in earlier if o["queue"] == "meridien-lunch"] +
+                                   empty_today))
+withheld_text = "no forecast: lately less right than the wait now"
+n = len(read_frames())
+kiosk = start([kiosk_bin, "--schedule-url", "file://" + schedule_file, "--queues-url",
+               "file://" + empty_file, "--cache-dir", os.path.join(work, "lunch-empty-cache"),
+               "--frame-log", frames, "--clock-start", "2014-11-06T13:40:00+01:00",
+               "--page-seconds", "3", "--page-seconds-max", "3", "--log-level", "info"],
+              os.path.join(work, "kiosk.log"), env)
+f = wait_frame(lambda g: has(g, withheld_text) and has(g, "Le Méridien"),
+               "withheld: the lunch panel says '" + withheld_text + "'", after=n)
+check(not any(forecast_line.match(t) or t == "forecast" for t in f["texts"]) and
+      not has(f, "best before") and not has(f, "quieter after"),
+      "... with no forecast line, no band ('forecast') and no tip on that frame")
+check(re.search(r"INFO: .*forecast for Le Méridien — déjeuner: withheld \(worked out here\)",
+                kiosk_log()) is not None, "INFO: the forecast is withheld, said once")
+check(kiosk_log().count("forecast for Le Méridien — déjeuner: withheld") == 1,
+      "... once, not at every frame")
+check(stop(kiosk) == 0, "the kiosk stops cleanly")
+
 # --- the rooms: FULL and where to go instead, a stale count, a steward -------
 # Thursday at 12:00 in Paris: Keystone federation in Salle 252A (250 seats),
 # hierarchical multitenancy in Salle 251 (350, the same track), Cinder in

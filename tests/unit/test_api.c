@@ -6,6 +6,7 @@
 #include "blob.h"
 #include "civil_time.h"
 #include "feed.h"
+#include "forecast_record.h"
 #include "lunch_sim.h"
 #include "queue_sample.h"
 #include "schedule.h"
@@ -1514,9 +1515,10 @@ static void test_future_samples(void **state)
 }
 
 /* The demo summit's lunch line on Monday to Wednesday (the project's own
- * conference simulator), then Thursday up to 11:10 UTC, posted as a sensor
- * would. */
-static void post_conference(struct api *api, int64_t until_ms)
+ * conference simulator), then Thursday up to until_ms, posted as a sensor
+ * would; from empty_from_ms on (INT64_MAX: never) nobody comes: the
+ * counters' totals stay as they were. */
+static void post_conference_emptied(struct api *api, int64_t until_ms, int64_t empty_from_ms)
 {
 	size_t len;
 	char *text = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
@@ -1532,10 +1534,26 @@ static void post_conference(struct api *api, int64_t until_ms)
 	size_t cap = r.n_samples * QUEUE_LINE_MAX, used = 0;
 	char *body = malloc(cap);
 	assert_non_null(body);
+	struct {
+		char sensor[QUEUE_ID_MAX + 1];
+		int64_t total;
+	} kept[8];
+	size_t n_kept = 0;
 	for (size_t i = 0; i < r.n_samples; i++) {
-		const struct queue_sample *x = &r.samples[i];
+		struct queue_sample *x = &r.samples[i];
 		if (x->type != SAMPLE_QUEUE && x->t_ms > until_ms)
 			continue;
+		if (x->type == SAMPLE_COUNT && x->t_ms >= empty_from_ms) {
+			size_t k = 0;
+			while (k < n_kept && strcmp(kept[k].sensor, x->sensor) != 0)
+				k++;
+			if (k == n_kept && n_kept < 8) {
+				snprintf(kept[k].sensor, sizeof(kept[k].sensor), "%s", x->sensor);
+				kept[n_kept++].total = x->total;
+			}
+			if (k < n_kept)
+				x->total = kept[k].total;
+		}
 		used += queue_sample_format(x, body + used, cap - used);
 		body[used++] = '\n';
 	}
@@ -1544,6 +1562,11 @@ static void post_conference(struct api *api, int64_t until_ms)
 	free(body);
 	lunch_sim_finish(&r);
 	schedule_destroy(s);
+}
+
+static void post_conference(struct api *api, int64_t until_ms)
+{
+	post_conference_emptied(api, until_ms, INT64_MAX);
 }
 
 /* GET /v1/queues carries each line's next hour (five-minute steps, learned
@@ -1637,6 +1660,79 @@ static void test_queues_forecast(void **state)
 	free(first);
 	free(again);
 	cJSON_Delete(q);
+	api_destroy(api);
+	store_close(store);
+	free(feed);
+}
+
+
+/* Thursday nobody comes to lunch (the counters stand still from 10:00 in
+ * Paris), though the schedule and the three earlier days say the wave is
+ * due at 12:30: by 13:40 the forecaster's record is worse than "it stays as
+ * it is". GET /v1/queues withholds it (points null, "withheld", the record),
+ * no alert is raised though alert-wait is 5 min, /metrics gives no forecast
+ * gauge, and the log says it once. */
+static void test_queues_forecast_withheld(void **state)
+{
+	(void)state;
+	static struct server_config cfg;
+	static const char text[] = "database x\norganizer alice organizer-token-0123456789\n"
+				   "sensor door sensor-token-0123456789ab\n"
+				   "alert-wait meridien-lunch 5\n";
+	struct feed_error e = {{0}};
+	assert_true(server_config_parse(text, strlen(text), &cfg, &e));
+	const int64_t t = 1415277600000LL; /* 2014-11-06T12:40:00Z, 13:40 in Paris */
+	size_t len;
+	char *feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
+	struct test_log lc = {{0}, 0};
+	struct api_log log = {test_log_line, &lc};
+	struct store *store = store_open(db_path, &e);
+	assert_non_null(store);
+	struct api *api = api_create(&cfg, store, feed, len, t, &log, &e);
+	if (!api)
+		fail_msg("%s", e.msg);
+	post_conference_emptied(api, t, 1415264400000LL /* 10:00 in Paris */);
+	cJSON *q = queue_estimate(api, t, "meridien-lunch");
+	cJSON *fc = cJSON_GetObjectItem(q, "forecast");
+	assert_non_null(fc);
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(fc, "withheld"))) {
+		char *all = cJSON_PrintUnformatted(fc);
+		fail_msg("not withheld: %s", all);
+	}
+	cJSON *p;
+	int nulls = 0;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(fc, "points"))
+		nulls += cJSON_IsNull(cJSON_GetObjectItem(p, "wait_s")) &&
+			 cJSON_IsNull(cJSON_GetObjectItem(p, "low_s")) &&
+			 cJSON_IsNull(cJSON_GetObjectItem(p, "high_s"));
+	assert_true(nulls > 0);
+	/* the record says why: at a withheld horizon, worse than persistence */
+	int withheld = 0;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(fc, "record")) {
+		if (!cJSON_IsTrue(cJSON_GetObjectItem(p, "withheld")))
+			continue;
+		withheld++;
+		assert_true(cJSON_GetObjectItem(p, "n")->valueint >= FORECAST_RECORD_MIN);
+		assert_true(cJSON_GetObjectItem(p, "model_s")->valuedouble >
+			    cJSON_GetObjectItem(p, "persistence_s")->valuedouble);
+	}
+	assert_true(withheld > 0);
+	assert_null(cJSON_GetObjectItem(q, "alert"));
+	cJSON_Delete(q);
+	if (!strstr(lc.text, "INFO: lunch line Le M\xC3\xA9ridien \xE2\x80\x94 d\xC3\xA9jeuner: "
+			     "forecast withheld: ") ||
+	    !strstr(lc.text, "forecasts were off by") || strstr(lc.text, "WARN: lunch line"))
+		fail_msg("log: %s", lc.text);
+	/* said once, not at every look */
+	const char *once = strstr(lc.text, "forecast withheld");
+	q = queue_estimate(api, t + 60000, "meridien-lunch");
+	cJSON_Delete(q);
+	assert_null(strstr(once + 1, "forecast withheld"));
+	struct api_response res;
+	request_at(api, t, "GET", "/metrics", NULL, NULL, NULL, &res);
+	assert_non_null(strstr(res.body, "venueboard_queue_forecast_withheld{queue=\"meridien-lunch\"} 1"));
+	assert_non_null(strstr(res.body, "venueboard_queue_forecast_alert{queue=\"meridien-lunch\"} 0"));
+	api_response_finish(&res);
 	api_destroy(api);
 	store_close(store);
 	free(feed);
@@ -2306,6 +2402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_room_limit, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_over_bad_changes, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_queues_forecast, NULL, teardown),
+		cmocka_unit_test_setup_teardown(test_queues_forecast_withheld, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_rooms, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_alerts_and_zones, NULL, teardown),
 		cmocka_unit_test_setup_teardown(test_bundles_and_rollouts, NULL, teardown),

@@ -319,6 +319,158 @@ static void test_todays_programme_not_yesterdays_clock(void **state)
 	schedule_destroy(s);
 }
 
+/* ---- withheld where its record is worse ---------------------------------------- */
+
+/* A week of lunches: day d's talks end at 12:00 local plus shift[d] minutes
+ * (lunch 12:00-15:00 every day), from 2014-11-03. */
+enum { WEEK = 8 };
+static const int64_t WEEK_NOON0 = 1415012400000LL; /* 2014-11-03T11:00:00Z, noon in Paris */
+
+static struct schedule *week(const int *shift)
+{
+	char sessions[8192] = "", text[12288];
+	size_t o = 0;
+	for (int d = 0; d < WEEK; d++) {
+		char a[32], b[32], l0[32], l1[32];
+		int64_t noon = WEEK_NOON0 + d * 86400000LL;
+		iso(noon - 90 * 60000LL + shift[d] * 60000LL, a);
+		iso(noon + shift[d] * 60000LL, b);
+		iso(noon, l0);
+		iso(noon + 180 * 60000LL, l1);
+		for (int r = 0; r < 3; r++)
+			o += (size_t)snprintf(sessions + o, sizeof(sessions) - o,
+					      "%s{\"id\":\"%d%c\",\"title\":\"Talk\",\"room\":\"%c\","
+					      "\"start\":\"%s\",\"end\":\"%s\",\"status\":\"scheduled\"}",
+					      o ? "," : "", d, 'a' + r, 'a' + r, a, b);
+		o += (size_t)snprintf(sessions + o, sizeof(sessions) - o,
+				      ",{\"id\":\"%dl\",\"title\":\"Lunch\",\"type\":\"catering\","
+				      "\"room\":\"l\",\"start\":\"%s\",\"end\":\"%s\","
+				      "\"status\":\"scheduled\"}", d, l0, l1);
+	}
+	snprintf(text, sizeof(text), conference_fmt, sessions);
+	return test_parse(text, NULL);
+}
+
+/* Feeds one day whose talks let out shift minutes after noon, with this
+ * crowd (0: nobody but the trickle), from 11:00 to 14:30 local: counters
+ * every 15 s, 4 stations of 30 s. The counters run on from day to day. */
+static void play_week_day(struct forecaster *f, int d, int shift, double crowd, double *in,
+			  double *out)
+{
+	int64_t noon = WEEK_NOON0 + d * 86400000LL;
+	double waiting = 0;
+	for (int64_t t = noon - 60 * 60000LL; t <= noon + 210 * 60000LL; t += 15000) {
+		int m = (int)((t - noon) / 60000) - (t < noon ? 1 : 0);
+		double a = arrivals(m - shift, crowd) / 4;
+		*in += a;
+		waiting += a;
+		double served = fmin(waiting, 4 * 15.0 / 30.0);
+		waiting -= served;
+		*out += served;
+		char ts[32];
+		iso(t, ts);
+		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
+		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(*in));
+		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
+		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(*out));
+	}
+}
+
+/* Plays the week (shift and crowd per day) and returns the forecaster. */
+static struct forecaster *play_week(struct schedule *s, const int *shift, const double *crowd)
+{
+	struct forecaster *f = forecaster_create();
+	assert_non_null(f);
+	forecaster_set_schedule(f, s);
+	add(f, "{\"type\":\"queue\",\"queue\":\"lunch\",\"stations\":4,\"service_s\":30}");
+	double in = 0, out = 0;
+	for (int d = 0; d < WEEK; d++)
+		play_week_day(f, d, shift[d], crowd[d], &in, &out);
+	return f;
+}
+
+/* Four days of a big lunch wave, then four on which, with the same
+ * schedule, nobody comes but the trickle. Until a day's wave is due, no
+ * forecaster that learns from earlier days can know that it will not come;
+ * "it stays as it is" is exact. The record says so and the forecast is
+ * withheld at every horizon: not shown, and no number given. */
+static void test_withheld_when_persistence_does_better(void **state)
+{
+	(void)state;
+	static const int shift[WEEK] = {0};
+	static const double crowd[WEEK] = {2, 2, 2, 2, 0, 0, 0, 0};
+	struct schedule *s = week(shift);
+	struct forecaster *f = play_week(s, shift, crowd);
+	int64_t t = WEEK_NOON0 + 7 * 86400000LL + 210 * 60000LL; /* the last sample */
+	for (size_t h = 0; h < FORECAST_RECORD_HORIZONS; h++) {
+		struct forecast_score sc;
+		int minutes = 0;
+		assert_true(forecaster_record(f, 0, h, &minutes, &sc));
+		if (sc.n < FORECAST_RECORD_MIN || !sc.withheld || sc.model_s <= sc.persistence_s)
+			fail_msg("%d min ahead: %d scored, model %.0f s, persistence %.0f s, "
+				 "same time %.0f s, withheld %d", minutes, sc.n, sc.model_s,
+				 sc.persistence_s, sc.same_time_s, sc.withheld);
+		assert_true(sc.persistence_s < 60); /* the trickle: the line stays short */
+		struct forecast fc;
+		forecaster_predict(f, 0, t, t + minutes * 60000LL, &fc);
+		assert_true(fc.withheld);
+		assert_false(fc.known);
+	}
+	assert_int_equal(forecaster_record_horizon(45 * 60000LL), 1);
+	assert_int_equal(forecaster_record_horizon(50 * 60000LL), 2);
+	assert_int_equal(forecaster_record_horizon(5 * 60000LL), 0);
+	struct forecast_score none;
+	int minutes;
+	assert_false(forecaster_record(f, 0, FORECAST_RECORD_HORIZONS, &minutes, &none));
+	assert_false(forecaster_record(f, 1, 0, &minutes, &none));
+	forecaster_destroy(f);
+	schedule_destroy(s);
+}
+
+/* The talks let out at 12:00 one day and 12:40 the next: the wave comes
+ * when the schedule says, so "same time as the earlier days" is wrong by
+ * 40 minutes and "it stays as it is" misses each wave. The forecast does
+ * better than both and stays shown. */
+static void test_shown_when_it_does_better(void **state)
+{
+	(void)state;
+	static const int shift[WEEK] = {0, 40, 0, 40, 0, 40, 0, 40};
+	static const double crowd[WEEK] = {1, 1, 1, 1, 1, 1, 1, 1};
+	struct schedule *s = week(shift);
+	struct forecaster *f = play_week(s, shift, crowd);
+	for (size_t h = 0; h < FORECAST_RECORD_HORIZONS; h++) {
+		struct forecast_score sc;
+		int minutes = 0;
+		assert_true(forecaster_record(f, 0, h, &minutes, &sc));
+		/* better than "now": never withheld; the same time on earlier
+		 * days stands in only where its record is the better one */
+		if (sc.n < FORECAST_RECORD_MIN || sc.withheld || sc.model_s >= sc.persistence_s ||
+		    (sc.basis == FORECAST_BASIS_SAME_TIME && sc.same_time_s >= sc.model_s))
+			fail_msg("%d min ahead: %d scored, model %.0f s, persistence %.0f s, "
+				 "same time %.0f s, withheld %d, basis %d", minutes, sc.n, sc.model_s,
+				 sc.persistence_s, sc.same_time_s, sc.withheld, sc.basis);
+	}
+	/* and a forecast into the last day's wave is given */
+	int64_t noon = WEEK_NOON0 + 7 * 86400000LL;
+	struct forecaster *g = forecaster_create();
+	forecaster_set_schedule(g, s);
+	add(g, "{\"type\":\"queue\",\"queue\":\"lunch\",\"stations\":4,\"service_s\":30}");
+	double in = 0, out = 0;
+	for (int d = 0; d < WEEK - 1; d++)
+		play_week_day(g, d, shift[d], crowd[d], &in, &out);
+	char ts[32];
+	iso(noon + 30 * 60000LL, ts); /* 12:30: before the 12:40 wave */
+	add(g, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
+	       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(in));
+	struct forecast fc;
+	forecaster_predict(g, 0, noon + 30 * 60000LL, noon + 55 * 60000LL, &fc);
+	assert_false(fc.withheld);
+	assert_true(fc.known);
+	forecaster_destroy(g);
+	forecaster_destroy(f);
+	schedule_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +479,8 @@ int main(void)
 		cmocka_unit_test(test_without_history_or_schedule),
 		cmocka_unit_test(test_a_door_that_opens_at_lunchtime),
 		cmocka_unit_test(test_todays_programme_not_yesterdays_clock),
+		cmocka_unit_test(test_withheld_when_persistence_does_better),
+		cmocka_unit_test(test_shown_when_it_does_better),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include "test_util.h"
 
 #include "civil_time.h"
+#include "lunch_advice.h"
 #include "lunch_sim.h"
 #include "queue_board.h"
 #include "schedule.h"
@@ -570,6 +571,54 @@ static struct queue_load_summary take_doc(struct queue_board *qb, const char *qu
 	return sum;
 }
 
+/* A forecast the server withholds (its record worse than "it stays as it
+ * is"): null points and "withheld". The screen has no forecast to show — no
+ * line, band, tip — but knows why; the same points without "withheld" are
+ * merely unknown. */
+static void test_server_forecast_withheld(void **state)
+{
+	(void)state;
+	struct sim_result r = test_lunch_sim("clean", 10);
+	char entry[4096];
+	size_t o = (size_t)snprintf(entry, sizeof(entry),
+				    "{\"queue\":\"meridien-lunch\",\"wait_s\":30,\"forecast\":{\"t\":"
+				    "\"2014-11-06T11:10:00Z\",\"days_learned\":3,\"withheld\":true,"
+				    "\"points\":[");
+	for (int k = 0; k < 12; k++) {
+		char at[21];
+		civil_format_utc((T_1110 + (k + 1) * 5 * MIN_MS) / 1000, at);
+		o += (size_t)snprintf(entry + o, sizeof(entry) - o,
+				      "%s{\"at\":\"%s\",\"wait_s\":null,\"low_s\":null,\"high_s\":null}",
+				      k ? "," : "", at);
+	}
+	snprintf(entry + o, sizeof(entry) - o, "]}}");
+	struct queue_board *qb = board();
+	take_doc(qb, entry, &r, ALL);
+	queue_board_update(qb, T_1110);
+	const struct queue_view *v = queue_board_get(qb, 0);
+	assert_false(v->forecast.have);
+	assert_true(v->forecast.withheld);
+	assert_int_equal(v->forecast.source, FORECAST_SERVER);
+	struct lunch_advice_state st;
+	lunch_advice_state_init(&st);
+	struct lunch_advice a;
+	const struct queue_view *views[] = {v};
+	struct lunch_advice_input in = {views, 1, NULL, NULL, 0, T_1110};
+	lunch_advice_decide(&in, &st, &a);
+	assert_int_equal(a.lines[0].n_items, 0);
+	assert_int_equal(a.lines[0].tip, LUNCH_TIP_NONE);
+	queue_board_destroy(qb);
+	/* without "withheld": unknown, not withheld */
+	char *w = strstr(entry, "\"withheld\":true,");
+	memmove(w, w + 16, strlen(w + 16) + 1);
+	qb = board();
+	take_doc(qb, entry, &r, ALL);
+	queue_board_update(qb, T_1110);
+	assert_false(queue_board_get(qb, 0)->forecast.withheld);
+	queue_board_destroy(qb);
+	lunch_sim_finish(&r);
+}
+
 static void test_server_forecast(void **state)
 {
 	(void)state;
@@ -869,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_only_filter),
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_server_forecast),
+		cmocka_unit_test(test_server_forecast_withheld),
 		cmocka_unit_test(test_server_fixture),
 		cmocka_unit_test(test_server_forecast_bad_points),
 		cmocka_unit_test(test_server_forecast_refused),

@@ -868,7 +868,8 @@ static void self_check(struct forecaster *f, size_t i, struct fq *q, int64_t t_m
 		 * interval of a busy one too narrow */
 		if (w.known && t_ms - c->at_ms < 120000 &&
 		    (c->forecast > ERROR_FLOOR_S || w.wait_s > ERROR_FLOOR_S))
-			record_error(q, (size_t)c->h, level_of(c->forecast), w.wait_s - c->forecast);
+			record_error(q, (size_t)c->h, level_of(c->forecast),
+				     (w.wait_s - c->forecast) / (c->forecast + ERROR_FLOOR_S));
 		/* against the baselines, the same rule with their values too: a
 		 * moment all four call idle says nothing of who foresees better */
 		if (w.known && t_ms - c->at_ms < 120000 &&
@@ -1182,8 +1183,8 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 		double scale = o->wait_s + ERROR_FLOOR_S;
 		double lo = PRIOR_Q10 * scale, hi = PRIOR_Q90 * scale;
 		if (q->n_errors[h][l] >= MIN_CHECKS) {
-			lo = quantile(q, h, l, 0.1);
-			hi = quantile(q, h, l, 0.9);
+			lo = quantile(q, h, l, 0.1) * scale;
+			hi = quantile(q, h, l, 0.9) * scale;
 		}
 		/* a day unlike the earlier ones (today's size far from the
 		 * usual, in units of the days' spread) is foreseen less well

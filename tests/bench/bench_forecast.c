@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 				lunch_sim_conference_defaults(&c, s);
 				lunch_sim_conference_scenario(name, &c);
 				c.seed = (uint64_t)seed * 7919 + k;
-				c.room_counts = rooms;
+				c.room_counts = rooms || getenv("BENCH_ROOMS");
 				if (!lunch_sim_conference_publish(&c, s)) {
 					fprintf(stderr, "%s: cannot publish\n", name);
 					return 1;

@@ -1,10 +1,11 @@
 /* forecast: per queue, the minutes of each day (arrivals counted at the
- * entry line), a model of them fitted on the earlier days (a trickle, plus
- * the people of each session that lets out, times a share that depends on
- * the time of day, spread over a walking time), a scale for today learned as
- * today's arrivals come, a fluid queue run forward, and a record of its own
- * errors for the interval, and of its errors against two baselines' that
- * withholds it where it does worse (forecast_record). */
+ * entry line), a model of them fitted on the earlier days (how a day's
+ * diners come counted from its opening — as the sessions let them out, and
+ * as the earlier days came — and how many), today's opening from today's
+ * programme, today's size from the rooms letting out and, as they come,
+ * today's arrivals; a fluid queue run forward; a record of its own errors
+ * for the interval, and of its errors against two baselines' that puts the
+ * better baseline in its place where it does worse (forecast_record). */
 #include "forecast.h"
 
 #include "civil_time.h"

@@ -1,13 +1,15 @@
 /* forecast: "how long will the lunch line be at 12:40?" A conference is the
- * rare queue whose arrivals are written down in advance: the schedule says
- * when each room lets out and how many it seats; earlier days say what share
- * of them join this line and how soon, and how fast it is served; today's
- * line so far says whether today is a busy day. The line ahead is that
- * arrival curve poured into the stations at their learned pace, from the
- * now-cast's state (wait_estimator). Each forecast carries an 80 % interval
- * calibrated on the forecaster's own past errors. Causal: a forecast at t
- * uses only samples at or before t. Pure: time comes in the samples. See
- * feeds/ESTIMATION.md (Forecast). */
+ * rare queue whose arrivals are written down in advance: today's schedule
+ * says when lunch opens and who is let out for it; earlier days say how
+ * people come counted from the opening (not by the clock), how many, and
+ * how fast the line is served; today's line so far says whether today is a
+ * busy day. The line ahead is that arrival curve poured into the stations
+ * at their pace, from the now-cast's state (wait_estimator). Each forecast
+ * carries an 80 % interval calibrated on the forecaster's own past errors,
+ * and where its record is worse than a baseline's, that baseline is shown
+ * instead (forecast_record). Causal: a forecast at t uses only samples at
+ * or before t. Pure: time comes in the samples. See feeds/ESTIMATION.md
+ * (Forecast). */
 #ifndef VB_FORECAST_H
 #define VB_FORECAST_H
 

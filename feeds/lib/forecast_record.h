@@ -5,7 +5,7 @@
  * record is worse than the better baseline's, that baseline is shown instead:
  * the same-time value as the forecast, or for persistence only the wait now
  * (the forecast withheld). Pure plain data, owned by the caller (one per queue); time comes in as
- * local days and minutes. See feeds/ESTIMATION.md (Forecast, Withheld). */
+ * local days and minutes. See feeds/ESTIMATION.md (Forecast, Method 8). */
 #ifndef VB_FORECAST_RECORD_H
 #define VB_FORECAST_RECORD_H
 

@@ -997,17 +997,7 @@ static double quantile(const struct fq *q, size_t h, size_t l, double p)
 	size_t n = q->n_errors[h][l];
 	for (size_t k = 0; k < n; k++)
 		v[k] = q->errors[h][l][k];
-	for (size_t a = 1; a < n; a++) { /* insertion sort: n is small */
-		float x = v[a];
-		size_t b = a;
-		while (b > 0 && v[b - 1] > x)
-			v[b] = v[b - 1], b--;
-		v[b] = x;
-	}
-	double pos = p * (double)(n - 1);
-	size_t lo = (size_t)pos;
-	double frac = pos - (double)lo;
-	return lo + 1 < n ? v[lo] * (1 - frac) + v[lo + 1] * frac : v[lo];
+	return forecast_quantile(v, n, p);
 }
 
 /* Today as the model sees it at minute m_now: when the line opens (or
@@ -1050,7 +1040,10 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 		td->open = prog >= 0 && q->m.have_offset ? prog + q->m.open_offset
 			   : q->m.open_min >= 0	       ? q->m.open_min
 						       : prog;
-		if (td->open >= 0 && td->open <= m_now)
+		/* late by a few minutes: any minute now; long past its time
+		 * with nobody counted, it opened and nobody came (the kiosk
+		 * must not promise a crowd at a door that is not there) */
+		if (td->open >= 0 && td->open <= m_now && m_now - td->open < DOOR_LOOK_MIN)
 			td->open = m_now + 1;
 	}
 	/* the line closes as long after its opening as usual */
@@ -1099,8 +1092,11 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 	double sd = q->m.scale_sd;
 	if (td->open < 0 || m_now < td->open) {
 		td->k = 1; /* nobody in yet: the arrivals say nothing of today */
-	} else if (q->m.door_per_min > 0 && expected - (seen - base_seen) > q->m.door_per_min) {
-		/* the door still holds people: today brought at least what came */
+	} else if (q->m.door_per_min > 0 && expected - (seen - base_seen) > q->m.door_per_min &&
+		   m_now - td->open < DOOR_LOOK_MIN) {
+		/* the door still holds people: today brought at least what came
+		 * (a door's crowd is through within DOOR_LOOK_MIN: after that,
+		 * what did not come is not waiting at it) */
 		td->k = expected > 0 ? scale_above((seen - base_seen) / expected, sd) : 1;
 	} else {
 		/* normal-normal: the prior (1, give or take the days' spread) and
@@ -1187,12 +1183,6 @@ void forecaster_predict_series(struct forecaster *f, size_t i, int64_t t_ms, con
 			lo = quantile(q, h, l, 0.1) * scale;
 			hi = quantile(q, h, l, 0.9) * scale;
 		}
-		/* a day unlike the earlier ones (today's size far from the
-		 * usual, in units of the days' spread) is foreseen less well
-		 * than the errors of usual days say: the interval widens */
-		double z = q->m.scale_sd > 0 ? (td->k - 1.0) / q->m.scale_sd : 0;
-		double widen = sqrt(1.0 + z * z);
-		lo *= widen, hi *= widen;
 		o->low_s = fmin(fmax(0, o->wait_s + lo), o->wait_s);
 		o->high_s = fmax(o->wait_s, o->wait_s + hi);
 		o->known = true;

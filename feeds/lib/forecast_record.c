@@ -63,14 +63,24 @@ void forecast_record_get(const struct forecast_record *r, size_t h, struct forec
 	size_t n = r->n[h];
 	for (size_t k = 0; k < n; k++)
 		v[k] = r->ring[h][k].same_time;
-	for (size_t a = 1; a < n; a++) { /* insertion sort: n is small */
+	out->same_time_spread_s = forecast_quantile(v, n, 0.8);
+}
+
+double forecast_quantile(float *v, size_t n, double p)
+{
+	if (n == 0)
+		return 0;
+	for (size_t a = 1; a < n; a++) { /* insertion sort: n is at most a few hundred */
 		float x = v[a];
 		size_t b = a;
 		while (b > 0 && v[b - 1] > x)
 			v[b] = v[b - 1], b--;
 		v[b] = x;
 	}
-	out->same_time_spread_s = n ? v[(size_t)(0.8 * (double)(n - 1) + 0.5)] : 0;
+	double pos = p * (double)(n - 1);
+	size_t lo = (size_t)pos;
+	double frac = pos - (double)lo;
+	return lo + 1 < n ? v[lo] * (1 - frac) + v[lo + 1] * frac : v[lo];
 }
 
 /* The means of horizon h's last k checks. */

@@ -76,6 +76,10 @@ enum forecast_basis forecast_record_basis(const struct forecast_record *r, size_
 /* Horizon h's record into out. */
 void forecast_record_get(const struct forecast_record *r, size_t h, struct forecast_score *out);
 
+/* The p-th quantile (0..1, interpolated) of v[0..n), which it sorts; 0
+ * when n is 0. */
+double forecast_quantile(float *v, size_t n, double p);
+
 /* The now-cast's wait (seconds, < 0: unknown) at minute (0..1439) of local
  * day; a day earlier than the newest noted is ignored (a clock gone back). */
 void forecast_record_note(struct forecast_record *r, int64_t day, int minute, double wait_s);

@@ -471,6 +471,42 @@ static void test_shown_when_it_does_better(void **state)
 	schedule_destroy(s);
 }
 
+/* Four days of a big wave, then a day whose counters report but count
+ * nobody (the buffet did not open, or everyone ate elsewhere). A door a
+ * few minutes late may hold a crowd; one long past its time with nobody
+ * counted holds none: by 13:00 the forecast is the empty line, not the
+ * usual wave promised "any minute now". */
+static void test_a_door_long_past_its_time(void **state)
+{
+	(void)state;
+	static const int shift[WEEK] = {0};
+	struct schedule *s = week(shift);
+	struct forecaster *f = forecaster_create();
+	forecaster_set_schedule(f, s);
+	add(f, "{\"type\":\"queue\",\"queue\":\"lunch\",\"stations\":4,\"service_s\":30}");
+	double in = 0, out = 0;
+	for (int d = 0; d < 4; d++)
+		play_week_day(f, d, 0, 2, &in, &out);
+	int64_t noon = WEEK_NOON0 + 4 * 86400000LL;
+	for (int64_t t = noon - 60 * 60000LL; t <= noon + 60 * 60000LL; t += 15000) {
+		char ts[32];
+		iso(t, ts);
+		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
+		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(in));
+		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
+		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(out));
+	}
+	struct forecast late, long_past;
+	/* 12:05: five minutes late, a crowd may still wait at the door */
+	forecaster_predict(f, 0, noon + 5 * 60000LL, noon + 20 * 60000LL, &late);
+	forecaster_predict(f, 0, noon + 60 * 60000LL, noon + 75 * 60000LL, &long_past);
+	if (late.model_s < 300 || long_past.model_s < 0 || long_past.model_s > 120)
+		fail_msg("nobody counted: at 12:05 for 12:20 %.0f s, at 13:00 for 13:15 %.0f s",
+			 late.model_s, long_past.model_s);
+	forecaster_destroy(f);
+	schedule_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_todays_programme_not_yesterdays_clock),
 		cmocka_unit_test(test_withheld_when_persistence_does_better),
 		cmocka_unit_test(test_shown_when_it_does_better),
+		cmocka_unit_test(test_a_door_long_past_its_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1573,28 +1573,46 @@ static void post_conference(struct api *api, int64_t until_ms)
  * from the earlier days in the database), the desk's alert when one is
  * forecast above alert-wait, /metrics the same; configured seats win over
  * the feed's; all of it comes back after a restart. */
+/* The demo summit's api at t on a new database, configured by text, with
+ * its log captured in lc: for the forecast's tests. The caller destroys the
+ * api, closes *store and frees *feed. */
+struct forecast_api {
+	struct server_config cfg;
+	struct test_log lc;
+	struct api_log log;
+	struct store *store;
+	char *feed;
+	size_t len;
+};
+
+static struct api *forecast_api(struct forecast_api *fa, const char *text, int64_t t)
+{
+	struct feed_error e = {{0}};
+	memset(fa, 0, sizeof(*fa));
+	assert_true(server_config_parse(text, strlen(text), &fa->cfg, &e));
+	fa->feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &fa->len);
+	fa->log = (struct api_log){test_log_line, &fa->lc};
+	fa->store = store_open(db_path, &e);
+	assert_non_null(fa->store);
+	struct api *api = api_create(&fa->cfg, fa->store, fa->feed, fa->len, t, &fa->log, &e);
+	if (!api)
+		fail_msg("%s", e.msg);
+	return api;
+}
+
 static void test_queues_forecast(void **state)
 {
 	(void)state;
-	static struct server_config cfg;
-	static const char text[] = "database x\norganizer alice organizer-token-0123456789\n"
-				   "sensor door sensor-token-0123456789ab\n"
-				   "alert-wait meridien-lunch 15\n"
-				   "capacity  Salle 241   450\n"
-				   "capacity Salle 999 10\n";
-	struct feed_error e = {{0}};
-	assert_true(server_config_parse(text, strlen(text), &cfg, &e));
+	static struct forecast_api fa;
 	const int64_t t = 1415272200000LL; /* Thursday 2014-11-06T11:10:00Z, 12:10 in Paris */
-	size_t len;
-	char *feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
-	struct test_log lc = {{0}, 0};
-	struct api_log log = {test_log_line, &lc};
-	struct store *store = store_open(db_path, &e);
-	assert_non_null(store);
-	struct api *api = api_create(&cfg, store, feed, len, t, &log, &e);
-	if (!api)
-		fail_msg("%s", e.msg);
-	assert_non_null(strstr(lc.text, "WARN: capacity Salle 999: no such room in schedule"));
+	struct api *api = forecast_api(&fa, "database x\norganizer alice organizer-token-0123456789\n"
+					    "sensor door sensor-token-0123456789ab\n"
+					    "alert-wait meridien-lunch 15\n"
+					    "capacity  Salle 241   450\n"
+					    "capacity Salle 999 10\n", t);
+	struct feed_error e = {{0}};
+	struct store *store = fa.store;
+	assert_non_null(strstr(fa.lc.text, "WARN: capacity Salle 999: no such room in schedule"));
 	post_conference(api, t);
 	cJSON *q = queue_estimate(api, t, "meridien-lunch");
 	cJSON *fc = cJSON_GetObjectItem(q, "forecast");
@@ -1628,7 +1646,7 @@ static void test_queues_forecast(void **state)
 	if (!strstr(says, "Le M\xC3\xA9ridien") || !strstr(says, "open more stations?") ||
 	    !strstr(says, " at 12:") /* Paris time */)
 		fail_msg("alert text: %s", says);
-	assert_non_null(strstr(lc.text, "WARN: lunch line Le M\xC3\xA9ridien"));
+	assert_non_null(strstr(fa.lc.text, "WARN: lunch line Le M\xC3\xA9ridien"));
 	char *first = cJSON_PrintUnformatted(fc);
 	cJSON_Delete(q);
 	/* /metrics */
@@ -1652,7 +1670,7 @@ static void test_queues_forecast(void **state)
 	store_close(store);
 	/* a restart learns the same days again from the database */
 	store = store_open(db_path, &e);
-	api = api_create(&cfg, store, NULL, 0, t, NULL, &e);
+	api = api_create(&fa.cfg, store, NULL, 0, t, NULL, &e);
 	assert_non_null(api);
 	q = queue_estimate(api, t, "meridien-lunch");
 	char *again = cJSON_PrintUnformatted(cJSON_GetObjectItem(q, "forecast"));
@@ -1662,7 +1680,7 @@ static void test_queues_forecast(void **state)
 	cJSON_Delete(q);
 	api_destroy(api);
 	store_close(store);
-	free(feed);
+	free(fa.feed);
 }
 
 
@@ -1675,22 +1693,12 @@ static void test_queues_forecast(void **state)
 static void test_queues_forecast_withheld(void **state)
 {
 	(void)state;
-	static struct server_config cfg;
-	static const char text[] = "database x\norganizer alice organizer-token-0123456789\n"
-				   "sensor door sensor-token-0123456789ab\n"
-				   "alert-wait meridien-lunch 5\n";
-	struct feed_error e = {{0}};
-	assert_true(server_config_parse(text, strlen(text), &cfg, &e));
+	static struct forecast_api fa;
 	const int64_t t = 1415277600000LL; /* 2014-11-06T12:40:00Z, 13:40 in Paris */
-	size_t len;
-	char *feed = test_fixture("../../assets/demo/paris-2014.schedule.json", &len);
-	struct test_log lc = {{0}, 0};
-	struct api_log log = {test_log_line, &lc};
-	struct store *store = store_open(db_path, &e);
-	assert_non_null(store);
-	struct api *api = api_create(&cfg, store, feed, len, t, &log, &e);
-	if (!api)
-		fail_msg("%s", e.msg);
+	struct api *api = forecast_api(&fa, "database x\norganizer alice organizer-token-0123456789\n"
+					    "sensor door sensor-token-0123456789ab\n"
+					    "alert-wait meridien-lunch 5\n", t);
+	const struct test_log *lc = &fa.lc;
 	post_conference_emptied(api, t, 1415264400000LL /* 10:00 in Paris */);
 	cJSON *q = queue_estimate(api, t, "meridien-lunch");
 	cJSON *fc = cJSON_GetObjectItem(q, "forecast");
@@ -1719,12 +1727,12 @@ static void test_queues_forecast_withheld(void **state)
 	assert_true(withheld > 0);
 	assert_null(cJSON_GetObjectItem(q, "alert"));
 	cJSON_Delete(q);
-	if (!strstr(lc.text, "INFO: lunch line Le M\xC3\xA9ridien \xE2\x80\x94 d\xC3\xA9jeuner: "
+	if (!strstr(lc->text, "INFO: lunch line Le M\xC3\xA9ridien \xE2\x80\x94 d\xC3\xA9jeuner: "
 			     "forecast withheld: ") ||
-	    !strstr(lc.text, "forecasts were off by") || strstr(lc.text, "WARN: lunch line"))
-		fail_msg("log: %s", lc.text);
+	    !strstr(lc->text, "forecasts were off by") || strstr(lc->text, "WARN: lunch line"))
+		fail_msg("log: %s", lc->text);
 	/* said once, not at every look */
-	const char *once = strstr(lc.text, "forecast withheld");
+	const char *once = strstr(lc->text, "forecast withheld");
 	q = queue_estimate(api, t + 60000, "meridien-lunch");
 	cJSON_Delete(q);
 	assert_null(strstr(once + 1, "forecast withheld"));
@@ -1734,8 +1742,8 @@ static void test_queues_forecast_withheld(void **state)
 	assert_non_null(strstr(res.body, "venueboard_queue_forecast_alert{queue=\"meridien-lunch\"} 0"));
 	api_response_finish(&res);
 	api_destroy(api);
-	store_close(store);
-	free(feed);
+	store_close(fa.store);
+	free(fa.feed);
 }
 
 /* One room count line at minute offset min (may be negative) from NOW. */

@@ -77,6 +77,17 @@ static void iso(int64_t t_ms, char out[32])
 	civil_format_utc(t_ms / 1000, out);
 }
 
+/* The entry and exit counters' totals at t. */
+static void add_counts(struct forecaster *f, int64_t t, double in, double out)
+{
+	char ts[32];
+	iso(t, ts);
+	add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
+	       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(in));
+	add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
+	       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(out));
+}
+
 /* People arriving in the minute starting at m minutes after noon. */
 static double arrivals(int m, double crowd)
 {
@@ -148,12 +159,7 @@ static void play_day(struct forecaster *f, int d, const struct plan *p, int64_t 
 		double served = fmin(waiting, 4 * 15.0 / 30.0); /* as waiting_after */
 		waiting -= served;
 		out += served;
-		char ts[32];
-		iso(t, ts);
-		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
-		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(in));
-		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
-		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(out));
+		add_counts(f, t, in, out);
 	}
 }
 
@@ -367,12 +373,7 @@ static void play_week_day(struct forecaster *f, int d, int shift, double crowd, 
 		double served = fmin(waiting, 4 * 15.0 / 30.0);
 		waiting -= served;
 		*out += served;
-		char ts[32];
-		iso(t, ts);
-		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
-		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(*in));
-		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
-		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(*out));
+		add_counts(f, t, *in, *out);
 	}
 }
 
@@ -489,12 +490,7 @@ static void test_a_door_long_past_its_time(void **state)
 		play_week_day(f, d, 0, 2, &in, &out);
 	int64_t noon = WEEK_NOON0 + 4 * 86400000LL;
 	for (int64_t t = noon - 60 * 60000LL; t <= noon + 60 * 60000LL; t += 15000) {
-		char ts[32];
-		iso(t, ts);
-		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
-		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(in));
-		add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
-		       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(out));
+		add_counts(f, t, in, out);
 	}
 	struct forecast late, long_past;
 	/* 12:05: five minutes late, a crowd may still wait at the door */

@@ -55,6 +55,10 @@ static const double SPELL_ODDS = 100.0;    /* evidence that decides (Jeffreys: "
 enum { TRUST, DOUBT, N_USUAL };
 enum { HELD_MAX = 240 }; /* an hour of 15 s reports: older evidence cannot decide a spell */
 
+struct belief {
+	double shape, span;
+};
+
 struct sensor {
 	char id[QUEUE_ID_MAX + 1];
 	bool occupancy;
@@ -81,10 +85,11 @@ struct queue {
 	int64_t newest_ms; /* the latest sample time seen, INT64_MIN before any */
 	/* per-station serving rate: beliefs ~ Gamma(shape, rate), shape people
 	 * having left in span station-seconds of evidence (the prior counted in) */
-	struct belief {
-		double shape, span;
-	} usual[N_USUAL], spell;
-	double usual_lw[N_USUAL]; /* each usual belief's log weight: how well it foresaw */
+	struct usual {
+		struct belief b[N_USUAL];
+		double lw[N_USUAL]; /* each belief's log weight: how well it foresaw */
+	} usual;
+	struct belief spell;
 	int64_t rate_ms;  /* when the evidence was last faded */
 	int64_t spell_ms; /* the spell's start, 0 when none */
 	/* Page's CUSUMs (log likelihood ratios), and the recent evidence they
@@ -237,9 +242,9 @@ static void rate_fade(struct queue *q, int64_t t_ms)
 	static const double cv[N_USUAL] = {TRUST_CV, DOUBT_CV};
 	for (int k = 0; k < N_USUAL; k++) {
 		double shape = 1.0 / (cv[k] * cv[k]), span = shape * q->service_s;
-		q->usual[k].shape = shape + (q->usual[k].shape - shape) * keep;
-		q->usual[k].span = span + (q->usual[k].span - span) * keep;
-		q->usual_lw[k] *= keep;
+		q->usual.b[k].shape = shape + (q->usual.b[k].shape - shape) * keep;
+		q->usual.b[k].span = span + (q->usual.b[k].span - span) * keep;
+		q->usual.lw[k] *= keep;
 	}
 	belief_fade(&q->spell, dt, SPELL_FADE_S);
 	q->rate_ms = t_ms;
@@ -251,9 +256,9 @@ static void rate_prior(struct queue *q, double service_s, int64_t t_ms)
 {
 	static const double cv[N_USUAL] = {TRUST_CV, DOUBT_CV};
 	for (int k = 0; k < N_USUAL; k++) {
-		q->usual[k].shape = 1.0 / (cv[k] * cv[k]);
-		q->usual[k].span = q->usual[k].shape * service_s; /* mean: 1 / service_s */
-		q->usual_lw[k] = 0;
+		q->usual.b[k].shape = 1.0 / (cv[k] * cv[k]);
+		q->usual.b[k].span = q->usual.b[k].shape * service_s; /* mean: 1 / service_s */
+		q->usual.lw[k] = 0;
 	}
 	q->rate_ms = t_ms;
 	q->spell_ms = 0;
@@ -262,12 +267,12 @@ static void rate_prior(struct queue *q, double service_s, int64_t t_ms)
 }
 
 /* The usual pace: each belief's value f, weighed by its track record. */
-static double usual_mix(const struct queue *q, double (*f)(const struct belief *))
+static double usual_mix(const struct usual *u, double (*f)(const struct belief *))
 {
-	double top = fmax(q->usual_lw[TRUST], q->usual_lw[DOUBT]), sum = 0, wsum = 0;
+	double top = fmax(u->lw[TRUST], u->lw[DOUBT]), sum = 0, wsum = 0;
 	for (int k = 0; k < N_USUAL; k++) {
-		double w = exp(q->usual_lw[k] - top);
-		sum += w * f(&q->usual[k]);
+		double w = exp(u->lw[k] - top);
+		sum += w * f(&u->b[k]);
 		wsum += w;
 	}
 	return sum / wsum;
@@ -282,16 +287,16 @@ static double belief_median_s(const struct belief *b)
 
 /* The usual beliefs take evidence: each first scores how likely it found
  * it (the gamma-Poisson predictive, a negative binomial). */
-static void usual_take(struct queue *q, const struct belief *ev)
+static void usual_take(struct usual *u, const struct belief *ev)
 {
 	if (ev->span <= 0)
 		return;
 	for (int k = 0; k < N_USUAL; k++) {
-		double a = q->usual[k].shape, p = q->usual[k].span / (q->usual[k].span + ev->span);
-		q->usual_lw[k] += lgamma(ev->shape + a) - lgamma(a) - lgamma(ev->shape + 1) +
-				  a * log(p) + ev->shape * log1p(-p);
-		q->usual[k].shape += ev->shape;
-		q->usual[k].span += ev->span;
+		double a = u->b[k].shape, p = u->b[k].span / (u->b[k].span + ev->span);
+		u->lw[k] += lgamma(ev->shape + a) - lgamma(a) - lgamma(ev->shape + 1) +
+			    a * log(p) + ev->shape * log1p(-p);
+		u->b[k].shape += ev->shape;
+		u->b[k].span += ev->span;
 	}
 }
 
@@ -327,7 +332,7 @@ static void held_release(struct queue *q)
 	while (q->held_n > keep) {
 		const struct observation *o = held_at(q, 0);
 		if (!q->spell_ms)
-			usual_take(q, &(struct belief){o->k, o->span});
+			usual_take(&q->usual, &(struct belief){o->k, o->span});
 		q->held_head = (q->held_head + 1) % HELD_MAX;
 		q->held_n--;
 	}
@@ -346,7 +351,7 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	double h = log(SPELL_ODDS);
 	if (q->held_n == HELD_MAX) { /* too old to decide anything: let it go */
 		if (!q->spell_ms)
-			usual_take(q, &(struct belief){held_at(q, 0)->k, held_at(q, 0)->span});
+			usual_take(&q->usual, &(struct belief){held_at(q, 0)->k, held_at(q, 0)->span});
 		q->held_head = (q->held_head + 1) % HELD_MAX;
 		q->held_n--;
 		q->since_slow -= q->since_slow > q->held_n;
@@ -356,7 +361,7 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	}
 	q->held[(q->held_head + q->held_n++) % HELD_MAX] = (struct observation){k, span, start_ms};
 	if (!q->spell_ms) {
-		double mu = usual_mix(q, belief_rate);
+		double mu = usual_mix(&q->usual, belief_rate);
 		q->cusum_slow = fmax(0, q->cusum_slow + llr(k, span, mu / SPELL_RATIO, mu));
 		q->cusum_fast = fmax(0, q->cusum_fast + llr(k, span, mu * SPELL_RATIO, mu));
 		q->since_slow = q->cusum_slow > 0 ? q->since_slow + 1 : 0;
@@ -392,14 +397,14 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	}
 	q->spell.shape += k;
 	q->spell.span += span;
-	q->cusum_back = fmax(0, q->cusum_back + llr(k, span, usual_mix(q, belief_rate), q->back_ref));
+	q->cusum_back = fmax(0, q->cusum_back + llr(k, span, usual_mix(&q->usual, belief_rate), q->back_ref));
 	q->since_back = q->cusum_back > 0 ? q->since_back + 1 : 0;
 	if (q->cusum_back == 0)
 		q->back_ref = belief_rate(&q->spell);
 	if (q->cusum_back > h) { /* back to the usual pace since the evidence began */
 		int64_t since;
 		struct belief b = held_sum(q, q->since_back, &since);
-		usual_take(q, &b);
+		usual_take(&q->usual, &b);
 		held_clear(q);
 		q->spell_ms = 0;
 		q->cusum_back = 0;
@@ -408,11 +413,28 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	held_release(q); /* a spell's evidence is the spell's only */
 }
 
+/* The usual pace as the wait sees it: with the evidence the CUSUMs hold back
+ * while they weigh it. Holding it matters only once a spell is decided; until
+ * then, leaving it out leaves out just the exits that look like a change — a
+ * biased sample (at 2 stations, a surge's first quiet windows counted and the
+ * window with two exits held: 40 s read as 60 s). */
+static struct usual usual_seen(const struct queue *q)
+{
+	struct usual u = q->usual;
+	if (!q->spell_ms && q->held_n) {
+		int64_t since;
+		struct belief b = held_sum(q, q->held_n, &since);
+		usual_take(&u, &b);
+	}
+	return u;
+}
+
 /* People per second the open stations serve now. */
 static double serving_now(struct queue *q, int64_t t_ms)
 {
 	rate_fade(q, t_ms);
-	return q->stations * (q->spell_ms ? belief_rate(&q->spell) : usual_mix(q, belief_rate));
+	struct usual u = usual_seen(q);
+	return q->stations * (q->spell_ms ? belief_rate(&q->spell) : usual_mix(&u, belief_rate));
 }
 
 /* Seconds until ahead people have left. In a spell that has lasted d, at its
@@ -422,7 +444,8 @@ static void pace_of(struct queue *q, int64_t t_ms, struct serving_pace *p)
 {
 	rate_fade(q, t_ms);
 	p->stations = q->stations;
-	p->usual_per_s = 1.0 / usual_mix(q, belief_median_s);
+	struct usual u = usual_seen(q);
+	p->usual_per_s = 1.0 / usual_mix(&u, belief_median_s);
 	p->spell_per_s = q->spell_ms ? 1.0 / belief_median_s(&q->spell) : p->usual_per_s;
 	p->spell_age_s = q->spell_ms && t_ms > q->spell_ms ? (double)(t_ms - q->spell_ms) / 1000.0 : 0;
 }

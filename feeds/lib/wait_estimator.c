@@ -4,7 +4,9 @@
  *   (restarts detected), never below zero;
  * - a silent counter's counts are imputed from its recent rate and reconciled
  *   when its cumulative total comes back;
- * - an occupancy zone, when present, pulls the count toward what it sees;
+ * - an occupancy zone, when present, is weighed against the count by their
+ *   variances (a Kalman filter that also learns the count's drift): a long
+ *   line counted exactly is hardly moved by a noisy zone, a drifted count is;
  * - exit counters alive but no one leaving for a while, with stations open,
  *   means the line is empty: missed exits are forgotten there; unless the
  *   stations should be busy and people still join: that is a stall;
@@ -38,7 +40,9 @@ static const double SILENT_S = 60.0;      /* a sensor is late after this at leas
 static const double LATE_REPORTS = 3.0;   /* ...or after missing this many of its own reports */
 static const double DEAD_S = 600.0;       /* no data for this long: no estimate */
 static const double RATE_TAU_S = 120.0;   /* memory of a counter's recent rate */
-static const double OCC_GAIN = 0.35;      /* pull toward an occupancy reading */
+static const double ZONE_SHARE = 0.10;    /* a zone's noise before its own is learned... */
+static const double ZONE_PRIOR_N = 4.0;   /* ...worth this many pairs of readings */
+static const double ZONE_MEMORY = 40.0;   /* pairs of readings its noise is learned over */
 static const double IDLE_SERVICES = 3.0;  /* exits quiet for this many service times... */
 static const double IDLE_MIN_S = 90.0;    /* ...and at least this long: the line is empty */
 static const double STALL_JOINED = 1.0;   /* joined a service time after the last exit: a stall */
@@ -54,6 +58,10 @@ static const double SPELL_RATIO = 2.0;     /* the change worth finding: half or 
 static const double SPELL_ODDS = 100.0;    /* evidence that decides (Jeffreys: "decisive") */
 enum { TRUST, DOUBT, N_USUAL };
 enum { HELD_MAX = 240 }; /* an hour of 15 s reports: older evidence cannot decide a spell */
+
+struct belief {
+	double shape, span;
+};
 
 struct sensor {
 	char id[QUEUE_ID_MAX + 1];
@@ -81,10 +89,11 @@ struct queue {
 	int64_t newest_ms; /* the latest sample time seen, INT64_MIN before any */
 	/* per-station serving rate: beliefs ~ Gamma(shape, rate), shape people
 	 * having left in span station-seconds of evidence (the prior counted in) */
-	struct belief {
-		double shape, span;
-	} usual[N_USUAL], spell;
-	double usual_lw[N_USUAL]; /* each usual belief's log weight: how well it foresaw */
+	struct usual {
+		struct belief b[N_USUAL];
+		double lw[N_USUAL]; /* each belief's log weight: how well it foresaw */
+	} usual;
+	struct belief spell;
 	int64_t rate_ms;  /* when the evidence was last faded */
 	int64_t spell_ms; /* the spell's start, 0 when none */
 	/* Page's CUSUMs (log likelihood ratios), and the recent evidence they
@@ -102,8 +111,20 @@ struct queue {
 	double people_at_exit;  /* the line when the exit counter last reported... */
 	double sure_at_exit;    /* ...and how many of those were surely there */
 	int64_t busy_since_ms;  /* since when every station surely serves; 0: not now */
-	double counted;         /* entries since the line was last seen empty: the
-				 * count's error grows with them */
+	/* The count's error as a Kalman filter holds it: the line is the count
+	 * plus drift x the entries counted (drift: a share of entries the
+	 * counters get wrong, net, learned from a zone), with covariance
+	 * err_nn (people^2), err_nd, err_dd; the drift's prior: 0 give or
+	 * take COUNT_ERROR. */
+	double drift, err_nn, err_nd, err_dd;
+	double counted; /* entries since the line was last seen empty */
+	/* the zone's noise, sd = share x line + 1, the share learned from pairs
+	 * of readings against what the count moved between them (sums of
+	 * line^2, line, 1 and squared residual terms; the count's level may
+	 * have drifted, its movement over 30 s hardly) */
+	double zone_sum[4];
+	double zone_last, zone_line, zone_entries, zone_q; /* the last reading, the line then, since then */
+	bool zone_pair, zone_seen;
 	double joined_quiet;    /* entries counted a service time or more after
 				 * the last exit: people who should have left */
 	double disagreement;    /* recent |occupancy - count| */
@@ -150,6 +171,96 @@ const char *estimator_confidence_name(enum confidence c)
 	return c == CONFIDENCE_GOOD ? "good" : c == CONFIDENCE_DEGRADED ? "degraded" : "none";
 }
 
+/* The line was seen empty: the count is exact again (give or take one); the
+ * drift learned stays (a door that misses people goes on missing them). */
+static void count_exact(struct queue *q)
+{
+	q->err_nn = 1;
+	q->err_nd = 0;
+	q->counted = 0;
+	q->zone_pair = false;
+}
+
+/* Two standard errors of the count: beyond them, people surely wait. One
+ * is 5 % of the entries since the line was last seen empty, plus one
+ * (added, not in quadrature: a counter that misses goes on missing); where
+ * a zone looks at the line, the filter's. */
+static double count_doubt(const struct queue *q)
+{
+	return 2 * (q->zone_seen ? sqrt(q->err_nn) : COUNT_ERROR * q->counted + 1);
+}
+
+/* The count moved by entries and exits: its error grows by the drift over
+ * the entries (systematic: errors add up, not in quadrature) and by a few
+ * random misses in a hundred. */
+static void count_moved(struct queue *q, double entries, double exits)
+{
+	double e = entries > 0 ? entries : 0;
+	double random = COUNT_ERROR / 2 * (fabs(entries) + fabs(exits));
+	q->counted += e;
+	q->people += q->drift * e;
+	q->err_nn += 2 * e * q->err_nd + e * e * q->err_dd + random;
+	q->err_nd += e * q->err_dd;
+	q->zone_entries += e;
+	q->zone_q += random;
+}
+
+/* The zone's noise share: solves, by moments, A s^2 + B s + C = D for the
+ * sums of what the pairs of readings should and did show. */
+static double zone_share(const struct queue *q)
+{
+	double n = 50, k = ZONE_PRIOR_N, p = ZONE_SHARE * n + 1; /* the prior: k pairs at 50 people */
+	double a = k * 2 * n * n + q->zone_sum[0], b = k * 4 * n + q->zone_sum[1];
+	double c = k * 2 + q->zone_sum[2], d = k * 2 * p * p + q->zone_sum[3];
+	if (d <= c)
+		return 0;
+	return (-b + sqrt(b * b + 4 * a * (d - c))) / (2 * a);
+}
+
+/* A zone reading: unbiased, noisy, each reading's noise its own. Weighs it
+ * against the count by their variances (a Kalman filter on the line and
+ * the count's drift): a long line counted exactly is hardly moved by a zone
+ * off by a tenth of it; a count that drifted is pulled to it, and its drift
+ * learned. Without live counts the zone is all there is. */
+static void zone_reading(struct queue *q, double z, bool counts)
+{
+	double n = q->people > 0 ? q->people : 0, sh = zone_share(q);
+	if (counts && q->zone_pair) {
+		/* the pair's residual: the zone's two noises, and what the count
+		 * got wrong since (the drift's doubt over those entries) */
+		double d = (z - q->zone_last) - (n - q->zone_line);
+		double w = 1 - 1 / ZONE_MEMORY, m = q->zone_line;
+		double known = q->zone_entries * q->zone_entries * q->err_dd + q->zone_q;
+		q->zone_sum[0] = w * q->zone_sum[0] + n * n + m * m;
+		q->zone_sum[1] = w * q->zone_sum[1] + 2 * (n + m);
+		q->zone_sum[2] = w * q->zone_sum[2] + 2 + known;
+		q->zone_sum[3] = w * q->zone_sum[3] + d * d;
+	}
+	double r = (sh * n + 1) * (sh * n + 1);
+	if (!counts) {
+		q->people = z;
+		q->err_nn = r;
+		q->err_nd = 0;
+	} else {
+		double nu = z - q->people, sv = q->err_nn + r;
+		double kn = q->err_nn / sv, kd = q->err_nd / sv;
+		q->people += kn * nu;
+		q->drift += kd * nu;
+		q->err_dd -= q->err_nd * q->err_nd / sv;
+		q->err_nd -= q->err_nn * q->err_nd / sv;
+		q->err_nn -= q->err_nn * q->err_nn / sv;
+	}
+	if (q->people <= 0) {
+		q->people = 0;
+		count_exact(q);
+	}
+	q->zone_last = z;
+	q->zone_line = q->people;
+	q->zone_entries = q->zone_q = 0;
+	q->zone_pair = counts;
+	q->zone_seen = true;
+}
+
 static struct queue *find_queue(struct estimator *est, const char *id, struct feed_error *e)
 {
 	for (size_t i = 0; i < est->n; i++)
@@ -163,6 +274,8 @@ static struct queue *find_queue(struct estimator *est, const char *id, struct fe
 	memset(q, 0, sizeof(*q));
 	memcpy(q->id, id, strlen(id) + 1);
 	q->newest_ms = INT64_MIN;
+	q->err_dd = COUNT_ERROR * COUNT_ERROR;
+	count_exact(q);
 	return q;
 }
 
@@ -237,9 +350,9 @@ static void rate_fade(struct queue *q, int64_t t_ms)
 	static const double cv[N_USUAL] = {TRUST_CV, DOUBT_CV};
 	for (int k = 0; k < N_USUAL; k++) {
 		double shape = 1.0 / (cv[k] * cv[k]), span = shape * q->service_s;
-		q->usual[k].shape = shape + (q->usual[k].shape - shape) * keep;
-		q->usual[k].span = span + (q->usual[k].span - span) * keep;
-		q->usual_lw[k] *= keep;
+		q->usual.b[k].shape = shape + (q->usual.b[k].shape - shape) * keep;
+		q->usual.b[k].span = span + (q->usual.b[k].span - span) * keep;
+		q->usual.lw[k] *= keep;
 	}
 	belief_fade(&q->spell, dt, SPELL_FADE_S);
 	q->rate_ms = t_ms;
@@ -251,9 +364,9 @@ static void rate_prior(struct queue *q, double service_s, int64_t t_ms)
 {
 	static const double cv[N_USUAL] = {TRUST_CV, DOUBT_CV};
 	for (int k = 0; k < N_USUAL; k++) {
-		q->usual[k].shape = 1.0 / (cv[k] * cv[k]);
-		q->usual[k].span = q->usual[k].shape * service_s; /* mean: 1 / service_s */
-		q->usual_lw[k] = 0;
+		q->usual.b[k].shape = 1.0 / (cv[k] * cv[k]);
+		q->usual.b[k].span = q->usual.b[k].shape * service_s; /* mean: 1 / service_s */
+		q->usual.lw[k] = 0;
 	}
 	q->rate_ms = t_ms;
 	q->spell_ms = 0;
@@ -262,12 +375,12 @@ static void rate_prior(struct queue *q, double service_s, int64_t t_ms)
 }
 
 /* The usual pace: each belief's value f, weighed by its track record. */
-static double usual_mix(const struct queue *q, double (*f)(const struct belief *))
+static double usual_mix(const struct usual *u, double (*f)(const struct belief *))
 {
-	double top = fmax(q->usual_lw[TRUST], q->usual_lw[DOUBT]), sum = 0, wsum = 0;
+	double top = fmax(u->lw[TRUST], u->lw[DOUBT]), sum = 0, wsum = 0;
 	for (int k = 0; k < N_USUAL; k++) {
-		double w = exp(q->usual_lw[k] - top);
-		sum += w * f(&q->usual[k]);
+		double w = exp(u->lw[k] - top);
+		sum += w * f(&u->b[k]);
 		wsum += w;
 	}
 	return sum / wsum;
@@ -282,16 +395,16 @@ static double belief_median_s(const struct belief *b)
 
 /* The usual beliefs take evidence: each first scores how likely it found
  * it (the gamma-Poisson predictive, a negative binomial). */
-static void usual_take(struct queue *q, const struct belief *ev)
+static void usual_take(struct usual *u, const struct belief *ev)
 {
 	if (ev->span <= 0)
 		return;
 	for (int k = 0; k < N_USUAL; k++) {
-		double a = q->usual[k].shape, p = q->usual[k].span / (q->usual[k].span + ev->span);
-		q->usual_lw[k] += lgamma(ev->shape + a) - lgamma(a) - lgamma(ev->shape + 1) +
-				  a * log(p) + ev->shape * log1p(-p);
-		q->usual[k].shape += ev->shape;
-		q->usual[k].span += ev->span;
+		double a = u->b[k].shape, p = u->b[k].span / (u->b[k].span + ev->span);
+		u->lw[k] += lgamma(ev->shape + a) - lgamma(a) - lgamma(ev->shape + 1) +
+			    a * log(p) + ev->shape * log1p(-p);
+		u->b[k].shape += ev->shape;
+		u->b[k].span += ev->span;
 	}
 }
 
@@ -327,7 +440,7 @@ static void held_release(struct queue *q)
 	while (q->held_n > keep) {
 		const struct observation *o = held_at(q, 0);
 		if (!q->spell_ms)
-			usual_take(q, &(struct belief){o->k, o->span});
+			usual_take(&q->usual, &(struct belief){o->k, o->span});
 		q->held_head = (q->held_head + 1) % HELD_MAX;
 		q->held_n--;
 	}
@@ -346,7 +459,7 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	double h = log(SPELL_ODDS);
 	if (q->held_n == HELD_MAX) { /* too old to decide anything: let it go */
 		if (!q->spell_ms)
-			usual_take(q, &(struct belief){held_at(q, 0)->k, held_at(q, 0)->span});
+			usual_take(&q->usual, &(struct belief){held_at(q, 0)->k, held_at(q, 0)->span});
 		q->held_head = (q->held_head + 1) % HELD_MAX;
 		q->held_n--;
 		q->since_slow -= q->since_slow > q->held_n;
@@ -356,7 +469,7 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	}
 	q->held[(q->held_head + q->held_n++) % HELD_MAX] = (struct observation){k, span, start_ms};
 	if (!q->spell_ms) {
-		double mu = usual_mix(q, belief_rate);
+		double mu = usual_mix(&q->usual, belief_rate);
 		q->cusum_slow = fmax(0, q->cusum_slow + llr(k, span, mu / SPELL_RATIO, mu));
 		q->cusum_fast = fmax(0, q->cusum_fast + llr(k, span, mu * SPELL_RATIO, mu));
 		q->since_slow = q->cusum_slow > 0 ? q->since_slow + 1 : 0;
@@ -392,14 +505,14 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	}
 	q->spell.shape += k;
 	q->spell.span += span;
-	q->cusum_back = fmax(0, q->cusum_back + llr(k, span, usual_mix(q, belief_rate), q->back_ref));
+	q->cusum_back = fmax(0, q->cusum_back + llr(k, span, usual_mix(&q->usual, belief_rate), q->back_ref));
 	q->since_back = q->cusum_back > 0 ? q->since_back + 1 : 0;
 	if (q->cusum_back == 0)
 		q->back_ref = belief_rate(&q->spell);
 	if (q->cusum_back > h) { /* back to the usual pace since the evidence began */
 		int64_t since;
 		struct belief b = held_sum(q, q->since_back, &since);
-		usual_take(q, &b);
+		usual_take(&q->usual, &b);
 		held_clear(q);
 		q->spell_ms = 0;
 		q->cusum_back = 0;
@@ -408,11 +521,28 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	held_release(q); /* a spell's evidence is the spell's only */
 }
 
+/* The usual pace as the wait sees it: with the evidence the CUSUMs hold back
+ * while they weigh it. Holding it matters only once a spell is decided; until
+ * then, leaving it out leaves out just the exits that look like a change — a
+ * biased sample (at 2 stations, a surge's first quiet windows counted and the
+ * window with two exits held: 40 s read as 60 s). */
+static struct usual usual_seen(const struct queue *q)
+{
+	struct usual u = q->usual;
+	if (!q->spell_ms && q->held_n) {
+		int64_t since;
+		struct belief b = held_sum(q, q->held_n, &since);
+		usual_take(&u, &b);
+	}
+	return u;
+}
+
 /* People per second the open stations serve now. */
 static double serving_now(struct queue *q, int64_t t_ms)
 {
 	rate_fade(q, t_ms);
-	return q->stations * (q->spell_ms ? belief_rate(&q->spell) : usual_mix(q, belief_rate));
+	struct usual u = usual_seen(q);
+	return q->stations * (q->spell_ms ? belief_rate(&q->spell) : usual_mix(&u, belief_rate));
 }
 
 /* Seconds until ahead people have left. In a spell that has lasted d, at its
@@ -422,7 +552,8 @@ static void pace_of(struct queue *q, int64_t t_ms, struct serving_pace *p)
 {
 	rate_fade(q, t_ms);
 	p->stations = q->stations;
-	p->usual_per_s = 1.0 / usual_mix(q, belief_median_s);
+	struct usual u = usual_seen(q);
+	p->usual_per_s = 1.0 / usual_mix(&u, belief_median_s);
 	p->spell_per_s = q->spell_ms ? 1.0 / belief_median_s(&q->spell) : p->usual_per_s;
 	p->spell_age_s = q->spell_ms && t_ms > q->spell_ms ? (double)(t_ms - q->spell_ms) / 1000.0 : 0;
 }
@@ -450,6 +581,21 @@ void estimator_pace(struct estimator *est, size_t i, int64_t t_ms, struct servin
 	if (i >= est->n || !est->queues[i].declared)
 		return;
 	pace_of(&est->queues[i], t_ms, out);
+}
+
+/* Whether an entry and an exit counter both report: the count follows the
+ * line. */
+static bool counts_live(const struct queue *q, int64_t t_ms)
+{
+	bool entry = false, exit = false;
+	for (int i = 0; i < q->n_sensors; i++) {
+		const struct sensor *x = &q->sensors[i];
+		if (x->occupancy || silent(x, t_ms))
+			continue;
+		entry |= x->role == ROLE_ENTRY;
+		exit |= x->role == ROLE_EXIT;
+	}
+	return entry && exit;
 }
 
 /* Moves the queue's clock to t: imputes the counts of silent counters and
@@ -496,10 +642,13 @@ static void advance(struct queue *q, int64_t t_ms)
 	 * count's error, as for the pace) and more joined after the exits
 	 * stopped: then the stations stopped, with the line at its fullest */
 	bool stalled = q->joined_quiet >= STALL_JOINED &&
-		       q->people - 2 * (COUNT_ERROR * q->counted + 1) >= q->stations;
+		       q->people - count_doubt(q) >= q->stations;
 	if (exits_alive && q->stations > 0 && q->people > 0 && !stalled &&
 	    (double)(t_ms - q->last_exit_ms) > idle_s * 1000.0)
-		q->people = q->counted = 0; /* open stations, nobody leaving: nobody waits */
+	{
+		q->people = 0; /* open stations, nobody leaving: nobody waits */
+		count_exact(q);
+	}
 	q->now_ms = t_ms;
 }
 
@@ -536,7 +685,7 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 	x->imputed = 0;
 	if (x->role == ROLE_ENTRY) {
 		q->people += delta;
-		q->counted += delta > 0 ? delta : 0;
+		count_moved(q, delta, 0);
 		/* at idle stations they would have left within a service time;
 		 * with a line that keeps the stations busy, one who did not
 		 * means the stations stopped, not that the line is empty */
@@ -544,6 +693,7 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 			q->joined_quiet += delta;
 	} else {
 		q->people -= delta;
+		count_moved(q, 0, delta);
 		if (inc > 0) {
 			q->last_exit_ms = s->t_ms > q->last_exit_ms ? s->t_ms : q->last_exit_ms;
 			q->joined_quiet = 0;
@@ -560,11 +710,13 @@ static void add_count(struct queue *q, struct sensor *x, const struct queue_samp
 		if (dt > 0 && dt < 2 * late_s(x) && q->stations > 0 && busy)
 			rate_observe(q, (double)inc, dt * q->stations, x->last_ms, s->t_ms);
 	}
-	if (q->people <= 0)
-		q->people = q->counted = 0;
+	if (q->people <= 0) {
+		q->people = 0;
+		count_exact(q);
+	}
 	if (x->role == ROLE_EXIT) {
 		q->people_at_exit = q->people;
-		q->sure_at_exit = q->people - 2 * (COUNT_ERROR * q->counted + 1);
+		q->sure_at_exit = q->people - count_doubt(q);
 		if (q->sure_at_exit < q->stations)
 			q->busy_since_ms = 0;
 		else if (!q->busy_since_ms)
@@ -593,7 +745,8 @@ static void resume(struct queue *q, int64_t t_ms)
 	q->spell_ms = 0;
 	held_clear(q);
 	q->cusum_slow = q->cusum_fast = q->cusum_stop = q->cusum_back = 0;
-	q->people = q->counted = q->people_at_exit = q->sure_at_exit = q->joined_quiet = 0;
+	q->people = q->people_at_exit = q->sure_at_exit = q->joined_quiet = 0;
+	count_exact(q);
 	q->busy_since_ms = 0;
 	q->now_ms = q->last_exit_ms = t_ms;
 	q->restart_ms = INT64_MIN / 2;
@@ -638,16 +791,11 @@ bool estimator_add(struct estimator *est, const struct queue_sample *s, struct f
 		add_count(q, x, s);
 		return true;
 	}
-	/* occupancy: unbiased but noisy, so move part of the way toward it */
 	if (x->seen && s->t_ms < x->last_ms)
 		return true;
 	note_report(x, s->t_ms);
-	double innovation = s->people - q->people;
-	q->disagreement += 0.3 * (fabs(innovation) - q->disagreement);
-	q->people += OCC_GAIN * innovation;
-	q->counted *= 1 - OCC_GAIN; /* a look at the line takes back part of the doubt */
-	if (q->people <= 0)
-		q->people = q->counted = 0;
+	q->disagreement += 0.3 * (fabs(s->people - q->people) - q->disagreement);
+	zone_reading(q, s->people, counts_live(q, s->t_ms));
 	x->seen = true;
 	x->people = s->people;
 	x->last_ms = s->t_ms;

@@ -134,6 +134,7 @@ struct room_counts {
 struct forecaster {
 	struct estimator *est;
 	const struct schedule *schedule;
+	unsigned char *kind; /* per session: KIND_ bits, worked out once per schedule */
 	double seats_default;
 	struct fq *q[ESTIMATOR_MAX_QUEUES];
 	struct room_counts *rooms[MAX_ROOMS];
@@ -169,6 +170,7 @@ void forecaster_destroy(struct forecaster *f)
 	for (size_t i = 0; i < f->n_rooms; i++)
 		free(f->rooms[i]);
 	estimator_destroy(f->est);
+	free(f->kind);
 	free(f);
 }
 
@@ -176,25 +178,6 @@ static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
-}
-
-void forecaster_set_schedule(struct forecaster *f, const struct schedule *s)
-{
-	f->schedule = s;
-	f->seats_default = DEFAULT_SEATS;
-	size_t n = 0;
-	double *caps = s && s->n_rooms ? malloc(s->n_rooms * sizeof(*caps)) : NULL;
-	for (size_t i = 0; caps && i < s->n_rooms; i++)
-		if (s->rooms[i].capacity > 0)
-			caps[n++] = s->rooms[i].capacity;
-	if (n) { /* a room without seats is like the others' median */
-		qsort(caps, n, sizeof(*caps), cmp_double);
-		f->seats_default = caps[n / 2];
-	}
-	free(caps);
-	for (size_t i = 0; i < ESTIMATOR_MAX_QUEUES; i++)
-		if (f->q[i])
-			f->q[i]->dirty = true;
 }
 
 size_t forecaster_queue_count(const struct forecaster *f)
@@ -249,7 +232,7 @@ static bool contains_ci(const char *s, const char *word)
 }
 
 /* Catering sends nobody to lunch: breaks, meals, coffee. */
-static bool is_catering(const struct session *x)
+static bool is_catering_text(const struct session *x)
 {
 	static const char *const words[] = {"lunch", "d\xC3\xA9jeuner", "dejeuner", "coffee",
 					    "caf\xC3\xA9", "pause", "buffet", "break", "repas",
@@ -258,6 +241,53 @@ static bool is_catering(const struct session *x)
 		if (contains_ci(x->type, words[k]) || contains_ci(x->title, words[k]))
 			return true;
 	return false;
+}
+
+enum { KIND_CATERING = 1, KIND_MEAL = 2 };
+
+/* A meal by its words: lunch, déjeuner, repas, meal. */
+static bool is_meal_text(const struct session *x)
+{
+	static const char *const words[] = {"lunch", "d\xC3\xA9jeuner", "dejeuner", "repas", "meal"};
+	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
+		if (contains_ci(x->title, words[k]) || contains_ci(x->type, words[k]))
+			return true;
+	return false;
+}
+
+/* Session i's KIND_ bits: from the table worked out when the schedule
+ * came (the words are looked for once, not at every forecast), or from its
+ * words when the table could not be made. */
+static unsigned session_kind(const struct forecaster *f, size_t i)
+{
+	if (f->kind)
+		return f->kind[i];
+	const struct session *x = &f->schedule->sessions[i];
+	return (is_catering_text(x) ? KIND_CATERING : 0) | (is_meal_text(x) ? KIND_MEAL : 0);
+}
+
+void forecaster_set_schedule(struct forecaster *f, const struct schedule *s)
+{
+	f->schedule = s;
+	free(f->kind);
+	f->kind = s && s->n_sessions ? malloc(s->n_sessions) : NULL;
+	for (size_t i = 0; f->kind && i < s->n_sessions; i++)
+		f->kind[i] = (unsigned char)((is_catering_text(&s->sessions[i]) ? KIND_CATERING : 0) |
+					     (is_meal_text(&s->sessions[i]) ? KIND_MEAL : 0));
+	f->seats_default = DEFAULT_SEATS;
+	size_t n = 0;
+	double *caps = s && s->n_rooms ? malloc(s->n_rooms * sizeof(*caps)) : NULL;
+	for (size_t i = 0; caps && i < s->n_rooms; i++)
+		if (s->rooms[i].capacity > 0)
+			caps[n++] = s->rooms[i].capacity;
+	if (n) { /* a room without seats is like the others' median */
+		qsort(caps, n, sizeof(*caps), cmp_double);
+		f->seats_default = caps[n / 2];
+	}
+	free(caps);
+	for (size_t i = 0; i < ESTIMATOR_MAX_QUEUES; i++)
+		if (f->q[i])
+			f->q[i]->dirty = true;
 }
 
 /* The most people a room's sensor saw while a session ran there (start to
@@ -315,7 +345,8 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 	size_t n = 0;
 	for (size_t i = 0; s && i < s->n_sessions && n < cap; i++) {
 		const struct session *x = &s->sessions[i];
-		if (x->status == SESSION_CANCELLED || is_catering(x) || x->end - x->start > 4 * 3600)
+		if (x->status == SESSION_CANCELLED || (session_kind(f, i) & KIND_CATERING) ||
+		    x->end - x->start > 4 * 3600)
 			continue; /* an exhibition or registration desk is no session */
 		int64_t d;
 		int m;
@@ -456,15 +487,12 @@ static void prepare_day(struct fit_day *d)
 static int programme_lunch(const struct forecaster *f, int64_t day)
 {
 	const struct schedule *s = f->schedule;
-	static const char *const words[] = {"lunch", "d\xC3\xA9jeuner", "dejeuner", "repas", "meal"};
 	int best = -1;
 	for (size_t i = 0; s && i < s->n_sessions; i++) {
 		const struct session *x = &s->sessions[i];
 		if (x->status == SESSION_CANCELLED)
 			continue;
-		bool meal = false;
-		for (size_t k = 0; k < sizeof(words) / sizeof(*words) && !meal; k++)
-			meal = contains_ci(x->title, words[k]) || contains_ci(x->type, words[k]);
+		bool meal = session_kind(f, i) & KIND_MEAL;
 		int64_t d;
 		int m;
 		local_time(f, x->start * 1000, &d, &m);
@@ -509,7 +537,7 @@ static double learn_fill(const struct forecaster *f, const struct fq *q)
 	for (size_t i = 0; s && i < s->n_sessions; i++) {
 		const struct session *x = &s->sessions[i];
 		const struct room *r = x->room ? schedule_find_room(s, x->room) : NULL;
-		if (!r || x->status == SESSION_CANCELLED || is_catering(x))
+		if (!r || x->status == SESSION_CANCELLED || (session_kind(f, i) & KIND_CATERING))
 			continue;
 		int64_t d;
 		int m;

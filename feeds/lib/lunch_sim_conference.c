@@ -348,6 +348,51 @@ static bool overrun(const struct sim_conference *c, struct conf_prep *cp)
 	return true;
 }
 
+/* Each day's turnout and appetite for this point, drawn before anything
+ * else so that the rest of the run cannot change them; then the cameras. */
+static bool day_turnouts(const struct sim_conference *c, struct conf_prep *cp)
+{
+	struct sim_rng r = rng_stream(c->seed, STREAM_CONFERENCE, 0);
+	double share = c->eat_share;
+	for (int d = 0; d < cp->n_days; d++) {
+		double df = c->day_factor[d];
+		if (c->last_day_as_before && d > 0 && d == cp->n_days - 1)
+			df = c->day_factor[d - 1];
+		double f = df * (1 + c->day_sd * sim_normal(&r));
+		double e = 1 + c->eat_sd * sim_normal(&r);
+		cp->factor[d] = f > 0.1 ? f : 0.1;
+		cp->eat[d] = e > 0.2 ? e : 0.2; /* times the share, below */
+		if (share <= 0 && day_has_talks(cp, d) && cp->base > 0) {
+			struct day_window w;
+			if (!day_window(c, cp, d, &w))
+				return false;
+			double rush = (double)(w.closes - w.opens);
+			rush = rush < 90 * 60 ? rush : 90 * 60;
+			double served = 0.85 * c->line.stations * rush / c->line.service_s;
+			share = served / (cp->base * df);
+		}
+	}
+	for (int d = 0; d < cp->n_days; d++) {
+		cp->eat[d] *= share > 0 ? share : 0;
+		cp->eat[d] = cp->eat[d] < 1 ? cp->eat[d] : 1;
+	}
+	/* The busy last day: its expected diners, not its turnout, are set, so
+	 * that it is that much busier whatever the appetite drawn for it. */
+	int last = cp->n_days - 1;
+	if (c->busy_last_day > 0 && last > 0 && cp->eat[last] > 0) {
+		double sum = 0;
+		int k = 0;
+		for (int d = 0; d < last; d++)
+			if (day_has_talks(cp, d))
+				sum += cp->factor[d] * cp->eat[d], k++;
+		if (k)
+			cp->factor[last] = c->busy_last_day * sum / k / cp->eat[last];
+	}
+	for (size_t k = 0; k < cp->s->n_rooms; k++)
+		cp->camera[k] = sim_uniform(&r) < c->camera_share;
+	return true;
+}
+
 static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 {
 	const struct schedule *s = c->schedule;
@@ -400,47 +445,7 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 		return false;
 	cp->base = c->on_site > 0 ? c->on_site : c->on_site_scale * busiest;
 
-	/* Each day's turnout and appetite for this point, drawn before anything
-	 * else so that the rest of the run cannot change them. */
-	struct sim_rng r = rng_stream(c->seed, STREAM_CONFERENCE, 0);
-	double share = c->eat_share;
-	for (int d = 0; d < cp->n_days; d++) {
-		double df = c->day_factor[d];
-		if (c->last_day_as_before && d > 0 && d == cp->n_days - 1)
-			df = c->day_factor[d - 1];
-		double f = df * (1 + c->day_sd * sim_normal(&r));
-		double e = 1 + c->eat_sd * sim_normal(&r);
-		cp->factor[d] = f > 0.1 ? f : 0.1;
-		cp->eat[d] = e > 0.2 ? e : 0.2; /* times the share, below */
-		if (share <= 0 && day_has_talks(cp, d) && cp->base > 0) {
-			struct day_window w;
-			if (!day_window(c, cp, d, &w))
-				return false;
-			double rush = (double)(w.closes - w.opens);
-			rush = rush < 90 * 60 ? rush : 90 * 60;
-			double served = 0.85 * c->line.stations * rush / c->line.service_s;
-			share = served / (cp->base * df);
-		}
-	}
-	for (int d = 0; d < cp->n_days; d++) {
-		cp->eat[d] *= share > 0 ? share : 0;
-		cp->eat[d] = cp->eat[d] < 1 ? cp->eat[d] : 1;
-	}
-	/* The busy last day: its expected diners, not its turnout, are set, so
-	 * that it is that much busier whatever the appetite drawn for it. */
-	int last = cp->n_days - 1;
-	if (c->busy_last_day > 0 && last > 0 && cp->eat[last] > 0) {
-		double sum = 0;
-		int k = 0;
-		for (int d = 0; d < last; d++)
-			if (day_has_talks(cp, d))
-				sum += cp->factor[d] * cp->eat[d], k++;
-		if (k)
-			cp->factor[last] = c->busy_last_day * sum / k / cp->eat[last];
-	}
-	for (size_t k = 0; k < s->n_rooms; k++)
-		cp->camera[k] = sim_uniform(&r) < c->camera_share;
-	return overrun(c, cp);
+	return day_turnouts(c, cp) && overrun(c, cp);
 }
 
 static int cmp_published(const void *a, const void *b)

@@ -66,18 +66,6 @@ static bool integer(const char *key, const char *v, long lo, long hi, long *out,
 	return true;
 }
 
-static bool url(char *dst, const char *key, const char *v, struct feed_error *e)
-{
-	if (!*v) {
-		dst[0] = '\0';
-		return true;
-	}
-	if (!text_starts_with_ci(v, "http://") && !text_starts_with_ci(v, "https://") &&
-	    !text_starts_with_ci(v, "file://"))
-		return feed_error_set(e, "%s: '%.60s' is not an http://, https:// or file:// URL", key, v);
-	return copy(dst, KIOSK_MAX_VALUE, key, v, e);
-}
-
 /* t in milliseconds since the epoch, a wall time read in the configured zone. */
 static bool to_ms(const struct kiosk_config *c, const char *key, const struct civil *t,
 		  int64_t *out, struct feed_error *e)
@@ -213,185 +201,305 @@ static bool decimal(const char *key, const char *v, double lo, double hi, const 
 	return true;
 }
 
-bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
+/* Setters for the keys whose value is not just one typed field. */
+static bool set_overflow(struct kiosk_config *c, const char *key, const char *v,
+			 struct feed_error *e)
+{
+	(void)key;
+	return overflow(c, v, e);
+}
+
+static bool set_update_window(struct kiosk_config *c, const char *key, const char *v,
+			      struct feed_error *e)
+{
+	(void)key;
+	return update_window(c, v, e);
+}
+
+static bool set_mobile_url(struct kiosk_config *c, const char *key, const char *v,
+			   struct feed_error *e)
+{
+	c->mobile_off = strcmp(v, "off") == 0;
+	if (c->mobile_off || !*v) {
+		c->mobile_url[0] = '\0';
+		return true;
+	}
+	if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+		return feed_error_set(e, "mobile-url: '%.60s' is not an http:// or https:// "
+					 "URL (or off)", v);
+	if (strlen(v) > QR_CODE_MAX_TEXT)
+		return feed_error_set(e, "mobile-url: longer than %d bytes (a QR code a "
+					 "phone reads across a hallway)", QR_CODE_MAX_TEXT);
+	return copy(c->mobile_url, sizeof(c->mobile_url), key, v, e);
+}
+
+static bool set_font_emoji(struct kiosk_config *c, const char *key, const char *v,
+			   struct feed_error *e)
+{
+	return copy(c->font_emoji, sizeof(c->font_emoji), key, strcmp(v, "off") ? v : "", e);
+}
+
+/* room NAME and queue ID: one more in a capped list. */
+static bool list_add(char (*list)[KIOSK_MAX_NAME], size_t *n, size_t cap, const char *key,
+		     const char *what, const char *v, struct feed_error *e)
+{
+	if (*n == cap)
+		return feed_error_set(e, "%s: more than %zu %ss", key, cap, key);
+	if (!*v)
+		return feed_error_set(e, "%s: a %s is needed", key, what);
+	if (!copy(list[*n], KIOSK_MAX_NAME, key, v, e))
+		return false;
+	(*n)++;
+	return true;
+}
+
+static bool set_room(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
+{
+	return list_add(c->rooms, &c->n_rooms, KIOSK_MAX_ROOMS, key, "room name", v, e);
+}
+
+static bool set_queue(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
+{
+	return list_add(c->queues, &c->n_queues, KIOSK_MAX_QUEUES, key, "queue id", v, e);
+}
+
+static bool set_timezone(struct kiosk_config *c, const char *key, const char *v,
+			 struct feed_error *e)
+{
+	if (*v && !civil_zone_known(v))
+		return feed_error_set(e, "timezone: '%.60s' is not a known zone (an IANA name "
+					 "such as Europe/Paris)", v);
+	return copy(c->timezone, sizeof(c->timezone), key, v, e);
+}
+
+static bool set_rotation(struct kiosk_config *c, const char *key, const char *v,
+			 struct feed_error *e)
 {
 	long n = 0;
-	if (strcmp(key, "schedule-url") == 0)
-		return url(c->schedule_url, key, v, e);
-	if (strcmp(key, "queues-url") == 0)
-		return url(c->queues_url, key, v, e);
-	if (strcmp(key, "rooms-url") == 0)
-		return url(c->rooms_url, key, v, e);
-	if (strcmp(key, "overflow") == 0)
-		return overflow(c, v, e);
-	if (strcmp(key, "layout") == 0) {
-		if (strcmp(v, "hall") == 0)
-			c->layout = KIOSK_LAYOUT_HALL;
-		else if (strcmp(v, "room") == 0)
-			c->layout = KIOSK_LAYOUT_ROOM;
-		else
-			return feed_error_set(e, "layout: '%.40s' is not hall or room", v);
-		return true;
+	if (!integer(key, v, 0, 270, &n, e) || n % 90)
+		return feed_error_set(e, "rotation: '%.40s' is not 0, 90, 180 or 270", v);
+	c->rotation = (int)n;
+	return true;
+}
+
+static bool set_language(struct kiosk_config *c, const char *key, const char *v,
+			 struct feed_error *e)
+{
+	(void)key;
+	if (!i18n_lang_parse(v, &c->lang))
+		return feed_error_set(e, "language: '%.40s' is not en or fr", v);
+	return true;
+}
+
+static bool set_run_dir(struct kiosk_config *c, const char *key, const char *v,
+			struct feed_error *e)
+{
+	if (*v != '/')
+		return feed_error_set(e, "run-dir: '%.60s' is not an absolute path", v);
+	return copy(c->run_dir, sizeof(c->run_dir), key, v, e);
+}
+
+static bool set_rooms_poll(struct kiosk_config *c, const char *key, const char *v,
+			   struct feed_error *e)
+{
+	long n = 0;
+	if (!integer(key, v, 0, 3600, &n, e))
+		return false;
+	if (n == 1) /* 0: as the lunch lines */
+		return feed_error_set(e, "rooms-poll-seconds: 0 (as queue-poll-seconds) or "
+					 "2 to 3600");
+	c->room_poll_s = (int)n;
+	return true;
+}
+
+static bool set_max_feed(struct kiosk_config *c, const char *key, const char *v,
+			 struct feed_error *e)
+{
+	long n = 0;
+	if (!integer(key, v, 16, 256 * 1024, &n, e))
+		return false;
+	c->max_feed_bytes = (size_t)n * 1024;
+	return true;
+}
+
+static bool set_color(struct kiosk_config *c, const char *key, const char *v,
+		      struct feed_error *e)
+{
+	struct feed_error te;
+	if (!theme_set(&c->theme, key + 6, v, &te))
+		return feed_error_set(e, "color-%s", te.msg);
+	return true;
+}
+
+enum key_type {
+	KEY_STRING,   /* copied as it is, at most the field's size */
+	KEY_URL,      /* http://, https:// or file://, or empty */
+	KEY_HTTP_URL, /* http:// or https://, or empty */
+	KEY_INT,      /* a whole number from lo to hi, into an int */
+	KEY_DECIMAL,  /* 0 (off) or a number of unit from lo to hi, into a double */
+	KEY_WORD,     /* one of values, copied as a string */
+	KEY_ENUM,     /* one of values, stored as lo + its index in an enum */
+	KEY_SETTER,   /* set() does it all */
+};
+
+/* An enum key's field is written as an int. */
+_Static_assert(sizeof(enum kiosk_layout) == sizeof(int), "enum kiosk_layout is an int");
+_Static_assert(sizeof(enum kiosk_orientation) == sizeof(int), "enum kiosk_orientation is an int");
+
+struct kiosk_key {
+	const char *name; /* a name ending in '-*' takes every key with that prefix */
+	enum key_type type;
+	size_t off, size; /* the field in struct kiosk_config */
+	long lo, hi;
+	double dlo, dhi;
+	const char *unit;
+	const char *const *values; /* NULL-terminated */
+	bool (*set)(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e);
+	const char *help;
+};
+
+#define FIELD(f) offsetof(struct kiosk_config, f), sizeof(((struct kiosk_config *)0)->f)
+#define STRING(k, f, h) {k, KEY_STRING, FIELD(f), 0, 0, 0, 0, NULL, NULL, NULL, h}
+#define URL(k, t, f, h) {k, t, FIELD(f), 0, 0, 0, 0, NULL, NULL, NULL, h}
+#define INT(k, f, lo, hi, h) {k, KEY_INT, FIELD(f), lo, hi, 0, 0, NULL, NULL, NULL, h}
+#define DECIMAL(k, f, lo, hi, u, h) {k, KEY_DECIMAL, FIELD(f), 0, 0, lo, hi, u, NULL, NULL, h}
+#define CHOICE(k, t, f, base, v, h) {k, t, FIELD(f), base, 0, 0, 0, NULL, v, NULL, h}
+#define SETTER(k, fn, h) {k, KEY_SETTER, 0, 0, 0, 0, 0, 0, NULL, NULL, fn, h}
+
+static const char *const layouts[] = {"hall", "room", NULL};
+static const char *const orientations[] = {"landscape", "portrait", NULL};
+static const char *const time_sources[] = {"system", "timesync", "feed", "auto", NULL};
+static const char *const log_levels[] = {"error", "warn", "info", "debug", NULL};
+
+/* Every key of the file and its flag (assets/kiosk/venueboard.conf documents
+ * them at length). */
+static const struct kiosk_key keys[] = {
+	URL("schedule-url", KEY_URL, schedule_url, "the schedule feed (required)"),
+	URL("queues-url", KEY_URL, queues_url, "lunch-line samples; empty: none shown"),
+	URL("rooms-url", KEY_URL, rooms_url, "how full each room is; empty: none shown"),
+	SETTER("overflow", set_overflow, "\"ROOM\" \"SHOWN IN\": where a full room streams"),
+	CHOICE("layout", KEY_ENUM, layout, KIOSK_LAYOUT_HALL, layouts,
+	       "hall: every room; room: one room's door"),
+	STRING("ca-file", ca_file, "the venue's certificate authority"),
+	STRING("cache-dir", cache_dir, "where the last good schedule is kept"),
+	STRING("venue", venue, "the venue's name"),
+	STRING("floor", floor, "where this screen stands"),
+	STRING("font-regular", font_regular, "the text font"),
+	STRING("font-bold", font_bold, "the bold font"),
+	STRING("font-fallback", font_fallback, "glyphs the text font lacks"),
+	SETTER("mobile-url", set_mobile_url, "the phone page the QR code links to; off: none"),
+	SETTER("font-emoji", set_font_emoji, "colour emoji; off: none"),
+	SETTER("room", set_room, "a room shown, in order (repeat)"),
+	SETTER("queue", set_queue, "a lunch line shown (repeat)"),
+	SETTER("walk", name_and_number, "QUEUE MINUTES: the walk to a lunch line (repeat)"),
+	SETTER("capacity", name_and_number, "ROOM SEATS: a room's seats (repeat)"),
+	SETTER("timezone", set_timezone, "the zone when the feed names none"),
+	CHOICE("orientation", KEY_ENUM, orientation, KIOSK_ORIENT_LANDSCAPE, orientations,
+	       "the picture's shape as seen"),
+	SETTER("rotation", set_rotation, "the panel turned clockwise: 0, 90, 180, 270"),
+	SETTER("language", set_language, "en or fr"),
+	CHOICE("time-source", KEY_WORD, time_source, 0, time_sources,
+	       "when the clock can be trusted"),
+	URL("heartbeat-url", KEY_HTTP_URL, heartbeat_url, "venueboard-server's heartbeat; empty: none"),
+	STRING("heartbeat-token", heartbeat_token, "this screen's token on the server"),
+	URL("stream-url", KEY_HTTP_URL, stream_url, "the server's event stream"),
+	SETTER("run-dir", set_run_dir, "files shared with the update agent"),
+	SETTER("update-window", set_update_window, "HH:MM-HH:MM when updates may apply"),
+	CHOICE("log-level", KEY_WORD, log_level, 0, log_levels, "error, warn, info or debug"),
+	INT("poll-seconds", poll_s, 2, 3600, "how often the schedule is asked for"),
+	INT("queue-poll-seconds", queue_poll_s, 2, 3600, "how often the lunch lines are"),
+	INT("page-seconds", page_s, 3, 600, "a page's shortest time"),
+	INT("highlight-minutes", highlight_min, 0, 1440, "how long a change stays highlighted"),
+	INT("soon-minutes", soon_min, 0, 120, "a session starting within this is marked"),
+	INT("heartbeat-seconds", heartbeat_s, 10, 3600, "how often the screen reports"),
+	SETTER("rooms-poll-seconds", set_rooms_poll, "how often room fill is; 0: as lunch lines"),
+	SETTER("max-feed-kib", set_max_feed, "a larger feed is refused"),
+	SETTER("color-*", set_color, "the theme's colours"),
+	STRING("title", title, "the header's title; empty: the conference's name"),
+	DECIMAL("viewing-distance", viewing_distance_m, 0.5, 100, "metres",
+		"readers this far away read every text; 0: unchecked"),
+	DECIMAL("screen-diagonal", screen_diagonal_in, 5, 1000, "inches",
+		"the panel's diagonal when the display does not say"),
+	INT("page-seconds-max", page_s_max, 3, 600, "a page's longest time"),
+};
+
+static const struct kiosk_key *key_find(const char *key)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		const char *name = keys[i].name;
+		size_t n = strlen(name);
+		if (n > 1 && name[n - 1] == '*' ? strncmp(key, name, n - 1) == 0
+						: strcmp(key, name) == 0)
+			return &keys[i];
 	}
-	if (strcmp(key, "ca-file") == 0)
-		return copy(c->ca_file, sizeof(c->ca_file), key, v, e);
-	if (strcmp(key, "cache-dir") == 0)
-		return copy(c->cache_dir, sizeof(c->cache_dir), key, v, e);
-	if (strcmp(key, "venue") == 0)
-		return copy(c->venue, sizeof(c->venue), key, v, e);
-	if (strcmp(key, "floor") == 0)
-		return copy(c->floor, sizeof(c->floor), key, v, e);
-	if (strcmp(key, "font-regular") == 0)
-		return copy(c->font_regular, sizeof(c->font_regular), key, v, e);
-	if (strcmp(key, "font-bold") == 0)
-		return copy(c->font_bold, sizeof(c->font_bold), key, v, e);
-	if (strcmp(key, "font-fallback") == 0)
-		return copy(c->font_fallback, sizeof(c->font_fallback), key, v, e);
-	if (strcmp(key, "mobile-url") == 0) {
-		c->mobile_off = strcmp(v, "off") == 0;
-		if (c->mobile_off || !*v) {
-			c->mobile_url[0] = '\0';
-			return true;
-		}
-		if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
-			return feed_error_set(e, "mobile-url: '%.60s' is not an http:// or https:// "
-						 "URL (or off)", v);
-		if (strlen(v) > QR_CODE_MAX_TEXT)
-			return feed_error_set(e, "mobile-url: longer than %d bytes (a QR code a "
-						 "phone reads across a hallway)", QR_CODE_MAX_TEXT);
-		return copy(c->mobile_url, sizeof(c->mobile_url), key, v, e);
+	return NULL;
+}
+
+/* The index of v in values, or -1; "a, b or c" into list. */
+static int choice(const char *const *values, const char *v, char *list, size_t cap)
+{
+	int hit = -1;
+	size_t used = 0;
+	list[0] = '\0';
+	for (int i = 0; values[i]; i++) {
+		if (strcmp(v, values[i]) == 0)
+			hit = i;
+		const char *sep = i == 0 ? "" : values[i + 1] ? ", " : " or ";
+		int w = snprintf(list + used, cap - used, "%s%s", sep, values[i]);
+		used += w > 0 && (size_t)w < cap - used ? (size_t)w : 0;
 	}
-	if (strcmp(key, "font-emoji") == 0)
-		return copy(c->font_emoji, sizeof(c->font_emoji), key, strcmp(v, "off") ? v : "", e);
-	if (strcmp(key, "room") == 0) {
-		if (c->n_rooms == KIOSK_MAX_ROOMS)
-			return feed_error_set(e, "room: more than %d rooms", KIOSK_MAX_ROOMS);
-		if (!*v)
-			return feed_error_set(e, "room: a room name is needed");
-		if (!copy(c->rooms[c->n_rooms], KIOSK_MAX_NAME, key, v, e))
+	return hit;
+}
+
+static bool url_checked(char *dst, size_t cap, bool file, const char *key, const char *v,
+			struct feed_error *e)
+{
+	if (!*v)
+		return copy(dst, cap, key, v, e);
+	if (!text_starts_with_ci(v, "http://") && !text_starts_with_ci(v, "https://") &&
+	    (!file || !text_starts_with_ci(v, "file://")))
+		return feed_error_set(e, file ? "%s: '%.60s' is not an http://, https:// or file:// URL"
+					      : "%s: '%.60s' is not an http:// or https:// URL",
+				      key, v);
+	return copy(dst, cap, key, v, e);
+}
+
+bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
+{
+	const struct kiosk_key *k = key_find(key);
+	if (!k)
+		return feed_error_set(e, "%.60s: not a setting (assets/kiosk/venueboard.conf lists "
+					 "them)", key);
+	char *field = (char *)c + k->off;
+	long n = 0;
+	char list[128];
+	int i;
+	switch (k->type) {
+	case KEY_STRING:
+		return copy(field, k->size, key, v, e);
+	case KEY_URL:
+	case KEY_HTTP_URL:
+		return url_checked(field, k->size, k->type == KEY_URL, key, v, e);
+	case KEY_INT:
+		if (!integer(key, v, k->lo, k->hi, &n, e))
 			return false;
-		c->n_rooms++;
+		*(int *)(void *)field = (int)n;
 		return true;
-	}
-	if (strcmp(key, "queue") == 0) {
-		if (c->n_queues == KIOSK_MAX_QUEUES)
-			return feed_error_set(e, "queue: more than %d queues", KIOSK_MAX_QUEUES);
-		if (!*v)
-			return feed_error_set(e, "queue: a queue id is needed");
-		if (!copy(c->queues[c->n_queues], KIOSK_MAX_NAME, key, v, e))
-			return false;
-		c->n_queues++;
+	case KEY_DECIMAL:
+		return decimal(key, v, k->dlo, k->dhi, k->unit, (double *)(void *)field, e);
+	case KEY_WORD:
+	case KEY_ENUM:
+		i = choice(k->values, v, list, sizeof(list));
+		if (i < 0)
+			return feed_error_set(e, "%s: '%.40s' is not %s", key, v, list);
+		if (k->type == KEY_WORD)
+			return copy(field, k->size, key, v, e);
+		*(int *)(void *)field = (int)k->lo + i;
 		return true;
+	case KEY_SETTER:
+		break;
 	}
-	if (strcmp(key, "walk") == 0 || strcmp(key, "capacity") == 0)
-		return name_and_number(c, key, v, e);
-	if (strcmp(key, "timezone") == 0) {
-		if (*v && !civil_zone_known(v))
-			return feed_error_set(e, "timezone: '%.60s' is not a known zone (an IANA name "
-						 "such as Europe/Paris)", v);
-		return copy(c->timezone, sizeof(c->timezone), key, v, e);
-	}
-	if (strcmp(key, "orientation") == 0) {
-		if (strcmp(v, "landscape") == 0)
-			c->orientation = KIOSK_ORIENT_LANDSCAPE;
-		else if (strcmp(v, "portrait") == 0)
-			c->orientation = KIOSK_ORIENT_PORTRAIT;
-		else
-			return feed_error_set(e, "orientation: '%.40s' is not landscape or portrait", v);
-		return true;
-	}
-	if (strcmp(key, "rotation") == 0) {
-		if (!integer(key, v, 0, 270, &n, e) || n % 90)
-			return feed_error_set(e, "rotation: '%.40s' is not 0, 90, 180 or 270", v);
-		c->rotation = (int)n;
-		return true;
-	}
-	if (strcmp(key, "language") == 0) {
-		if (!i18n_lang_parse(v, &c->lang))
-			return feed_error_set(e, "language: '%.40s' is not en or fr", v);
-		return true;
-	}
-	if (strcmp(key, "time-source") == 0) {
-		if (strcmp(v, "system") && strcmp(v, "timesync") && strcmp(v, "feed") && strcmp(v, "auto"))
-			return feed_error_set(e, "time-source: '%.40s' is not system, timesync, feed or auto",
-					      v);
-		return copy(c->time_source, sizeof(c->time_source), key, v, e);
-	}
-	if (strcmp(key, "heartbeat-url") == 0) {
-		if (*v && !text_starts_with_ci(v, "http://") && !text_starts_with_ci(v, "https://"))
-			return feed_error_set(e, "heartbeat-url: '%.60s' is not an http:// or https:// URL",
-					      v);
-		return copy(c->heartbeat_url, sizeof(c->heartbeat_url), key, v, e);
-	}
-	if (strcmp(key, "heartbeat-token") == 0)
-		return copy(c->heartbeat_token, sizeof(c->heartbeat_token), key, v, e);
-	if (strcmp(key, "stream-url") == 0) {
-		if (*v && !text_starts_with_ci(v, "http://") && !text_starts_with_ci(v, "https://"))
-			return feed_error_set(e, "stream-url: '%.60s' is not an http:// or https:// URL", v);
-		return copy(c->stream_url, sizeof(c->stream_url), key, v, e);
-	}
-	if (strcmp(key, "run-dir") == 0) {
-		if (*v != '/')
-			return feed_error_set(e, "run-dir: '%.60s' is not an absolute path", v);
-		return copy(c->run_dir, sizeof(c->run_dir), key, v, e);
-	}
-	if (strcmp(key, "update-window") == 0)
-		return update_window(c, v, e);
-	if (strcmp(key, "log-level") == 0) {
-		if (strcmp(v, "error") && strcmp(v, "warn") && strcmp(v, "info") && strcmp(v, "debug"))
-			return feed_error_set(e, "log-level: '%.40s' is not error, warn, info or debug", v);
-		return copy(c->log_level, sizeof(c->log_level), key, v, e);
-	}
-	struct {
-		const char *key;
-		int *field;
-		long lo, hi;
-	} ints[] = {
-		{"poll-seconds", &c->poll_s, 2, 3600},	       {"queue-poll-seconds", &c->queue_poll_s, 2, 3600},
-		{"page-seconds", &c->page_s, 3, 600},	       {"highlight-minutes", &c->highlight_min, 0, 1440},
-		{"soon-minutes", &c->soon_min, 0, 120},	       {"heartbeat-seconds", &c->heartbeat_s, 10, 3600},
-	};
-	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++)
-		if (strcmp(key, ints[i].key) == 0) {
-			if (!integer(key, v, ints[i].lo, ints[i].hi, &n, e))
-				return false;
-			*ints[i].field = (int)n;
-			return true;
-		}
-	if (strcmp(key, "rooms-poll-seconds") == 0) { /* 0: as the lunch lines */
-		if (!integer(key, v, 0, 3600, &n, e))
-			return false;
-		if (n == 1)
-			return feed_error_set(e, "rooms-poll-seconds: 0 (as queue-poll-seconds) or "
-						 "2 to 3600");
-		c->room_poll_s = (int)n;
-		return true;
-	}
-	if (strcmp(key, "max-feed-kib") == 0) {
-		if (!integer(key, v, 16, 256 * 1024, &n, e))
-			return false;
-		c->max_feed_bytes = (size_t)n * 1024;
-		return true;
-	}
-	if (strncmp(key, "color-", 6) == 0) {
-		struct feed_error te;
-		if (!theme_set(&c->theme, key + 6, v, &te))
-			return feed_error_set(e, "color-%s", te.msg);
-		return true;
-	}
-	if (strcmp(key, "title") == 0)
-		return copy(c->title, sizeof(c->title), key, v, e);
-	if (strcmp(key, "viewing-distance") == 0)
-		return decimal(key, v, 0.5, 100, "metres", &c->viewing_distance_m, e);
-	if (strcmp(key, "screen-diagonal") == 0)
-		return decimal(key, v, 5, 1000, "inches", &c->screen_diagonal_in, e);
-	if (strcmp(key, "page-seconds-max") == 0) {
-		if (!integer(key, v, 3, 600, &n, e))
-			return false;
-		c->page_s_max = (int)n;
-		return true;
-	}
-	return feed_error_set(e, "%.60s: not a setting (assets/kiosk/venueboard.conf lists them)", key);
+	return k->set(c, key, v, e);
 }
 
 bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, struct feed_error *e)

@@ -199,6 +199,229 @@ int server_config_alert_minutes(const struct server_config *c, const char *queue
 	return any;
 }
 
+/* How a key's line is read. */
+enum key_shape {
+	SHAPE_REST,  /* the whole rest of the line, spaces and all, to parse() */
+	SHAPE_WORDS, /* its words (the key, then up to two), to parse() */
+	SHAPE_VALUE, /* exactly one value, read by type */
+};
+
+enum key_type {
+	KEY_PATH,   /* a string, at most the field's size */
+	KEY_NUMBER, /* a whole number from lo to hi, into an unsigned */
+	KEY_PARSER, /* parse() does it all */
+};
+
+struct server_key {
+	const char *name;
+	enum key_shape shape;
+	enum key_type type;
+	size_t off, size; /* the field in struct server_config */
+	long lo, hi;      /* a number's range; a token's role */
+	bool (*parse)(const struct server_key *k, char **w, int n, int line,
+		      struct server_config *out, struct feed_error *e);
+	const char *help;
+};
+
+/* organizer|sensor|screen NAME TOKEN */
+static bool parse_token(const struct server_key *k, char **w, int n, int line,
+			struct server_config *out, struct feed_error *e)
+{
+	const char *key = k->name;
+	enum token_role role = (enum token_role)k->lo;
+	if (n != 3)
+		return feed_error_set(e, "line %d: %s NAME TOKEN", line, key);
+	if (out->n_tokens == CONFIG_MAX_TOKENS)
+		return feed_error_set(e, "line %d: more than %d tokens", line, CONFIG_MAX_TOKENS);
+	if (!token_ok(w[2]))
+		return feed_error_set(e, "line %d: the token of %.64s must be %d to %d "
+					 "printable characters", line, w[1],
+				      CONFIG_TOKEN_MIN, CONFIG_TOKEN_MAX);
+	if (role == TOKEN_SCREEN && !screen_name_ok(w[1]))
+		return feed_error_set(e,
+				      "line %d: screen name '%.64s' may hold only "
+				      "letters, digits, '-', '_' and '.'",
+				      line, w[1]);
+	struct config_token *t = &out->tokens[out->n_tokens];
+	t->role = role;
+	if (!copy(t->name, sizeof(t->name), w[1], line, key, e) ||
+	    !copy(t->secret, sizeof(t->secret), w[2], line, key, e))
+		return false;
+	for (size_t j = 0; j < out->n_tokens; j++)
+		if (strcmp(out->tokens[j].secret, t->secret) == 0)
+			return feed_error_set(e, "line %d: this token is already "
+						 "given to %.64s", line,
+					      out->tokens[j].name);
+	/* t is not counted yet: the lookup sees only earlier lines */
+	if (role == TOKEN_SCREEN && server_config_screen(out, t->name))
+		return feed_error_set(e,
+				      "line %d: screen %.64s already has a token: "
+				      "each screen has its own",
+				      line, t->name);
+	out->n_tokens++;
+	return true;
+}
+
+/* listen HOST:PORT */
+static bool parse_listen(const struct server_key *k, char **w, int n, int line,
+			 struct server_config *out, struct feed_error *e)
+{
+	(void)n;
+	char *colon = strrchr(w[1], ':');
+	char *end;
+	long port = colon ? strtol(colon + 1, &end, 10) : -1;
+	if (!colon || *end || port < 0 || port > 65535 || colon == w[1])
+		return feed_error_set(e, "line %d: listen HOST:PORT (port 0-65535, 0: any free port)", line);
+	*colon = '\0';
+	if (!copy(out->listen_host, sizeof(out->listen_host), w[1], line, k->name, e))
+		return false;
+	out->listen_port = (int)port;
+	return true;
+}
+
+static bool parse_disk_reserve(const struct server_key *k, char **w, int n, int line,
+			       struct server_config *out, struct feed_error *e)
+{
+	(void)k;
+	(void)n;
+	if (!parse_size(w[1], line, &out->disk_reserve, e))
+		return false;
+	out->disk_reserve_set = true;
+	return true;
+}
+
+static bool parse_zone_line(const struct server_key *k, char **w, int n, int line,
+			    struct server_config *out, struct feed_error *e)
+{
+	(void)k;
+	(void)n;
+	return parse_zone(w[0], line, out, e);
+}
+
+static bool parse_capacity_line(const struct server_key *k, char **w, int n, int line,
+				struct server_config *out, struct feed_error *e)
+{
+	(void)k;
+	(void)n;
+	return parse_capacity(w[0], line, out, e);
+}
+
+static bool parse_alert_line(const struct server_key *k, char **w, int n, int line,
+			     struct server_config *out, struct feed_error *e)
+{
+	(void)k;
+	return parse_alert(w, n, line, out, e);
+}
+
+#define FIELD(f) offsetof(struct server_config, f), sizeof(((struct server_config *)0)->f)
+#define REST(k, fn, h) {k, SHAPE_REST, KEY_PARSER, 0, 0, 0, 0, fn, h}
+#define WORDS(k, fn, arg, h) {k, SHAPE_WORDS, KEY_PARSER, 0, 0, arg, 0, fn, h}
+#define PATH(k, f, h) {k, SHAPE_VALUE, KEY_PATH, FIELD(f), 0, 0, NULL, h}
+#define NUMBER(k, f, lo, hi, h) {k, SHAPE_VALUE, KEY_NUMBER, FIELD(f), lo, hi, NULL, h}
+#define VALUE(k, fn, h) {k, SHAPE_VALUE, KEY_PARSER, 0, 0, 0, 0, fn, h}
+
+/* Every key of the file (server_config.h shows a whole file). */
+static const struct server_key keys[] = {
+	REST("zone", parse_zone_line, "ZONE SCREEN...: a zone and its screens"),
+	REST("capacity", parse_capacity_line, "ROOM SEATS: a room's seats (the name may hold spaces)"),
+	WORDS("organizer", parse_token, TOKEN_ORGANIZER, "NAME TOKEN: who may publish and change"),
+	WORDS("sensor", parse_token, TOKEN_SENSOR, "NAME TOKEN: a queue sensor"),
+	WORDS("screen", parse_token, TOKEN_SCREEN, "NAME TOKEN: a kiosk's heartbeat"),
+	WORDS("alert-wait", parse_alert_line, 0, "QUEUE MINUTES: warn the desk above this wait"),
+	VALUE("listen", parse_listen, "HOST:PORT to serve on"),
+	PATH("database", database, "the database file (required)"),
+	PATH("schedule", schedule, "the first schedule"),
+	PATH("timezone", timezone, "the zone of feeds without offsets"),
+	PATH("tls-certificate", tls_certificate, "PEM certificate chain; none: plain HTTP"),
+	PATH("tls-key", tls_key, "PEM private key, with the certificate"),
+	PATH("bundle-dir", bundle_dir, "where uploaded bundles are kept"),
+	NUMBER("max-bundle-mib", max_bundle_mib, 1, 16384, "the largest bundle upload"),
+	VALUE("disk-reserve", parse_disk_reserve, "free space uploads leave: bytes, K, M, G"),
+	NUMBER("max-connections", max_connections, 16, 100000, "connections served at once"),
+};
+
+/* The key the line starts with, followed by a space or a tab. */
+static const struct server_key *rest_key(const char *line)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		size_t n = strlen(keys[i].name);
+		if (keys[i].shape == SHAPE_REST && strncmp(line, keys[i].name, n) == 0 &&
+		    (line[n] == ' ' || line[n] == '\t'))
+			return &keys[i];
+	}
+	return NULL;
+}
+
+/* A key read word by word (never one that takes the rest of the line). */
+static const struct server_key *word_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (keys[i].shape != SHAPE_REST && strcmp(key, keys[i].name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* One line, its comment cut off. */
+static bool parse_line(char *line, int lineno, struct server_config *out, struct feed_error *e)
+{
+	const struct server_key *k = rest_key(line);
+	if (k) {
+		char *rest = line + strlen(k->name);
+		return k->parse(k, &rest, 1, lineno, out, e);
+	}
+	char *w[4];
+	int n = words(line, w, 3);
+	if (n == 0)
+		return true;
+	if (n > 3)
+		return feed_error_set(e, "line %d: too many words", lineno);
+	k = word_key(w[0]);
+	if (k && k->shape == SHAPE_WORDS)
+		return k->parse(k, w, n, lineno, out, e);
+	if (n != 2)
+		return feed_error_set(e, "line %d: %.40s takes one value", lineno, w[0]);
+	if (!k)
+		return feed_error_set(e, "line %d: unknown setting '%.40s'", lineno, w[0]);
+	char *field = (char *)out + k->off;
+	char *end;
+	long v;
+	switch (k->type) {
+	case KEY_PATH:
+		return copy(field, k->size, w[1], lineno, k->name, e);
+	case KEY_NUMBER:
+		v = strtol(w[1], &end, 10);
+		if (*end || v < k->lo || v > k->hi)
+			return feed_error_set(e, "line %d: %s takes a number from %ld to %ld", lineno,
+					      k->name, k->lo, k->hi);
+		*(unsigned *)(void *)field = (unsigned)v;
+		return true;
+	case KEY_PARSER:
+		break;
+	}
+	return k->parse(k, w, n, lineno, out, e);
+}
+
+/* The whole file read: what no single line can tell. */
+static bool parse_finish(struct server_config *out, struct feed_error *e)
+{
+	if (!out->database[0])
+		return feed_error_set(e, "no database set (database PATH)");
+	for (size_t m = 0; m < out->n_members; m++)
+		if (!server_config_screen(out, out->members[m].screen))
+			return feed_error_set(e, "zone %s: no screen named '%.64s' (each needs its "
+						 "screen NAME TOKEN line)", out->members[m].zone,
+					      out->members[m].screen);
+	if (!out->tls_certificate[0] != !out->tls_key[0])
+		return feed_error_set(e, "tls-certificate and tls-key go together: give both, or "
+					 "neither for plain HTTP");
+	bool organizer = false;
+	for (size_t j = 0; j < out->n_tokens; j++)
+		organizer |= out->tokens[j].role == TOKEN_ORGANIZER;
+	if (!organizer)
+		return feed_error_set(e, "no organizer token: nobody could publish or change anything");
+	return true;
+}
+
 bool server_config_parse(const char *text, size_t len, struct server_config *out,
 			 struct feed_error *e)
 {
@@ -226,138 +449,10 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		if (strncmp(line, "zone", 4) == 0 && (line[4] == ' ' || line[4] == '\t')) {
-			if (!parse_zone(line + 4, lineno, out, e))
-				return false;
-			continue;
-		}
-		if (strncmp(line, "capacity", 8) == 0 && (line[8] == ' ' || line[8] == '\t')) {
-			if (!parse_capacity(line + 8, lineno, out, e))
-				return false;
-			continue;
-		}
-		char *w[4];
-		int n = words(line, w, 3);
-		if (n == 0)
-			continue;
-		if (n > 3)
-			return feed_error_set(e, "line %d: too many words", lineno);
-		const char *key = w[0];
-		enum token_role role = TOKEN_ORGANIZER;
-		bool is_token = true;
-		if (strcmp(key, "sensor") == 0)
-			role = TOKEN_SENSOR;
-		else if (strcmp(key, "screen") == 0)
-			role = TOKEN_SCREEN;
-		else
-			is_token = strcmp(key, "organizer") == 0;
-		if (is_token) {
-			if (n != 3)
-				return feed_error_set(e, "line %d: %s NAME TOKEN", lineno, key);
-			if (out->n_tokens == CONFIG_MAX_TOKENS)
-				return feed_error_set(e, "line %d: more than %d tokens", lineno,
-						      CONFIG_MAX_TOKENS);
-			if (!token_ok(w[2]))
-				return feed_error_set(e, "line %d: the token of %.64s must be %d to %d "
-							 "printable characters", lineno, w[1],
-						      CONFIG_TOKEN_MIN, CONFIG_TOKEN_MAX);
-			if (role == TOKEN_SCREEN && !screen_name_ok(w[1]))
-				return feed_error_set(e,
-						      "line %d: screen name '%.64s' may hold only "
-						      "letters, digits, '-', '_' and '.'",
-						      lineno, w[1]);
-			struct config_token *t = &out->tokens[out->n_tokens];
-			t->role = role;
-			if (!copy(t->name, sizeof(t->name), w[1], lineno, key, e) ||
-			    !copy(t->secret, sizeof(t->secret), w[2], lineno, key, e))
-				return false;
-			for (size_t j = 0; j < out->n_tokens; j++)
-				if (strcmp(out->tokens[j].secret, t->secret) == 0)
-					return feed_error_set(e, "line %d: this token is already "
-								 "given to %.64s", lineno,
-							      out->tokens[j].name);
-			/* t is not counted yet: the lookup sees only earlier lines */
-			if (role == TOKEN_SCREEN && server_config_screen(out, t->name))
-				return feed_error_set(e,
-						      "line %d: screen %.64s already has a token: "
-						      "each screen has its own",
-						      lineno, t->name);
-			out->n_tokens++;
-			continue;
-		}
-		if (strcmp(key, "alert-wait") == 0) {
-			if (!parse_alert(w, n, lineno, out, e))
-				return false;
-			continue;
-		}
-		if (n != 2)
-			return feed_error_set(e, "line %d: %.40s takes one value", lineno, key);
-		if (strcmp(key, "listen") == 0) {
-			char *colon = strrchr(w[1], ':');
-			char *end;
-			long port = colon ? strtol(colon + 1, &end, 10) : -1;
-			if (!colon || *end || port < 0 || port > 65535 || colon == w[1])
-				return feed_error_set(e, "line %d: listen HOST:PORT (port 0-65535, 0: any free port)", lineno);
-			*colon = '\0';
-			if (!copy(out->listen_host, sizeof(out->listen_host), w[1], lineno, key, e))
-				return false;
-			out->listen_port = (int)port;
-		} else if (strcmp(key, "database") == 0) {
-			if (!copy(out->database, sizeof(out->database), w[1], lineno, key, e))
-				return false;
-		} else if (strcmp(key, "schedule") == 0) {
-			if (!copy(out->schedule, sizeof(out->schedule), w[1], lineno, key, e))
-				return false;
-		} else if (strcmp(key, "timezone") == 0) {
-			if (!copy(out->timezone, sizeof(out->timezone), w[1], lineno, key, e))
-				return false;
-		} else if (strcmp(key, "tls-certificate") == 0) {
-			if (!copy(out->tls_certificate, sizeof(out->tls_certificate), w[1], lineno, key, e))
-				return false;
-		} else if (strcmp(key, "tls-key") == 0) {
-			if (!copy(out->tls_key, sizeof(out->tls_key), w[1], lineno, key, e))
-				return false;
-		} else if (strcmp(key, "bundle-dir") == 0) {
-			if (!copy(out->bundle_dir, sizeof(out->bundle_dir), w[1], lineno, key, e))
-				return false;
-		} else if (strcmp(key, "max-bundle-mib") == 0) {
-			char *end;
-			long mib = strtol(w[1], &end, 10);
-			if (*end || mib < 1 || mib > 16384)
-				return feed_error_set(e, "line %d: max-bundle-mib takes a number from 1 "
-							 "to 16384", lineno);
-			out->max_bundle_mib = (unsigned)mib;
-		} else if (strcmp(key, "disk-reserve") == 0) {
-			if (!parse_size(w[1], lineno, &out->disk_reserve, e))
-				return false;
-			out->disk_reserve_set = true;
-		} else if (strcmp(key, "max-connections") == 0) {
-			char *end;
-			long conns = strtol(w[1], &end, 10);
-			if (*end || conns < 16 || conns > 100000)
-				return feed_error_set(e, "line %d: max-connections takes a number from 16 "
-							 "to 100000", lineno);
-			out->max_connections = (unsigned)conns;
-		} else {
-			return feed_error_set(e, "line %d: unknown setting '%.40s'", lineno, key);
-		}
+		if (!parse_line(line, lineno, out, e))
+			return false;
 	}
-	if (!out->database[0])
-		return feed_error_set(e, "no database set (database PATH)");
-	for (size_t m = 0; m < out->n_members; m++)
-		if (!server_config_screen(out, out->members[m].screen))
-			return feed_error_set(e, "zone %s: no screen named '%.64s' (each needs its "
-						 "screen NAME TOKEN line)", out->members[m].zone,
-					      out->members[m].screen);
-	if (!out->tls_certificate[0] != !out->tls_key[0])
-		return feed_error_set(e, "tls-certificate and tls-key go together: give both, or "
-					 "neither for plain HTTP");
-	bool organizer = false;
-	for (size_t j = 0; j < out->n_tokens; j++)
-		organizer |= out->tokens[j].role == TOKEN_ORGANIZER;
-	if (!organizer)
-		return feed_error_set(e, "no organizer token: nobody could publish or change anything");
-	return true;
+	return parse_finish(out, e);
 }
 
 const struct config_token *server_config_check(const struct server_config *c,

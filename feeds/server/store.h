@@ -33,9 +33,25 @@ struct stored_screen {
 	bool has_thumbnail;
 };
 
+/* The schema version this program writes (the file's PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 1
+
 /* Opens (creating) the database at path; caller owns (store_close). The
- * file and its journal are made readable by their owner only. */
+ * file and its journal are made readable by their owner only. A new file
+ * gets the schema at STORE_SCHEMA_VERSION; an older one is migrated step by
+ * step in one transaction (all steps or none); one with a newer (or
+ * negative) version is refused untouched, e naming the file and both
+ * versions. */
 struct store *store_open(const char *path, struct feed_error *e);
+
+/* What store_open found and did, for the caller's log: the file's schema
+ * version before (0 for a new file) and after, and whether it was new (had
+ * no tables). */
+struct store_schema_change {
+	int from, to;
+	bool created;
+};
+void store_schema_change(const struct store *st, struct store_schema_change *out);
 
 /* Opens the database at path for reading only (one per thread that reads
  * beside the writer); caller owns (store_close). */

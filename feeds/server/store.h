@@ -1,8 +1,18 @@
-/* store: everything venueboard-server must not lose — schedule versions,
- * organizer changes and notices (with who and when: the audit log), accepted
- * queue samples, and each screen's latest heartbeat — in one SQLite file
+/* store: everything venueboard-server must not lose, in one SQLite file
  * (WAL, synchronous FULL: an acknowledged write survives a kill -9 or a
- * power cut). */
+ * power cut), whose PRAGMA user_version says its schema (STORE_SCHEMA_VERSION).
+ * Its tables:
+ *   schedule_versions  each published schedule (normalized JSON), who, when
+ *   changes            the audit log: organizer changes and notices, and the
+ *                      changes of kind room, alert and rollout; who, when,
+ *                      and who undid it when
+ *   samples            accepted queue and room sample lines (indexed by when
+ *                      stored and by the line's own time, samples_at/_t)
+ *   screens            each screen's latest heartbeat and thumbnail
+ *   probe              one row /healthz rewrites to learn that writes work
+ *   alert_seen         when each screen first confirmed showing each alert
+ *   bundles            uploaded update bundles (the files are the caller's)
+ *   rollout_running    when each screen first ran each version in a rollout */
 #ifndef VB_STORE_H
 #define VB_STORE_H
 

@@ -1,8 +1,15 @@
 /* api_internal: what the api's resource files share — the server's state
- * and the helpers every handler uses. api.c routes (method, path, token) to
- * one handler per resource: api_schedule.c (the schedule, changes, notices),
- * api_queues.c (samples, lunch-line estimates), api_screens.c (heartbeats),
- * api_health.c (/healthz, /metrics). Not for use outside feeds/server. */
+ * and the helpers every handler uses. Not for use outside feeds/server.
+ *   api.c           the router (method, path, token) and the shared helpers
+ *   api_schedule.c  the schedule as served, changes, notices, the audit log
+ *   api_queues.c    lunch-line samples in and out, estimates
+ *   api_forecast.c  each lunch line's next hour, the desk's wait alert
+ *   api_rooms.c     how full each session room is, hand-set FULL or open
+ *   api_alerts.c    alerts to screens, the stream, screens' confirmations
+ *   api_rollouts.c  bundle uploads and downloads, rollouts to screens
+ *   api_screens.c   screens' heartbeats and thumbnails
+ *   api_mobile.c    GET /m/, the phone page
+ *   api_health.c    /healthz and /metrics */
 #ifndef VB_API_INTERNAL_H
 #define VB_API_INTERNAL_H
 

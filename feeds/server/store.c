@@ -22,33 +22,45 @@ enum { BUSY_MS = 1000 };
 
 struct store {
 	sqlite3 *db;
+	struct store_schema_change schema; /* what store_open did */
 };
 
-static const char schema[] =
-	"PRAGMA journal_mode=WAL;"
-	"PRAGMA synchronous=FULL;"
+/* The schema, one step per version (PRAGMA user_version): migrations[v]
+ * takes a file from version v to v + 1; store_open runs the steps a file
+ * lacks in one transaction. Step 0 -> 1 is the schema as files had it before
+ * they said their version: on such a file every table is there and the step
+ * only stamps it; on a new file it creates them all. A change to the schema
+ * is a new step at the end, never an edit of an old one. */
+static const char *const step_0_to_1[] = {
 	"CREATE TABLE IF NOT EXISTS schedule_versions("
-	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, body TEXT NOT NULL);"
+	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, body TEXT NOT NULL)",
 	"CREATE TABLE IF NOT EXISTS changes("
 	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, kind TEXT NOT NULL,"
-	" body TEXT NOT NULL, undone_at_ms INTEGER, undone_by TEXT);"
+	" body TEXT NOT NULL, undone_at_ms INTEGER, undone_by TEXT)",
 	"CREATE TABLE IF NOT EXISTS samples("
-	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, line TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS samples_at ON samples(at_ms);"
-	"CREATE INDEX IF NOT EXISTS samples_t ON samples(" SAMPLE_T ");"
+	" id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, who TEXT NOT NULL, line TEXT NOT NULL)",
+	"CREATE INDEX IF NOT EXISTS samples_at ON samples(at_ms)",
+	"CREATE INDEX IF NOT EXISTS samples_t ON samples(" SAMPLE_T ")",
 	"CREATE TABLE IF NOT EXISTS screens("
 	" name TEXT PRIMARY KEY, last_seen_ms INTEGER NOT NULL, fields TEXT NOT NULL,"
-	" thumbnail BLOB);"
-	"CREATE TABLE IF NOT EXISTS probe(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);"
+	" thumbnail BLOB)",
+	"CREATE TABLE IF NOT EXISTS probe(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL)",
 	"CREATE TABLE IF NOT EXISTS alert_seen("
 	" alert INTEGER NOT NULL, screen TEXT NOT NULL, at_ms INTEGER NOT NULL,"
-	" PRIMARY KEY(alert, screen));"
+	" PRIMARY KEY(alert, screen))",
 	"CREATE TABLE IF NOT EXISTS bundles("
 	" name TEXT PRIMARY KEY, size INTEGER NOT NULL, sha256 TEXT NOT NULL, who TEXT NOT NULL,"
-	" at_ms INTEGER NOT NULL);"
+	" at_ms INTEGER NOT NULL)",
 	"CREATE TABLE IF NOT EXISTS rollout_running("
 	" screen TEXT NOT NULL, version TEXT NOT NULL, at_ms INTEGER NOT NULL,"
-	" PRIMARY KEY(screen, version));";
+	" PRIMARY KEY(screen, version))",
+	NULL,
+};
+
+static const char *const *const migrations[] = {step_0_to_1};
+
+_Static_assert(sizeof(migrations) / sizeof(*migrations) == STORE_SCHEMA_VERSION,
+	       "STORE_SCHEMA_VERSION is the number of migration steps");
 
 static bool db_fail(struct store *st, const char *what, struct feed_error *e)
 {
@@ -78,7 +90,7 @@ static struct store *open_db(const char *path, int flags, const char *setup, str
 	}
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(st->db, BUSY_MS) != SQLITE_OK ||
-	    sqlite3_exec(st->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
+	    (setup && sqlite3_exec(st->db, setup, NULL, NULL, NULL) != SQLITE_OK)) {
 		feed_error_set(e, "database %s: %s", path,
 			       st->db ? sqlite3_errmsg(st->db) : "cannot open");
 		store_close(st);
@@ -87,12 +99,97 @@ static struct store *open_db(const char *path, int flags, const char *setup, str
 	return st;
 }
 
+/* The file's PRAGMA user_version into *v. */
+static bool read_version(struct store *st, const char *path, int *v, struct feed_error *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return feed_error_set(e, "database %s: reading its schema version: %s", path,
+				      sqlite3_errmsg(st->db));
+	return true;
+}
+
+static bool refuse_version(const char *path, int v, struct feed_error *e)
+{
+	return feed_error_set(e, "database %s: schema version %d, but this program knows versions "
+				 "0 to %d: refused, nothing in it changed (a newer "
+				 "venueboard-server made it?)", path, v, STORE_SCHEMA_VERSION);
+}
+
+/* Runs the steps the file lacks, in one transaction: a failed step leaves
+ * the file as it was. Fills st->schema. */
+static bool migrate(struct store *st, const char *path, struct feed_error *e)
+{
+	int v = 0;
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return feed_error_set(e, "database %s: begin: %s", path, sqlite3_errmsg(st->db));
+	/* read again under the lock: another process may have migrated it */
+	bool ok = read_version(st, path, &v, e);
+	if (ok && (v < 0 || v > STORE_SCHEMA_VERSION))
+		ok = refuse_version(path, v, e);
+	st->schema.from = v;
+	st->schema.to = STORE_SCHEMA_VERSION;
+	if (ok && v == 0) {
+		ok = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master "
+						"WHERE type = 'table'", -1, &stmt, NULL) == SQLITE_OK &&
+		     sqlite3_step(stmt) == SQLITE_ROW;
+		st->schema.created = ok && sqlite3_column_int(stmt, 0) == 0;
+		sqlite3_finalize(stmt);
+		if (!ok)
+			feed_error_set(e, "database %s: listing its tables: %s", path,
+				       sqlite3_errmsg(st->db));
+	}
+	for (; ok && v < STORE_SCHEMA_VERSION; v++) {
+		for (const char *const *sql = migrations[v]; ok && *sql; sql++) {
+			if (sqlite3_exec(st->db, *sql, NULL, NULL, NULL) != SQLITE_OK)
+				ok = feed_error_set(e, "database %s: schema %d -> %d: %s", path, v,
+						    v + 1, sqlite3_errmsg(st->db));
+		}
+	}
+	if (ok && st->schema.from != STORE_SCHEMA_VERSION) {
+		char stamp[64];
+		snprintf(stamp, sizeof(stamp), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+		if (sqlite3_exec(st->db, stamp, NULL, NULL, NULL) != SQLITE_OK)
+			ok = feed_error_set(e, "database %s: stamping schema %d: %s", path,
+					    STORE_SCHEMA_VERSION, sqlite3_errmsg(st->db));
+	}
+	if (ok && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		ok = feed_error_set(e, "database %s: commit: %s", path, sqlite3_errmsg(st->db));
+	if (!ok)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return ok;
+}
+
 struct store *store_open(const char *path, struct feed_error *e)
 {
-	struct store *st = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, schema, e);
-	if (st)
-		owner_only(path);
+	struct store *st = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL, e);
+	if (!st)
+		return NULL;
+	/* A file from a newer program is refused before anything writes to it
+	 * (not even the switch to WAL). */
+	int v = 0;
+	bool ok = read_version(st, path, &v, e);
+	if (ok && (v < 0 || v > STORE_SCHEMA_VERSION))
+		ok = refuse_version(path, v, e);
+	if (ok && sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL,
+			       NULL, NULL) != SQLITE_OK)
+		ok = feed_error_set(e, "database %s: %s", path, sqlite3_errmsg(st->db));
+	if (!ok || !migrate(st, path, e)) {
+		store_close(st);
+		return NULL;
+	}
+	owner_only(path);
 	return st;
+}
+
+void store_schema_change(const struct store *st, struct store_schema_change *out)
+{
+	*out = st->schema;
 }
 
 struct store *store_open_reader(const char *path, struct feed_error *e)

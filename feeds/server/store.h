@@ -1,8 +1,18 @@
-/* store: everything venueboard-server must not lose — schedule versions,
- * organizer changes and notices (with who and when: the audit log), accepted
- * queue samples, and each screen's latest heartbeat — in one SQLite file
+/* store: everything venueboard-server must not lose, in one SQLite file
  * (WAL, synchronous FULL: an acknowledged write survives a kill -9 or a
- * power cut). */
+ * power cut), whose PRAGMA user_version says its schema (STORE_SCHEMA_VERSION).
+ * Its tables:
+ *   schedule_versions  each published schedule (normalized JSON), who, when
+ *   changes            the audit log: organizer changes and notices, and the
+ *                      changes of kind room, alert and rollout; who, when,
+ *                      and who undid it when
+ *   samples            accepted queue and room sample lines (indexed by when
+ *                      stored and by the line's own time, samples_at/_t)
+ *   screens            each screen's latest heartbeat and thumbnail
+ *   probe              one row /healthz rewrites to learn that writes work
+ *   alert_seen         when each screen first confirmed showing each alert
+ *   bundles            uploaded update bundles (the files are the caller's)
+ *   rollout_running    when each screen first ran each version in a rollout */
 #ifndef VB_STORE_H
 #define VB_STORE_H
 
@@ -33,9 +43,25 @@ struct stored_screen {
 	bool has_thumbnail;
 };
 
+/* The schema version this program writes (the file's PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 1
+
 /* Opens (creating) the database at path; caller owns (store_close). The
- * file and its journal are made readable by their owner only. */
+ * file and its journal are made readable by their owner only. A new file
+ * gets the schema at STORE_SCHEMA_VERSION; an older one is migrated step by
+ * step in one transaction (all steps or none); one with a newer (or
+ * negative) version is refused untouched, e naming the file and both
+ * versions. */
 struct store *store_open(const char *path, struct feed_error *e);
+
+/* What store_open found and did, for the caller's log: the file's schema
+ * version before (0 for a new file) and after, and whether it was new (had
+ * no tables). */
+struct store_schema_change {
+	int from, to;
+	bool created;
+};
+void store_schema_change(const struct store *st, struct store_schema_change *out);
 
 /* Opens the database at path for reading only (one per thread that reads
  * beside the writer); caller owns (store_close). */

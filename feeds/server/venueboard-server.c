@@ -244,6 +244,13 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 		goto out;
 	}
+	struct store_schema_change schema;
+	store_schema_change(store, &schema);
+	if (schema.created)
+		server_log("INFO", "database %s: new, schema %d", config->database, schema.to);
+	else if (schema.from != schema.to)
+		server_log("INFO", "database %s: schema %d → %d", config->database, schema.from,
+			   schema.to);
 	if (config->schedule[0] &&
 	    file_io_read(config->schedule, SCHEDULE_MAX_FEED_BYTES, &feed, &feed_len) != FILE_IO_OK) {
 		server_log("ERROR", "%s: cannot read: %s", config->schedule, strerror(errno));

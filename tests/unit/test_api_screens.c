@@ -84,12 +84,14 @@ static void test_screens_heartbeat(void **state)
 {
 	(void)state;
 	struct fixture f;
-	/* a database from before screens existed gains the table */
+	/* a database from before screens existed (and before files said their
+	 * schema version: user_version 0) gains the table */
 	open_api(&f, true);
 	close_api(&f);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE screens", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE screens; PRAGMA user_version = 0", NULL, NULL,
+				      NULL), SQLITE_OK);
 	sqlite3_close(db);
 	open_api(&f, false);
 

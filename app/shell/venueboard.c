@@ -3,16 +3,13 @@
  * board, lay out, and present only when the draw list changed. */
 #include "board.h"
 #include "civil_time.h"
-#include "coalesce.h"
 #include "display_probe.h"
 #include "draw_list.h"
-#include "feed_health.h"
-#include "feed_log.h"
 #include "fetcher.h"
 #include "file_io.h"
 #include "fleet_link.h"
 #include "fleet_state.h"
-#include "kiosk_cache.h"
+#include "kiosk_clock.h"
 #include "kiosk_config.h"
 #include "layout.h"
 #include "legibility.h"
@@ -23,6 +20,7 @@
 #include "render.h"
 #include "room_feed.h"
 #include "schedule.h"
+#include "schedule_feed.h"
 #include "screen_turn.h"
 #include "text.h"
 
@@ -45,14 +43,6 @@
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
-static const char SCHEDULE_CACHE[] = "schedule.feed";
-static const char BASELINE_CACHE[] = "baseline.feed";
-
-/* the stream's "the schedule changed": a few real changes in a row (an
- * alert, its withdrawal, a move: each one bumps the schedule's version)
- * wait at most 2 s; under a storm, 2, 4, 8 … up to 30 s between fetches */
-enum { SCHEDULE_KICK_MIN_MS = 2000, SCHEDULE_KICK_MAX_MS = 30000 };
-
 struct app {
 	struct kiosk_config cfg;
 	struct screen_turn turn; /* the panel's mounting, worked out in open_screen */
@@ -62,7 +52,7 @@ struct app {
 	struct queue_feed *lunch; /* the lunch lines: fetch, board, advice */
 	struct room_feed *rooms;  /* the session rooms' fill */
 	struct fetcher *fetcher;
-	int f_schedule;
+	struct schedule_feed *schedule; /* its fetch, the cache, its freshness */
 	SDL_Window *window;
 	SDL_Renderer *sdl;
 	SDL_Surface *shot; /* --screenshot: the software target */
@@ -71,18 +61,9 @@ struct app {
 	uint64_t shown_hash;
 	bool force_redraw;
 	/* clocks: the monotonic one drives everything; the board clock is the
-	 * wall clock, or a replayed day (--clock-start) */
-	int64_t mono0_ms;
-	/* feed freshness */
-	struct layout_feed feed;
-	int64_t confirmed_mono_ms; /* a schedule that reads received, or a 304 for it */
-	struct feed_health sched_health; /* answers that are not a schedule, for the log */
-	char feed_error[161];      /* why they are not, for the heartbeat; "" while it reads */
-	int64_t said_wait_s;       /* the Retry-After last said (feed_log_wait) */
-	unsigned cache_mode;       /* cache-dir's mode at start: made again alike */
-	int64_t touched_mono_ms;   /* when the saved schedule's time was last set */
-	bool cache_gone_said;
-	unsigned polls_since_change, not_modified_since_change;
+	 * wall clock, or a replayed day (--clock-start), trusted once
+	 * synchronized (time-source) */
+	struct kiosk_clock clock;
 	FILE *frame_log;
 	bool first_frame;
 	int64_t frames, redraws;
@@ -90,15 +71,7 @@ struct app {
 	int64_t page_tick, page_since_ms, page_ms; /* the page shown, since when, for how long */
 	int min_text_px; /* viewing-distance: every text at least this size; 0: unchecked */
 	struct layout_result shown; /* what the last layout showed */
-	/* the clock: trusted once synchronized (time-source) */
-	bool clock_trusted;
-	int64_t clock_offset_ms; /* time-source feed: server Date minus our clock */
 	struct fleet_link *fleet; /* the server's stream, heartbeats, the update agent's files */
-	/* the stream's "the schedule changed": one fetch in flight, coalesced
-	 * (a server naming a new ETag in every event must not make the kiosk
-	 * fetch back to back) */
-	struct coalesce schedule_kick;
-	struct feed_health cache_health; /* cache-dir writes that fail: said once, summed up */
 	/* the heartbeat's picture is taken inside frame(), before the present:
 	 * after it a GL back buffer (KMS/DRM) reads back as black */
 	bool thumb_wanted;
@@ -107,39 +80,18 @@ struct app {
 
 static int64_t mono_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return kiosk_clock_mono_ms();
 }
 
 static int64_t board_now(const struct app *a)
 {
-	if (a->cfg.mode == KIOSK_SCREENSHOT && a->cfg.at_ms)
-		return a->cfg.at_ms;
-	if (!a->cfg.clock_start_ms) /* the wall clock, corrected by the feed's Date */
-		return wall_ms() + a->clock_offset_ms;
-	return a->cfg.clock_start_ms +
-	       (int64_t)((double)(mono_ms() - a->mono0_ms) * a->cfg.clock_rate);
+	return kiosk_clock_now(&a->clock);
 }
 
 #define INFO(a, mod, ...) log_line((a)->log, LOG_INFO, mod, __VA_ARGS__)
 #define DEBUG(a, mod, ...) log_line((a)->log, LOG_DEBUG, mod, __VA_ARGS__)
 #define WARN(a, mod, ...) log_line((a)->log, LOG_WARN, mod, __VA_ARGS__)
 #define ERROR(a, mod, ...) log_line((a)->log, LOG_ERROR, mod, __VA_ARGS__)
-
-static void clock_text(const struct app *a, int64_t t_ms, char out[8])
-{
-	struct civil c;
-	civil_from_utc_in(t_ms / 1000, a->board->zone, &c);
-	snprintf(out, 8, "%02d:%02d", c.hour % 100, c.minute % 100);
-}
 
 /* ---- configuration ------------------------------------------------------- */
 
@@ -188,307 +140,6 @@ static int configure(struct app *a, int argc, char **argv)
 
 /* ---- feeds ------------------------------------------------------------------ */
 
-/* Reading a feed builds a parse tree many times the size of what is kept
- * (libxml2 holds FOSDEM's 2.7 MB as a 17 MB tree): hand that back to the
- * system, or a kiosk sits on its high-water mark for days. */
-static void give_back_memory(void)
-{
-#ifdef __GLIBC__
-	malloc_trim(0);
-#endif
-}
-
-
-/* What stays on screen when a schedule does not read, in the log's words. */
-static const char *keeping(const struct app *a)
-{
-	return a->feed.have ? "keeping the schedule on screen"
-			    : "no schedule yet; the screen says it is waiting for the schedule";
-}
-
-/* Writes to cache-dir, making the folder again (as it was at start) when
- * someone removed it under the running kiosk. */
-static void save_cache(struct app *a, const char *name, const char *body, size_t len)
-{
-	bool made = false;
-	bool ok = kiosk_cache_save(a->cfg.cache_dir, name, body, len);
-	if (!ok && errno == ENOENT && kiosk_cache_remake(a->cfg.cache_dir, a->cache_mode, &made))
-		ok = kiosk_cache_save(a->cfg.cache_dir, name, body, len);
-	if (made)
-		INFO(a, "cache", "%s was gone: made it again (mode %04o)", a->cfg.cache_dir,
-		     a->cache_mode);
-	if (ok) {
-		a->cache_gone_said = false;
-		feed_log_fault_over(a->log, "cache", "saving", &a->cache_health);
-		return;
-	}
-	char msg[KIOSK_MAX_VALUE + 160];
-	snprintf(msg, sizeof(msg), "%s/%s: cannot save: %s", a->cfg.cache_dir, name, strerror(errno));
-	feed_log_fault(a->log, LOG_WARN, "cache", "saving", &a->cache_health, msg);
-}
-
-/* Shows a schedule feed; false (*e says why) when it does not read, and
- * then nothing changes: neither the screen nor the saved copy. */
-static bool load_schedule(struct app *a, const char *body, size_t len, const char *from,
-			  bool from_cache, int64_t saved_ms, struct feed_error *e)
-{
-	struct board_summary s;
-	int64_t now = board_now(a);
-	const char *tz = a->cfg.timezone[0] ? a->cfg.timezone : NULL;
-	/* the first schedule this screen sees is the baseline: only one that
-	 * reads (a first answer of garbage must not become it for good) */
-	bool first = a->cfg.mode == KIOSK_RUN && !a->board->baseline &&
-		     !kiosk_cache_has(a->cfg.cache_dir, BASELINE_CACHE) && !from_cache;
-	if (first && !board_set_baseline(a->board, body, len, tz, e)) {
-		give_back_memory();
-		return false;
-	}
-	if (!a->board->baseline) {
-		char *base = NULL;
-		size_t blen = 0;
-		int64_t bs;
-		if (kiosk_cache_load(a->cfg.cache_dir, BASELINE_CACHE, a->cfg.max_feed_bytes, &base,
-				     &blen, &bs))
-			board_set_baseline(a->board, base, blen, tz, e);
-		free(base);
-	}
-	bool loaded = board_load(a->board, body, len, tz, now, &s, e);
-	give_back_memory();
-	if (!loaded)
-		return false;
-	if (first)
-		save_cache(a, BASELINE_CACHE, body, len);
-	/* the venue knows its rooms' seats better than the feed (the forecast
-	 * counts on how many each session lets out) */
-	for (size_t i = 0; i < a->cfg.n_seats; i++)
-		if (!schedule_set_room_seats(a->board->schedule, a->cfg.seats[i].room,
-					     a->cfg.seats[i].seats))
-			WARN(a, "schedule", "capacity %s %d: the schedule has no such room",
-			     a->cfg.seats[i].room, a->cfg.seats[i].seats);
-	queue_feed_set_schedule(a->lunch, a->board->schedule);
-	a->feed.have = true;
-	a->feed.from_cache = from_cache;
-	a->feed.received_ms = from_cache ? saved_ms : now;
-	a->feed.confirmed_ms = a->feed.received_ms;
-	char clock[8];
-	clock_text(a, a->feed.received_ms, clock);
-	if (from_cache)
-		INFO(a, "schedule", "showing the saved schedule from %s (last confirmed %s, %lld min ago): "
-				    "%zu sessions in %zu rooms, %zu changes",
-		     from, clock, (long long)((now - saved_ms) / 60000), s.sessions, s.rooms, s.changes);
-	else
-		INFO(a, "schedule", "schedule fetched: %zu sessions in %zu rooms, %zu changes (%zu new), "
-				    "%zu notices, %zu KB; %u of the %u polls before it unchanged (304)",
-		     s.sessions, s.rooms, s.changes, s.new_changes, s.notices, (len + 512) / 1024,
-		     a->not_modified_since_change, a->polls_since_change);
-	for (size_t i = 0; i < a->board->n_changes && !from_cache; i++) {
-		const struct board_change *c = &a->board->changes[i];
-		if (c->seen_ms == now)
-			INFO(a, "schedule", "new change: %s '%.60s'%s%s%s%s",
-			     schedule_diff_kind_name(c->kind), c->title, c->from_room ? " from " : "",
-			     c->from_room ? c->from_room : "", c->to_room ? " to " : "",
-			     c->to_room ? c->to_room : "");
-	}
-	a->polls_since_change = a->not_modified_since_change = 0;
-	return true;
-}
-
-/* systemd-timesyncd's flag file: it exists once NTP has set the clock. */
-static bool ntp_synchronized(void)
-{
-	return access("/run/systemd/timesync/synchronized", F_OK) == 0;
-}
-
-/* Whether the clock may be shown: a kiosk that boots with a flat RTC
- * battery must not show yesterday's programme as today's. */
-static void check_clock(struct app *a)
-{
-	if (a->clock_trusted)
-		return;
-	const char *src = a->cfg.time_source;
-	if (strcmp(src, "system") == 0 || a->cfg.clock_start_ms || a->cfg.mode != KIOSK_RUN) {
-		a->clock_trusted = true;
-		return;
-	}
-	if (strcmp(src, "feed") != 0 && ntp_synchronized()) { /* timesync, auto */
-		a->clock_trusted = true;
-		INFO(a, "clock", "clock synchronized (%s): showing the programme", src);
-	}
-}
-
-/* time-source feed (or auto before timesyncd got there): the schedule
- * server's Date is the venue's time. auto keeps NTP's finer time once it has
- * it: venue networks often block NTP, rarely the organizer's server. */
-static void take_date(struct app *a, int64_t server_date_s)
-{
-	bool feed = strcmp(a->cfg.time_source, "feed") == 0;
-	bool autos = strcmp(a->cfg.time_source, "auto") == 0;
-	if (!(feed || autos) || !server_date_s || a->cfg.clock_start_ms)
-		return;
-	if (autos && ntp_synchronized()) {
-		/* NTP has set the system clock: an offset kept from the Date would
-		 * now count the correction twice */
-		if (a->clock_offset_ms)
-			INFO(a, "clock", "clock synchronized by NTP: the feed server's Date no longer used");
-		a->clock_offset_ms = 0;
-		a->clock_trusted = true;
-		return;
-	}
-	int64_t offset = server_date_s * 1000 - wall_ms();
-	if (offset > -2000 && offset < 2000)
-		offset = 0; /* the header has whole seconds: within them, ours is finer */
-	if (!a->clock_trusted || llabs(offset - a->clock_offset_ms) > 5000)
-		INFO(a, "clock", "clock taken from the feed server's Date: ours is off by %lld s",
-		     (long long)(offset / 1000));
-	a->clock_offset_ms = offset;
-	a->clock_trusted = true;
-}
-
-static void went_online(struct app *a, const char *what)
-{
-	if (!a->feed.offline)
-		return;
-	char clock[8];
-	clock_text(a, a->feed.offline_since_ms, clock);
-	INFO(a, "network", "%s reachable again (offline since %s)", what, clock);
-	a->feed.offline = false;
-}
-
-/* A failure's message as the heartbeat may carry it: one line of UTF-8
- * without control characters, at most 160 bytes cut at a character (a
- * parser's message may quote the garbage it found). */
-static void heartbeat_text(const char *msg, char out[161])
-{
-	size_t n = 0;
-	for (const char *p = msg; *p && n < 160; p++)
-		out[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p;
-	while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80) /* cut mid-character */
-		n--;
-	out[n] = '\0';
-	if (!text_is_one_line(out, n))
-		for (size_t i = 0; i < n; i++)
-			if ((unsigned char)out[i] >= 0x80)
-				out[i] = '?';
-}
-
-/* The saved schedule was confirmed current: its time says so (at most once
- * a minute: a restart then says an older time, never a fresher one). When
- * it is gone (or its folder), the next poll fetches it whole to save it. */
-static void cache_confirmed(struct app *a)
-{
-	int64_t m = mono_ms();
-	if (a->cfg.mode != KIOSK_RUN || (a->touched_mono_ms && m - a->touched_mono_ms < 60000))
-		return;
-	a->touched_mono_ms = m;
-	if (kiosk_cache_touch(a->cfg.cache_dir, SCHEDULE_CACHE) || errno != ENOENT)
-		return;
-	bool made = false;
-	if (!kiosk_cache_remake(a->cfg.cache_dir, a->cache_mode, &made)) {
-		if (!a->cache_gone_said)
-			WARN(a, "cache", "%s is gone and cannot be made again: %s", a->cfg.cache_dir,
-			     strerror(errno));
-		a->cache_gone_said = true;
-		return;
-	}
-	if (made)
-		INFO(a, "cache", "%s was gone: made it again (mode %04o); fetching the schedule "
-				 "whole to save it",
-		     a->cfg.cache_dir, a->cache_mode);
-	else
-		INFO(a, "cache", "%s/%s was gone: fetching the schedule whole to save it",
-		     a->cfg.cache_dir, SCHEDULE_CACHE);
-	fetcher_forget(a->fetcher, a->f_schedule);
-	fetcher_kick(a->fetcher, a->f_schedule);
-}
-
-/* A schedule that reads came, or the server confirmed the one we hold. */
-static void schedule_confirmed(struct app *a)
-{
-	struct feed_health_line l = feed_health_ok(&a->sched_health, feed_log_now_ms());
-	feed_log_streak(a->log, "schedule", &l);
-	a->feed.failing = false;
-	a->feed_error[0] = '\0';
-	a->confirmed_mono_ms = mono_ms();
-	a->feed.confirmed_ms = board_now(a);
-}
-
-/* The server answered with something that is not a schedule (or a 304 for
- * that): nothing is confirmed; said once, then summarised (feed_health). */
-static void schedule_refused(struct app *a, const char *msg)
-{
-	struct feed_health_line l = feed_health_failed(&a->sched_health, msg, feed_log_now_ms());
-	feed_log_streak(a->log, "schedule", &l);
-	if (l.say == FEED_HEALTH_FIRST)
-		ERROR(a, "schedule", "%s: %s; %s", a->cfg.schedule_url, msg, keeping(a));
-	a->polls_since_change++;
-	if (!a->feed.failing) {
-		a->feed.failing = true;
-		a->feed.failing_since_ms = board_now(a);
-	}
-	heartbeat_text(msg, a->feed_error);
-}
-
-static void take_schedule(struct app *a)
-{
-	struct fetch_result r;
-	if (!fetcher_take(a->fetcher, a->f_schedule, &r))
-		return;
-	if (r.outcome == FETCH_FAILED && r.too_big) { /* the server answered: no outage */
-		went_online(a, "schedule feed");
-		char msg[FEED_ERROR_MAX];
-		snprintf(msg, sizeof(msg), "the schedule is %s; next try in %lld s", r.error,
-			 (long long)(r.retry_ms / 1000));
-		schedule_refused(a, msg);
-		return;
-	}
-	if (r.outcome == FETCH_FAILED) {
-		feed_log_wait(a->log, "network", "schedule feed", &r, &a->said_wait_s);
-		if (!a->feed.offline) {
-			a->feed.offline = true;
-			a->feed.offline_since_ms = board_now(a);
-			INFO(a, "network", "schedule feed unreachable: %s; %s, retrying in %lld s",
-			     r.error, a->feed.have ? "showing the last schedule" : "no schedule to show yet",
-			     (long long)(r.retry_ms / 1000));
-		} else {
-			DEBUG(a, "network", "schedule feed still unreachable (%d failures): %s", r.failures,
-			      r.error);
-		}
-		return;
-	}
-	went_online(a, "schedule feed");
-	a->said_wait_s = -1;
-	take_date(a, r.server_date_s);
-	if (r.outcome == FETCH_NOT_MODIFIED) {
-		give_back_memory(); /* the unchanged body was read, hashed and freed */
-		DEBUG(a, "schedule", "not modified (%ld) in %lld ms", r.http_status,
-		      (long long)r.elapsed_ms);
-		/* the validators are the last answer's: while that one did not
-		 * read, "not modified" confirms the failure, not our schedule */
-		if (a->feed.failing) {
-			schedule_refused(a, a->feed_error);
-			return;
-		}
-		a->polls_since_change++;
-		a->not_modified_since_change++;
-		if (a->feed.have) {
-			a->feed.from_cache = false;
-			schedule_confirmed(a);
-			cache_confirmed(a);
-		}
-		return;
-	}
-	struct feed_error e = {{0}};
-	if (load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0, &e)) {
-		schedule_confirmed(a);
-		if (a->cfg.mode == KIOSK_RUN)
-			save_cache(a, SCHEDULE_CACHE, r.body, r.len);
-	} else {
-		schedule_refused(a, e.msg);
-	}
-	free(r.body);
-	a->force_redraw = true;
-}
-
 static int start_feeds(struct app *a)
 {
 	struct fetcher_options fo = {
@@ -497,7 +148,7 @@ static int start_feeds(struct app *a)
 		.timeout_ms = 30000,
 		.backoff_min_ms = 2000,
 		.backoff_max_ms = 120000,
-		.seed = (uint64_t)wall_ms() ^ ((uint64_t)getpid() << 32),
+		.seed = (uint64_t)kiosk_clock_wall_ms() ^ ((uint64_t)getpid() << 32),
 		.user_agent = "venueboard/" VB_VERSION,
 		.ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL,
 	};
@@ -506,8 +157,8 @@ static int start_feeds(struct app *a)
 		ERROR(a, "network", "libcurl could not start");
 		return EXIT_IO;
 	}
-	a->f_schedule = fetcher_add(a->fetcher, a->cfg.schedule_url, a->cfg.poll_s * 1000);
-	if (!queue_feed_start(a->lunch, a->fetcher, board_now(a)) || a->f_schedule < 0) {
+	bool sched = schedule_feed_start(a->schedule, a->fetcher); /* the fetcher's first */
+	if (!queue_feed_start(a->lunch, a->fetcher, board_now(a)) || !sched) {
 		ERROR(a, "network", "cannot fetch %s", a->cfg.schedule_url);
 		return EXIT_INVALID;
 	}
@@ -517,32 +168,10 @@ static int start_feeds(struct app *a)
 	}
 	return EXIT_OK;
 }
-
-/* The last good schedule, shown before the network answers. */
-static void load_cache(struct app *a)
-{
-	char *body = NULL;
-	size_t len = 0;
-	int64_t saved_s = 0;
-	if (!kiosk_cache_load(a->cfg.cache_dir, SCHEDULE_CACHE, a->cfg.max_feed_bytes, &body, &len,
-			      &saved_s)) {
-		INFO(a, "cache", "no saved schedule in %s: waiting for the network", a->cfg.cache_dir);
-		return;
-	}
-	/* the file's age in real time, on the board's clock */
-	int64_t age_ms = wall_ms() - saved_s * 1000;
-	char where[KIOSK_MAX_VALUE + 32];
-	snprintf(where, sizeof(where), "%s/%s", a->cfg.cache_dir, SCHEDULE_CACHE);
-	struct feed_error e = {{0}};
-	if (!load_schedule(a, body, len, where, true,
-			   board_now(a) - (int64_t)((double)age_ms * a->cfg.clock_rate), &e))
-		ERROR(a, "schedule", "%s: %s; %s", where, e.msg, keeping(a));
-	free(body);
-}
-
 /* ---- the screen ----------------------------------------------------------- */
 
-static void write_frame_log(struct app *a, int64_t now, const struct layout_result *res)
+static void write_frame_log(struct app *a, int64_t now, const struct layout_result *res,
+			    const struct layout_feed *feed)
 {
 	if (!a->frame_log)
 		return;
@@ -552,12 +181,12 @@ static void write_frame_log(struct app *a, int64_t now, const struct layout_resu
 	snprintf(h, sizeof(h), "%016llx", (unsigned long long)a->shown_hash);
 	cJSON_AddStringToObject(o, "t", t);
 	/* when it reached the screen, real time: latencies are measured from it */
-	cJSON_AddNumberToObject(o, "wall_ms", (double)wall_ms());
+	cJSON_AddNumberToObject(o, "wall_ms", (double)kiosk_clock_wall_ms());
 	cJSON_AddNumberToObject(o, "mono_ms", (double)mono_ms());
 	cJSON_AddStringToObject(o, "hash", h);
 	cJSON_AddNumberToObject(o, "page", res->page + 1);
 	cJSON_AddNumberToObject(o, "pages", res->pages);
-	cJSON_AddBoolToObject(o, "offline", a->feed.offline);
+	cJSON_AddBoolToObject(o, "offline", feed->offline);
 	cJSON *texts = cJSON_AddArrayToObject(o, "texts");
 	for (size_t i = 0; i < a->dl.n; i++)
 		if (a->dl.ops[i].kind == DRAW_TEXT)
@@ -622,7 +251,7 @@ static bool frame(struct app *a, int64_t start_mono)
 	room_feed_frame(a->rooms, a->board->schedule, now);
 	int w, h;
 	logical_size(a, &w, &h);
-	a->feed.age_s = a->confirmed_mono_ms ? (int)((mono_ms() - a->confirmed_mono_ms) / 1000) : 0;
+	struct layout_feed feed = schedule_feed_view(a->schedule, mono_ms());
 	if (mono_ms() - a->page_since_ms >= a->page_ms) { /* its words read: the next page */
 		a->page_tick += a->page_ms > 0;
 		a->page_since_ms = mono_ms();
@@ -639,8 +268,8 @@ static bool frame(struct app *a, int64_t start_mono)
 		.height = h,
 		.now_ms = now,
 		.page_tick = a->page_tick + a->page_bias,
-		.feed = a->feed,
-		.clock_untrusted = !a->clock_trusted,
+		.feed = feed,
+		.clock_untrusted = !a->clock.trusted,
 		.mobile_qr = a->mobile_qr.side ? &a->mobile_qr : NULL,
 		.min_text_px = a->min_text_px,
 	};
@@ -668,13 +297,13 @@ static bool frame(struct app *a, int64_t start_mono)
 	a->shown_hash = hash;
 	a->force_redraw = false;
 	a->redraws++;
-	write_frame_log(a, now, &res);
+	write_frame_log(a, now, &res, &feed);
 	if (!a->first_frame) {
 		a->first_frame = true;
 		sd_notify(0, "READY=1"); /* systemd: started (and, in the image, healthy) */
 		INFO(a, "screen", "first frame presented after %lld ms (%dx%d, %s)",
 		     (long long)(mono_ms() - start_mono), w, h,
-		     !a->feed.have ? "no schedule yet" : a->feed.from_cache ? "from cache" : "from network");
+		     !feed.have ? "no schedule yet" : feed.from_cache ? "from cache" : "from network");
 	}
 	DEBUG(a, "screen", "frame presented: page %d/%d, %d of %d rooms, %zu draw ops", res.page + 1,
 	      res.pages, res.rooms_shown, res.rooms_total, a->dl.n);
@@ -748,7 +377,7 @@ static int open_screen(struct app *a)
 			ERROR(a, "screen", "cannot open a window: %s", SDL_GetError());
 			return EXIT_IO;
 		}
-		DEBUG(a, "screen", "window open at %lld ms", (long long)(mono_ms() - a->mono0_ms));
+		DEBUG(a, "screen", "window open at %lld ms", (long long)(mono_ms() - a->clock.mono0_ms));
 		SDL_ShowCursor(SDL_DISABLE);
 		SDL_DisableScreenSaver();
 		/* the board is a few dozen flat rectangles and cached text: the
@@ -770,9 +399,9 @@ static int open_screen(struct app *a)
 		ERROR(a, "screen", "cannot draw: %s", SDL_GetError());
 		return EXIT_IO;
 	}
-	DEBUG(a, "screen", "renderer ready at %lld ms", (long long)(mono_ms() - a->mono0_ms));
+	DEBUG(a, "screen", "renderer ready at %lld ms", (long long)(mono_ms() - a->clock.mono0_ms));
 	a->render = render_create(a->sdl, &fonts, err, sizeof(err));
-	DEBUG(a, "screen", "fonts open at %lld ms", (long long)(mono_ms() - a->mono0_ms));
+	DEBUG(a, "screen", "fonts open at %lld ms", (long long)(mono_ms() - a->clock.mono0_ms));
 	if (!a->render) {
 		ERROR(a, "screen", "%s", err);
 		return EXIT_INVALID;
@@ -809,7 +438,8 @@ static int legibility_setup(struct app *a)
 	struct layout_input in = {.cfg = &a->cfg, .board = a->board,
 				  .queues = queue_feed_board(a->lunch), .rooms = room_feed_board(a->rooms),
 				  .tm = render_metrics(a->render), .width = w, .height = h,
-				  .now_ms = board_now(a), .feed = a->feed,
+				  .now_ms = board_now(a),
+				  .feed = schedule_feed_view(a->schedule, mono_ms()),
 				  .min_text_px = a->min_text_px};
 	int fit = layout_rooms_fit(&in, &a->dl);
 	if (fit < 1) {
@@ -837,32 +467,14 @@ static bool fetch_once(struct app *a)
 	bool rooms_done = !a->cfg.rooms_url[0];
 	while ((!sched_done || !queues_done || !rooms_done) && mono_ms() < deadline) {
 		fetcher_run(a->fetcher, mono_ms(), 50);
-		struct fetch_result r;
-		if (!sched_done && fetcher_take(a->fetcher, a->f_schedule, &r)) {
-			sched_done = true;
-			struct feed_error e = {{0}};
-			if (r.outcome == FETCH_NEW &&
-			    !load_schedule(a, r.body, r.len, a->cfg.schedule_url, false, 0, &e))
-				ERROR(a, "schedule", "%s: %s; %s", a->cfg.schedule_url, e.msg,
-				      keeping(a));
-			else if (r.outcome != FETCH_NEW)
-				WARN(a, "network", "%s: %s", a->cfg.schedule_url, r.error);
-			free(r.body);
-		}
+		if (!sched_done)
+			sched_done = schedule_feed_take_once(a->schedule);
 		if (!queues_done)
 			queues_done = queue_feed_take(a->lunch, board_now(a), board_now(a));
 		if (!rooms_done)
 			rooms_done = room_feed_take(a->rooms);
 	}
-	if (!a->feed.have)
-		load_cache(a);
-	if (!a->feed.have) {
-		ERROR(a, "kiosk", "no schedule from %s and none saved", a->cfg.schedule_url);
-		return false;
-	}
-	if (!a->feed.from_cache) /* the saved copy is as old as its time says */
-		a->confirmed_mono_ms = mono_ms();
-	return true;
+	return schedule_feed_settle_once(a->schedule);
 }
 
 /* --screenshot: the configured feeds at --at, one frame, a PNG, exit. */
@@ -941,31 +553,28 @@ static int bench(struct app *a, int64_t start)
 static void beat_send(struct app *a, int64_t start)
 {
 	int64_t m = mono_ms();
-	bool page = a->clock_trusted && a->feed.have;
+	struct layout_feed feed = schedule_feed_view(a->schedule, m);
+	bool page = a->clock.trusted && feed.have;
 	char showing[120];
 	size_t n_alerts;
 	const struct fleet_alert *alerts = fleet_link_alerts(a->fleet, &n_alerts);
 	if (a->shown.alerts_shown && n_alerts)
 		snprintf(showing, sizeof(showing), "alert %lld%s", (long long)alerts[0].id,
 			 a->shown.alerts_shown > 1 ? " and older ones" : "");
-	else if (!a->clock_trusted)
+	else if (!a->clock.trusted)
 		snprintf(showing, sizeof(showing), "waiting for the time");
-	else if (!a->feed.have)
+	else if (!feed.have)
 		snprintf(showing, sizeof(showing), "waiting for the schedule");
 	else
 		snprintf(showing, sizeof(showing), "page %d/%d", a->shown.page + 1, a->shown.pages);
 	struct fleet_report r = {
 		.version = VB_VERSION,
 		.showing = showing,
-		.offline = a->feed.offline,
-		/* since a schedule that reads was last received or confirmed; from
-		 * the saved copy's time until the feed confirms it */
-		.feed_age_s = !a->feed.have	     ? -1
-			      : a->confirmed_mono_ms ? (m - a->confirmed_mono_ms) / 1000
-						     : (board_now(a) - a->feed.confirmed_ms) / 1000,
-		.feed_error = a->feed_error[0] ? a->feed_error : NULL,
+		.offline = feed.offline,
+		.feed_age_s = schedule_feed_age_s(a->schedule, m),
+		.feed_error = schedule_feed_error(a->schedule),
 		.uptime_s = (m - start) / 1000,
-		.schedule_version = a->feed.have ? a->board->version : -1,
+		.schedule_version = feed.have ? a->board->version : -1,
 		.thumbnail = a->thumb,
 	};
 	fleet_link_beat(a->fleet, &r, page, m);
@@ -973,12 +582,9 @@ static void beat_send(struct app *a, int64_t start)
 
 static int run(struct app *a, int64_t start)
 {
-	if (!kiosk_cache_prepare(a->cfg.cache_dir))
-		WARN(a, "cache", "%s: %s; the schedule will not survive a restart", a->cfg.cache_dir,
-		     strerror(errno));
-	a->cache_mode = kiosk_cache_mode(a->cfg.cache_dir);
-	load_cache(a);
-	DEBUG(a, "cache", "cache read at %lld ms", (long long)(mono_ms() - a->mono0_ms));
+	schedule_feed_prepare_cache(a->schedule);
+	schedule_feed_load_cache(a->schedule);
+	DEBUG(a, "cache", "cache read at %lld ms", (long long)(mono_ms() - a->clock.mono0_ms));
 	bool running = true;
 	int64_t stop_at = a->cfg.exit_after_s > 0 ? start + (int64_t)(a->cfg.exit_after_s * 1000) : 0;
 	while (running) {
@@ -994,27 +600,17 @@ static int run(struct app *a, int64_t start)
 				 ev.key.keysym.sym == SDLK_ESCAPE)
 				running = false;
 		}
-		take_schedule(a);
+		a->force_redraw |= schedule_feed_take(a->schedule);
 		queue_feed_take(a->lunch, board_now(a),
 				a->cfg.mode == KIOSK_SCREENSHOT ? board_now(a) : INT64_MAX);
 		room_feed_take(a->rooms);
 		bool fetch_now = false;
 		bool alerts_came = fleet_link_take(a->fleet, mono_ms(), &fetch_now);
-		if (fetch_now)
-			coalesce_ask(&a->schedule_kick);
-		/* one in flight may bring the old version: the ask waits for its end */
-		unsigned asks = 0;
-		if (coalesce_due(&a->schedule_kick, mono_ms(),
-				 fetcher_in_flight(a->fetcher, a->f_schedule), &asks)) {
-			fetcher_kick(a->fetcher, a->f_schedule);
-			if (asks > 1)
-				DEBUG(a, "schedule", "the server's stream said %u times that the schedule "
-						     "changed: one fetch", asks);
-		}
-		check_clock(a);
+		schedule_feed_kick(a->schedule, fetch_now, mono_ms());
+		kiosk_clock_check(&a->clock);
 		/* the heartbeat's picture is kept by frame(), drawn again for it;
 		 * new alerts are confirmed by a heartbeat right after their frame */
-		bool page = a->clock_trusted && a->feed.have;
+		bool page = a->clock.trusted && schedule_feed_have(a->schedule);
 		bool beat_now = a->first_frame && fleet_link_beat_due(a->fleet, mono_ms(), page);
 		a->thumb_wanted = beat_now || alerts_came;
 		a->force_redraw |= a->thumb_wanted;
@@ -1024,7 +620,7 @@ static int run(struct app *a, int64_t start)
 		free(a->thumb);
 		a->thumb = NULL;
 		fleet_link_quiet(a->fleet, a->board->schedule, a->board->zone, board_now(a),
-				 a->clock_trusted, mono_ms());
+				 a->clock.trusted, mono_ms());
 		sd_notify(0, "WATCHDOG=1"); /* a hung loop stops this: systemd restarts us */
 		int64_t m = mono_ms();
 		if (stop_at && m >= stop_at)
@@ -1048,44 +644,9 @@ static int run(struct app *a, int64_t start)
 	return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/* What this kiosk is set to show, in one INFO line. */
+static void say_start(const struct app *a)
 {
-	static struct app app; /* large (the config holds fixed buffers); owned by main */
-	struct app *a = &app;
-#ifdef __GLIBC__
-	/* feed bodies and parse trees are megabytes, allocated every poll: keep
-	 * them in mappings that go back to the system when freed (glibc would
-	 * otherwise raise this threshold after the first free and let them
-	 * fragment the heap for the rest of a days-long run) */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-#endif
-	int64_t start = mono_ms();
-	a->log = LOG_INFO;
-	a->said_wait_s = -1;
-	coalesce_init(&a->schedule_kick, SCHEDULE_KICK_MIN_MS, SCHEDULE_KICK_MAX_MS);
-	int rc = configure(a, argc, argv);
-	if (rc != EXIT_OK || a->cfg.mode == KIOSK_HELP || a->cfg.mode == KIOSK_VERSION) {
-		if (a->cfg.mode == KIOSK_HELP)
-			fputs(kiosk_config_usage(), stdout);
-		if (a->cfg.mode == KIOSK_VERSION)
-			puts("venueboard " VB_VERSION);
-		return rc;
-	}
-	a->mono0_ms = mono_ms();
-	a->board = board_create();
-	a->lunch = queue_feed_create(&a->cfg, a->log);
-	a->rooms = room_feed_create(&a->cfg, a->log);
-	a->fleet = fleet_link_create(&a->cfg, a->log);
-	draw_list_init(&a->dl, 1, 1, a->cfg.theme.background);
-	if (!a->board || !a->lunch || !a->rooms || !a->fleet) {
-		rc = EXIT_IO;
-		goto out;
-	}
-	if (a->cfg.frame_log[0] && !(a->frame_log = fopen(a->cfg.frame_log, "a"))) {
-		ERROR(a, "screen", "%s: %s", a->cfg.frame_log, strerror(errno));
-		rc = EXIT_IO;
-		goto out;
-	}
 	char rooms[KIOSK_MAX_NAME + 40] = "every room", queues[40] = "every queue";
 	if (a->cfg.layout == KIOSK_LAYOUT_ROOM)
 		snprintf(rooms, sizeof(rooms), "the door of %.*s", KIOSK_MAX_NAME, a->cfg.rooms[0]);
@@ -1102,6 +663,48 @@ int main(int argc, char **argv)
 	     : a->cfg.orientation == KIOSK_ORIENT_LANDSCAPE ? "landscape"
 							    : "the panel's shape",
 	     rooms, queues);
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app; /* large (the config holds fixed buffers); owned by main */
+	struct app *a = &app;
+#ifdef __GLIBC__
+	/* feed bodies and parse trees are megabytes, allocated every poll: keep
+	 * them in mappings that go back to the system when freed (glibc would
+	 * otherwise raise this threshold after the first free and let them
+	 * fragment the heap for the rest of a days-long run) */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+	int64_t start = mono_ms();
+	a->log = LOG_INFO;
+	int rc = configure(a, argc, argv);
+	if (rc != EXIT_OK || a->cfg.mode == KIOSK_HELP || a->cfg.mode == KIOSK_VERSION) {
+		if (a->cfg.mode == KIOSK_HELP)
+			fputs(kiosk_config_usage(), stdout);
+		if (a->cfg.mode == KIOSK_VERSION)
+			puts("venueboard " VB_VERSION);
+		return rc;
+	}
+	kiosk_clock_init(&a->clock, &a->cfg, a->log);
+	a->board = board_create();
+	a->lunch = queue_feed_create(&a->cfg, a->log);
+	a->rooms = room_feed_create(&a->cfg, a->log);
+	a->fleet = fleet_link_create(&a->cfg, a->log);
+	a->schedule = a->board && a->lunch
+			      ? schedule_feed_create(&a->cfg, a->log, a->board, &a->clock, a->lunch)
+			      : NULL;
+	draw_list_init(&a->dl, 1, 1, a->cfg.theme.background);
+	if (!a->board || !a->lunch || !a->rooms || !a->fleet || !a->schedule) {
+		rc = EXIT_IO;
+		goto out;
+	}
+	if (a->cfg.frame_log[0] && !(a->frame_log = fopen(a->cfg.frame_log, "a"))) {
+		ERROR(a, "screen", "%s: %s", a->cfg.frame_log, strerror(errno));
+		rc = EXIT_IO;
+		goto out;
+	}
+	say_start(a);
 	if (a->cfg.mobile_url[0]) {
 		if (qr_code_make(&a->mobile_qr, a->cfg.mobile_url))
 			INFO(a, "screen", "QR code to %s (%d modules a side)", a->cfg.mobile_url,
@@ -1113,8 +716,8 @@ int main(int argc, char **argv)
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK ||
 	    (rc = legibility_setup(a)) != EXIT_OK)
 		goto out;
-	check_clock(a);
-	if (!a->clock_trusted)
+	kiosk_clock_check(&a->clock);
+	if (!a->clock.trusted)
 		INFO(a, "clock", "waiting for the time (%s) before showing the programme",
 		     a->cfg.time_source);
 	if (a->cfg.mode == KIOSK_RUN)
@@ -1133,6 +736,7 @@ out:
 		SDL_FreeSurface(a->shot);
 	if (a->window)
 		SDL_DestroyWindow(a->window);
+	schedule_feed_destroy(a->schedule);
 	fetcher_destroy(a->fetcher);
 	fleet_link_destroy(a->fleet);
 	free(a->thumb);

@@ -310,5 +310,5 @@ check(gap <= 3.5, f"{other} asked {gap:.1f} s after {first[1]} answered (its own
 check(stop(kiosk) == 0, "the kiosk stops cleanly")
 stop(server)
 faults.shutdown()
-xvfb.kill()
+stop(xvfb)  # SIGTERM: the X server removes its lock
 print(f"{run.checks} passed, 0 failed")

@@ -352,7 +352,7 @@ for mode in ("endless", "junk"):
 
 for mode, k in kiosks.items():
     expect(run.stop(k[0]) == 0, f"the {mode} kiosk stops cleanly")
-xvfb.kill()
+run.stop(xvfb)  # SIGTERM: the X server removes its lock
 for srv in servers.values():
     srv.shutdown()
 if measure and failed:

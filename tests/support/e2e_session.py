@@ -29,7 +29,12 @@ class Session:
         if not cond:
             print("FAIL:", what)
             for p in self.procs:
-                p.kill()
+                p.terminate()  # an X server cleans up its lock on SIGTERM
+            for p in self.procs:
+                try:
+                    p.wait(2)
+                except subprocess.TimeoutExpired:
+                    p.kill()
             for name in self.logs:
                 path = os.path.join(self.work, name)
                 if os.path.exists(path):
@@ -65,10 +70,10 @@ class Session:
         return rc
 
     def xvfb(self, displays, size="1280x720x24"):
-        """Xvfb on the first free display of displays; (its process, ":N")."""
-        display = next(f":{n}" for n in displays
-                       if not os.path.exists(f"/tmp/.X11-unix/X{n}")
-                       and not os.path.exists(f"/tmp/.X{n}-lock"))
+        """Xvfb on the first free display of displays; (its process, ":N").
+        A display whose lock names a process that is gone (an X server
+        killed without its clean-up) is free: its lock and socket go."""
+        display = next(f":{n}" for n in displays if display_free(n))
         x = self.start(["Xvfb", display, "-screen", "0", size, "-nolisten", "tcp"],
                        os.path.join(self.work, "xvfb.log"))
         for _ in range(100):
@@ -77,6 +82,26 @@ class Session:
             time.sleep(0.05)
         self.check(x.poll() is None, f"Xvfb runs on {display}")
         return x, display
+
+
+def display_free(n):
+    """Whether X display n can be taken: no lock, or a stale one (removed)."""
+    lock, sock = f"/tmp/.X{n}-lock", f"/tmp/.X11-unix/X{n}"
+    if os.path.exists(lock):
+        try:
+            pid = int(open(lock).read().strip() or "0")
+            os.kill(pid, 0)
+            return False  # its server runs
+        except ProcessLookupError:
+            pass
+        except (ValueError, OSError):
+            return False  # unreadable, or not ours to judge: leave it
+        for path in (lock, sock):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+    return not os.path.exists(sock)
 
 
 def kiosk_env(display):

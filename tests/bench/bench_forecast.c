@@ -9,7 +9,8 @@
  * service time (nobody in line). Also: how often the 80 % interval held the
  * truth, and the forecaster's CPU time.
  * usage: bench_forecast [--tune] [--family NAME] [SEEDS]   (default 6 held-out seeds)
- * BENCH_TRACE=1 prints every 30-minute forecast beside the truth on stderr. */
+ * BENCH_TRACE=MINUTES prints every forecast that far ahead (15, 30 or 60)
+ * beside the truth on stderr; BENCH_ROOMS=1 gives every family room counts. */
 #include "feed.h"
 #include "file_io.h"
 #include "forecast.h"
@@ -50,7 +51,8 @@ static double truth_at(const struct sim_result *r, int64_t at_ms, double service
 }
 
 /* One seed: every sample in delivery order, forecasts on the last day. */
-static double run_one(const struct schedule *s, const struct sim_conference *c, struct score *sc)
+static double run_one(const struct schedule *s, const struct sim_conference *c, struct score *sc,
+		      int trace_min)
 {
 	struct sim_result r;
 	if (!lunch_sim_conference_run(c, &r) || r.n_days < 2) {
@@ -102,7 +104,7 @@ static double run_one(const struct schedule *s, const struct sim_conference *c, 
 						if (ka < MAX_TICKS && shown[dd][ka] >= 0)
 							same += shown[dd][ka], ns++;
 					same = ns ? same / ns : now.wait_s;
-					if (getenv("BENCH_TRACE") && atoi(getenv("BENCH_TRACE")) == HORIZONS_MIN[h])
+					if (trace_min == HORIZONS_MIN[h])
 						fprintf(stderr, "t+%3d h%d now %5.0f fc %5.0f [%5.0f %5.0f] truth %5.0f same %5.0f\n",
 							(int)((t - day->opens_ms) / 60000), HORIZONS_MIN[h], now.wait_s, fc.model_s, fc.low_s, fc.high_s, truth, same);
 					struct score *x = &sc[h];
@@ -174,6 +176,10 @@ int main(int argc, char **argv)
 	if (seeds < 1 || seeds > 100)
 		seeds = 6;
 	int seed0 = tune ? TUNE_SEED0 : REPORT_SEED0;
+	/* read once: the loops below must not look them up at every forecast */
+	const char *trace = getenv("BENCH_TRACE");
+	int trace_min = trace ? (int)strtol(trace, NULL, 10) : 0;
+	bool all_rooms = getenv("BENCH_ROOMS") != NULL;
 	printf("%d %s seeds per family (%d..%d); the demo summit's schedule, its last day "
 	       "forecast from the earlier ones;\nmean absolute error in seconds of the wait of "
 	       "whoever joins at the forecast's moment\n\n",
@@ -194,12 +200,12 @@ int main(int argc, char **argv)
 				lunch_sim_conference_defaults(&c, s);
 				lunch_sim_conference_scenario(name, &c);
 				c.seed = (uint64_t)seed * 7919 + k;
-				c.room_counts = rooms || getenv("BENCH_ROOMS");
+				c.room_counts = rooms || all_rooms;
 				if (!lunch_sim_conference_publish(&c, s)) {
 					fprintf(stderr, "%s: cannot publish\n", name);
 					return 1;
 				}
-				cpu += run_one(s, &c, sc);
+				cpu += run_one(s, &c, sc, trace_min);
 				line_days += lunch_sim_conference_days(s);
 				schedule_destroy(s);
 			}

@@ -27,7 +27,6 @@ enum {
 	CHECKS = 256,              /* self-checks kept per horizon */
 	PENDING = 96,              /* forecasts waiting for their moment */
 	MIN_CHECKS = 20,           /* fewer: the prior interval */
-	LEAD_ALL = DAY_MIN,        /* every session of the day sends people */
 	DOOR_LOOK_MIN = 20,        /* a door's crowd is through within this */
 	REL_BEFORE = 120,          /* the profile: from two hours before the opening... */
 	REL_N = REL_BEFORE + 300,  /* ...to five after */
@@ -312,22 +311,15 @@ static int counted_during(const struct forecaster *f, const char *room_name, int
 	return -1;
 }
 
-/* A session whose room still holds people five minutes after its end
+/* A session whose room still holds people ten minutes after its end
  * overran (a keynote running late): the latest count after end, against
- * the most seen while it ran. */
-static bool still_running(const struct forecaster *f, const char *room_id, const char *room_name,
-			  int64_t start, int64_t end, int64_t now)
+ * the most seen while it ran; next_start (UTC seconds, INT64_MAX: none):
+ * the room's next session, whose audience is no overrun. */
+static bool still_running(const struct forecaster *f, const char *room_name, int64_t start,
+			  int64_t end, int64_t next_start, int64_t now)
 {
-	if (now < end + 600)
+	if (now < end + 600 || next_start < now + 900)
 		return false;
-	/* the next session's audience is no overrun */
-	const struct schedule *s = f->schedule;
-	for (size_t i = 0; i < s->n_sessions; i++) {
-		const struct session *x = &s->sessions[i];
-		if (x->room && strcmp(x->room, room_id) == 0 && x->start >= end &&
-		    x->start < now + 900 && x->status != SESSION_CANCELLED)
-			return false;
-	}
 	int during = counted_during(f, room_name, start, end);
 	int after = counted_during(f, room_name, now - 300, now);
 	return during > 0 && after >= 10 && after >= 0.3 * during;
@@ -356,28 +348,32 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 		const struct room *r = x->room ? schedule_find_room(s, x->room) : NULL;
 		int counted = r ? counted_during(f, r->name, x->start, x->end) : -1;
 		double seats = r && r->capacity > 0 ? r->capacity : f->seats_default;
-		if (now && r && still_running(f, r->id, r->name, x->start, x->end, now)) {
+		/* the room's next session (sessions are in start order): its
+		 * audience, if it is the same, is not free for lunch */
+		int64_t next_start = INT64_MAX;
+		for (size_t j = i + 1; x->room && j < s->n_sessions; j++) {
+			const struct session *y = &s->sessions[j];
+			if (y->start >= x->end + 86400)
+				break; /* a day later: no overrun, not the same audience */
+			if (y->start >= x->end && y->room && strcmp(y->room, x->room) == 0 &&
+			    y->status != SESSION_CANCELLED) {
+				next_start = y->start;
+				break;
+			}
+		}
+		if (now && r && still_running(f, r->name, x->start, x->end, next_start, now)) {
 			int64_t over = now - x->end;
 			m += (int)((over + (over > 300 ? over : 300)) / 60);
 			counted = counted_during(f, r->name, x->start, now);
 		}
 		if (m >= DAY_MIN)
 			continue;
-		/* the room's next session (sessions are in start order): its
-		 * audience, if it is the same, is not free for lunch */
 		int next = DAY_MIN;
-		for (size_t j = i + 1; x->room && j < s->n_sessions; j++) {
-			const struct session *y = &s->sessions[j];
-			if (y->start >= x->end + 4 * 3600)
-				break;
-			if (y->start < x->end || !y->room || strcmp(y->room, x->room) != 0 ||
-			    y->status == SESSION_CANCELLED)
-				continue;
-			int64_t yd;
-			int ym;
-			local_time(f, y->start * 1000, &yd, &ym);
-			next = yd == day ? ym : DAY_MIN;
-			break;
+		if (next_start != INT64_MAX) {
+			int64_t nd;
+			int nm;
+			local_time(f, next_start * 1000, &nd, &nm);
+			next = nd == day ? nm : DAY_MIN;
 		}
 		out[n++] = (struct end){m, counted >= 0 ? counted : seats * fill, next};
 	}
@@ -400,11 +396,6 @@ static void lag_pmf(double med, double sigma, double *pmf)
 	for (int m = 0; m < LAG_MAX; m++)
 		pmf[m] /= sum > 0 ? sum : 1;
 }
-
-
-
-
-
 
 /* The minute a line opened: the first from which five minutes bring at
  * least need people (a closed door lets nobody in; a few stray counts
@@ -442,7 +433,6 @@ struct fit_day {
 	float cy[DAY_MIN];   /* arrivals since the opening (or the first watched minute) */
 };
 
-
 static void prepare_day(struct fit_day *d)
 {
 	const struct day_obs *o = d->obs;
@@ -477,10 +467,6 @@ static void prepare_day(struct fit_day *d)
 		d->fit_from = last_near + 1;
 	}
 }
-
-
-
-
 
 /* Lunch by the programme on local day: the start of its first meal
  * session between 10:00 and 16:00, -1 when it has none. */
@@ -554,7 +540,6 @@ static double learn_fill(const struct forecaster *f, const struct fq *q)
 	return seats > 0 && people > 0 ? people / seats : 1.0;
 }
 
-
 /* Whether the people of a session let out at e are free for lunch: let
  * out at or after the opening, or in the hour before it from a room whose
  * next session starts after the opening. People let out between two
@@ -618,11 +603,10 @@ static void profile_of(const struct fit_day *d, size_t nd, long skip, double *ou
 
 /* How a day's diners come, fitted on the earlier days' running totals
  * (each day explained with the others' profile): the share alpha that
- * follows the sessions, their walk and how long before the opening their
- * sessions count (a grid), and the spread of the days' sizes. */
-static void fit_timing(const struct forecaster *f, struct fq *q, struct fit_day *d, size_t nd)
+ * follows the sessions and their walk (a grid); how many come, and the
+ * spread of the days' sizes. */
+static void fit_timing(struct fq *q, struct fit_day *d, size_t nd)
 {
-	(void)f;
 	static const double sigmas[] = {0.35, 0.6, 0.9};
 	static const double meds[] = {2, 3, 5, 8, 12};
 	static const double alphas[] = {0, 0.2, 0.4, 0.6, 0.8, 1.0};
@@ -633,33 +617,33 @@ static void fit_timing(const struct forecaster *f, struct fq *q, struct fit_day 
 	for (size_t k = 0; k < nd; k++)
 		profile_of(d, nd, nd > 1 ? (long)k : -1, prof + k * REL_N);
 	double best = INFINITY, best_a = 0.5, best_med = 5, best_sigma = 0.6;
-		for (size_t mi = 0; mi < sizeof(meds) / sizeof(*meds); mi++)
-			for (size_t si = 0; si < sizeof(sigmas) / sizeof(*sigmas); si++) {
-				lag_pmf(meds[mi], sigmas[si], lag);
-				double sse[sizeof(alphas) / sizeof(*alphas)] = {0};
-				for (size_t k = 0; k < nd; k++) {
-					const struct fit_day *x = &d[k];
-					if (x->open < 0)
+	for (size_t mi = 0; mi < sizeof(meds) / sizeof(*meds); mi++)
+		for (size_t si = 0; si < sizeof(sigmas) / sizeof(*sigmas); si++) {
+			lag_pmf(meds[mi], sigmas[si], lag);
+			double sse[sizeof(alphas) / sizeof(*alphas)] = {0};
+			for (size_t k = 0; k < nd; k++) {
+				const struct fit_day *x = &d[k];
+				if (x->open < 0)
+					continue;
+				session_timing(x->ends, x->n_ends, x->open, lag, st);
+				double total = x->cy[x->obs->last], cs = 0, cp = 0;
+				for (int m = 0; m <= x->obs->last; m++) {
+					cs += st[m];
+					int r = m - x->open + REL_BEFORE;
+					cp += r >= 0 && r < REL_N ? prof[k * REL_N + r] : 0;
+					if (m < x->fit_from)
 						continue;
-					session_timing(x->ends, x->n_ends, x->open, lag, st);
-					double total = x->cy[x->obs->last], cs = 0, cp = 0;
-					for (int m = 0; m <= x->obs->last; m++) {
-						cs += st[m];
-						int r = m - x->open + REL_BEFORE;
-						cp += r >= 0 && r < REL_N ? prof[k * REL_N + r] : 0;
-						if (m < x->fit_from)
-							continue;
-						for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas); ai++) {
-							double e = x->cy[m] - total * (alphas[ai] * cs + (1 - alphas[ai]) * cp);
-							sse[ai] += e * e;
-						}
+					for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas); ai++) {
+						double e = x->cy[m] - total * (alphas[ai] * cs + (1 - alphas[ai]) * cp);
+						sse[ai] += e * e;
 					}
 				}
-				for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas); ai++)
-					if (sse[ai] < best)
-						best = sse[ai], best_a = alphas[ai], best_med = meds[mi],
-						best_sigma = sigmas[si];
 			}
+			for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas); ai++)
+				if (sse[ai] < best)
+					best = sse[ai], best_a = alphas[ai], best_med = meds[mi],
+					best_sigma = sigmas[si];
+		}
 	q->m.alpha = best_a;
 	lag_pmf(best_med, best_sigma, q->m.lag);
 	profile_of(d, nd, -1, prof);
@@ -692,10 +676,9 @@ out:
 	free(prof);
 }
 
-/* Fits queue q's model on its earlier days: each day's opening and door;
- * then the walking time and how long before the opening people set out
- * that explain the days best (a grid), the shares per half hour, and how
- * much the days differ. */
+/* Fits queue q's model on its earlier days: each day's opening and door,
+ * the usual delay after the programme's lunch, the usual close; then when
+ * and how many people come (fit_timing). */
 static void fit(struct forecaster *f, struct fq *q)
 {
 	q->dirty = false;
@@ -745,8 +728,8 @@ static void fit(struct forecaster *f, struct fq *q)
 	q->m.close_min = (int)median(lasts, nd);
 	for (size_t k = 0; k < nd; k++)
 		lasts[k] = d[k].cy[d[k].obs->last];
-	q->m.day_total = median(lasts, nd);
-	fit_timing(f, q, d, nd);
+	q->m.day_total = median(lasts, nd); /* fit_timing's mean of the days that opened replaces it */
+	fit_timing(q, d, nd);
 	q->m.days = (int)nd;
 out:
 	for (size_t k = 0; d && k < nd; k++) {
@@ -1080,15 +1063,14 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 		td->close += td->open - q->m.open_min;
 	size_t n = day == q->today.day ? day_ends(f, day, ends, MAX_ENDS, q->m.fill, now_s) : 0;
 	memset(td->wave, 0, sizeof(td->wave));
+	session_timing(ends, n, td->open, q->m.lag, st);
 	if (q->m.days == 0) {
-		/* the day-one prior: four in ten of those letting out from half
-		 * an hour before the opening come, five minutes later */
-		session_timing(ends, n, td->open, q->m.lag, st);
+		/* the day-one prior: four in ten of those let out free for lunch
+		 * come, five minutes later */
 		double size = 0.4 * near_people(ends, n, td->open);
 		for (int m = 0; m < DAY_MIN; m++)
 			td->wave[m] = size * st[m];
 	} else {
-		session_timing(ends, n, td->open, q->m.lag, st);
 		double sum = 0;
 		for (int m = 0; m < DAY_MIN; m++)
 			sum += st[m];

@@ -41,21 +41,27 @@ static float clamp_err(double e)
 	return (float)(isfinite(e) ? fmin(e, 86400.0) : 86400.0); /* a day: worse than any */
 }
 
+/* The means of horizon h's last k checks. */
+static void mean_last(const struct forecast_record *r, size_t h, size_t k, double *m, double *p,
+		      double *s)
+{
+	double sm = 0, sp = 0, ss = 0;
+	for (size_t i = r->n[h] - k; i < r->n[h]; i++) {
+		const struct forecast_record_errors *x =
+			&r->ring[h][(r->head[h] + i) % FORECAST_RECORD_KEEP];
+		sm += x->model, sp += x->persistence, ss += x->same_time;
+	}
+	*m = sm / (double)k, *p = sp / (double)k, *s = ss / (double)k;
+}
+
 void forecast_record_get(const struct forecast_record *r, size_t h, struct forecast_score *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (h >= FORECAST_RECORD_HORIZONS)
 		return;
-	double m = 0, p = 0, s = 0;
-	for (size_t k = 0; k < r->n[h]; k++) {
-		const struct forecast_record_errors *x = &r->ring[h][k];
-		m += x->model, p += x->persistence, s += x->same_time;
-	}
 	out->n = (int)r->n[h];
-	if (r->n[h]) {
-		double n = (double)r->n[h];
-		out->model_s = m / n, out->persistence_s = p / n, out->same_time_s = s / n;
-	}
+	if (r->n[h])
+		mean_last(r, h, r->n[h], &out->model_s, &out->persistence_s, &out->same_time_s);
 	out->basis = r->basis[h];
 	out->withheld = r->basis[h] == FORECAST_BASIS_NOW;
 	/* the same-time errors' 80th percentile: its interval when shown */
@@ -81,19 +87,6 @@ double forecast_quantile(float *v, size_t n, double p)
 	size_t lo = (size_t)pos;
 	double frac = pos - (double)lo;
 	return lo + 1 < n ? v[lo] * (1 - frac) + v[lo + 1] * frac : v[lo];
-}
-
-/* The means of horizon h's last k checks. */
-static void mean_last(const struct forecast_record *r, size_t h, size_t k, double *m, double *p,
-		      double *s)
-{
-	*m = *p = *s = 0;
-	for (size_t i = r->n[h] - k; i < r->n[h]; i++) {
-		const struct forecast_record_errors *x =
-			&r->ring[h][(r->head[h] + i) % FORECAST_RECORD_KEEP];
-		*m += x->model / (double)k, *p += x->persistence / (double)k,
-			*s += x->same_time / (double)k;
-	}
 }
 
 void forecast_record_new_day(struct forecast_record *r)

@@ -448,15 +448,6 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 	return day_turnouts(c, cp) && overrun(c, cp);
 }
 
-static int cmp_published(const void *a, const void *b)
-{
-	const struct session *x = a, *y = b;
-	if (x->start != y->start)
-		return (x->start > y->start) - (x->start < y->start);
-	int r = strcmp(x->room ? x->room : "", y->room ? y->room : "");
-	return r ? r : strcmp(x->id, y->id);
-}
-
 bool lunch_sim_conference_publish(const struct sim_conference *c, struct schedule *s)
 {
 	if (!s || s != c->schedule || s->n_sessions == 0)
@@ -484,7 +475,7 @@ bool lunch_sim_conference_publish(const struct sim_conference *c, struct schedul
 			if (cp.day[i] == last && cp.kind[i] == KIND_LUNCH)
 				s->sessions[i].start += c->lunch_later_s,
 				    s->sessions[i].end += c->lunch_later_s;
-		qsort(s->sessions, s->n_sessions, sizeof(*s->sessions), cmp_published);
+		schedule_sort(s);
 	}
 	prep_finish(&cp);
 	return ok;

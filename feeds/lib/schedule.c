@@ -402,6 +402,12 @@ static int cmp_session_time(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+void schedule_sort(struct schedule *s)
+{
+	if (s->n_sessions)
+		qsort(s->sessions, s->n_sessions, sizeof(*s->sessions), cmp_session_time);
+}
+
 static bool same_session(const struct session *a, const struct session *b)
 {
 	return a->start == b->start && a->end == b->end && strcmp(a->title, b->title) == 0 &&
@@ -503,8 +509,7 @@ bool schedule_finish(struct schedule *s, struct feed_error *e)
 	if (!resolve_duplicates(s, e))
 		return false;
 	pick_room_names(s);
-	if (s->n_sessions)
-		qsort(s->sessions, s->n_sessions, sizeof(*s->sessions), cmp_session_time);
+	schedule_sort(s);
 	build_free(s->build);
 	s->build = NULL;
 	return true;

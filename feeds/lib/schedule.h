@@ -112,6 +112,10 @@ void schedule_warn(struct schedule *s, const char *fmt, ...) __attribute__((form
  * ends before it starts. */
 bool schedule_finish(struct schedule *s, struct feed_error *e);
 
+/* Puts the sessions back in start, room, id order (as schedule_finish
+ * leaves them) after their times were changed in place. */
+void schedule_sort(struct schedule *s);
+
 /* The end of every reader: finishes *s and, on success, hands it to *out
  * (*s becomes NULL, the caller's teardown then frees nothing). */
 bool schedule_finish_into(struct schedule **s, struct schedule **out, struct feed_error *e);

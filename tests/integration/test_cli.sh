@@ -97,6 +97,19 @@ assert any(s["type"] == "room" for s in samples)
 assert {t["enter"][:10] for t in truth} == {"2014-11-03", "2014-11-04"}
 PY
 check "estimate a conference" 0 "$(run estimate "$tmp/conf.jsonl")"
+# a family that changes the last day's programme writes it with --published
+check "lunch later, published" 0 "$(run simulate --scenario conference-lunch-later --schedule "$demo/paris-2014.schedule.json" --seed 4 --published "$tmp/published.json")"
+check "the published programme reads" 0 "$("$tool" parse "$tmp/published.json" >"$tmp/published.norm" 2>/dev/null; echo $?)"
+expect "the published programme: the last day's lunch 30 minutes later, the others as before" python3 - "$tmp/published.norm" "$tmp/v1.json" <<'PY'
+import json, sys
+def lunches(path):
+    return sorted(s["start"] for s in json.load(open(path))["sessions"] if "Lunch" in s["title"])
+new, old = lunches(sys.argv[1]), lunches(sys.argv[2])
+assert len(new) == len(old) and new[:-1] == old[:-1], (new, old)
+# 12:30 in Paris is 11:30Z; 30 minutes later
+assert old[-1].endswith("T11:30:00Z") and new[-1].endswith("T12:00:00Z"), (new[-1], old[-1])
+PY
+check "the published programme needs a conference scenario" 2 "$(run simulate --scenario clean --published "$tmp/p.json")"
 check "estimate" 0 "$(run estimate "$tmp/samples.jsonl")"
 cp "$tmp/out" "$tmp/est.jsonl"
 expect "estimates follow the contract" python3 - "$tmp/samples.jsonl" "$tmp/est.jsonl" "$tmp/truth.jsonl" <<'PY'

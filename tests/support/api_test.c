@@ -44,11 +44,8 @@ void close_api(struct fixture *f)
 int api_test_setup(void **state)
 {
 	(void)state;
-	int fd = mkstemp(db_path);
-	if (fd < 0)
+	if (!test_db_path(db_path))
 		return -1;
-	close(fd);
-	unlink(db_path);
 	char text[1024];
 	snprintf(text, sizeof(text), "database %s\nbundle-dir %s.bundles\n"
 				     "organizer alice organizer-token-0123456789\n"
@@ -63,11 +60,7 @@ int api_test_teardown(void **state)
 {
 	(void)state;
 	char p[64];
-	unlink(db_path);
-	snprintf(p, sizeof(p), "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", db_path);
-	unlink(p);
+	test_db_remove(db_path);
 	snprintf(p, sizeof(p), "%s.bundles", db_path);
 	rmdir(p);
 	return 0;

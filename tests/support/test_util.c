@@ -163,3 +163,23 @@ const unsigned char test_tiny_png[] = {
 	0xa8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 };
 const size_t test_tiny_png_len = sizeof(test_tiny_png);
+
+bool test_db_path(char *templ)
+{
+	int fd = mkstemp(templ);
+	if (fd < 0)
+		return false;
+	close(fd);
+	unlink(templ);
+	return true;
+}
+
+void test_db_remove(const char *path)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(*suffix); i++) {
+		char p[256];
+		snprintf(p, sizeof(p), "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+}

@@ -87,6 +87,15 @@ struct test_log {
 /* The callback: ctx is a struct test_log. */
 void test_log_line(void *ctx, const char *level, const char *line);
 
+/* A fresh database path: templ ("/tmp/vb-NAME-XXXXXX") is made unique in
+ * place, and no file is left there (the store creates it). False when it
+ * cannot be made. */
+bool test_db_path(char *templ);
+
+/* Removes the database file at path and SQLite's -wal, -shm and -journal
+ * beside it. */
+void test_db_remove(const char *path);
+
 /* A 1x1 PNG (one dark blue pixel), here rather than as a binary file. */
 extern const unsigned char test_tiny_png[];
 extern const size_t test_tiny_png_len;

@@ -59,23 +59,14 @@ static int setup(void **state)
 {
 	(void)state;
 	snprintf(db_path, sizeof(db_path), "/tmp/vb-fleet-test-XXXXXX");
-	int fd = mkstemp(db_path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	unlink(db_path);
-	return 0;
+	return test_db_path(db_path) ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char p[96], cmd[200];
-	unlink(db_path);
-	snprintf(p, sizeof(p), "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", db_path);
-	unlink(p);
+	char cmd[200];
+	test_db_remove(db_path);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s.bundles'", db_path);
 	return system(cmd) == 0 ? 0 : -1;
 }

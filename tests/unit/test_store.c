@@ -46,23 +46,13 @@ static int setup(void **state)
 {
 	(void)state;
 	snprintf(db_path, sizeof(db_path), "/tmp/vb-store-test-XXXXXX");
-	int fd = mkstemp(db_path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	unlink(db_path);
-	return 0;
+	return test_db_path(db_path) ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < sizeof(suffix) / sizeof(*suffix); i++) {
-		char p[80];
-		snprintf(p, sizeof(p), "%s%s", db_path, suffix[i]);
-		unlink(p);
-	}
+	test_db_remove(db_path);
 	return 0;
 }
 

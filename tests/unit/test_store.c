@@ -87,31 +87,34 @@ static void count_change(void *ctx, const struct stored_change *c)
 	++*(int *)ctx;
 }
 
-static void test_new_file_gets_current_version(void **state)
+/* Opens the test's database, which the open must have found at version
+ * from (created: a new file) and left at the current one. */
+static struct store *open_as(int from, bool created)
 {
-	(void)state;
 	struct feed_error e = {{0}};
 	struct store *st = store_open(db_path, &e);
 	if (!st)
 		fail_msg("%s", e.msg);
 	struct store_schema_change sc;
 	store_schema_change(st, &sc);
-	assert_true(sc.created);
-	assert_int_equal(sc.from, 0);
+	assert_int_equal(sc.created, created);
+	assert_int_equal(sc.from, from);
 	assert_int_equal(sc.to, STORE_SCHEMA_VERSION);
+	return st;
+}
+
+static void test_new_file_gets_current_version(void **state)
+{
+	(void)state;
+	struct feed_error e = {{0}};
+	struct store *st = open_as(0, true);
 	/* the tables are there */
 	assert_true(store_add_change(st, 1, "notice", "{}", "alice", 1000, &e));
 	store_close(st);
 	assert_int_equal(raw_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
 
 	/* opened again: nothing to do */
-	st = store_open(db_path, &e);
-	assert_non_null(st);
-	store_schema_change(st, &sc);
-	assert_false(sc.created);
-	assert_int_equal(sc.from, STORE_SCHEMA_VERSION);
-	assert_int_equal(sc.to, STORE_SCHEMA_VERSION);
-	store_close(st);
+	store_close(open_as(STORE_SCHEMA_VERSION, false));
 }
 
 static void test_version_0_file_is_stamped_and_keeps_rows(void **state)
@@ -123,14 +126,7 @@ static void test_version_0_file_is_stamped_and_keeps_rows(void **state)
 	assert_int_equal(raw_int("PRAGMA user_version"), 0);
 
 	struct feed_error e = {{0}};
-	struct store *st = store_open(db_path, &e);
-	if (!st)
-		fail_msg("%s", e.msg);
-	struct store_schema_change sc;
-	store_schema_change(st, &sc);
-	assert_false(sc.created);
-	assert_int_equal(sc.from, 0);
-	assert_int_equal(sc.to, STORE_SCHEMA_VERSION);
+	struct store *st = open_as(0, false);
 	int n = 0;
 	assert_true(store_each_change(st, count_change, &n, &e));
 	assert_int_equal(n, 1);

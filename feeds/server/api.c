@@ -165,44 +165,53 @@ void api_put_gauge(struct api_buf *b, const char *name, const char *label, const
 
 enum { M_GET = 1, M_POST = 2 };
 
-enum route_id {
-	R_SCHEDULE, R_QUEUES, R_SAMPLES, R_CHANGES, R_NOTICES, R_HEALTH, R_METRICS, R_SCREENS,
-	R_HEARTBEAT, R_THUMBNAIL, R_DESK, R_DESK_JS, R_DESK_CSS, R_ROOMS, R_ALERTS, R_WITHDRAW,
-	R_STREAM, R_BUNDLES, R_BUNDLE, R_ROLLOUTS, R_ROLLOUT_STOP, R_AUDIT, R_MOBILE, R_MOBILE_CSS,
-};
+static void get_desk(struct api *api, const struct api_call *c, struct api_response *res);
+static void get_desk_js(struct api *api, const struct api_call *c, struct api_response *res);
+static void get_desk_css(struct api *api, const struct api_call *c, struct api_response *res);
+static void get_mobile_css(struct api *api, const struct api_call *c, struct api_response *res);
+static bool match_withdraw(const char *path, struct api_call *c);
+static bool match_rollout_stop(const char *path, struct api_call *c);
+static bool match_bundle(const char *path, struct api_call *c);
+static bool match_thumbnail(const char *path, struct api_call *c);
 
+/* Every endpoint: a new one is a row here and a handler in its resource's
+ * file (declared in api_internal.h). */
 static const struct route {
-	const char *path; /* NULL: matched by pattern */
-	unsigned methods;
-	const char *allow;
-	enum token_role role; /* who may POST */
-	size_t max_body;
-	bool get_needs_token; /* GET too needs role's token (a screen's stream) */
+	const char *path; /* exact; NULL: matched by match */
+	bool (*match)(const char *path, struct api_call *c);
+	api_handler *get, *post; /* NULL: that method is not allowed */
+	enum token_role role;    /* whose token a POST needs */
+	size_t max_body;         /* of a POST */
+	bool upload;             /* a POST streamed to a file (api_bundle_max) */
+	bool get_needs_token;    /* GET too needs role's token (a screen's stream, a bundle) */
+	const char *allow;       /* the Allow header when another method is tried */
 } routes[] = {
-	[R_SCHEDULE] = {"/v1/schedule", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, API_MAX_BODY, false},
-	[R_QUEUES] = {"/v1/queues", M_GET, "GET, HEAD", 0, 0, false},
-	[R_SAMPLES] = {"/v1/samples", M_POST, "POST", TOKEN_SENSOR, API_MAX_BODY, false},
-	[R_CHANGES] = {"/v1/changes", M_POST, "POST", TOKEN_ORGANIZER, 64 * 1024, false},
-	[R_NOTICES] = {"/v1/notices", M_POST, "POST", TOKEN_ORGANIZER, 64 * 1024, false},
-	[R_HEALTH] = {"/healthz", M_GET, "GET, HEAD", 0, 0, false},
-	[R_METRICS] = {"/metrics", M_GET, "GET, HEAD", 0, 0, false},
-	[R_SCREENS] = {"/v1/screens", M_GET, "GET, HEAD", 0, 0, false},
-	[R_HEARTBEAT] = {"/v1/screens/heartbeat", M_POST, "POST", TOKEN_SCREEN, API_MAX_HEARTBEAT, false},
-	[R_THUMBNAIL] = {NULL, M_GET, "GET, HEAD", 0, 0, false},
-	[R_DESK] = {"/organizer/", M_GET, "GET, HEAD", 0, 0, false},
-	[R_DESK_JS] = {"/organizer/desk.js", M_GET, "GET, HEAD", 0, 0, false},
-	[R_DESK_CSS] = {"/organizer/desk.css", M_GET, "GET, HEAD", 0, 0, false},
-	[R_ROOMS] = {"/v1/rooms", M_GET, "GET, HEAD", 0, 0, false},
-	[R_ALERTS] = {"/v1/alerts", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 64 * 1024, false},
-	[R_WITHDRAW] = {NULL, M_POST, "POST", TOKEN_ORGANIZER, 4096, false},
-	[R_STREAM] = {"/v1/stream", M_GET, "GET", TOKEN_SCREEN, 0, true},
-	[R_BUNDLES] = {"/v1/bundles", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 0, false},
-	[R_BUNDLE] = {NULL, M_GET, "GET, HEAD", TOKEN_SCREEN, 0, true},
-	[R_ROLLOUTS] = {"/v1/rollouts", M_GET | M_POST, "GET, HEAD, POST", TOKEN_ORGANIZER, 64 * 1024, false},
-	[R_ROLLOUT_STOP] = {NULL, M_POST, "POST", TOKEN_ORGANIZER, 4096, false},
-	[R_AUDIT] = {"/v1/audit", M_GET, "GET, HEAD", 0, 0, false},
-	[R_MOBILE] = {"/m/", M_GET, "GET, HEAD", 0, 0, false},
-	[R_MOBILE_CSS] = {"/m/style.css", M_GET, "GET, HEAD", 0, 0, false},
+	{"/v1/schedule", NULL, api_get_schedule, api_post_schedule, TOKEN_ORGANIZER, API_MAX_BODY, false, false, "GET, HEAD, POST"},
+	{"/v1/changes", NULL, NULL, api_post_change, TOKEN_ORGANIZER, 64 * 1024, false, false, "POST"},
+	{"/v1/notices", NULL, NULL, api_post_notice, TOKEN_ORGANIZER, 64 * 1024, false, false, "POST"},
+	{"/v1/audit", NULL, api_get_audit, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/v1/queues", NULL, api_get_queues, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/v1/samples", NULL, NULL, api_post_samples, TOKEN_SENSOR, API_MAX_BODY, false, false, "POST"},
+	{"/v1/rooms", NULL, api_get_rooms, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/v1/alerts", NULL, api_get_alerts, api_post_alert, TOKEN_ORGANIZER, 64 * 1024, false, false, "GET, HEAD, POST"},
+	{NULL, match_withdraw, NULL, api_withdraw_alert, TOKEN_ORGANIZER, 4096, false, false, "POST"},
+	{"/v1/stream", NULL, api_get_stream, NULL, TOKEN_SCREEN, 0, false, true, "GET"},
+	{"/v1/bundles", NULL, api_get_bundles, api_post_bundle, TOKEN_ORGANIZER, 0, true, false, "GET, HEAD, POST"},
+	{NULL, match_bundle, api_get_bundle, NULL, TOKEN_SCREEN, 0, false, true, "GET, HEAD"},
+	{"/v1/rollouts", NULL, api_get_rollouts, api_post_rollout, TOKEN_ORGANIZER, 64 * 1024, false, false, "GET, HEAD, POST"},
+	{NULL, match_rollout_stop, NULL, api_stop_rollout, TOKEN_ORGANIZER, 4096, false, false, "POST"},
+	{"/v1/screens", NULL, api_get_screens, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/v1/screens/heartbeat", NULL, NULL, api_post_heartbeat, TOKEN_SCREEN, API_MAX_HEARTBEAT, false, false, "POST"},
+	{NULL, match_thumbnail, api_get_thumbnail, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/healthz", NULL, api_get_health, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/metrics", NULL, api_get_metrics, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/organizer/", NULL, get_desk, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/organizer", NULL, get_desk, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/organizer/desk.js", NULL, get_desk_js, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/organizer/desk.css", NULL, get_desk_css, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/m/", NULL, api_get_mobile, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/m", NULL, api_get_mobile, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/m/style.css", NULL, get_mobile_css, NULL, 0, 0, false, false, "GET, HEAD"},
 };
 enum { N_ROUTES = sizeof(routes) / sizeof(*routes) };
 
@@ -223,22 +232,36 @@ static bool id_path(const char *path, const char *prefix, const char *suffix, in
 	return v > 0;
 }
 
-static int route_of(const char *path, char screen[CONFIG_NAME_MAX + 1], int64_t *id)
+static bool match_withdraw(const char *path, struct api_call *c)
 {
-	if (strcmp(path, "/organizer") == 0)
-		return R_DESK;
-	if (strcmp(path, "/m") == 0)
-		return R_MOBILE;
+	return id_path(path, "/v1/alerts/", "/withdraw", &c->id);
+}
+
+static bool match_rollout_stop(const char *path, struct api_call *c)
+{
+	return id_path(path, "/v1/rollouts/", "/stop", &c->id);
+}
+
+static bool match_bundle(const char *path, struct api_call *c)
+{
+	return api_bundle_path(path, c->name);
+}
+
+static bool match_thumbnail(const char *path, struct api_call *c)
+{
+	return api_thumbnail_path(path, c->name);
+}
+
+/* The route of path (exact paths first), what it names into c; NULL when none. */
+static const struct route *route_of(const char *path, struct api_call *c)
+{
 	for (int i = 0; i < N_ROUTES; i++)
 		if (routes[i].path && strcmp(path, routes[i].path) == 0)
-			return i;
-	if (id_path(path, "/v1/alerts/", "/withdraw", id))
-		return R_WITHDRAW;
-	if (id_path(path, "/v1/rollouts/", "/stop", id))
-		return R_ROLLOUT_STOP;
-	if (api_bundle_path(path, screen))
-		return R_BUNDLE;
-	return api_thumbnail_path(path, screen) ? R_THUMBNAIL : -1;
+			return &routes[i];
+	for (int i = 0; i < N_ROUTES; i++)
+		if (routes[i].match && routes[i].match(path, c))
+			return &routes[i];
+	return NULL;
 }
 
 static unsigned method_of(const char *m)
@@ -342,27 +365,37 @@ const struct config_token *api_token_of(const struct api *api, const struct api_
 	return token ? server_config_check(api->config, token, role) : NULL;
 }
 
-/* The route, method, token and length checks; the route (or -1, res filled). */
-static int check(struct api *api, const struct api_request *req, int64_t declared_len,
-		 char screen[CONFIG_NAME_MAX + 1], int64_t *id, const struct config_token **who,
-		 struct api_response *res)
+static unsigned methods_of(const struct route *r)
 {
-	int r = route_of(req->path, screen, id);
-	if (r < 0) {
+	return (r->get ? M_GET : 0) | (r->post ? M_POST : 0);
+}
+
+static size_t max_body_of(const struct api *api, const struct route *r, unsigned method)
+{
+	return method != M_POST ? 0 : r->upload ? api_bundle_max(api) : r->max_body;
+}
+
+/* The route, method, token and length checks: the route (c filled), or
+ * NULL with res filled. */
+static const struct route *check(struct api *api, const struct api_request *req,
+				 int64_t declared_len, struct api_call *c, struct api_response *res)
+{
+	memset(c, 0, sizeof(*c));
+	c->req = req;
+	const struct route *r = route_of(req->path, c);
+	if (!r) {
 		api_fail(res, 404, "no such resource: %.100s", req->path);
-		return -1;
+		return NULL;
 	}
 	unsigned m = method_of(req->method);
-	if (!(m & routes[r].methods)) {
-		res->allow = routes[r].allow;
-		api_fail(res, 405, "%.10s is not allowed here; use %s", req->method, routes[r].allow);
-		return -1;
+	if (!(m & methods_of(r))) {
+		res->allow = r->allow;
+		api_fail(res, 405, "%.10s is not allowed here; use %s", req->method, r->allow);
+		return NULL;
 	}
-	*who = NULL;
-	if ((m == M_POST || routes[r].get_needs_token) &&
-	    !(*who = authorize(api, req, routes[r].role, res)))
-		return -1;
-	size_t max = m != M_POST ? 0 : r == R_BUNDLES ? api_bundle_max(api) : routes[r].max_body;
+	if ((m == M_POST || r->get_needs_token) && !(c->who = authorize(api, req, r->role, res)))
+		return NULL;
+	size_t max = max_body_of(api, r, m);
 	if (declared_len > (int64_t)max) {
 		if (max == 0)
 			api_fail(res, 413, "a %s request carries no body", req->method);
@@ -370,7 +403,7 @@ static int check(struct api *api, const struct api_request *req, int64_t declare
 			api_fail(res, 413, "the body is larger than the %zu %s limit",
 				 max >= 1024 * 1024 ? max / (1024 * 1024) : max / 1024,
 				 max >= 1024 * 1024 ? "MiB" : "KiB");
-		return -1;
+		return NULL;
 	}
 	return r;
 }
@@ -379,25 +412,22 @@ bool api_preflight(struct api *api, const struct api_request *req, int64_t decla
 		   size_t *max_body, struct api_response *res)
 {
 	memset(res, 0, sizeof(*res));
-	char screen[CONFIG_NAME_MAX + 1];
-	int64_t id = 0;
-	const struct config_token *who;
-	int r = check(api, req, declared_len, screen, &id, &who, res);
-	if (r < 0) {
+	struct api_call c;
+	const struct route *r = check(api, req, declared_len, &c, res);
+	if (!r) {
 		api->requests++;
 		return false;
 	}
-	*max_body = method_of(req->method) != M_POST ? 0
-		    : r == R_BUNDLES ? api_bundle_max(api) : routes[r].max_body;
+	*max_body = max_body_of(api, r, method_of(req->method));
 	return true;
 }
 
 bool api_upload_to_file(const struct api *api, const struct api_request *req, char *dir,
 			size_t cap)
 {
-	char name[CONFIG_NAME_MAX + 1];
-	int64_t id;
-	if (method_of(req->method) != M_POST || route_of(req->path, name, &id) != R_BUNDLES)
+	struct api_call c = {0};
+	const struct route *r = route_of(req->path, &c);
+	if (method_of(req->method) != M_POST || !r || !r->upload)
 		return false;
 	api_bundle_dir(api, dir, cap);
 	mkdir(dir, 0700); /* the first upload makes it; an error shows when the file is made */
@@ -416,108 +446,40 @@ static void static_page(const unsigned char *data, size_t len, const char *type,
 	api_etag((const char *)data, len, res->etag);
 }
 
+static void get_desk(struct api *api, const struct api_call *c, struct api_response *res)
+{
+	(void)api, (void)c;
+	static_page(organizer_page, organizer_page_len, "text/html; charset=utf-8", res);
+	res->csp = desk_csp;
+}
+
+static void get_desk_js(struct api *api, const struct api_call *c, struct api_response *res)
+{
+	(void)api, (void)c;
+	static_page(organizer_js, organizer_js_len, "text/javascript; charset=utf-8", res);
+}
+
+static void get_desk_css(struct api *api, const struct api_call *c, struct api_response *res)
+{
+	(void)api, (void)c;
+	static_page(organizer_css, organizer_css_len, "text/css; charset=utf-8", res);
+}
+
+static void get_mobile_css(struct api *api, const struct api_call *c, struct api_response *res)
+{
+	(void)api, (void)c;
+	static_page(mobile_css, mobile_css_len, "text/css; charset=utf-8", res);
+}
+
 void api_handle(struct api *api, const struct api_request *req, struct api_response *res)
 {
 	memset(res, 0, sizeof(*res));
 	api->requests++;
-	char screen[CONFIG_NAME_MAX + 1];
-	int64_t id = 0;
-	const struct config_token *who = NULL;
-	int r = check(api, req, (int64_t)req->body_len, screen, &id, &who, res);
-	switch (r) {
-	case R_SCHEDULE:
-		if (who)
-			api_post_schedule(api, req, who, res);
-		else
-			api_get_schedule(api, req, res);
-		break;
-	case R_QUEUES:
-		api_get_queues(api, req, res);
-		break;
-	case R_ROOMS:
-		api_get_rooms(api, req, res);
-		break;
-	case R_AUDIT:
-		api_get_audit(api, req, res);
-		break;
-	case R_MOBILE:
-		api_get_mobile(api, req, res);
-		break;
-	case R_MOBILE_CSS:
-		static_page(mobile_css, mobile_css_len, "text/css; charset=utf-8", res);
-		break;
-	case R_ALERTS:
-		if (who)
-			api_post_alert(api, req, who, res);
-		else
-			api_get_alerts(api, req, res);
-		break;
-	case R_WITHDRAW:
-		api_withdraw_alert(api, req, id, who, res);
-		break;
-	case R_BUNDLES:
-		if (who)
-			api_post_bundle(api, req, who, res);
-		else
-			api_get_bundles(api, req, res);
-		break;
-	case R_BUNDLE:
-		api_get_bundle(api, screen, res);
-		break;
-	case R_ROLLOUTS:
-		if (who)
-			api_post_rollout(api, req, who, res);
-		else
-			api_get_rollouts(api, req, res);
-		break;
-	case R_ROLLOUT_STOP:
-		api_stop_rollout(api, req, id, who, res);
-		break;
-	case R_STREAM: { /* the first event; the shell keeps the connection */
-		char *event = api_stream_event(api, who->name);
-		api_respond(res, 200, "text/event-stream", event);
-		res->cache_control = "no-store";
-		res->stream = res->status == 200;
-		snprintf(res->stream_screen, sizeof(res->stream_screen), "%s", who->name);
-		break;
-	}
-	case R_SAMPLES:
-		api_post_samples(api, req, who, res);
-		break;
-	case R_CHANGES:
-		api_post_change(api, req, who, res);
-		break;
-	case R_NOTICES:
-		api_post_notice(api, req, who, res);
-		break;
-	case R_HEALTH:
-		api_get_health(api, req, res);
-		break;
-	case R_METRICS:
-		api_get_metrics(api, req, res);
-		break;
-	case R_SCREENS:
-		api_get_screens(api, req, res);
-		break;
-	case R_HEARTBEAT:
-		api_post_heartbeat(api, req, who, res);
-		break;
-	case R_THUMBNAIL:
-		api_get_thumbnail(api, screen, res);
-		break;
-	case R_DESK:
-		static_page(organizer_page, organizer_page_len, "text/html; charset=utf-8", res);
-		res->csp = desk_csp;
-		break;
-	case R_DESK_JS:
-		static_page(organizer_js, organizer_js_len, "text/javascript; charset=utf-8", res);
-		break;
-	case R_DESK_CSS:
-		static_page(organizer_css, organizer_css_len, "text/css; charset=utf-8", res);
-		break;
-	default: /* refused: res filled */
-		return;
-	}
+	struct api_call c;
+	const struct route *r = check(api, req, (int64_t)req->body_len, &c, res);
+	if (!r)
+		return; /* refused: res filled */
+	(method_of(req->method) == M_POST ? r->post : r->get)(api, &c, res);
 	if (res->etag[0] && req->if_none_match && res->status == 200 && !res->job &&
 	    strstr(req->if_none_match, res->etag)) {
 		api->not_modified++;
@@ -527,6 +489,25 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 		res->blob = NULL;
 		api_respond(res, 304, NULL, NULL);
 	}
+}
+
+void api_change_reply(struct api_response *res, const struct journal_result *r,
+		      const struct config_token *who)
+{
+	char buf[80];
+	if (r->status != 200 && r->status != 201) {
+		api_fail(res, r->status, "%s", r->why);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "{\"change\":%lld,\"kind\":\"%s\"}", (long long)r->id,
+		 r->status == 200 ? "undo" : r->kind);
+	api_respond(res, r->status, "application/json", strdup(buf));
+	if (r->status == 200)
+		snprintf(res->log, sizeof(res->log), "change %lld by %s: undo (%s)", (long long)r->id,
+			 who->name, r->kind);
+	else
+		snprintf(res->log, sizeof(res->log), "change %lld by %s: %s%s", (long long)r->id,
+			 who->name, r->kind, r->said);
 }
 
 void api_response_finish(struct api_response *res)
@@ -554,7 +535,7 @@ struct api *api_create(const struct server_config *config, struct store *store,
 		api->log = *log;
 	e->msg[0] = '\0';
 	if (!api_screens_load(api, e) ||
-	    !api_schedule_load(api, initial_feed, initial_len, now_ms, e) ||
+	    !journal_load(api, e) || !served_load(api, initial_feed, initial_len, now_ms, e) ||
 	    !api_queues_load(api, now_ms, e) || !api_alerts_load(api, e) ||
 	    !api_rollouts_load(api, e)) {
 		api_destroy(api);
@@ -595,6 +576,7 @@ void api_destroy(struct api *api)
 	api_alerts_free(api);
 	api_rollouts_free(api);
 	api_screens_free(api);
-	api_schedule_free(api);
+	served_free(api);
+	journal_free(&api->journal);
 	free(api);
 }

@@ -51,24 +51,51 @@ bool api_target_matches(const struct api *api, const cJSON *change, const char *
 	return targets(api, change, screen);
 }
 
-static int64_t entry_id(const cJSON *x)
+/* ---- the kind of change ---------------------------------------------------------- */
+
+static cJSON *clean_alert(const cJSON *body, int *status, char *why, size_t cap)
 {
-	return (int64_t)cJSON_GetObjectItemCaseSensitive(x, "id")->valuedouble;
+	*status = 400;
+	cJSON *out = cJSON_CreateObject();
+	const char *text = journal_text_field(body, "text", API_MAX_NOTICE,
+					      "the alert text is missing", why, cap);
+	if (!out || !text || (cJSON_AddStringToObject(out, "text", text),
+			      !journal_targets_field(body, out, why, cap))) {
+		if (!out)
+			snprintf(why, cap, "out of memory");
+		cJSON_Delete(out);
+		return NULL;
+	}
+	cJSON_AddStringToObject(out, "kind", "alert");
+	return out;
 }
 
-static bool is_alert(const cJSON *x)
+static bool admit_alert(struct api *api, cJSON *fields, int64_t now_ms, char *why, size_t cap)
 {
-	const char *k = json_util_str(x, "kind");
-	return k && strcmp(k, "alert") == 0;
+	(void)now_ms;
+	return journal_targets_known(api, fields, why, cap);
 }
 
-static cJSON *alert_item(const cJSON *x)
+static void what_alert(const struct api *api, const cJSON *fields, char *out, size_t cap)
 {
-	const cJSON *change = cJSON_GetObjectItemCaseSensitive(x, "change");
+	(void)api;
+	snprintf(out, cap, "alert: %.200s", json_util_str(fields, "text"));
+}
+
+/* An alert needs no schedule: "evacuate" may come before any programme. */
+const struct journal_kind change_alert = {"alert", CHANGE_APART, false, clean_alert, admit_alert,
+					 NULL, what_alert, NULL};
+
+/* ---- to screens ------------------------------------------------------------------------ */
+
+static cJSON *alert_item(const struct journal_entry *x)
+{
+	char at[21];
+	journal_at(x, at);
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "id", (double)entry_id(x));
-	cJSON_AddStringToObject(o, "text", json_util_str(change, "text"));
-	cJSON_AddStringToObject(o, "at", json_util_str(x, "at"));
+	cJSON_AddNumberToObject(o, "id", (double)x->id);
+	cJSON_AddStringToObject(o, "text", json_util_str(x->fields, "text"));
+	cJSON_AddStringToObject(o, "at", at);
 	return o;
 }
 
@@ -77,13 +104,11 @@ static cJSON *alerts_for(const struct api *api, const char *screen, size_t budge
 {
 	/* newest first until the budget or the count is spent: past a few
 	 * hundred live alerts a screen's event would not fit its stream */
-	const cJSON *kept[API_ALERTS_SENT_MAX];
-	size_t n_kept = 0, n_all = 0, used = 2, cap = (size_t)cJSON_GetArraySize(api->sched.cur.extras);
-	const cJSON **mine = malloc((cap ? cap : 1) * sizeof(*mine));
-	const cJSON *x;
-	cJSON_ArrayForEach(x, api->sched.cur.extras) /* live: withdrawn ones are not here */
-		if (mine && is_alert(x) &&
-		    targets(api, cJSON_GetObjectItemCaseSensitive(x, "change"), screen))
+	const struct journal_entry *kept[API_ALERTS_SENT_MAX], *x = NULL;
+	size_t n_kept = 0, n_all = 0, used = 2, cap = api->journal.n;
+	const struct journal_entry **mine = malloc((cap ? cap : 1) * sizeof(*mine));
+	while (mine && (x = journal_next(&api->journal, x, &change_alert, true)))
+		if (targets(api, x->fields, screen))
 			mine[n_all++] = x;
 	for (size_t i = n_all; i-- > 0 && n_kept < API_ALERTS_SENT_MAX;) {
 		cJSON *o = alert_item(mine[i]);
@@ -146,24 +171,17 @@ bool api_alerts_confirm(struct api *api, const char *screen, const cJSON *ids, i
 	const cJSON *v;
 	cJSON_ArrayForEach(v, ids) {
 		int64_t id = (int64_t)v->valuedouble;
-		const cJSON *x;
-		bool live = false;
-		cJSON_ArrayForEach(x, api->sched.cur.extras)
-			live |= is_alert(x) && entry_id(x) == id &&
-				targets(api, cJSON_GetObjectItemCaseSensitive(x, "change"), screen);
+		const struct journal_entry *x = journal_find(&api->journal, id);
+		bool live = x && x->kind == &change_alert && !x->undone && !x->bad &&
+			    targets(api, x->fields, screen);
 		if (!live || seen_find(api, id, screen))
 			continue; /* a withdrawn alert still on screen for a moment: no proof */
 		if (!store_alert_seen(api->store, id, screen, now_ms, e) ||
 		    !seen_add(api, id, screen, now_ms))
 			return false;
-		int64_t posted;
-		const char *at = NULL;
-		cJSON_ArrayForEach(x, api->sched.audit)
-			if (entry_id(x) == id)
-				at = json_util_str(x, "at");
-		if (at && civil_parse_instant_ms(at, strlen(at), &posted))
-			api_logf(api, "INFO", "alert %lld shown on %s, %.1f s after it was posted",
-				 (long long)id, screen, (double)(now_ms - posted) / 1000.0);
+		int64_t posted = x->at_ms / 1000 * 1000; /* to the second, as the audit says */
+		api_logf(api, "INFO", "alert %lld shown on %s, %.1f s after it was posted",
+			 (long long)id, screen, (double)(now_ms - posted) / 1000.0);
 	}
 	return true;
 }
@@ -212,38 +230,36 @@ void api_alerts_free(struct api *api)
 	api->alerts_seen_n = api->alerts_seen_cap = 0;
 }
 
-void api_post_alert(struct api *api, const struct api_request *req,
-		    const struct config_token *who, struct api_response *res)
+void api_post_alert(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
+	const struct config_token *who = c->who;
 	cJSON *body = api_body_object(req, res);
 	if (!body)
 		return;
-	api_change_add(api, req, "alert", body, who, res);
+	struct journal_result r;
+	journal_add(api, &change_alert, body, who->name, req->now_ms, &r);
 	cJSON_Delete(body);
-	if (res->status != 201)
+	api_change_reply(res, &r, who);
+	if (r.status != 201)
 		return;
 	/* {"id":N,"screens":how many it goes to} */
-	cJSON *made = cJSON_Parse(res->body);
-	int64_t id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(made, "change"));
-	cJSON_Delete(made);
+	const struct journal_entry *x = journal_find(&api->journal, r.id);
 	size_t n = 0;
-	const cJSON *x;
-	cJSON_ArrayForEach(x, api->sched.cur.extras)
-		if (entry_id(x) == id)
-			for (size_t i = 0; i < api->n_screens; i++)
-				n += targets(api, cJSON_GetObjectItemCaseSensitive(x, "change"),
-					     api->screens[i].name);
+	for (size_t i = 0; i < api->n_screens; i++)
+		n += targets(api, x->fields, api->screens[i].name);
 	char buf[80];
-	snprintf(buf, sizeof(buf), "{\"id\":%lld,\"screens\":%zu}", (long long)id, n);
+	snprintf(buf, sizeof(buf), "{\"id\":%lld,\"screens\":%zu}", (long long)r.id, n);
 	free(res->body);
 	res->body = NULL;
 	api_respond(res, 201, "application/json", strdup(buf));
 }
 
-void api_withdraw_alert(struct api *api, const struct api_request *req, int64_t id,
-			const struct config_token *who, struct api_response *res)
+void api_withdraw_alert(struct api *api, const struct api_call *c, struct api_response *res)
 {
-	api_change_undo(api, req, id, "alert", who, res);
+	struct journal_result r;
+	journal_undo(api, c->id, &change_alert, c->who->name, c->req->now_ms, &r);
+	api_change_reply(res, &r, c->who);
 }
 
 /* What a listing looks alerts' screens up in: the confirmations sorted by
@@ -310,10 +326,11 @@ static const struct alert_seen *listing_seen(const struct listing *l, int64_t id
 
 /* One alert of the listing; per_screen: each targeted screen and when it
  * confirmed (the organizer's view), else the counts only. */
-static cJSON *listed_alert(const struct listing *l, const cJSON *x, bool per_screen)
+static cJSON *listed_alert(const struct listing *l, const struct journal_entry *x,
+			   bool per_screen)
 {
-	const cJSON *change = cJSON_GetObjectItemCaseSensitive(x, "change");
-	int64_t id = entry_id(x);
+	const cJSON *change = x->fields;
+	int64_t id = x->id;
 	char t[21];
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
@@ -322,9 +339,10 @@ static cJSON *listed_alert(const struct listing *l, const cJSON *x, bool per_scr
 	cJSON *sc = cJSON_GetObjectItemCaseSensitive(change, "screens");
 	cJSON_AddItemToObject(o, "zones", z ? cJSON_Duplicate(z, true) : cJSON_CreateArray());
 	cJSON_AddItemToObject(o, "screens_named", sc ? cJSON_Duplicate(sc, true) : cJSON_CreateArray());
-	cJSON_AddStringToObject(o, "at", json_util_str(x, "at"));
-	cJSON_AddStringToObject(o, "who", json_util_str(x, "who"));
-	cJSON_AddBoolToObject(o, "withdrawn", json_util_true(x, "undone"));
+	journal_at(x, t);
+	cJSON_AddStringToObject(o, "at", t);
+	cJSON_AddStringToObject(o, "who", x->who);
+	cJSON_AddBoolToObject(o, "withdrawn", x->undone);
 	cJSON *shown = per_screen ? cJSON_AddObjectToObject(o, "screens") : NULL;
 	size_t targeted = 0, showing = 0;
 	for (size_t i = 0; i < l->api->n_screens; i++) {
@@ -372,37 +390,44 @@ static int query_number(const char *query, const char *key, int64_t *out)
 	return 0;
 }
 
-/* The page of at most limit of the alerts in items (oldest first) older
- * than before (0: the newest), "older" counting those before the page;
- * with the per-screen view, items are audit entries made into alerts here,
- * else they are made already (tokenless_items). */
-static char *alerts_page(const struct api *api, const cJSON *items, bool per_screen,
-			 int64_t before, size_t limit, int64_t now_ms)
+/* The page of at most limit alerts (oldest first) older than before (0:
+ * the newest), "older" counting those before the page: of items, made
+ * already (tokenless_items), or, items NULL, of the journal with each
+ * targeted screen's confirmation (the organizer's view). */
+static char *alerts_page(const struct api *api, const cJSON *items, int64_t before, size_t limit,
+			 int64_t now_ms)
 {
+	bool per_screen = !items;
 	struct listing l = {0};
 	cJSON *root = cJSON_CreateObject();
 	char *json = NULL;
-	size_t n = 0, cap = (size_t)cJSON_GetArraySize(items);
-	const cJSON **page = malloc((cap ? cap : 1) * sizeof(*page));
-	if ((per_screen && !listing_init(&l, api)) || !root || !page)
+	size_t n = 0, cap = per_screen ? api->journal.n : (size_t)cJSON_GetArraySize(items);
+	const struct journal_entry **entries = per_screen ? malloc((cap ? cap : 1) * sizeof(*entries))
+						       : NULL;
+	const cJSON **made = per_screen ? NULL : malloc((cap ? cap : 1) * sizeof(*made));
+	if ((per_screen ? !entries || !listing_init(&l, api) : !made) || !root)
 		goto out;
 	char t[21];
 	civil_format_utc(now_ms / 1000, t);
 	cJSON_AddStringToObject(root, "t", t);
-	const cJSON *x;
-	cJSON_ArrayForEach(x, items)
-		if ((!per_screen || (is_alert(x) && !json_util_str(x, "bad"))) &&
-		    (!before || entry_id(x) < before))
-			page[n++] = x;
+	const struct journal_entry *x = NULL;
+	while (per_screen && (x = journal_next(&api->journal, x, &change_alert, false)))
+		if (!x->bad && (!before || x->id < before))
+			entries[n++] = x;
+	const cJSON *m;
+	cJSON_ArrayForEach(m, items)
+		if (!before || (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(m, "id")) < before)
+			made[n++] = m;
 	size_t from = n > limit ? n - limit : 0;
 	cJSON *list = cJSON_AddArrayToObject(root, "alerts");
 	for (size_t i = from; i < n; i++)
-		cJSON_AddItemToArray(list, per_screen ? listed_alert(&l, page[i], true)
-						      : cJSON_Duplicate(page[i], true));
+		cJSON_AddItemToArray(list, per_screen ? listed_alert(&l, entries[i], true)
+						      : cJSON_Duplicate(made[i], true));
 	cJSON_AddNumberToObject(root, "older", (double)from);
 	json = cJSON_PrintUnformatted(root);
 out:
-	free(page);
+	free(entries);
+	free(made);
 	listing_finish(&l);
 	cJSON_Delete(root);
 	return json;
@@ -423,9 +448,9 @@ static const cJSON *tokenless_items(struct api *api)
 		cJSON_Delete(items);
 		return NULL;
 	}
-	const cJSON *x;
-	cJSON_ArrayForEach(x, api->sched.audit)
-		if (is_alert(x) && !json_util_str(x, "bad"))
+	const struct journal_entry *x = NULL;
+	while ((x = journal_next(&api->journal, x, &change_alert, false)))
+		if (!x->bad)
 			cJSON_AddItemToArray(items, listed_alert(&l, x, false));
 	listing_finish(&l);
 	cJSON_Delete(api->alerts_items);
@@ -437,8 +462,9 @@ static const cJSON *tokenless_items(struct api *api)
 	return items;
 }
 
-void api_get_alerts(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_alerts(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
 	bool organizer = api_token_of(api, req, TOKEN_ORGANIZER) != NULL;
 	int64_t before = 0, limit = organizer ? API_ALERTS_PAGE_SCREENS : API_ALERTS_PAGE;
 	int hb = query_number(req->query, "before", &before);
@@ -451,18 +477,18 @@ void api_get_alerts(struct api *api, const struct api_request *req, struct api_r
 	res->cache_control = "no-cache";
 	if (organizer) { /* each screen's confirmation, for a page only */
 		api_respond(res, 200, "application/json",
-			    alerts_page(api, api->sched.audit, true, before, (size_t)limit,
+			    alerts_page(api, NULL, before, (size_t)limit,
 					req->now_ms));
 		return;
 	}
 	const cJSON *items = tokenless_items(api);
 	if (items && (hb || hl)) {
 		api_respond(res, 200, "application/json",
-			    alerts_page(api, items, false, before, (size_t)limit, req->now_ms));
+			    alerts_page(api, items, before, (size_t)limit, req->now_ms));
 		return;
 	}
 	if (items && !api->alerts_view) { /* the first page: sent as it is to every poller */
-		char *json = alerts_page(api, items, false, 0, API_ALERTS_PAGE, req->now_ms);
+		char *json = alerts_page(api, items, 0, API_ALERTS_PAGE, req->now_ms);
 		api->alerts_view = json ? blob_wrap(json, strlen(json)) : NULL;
 	}
 	if (!items || !api->alerts_view) {
@@ -480,8 +506,8 @@ char *api_stream_event(struct api *api, const char *screen)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "screen", screen);
 	api_alerts_add(api, screen, o);
-	cJSON_AddNumberToObject(o, "schedule_version", (double)api->sched.version);
-	cJSON_AddStringToObject(o, "schedule_etag", api->sched.cur.etag);
+	cJSON_AddNumberToObject(o, "schedule_version", (double)served_version(api));
+	cJSON_AddStringToObject(o, "schedule_etag", served_etag(api));
 	char *json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!json)
@@ -492,6 +518,16 @@ char *api_stream_event(struct api *api, const char *screen)
 		snprintf(event, n, "event: state\ndata: %s\n\n", json);
 	free(json);
 	return event;
+}
+
+/* GET /v1/stream: the first event; the shell keeps the connection. */
+void api_get_stream(struct api *api, const struct api_call *c, struct api_response *res)
+{
+	char *event = api_stream_event(api, c->who->name);
+	api_respond(res, 200, "text/event-stream", event);
+	res->cache_control = "no-store";
+	res->stream = res->status == 200;
+	snprintf(res->stream_screen, sizeof(res->stream_screen), "%s", c->who->name);
 }
 
 uint64_t api_stream_generation(const struct api *api)

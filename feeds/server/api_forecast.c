@@ -19,7 +19,7 @@ static const double ALERT_CLEAR = 0.8;
 
 void api_outlook_schedule(struct api *api)
 {
-	forecaster_set_schedule(api->queues.fc, api->sched.cur.model);
+	forecaster_set_schedule(api->queues.fc, served_model(api));
 	for (size_t i = 0; i < ESTIMATOR_MAX_QUEUES; i++)
 		api->queues.outlook[i].made_ms = 0; /* worked out again */
 }
@@ -27,7 +27,7 @@ void api_outlook_schedule(struct api *api)
 /* "12:40" in the conference's zone (UTC when the schedule names none). */
 static void local_hhmm(const struct api *api, int64_t t_ms, char out[8])
 {
-	const struct schedule *s = api->sched.cur.model;
+	const struct schedule *s = served_model(api);
 	struct civil c;
 	civil_from_utc_in(t_ms / 1000, s ? s->zone : NULL, &c);
 	snprintf(out, 8, "%02d:%02d", c.hour % 24, c.minute % 60);

@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void api_get_health(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_health(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
 	struct write_health *h = &api->health;
 	/* with no writes coming in, a write now and then still tells whether
 	 * they would work (a full disk, a file system remounted read-only); a
@@ -25,8 +26,8 @@ void api_get_health(struct api *api, const struct api_request *req, struct api_r
 	cJSON_AddStringToObject(o, "status", h->failing ? "failing" : "ok");
 	if (h->failing)
 		cJSON_AddStringToObject(o, "error", h->why);
-	cJSON_AddNumberToObject(o, "schedule_version", (double)api->sched.version);
-	cJSON_AddNumberToObject(o, "sessions", (double)api->sched.cur.n_sessions);
+	cJSON_AddNumberToObject(o, "schedule_version", (double)served_version(api));
+	cJSON_AddNumberToObject(o, "sessions", (double)served_sessions(api));
 	cJSON_AddNumberToObject(o, "queues", (double)estimator_queue_count(api->queues.est));
 	cJSON_AddNumberToObject(o, "screens", (double)api_screens_seen(api));
 	api_respond(res, h->failing ? 503 : 200, "application/json", cJSON_PrintUnformatted(o));
@@ -34,8 +35,9 @@ void api_get_health(struct api *api, const struct api_request *req, struct api_r
 	res->cache_control = "no-store";
 }
 
-void api_get_metrics(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_metrics(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
 	struct api_buf b = {0};
 	api_buf_printf(&b, "# TYPE venueboard_requests_total counter\n"
 			   "venueboard_requests_total %llu\n"
@@ -51,7 +53,7 @@ void api_get_metrics(struct api *api, const struct api_request *req, struct api_
 			   "venueboard_schedule_version %lld\n"
 			   "# TYPE venueboard_database_writes_failing gauge\n"
 			   "venueboard_database_writes_failing %d\n",
-		       (unsigned long long)api->samples_refused, (long long)api->sched.version,
+		       (unsigned long long)api->samples_refused, (long long)served_version(api),
 		       api->health.failing ? 1 : 0);
 	api_buf_printf(&b, "# TYPE venueboard_queue_last_sample_age_seconds gauge\n");
 	struct estimator *est = api->queues.est;

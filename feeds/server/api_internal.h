@@ -14,6 +14,8 @@
 #define VB_API_INTERNAL_H
 
 #include "api.h"
+#include "journal.h"
+#include "served_schedule.h"
 #include "server_config.h"
 
 #include "forecast.h"
@@ -25,30 +27,6 @@
 
 struct estimator;
 struct schedule;
-
-/* What one schedule version and the changes on it make (api_schedule.c). */
-struct sched_view {
-	cJSON *effective;   /* the version with the live changes applied */
-	cJSON *notices;     /* the live notices */
-	cJSON *skipped;     /* change id (text) -> why it could not apply */
-	struct blob *doc;   /* GET /v1/schedule */
-	char etag[24];
-	int64_t n_sessions;
-	struct schedule *model; /* what is served, read (for the forecaster); owned */
-	cJSON *extras;      /* the live audit entries that are not about the schedule:
-			     * rooms' states (room), alerts (alert), rollouts (rollout) */
-};
-
-/* The schedule as served: the latest version with the live changes applied,
- * kept in memory so that a change costs one application, not a replay. */
-struct sched_state {
-	struct schedule *first; /* the first version: the change list is against it */
-	int64_t version;        /* id of the latest version, 0 before any */
-	cJSON *base;            /* the latest version, normalized */
-	cJSON *audit;           /* every change and notice, in order */
-	int64_t last_change_id;
-	struct sched_view cur;  /* what is served */
-};
 
 /* A sample line kept for kiosks that estimate by themselves. */
 struct recent_sample {
@@ -140,7 +118,8 @@ struct api {
 	const struct server_config *config;
 	struct store *store;
 	struct api_log log;
-	struct sched_state sched;
+	struct journal journal;   /* every change (journal.c) */
+	struct sched_state sched; /* what is served (served_schedule.c) */
 	struct queue_state queues;
 	struct rooms_state rooms;
 	struct screen_seen *screens; /* one per screen token, by name */
@@ -167,6 +146,16 @@ struct api {
 	uint64_t requests, not_modified, samples_accepted, samples_refused;
 };
 
+/* What a handler is given: the request, the holder of the token the route
+ * asks for (NULL on reads anyone may make) and what the path names. */
+struct api_call {
+	const struct api_request *req;
+	const struct config_token *who;
+	int64_t id;                     /* /v1/alerts/N/withdraw, /v1/rollouts/N/stop */
+	char name[CONFIG_NAME_MAX + 1]; /* /v1/screens/NAME/thumbnail.png, /v1/bundles/NAME.tar */
+};
+typedef void api_handler(struct api *api, const struct api_call *c, struct api_response *res);
+
 /* ---- helpers (api.c) ---- */
 
 /* A JSON error a person can act on. */
@@ -184,6 +173,10 @@ void api_write_result(struct api *api, bool ok, const char *why, int64_t now_ms)
  * for reads anyone may make that show more to a token's holder. */
 const struct config_token *api_token_of(const struct api *api, const struct api_request *req,
 					enum token_role role);
+/* The reply to a journal_add or journal_undo: 201 {"change":N,"kind":K}
+ * or 200 {"change":N,"kind":"undo"} and the INFO line, or the refusal. */
+void api_change_reply(struct api_response *res, const struct journal_result *r,
+		      const struct config_token *who);
 /* Parses a request body that must be one JSON object; 400 otherwise. */
 cJSON *api_body_object(const struct api_request *req, struct api_response *res);
 
@@ -203,36 +196,21 @@ void api_put_gauge(struct api_buf *b, const char *name, const char *label, const
 
 /* ---- resources ---- */
 
-bool api_schedule_load(struct api *api, const char *initial_feed, size_t initial_len,
-		       int64_t now_ms, struct feed_error *e);
-void api_schedule_free(struct api *api);
 /* The configuration was read again: the served schedule is rebuilt with its
  * seats (a failure keeps what is served, and says so at WARN). */
 void api_schedule_reconfigured(struct api *api);
-void api_get_schedule(struct api *api, const struct api_request *req, struct api_response *res);
+void api_get_schedule(struct api *api, const struct api_call *c, struct api_response *res);
 /* Every change, notice, alert, room state and rollout, with who, when,
  * whether undone or skipped, and "what" in words (the desk's list). */
-void api_get_audit(struct api *api, const struct api_request *req, struct api_response *res);
-void api_post_schedule(struct api *api, const struct api_request *req,
-		       const struct config_token *who, struct api_response *res);
-void api_post_change(struct api *api, const struct api_request *req,
-		     const struct config_token *who, struct api_response *res);
-void api_post_notice(struct api *api, const struct api_request *req,
-		     const struct config_token *who, struct api_response *res);
-/* A change of kind (alert, rollout) from body (its fields checked, audited,
- * stored, served), as POST /v1/changes does; 201 {"change":N,"kind":...}. */
-void api_change_add(struct api *api, const struct api_request *req, const char *kind,
-		    const cJSON *body, const struct config_token *who, struct api_response *res);
-/* Undoes change id when it is of kind (a withdrawn alert, a stopped
- * rollout); 404 when there is no such one. */
-void api_change_undo(struct api *api, const struct api_request *req, int64_t id,
-		     const char *kind, const struct config_token *who, struct api_response *res);
+void api_get_audit(struct api *api, const struct api_call *c, struct api_response *res);
+void api_post_schedule(struct api *api, const struct api_call *c, struct api_response *res);
+void api_post_change(struct api *api, const struct api_call *c, struct api_response *res);
+void api_post_notice(struct api *api, const struct api_call *c, struct api_response *res);
 
 bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e);
 void api_queues_free(struct api *api);
-void api_post_samples(struct api *api, const struct api_request *req,
-		      const struct config_token *who, struct api_response *res);
-void api_get_queues(struct api *api, const struct api_request *req, struct api_response *res);
+void api_post_samples(struct api *api, const struct api_call *c, struct api_response *res);
+void api_get_queues(struct api *api, const struct api_call *c, struct api_response *res);
 /* The time queue i is judged at: now, or its newest sample when that is
  * more than an hour away (a replay of another day). */
 int64_t api_queue_at(const struct api *api, size_t i, int64_t now_ms);
@@ -252,7 +230,7 @@ void api_outlook_schedule(struct api *api);
 /* Takes a room sample (already stored, or read back at start). */
 void api_rooms_take(struct api *api, const struct queue_sample *s);
 void api_rooms_free(struct api *api);
-void api_get_rooms(struct api *api, const struct api_request *req, struct api_response *res);
+void api_get_rooms(struct api *api, const struct api_call *c, struct api_response *res);
 /* The time rooms are judged at: now, or the newest count when that is more
  * than an hour away (a replay of another day). */
 int64_t api_rooms_at(const struct api *api, int64_t now_ms);
@@ -262,21 +240,20 @@ void api_rooms_metrics(struct api *api, int64_t now_ms, struct api_buf *b);
 bool api_room_now(struct api *api, const struct room *r, int64_t t_ms, struct room_fill *fill,
 		  enum room_state *state);
 /* GET /m/: the board for a phone (api_mobile.c). */
-void api_get_mobile(struct api *api, const struct api_request *req, struct api_response *res);
+void api_get_mobile(struct api *api, const struct api_call *c, struct api_response *res);
 
 bool api_alerts_load(struct api *api, struct feed_error *e);
 void api_alerts_free(struct api *api);
-void api_post_alert(struct api *api, const struct api_request *req,
-		    const struct config_token *who, struct api_response *res);
-void api_withdraw_alert(struct api *api, const struct api_request *req, int64_t id,
-			const struct config_token *who, struct api_response *res);
+void api_post_alert(struct api *api, const struct api_call *c, struct api_response *res);
+void api_withdraw_alert(struct api *api, const struct api_call *c, struct api_response *res);
 /* GET /v1/alerts: a page of the alerts (?before=ID&limit=N), oldest first,
  * "older" counting those before it; with an organizer's token each
  * targeted screen and when it confirmed (API_ALERTS_PAGE_SCREENS a page by
  * default), without one the counts only (API_ALERTS_PAGE), made once per
  * change. */
 enum { API_ALERTS_PAGE = 200, API_ALERTS_PAGE_SCREENS = 50 };
-void api_get_alerts(struct api *api, const struct api_request *req, struct api_response *res);
+void api_get_alerts(struct api *api, const struct api_call *c, struct api_response *res);
+void api_get_stream(struct api *api, const struct api_call *c, struct api_response *res);
 enum {
 	API_ALERTS_SENT_MAX = 64,        /* the kiosk keeps the 64 newest */
 	API_ALERTS_SENT_BYTES = 24 * 1024, /* of a stream's event or a heartbeat's answer:
@@ -299,17 +276,14 @@ bool api_alerts_confirm(struct api *api, const char *screen, const cJSON *ids, i
 /* ---- bundles and rollouts (api_rollouts.c) ---- */
 _Static_assert(API_BUNDLE_DIR_MAX >= CONFIG_PATH_MAX + 16, "the database's path and .bundles");
 size_t api_bundle_max(const struct api *api);
-void api_post_bundle(struct api *api, const struct api_request *req,
-		     const struct config_token *who, struct api_response *res);
-void api_get_bundles(struct api *api, const struct api_request *req, struct api_response *res);
+void api_post_bundle(struct api *api, const struct api_call *c, struct api_response *res);
+void api_get_bundles(struct api *api, const struct api_call *c, struct api_response *res);
 /* NAME of /v1/bundles/NAME.tar; false for any other path. */
 bool api_bundle_path(const char *path, char name[65]);
-void api_get_bundle(struct api *api, const char *name, struct api_response *res);
-void api_post_rollout(struct api *api, const struct api_request *req,
-		      const struct config_token *who, struct api_response *res);
-void api_stop_rollout(struct api *api, const struct api_request *req, int64_t id,
-		      const struct config_token *who, struct api_response *res);
-void api_get_rollouts(struct api *api, const struct api_request *req, struct api_response *res);
+void api_get_bundle(struct api *api, const struct api_call *c, struct api_response *res);
+void api_post_rollout(struct api *api, const struct api_call *c, struct api_response *res);
+void api_stop_rollout(struct api *api, const struct api_call *c, struct api_response *res);
+void api_get_rollouts(struct api *api, const struct api_call *c, struct api_response *res);
 /* A screen's heartbeat fields: notes the first one on a rollout's version. */
 void api_rollouts_heartbeat(struct api *api, const char *screen, const cJSON *fields,
 			    int64_t now_ms);
@@ -322,15 +296,14 @@ void api_rollouts_free(struct api *api);
 
 bool api_screens_load(struct api *api, struct feed_error *e);
 void api_screens_free(struct api *api);
-void api_post_heartbeat(struct api *api, const struct api_request *req,
-			const struct config_token *who, struct api_response *res);
-void api_get_screens(struct api *api, const struct api_request *req, struct api_response *res);
+void api_post_heartbeat(struct api *api, const struct api_call *c, struct api_response *res);
+void api_get_screens(struct api *api, const struct api_call *c, struct api_response *res);
 /* NAME of /v1/screens/NAME/thumbnail.png; false for any other path. */
 bool api_thumbnail_path(const char *path, char name[CONFIG_NAME_MAX + 1]);
-void api_get_thumbnail(struct api *api, const char *name, struct api_response *res);
+void api_get_thumbnail(struct api *api, const struct api_call *c, struct api_response *res);
 size_t api_screens_seen(const struct api *api);
 
-void api_get_health(struct api *api, const struct api_request *req, struct api_response *res);
-void api_get_metrics(struct api *api, const struct api_request *req, struct api_response *res);
+void api_get_health(struct api *api, const struct api_call *c, struct api_response *res);
+void api_get_metrics(struct api *api, const struct api_call *c, struct api_response *res);
 
 #endif

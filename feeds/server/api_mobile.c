@@ -88,7 +88,7 @@ static void session_line(struct api_buf *b, const struct schedule *s, const stru
 
 static void notices(struct api_buf *b, const struct api *api, const struct words *w, int64_t t)
 {
-	const cJSON *n, *list = api->sched.cur.notices;
+	const cJSON *n, *list = served_notices(api);
 	bool any = false;
 	cJSON_ArrayForEach(n, list) {
 		/* those for every screen, in their time */
@@ -113,10 +113,10 @@ static void notices(struct api_buf *b, const struct api *api, const struct words
 
 static void changes(struct api_buf *b, const struct api *api, const struct words *w, int64_t t)
 {
-	const struct schedule *s = api->sched.cur.model;
+	const struct schedule *s = served_model(api);
 	struct schedule_changes c = {0};
 	api_buf_printf(b, "<section><h2>%s</h2>", w->changes);
-	if (!api->sched.first || !schedule_diff_compute(api->sched.first, s, &c) || c.n == 0) {
+	if (!served_first(api) || !schedule_diff_compute(served_first(api), s, &c) || c.n == 0) {
 		api_buf_printf(b, "<p>%s</p></section>", w->none_changes);
 		schedule_diff_finish(&c);
 		return;
@@ -152,7 +152,7 @@ static void changes(struct api_buf *b, const struct api *api, const struct words
 
 static void rooms(struct api_buf *b, struct api *api, const struct words *w, int64_t t)
 {
-	const struct schedule *s = api->sched.cur.model;
+	const struct schedule *s = served_model(api);
 	api_buf_printf(b, "<section><h2>%s</h2>", w->rooms);
 	for (size_t i = 0; i < s->n_rooms; i++) {
 		const struct room *r = &s->rooms[i];
@@ -198,7 +198,7 @@ static void rooms(struct api_buf *b, struct api *api, const struct words *w, int
 
 static void lunch(struct api_buf *b, struct api *api, const struct words *w, int64_t t)
 {
-	const struct schedule *s = api->sched.cur.model;
+	const struct schedule *s = served_model(api);
 	struct estimator *est = api->queues.est;
 	size_t n = est ? estimator_queue_count(est) : 0;
 	api_buf_printf(b, "<section><h2>%s</h2>", w->lunch);
@@ -236,9 +236,10 @@ static void lunch(struct api_buf *b, struct api *api, const struct words *w, int
 	api_buf_printf(b, "</ul></section>");
 }
 
-void api_get_mobile(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_mobile(struct api *api, const struct api_call *c, struct api_response *res)
 {
-	const struct schedule *s = api->sched.cur.model;
+	const struct api_request *req = c->req;
+	const struct schedule *s = served_model(api);
 	if (!s) {
 		api_fail(res, 404, "no schedule has been published yet");
 		return;

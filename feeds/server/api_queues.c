@@ -91,7 +91,7 @@ bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e)
 	if (!(qs->fc = forecaster_create()) || !(qs->recent = calloc(RECENT_MAX, sizeof(*qs->recent))))
 		return feed_error_set(e, "out of memory");
 	qs->est = forecaster_estimator(qs->fc);
-	forecaster_set_schedule(qs->fc, api->sched.cur.model);
+	forecaster_set_schedule(qs->fc, served_model(api));
 	/* the estimator's state and the forecaster's earlier days come back
 	 * from the stored samples, in the order of their times */
 	struct sample_load ctx = {.api = api, .limit_ms = now_ms + API_SAMPLE_AHEAD_S * 1000LL};
@@ -134,9 +134,10 @@ int64_t api_queue_at(const struct api *api, size_t i, int64_t now_ms)
 	return now_ms;
 }
 
-void api_post_samples(struct api *api, const struct api_request *req,
-		      const struct config_token *who, struct api_response *res)
+void api_post_samples(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
+	const struct config_token *who = c->who;
 	/* lines are read twice (checked, then taken once stored) rather than
 	 * kept read: a parsed sample is half a kilobyte, a batch 50 000 lines */
 	char **lines = calloc(API_MAX_SAMPLE_LINES, sizeof(*lines));
@@ -577,8 +578,9 @@ void api_job_destroy(struct api_job *job)
 	free(job);
 }
 
-void api_get_queues(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_queues(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
 	struct queue_state *qs = &api->queues;
 	struct queues_query q;
 	if (!queues_query_parse(req->query, &q, res))

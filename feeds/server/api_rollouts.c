@@ -161,9 +161,10 @@ static const char *bundle_name_of(const struct api_request *req)
 	return NULL;
 }
 
-void api_post_bundle(struct api *api, const struct api_request *req,
-		     const struct config_token *who, struct api_response *res)
+void api_post_bundle(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
+	const struct config_token *who = c->who;
 	if (!req->upload_path) {
 		api_fail(res, 400, "the bundle did not arrive (an empty body)");
 		return;
@@ -226,9 +227,9 @@ static void list_bundle(void *ctx, const struct stored_bundle *b)
 	cJSON_AddItemToArray(ctx, o);
 }
 
-void api_get_bundles(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_bundles(struct api *api, const struct api_call *c, struct api_response *res)
 {
-	(void)req;
+	(void)c;
 	cJSON *root = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(root, "bundles");
 	struct feed_error e = {{0}};
@@ -257,8 +258,9 @@ bool api_bundle_path(const char *path, char name[65])
 	return name_ok(name);
 }
 
-void api_get_bundle(struct api *api, const char *name, struct api_response *res)
+void api_get_bundle(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const char *name = c->name;
 	struct stored_bundle b;
 	struct feed_error e = {{0}};
 	if (!store_bundle(api->store, name, &b, &e)) {
@@ -277,16 +279,42 @@ void api_get_bundle(struct api *api, const char *name, struct api_response *res)
 
 /* ---- rollouts ----------------------------------------------------------------------- */
 
-static int64_t entry_id(const cJSON *x)
+/* The kind of change: what was rolled out, to which canaries first, how
+ * long they must run well; checked against the bundles and the screens
+ * when posted (api_post_rollout). */
+static cJSON *clean_rollout(const cJSON *body, int *status, char *why, size_t cap)
 {
-	return (int64_t)cJSON_GetObjectItemCaseSensitive(x, "id")->valuedouble;
+	*status = 400;
+	const char *bundle = journal_text_field(body, "bundle", 64, "the bundle's version is missing",
+						why, cap);
+	const cJSON *canaries = cJSON_GetObjectItemCaseSensitive(body, "canaries");
+	const cJSON *healthy = cJSON_GetObjectItemCaseSensitive(body, "healthy_minutes");
+	if (!bundle)
+		return NULL;
+	if (!cJSON_IsArray(canaries) || !cJSON_IsNumber(healthy)) {
+		snprintf(why, cap, "canaries and healthy_minutes are missing");
+		return NULL;
+	}
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "kind", "rollout");
+	cJSON *copy = cJSON_AddArrayToObject(out, "canaries");
+	const cJSON *v;
+	cJSON_ArrayForEach(v, canaries)
+		if (cJSON_IsString(v))
+			cJSON_AddItemToArray(copy, cJSON_CreateString(v->valuestring));
+	cJSON_AddStringToObject(out, "bundle", bundle);
+	cJSON_AddNumberToObject(out, "healthy_minutes", healthy->valuedouble);
+	return out;
 }
 
-static bool kind_is(const cJSON *x, const char *kind)
+static void what_rollout(const struct api *api, const cJSON *fields, char *out, size_t cap)
 {
-	const char *k = json_util_str(x, "kind");
-	return k && strcmp(k, kind) == 0;
+	(void)api;
+	snprintf(out, cap, "rollout of %.64s", json_util_str(fields, "bundle"));
 }
+
+const struct journal_kind change_rollout = {"rollout", CHANGE_APART, false, clean_rollout, NULL,
+					   NULL, what_rollout, NULL};
 
 static bool in_list(const cJSON *list, const char *s)
 {
@@ -424,17 +452,14 @@ static void part_of(struct api *api, const struct screen_seen *s, const char *ve
 }
 
 /* The live rollout (the newest rollout change not undone), or NULL. */
-static const cJSON *live_rollout(const struct api *api)
+static const struct journal_entry *live_rollout(const struct api *api)
 {
-	const cJSON *x, *hit = NULL;
-	cJSON_ArrayForEach(x, api->sched.cur.extras)
-		if (kind_is(x, "rollout"))
-			hit = x;
-	return hit;
+	return journal_last_live(&api->journal, &change_rollout);
 }
 
 struct rollout_view {
-	const cJSON *entry, *change;
+	const struct journal_entry *entry;
+	const cJSON *change;
 	const char *bundle;
 	int64_t id, started_ms;
 	enum { R_CANARIES, R_FLEET, R_DONE, R_STOPPED, R_HELD } phase;
@@ -444,17 +469,15 @@ struct rollout_view {
 static const char *const phase_names[] = {"canaries", "fleet", "done", "stopped", "held"};
 
 /* Where the rollout stands now, from every screen's heartbeats. */
-static void judge_rollout(struct api *api, const cJSON *entry, int64_t now_ms,
+static void judge_rollout(struct api *api, const struct journal_entry *entry, int64_t now_ms,
 			  struct rollout_view *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->entry = entry;
-	v->id = entry_id(entry);
-	v->change = cJSON_GetObjectItemCaseSensitive(entry, "change");
+	v->id = entry->id;
+	v->change = entry->fields;
 	v->bundle = json_util_str(v->change, "bundle");
-	const char *at = json_util_str(entry, "at");
-	if (!at || !civil_parse_instant_ms(at, strlen(at), &v->started_ms))
-		v->started_ms = now_ms;
+	v->started_ms = entry->at_ms / 1000 * 1000; /* to the second, as the audit says */
 	const cJSON *canaries = cJSON_GetObjectItemCaseSensitive(v->change, "canaries");
 	double healthy_min = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(v->change,
 										   "healthy_minutes"));
@@ -528,14 +551,13 @@ void api_rollouts_heartbeat(struct api *api, const char *screen, const cJSON *fi
 {
 	const char *image = json_util_str(fields, "image");
 	const char *update = json_util_str(fields, "update");
-	const cJSON *live = live_rollout(api);
-	struct rollout_offer *offer = live ? offer_find(api, screen, entry_id(live)) : NULL;
+	const struct journal_entry *live = live_rollout(api);
+	struct rollout_offer *offer = live ? offer_find(api, screen, live->id) : NULL;
 	if (offer && offer->at_ms && strcmp(update ? update : "", offer->said) != 0)
 		offer->moved = true; /* a failure from now on is about this offer */
 	if (!image || !live || api_rollout_mark(api, screen, image))
 		return;
-	const char *bundle = json_util_str(cJSON_GetObjectItemCaseSensitive(live, "change"),
-					   "bundle");
+	const char *bundle = json_util_str(live->fields, "bundle");
 	if (!bundle || strcmp(bundle, image) != 0)
 		return;
 	struct feed_error e = {{0}};
@@ -551,39 +573,34 @@ void api_rollouts_heartbeat(struct api *api, const char *screen, const cJSON *fi
  * audited like the desk's), keeping why for GET /v1/rollouts. */
 static void stop(struct api *api, int64_t id, int64_t now_ms, const char *why)
 {
-	static const struct config_token server = {TOKEN_ORGANIZER, "venueboard-server", ""};
-	struct api_request req = {.method = "POST", .path = "", .now_ms = now_ms};
-	struct api_response res;
-	memset(&res, 0, sizeof(res));
-	api_change_undo(api, &req, id, "rollout", &server, &res);
-	if (res.status == 200) {
+	struct journal_result r;
+	if (journal_undo(api, id, &change_rollout, "venueboard-server", now_ms, &r)) {
 		api->rollout_stopped = id;
 		snprintf(api->rollout_stop_why, sizeof(api->rollout_stop_why), "%s", why);
 	}
-	api_response_finish(&res);
 }
 
 /* The update a screen should take now, into its heartbeat's answer (o),
  * with the rollout's phase logged when it moves. */
 void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJSON *o)
 {
-	const cJSON *live = live_rollout(api);
+	const struct journal_entry *live = live_rollout(api);
 	struct rollout_view v;
 	if (!live) {
 		cJSON_AddNullToObject(o, "update");
 		return;
 	}
 	judge_rollout(api, live, now_ms, &v);
-	if ((int)v.phase != api->rollout_phase_logged || entry_id(live) != api->rollout_logged) {
+	if ((int)v.phase != api->rollout_phase_logged || live->id != api->rollout_logged) {
 		api->rollout_phase_logged = (int)v.phase;
-		api->rollout_logged = entry_id(live);
+		api->rollout_logged = live->id;
 		api_logf(api, v.phase == R_STOPPED || v.phase == R_HELD ? "WARN" : "INFO",
 			 "rollout %lld of %s: %s%s%s",
-			 (long long)entry_id(live), v.bundle, phase_names[v.phase],
+			 (long long)live->id, v.bundle, phase_names[v.phase],
 			 v.why[0] ? ": " : "", v.why);
 	}
 	if (v.phase == R_STOPPED) { /* for good: a screen that recovers does not restart it */
-		stop(api, entry_id(live), now_ms, v.why);
+		stop(api, live->id, now_ms, v.why);
 		cJSON_AddNullToObject(o, "update");
 		return;
 	}
@@ -624,12 +641,13 @@ void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJ
 	cJSON_AddStringToObject(u, "url", url);
 	cJSON_AddNumberToObject(u, "size", (double)b.size);
 	cJSON_AddStringToObject(u, "sha256", b.sha256);
-	cJSON_AddNumberToObject(u, "rollout", (double)entry_id(live));
+	cJSON_AddNumberToObject(u, "rollout", (double)live->id);
 }
 
-void api_post_rollout(struct api *api, const struct api_request *req,
-		      const struct config_token *who, struct api_response *res)
+void api_post_rollout(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
+	const struct config_token *who = c->who;
 	cJSON *body = api_body_object(req, res);
 	if (!body)
 		return;
@@ -664,13 +682,13 @@ void api_post_rollout(struct api *api, const struct api_request *req,
 		api_fail(res, 422, "bundle: no bundle %.64s on the server (upload it first)", bundle);
 		goto out;
 	}
-	const cJSON *live = live_rollout(api);
+	const struct journal_entry *live = live_rollout(api);
 	struct rollout_view rv;
 	if (live) {
 		judge_rollout(api, live, req->now_ms, &rv);
 		if (rv.phase != R_DONE && rv.phase != R_STOPPED) {
 			api_fail(res, 409, "rollout %lld of %s is still going: stop it first",
-				 (long long)entry_id(live), rv.bundle);
+				 (long long)live->id, rv.bundle);
 			goto out;
 		}
 	}
@@ -678,8 +696,10 @@ void api_post_rollout(struct api *api, const struct api_request *req,
 	cJSON_AddStringToObject(change, "bundle", bundle);
 	cJSON_AddItemToObject(change, "canaries", cJSON_Duplicate(canaries, true));
 	cJSON_AddNumberToObject(change, "healthy_minutes", healthy ? healthy->valuedouble : 5);
-	api_change_add(api, req, "rollout", change, who, res);
-	if (res->status == 201) {
+	struct journal_result r;
+	journal_add(api, &change_rollout, change, who->name, req->now_ms, &r);
+	api_change_reply(res, &r, who);
+	if (r.status == 201) {
 		snprintf(res->log, sizeof(res->log), "rollout of %s by %s: canaries first (%d)", bundle,
 			 who->name, cJSON_GetArraySize(canaries));
 	}
@@ -688,36 +708,40 @@ out:
 	cJSON_Delete(body);
 }
 
-void api_stop_rollout(struct api *api, const struct api_request *req, int64_t id,
-		      const struct config_token *who, struct api_response *res)
+void api_stop_rollout(struct api *api, const struct api_call *c, struct api_response *res)
 {
-	api_change_undo(api, req, id, "rollout", who, res);
+	struct journal_result r;
+	journal_undo(api, c->id, &change_rollout, c->who->name, c->req->now_ms, &r);
+	api_change_reply(res, &r, c->who);
 }
 
-void api_get_rollouts(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_rollouts(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
 	cJSON *root = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(root, "rollouts");
-	const cJSON *x, *live = live_rollout(api);
-	cJSON_ArrayForEach(x, api->sched.audit) {
-		if (!kind_is(x, "rollout") || json_util_str(x, "bad"))
+	const struct journal_entry *x = NULL, *live = live_rollout(api);
+	while ((x = journal_next(&api->journal, x, &change_rollout, false))) {
+		if (x->bad)
 			continue;
+		char at[21];
+		journal_at(x, at);
 		struct rollout_view v;
 		judge_rollout(api, x, req->now_ms, &v);
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)entry_id(x));
+		cJSON_AddNumberToObject(o, "id", (double)x->id);
 		cJSON_AddStringToObject(o, "bundle", v.bundle);
 		cJSON_AddItemToObject(o, "canaries", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
 							     v.change, "canaries"), true));
-		cJSON_AddStringToObject(o, "at", json_util_str(x, "at"));
-		cJSON_AddStringToObject(o, "who", json_util_str(x, "who"));
-		bool stopped = json_util_true(x, "undone");
-		bool newest = live && entry_id(live) == entry_id(x);
+		cJSON_AddStringToObject(o, "at", at);
+		cJSON_AddStringToObject(o, "who", x->who);
+		bool stopped = x->undone;
+		bool newest = live && live->id == x->id;
 		const char *phase = stopped ? "stopped" : !newest && v.phase != R_DONE
 							   ? "replaced" : phase_names[v.phase];
 		cJSON_AddStringToObject(o, "phase", phase);
 		if (stopped)
-			cJSON_AddStringToObject(o, "why", api->rollout_stopped == entry_id(x)
+			cJSON_AddStringToObject(o, "why", api->rollout_stopped == x->id
 							  ? api->rollout_stop_why
 							  : "stopped (from the desk, or by the server "
 							    "when a screen failed)");

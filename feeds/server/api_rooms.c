@@ -18,6 +18,73 @@ enum { ROOMS_SEEN_MAX = SCHEDULE_MAX_ROOMS }; /* rooms with a count kept */
 static const int64_t ROOM_REPLAY_GAP_MS = 3600 * 1000LL;
 static const int64_t MARK_DEFAULT_MS = 2 * 3600 * 1000LL; /* a mark with no session to end it */
 
+/* ---- the kind of change: a steward's FULL, or open again ------------------------ */
+
+static cJSON *clean_room(const cJSON *body, int *status, char *why, size_t cap)
+{
+	*status = 400;
+	const char *room = journal_text_field(body, "room", SCHEDULE_MAX_NAME,
+					      "the name of the room is missing", why, cap);
+	enum room_state rs;
+	if (!room)
+		return NULL;
+	if (!room_state_parse(json_util_str(body, "state"), &rs) || rs == ROOM_FILLING) {
+		snprintf(why, cap, "state: \"full\" or \"open\"");
+		return NULL;
+	}
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "kind", "room");
+	cJSON_AddStringToObject(out, "room", room);
+	cJSON_AddStringToObject(out, "state", room_state_name(rs));
+	/* from: when it was set by the rooms' clock (the server sets it; read
+	 * back from the database as stored) */
+	int64_t from;
+	char z[21];
+	if (!cJSON_GetObjectItemCaseSensitive(body, "from"))
+		return out;
+	if (!journal_time_field(body, "from", &from, z, status, why, cap)) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	cJSON_AddStringToObject(out, "from", z);
+	return out;
+}
+
+/* The room is the published schedule's; set from the rooms' clock. */
+static bool admit_room(struct api *api, cJSON *fields, int64_t now_ms, char *why, size_t cap)
+{
+	const char *room = json_util_str(fields, "room");
+	const struct schedule *s = served_model(api);
+	if (!s || !schedule_room_named(s, room)) {
+		snprintf(why, cap, "room: no room '%.80s' in the published schedule", room);
+		return false;
+	}
+	char from[21];
+	civil_format_utc(api_rooms_at(api, now_ms) / 1000, from);
+	cJSON_DeleteItemFromObjectCaseSensitive(fields, "from");
+	cJSON_AddStringToObject(fields, "from", from);
+	return true;
+}
+
+static void what_room(const struct api *api, const cJSON *fields, char *out, size_t cap)
+{
+	(void)api;
+	snprintf(out, cap, "%.100s marked %s", json_util_str(fields, "room"),
+		 strcmp(json_util_str(fields, "state"), "full") == 0 ? "FULL" : "open again");
+}
+
+static void said_room(const struct api *api, const cJSON *fields, char *out, size_t cap)
+{
+	(void)api;
+	snprintf(out, cap, " %.80s is %s", json_util_str(fields, "room"),
+		 json_util_str(fields, "state"));
+}
+
+const struct journal_kind change_room = {"room", CHANGE_APART, true, clean_room, admit_room, NULL,
+					what_room, said_room};
+
+/* ---- counts -------------------------------------------------------------------------- */
+
 static struct room_seen *seen_find(struct rooms_state *rs, const char *key)
 {
 	for (size_t i = 0; i < rs->n; i++)
@@ -47,7 +114,7 @@ void api_rooms_take(struct api *api, const struct queue_sample *s)
 		memset(r, 0, sizeof(*r));
 		memcpy(r->key, key, sizeof(key));
 		memcpy(r->name, s->room, sizeof(r->name));
-		if (api->sched.cur.model && !schedule_room_named(api->sched.cur.model, s->room))
+		if (served_model(api) && !schedule_room_named(served_model(api), s->room))
 			api_logf(api, "WARN", "room counts from %s for '%s': no such room in the "
 					      "schedule (rooms are named as the schedule names them)",
 				 s->sensor, s->room);
@@ -93,21 +160,16 @@ static const struct session *session_at(const struct schedule *s, const char *ro
 
 /* The steward's state of room r in force at t (the newest live mark for it
  * whose session has not ended), or NULL; *until_ms when it ends. */
-static const cJSON *mark_in_force(const struct api *api, const struct room *r, int64_t t_ms,
-				  int64_t *until_ms)
+static const struct journal_entry *mark_in_force(const struct api *api, const struct room *r,
+						  int64_t t_ms, int64_t *until_ms)
 {
-	const struct schedule *s = api->sched.cur.model;
-	const cJSON *x, *hit = NULL;
-	cJSON_ArrayForEach(x, api->sched.cur.extras) {
-		const cJSON *change = cJSON_GetObjectItemCaseSensitive(x, "change");
-		if (strcmp(json_util_str(x, "kind"), "room") != 0)
-			continue;
-		const struct room *mr = schedule_room_named(s, json_util_str(change, "room"));
-		int64_t at_ms;
-		const char *at = json_util_str(change, "from"); /* the rooms' clock then */
-		if (!at)
-			at = json_util_str(x, "at");
-		if (mr != r || !at || !civil_parse_instant_ms(at, strlen(at), &at_ms) || at_ms > t_ms)
+	const struct schedule *s = served_model(api);
+	const struct journal_entry *x = NULL, *hit = NULL;
+	while ((x = journal_next(&api->journal, x, &change_room, true))) {
+		const struct room *mr = schedule_room_named(s, json_util_str(x->fields, "room"));
+		int64_t at_ms = x->at_ms / 1000 * 1000; /* to the second, as the audit says */
+		const char *at = json_util_str(x->fields, "from"); /* the rooms' clock then */
+		if (mr != r || (at && !civil_parse_instant_ms(at, strlen(at), &at_ms)) || at_ms > t_ms)
 			continue;
 		const struct session *during = session_at(s, r->id, at_ms / 1000);
 		int64_t until = during ? during->end * 1000 : at_ms + MARK_DEFAULT_MS;
@@ -125,7 +187,7 @@ struct room_now {
 	const struct room_seen *seen; /* NULL: never counted */
 	struct room_fill fill;
 	enum room_state state;
-	const cJSON *mark;
+	const struct journal_entry *mark;
 	int64_t mark_until_ms, since_ms;
 };
 
@@ -145,8 +207,7 @@ static void judge(struct api *api, const struct room *r, int64_t t_ms, struct ro
 	out->state = out->fill.state;
 	out->mark = mark_in_force(api, r, t_ms, &out->mark_until_ms);
 	if (out->mark)
-		room_state_parse(json_util_str(cJSON_GetObjectItemCaseSensitive(out->mark, "change"),
-					       "state"), &out->state);
+		room_state_parse(json_util_str(out->mark->fields, "state"), &out->state);
 	if (seen) { /* since: when this server first saw the state */
 		if (!seen->judged || seen->state != out->state)
 			seen->state = out->state, seen->since_ms = t_ms, seen->judged = true;
@@ -196,13 +257,14 @@ static cJSON *room_json(struct api *api, const struct room *r, int64_t t_ms)
 		cJSON_AddStringToObject(o, "why", n.fill.why);
 	if (n.mark) {
 		cJSON *m = cJSON_AddObjectToObject(o, "mark");
-		cJSON_AddNumberToObject(m, "change",
-					cJSON_GetObjectItemCaseSensitive(n.mark, "id")->valuedouble);
-		cJSON_AddStringToObject(m, "by", json_util_str(n.mark, "who"));
-		cJSON_AddStringToObject(m, "at", json_util_str(n.mark, "at"));
+		cJSON_AddNumberToObject(m, "change", (double)n.mark->id);
+		char at[21];
+		journal_at(n.mark, at);
+		cJSON_AddStringToObject(m, "by", n.mark->who);
+		cJSON_AddStringToObject(m, "at", at);
 		add_time(m, "until", n.mark_until_ms);
 	}
-	const struct session *x = session_at(api->sched.cur.model, r->id, t_ms / 1000);
+	const struct session *x = session_at(served_model(api), r->id, t_ms / 1000);
 	if (x) {
 		cJSON *sj = cJSON_AddObjectToObject(o, "session");
 		cJSON_AddStringToObject(sj, "id", x->id);
@@ -215,9 +277,10 @@ static cJSON *room_json(struct api *api, const struct room *r, int64_t t_ms)
 	return o;
 }
 
-void api_get_rooms(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_rooms(struct api *api, const struct api_call *c, struct api_response *res)
 {
-	const struct schedule *s = api->sched.cur.model;
+	const struct api_request *req = c->req;
+	const struct schedule *s = served_model(api);
 	if (!s) {
 		api_fail(res, 404, "no schedule has been published yet");
 		return;
@@ -248,7 +311,7 @@ bool api_room_now(struct api *api, const struct room *r, int64_t t_ms, struct ro
 
 void api_rooms_metrics(struct api *api, int64_t now_ms, struct api_buf *b)
 {
-	const struct schedule *s = api->sched.cur.model;
+	const struct schedule *s = served_model(api);
 	int64_t t = api_rooms_at(api, now_ms);
 	struct room_now *n = s && s->n_rooms ? calloc(s->n_rooms, sizeof(*n)) : NULL;
 	for (size_t i = 0; n && i < s->n_rooms; i++)

@@ -202,9 +202,10 @@ static void heartbeat_answer(struct api *api, const char *name, int64_t now_ms,
 	res->cache_control = "no-store";
 }
 
-void api_post_heartbeat(struct api *api, const struct api_request *req,
-			const struct config_token *who, struct api_response *res)
+void api_post_heartbeat(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
+	const struct config_token *who = c->who;
 	struct heartbeat hb;
 	if (!heartbeat_read(req->body, req->body_len, &hb, res))
 		return;
@@ -258,8 +259,9 @@ size_t api_screens_seen(const struct api *api)
 	return n;
 }
 
-void api_get_screens(struct api *api, const struct api_request *req, struct api_response *res)
+void api_get_screens(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const struct api_request *req = c->req;
 	cJSON *root = cJSON_CreateObject();
 	char t[21];
 	civil_format_utc(req->now_ms / 1000, t);
@@ -319,8 +321,9 @@ bool api_thumbnail_path(const char *path, char name[CONFIG_NAME_MAX + 1])
 	return true;
 }
 
-void api_get_thumbnail(struct api *api, const char *name, struct api_response *res)
+void api_get_thumbnail(struct api *api, const struct api_call *c, struct api_response *res)
 {
+	const char *name = c->name;
 	if (!server_config_screen(api->config, name)) {
 		api_fail(res, 404, "no screen named '%.64s' in the configuration", name);
 		return;

@@ -580,6 +580,34 @@ static void stop(struct api *api, int64_t id, int64_t now_ms, const char *why)
 	}
 }
 
+/* The rollout's phase, logged when it moves (WARN when it stopped or is held). */
+static void log_phase(struct api *api, const struct rollout_view *v)
+{
+	if ((int)v->phase == api->rollout_phase_logged && v->id == api->rollout_logged)
+		return;
+	api->rollout_phase_logged = (int)v->phase;
+	api->rollout_logged = v->id;
+	api_logf(api, v->phase == R_STOPPED || v->phase == R_HELD ? "WARN" : "INFO",
+		 "rollout %lld of %s: %s%s%s", (long long)v->id, v->bundle, phase_names[v->phase],
+		 v->why[0] ? ": " : "", v->why);
+}
+
+/* Whether screen should be offered the rollout in its phase. */
+static bool rollout_targets(const struct rollout_view *v, const char *screen)
+{
+	return v->phase == R_FLEET || v->phase == R_DONE ||
+	       ((v->phase == R_CANARIES || v->phase == R_HELD) &&
+		in_list(cJSON_GetObjectItemCaseSensitive(v->change, "canaries"), screen));
+}
+
+static const struct screen_seen *screen_named(const struct api *api, const char *screen)
+{
+	for (size_t i = 0; i < api->n_screens; i++)
+		if (strcmp(api->screens[i].name, screen) == 0)
+			return &api->screens[i];
+	return NULL;
+}
+
 /* The update a screen should take now, into its heartbeat's answer (o),
  * with the rollout's phase logged when it moves. */
 void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJSON *o)
@@ -591,26 +619,13 @@ void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJ
 		return;
 	}
 	judge_rollout(api, live, now_ms, &v);
-	if ((int)v.phase != api->rollout_phase_logged || live->id != api->rollout_logged) {
-		api->rollout_phase_logged = (int)v.phase;
-		api->rollout_logged = live->id;
-		api_logf(api, v.phase == R_STOPPED || v.phase == R_HELD ? "WARN" : "INFO",
-			 "rollout %lld of %s: %s%s%s",
-			 (long long)live->id, v.bundle, phase_names[v.phase],
-			 v.why[0] ? ": " : "", v.why);
-	}
+	log_phase(api, &v);
 	if (v.phase == R_STOPPED) { /* for good: a screen that recovers does not restart it */
 		stop(api, live->id, now_ms, v.why);
 		cJSON_AddNullToObject(o, "update");
 		return;
 	}
-	bool target = v.phase == R_FLEET || v.phase == R_DONE ||
-		      ((v.phase == R_CANARIES || v.phase == R_HELD) &&
-		       in_list(cJSON_GetObjectItemCaseSensitive(v.change, "canaries"), screen));
-	const struct screen_seen *me = NULL;
-	for (size_t i = 0; i < api->n_screens; i++)
-		if (strcmp(api->screens[i].name, screen) == 0)
-			me = &api->screens[i];
+	const struct screen_seen *me = screen_named(api, screen);
 	struct screen_part p = {0};
 	if (me)
 		part_of(api, me, v.bundle, v.id, v.started_ms, now_ms, &p);
@@ -622,7 +637,7 @@ void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJ
 	}
 	struct stored_bundle b;
 	struct feed_error e = {{0}};
-	if (!target || v.phase == R_STOPPED || p.part == P_RUNNING ||
+	if (!rollout_targets(&v, screen) || p.part == P_RUNNING ||
 	    !store_bundle(api->store, v.bundle, &b, &e)) {
 		cJSON_AddNullToObject(o, "update");
 		return;

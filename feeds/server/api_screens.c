@@ -52,6 +52,71 @@ static void heartbeat_finish(struct heartbeat *hb)
 	free(hb->png);
 }
 
+/* Copies field f's value v into out when it is of f's kind; false (why
+ * set when more than f's need says) when it is not. */
+static bool hb_field_take(const struct hb_field *f, const cJSON *v, cJSON *out, const char **why)
+{
+	switch (f->kind) {
+	case HB_STRING:
+		if (!cJSON_IsString(v) || strlen(v->valuestring) > f->max ||
+		    !text_utf8_valid(v->valuestring, strlen(v->valuestring)))
+			return false;
+		if (!text_is_one_line(v->valuestring, strlen(v->valuestring))) {
+			*why = "control characters (tabs, newlines) are not allowed";
+			return false;
+		}
+		cJSON_AddStringToObject(out, f->key, v->valuestring);
+		return true;
+	case HB_COUNT:
+	case HB_NUMBER_OR_NULL:
+		if (f->kind == HB_NUMBER_OR_NULL && cJSON_IsNull(v)) {
+			cJSON_AddNullToObject(out, f->key);
+			return true;
+		}
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+		    (f->kind == HB_COUNT && v->valuedouble < 0))
+			return false;
+		cJSON_AddNumberToObject(out, f->key, v->valuedouble);
+		return true;
+	case HB_BOOL:
+		if (!cJSON_IsBool(v))
+			return false;
+		cJSON_AddBoolToObject(out, f->key, cJSON_IsTrue(v));
+		return true;
+	}
+	return false;
+}
+
+/* The known fields of doc into hb->fields: the first one that is not of
+ * its kind, or NULL. */
+static const struct hb_field *hb_fields_take(const cJSON *doc, struct heartbeat *hb,
+					     const char **why)
+{
+	for (size_t i = 0; hb->fields && i < N_HB_FIELDS; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, hb_fields[i].key);
+		if (v && !hb_field_take(&hb_fields[i], v, hb->fields, why))
+			return &hb_fields[i];
+	}
+	return NULL;
+}
+
+/* The thumbnail (base64 PNG) into hb->png: why it cannot be, or NULL. */
+static const char *hb_thumbnail_take(const cJSON *thumb, struct heartbeat *hb)
+{
+	const char *why = NULL;
+	if (!cJSON_IsString(thumb))
+		return "a string is needed: a PNG image in base64";
+	if (!(hb->png = malloc(API_MAX_THUMBNAIL)))
+		return "out of memory";
+	if (!text_base64_decode(thumb->valuestring, strlen(thumb->valuestring), hb->png,
+				API_MAX_THUMBNAIL, &hb->png_len, &why))
+		return strstr(why, "limit") ? "larger than 96 KiB once decoded" : why;
+	if (hb->png_len < sizeof(png_signature) ||
+	    memcmp(hb->png, png_signature, sizeof(png_signature)) != 0)
+		return "not a PNG image (no PNG signature at its start)";
+	return NULL;
+}
+
 /* Reads a heartbeat body into hb; on a refusal fills res (400 naming the
  * field) and returns false, hb holding nothing. */
 static bool heartbeat_read(const char *body, size_t len, struct heartbeat *hb,
@@ -69,64 +134,13 @@ static bool heartbeat_read(const char *body, size_t len, struct heartbeat *hb,
 		return false;
 	}
 	hb->fields = cJSON_CreateObject();
-	const struct hb_field *bad = NULL;
-	const char *why = NULL;
-	for (size_t i = 0; hb->fields && !bad && i < N_HB_FIELDS; i++) {
-		const struct hb_field *f = &hb_fields[i];
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, f->key);
-		if (!v)
-			continue;
-		bool ok = false;
-		switch (f->kind) {
-		case HB_STRING:
-			ok = cJSON_IsString(v) && strlen(v->valuestring) <= f->max &&
-			     text_utf8_valid(v->valuestring, strlen(v->valuestring));
-			if (ok && !text_is_one_line(v->valuestring, strlen(v->valuestring))) {
-				ok = false;
-				why = "control characters (tabs, newlines) are not allowed";
-			}
-			if (ok)
-				cJSON_AddStringToObject(hb->fields, f->key, v->valuestring);
-			break;
-		case HB_COUNT:
-		case HB_NUMBER_OR_NULL:
-			ok = (cJSON_IsNumber(v) && isfinite(v->valuedouble) &&
-			      (f->kind != HB_COUNT || v->valuedouble >= 0)) ||
-			     (f->kind == HB_NUMBER_OR_NULL && cJSON_IsNull(v));
-			if (ok && cJSON_IsNull(v))
-				cJSON_AddNullToObject(hb->fields, f->key);
-			else if (ok)
-				cJSON_AddNumberToObject(hb->fields, f->key, v->valuedouble);
-			break;
-		case HB_BOOL:
-			ok = cJSON_IsBool(v);
-			if (ok)
-				cJSON_AddBoolToObject(hb->fields, f->key, cJSON_IsTrue(v));
-			break;
-		}
-		if (!ok)
-			bad = f;
-	}
-	const char *alerts_why = NULL;
+	const char *why = NULL, *alerts_why = NULL, *thumb_why = NULL;
+	const struct hb_field *bad = hb_fields_take(doc, hb, &why);
+	const cJSON *thumb = cJSON_GetObjectItemCaseSensitive(doc, "thumbnail");
 	if (!bad)
 		api_alerts_read_heartbeat(doc, &hb->alerts, &alerts_why);
-	const cJSON *thumb = cJSON_GetObjectItemCaseSensitive(doc, "thumbnail");
-	const char *thumb_why = NULL;
-	if (!bad && thumb) {
-		if (!cJSON_IsString(thumb)) {
-			thumb_why = "a string is needed: a PNG image in base64";
-		} else if (!(hb->png = malloc(API_MAX_THUMBNAIL))) {
-			thumb_why = "out of memory";
-		} else if (!text_base64_decode(thumb->valuestring, strlen(thumb->valuestring),
-					       hb->png, API_MAX_THUMBNAIL, &hb->png_len, &thumb_why)) {
-			if (strstr(thumb_why, "limit"))
-				thumb_why = "larger than 96 KiB once decoded";
-		} else {
-			if (hb->png_len < sizeof(png_signature) ||
-			    memcmp(hb->png, png_signature, sizeof(png_signature)) != 0)
-				thumb_why = "not a PNG image (no PNG signature at its start)";
-		}
-	}
+	if (!bad && thumb)
+		thumb_why = hb_thumbnail_take(thumb, hb);
 	cJSON_Delete(doc);
 	if (bad)
 		api_fail(res, 400, "%s: %s", bad->key, why ? why : bad->need);

@@ -161,6 +161,30 @@ void api_put_gauge(struct api_buf *b, const char *name, const char *label, const
 	api_buf_printf(b, "\"} %.1f\n", x);
 }
 
+int api_query_number(const char *query, const char *key, int64_t *out)
+{
+	size_t klen = strlen(key);
+	for (const char *p = query; p && *p;) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			int64_t v = 0;
+			size_t digits = len - klen - 1;
+			if (digits == 0 || digits > 15)
+				return -1;
+			for (size_t i = klen + 1; i < len; i++) {
+				if (p[i] < '0' || p[i] > '9')
+					return -1;
+				v = v * 10 + (p[i] - '0');
+			}
+			*out = v;
+			return 1;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return 0;
+}
+
 /* ---- routing ------------------------------------------------------------- */
 
 enum { M_GET = 1, M_POST = 2 };
@@ -169,6 +193,7 @@ static void get_desk(struct api *api, const struct api_call *c, struct api_respo
 static void get_desk_js(struct api *api, const struct api_call *c, struct api_response *res);
 static void get_desk_css(struct api *api, const struct api_call *c, struct api_response *res);
 static void get_mobile_css(struct api *api, const struct api_call *c, struct api_response *res);
+static bool match_change(const char *path, struct api_call *c);
 static bool match_withdraw(const char *path, struct api_call *c);
 static bool match_rollout_stop(const char *path, struct api_call *c);
 static bool match_bundle(const char *path, struct api_call *c);
@@ -188,6 +213,7 @@ static const struct route {
 } routes[] = {
 	{"/v1/schedule", NULL, api_get_schedule, api_post_schedule, TOKEN_ORGANIZER, API_MAX_BODY, false, false, "GET, HEAD, POST"},
 	{"/v1/changes", NULL, NULL, api_post_change, TOKEN_ORGANIZER, 64 * 1024, false, false, "POST"},
+	{NULL, match_change, api_get_change, NULL, 0, 0, false, false, "GET, HEAD"},
 	{"/v1/notices", NULL, NULL, api_post_notice, TOKEN_ORGANIZER, 64 * 1024, false, false, "POST"},
 	{"/v1/audit", NULL, api_get_audit, NULL, 0, 0, false, false, "GET, HEAD"},
 	{"/v1/queues", NULL, api_get_queues, NULL, 0, 0, false, false, "GET, HEAD"},
@@ -215,7 +241,7 @@ static const struct route {
 };
 enum { N_ROUTES = sizeof(routes) / sizeof(*routes) };
 
-/* PREFIX N SUFFIX (/v1/alerts/N/withdraw, /v1/rollouts/N/stop): N into *id. */
+/* PREFIX N SUFFIX (/v1/changes/N, /v1/alerts/N/withdraw): N into *id. */
 static bool id_path(const char *path, const char *prefix, const char *suffix, int64_t *id)
 {
 	size_t len = strlen(path), pre = strlen(prefix), suf = strlen(suffix);
@@ -230,6 +256,11 @@ static bool id_path(const char *path, const char *prefix, const char *suffix, in
 	}
 	*id = v;
 	return v > 0;
+}
+
+static bool match_change(const char *path, struct api_call *c)
+{
+	return id_path(path, "/v1/changes/", "", &c->id);
 }
 
 static bool match_withdraw(const char *path, struct api_call *c)

@@ -364,32 +364,6 @@ static cJSON *listed_alert(const struct listing *l, const struct journal_entry *
 	return o;
 }
 
-/* A whole number parameter of the query (digits only): 1 read, 0 absent,
- * -1 not a number. */
-static int query_number(const char *query, const char *key, int64_t *out)
-{
-	size_t klen = strlen(key);
-	for (const char *p = query; p && *p;) {
-		const char *amp = strchr(p, '&');
-		size_t len = amp ? (size_t)(amp - p) : strlen(p);
-		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			int64_t v = 0;
-			size_t digits = len - klen - 1;
-			if (digits == 0 || digits > 15)
-				return -1;
-			for (size_t i = klen + 1; i < len; i++) {
-				if (p[i] < '0' || p[i] > '9')
-					return -1;
-				v = v * 10 + (p[i] - '0');
-			}
-			*out = v;
-			return 1;
-		}
-		p = amp ? amp + 1 : NULL;
-	}
-	return 0;
-}
-
 /* The page of at most limit alerts (oldest first) older than before (0:
  * the newest), "older" counting those before the page: of items, made
  * already (tokenless_items), or, items NULL, of the journal with each
@@ -467,8 +441,8 @@ void api_get_alerts(struct api *api, const struct api_call *c, struct api_respon
 	const struct api_request *req = c->req;
 	bool organizer = api_token_of(api, req, TOKEN_ORGANIZER) != NULL;
 	int64_t before = 0, limit = organizer ? API_ALERTS_PAGE_SCREENS : API_ALERTS_PAGE;
-	int hb = query_number(req->query, "before", &before);
-	int hl = query_number(req->query, "limit", &limit);
+	int hb = api_query_number(req->query, "before", &before);
+	int hl = api_query_number(req->query, "limit", &limit);
 	if (hb < 0 || hl < 0 || limit < 1 || limit > API_ALERTS_PAGE) {
 		api_fail(res, 400, "query: before=ID (an alert's id) and limit=N (1 to %d) only",
 			 API_ALERTS_PAGE);

@@ -177,6 +177,9 @@ const struct config_token *api_token_of(const struct api *api, const struct api_
  * or 200 {"change":N,"kind":"undo"} and the INFO line, or the refusal. */
 void api_change_reply(struct api_response *res, const struct journal_result *r,
 		      const struct config_token *who);
+/* A whole number parameter of the query (digits only): 1 read, 0 absent,
+ * -1 not a number. */
+int api_query_number(const char *query, const char *key, int64_t *out);
 /* Parses a request body that must be one JSON object; 400 otherwise. */
 cJSON *api_body_object(const struct api_request *req, struct api_response *res);
 
@@ -200,11 +203,14 @@ void api_put_gauge(struct api_buf *b, const char *name, const char *label, const
  * seats (a failure keeps what is served, and says so at WARN). */
 void api_schedule_reconfigured(struct api *api);
 void api_get_schedule(struct api *api, const struct api_call *c, struct api_response *res);
-/* Every change, notice, alert, room state and rollout, with who, when,
- * whether undone or skipped, and "what" in words (the desk's list). */
+/* Every change, notice, alert, room state and rollout (?since=ID: those
+ * after change ID), with who, when, whether undone or skipped, and "what"
+ * in words (the desk's list). */
 void api_get_audit(struct api *api, const struct api_call *c, struct api_response *res);
 void api_post_schedule(struct api *api, const struct api_call *c, struct api_response *res);
 void api_post_change(struct api *api, const struct api_call *c, struct api_response *res);
+/* GET /v1/changes/N: change N as the audit lists it. */
+void api_get_change(struct api *api, const struct api_call *c, struct api_response *res);
 void api_post_notice(struct api *api, const struct api_call *c, struct api_response *res);
 
 bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e);

@@ -224,9 +224,13 @@ void api_get_schedule(struct api *api, const struct api_call *c, struct api_resp
 
 void api_get_audit(struct api *api, const struct api_call *c, struct api_response *res)
 {
-	(void)c;
+	int64_t since = 0;
+	if (api_query_number(c->req->query, "since", &since) < 0) {
+		api_fail(res, 400, "query: since=ID (a change's id) only");
+		return;
+	}
 	cJSON *root = cJSON_CreateObject();
-	cJSON *audit = journal_audit_json(api);
+	cJSON *audit = journal_audit_json(api, since);
 	if (!root || !audit) {
 		cJSON_Delete(root);
 		cJSON_Delete(audit);
@@ -236,6 +240,22 @@ void api_get_audit(struct api *api, const struct api_call *c, struct api_respons
 	cJSON_AddItemToObject(root, "audit", audit);
 	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(root));
 	cJSON_Delete(root);
+	if (res->status == 200)
+		api_etag(res->body, res->body_len, res->etag);
+	res->cache_control = "no-cache";
+}
+
+/* What a client reads back after posting, without the whole audit. */
+void api_get_change(struct api *api, const struct api_call *c, struct api_response *res)
+{
+	const struct journal_entry *x = journal_find(&api->journal, c->id);
+	cJSON *o = x ? journal_entry_json(api, x) : NULL;
+	if (!x) {
+		api_fail(res, 404, "no change %lld", (long long)c->id);
+		return;
+	}
+	api_respond(res, o ? 200 : 500, "application/json", o ? cJSON_PrintUnformatted(o) : NULL);
+	cJSON_Delete(o);
 	if (res->status == 200)
 		api_etag(res->body, res->body_len, res->etag);
 	res->cache_control = "no-cache";

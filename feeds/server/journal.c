@@ -402,7 +402,7 @@ bool journal_undo(struct api *api, int64_t id, const struct journal_kind *kind, 
 
 /* ---- the audit ------------------------------------------------------------------------ */
 
-static cJSON *audit_item(const struct api *api, const struct journal_entry *x)
+cJSON *journal_entry_json(const struct api *api, const struct journal_entry *x)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *fields = cJSON_Duplicate(x->fields, true);
@@ -430,11 +430,13 @@ static cJSON *audit_item(const struct api *api, const struct journal_entry *x)
 	return o;
 }
 
-cJSON *journal_audit_json(const struct api *api)
+cJSON *journal_audit_json(const struct api *api, int64_t since)
 {
 	cJSON *out = cJSON_CreateArray();
 	for (size_t i = 0; out && i < api->journal.n; i++) {
-		cJSON *o = audit_item(api, &api->journal.v[i]);
+		if (api->journal.v[i].id <= since)
+			continue;
+		cJSON *o = journal_entry_json(api, &api->journal.v[i]);
 		if (!o) {
 			cJSON_Delete(out);
 			return NULL;

@@ -109,9 +109,11 @@ const struct journal_entry *journal_last_live(const struct journal *j,
 /* The entry's time as the audit says it, to the second. */
 void journal_at(const struct journal_entry *x, char out[21]);
 
-/* GET /v1/audit's list: each entry with "what" in words and "skipped" when
- * it did not apply. NULL when out of memory. */
-cJSON *journal_audit_json(const struct api *api);
+/* The entry as GET /v1/audit lists it: its fields, "what" in words and
+ * "skipped" (why) when it did not apply. NULL when out of memory. */
+cJSON *journal_entry_json(const struct api *api, const struct journal_entry *x);
+/* GET /v1/audit's list: the entries after change since (0: all). */
+cJSON *journal_audit_json(const struct api *api, int64_t since);
 
 /* ---- checks the kinds share ---- */
 

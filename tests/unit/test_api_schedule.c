@@ -323,6 +323,57 @@ static void test_restart_over_bad_changes(void **state)
 	close_api(&f);
 }
 
+/* GET /v1/changes/N reads back one change as the audit lists it; the audit
+ * since a change lists only the later ones. */
+static void test_change_read_back(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_api(&f, true);
+	cJSON *doc;
+	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
+			      "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, &doc, NULL), 201);
+	assert_int_equal((int)cJSON_GetObjectItem(doc, "change")->valuedouble, 1);
+	cJSON_Delete(doc);
+	assert_int_equal(call(f.api, "POST", "/v1/notices", org, "{\"text\":\"Coffee in the hall\"}",
+			      NULL, NULL, NULL), 201);
+	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"undo\",\"change\":1}",
+			      NULL, NULL, NULL), 200);
+
+	assert_int_equal(call(f.api, "GET", "/v1/changes/1", NULL, NULL, NULL, &doc, NULL), 200);
+	assert_string_equal(cJSON_GetObjectItem(doc, "kind")->valuestring, "cancel");
+	assert_string_equal(cJSON_GetObjectItem(doc, "who")->valuestring, "alice");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "undone")));
+	assert_non_null(strstr(cJSON_GetObjectItem(doc, "what")->valuestring, "cancel session 4216"));
+	cJSON *audit = audit_of(f.api);
+	char *one = cJSON_PrintUnformatted(doc), *listed = cJSON_PrintUnformatted(cJSON_GetArrayItem(audit, 0));
+	assert_string_equal(one, listed); /* the same object as in the audit */
+	free(one);
+	free(listed);
+	cJSON_Delete(audit);
+	cJSON_Delete(doc);
+	assert_int_equal(call(f.api, "GET", "/v1/changes/2", NULL, NULL, NULL, &doc, NULL), 200);
+	assert_string_equal(cJSON_GetObjectItem(doc, "what")->valuestring, "notice: Coffee in the hall");
+	cJSON_Delete(doc);
+	assert_int_equal(call(f.api, "GET", "/v1/changes/3", NULL, NULL, NULL, NULL, NULL), 404);
+	assert_int_equal(call(f.api, "GET", "/v1/changes/x", NULL, NULL, NULL, NULL, NULL), 404);
+	assert_int_equal(call(f.api, "POST", "/v1/changes/1", org, "{}", NULL, NULL, NULL), 405);
+
+	assert_int_equal(call_query(f.api, "GET", "/v1/audit", "since=1", NULL, NULL, NULL, &doc,
+				    NULL), 200);
+	audit = cJSON_GetObjectItem(doc, "audit");
+	assert_int_equal(cJSON_GetArraySize(audit), 1);
+	assert_int_equal((int)cJSON_GetObjectItem(cJSON_GetArrayItem(audit, 0), "id")->valuedouble, 2);
+	cJSON_Delete(doc);
+	assert_int_equal(call_query(f.api, "GET", "/v1/audit", "since=2", NULL, NULL, NULL, &doc,
+				    NULL), 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "audit")), 0);
+	cJSON_Delete(doc);
+	assert_int_equal(call_query(f.api, "GET", "/v1/audit", "since=two", NULL, NULL, NULL, NULL,
+				    NULL), 400);
+	close_api(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +381,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_changes_store_nothing, NULL, api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_room_limit, NULL, api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_restart_over_bad_changes, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_change_read_back, NULL, api_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, api_test_setup, NULL);
 }

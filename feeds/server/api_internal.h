@@ -1,15 +1,18 @@
 /* api_internal: what the api's resource files share — the server's state
  * and the helpers every handler uses. Not for use outside feeds/server.
  *   api.c           the router (method, path, token) and the shared helpers
- *   api_schedule.c  the schedule as served, changes, notices, the audit log
+ *   api_schedule.c  the schedule's endpoints, changes, notices, the audit; the
+ *                   kinds move, cancel, reschedule, notice
  *   api_queues.c    lunch-line samples in and out, estimates
  *   api_forecast.c  each lunch line's next hour, the desk's wait alert
- *   api_rooms.c     how full each session room is, hand-set FULL or open
- *   api_alerts.c    alerts to screens, the stream, screens' confirmations
- *   api_rollouts.c  bundle uploads and downloads, rollouts to screens
+ *   api_rooms.c     how full each session room is; the kind room (FULL or open)
+ *   api_alerts.c    alerts to screens, the stream, confirmations; the kind alert
+ *   api_rollouts.c  bundle uploads and downloads, rollouts; the kind rollout
  *   api_screens.c   screens' heartbeats and thumbnails
  *   api_mobile.c    GET /m/, the phone page
- *   api_health.c    /healthz and /metrics */
+ *   api_health.c    /healthz and /metrics
+ * Under them: journal.c (every change, the only writer of changes) and
+ * served_schedule.c (the published schedule with the live changes). */
 #ifndef VB_API_INTERNAL_H
 #define VB_API_INTERNAL_H
 

@@ -220,6 +220,12 @@ bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e);
 void api_queues_free(struct api *api);
 void api_post_samples(struct api *api, const struct api_call *c, struct api_response *res);
 void api_get_queues(struct api *api, const struct api_call *c, struct api_response *res);
+/* Sample lines (contracts section 1), each already checked: stored in one
+ * transaction, then given to the estimator, the forecaster and the rooms;
+ * the 200 {"accepted","skipped"} or the 500 into res. Where every sensor
+ * format comes to. lines borrowed. */
+void api_samples_take_lines(struct api *api, char *const *lines, size_t n, size_t skipped,
+			    const char *who, int64_t now_ms, struct api_response *res);
 /* The time queue i is judged at: now, or its newest sample when that is
  * more than an hour away (a replay of another day). */
 int64_t api_queue_at(const struct api *api, size_t i, int64_t now_ms);

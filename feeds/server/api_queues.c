@@ -134,20 +134,15 @@ int64_t api_queue_at(const struct api *api, size_t i, int64_t now_ms)
 	return now_ms;
 }
 
-void api_post_samples(struct api *api, const struct api_call *c, struct api_response *res)
+/* The body's sample lines, each checked, into lines (copies); false with
+ * res filled (the line named) when the batch is refused. */
+static bool read_lines(const struct api_request *req, char **lines, size_t *n, size_t *skipped,
+		       struct api_response *res)
 {
-	const struct api_request *req = c->req;
-	const struct config_token *who = c->who;
-	/* lines are read twice (checked, then taken once stored) rather than
-	 * kept read: a parsed sample is half a kilobyte, a batch 50 000 lines */
-	char **lines = calloc(API_MAX_SAMPLE_LINES, sizeof(*lines));
-	size_t n = 0, skipped = 0, lineno = 0;
 	const char *p = req->body, *end = req->body + req->body_len;
 	int64_t limit = req->now_ms + API_SAMPLE_AHEAD_S * 1000LL;
-	bool ok = lines != NULL;
-	if (!ok)
-		api_fail(res, 500, "out of memory");
-	while (ok && p < end) {
+	size_t lineno = 0;
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
@@ -157,65 +152,79 @@ void api_post_samples(struct api *api, const struct api_call *c, struct api_resp
 			len--;
 		if (len == 0)
 			continue;
-		struct queue_sample sample, *s = &sample;
+		struct queue_sample s;
 		struct feed_error e = {{0}};
-		enum sample_parse st = queue_sample_parse(line, len, s, &e);
+		enum sample_parse st = queue_sample_parse(line, len, &s, &e);
 		if (st == SAMPLE_SKIP) {
-			skipped++;
+			(*skipped)++;
 			continue;
 		}
 		if (st == SAMPLE_INVALID) {
 			api_fail(res, 400, "line %zu: %s; nothing from this batch was stored", lineno,
 				 e.msg);
-			ok = false;
-			break;
+			return false;
 		}
-		if (s->type != SAMPLE_QUEUE && s->t_ms > limit) {
+		if (s.type != SAMPLE_QUEUE && s.t_ms > limit) {
 			char t[21], now[21];
-			civil_format_utc(s->t_ms / 1000, t);
+			civil_format_utc(s.t_ms / 1000, t);
 			civil_format_utc(req->now_ms / 1000, now);
 			api_fail(res, 400, "line %zu: t: %s is more than %d s after this server's clock "
 					   "(%s): check the sensor's clock; nothing from this batch was "
 					   "stored", lineno, t, API_SAMPLE_AHEAD_S, now);
-			ok = false;
-			break;
+			return false;
 		}
-		if (n == API_MAX_SAMPLE_LINES) {
+		if (*n == API_MAX_SAMPLE_LINES) {
 			api_fail(res, 413, "more than %d samples in one batch; nothing was stored",
 				 API_MAX_SAMPLE_LINES);
-			ok = false;
-			break;
+			return false;
 		}
-		lines[n] = strndup(line, len);
-		if (!lines[n++]) {
+		if (!(lines[(*n)++] = strndup(line, len))) {
 			api_fail(res, 500, "out of memory");
-			ok = false;
+			return false;
 		}
 	}
+	return true;
+}
+
+void api_samples_take_lines(struct api *api, char *const *lines, size_t n, size_t skipped,
+			    const char *who, int64_t now_ms, struct api_response *res)
+{
 	struct feed_error e = {{0}};
-	if (ok && n) {
-		ok = store_add_samples(api->store, (const char *const *)lines, n, who->name,
-				       req->now_ms, &e);
-		api_write_result(api, ok, e.msg, req->now_ms);
-		if (!ok)
-			api_fail(res, 500, "not stored: %s", e.msg);
+	if (n && !store_add_samples(api->store, (const char *const *)lines, n, who, now_ms, &e)) {
+		api_write_result(api, false, e.msg, now_ms);
+		api_fail(res, 500, "not stored: %s", e.msg);
+		api->samples_refused += n + 1;
+		return;
 	}
-	if (ok) {
-		for (size_t i = 0; i < n; i++) {
-			struct queue_sample s;
-			if (queue_sample_parse(lines[i], strlen(lines[i]), &s, &e) == SAMPLE_OK)
-				take_sample(api, lines[i], &s);
-		}
-		/* the desk's alert is judged as samples come, not only when asked */
-		for (size_t i = 0; i < estimator_queue_count(api->queues.est); i++)
-			api_outlook(api, i, api_queue_at(api, i, req->now_ms));
-		api->samples_accepted += n;
-		char buf[96];
-		snprintf(buf, sizeof(buf), "{\"accepted\":%zu,\"skipped\":%zu}", n, skipped);
-		api_respond(res, 200, "application/json", strdup(buf));
-		snprintf(res->log, sizeof(res->log), "samples from %s: %zu accepted, %zu skipped",
-			 who->name, n, skipped);
+	if (n)
+		api_write_result(api, true, NULL, now_ms);
+	for (size_t i = 0; i < n; i++) {
+		struct queue_sample s;
+		if (queue_sample_parse(lines[i], strlen(lines[i]), &s, &e) == SAMPLE_OK)
+			take_sample(api, lines[i], &s);
+	}
+	/* the desk's alert is judged as samples come, not only when asked */
+	for (size_t i = 0; i < estimator_queue_count(api->queues.est); i++)
+		api_outlook(api, i, api_queue_at(api, i, now_ms));
+	api->samples_accepted += n;
+	char buf[96];
+	snprintf(buf, sizeof(buf), "{\"accepted\":%zu,\"skipped\":%zu}", n, skipped);
+	api_respond(res, 200, "application/json", strdup(buf));
+	snprintf(res->log, sizeof(res->log), "samples from %s: %zu accepted, %zu skipped", who, n,
+		 skipped);
+}
+
+void api_post_samples(struct api *api, const struct api_call *c, struct api_response *res)
+{
+	/* lines are read twice (checked, then taken once stored) rather than
+	 * kept read: a parsed sample is half a kilobyte, a batch 50 000 lines */
+	char **lines = calloc(API_MAX_SAMPLE_LINES, sizeof(*lines));
+	size_t n = 0, skipped = 0;
+	if (lines && read_lines(c->req, lines, &n, &skipped, res)) {
+		api_samples_take_lines(api, lines, n, skipped, c->who->name, c->req->now_ms, res);
 	} else {
+		if (!lines)
+			api_fail(res, 500, "out of memory");
 		api->samples_refused += n + 1;
 	}
 	for (size_t i = 0; lines && i < n; i++)

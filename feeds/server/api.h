@@ -1,6 +1,7 @@
 /* api: venueboard-server's behaviour, with no sockets — a request in, a
- * response out, state in the store. The HTTP shell (http_shell.c) only moves
- * bytes; tests drive this module directly with a real SQLite file. */
+ * response out, state in the store. The HTTP shell (http_shell.c and the
+ * files of http_shell_internal.h) only moves bytes; tests drive this module
+ * directly with a real SQLite file. */
 #ifndef VB_API_H
 #define VB_API_H
 

@@ -194,6 +194,52 @@ static void reload(const char *path, struct server_config **config, struct api *
 		   tls ? tls : "", cuts);
 }
 
+/* Opens the database, saying in the log when it was made or migrated. */
+static struct store *open_store(const char *path)
+{
+	struct feed_error e = {{0}};
+	struct store *store = store_open(path, &e);
+	if (!store) {
+		server_log("ERROR", "%s", e.msg);
+		return NULL;
+	}
+	struct store_schema_change schema;
+	store_schema_change(store, &schema);
+	if (schema.created)
+		server_log("INFO", "database %s: new, schema %d", path, schema.to);
+	else if (schema.from != schema.to)
+		server_log("INFO", "database %s: schema %d → %d", path, schema.from, schema.to);
+	return store;
+}
+
+static bool write_port(const char *path, int port)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d\n", port);
+	if (!file_io_replace(path, buf, (size_t)n)) {
+		server_log("ERROR", "%s: %s", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Serves until SIGINT or SIGTERM; SIGHUP reloads. */
+static void serve(const char *config_path, struct server_config **config, struct api *api,
+		  struct http_shell *http, int sigfd)
+{
+	for (;;) {
+		http_shell_serve(http, sigfd);
+		struct signalfd_siginfo si;
+		if (read(sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGHUP) {
+			server_log("INFO", "signal %u: stopping", si.ssi_signo);
+			break;
+		}
+		reload(config_path, config, api, http);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *config_path = NULL, *port_file = NULL;
@@ -238,19 +284,10 @@ int main(int argc, char **argv)
 
 	if ((rc = load_tls(config, &cert, &key)) != EXIT_OK)
 		goto out;
-	store = store_open(config->database, &e);
-	if (!store) {
-		server_log("ERROR", "%s", e.msg);
+	if (!(store = open_store(config->database))) {
 		rc = EXIT_IO;
 		goto out;
 	}
-	struct store_schema_change schema;
-	store_schema_change(store, &schema);
-	if (schema.created)
-		server_log("INFO", "database %s: new, schema %d", config->database, schema.to);
-	else if (schema.from != schema.to)
-		server_log("INFO", "database %s: schema %d → %d", config->database, schema.from,
-			   schema.to);
 	if (config->schedule[0] &&
 	    file_io_read(config->schedule, SCHEDULE_MAX_FEED_BYTES, &feed, &feed_len) != FILE_IO_OK) {
 		server_log("ERROR", "%s: cannot read: %s", config->schedule, strerror(errno));
@@ -295,26 +332,11 @@ int main(int argc, char **argv)
 	server_log("INFO", "listening on %s:%d (%s), database %s, %zu tokens, up to %zu connections",
 		   config->listen_host, http_shell_port(http), http_shell_tls(http) ? "HTTPS" : "HTTP",
 		   config->database, config->n_tokens, opts.max_connections);
-	if (port_file) {
-		char buf[16];
-		int n = snprintf(buf, sizeof(buf), "%d\n", http_shell_port(http));
-		if (!file_io_replace(port_file, buf, (size_t)n)) {
-			server_log("ERROR", "%s: %s", port_file, strerror(errno));
-			rc = EXIT_IO;
-			goto out;
-		}
+	if (port_file && !write_port(port_file, http_shell_port(http))) {
+		rc = EXIT_IO;
+		goto out;
 	}
-	for (;;) {
-		http_shell_serve(http, sigfd);
-		struct signalfd_siginfo si;
-		if (read(sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
-			continue;
-		if (si.ssi_signo != SIGHUP) {
-			server_log("INFO", "signal %u: stopping", si.ssi_signo);
-			break;
-		}
-		reload(config_path, &config, api, http);
-	}
+	serve(config_path, &config, api, http, sigfd);
 out:
 	http_shell_stop(http);
 	job_pool_destroy(jobs);

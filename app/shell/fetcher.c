@@ -247,16 +247,71 @@ static void store_header(char *dst, size_t cap, const char *v, size_t len)
 	dst[len] = '\0';
 }
 
+/* What a response's headers told: forgotten when a transfer starts and when
+ * another response begins within it (a redirect, a 1xx). */
+static void forget_response_headers(struct feed *fd)
+{
+	fd->rx_etag[0] = '\0';
+	fd->rx_last_modified[0] = '\0';
+	fd->rx_date_s = 0;
+	fd->rx_length = -1;
+	fd->rx_retry_after[0] = '\0';
+}
+
+static void take_etag(struct feed *fd, const char *v, size_t vlen)
+{
+	store_header(fd->rx_etag, sizeof(fd->rx_etag), v, vlen);
+}
+
+static void take_last_modified(struct feed *fd, const char *v, size_t vlen)
+{
+	store_header(fd->rx_last_modified, sizeof(fd->rx_last_modified), v, vlen);
+}
+
+static void take_date(struct feed *fd, const char *v, size_t vlen)
+{
+	if (vlen >= 64)
+		return;
+	char d[64];
+	memcpy(d, v, vlen);
+	d[vlen] = '\0';
+	time_t t = curl_getdate(d, NULL);
+	fd->rx_date_s = t > 0 ? (int64_t)t : 0;
+}
+
+/* Digits only, at most 18 of them (no overflow); anything else is no length. */
+static void take_content_length(struct feed *fd, const char *v, size_t vlen)
+{
+	int64_t bytes = 0;
+	size_t i = 0;
+	while (i < vlen && i < 18 && v[i] >= '0' && v[i] <= '9')
+		bytes = bytes * 10 + (v[i++] - '0');
+	fd->rx_length = i == vlen && vlen ? bytes : -1;
+}
+
+static void take_retry_after(struct feed *fd, const char *v, size_t vlen)
+{
+	store_header(fd->rx_retry_after, sizeof(fd->rx_retry_after), v, vlen);
+}
+
+/* The headers the fetcher reads; the others pass by. */
+static const struct {
+	const char *name;
+	void (*take)(struct feed *fd, const char *v, size_t vlen);
+} header_rules[] = {
+	{"ETag", take_etag},
+	{"Last-Modified", take_last_modified},
+	{"Date", take_date},
+	{"Content-Length", take_content_length},
+	{"Retry-After", take_retry_after},
+};
+
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	struct feed *fd = ud;
 	size_t len = size * n;
 	if (len >= 5 && strncasecmp(p, "HTTP/", 5) == 0) { /* a new response (redirect, 1xx) */
-		fd->rx_etag[0] = '\0';
-		fd->rx_last_modified[0] = '\0';
-		fd->rx_date_s = 0;
-		fd->rx_length = -1;
-		fd->rx_retry_after[0] = '\0';
+		forget_response_headers(fd);
 		return len;
 	}
 	const char *colon = memchr(p, ':', len);
@@ -268,25 +323,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		v++;
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
-	size_t vlen = (size_t)(end - v);
-	if (name_len == 4 && strncasecmp(p, "ETag", 4) == 0)
-		store_header(fd->rx_etag, sizeof(fd->rx_etag), v, vlen);
-	else if (name_len == 13 && strncasecmp(p, "Last-Modified", 13) == 0)
-		store_header(fd->rx_last_modified, sizeof(fd->rx_last_modified), v, vlen);
-	else if (name_len == 4 && strncasecmp(p, "Date", 4) == 0 && vlen < 64) {
-		char d[64];
-		memcpy(d, v, vlen);
-		d[vlen] = '\0';
-		time_t t = curl_getdate(d, NULL);
-		fd->rx_date_s = t > 0 ? (int64_t)t : 0;
-	} else if (name_len == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
-		int64_t bytes = 0;
-		size_t i = 0;
-		while (i < vlen && i < 18 && v[i] >= '0' && v[i] <= '9')
-			bytes = bytes * 10 + (v[i++] - '0');
-		fd->rx_length = i == vlen && vlen ? bytes : -1;
-	} else if (name_len == 11 && strncasecmp(p, "Retry-After", 11) == 0) {
-		store_header(fd->rx_retry_after, sizeof(fd->rx_retry_after), v, vlen);
+	for (size_t i = 0; i < sizeof(header_rules) / sizeof(header_rules[0]); i++) {
+		const char *name = header_rules[i].name;
+		if (name_len == strlen(name) && strncasecmp(p, name, name_len) == 0) {
+			header_rules[i].take(fd, v, (size_t)(end - v));
+			break;
+		}
 	}
 	return len;
 }
@@ -409,10 +451,8 @@ static void start(struct fetcher *f, struct feed *fd, int64_t now_ms)
 	fd->started_ms = now_ms;
 	fd->is_http = !has_prefix(fd->url, "file://");
 	fd->stale = fd->too_big = fd->out_of_memory = false;
-	fd->rx_etag[0] = fd->rx_last_modified[0] = fd->errbuf[0] = '\0';
-	fd->rx_date_s = 0;
-	fd->rx_length = -1;
-	fd->rx_retry_after[0] = '\0';
+	fd->errbuf[0] = '\0';
+	forget_response_headers(fd);
 	fd->stream_open = fd->idle_cut = fd->cut = false;
 	fd->last_rx_ms = now_ms;
 	if (fd->is_stream)

@@ -161,27 +161,35 @@ static void consider(const struct ctx *c, struct room_row *row, struct entry e)
 		row->any_today = true;
 }
 
-static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
+/* The rooms configured, in their order, each with the feed's room it names
+ * (none when the feed does not know it); else every room of the feed. */
+static size_t rows_of_rooms(const struct schedule *s, const struct kiosk_config *cfg,
+			    struct room_row *rows, size_t cap)
+{
+	size_t n = 0;
+	if (!cfg->n_rooms) {
+		for (size_t k = 0; k < s->n_rooms && n < cap; k++)
+			rows[n++] = (struct room_row){.room = &s->rooms[k], .name = s->rooms[k].name};
+		return n;
+	}
+	for (size_t i = 0; i < cfg->n_rooms && n < cap; i++) {
+		rows[n] = (struct room_row){.name = cfg->rooms[i]};
+		for (size_t k = 0; k < s->n_rooms; k++)
+			if (room_matches(&s->rooms[k], cfg->rooms[i])) {
+				rows[n].room = &s->rooms[k];
+				rows[n].name = s->rooms[k].name;
+				break;
+			}
+		n++;
+	}
+	return n;
+}
+
+/* Each session within a day of now, on its room's row. */
+static void place_sessions(struct ctx *c, struct room_row *rows, size_t n)
 {
 	const struct board *b = c->in->board;
 	const struct schedule *s = b->schedule;
-	const struct kiosk_config *cfg = c->in->cfg;
-	size_t n = 0;
-	if (cfg->n_rooms) {
-		for (size_t i = 0; i < cfg->n_rooms && n < cap; i++) {
-			rows[n] = (struct room_row){.name = cfg->rooms[i]};
-			for (size_t k = 0; k < s->n_rooms; k++)
-				if (room_matches(&s->rooms[k], cfg->rooms[i])) {
-					rows[n].room = &s->rooms[k];
-					rows[n].name = s->rooms[k].name;
-					break;
-				}
-			n++;
-		}
-	} else {
-		for (size_t k = 0; k < s->n_rooms && n < cap; k++)
-			rows[n++] = (struct room_row){.room = &s->rooms[k], .name = s->rooms[k].name};
-	}
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		const struct session *se = &s->sessions[i];
 		if (!se->room || se->end < c->now_s - 86400 || se->start > c->now_s + 86400)
@@ -193,8 +201,14 @@ static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
 				consider(c, &rows[r], e);
 			}
 	}
-	/* ghosts: a session that left a room still belongs on that room's row,
-	 * where people who read the printed programme will look for it */
+}
+
+/* ghosts: a session that left a room still belongs on that room's row,
+ * where people who read the printed programme will look for it */
+static void place_ghosts(struct ctx *c, struct room_row *rows, size_t n)
+{
+	const struct board *b = c->in->board;
+	const struct schedule *s = b->schedule;
 	for (size_t i = 0; i < b->n_changes; i++) {
 		const struct board_change *ch = &b->changes[i];
 		if (ch->kind != CHANGE_MOVED || !ch->from_room || !ch->from_start)
@@ -213,6 +227,14 @@ static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
 								     ch->title});
 		}
 	}
+}
+
+static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
+{
+	const struct kiosk_config *cfg = c->in->cfg;
+	size_t n = rows_of_rooms(c->in->board->schedule, cfg, rows, cap);
+	place_sessions(c, rows, n);
+	place_ghosts(c, rows, n);
 	if (!cfg->n_rooms) { /* every room: only those with something today */
 		size_t k = 0;
 		for (size_t r = 0; r < n; r++)

@@ -567,78 +567,150 @@ static bool size_arg(const char *v, int *w, int *h)
 	return true;
 }
 
+/* The flags without a value; false when a is none of them. */
+static bool bare_flag(struct kiosk_config *c, const char *a)
+{
+	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+		c->mode = KIOSK_HELP;
+	else if (strcmp(a, "--version") == 0)
+		c->mode = KIOSK_VERSION;
+	else if (strcmp(a, "--window") == 0)
+		c->windowed = true;
+	else
+		return false;
+	return true;
+}
+
+static bool positive_number(const char *key, const char *v, double *out, struct feed_error *e)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	bool ok = !errno && end != v && !*end && d > 0 && d <= 100000;
+	if (!ok)
+		return feed_error_set(e, "%s: '%.40s' is not a positive number", key, v);
+	*out = d;
+	return true;
+}
+
+/* The run flags: how this run goes, not settings of the file. */
+static bool flag_config(struct kiosk_config *c, const char *key, const char *v,
+			struct feed_error *e)
+{
+	return copy(c->config_path, sizeof(c->config_path), key, v, e);
+}
+
+static bool flag_screenshot(struct kiosk_config *c, const char *key, const char *v,
+			    struct feed_error *e)
+{
+	bool ok = copy(c->screenshot, sizeof(c->screenshot), key, v, e);
+	c->mode = KIOSK_SCREENSHOT;
+	return ok;
+}
+
+static bool flag_size(struct kiosk_config *c, const char *key, const char *v,
+		      struct feed_error *e)
+{
+	(void)key;
+	return size_arg(v, &c->width, &c->height) ||
+	       feed_error_set(e, "size: '%.40s' is not WIDTHxHEIGHT (64 to 8192)", v);
+}
+
+static bool flag_at(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
+{
+	return instant(c, key, v, &c->at_ms, c->at_text, e);
+}
+
+static bool flag_clock_start(struct kiosk_config *c, const char *key, const char *v,
+			     struct feed_error *e)
+{
+	return instant(c, key, v, &c->clock_start_ms, c->clock_start_text, e);
+}
+
+static bool flag_clock_rate(struct kiosk_config *c, const char *key, const char *v,
+			    struct feed_error *e)
+{
+	return positive_number(key, v, &c->clock_rate, e);
+}
+
+static bool flag_exit_after(struct kiosk_config *c, const char *key, const char *v,
+			    struct feed_error *e)
+{
+	return positive_number(key, v, &c->exit_after_s, e);
+}
+
+static bool flag_bench(struct kiosk_config *c, const char *key, const char *v,
+		       struct feed_error *e)
+{
+	long n = 0;
+	bool ok = integer(key, v, 1, 100000, &n, e);
+	c->bench_frames = (int)n;
+	c->mode = KIOSK_BENCH;
+	return ok;
+}
+
+static bool flag_frame_log(struct kiosk_config *c, const char *key, const char *v,
+			   struct feed_error *e)
+{
+	return copy(c->frame_log, sizeof(c->frame_log), key, v, e);
+}
+
+static const struct {
+	const char *key;
+	bool (*set)(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e);
+} run_flags[] = {
+	{"config", flag_config},
+	{"screenshot", flag_screenshot},
+	{"size", flag_size},
+	{"at", flag_at},
+	{"clock-start", flag_clock_start},
+	{"clock-rate", flag_clock_rate},
+	{"exit-after", flag_exit_after},
+	{"bench", flag_bench},
+	{"frame-log", flag_frame_log},
+};
+
+/* A list key given as a flag replaces the file's list: its first flag
+ * empties it. */
+struct list_flag {
+	const char *key;
+	size_t *count;
+	bool cleared;
+};
+
+/* --KEY VALUE: a run flag, else a setting as in the file. */
+static bool flag(struct kiosk_config *c, struct list_flag *lists, size_t n_lists,
+		 const char *key, const char *v, struct feed_error *e)
+{
+	for (size_t k = 0; k < sizeof(run_flags) / sizeof(*run_flags); k++)
+		if (strcmp(key, run_flags[k].key) == 0)
+			return run_flags[k].set(c, key, v, e);
+	for (size_t k = 0; k < n_lists; k++)
+		if (strcmp(key, lists[k].key) == 0 && !lists[k].cleared) {
+			*lists[k].count = 0;
+			lists[k].cleared = true;
+		}
+	return kiosk_config_set(c, key, v, e);
+}
+
 bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct feed_error *e)
 {
-	/* a list key given as a flag replaces the file's list */
-	const struct {
-		const char *key;
-		size_t *count;
-	} lists[] = {{"room", &c->n_rooms},
-		     {"queue", &c->n_queues},
-		     {"walk", &c->n_walks},
-		     {"capacity", &c->n_seats},
-		     {"overflow", &c->n_overflows}};
-	bool cleared[sizeof(lists) / sizeof(*lists)] = {false};
+	struct list_flag lists[] = {{"room", &c->n_rooms, false},
+				    {"queue", &c->n_queues, false},
+				    {"walk", &c->n_walks, false},
+				    {"capacity", &c->n_seats, false},
+				    {"overflow", &c->n_overflows, false}};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			c->mode = KIOSK_HELP;
+		if (bare_flag(c, a))
 			continue;
-		}
-		if (strcmp(a, "--version") == 0) {
-			c->mode = KIOSK_VERSION;
-			continue;
-		}
-		if (strcmp(a, "--window") == 0) {
-			c->windowed = true;
-			continue;
-		}
 		if (strncmp(a, "--", 2) != 0 || !a[2])
 			return feed_error_set(e, "'%.60s': expected --KEY VALUE (see --help)", a);
 		if (i + 1 >= argc)
 			return feed_error_set(e, "%.60s: needs a value", a);
 		const char *key = a + 2, *v = argv[++i];
 		struct feed_error ke;
-		bool ok = true;
-		if (strcmp(key, "config") == 0) {
-			ok = copy(c->config_path, sizeof(c->config_path), key, v, &ke);
-		} else if (strcmp(key, "screenshot") == 0) {
-			ok = copy(c->screenshot, sizeof(c->screenshot), key, v, &ke);
-			c->mode = KIOSK_SCREENSHOT;
-		} else if (strcmp(key, "size") == 0) {
-			ok = size_arg(v, &c->width, &c->height) ||
-			     feed_error_set(&ke, "size: '%.40s' is not WIDTHxHEIGHT (64 to 8192)", v);
-		} else if (strcmp(key, "at") == 0) {
-			ok = instant(c, key, v, &c->at_ms, c->at_text, &ke);
-		} else if (strcmp(key, "clock-start") == 0) {
-			ok = instant(c, key, v, &c->clock_start_ms, c->clock_start_text, &ke);
-		} else if (strcmp(key, "clock-rate") == 0 || strcmp(key, "exit-after") == 0) {
-			char *end;
-			errno = 0;
-			double d = strtod(v, &end);
-			ok = !errno && end != v && !*end && d > 0 && d <= 100000;
-			if (!ok)
-				feed_error_set(&ke, "%s: '%.40s' is not a positive number", key, v);
-			else if (key[0] == 'c')
-				c->clock_rate = d;
-			else
-				c->exit_after_s = d;
-		} else if (strcmp(key, "bench") == 0) {
-			long n = 0;
-			ok = integer(key, v, 1, 100000, &n, &ke);
-			c->bench_frames = (int)n;
-			c->mode = KIOSK_BENCH;
-		} else if (strcmp(key, "frame-log") == 0) {
-			ok = copy(c->frame_log, sizeof(c->frame_log), key, v, &ke);
-		} else {
-			for (size_t k = 0; k < sizeof(lists) / sizeof(*lists); k++)
-				if (strcmp(key, lists[k].key) == 0 && !cleared[k]) {
-					*lists[k].count = 0;
-					cleared[k] = true;
-				}
-			ok = kiosk_config_set(c, key, v, &ke);
-		}
-		if (!ok)
+		if (!flag(c, lists, sizeof(lists) / sizeof(*lists), key, v, &ke))
 			return feed_error_set(e, "--%s", ke.msg);
 	}
 	return true;

@@ -502,6 +502,39 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 	return k->set(c, key, v, e);
 }
 
+/* A comment starts with # at the beginning, or with a # between white space
+ * and white space (or the end): "color-text #ffffff" is a value. */
+static void strip_comment(char *line)
+{
+	for (char *h = line; *h; h++)
+		if (*h == '#' && (strspn(line, " \t") == (size_t)(h - line) ||
+				  ((h[-1] == ' ' || h[-1] == '\t') && strchr(" \t\r", h[1])))) {
+			*h = '\0';
+			break;
+		}
+}
+
+/* "  key   value  " cut in place into its key (returned, "" on a blank line)
+ * and *value, the rest of the line without the white space around it. */
+static char *split_setting(char *line, char **value)
+{
+	char *k = line;
+	while (*k == ' ' || *k == '\t')
+		k++;
+	size_t ln = strlen(k);
+	while (ln && (k[ln - 1] == ' ' || k[ln - 1] == '\t' || k[ln - 1] == '\r'))
+		k[--ln] = '\0';
+	char *v = k;
+	while (*v && *v != ' ' && *v != '\t')
+		v++;
+	if (*v)
+		*v++ = '\0';
+	while (*v == ' ' || *v == '\t')
+		v++;
+	*value = v;
+	return k;
+}
+
 bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, struct feed_error *e)
 {
 	if (len > KIOSK_MAX_CONFIG_BYTES)
@@ -521,29 +554,10 @@ bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, str
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p = nl ? nl + 1 : end;
-		/* a comment starts with # at the beginning, or with a # between white
-		 * space and white space (or the end): "color-text #ffffff" is a value */
-		for (char *h = line; *h; h++)
-			if (*h == '#' && (strspn(line, " \t") == (size_t)(h - line) ||
-					  ((h[-1] == ' ' || h[-1] == '\t') && strchr(" \t\r", h[1])))) {
-				*h = '\0';
-				break;
-			}
-		char *k = line;
-		while (*k == ' ' || *k == '\t')
-			k++;
-		size_t ln = strlen(k);
-		while (ln && (k[ln - 1] == ' ' || k[ln - 1] == '\t' || k[ln - 1] == '\r'))
-			k[--ln] = '\0';
+		strip_comment(line);
+		char *v, *k = split_setting(line, &v);
 		if (!*k)
 			continue;
-		char *v = k;
-		while (*v && *v != ' ' && *v != '\t')
-			v++;
-		if (*v)
-			*v++ = '\0';
-		while (*v == ' ' || *v == '\t')
-			v++;
 		struct feed_error ke;
 		if (!kiosk_config_set(c, k, v, &ke))
 			return feed_error_set(e, "line %d: %s", lineno, ke.msg);

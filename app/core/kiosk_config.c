@@ -730,7 +730,9 @@ bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct fee
 	return true;
 }
 
-bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
+/* --at and --clock-start given as wall times before the zone was known:
+ * read now, in the zone the whole configuration says. */
+static bool settle_wall_times(struct kiosk_config *c, struct feed_error *e)
 {
 	struct {
 		const char *key;
@@ -747,6 +749,12 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 			return false;
 		waiting[i].text[0] = '\0';
 	}
+	return true;
+}
+
+/* Settings that need others: each refusal names what is missing. */
+static bool check_needs(const struct kiosk_config *c, struct feed_error *e)
+{
 	if (!c->schedule_url[0])
 		return feed_error_set(e, "schedule-url: not set (the feed this screen shows)");
 	if (c->mode == KIOSK_SCREENSHOT && (!c->width || !c->height))
@@ -759,13 +767,24 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 	if (c->stream_url[0] && !c->heartbeat_token[0])
 		return feed_error_set(e, "stream-url: needs heartbeat-token (the stream is the "
 					 "screen's own)");
-	if (!c->stream_url[0] && c->heartbeat_url[0]) { /* the same server's stream */
-		char origin[KIOSK_MAX_VALUE - 16];
-		if (!text_url_origin(c->heartbeat_url, origin, sizeof(origin)))
-			return feed_error_set(e, "heartbeat-url: '%.60s' has no host", c->heartbeat_url);
-		snprintf(c->stream_url, sizeof(c->stream_url), "%s/v1/stream", origin);
-	}
-	/* the phone page of the server this screen already talks to */
+	return true;
+}
+
+/* Without a stream-url, the stream of the server the heartbeats go to. */
+static bool default_stream_url(struct kiosk_config *c, struct feed_error *e)
+{
+	if (c->stream_url[0] || !c->heartbeat_url[0])
+		return true;
+	char origin[KIOSK_MAX_VALUE - 16];
+	if (!text_url_origin(c->heartbeat_url, origin, sizeof(origin)))
+		return feed_error_set(e, "heartbeat-url: '%.60s' has no host", c->heartbeat_url);
+	snprintf(c->stream_url, sizeof(c->stream_url), "%s/v1/stream", origin);
+	return true;
+}
+
+/* the phone page of the server this screen already talks to */
+static void default_mobile_url(struct kiosk_config *c)
+{
 	const char *server = c->heartbeat_url[0] ? c->heartbeat_url : c->queues_url;
 	if (!c->mobile_off && !c->mobile_url[0] &&
 	    (!strncmp(server, "http://", 7) || !strncmp(server, "https://", 8))) {
@@ -774,6 +793,13 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 			snprintf(c->mobile_url, sizeof(c->mobile_url), "%s/m/%s", origin,
 				 c->lang == LANG_FR ? "?lang=fr" : "");
 	}
+}
+
+bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
+{
+	if (!settle_wall_times(c, e) || !check_needs(c, e) || !default_stream_url(c, e))
+		return false;
+	default_mobile_url(c);
 	if (c->page_s > c->page_s_max)
 		return feed_error_set(e, "page-seconds: %d is more than page-seconds-max %d (a page "
 					 "stays from the one to the other, by its words)",

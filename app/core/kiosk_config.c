@@ -502,6 +502,39 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 	return k->set(c, key, v, e);
 }
 
+/* A comment starts with # at the beginning, or with a # between white space
+ * and white space (or the end): "color-text #ffffff" is a value. */
+static void strip_comment(char *line)
+{
+	for (char *h = line; *h; h++)
+		if (*h == '#' && (strspn(line, " \t") == (size_t)(h - line) ||
+				  ((h[-1] == ' ' || h[-1] == '\t') && strchr(" \t\r", h[1])))) {
+			*h = '\0';
+			break;
+		}
+}
+
+/* "  key   value  " cut in place into its key (returned, "" on a blank line)
+ * and *value, the rest of the line without the white space around it. */
+static char *split_setting(char *line, char **value)
+{
+	char *k = line;
+	while (*k == ' ' || *k == '\t')
+		k++;
+	size_t ln = strlen(k);
+	while (ln && (k[ln - 1] == ' ' || k[ln - 1] == '\t' || k[ln - 1] == '\r'))
+		k[--ln] = '\0';
+	char *v = k;
+	while (*v && *v != ' ' && *v != '\t')
+		v++;
+	if (*v)
+		*v++ = '\0';
+	while (*v == ' ' || *v == '\t')
+		v++;
+	*value = v;
+	return k;
+}
+
 bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, struct feed_error *e)
 {
 	if (len > KIOSK_MAX_CONFIG_BYTES)
@@ -521,29 +554,10 @@ bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, str
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p = nl ? nl + 1 : end;
-		/* a comment starts with # at the beginning, or with a # between white
-		 * space and white space (or the end): "color-text #ffffff" is a value */
-		for (char *h = line; *h; h++)
-			if (*h == '#' && (strspn(line, " \t") == (size_t)(h - line) ||
-					  ((h[-1] == ' ' || h[-1] == '\t') && strchr(" \t\r", h[1])))) {
-				*h = '\0';
-				break;
-			}
-		char *k = line;
-		while (*k == ' ' || *k == '\t')
-			k++;
-		size_t ln = strlen(k);
-		while (ln && (k[ln - 1] == ' ' || k[ln - 1] == '\t' || k[ln - 1] == '\r'))
-			k[--ln] = '\0';
+		strip_comment(line);
+		char *v, *k = split_setting(line, &v);
 		if (!*k)
 			continue;
-		char *v = k;
-		while (*v && *v != ' ' && *v != '\t')
-			v++;
-		if (*v)
-			*v++ = '\0';
-		while (*v == ' ' || *v == '\t')
-			v++;
 		struct feed_error ke;
 		if (!kiosk_config_set(c, k, v, &ke))
 			return feed_error_set(e, "line %d: %s", lineno, ke.msg);
@@ -567,84 +581,158 @@ static bool size_arg(const char *v, int *w, int *h)
 	return true;
 }
 
+/* The flags without a value; false when a is none of them. */
+static bool bare_flag(struct kiosk_config *c, const char *a)
+{
+	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+		c->mode = KIOSK_HELP;
+	else if (strcmp(a, "--version") == 0)
+		c->mode = KIOSK_VERSION;
+	else if (strcmp(a, "--window") == 0)
+		c->windowed = true;
+	else
+		return false;
+	return true;
+}
+
+static bool positive_number(const char *key, const char *v, double *out, struct feed_error *e)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	bool ok = !errno && end != v && !*end && d > 0 && d <= 100000;
+	if (!ok)
+		return feed_error_set(e, "%s: '%.40s' is not a positive number", key, v);
+	*out = d;
+	return true;
+}
+
+/* The run flags: how this run goes, not settings of the file. */
+static bool flag_config(struct kiosk_config *c, const char *key, const char *v,
+			struct feed_error *e)
+{
+	return copy(c->config_path, sizeof(c->config_path), key, v, e);
+}
+
+static bool flag_screenshot(struct kiosk_config *c, const char *key, const char *v,
+			    struct feed_error *e)
+{
+	bool ok = copy(c->screenshot, sizeof(c->screenshot), key, v, e);
+	c->mode = KIOSK_SCREENSHOT;
+	return ok;
+}
+
+static bool flag_size(struct kiosk_config *c, const char *key, const char *v,
+		      struct feed_error *e)
+{
+	(void)key;
+	return size_arg(v, &c->width, &c->height) ||
+	       feed_error_set(e, "size: '%.40s' is not WIDTHxHEIGHT (64 to 8192)", v);
+}
+
+static bool flag_at(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
+{
+	return instant(c, key, v, &c->at_ms, c->at_text, e);
+}
+
+static bool flag_clock_start(struct kiosk_config *c, const char *key, const char *v,
+			     struct feed_error *e)
+{
+	return instant(c, key, v, &c->clock_start_ms, c->clock_start_text, e);
+}
+
+static bool flag_clock_rate(struct kiosk_config *c, const char *key, const char *v,
+			    struct feed_error *e)
+{
+	return positive_number(key, v, &c->clock_rate, e);
+}
+
+static bool flag_exit_after(struct kiosk_config *c, const char *key, const char *v,
+			    struct feed_error *e)
+{
+	return positive_number(key, v, &c->exit_after_s, e);
+}
+
+static bool flag_bench(struct kiosk_config *c, const char *key, const char *v,
+		       struct feed_error *e)
+{
+	long n = 0;
+	bool ok = integer(key, v, 1, 100000, &n, e);
+	c->bench_frames = (int)n;
+	c->mode = KIOSK_BENCH;
+	return ok;
+}
+
+static bool flag_frame_log(struct kiosk_config *c, const char *key, const char *v,
+			   struct feed_error *e)
+{
+	return copy(c->frame_log, sizeof(c->frame_log), key, v, e);
+}
+
+static const struct {
+	const char *key;
+	bool (*set)(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e);
+} run_flags[] = {
+	{"config", flag_config},
+	{"screenshot", flag_screenshot},
+	{"size", flag_size},
+	{"at", flag_at},
+	{"clock-start", flag_clock_start},
+	{"clock-rate", flag_clock_rate},
+	{"exit-after", flag_exit_after},
+	{"bench", flag_bench},
+	{"frame-log", flag_frame_log},
+};
+
+/* A list key given as a flag replaces the file's list: its first flag
+ * empties it. */
+struct list_flag {
+	const char *key;
+	size_t *count;
+	bool cleared;
+};
+
+/* --KEY VALUE: a run flag, else a setting as in the file. */
+static bool flag(struct kiosk_config *c, struct list_flag *lists, size_t n_lists,
+		 const char *key, const char *v, struct feed_error *e)
+{
+	for (size_t k = 0; k < sizeof(run_flags) / sizeof(*run_flags); k++)
+		if (strcmp(key, run_flags[k].key) == 0)
+			return run_flags[k].set(c, key, v, e);
+	for (size_t k = 0; k < n_lists; k++)
+		if (strcmp(key, lists[k].key) == 0 && !lists[k].cleared) {
+			*lists[k].count = 0;
+			lists[k].cleared = true;
+		}
+	return kiosk_config_set(c, key, v, e);
+}
+
 bool kiosk_config_args(struct kiosk_config *c, int argc, char **argv, struct feed_error *e)
 {
-	/* a list key given as a flag replaces the file's list */
-	const struct {
-		const char *key;
-		size_t *count;
-	} lists[] = {{"room", &c->n_rooms},
-		     {"queue", &c->n_queues},
-		     {"walk", &c->n_walks},
-		     {"capacity", &c->n_seats},
-		     {"overflow", &c->n_overflows}};
-	bool cleared[sizeof(lists) / sizeof(*lists)] = {false};
+	struct list_flag lists[] = {{"room", &c->n_rooms, false},
+				    {"queue", &c->n_queues, false},
+				    {"walk", &c->n_walks, false},
+				    {"capacity", &c->n_seats, false},
+				    {"overflow", &c->n_overflows, false}};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			c->mode = KIOSK_HELP;
+		if (bare_flag(c, a))
 			continue;
-		}
-		if (strcmp(a, "--version") == 0) {
-			c->mode = KIOSK_VERSION;
-			continue;
-		}
-		if (strcmp(a, "--window") == 0) {
-			c->windowed = true;
-			continue;
-		}
 		if (strncmp(a, "--", 2) != 0 || !a[2])
 			return feed_error_set(e, "'%.60s': expected --KEY VALUE (see --help)", a);
 		if (i + 1 >= argc)
 			return feed_error_set(e, "%.60s: needs a value", a);
 		const char *key = a + 2, *v = argv[++i];
 		struct feed_error ke;
-		bool ok = true;
-		if (strcmp(key, "config") == 0) {
-			ok = copy(c->config_path, sizeof(c->config_path), key, v, &ke);
-		} else if (strcmp(key, "screenshot") == 0) {
-			ok = copy(c->screenshot, sizeof(c->screenshot), key, v, &ke);
-			c->mode = KIOSK_SCREENSHOT;
-		} else if (strcmp(key, "size") == 0) {
-			ok = size_arg(v, &c->width, &c->height) ||
-			     feed_error_set(&ke, "size: '%.40s' is not WIDTHxHEIGHT (64 to 8192)", v);
-		} else if (strcmp(key, "at") == 0) {
-			ok = instant(c, key, v, &c->at_ms, c->at_text, &ke);
-		} else if (strcmp(key, "clock-start") == 0) {
-			ok = instant(c, key, v, &c->clock_start_ms, c->clock_start_text, &ke);
-		} else if (strcmp(key, "clock-rate") == 0 || strcmp(key, "exit-after") == 0) {
-			char *end;
-			errno = 0;
-			double d = strtod(v, &end);
-			ok = !errno && end != v && !*end && d > 0 && d <= 100000;
-			if (!ok)
-				feed_error_set(&ke, "%s: '%.40s' is not a positive number", key, v);
-			else if (key[0] == 'c')
-				c->clock_rate = d;
-			else
-				c->exit_after_s = d;
-		} else if (strcmp(key, "bench") == 0) {
-			long n = 0;
-			ok = integer(key, v, 1, 100000, &n, &ke);
-			c->bench_frames = (int)n;
-			c->mode = KIOSK_BENCH;
-		} else if (strcmp(key, "frame-log") == 0) {
-			ok = copy(c->frame_log, sizeof(c->frame_log), key, v, &ke);
-		} else {
-			for (size_t k = 0; k < sizeof(lists) / sizeof(*lists); k++)
-				if (strcmp(key, lists[k].key) == 0 && !cleared[k]) {
-					*lists[k].count = 0;
-					cleared[k] = true;
-				}
-			ok = kiosk_config_set(c, key, v, &ke);
-		}
-		if (!ok)
+		if (!flag(c, lists, sizeof(lists) / sizeof(*lists), key, v, &ke))
 			return feed_error_set(e, "--%s", ke.msg);
 	}
 	return true;
 }
 
-bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
+/* --at and --clock-start given as wall times before the zone was known:
+ * read now, in the zone the whole configuration says. */
+static bool settle_wall_times(struct kiosk_config *c, struct feed_error *e)
 {
 	struct {
 		const char *key;
@@ -661,6 +749,12 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 			return false;
 		waiting[i].text[0] = '\0';
 	}
+	return true;
+}
+
+/* Settings that need others: each refusal names what is missing. */
+static bool check_needs(const struct kiosk_config *c, struct feed_error *e)
+{
 	if (!c->schedule_url[0])
 		return feed_error_set(e, "schedule-url: not set (the feed this screen shows)");
 	if (c->mode == KIOSK_SCREENSHOT && (!c->width || !c->height))
@@ -673,13 +767,24 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 	if (c->stream_url[0] && !c->heartbeat_token[0])
 		return feed_error_set(e, "stream-url: needs heartbeat-token (the stream is the "
 					 "screen's own)");
-	if (!c->stream_url[0] && c->heartbeat_url[0]) { /* the same server's stream */
-		char origin[KIOSK_MAX_VALUE - 16];
-		if (!text_url_origin(c->heartbeat_url, origin, sizeof(origin)))
-			return feed_error_set(e, "heartbeat-url: '%.60s' has no host", c->heartbeat_url);
-		snprintf(c->stream_url, sizeof(c->stream_url), "%s/v1/stream", origin);
-	}
-	/* the phone page of the server this screen already talks to */
+	return true;
+}
+
+/* Without a stream-url, the stream of the server the heartbeats go to. */
+static bool default_stream_url(struct kiosk_config *c, struct feed_error *e)
+{
+	if (c->stream_url[0] || !c->heartbeat_url[0])
+		return true;
+	char origin[KIOSK_MAX_VALUE - 16];
+	if (!text_url_origin(c->heartbeat_url, origin, sizeof(origin)))
+		return feed_error_set(e, "heartbeat-url: '%.60s' has no host", c->heartbeat_url);
+	snprintf(c->stream_url, sizeof(c->stream_url), "%s/v1/stream", origin);
+	return true;
+}
+
+/* the phone page of the server this screen already talks to */
+static void default_mobile_url(struct kiosk_config *c)
+{
 	const char *server = c->heartbeat_url[0] ? c->heartbeat_url : c->queues_url;
 	if (!c->mobile_off && !c->mobile_url[0] &&
 	    (!strncmp(server, "http://", 7) || !strncmp(server, "https://", 8))) {
@@ -688,6 +793,13 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 			snprintf(c->mobile_url, sizeof(c->mobile_url), "%s/m/%s", origin,
 				 c->lang == LANG_FR ? "?lang=fr" : "");
 	}
+}
+
+bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
+{
+	if (!settle_wall_times(c, e) || !check_needs(c, e) || !default_stream_url(c, e))
+		return false;
+	default_mobile_url(c);
 	if (c->page_s > c->page_s_max)
 		return feed_error_set(e, "page-seconds: %d is more than page-seconds-max %d (a page "
 					 "stays from the one to the other, by its words)",

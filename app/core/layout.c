@@ -161,27 +161,35 @@ static void consider(const struct ctx *c, struct room_row *row, struct entry e)
 		row->any_today = true;
 }
 
-static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
+/* The rooms configured, in their order, each with the feed's room it names
+ * (none when the feed does not know it); else every room of the feed. */
+static size_t rows_of_rooms(const struct schedule *s, const struct kiosk_config *cfg,
+			    struct room_row *rows, size_t cap)
+{
+	size_t n = 0;
+	if (!cfg->n_rooms) {
+		for (size_t k = 0; k < s->n_rooms && n < cap; k++)
+			rows[n++] = (struct room_row){.room = &s->rooms[k], .name = s->rooms[k].name};
+		return n;
+	}
+	for (size_t i = 0; i < cfg->n_rooms && n < cap; i++) {
+		rows[n] = (struct room_row){.name = cfg->rooms[i]};
+		for (size_t k = 0; k < s->n_rooms; k++)
+			if (room_matches(&s->rooms[k], cfg->rooms[i])) {
+				rows[n].room = &s->rooms[k];
+				rows[n].name = s->rooms[k].name;
+				break;
+			}
+		n++;
+	}
+	return n;
+}
+
+/* Each session within a day of now, on its room's row. */
+static void place_sessions(struct ctx *c, struct room_row *rows, size_t n)
 {
 	const struct board *b = c->in->board;
 	const struct schedule *s = b->schedule;
-	const struct kiosk_config *cfg = c->in->cfg;
-	size_t n = 0;
-	if (cfg->n_rooms) {
-		for (size_t i = 0; i < cfg->n_rooms && n < cap; i++) {
-			rows[n] = (struct room_row){.name = cfg->rooms[i]};
-			for (size_t k = 0; k < s->n_rooms; k++)
-				if (room_matches(&s->rooms[k], cfg->rooms[i])) {
-					rows[n].room = &s->rooms[k];
-					rows[n].name = s->rooms[k].name;
-					break;
-				}
-			n++;
-		}
-	} else {
-		for (size_t k = 0; k < s->n_rooms && n < cap; k++)
-			rows[n++] = (struct room_row){.room = &s->rooms[k], .name = s->rooms[k].name};
-	}
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		const struct session *se = &s->sessions[i];
 		if (!se->room || se->end < c->now_s - 86400 || se->start > c->now_s + 86400)
@@ -193,8 +201,14 @@ static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
 				consider(c, &rows[r], e);
 			}
 	}
-	/* ghosts: a session that left a room still belongs on that room's row,
-	 * where people who read the printed programme will look for it */
+}
+
+/* ghosts: a session that left a room still belongs on that room's row,
+ * where people who read the printed programme will look for it */
+static void place_ghosts(struct ctx *c, struct room_row *rows, size_t n)
+{
+	const struct board *b = c->in->board;
+	const struct schedule *s = b->schedule;
 	for (size_t i = 0; i < b->n_changes; i++) {
 		const struct board_change *ch = &b->changes[i];
 		if (ch->kind != CHANGE_MOVED || !ch->from_room || !ch->from_start)
@@ -213,6 +227,14 @@ static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
 								     ch->title});
 		}
 	}
+}
+
+static size_t rooms_rows(struct ctx *c, struct room_row *rows, size_t cap)
+{
+	const struct kiosk_config *cfg = c->in->cfg;
+	size_t n = rows_of_rooms(c->in->board->schedule, cfg, rows, cap);
+	place_sessions(c, rows, n);
+	place_ghosts(c, rows, n);
 	if (!cfg->n_rooms) { /* every room: only those with something today */
 		size_t k = 0;
 		for (size_t r = 0; r < n; r++)
@@ -278,6 +300,100 @@ static int stripe_to(struct ctx *c, struct rect r, const struct session *s, int 
 	return h;
 }
 
+/* The start time in the cell's time column, or "Now" where it would be (the
+ * column widened to fit it); returns the column's width. */
+static int cell_when(struct ctx *c, int x, int y, const struct entry *e, bool say_now)
+{
+	int ssize = px(c, 24), timew = px(c, 88);
+	char t[8];
+	const char *when = t;
+	hhmm(c, e->start, t);
+	if (say_now) {
+		when = i18n_text(c->lang, MSG_NOW);
+		int lw = measure(c, FONT_BOLD, ssize, when) + px(c, 12);
+		timew = lw > timew ? lw : timew;
+	}
+	text(c, x, y, FONT_BOLD, ssize, c->th->muted, when, timew);
+	return timew;
+}
+
+/* The title in the lines given, then "…"; struck through when the session
+ * is not here (cancelled, or a ghost that left the room). Returns the y
+ * under it. */
+static int cell_title(struct ctx *c, int tx, int y, int tw, const char *title, bool struck,
+		      int tlines, bool *tcut)
+{
+	int tsize = px(c, 30), lh = line_h(c, FONT_BOLD, tsize);
+	struct draw_color tc = struck ? c->th->muted : c->th->text;
+	struct text_fit fit;
+	text_fit_wrap(&c->in->tm, FONT_BOLD, tsize, title, tw, tlines, &fit);
+	for (int i = 0; i < fit.n; i++) {
+		size_t len;
+		const char *l = text_fit_line(&fit, title, i, &len);
+		draw_list_text(c->dl, tx, y, fit.lines[i].width, lh, FONT_BOLD, tsize, tc, l, len);
+		if (struck)
+			draw_list_rect(c->dl, tx, y + lh / 2, fit.lines[i].width, px(c, 3), tc);
+		y += lh;
+	}
+	if (fit.n && fit.lines[fit.n - 1].ellipsized)
+		*tcut = true;
+	return y;
+}
+
+/* A badge (none when label is NULL), then who speaks beside it; returns the
+ * speakers' height. */
+static int badge_and_speakers(struct ctx *c, const struct session *s, const char *label, int tx,
+			      int by, int tw, int slines, bool *scut)
+{
+	int bsize = px(c, 24), ssize = px(c, 24);
+	char msg[300];
+	if (label) {
+		int bw = badge(c, tx, by, bsize, c->th->alert_bg, c->th->alert_text, label, tw);
+		tx += bw + px(c, 10);
+		tw -= bw + px(c, 10);
+	}
+	layout_kit_speakers(s, msg, sizeof(msg));
+	if (!msg[0])
+		return 0;
+	return wrapped(c, tx, by, FONT_REGULAR, ssize, c->th->muted, msg, tw, slines, scut);
+}
+
+/* The line under the title: what must not be missed (cancelled, moved,
+ * starting soon, rescheduled), else who speaks. Returns the speakers'
+ * height, 0 when there are none on it. */
+static int cell_under(struct ctx *c, const struct entry *e, bool is_now, bool cancelled, int tx,
+		      int by, int tw, int slines, bool *scut)
+{
+	const struct theme *th = c->th;
+	const struct board_change *ch = e->change;
+	int bsize = px(c, 24);
+	char msg[300];
+	if (cancelled) {
+		badge(c, tx, by, bsize, th->cancel_bg, th->cancel_text,
+		      i18n_text(c->lang, MSG_CANCELLED), tw);
+		return 0;
+	}
+	if (ch && ch->kind == CHANGE_MOVED && ch->to_room) {
+		i18n_moved_to(c->lang, ch->to_room, msg, sizeof(msg));
+		int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text, msg, tw);
+		if (e->ghost && ch->to_start && ch->to_start != ch->from_start) {
+			char at[8];
+			hhmm(c, ch->to_start, at);
+			text(c, tx + bw + px(c, 10), by, FONT_BOLD, bsize, th->text, at,
+			     tw - bw - px(c, 10));
+		}
+		return 0;
+	}
+	if (!is_now && e->start - c->now_s <= (int64_t)c->in->cfg->soon_min * 60) {
+		int mins = (int)((e->start - c->now_s + 59) / 60);
+		i18n_starts_in(c->lang, mins, msg, sizeof(msg));
+		return badge_and_speakers(c, e->s, msg, tx, by, tw, slines, scut);
+	}
+	bool rescheduled = ch && ch->kind == CHANGE_RESCHEDULED;
+	return badge_and_speakers(c, e->s, rescheduled ? i18n_text(c->lang, MSG_RESCHEDULED) : NULL,
+				  tx, by, tw, slines, scut);
+}
+
 /* One session in a room's now or next cell; the now cell says how full the
  * room is (rv, NULL when unknown). Stacked (portrait), the now cell says
  * "Now" where its start time would be: no column heads there. Returns the
@@ -287,7 +403,7 @@ static int cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now
 		bool *scut)
 {
 	const struct theme *th = c->th;
-	int tsize = px(c, 30), ssize = px(c, 24), timew = px(c, 88), stripe = px(c, 6);
+	int ssize = px(c, 24), stripe = px(c, 6);
 	int x = r.x + stripe + px(c, 12), w = r.w - (x - r.x) - px(c, 8);
 	if (!e->title) {
 		if (is_now)
@@ -297,36 +413,11 @@ static int cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now
 		       px(c, 8);
 	}
 	const struct session *s = e->s;
-	char t[8];
-	const char *when = t;
-	hhmm(c, e->start, t);
-	if (stacked && is_now) {
-		when = i18n_text(c->lang, MSG_NOW);
-		int lw = measure(c, FONT_BOLD, ssize, when) + px(c, 12);
-		timew = lw > timew ? lw : timew;
-	}
-	text(c, x, r.y + px(c, 8), FONT_BOLD, ssize, th->muted, when, timew);
+	int timew = cell_when(c, x, r.y + px(c, 8), e, stacked && is_now);
 	int tx = x + timew, tw = w - timew;
 	bool cancelled = s && s->status == SESSION_CANCELLED;
-	/* the title, in the lines given, then "…" */
-	struct text_fit fit;
-	text_fit_wrap(&c->in->tm, FONT_BOLD, tsize, e->title, tw, tlines, &fit);
-	int y = r.y + px(c, 4), lh = line_h(c, FONT_BOLD, tsize);
-	struct draw_color tc = (cancelled || e->ghost) ? th->muted : th->text;
-	for (int i = 0; i < fit.n; i++) {
-		size_t len;
-		const char *l = text_fit_line(&fit, e->title, i, &len);
-		draw_list_text(c->dl, tx, y, fit.lines[i].width, lh, FONT_BOLD, tsize, tc, l, len);
-		if (cancelled || e->ghost) /* struck through: it is not here */
-			draw_list_rect(c->dl, tx, y + lh / 2, fit.lines[i].width, px(c, 3), tc);
-		y += lh;
-	}
-	if (fit.n && fit.lines[fit.n - 1].ellipsized)
-		*tcut = true;
-	/* the line under the title: what must not be missed, else who speaks */
+	int y = cell_title(c, tx, r.y + px(c, 4), tw, e->title, cancelled || e->ghost, tlines, tcut);
 	int by = y + px(c, 4), bsize = px(c, 24), under = line_h(c, FONT_BOLD, bsize);
-	char msg[300];
-	const struct board_change *ch = e->change;
 	int end = by + under + px(c, 10) - r.y;
 	if (is_now && rv && !e->ghost && !cancelled) { /* FULL first: it sends people away */
 		int pw = room_marks_plate(&c->k, tx, by, bsize, rv, false, tw);
@@ -335,38 +426,7 @@ static int cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now
 		if (tw < px(c, 48))
 			return stripe_to(c, r, s, end);
 	}
-	int sh = 0; /* the speakers' lines */
-	if (cancelled) {
-		badge(c, tx, by, bsize, th->cancel_bg, th->cancel_text,
-		      i18n_text(c->lang, MSG_CANCELLED), tw);
-	} else if (ch && ch->kind == CHANGE_MOVED && ch->to_room) {
-		i18n_moved_to(c->lang, ch->to_room, msg, sizeof(msg));
-		int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text, msg, tw);
-		if (e->ghost && ch->to_start && ch->to_start != ch->from_start) {
-			char at[8];
-			hhmm(c, ch->to_start, at);
-			text(c, tx + bw + px(c, 10), by, FONT_BOLD, bsize, th->text, at,
-			     tw - bw - px(c, 10));
-		}
-	} else if (!is_now && e->start - c->now_s <= (int64_t)c->in->cfg->soon_min * 60) {
-		int mins = (int)((e->start - c->now_s + 59) / 60);
-		i18n_starts_in(c->lang, mins, msg, sizeof(msg));
-		int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text, msg, tw);
-		layout_kit_speakers(s, msg, sizeof(msg));
-		if (msg[0])
-			sh = wrapped(c, tx + bw + px(c, 10), by, FONT_REGULAR, ssize, th->muted, msg,
-				     tw - bw - px(c, 10), slines, scut);
-	} else {
-		if (ch && ch->kind == CHANGE_RESCHEDULED) {
-			int bw = badge(c, tx, by, bsize, th->alert_bg, th->alert_text,
-				       i18n_text(c->lang, MSG_RESCHEDULED), tw);
-			tx += bw + px(c, 10);
-			tw -= bw + px(c, 10);
-		}
-		layout_kit_speakers(s, msg, sizeof(msg));
-		if (msg[0])
-			sh = wrapped(c, tx, by, FONT_REGULAR, ssize, th->muted, msg, tw, slines, scut);
-	}
+	int sh = cell_under(c, e, is_now, cancelled, tx, by, tw, slines, scut);
 	return stripe_to(c, r, s, sh > under ? end + sh - under : end);
 }
 

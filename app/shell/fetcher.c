@@ -247,16 +247,71 @@ static void store_header(char *dst, size_t cap, const char *v, size_t len)
 	dst[len] = '\0';
 }
 
+/* What a response's headers told: forgotten when a transfer starts and when
+ * another response begins within it (a redirect, a 1xx). */
+static void forget_response_headers(struct feed *fd)
+{
+	fd->rx_etag[0] = '\0';
+	fd->rx_last_modified[0] = '\0';
+	fd->rx_date_s = 0;
+	fd->rx_length = -1;
+	fd->rx_retry_after[0] = '\0';
+}
+
+static void take_etag(struct feed *fd, const char *v, size_t vlen)
+{
+	store_header(fd->rx_etag, sizeof(fd->rx_etag), v, vlen);
+}
+
+static void take_last_modified(struct feed *fd, const char *v, size_t vlen)
+{
+	store_header(fd->rx_last_modified, sizeof(fd->rx_last_modified), v, vlen);
+}
+
+static void take_date(struct feed *fd, const char *v, size_t vlen)
+{
+	if (vlen >= 64)
+		return;
+	char d[64];
+	memcpy(d, v, vlen);
+	d[vlen] = '\0';
+	time_t t = curl_getdate(d, NULL);
+	fd->rx_date_s = t > 0 ? (int64_t)t : 0;
+}
+
+/* Digits only, at most 18 of them (no overflow); anything else is no length. */
+static void take_content_length(struct feed *fd, const char *v, size_t vlen)
+{
+	int64_t bytes = 0;
+	size_t i = 0;
+	while (i < vlen && i < 18 && v[i] >= '0' && v[i] <= '9')
+		bytes = bytes * 10 + (v[i++] - '0');
+	fd->rx_length = i == vlen && vlen ? bytes : -1;
+}
+
+static void take_retry_after(struct feed *fd, const char *v, size_t vlen)
+{
+	store_header(fd->rx_retry_after, sizeof(fd->rx_retry_after), v, vlen);
+}
+
+/* The headers the fetcher reads; the others pass by. */
+static const struct {
+	const char *name;
+	void (*take)(struct feed *fd, const char *v, size_t vlen);
+} header_rules[] = {
+	{"ETag", take_etag},
+	{"Last-Modified", take_last_modified},
+	{"Date", take_date},
+	{"Content-Length", take_content_length},
+	{"Retry-After", take_retry_after},
+};
+
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	struct feed *fd = ud;
 	size_t len = size * n;
 	if (len >= 5 && strncasecmp(p, "HTTP/", 5) == 0) { /* a new response (redirect, 1xx) */
-		fd->rx_etag[0] = '\0';
-		fd->rx_last_modified[0] = '\0';
-		fd->rx_date_s = 0;
-		fd->rx_length = -1;
-		fd->rx_retry_after[0] = '\0';
+		forget_response_headers(fd);
 		return len;
 	}
 	const char *colon = memchr(p, ':', len);
@@ -268,25 +323,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		v++;
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
-	size_t vlen = (size_t)(end - v);
-	if (name_len == 4 && strncasecmp(p, "ETag", 4) == 0)
-		store_header(fd->rx_etag, sizeof(fd->rx_etag), v, vlen);
-	else if (name_len == 13 && strncasecmp(p, "Last-Modified", 13) == 0)
-		store_header(fd->rx_last_modified, sizeof(fd->rx_last_modified), v, vlen);
-	else if (name_len == 4 && strncasecmp(p, "Date", 4) == 0 && vlen < 64) {
-		char d[64];
-		memcpy(d, v, vlen);
-		d[vlen] = '\0';
-		time_t t = curl_getdate(d, NULL);
-		fd->rx_date_s = t > 0 ? (int64_t)t : 0;
-	} else if (name_len == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
-		int64_t bytes = 0;
-		size_t i = 0;
-		while (i < vlen && i < 18 && v[i] >= '0' && v[i] <= '9')
-			bytes = bytes * 10 + (v[i++] - '0');
-		fd->rx_length = i == vlen && vlen ? bytes : -1;
-	} else if (name_len == 11 && strncasecmp(p, "Retry-After", 11) == 0) {
-		store_header(fd->rx_retry_after, sizeof(fd->rx_retry_after), v, vlen);
+	for (size_t i = 0; i < sizeof(header_rules) / sizeof(header_rules[0]); i++) {
+		const char *name = header_rules[i].name;
+		if (name_len == strlen(name) && strncasecmp(p, name, name_len) == 0) {
+			header_rules[i].take(fd, v, (size_t)(end - v));
+			break;
+		}
 	}
 	return len;
 }
@@ -409,10 +451,8 @@ static void start(struct fetcher *f, struct feed *fd, int64_t now_ms)
 	fd->started_ms = now_ms;
 	fd->is_http = !has_prefix(fd->url, "file://");
 	fd->stale = fd->too_big = fd->out_of_memory = false;
-	fd->rx_etag[0] = fd->rx_last_modified[0] = fd->errbuf[0] = '\0';
-	fd->rx_date_s = 0;
-	fd->rx_length = -1;
-	fd->rx_retry_after[0] = '\0';
+	fd->errbuf[0] = '\0';
+	forget_response_headers(fd);
 	fd->stream_open = fd->idle_cut = fd->cut = false;
 	fd->last_rx_ms = now_ms;
 	if (fd->is_stream)
@@ -436,6 +476,99 @@ static void start(struct fetcher *f, struct feed *fd, int64_t now_ms)
 	post_result(fd, &r);
 }
 
+/* curl's own words for a failed transfer when it left any, else its code's. */
+static void say_curl_error(const struct feed *fd, CURLcode rc, struct fetch_result *r)
+{
+	snprintf(r->error, sizeof(r->error), "%s",
+		 fd->errbuf[0] ? fd->errbuf : curl_easy_strerror(rc));
+}
+
+/* However a stream ended, it is reopened after a back-off; the error says
+ * why it ended, the reader's own reason first. */
+static void finish_stream(struct fetcher *f, struct feed *fd, CURLcode rc,
+			  struct fetch_result *r, int64_t finished_ms)
+{
+	bool was_open = fd->stream_open;
+	fd->stream_open = false;
+	fail(fd, r, fd->idle_cut || fd->cut ? f->now_ms : finished_ms);
+	if (fd->cut)
+		snprintf(r->error, sizeof(r->error), "%s", fd->cut_why);
+	else if (fd->idle_cut)
+		snprintf(r->error, sizeof(r->error), "nothing came for %d s", fd->idle_ms / 1000);
+	else if (rc != CURLE_OK)
+		say_curl_error(fd, rc, r);
+	else if (r->http_status < 200 || r->http_status >= 300)
+		snprintf(r->error, sizeof(r->error), "HTTP %ld", r->http_status);
+	else
+		snprintf(r->error, sizeof(r->error), "the server ended it%s",
+			 was_open ? "" : " before any event");
+}
+
+/* A body over the cap is an answer, not an outage: it backs off on its own
+ * (refused) and says its size when the answer's Content-Length gave one. */
+static void finish_too_big(struct fetcher *f, struct feed *fd, struct fetch_result *r,
+			   int64_t finished_ms)
+{
+	fail(fd, r, finished_ms);
+	fd->refused = true;
+	r->too_big = true;
+	r->size = fd->rx_length > (int64_t)f->opt.max_bytes ? fd->rx_length : -1;
+	char size[48] = "", cap[48];
+	size_t max = f->opt.max_bytes;
+	if (max >= 1u << 20)
+		snprintf(cap, sizeof(cap), "%.0f MB", (double)max / 1048576.0);
+	else
+		snprintf(cap, sizeof(cap), "%zu-byte", max);
+	if (r->size > 0 && max >= 1u << 20)
+		snprintf(size, sizeof(size), "%.1f MB, ", (double)r->size / 1048576.0);
+	else if (r->size > 0)
+		snprintf(size, sizeof(size), "%lld bytes, ", (long long)r->size);
+	snprintf(r->error, sizeof(r->error), "%sover the %s cap", size, cap);
+}
+
+/* >= 400, or a redirect with nowhere to go: a 503 or 429 may say how long
+ * to wait. */
+static void finish_http_error(struct feed *fd, struct fetch_result *r, int64_t finished_ms)
+{
+	fail(fd, r, finished_ms);
+	honour_retry_after(fd, r, finished_ms);
+	if (r->asked_wait_s >= 0)
+		snprintf(r->error, sizeof(r->error), "HTTP %ld, the server asks to wait %lld s",
+			 r->http_status, (long long)r->asked_wait_s);
+	else
+		snprintf(r->error, sizeof(r->error), "HTTP %ld", r->http_status);
+}
+
+/* A body came: the validators are kept for the next conditional GET, and the
+ * body is handed out unless it is the same bytes as last time (a server
+ * without validators). A URL changed mid-transfer keeps neither. */
+static void finish_body(struct feed *fd, struct fetch_result *r, int64_t finished_ms)
+{
+	succeed(fd, r);
+	if (fd->is_http && !fd->stale) {
+		memcpy(fd->etag, fd->rx_etag, sizeof(fd->etag));
+		memcpy(fd->last_modified, fd->rx_last_modified, sizeof(fd->last_modified));
+	}
+	uint64_t h = hash_bytes(fd->body ? fd->body : "", fd->len);
+	if (fd->have_hash && h == fd->body_hash && fd->len == fd->body_len) {
+		r->outcome = FETCH_NOT_MODIFIED;
+		return;
+	}
+	r->outcome = FETCH_NEW;
+	r->body = fd->body ? fd->body : calloc(1, 1);
+	r->len = fd->len;
+	fd->body = NULL;
+	fd->len = fd->cap = 0;
+	if (!r->body) {
+		fail(fd, r, finished_ms);
+		snprintf(r->error, sizeof(r->error), "out of memory");
+	} else if (!fd->stale) {
+		fd->body_hash = h;
+		fd->body_len = r->len;
+		fd->have_hash = true;
+	}
+}
+
 static void finish(struct fetcher *f, struct feed *fd, CURLcode rc)
 {
 	struct fetch_result r = {0};
@@ -454,81 +587,24 @@ static void finish(struct fetcher *f, struct feed *fd, CURLcode rc)
 	f->running--;
 	int64_t finished_ms = fd->started_ms + r.elapsed_ms;
 
-	if (fd->is_stream) { /* however it ended, it is reopened after a back-off */
-		bool was_open = fd->stream_open;
-		fd->stream_open = false;
-		fail(fd, &r, fd->idle_cut || fd->cut ? f->now_ms : finished_ms);
-		if (fd->cut)
-			snprintf(r.error, sizeof(r.error), "%s", fd->cut_why);
-		else if (fd->idle_cut)
-			snprintf(r.error, sizeof(r.error), "nothing came for %d s", fd->idle_ms / 1000);
-		else if (rc != CURLE_OK)
-			snprintf(r.error, sizeof(r.error), "%s",
-				 fd->errbuf[0] ? fd->errbuf : curl_easy_strerror(rc));
-		else if (r.http_status < 200 || r.http_status >= 300)
-			snprintf(r.error, sizeof(r.error), "HTTP %ld", r.http_status);
-		else
-			snprintf(r.error, sizeof(r.error), "the server ended it%s",
-				 was_open ? "" : " before any event");
+	if (fd->is_stream) {
+		finish_stream(f, fd, rc, &r, finished_ms);
 	} else if (fd->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		fail(fd, &r, finished_ms);
-		fd->refused = true;
-		r.too_big = true;
-		r.size = fd->rx_length > (int64_t)f->opt.max_bytes ? fd->rx_length : -1;
-		char size[48] = "", cap[48];
-		size_t max = f->opt.max_bytes;
-		if (max >= 1u << 20)
-			snprintf(cap, sizeof(cap), "%.0f MB", (double)max / 1048576.0);
-		else
-			snprintf(cap, sizeof(cap), "%zu-byte", max);
-		if (r.size > 0 && max >= 1u << 20)
-			snprintf(size, sizeof(size), "%.1f MB, ", (double)r.size / 1048576.0);
-		else if (r.size > 0)
-			snprintf(size, sizeof(size), "%lld bytes, ", (long long)r.size);
-		snprintf(r.error, sizeof(r.error), "%sover the %s cap", size, cap);
+		finish_too_big(f, fd, &r, finished_ms);
 	} else if (fd->out_of_memory) {
 		fail(fd, &r, finished_ms);
 		snprintf(r.error, sizeof(r.error), "out of memory holding a %zu-byte body",
 			 fd->len);
 	} else if (rc != CURLE_OK) {
 		fail(fd, &r, finished_ms);
-		snprintf(r.error, sizeof(r.error), "%s",
-			 fd->errbuf[0] ? fd->errbuf : curl_easy_strerror(rc));
+		say_curl_error(fd, rc, &r);
 	} else if (fd->is_http && r.http_status == 304) {
 		succeed(fd, &r);
 		r.outcome = FETCH_NOT_MODIFIED;
 	} else if (fd->is_http && (r.http_status < 200 || r.http_status >= 300)) {
-		fail(fd, &r, finished_ms); /* >= 400, or a redirect with nowhere to go */
-		honour_retry_after(fd, &r, finished_ms);
-		if (r.asked_wait_s >= 0)
-			snprintf(r.error, sizeof(r.error), "HTTP %ld, the server asks to wait %lld s",
-				 r.http_status, (long long)r.asked_wait_s);
-		else
-			snprintf(r.error, sizeof(r.error), "HTTP %ld", r.http_status);
+		finish_http_error(fd, &r, finished_ms);
 	} else {
-		succeed(fd, &r);
-		if (fd->is_http && !fd->stale) {
-			memcpy(fd->etag, fd->rx_etag, sizeof(fd->etag));
-			memcpy(fd->last_modified, fd->rx_last_modified, sizeof(fd->last_modified));
-		}
-		uint64_t h = hash_bytes(fd->body ? fd->body : "", fd->len);
-		if (fd->have_hash && h == fd->body_hash && fd->len == fd->body_len) {
-			r.outcome = FETCH_NOT_MODIFIED;
-		} else {
-			r.outcome = FETCH_NEW;
-			r.body = fd->body ? fd->body : calloc(1, 1);
-			r.len = fd->len;
-			fd->body = NULL;
-			fd->len = fd->cap = 0;
-			if (!r.body) {
-				fail(fd, &r, finished_ms);
-				snprintf(r.error, sizeof(r.error), "out of memory");
-			} else if (!fd->stale) {
-				fd->body_hash = h;
-				fd->body_len = r.len;
-				fd->have_hash = true;
-			}
-		}
+		finish_body(fd, &r, finished_ms);
 	}
 	drop_body(fd);
 	post_result(fd, &r);

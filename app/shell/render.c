@@ -423,6 +423,76 @@ static bool runs_put(struct runs *rs, const struct face_use *face, uint32_t cp)
 	return true;
 }
 
+/* The faces a text's runs are drawn with (a font NULL when there is none). */
+struct run_faces {
+	struct face_use plain, fallback, emoji;
+};
+
+static bool has_glyph(TTF_Font *font, uint32_t cp)
+{
+	return font && TTF_GlyphIsProvided32(font, cp);
+}
+
+/* The emoji font, scaled to the main font's height, when the text may need
+ * it: every emoji and joiner is U+2000 or above (a lead byte of 0xE2 or
+ * more), so Latin text never opens the 10 MB emoji font. */
+static struct face_use emoji_use(struct renderer *r, TTF_Font *main_font, const char *s,
+				 size_t len)
+{
+	struct face_use emoji = {NULL, 1, 1};
+	bool high = false;
+	for (size_t i = 0; i < len && !high; i++)
+		high = (unsigned char)s[i] >= 0xE2;
+	if (high && (emoji.font = emoji_face(r)) != NULL) {
+		emoji.num = TTF_FontHeight(main_font);
+		emoji.den = TTF_FontHeight(emoji.font) > 0 ? TTF_FontHeight(emoji.font) : 1;
+	}
+	return emoji;
+}
+
+/* One code point's face: the main font, the fallback, the emoji font; none
+ * has it: the main font, which draws its .notdef box. */
+static const struct face_use *face_for(const struct run_faces *f, uint32_t cp)
+{
+	if (TTF_GlyphIsProvided32(f->plain.font, cp))
+		return &f->plain;
+	if (has_glyph(f->fallback.font, cp))
+		return &f->fallback;
+	if (has_glyph(f->emoji.font, cp))
+		return &f->emoji;
+	return &f->plain;
+}
+
+/* A cluster code point by code point: its joiners, selectors and tags are
+ * dropped rather than drawn as boxes, a flag no font draws is its letters. */
+static bool put_code_points(struct runs *rs, const struct run_faces *f, const uint32_t *cps,
+			    size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		uint32_t cp = cps[k];
+		if (cp == 0 || (n > 1 && is_invisible_mark(cp)))
+			continue;
+		if (is_regional(cp) && !has_glyph(f->emoji.font, cp))
+			cp = 'A' + (cp - 0x1F1E6); /* a flag no font draws: its letters */
+		if (!runs_put(rs, face_for(f, cp), cp))
+			return false;
+	}
+	return true;
+}
+
+/* An emoji cluster whose first code point the emoji font has goes to it
+ * whole, so that shaping draws a sequence it knows as one picture. */
+static bool put_cluster(struct runs *rs, const struct run_faces *f, const uint32_t *cps, size_t n,
+			bool styled)
+{
+	if (!styled || !cps[0] || !has_glyph(f->emoji.font, cps[0]))
+		return put_code_points(rs, f, cps, n);
+	for (size_t k = 0; k < n; k++)
+		if (!runs_put(rs, &f->emoji, cps[k]))
+			return false;
+	return true;
+}
+
 /* Splits s into runs of one face each: emoji clusters to the emoji font
  * (scaled to the main font's height), then code point by code point the main
  * font, the fallback, the emoji font; code points none has stay with the
@@ -439,45 +509,17 @@ static bool each_run(struct renderer *r, struct size_slot *slot, enum draw_font 
 	/* each input byte becomes at most 3 (a lone bad byte turns into U+FFFD) */
 	if (!scratch_reserve(r, len * 3 + 1))
 		return false;
-	struct face_use plain = {main_font, 1, 1}, fallback = {NULL, 1, 1}, emoji = {NULL, 1, 1};
+	struct run_faces faces = {{main_font, 1, 1}, {NULL, 1, 1}, {NULL, 1, 1}};
 	if (r->path[FACE_FALLBACK])
-		fallback.font = face_at(r, slot, FACE_FALLBACK);
-	/* every emoji and joiner is U+2000 or above (a lead byte of 0xE2 or
-	 * more): Latin text never opens the 10 MB emoji font */
-	bool high = false;
-	for (size_t i = 0; i < len && !high; i++)
-		high = (unsigned char)s[i] >= 0xE2;
-	if (high && (emoji.font = emoji_face(r)) != NULL) {
-		emoji.num = TTF_FontHeight(main_font);
-		emoji.den = TTF_FontHeight(emoji.font) > 0 ? TTF_FontHeight(emoji.font) : 1;
-	}
-	struct runs rs = {r, fn, ctx, plain, 0};
+		faces.fallback.font = face_at(r, slot, FACE_FALLBACK);
+	faces.emoji = emoji_use(r, main_font, s, len);
+	struct runs rs = {r, fn, ctx, faces.plain, 0};
 	uint32_t cps[32];
 	for (size_t i = 0; i < len;) {
 		bool styled;
 		size_t n = read_cluster(s, len, &i, cps, sizeof(cps) / sizeof(*cps), &styled);
-		if (styled && cps[0] && emoji.font && TTF_GlyphIsProvided32(emoji.font, cps[0])) {
-			for (size_t k = 0; k < n; k++)
-				if (!runs_put(&rs, &emoji, cps[k]))
-					return false;
-			continue;
-		}
-		for (size_t k = 0; k < n; k++) {
-			uint32_t cp = cps[k];
-			if (cp == 0 || (n > 1 && is_invisible_mark(cp)))
-				continue;
-			if (is_regional(cp) && !(emoji.font && TTF_GlyphIsProvided32(emoji.font, cp)))
-				cp = 'A' + (cp - 0x1F1E6); /* a flag no font draws: its letters */
-			const struct face_use *use = &plain;
-			if (!TTF_GlyphIsProvided32(main_font, cp)) {
-				if (fallback.font && TTF_GlyphIsProvided32(fallback.font, cp))
-					use = &fallback;
-				else if (emoji.font && TTF_GlyphIsProvided32(emoji.font, cp))
-					use = &emoji;
-			}
-			if (!runs_put(&rs, use, cp))
-				return false;
-		}
+		if (!put_cluster(&rs, &faces, cps, n, styled))
+			return false;
 	}
 	return runs_flush(&rs);
 }

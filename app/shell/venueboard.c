@@ -665,6 +665,34 @@ static void say_start(const struct app *a)
 	     rooms, queues);
 }
 
+/* The board, its feeds and the clock, before any screen or network; false
+ * when one could not be made (main's teardown frees those that were). */
+static bool create_parts(struct app *a)
+{
+	kiosk_clock_init(&a->clock, &a->cfg, a->log);
+	a->board = board_create();
+	a->lunch = queue_feed_create(&a->cfg, a->log);
+	a->rooms = room_feed_create(&a->cfg, a->log);
+	a->fleet = fleet_link_create(&a->cfg, a->log);
+	a->schedule = a->board && a->lunch
+			      ? schedule_feed_create(&a->cfg, a->log, a->board, &a->clock, a->lunch)
+			      : NULL;
+	return a->board && a->lunch && a->rooms && a->fleet && a->schedule;
+}
+
+/* The phone page's QR code, encoded once at start; said, or why there is none. */
+static void make_mobile_qr(struct app *a)
+{
+	if (!a->cfg.mobile_url[0])
+		return;
+	if (qr_code_make(&a->mobile_qr, a->cfg.mobile_url))
+		INFO(a, "screen", "QR code to %s (%d modules a side)", a->cfg.mobile_url,
+		     a->mobile_qr.side);
+	else
+		ERROR(a, "screen", "mobile-url %s: no QR code (libqrencode refused it)",
+		      a->cfg.mobile_url);
+}
+
 int main(int argc, char **argv)
 {
 	static struct app app; /* large (the config holds fixed buffers); owned by main */
@@ -686,16 +714,9 @@ int main(int argc, char **argv)
 			puts("venueboard " VB_VERSION);
 		return rc;
 	}
-	kiosk_clock_init(&a->clock, &a->cfg, a->log);
-	a->board = board_create();
-	a->lunch = queue_feed_create(&a->cfg, a->log);
-	a->rooms = room_feed_create(&a->cfg, a->log);
-	a->fleet = fleet_link_create(&a->cfg, a->log);
-	a->schedule = a->board && a->lunch
-			      ? schedule_feed_create(&a->cfg, a->log, a->board, &a->clock, a->lunch)
-			      : NULL;
+	bool made = create_parts(a);
 	draw_list_init(&a->dl, 1, 1, a->cfg.theme.background);
-	if (!a->board || !a->lunch || !a->rooms || !a->fleet || !a->schedule) {
+	if (!made) {
 		rc = EXIT_IO;
 		goto out;
 	}
@@ -705,14 +726,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	say_start(a);
-	if (a->cfg.mobile_url[0]) {
-		if (qr_code_make(&a->mobile_qr, a->cfg.mobile_url))
-			INFO(a, "screen", "QR code to %s (%d modules a side)", a->cfg.mobile_url,
-			     a->mobile_qr.side);
-		else
-			ERROR(a, "screen", "mobile-url %s: no QR code (libqrencode refused it)",
-			      a->cfg.mobile_url);
-	}
+	make_mobile_qr(a);
 	if ((rc = start_feeds(a)) != EXIT_OK || (rc = open_screen(a)) != EXIT_OK ||
 	    (rc = legibility_setup(a)) != EXIT_OK)
 		goto out;

@@ -1032,18 +1032,11 @@ static double scale_above(double lo, double sd)
 	return 1.0 + sd * exp(-0.5 * a * a) / 2.5066282746310002 /* sqrt(2 pi) */ / tail;
 }
 
-static bool see_today(const struct forecaster *f, const struct fq *q, int64_t day, int m_now,
-		      int64_t now_s, struct today *td)
+/* When the line opens today: when it did if it has, else today's
+ * programme and the usual delay, else the usual time; and when it closes. */
+static void today_hours(const struct forecaster *f, const struct fq *q, int64_t day, int m_now,
+			struct today *td)
 {
-	struct end *ends = calloc(MAX_ENDS, sizeof(*ends));
-	double *st = malloc(sizeof(double) * DAY_MIN);
-	if (!ends || !st) {
-		free(ends);
-		free(st);
-		return false;
-	}
-	/* the opening: today's if the line has opened, else the usual one, else
-	 * the programme's lunch */
 	td->open = opening(&q->today, m_now, fmax(OPEN_MIN_PEOPLE, OPEN_SHARE * q->m.day_total));
 	if (td->open < 0) { /* not open yet: today's programme and the usual delay,
 			     * else the usual time, or any minute now */
@@ -1061,6 +1054,20 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 	td->close = q->m.close_min;
 	if (td->close >= 0 && td->open >= 0 && q->m.open_min >= 0)
 		td->close += td->open - q->m.open_min;
+}
+
+/* The expected demand per minute at scale 1: the sessions letting out
+ * today (st, when each comes) blended with the usual day's profile. */
+static bool today_waves(const struct forecaster *f, const struct fq *q, int64_t day,
+			int64_t now_s, struct today *td)
+{
+	struct end *ends = calloc(MAX_ENDS, sizeof(*ends));
+	double *st = malloc(sizeof(double) * DAY_MIN);
+	if (!ends || !st) {
+		free(ends);
+		free(st);
+		return false;
+	}
 	size_t n = day == q->today.day ? day_ends(f, day, ends, MAX_ENDS, q->m.fill, now_s) : 0;
 	memset(td->wave, 0, sizeof(td->wave));
 	session_timing(ends, n, td->open, q->m.lag, st);
@@ -1088,7 +1095,13 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 	}
 	free(ends);
 	free(st);
-	/* what came so far, and what the waves so far would bring at scale 1 */
+	return true;
+}
+
+/* Today's scale k from what came so far against what the waves so far
+ * would bring at scale 1, and the people that leaves held at the door. */
+static void today_scale(const struct fq *q, int m_now, struct today *td)
+{
 	int start = td->open >= 0 ? 0 : q->today.first;
 	int from = td->open >= 0 ? td->open : q->today.first;
 	double seen = 0, expected = 0, base_seen = 0;
@@ -1118,6 +1131,15 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 	if (td->k < 0)
 		td->k = 0;
 	td->backlog = td->open >= 0 ? fmax(0, td->k * expected + base_seen - seen) : 0;
+}
+
+static bool see_today(const struct forecaster *f, const struct fq *q, int64_t day, int m_now,
+		      int64_t now_s, struct today *td)
+{
+	today_hours(f, q, day, m_now, td);
+	if (!today_waves(f, q, day, now_s, td))
+		return false;
+	today_scale(q, m_now, td);
 	return true;
 }
 

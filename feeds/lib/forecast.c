@@ -325,6 +325,32 @@ static bool still_running(const struct forecaster *f, const char *room_name, int
 	return during > 0 && after >= 10 && after >= 0.3 * during;
 }
 
+/* Session i lets an audience out: not cancelled, not catering, and not an
+ * exhibition or registration desk (open for more than four hours). */
+static bool lets_out(const struct forecaster *f, size_t i)
+{
+	const struct session *x = &f->schedule->sessions[i];
+	return !(x->status == SESSION_CANCELLED || (session_kind(f, i) & KIND_CATERING) ||
+		 x->end - x->start > 4 * 3600);
+}
+
+/* The start of the next session in session i's room (sessions are in start
+ * order) within a day of its end, INT64_MAX when none: its audience, if it
+ * is the same, is not free for lunch. */
+static int64_t next_in_room(const struct schedule *s, size_t i)
+{
+	const struct session *x = &s->sessions[i];
+	for (size_t j = i + 1; x->room && j < s->n_sessions; j++) {
+		const struct session *y = &s->sessions[j];
+		if (y->start >= x->end + 86400)
+			break; /* a day later: no overrun, not the same audience */
+		if (y->start >= x->end && y->room && strcmp(y->room, x->room) == 0 &&
+		    y->status != SESSION_CANCELLED)
+			return y->start;
+	}
+	return INT64_MAX;
+}
+
 /* The sessions that let out on local day: when, and how many (a room's
  * count when there was one, else its seats times the rooms' usual fill).
  * now (UTC seconds, 0 for a day past): a session that overran lets out
@@ -337,9 +363,8 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 	size_t n = 0;
 	for (size_t i = 0; s && i < s->n_sessions && n < cap; i++) {
 		const struct session *x = &s->sessions[i];
-		if (x->status == SESSION_CANCELLED || (session_kind(f, i) & KIND_CATERING) ||
-		    x->end - x->start > 4 * 3600)
-			continue; /* an exhibition or registration desk is no session */
+		if (!lets_out(f, i))
+			continue;
 		int64_t d;
 		int m;
 		local_time(f, x->end * 1000, &d, &m);
@@ -348,19 +373,7 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 		const struct room *r = x->room ? schedule_find_room(s, x->room) : NULL;
 		int counted = r ? counted_during(f, r->name, x->start, x->end) : -1;
 		double seats = r && r->capacity > 0 ? r->capacity : f->seats_default;
-		/* the room's next session (sessions are in start order): its
-		 * audience, if it is the same, is not free for lunch */
-		int64_t next_start = INT64_MAX;
-		for (size_t j = i + 1; x->room && j < s->n_sessions; j++) {
-			const struct session *y = &s->sessions[j];
-			if (y->start >= x->end + 86400)
-				break; /* a day later: no overrun, not the same audience */
-			if (y->start >= x->end && y->room && strcmp(y->room, x->room) == 0 &&
-			    y->status != SESSION_CANCELLED) {
-				next_start = y->start;
-				break;
-			}
-		}
+		int64_t next_start = next_in_room(s, i);
 		if (now && r && still_running(f, r->name, x->start, x->end, next_start, now)) {
 			int64_t over = now - x->end;
 			m += (int)((over + (over > 300 ? over : 300)) / 60);

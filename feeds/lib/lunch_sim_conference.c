@@ -518,25 +518,25 @@ static void go_to_lunch(const struct sim_conference *c, const struct day_window 
 		arr[(*n)++] = tau + walk - (double)w->from;
 }
 
-/* One day: who sits where, who goes to lunch when, who of them eats here.
- * arr gets the entry crossings (seconds from w->from, sorted; room for
- * on_site), attend each talk's audience (by session index). */
-static bool day_people(const struct sim_conference *c, const struct conf_prep *cp, int d,
-                       const struct day_window *w, int on_site, double *arr, size_t *n_arr,
-                       int *attend)
+/* One day's people as the day's events move them. */
+struct crowd {
+	const struct sim_conference *c;
+	const struct day_window *w;
+	struct sim_rng r;
+	struct person *pp;
+	int on_site;
+	int *freeidx;  /* scratch: who is free when a talk starts */
+	double *arr;   /* the entry crossings so far */
+	size_t *n_arr;
+};
+
+/* The day's talks' starts and ends and a tick every minute from go_from,
+ * in order; attend[i] -1 for every session (a talk's is set as it starts).
+ * Returns how many. */
+static size_t day_events(const struct conf_prep *cp, int d, int64_t go_from, size_t n_ticks,
+                         struct event *ev, int *attend)
 {
 	const struct schedule *s = cp->s;
-	struct sim_rng r = rng_stream(c->seed, STREAM_PEOPLE, (uint64_t)d);
-	int64_t go_from = w->opens - c->early_s;
-	size_t n_talks = 0, n_ticks = (size_t)((w->closes - go_from) / 60 + 1);
-	for (size_t i = 0; i < s->n_sessions; i++)
-		n_talks += cp->day[i] == d && cp->kind[i] == KIND_TALK;
-	struct event *ev = malloc((2 * n_talks + n_ticks + 1) * sizeof(*ev));
-	struct person *pp = malloc(((size_t)on_site + 1) * sizeof(*pp));
-	int *freeidx = malloc(((size_t)on_site + 1) * sizeof(*freeidx));
-	bool ok = ev && pp && freeidx;
-	if (!ok)
-		goto out;
 	size_t ne = 0;
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		attend[i] = -1;
@@ -548,67 +548,116 @@ static bool day_people(const struct sim_conference *c, const struct conf_prep *c
 	for (size_t k = 0; k < n_ticks; k++)
 		ev[ne++] = (struct event){go_from + (int64_t)k * 60, EV_TICK, -1};
 	qsort(ev, ne, sizeof(*ev), cmp_event);
+	return ne;
+}
+
+/* A talk ends: its audience leaves the room, some of them for lunch. */
+static void talk_ends(struct crowd *cr, const struct event *e, bool lunch_time)
+{
+	double g = going(cr->c, cr->w, (double)e->t);
+	for (int i = 0; i < cr->on_site; i++) {
+		struct person *p = &cr->pp[i];
+		if (p->session != e->session)
+			continue;
+		p->session = -1;
+		p->free_at = e->t + 60; /* out of the door: not at this tick */
+		if (lunch_time && !p->done && sim_uniform(&cr->r) < g)
+			go_to_lunch(cr->c, cr->w, &cr->r, p, (double)e->t, cr->arr, cr->n_arr);
+	}
+}
+
+/* A minute passes: each hallway person who wants lunch goes with
+ * probability p, at a moment within the minute. */
+static void minute_passes(struct crowd *cr, const struct event *e, bool lunch_time, double p)
+{
+	for (int i = 0; lunch_time && i < cr->on_site; i++)
+		if (cr->pp[i].session < 0 && cr->pp[i].free_at <= e->t && !cr->pp[i].done &&
+		    sim_uniform(&cr->r) < p)
+			go_to_lunch(cr->c, cr->w, &cr->r, &cr->pp[i],
+			            (double)e->t + sim_uniform(&cr->r) * 60, cr->arr, cr->n_arr);
+}
+
+/* A talk starts: as many of those free as its pull and its seats allow,
+ * drawn at random, sit in it. Returns its audience. */
+static int talk_starts(struct crowd *cr, const struct conf_prep *cp, int d, const struct event *e)
+{
+	const struct sim_conference *c = cr->c;
+	int nfree = 0;
+	for (int i = 0; i < cr->on_site; i++)
+		if (cr->pp[i].session < 0 && cr->pp[i].free_at <= e->t)
+			cr->freeidx[nfree++] = i;
+	double want = c->fill_demand * kumaraswamy(&cr->r, c->fill_a, c->fill_b) * cp->factor[d];
+	int seats = cp->seats[e->session];
+	int a = (int)lround((want < 1 ? want : 1) * seats);
+	a = a < nfree ? a : nfree;
+	for (int j = 0; j < a; j++) { /* a random a of those free */
+		int pick = j + (int)(sim_uniform(&cr->r) * (nfree - j));
+		int tmp = cr->freeidx[j];
+		cr->freeidx[j] = cr->freeidx[pick];
+		cr->freeidx[pick] = tmp;
+		cr->pp[cr->freeidx[j]].session = e->session;
+	}
+	return a;
+}
+
+/* Before the opening they wait at the door; a crowd goes through one
+ * person a second per door. arr is sorted. */
+static void through_the_door(const struct sim_conference *c, const struct day_window *w,
+                             double *arr, size_t n)
+{
+	double gap = 1.0 / (c->door_per_s * c->line.entry_doors),
+	       opens = (double)(w->opens - w->from);
+	for (size_t k = 0; k < n; k++) {
+		double t = arr[k] > opens ? arr[k] : opens;
+		if (k && t < arr[k - 1] + gap)
+			t = arr[k - 1] + gap;
+		arr[k] = t;
+	}
+}
+
+/* One day: who sits where, who goes to lunch when, who of them eats here.
+ * arr gets the entry crossings (seconds from w->from, sorted; room for
+ * on_site), attend each talk's audience (by session index). */
+static bool day_people(const struct sim_conference *c, const struct conf_prep *cp, int d,
+                       const struct day_window *w, int on_site, double *arr, size_t *n_arr,
+                       int *attend)
+{
+	const struct schedule *s = cp->s;
+	struct crowd cr = {.c = c, .w = w, .r = rng_stream(c->seed, STREAM_PEOPLE, (uint64_t)d),
+	                   .on_site = on_site, .arr = arr, .n_arr = n_arr};
+	int64_t go_from = w->opens - c->early_s;
+	size_t n_talks = 0, n_ticks = (size_t)((w->closes - go_from) / 60 + 1);
+	for (size_t i = 0; i < s->n_sessions; i++)
+		n_talks += cp->day[i] == d && cp->kind[i] == KIND_TALK;
+	struct event *ev = malloc((2 * n_talks + n_ticks + 1) * sizeof(*ev));
+	cr.pp = malloc(((size_t)on_site + 1) * sizeof(*cr.pp));
+	cr.freeidx = malloc(((size_t)on_site + 1) * sizeof(*cr.freeidx));
+	bool ok = ev && cr.pp && cr.freeidx;
+	if (!ok)
+		goto out;
+	size_t ne = day_events(cp, d, go_from, n_ticks, ev, attend);
 	for (int i = 0; i < on_site; i++)
-		pp[i] = (struct person){INT64_MIN, -1, false, sim_uniform(&r) < cp->eat[d]};
+		cr.pp[i] = (struct person){INT64_MIN, -1, false, sim_uniform(&cr.r) < cp->eat[d]};
 	/* a hallway person who wants lunch goes at rate going() per hallway_min */
 	double per_tick = 60.0 / (c->hallway_min * 60.0);
 	*n_arr = 0;
 	for (size_t k = 0; k < ne; k++) {
 		const struct event *e = &ev[k];
 		bool lunch_time = e->t >= go_from && e->t < w->closes;
-		if (e->what == EV_END) {
-			double g = going(c, w, (double)e->t);
-			for (int i = 0; i < on_site; i++) {
-				if (pp[i].session != e->session)
-					continue;
-				pp[i].session = -1;
-				pp[i].free_at = e->t + 60; /* out of the door: not at this tick */
-				if (lunch_time && !pp[i].done && sim_uniform(&r) < g)
-					go_to_lunch(c, w, &r, &pp[i], (double)e->t, arr, n_arr);
-			}
-		} else if (e->what == EV_TICK) {
-			double p = 1 - exp(-going(c, w, (double)e->t) * per_tick);
-			for (int i = 0; lunch_time && i < on_site; i++)
-				if (pp[i].session < 0 && pp[i].free_at <= e->t && !pp[i].done &&
-				    sim_uniform(&r) < p)
-					go_to_lunch(c, w, &r, &pp[i],
-					            (double)e->t + sim_uniform(&r) * 60, arr,
-					            n_arr);
-		} else {
-			int nfree = 0;
-			for (int i = 0; i < on_site; i++)
-				if (pp[i].session < 0 && pp[i].free_at <= e->t)
-					freeidx[nfree++] = i;
-			double want =
-			    c->fill_demand * kumaraswamy(&r, c->fill_a, c->fill_b) * cp->factor[d];
-			int seats = cp->seats[e->session];
-			int a = (int)lround((want < 1 ? want : 1) * seats);
-			a = a < nfree ? a : nfree;
-			for (int j = 0; j < a; j++) { /* a random a of those free */
-				int pick = j + (int)(sim_uniform(&r) * (nfree - j));
-				int tmp = freeidx[j];
-				freeidx[j] = freeidx[pick];
-				freeidx[pick] = tmp;
-				pp[freeidx[j]].session = e->session;
-			}
-			attend[e->session] = a;
-		}
+		if (e->what == EV_END)
+			talk_ends(&cr, e, lunch_time);
+		else if (e->what == EV_TICK)
+			minute_passes(&cr, e, lunch_time,
+			              1 - exp(-going(c, w, (double)e->t) * per_tick));
+		else
+			attend[e->session] = talk_starts(&cr, cp, d, e);
 	}
 	qsort(arr, *n_arr, sizeof(*arr), lunch_sim_cmp_double);
-	/* before the opening they wait at the door; a crowd goes through one
-	 * person a second per door */
-	double gap = 1.0 / (c->door_per_s * c->line.entry_doors),
-	       opens = (double)(w->opens - w->from);
-	for (size_t k = 0; k < *n_arr; k++) {
-		double t = arr[k] > opens ? arr[k] : opens;
-		if (k && t < arr[k - 1] + gap)
-			t = arr[k - 1] + gap;
-		arr[k] = t;
-	}
+	through_the_door(c, w, arr, *n_arr);
 out:
 	free(ev);
-	free(pp);
-	free(freeidx);
+	free(cr.pp);
+	free(cr.freeidx);
 	return ok;
 }
 

@@ -393,36 +393,35 @@ static bool day_turnouts(const struct sim_conference *c, struct conf_prep *cp)
 	return true;
 }
 
-static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
+/* The per-session and per-room arrays, one spare entry each so that none
+ * is malloc(0); prep_finish frees them whatever failed. */
+static bool prep_alloc(struct conf_prep *cp, size_t n, size_t n_rooms)
 {
-	const struct schedule *s = c->schedule;
-	size_t n = s->n_sessions;
-	memset(cp, 0, sizeof(*cp));
-	cp->s = s;
-	cp->zone = s->zone;
 	cp->kind = malloc(n + 1);
 	cp->day = malloc((n + 1) * sizeof(int));
 	cp->local_s = malloc((n + 1) * sizeof(int));
 	cp->end = malloc((n + 1) * sizeof(int64_t));
 	cp->seats = malloc((n + 1) * sizeof(int));
 	cp->room = malloc((n + 1) * sizeof(int));
-	cp->camera = calloc(s->n_rooms + 1, sizeof(bool));
-	cp->room_seats = malloc((s->n_rooms + 1) * sizeof(int));
-	if (!cp->kind || !cp->day || !cp->local_s || !cp->end || !cp->seats || !cp->room || !cp->camera ||
-	    !cp->room_seats)
-		return false;
-	int fallback = default_seats(c, s);
-	if (fallback < 0)
-		return false;
-	for (size_t k = 0; k < s->n_rooms; k++)
-		cp->room_seats[k] = s->rooms[k].capacity > 0 ? s->rooms[k].capacity : fallback;
-	int64_t last_day = INT64_MIN;
+	cp->camera = calloc(n_rooms + 1, sizeof(bool));
+	cp->room_seats = malloc((n_rooms + 1) * sizeof(int));
+	return cp->kind && cp->day && cp->local_s && cp->end && cp->seats && cp->room &&
+	       cp->camera && cp->room_seats;
+}
+
+/* Each session's local day (absolute, made relative by prep_days), start,
+ * end, room, seats and kind; first_day and *last_day the days they span. */
+static void prep_sessions(const struct sim_conference *c, struct conf_prep *cp, int fallback,
+                          int64_t *last_day)
+{
+	const struct schedule *s = cp->s;
+	*last_day = INT64_MIN;
 	cp->first_day = INT64_MAX;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < s->n_sessions; i++) {
 		const struct session *x = &s->sessions[i];
 		int64_t ld = local_day(x->start, cp->zone, &cp->local_s[i]);
 		cp->first_day = ld < cp->first_day ? ld : cp->first_day;
-		last_day = ld > last_day ? ld : last_day;
+		*last_day = ld > *last_day ? ld : *last_day;
 		cp->day[i] = (int)ld; /* made relative below */
 		cp->end[i] = x->end;
 		const struct room *rm = x->room ? schedule_find_room(s, x->room) : NULL;
@@ -430,7 +429,14 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 		cp->seats[i] = rm ? cp->room_seats[cp->room[i]] : fallback;
 		cp->kind[i] = (unsigned char)session_kind(c, x, cp->local_s[i]);
 	}
-	/* as lunch_sim_conference_days counts them */
+}
+
+/* How many days run (c->days, else all the schedule's, as
+ * lunch_sim_conference_days counts them) and each session's day among
+ * them; false when the schedule has fewer. */
+static bool prep_days(const struct sim_conference *c, struct conf_prep *cp, int64_t last_day)
+{
+	size_t n = cp->s->n_sessions;
 	int64_t available = n ? last_day - cp->first_day + 1 : 0;
 	available = available < SIM_MAX_DAYS ? available : SIM_MAX_DAYS;
 	cp->n_days = c->days > 0 ? c->days : (int)available;
@@ -440,6 +446,26 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 		int64_t d = cp->day[i] - cp->first_day;
 		cp->day[i] = d < cp->n_days ? (int)d : -1;
 	}
+	return true;
+}
+
+static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
+{
+	const struct schedule *s = c->schedule;
+	memset(cp, 0, sizeof(*cp));
+	cp->s = s;
+	cp->zone = s->zone;
+	if (!prep_alloc(cp, s->n_sessions, s->n_rooms))
+		return false;
+	int fallback = default_seats(c, s);
+	if (fallback < 0)
+		return false;
+	for (size_t k = 0; k < s->n_rooms; k++)
+		cp->room_seats[k] = s->rooms[k].capacity > 0 ? s->rooms[k].capacity : fallback;
+	int64_t last_day;
+	prep_sessions(c, cp, fallback, &last_day);
+	if (!prep_days(c, cp, last_day))
+		return false;
 	double busiest;
 	if (!busiest_seats(cp, &busiest))
 		return false;

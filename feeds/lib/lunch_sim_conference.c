@@ -722,81 +722,108 @@ static void copy_cut(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
+/* The span a camera watches room k on the day: from 10 minutes before its
+ * first talk to 5 after its last; *lo > *hi when it has none. */
+static void room_span(const struct conf_prep *cp, size_t k, const int *attend, int64_t *lo,
+                      int64_t *hi)
+{
+	const struct schedule *s = cp->s;
+	*lo = INT64_MAX, *hi = INT64_MIN;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		if (cp->room[i] != (int)k || attend[i] < 0)
+			continue;
+		*lo = s->sessions[i].start - 600 < *lo ? s->sessions[i].start - 600 : *lo;
+		*hi = cp->end[i] + 300 > *hi ? cp->end[i] + 300 : *hi;
+	}
+}
+
+/* Room k's true head count at each of the nt moments t0 + j * every, and
+ * which moments a talk covers: each of its audience comes in around its
+ * start and leaves around its end. */
+static void room_counts(const struct conf_prep *cp, size_t k, const int *attend, int64_t t0,
+                        int64_t every, size_t nt, struct sim_rng *r, int *count, bool *seen)
+{
+	const struct schedule *s = cp->s;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		if (cp->room[i] != (int)k || attend[i] < 0)
+			continue;
+		double start = (double)s->sessions[i].start,
+		       end = (double)cp->end[i];
+		size_t a = (size_t)((s->sessions[i].start - 600 - t0 + every - 1) / every);
+		size_t b = (size_t)((cp->end[i] + 300 - t0) / every);
+		for (size_t j = a; j <= b && j < nt; j++)
+			seen[j] = true;
+		for (int p = 0; p < attend[i]; p++) {
+			double in = sim_uniform(r) < 0.9
+			                ? start - 600 * sim_uniform(r)
+			                : start + fmin(sim_expo(r, 1 / 180.0), 900);
+			double out = sim_uniform(r) < 0.95
+			                 ? end + fmin(sim_expo(r, 1 / 60.0), 300)
+			                 : end - sim_uniform(r) * fmin(900, end - start);
+			for (size_t j = a; j <= b && j < nt; j++) {
+				double t = (double)(t0 + (int64_t)j * every);
+				count[j] += t >= in && t < out;
+			}
+		}
+	}
+}
+
+/* The camera's samples of room k at the moments a talk covers: the count
+ * (at most the seats) give or take its error, delivered late by up to the
+ * line's delay. */
+static bool room_samples(const struct sim_conference *c, const struct conf_prep *cp, size_t k,
+                         int64_t t0, size_t nt, const int *count, const bool *seen,
+                         struct sim_rng *r, struct sim_samples *rl)
+{
+	const struct room *rm = &cp->s->rooms[k];
+	int64_t every = c->room_every_s;
+	for (size_t j = 0; j < nt; j++) {
+		if (!seen[j])
+			continue;
+		int truth = count[j] < cp->room_seats[k] ? count[j] : cp->room_seats[k];
+		double v = truth + sim_normal(r) * (c->room_sd * truth + 1);
+		struct queue_sample smp;
+		memset(&smp, 0, sizeof(smp));
+		smp.type = SAMPLE_ROOM;
+		copy_cut(smp.room, sizeof(smp.room), rm->name);
+		memcpy(smp.sensor, "cam-", 5);
+		copy_cut(smp.sensor + 4, sizeof(smp.sensor) - 4, rm->id);
+		smp.t_ms = (t0 + (int64_t)j * every) * 1000;
+		smp.people = v < 0 ? 0 : (int)lround(v);
+		smp.capacity = rm->capacity;
+		int64_t at = smp.t_ms + (int64_t)llround(sim_uniform(r) * c->line.delay_s * 1000);
+		if (!lunch_sim_push(rl, &smp, at))
+			return false;
+	}
+	return true;
+}
+
 /* Every camera room's counts for day d, from each talk's audience. */
 static bool day_rooms(const struct sim_conference *c, const struct conf_prep *cp, int d,
                       const int *attend, struct sim_samples *rl)
 {
-	const struct schedule *s = cp->s;
 	struct sim_rng r = rng_stream(c->seed, STREAM_ROOMS, (uint64_t)d);
 	int64_t every = c->room_every_s;
-	for (size_t k = 0; k < s->n_rooms; k++) {
+	for (size_t k = 0; k < cp->s->n_rooms; k++) {
 		if (!cp->camera[k])
 			continue;
-		int64_t lo = INT64_MAX, hi = INT64_MIN;
-		for (size_t i = 0; i < s->n_sessions; i++) {
-			if (cp->room[i] != (int)k || attend[i] < 0)
-				continue;
-			lo = s->sessions[i].start - 600 < lo ? s->sessions[i].start - 600 : lo;
-			hi = cp->end[i] + 300 > hi ? cp->end[i] + 300 : hi;
-		}
+		int64_t lo, hi;
+		room_span(cp, k, attend, &lo, &hi);
 		if (lo > hi)
 			continue;
 		int64_t t0 = (lo + every - 1) / every * every;
 		size_t nt = (size_t)((hi - t0) / every + 1);
 		int *count = calloc(nt, sizeof(*count));
 		bool *seen = calloc(nt, sizeof(*seen));
-		if (!count || !seen) {
-			free(count);
-			free(seen);
-			return false;
-		}
-		for (size_t i = 0; i < s->n_sessions; i++) {
-			if (cp->room[i] != (int)k || attend[i] < 0)
-				continue;
-			double start = (double)s->sessions[i].start,
-			       end = (double)cp->end[i];
-			size_t a = (size_t)((s->sessions[i].start - 600 - t0 + every - 1) / every);
-			size_t b = (size_t)((cp->end[i] + 300 - t0) / every);
-			for (size_t j = a; j <= b && j < nt; j++)
-				seen[j] = true;
-			for (int p = 0; p < attend[i]; p++) {
-				double in = sim_uniform(&r) < 0.9
-				                ? start - 600 * sim_uniform(&r)
-				                : start + fmin(sim_expo(&r, 1 / 180.0), 900);
-				double out = sim_uniform(&r) < 0.95
-				                 ? end + fmin(sim_expo(&r, 1 / 60.0), 300)
-				                 : end - sim_uniform(&r) * fmin(900, end - start);
-				for (size_t j = a; j <= b && j < nt; j++) {
-					double t = (double)(t0 + (int64_t)j * every);
-					count[j] += t >= in && t < out;
-				}
-			}
-		}
-		const struct room *rm = &s->rooms[k];
-		for (size_t j = 0; j < nt; j++) {
-			if (!seen[j])
-				continue;
-			int truth = count[j] < cp->room_seats[k] ? count[j] : cp->room_seats[k];
-			double v = truth + sim_normal(&r) * (c->room_sd * truth + 1);
-			struct queue_sample smp;
-			memset(&smp, 0, sizeof(smp));
-			smp.type = SAMPLE_ROOM;
-			copy_cut(smp.room, sizeof(smp.room), rm->name);
-			memcpy(smp.sensor, "cam-", 5);
-			copy_cut(smp.sensor + 4, sizeof(smp.sensor) - 4, rm->id);
-			smp.t_ms = (t0 + (int64_t)j * every) * 1000;
-			smp.people = v < 0 ? 0 : (int)lround(v);
-			smp.capacity = rm->capacity;
-			int64_t at =
-			    smp.t_ms + (int64_t)llround(sim_uniform(&r) * c->line.delay_s * 1000);
-			if (!lunch_sim_push(rl, &smp, at)) {
-				free(count);
-				free(seen);
-				return false;
-			}
+		bool ok = count && seen;
+		if (ok) {
+			room_counts(cp, k, attend, t0, every, nt, &r, count, seen);
+			ok = room_samples(c, cp, k, t0, nt, count, seen, &r, rl);
 		}
 		free(count);
 		free(seen);
+		if (!ok)
+			return false;
 	}
 	return true;
 }

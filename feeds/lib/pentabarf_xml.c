@@ -292,6 +292,39 @@ static bool declares_entities(const xmlDoc *doc)
 	return false;
 }
 
+/* Why libxml2 read no document, as "line N: reason" (its message without
+ * the trailing newline, or ours for a document nested too deeply). */
+static bool not_read(xmlParserCtxtPtr pc, struct feed_error *e)
+{
+	const xmlError *err = xmlCtxtGetLastError(pc);
+	char msg[200] = "not well-formed XML";
+	int limit;
+	if (err && too_deep(err, &limit)) {
+		snprintf(msg, sizeof(msg), "nested too deeply: more than %d levels of "
+			 "elements", limit);
+	} else if (err && err->message) {
+		snprintf(msg, sizeof(msg), "%s", err->message);
+		size_t ml = strlen(msg);
+		while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
+			msg[--ml] = '\0';
+	}
+	return feed_error_set(e, "line %d: %s", err ? err->line : 0, msg);
+}
+
+/* The <conference>'s title and time zone (opt's zone before the feed's);
+ * conf NULL: neither. */
+static bool read_conference(struct schedule *s, const xmlNode *conf,
+			    const struct feed_options *opt, struct feed_error *e)
+{
+	char *title = conf ? child_text(conf, "title") : NULL;
+	char *tz = conf ? child_text(conf, "time_zone_name") : NULL;
+	const char *zone = opt && opt->timezone ? opt->timezone : tz;
+	bool ok = schedule_set_conference(s, title, zone, e);
+	xmlFree(title);
+	xmlFree(tz);
+	return ok;
+}
+
 bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options *opt,
 			 struct schedule **out, struct feed_error *e)
 {
@@ -309,19 +342,7 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	struct schedule *s = NULL;
 	bool ok = false;
 	if (!doc) {
-		const xmlError *err = xmlCtxtGetLastError(pc);
-		char msg[200] = "not well-formed XML";
-		int limit;
-		if (err && too_deep(err, &limit)) {
-			snprintf(msg, sizeof(msg), "nested too deeply: more than %d levels of "
-				 "elements", limit);
-		} else if (err && err->message) {
-			snprintf(msg, sizeof(msg), "%s", err->message);
-			size_t ml = strlen(msg);
-			while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
-				msg[--ml] = '\0';
-		}
-		feed_error_set(e, "line %d: %s", err ? err->line : 0, msg);
+		not_read(pc, e);
 		goto out;
 	}
 	if (declares_entities(doc)) {
@@ -342,13 +363,7 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	}
 	s->format = "pentabarf-xml";
 	const xmlNode *conf = child(root, "conference");
-	char *title = conf ? child_text(conf, "title") : NULL;
-	char *tz = conf ? child_text(conf, "time_zone_name") : NULL;
-	const char *zone = opt && opt->timezone ? opt->timezone : tz;
-	bool conf_ok = schedule_set_conference(s, title, zone, e);
-	xmlFree(title);
-	xmlFree(tz);
-	if (!conf_ok)
+	if (!read_conference(s, conf, opt, e))
 		goto out;
 	struct xml_ctx c = {.s = s, .zone = s->zone, .e = e};
 	int day_change_s = day_change_of(&c, conf);

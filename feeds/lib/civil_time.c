@@ -64,47 +64,63 @@ static int parse_offset(const char *s, size_t n, struct civil *c)
 	return used;
 }
 
+/* Reads YYYYMMDD (basic) or YYYY-MM-DD at s; bytes used, 0 when neither. */
+static size_t parse_date(const char *s, size_t len, bool basic, struct civil *c)
+{
+	if (basic) {
+		if (!digits(s, 4, &c->year) || !digits(s + 4, 2, &c->month) ||
+		    !digits(s + 6, 2, &c->day))
+			return 0;
+		return 8;
+	}
+	if (len < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &c->year) ||
+	    !digits(s + 5, 2, &c->month) || !digits(s + 8, 2, &c->day))
+		return 0;
+	return 10;
+}
+
+/* Reads hhmmss (basic) or hh:mm[:ss[.fff]] at s; bytes used, 0 when neither.
+ * A fraction of a second must have digits but is not kept. */
+static size_t parse_clock(const char *s, size_t n, bool basic, struct civil *c)
+{
+	if (basic) {
+		if (n < 6 || !digits(s, 2, &c->hour) || !digits(s + 2, 2, &c->minute) ||
+		    !digits(s + 4, 2, &c->second))
+			return 0;
+		return 6;
+	}
+	if (n < 5 || s[2] != ':' || !digits(s, 2, &c->hour) || !digits(s + 3, 2, &c->minute))
+		return 0;
+	size_t i = 5;
+	if (i < n && s[i] == ':') {
+		if (n - i < 3 || !digits(s + i + 1, 2, &c->second))
+			return 0;
+		i += 3;
+		if (i < n && (s[i] == '.' || s[i] == ',')) {
+			size_t f = ++i;
+			while (i < n && s[i] >= '0' && s[i] <= '9')
+				i++;
+			if (i == f)
+				return 0;
+		}
+	}
+	return i;
+}
+
 bool civil_parse(const char *s, size_t len, struct civil *out)
 {
 	struct civil c = {0};
-	size_t i;
 	bool basic = len >= 8 && s[4] != '-';
-	if (basic) {
-		if (!digits(s, 4, &c.year) || !digits(s + 4, 2, &c.month) || !digits(s + 6, 2, &c.day))
-			return false;
-		i = 8;
-	} else {
-		if (len < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &c.year) ||
-		    !digits(s + 5, 2, &c.month) || !digits(s + 8, 2, &c.day))
-			return false;
-		i = 10;
-	}
+	size_t i = parse_date(s, len, basic, &c);
+	if (i == 0)
+		return false;
 	if (i < len && (s[i] == 'T' || s[i] == 't' || (s[i] == ' ' && !basic))) {
 		i++;
 		c.has_time = true;
-		if (basic) {
-			if (len - i < 6 || !digits(s + i, 2, &c.hour) || !digits(s + i + 2, 2, &c.minute) ||
-			    !digits(s + i + 4, 2, &c.second))
-				return false;
-			i += 6;
-		} else {
-			if (len - i < 5 || s[i + 2] != ':' || !digits(s + i, 2, &c.hour) ||
-			    !digits(s + i + 3, 2, &c.minute))
-				return false;
-			i += 5;
-			if (i < len && s[i] == ':') {
-				if (len - i < 3 || !digits(s + i + 1, 2, &c.second))
-					return false;
-				i += 3;
-				if (i < len && (s[i] == '.' || s[i] == ',')) {
-					size_t f = ++i;
-					while (i < len && s[i] >= '0' && s[i] <= '9')
-						i++;
-					if (i == f)
-						return false;
-				}
-			}
-		}
+		size_t clock = parse_clock(s + i, len - i, basic, &c);
+		if (clock == 0)
+			return false;
+		i += clock;
 		int used = parse_offset(s + i, len - i, &c);
 		if (used < 0)
 			return false;

@@ -325,6 +325,32 @@ static bool still_running(const struct forecaster *f, const char *room_name, int
 	return during > 0 && after >= 10 && after >= 0.3 * during;
 }
 
+/* Session i lets an audience out: not cancelled, not catering, and not an
+ * exhibition or registration desk (open for more than four hours). */
+static bool lets_out(const struct forecaster *f, size_t i)
+{
+	const struct session *x = &f->schedule->sessions[i];
+	return !(x->status == SESSION_CANCELLED || (session_kind(f, i) & KIND_CATERING) ||
+		 x->end - x->start > 4 * 3600);
+}
+
+/* The start of the next session in session i's room (sessions are in start
+ * order) within a day of its end, INT64_MAX when none: its audience, if it
+ * is the same, is not free for lunch. */
+static int64_t next_in_room(const struct schedule *s, size_t i)
+{
+	const struct session *x = &s->sessions[i];
+	for (size_t j = i + 1; x->room && j < s->n_sessions; j++) {
+		const struct session *y = &s->sessions[j];
+		if (y->start >= x->end + 86400)
+			break; /* a day later: no overrun, not the same audience */
+		if (y->start >= x->end && y->room && strcmp(y->room, x->room) == 0 &&
+		    y->status != SESSION_CANCELLED)
+			return y->start;
+	}
+	return INT64_MAX;
+}
+
 /* The sessions that let out on local day: when, and how many (a room's
  * count when there was one, else its seats times the rooms' usual fill).
  * now (UTC seconds, 0 for a day past): a session that overran lets out
@@ -337,9 +363,8 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 	size_t n = 0;
 	for (size_t i = 0; s && i < s->n_sessions && n < cap; i++) {
 		const struct session *x = &s->sessions[i];
-		if (x->status == SESSION_CANCELLED || (session_kind(f, i) & KIND_CATERING) ||
-		    x->end - x->start > 4 * 3600)
-			continue; /* an exhibition or registration desk is no session */
+		if (!lets_out(f, i))
+			continue;
 		int64_t d;
 		int m;
 		local_time(f, x->end * 1000, &d, &m);
@@ -348,19 +373,7 @@ static size_t day_ends(const struct forecaster *f, int64_t day, struct end *out,
 		const struct room *r = x->room ? schedule_find_room(s, x->room) : NULL;
 		int counted = r ? counted_during(f, r->name, x->start, x->end) : -1;
 		double seats = r && r->capacity > 0 ? r->capacity : f->seats_default;
-		/* the room's next session (sessions are in start order): its
-		 * audience, if it is the same, is not free for lunch */
-		int64_t next_start = INT64_MAX;
-		for (size_t j = i + 1; x->room && j < s->n_sessions; j++) {
-			const struct session *y = &s->sessions[j];
-			if (y->start >= x->end + 86400)
-				break; /* a day later: no overrun, not the same audience */
-			if (y->start >= x->end && y->room && strcmp(y->room, x->room) == 0 &&
-			    y->status != SESSION_CANCELLED) {
-				next_start = y->start;
-				break;
-			}
-		}
+		int64_t next_start = next_in_room(s, i);
 		if (now && r && still_running(f, r->name, x->start, x->end, next_start, now)) {
 			int64_t over = now - x->end;
 			m += (int)((over + (over > 300 ? over : 300)) / 60);
@@ -1032,18 +1045,11 @@ static double scale_above(double lo, double sd)
 	return 1.0 + sd * exp(-0.5 * a * a) / 2.5066282746310002 /* sqrt(2 pi) */ / tail;
 }
 
-static bool see_today(const struct forecaster *f, const struct fq *q, int64_t day, int m_now,
-		      int64_t now_s, struct today *td)
+/* When the line opens today: when it did if it has, else today's
+ * programme and the usual delay, else the usual time; and when it closes. */
+static void today_hours(const struct forecaster *f, const struct fq *q, int64_t day, int m_now,
+			struct today *td)
 {
-	struct end *ends = calloc(MAX_ENDS, sizeof(*ends));
-	double *st = malloc(sizeof(double) * DAY_MIN);
-	if (!ends || !st) {
-		free(ends);
-		free(st);
-		return false;
-	}
-	/* the opening: today's if the line has opened, else the usual one, else
-	 * the programme's lunch */
 	td->open = opening(&q->today, m_now, fmax(OPEN_MIN_PEOPLE, OPEN_SHARE * q->m.day_total));
 	if (td->open < 0) { /* not open yet: today's programme and the usual delay,
 			     * else the usual time, or any minute now */
@@ -1061,6 +1067,20 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 	td->close = q->m.close_min;
 	if (td->close >= 0 && td->open >= 0 && q->m.open_min >= 0)
 		td->close += td->open - q->m.open_min;
+}
+
+/* The expected demand per minute at scale 1: the sessions letting out
+ * today (st, when each comes) blended with the usual day's profile. */
+static bool today_waves(const struct forecaster *f, const struct fq *q, int64_t day,
+			int64_t now_s, struct today *td)
+{
+	struct end *ends = calloc(MAX_ENDS, sizeof(*ends));
+	double *st = malloc(sizeof(double) * DAY_MIN);
+	if (!ends || !st) {
+		free(ends);
+		free(st);
+		return false;
+	}
 	size_t n = day == q->today.day ? day_ends(f, day, ends, MAX_ENDS, q->m.fill, now_s) : 0;
 	memset(td->wave, 0, sizeof(td->wave));
 	session_timing(ends, n, td->open, q->m.lag, st);
@@ -1088,7 +1108,13 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 	}
 	free(ends);
 	free(st);
-	/* what came so far, and what the waves so far would bring at scale 1 */
+	return true;
+}
+
+/* Today's scale k from what came so far against what the waves so far
+ * would bring at scale 1, and the people that leaves held at the door. */
+static void today_scale(const struct fq *q, int m_now, struct today *td)
+{
 	int start = td->open >= 0 ? 0 : q->today.first;
 	int from = td->open >= 0 ? td->open : q->today.first;
 	double seen = 0, expected = 0, base_seen = 0;
@@ -1118,6 +1144,15 @@ static bool see_today(const struct forecaster *f, const struct fq *q, int64_t da
 	if (td->k < 0)
 		td->k = 0;
 	td->backlog = td->open >= 0 ? fmax(0, td->k * expected + base_seen - seen) : 0;
+}
+
+static bool see_today(const struct forecaster *f, const struct fq *q, int64_t day, int m_now,
+		      int64_t now_s, struct today *td)
+{
+	today_hours(f, q, day, m_now, td);
+	if (!today_waves(f, q, day, now_s, td))
+		return false;
+	today_scale(q, m_now, td);
 	return true;
 }
 

@@ -24,6 +24,17 @@ struct unfolded {
 	size_t n_events;
 };
 
+/* The index past one line end at k: any run of CRs optionally followed
+ * by LF (CR CR LF counts as one). */
+static size_t past_line_end(const char *buf, size_t len, size_t k)
+{
+	while (k < len && buf[k] == '\r')
+		k++;
+	if (k < len && buf[k] == '\n')
+		k++;
+	return k;
+}
+
 /* Normalises line ends (CR CR LF, CR LF, lone CR) to LF and removes folds
  * (LF followed by space or tab), keeping bytes as they are. Records the
  * original line number of each logical line that is BEGIN:VEVENT. */
@@ -42,12 +53,7 @@ static bool unfold(const char *buf, size_t len, struct unfolded *u, struct feed_
 			u->text[o++] = buf[i];
 			continue;
 		}
-		/* one line end: any run of CRs optionally followed by LF */
-		size_t j = i;
-		while (j < len && buf[j] == '\r')
-			j++;
-		if (j < len && buf[j] == '\n')
-			j++;
+		size_t j = past_line_end(buf, len, i);
 		if (i < len)
 			line++;
 		if (i < len && j < len && (buf[j] == ' ' || buf[j] == '\t')) {
@@ -74,14 +80,66 @@ static bool unfold(const char *buf, size_t len, struct unfolded *u, struct feed_
 	return true;
 }
 
+/* The components open at a line: names (not NUL-terminated), their
+ * lengths and the lines of their BEGIN; seen once BEGIN:VCALENDAR came. */
+struct open_components {
+	const char *name[ICAL_MAX_DEPTH];
+	size_t len[ICAL_MAX_DEPTH];
+	long line[ICAL_MAX_DEPTH];
+	int depth;
+	bool seen;
+};
+
+/* BEGIN:name at line: the first one must open the VCALENDAR. */
+static bool open_component(struct open_components *st, const char *l, size_t ll, long line,
+			   struct feed_error *e)
+{
+	if (!st->seen && (ll != 15 || memcmp(l + 6, "VCALENDAR", 9) != 0))
+		return feed_error_set(e, "line %ld: an iCalendar file starts with "
+					 "BEGIN:VCALENDAR", line);
+	if (st->depth == ICAL_MAX_DEPTH)
+		return feed_error_set(e, "line %ld: nested too deeply: more than %d "
+					 "levels of BEGIN:", line, ICAL_MAX_DEPTH);
+	st->seen = true;
+	st->name[st->depth] = l + 6;
+	st->len[st->depth] = ll - 6;
+	st->line[st->depth++] = line;
+	return true;
+}
+
+/* END:name at line: it must close the innermost open component. */
+static bool close_component(struct open_components *st, const char *l, size_t ll, long line,
+			    struct feed_error *e)
+{
+	int depth = st->depth;
+	size_t nl = ll - 4;
+	if (!depth || st->len[depth - 1] != nl || memcmp(st->name[depth - 1], l + 4, nl) != 0)
+		return feed_error_set(e, "line %ld: %.*s does not close the open "
+					 "component", line, (int)(ll > 40 ? 40 : ll), l);
+	st->depth--;
+	return true;
+}
+
+/* One physical line l (ll bytes, no line end) at line. */
+static bool structure_line(struct open_components *st, const char *l, size_t ll, long line,
+			   struct feed_error *e)
+{
+	if (ll > 6 && memcmp(l, "BEGIN:", 6) == 0)
+		return open_component(st, l, ll, line, e);
+	if (ll > 4 && memcmp(l, "END:", 4) == 0)
+		return close_component(st, l, ll, line, e);
+	if (!st->seen && ll > 0)
+		return feed_error_set(e, "line %ld: not iCalendar (expected BEGIN:VCALENDAR)",
+				      line);
+	return true;
+}
+
 /* Checks that every BEGIN has its END, in order, naming the line if not. */
 static bool check_structure(const char *buf, size_t len, struct feed_error *e)
 {
-	const char *stack[ICAL_MAX_DEPTH]; /* component names, not NUL-terminated */
-	size_t stack_len[ICAL_MAX_DEPTH];
-	long stack_line[ICAL_MAX_DEPTH];
-	int depth = 0;
-	bool seen = false;
+	struct open_components st;
+	st.depth = 0;
+	st.seen = false;
 	long line = 1;
 	size_t i = 0;
 	while (i < len) {
@@ -89,46 +147,18 @@ static bool check_structure(const char *buf, size_t len, struct feed_error *e)
 		size_t k = i;
 		while (k < len && buf[k] != '\n' && buf[k] != '\r')
 			k++;
-		const char *l = buf + i;
-		size_t ll = k - i;
-		bool begin = ll > 6 && memcmp(l, "BEGIN:", 6) == 0;
-		bool end = ll > 4 && memcmp(l, "END:", 4) == 0;
-		if (begin) {
-			if (!seen && (ll != 15 || memcmp(l + 6, "VCALENDAR", 9) != 0))
-				return feed_error_set(e, "line %ld: an iCalendar file starts with "
-							 "BEGIN:VCALENDAR", line);
-			if (depth == ICAL_MAX_DEPTH)
-				return feed_error_set(e, "line %ld: nested too deeply: more than %d "
-							 "levels of BEGIN:", line, ICAL_MAX_DEPTH);
-			seen = true;
-			stack[depth] = l + 6;
-			stack_len[depth] = ll - 6;
-			stack_line[depth++] = line;
-		} else if (end) {
-			size_t nl = ll - 4;
-			if (!depth || stack_len[depth - 1] != nl || memcmp(stack[depth - 1], l + 4, nl) != 0)
-				return feed_error_set(e, "line %ld: %.*s does not close the open "
-							 "component", line, (int)(ll > 40 ? 40 : ll), l);
-			depth--;
-		} else if (!seen && ll > 0) {
-			return feed_error_set(e, "line %ld: not iCalendar (expected BEGIN:VCALENDAR)",
-					      line);
-		}
-		/* advance past one line end (CR CR LF counts as one) */
-		while (k < len && buf[k] == '\r')
-			k++;
-		if (k < len && buf[k] == '\n')
-			k++;
+		if (!structure_line(&st, buf + i, k - i, line, e))
+			return false;
 		line++;
-		i = k;
+		i = past_line_end(buf, len, k);
 	}
-	if (!seen)
+	if (!st.seen)
 		return feed_error_set(e, "not iCalendar (no BEGIN:VCALENDAR)");
-	if (depth)
+	int top = st.depth - 1;
+	if (st.depth)
 		return feed_error_set(e, "line %ld: BEGIN:%.*s is never closed (truncated file?)",
-				      stack_line[depth - 1],
-				      (int)(stack_len[depth - 1] > 40 ? 40 : stack_len[depth - 1]),
-				      stack[depth - 1]);
+				      st.line[top], (int)(st.len[top] > 40 ? 40 : st.len[top]),
+				      st.name[top]);
 	return true;
 }
 

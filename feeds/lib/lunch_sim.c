@@ -339,81 +339,110 @@ void lunch_sim_sensors_carry(const struct sim_config *c, struct sim_rng *r,
 	}
 }
 
-/* Runs the period's sensors second by second, pushing what they send. */
-bool lunch_sim_period_observe(const struct sim_config *c, struct sim_rng *r,
-			      struct sim_sensors *sn, const struct sim_period *p,
-			      struct sim_samples *l)
+/* When a report made at second t reaches the server: up to delay_s late. */
+static int64_t delivered_at(const struct sim_config *c, struct sim_rng *r, int t)
 {
-	size_t n = p->n;
-	for (int i = 0; i < sn->nk; i++) {
-		bool is_exit = i == c->entry_doors;
-		sn->k[i].times = is_exit ? p->exit_sorted : p->door_times[i];
-		sn->k[i].n = is_exit ? n : p->door_n[i];
-		sn->k[i].next = 0;
-	}
-	struct sim_counter *k = sn->k;
-	int nk = sn->nk;
+	return c->start_ms + (int64_t)t * 1000 +
+	       (int64_t)llround(sim_uniform(r) * c->delay_s * 1000);
+}
+
+/* The line's description, just before the period starts. */
+static bool push_queue(const struct sim_config *c, struct sim_samples *l)
+{
 	struct queue_sample s;
 	sample_base(&s, c, SAMPLE_QUEUE);
 	strncpy(s.name, c->name, QUEUE_NAME_MAX);
 	strncpy(s.venue, c->venue, QUEUE_NAME_MAX);
 	s.stations = c->stations;
 	s.service_s = c->service_s;
-	if (!lunch_sim_push(l, &s, c->start_ms - 1000))
+	return lunch_sim_push(l, &s, c->start_ms - 1000);
+}
+
+/* An announced closure: the stations open at second t, when it starts and
+ * when it ends. */
+static bool push_stations(const struct sim_config *c, int t, struct sim_samples *l)
+{
+	struct queue_sample s;
+	sample_base(&s, c, SAMPLE_STATIONS);
+	s.t_ms = c->start_ms + (int64_t)t * 1000;
+	s.stations = open_stations(c, t);
+	return lunch_sim_push(l, &s, s.t_ms);
+}
+
+/* Every counter's total at second t (the entry doors', then the exit's,
+ * which sends nothing during its outage). */
+static bool push_counts(const struct sim_config *c, struct sim_rng *r, struct sim_sensors *sn,
+			int t, struct sim_samples *l)
+{
+	for (int i = 0; i < sn->nk; i++) {
+		struct sim_counter *k = &sn->k[i];
+		count_until(c, r, k, t);
+		bool is_exit = i == c->entry_doors;
+		if (is_exit && t >= c->outage_from_s && t < c->outage_to_s)
+			continue; /* silent: sends nothing, keeps counting */
+		struct queue_sample s;
+		sample_base(&s, c, SAMPLE_COUNT);
+		if (is_exit)
+			memcpy(s.sensor, "out", 4);
+		else
+			memcpy(s.sensor, "door-a", 7), s.sensor[5] = (char)('a' + i);
+		s.role = is_exit ? ROLE_EXIT : ROLE_ENTRY;
+		s.total = k->total;
+		s.t_ms = c->start_ms + (int64_t)llround((t + k->skew) * 1000);
+		if (!lunch_sim_push(l, &s, delivered_at(c, r, t)))
+			return false;
+	}
+	return true;
+}
+
+/* The occupancy camera's head count at second t, give or take its error. */
+static bool push_occupancy(const struct sim_config *c, struct sim_rng *r,
+			   const struct sim_sensors *sn, const struct sim_period *p, int t,
+			   struct sim_samples *l)
+{
+	size_t in = 0, outn = 0;
+	while (in < p->n && p->arr[in] <= t)
+		in++;
+	while (outn < p->n && p->exit_sorted[outn] <= t)
+		outn++;
+	double truth = (double)in - (double)outn;
+	double v = truth + sim_normal(r) * (c->occupancy_sd * truth + 1.5);
+	struct queue_sample s;
+	sample_base(&s, c, SAMPLE_OCCUPANCY);
+	memcpy(s.sensor, "zone", 5);
+	s.people = v < 0 ? 0 : (int)lround(v);
+	s.t_ms = c->start_ms + (int64_t)llround((t + sn->occ_skew) * 1000);
+	return lunch_sim_push(l, &s, delivered_at(c, r, t));
+}
+
+/* Runs the period's sensors second by second, pushing what they send. */
+bool lunch_sim_period_observe(const struct sim_config *c, struct sim_rng *r,
+			      struct sim_sensors *sn, const struct sim_period *p,
+			      struct sim_samples *l)
+{
+	for (int i = 0; i < sn->nk; i++) {
+		bool is_exit = i == c->entry_doors;
+		sn->k[i].times = is_exit ? p->exit_sorted : p->door_times[i];
+		sn->k[i].n = is_exit ? p->n : p->door_n[i];
+		sn->k[i].next = 0;
+	}
+	if (!push_queue(c, l))
 		return false;
 	bool restarted = false;
 	for (int t = 0; t <= c->duration_s; t++) {
 		if (c->closure_announced && (t == c->closed_from_s || t == c->closed_to_s) &&
-		    c->closed_to_s > c->closed_from_s) {
-			sample_base(&s, c, SAMPLE_STATIONS);
-			s.t_ms = c->start_ms + (int64_t)t * 1000;
-			s.stations = open_stations(c, t);
-			if (!lunch_sim_push(l, &s, s.t_ms))
-				return false;
-		}
+		    c->closed_to_s > c->closed_from_s && !push_stations(c, t, l))
+			return false;
 		if (c->restart_at_s > 0 && !restarted && t >= c->restart_at_s) {
-			count_until(c, r, &k[0], t);
-			k[0].total = 0;
+			count_until(c, r, &sn->k[0], t);
+			sn->k[0].total = 0;
 			restarted = true;
 		}
-		if (t % c->report_every_s == 0) {
-			for (int i = 0; i < nk; i++) {
-				count_until(c, r, &k[i], t);
-				bool is_exit = i == c->entry_doors;
-				if (is_exit && t >= c->outage_from_s && t < c->outage_to_s)
-					continue; /* silent: sends nothing, keeps counting */
-				sample_base(&s, c, SAMPLE_COUNT);
-				if (is_exit)
-					memcpy(s.sensor, "out", 4);
-				else
-					memcpy(s.sensor, "door-a", 7), s.sensor[5] = (char)('a' + i);
-				s.role = is_exit ? ROLE_EXIT : ROLE_ENTRY;
-				s.total = k[i].total;
-				s.t_ms = c->start_ms + (int64_t)llround((t + k[i].skew) * 1000);
-				int64_t at = c->start_ms + (int64_t)t * 1000 +
-					     (int64_t)llround(sim_uniform(r) * c->delay_s *
-							      1000);
-				if (!lunch_sim_push(l, &s, at))
-					return false;
-			}
-		}
-		if (c->occupancy && c->occupancy_every_s > 0 && t % c->occupancy_every_s == 0) {
-			size_t in = 0, outn = 0;
-			while (in < n && p->arr[in] <= t)
-				in++;
-			while (outn < n && p->exit_sorted[outn] <= t)
-				outn++;
-			double truth = (double)in - (double)outn;
-			double v = truth + sim_normal(r) * (c->occupancy_sd * truth + 1.5);
-			sample_base(&s, c, SAMPLE_OCCUPANCY);
-			memcpy(s.sensor, "zone", 5);
-			s.people = v < 0 ? 0 : (int)lround(v);
-			s.t_ms = c->start_ms + (int64_t)llround((t + sn->occ_skew) * 1000);
-			int64_t at = c->start_ms + (int64_t)t * 1000 +
-				     (int64_t)llround(sim_uniform(r) * c->delay_s * 1000);
-			if (!lunch_sim_push(l, &s, at))
-				return false;
-		}
+		if (t % c->report_every_s == 0 && !push_counts(c, r, sn, t, l))
+			return false;
+		if (c->occupancy && c->occupancy_every_s > 0 && t % c->occupancy_every_s == 0 &&
+		    !push_occupancy(c, r, sn, p, t, l))
+			return false;
 	}
 	return true;
 }

@@ -393,36 +393,35 @@ static bool day_turnouts(const struct sim_conference *c, struct conf_prep *cp)
 	return true;
 }
 
-static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
+/* The per-session and per-room arrays, one spare entry each so that none
+ * is malloc(0); prep_finish frees them whatever failed. */
+static bool prep_alloc(struct conf_prep *cp, size_t n, size_t n_rooms)
 {
-	const struct schedule *s = c->schedule;
-	size_t n = s->n_sessions;
-	memset(cp, 0, sizeof(*cp));
-	cp->s = s;
-	cp->zone = s->zone;
 	cp->kind = malloc(n + 1);
 	cp->day = malloc((n + 1) * sizeof(int));
 	cp->local_s = malloc((n + 1) * sizeof(int));
 	cp->end = malloc((n + 1) * sizeof(int64_t));
 	cp->seats = malloc((n + 1) * sizeof(int));
 	cp->room = malloc((n + 1) * sizeof(int));
-	cp->camera = calloc(s->n_rooms + 1, sizeof(bool));
-	cp->room_seats = malloc((s->n_rooms + 1) * sizeof(int));
-	if (!cp->kind || !cp->day || !cp->local_s || !cp->end || !cp->seats || !cp->room || !cp->camera ||
-	    !cp->room_seats)
-		return false;
-	int fallback = default_seats(c, s);
-	if (fallback < 0)
-		return false;
-	for (size_t k = 0; k < s->n_rooms; k++)
-		cp->room_seats[k] = s->rooms[k].capacity > 0 ? s->rooms[k].capacity : fallback;
-	int64_t last_day = INT64_MIN;
+	cp->camera = calloc(n_rooms + 1, sizeof(bool));
+	cp->room_seats = malloc((n_rooms + 1) * sizeof(int));
+	return cp->kind && cp->day && cp->local_s && cp->end && cp->seats && cp->room &&
+	       cp->camera && cp->room_seats;
+}
+
+/* Each session's local day (absolute, made relative by prep_days), start,
+ * end, room, seats and kind; first_day and *last_day the days they span. */
+static void prep_sessions(const struct sim_conference *c, struct conf_prep *cp, int fallback,
+                          int64_t *last_day)
+{
+	const struct schedule *s = cp->s;
+	*last_day = INT64_MIN;
 	cp->first_day = INT64_MAX;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < s->n_sessions; i++) {
 		const struct session *x = &s->sessions[i];
 		int64_t ld = local_day(x->start, cp->zone, &cp->local_s[i]);
 		cp->first_day = ld < cp->first_day ? ld : cp->first_day;
-		last_day = ld > last_day ? ld : last_day;
+		*last_day = ld > *last_day ? ld : *last_day;
 		cp->day[i] = (int)ld; /* made relative below */
 		cp->end[i] = x->end;
 		const struct room *rm = x->room ? schedule_find_room(s, x->room) : NULL;
@@ -430,7 +429,14 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 		cp->seats[i] = rm ? cp->room_seats[cp->room[i]] : fallback;
 		cp->kind[i] = (unsigned char)session_kind(c, x, cp->local_s[i]);
 	}
-	/* as lunch_sim_conference_days counts them */
+}
+
+/* How many days run (c->days, else all the schedule's, as
+ * lunch_sim_conference_days counts them) and each session's day among
+ * them; false when the schedule has fewer. */
+static bool prep_days(const struct sim_conference *c, struct conf_prep *cp, int64_t last_day)
+{
+	size_t n = cp->s->n_sessions;
 	int64_t available = n ? last_day - cp->first_day + 1 : 0;
 	available = available < SIM_MAX_DAYS ? available : SIM_MAX_DAYS;
 	cp->n_days = c->days > 0 ? c->days : (int)available;
@@ -440,6 +446,26 @@ static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
 		int64_t d = cp->day[i] - cp->first_day;
 		cp->day[i] = d < cp->n_days ? (int)d : -1;
 	}
+	return true;
+}
+
+static bool conf_prepare(const struct sim_conference *c, struct conf_prep *cp)
+{
+	const struct schedule *s = c->schedule;
+	memset(cp, 0, sizeof(*cp));
+	cp->s = s;
+	cp->zone = s->zone;
+	if (!prep_alloc(cp, s->n_sessions, s->n_rooms))
+		return false;
+	int fallback = default_seats(c, s);
+	if (fallback < 0)
+		return false;
+	for (size_t k = 0; k < s->n_rooms; k++)
+		cp->room_seats[k] = s->rooms[k].capacity > 0 ? s->rooms[k].capacity : fallback;
+	int64_t last_day;
+	prep_sessions(c, cp, fallback, &last_day);
+	if (!prep_days(c, cp, last_day))
+		return false;
 	double busiest;
 	if (!busiest_seats(cp, &busiest))
 		return false;
@@ -518,25 +544,25 @@ static void go_to_lunch(const struct sim_conference *c, const struct day_window 
 		arr[(*n)++] = tau + walk - (double)w->from;
 }
 
-/* One day: who sits where, who goes to lunch when, who of them eats here.
- * arr gets the entry crossings (seconds from w->from, sorted; room for
- * on_site), attend each talk's audience (by session index). */
-static bool day_people(const struct sim_conference *c, const struct conf_prep *cp, int d,
-                       const struct day_window *w, int on_site, double *arr, size_t *n_arr,
-                       int *attend)
+/* One day's people as the day's events move them. */
+struct crowd {
+	const struct sim_conference *c;
+	const struct day_window *w;
+	struct sim_rng r;
+	struct person *pp;
+	int on_site;
+	int *freeidx;  /* scratch: who is free when a talk starts */
+	double *arr;   /* the entry crossings so far */
+	size_t *n_arr;
+};
+
+/* The day's talks' starts and ends and a tick every minute from go_from,
+ * in order; attend[i] -1 for every session (a talk's is set as it starts).
+ * Returns how many. */
+static size_t day_events(const struct conf_prep *cp, int d, int64_t go_from, size_t n_ticks,
+                         struct event *ev, int *attend)
 {
 	const struct schedule *s = cp->s;
-	struct sim_rng r = rng_stream(c->seed, STREAM_PEOPLE, (uint64_t)d);
-	int64_t go_from = w->opens - c->early_s;
-	size_t n_talks = 0, n_ticks = (size_t)((w->closes - go_from) / 60 + 1);
-	for (size_t i = 0; i < s->n_sessions; i++)
-		n_talks += cp->day[i] == d && cp->kind[i] == KIND_TALK;
-	struct event *ev = malloc((2 * n_talks + n_ticks + 1) * sizeof(*ev));
-	struct person *pp = malloc(((size_t)on_site + 1) * sizeof(*pp));
-	int *freeidx = malloc(((size_t)on_site + 1) * sizeof(*freeidx));
-	bool ok = ev && pp && freeidx;
-	if (!ok)
-		goto out;
 	size_t ne = 0;
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		attend[i] = -1;
@@ -548,67 +574,116 @@ static bool day_people(const struct sim_conference *c, const struct conf_prep *c
 	for (size_t k = 0; k < n_ticks; k++)
 		ev[ne++] = (struct event){go_from + (int64_t)k * 60, EV_TICK, -1};
 	qsort(ev, ne, sizeof(*ev), cmp_event);
+	return ne;
+}
+
+/* A talk ends: its audience leaves the room, some of them for lunch. */
+static void talk_ends(struct crowd *cr, const struct event *e, bool lunch_time)
+{
+	double g = going(cr->c, cr->w, (double)e->t);
+	for (int i = 0; i < cr->on_site; i++) {
+		struct person *p = &cr->pp[i];
+		if (p->session != e->session)
+			continue;
+		p->session = -1;
+		p->free_at = e->t + 60; /* out of the door: not at this tick */
+		if (lunch_time && !p->done && sim_uniform(&cr->r) < g)
+			go_to_lunch(cr->c, cr->w, &cr->r, p, (double)e->t, cr->arr, cr->n_arr);
+	}
+}
+
+/* A minute passes: each hallway person who wants lunch goes with
+ * probability p, at a moment within the minute. */
+static void minute_passes(struct crowd *cr, const struct event *e, bool lunch_time, double p)
+{
+	for (int i = 0; lunch_time && i < cr->on_site; i++)
+		if (cr->pp[i].session < 0 && cr->pp[i].free_at <= e->t && !cr->pp[i].done &&
+		    sim_uniform(&cr->r) < p)
+			go_to_lunch(cr->c, cr->w, &cr->r, &cr->pp[i],
+			            (double)e->t + sim_uniform(&cr->r) * 60, cr->arr, cr->n_arr);
+}
+
+/* A talk starts: as many of those free as its pull and its seats allow,
+ * drawn at random, sit in it. Returns its audience. */
+static int talk_starts(struct crowd *cr, const struct conf_prep *cp, int d, const struct event *e)
+{
+	const struct sim_conference *c = cr->c;
+	int nfree = 0;
+	for (int i = 0; i < cr->on_site; i++)
+		if (cr->pp[i].session < 0 && cr->pp[i].free_at <= e->t)
+			cr->freeidx[nfree++] = i;
+	double want = c->fill_demand * kumaraswamy(&cr->r, c->fill_a, c->fill_b) * cp->factor[d];
+	int seats = cp->seats[e->session];
+	int a = (int)lround((want < 1 ? want : 1) * seats);
+	a = a < nfree ? a : nfree;
+	for (int j = 0; j < a; j++) { /* a random a of those free */
+		int pick = j + (int)(sim_uniform(&cr->r) * (nfree - j));
+		int tmp = cr->freeidx[j];
+		cr->freeidx[j] = cr->freeidx[pick];
+		cr->freeidx[pick] = tmp;
+		cr->pp[cr->freeidx[j]].session = e->session;
+	}
+	return a;
+}
+
+/* Before the opening they wait at the door; a crowd goes through one
+ * person a second per door. arr is sorted. */
+static void through_the_door(const struct sim_conference *c, const struct day_window *w,
+                             double *arr, size_t n)
+{
+	double gap = 1.0 / (c->door_per_s * c->line.entry_doors),
+	       opens = (double)(w->opens - w->from);
+	for (size_t k = 0; k < n; k++) {
+		double t = arr[k] > opens ? arr[k] : opens;
+		if (k && t < arr[k - 1] + gap)
+			t = arr[k - 1] + gap;
+		arr[k] = t;
+	}
+}
+
+/* One day: who sits where, who goes to lunch when, who of them eats here.
+ * arr gets the entry crossings (seconds from w->from, sorted; room for
+ * on_site), attend each talk's audience (by session index). */
+static bool day_people(const struct sim_conference *c, const struct conf_prep *cp, int d,
+                       const struct day_window *w, int on_site, double *arr, size_t *n_arr,
+                       int *attend)
+{
+	const struct schedule *s = cp->s;
+	struct crowd cr = {.c = c, .w = w, .r = rng_stream(c->seed, STREAM_PEOPLE, (uint64_t)d),
+	                   .on_site = on_site, .arr = arr, .n_arr = n_arr};
+	int64_t go_from = w->opens - c->early_s;
+	size_t n_talks = 0, n_ticks = (size_t)((w->closes - go_from) / 60 + 1);
+	for (size_t i = 0; i < s->n_sessions; i++)
+		n_talks += cp->day[i] == d && cp->kind[i] == KIND_TALK;
+	struct event *ev = malloc((2 * n_talks + n_ticks + 1) * sizeof(*ev));
+	cr.pp = malloc(((size_t)on_site + 1) * sizeof(*cr.pp));
+	cr.freeidx = malloc(((size_t)on_site + 1) * sizeof(*cr.freeidx));
+	bool ok = ev && cr.pp && cr.freeidx;
+	if (!ok)
+		goto out;
+	size_t ne = day_events(cp, d, go_from, n_ticks, ev, attend);
 	for (int i = 0; i < on_site; i++)
-		pp[i] = (struct person){INT64_MIN, -1, false, sim_uniform(&r) < cp->eat[d]};
+		cr.pp[i] = (struct person){INT64_MIN, -1, false, sim_uniform(&cr.r) < cp->eat[d]};
 	/* a hallway person who wants lunch goes at rate going() per hallway_min */
 	double per_tick = 60.0 / (c->hallway_min * 60.0);
 	*n_arr = 0;
 	for (size_t k = 0; k < ne; k++) {
 		const struct event *e = &ev[k];
 		bool lunch_time = e->t >= go_from && e->t < w->closes;
-		if (e->what == EV_END) {
-			double g = going(c, w, (double)e->t);
-			for (int i = 0; i < on_site; i++) {
-				if (pp[i].session != e->session)
-					continue;
-				pp[i].session = -1;
-				pp[i].free_at = e->t + 60; /* out of the door: not at this tick */
-				if (lunch_time && !pp[i].done && sim_uniform(&r) < g)
-					go_to_lunch(c, w, &r, &pp[i], (double)e->t, arr, n_arr);
-			}
-		} else if (e->what == EV_TICK) {
-			double p = 1 - exp(-going(c, w, (double)e->t) * per_tick);
-			for (int i = 0; lunch_time && i < on_site; i++)
-				if (pp[i].session < 0 && pp[i].free_at <= e->t && !pp[i].done &&
-				    sim_uniform(&r) < p)
-					go_to_lunch(c, w, &r, &pp[i],
-					            (double)e->t + sim_uniform(&r) * 60, arr,
-					            n_arr);
-		} else {
-			int nfree = 0;
-			for (int i = 0; i < on_site; i++)
-				if (pp[i].session < 0 && pp[i].free_at <= e->t)
-					freeidx[nfree++] = i;
-			double want =
-			    c->fill_demand * kumaraswamy(&r, c->fill_a, c->fill_b) * cp->factor[d];
-			int seats = cp->seats[e->session];
-			int a = (int)lround((want < 1 ? want : 1) * seats);
-			a = a < nfree ? a : nfree;
-			for (int j = 0; j < a; j++) { /* a random a of those free */
-				int pick = j + (int)(sim_uniform(&r) * (nfree - j));
-				int tmp = freeidx[j];
-				freeidx[j] = freeidx[pick];
-				freeidx[pick] = tmp;
-				pp[freeidx[j]].session = e->session;
-			}
-			attend[e->session] = a;
-		}
+		if (e->what == EV_END)
+			talk_ends(&cr, e, lunch_time);
+		else if (e->what == EV_TICK)
+			minute_passes(&cr, e, lunch_time,
+			              1 - exp(-going(c, w, (double)e->t) * per_tick));
+		else
+			attend[e->session] = talk_starts(&cr, cp, d, e);
 	}
 	qsort(arr, *n_arr, sizeof(*arr), lunch_sim_cmp_double);
-	/* before the opening they wait at the door; a crowd goes through one
-	 * person a second per door */
-	double gap = 1.0 / (c->door_per_s * c->line.entry_doors),
-	       opens = (double)(w->opens - w->from);
-	for (size_t k = 0; k < *n_arr; k++) {
-		double t = arr[k] > opens ? arr[k] : opens;
-		if (k && t < arr[k - 1] + gap)
-			t = arr[k - 1] + gap;
-		arr[k] = t;
-	}
+	through_the_door(c, w, arr, *n_arr);
 out:
 	free(ev);
-	free(pp);
-	free(freeidx);
+	free(cr.pp);
+	free(cr.freeidx);
 	return ok;
 }
 
@@ -647,81 +722,108 @@ static void copy_cut(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
+/* The span a camera watches room k on the day: from 10 minutes before its
+ * first talk to 5 after its last; *lo > *hi when it has none. */
+static void room_span(const struct conf_prep *cp, size_t k, const int *attend, int64_t *lo,
+                      int64_t *hi)
+{
+	const struct schedule *s = cp->s;
+	*lo = INT64_MAX, *hi = INT64_MIN;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		if (cp->room[i] != (int)k || attend[i] < 0)
+			continue;
+		*lo = s->sessions[i].start - 600 < *lo ? s->sessions[i].start - 600 : *lo;
+		*hi = cp->end[i] + 300 > *hi ? cp->end[i] + 300 : *hi;
+	}
+}
+
+/* Room k's true head count at each of the nt moments t0 + j * every, and
+ * which moments a talk covers: each of its audience comes in around its
+ * start and leaves around its end. */
+static void room_counts(const struct conf_prep *cp, size_t k, const int *attend, int64_t t0,
+                        int64_t every, size_t nt, struct sim_rng *r, int *count, bool *seen)
+{
+	const struct schedule *s = cp->s;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		if (cp->room[i] != (int)k || attend[i] < 0)
+			continue;
+		double start = (double)s->sessions[i].start,
+		       end = (double)cp->end[i];
+		size_t a = (size_t)((s->sessions[i].start - 600 - t0 + every - 1) / every);
+		size_t b = (size_t)((cp->end[i] + 300 - t0) / every);
+		for (size_t j = a; j <= b && j < nt; j++)
+			seen[j] = true;
+		for (int p = 0; p < attend[i]; p++) {
+			double in = sim_uniform(r) < 0.9
+			                ? start - 600 * sim_uniform(r)
+			                : start + fmin(sim_expo(r, 1 / 180.0), 900);
+			double out = sim_uniform(r) < 0.95
+			                 ? end + fmin(sim_expo(r, 1 / 60.0), 300)
+			                 : end - sim_uniform(r) * fmin(900, end - start);
+			for (size_t j = a; j <= b && j < nt; j++) {
+				double t = (double)(t0 + (int64_t)j * every);
+				count[j] += t >= in && t < out;
+			}
+		}
+	}
+}
+
+/* The camera's samples of room k at the moments a talk covers: the count
+ * (at most the seats) give or take its error, delivered late by up to the
+ * line's delay. */
+static bool room_samples(const struct sim_conference *c, const struct conf_prep *cp, size_t k,
+                         int64_t t0, size_t nt, const int *count, const bool *seen,
+                         struct sim_rng *r, struct sim_samples *rl)
+{
+	const struct room *rm = &cp->s->rooms[k];
+	int64_t every = c->room_every_s;
+	for (size_t j = 0; j < nt; j++) {
+		if (!seen[j])
+			continue;
+		int truth = count[j] < cp->room_seats[k] ? count[j] : cp->room_seats[k];
+		double v = truth + sim_normal(r) * (c->room_sd * truth + 1);
+		struct queue_sample smp;
+		memset(&smp, 0, sizeof(smp));
+		smp.type = SAMPLE_ROOM;
+		copy_cut(smp.room, sizeof(smp.room), rm->name);
+		memcpy(smp.sensor, "cam-", 5);
+		copy_cut(smp.sensor + 4, sizeof(smp.sensor) - 4, rm->id);
+		smp.t_ms = (t0 + (int64_t)j * every) * 1000;
+		smp.people = v < 0 ? 0 : (int)lround(v);
+		smp.capacity = rm->capacity;
+		int64_t at = smp.t_ms + (int64_t)llround(sim_uniform(r) * c->line.delay_s * 1000);
+		if (!lunch_sim_push(rl, &smp, at))
+			return false;
+	}
+	return true;
+}
+
 /* Every camera room's counts for day d, from each talk's audience. */
 static bool day_rooms(const struct sim_conference *c, const struct conf_prep *cp, int d,
                       const int *attend, struct sim_samples *rl)
 {
-	const struct schedule *s = cp->s;
 	struct sim_rng r = rng_stream(c->seed, STREAM_ROOMS, (uint64_t)d);
 	int64_t every = c->room_every_s;
-	for (size_t k = 0; k < s->n_rooms; k++) {
+	for (size_t k = 0; k < cp->s->n_rooms; k++) {
 		if (!cp->camera[k])
 			continue;
-		int64_t lo = INT64_MAX, hi = INT64_MIN;
-		for (size_t i = 0; i < s->n_sessions; i++) {
-			if (cp->room[i] != (int)k || attend[i] < 0)
-				continue;
-			lo = s->sessions[i].start - 600 < lo ? s->sessions[i].start - 600 : lo;
-			hi = cp->end[i] + 300 > hi ? cp->end[i] + 300 : hi;
-		}
+		int64_t lo, hi;
+		room_span(cp, k, attend, &lo, &hi);
 		if (lo > hi)
 			continue;
 		int64_t t0 = (lo + every - 1) / every * every;
 		size_t nt = (size_t)((hi - t0) / every + 1);
 		int *count = calloc(nt, sizeof(*count));
 		bool *seen = calloc(nt, sizeof(*seen));
-		if (!count || !seen) {
-			free(count);
-			free(seen);
-			return false;
-		}
-		for (size_t i = 0; i < s->n_sessions; i++) {
-			if (cp->room[i] != (int)k || attend[i] < 0)
-				continue;
-			double start = (double)s->sessions[i].start,
-			       end = (double)cp->end[i];
-			size_t a = (size_t)((s->sessions[i].start - 600 - t0 + every - 1) / every);
-			size_t b = (size_t)((cp->end[i] + 300 - t0) / every);
-			for (size_t j = a; j <= b && j < nt; j++)
-				seen[j] = true;
-			for (int p = 0; p < attend[i]; p++) {
-				double in = sim_uniform(&r) < 0.9
-				                ? start - 600 * sim_uniform(&r)
-				                : start + fmin(sim_expo(&r, 1 / 180.0), 900);
-				double out = sim_uniform(&r) < 0.95
-				                 ? end + fmin(sim_expo(&r, 1 / 60.0), 300)
-				                 : end - sim_uniform(&r) * fmin(900, end - start);
-				for (size_t j = a; j <= b && j < nt; j++) {
-					double t = (double)(t0 + (int64_t)j * every);
-					count[j] += t >= in && t < out;
-				}
-			}
-		}
-		const struct room *rm = &s->rooms[k];
-		for (size_t j = 0; j < nt; j++) {
-			if (!seen[j])
-				continue;
-			int truth = count[j] < cp->room_seats[k] ? count[j] : cp->room_seats[k];
-			double v = truth + sim_normal(&r) * (c->room_sd * truth + 1);
-			struct queue_sample smp;
-			memset(&smp, 0, sizeof(smp));
-			smp.type = SAMPLE_ROOM;
-			copy_cut(smp.room, sizeof(smp.room), rm->name);
-			memcpy(smp.sensor, "cam-", 5);
-			copy_cut(smp.sensor + 4, sizeof(smp.sensor) - 4, rm->id);
-			smp.t_ms = (t0 + (int64_t)j * every) * 1000;
-			smp.people = v < 0 ? 0 : (int)lround(v);
-			smp.capacity = rm->capacity;
-			int64_t at =
-			    smp.t_ms + (int64_t)llround(sim_uniform(&r) * c->line.delay_s * 1000);
-			if (!lunch_sim_push(rl, &smp, at)) {
-				free(count);
-				free(seen);
-				return false;
-			}
+		bool ok = count && seen;
+		if (ok) {
+			room_counts(cp, k, attend, t0, every, nt, &r, count, seen);
+			ok = room_samples(c, cp, k, t0, nt, count, seen, &r, rl);
 		}
 		free(count);
 		free(seen);
+		if (!ok)
+			return false;
 	}
 	return true;
 }

@@ -85,79 +85,123 @@ static bool read_persons(struct xml_ctx *c, struct session *x, const xmlNode *pa
 	return true;
 }
 
+/* Puts "line N: event ID: " (and "<field>: " when field names one) before
+ * the reason already in c->e. */
+static bool event_error(struct xml_ctx *c, long line, const char *id, const char *field)
+{
+	char inner[FEED_ERROR_MAX];
+	snprintf(inner, sizeof(inner), "%s", c->e->msg);
+	if (field)
+		return feed_error_set(c->e, "line %ld: event %.60s: <%s>: %s", line, id, field,
+				      inner);
+	return feed_error_set(c->e, "line %ld: event %.60s: %s", line, id, inner);
+}
+
+/* The event's id attribute, else its guid; at most SCHEDULE_MAX_ID bytes. */
+static bool read_event_id(struct xml_ctx *c, const xmlNode *ev, long line, struct event_fields *f)
+{
+	f->id = attr(ev, "id");
+	if (!f->id || !*f->id) {
+		xmlFree(f->id);
+		f->id = attr(ev, "guid");
+	}
+	if (!f->id || !*f->id)
+		return feed_error_set(c->e,
+				      "line %ld: <event> has neither an id nor a guid attribute",
+				      line);
+	if (strlen(f->id) > SCHEDULE_MAX_ID)
+		return feed_error_set(c->e, "line %ld: event id longer than %d bytes", line,
+				      SCHEDULE_MAX_ID);
+	return true;
+}
+
+/* The event's start and end from <date>, <start>, <end> and <duration>
+ * (a bare time of day is on day, the listing's date). */
+static bool read_event_times(struct xml_ctx *c, const xmlNode *ev, long line,
+			     struct event_fields *f, const struct civil *day, int day_change_s,
+			     int64_t *start, int64_t *end)
+{
+	f->date = child_text(ev, "date");
+	f->start = child_text(ev, "start");
+	f->end = child_text(ev, "end");
+	f->duration = child_text(ev, "duration");
+	struct event_time_in in = {.date = f->date, .start = f->start, .end = f->end,
+				   .duration = f->duration, .day = day,
+				   .day_change_s = day_change_s, .zone = c->zone};
+	const char *field = NULL;
+	bool no_duration;
+	if (!event_time_resolve(&in, start, end, &field, &no_duration, c->e))
+		return event_error(c, line, f->id, field);
+	if (no_duration)
+		schedule_warn(c->s, "line %ld: event %s has no duration, taken as 0", line, f->id);
+	return true;
+}
+
+/* The event's room: its own <room>, else the <room name> it is listed
+ * under; *room NULL when neither names one. */
+static bool read_event_room(struct xml_ctx *c, const xmlNode *ev, long line,
+			    struct event_fields *f, const char *room_name, const char **room)
+{
+	f->room = child_text(ev, "room");
+	const char *rname = f->room && *f->room ? f->room : room_name;
+	*room = NULL;
+	if (rname && *rname && !(*room = schedule_room(c->s, rname, strlen(rname), c->e)))
+		return event_error(c, line, f->id, NULL);
+	return true;
+}
+
+/* The optional texts into x (empty ones left out, but an empty subtitle
+ * kept), and a <state> (element or attribute) that cancels it. */
+static void read_event_texts(struct schedule *s, const xmlNode *ev, struct event_fields *f,
+			     struct session *x)
+{
+	f->track = child_text(ev, "track");
+	f->type = child_text(ev, "type");
+	f->language = child_text(ev, "language");
+	f->subtitle = child_text(ev, "subtitle");
+	f->state = child_text(ev, "state");
+	if (!f->state)
+		f->state = attr(ev, "state");
+	x->track = f->track && *f->track ? schedule_text(s, f->track, SIZE_MAX, SCHEDULE_MAX_NAME)
+					 : NULL;
+	x->type = f->type && *f->type ? schedule_text(s, f->type, SIZE_MAX, SCHEDULE_MAX_NAME)
+				      : NULL;
+	x->language = f->language && *f->language ? schedule_text(s, f->language, SIZE_MAX, 16)
+						  : NULL;
+	x->subtitle = f->subtitle ? schedule_text(s, f->subtitle, SIZE_MAX, SCHEDULE_MAX_TITLE)
+				  : NULL;
+	if (is_cancelled_state(f->state))
+		x->status = SESSION_CANCELLED;
+}
+
 static bool read_event(struct xml_ctx *c, const xmlNode *ev, const char *room_name,
 		       const struct civil *day, int day_change_s)
 {
 	long line = xmlGetLineNo(ev);
 	struct event_fields f = {0};
 	bool ok = false;
-	f.id = attr(ev, "id");
-	if (!f.id || !*f.id) {
-		xmlFree(f.id);
-		f.id = attr(ev, "guid");
-	}
-	if (!f.id || !*f.id) {
-		feed_error_set(c->e, "line %ld: <event> has neither an id nor a guid attribute", line);
+	if (!read_event_id(c, ev, line, &f))
 		goto out;
-	}
-	if (strlen(f.id) > SCHEDULE_MAX_ID) {
-		feed_error_set(c->e, "line %ld: event id longer than %d bytes", line, SCHEDULE_MAX_ID);
-		goto out;
-	}
 	f.title = child_text(ev, "title");
 	if (!f.title) {
 		feed_error_set(c->e, "line %ld: event %.60s has no <title>", line, f.id);
 		goto out;
 	}
-	f.date = child_text(ev, "date");
-	f.start = child_text(ev, "start");
-	f.end = child_text(ev, "end");
-	f.duration = child_text(ev, "duration");
-	struct event_time_in in = {.date = f.date, .start = f.start, .end = f.end,
-				   .duration = f.duration, .day = day,
-				   .day_change_s = day_change_s, .zone = c->zone};
 	int64_t start, end;
-	const char *field = NULL;
-	bool no_duration;
-	if (!event_time_resolve(&in, &start, &end, &field, &no_duration, c->e)) {
-		char inner[FEED_ERROR_MAX];
-		snprintf(inner, sizeof(inner), "%s", c->e->msg);
-		feed_error_set(c->e, "line %ld: event %.60s: <%s>: %s", line, f.id, field, inner);
+	const char *room;
+	if (!read_event_times(c, ev, line, &f, day, day_change_s, &start, &end) ||
+	    !read_event_room(c, ev, line, &f, room_name, &room))
 		goto out;
-	}
-	if (no_duration)
-		schedule_warn(c->s, "line %ld: event %s has no duration, taken as 0", line, f.id);
-	f.room = child_text(ev, "room");
-	const char *rname = f.room && *f.room ? f.room : room_name;
-	const char *room = NULL;
-	if (rname && *rname && !(room = schedule_room(c->s, rname, strlen(rname), c->e))) {
-		char inner[FEED_ERROR_MAX];
-		snprintf(inner, sizeof(inner), "%s", c->e->msg);
-		feed_error_set(c->e, "line %ld: event %.60s: %s", line, f.id, inner);
-		goto out;
-	}
 	struct schedule *s = c->s;
 	struct session *x = schedule_add_session(s, c->e);
 	if (!x)
 		goto out;
-	f.track = child_text(ev, "track");
-	f.type = child_text(ev, "type");
-	f.language = child_text(ev, "language");
-	f.subtitle = child_text(ev, "subtitle");
-	f.state = child_text(ev, "state");
-	if (!f.state)
-		f.state = attr(ev, "state");
 	x->id = schedule_id(s, f.id, SIZE_MAX);
 	x->title = schedule_text(s, f.title, SIZE_MAX, SCHEDULE_MAX_TITLE);
 	x->room = room;
 	x->start = start;
 	x->end = end;
-	x->track = f.track && *f.track ? schedule_text(s, f.track, SIZE_MAX, SCHEDULE_MAX_NAME) : NULL;
-	x->type = f.type && *f.type ? schedule_text(s, f.type, SIZE_MAX, SCHEDULE_MAX_NAME) : NULL;
-	x->language = f.language && *f.language ? schedule_text(s, f.language, SIZE_MAX, 16) : NULL;
-	x->subtitle = f.subtitle ? schedule_text(s, f.subtitle, SIZE_MAX, SCHEDULE_MAX_TITLE) : NULL;
-	if (is_cancelled_state(f.state))
-		x->status = SESSION_CANCELLED;
+	read_event_texts(s, ev, &f, x);
 	if (!x->id || !x->title) {
 		feed_error_set(c->e, "out of memory");
 		goto out;
@@ -292,6 +336,39 @@ static bool declares_entities(const xmlDoc *doc)
 	return false;
 }
 
+/* Why libxml2 read no document, as "line N: reason" (its message without
+ * the trailing newline, or ours for a document nested too deeply). */
+static bool not_read(xmlParserCtxtPtr pc, struct feed_error *e)
+{
+	const xmlError *err = xmlCtxtGetLastError(pc);
+	char msg[200] = "not well-formed XML";
+	int limit;
+	if (err && too_deep(err, &limit)) {
+		snprintf(msg, sizeof(msg), "nested too deeply: more than %d levels of "
+			 "elements", limit);
+	} else if (err && err->message) {
+		snprintf(msg, sizeof(msg), "%s", err->message);
+		size_t ml = strlen(msg);
+		while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
+			msg[--ml] = '\0';
+	}
+	return feed_error_set(e, "line %d: %s", err ? err->line : 0, msg);
+}
+
+/* The <conference>'s title and time zone (opt's zone before the feed's);
+ * conf NULL: neither. */
+static bool read_conference(struct schedule *s, const xmlNode *conf,
+			    const struct feed_options *opt, struct feed_error *e)
+{
+	char *title = conf ? child_text(conf, "title") : NULL;
+	char *tz = conf ? child_text(conf, "time_zone_name") : NULL;
+	const char *zone = opt && opt->timezone ? opt->timezone : tz;
+	bool ok = schedule_set_conference(s, title, zone, e);
+	xmlFree(title);
+	xmlFree(tz);
+	return ok;
+}
+
 bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options *opt,
 			 struct schedule **out, struct feed_error *e)
 {
@@ -309,19 +386,7 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	struct schedule *s = NULL;
 	bool ok = false;
 	if (!doc) {
-		const xmlError *err = xmlCtxtGetLastError(pc);
-		char msg[200] = "not well-formed XML";
-		int limit;
-		if (err && too_deep(err, &limit)) {
-			snprintf(msg, sizeof(msg), "nested too deeply: more than %d levels of "
-				 "elements", limit);
-		} else if (err && err->message) {
-			snprintf(msg, sizeof(msg), "%s", err->message);
-			size_t ml = strlen(msg);
-			while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
-				msg[--ml] = '\0';
-		}
-		feed_error_set(e, "line %d: %s", err ? err->line : 0, msg);
+		not_read(pc, e);
 		goto out;
 	}
 	if (declares_entities(doc)) {
@@ -342,13 +407,7 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	}
 	s->format = "pentabarf-xml";
 	const xmlNode *conf = child(root, "conference");
-	char *title = conf ? child_text(conf, "title") : NULL;
-	char *tz = conf ? child_text(conf, "time_zone_name") : NULL;
-	const char *zone = opt && opt->timezone ? opt->timezone : tz;
-	bool conf_ok = schedule_set_conference(s, title, zone, e);
-	xmlFree(title);
-	xmlFree(tz);
-	if (!conf_ok)
+	if (!read_conference(s, conf, opt, e))
 		goto out;
 	struct xml_ctx c = {.s = s, .zone = s->zone, .e = e};
 	int day_change_s = day_change_of(&c, conf);

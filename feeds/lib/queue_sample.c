@@ -68,6 +68,110 @@ static bool read_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, 
 	return true;
 }
 
+/* A room's head count: it names a room, not a queue. */
+static bool read_room(const cJSON *o, struct queue_sample *out, struct feed_error *e)
+{
+	int64_t v = 0;
+	const char *room = json_util_str(o, "room");
+	if (!room || !*room || strlen(room) > QUEUE_NAME_MAX)
+		return feed_error_set(e, "room: missing, or longer than %d bytes", QUEUE_NAME_MAX);
+	if (!read_name(o, "room", "", out->room, sizeof(out->room), e) ||
+	    !read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
+	    !read_int(o, "people", 0, 100000, &v, e))
+		return false;
+	out->people = (int)v;
+	if (cJSON_GetObjectItemCaseSensitive(o, "capacity")) {
+		if (!read_int(o, "capacity", 1, 100000, &v, e))
+			return false;
+		out->capacity = (int)v;
+	}
+	return true;
+}
+
+/* A queue's description: its names, stations and service time. */
+static bool read_queue(const cJSON *o, struct queue_sample *out, struct feed_error *e)
+{
+	int64_t v = 0;
+	if (!read_name(o, "name", out->queue, out->name, sizeof(out->name), e) ||
+	    !read_name(o, "venue", "", out->venue, sizeof(out->venue), e) ||
+	    !read_int(o, "stations", 0, 1000, &v, e))
+		return false;
+	out->stations = (int)v;
+	const cJSON *svc = cJSON_GetObjectItemCaseSensitive(o, "service_s");
+	if (!cJSON_IsNumber(svc) || !isfinite(svc->valuedouble) || svc->valuedouble <= 0 ||
+	    svc->valuedouble > 3600)
+		return feed_error_set(e,
+				      "service_s: missing or not a number of seconds in (0, 3600]");
+	out->service_s = svc->valuedouble;
+	return true;
+}
+
+/* A door counter's running total, at the line's entry or its exit. */
+static bool read_count(const cJSON *o, struct queue_sample *out, struct feed_error *e)
+{
+	const char *role = json_util_str(o, "role");
+	if (!read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
+	    !read_int(o, "total", 0, (int64_t)1 << 40, &out->total, e))
+		return false;
+	if (!role || (strcmp(role, "entry") != 0 && strcmp(role, "exit") != 0))
+		return feed_error_set(e, "role: must be \"entry\" or \"exit\"");
+	out->role = role[1] == 'n' ? ROLE_ENTRY : ROLE_EXIT;
+	return true;
+}
+
+/* A camera's head count of the line. */
+static bool read_occupancy(const cJSON *o, struct queue_sample *out, struct feed_error *e)
+{
+	int64_t v = 0;
+	if (!read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
+	    !read_int(o, "people", 0, 100000, &v, e))
+		return false;
+	out->people = (int)v;
+	return true;
+}
+
+/* How many stations serve the line from t on. */
+static bool read_stations(const cJSON *o, struct queue_sample *out, struct feed_error *e)
+{
+	int64_t v = 0;
+	if (!read_t(o, &out->t_ms, e) || !read_int(o, "open", 0, 1000, &v, e))
+		return false;
+	out->stations = (int)v;
+	return true;
+}
+
+/* One row per "type": its fields' reader, and whether it belongs to a queue
+ * (then "queue" is read first, also for a type we do not know). */
+static const struct sample_kind {
+	const char *name;
+	enum sample_type type;
+	bool per_queue;
+	bool (*read)(const cJSON *o, struct queue_sample *out, struct feed_error *e);
+} sample_kinds[] = {
+	{"room", SAMPLE_ROOM, false, read_room},
+	{"queue", SAMPLE_QUEUE, true, read_queue},
+	{"count", SAMPLE_COUNT, true, read_count},
+	{"occupancy", SAMPLE_OCCUPANCY, true, read_occupancy},
+	{"stations", SAMPLE_STATIONS, true, read_stations},
+};
+
+static const struct sample_kind *find_kind(const char *type)
+{
+	for (size_t i = 0; i < sizeof(sample_kinds) / sizeof(sample_kinds[0]); i++)
+		if (strcmp(type, sample_kinds[i].name) == 0)
+			return &sample_kinds[i];
+	return NULL;
+}
+
+/* Only white space (or NULs) may follow the object: one sample per line. */
+static bool rest_is_blank(const char *p, const char *end)
+{
+	for (; p && p < end; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '\0')
+			return false;
+	return true;
+}
+
 enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_sample *out,
 				     struct feed_error *e)
 {
@@ -83,82 +187,26 @@ enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_
 		feed_error_set(e, "not a JSON object");
 		goto out;
 	}
-	for (; end && end < line + len; end++) {
-		if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n' && *end != '\0') {
-			feed_error_set(e, "more after the JSON object (one sample per line)");
-			goto out;
-		}
+	if (!rest_is_blank(end, line + len)) {
+		feed_error_set(e, "more after the JSON object (one sample per line)");
+		goto out;
 	}
 	const char *type = json_util_str(o, "type");
-	int64_t v = 0;
 	if (!type) {
 		feed_error_set(e, "type: missing or not a string");
 		goto out;
 	}
-	if (strcmp(type, "room") == 0) { /* a room has no queue */
-		out->type = SAMPLE_ROOM;
-		const char *room = json_util_str(o, "room");
-		if (!room || !*room || strlen(room) > QUEUE_NAME_MAX) {
-			feed_error_set(e, "room: missing, or longer than %d bytes", QUEUE_NAME_MAX);
-			goto out;
-		}
-		if (!read_name(o, "room", "", out->room, sizeof(out->room), e) ||
-		    !read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
-		    !read_int(o, "people", 0, 100000, &v, e))
-			goto out;
-		out->people = (int)v;
-		if (cJSON_GetObjectItemCaseSensitive(o, "capacity")) {
-			if (!read_int(o, "capacity", 1, 100000, &v, e))
-				goto out;
-			out->capacity = (int)v;
-		}
-		rc = SAMPLE_OK;
+	const struct sample_kind *kind = find_kind(type);
+	if ((!kind || kind->per_queue) && !read_id(o, "queue", out->queue, QUEUE_ID_MAX, e))
 		goto out;
-	}
-	if (!read_id(o, "queue", out->queue, QUEUE_ID_MAX, e))
-		goto out;
-	if (strcmp(type, "queue") == 0) {
-		out->type = SAMPLE_QUEUE;
-		if (!read_name(o, "name", out->queue, out->name, sizeof(out->name), e) ||
-		    !read_name(o, "venue", "", out->venue, sizeof(out->venue), e) ||
-		    !read_int(o, "stations", 0, 1000, &v, e))
-			goto out;
-		out->stations = (int)v;
-		const cJSON *svc = cJSON_GetObjectItemCaseSensitive(o, "service_s");
-		if (!cJSON_IsNumber(svc) || !isfinite(svc->valuedouble) || svc->valuedouble <= 0 ||
-		    svc->valuedouble > 3600) {
-			feed_error_set(e, "service_s: missing or not a number of seconds in (0, 3600]");
-			goto out;
-		}
-		out->service_s = svc->valuedouble;
-	} else if (strcmp(type, "count") == 0) {
-		out->type = SAMPLE_COUNT;
-		const char *role = json_util_str(o, "role");
-		if (!read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
-		    !read_int(o, "total", 0, (int64_t)1 << 40, &out->total, e))
-			goto out;
-		if (!role || (strcmp(role, "entry") != 0 && strcmp(role, "exit") != 0)) {
-			feed_error_set(e, "role: must be \"entry\" or \"exit\"");
-			goto out;
-		}
-		out->role = role[1] == 'n' ? ROLE_ENTRY : ROLE_EXIT;
-	} else if (strcmp(type, "occupancy") == 0) {
-		out->type = SAMPLE_OCCUPANCY;
-		if (!read_id(o, "sensor", out->sensor, QUEUE_ID_MAX, e) || !read_t(o, &out->t_ms, e) ||
-		    !read_int(o, "people", 0, 100000, &v, e))
-			goto out;
-		out->people = (int)v;
-	} else if (strcmp(type, "stations") == 0) {
-		out->type = SAMPLE_STATIONS;
-		if (!read_t(o, &out->t_ms, e) || !read_int(o, "open", 0, 1000, &v, e))
-			goto out;
-		out->stations = (int)v;
-	} else {
+	if (!kind) {
 		feed_error_set(e, "type: unknown type '%.40s' skipped", type);
 		rc = SAMPLE_SKIP;
 		goto out;
 	}
-	rc = SAMPLE_OK;
+	out->type = kind->type;
+	if (kind->read(o, out, e))
+		rc = SAMPLE_OK;
 out:
 	cJSON_Delete(o);
 	return rc;

@@ -128,6 +128,66 @@ static void categories(struct sz_ctx *c, const cJSON *o, const char **track, con
 		*track = fallback_track;
 }
 
+/* startsAt, and endsAt when given (null or absent: it ends as it starts). */
+static bool read_times(struct sz_ctx *c, const cJSON *o, int i, int64_t *start, int64_t *end)
+{
+	if (!read_time(c, o, i, "startsAt", start))
+		return false;
+	const cJSON *ends = cJSON_GetObjectItemCaseSensitive(o, "endsAt");
+	if (cJSON_IsNull(ends) || !ends)
+		*end = *start;
+	else if (!read_time(c, o, i, "endsAt", end))
+		return false;
+	return true;
+}
+
+/* The room roomId names; one missing from the rooms list is warned about
+ * and the session kept without a room (*room NULL). */
+static bool read_room(struct sz_ctx *c, const cJSON *o, int i, const char **room)
+{
+	char room_id[SZ_ID];
+	*room = NULL;
+	if (!json_util_id(o, "roomId", room_id, sizeof(room_id)))
+		return true;
+	const struct named *r = lookup_find(&c->rooms, room_id);
+	if (!r)
+		schedule_warn(c->s, "sessions[%d].roomId: %s is not in the rooms list", i, room_id);
+	else if (!(*room = schedule_room(c->s, r->name, strlen(r->name), c->e)))
+		return false;
+	return true;
+}
+
+/* The session's speakers: ids into the speakers list, or objects carrying
+ * their own name; an unknown id is warned about and skipped. */
+static bool read_speakers(struct sz_ctx *c, const cJSON *o, int i, struct session *x)
+{
+	const cJSON *sp;
+	cJSON_ArrayForEach(sp, cJSON_GetObjectItemCaseSensitive(o, "speakers")) {
+		char sid[SZ_ID];
+		const char *name = NULL;
+		if (cJSON_IsString(sp))
+			snprintf(sid, sizeof(sid), "%s", sp->valuestring);
+		else if (cJSON_IsNumber(sp))
+			snprintf(sid, sizeof(sid), "%.0f", sp->valuedouble);
+		else if (cJSON_IsObject(sp) && json_util_id(sp, "id", sid, sizeof(sid)))
+			name = json_util_str(sp, "name");
+		else
+			continue;
+		if (!name) {
+			const struct named *n = lookup_find(&c->speakers, sid);
+			if (!n) {
+				schedule_warn(c->s, "sessions[%d].speakers: unknown speaker id %.60s", i,
+					      sid);
+				continue;
+			}
+			name = n->name;
+		}
+		if (!schedule_add_speaker(c->s, x, name, strlen(name), c->e))
+			return false;
+	}
+	return true;
+}
+
 static bool read_session(struct sz_ctx *c, const cJSON *o, int i)
 {
 	struct schedule *s = c->s;
@@ -146,22 +206,9 @@ static bool read_session(struct sz_ctx *c, const cJSON *o, int i)
 		return true;
 	}
 	int64_t start, end;
-	if (!read_time(c, o, i, "startsAt", &start))
+	const char *room;
+	if (!read_times(c, o, i, &start, &end) || !read_room(c, o, i, &room))
 		return false;
-	const cJSON *ends = cJSON_GetObjectItemCaseSensitive(o, "endsAt");
-	if (cJSON_IsNull(ends) || !ends)
-		end = start;
-	else if (!read_time(c, o, i, "endsAt", &end))
-		return false;
-	const char *room = NULL;
-	char room_id[SZ_ID];
-	if (json_util_id(o, "roomId", room_id, sizeof(room_id))) {
-		const struct named *r = lookup_find(&c->rooms, room_id);
-		if (!r)
-			schedule_warn(s, "sessions[%d].roomId: %s is not in the rooms list", i, room_id);
-		else if (!(room = schedule_room(s, r->name, strlen(r->name), c->e)))
-			return false;
-	}
 	struct session *x = schedule_add_session(s, c->e);
 	if (!x)
 		return false;
@@ -180,30 +227,7 @@ static bool read_session(struct sz_ctx *c, const cJSON *o, int i)
 		x->status = SESSION_CANCELLED;
 	if (!x->id || !x->title || !x->type)
 		return feed_error_set(c->e, "out of memory");
-	const cJSON *sp;
-	cJSON_ArrayForEach(sp, cJSON_GetObjectItemCaseSensitive(o, "speakers")) {
-		char sid[SZ_ID];
-		const char *name = NULL;
-		if (cJSON_IsString(sp))
-			snprintf(sid, sizeof(sid), "%s", sp->valuestring);
-		else if (cJSON_IsNumber(sp))
-			snprintf(sid, sizeof(sid), "%.0f", sp->valuedouble);
-		else if (cJSON_IsObject(sp) && json_util_id(sp, "id", sid, sizeof(sid)))
-			name = json_util_str(sp, "name");
-		else
-			continue;
-		if (!name) {
-			const struct named *n = lookup_find(&c->speakers, sid);
-			if (!n) {
-				schedule_warn(s, "sessions[%d].speakers: unknown speaker id %.60s", i, sid);
-				continue;
-			}
-			name = n->name;
-		}
-		if (!schedule_add_speaker(s, x, name, strlen(name), c->e))
-			return false;
-	}
-	return true;
+	return read_speakers(c, o, i, x);
 }
 
 static bool build_lookups(struct sz_ctx *c, const cJSON *root)

@@ -802,49 +802,54 @@ bool estimator_add(struct estimator *est, const struct queue_sample *s, struct f
 	return true;
 }
 
-void estimator_estimate(struct estimator *est, size_t i, int64_t t_ms, struct wait_estimate *out)
+/* What the queue's sensors have reported: how many of each kind, how many
+ * are silent at t, and the newest report (INT64_MIN when none). */
+struct tally {
+	int entry, exit, occ, silent;
+	int64_t newest;
+};
+
+static struct tally tally_sensors(const struct queue *q, int64_t t_ms)
 {
-	struct queue *q = &est->queues[i];
-	memset(out, 0, sizeof(*out));
-	out->queue = q->id;
-	out->t_ms = t_ms;
-	out->confidence = CONFIDENCE_NONE;
-	advance(q, t_ms);
-	int seen_entry = 0, seen_exit = 0, seen_occ = 0, silent_any = 0;
-	int64_t newest = INT64_MIN;
+	struct tally n = {0, 0, 0, 0, INT64_MIN};
 	for (int k = 0; k < q->n_sensors; k++) {
 		const struct sensor *x = &q->sensors[k];
 		if (!x->seen)
 			continue;
-		newest = x->last_ms > newest ? x->last_ms : newest;
-		silent_any += silent(x, t_ms);
+		n.newest = x->last_ms > n.newest ? x->last_ms : n.newest;
+		n.silent += silent(x, t_ms);
 		if (x->occupancy)
-			seen_occ++;
+			n.occ++;
 		else if (x->role == ROLE_ENTRY)
-			seen_entry++;
+			n.entry++;
 		else
-			seen_exit++;
+			n.exit++;
 	}
-	if (!q->declared || q->service_s <= 0) {
+	return n;
+}
+
+/* No estimate at t: says why in out->why (the literals are the reasons
+ * i18n translates, and its test reads them here). */
+static bool no_estimate(const struct queue *q, const struct tally *n, int64_t t_ms,
+			struct wait_estimate *out)
+{
+	if (!q->declared || q->service_s <= 0)
 		out->why = "queue not declared (no stations or service time)";
-		return;
-	}
-	if (q->stations == 0) {
+	else if (q->stations == 0)
 		out->why = "no station open";
-		return;
-	}
-	bool counts = seen_entry && seen_exit;
-	if (!counts && !seen_occ) {
+	else if (!(n->entry && n->exit) && !n->occ)
 		out->why = "no entry and exit counts yet";
-		return;
-	}
-	if (newest == INT64_MIN || (double)(t_ms - newest) > DEAD_S * 1000.0) {
+	else if (n->newest == INT64_MIN || (double)(t_ms - n->newest) > DEAD_S * 1000.0)
 		out->why = "every sensor silent for 10 minutes";
-		return;
-	}
-	out->known = true;
-	/* Counters report every few seconds: project each live one to t at its
-	 * recent rate, so a surge is not shown 15 s late. */
+	else
+		return false;
+	return true;
+}
+
+/* Counters report every few seconds: project each live one to t at its
+ * recent rate, so a surge is not shown 15 s late. */
+static double people_at(const struct queue *q, int64_t t_ms)
+{
 	double people = q->people;
 	for (int k = 0; k < q->n_sensors; k++) {
 		const struct sensor *x = &q->sensors[k];
@@ -853,13 +858,28 @@ void estimator_estimate(struct estimator *est, size_t i, int64_t t_ms, struct wa
 		double lag = (double)(t_ms - x->last_ms) / 1000.0;
 		people += (x->role == ROLE_ENTRY ? 1 : -1) * x->rate * lag;
 	}
-	if (people < 0)
-		people = 0;
+	return people < 0 ? 0 : people;
+}
+
+void estimator_estimate(struct estimator *est, size_t i, int64_t t_ms, struct wait_estimate *out)
+{
+	struct queue *q = &est->queues[i];
+	memset(out, 0, sizeof(*out));
+	out->queue = q->id;
+	out->t_ms = t_ms;
+	out->confidence = CONFIDENCE_NONE;
+	advance(q, t_ms);
+	struct tally seen = tally_sensors(q, t_ms);
+	if (no_estimate(q, &seen, t_ms, out))
+		return;
+	bool counts = seen.entry && seen.exit;
+	out->known = true;
+	double people = people_at(q, t_ms);
 	out->people = people;
 	out->wait_s = time_to_serve(q, fmax(people + 1.0, q->stations), t_ms);
 	out->confidence = CONFIDENCE_GOOD;
 	out->why = "";
-	if (silent_any) {
+	if (seen.silent) {
 		out->confidence = CONFIDENCE_DEGRADED;
 		out->why = "a sensor is silent";
 	}
@@ -871,7 +891,7 @@ void estimator_estimate(struct estimator *est, size_t i, int64_t t_ms, struct wa
 		out->confidence = CONFIDENCE_DEGRADED;
 		out->why = "a counter restarted";
 	}
-	if (seen_occ && q->disagreement > fmax(5.0, 0.3 * q->people + 3.0)) {
+	if (seen.occ && q->disagreement > fmax(5.0, 0.3 * q->people + 3.0)) {
 		out->confidence = CONFIDENCE_DEGRADED;
 		out->why = "counts and occupancy disagree";
 	}

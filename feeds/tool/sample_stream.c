@@ -47,6 +47,44 @@ static int64_t sample_time(const struct queue_sample *s, int64_t newest)
 	return s->type == SAMPLE_QUEUE ? newest : s->t_ms;
 }
 
+/* One line as fgets read it into line (cap bytes): SAMPLE_OK with the
+ * sample in s; SAMPLE_SKIP for a blank line or an unknown type (warned
+ * about); SAMPLE_INVALID after saying why, naming the line. */
+static enum sample_parse parse_line(const char *path, long lineno, char *line, size_t cap,
+				    struct queue_sample *s)
+{
+	size_t len = strlen(line);
+	if (len == cap - 1 && line[len - 1] != '\n') {
+		fprintf(stderr, "%s:%ld: line longer than %d bytes\n", path, lineno,
+			QUEUE_LINE_MAX);
+		return SAMPLE_INVALID;
+	}
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	if (len == 0)
+		return SAMPLE_SKIP;
+	struct feed_error e;
+	enum sample_parse st = queue_sample_parse(line, len, s, &e);
+	if (st == SAMPLE_SKIP)
+		fprintf(stderr, "%s:%ld: warning: %s\n", path, lineno, e.msg);
+	else if (st == SAMPLE_INVALID)
+		fprintf(stderr, "%s:%ld: %s\n", path, lineno, e.msg);
+	return st;
+}
+
+/* Hands on, oldest first, the held samples settled by newest. */
+static int hand_on_settled(struct pending *p, int64_t newest, sample_take_fn *take, void *ctx)
+{
+	int rc = EXIT_OK;
+	size_t done = 0;
+	while (rc == EXIT_OK && newest != INT64_MIN && done < p->n &&
+	       p->s[done].t_ms <= newest - REORDER_MS)
+		rc = take(ctx, &p->s[done++]);
+	memmove(p->s, p->s + done, (p->n - done) * sizeof(*p->s));
+	p->n -= done;
+	return rc;
+}
+
 int sample_stream_read(const char *path, sample_take_fn *take, void *ctx, int64_t *newest_out)
 {
 	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -62,26 +100,11 @@ int sample_stream_read(const char *path, sample_take_fn *take, void *ctx, int64_
 	int64_t newest = INT64_MIN;
 	while (rc == EXIT_OK && fgets(line, sizeof(line), in)) {
 		lineno++;
-		size_t len = strlen(line);
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			fprintf(stderr, "%s:%ld: line longer than %d bytes\n", path, lineno,
-				QUEUE_LINE_MAX);
-			rc = EXIT_INVALID;
-			break;
-		}
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (len == 0)
-			continue;
 		struct queue_sample s;
-		struct feed_error e;
-		enum sample_parse st = queue_sample_parse(line, len, &s, &e);
-		if (st == SAMPLE_SKIP) {
-			fprintf(stderr, "%s:%ld: warning: %s\n", path, lineno, e.msg);
+		enum sample_parse st = parse_line(path, lineno, line, sizeof(line), &s);
+		if (st == SAMPLE_SKIP)
 			continue;
-		}
 		if (st == SAMPLE_INVALID) {
-			fprintf(stderr, "%s:%ld: %s\n", path, lineno, e.msg);
 			rc = EXIT_INVALID;
 			break;
 		}
@@ -94,12 +117,7 @@ int sample_stream_read(const char *path, sample_take_fn *take, void *ctx, int64_
 			rc = EXIT_INVALID;
 			break;
 		}
-		size_t done = 0;
-		while (rc == EXIT_OK && newest != INT64_MIN && done < p.n &&
-		       p.s[done].t_ms <= newest - REORDER_MS)
-			rc = take(ctx, &p.s[done++]);
-		memmove(p.s, p.s + done, (p.n - done) * sizeof(*p.s));
-		p.n -= done;
+		rc = hand_on_settled(&p, newest, take, ctx);
 	}
 	if (rc == EXIT_OK && ferror(in)) {
 		fprintf(stderr, "%s: read error: %s\n", path, strerror(errno));

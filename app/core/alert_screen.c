@@ -48,8 +48,8 @@ static int older(const struct layout_kit *k, int x, int y, int w, const struct f
 	} else {
 		snprintf(line, sizeof(line), "%s", a->text);
 	}
-	return layout_kit_wrap(k, x, y, FONT_BOLD, layout_kit_px(k, 44), k->th->cancel_text, line, w,
-			       OLDER_LINES, draw);
+	return layout_kit_wrap(k, x, y, FONT_BOLD, layout_kit_px(k, 44), k->th->cancel_text, line,
+			       w, OLDER_LINES, draw);
 }
 
 size_t alert_screen_build(const struct layout_kit *k, int width, int height,
@@ -69,10 +69,11 @@ size_t alert_screen_build(const struct layout_kit *k, int width, int height,
 		int ssize = layout_kit_px(k, 44);
 		int sw = layout_kit_measure(k, FONT_BOLD, ssize, since);
 		int sy = m + (layout_kit_line_h(k, FONT_BOLD, psize) -
-			      layout_kit_line_h(k, FONT_BOLD, ssize)) / 2;
+			      layout_kit_line_h(k, FONT_BOLD, ssize)) /
+				     2;
 		if (sw <= w - pw - gap)
-			layout_kit_text(k, width - m - sw, sy, FONT_BOLD, ssize, th->cancel_text, since,
-					sw);
+			layout_kit_text(k, width - m - sw, sy, FONT_BOLD, ssize, th->cancel_text,
+					since, sw);
 	}
 	int top = m + layout_kit_line_h(k, FONT_BOLD, psize) + gap, bottom = height - m;
 	/* the older ones: under the newest, at most a third of the height */
@@ -98,14 +99,15 @@ size_t alert_screen_build(const struct layout_kit *k, int width, int height,
 	int size = largest(k, alerts[0].text, w, main_h);
 	int lines = main_h / layout_kit_line_h(k, FONT_BOLD, size); /* past the smallest: cut */
 	lines = lines < 1 ? 1 : lines > TEXT_FIT_MAX_LINES ? TEXT_FIT_MAX_LINES : lines;
-	layout_kit_wrap(k, m, top, FONT_BOLD, size, th->cancel_text, alerts[0].text, w, lines, true);
+	layout_kit_wrap(k, m, top, FONT_BOLD, size, th->cancel_text, alerts[0].text, w, lines,
+			true);
 	int y = top + main_h + rule;
 	if (rule)
 		draw_list_rect(k->dl, m, y - rule / 2, w, layout_kit_px(k, 3), th->cancel_text);
 	for (size_t i = 1; i < shown; i++)
 		y += older(k, m, y, w, &alerts[i], clock_ok, true) + gap / 2;
 	if (more)
-		layout_kit_text(k, m, y, FONT_REGULAR, layout_kit_px(k, 36), th->cancel_text, more_text,
-				w);
+		layout_kit_text(k, m, y, FONT_REGULAR, layout_kit_px(k, 36), th->cancel_text,
+				more_text, w);
 	return shown;
 }

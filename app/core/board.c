@@ -156,8 +156,8 @@ static bool notice(struct fresh *f, const cJSON *c, const char *text)
 	n->text = keep(f, text, BOARD_NOTICE_MAX + 4);
 	n->start_ms = bound(c, "start");
 	n->end_ms = bound(c, "end");
-	if (!n->text || !names(f, cJSON_GetObjectItemCaseSensitive(c, "zones"), &n->zones,
-			       &n->n_zones) ||
+	if (!n->text ||
+	    !names(f, cJSON_GetObjectItemCaseSensitive(c, "zones"), &n->zones, &n->n_zones) ||
 	    !names(f, cJSON_GetObjectItemCaseSensitive(c, "screens"), &n->screens, &n->n_screens))
 		return false;
 	f->n_notices++;
@@ -188,8 +188,10 @@ static bool server_extras(const char *buf, size_t len, struct fresh *f, bool *ha
 			bc.session = keep(f, sid, SCHEDULE_MAX_ID);
 			const char *title = json_util_str(c, "title");
 			bc.title = keep(f, title ? title : sid, SCHEDULE_MAX_TITLE);
-			place(f, cJSON_GetObjectItemCaseSensitive(c, "from"), &bc.from_room, &bc.from_start);
-			place(f, cJSON_GetObjectItemCaseSensitive(c, "to"), &bc.to_room, &bc.to_start);
+			place(f, cJSON_GetObjectItemCaseSensitive(c, "from"), &bc.from_room,
+			      &bc.from_start);
+			place(f, cJSON_GetObjectItemCaseSensitive(c, "to"), &bc.to_room,
+			      &bc.to_start);
 			if (!bc.session || !bc.title || !add(f, bc)) {
 				ok = false;
 				break;
@@ -243,12 +245,12 @@ static bool same_str(const char *a, const char *b)
 
 static bool same_change(const struct board_change *a, const struct board_change *b)
 {
-	return a->kind == b->kind && a->to_start == b->to_start && same_str(a->session, b->session) &&
-	       same_str(a->to_room, b->to_room);
+	return a->kind == b->kind && a->to_start == b->to_start &&
+	       same_str(a->session, b->session) && same_str(a->to_room, b->to_room);
 }
 
-bool board_load(struct board *b, const char *buf, size_t len, const char *timezone,
-		int64_t now_ms, struct board_summary *sum, struct feed_error *e)
+bool board_load(struct board *b, const char *buf, size_t len, const char *timezone, int64_t now_ms,
+		struct board_summary *sum, struct feed_error *e)
 {
 	struct schedule *s = NULL;
 	if (!parse(buf, len, timezone, &s, e))

@@ -42,17 +42,17 @@ struct board_change {
 };
 
 struct board {
-	struct schedule *schedule; /* NULL until a feed has been read; owned */
+	struct schedule *schedule;    /* NULL until a feed has been read; owned */
 	struct board_change *changes; /* ordered as the feed gives them */
 	size_t n_changes;
 	struct board_notice notices[BOARD_MAX_NOTICES];
 	size_t n_notices;
-	int64_t version;             /* the server's schedule version, -1 when none */
-	bool server_changes;         /* the change list came with the feed */
+	int64_t version;               /* the server's schedule version, -1 when none */
+	bool server_changes;           /* the change list came with the feed */
 	const struct civil_zone *zone; /* the conference's, NULL = UTC */
 	const char *zone_name;
-	struct arena *arena;         /* changes' and notices' strings */
-	struct schedule *baseline;   /* what changes are measured against, owned */
+	struct arena *arena;       /* changes' and notices' strings */
+	struct schedule *baseline; /* what changes are measured against, owned */
 };
 
 struct board_summary {
@@ -68,8 +68,8 @@ void board_destroy(struct board *b);
  * be NULL) is used when the feed's times carry no zone and names the
  * conference zone when the feed names none. Changes not seen before are
  * stamped now_ms. On failure the board is unchanged and e says why. */
-bool board_load(struct board *b, const char *buf, size_t len, const char *timezone,
-		int64_t now_ms, struct board_summary *sum, struct feed_error *e);
+bool board_load(struct board *b, const char *buf, size_t len, const char *timezone, int64_t now_ms,
+		struct board_summary *sum, struct feed_error *e);
 
 /* Sets the version that changes are measured against for feeds that bring
  * no change list (a plain schedule.xml): the first one this screen saw. */

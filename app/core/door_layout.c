@@ -33,14 +33,14 @@ struct entry {
 struct door {
 	const struct layout_input *in;
 	struct layout_kit k;
-	const char *name;          /* the room's name */
+	const char *name;           /* the room's name */
 	const struct room_view *rv; /* how full it is, NULL when unknown */
 	int64_t now_s;
 	struct civil today;
 	bool have_now;
 	struct entry now, next[NEXT_SHOWN];
 	size_t n_next;
-	int cut; /* a measured block cut a title with "…" (1), where to go (2) */
+	int cut;      /* a measured block cut a title with "…" (1), where to go (2) */
 	double k_min; /* the smallest block scale whose texts are legible */
 	int lean;     /* at k_min, too tall still: 1 one line of title, 2 no speakers */
 };
@@ -121,16 +121,16 @@ static void collect(struct door *d)
 
 /* ---- blocks: measured with draw false, drawn with draw true ---------------- */
 
-static int wrap(struct door *d, int x, int y, enum draw_font f, double size,
-		struct draw_color col, const char *s, int w, int lines, bool draw)
+static int wrap(struct door *d, int x, int y, enum draw_font f, double size, struct draw_color col,
+		const char *s, int w, int lines, bool draw)
 {
 	return layout_kit_wrap(&d->k, x, y, f, px(d, size), col, s, w, lines, draw);
 }
 
 /* A title, or where to go (weight 2: it matters more): wrapped like the
  * rest, and noted when it does not fit whole. */
-static int title(struct door *d, int x, int y, double size, struct draw_color col,
-		 const char *s, int w, int lines, bool draw, int weight)
+static int title(struct door *d, int x, int y, double size, struct draw_color col, const char *s,
+		 int w, int lines, bool draw, int weight)
 {
 	struct text_fit fit;
 	text_fit_wrap(d->k.tm, FONT_BOLD, px(d, size), s, w, lines, &fit);
@@ -268,12 +268,13 @@ static int next_block(struct door *d, int x, int y, int w, double k, bool draw)
 	int y0 = y;
 	char msg[300], t[8];
 	if (!d->n_next) {
-		y += wrap(d, x, y, FONT_BOLD, 52 * k, th->text, i18n_text(d->k.lang, MSG_NO_MORE_TODAY),
-			  w, 2, draw);
+		y += wrap(d, x, y, FONT_BOLD, 52 * k, th->text,
+			  i18n_text(d->k.lang, MSG_NO_MORE_TODAY), w, 2, draw);
 		return y - y0;
 	}
 	layout_kit_hhmm(&d->k, d->next[0].start, t);
-	i18n_next_in(d->k.lang, (int)((d->next[0].start - d->now_s + 59) / 60), t, msg, sizeof(msg));
+	i18n_next_in(d->k.lang, (int)((d->next[0].start - d->now_s + 59) / 60), t, msg,
+		     sizeof(msg));
 	y += wrap(d, x, y, FONT_BOLD, 52 * k, th->text, msg, w, 2, draw);
 	struct entry_sizes z = {40 * k, 6 * k, 30 * k, 28 * k, 1};
 	for (size_t i = 0; i < d->n_next; i++) {
@@ -330,7 +331,8 @@ static void door_init(struct door *d, const struct layout_input *in, struct draw
 	if (!in->board->schedule && in->cfg->timezone[0])
 		zone = civil_zone_find(in->cfg->timezone);
 	*d = (struct door){.in = in, .name = in->cfg->rooms[0], .now_s = in->now_ms / 1000};
-	double u = layout_kit_units(in->width, in->height, in->min_text_px, DOOR_FRAME_SMALLEST_TEXT);
+	double u =
+		layout_kit_units(in->width, in->height, in->min_text_px, DOOR_FRAME_SMALLEST_TEXT);
 	d->k = (struct layout_kit){&in->tm, &in->cfg->theme, in->cfg->lang, dl, u, zone};
 	if (in->min_text_px > 0) /* px() rounds: half a pixel over */
 		d->k_min = (in->min_text_px + 0.5) / (DOOR_SMALLEST_TEXT * u);
@@ -348,7 +350,8 @@ static void door_rects(struct door *d, int top, int bottom, struct layout_rect *
 	if (in->height > in->width) { /* portrait: now above, next below */
 		int split = top + (bottom - top) * 58 / 100;
 		*now = (struct layout_rect){m, top + gap, in->width - 2 * m, split - top - 2 * gap};
-		*next = (struct layout_rect){m, split + gap, in->width - 2 * m, bottom - split - 2 * gap};
+		*next = (struct layout_rect){m, split + gap, in->width - 2 * m,
+					     bottom - split - 2 * gap};
 		draw_list_rect(dl, 0, split, in->width, bottom - split, d->k.th->panel);
 	} else { /* landscape: now at the left, next at the right */
 		int split = in->width * 60 / 100;

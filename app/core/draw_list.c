@@ -133,8 +133,13 @@ uint64_t draw_list_hash(const struct draw_list *dl)
 	h = mix(h, &dl->background, sizeof(dl->background));
 	for (size_t i = 0; i < dl->n; i++) {
 		const struct draw_op *op = &dl->ops[i];
-		int32_t f[8] = {(int32_t)op->kind, op->x, op->y, op->w, op->h,
-				op->size_px, (int32_t)op->font,
+		int32_t f[8] = {(int32_t)op->kind,
+				op->x,
+				op->y,
+				op->w,
+				op->h,
+				op->size_px,
+				(int32_t)op->font,
 				(int32_t)(op->color.r << 16 | op->color.g << 8 | op->color.b)};
 		h = mix(h, f, sizeof(f));
 		if (op->kind == DRAW_TEXT)

@@ -107,8 +107,8 @@ struct feed_health_line feed_health_failed(struct feed_health *h, const char *ms
 		l.since_ms = h->since_ms;
 		h->unsaid = 0;
 		h->said_ms = now_ms;
-		h->gap_ms =
-		    h->gap_ms * 2 > FEED_HEALTH_MAX_GAP_MS ? FEED_HEALTH_MAX_GAP_MS : h->gap_ms * 2;
+		h->gap_ms = h->gap_ms * 2 > FEED_HEALTH_MAX_GAP_MS ? FEED_HEALTH_MAX_GAP_MS
+								   : h->gap_ms * 2;
 	}
 	return l;
 }

@@ -183,15 +183,15 @@ bool fetch_backoff_retry_after(const char *value, int64_t now_s, int64_t *delay_
 
 int64_t fetch_backoff_hold_ms(int64_t delay_s, int interval_ms)
 {
-	int64_t ms =
-	    delay_s > FETCH_BACKOFF_HOLD_MAX_MS / 1000 ? FETCH_BACKOFF_HOLD_MAX_MS : delay_s * 1000;
+	int64_t ms = delay_s > FETCH_BACKOFF_HOLD_MAX_MS / 1000 ? FETCH_BACKOFF_HOLD_MAX_MS
+								: delay_s * 1000;
 	if (ms < interval_ms)
 		ms = interval_ms;
 	return ms > FETCH_BACKOFF_HOLD_MAX_MS ? FETCH_BACKOFF_HOLD_MAX_MS : ms;
 }
 
 size_t fetch_backoff_answered(struct fetch_backoff_peer *peers, size_t n, size_t who,
-                              int64_t now_ms, uint64_t rnd)
+			      int64_t now_ms, uint64_t rnd)
 {
 	if (who >= n || !peers[who].origin || !peers[who].origin[0])
 		return 0;

@@ -51,6 +51,6 @@ struct fetch_backoff_peer {
  * failures 0 and a due time within now_ms + [0, FETCH_BACKOFF_RESET_JITTER_MS)
  * (from rnd), unless it was due sooner. Returns how many were reset. */
 size_t fetch_backoff_answered(struct fetch_backoff_peer *peers, size_t n, size_t who,
-                              int64_t now_ms, uint64_t rnd);
+			      int64_t now_ms, uint64_t rnd);
 
 #endif

@@ -42,8 +42,10 @@ static bool read_identity(const cJSON *root, struct fleet_msg *m, struct feed_er
 	if (!screen && !zones)
 		return true;
 	if (!name_ok(cJSON_GetStringValue(screen), sizeof(m->who.screen)))
-		return feed_error_set(e, "screen: not a screen's name (letters, digits, '-', '_', "
-					 "'.'; at most %d bytes)", FLEET_NAME_MAX);
+		return feed_error_set(e,
+				      "screen: not a screen's name (letters, digits, '-', '_', "
+				      "'.'; at most %d bytes)",
+				      FLEET_NAME_MAX);
 	snprintf(m->who.screen, sizeof(m->who.screen), "%s", screen->valuestring);
 	if (zones && !cJSON_IsArray(zones) && !cJSON_IsNull(zones))
 		return feed_error_set(e, "zones: not a list");
@@ -53,7 +55,8 @@ static bool read_identity(const cJSON *root, struct fleet_msg *m, struct feed_er
 	cJSON_ArrayForEach(z, zones) {
 		if (!name_ok(cJSON_GetStringValue(z), sizeof(m->who.zones[0])))
 			return feed_error_set(e, "zones[%zu]: not a zone's name", m->who.n_zones);
-		snprintf(m->who.zones[m->who.n_zones++], sizeof(m->who.zones[0]), "%s", z->valuestring);
+		snprintf(m->who.zones[m->who.n_zones++], sizeof(m->who.zones[0]), "%s",
+			 z->valuestring);
 	}
 	m->has_identity = true;
 	m->has_zones = zones != NULL;
@@ -98,12 +101,16 @@ static bool read_alerts(const cJSON *root, struct fleet_msg *m, struct feed_erro
 	cJSON_ArrayForEach(o, list) {
 		struct fleet_alert a = {0};
 		const char *text = json_util_str(o, "text"), *at = json_util_str(o, "at");
-		if (!cJSON_IsObject(o) || !whole(cJSON_GetObjectItemCaseSensitive(o, "id"), 1, &a.id))
+		if (!cJSON_IsObject(o) ||
+		    !whole(cJSON_GetObjectItemCaseSensitive(o, "id"), 1, &a.id))
 			return feed_error_set(e, "alerts[%zu].id: not an alert's number", i);
 		if (!text || !*text || strlen(text) > FLEET_ALERT_MAX ||
 		    !text_is_one_line(text, strlen(text)))
-			return feed_error_set(e, "alerts[%zu].text: not one line of at most %d bytes of "
-						 "UTF-8", i, FLEET_ALERT_MAX);
+			return feed_error_set(
+				e,
+				"alerts[%zu].text: not one line of at most %d bytes of "
+				"UTF-8",
+				i, FLEET_ALERT_MAX);
 		if (at && !civil_parse_instant_ms(at, strlen(at), &a.at_ms))
 			return feed_error_set(e, "alerts[%zu].at: not a time", i);
 		snprintf(a.text, sizeof(a.text), "%s", text);
@@ -132,7 +139,8 @@ static bool read_update(const cJSON *root, struct fleet_msg *m, struct feed_erro
 				      FLEET_VERSION_MAX);
 	if (!url || !*url || strlen(url) > FLEET_URL_MAX || !text_is_one_line(url, strlen(url)) ||
 	    strchr(url, ' '))
-		return feed_error_set(e, "update.url: not a URL of at most %d bytes", FLEET_URL_MAX);
+		return feed_error_set(e, "update.url: not a URL of at most %d bytes",
+				      FLEET_URL_MAX);
 	if (!whole(cJSON_GetObjectItemCaseSensitive(u, "size"), 0, &m->up.size))
 		return feed_error_set(e, "update.size: not a number of bytes");
 	bool hex = sha && strlen(sha) == 64;
@@ -143,7 +151,8 @@ static bool read_update(const cJSON *root, struct fleet_msg *m, struct feed_erro
 	snprintf(m->up.version, sizeof(m->up.version), "%s", version);
 	snprintf(m->up.url, sizeof(m->up.url), "%s", url);
 	for (size_t i = 0; i < 64; i++) /* lower case, as sha256sum writes it */
-		m->up.sha256[i] = (char)(sha[i] >= 'A' && sha[i] <= 'F' ? sha[i] - 'A' + 'a' : sha[i]);
+		m->up.sha256[i] =
+			(char)(sha[i] >= 'A' && sha[i] <= 'F' ? sha[i] - 'A' + 'a' : sha[i]);
 	m->up.sha256[64] = '\0';
 	m->update = true;
 	return true;
@@ -160,7 +169,8 @@ static bool read_schedule(const cJSON *root, struct fleet_msg *m, struct feed_er
 		return feed_error_set(e, "schedule_version: not a whole number");
 	const char *etag = cJSON_GetStringValue(t);
 	if (t && (!etag || strlen(etag) > FLEET_ETAG_MAX || !text_is_one_line(etag, strlen(etag))))
-		return feed_error_set(e, "schedule_etag: not a tag of at most %d bytes", FLEET_ETAG_MAX);
+		return feed_error_set(e, "schedule_etag: not a tag of at most %d bytes",
+				      FLEET_ETAG_MAX);
 	snprintf(m->schedule_etag, sizeof(m->schedule_etag), "%s", etag ? etag : "");
 	m->has_schedule = true;
 	return true;

@@ -44,8 +44,9 @@ static const char *const words[MSG_COUNT][2] = {
 	[MSG_WAITING_FOR_TIME] = {"Waiting for the time…", "En attente de l’heure…"},
 	[MSG_FORECAST] = {"forecast", "prévision"},
 	[MSG_FORECAST_NOW] = {"now", "maintenant"},
-	[MSG_FORECAST_WITHHELD] = {"no forecast: lately less right than the wait now",
-				   "pas de pr\xC3\xA9vision\xC2\xA0: moins juste que l'attente actuelle"},
+	[MSG_FORECAST_WITHHELD] =
+		{"no forecast: lately less right than the wait now",
+		 "pas de pr\xC3\xA9vision\xC2\xA0: moins juste que l'attente actuelle"},
 	[MSG_FULL] = {"FULL", "COMPLET"},
 	[MSG_COUNT_UNAVAILABLE] = {"count unavailable", "comptage indisponible"},
 	[MSG_SEATS_AVAILABLE] = {"seats available", "places disponibles"},
@@ -93,7 +94,8 @@ void i18n_updated_ago(enum lang l, int seconds, char *out, size_t cap)
 	if (seconds < 10)
 		snprintf(out, cap, "%s", i18n_text(l, MSG_JUST_UPDATED));
 	else if (seconds < 60)
-		snprintf(out, cap, l == LANG_FR ? "mis à jour il y a %d s" : "updated %d s ago", seconds);
+		snprintf(out, cap, l == LANG_FR ? "mis à jour il y a %d s" : "updated %d s ago",
+			 seconds);
 	else if (seconds < 3600)
 		snprintf(out, cap, l == LANG_FR ? "mis à jour il y a %d min" : "updated %d min ago",
 			 seconds / 60);
@@ -227,15 +229,15 @@ void i18n_shorter(enum lang l, const char *line, int wait_min, int walk_min, cha
 		snprintf(out, cap, "%s %s — %d" NBSP "min", label, line, wait_min);
 	else
 		snprintf(out, cap,
-			 l == LANG_FR ? "%s %s — %d" NBSP "min + %d" NBSP "min" NBSP "à" NBSP
-					"pied"
+			 l == LANG_FR ? "%s %s — %d" NBSP "min + %d" NBSP "min" NBSP "à" NBSP "pied"
 				      : "%s %s — %d" NBSP "min + %d" NBSP "min" NBSP "walk",
 			 label, line, wait_min, walk_min);
 }
 
 void i18n_filling(enum lang l, int pct, char *out, size_t cap)
 {
-	snprintf(out, cap, l == LANG_FR ? "se remplit · %d" NBSP "%%" : "filling · %d" NBSP "%%", pct);
+	snprintf(out, cap, l == LANG_FR ? "se remplit · %d" NBSP "%%" : "filling · %d" NBSP "%%",
+		 pct);
 }
 
 void i18n_full_go(enum lang l, const char *room, bool longer, char *out, size_t cap)
@@ -261,9 +263,11 @@ void i18n_people_in_room(enum lang l, int people, char *out, size_t cap)
 void i18n_next_in(enum lang l, int minutes, const char *clock, char *out, size_t cap)
 {
 	if (minutes <= 0)
-		snprintf(out, cap, l == LANG_FR ? "Ensuite" NBSP ": commence" : "Next: starting now");
+		snprintf(out, cap,
+			 l == LANG_FR ? "Ensuite" NBSP ": commence" : "Next: starting now");
 	else if (minutes < 60)
-		snprintf(out, cap, l == LANG_FR ? "Ensuite dans %d" NBSP "min" : "Next in %d" NBSP "min",
+		snprintf(out, cap,
+			 l == LANG_FR ? "Ensuite dans %d" NBSP "min" : "Next in %d" NBSP "min",
 			 minutes);
 	else
 		snprintf(out, cap, l == LANG_FR ? "Ensuite à %s" : "Next at %s", clock);
@@ -277,26 +281,26 @@ void i18n_since(enum lang l, const char *clock, char *out, size_t cap)
 static int weekday(const struct civil *c)
 {
 	int64_t d = civil_days_from_date(c->year, c->month, c->day); /* 1970-01-01: Thursday */
-	return (int)(((d % 7) + 7 + 3) % 7);                          /* 0 = Monday */
+	return (int)(((d % 7) + 7 + 3) % 7);                         /* 0 = Monday */
 }
 
-static const char *const days_en[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+static const char *const days_en[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
 				      "Friday", "Saturday", "Sunday"};
-static const char *const days_fr[] = {"lundi", "mardi", "mercredi", "jeudi",
+static const char *const days_fr[] = {"lundi",    "mardi",  "mercredi", "jeudi",
 				      "vendredi", "samedi", "dimanche"};
-static const char *const months_en[] = {"January", "February", "March",	   "April",
-					"May",	   "June",     "July",	   "August",
-					"September", "October", "November", "December"};
-static const char *const months_fr[] = {"janvier", "février", "mars",	   "avril",
-					"mai",	   "juin",    "juillet",   "août",
+static const char *const months_en[] = {"January",   "February", "March",    "April",
+					"May",       "June",     "July",     "August",
+					"September", "October",  "November", "December"};
+static const char *const months_fr[] = {"janvier",   "février", "mars",     "avril",
+					"mai",       "juin",    "juillet",  "août",
 					"septembre", "octobre", "novembre", "décembre"};
 
 void i18n_date(enum lang l, const struct civil *c, char *out, size_t cap)
 {
 	int m = c->month >= 1 && c->month <= 12 ? c->month - 1 : 0;
 	if (l == LANG_FR)
-		snprintf(out, cap, "%s %d%s %s", days_fr[weekday(c)], c->day, c->day == 1 ? "er" : "",
-			 months_fr[m]);
+		snprintf(out, cap, "%s %d%s %s", days_fr[weekday(c)], c->day,
+			 c->day == 1 ? "er" : "", months_fr[m]);
 	else
 		snprintf(out, cap, "%s %d %s", days_en[weekday(c)], c->day, months_en[m]);
 }

@@ -34,10 +34,10 @@ enum msg {
 	MSG_MOVED,
 	MSG_JUST_UPDATED,
 	MSG_WAITING_FOR_TIME,
-	MSG_FORECAST,     /* under the chart's next hour */
-	MSG_FORECAST_NOW, /* the forecast line's first item: "now 6 min" */
+	MSG_FORECAST,          /* under the chart's next hour */
+	MSG_FORECAST_NOW,      /* the forecast line's first item: "now 6 min" */
 	MSG_FORECAST_WITHHELD, /* in its place when the forecast's record is worse */
-	MSG_FULL,          /* a room with no seat left */
+	MSG_FULL,              /* a room with no seat left */
 	MSG_COUNT_UNAVAILABLE, /* a room whose count is too old, absurd or absent */
 	MSG_SEATS_AVAILABLE,   /* a room with a count below 85 % */
 	MSG_NO_SESSION_NOW,    /* the door screen between sessions */
@@ -53,11 +53,11 @@ bool i18n_lang_parse(const char *s, enum lang *out);
 const char *i18n_text(enum lang l, enum msg m);
 
 /* The phrases with numbers or names in them, written into out (cap bytes). */
-void i18n_moved_to(enum lang l, const char *room, char *out, size_t cap);   /* MOVED → room */
-void i18n_starts_in(enum lang l, int minutes, char *out, size_t cap);       /* STARTS IN 4 MIN */
-void i18n_minutes(enum lang l, int minutes, char *out, size_t cap);         /* 12 min */
-void i18n_people(enum lang l, int people, char *out, size_t cap);           /* about 40 in line */
-void i18n_updated_ago(enum lang l, int seconds, char *out, size_t cap);     /* updated 40 s ago */
+void i18n_moved_to(enum lang l, const char *room, char *out, size_t cap); /* MOVED → room */
+void i18n_starts_in(enum lang l, int minutes, char *out, size_t cap);     /* STARTS IN 4 MIN */
+void i18n_minutes(enum lang l, int minutes, char *out, size_t cap);       /* 12 min */
+void i18n_people(enum lang l, int people, char *out, size_t cap);         /* about 40 in line */
+void i18n_updated_ago(enum lang l, int seconds, char *out, size_t cap);   /* updated 40 s ago */
 void i18n_offline_since(enum lang l, const char *clock, char *out, size_t cap);
 void i18n_saved_at(enum lang l, const char *clock, int age_s, char *out, size_t cap);
 /* "schedule confirmed at 08:30 (34 min ago)": the server last said it was
@@ -70,9 +70,9 @@ void i18n_offline_short(enum lang l, const char *clock, char *out, size_t cap);
 /* "schedule feed failing since 10:02": it answers with something that is
  * not a schedule; narrow: "feed failing since 10:02" */
 void i18n_failing_since(enum lang l, const char *clock, bool narrow, char *out, size_t cap);
-void i18n_more(enum lang l, int n, char *out, size_t cap);                  /* +3 more */
-void i18n_was(enum lang l, const char *room, char *out, size_t cap);        /* was Salle 251 */
-void i18n_reason(enum lang l, const char *why, char *out, size_t cap);      /* estimator's why */
+void i18n_more(enum lang l, int n, char *out, size_t cap);             /* +3 more */
+void i18n_was(enum lang l, const char *room, char *out, size_t cap);   /* was Salle 251 */
+void i18n_reason(enum lang l, const char *why, char *out, size_t cap); /* estimator's why */
 /* The forecast line's items and the tips, a number never parted from its
  * unit by a wrap: "now 6 min", "12:30 ≈ 18 min", "best before 12:25". */
 void i18n_forecast_now(enum lang l, int minutes, char *out, size_t cap);

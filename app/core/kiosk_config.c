@@ -60,8 +60,8 @@ static bool integer(const char *key, const char *v, long lo, long hi, long *out,
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < lo || n > hi)
-		return feed_error_set(e, "%s: '%.40s' is not a whole number from %ld to %ld", key, v, lo,
-				      hi);
+		return feed_error_set(e, "%s: '%.40s' is not a whole number from %ld to %ld", key,
+				      v, lo, hi);
 	*out = n;
 	return true;
 }
@@ -85,8 +85,8 @@ static bool instant(const struct kiosk_config *c, const char *key, const char *v
 {
 	struct civil t;
 	if (!civil_parse(v, strlen(v), &t) || !t.has_time)
-		return feed_error_set(e, "%s: '%.40s' is not a time like 2014-11-06T12:30:00+01:00", key,
-				      v);
+		return feed_error_set(e, "%s: '%.40s' is not a time like 2014-11-06T12:30:00+01:00",
+				      key, v);
 	pending[0] = '\0';
 	if (!t.has_offset && !c->timezone[0]) {
 		if (strlen(v) >= 64)
@@ -106,8 +106,9 @@ static bool name_and_number(struct kiosk_config *c, const char *key, const char 
 	long lo = walk ? 0 : 1, hi = walk ? KIOSK_MAX_WALK_MIN : SCHEDULE_MAX_CAPACITY, n;
 	char name[KIOSK_MAX_NAME];
 	if (!text_name_and_number(v, name, sizeof(name), &n) || n < lo || n > hi)
-		return feed_error_set(e, "%s: '%.60s' is not %s then a whole number from %ld to %ld", key,
-				      v, walk ? "a queue" : "a room", lo, hi);
+		return feed_error_set(e,
+				      "%s: '%.60s' is not %s then a whole number from %ld to %ld",
+				      key, v, walk ? "a queue" : "a room", lo, hi);
 	if (!text_utf8_valid(name, strlen(name)))
 		return feed_error_set(e, "%s: not valid UTF-8", key);
 	size_t *count = walk ? &c->n_walks : &c->n_seats, i = 0;
@@ -115,7 +116,8 @@ static bool name_and_number(struct kiosk_config *c, const char *key, const char 
 	while (i < *count && strcmp(walk ? c->walks[i].queue : c->seats[i].room, name) != 0)
 		i++;
 	if (i == cap)
-		return feed_error_set(e, "%s: more than %zu %s", key, cap, walk ? "queues" : "rooms");
+		return feed_error_set(e, "%s: more than %zu %s", key, cap,
+				      walk ? "queues" : "rooms");
 	*count += i == *count;
 	memcpy(walk ? c->walks[i].queue : c->seats[i].room, name, strlen(name) + 1);
 	*(walk ? &c->walks[i].minutes : &c->seats[i].seats) = (int)n;
@@ -153,8 +155,10 @@ static bool overflow(struct kiosk_config *c, const char *v, struct feed_error *e
 	const char *p = v;
 	if (!overflow_name(&p, o.room, sizeof(o.room)) ||
 	    !overflow_name(&p, o.shown_in, sizeof(o.shown_in)) || *p)
-		return feed_error_set(e, "overflow: '%.80s' is not two room names (a name with spaces "
-					 "in quotes: overflow \"Salle 252A\" \"Salle 243\")", v);
+		return feed_error_set(e,
+				      "overflow: '%.80s' is not two room names (a name with spaces "
+				      "in quotes: overflow \"Salle 252A\" \"Salle 243\")",
+				      v);
 	if (!text_utf8_valid(o.room, strlen(o.room)) ||
 	    !text_utf8_valid(o.shown_in, strlen(o.shown_in)))
 		return feed_error_set(e, "overflow: not valid UTF-8");
@@ -180,8 +184,10 @@ static bool update_window(struct kiosk_config *c, const char *v, struct feed_err
 	if (!dash || !civil_parse_clock(v, (size_t)(dash - v), &from) ||
 	    !civil_parse_clock(dash + 1, strlen(dash + 1), &to) || from % 60 || to % 60 ||
 	    from >= 86400 || to >= 86400 || from == to)
-		return feed_error_set(e, "update-window: '%.40s' is not two different times like "
-					 "02:00-05:30", v);
+		return feed_error_set(e,
+				      "update-window: '%.40s' is not two different times like "
+				      "02:00-05:30",
+				      v);
 	c->update_from_min = from / 60;
 	c->update_to_min = to / 60;
 	return true;
@@ -195,7 +201,8 @@ static bool decimal(const char *key, const char *v, double lo, double hi, const 
 	errno = 0;
 	double d = strtod(v, &end);
 	if (errno || end == v || *end || !(d == 0 || (d >= lo && d <= hi)))
-		return feed_error_set(e, "%s: '%.40s' is not 0 (off) or a number of %s from %g to %g",
+		return feed_error_set(e,
+				      "%s: '%.40s' is not 0 (off) or a number of %s from %g to %g",
 				      key, v, unit, lo, hi);
 	*out = d;
 	return true;
@@ -225,11 +232,15 @@ static bool set_mobile_url(struct kiosk_config *c, const char *key, const char *
 		return true;
 	}
 	if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
-		return feed_error_set(e, "mobile-url: '%.60s' is not an http:// or https:// "
-					 "URL (or off)", v);
+		return feed_error_set(e,
+				      "mobile-url: '%.60s' is not an http:// or https:// "
+				      "URL (or off)",
+				      v);
 	if (strlen(v) > QR_CODE_MAX_TEXT)
-		return feed_error_set(e, "mobile-url: longer than %d bytes (a QR code a "
-					 "phone reads across a hallway)", QR_CODE_MAX_TEXT);
+		return feed_error_set(e,
+				      "mobile-url: longer than %d bytes (a QR code a "
+				      "phone reads across a hallway)",
+				      QR_CODE_MAX_TEXT);
 	return copy(c->mobile_url, sizeof(c->mobile_url), key, v, e);
 }
 
@@ -267,8 +278,10 @@ static bool set_timezone(struct kiosk_config *c, const char *key, const char *v,
 			 struct feed_error *e)
 {
 	if (*v && !civil_zone_known(v))
-		return feed_error_set(e, "timezone: '%.60s' is not a known zone (an IANA name "
-					 "such as Europe/Paris)", v);
+		return feed_error_set(e,
+				      "timezone: '%.60s' is not a known zone (an IANA name "
+				      "such as Europe/Paris)",
+				      v);
 	return copy(c->timezone, sizeof(c->timezone), key, v, e);
 }
 
@@ -322,8 +335,7 @@ static bool set_max_feed(struct kiosk_config *c, const char *key, const char *v,
 	return true;
 }
 
-static bool set_color(struct kiosk_config *c, const char *key, const char *v,
-		      struct feed_error *e)
+static bool set_color(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
 {
 	struct feed_error te;
 	if (!theme_set(&c->theme, key + 6, v, &te))
@@ -359,12 +371,30 @@ struct kiosk_key {
 };
 
 #define FIELD(f) offsetof(struct kiosk_config, f), sizeof(((struct kiosk_config *)0)->f)
-#define STRING(k, f, h) {k, KEY_STRING, FIELD(f), 0, 0, 0, 0, NULL, NULL, NULL, h}
-#define URL(k, t, f, h) {k, t, FIELD(f), 0, 0, 0, 0, NULL, NULL, NULL, h}
-#define INT(k, f, lo, hi, h) {k, KEY_INT, FIELD(f), lo, hi, 0, 0, NULL, NULL, NULL, h}
-#define DECIMAL(k, f, lo, hi, u, h) {k, KEY_DECIMAL, FIELD(f), 0, 0, lo, hi, u, NULL, NULL, h}
-#define CHOICE(k, t, f, base, v, h) {k, t, FIELD(f), base, 0, 0, 0, NULL, v, NULL, h}
-#define SETTER(k, fn, h) {k, KEY_SETTER, 0, 0, 0, 0, 0, 0, NULL, NULL, fn, h}
+#define STRING(k, f, h)                                                                            \
+	{                                                                                          \
+		k, KEY_STRING, FIELD(f), 0, 0, 0, 0, NULL, NULL, NULL, h                           \
+	}
+#define URL(k, t, f, h)                                                                            \
+	{                                                                                          \
+		k, t, FIELD(f), 0, 0, 0, 0, NULL, NULL, NULL, h                                    \
+	}
+#define INT(k, f, lo, hi, h)                                                                       \
+	{                                                                                          \
+		k, KEY_INT, FIELD(f), lo, hi, 0, 0, NULL, NULL, NULL, h                            \
+	}
+#define DECIMAL(k, f, lo, hi, u, h)                                                                \
+	{                                                                                          \
+		k, KEY_DECIMAL, FIELD(f), 0, 0, lo, hi, u, NULL, NULL, h                           \
+	}
+#define CHOICE(k, t, f, base, v, h)                                                                \
+	{                                                                                          \
+		k, t, FIELD(f), base, 0, 0, 0, NULL, v, NULL, h                                    \
+	}
+#define SETTER(k, fn, h)                                                                           \
+	{                                                                                          \
+		k, KEY_SETTER, 0, 0, 0, 0, 0, 0, NULL, NULL, fn, h                                 \
+	}
 
 static const char *const layouts[] = {"hall", "room", NULL};
 static const char *const orientations[] = {"landscape", "portrait", NULL};
@@ -400,7 +430,8 @@ static const struct kiosk_key keys[] = {
 	SETTER("language", set_language, "en or fr"),
 	CHOICE("time-source", KEY_WORD, time_source, 0, time_sources,
 	       "when the clock can be trusted"),
-	URL("heartbeat-url", KEY_HTTP_URL, heartbeat_url, "venueboard-server's heartbeat; empty: none"),
+	URL("heartbeat-url", KEY_HTTP_URL, heartbeat_url,
+	    "venueboard-server's heartbeat; empty: none"),
 	STRING("heartbeat-token", heartbeat_token, "this screen's token on the server"),
 	URL("stream-url", KEY_HTTP_URL, stream_url, "the server's event stream"),
 	SETTER("run-dir", set_run_dir, "files shared with the update agent"),
@@ -458,9 +489,11 @@ static bool url_checked(char *dst, size_t cap, bool file, const char *key, const
 		return copy(dst, cap, key, v, e);
 	if (!text_starts_with_ci(v, "http://") && !text_starts_with_ci(v, "https://") &&
 	    (!file || !text_starts_with_ci(v, "file://")))
-		return feed_error_set(e, file ? "%s: '%.60s' is not an http://, https:// or file:// URL"
-					      : "%s: '%.60s' is not an http:// or https:// URL",
-				      key, v);
+		return feed_error_set(
+			e,
+			file ? "%s: '%.60s' is not an http://, https:// or file:// URL"
+			     : "%s: '%.60s' is not an http:// or https:// URL",
+			key, v);
 	return copy(dst, cap, key, v, e);
 }
 
@@ -468,18 +501,18 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 {
 	const struct kiosk_key *k = key_find(key);
 	if (!k)
-		return feed_error_set(e, "%.60s: not a setting (assets/kiosk/venueboard.conf lists "
-					 "them)", key);
+		return feed_error_set(e,
+				      "%.60s: not a setting (assets/kiosk/venueboard.conf lists "
+				      "them)",
+				      key);
 	char *field = (char *)c + k->off;
 	long n = 0;
 	char list[128];
 	int i;
 	switch (k->type) {
-	case KEY_STRING:
-		return copy(field, k->size, key, v, e);
+	case KEY_STRING: return copy(field, k->size, key, v, e);
 	case KEY_URL:
-	case KEY_HTTP_URL:
-		return url_checked(field, k->size, k->type == KEY_URL, key, v, e);
+	case KEY_HTTP_URL: return url_checked(field, k->size, k->type == KEY_URL, key, v, e);
 	case KEY_INT:
 		if (!integer(key, v, k->lo, k->hi, &n, e))
 			return false;
@@ -496,8 +529,7 @@ bool kiosk_config_set(struct kiosk_config *c, const char *key, const char *v, st
 			return copy(field, k->size, key, v, e);
 		*(int *)(void *)field = (int)k->lo + i;
 		return true;
-	case KEY_SETTER:
-		break;
+	case KEY_SETTER: break;
 	}
 	return k->set(c, key, v, e);
 }
@@ -550,7 +582,8 @@ bool kiosk_config_parse(struct kiosk_config *c, const char *buf, size_t len, str
 		char line[KIOSK_MAX_VALUE + 64];
 		size_t n = (size_t)(stop - p);
 		if (n >= sizeof(line))
-			return feed_error_set(e, "line %d: longer than %zu bytes", lineno, sizeof(line) - 1);
+			return feed_error_set(e, "line %d: longer than %zu bytes", lineno,
+					      sizeof(line) - 1);
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p = nl ? nl + 1 : end;
@@ -622,8 +655,7 @@ static bool flag_screenshot(struct kiosk_config *c, const char *key, const char 
 	return ok;
 }
 
-static bool flag_size(struct kiosk_config *c, const char *key, const char *v,
-		      struct feed_error *e)
+static bool flag_size(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
 {
 	(void)key;
 	return size_arg(v, &c->width, &c->height) ||
@@ -653,8 +685,7 @@ static bool flag_exit_after(struct kiosk_config *c, const char *key, const char 
 	return positive_number(key, v, &c->exit_after_s, e);
 }
 
-static bool flag_bench(struct kiosk_config *c, const char *key, const char *v,
-		       struct feed_error *e)
+static bool flag_bench(struct kiosk_config *c, const char *key, const char *v, struct feed_error *e)
 {
 	long n = 0;
 	bool ok = integer(key, v, 1, 100000, &n, e);
@@ -693,8 +724,8 @@ struct list_flag {
 };
 
 /* --KEY VALUE: a run flag, else a setting as in the file. */
-static bool flag(struct kiosk_config *c, struct list_flag *lists, size_t n_lists,
-		 const char *key, const char *v, struct feed_error *e)
+static bool flag(struct kiosk_config *c, struct list_flag *lists, size_t n_lists, const char *key,
+		 const char *v, struct feed_error *e)
 {
 	for (size_t k = 0; k < sizeof(run_flags) / sizeof(*run_flags); k++)
 		if (strcmp(key, run_flags[k].key) == 0)
@@ -738,8 +769,8 @@ static bool settle_wall_times(struct kiosk_config *c, struct feed_error *e)
 		const char *key;
 		char *text;
 		int64_t *ms;
-	} waiting[] = {{"at", c->at_text, &c->at_ms}, {"clock-start", c->clock_start_text,
-						      &c->clock_start_ms}};
+	} waiting[] = {{"at", c->at_text, &c->at_ms},
+		       {"clock-start", c->clock_start_text, &c->clock_start_ms}};
 	for (size_t i = 0; i < sizeof(waiting) / sizeof(*waiting); i++) {
 		if (!waiting[i].text[0])
 			continue;
@@ -760,7 +791,8 @@ static bool check_needs(const struct kiosk_config *c, struct feed_error *e)
 	if (c->mode == KIOSK_SCREENSHOT && (!c->width || !c->height))
 		return feed_error_set(e, "--screenshot needs --size WIDTHxHEIGHT");
 	if (c->layout == KIOSK_LAYOUT_ROOM && !c->n_rooms)
-		return feed_error_set(e, "layout room: needs the room at this door (its `room` line)");
+		return feed_error_set(e,
+				      "layout room: needs the room at this door (its `room` line)");
 	if (c->heartbeat_url[0] && !c->heartbeat_token[0])
 		return feed_error_set(e, "heartbeat-token: needed with heartbeat-url (the screen's "
 					 "token in the server's config)");
@@ -801,8 +833,9 @@ bool kiosk_config_check(struct kiosk_config *c, struct feed_error *e)
 		return false;
 	default_mobile_url(c);
 	if (c->page_s > c->page_s_max)
-		return feed_error_set(e, "page-seconds: %d is more than page-seconds-max %d (a page "
-					 "stays from the one to the other, by its words)",
+		return feed_error_set(e,
+				      "page-seconds: %d is more than page-seconds-max %d (a page "
+				      "stays from the one to the other, by its words)",
 				      c->page_s, c->page_s_max);
 	struct feed_error te;
 	if (!theme_check(&c->theme, &te))

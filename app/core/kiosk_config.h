@@ -78,9 +78,9 @@ struct kiosk_config {
 	int rotation; /* the panel mounted turned clockwise, seen from the front: 0,
 		       * 90, 180, 270; -1 not given (screen_turn works it out) */
 	enum lang lang;
-	int page_s;         /* seconds per page when more than fits */
-	int highlight_min;  /* minutes a new change stays highlighted */
-	int soon_min;       /* a session starting within this is marked */
+	int page_s;        /* seconds per page when more than fits */
+	int highlight_min; /* minutes a new change stays highlighted */
+	int soon_min;      /* a session starting within this is marked */
 	char font_regular[KIOSK_MAX_VALUE], font_bold[KIOSK_MAX_VALUE];
 	char font_fallback[KIOSK_MAX_VALUE];
 	char font_emoji[KIOSK_MAX_VALUE]; /* colour emoji; "" (font-emoji off) = none */
@@ -113,20 +113,20 @@ struct kiosk_config {
 	enum kiosk_mode mode;
 	char config_path[KIOSK_MAX_VALUE];
 	char screenshot[KIOSK_MAX_VALUE]; /* --screenshot OUT.png */
-	int width, height;                /* --size WxH: window or screenshot size; 0 = full screen */
-	bool windowed;                    /* --window: not full screen (development) */
-	int64_t at_ms;                    /* --at TIME: the board's clock (screenshot), 0 = now */
-	int64_t clock_start_ms;           /* --clock-start TIME: a replayed day (demo) */
+	int width, height;      /* --size WxH: window or screenshot size; 0 = full screen */
+	bool windowed;          /* --window: not full screen (development) */
+	int64_t at_ms;          /* --at TIME: the board's clock (screenshot), 0 = now */
+	int64_t clock_start_ms; /* --clock-start TIME: a replayed day (demo) */
 	char at_text[64], clock_start_text[64]; /* a wall time waiting for the zone */
-	double clock_rate;                /* --clock-rate N: seconds of the day per real second */
-	char frame_log[KIOSK_MAX_VALUE];  /* --frame-log FILE: texts of each presented frame */
-	double exit_after_s;              /* --exit-after S: stop after S seconds (tests) */
-	int bench_frames;                 /* --bench N: time N frames of each kind, print, exit */
+	double clock_rate;               /* --clock-rate N: seconds of the day per real second */
+	char frame_log[KIOSK_MAX_VALUE]; /* --frame-log FILE: texts of each presented frame */
+	double exit_after_s;             /* --exit-after S: stop after S seconds (tests) */
+	int bench_frames;                /* --bench N: time N frames of each kind, print, exit */
 	/* the header's title, legibility, the time a page stays (issue 15) */
 	char title[KIOSK_MAX_NAME]; /* "" = the schedule's conference name */
 	double viewing_distance_m;  /* readers this far away must read every text; 0 = unchecked */
-	double screen_diagonal_in;  /* the panel's diagonal when the display does not say; 0 = unknown */
-	int page_s_max;             /* a page stays page_s..page_s_max seconds, by its words */
+	double screen_diagonal_in; /* the panel's diagonal when the display does not say; 0 = unknown */
+	int page_s_max;            /* a page stays page_s..page_s_max seconds, by its words */
 };
 
 /* Fills c with the defaults (documented in assets/kiosk/venueboard.conf). */

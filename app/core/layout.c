@@ -31,7 +31,7 @@ struct ctx {
 	const struct theme *th;
 	enum lang lang;
 	struct draw_list *dl;
-	double u; /* pixels per design unit */
+	double u;                      /* pixels per design unit */
 	const struct civil_zone *zone; /* the conference's */
 	struct civil today;
 	int64_t now_s;
@@ -169,7 +169,8 @@ static size_t rows_of_rooms(const struct schedule *s, const struct kiosk_config 
 	size_t n = 0;
 	if (!cfg->n_rooms) {
 		for (size_t k = 0; k < s->n_rooms && n < cap; k++)
-			rows[n++] = (struct room_row){.room = &s->rooms[k], .name = s->rooms[k].name};
+			rows[n++] =
+				(struct room_row){.room = &s->rooms[k], .name = s->rooms[k].name};
 		return n;
 	}
 	for (size_t i = 0; i < cfg->n_rooms && n < cap; i++) {
@@ -196,7 +197,8 @@ static void place_sessions(struct ctx *c, struct room_row *rows, size_t n)
 			continue;
 		for (size_t r = 0; r < n; r++)
 			if (rows[r].room && strcmp(rows[r].room->id, se->room) == 0) {
-				struct entry e = {se, board_change_for(b, se->id), false, se->start,
+				struct entry e = {se,      board_change_for(b, se->id),
+						  false,   se->start,
 						  se->end, se->title};
 				consider(c, &rows[r], e);
 			}
@@ -222,9 +224,10 @@ static void place_ghosts(struct ctx *c, struct room_row *rows, size_t n)
 			text_fold_key(rows[r].name, a, sizeof(a));
 			text_fold_key(ch->from_room, bk, sizeof(bk));
 			if (strcmp(a, bk) == 0)
-				consider(c, &rows[r], (struct entry){NULL, ch, true, ch->from_start,
-								     ch->from_start + (len > 0 ? len : 1800),
-								     ch->title});
+				consider(c, &rows[r],
+					 (struct entry){NULL, ch, true, ch->from_start,
+							ch->from_start + (len > 0 ? len : 1800),
+							ch->title});
 		}
 	}
 }
@@ -408,15 +411,17 @@ static int cell(struct ctx *c, struct rect r, const struct entry *e, bool is_now
 	if (!e->title) {
 		if (is_now)
 			return 0;
-		return px(c, 8) + wrapped(c, x, r.y + px(c, 8), FONT_REGULAR, ssize, th->muted,
-					  i18n_text(c->lang, MSG_NO_MORE_TODAY), w, 1, scut) +
+		return px(c, 8) +
+		       wrapped(c, x, r.y + px(c, 8), FONT_REGULAR, ssize, th->muted,
+			       i18n_text(c->lang, MSG_NO_MORE_TODAY), w, 1, scut) +
 		       px(c, 8);
 	}
 	const struct session *s = e->s;
 	int timew = cell_when(c, x, r.y + px(c, 8), e, stacked && is_now);
 	int tx = x + timew, tw = w - timew;
 	bool cancelled = s && s->status == SESSION_CANCELLED;
-	int y = cell_title(c, tx, r.y + px(c, 4), tw, e->title, cancelled || e->ghost, tlines, tcut);
+	int y = cell_title(c, tx, r.y + px(c, 4), tw, e->title, cancelled || e->ghost, tlines,
+			   tcut);
 	int by = y + px(c, 4), bsize = px(c, 24), under = line_h(c, FONT_BOLD, bsize);
 	int end = by + under + px(c, 10) - r.y;
 	if (is_now && rv && !e->ghost && !cancelled) { /* FULL first: it sends people away */
@@ -446,15 +451,15 @@ static int room_name(struct ctx *c, int x, int y, int w, const char *name, int l
 		    !(fit.n && fit.lines[fit.n - 1].ellipsized))
 			break;
 	}
-	return px(c, 10) + wrapped(c, x, y + px(c, 10), FONT_BOLD, size, c->th->text, name, w, lines,
-				   cut);
+	return px(c, 10) +
+	       wrapped(c, x, y + px(c, 10), FONT_BOLD, size, c->th->text, name, w, lines, cut);
 }
 
 /* Where a row's parts go: landscape, the name then now and next side by
  * side; portrait (stacked), the name then now above next, each as wide as
  * the screen allows. */
 struct rows_geo {
-	int x, w;          /* the rule's */
+	int x, w; /* the rule's */
 	int name_x, name_w;
 	int now_x, next_x, cell_w;
 	bool stacked;
@@ -510,8 +515,8 @@ static struct row_fit row_base(struct ctx *c, const struct rows_geo *g, const st
  * whatever of theirs is cut, while the next line still fits: text is never
  * cut while the page has room for it. fit, heights and cuts come in as the
  * rows start (row_base) and go out grown. Returns the height used. */
-static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_row *rows,
-		     size_t n, struct row_fit *fit, int *heights, struct row_cuts *cuts, int avail)
+static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_row *rows, size_t n,
+		     struct row_fit *fit, int *heights, struct row_cuts *cuts, int avail)
 {
 	int used = 0;
 	for (size_t i = 0; i < n; i++)
@@ -534,12 +539,14 @@ static int rows_grow(struct ctx *c, const struct rows_geo *g, const struct room_
 					more[k++] = &fit[i].title[j];
 				}
 			for (int j = 0; j < 2; j++)
-				if (cuts[i].speakers[j] && fit[i].speakers[j] < TEXT_FIT_MAX_LINES &&
+				if (cuts[i].speakers[j] &&
+				    fit[i].speakers[j] < TEXT_FIT_MAX_LINES &&
 				    !(stuck[i] & 4u << j)) {
 					bit[k] = 4u << j;
 					more[k++] = &fit[i].speakers[j];
 				}
-			if (cuts[i].name && fit[i].name_lines < TEXT_FIT_MAX_LINES && !(stuck[i] & 16u)) {
+			if (cuts[i].name && fit[i].name_lines < TEXT_FIT_MAX_LINES &&
+			    !(stuck[i] & 16u)) {
 				bit[k] = 16u;
 				more[k++] = &fit[i].name_lines;
 			}
@@ -572,8 +579,14 @@ static int rows_geometry(struct ctx *c, struct rect a, struct rows_geo *g)
 	/* portrait, or columns too narrow for a title's few words (letters
 	 * made large for legibility): now above next */
 	bool stacked = c->in->height > c->in->width || col_w < px(c, 400);
-	*g = (struct rows_geo){a.x + m, a.w - m, a.x + m, name_w - px(c, 16), a.x + m + name_w,
-			       a.x + m + name_w + col_w, col_w, stacked};
+	*g = (struct rows_geo){a.x + m,
+			       a.w - m,
+			       a.x + m,
+			       name_w - px(c, 16),
+			       a.x + m + name_w,
+			       a.x + m + name_w + col_w,
+			       col_w,
+			       stacked};
 	if (stacked) { /* now above next: no column heads, each cell the full width */
 		g->next_x = g->now_x;
 		g->cell_w = a.w - m - name_w;
@@ -612,9 +625,10 @@ static int rooms_area(struct ctx *c, struct rect a, struct layout_result *res)
 				local(c, s->sessions[i].start, &l);
 				i18n_date(c->lang, &l, d, sizeof(d));
 				hhmm(c, s->sessions[i].start, t);
-				snprintf(line, sizeof(line), "%s → %s, %s", i18n_text(c->lang, MSG_NEXT), d, t);
-				text(c, a.x + m, a.y + px(c, 130), FONT_REGULAR, px(c, 32), th->muted, line,
-				     a.w - 2 * m);
+				snprintf(line, sizeof(line), "%s → %s, %s",
+					 i18n_text(c->lang, MSG_NEXT), d, t);
+				text(c, a.x + m, a.y + px(c, 130), FONT_REGULAR, px(c, 32),
+				     th->muted, line, a.w - 2 * m);
 				break;
 			}
 		res->pages = 1;
@@ -706,7 +720,8 @@ static void change_row(struct ctx *c, int x, int y, int w, int rh, const struct 
 			       th->alert_bg);
 	int lx = x, lw = w;
 	if (fresh) {
-		int bw = badge(c, lx, y, tsize, th->text, th->background, i18n_text(c->lang, MSG_NEW), lw);
+		int bw = badge(c, lx, y, tsize, th->text, th->background,
+			       i18n_text(c->lang, MSG_NEW), lw);
 		lx += bw + gap;
 		lw -= bw + gap;
 	}
@@ -729,8 +744,8 @@ static void change_row(struct ctx *c, int x, int y, int w, int rh, const struct 
 		}
 		break;
 	case CHANGE_CANCELLED:
-		badge(c, x, y2, dsize, th->cancel_bg, th->cancel_text, i18n_text(c->lang, MSG_CANCELLED),
-		      w);
+		badge(c, x, y2, dsize, th->cancel_bg, th->cancel_text,
+		      i18n_text(c->lang, MSG_CANCELLED), w);
 		break;
 	case CHANGE_RESCHEDULED:
 		span(c, ch->from_start, ch->to_start, f2, sizeof(f2));
@@ -869,7 +884,8 @@ static void changes_panel(struct ctx *c, struct rect a, struct layout_result *re
 		char p[32];
 		snprintf(p, sizeof(p), "%d / %d", (int)(c->in->page_tick % pages) + 1, pages);
 		pw = measure(c, FONT_REGULAR, px(c, 22), p);
-		text(c, a.x + a.w - m - pw, a.y + px(c, 18), FONT_REGULAR, px(c, 22), th->muted, p, pw);
+		text(c, a.x + a.w - m - pw, a.y + px(c, 18), FONT_REGULAR, px(c, 22), th->muted, p,
+		     pw);
 		pw += m / 2;
 	}
 	text(c, a.x + m, head_y, FONT_BOLD, px(c, 32), th->text, head, w - pw); /* beside "1 / 2" */
@@ -886,7 +902,8 @@ static int words_in(const struct draw_list *dl, size_t from, size_t to)
 		if (dl->ops[i].kind != DRAW_TEXT)
 			continue;
 		bool counted = false; /* this run of non-spaces is counted */
-		for (const unsigned char *p = (const unsigned char *)draw_list_text_of(dl, &dl->ops[i]);
+		for (const unsigned char *p =
+			     (const unsigned char *)draw_list_text_of(dl, &dl->ops[i]);
 		     *p; p++) {
 			if (*p == ' ') {
 				counted = false;
@@ -962,7 +979,8 @@ int layout_rooms_fit(const struct layout_input *in, struct draw_list *scratch)
 	ctx_init(&c, in, scratch);
 	c.worst = true; /* what the day may bring must not push the one room off */
 	draw_list_reset(scratch, in->width, in->height, c.th->background);
-	int top = layout_frame_header(&c.fk, in, layout_frame_title(in)) + layout_frame_notices_h(&c.fk);
+	int top = layout_frame_header(&c.fk, in, layout_frame_title(in)) +
+		  layout_frame_notices_h(&c.fk);
 	struct rect a = rooms_rect(&c, top, in->height - layout_frame_footer_h(&c.fk));
 	struct rows_geo g;
 	int rows_top = rows_geometry(&c, a, &g);
@@ -1031,17 +1049,19 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		int sy = rooms.y + rooms.h + gap, sh = body_bottom - sy - gap;
 		if (queues) {
 			int half = (in->width - 3 * gap) / 2;
-			layout_frame_qr(&c.k, in, gap + half, sy + sh, half, sh / 2, true, true, &qr_w,
-					&qr_h);
-			changes_panel(&c, (struct rect){gap, sy, half, sh - (qr_h ? qr_h + gap : 0)},
+			layout_frame_qr(&c.k, in, gap + half, sy + sh, half, sh / 2, true, true,
+					&qr_w, &qr_h);
+			changes_panel(&c,
+				      (struct rect){gap, sy, half, sh - (qr_h ? qr_h + gap : 0)},
 				      res);
 			queue_panel_draw(&c.qk, (struct layout_rect){2 * gap + half, sy, half, sh},
 					 &qp);
 		} else {
-			layout_frame_qr(&c.k, in, in->width - gap, sy + sh, in->width / 4, sh, false,
-					true, &qr_w, &qr_h);
+			layout_frame_qr(&c.k, in, in->width - gap, sy + sh, in->width / 4, sh,
+					false, true, &qr_w, &qr_h);
 			changes_panel(&c,
-				      (struct rect){gap, sy, in->width - 2 * gap - (qr_w ? qr_w + gap : 0),
+				      (struct rect){gap, sy,
+						    in->width - 2 * gap - (qr_w ? qr_w + gap : 0),
 						    sh},
 				      res);
 		}
@@ -1052,8 +1072,8 @@ void layout_build(const struct layout_input *in, struct draw_list *dl, struct la
 		int h = body_bottom - top - gap;
 		int ch = queues ? (h - gap) * 45 / 100 : h; /* the changes' place */
 		if (!qr_in_header) /* a corner of the changes' place (they turn pages sooner) */
-			layout_frame_qr(&c.k, in, sx + sw, top + ch, sw, queues ? ch / 2 : h / 4, true,
-					true, &qr_w, &qr_h);
+			layout_frame_qr(&c.k, in, sx + sw, top + ch, sw, queues ? ch / 2 : h / 4,
+					true, true, &qr_w, &qr_h);
 		changes_panel(&c, (struct rect){sx, top, sw, ch - (qr_h ? qr_h + gap : 0)}, res);
 		if (queues)
 			queue_panel_draw(&c.qk,

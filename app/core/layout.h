@@ -19,16 +19,16 @@ struct fleet_identity;
 
 /* How fresh the schedule on screen is; the shell knows, layout says it. */
 struct layout_feed {
-	bool have;               /* a schedule is loaded (network or cache) */
-	bool offline;            /* the last fetches failed */
-	bool from_cache;         /* loaded from disk at start, not confirmed since */
-	int age_s;               /* real seconds since it was last confirmed current */
+	bool have;                /* a schedule is loaded (network or cache) */
+	bool offline;             /* the last fetches failed */
+	bool from_cache;          /* loaded from disk at start, not confirmed since */
+	int age_s;                /* real seconds since it was last confirmed current */
 	int64_t offline_since_ms; /* board clock when fetching started to fail */
-	int64_t received_ms;     /* board clock when the schedule on screen arrived */
+	int64_t received_ms;      /* board clock when the schedule on screen arrived */
 	/* board clock when it was last confirmed current: received, or the server
 	 * said it was unchanged (304); the saved copy's time when from_cache */
 	int64_t confirmed_ms;
-	bool failing;            /* the feed answers, but with something that is not a schedule */
+	bool failing;             /* the feed answers, but with something that is not a schedule */
 	int64_t failing_since_ms; /* board clock of the first such answer */
 };
 
@@ -36,11 +36,12 @@ struct qr_code;
 
 struct layout_input {
 	const struct kiosk_config *cfg;
-	const struct board *board;        /* may hold no schedule yet */
-	const struct queue_board *queues; /* NULL when the screen shows none */
+	const struct board *board;         /* may hold no schedule yet */
+	const struct queue_board *queues;  /* NULL when the screen shows none */
 	const struct lunch_advice *advice; /* for queues' views; NULL: no forecast line or tips */
-	const struct room_board *rooms;   /* how full each room is; NULL when not shown */
-	const struct fleet_identity *screen; /* who this screen is (targeted notices); NULL: unknown */
+	const struct room_board *rooms;    /* how full each room is; NULL when not shown */
+	const struct fleet_identity
+		*screen;                  /* who this screen is (targeted notices); NULL: unknown */
 	const struct fleet_alert *alerts; /* on screen over everything, newest first */
 	size_t n_alerts;
 	struct text_metrics tm;
@@ -48,15 +49,15 @@ struct layout_input {
 	int64_t now_ms;    /* the board clock, UTC ms */
 	int64_t page_tick; /* advances once per page period (real time) */
 	struct layout_feed feed;
-	bool clock_untrusted; /* the time is not synchronized yet: show no programme */
+	bool clock_untrusted;            /* the time is not synchronized yet: show no programme */
 	const struct qr_code *mobile_qr; /* the phone page's QR code; NULL: none */
-	int min_text_px;      /* every text at least this font size (legibility_min_size):
+	int min_text_px; /* every text at least this font size (legibility_min_size):
 			       * each part's design scaled up until its smallest text is;
 			       * 0: the design's sizes */
 };
 
 struct layout_result {
-	int pages, page;     /* the rooms' pages and the one shown */
+	int pages, page; /* the rooms' pages and the one shown */
 	int rooms_total, rooms_shown;
 	int changes_today;
 	int rooms_full_listed; /* rooms that became full in the last 15 minutes, in the panel */

@@ -67,7 +67,8 @@ int layout_frame_header_qr(const struct layout_kit *k, const struct layout_input
 		/* modules of 3 design units (phones read it from arm's length) */
 		int module = layout_kit_px(k, 3) > 3 ? layout_kit_px(k, 3) : 3;
 		int side = in->mobile_qr ? qr_code_side_px(in->mobile_qr, module) : 0;
-		if (date_beside && qr_max_w > 0 && side > 0 && side <= layout_kit_px(k, 150) - 2 * pad)
+		if (date_beside && qr_max_w > 0 && side > 0 &&
+		    side <= layout_kit_px(k, 150) - 2 * pad)
 			layout_frame_qr(k, in, qr_right, 0, qr_max_w, side, true, false, &qw, &qh);
 		if (qh > 0) {
 			*qr_shown = true;
@@ -87,7 +88,8 @@ int layout_frame_header_qr(const struct layout_kit *k, const struct layout_input
 			       th->muted, date, SIZE_MAX);
 	}
 	if (title[0])
-		layout_kit_text(k, m, layout_kit_px(k, 14), FONT_BOLD, tsize, th->text, title, left_w);
+		layout_kit_text(k, m, layout_kit_px(k, 14), FONT_BOLD, tsize, th->text, title,
+				left_w);
 	if (!date_beside) {
 		size_t o = strlen(where);
 		snprintf(where + o, sizeof(where) - o, "%s%s", o ? " · " : "", date);
@@ -126,7 +128,8 @@ int layout_frame_notices(const struct layout_kit *k, const struct layout_input *
 	layout_kit_text(k, m, y + (h - layout_kit_line_h(k, FONT_BOLD, size)) / 2, FONT_BOLD, size,
 			k->th->notice_text, mine[shown]->text, in->width - 2 * m - lw);
 	if (lw)
-		layout_kit_text(k, in->width - lw, y + (h - layout_kit_line_h(k, FONT_REGULAR, lsize)) / 2,
+		layout_kit_text(k, in->width - lw,
+				y + (h - layout_kit_line_h(k, FONT_REGULAR, lsize)) / 2,
 				FONT_REGULAR, lsize, k->th->notice_text, label, lw);
 	return y + h;
 }
@@ -164,7 +167,8 @@ static void footer_text(const struct layout_kit *k, const struct layout_input *i
 			i18n_saved_at(k->lang, clock, age < 0 ? 0 : age, b, sizeof(b));
 	} else if (f->have) {
 		/* steps of 10 s: the line need not redraw the screen every second */
-		i18n_updated_ago(k->lang, f->age_s < 60 ? f->age_s / 10 * 10 : f->age_s, b, sizeof(b));
+		i18n_updated_ago(k->lang, f->age_s < 60 ? f->age_s / 10 * 10 : f->age_s, b,
+				 sizeof(b));
 	}
 	snprintf(msg, cap, "%s%s%s", a, a[0] && b[0] ? " · " : "", b);
 }
@@ -190,12 +194,12 @@ int layout_frame_footer(const struct layout_kit *k, const struct layout_input *i
 		if (layout_kit_measure(k, font, size, msg) <= in->width - 3 * m - pw)
 			break;
 	}
-	layout_kit_text(k, m, y + (h - layout_kit_line_h(k, FONT_REGULAR, size)) / 2,
-			font, size, fg, msg, in->width - 3 * m - pw);
+	layout_kit_text(k, m, y + (h - layout_kit_line_h(k, FONT_REGULAR, size)) / 2, font, size,
+			fg, msg, in->width - 3 * m - pw);
 	if (pw) {
 		int lh = layout_kit_line_h(k, FONT_BOLD, size);
-		draw_list_text(k->dl, in->width - m - pw, y + (h - lh) / 2, pw, lh, FONT_BOLD, size, fg,
-			       label, SIZE_MAX);
+		draw_list_text(k->dl, in->width - m - pw, y + (h - lh) / 2, pw, lh, FONT_BOLD, size,
+			       fg, label, SIZE_MAX);
 	}
 	return y;
 }
@@ -218,8 +222,8 @@ void layout_frame_qr(const struct layout_kit *k, const struct layout_input *in, 
 	int cw = layout_kit_measure(k, FONT_REGULAR, size, caption);
 	int room_w = beside ? max_w - gap - (cw < max_w / 2 ? cw : max_w / 2) : max_w;
 	int room_h = beside ? max_h : max_h - gap / 2 - lines_h;
-	while (module > 3 && (qr_code_side_px(q, module) > room_w ||
-			      qr_code_side_px(q, module) > room_h))
+	while (module > 3 &&
+	       (qr_code_side_px(q, module) > room_w || qr_code_side_px(q, module) > room_h))
 		module--;
 	int qs = qr_code_side_px(q, module);
 	if (qs > room_w || qs > room_h)

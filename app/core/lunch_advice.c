@@ -72,8 +72,8 @@ static void fold(const char *s, char out[FOLD])
 
 static bool is_catering(const struct session *x)
 {
-	static const char *const words[] = {"lunch", "dejeuner", "buffet", "repas", "catering",
-					    "meal"};
+	static const char *const words[] = {"lunch", "dejeuner", "buffet",
+					    "repas", "catering", "meal"};
 	char title[FOLD], type[FOLD];
 	fold(x->title, title);
 	fold(x->type, type);
@@ -158,8 +158,8 @@ static bool rival_of(const struct queue_view *v, int walk_min, int64_t now_ms, s
 	if (!w->known || w->confidence == CONFIDENCE_NONE)
 		return false;
 	double now = w->wait_s;
-	double err = w->confidence == CONFIDENCE_GOOD ? fmax(60, 0.15 * now)
-						       : fmax(120, 0.35 * now);
+	double err =
+		w->confidence == CONFIDENCE_GOOD ? fmax(60, 0.15 * now) : fmax(120, 0.35 * now);
 	const struct queue_forecast_point *near = NULL;
 	int64_t ahead = now_ms + AHEAD_MS, off = 5 * MINUTE_MS + 1;
 	for (size_t k = 0; k < v->forecast.n; k++) {

@@ -18,13 +18,13 @@
 struct schedule;
 
 enum {
-	LUNCH_ADVICE_ITEMS = 2,      /* moments of the forecast shown after "now" */
-	LUNCH_ADVICE_HOLD_MIN = 10,  /* the shorter-line advice changes at most this often */
-	LUNCH_ADVICE_SHOW_S = 60,    /* a moment differs from another when a minute apart */
-	LUNCH_ADVICE_MARGIN_S = 180, /* a tip needs the interval this far from now ... */
+	LUNCH_ADVICE_ITEMS = 2,       /* moments of the forecast shown after "now" */
+	LUNCH_ADVICE_HOLD_MIN = 10,   /* the shorter-line advice changes at most this often */
+	LUNCH_ADVICE_SHOW_S = 60,     /* a moment differs from another when a minute apart */
+	LUNCH_ADVICE_MARGIN_S = 180,  /* a tip needs the interval this far from now ... */
 	LUNCH_ADVICE_MARGIN_PCT = 25, /* ... or this share of now's wait, the larger */
-	LUNCH_ADVICE_LONG_S = 300,   /* "quieter after" only for a line at least this long */
-	LUNCH_ADVICE_LATE_MIN = 15,  /* ... and not to come this close to the catering's end */
+	LUNCH_ADVICE_LONG_S = 300,    /* "quieter after" only for a line at least this long */
+	LUNCH_ADVICE_LATE_MIN = 15,   /* ... and not to come this close to the catering's end */
 };
 
 enum lunch_tip { LUNCH_TIP_NONE, LUNCH_TIP_BEST_BEFORE, LUNCH_TIP_QUIETER_AFTER };

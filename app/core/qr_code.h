@@ -15,7 +15,7 @@ enum {
 };
 
 struct qr_code {
-	int side; /* modules per side; 0: none */
+	int side;                                                /* modules per side; 0: none */
 	unsigned char dark[QR_CODE_MAX_SIDE * QR_CODE_MAX_SIDE]; /* row by row, 1 = dark */
 };
 

@@ -33,8 +33,8 @@ struct seen_key {
 
 struct queue_meta {
 	char id[QUEUE_ID_MAX + 1], name[QUEUE_NAME_MAX + 1], venue[QUEUE_NAME_MAX + 1];
-	int decl_stations;       /* the last declaration taken, to take each once: */
-	double decl_service_s;   /* repeated, it would undo a later "stations" */
+	int decl_stations;     /* the last declaration taken, to take each once: */
+	double decl_service_s; /* repeated, it would undo a later "stations" */
 	struct queue_view view;
 	float ring[QUEUE_BOARD_HISTORY]; /* by minute index modulo the size */
 	int64_t ring_first_min;          /* oldest minute with a slot in use */
@@ -54,7 +54,7 @@ struct queue_board {
 	size_t n_queues;
 	struct seen_key keys[MAX_KEYS];
 	size_t n_keys;
-	int64_t newest_ms;    /* newest sample taken */
+	int64_t newest_ms;     /* newest sample taken */
 	int64_t last_tick_min; /* last minute whose estimate is in the history */
 };
 
@@ -220,9 +220,7 @@ static bool take_line(struct batch *b, const char *line, size_t len, size_t line
 	}
 	struct feed_error le;
 	switch (queue_sample_parse(line, len, &b->s[b->n], &le)) {
-	case SAMPLE_OK:
-		b->n++;
-		return true;
+	case SAMPLE_OK: b->n++; return true;
 	case SAMPLE_SKIP: b->skipped++; return true;
 	default: return feed_error_set(e, "sample %zu: %s", lineno, le.msg);
 	}
@@ -297,12 +295,16 @@ static bool read_forecast(const cJSON *f, size_t qi, struct queue_forecast *out,
 		return feed_error_set(e, "queues[%zu].forecast: not an object", qi);
 	json_util_pick(f, keys, 4, v);
 	if (!read_time(v[0], &out->made_ms))
-		return feed_error_set(e, "queues[%zu].forecast.t: not a time like "
-					 "2014-11-06T11:10:00Z", qi);
+		return feed_error_set(e,
+				      "queues[%zu].forecast.t: not a time like "
+				      "2014-11-06T11:10:00Z",
+				      qi);
 	double days = cJSON_IsNumber(v[1]) ? v[1]->valuedouble : 0;
 	if ((v[1] && !cJSON_IsNumber(v[1])) || !(days >= 0 && days <= 10000) || days != (int)days)
-		return feed_error_set(e, "queues[%zu].forecast.days_learned: not a whole number "
-					 "from 0 to 10000", qi);
+		return feed_error_set(e,
+				      "queues[%zu].forecast.days_learned: not a whole number "
+				      "from 0 to 10000",
+				      qi);
 	if (!cJSON_IsArray(v[2]))
 		return feed_error_set(e, "queues[%zu].forecast.points: not an array", qi);
 	if (cJSON_GetArraySize(v[2]) > QUEUE_BOARD_FORECAST_MAX)
@@ -339,7 +341,8 @@ static bool read_forecasts(const cJSON *root, struct server_forecasts *sf, struc
 			return feed_error_set(e, "queues: more than %d", ESTIMATOR_MAX_QUEUES);
 		const char *id = cJSON_IsObject(o) ? json_util_str(o, "queue") : NULL;
 		if (!id || !*id || strlen(id) > QUEUE_ID_MAX)
-			return feed_error_set(e, "queues[%zu].queue: not a queue id of 1 to %d bytes",
+			return feed_error_set(e,
+					      "queues[%zu].queue: not a queue id of 1 to %d bytes",
 					      i, QUEUE_ID_MAX);
 		memcpy(sf->q[i].id, id, strlen(id) + 1);
 		if (!read_forecast(cJSON_GetObjectItemCaseSensitive(o, "forecast"), i, &sf->q[i].fc,
@@ -486,9 +489,14 @@ bool queue_board_load(struct queue_board *qb, const char *buf, size_t len, int64
 	free(b.s);
 	size_t forecasts = sf ? take_forecasts(qb, sf, until_ms) : 0;
 	if (sum)
-		*sum = (struct queue_load_summary){b.n,		 applied, dups,
-						   b.skipped,	 qb->n_queues, forecasts,
-						   sf ? sf->bad_points : 0, qb->newest_ms};
+		*sum = (struct queue_load_summary){b.n,
+						   applied,
+						   dups,
+						   b.skipped,
+						   qb->n_queues,
+						   forecasts,
+						   sf ? sf->bad_points : 0,
+						   qb->newest_ms};
 	free(sf);
 	return true;
 }
@@ -501,8 +509,9 @@ static enum trend trend_of(const struct queue_meta *m, const struct wait_estimat
 	if (then < 0)
 		return TREND_UNKNOWN;
 	double d = now->wait_s - then;
-	return d > QUEUE_BOARD_TREND_S ? TREND_RISING : d < -QUEUE_BOARD_TREND_S ? TREND_FALLING
-										 : TREND_STEADY;
+	return d > QUEUE_BOARD_TREND_S    ? TREND_RISING
+	       : d < -QUEUE_BOARD_TREND_S ? TREND_FALLING
+					  : TREND_STEADY;
 }
 
 static bool server_fresh(const struct queue_meta *m, int64_t at_ms)
@@ -532,9 +541,12 @@ static void work_out(struct queue_board *qb, struct queue_meta *m, size_t k, int
 				     .days_learned = forecaster_days_learned(qb->fc, k),
 				     .n = N};
 	for (int j = 0; j < N; j++) {
-		f->points[j] = (struct queue_forecast_point){
-			at[j], out[j].known, (float)out[j].wait_s, (float)out[j].low_s,
-			(float)out[j].high_s, out[j].withheld};
+		f->points[j] = (struct queue_forecast_point){at[j],
+							     out[j].known,
+							     (float)out[j].wait_s,
+							     (float)out[j].low_s,
+							     (float)out[j].high_s,
+							     out[j].withheld};
 		f->have |= out[j].known;
 		f->withheld |= out[j].withheld;
 	}
@@ -544,7 +556,7 @@ static void work_out(struct queue_board *qb, struct queue_meta *m, size_t k, int
  * board's; of either, the points still ahead of at_ms. */
 static void show_forecast(const struct queue_meta *m, int64_t at_ms, struct queue_forecast *out)
 {
-	const struct queue_forecast *src = server_fresh(m, at_ms)		 ? &m->server
+	const struct queue_forecast *src = server_fresh(m, at_ms)               ? &m->server
 					   : m->local.have || m->local.withheld ? &m->local
 										: NULL;
 	memset(out, 0, sizeof(*out));
@@ -582,8 +594,9 @@ void queue_board_update(struct queue_board *qb, int64_t now_ms)
 		v->history_end_ms = qb->last_tick_min * MINUTE_MS;
 		for (int k = 0; k < QUEUE_BOARD_HISTORY; k++) {
 			int64_t minute = qb->last_tick_min - (QUEUE_BOARD_HISTORY - 1) + k;
-			size_t slot = (size_t)(((minute % QUEUE_BOARD_HISTORY) + QUEUE_BOARD_HISTORY) %
-					       QUEUE_BOARD_HISTORY);
+			size_t slot =
+				(size_t)(((minute % QUEUE_BOARD_HISTORY) + QUEUE_BOARD_HISTORY) %
+					 QUEUE_BOARD_HISTORY);
 			v->history[k] = minute >= m->ring_first_min ? m->ring[slot] : -1.0f;
 		}
 		size_t k = est_index(qb, m->id);

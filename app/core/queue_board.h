@@ -18,13 +18,13 @@
 struct schedule;
 
 enum {
-	QUEUE_BOARD_HISTORY = 60,          /* minutes kept for the chart */
-	QUEUE_BOARD_MAX_SAMPLES = 500000,  /* per feed body */
-	QUEUE_BOARD_TREND_MIN = 10,        /* the trend compares with this long ago */
-	QUEUE_BOARD_TREND_S = 120,         /* a change smaller than this is steady */
-	QUEUE_BOARD_FORECAST_MAX = 24,     /* points taken from a server's forecast */
-	QUEUE_BOARD_FORECAST_POINTS = 12,  /* worked out here: the next hour, at the */
-	QUEUE_BOARD_FORECAST_STEP_MIN = 5, /* multiples of 5 minutes of the clock */
+	QUEUE_BOARD_HISTORY = 60,            /* minutes kept for the chart */
+	QUEUE_BOARD_MAX_SAMPLES = 500000,    /* per feed body */
+	QUEUE_BOARD_TREND_MIN = 10,          /* the trend compares with this long ago */
+	QUEUE_BOARD_TREND_S = 120,           /* a change smaller than this is steady */
+	QUEUE_BOARD_FORECAST_MAX = 24,       /* points taken from a server's forecast */
+	QUEUE_BOARD_FORECAST_POINTS = 12,    /* worked out here: the next hour, at the */
+	QUEUE_BOARD_FORECAST_STEP_MIN = 5,   /* multiples of 5 minutes of the clock */
 	QUEUE_BOARD_FORECAST_STALE_MIN = 15, /* an older server forecast is not shown */
 };
 
@@ -41,7 +41,7 @@ struct queue_forecast_point {
 
 /* A line's next hour. In a view: only the points after the update's time. */
 struct queue_forecast {
-	bool have; /* at least one point */
+	bool have;     /* at least one point */
 	bool withheld; /* some point withheld; with have false: the screen shows "now" only */
 	enum forecast_source source;
 	int64_t made_ms;  /* when it was worked out */
@@ -64,7 +64,7 @@ struct queue_view {
 struct queue_load_summary {
 	size_t samples, applied, duplicates, skipped, queues;
 	size_t forecasts, bad_points; /* server forecasts taken; their points ignored */
-	int64_t newest_ms; /* the newest sample time taken so far, 0 when none */
+	int64_t newest_ms;            /* the newest sample time taken so far, 0 when none */
 };
 
 struct queue_board;

@@ -209,7 +209,7 @@ static int block_text(const struct layout_kit *k, int x, int y, int w, const str
 					layout_kit_line_h(k, FONT_REGULAR, ls) - px(k, 8),
 				FONT_REGULAR, ls, th->muted, i18n_text(k->lang, MSG_WAIT),
 				w - bw - px(k, 12));
-		enum msg tm = v->trend == TREND_RISING	? MSG_RISING
+		enum msg tm = v->trend == TREND_RISING    ? MSG_RISING
 			      : v->trend == TREND_FALLING ? MSG_FALLING
 							  : MSG_STEADY;
 		i18n_people(k->lang, (int)lround(e->people), line, sizeof(line));

@@ -277,8 +277,7 @@ static const struct room *schedule_room_of(const struct schedule *s, const struc
 
 /* Seats: the server's, else the schedule's (the configuration's already in
  * it), else the configuration's for a room the schedule lacks. */
-static int seats_of(const struct report *r, const struct room *room,
-		    const struct kiosk_config *cfg)
+static int seats_of(const struct report *r, const struct room *room, const struct kiosk_config *cfg)
 {
 	if (r->capacity > 0)
 		return r->capacity;

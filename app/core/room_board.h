@@ -37,14 +37,14 @@ enum room_alt_kind {
 
 /* One room as this screen shows it, at the last room_board_update. */
 struct room_view {
-	const char *room;        /* its name (the schedule's spelling when it knows it) */
-	struct room_fill fill;   /* the count judged at the kiosk's clock */
-	enum room_state state;   /* the fill's, or the steward's while the mark holds */
-	bool by_steward;         /* state is a steward's hand-set one */
-	int64_t mark_until_ms;   /* while by_steward: when the mark ends */
-	int fill_pct;            /* people per seat in %, -1 unknown */
-	bool counted;            /* the feed has ever had a count for it (shown: "count unavailable") */
-	bool session_now;        /* a session is on in it now (by the schedule) */
+	const char *room;      /* its name (the schedule's spelling when it knows it) */
+	struct room_fill fill; /* the count judged at the kiosk's clock */
+	enum room_state state; /* the fill's, or the steward's while the mark holds */
+	bool by_steward;       /* state is a steward's hand-set one */
+	int64_t mark_until_ms; /* while by_steward: when the mark ends */
+	int fill_pct;          /* people per seat in %, -1 unknown */
+	bool counted;     /* the feed has ever had a count for it (shown: "count unavailable") */
+	bool session_now; /* a session is on in it now (by the schedule) */
 	int64_t full_since_ms;   /* when it became full (the server's word, else this screen's
 				  * first sight), 0 when it is not full */
 	const char *alternative; /* a full room: where there are seats, NULL when nowhere */

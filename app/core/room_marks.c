@@ -20,8 +20,8 @@ enum room_mark room_marks_of(const struct room_view *v)
 	return v->counted && !v->fill.usable ? ROOM_MARK_UNAVAILABLE : ROOM_MARK_NONE;
 }
 
-int room_marks_plate(const struct layout_kit *k, int x, int y, int size,
-		     const struct room_view *v, bool quiet, int max_w)
+int room_marks_plate(const struct layout_kit *k, int x, int y, int size, const struct room_view *v,
+		     bool quiet, int max_w)
 {
 	const struct theme *th = k->th;
 	char words[3][400];
@@ -43,8 +43,7 @@ int room_marks_plate(const struct layout_kit *k, int x, int y, int size,
 			return layout_kit_text(k, x, y, FONT_REGULAR, size, th->muted,
 					       i18n_text(k->lang, MSG_COUNT_UNAVAILABLE), max_w);
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 	if (!n)
 		return 0;

@@ -26,7 +26,7 @@ enum room_mark room_marks_of(const struct room_view *v);
  * alternative (long words, else short, else FULL alone), or filling with
  * its fill; with quiet, also "count unavailable" (muted, no plate). Returns
  * the width drawn, 0 when nothing. */
-int room_marks_plate(const struct layout_kit *k, int x, int y, int size,
-		     const struct room_view *v, bool quiet, int max_w);
+int room_marks_plate(const struct layout_kit *k, int x, int y, int size, const struct room_view *v,
+		     bool quiet, int max_w);
 
 #endif

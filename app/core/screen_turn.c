@@ -30,10 +30,12 @@ bool screen_turn_resolve(const struct kiosk_config *c, int panel_w, int panel_h,
 		if (c->width <= 0 || c->height <= 0)
 			return feed_error_set(e, "--size: needed when the panel's size is unknown");
 		if (contradicts(c->orientation, c->width, c->height))
-			return feed_error_set(e, "orientation %s contradicts --size %dx%d, a %s "
-						 "picture (--size is the picture as the viewer sees it)",
-					      orientation_name(c->orientation), c->width, c->height,
-					      shape(c->width, c->height));
+			return feed_error_set(
+				e,
+				"orientation %s contradicts --size %dx%d, a %s "
+				"picture (--size is the picture as the viewer sees it)",
+				orientation_name(c->orientation), c->width, c->height,
+				shape(c->width, c->height));
 		out->rotation = r < 0 ? 0 : r;
 		out->picture_w = c->width;
 		out->picture_h = c->height;
@@ -43,8 +45,9 @@ bool screen_turn_resolve(const struct kiosk_config *c, int panel_w, int panel_h,
 		bool turned = r == 90 || r == 270;
 		int w = turned ? panel_h : panel_w, h = turned ? panel_w : panel_h;
 		if (contradicts(c->orientation, w, h))
-			return feed_error_set(e, "orientation %s contradicts rotation %d on this "
-						 "%dx%d panel: the viewer would see a %s picture",
+			return feed_error_set(e,
+					      "orientation %s contradicts rotation %d on this "
+					      "%dx%d panel: the viewer would see a %s picture",
 					      orientation_name(c->orientation), r, panel_w, panel_h,
 					      shape(w, h));
 		out->rotation = r;

@@ -77,7 +77,8 @@ static void dispatch(struct sse *p)
 		p->refused++;
 	} else if (p->has_data) {
 		p->data[--p->data_len] = '\0'; /* the last line's newline */
-		struct sse_event ev = {p->type[0] ? p->type : "message", p->data, p->data_len, p->id};
+		struct sse_event ev = {p->type[0] ? p->type : "message", p->data, p->data_len,
+				       p->id};
 		p->events++;
 		p->on_event(p->ctx, &ev);
 	}

@@ -21,7 +21,7 @@ struct sse_event {
 	const char *type; /* "message" when the stream named none */
 	const char *data; /* NUL-terminated, data_len bytes */
 	size_t data_len;
-	const char *id;   /* the last id the stream gave, "" when none */
+	const char *id; /* the last id the stream gave, "" when none */
 };
 
 /* Called for each event, borrowed for the call. */

@@ -35,7 +35,7 @@ bool stream_guard_bytes(struct stream_guard *g, size_t len, int64_t now_ms)
 	if (g->window_bytes <= STREAM_GUARD_WINDOW_BYTES)
 		return true;
 	snprintf(g->why, sizeof(g->why), "more than %d MiB in %d s, no server sends that much",
-	         STREAM_GUARD_WINDOW_BYTES >> 20, STREAM_GUARD_WINDOW_MS / 1000);
+		 STREAM_GUARD_WINDOW_BYTES >> 20, STREAM_GUARD_WINDOW_MS / 1000);
 	return breaks(g);
 }
 
@@ -47,8 +47,8 @@ bool stream_guard_whole(struct stream_guard *g, enum stream_guard_event ev, int6
 	g->whole_ms = now_ms;
 	if (++g->window_events > STREAM_GUARD_WINDOW_EVENTS) {
 		snprintf(g->why, sizeof(g->why),
-		         "more than %d events in %d s, no server sends that many",
-		         STREAM_GUARD_WINDOW_EVENTS, STREAM_GUARD_WINDOW_MS / 1000);
+			 "more than %d events in %d s, no server sends that many",
+			 STREAM_GUARD_WINDOW_EVENTS, STREAM_GUARD_WINDOW_MS / 1000);
 		return breaks(g);
 	}
 	if (ev == STREAM_GUARD_GOOD) {
@@ -56,7 +56,7 @@ bool stream_guard_whole(struct stream_guard *g, enum stream_guard_event ev, int6
 		g->bad_run = 0;
 	} else if (ev == STREAM_GUARD_BAD && ++g->bad_run >= STREAM_GUARD_BAD_MAX) {
 		snprintf(g->why, sizeof(g->why), "%d events in a row that do not read",
-		         STREAM_GUARD_BAD_MAX);
+			 STREAM_GUARD_BAD_MAX);
 		return breaks(g);
 	}
 	return true;
@@ -77,8 +77,8 @@ bool stream_guard_idle(struct stream_guard *g, int64_t now_ms)
 	if (now_ms - g->whole_ms <= STREAM_GUARD_IDLE_MS)
 		return true;
 	snprintf(g->why, sizeof(g->why),
-	         "no whole event for %d s (the server writes one every 15 s)",
-	         STREAM_GUARD_IDLE_MS / 1000);
+		 "no whole event for %d s (the server writes one every 15 s)",
+		 STREAM_GUARD_IDLE_MS / 1000);
 	return breaks(g);
 }
 

@@ -168,8 +168,8 @@ void text_fit_wrap(const struct text_metrics *tm, enum draw_font font, int size,
 			if (w <= max_width) {
 				*l = (struct text_line){pos, rest_len, false, w};
 			} else {
-				l->width = ellipsize_words(tm, font, size, rest, rest_len, max_width,
-							   out->last, sizeof(out->last));
+				l->width = ellipsize_words(tm, font, size, rest, rest_len,
+							   max_width, out->last, sizeof(out->last));
 				l->ellipsized = true;
 				l->len = strlen(out->last);
 			}

@@ -83,12 +83,13 @@ bool theme_check(const struct theme *t, struct feed_error *e)
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(*pairs); i++) {
 		int r = theme_contrast(at(t, pairs[i].fg), at(t, pairs[i].bg));
 		if (r < pairs[i].min)
-			return feed_error_set(e, "%s on %s has contrast %d.%02d:1, below the %d.%02d:1 "
-						 "the board needs (WCAG %s)",
-					      pairs[i].fg_name, pairs[i].bg_name, r / 100, r % 100,
-					      pairs[i].min / 100, pairs[i].min % 100,
-					      pairs[i].min == THEME_AAA_TEXT ? "AAA text"
-									     : "non-text contrast");
+			return feed_error_set(
+				e,
+				"%s on %s has contrast %d.%02d:1, below the %d.%02d:1 "
+				"the board needs (WCAG %s)",
+				pairs[i].fg_name, pairs[i].bg_name, r / 100, r % 100,
+				pairs[i].min / 100, pairs[i].min % 100,
+				pairs[i].min == THEME_AAA_TEXT ? "AAA text" : "non-text contrast");
 	}
 	return true;
 }
@@ -97,11 +98,21 @@ static const struct {
 	const char *name;
 	size_t off;
 } names[] = {
-	{"background", OFF(background)}, {"panel", OFF(panel)},	      {"rule", OFF(rule)},
-	{"text", OFF(text)},		 {"muted", OFF(muted)},	      {"alert-bg", OFF(alert_bg)},
-	{"alert-text", OFF(alert_text)}, {"cancel-bg", OFF(cancel_bg)}, {"cancel-text", OFF(cancel_text)},
-	{"notice-bg", OFF(notice_bg)},	 {"notice-text", OFF(notice_text)}, {"calm-bg", OFF(calm_bg)},
-	{"calm-text", OFF(calm_text)},	 {"bar", OFF(bar)},	      {"bar-empty", OFF(bar_empty)},
+	{"background", OFF(background)},
+	{"panel", OFF(panel)},
+	{"rule", OFF(rule)},
+	{"text", OFF(text)},
+	{"muted", OFF(muted)},
+	{"alert-bg", OFF(alert_bg)},
+	{"alert-text", OFF(alert_text)},
+	{"cancel-bg", OFF(cancel_bg)},
+	{"cancel-text", OFF(cancel_text)},
+	{"notice-bg", OFF(notice_bg)},
+	{"notice-text", OFF(notice_text)},
+	{"calm-bg", OFF(calm_bg)},
+	{"calm-text", OFF(calm_text)},
+	{"bar", OFF(bar)},
+	{"bar-empty", OFF(bar_empty)},
 };
 
 bool theme_set(struct theme *t, const char *name, const char *value, struct feed_error *e)
@@ -111,11 +122,13 @@ bool theme_set(struct theme *t, const char *name, const char *value, struct feed
 			continue;
 		unsigned v = 0;
 		if (strlen(value) != 7 || value[0] != '#')
-			return feed_error_set(e, "%s: '%.20s' is not a colour like #1c3a5e", name, value);
+			return feed_error_set(e, "%s: '%.20s' is not a colour like #1c3a5e", name,
+					      value);
 		for (int k = 1; k < 7; k++) {
 			int h = text_hex_digit(value[k]);
 			if (h < 0)
-				return feed_error_set(e, "%s: '%.20s' is not a colour like #1c3a5e", name, value);
+				return feed_error_set(e, "%s: '%.20s' is not a colour like #1c3a5e",
+						      name, value);
 			v = v << 4 | (unsigned)h;
 		}
 		struct draw_color c = rgb(v);

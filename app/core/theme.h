@@ -12,12 +12,12 @@
 
 struct theme {
 	struct draw_color background, panel, rule;
-	struct draw_color text, muted;           /* on background and on panel */
-	struct draw_color alert_bg, alert_text;  /* MOVED, STARTS IN, NEW */
+	struct draw_color text, muted;            /* on background and on panel */
+	struct draw_color alert_bg, alert_text;   /* MOVED, STARTS IN, NEW */
 	struct draw_color cancel_bg, cancel_text; /* CANCELLED */
 	struct draw_color notice_bg, notice_text; /* organizer notices */
-	struct draw_color calm_bg, calm_text;    /* offline, waiting: calm, not alarming */
-	struct draw_color bar, bar_empty;        /* the wait chart (graphics: 3:1) */
+	struct draw_color calm_bg, calm_text;     /* offline, waiting: calm, not alarming */
+	struct draw_color bar, bar_empty;         /* the wait chart (graphics: 3:1) */
 };
 
 enum { THEME_AAA_TEXT = 700 /* 7.00:1, in hundredths */, THEME_GRAPHIC = 300 };

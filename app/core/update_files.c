@@ -57,7 +57,7 @@ bool update_files_status(const char *buf, size_t len, char out[UPDATE_STATUS_MAX
 static bool word(const char **p, const char *end, char *out, size_t cap)
 {
 	const char *s = *p;
-	while (*p < end && **p > ' ' && **p < 0x7f)
+	while (*p<end &&* * p> ' ' && **p < 0x7f)
 		(*p)++;
 	size_t n = (size_t)(*p - s);
 	if (n == 0 || n >= cap)
@@ -92,8 +92,7 @@ static bool shown(const struct kiosk_config *cfg, const struct schedule *s, cons
 	return false;
 }
 
-static bool in_window(const struct kiosk_config *cfg, const struct civil_zone *zone,
-		      int64_t now_ms)
+static bool in_window(const struct kiosk_config *cfg, const struct civil_zone *zone, int64_t now_ms)
 {
 	if (cfg->update_from_min < 0)
 		return true;

@@ -17,10 +17,10 @@ struct kiosk_config;
 struct schedule;
 
 enum {
-	UPDATE_STATUS_MAX = 160, /* bytes of update-status a heartbeat carries */
-	UPDATE_IMAGE_MAX = 64,   /* bytes of the image's version */
-	UPDATE_SLOT_MAX = 8,     /* bytes of its slot's name */
-	UPDATE_FILE_MAX = 4096,  /* bytes read of update-status or image */
+	UPDATE_STATUS_MAX = 160,     /* bytes of update-status a heartbeat carries */
+	UPDATE_IMAGE_MAX = 64,       /* bytes of the image's version */
+	UPDATE_SLOT_MAX = 8,         /* bytes of its slot's name */
+	UPDATE_FILE_MAX = 4096,      /* bytes read of update-status or image */
 	UPDATE_QUIET_AHEAD_MIN = 10, /* a session starting this soon: not quiet */
 };
 

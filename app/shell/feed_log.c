@@ -49,8 +49,8 @@ static const struct streak_words fault_words = {"the same fault", "faults of sev
 /* One feed_health line in words: repeats at level, the way back at INFO;
  * subject (may be NULL) before each. */
 static void say_streak(enum log_level threshold, enum log_level level, const char *module,
-                       const char *subject, const struct streak_words *w,
-                       const struct feed_health_line *l)
+		       const char *subject, const struct streak_words *w,
+		       const struct feed_health_line *l)
 {
 	char since[8], span[32], pre[96] = "";
 	local_clock(l->since_ms, since);
@@ -61,17 +61,18 @@ static void say_streak(enum log_level threshold, enum log_level level, const cha
 	const char *s = l->count == 1 ? "" : "s";
 	switch (l->say) {
 	case FEED_HEALTH_SUMMARY:
-		log_line(threshold, level, module, "%s%s %u more time%s in the last %s (%s %s)", pre,
-		         kind, l->count, s, span, w->since, since);
+		log_line(threshold, level, module, "%s%s %u more time%s in the last %s (%s %s)",
+			 pre, kind, l->count, s, span, w->since, since);
 		break;
 	case FEED_HEALTH_FIRST:
 		if (l->count) /* the old failure's repeats not said yet, before the new one */
-			log_line(threshold, level, module, "%s%s %u more time%s in the last %s, then another:",
-			         pre, kind, l->count, s, span);
+			log_line(threshold, level, module,
+				 "%s%s %u more time%s in the last %s, then another:", pre, kind,
+				 l->count, s, span);
 		break;
 	case FEED_HEALTH_RECOVERED:
-		log_line(threshold, LOG_INFO, module, "%s%s %u %s%s since %s", pre, w->again, l->count,
-		         w->unit, s, since);
+		log_line(threshold, LOG_INFO, module, "%s%s %u %s%s since %s", pre, w->again,
+			 l->count, w->unit, s, since);
 		break;
 	case FEED_HEALTH_QUIET: break;
 	}
@@ -83,23 +84,24 @@ void feed_log_streak(enum log_level threshold, const char *module, const struct 
 }
 
 void feed_log_fault(enum log_level threshold, enum log_level level, const char *module,
-                    const char *subject, struct feed_health *h, const char *msg)
+		    const char *subject, struct feed_health *h, const char *msg)
 {
 	struct feed_health_line l = feed_health_failed(h, msg, feed_log_now_ms());
-	say_streak(threshold, level, module, subject, &fault_words, &l); /* the old one's repeats first */
+	say_streak(threshold, level, module, subject, &fault_words,
+		   &l); /* the old one's repeats first */
 	if (l.say == FEED_HEALTH_FIRST)
 		log_line(threshold, level, module, "%s", msg);
 }
 
 void feed_log_fault_over(enum log_level threshold, const char *module, const char *subject,
-                         struct feed_health *h)
+			 struct feed_health *h)
 {
 	struct feed_health_line l = feed_health_ok(h, feed_log_now_ms());
 	say_streak(threshold, LOG_WARN, module, subject, &fault_words, &l);
 }
 
 void feed_log_wait(enum log_level threshold, const char *module, const char *feed,
-                   const struct fetch_result *r, int64_t *said_s)
+		   const struct fetch_result *r, int64_t *said_s)
 {
 	if (!r->retry_after[0]) {
 		*said_s = -1;
@@ -111,13 +113,13 @@ void feed_log_wait(enum log_level threshold, const char *module, const char *fee
 	*said_s = asked;
 	if (asked >= 0)
 		log_line(threshold, LOG_INFO, module,
-		         "%s: the server asks to wait %lld s (HTTP %ld): next try in %lld s", feed,
-		         (long long)asked, r->http_status, (long long)(r->retry_ms / 1000));
+			 "%s: the server asks to wait %lld s (HTTP %ld): next try in %lld s", feed,
+			 (long long)asked, r->http_status, (long long)(r->retry_ms / 1000));
 	else
 		log_line(threshold, LOG_INFO, module,
-		         "%s: the server's Retry-After '%.80s' (HTTP %ld) does not read: ignored, "
-		         "next try in %lld s",
-		         feed, r->retry_after, r->http_status, (long long)(r->retry_ms / 1000));
+			 "%s: the server's Retry-After '%.80s' (HTTP %ld) does not read: ignored, "
+			 "next try in %lld s",
+			 feed, r->retry_after, r->http_status, (long long)(r->retry_ms / 1000));
 }
 
 void feed_watch_init(struct feed_watch *w, enum log_level log, const char *module, const char *feed)
@@ -128,7 +130,8 @@ void feed_watch_init(struct feed_watch *w, enum log_level log, const char *modul
 
 bool feed_watch_answer(struct feed_watch *w, const struct fetch_result *r, const char *meanwhile)
 {
-	if (r->outcome == FETCH_FAILED && r->too_big) { /* it answered: a body that cannot be read */
+	if (r->outcome == FETCH_FAILED &&
+	    r->too_big) { /* it answered: a body that cannot be read */
 		if (w->offline)
 			log_line(w->log, LOG_INFO, w->module, "%s reachable again", w->feed);
 		w->offline = false;
@@ -142,8 +145,8 @@ bool feed_watch_answer(struct feed_watch *w, const struct fetch_result *r, const
 	if (r->outcome == FETCH_FAILED) {
 		feed_log_wait(w->log, w->module, w->feed, r, &w->said_wait_s);
 		if (!w->offline)
-			log_line(w->log, LOG_INFO, w->module, "%s unreachable: %s; %s", w->feed, r->error,
-				 meanwhile);
+			log_line(w->log, LOG_INFO, w->module, "%s unreachable: %s; %s", w->feed,
+				 r->error, meanwhile);
 		w->offline = true;
 		return false;
 	}
@@ -152,7 +155,8 @@ bool feed_watch_answer(struct feed_watch *w, const struct fetch_result *r, const
 	w->offline = false;
 	w->said_wait_s = -1;
 	if (r->outcome == FETCH_NOT_MODIFIED && w->health.failing) { /* the same bad body */
-		struct feed_health_line l = feed_health_failed(&w->health, w->failure, feed_log_now_ms());
+		struct feed_health_line l =
+			feed_health_failed(&w->health, w->failure, feed_log_now_ms());
 		feed_log_streak(w->log, w->module, &l);
 	}
 	return true;

@@ -20,26 +20,26 @@ struct fetch_result;
  * 10:02"). Times are the wall clock's (UTC ms), said in local time like
  * the journal's. */
 void feed_log_streak(enum log_level threshold, const char *module,
-                     const struct feed_health_line *l);
+		     const struct feed_health_line *l);
 
 /* A fault that is not a feed's poll (a stream's events, a heartbeat's
  * answers, a file that cannot be written), about subject ("stream",
  * "cache"), kept in h: msg said in full at level the first time, its
  * repeats summed up. */
 void feed_log_fault(enum log_level threshold, enum log_level level, const char *module,
-                    const char *subject, struct feed_health *h, const char *msg);
+		    const char *subject, struct feed_health *h, const char *msg);
 
 /* The fault of h is over: "…: fine again after N faults since HH:MM" at
  * INFO when there was one. */
 void feed_log_fault_over(enum log_level threshold, const char *module, const char *subject,
-                         struct feed_health *h);
+			 struct feed_health *h);
 
 /* A failed fetch r of feed (its name for the log, borrowed): says once
  * (until the wait asked for changes; *said_s keeps what was said, -1 for
  * nothing) that the server asked to wait and that we do, or that its
  * Retry-After does not read and our own back-off applies. */
 void feed_log_wait(enum log_level threshold, const char *module, const char *feed,
-                   const struct fetch_result *r, int64_t *said_s);
+		   const struct fetch_result *r, int64_t *said_s);
 
 /* A feed beside the schedule (the lunch lines, the rooms): whether it is
  * reachable, its bodies that do not read, the Retry-After last said. */
@@ -53,7 +53,7 @@ struct feed_watch {
 };
 
 void feed_watch_init(struct feed_watch *w, enum log_level log, const char *module,
-                     const char *feed);
+		     const char *feed);
 
 /* An answer r: a failure is said once with what the screen does meanwhile
  * (borrowed), the way back at INFO, and a 304 for a body that did not read

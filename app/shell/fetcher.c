@@ -44,7 +44,7 @@ struct feed {
 	int interval_ms;
 	int64_t due_ms; /* INT64_MIN: due at once */
 	int failures;
-	bool held; /* waiting out the server's Retry-After */
+	bool held;    /* waiting out the server's Retry-After */
 	bool refused; /* its last body passed the cap: its own back-off, not the origin's */
 	char origin[FETCH_BACKOFF_ORIGIN_MAX]; /* "" for file:// */
 
@@ -213,8 +213,9 @@ static void origin_answered(struct fetcher *f, struct feed *fd, int64_t now_ms)
 		/* a stream keeps its own reconnection: a cut is not a server down */
 		/* nor does a feed whose body was too big: the server answering
 		 * others says nothing of that body */
-		peers[i] = (struct fetch_backoff_peer){p->is_stream ? NULL : p->origin, p->failures,
-						       p->due_ms, p->in_flight, p->held || p->refused};
+		peers[i] =
+			(struct fetch_backoff_peer){p->is_stream ? NULL : p->origin, p->failures,
+						    p->due_ms, p->in_flight, p->held || p->refused};
 	}
 	if (!fetch_backoff_answered(peers, (size_t)f->n_feeds, who, now_ms, next_random(f)))
 		return;
@@ -485,8 +486,8 @@ static void say_curl_error(const struct feed *fd, CURLcode rc, struct fetch_resu
 
 /* However a stream ended, it is reopened after a back-off; the error says
  * why it ended, the reader's own reason first. */
-static void finish_stream(struct fetcher *f, struct feed *fd, CURLcode rc,
-			  struct fetch_result *r, int64_t finished_ms)
+static void finish_stream(struct fetcher *f, struct feed *fd, CURLcode rc, struct fetch_result *r,
+			  int64_t finished_ms)
 {
 	bool was_open = fd->stream_open;
 	fd->stream_open = false;
@@ -792,7 +793,8 @@ void fetcher_run(struct fetcher *f, int64_t now_ms, int wait_ms)
 	f->now_ms = now_ms;
 	for (int i = 0; i < f->n_feeds; i++) {
 		struct feed *fd = &f->feeds[i];
-		if (fd->is_stream && fd->in_flight && (fd->cut || now_ms - fd->last_rx_ms > fd->idle_ms)) {
+		if (fd->is_stream && fd->in_flight &&
+		    (fd->cut || now_ms - fd->last_rx_ms > fd->idle_ms)) {
 			fd->idle_cut = !fd->cut; /* a silent stream is a dead one (NAT, proxy) */
 			finish(f, fd, CURLE_OPERATION_TIMEDOUT);
 		}

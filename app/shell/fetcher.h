@@ -14,14 +14,14 @@
 enum { FETCHER_MAX_FEEDS = 8 };
 
 struct fetcher_options {
-	size_t max_bytes;        /* a body larger than this is refused */
-	int connect_timeout_ms;  /* per transfer */
-	int timeout_ms;          /* whole transfer */
-	int backoff_min_ms;      /* first retry after a failure */
-	int backoff_max_ms;      /* retries never wait longer than this */
-	uint64_t seed;           /* jitter; different kiosks should differ */
-	const char *user_agent;  /* borrowed */
-	const char *ca_file;     /* extra CA bundle, NULL for the system's; borrowed */
+	size_t max_bytes;       /* a body larger than this is refused */
+	int connect_timeout_ms; /* per transfer */
+	int timeout_ms;         /* whole transfer */
+	int backoff_min_ms;     /* first retry after a failure */
+	int backoff_max_ms;     /* retries never wait longer than this */
+	uint64_t seed;          /* jitter; different kiosks should differ */
+	const char *user_agent; /* borrowed */
+	const char *ca_file;    /* extra CA bundle, NULL for the system's; borrowed */
 };
 
 enum fetch_outcome {
@@ -37,8 +37,8 @@ struct fetch_result {
 	long http_status;  /* 0 for file:// and transport failures */
 	size_t wire_bytes; /* bytes received (compressed size when gzip'd) */
 	int64_t elapsed_ms;
-	int failures;      /* consecutive failures including this one (0 on success) */
-	int64_t retry_ms;  /* FETCH_FAILED: the back-off chosen before the next try */
+	int failures;     /* consecutive failures including this one (0 on success) */
+	int64_t retry_ms; /* FETCH_FAILED: the back-off chosen before the next try */
 	/* FETCH_FAILED with 503 or 429: the Retry-After the server sent (as it
 	 * came, "" when none) and the seconds it asked for, honoured within the
 	 * poll and an hour (retry_ms); -1 when none or it does not read (then
@@ -51,7 +51,7 @@ struct fetch_result {
 	 * error then reads "12.3 MB, over the 8 MB cap" (the caller names what) */
 	bool too_big;
 	int64_t size;
-	char error[256];   /* FETCH_FAILED: what went wrong, for the log */
+	char error[256]; /* FETCH_FAILED: what went wrong, for the log */
 };
 
 struct fetcher;

@@ -27,9 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define INFO(l, ...) log_line((l)->log, LOG_INFO, "fleet", __VA_ARGS__)
+#define INFO(l, ...)  log_line((l)->log, LOG_INFO, "fleet", __VA_ARGS__)
 #define DEBUG(l, ...) log_line((l)->log, LOG_DEBUG, "fleet", __VA_ARGS__)
-#define WARN(l, ...) log_line((l)->log, LOG_WARN, "fleet", __VA_ARGS__)
+#define WARN(l, ...)  log_line((l)->log, LOG_WARN, "fleet", __VA_ARGS__)
 
 static const char RECORD[] = "screen.json", TARGET[] = "update-target.json";
 
@@ -38,7 +38,7 @@ enum {
 	 * the fetcher's own cut of one that sends nothing at all */
 	STREAM_IDLE_MS = STREAM_GUARD_IDLE_MS + 10000,
 	STREAM_BACKOFF_MAX_MS = 30000,
-	FALLBACK_BEAT_MS = 15000,     /* heartbeats while the stream is cut */
+	FALLBACK_BEAT_MS = 15000, /* heartbeats while the stream is cut */
 	QUIET_EVERY_MS = 60000,
 	/* what the stream asks for, at most this often (a server naming a new
 	 * offer or record in every event must not make the kiosk write a file
@@ -59,16 +59,16 @@ struct fleet_link {
 	struct fetcher *fetcher;
 	int stream; /* the fetcher's index, -1: none */
 	bool stream_was_open;
-	bool connected;      /* a connection began and has not ended */
-	bool healthy_said;   /* fetcher_stream_healthy told for this connection */
+	bool connected;    /* a connection began and has not ended */
+	bool healthy_said; /* fetcher_stream_healthy told for this connection */
 	struct stream_guard guard;
 	size_t seen_comments, seen_overflows; /* the parser's counts already told the guard */
-	struct feed_health stream_faults; /* its cuts */
-	struct feed_health event_faults;  /* its events that do not read */
+	struct feed_health stream_faults;     /* its cuts */
+	struct feed_health event_faults;      /* its events that do not read */
 	struct feed_health answer_faults; /* heartbeats' answers that do not read or are too big */
 	struct feed_health file_faults;   /* screen.json and update-target.json not written */
 	struct feed_health offer_faults;  /* update offers whose URL cannot be made absolute */
-	struct log_budget budget; /* the lines a server's messages ask for */
+	struct log_budget budget;         /* the lines a server's messages ask for */
 	struct heartbeat *hb;
 	bool hb_failing;
 	struct sse sse;
@@ -142,8 +142,9 @@ static void save_record_now(struct fleet_link *l);
 static void say_skipped(struct fleet_link *l, unsigned skipped)
 {
 	if (skipped)
-		INFO(l, "%u more changes of the alerts or of this screen's name not logged in the "
-			"last minute (the server made more than %d)",
+		INFO(l,
+		     "%u more changes of the alerts or of this screen's name not logged in the "
+		     "last minute (the server made more than %d)",
 		     skipped, LOG_BUDGET_LINES);
 }
 
@@ -185,8 +186,10 @@ static void save_record_now(struct fleet_link *l)
 	}
 	if (!kiosk_cache_save(l->cfg->cache_dir, RECORD, json, strlen(json))) {
 		char msg[KIOSK_MAX_VALUE + 160];
-		snprintf(msg, sizeof(msg), "%s/%s: cannot save: %s; the screen's name and alerts "
-			 "will not survive a restart", l->cfg->cache_dir, RECORD, strerror(errno));
+		snprintf(msg, sizeof(msg),
+			 "%s/%s: cannot save: %s; the screen's name and alerts "
+			 "will not survive a restart",
+			 l->cfg->cache_dir, RECORD, strerror(errno));
 		fault(l, &l->file_faults, LOG_WARN, "files", msg);
 		free(json);
 		return;
@@ -291,8 +294,8 @@ static void write_target(struct fleet_link *l, int64_t mono_ms)
 		return;
 	char changed[80] = "";
 	if (asks > 1)
-		snprintf(changed, sizeof(changed), " (the offer changed %u times since the last write)",
-			 asks);
+		snprintf(changed, sizeof(changed),
+			 " (the offer changed %u times since the last write)", asks);
 	if (!l->want) {
 		if (l->target || kiosk_cache_has(l->cfg->run_dir, TARGET)) {
 			char path[KIOSK_MAX_VALUE + 32];
@@ -306,7 +309,8 @@ static void write_target(struct fleet_link *l, int64_t mono_ms)
 		l->target = NULL;
 		return;
 	}
-	if (l->target && strcmp(l->target, l->want) == 0 && kiosk_cache_has(l->cfg->run_dir, TARGET))
+	if (l->target && strcmp(l->target, l->want) == 0 &&
+	    kiosk_cache_has(l->cfg->run_dir, TARGET))
 		return;
 	if (!kiosk_cache_save(l->cfg->run_dir, TARGET, l->want, strlen(l->want))) {
 		char msg[KIOSK_MAX_VALUE + 120];
@@ -347,7 +351,8 @@ static void take_msg(struct fleet_link *l, const struct fleet_msg *m, bool from_
 			o += (size_t)snprintf(zones + o, sizeof(zones) - o, "%s%s", i ? ", " : "",
 					      who.zones[i]);
 		if (budget(l))
-			INFO(l, "this screen is %s, zones: %s", who.screen, zones[0] ? zones : "none");
+			INFO(l, "this screen is %s, zones: %s", who.screen,
+			     zones[0] ? zones : "none");
 		l->who = who;
 		l->changed = record = true;
 	}
@@ -360,8 +365,9 @@ static void take_msg(struct fleet_link *l, const struct fleet_msg *m, bool from_
 		/* the first one learnt too: the server may be back from an outage
 		 * that left the schedule's poll in back-off (the caller coalesces) */
 		if (l->etag[0]) /* the schedule's own INFO line says what came */
-			DEBUG(l, "the schedule's ETag changed on the server (version %lld): fetching "
-				 "it",
+			DEBUG(l,
+			      "the schedule's ETag changed on the server (version %lld): fetching "
+			      "it",
 			      (long long)m->schedule_version);
 		snprintf(l->etag, sizeof(l->etag), "%s", m->schedule_etag);
 		l->kick = true;
@@ -390,8 +396,10 @@ static void on_event(void *ctx, const struct sse_event *ev)
 	struct feed_error e = {{0}};
 	if (!fleet_msg_read(ev->data, ev->data_len, &l->msg, &e)) {
 		char msg[KIOSK_MAX_VALUE + FEED_ERROR_MAX + 80];
-		snprintf(msg, sizeof(msg), "%s: an event that does not read: %s; keeping what the "
-			 "screen shows", l->cfg->stream_url, e.msg);
+		snprintf(msg, sizeof(msg),
+			 "%s: an event that does not read: %s; keeping what the "
+			 "screen shows",
+			 l->cfg->stream_url, e.msg);
 		fault(l, &l->event_faults, LOG_WARN, "stream events", msg);
 		if (!stream_guard_whole(&l->guard, STREAM_GUARD_BAD, now))
 			cut(l);
@@ -427,8 +435,9 @@ static void on_bytes(void *ctx, const char *p, size_t len)
 	bool ok = sse_feed(&l->sse, p, len);
 	if (!ok || l->sse.overflows != l->seen_overflows) {
 		char what[96];
-		snprintf(what, sizeof(what), ok ? "a line over %d KiB or an event over %d KiB"
-						 : "out of memory reading an event",
+		snprintf(what, sizeof(what),
+			 ok ? "a line over %d KiB or an event over %d KiB"
+			    : "out of memory reading an event",
 			 SSE_MAX_LINE / 1024, SSE_MAX_EVENT / 1024);
 		l->seen_overflows = l->sse.overflows;
 		stream_guard_over(&l->guard, what);
@@ -454,15 +463,17 @@ static void load_record(struct fleet_link *l)
 	if (!kiosk_cache_load(l->cfg->cache_dir, RECORD, FLEET_MAX_BODY, &text, &len, &saved))
 		return;
 	if (!fleet_msg_read(text, len, &l->msg, &e)) {
-		WARN(l, "%s/%s: %s; starting as a screen the server has not named", l->cfg->cache_dir,
-		     RECORD, e.msg);
+		WARN(l, "%s/%s: %s; starting as a screen the server has not named",
+		     l->cfg->cache_dir, RECORD, e.msg);
 	} else {
 		l->who = l->msg.who;
 		memcpy(l->alerts, l->msg.alerts, l->msg.n_alerts * sizeof(*l->alerts));
 		l->n_alerts = l->msg.n_alerts;
-		l->record = fleet_state_json(&l->who, l->alerts, l->n_alerts); /* not written again */
+		l->record =
+			fleet_state_json(&l->who, l->alerts, l->n_alerts); /* not written again */
 		INFO(l, "kept from before: this screen is %s, %zu zones, %zu alerts",
-		     l->who.screen[0] ? l->who.screen : "(not named yet)", l->who.n_zones, l->n_alerts);
+		     l->who.screen[0] ? l->who.screen : "(not named yet)", l->who.n_zones,
+		     l->n_alerts);
 		l->changed = true;
 	}
 	free(text);
@@ -483,11 +494,13 @@ bool fleet_link_start(struct fleet_link *l, struct fetcher *f)
 		return false;
 	}
 	if (c->stream_url[0]) {
-		struct fetcher_stream s = {c->stream_url, c->heartbeat_token, STREAM_IDLE_MS,
-					   STREAM_BACKOFF_MAX_MS, on_bytes, l};
+		struct fetcher_stream s = {c->stream_url,  c->heartbeat_token,
+					   STREAM_IDLE_MS, STREAM_BACKOFF_MAX_MS,
+					   on_bytes,       l};
 		l->stream = fetcher_add_stream(f, &s);
 		if (l->stream < 0)
-			WARN(l, "cannot open the stream %s: alerts come with heartbeats", c->stream_url);
+			WARN(l, "cannot open the stream %s: alerts come with heartbeats",
+			     c->stream_url);
 	}
 	l->files = kiosk_cache_prepare(c->run_dir);
 	if (!l->files)
@@ -503,10 +516,13 @@ static void take_stream_end(struct fleet_link *l)
 	if (l->stream < 0 || !fetcher_take(l->fetcher, l->stream, &r))
 		return;
 	char msg[KIOSK_MAX_VALUE + 400];
-	snprintf(msg, sizeof(msg), "%s cut: %s; heartbeats every %d s bring the alerts meanwhile, "
-		 "reopening in %lld s", l->cfg->stream_url, r.error,
+	snprintf(msg, sizeof(msg),
+		 "%s cut: %s; heartbeats every %d s bring the alerts meanwhile, "
+		 "reopening in %lld s",
+		 l->cfg->stream_url, r.error,
 		 (l->cfg->heartbeat_s * 1000 < FALLBACK_BEAT_MS ? l->cfg->heartbeat_s * 1000
-								: FALLBACK_BEAT_MS) / 1000,
+								: FALLBACK_BEAT_MS) /
+			 1000,
 		 (long long)((r.retry_ms + 999) / 1000));
 	fault(l, &l->stream_faults, LOG_INFO, "stream", msg);
 	l->stream_was_open = l->connected = false;
@@ -537,7 +553,8 @@ static void take_answer(struct fleet_link *l)
 	if (!l->hb || !heartbeat_poll(l->hb, &status, err, sizeof(err)))
 		return;
 	if (err[0] && !l->hb_failing)
-		WARN(l, "%s: %s; the desk will see this screen as stale", l->cfg->heartbeat_url, err);
+		WARN(l, "%s: %s; the desk will see this screen as stale", l->cfg->heartbeat_url,
+		     err);
 	else if (!err[0] && l->hb_failing)
 		INFO(l, "heartbeats reach %s again", l->cfg->heartbeat_url);
 	else
@@ -548,16 +565,16 @@ static void take_answer(struct fleet_link *l)
 	struct feed_error e = {{0}};
 	char msg[KIOSK_MAX_VALUE + FEED_ERROR_MAX + 80];
 	if (!err[0] && heartbeat_answer_over(l->hb)) {
-		snprintf(msg, sizeof(msg), "%s: an answer over %d KiB, dropped", l->cfg->heartbeat_url,
-			 HEARTBEAT_MAX_ANSWER / 1024);
+		snprintf(msg, sizeof(msg), "%s: an answer over %d KiB, dropped",
+			 l->cfg->heartbeat_url, HEARTBEAT_MAX_ANSWER / 1024);
 		fault(l, &l->answer_faults, LOG_WARN, "heartbeat answers", msg);
 		return;
 	}
 	if (!len)
 		return;
 	if (!fleet_msg_read(body, len, &l->msg, &e)) {
-		snprintf(msg, sizeof(msg), "%s: the answer does not read: %s", l->cfg->heartbeat_url,
-			 e.msg);
+		snprintf(msg, sizeof(msg), "%s: the answer does not read: %s",
+			 l->cfg->heartbeat_url, e.msg);
 		fault(l, &l->answer_faults, LOG_WARN, "heartbeat answers", msg);
 		return;
 	}
@@ -633,7 +650,8 @@ static void agent_fields(struct fleet_link *l, cJSON *o)
 	char *text = NULL;
 	size_t len = 0;
 	int64_t t;
-	char version[UPDATE_IMAGE_MAX + 1], slot[UPDATE_SLOT_MAX + 1], status[UPDATE_STATUS_MAX + 1];
+	char version[UPDATE_IMAGE_MAX + 1], slot[UPDATE_SLOT_MAX + 1],
+		status[UPDATE_STATUS_MAX + 1];
 	if (kiosk_cache_load(l->cfg->run_dir, "image", UPDATE_FILE_MAX, &text, &len, &t) &&
 	    update_files_image(text, len, version, slot)) {
 		cJSON_AddStringToObject(o, "image", version);
@@ -651,8 +669,7 @@ static void agent_fields(struct fleet_link *l, cJSON *o)
 	free(text);
 }
 
-void fleet_link_beat(struct fleet_link *l, const struct fleet_report *r, bool page,
-		     int64_t mono_ms)
+void fleet_link_beat(struct fleet_link *l, const struct fleet_report *r, bool page, int64_t mono_ms)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "version", r->version);
@@ -681,7 +698,8 @@ void fleet_link_beat(struct fleet_link *l, const struct fleet_report *r, bool pa
 	if (json && heartbeat_send(l->hb, json)) {
 		bool cut = l->stream >= 0 && !stream_live(l);
 		int64_t period = l->cfg->heartbeat_s * 1000LL;
-		l->beat_due_ms = mono_ms + (cut && period > FALLBACK_BEAT_MS ? FALLBACK_BEAT_MS : period);
+		l->beat_due_ms =
+			mono_ms + (cut && period > FALLBACK_BEAT_MS ? FALLBACK_BEAT_MS : period);
 		l->showed_page = page;
 		if (shown_unsaid(l)) {
 			if (mono_ms - l->confirm_window_ms >= CONFIRM_WINDOW_MS) {
@@ -696,9 +714,8 @@ void fleet_link_beat(struct fleet_link *l, const struct fleet_report *r, bool pa
 	free(json);
 }
 
-void fleet_link_quiet(struct fleet_link *l, const struct schedule *s,
-		      const struct civil_zone *zone, int64_t board_now_ms, bool clock_trusted,
-		      int64_t mono_ms)
+void fleet_link_quiet(struct fleet_link *l, const struct schedule *s, const struct civil_zone *zone,
+		      int64_t board_now_ms, bool clock_trusted, int64_t mono_ms)
 {
 	if (!l->files)
 		return;

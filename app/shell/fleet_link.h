@@ -24,9 +24,9 @@ struct schedule;
 /* What the screen shows, said in the heartbeat; strings borrowed. */
 struct fleet_report {
 	const char *version;
-	const char *showing;      /* "page 2/5", "waiting for the time", ... */
+	const char *showing; /* "page 2/5", "waiting for the time", ... */
 	bool offline;
-	int64_t feed_age_s;       /* -1: no schedule */
+	int64_t feed_age_s; /* -1: no schedule */
 	int64_t uptime_s;
 	int64_t schedule_version; /* -1: none */
 	const char *thumbnail;    /* base64 PNG, NULL when none */
@@ -81,8 +81,7 @@ bool fleet_link_busy(const struct fleet_link *l);
 /* Writes run-dir/quiet when due (every minute, and when it changes): yes
  * when now is a quiet moment for this screen (update_files_quiet), no
  * otherwise or while the clock is not trusted. */
-void fleet_link_quiet(struct fleet_link *l, const struct schedule *s,
-		      const struct civil_zone *zone, int64_t board_now_ms, bool clock_trusted,
-		      int64_t mono_ms);
+void fleet_link_quiet(struct fleet_link *l, const struct schedule *s, const struct civil_zone *zone,
+		      int64_t board_now_ms, bool clock_trusted, int64_t mono_ms);
 
 #endif

@@ -130,7 +130,8 @@ bool heartbeat_poll(struct heartbeat *hb, long *status, char *err, size_t err_ca
 		curl_multi_remove_handle(hb->multi, hb->easy);
 		hb->in_flight = false;
 		if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && hb->answer_over))
-			snprintf(err, err_cap, "%s", hb->errbuf[0] ? hb->errbuf : curl_easy_strerror(rc));
+			snprintf(err, err_cap, "%s",
+				 hb->errbuf[0] ? hb->errbuf : curl_easy_strerror(rc));
 		else if (*status < 200 || *status >= 300)
 			snprintf(err, err_cap, "HTTP %ld", *status);
 		else

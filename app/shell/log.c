@@ -19,8 +19,8 @@ bool log_level_parse(const char *s, enum log_level *out)
 	return false;
 }
 
-void log_line(enum log_level threshold, enum log_level level, const char *module,
-	      const char *fmt, ...)
+void log_line(enum log_level threshold, enum log_level level, const char *module, const char *fmt,
+	      ...)
 {
 	if (level > threshold)
 		return;

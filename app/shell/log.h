@@ -13,7 +13,7 @@ bool log_level_parse(const char *s, enum log_level *out);
 
 /* Writes one line when level is at or above threshold (the caller's
  * configured level: there is no global state). */
-void log_line(enum log_level threshold, enum log_level level, const char *module,
-	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void log_line(enum log_level threshold, enum log_level level, const char *module, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -51,8 +51,8 @@ static void write_rows(png_structp png, const SDL_Surface *rgba)
 /* rgba: SDL_PIXELFORMAT_RGBA32 (bytes R, G, B, A); alpha false drops A. */
 static bool encode(FILE *fp, const SDL_Surface *rgba, bool alpha, struct png_fail *fail)
 {
-	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, fail, on_error,
-						  on_warning);
+	png_structp png =
+		png_create_write_struct(PNG_LIBPNG_VER_STRING, fail, on_error, on_warning);
 	if (!png) {
 		snprintf(fail->msg, sizeof(fail->msg), "out of memory");
 		return false;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INFO(q, ...) log_line((q)->log, LOG_INFO, "queues", __VA_ARGS__)
+#define INFO(q, ...)  log_line((q)->log, LOG_INFO, "queues", __VA_ARGS__)
 #define DEBUG(q, ...) log_line((q)->log, LOG_DEBUG, "queues", __VA_ARGS__)
 #define ERROR(q, ...) log_line((q)->log, LOG_ERROR, "queues", __VA_ARGS__)
 
@@ -110,8 +110,9 @@ static void take_body(struct queue_feed *q, const char *body, size_t len, int64_
 	if (feed_watch_body(&q->watch, ok, e.msg))
 		ERROR(q, "%s: %s; keeping the estimates", q->cfg->queues_url, e.msg);
 	else if (ok)
-		DEBUG(q, "%zu samples, %zu new, %zu already seen, %zu KB; %zu forecasts, %zu "
-			 "points that did not read",
+		DEBUG(q,
+		      "%zu samples, %zu new, %zu already seen, %zu KB; %zu forecasts, %zu "
+		      "points that did not read",
 		      s.samples, s.applied, s.duplicates, (len + 512) / 1024, s.forecasts,
 		      s.bad_points);
 }
@@ -184,8 +185,9 @@ static void log_lines(struct queue_feed *q)
 		if (l->withheld != v->forecast.withheld) {
 			l->withheld = v->forecast.withheld;
 			if (l->withheld)
-				INFO(q, "forecast for %s: withheld (%s): its record is worse than "
-					"'the wait now stays as it is'",
+				INFO(q,
+				     "forecast for %s: withheld (%s): its record is worse than "
+				     "'the wait now stays as it is'",
 				     v->name, source_name(&v->forecast));
 			else
 				INFO(q, "forecast for %s: shown again", v->name);

@@ -35,7 +35,7 @@ enum {
 	FACES,
 	EMOJI_OPEN_PX = 109, /* Noto Color Emoji's one strike; a scalable font is
 			      * opened at it too and scaled like the bitmaps */
-	SLOTS = 16, /* pixel sizes with open fonts at once */
+	SLOTS = 16,          /* pixel sizes with open fonts at once */
 	MIN_PX = 4,
 	MAX_PX = 512,
 	MAX_TEXT_BYTES = 16384, /* a longer line is measured and drawn cut here */
@@ -251,8 +251,9 @@ static TTF_Font *face_at(struct renderer *r, struct size_slot *s, int face)
 		s->face[face] = TTF_OpenFont(r->path[face], s->px);
 		if (!s->face[face]) {
 			s->failed[face] = true;
-			set_err(r->font_err, sizeof(r->font_err), "cannot open font %s at %d px: %s",
-				r->path[face], s->px, TTF_GetError());
+			set_err(r->font_err, sizeof(r->font_err),
+				"cannot open font %s at %d px: %s", r->path[face], s->px,
+				TTF_GetError());
 		}
 	}
 	return s->face[face];
@@ -436,8 +437,7 @@ static bool has_glyph(TTF_Font *font, uint32_t cp)
 /* The emoji font, scaled to the main font's height, when the text may need
  * it: every emoji and joiner is U+2000 or above (a lead byte of 0xE2 or
  * more), so Latin text never opens the 10 MB emoji font. */
-static struct face_use emoji_use(struct renderer *r, TTF_Font *main_font, const char *s,
-				 size_t len)
+static struct face_use emoji_use(struct renderer *r, TTF_Font *main_font, const char *s, size_t len)
 {
 	struct face_use emoji = {NULL, 1, 1};
 	bool high = false;
@@ -498,8 +498,8 @@ static bool put_cluster(struct runs *rs, const struct run_faces *f, const uint32
  * font, the fallback, the emoji font; code points none has stay with the
  * main font, which draws its .notdef box. False when the main font cannot be
  * opened, or fn said so. */
-static bool each_run(struct renderer *r, struct size_slot *slot, enum draw_font font,
-		     const char *s, size_t len, run_fn *fn, void *ctx)
+static bool each_run(struct renderer *r, struct size_slot *slot, enum draw_font font, const char *s,
+		     size_t len, run_fn *fn, void *ctx)
 {
 	TTF_Font *main_font = face_at(r, slot, font);
 	if (!main_font)
@@ -649,8 +649,9 @@ static void paste_scaled(const SDL_Surface *src, SDL_Surface *dst, int x, int y,
 			int sx1 = (int)(((int64_t)(ox - x + 1) * src->w + w - 1) / w);
 			uint64_t a = 0, rr = 0, gg = 0, bb = 0, count = 0;
 			for (int sy = sy0; sy < sy1; sy++) {
-				const Uint32 *in = (const Uint32 *)((const Uint8 *)src->pixels +
-								    (size_t)sy * (size_t)src->pitch);
+				const Uint32 *in =
+					(const Uint32 *)((const Uint8 *)src->pixels +
+							 (size_t)sy * (size_t)src->pitch);
 				for (int sx = sx0; sx < sx1; sx++) {
 					Uint32 p = in[sx], pa = p >> 24;
 					a += pa;
@@ -676,9 +677,10 @@ static bool blit_run(const struct face_use *face, char *run, size_t n, void *ctx
 	TTF_Font *font = face->font;
 	if (c->x >= c->limit)
 		return true; /* past the right edge: nothing of it is kept */
-	if (c->cut) /* the room in the font's own pixels */
+	if (c->cut)          /* the room in the font's own pixels */
 		cut_run(font, run, &n,
-			(int)((int64_t)(c->limit - c->x) * face->den / (face->num ? face->num : 1)));
+			(int)((int64_t)(c->limit - c->x) * face->den /
+			      (face->num ? face->num : 1)));
 	SDL_Surface *s = TTF_RenderUTF8_Blended(font, run, c->fg);
 	if (!s) {
 		int w = 0;
@@ -699,9 +701,10 @@ static bool blit_run(const struct face_use *face, char *run, size_t n, void *ctx
 		if (!ok)
 			set_err(c->err, sizeof(c->err), "SDL: %s", SDL_GetError());
 	} else {
-		SDL_Surface *argb = s->format->format == SDL_PIXELFORMAT_ARGB8888
-					    ? s
-					    : SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+		SDL_Surface *argb =
+			s->format->format == SDL_PIXELFORMAT_ARGB8888
+				? s
+				: SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
 		ok = argb != NULL && SDL_LockSurface(c->dst) == 0;
 		if (ok) {
 			paste_scaled(argb, c->dst, c->x, top, w, scaled(face, s->h));
@@ -720,8 +723,8 @@ static bool blit_run(const struct face_use *face, char *run, size_t n, void *ctx
 /* Makes *out, a texture of the line (owned by the caller) of *w x *h pixels;
  * *out is NULL when the line has nothing to draw. False with err filled. */
 static bool make_texture(struct renderer *r, enum draw_font font, int px, struct draw_color color,
-			 const char *text, size_t len, SDL_Texture **out, int *w, int *h,
-			 char *err, size_t err_cap)
+			 const char *text, size_t len, SDL_Texture **out, int *w, int *h, char *err,
+			 size_t err_cap)
 {
 	*out = NULL;
 	*w = *h = 0;
@@ -899,8 +902,17 @@ static bool draw_text(struct renderer *r, const struct draw_list *dl, const stru
 	memcpy(copy, text, len);
 	struct text_entry *e = &r->te[i];
 	*e = (struct text_entry){
-		.hash = h, .text = copy, .len = len, .px = px, .w = w, .h = th, .font = font,
-		.color = op->color, .tex = tex, .bytes = bytes, .frame = r->frame,
+		.hash = h,
+		.text = copy,
+		.len = len,
+		.px = px,
+		.w = w,
+		.h = th,
+		.font = font,
+		.color = op->color,
+		.tex = tex,
+		.bytes = bytes,
+		.frame = r->frame,
 	};
 	int32_t *b = &r->bucket[h & (TEXT_BUCKETS - 1)];
 	e->chain = *b;
@@ -963,8 +975,8 @@ static bool turn_texture(struct renderer *r, int w, int h, char *err, size_t err
 		return true;
 	if (r->turn)
 		SDL_DestroyTexture(r->turn);
-	r->turn = SDL_CreateTexture(r->sdl, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w,
-				    h);
+	r->turn =
+		SDL_CreateTexture(r->sdl, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
 	if (!r->turn) {
 		set_err(err, err_cap, "render: %dx%d target texture for rotation: %s", w, h,
 			SDL_GetError());
@@ -981,8 +993,10 @@ static bool draw_turned(struct renderer *r, const struct draw_list *dl, int rota
 			size_t err_cap)
 {
 	if (!SDL_RenderTargetSupported(r->sdl)) {
-		set_err(err, err_cap, "render: rotation %d needs render targets, which this "
-				      "renderer lacks", rotation);
+		set_err(err, err_cap,
+			"render: rotation %d needs render targets, which this "
+			"renderer lacks",
+			rotation);
 		return false;
 	}
 	if (!turn_texture(r, dl->width, dl->height, err, err_cap))
@@ -1072,8 +1086,9 @@ struct renderer *render_create(SDL_Renderer *sdl, const struct render_fonts *fon
 			       size_t err_cap)
 {
 	if (!sdl || !fonts || !fonts->regular || !fonts->bold) {
-		set_err(err, err_cap, "render: an SDL renderer and regular and bold fonts are "
-				      "needed");
+		set_err(err, err_cap,
+			"render: an SDL renderer and regular and bold fonts are "
+			"needed");
 		return NULL;
 	}
 	/* counted: each renderer's TTF_Quit pairs with its own TTF_Init */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INFO(r, ...) log_line((r)->log, LOG_INFO, "rooms", __VA_ARGS__)
+#define INFO(r, ...)  log_line((r)->log, LOG_INFO, "rooms", __VA_ARGS__)
 #define DEBUG(r, ...) log_line((r)->log, LOG_DEBUG, "rooms", __VA_ARGS__)
 #define ERROR(r, ...) log_line((r)->log, LOG_ERROR, "rooms", __VA_ARGS__)
 
@@ -82,8 +82,9 @@ bool room_feed_take(struct room_feed *r)
 		if (feed_watch_body(&r->watch, ok, e.msg))
 			ERROR(r, "%s: %s; keeping the last counts", r->cfg->rooms_url, e.msg);
 		else if (ok)
-			DEBUG(r, "%zu rooms, %zu counted, %zu full, %zu filling, %zu marked by a "
-				 "steward",
+			DEBUG(r,
+			      "%zu rooms, %zu counted, %zu full, %zu filling, %zu marked by a "
+			      "steward",
 			      s.rooms, s.counted, s.full, s.filling, s.marked);
 		free(res.body);
 	}
@@ -129,8 +130,7 @@ static void say(struct room_feed *r, const struct room_view *v, enum room_mark m
 	case ROOM_MARK_UNAVAILABLE:
 		INFO(r, "%s: count unavailable (%s)", v->room, v->fill.why);
 		break;
-	case ROOM_MARK_NONE:
-		break;
+	case ROOM_MARK_NONE: break;
 	}
 }
 

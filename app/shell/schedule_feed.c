@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INFO(s, mod, ...) log_line((s)->log, LOG_INFO, mod, __VA_ARGS__)
+#define INFO(s, mod, ...)  log_line((s)->log, LOG_INFO, mod, __VA_ARGS__)
 #define DEBUG(s, mod, ...) log_line((s)->log, LOG_DEBUG, mod, __VA_ARGS__)
-#define WARN(s, mod, ...) log_line((s)->log, LOG_WARN, mod, __VA_ARGS__)
+#define WARN(s, mod, ...)  log_line((s)->log, LOG_WARN, mod, __VA_ARGS__)
 #define ERROR(s, mod, ...) log_line((s)->log, LOG_ERROR, mod, __VA_ARGS__)
 
 static const char SCHEDULE_CACHE[] = "schedule.feed";
@@ -156,22 +156,24 @@ static void say_loaded(struct schedule_feed *s, const struct board_summary *sum,
 	char clock[8];
 	clock_text(s, s->feed.received_ms, clock);
 	if (from_cache)
-		INFO(s, "schedule", "showing the saved schedule from %s (last confirmed %s, %lld min ago): "
-				    "%zu sessions in %zu rooms, %zu changes",
+		INFO(s, "schedule",
+		     "showing the saved schedule from %s (last confirmed %s, %lld min ago): "
+		     "%zu sessions in %zu rooms, %zu changes",
 		     from, clock, (long long)((now - saved_ms) / 60000), sum->sessions, sum->rooms,
 		     sum->changes);
 	else
-		INFO(s, "schedule", "schedule fetched: %zu sessions in %zu rooms, %zu changes (%zu new), "
-				    "%zu notices, %zu KB; %u of the %u polls before it unchanged (304)",
+		INFO(s, "schedule",
+		     "schedule fetched: %zu sessions in %zu rooms, %zu changes (%zu new), "
+		     "%zu notices, %zu KB; %u of the %u polls before it unchanged (304)",
 		     sum->sessions, sum->rooms, sum->changes, sum->new_changes, sum->notices,
 		     (len + 512) / 1024, s->not_modified_since_change, s->polls_since_change);
 	for (size_t i = 0; i < s->board->n_changes && !from_cache; i++) {
 		const struct board_change *c = &s->board->changes[i];
 		if (c->seen_ms == now)
 			INFO(s, "schedule", "new change: %s '%.60s'%s%s%s%s",
-			     schedule_diff_kind_name(c->kind), c->title, c->from_room ? " from " : "",
-			     c->from_room ? c->from_room : "", c->to_room ? " to " : "",
-			     c->to_room ? c->to_room : "");
+			     schedule_diff_kind_name(c->kind), c->title,
+			     c->from_room ? " from " : "", c->from_room ? c->from_room : "",
+			     c->to_room ? " to " : "", c->to_room ? c->to_room : "");
 	}
 }
 
@@ -257,14 +259,15 @@ static void cache_confirmed(struct schedule_feed *s)
 	bool made = false;
 	if (!kiosk_cache_remake(s->cfg->cache_dir, s->cache_mode, &made)) {
 		if (!s->cache_gone_said)
-			WARN(s, "cache", "%s is gone and cannot be made again: %s", s->cfg->cache_dir,
-			     strerror(errno));
+			WARN(s, "cache", "%s is gone and cannot be made again: %s",
+			     s->cfg->cache_dir, strerror(errno));
 		s->cache_gone_said = true;
 		return;
 	}
 	if (made)
-		INFO(s, "cache", "%s was gone: made it again (mode %04o); fetching the schedule "
-				 "whole to save it",
+		INFO(s, "cache",
+		     "%s was gone: made it again (mode %04o); fetching the schedule "
+		     "whole to save it",
 		     s->cfg->cache_dir, s->cache_mode);
 	else
 		INFO(s, "cache", "%s/%s was gone: fetching the schedule whole to save it",
@@ -307,12 +310,13 @@ static void went_offline(struct schedule_feed *s, const struct fetch_result *r)
 	if (!s->feed.offline) {
 		s->feed.offline = true;
 		s->feed.offline_since_ms = kiosk_clock_now(s->clock);
-		INFO(s, "network", "schedule feed unreachable: %s; %s, retrying in %lld s", r->error,
+		INFO(s, "network", "schedule feed unreachable: %s; %s, retrying in %lld s",
+		     r->error,
 		     s->feed.have ? "showing the last schedule" : "no schedule to show yet",
 		     (long long)(r->retry_ms / 1000));
 	} else {
-		DEBUG(s, "network", "schedule feed still unreachable (%d failures): %s", r->failures,
-		      r->error);
+		DEBUG(s, "network", "schedule feed still unreachable (%d failures): %s",
+		      r->failures, r->error);
 	}
 }
 
@@ -403,8 +407,8 @@ bool schedule_feed_settle_once(struct schedule_feed *s)
 void schedule_feed_prepare_cache(struct schedule_feed *s)
 {
 	if (!kiosk_cache_prepare(s->cfg->cache_dir))
-		WARN(s, "cache", "%s: %s; the schedule will not survive a restart", s->cfg->cache_dir,
-		     strerror(errno));
+		WARN(s, "cache", "%s: %s; the schedule will not survive a restart",
+		     s->cfg->cache_dir, strerror(errno));
 	s->cache_mode = kiosk_cache_mode(s->cfg->cache_dir);
 }
 
@@ -413,9 +417,10 @@ void schedule_feed_load_cache(struct schedule_feed *s)
 	char *body = NULL;
 	size_t len = 0;
 	int64_t saved_s = 0;
-	if (!kiosk_cache_load(s->cfg->cache_dir, SCHEDULE_CACHE, s->cfg->max_feed_bytes, &body, &len,
-			      &saved_s)) {
-		INFO(s, "cache", "no saved schedule in %s: waiting for the network", s->cfg->cache_dir);
+	if (!kiosk_cache_load(s->cfg->cache_dir, SCHEDULE_CACHE, s->cfg->max_feed_bytes, &body,
+			      &len, &saved_s)) {
+		INFO(s, "cache", "no saved schedule in %s: waiting for the network",
+		     s->cfg->cache_dir);
 		return;
 	}
 	/* the file's age in real time, on the board's clock */
@@ -423,9 +428,9 @@ void schedule_feed_load_cache(struct schedule_feed *s)
 	char where[KIOSK_MAX_VALUE + 32];
 	snprintf(where, sizeof(where), "%s/%s", s->cfg->cache_dir, SCHEDULE_CACHE);
 	struct feed_error e = {{0}};
-	if (!load_schedule(s, body, len, where, true,
-			   kiosk_clock_now(s->clock) - (int64_t)((double)age_ms * s->cfg->clock_rate),
-			   &e))
+	if (!load_schedule(
+		    s, body, len, where, true,
+		    kiosk_clock_now(s->clock) - (int64_t)((double)age_ms * s->cfg->clock_rate), &e))
 		ERROR(s, "schedule", "%s: %s; %s", where, e.msg, keeping(s));
 	free(body);
 }
@@ -441,8 +446,9 @@ void schedule_feed_kick(struct schedule_feed *s, bool asked, int64_t mono_ms)
 		return;
 	fetcher_kick(s->fetcher, s->f);
 	if (asks > 1)
-		DEBUG(s, "schedule", "the server's stream said %u times that the schedule changed: "
-				     "one fetch",
+		DEBUG(s, "schedule",
+		      "the server's stream said %u times that the schedule changed: "
+		      "one fetch",
 		      asks);
 }
 

@@ -45,7 +45,7 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 struct app {
 	struct kiosk_config cfg;
-	struct screen_turn turn; /* the panel's mounting, worked out in open_screen */
+	struct screen_turn turn;  /* the panel's mounting, worked out in open_screen */
 	struct qr_code mobile_qr; /* the phone page's, encoded once; side 0: none */
 	enum log_level log;
 	struct board *board;
@@ -67,11 +67,11 @@ struct app {
 	FILE *frame_log;
 	bool first_frame;
 	int64_t frames, redraws;
-	int64_t page_bias; /* --bench: turns pages without waiting */
+	int64_t page_bias;                         /* --bench: turns pages without waiting */
 	int64_t page_tick, page_since_ms, page_ms; /* the page shown, since when, for how long */
 	int min_text_px; /* viewing-distance: every text at least this size; 0: unchecked */
 	struct layout_result shown; /* what the last layout showed */
-	struct fleet_link *fleet; /* the server's stream, heartbeats, the update agent's files */
+	struct fleet_link *fleet;   /* the server's stream, heartbeats, the update agent's files */
 	/* the heartbeat's picture is taken inside frame(), before the present:
 	 * after it a GL back buffer (KMS/DRM) reads back as black */
 	bool thumb_wanted;
@@ -88,9 +88,9 @@ static int64_t board_now(const struct app *a)
 	return kiosk_clock_now(&a->clock);
 }
 
-#define INFO(a, mod, ...) log_line((a)->log, LOG_INFO, mod, __VA_ARGS__)
+#define INFO(a, mod, ...)  log_line((a)->log, LOG_INFO, mod, __VA_ARGS__)
 #define DEBUG(a, mod, ...) log_line((a)->log, LOG_DEBUG, mod, __VA_ARGS__)
-#define WARN(a, mod, ...) log_line((a)->log, LOG_WARN, mod, __VA_ARGS__)
+#define WARN(a, mod, ...)  log_line((a)->log, LOG_WARN, mod, __VA_ARGS__)
 #define ERROR(a, mod, ...) log_line((a)->log, LOG_ERROR, mod, __VA_ARGS__)
 
 /* ---- configuration ------------------------------------------------------- */
@@ -131,7 +131,8 @@ static int configure(struct app *a, int argc, char **argv)
 	if (!kiosk_config_check(c, &e) ||
 	    ((c->mode == KIOSK_SCREENSHOT || c->windowed) && c->width > 0 && c->height > 0 &&
 	     !screen_turn_resolve(c, 0, 0, &turn, &e))) {
-		fprintf(stderr, "%s: %s\n", c->config_path[0] ? c->config_path : "venueboard", e.msg);
+		fprintf(stderr, "%s: %s\n", c->config_path[0] ? c->config_path : "venueboard",
+			e.msg);
 		return EXIT_INVALID;
 	}
 	log_level_parse(c->log_level, &a->log);
@@ -190,8 +191,8 @@ static void write_frame_log(struct app *a, int64_t now, const struct layout_resu
 	cJSON *texts = cJSON_AddArrayToObject(o, "texts");
 	for (size_t i = 0; i < a->dl.n; i++)
 		if (a->dl.ops[i].kind == DRAW_TEXT)
-			cJSON_AddItemToArray(texts,
-					     cJSON_CreateString(draw_list_text_of(&a->dl, &a->dl.ops[i])));
+			cJSON_AddItemToArray(texts, cJSON_CreateString(draw_list_text_of(
+							    &a->dl, &a->dl.ops[i])));
 	char *line = cJSON_PrintUnformatted(o);
 	if (line) {
 		fputs(line, a->frame_log);
@@ -232,7 +233,8 @@ static char *thumbnail(struct app *a)
 	size_t len = 0;
 	char err[200];
 	if (full && small &&
-	    SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_ARGB8888, full->pixels, full->pitch) == 0 &&
+	    SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_ARGB8888, full->pixels,
+				 full->pitch) == 0 &&
 	    SDL_SoftStretchLinear(full, NULL, small, NULL) == 0 &&
 	    png_out_encode(small, &png, &len, err, sizeof(err)))
 		b64 = text_base64(png, len);
@@ -303,10 +305,12 @@ static bool frame(struct app *a, int64_t start_mono)
 		sd_notify(0, "READY=1"); /* systemd: started (and, in the image, healthy) */
 		INFO(a, "screen", "first frame presented after %lld ms (%dx%d, %s)",
 		     (long long)(mono_ms() - start_mono), w, h,
-		     !feed.have ? "no schedule yet" : feed.from_cache ? "from cache" : "from network");
+		     !feed.have        ? "no schedule yet"
+		     : feed.from_cache ? "from cache"
+				       : "from network");
 	}
-	DEBUG(a, "screen", "frame presented: page %d/%d, %d of %d rooms, %zu draw ops", res.page + 1,
-	      res.pages, res.rooms_shown, res.rooms_total, a->dl.n);
+	DEBUG(a, "screen", "frame presented: page %d/%d, %d of %d rooms, %zu draw ops",
+	      res.page + 1, res.pages, res.rooms_shown, res.rooms_total, a->dl.n);
 	return true;
 }
 
@@ -317,8 +321,10 @@ static int open_screen(struct app *a)
 	 * (flags as their letters), said at WARN */
 	const char *emoji = a->cfg.font_emoji[0] ? a->cfg.font_emoji : NULL;
 	if (emoji && access(emoji, R_OK) != 0) {
-		WARN(a, "screen", "font-emoji %s: %s; emoji are drawn as letters or boxes "
-				  "(Debian's fonts-noto-color-emoji)", emoji, strerror(errno));
+		WARN(a, "screen",
+		     "font-emoji %s: %s; emoji are drawn as letters or boxes "
+		     "(Debian's fonts-noto-color-emoji)",
+		     emoji, strerror(errno));
 		emoji = NULL;
 	}
 	struct render_fonts fonts = {a->cfg.font_regular, a->cfg.font_bold,
@@ -377,7 +383,8 @@ static int open_screen(struct app *a)
 			ERROR(a, "screen", "cannot open a window: %s", SDL_GetError());
 			return EXIT_IO;
 		}
-		DEBUG(a, "screen", "window open at %lld ms", (long long)(mono_ms() - a->clock.mono0_ms));
+		DEBUG(a, "screen", "window open at %lld ms",
+		      (long long)(mono_ms() - a->clock.mono0_ms));
 		SDL_ShowCursor(SDL_DISABLE);
 		SDL_DisableScreenSaver();
 		/* the board is a few dozen flat rectangles and cached text: the
@@ -390,8 +397,9 @@ static int open_screen(struct app *a)
 		if (a->sdl && SDL_GetRendererInfo(a->sdl, &ri) == 0) {
 			int ow, oh;
 			SDL_GetRendererOutputSize(a->sdl, &ow, &oh);
-			INFO(a, "screen", "%s video, %s renderer, %dx%d, the panel mounted "
-					  "turned %d° clockwise",
+			INFO(a, "screen",
+			     "%s video, %s renderer, %dx%d, the panel mounted "
+			     "turned %d° clockwise",
 			     SDL_GetCurrentVideoDriver(), ri.name, ow, oh, a->turn.rotation);
 		}
 	}
@@ -422,36 +430,44 @@ static int legibility_setup(struct app *a)
 	const char *source;
 	double ppmm = display_probe_px_per_mm(a->window, w, h, a->cfg.screen_diagonal_in, &source);
 	if (ppmm <= 0) {
-		INFO(a, "screen", "legibility cannot be checked: the display gives no physical size "
-				  "and screen-diagonal is not set; text at the design's sizes");
+		INFO(a, "screen",
+		     "legibility cannot be checked: the display gives no physical size "
+		     "and screen-diagonal is not set; text at the design's sizes");
 		return EXIT_OK;
 	}
 	double cap = display_probe_cap_ratio(a->cfg.font_regular);
 	double cap_bold = display_probe_cap_ratio(a->cfg.font_bold);
 	cap = cap_bold > 0 && (cap <= 0 || cap_bold < cap) ? cap_bold : cap;
 	if (cap <= 0) {
-		ERROR(a, "screen", "legibility: cannot measure the capitals of %s", a->cfg.font_regular);
+		ERROR(a, "screen", "legibility: cannot measure the capitals of %s",
+		      a->cfg.font_regular);
 		return EXIT_INVALID;
 	}
 	a->min_text_px = legibility_min_size(metres, ppmm, cap);
 	double mm = legibility_letter_mm(metres);
-	struct layout_input in = {.cfg = &a->cfg, .board = a->board,
-				  .queues = queue_feed_board(a->lunch), .rooms = room_feed_board(a->rooms),
-				  .tm = render_metrics(a->render), .width = w, .height = h,
+	struct layout_input in = {.cfg = &a->cfg,
+				  .board = a->board,
+				  .queues = queue_feed_board(a->lunch),
+				  .rooms = room_feed_board(a->rooms),
+				  .tm = render_metrics(a->render),
+				  .width = w,
+				  .height = h,
 				  .now_ms = board_now(a),
 				  .feed = schedule_feed_view(a->schedule, mono_ms()),
 				  .min_text_px = a->min_text_px};
 	int fit = layout_rooms_fit(&in, &a->dl);
 	if (fit < 1) {
-		ERROR(a, "kiosk", "viewing-distance %g: capitals %.0f mm tall need text of %d px on "
-				  "this %dx%d screen (%.2f px/mm, from %s); not one room fits at that "
-				  "size — a shorter viewing-distance, a larger screen, or fewer things on it",
+		ERROR(a, "kiosk",
+		      "viewing-distance %g: capitals %.0f mm tall need text of %d px on "
+		      "this %dx%d screen (%.2f px/mm, from %s); not one room fits at that "
+		      "size — a shorter viewing-distance, a larger screen, or fewer things on it",
 		      metres, mm, a->min_text_px, w, h, ppmm, source);
 		return EXIT_INVALID;
 	}
-	INFO(a, "screen", "legibility: readers at %g m need capitals %.0f mm tall: text of at least "
-			  "%d px (capitals %.2f of the size, %.2f px/mm from %s); %d room%s a page at "
-			  "the least",
+	INFO(a, "screen",
+	     "legibility: readers at %g m need capitals %.0f mm tall: text of at least "
+	     "%d px (capitals %.2f of the size, %.2f px/mm from %s); %d room%s a page at "
+	     "the least",
 	     metres, mm, a->min_text_px, cap, ppmm, source, fit, fit > 1 ? "s" : "");
 	return EXIT_OK;
 }
@@ -586,7 +602,8 @@ static int run(struct app *a, int64_t start)
 	schedule_feed_load_cache(a->schedule);
 	DEBUG(a, "cache", "cache read at %lld ms", (long long)(mono_ms() - a->clock.mono0_ms));
 	bool running = true;
-	int64_t stop_at = a->cfg.exit_after_s > 0 ? start + (int64_t)(a->cfg.exit_after_s * 1000) : 0;
+	int64_t stop_at =
+		a->cfg.exit_after_s > 0 ? start + (int64_t)(a->cfg.exit_after_s * 1000) : 0;
 	while (running) {
 		SDL_Event ev;
 		while (SDL_PollEvent(&ev)) {
@@ -651,11 +668,13 @@ static void say_start(const struct app *a)
 	if (a->cfg.layout == KIOSK_LAYOUT_ROOM)
 		snprintf(rooms, sizeof(rooms), "the door of %.*s", KIOSK_MAX_NAME, a->cfg.rooms[0]);
 	else if (a->cfg.n_rooms)
-		snprintf(rooms, sizeof(rooms), "%zu room%s", a->cfg.n_rooms, a->cfg.n_rooms > 1 ? "s" : "");
+		snprintf(rooms, sizeof(rooms), "%zu room%s", a->cfg.n_rooms,
+			 a->cfg.n_rooms > 1 ? "s" : "");
 	if (a->cfg.n_queues)
 		snprintf(queues, sizeof(queues), "%zu queues", a->cfg.n_queues);
-	INFO(a, "kiosk", "venueboard %s: schedule %s%s%s%s%s, cache %s, venue '%s', floor '%s', "
-			 "language %s, %s, showing %s and %s",
+	INFO(a, "kiosk",
+	     "venueboard %s: schedule %s%s%s%s%s, cache %s, venue '%s', floor '%s', "
+	     "language %s, %s, showing %s and %s",
 	     VB_VERSION, a->cfg.schedule_url, a->cfg.queues_url[0] ? ", lunch lines " : "",
 	     a->cfg.queues_url, a->cfg.rooms_url[0] ? ", rooms " : "", a->cfg.rooms_url,
 	     a->cfg.cache_dir, a->cfg.venue, a->cfg.floor, a->cfg.lang == LANG_FR ? "fr" : "en",
@@ -737,8 +756,8 @@ int main(int argc, char **argv)
 	if (a->cfg.mode == KIOSK_RUN)
 		fleet_link_start(a->fleet, a->fetcher);
 	rc = a->cfg.mode == KIOSK_SCREENSHOT ? screenshot(a, start)
-	     : a->cfg.mode == KIOSK_BENCH   ? bench(a, start)
-					    : run(a, start);
+	     : a->cfg.mode == KIOSK_BENCH    ? bench(a, start)
+					     : run(a, start);
 out:
 	if (a->frame_log)
 		fclose(a->frame_log);

@@ -110,8 +110,9 @@ bool file_io_replace(const char *path, const void *data, size_t len)
 		       : snprintf(dir, sizeof(dir), ".");
 	if (dn == 0)
 		snprintf(dir, sizeof(dir), "/");
-	int dfd = dn >= 0 && (size_t)dn < sizeof(dir) ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-						       : -1;
+	int dfd = dn >= 0 && (size_t)dn < sizeof(dir)
+			  ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			  : -1;
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);

@@ -279,8 +279,10 @@ bool civil_to_utc(const struct civil *c, const char *zone, int64_t *out, struct 
 		return civil_to_utc_in(c, NULL, out, e);
 	const struct civil_zone *z = civil_zone_find(zone);
 	if (!z)
-		return feed_error_set(e, "unknown time zone '%s' (expected an IANA name such as "
-					 "Europe/Paris)", zone);
+		return feed_error_set(e,
+				      "unknown time zone '%s' (expected an IANA name such as "
+				      "Europe/Paris)",
+				      zone);
 	return civil_to_utc_in(c, z, out, e);
 }
 
@@ -293,8 +295,9 @@ bool civil_to_utc_in(const struct civil *c, const struct civil_zone *zone, int64
 		return true;
 	}
 	if (!zone)
-		return feed_error_set(e, "local time %04d-%02d-%02d %02d:%02d has no UTC offset and "
-					 "no time zone is known (give one with --timezone)",
+		return feed_error_set(e,
+				      "local time %04d-%02d-%02d %02d:%02d has no UTC offset and "
+				      "no time zone is known (give one with --timezone)",
 				      c->year, c->month, c->day, c->hour, c->minute);
 	/* libical's zones are mutable caches, but converting only reads them */
 	icaltimezone *z = (icaltimezone *)(uintptr_t)zone;
@@ -337,8 +340,8 @@ void civil_from_utc_in(int64_t t, const struct civil_zone *zone, struct civil *o
 	int offset = 0;
 	if (zone) {
 		icaltimezone *z = (icaltimezone *)(uintptr_t)zone;
-		struct icaltimetype u = icaltime_from_timet_with_zone((time_t)t, 0,
-								      icaltimezone_get_utc_timezone());
+		struct icaltimetype u = icaltime_from_timet_with_zone(
+			(time_t)t, 0, icaltimezone_get_utc_timezone());
 		int is_daylight = 0;
 		offset = icaltimezone_get_utc_offset_of_utc_time(z, &u, &is_daylight);
 	}
@@ -364,7 +367,9 @@ void civil_format_utc(int64_t t, char out[static 21])
 	int64_t rem = t - days * 86400;
 	struct civil c = {.year = 1970, .month = 1, .day = 1};
 	civil_add_days(&c, (int)days);
-	unsigned y = (unsigned)c.year % 10000u, mo = (unsigned)c.month % 100u, d = (unsigned)c.day % 100u;
-	unsigned h = (unsigned)(rem / 3600) % 100u, mi = (unsigned)(rem / 60 % 60), se = (unsigned)(rem % 60);
+	unsigned y = (unsigned)c.year % 10000u, mo = (unsigned)c.month % 100u,
+		 d = (unsigned)c.day % 100u;
+	unsigned h = (unsigned)(rem / 3600) % 100u, mi = (unsigned)(rem / 60 % 60),
+		 se = (unsigned)(rem % 60);
 	snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, d, h, mi, se);
 }

@@ -40,7 +40,8 @@ static bool resolve_start(const struct event_time_in *in, int64_t *out, const ch
 		if (!civil_parse_clock(in->start, strlen(in->start), &clock))
 			return bad(field, "start", e, "not a time of day (HH:MM)", in->start);
 		if (!in->day)
-			return bad(field, "start", e, "a time of day, but the day has no date", in->start);
+			return bad(field, "start", e, "a time of day, but the day has no date",
+				   in->start);
 		t = *in->day;
 		t.has_time = true;
 		t.has_offset = false;

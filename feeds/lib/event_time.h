@@ -11,12 +11,12 @@
 #include "feed_error.h"
 
 struct event_time_in {
-	const char *date;       /* full date-time, may be NULL */
-	const char *start;      /* wall-clock "HH:MM" (or a full date-time), may be NULL */
-	const char *end;        /* full date-time, may be NULL; wins over duration */
-	const char *duration;   /* may be NULL: the session then lasts 0 s */
+	const char *date;        /* full date-time, may be NULL */
+	const char *start;       /* wall-clock "HH:MM" (or a full date-time), may be NULL */
+	const char *end;         /* full date-time, may be NULL; wins over duration */
+	const char *duration;    /* may be NULL: the session then lasts 0 s */
 	const struct civil *day; /* the conference day the event is listed under, may be NULL */
-	int day_change_s;       /* a start clock earlier than this is on the next calendar day */
+	int day_change_s;        /* a start clock earlier than this is on the next calendar day */
 	const struct civil_zone *zone; /* for wall-clock times, may be NULL */
 };
 

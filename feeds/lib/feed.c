@@ -63,8 +63,8 @@ const char *feed_format_name(enum feed_format f)
 	return "unknown";
 }
 
-bool feed_parse(const char *buf, size_t len, const struct feed_options *opt,
-		struct schedule **out, struct feed_error *e)
+bool feed_parse(const char *buf, size_t len, const struct feed_options *opt, struct schedule **out,
+		struct feed_error *e)
 {
 	*out = NULL;
 	if (len > SCHEDULE_MAX_FEED_BYTES)

@@ -12,11 +12,11 @@ struct schedule;
 
 enum feed_format {
 	FEED_UNKNOWN,
-	FEED_FRAB_JSON,      /* frab / c3voc / pretalx schedule.json */
-	FEED_PENTABARF_XML,  /* pentabarf / frab schedule.xml (FOSDEM) */
-	FEED_SESSIONIZE,     /* Sessionize API v2 "All" */
-	FEED_ICALENDAR,      /* RFC 5545 */
-	FEED_NORMALIZED,     /* venueboard.schedule/1 (contracts §3) */
+	FEED_FRAB_JSON,     /* frab / c3voc / pretalx schedule.json */
+	FEED_PENTABARF_XML, /* pentabarf / frab schedule.xml (FOSDEM) */
+	FEED_SESSIONIZE,    /* Sessionize API v2 "All" */
+	FEED_ICALENDAR,     /* RFC 5545 */
+	FEED_NORMALIZED,    /* venueboard.schedule/1 (contracts §3) */
 };
 
 struct feed_options {
@@ -35,7 +35,7 @@ const char *feed_format_name(enum feed_format f);
 /* Reads buf[0..len) in whatever supported format it is into *out (caller
  * owns; free with schedule_destroy). On failure returns false, *out is NULL
  * and e names the place. */
-bool feed_parse(const char *buf, size_t len, const struct feed_options *opt,
-		struct schedule **out, struct feed_error *e);
+bool feed_parse(const char *buf, size_t len, const struct feed_options *opt, struct schedule **out,
+		struct feed_error *e);
 
 #endif

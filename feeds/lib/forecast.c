@@ -18,20 +18,20 @@
 
 enum {
 	DAY_MIN = 1440,
-	LAG_MAX = 90,              /* minutes: nobody takes longer to reach the line */
-	MAX_SENSORS = 16,          /* entry counters per queue */
-	MAX_ENDS = 2048,           /* sessions letting out on one day */
-	MAX_ROOMS = 128,           /* rooms with a count */
-	ROOM_SLOT_S = 300,         /* a room's count: the most seen per 5 minutes... */
+	LAG_MAX = 90,      /* minutes: nobody takes longer to reach the line */
+	MAX_SENSORS = 16,  /* entry counters per queue */
+	MAX_ENDS = 2048,   /* sessions letting out on one day */
+	MAX_ROOMS = 128,   /* rooms with a count */
+	ROOM_SLOT_S = 300, /* a room's count: the most seen per 5 minutes... */
 	ROOM_SLOTS = (FORECAST_HISTORY_DAYS + 1) * 288, /* ...over the days learned from */
-	CHECKS = 256,              /* self-checks kept per horizon */
-	PENDING = 96,              /* forecasts waiting for their moment */
-	MIN_CHECKS = 20,           /* fewer: the prior interval */
-	DOOR_LOOK_MIN = 20,        /* a door's crowd is through within this */
-	REL_BEFORE = 120,          /* the profile: from two hours before the opening... */
-	REL_N = REL_BEFORE + 300,  /* ...to five after */
-	NEAR_AFTER = 30,           /* sessions letting out by this into the opening */
-	FREE_BEFORE = 60,          /* and from this long before it */
+	CHECKS = 256,                                   /* self-checks kept per horizon */
+	PENDING = 96,                                   /* forecasts waiting for their moment */
+	MIN_CHECKS = 20,                                /* fewer: the prior interval */
+	DOOR_LOOK_MIN = 20,                             /* a door's crowd is through within this */
+	REL_BEFORE = 120,         /* the profile: from two hours before the opening... */
+	REL_N = REL_BEFORE + 300, /* ...to five after */
+	NEAR_AFTER = 30,          /* sessions letting out by this into the opening */
+	FREE_BEFORE = 60,         /* and from this long before it */
 };
 
 /* The half-widths of the interval before the forecaster has checked itself
@@ -77,14 +77,14 @@ struct end {
 };
 
 struct model {
-	int days; /* fitted on; 0: the day-one prior */
+	int days;            /* fitted on; 0: the day-one prior */
 	double lag[LAG_MAX]; /* P(reaching the line m minutes after leaving) */
-	double base; /* per minute while open */
+	double base;         /* per minute while open */
 	double scale_sd;
-	int open_min;  /* the usual opening, -1 when the line shows none */
+	int open_min;    /* the usual opening, -1 when the line shows none */
 	int open_offset; /* the usual opening after the programme's lunch, minutes */
 	bool have_offset;
-	double fill;   /* people a room lets out per seat, where no camera counts */
+	double fill; /* people a room lets out per seat, where no camera counts */
 	/* When people come: a share alpha of a day's diners as the sessions
 	 * let them out (their people, walking lag), the rest as on the earlier
 	 * days counted from the opening (profile, a share of the day per
@@ -94,8 +94,8 @@ struct model {
 	float profile[REL_N];
 	double near_usual;
 	double door_per_min; /* the entry's pace when a crowd waits at it, 0: none seen */
-	int close_min; /* the usual last watched minute, -1 unknown */
-	double day_total; /* arrivals on a usual day, 0 unknown */
+	int close_min;       /* the usual last watched minute, -1 unknown */
+	double day_total;    /* arrivals on a usual day, 0 unknown */
 };
 
 struct check {
@@ -233,9 +233,9 @@ static bool contains_ci(const char *s, const char *word)
 /* Catering sends nobody to lunch: breaks, meals, coffee. */
 static bool is_catering_text(const struct session *x)
 {
-	static const char *const words[] = {"lunch", "d\xC3\xA9jeuner", "dejeuner", "coffee",
-					    "caf\xC3\xA9", "pause", "buffet", "break", "repas",
-					    "catering"};
+	static const char *const words[] = {"lunch",       "d\xC3\xA9jeuner", "dejeuner", "coffee",
+					    "caf\xC3\xA9", "pause",           "buffet",   "break",
+					    "repas",       "catering"};
 	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
 		if (contains_ci(x->type, words[k]) || contains_ci(x->title, words[k]))
 			return true;
@@ -247,7 +247,8 @@ enum { KIND_CATERING = 1, KIND_MEAL = 2 };
 /* A meal by its words: lunch, déjeuner, repas, meal. */
 static bool is_meal_text(const struct session *x)
 {
-	static const char *const words[] = {"lunch", "d\xC3\xA9jeuner", "dejeuner", "repas", "meal"};
+	static const char *const words[] = {"lunch", "d\xC3\xA9jeuner", "dejeuner", "repas",
+					    "meal"};
 	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
 		if (contains_ci(x->title, words[k]) || contains_ci(x->type, words[k]))
 			return true;
@@ -271,8 +272,9 @@ void forecaster_set_schedule(struct forecaster *f, const struct schedule *s)
 	free(f->kind);
 	f->kind = s && s->n_sessions ? malloc(s->n_sessions) : NULL;
 	for (size_t i = 0; f->kind && i < s->n_sessions; i++)
-		f->kind[i] = (unsigned char)((is_catering_text(&s->sessions[i]) ? KIND_CATERING : 0) |
-					     (is_meal_text(&s->sessions[i]) ? KIND_MEAL : 0));
+		f->kind[i] =
+			(unsigned char)((is_catering_text(&s->sessions[i]) ? KIND_CATERING : 0) |
+					(is_meal_text(&s->sessions[i]) ? KIND_MEAL : 0));
 	f->seats_default = DEFAULT_SEATS;
 	size_t n = 0;
 	double *caps = s && s->n_rooms ? malloc(s->n_rooms * sizeof(*caps)) : NULL;
@@ -441,9 +443,9 @@ struct fit_day {
 	const struct day_obs *obs;
 	struct end *ends;
 	size_t n_ends;
-	int open, fit_from;  /* opening (-1: none seen), first minute fitted */
-	double door;         /* the door's pace that day, 0 when it never held anyone */
-	float cy[DAY_MIN];   /* arrivals since the opening (or the first watched minute) */
+	int open, fit_from; /* opening (-1: none seen), first minute fitted */
+	double door;        /* the door's pace that day, 0 when it never held anyone */
+	float cy[DAY_MIN];  /* arrivals since the opening (or the first watched minute) */
 };
 
 static void prepare_day(struct fit_day *d)
@@ -646,8 +648,11 @@ static void fit_timing(struct fq *q, struct fit_day *d, size_t nd)
 					cp += r >= 0 && r < REL_N ? prof[k * REL_N + r] : 0;
 					if (m < x->fit_from)
 						continue;
-					for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas); ai++) {
-						double e = x->cy[m] - total * (alphas[ai] * cs + (1 - alphas[ai]) * cp);
+					for (size_t ai = 0; ai < sizeof(alphas) / sizeof(*alphas);
+					     ai++) {
+						double e =
+							x->cy[m] - total * (alphas[ai] * cs +
+									    (1 - alphas[ai]) * cp);
 						sse[ai] += e * e;
 					}
 				}
@@ -675,7 +680,8 @@ static void fit_timing(struct fq *q, struct fit_day *d, size_t nd)
 	for (size_t k = 0; k < ns; k++)
 		mean += totals[k] / (double)ns, nmean += near[k] / (double)ns;
 	for (size_t k = 0; k < ns; k++)
-		var += (totals[k] / mean - 1) * (totals[k] / mean - 1) / (double)(ns > 1 ? ns - 1 : 1);
+		var += (totals[k] / mean - 1) * (totals[k] / mean - 1) /
+		       (double)(ns > 1 ? ns - 1 : 1);
 	if (ns)
 		q->m.day_total = mean;
 	q->m.near_usual = nmean;
@@ -716,7 +722,8 @@ static void fit(struct forecaster *f, struct fq *q)
 	}
 	if (!ok || nd == 0)
 		goto out;
-	double opens[FORECAST_HISTORY_DAYS], doors[FORECAST_HISTORY_DAYS], lasts[FORECAST_HISTORY_DAYS];
+	double opens[FORECAST_HISTORY_DAYS], doors[FORECAST_HISTORY_DAYS],
+		lasts[FORECAST_HISTORY_DAYS];
 	size_t n_open = 0, n_door = 0;
 	for (size_t k = 0; k < nd; k++) {
 		if (d[k].open >= 0)
@@ -741,7 +748,8 @@ static void fit(struct forecaster *f, struct fq *q)
 	q->m.close_min = (int)median(lasts, nd);
 	for (size_t k = 0; k < nd; k++)
 		lasts[k] = d[k].cy[d[k].obs->last];
-	q->m.day_total = median(lasts, nd); /* fit_timing's mean of the days that opened replaces it */
+	q->m.day_total =
+		median(lasts, nd); /* fit_timing's mean of the days that opened replaces it */
 	fit_timing(q, d, nd);
 	q->m.days = (int)nd;
 out:
@@ -1002,15 +1010,18 @@ static void withhold(const struct forecaster *f, const struct fq *q, int64_t t_m
 		local_time(f, at_ms[j], &day, &minute);
 		double v = forecast_record_same_time(&q->record, day, minute, -1);
 		if (b == FORECAST_BASIS_NOW || v < 0) {
-			out[j] = (struct forecast){.withheld = true, .basis = FORECAST_BASIS_NOW,
-						   .model_s = model};
+			out[j] = (struct forecast){
+				.withheld = true, .basis = FORECAST_BASIS_NOW, .model_s = model};
 			continue;
 		}
 		struct forecast_score sc;
 		forecast_record_get(&q->record, h, &sc);
-		out[j] = (struct forecast){.known = true, .basis = FORECAST_BASIS_SAME_TIME,
-					   .wait_s = v, .low_s = fmax(0, v - sc.same_time_spread_s),
-					   .high_s = v + sc.same_time_spread_s, .model_s = model};
+		out[j] = (struct forecast){.known = true,
+					   .basis = FORECAST_BASIS_SAME_TIME,
+					   .wait_s = v,
+					   .low_s = fmax(0, v - sc.same_time_spread_s),
+					   .high_s = v + sc.same_time_spread_s,
+					   .model_s = model};
 	}
 }
 
@@ -1028,10 +1039,10 @@ static double quantile(const struct fq *q, size_t h, size_t l, double p)
  * opened), the expected demand per minute at scale 1 (wave), and the scale
  * k today's arrivals so far support. */
 struct today {
-	int open;        /* -1: no opening known, people pass as they come */
-	int close;       /* the last minute people come, -1 unknown */
-	double k;        /* today's scale on the waves */
-	double backlog;  /* people held at the door now */
+	int open;       /* -1: no opening known, people pass as they come */
+	int close;      /* the last minute people come, -1 unknown */
+	double k;       /* today's scale on the waves */
+	double backlog; /* people held at the door now */
 	double wave[DAY_MIN];
 };
 
@@ -1055,8 +1066,8 @@ static void today_hours(const struct forecaster *f, const struct fq *q, int64_t 
 			     * else the usual time, or any minute now */
 		int prog = programme_lunch(f, day);
 		td->open = prog >= 0 && q->m.have_offset ? prog + q->m.open_offset
-			   : q->m.open_min >= 0	       ? q->m.open_min
-						       : prog;
+			   : q->m.open_min >= 0          ? q->m.open_min
+							 : prog;
 		/* late by a few minutes: any minute now; long past its time
 		 * with nobody counted, it opened and nobody came (the kiosk
 		 * must not promise a crowd at a door that is not there) */
@@ -1071,8 +1082,8 @@ static void today_hours(const struct forecaster *f, const struct fq *q, int64_t 
 
 /* The expected demand per minute at scale 1: the sessions letting out
  * today (st, when each comes) blended with the usual day's profile. */
-static bool today_waves(const struct forecaster *f, const struct fq *q, int64_t day,
-			int64_t now_s, struct today *td)
+static bool today_waves(const struct forecaster *f, const struct fq *q, int64_t day, int64_t now_s,
+			struct today *td)
 {
 	struct end *ends = calloc(MAX_ENDS, sizeof(*ends));
 	double *st = malloc(sizeof(double) * DAY_MIN);
@@ -1167,18 +1178,20 @@ static double run_forward(const struct fq *q, const struct today *td, int m_now,
 	for (int64_t s = 1; s <= steps; s++) {
 		int m = m_now + (int)s - 1; /* the minute stepped through */
 		double dt = s == steps ? (double)(ahead_ms - (steps - 1) * 60000) / 1000.0 : 60.0;
-		bool open = m < DAY_MIN && (td->close < 0 || m <= td->close ||
-					    m <= q->today.last);
+		bool open = m < DAY_MIN && (td->close < 0 || m <= td->close || m <= q->today.last);
 		bool doors = td->open < 0 || m >= td->open;
 		if (open && m < DAY_MIN)
 			held += (td->k * td->wave[m] + (doors ? q->m.base : 0)) * dt / 60.0;
 		double in = 0;
 		if (open && doors)
-			in = q->m.door_per_min > 0 ? fmin(held, q->m.door_per_min * dt / 60.0) : held;
+			in = q->m.door_per_min > 0 ? fmin(held, q->m.door_per_min * dt / 60.0)
+						   : held;
 		held -= in;
 		double from = (double)(s - 1) * 60.0;
-		double served_per_s = pace->stations * (pace->spell_age_s > 0 && from < pace->spell_age_s
-								? pace->spell_per_s : pace->usual_per_s);
+		double served_per_s =
+			pace->stations * (pace->spell_age_s > 0 && from < pace->spell_age_s
+						  ? pace->spell_per_s
+						  : pace->usual_per_s);
 		people = fmax(0, people + in - served_per_s * dt);
 	}
 	return people;

@@ -30,16 +30,16 @@ enum {
 };
 
 struct forecast {
-	bool known;    /* false: no forecast can be made (wait, low and high unset) */
-	bool withheld; /* known false: one was made, but its record at this horizon is
+	bool known;                /* false: no forecast can be made (wait, low and high unset) */
+	bool withheld;             /* known false: one was made, but its record at this horizon is
 			* worse than persistence's, the better baseline there
 			* (forecaster_record); show "now" only */
 	enum forecast_basis basis; /* what wait_s is: the model's, or (its record being
 				    * worse than the same-time baseline's) the wait at
 				    * that clock time on the earlier days */
-	double wait_s; /* for a person joining the line at the forecast's moment */
-	double low_s, high_s; /* holds the true wait 8 times in 10 */
-	double model_s; /* the model's own wait, whatever is shown; < 0 when it made none
+	double wait_s;             /* for a person joining the line at the forecast's moment */
+	double low_s, high_s;      /* holds the true wait 8 times in 10 */
+	double model_s;            /* the model's own wait, whatever is shown; < 0 when it made none
 			 * (for reports and the benchmark) */
 };
 

@@ -175,8 +175,8 @@ void forecast_record_note(struct forecast_record *r, int64_t day, int minute, do
 		return;
 	size_t j = day_slot(r, day);
 	if (j != SIZE_MAX)
-		r->wait[j][minute / FORECAST_RECORD_SLOT_MIN] =
-			(int16_t)fmin(wait_s + 0.5, INT16_MAX); /* 9 hours: longer is no lunch line */
+		r->wait[j][minute / FORECAST_RECORD_SLOT_MIN] = (int16_t)fmin(
+			wait_s + 0.5, INT16_MAX); /* 9 hours: longer is no lunch line */
 }
 
 double forecast_record_same_time(const struct forecast_record *r, int64_t day, int minute,

@@ -28,11 +28,11 @@ enum forecast_basis { FORECAST_BASIS_MODEL, FORECAST_BASIS_SAME_TIME, FORECAST_B
 
 /* One horizon's record, as reports show it. */
 struct forecast_score {
-	int n;                    /* scored checks, at most FORECAST_RECORD_KEEP */
-	double model_s;           /* mean absolute error of the forecast, seconds */
-	double persistence_s;     /* ... of "the wait now stays as it is" */
-	double same_time_s;       /* ... of the earlier days' wait at that clock time */
-	bool withheld;            /* the verdict: the forecast is not shown (worse than
+	int n;                     /* scored checks, at most FORECAST_RECORD_KEEP */
+	double model_s;            /* mean absolute error of the forecast, seconds */
+	double persistence_s;      /* ... of "the wait now stays as it is" */
+	double same_time_s;        /* ... of the earlier days' wait at that clock time */
+	bool withheld;             /* the verdict: the forecast is not shown (worse than
 				   * persistence, and persistence the better baseline) */
 	enum forecast_basis basis; /* the verdict in full */
 	double same_time_spread_s; /* 80 % of the same-time errors are within this */

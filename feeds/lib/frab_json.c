@@ -15,22 +15,39 @@
 struct frab_ctx {
 	struct schedule *s;
 	const struct civil_zone *zone; /* for wall-clock times; may be NULL */
-	char path[256];   /* JSON path of the event being read, for messages */
+	char path[256];                /* JSON path of the event being read, for messages */
 	struct feed_error *e;
 };
 
 static bool fail(struct frab_ctx *c, const char *field, const char *what, const char *value)
 {
-	return feed_error_set(c->e, "%s%s%s: %s%s%s%s", c->path, field ? "." : "", field ? field : "",
-			      what, value ? " '" : "", value ? value : "", value ? "'" : "");
+	return feed_error_set(c->e, "%s%s%s: %s%s%s%s", c->path, field ? "." : "",
+			      field ? field : "", what, value ? " '" : "", value ? value : "",
+			      value ? "'" : "");
 }
 
 /* The event members read, fetched in one pass (events have ~20 members). */
-enum ev_field { EV_ID, EV_GUID, EV_TITLE, EV_DATE, EV_START, EV_END, EV_DURATION, EV_ROOM,
-		EV_TRACK, EV_TYPE, EV_LANGUAGE, EV_SUBTITLE, EV_STATE, EV_STATUS, EV_PERSONS, EV_N };
-static const char *const ev_keys[EV_N] = {
-	"id", "guid", "title", "date", "start", "end", "duration", "room", "track", "type",
-	"language", "subtitle", "state", "status", "persons"};
+enum ev_field {
+	EV_ID,
+	EV_GUID,
+	EV_TITLE,
+	EV_DATE,
+	EV_START,
+	EV_END,
+	EV_DURATION,
+	EV_ROOM,
+	EV_TRACK,
+	EV_TYPE,
+	EV_LANGUAGE,
+	EV_SUBTITLE,
+	EV_STATE,
+	EV_STATUS,
+	EV_PERSONS,
+	EV_N
+};
+static const char *const ev_keys[EV_N] = {"id",       "guid",     "title", "date",   "start",
+					  "end",      "duration", "room",  "track",  "type",
+					  "language", "subtitle", "state", "status", "persons"};
 
 /* Reads the event's time fields; on failure names the field in the path. */
 static bool event_times(struct frab_ctx *c, const cJSON *const *f, const struct civil *day,
@@ -103,8 +120,8 @@ static bool read_event(struct frab_ctx *c, const cJSON *ev, const char *room_key
 	sess->track = schedule_text(s, json_util_strv(f[EV_TRACK]), SIZE_MAX, SCHEDULE_MAX_NAME);
 	sess->type = schedule_text(s, json_util_strv(f[EV_TYPE]), SIZE_MAX, SCHEDULE_MAX_NAME);
 	sess->language = schedule_text(s, json_util_strv(f[EV_LANGUAGE]), SIZE_MAX, 16);
-	sess->subtitle = schedule_text(s, json_util_strv(f[EV_SUBTITLE]), SIZE_MAX,
-				       SCHEDULE_MAX_TITLE);
+	sess->subtitle =
+		schedule_text(s, json_util_strv(f[EV_SUBTITLE]), SIZE_MAX, SCHEDULE_MAX_TITLE);
 	if (is_cancelled_state(json_util_strv(f[EV_STATE])) ||
 	    is_cancelled_state(json_util_strv(f[EV_STATUS])))
 		sess->status = SESSION_CANCELLED;
@@ -112,7 +129,8 @@ static bool read_event(struct frab_ctx *c, const cJSON *ev, const char *room_key
 		return feed_error_set(c->e, "out of memory");
 	const cJSON *p;
 	cJSON_ArrayForEach(p, f[EV_PERSONS]) {
-		const char *name = cJSON_IsString(p) ? p->valuestring : json_util_str(p, "public_name");
+		const char *name =
+			cJSON_IsString(p) ? p->valuestring : json_util_str(p, "public_name");
 		if (!name)
 			name = json_util_str(p, "name");
 		if (!name)
@@ -149,7 +167,8 @@ static bool read_day(struct frab_ctx *c, const cJSON *day, int index)
 	}
 	const cJSON *rooms = cJSON_GetObjectItemCaseSensitive(day, "rooms");
 	if (rooms && !cJSON_IsObject(rooms))
-		return snprintf(c->path, sizeof(c->path), "schedule.conference.days[%d].rooms", index),
+		return snprintf(c->path, sizeof(c->path), "schedule.conference.days[%d].rooms",
+				index),
 		       fail(c, NULL, "must be an object of room name to events", NULL);
 	const cJSON *room;
 	cJSON_ArrayForEach(room, rooms) {
@@ -176,17 +195,19 @@ static bool read_day(struct frab_ctx *c, const cJSON *day, int index)
 static void check_zone_claim(struct frab_ctx *c, const cJSON *conf)
 {
 	const char *zone = json_util_str(conf, "time_zone_name");
-	if (!zone || strcmp(zone, "UTC") != 0 || !c->s->timezone || strcmp(c->s->timezone, "UTC") != 0 ||
-	    c->s->n_sessions == 0)
+	if (!zone || strcmp(zone, "UTC") != 0 || !c->s->timezone ||
+	    strcmp(c->s->timezone, "UTC") != 0 || c->s->n_sessions == 0)
 		return;
 	const cJSON *days = cJSON_GetObjectItemCaseSensitive(conf, "days");
 	const cJSON *day = cJSON_GetArrayItem(days, 0);
 	const char *ds = json_util_str(day, "day_start");
 	struct civil t;
 	if (ds && civil_parse(ds, strlen(ds), &t) && t.has_offset && t.offset_s != 0)
-		schedule_warn(c->s, "time_zone_name says UTC but times carry offset %+03d:%02d: "
-				    "times are right, but give --timezone for the local clock",
-			      t.offset_s / 3600, (t.offset_s < 0 ? -t.offset_s : t.offset_s) / 60 % 60);
+		schedule_warn(c->s,
+			      "time_zone_name says UTC but times carry offset %+03d:%02d: "
+			      "times are right, but give --timezone for the local clock",
+			      t.offset_s / 3600,
+			      (t.offset_s < 0 ? -t.offset_s : t.offset_s) / 60 % 60);
 }
 
 bool frab_json_parse(const char *buf, size_t len, const struct feed_options *opt,
@@ -214,11 +235,13 @@ bool frab_json_parse(const char *buf, size_t len, const struct feed_options *opt
 		/* frab keeps the room list in conference.rooms; a list beside it means
 		 * a hand-made file that no exporter wrote, and the c3voc schema
 		 * forbids it: refuse rather than guess which list is right. */
-		feed_error_set(e, "schedule.rooms: the room list belongs in schedule.conference.rooms "
-				  "(c3voc schema); this file is not a frab schedule.json as exported");
+		feed_error_set(e,
+			       "schedule.rooms: the room list belongs in schedule.conference.rooms "
+			       "(c3voc schema); this file is not a frab schedule.json as exported");
 		goto out;
 	}
-	const char *zone = opt && opt->timezone ? opt->timezone : json_util_str(conf, "time_zone_name");
+	const char *zone =
+		opt && opt->timezone ? opt->timezone : json_util_str(conf, "time_zone_name");
 	if (!schedule_set_conference(s, json_util_str(conf, "title"), zone, e))
 		goto out;
 	c.zone = s->zone;
@@ -237,7 +260,8 @@ bool frab_json_parse(const char *buf, size_t len, const struct feed_options *opt
 		const cJSON *cap = cJSON_GetObjectItemCaseSensitive(room, "capacity");
 		if (cJSON_IsNumber(cap)) {
 			char where[64];
-			snprintf(where, sizeof(where), "schedule.conference.rooms[%d].capacity", ri);
+			snprintf(where, sizeof(where), "schedule.conference.rooms[%d].capacity",
+				 ri);
 			schedule_room_capacity(s, id, cap->valuedouble, where);
 		}
 		ri++;

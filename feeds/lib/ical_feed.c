@@ -95,11 +95,15 @@ static bool open_component(struct open_components *st, const char *l, size_t ll,
 			   struct feed_error *e)
 {
 	if (!st->seen && (ll != 15 || memcmp(l + 6, "VCALENDAR", 9) != 0))
-		return feed_error_set(e, "line %ld: an iCalendar file starts with "
-					 "BEGIN:VCALENDAR", line);
+		return feed_error_set(e,
+				      "line %ld: an iCalendar file starts with "
+				      "BEGIN:VCALENDAR",
+				      line);
 	if (st->depth == ICAL_MAX_DEPTH)
-		return feed_error_set(e, "line %ld: nested too deeply: more than %d "
-					 "levels of BEGIN:", line, ICAL_MAX_DEPTH);
+		return feed_error_set(e,
+				      "line %ld: nested too deeply: more than %d "
+				      "levels of BEGIN:",
+				      line, ICAL_MAX_DEPTH);
 	st->seen = true;
 	st->name[st->depth] = l + 6;
 	st->len[st->depth] = ll - 6;
@@ -114,8 +118,10 @@ static bool close_component(struct open_components *st, const char *l, size_t ll
 	int depth = st->depth;
 	size_t nl = ll - 4;
 	if (!depth || st->len[depth - 1] != nl || memcmp(st->name[depth - 1], l + 4, nl) != 0)
-		return feed_error_set(e, "line %ld: %.*s does not close the open "
-					 "component", line, (int)(ll > 40 ? 40 : ll), l);
+		return feed_error_set(e,
+				      "line %ld: %.*s does not close the open "
+				      "component",
+				      line, (int)(ll > 40 ? 40 : ll), l);
 	st->depth--;
 	return true;
 }
@@ -240,8 +246,13 @@ static bool prop_time(struct ical_ctx *c, icalproperty *p, struct icaltimetype t
 	}
 	icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
 	const char *tzid = tzp ? icalparameter_get_tzid(tzp) : NULL;
-	struct civil cv = {.year = t.year, .month = t.month, .day = t.day, .hour = t.hour,
-			   .minute = t.minute, .second = t.second, .has_time = true};
+	struct civil cv = {.year = t.year,
+			   .month = t.month,
+			   .day = t.day,
+			   .hour = t.hour,
+			   .minute = t.minute,
+			   .second = t.second,
+			   .has_time = true};
 	if (!tzid)
 		return civil_to_utc_in(&cv, c->zone, out, c->e);
 	icaltimezone *own = icalcomponent_get_timezone(c->cal, tzid);
@@ -253,8 +264,10 @@ static bool prop_time(struct ical_ctx *c, icalproperty *p, struct icaltimetype t
 		return civil_to_utc_in(&cv, c->last_zone, out, c->e);
 	const char *iana = iana_suffix(tzid);
 	if (!iana)
-		return feed_error_set(c->e, "TZID '%.60s' is neither defined in the file nor an IANA "
-					    "zone", tzid);
+		return feed_error_set(c->e,
+				      "TZID '%.60s' is neither defined in the file nor an IANA "
+				      "zone",
+				      tzid);
 	if (strlen(tzid) < sizeof(c->last_iana)) {
 		snprintf(c->last_iana, sizeof(c->last_iana), "%s", tzid);
 		c->last_zone = civil_zone_find(iana);
@@ -277,16 +290,19 @@ static bool read_event(struct ical_ctx *c, icalcomponent *ev, size_t index, long
 		uid = idbuf;
 	}
 	if (strlen(uid) > SCHEDULE_MAX_ID)
-		return feed_error_set(c->e, "line %ld: UID longer than %d bytes", line, SCHEDULE_MAX_ID);
+		return feed_error_set(c->e, "line %ld: UID longer than %d bytes", line,
+				      SCHEDULE_MAX_ID);
 	icalproperty *ps = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
 	if (!ps) {
 		icalproperty *err = icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY);
-		return feed_error_set(c->e, "line %ld: event %.60s: no readable DTSTART%s%.120s", line,
-				      uid, err ? ": " : "", err ? icalproperty_get_xlicerror(err) : "");
+		return feed_error_set(c->e, "line %ld: event %.60s: no readable DTSTART%s%.120s",
+				      line, uid, err ? ": " : "",
+				      err ? icalproperty_get_xlicerror(err) : "");
 	}
 	struct icaltimetype ts = icalproperty_get_dtstart(ps);
 	if (ts.is_date) {
-		schedule_warn(s, "line %ld: event %.60s lasts all day: left off the board", line, uid);
+		schedule_warn(s, "line %ld: event %.60s lasts all day: left off the board", line,
+			      uid);
 		return true;
 	}
 	int64_t start, end;
@@ -300,7 +316,8 @@ static bool read_event(struct ical_ctx *c, icalcomponent *ev, size_t index, long
 	if (pe) {
 		if (!prop_time(c, pe, icalproperty_get_dtend(pe), &end)) {
 			snprintf(inner, sizeof(inner), "%s", c->e->msg);
-			return feed_error_set(c->e, "line %ld: event %.60s: DTEND: %s", line, uid, inner);
+			return feed_error_set(c->e, "line %ld: event %.60s: DTEND: %s", line, uid,
+					      inner);
 		}
 	} else if (pd) {
 		end = start + icaldurationtype_as_int(icalproperty_get_duration(pd));
@@ -308,13 +325,16 @@ static bool read_event(struct ical_ctx *c, icalcomponent *ev, size_t index, long
 		end = start;
 	}
 	if (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY))
-		schedule_warn(s, "line %ld: event %.60s repeats (RRULE): only its first occurrence "
-				 "is shown", line, uid);
+		schedule_warn(s,
+			      "line %ld: event %.60s repeats (RRULE): only its first occurrence "
+			      "is shown",
+			      line, uid);
 	const char *location = icalcomponent_get_location(ev);
 	const char *room = NULL;
 	if (location && *location && !(room = schedule_room(s, location, strlen(location), c->e))) {
 		snprintf(inner, sizeof(inner), "%s", c->e->msg);
-		return feed_error_set(c->e, "line %ld: event %.60s: LOCATION: %s", line, uid, inner);
+		return feed_error_set(c->e, "line %ld: event %.60s: LOCATION: %s", line, uid,
+				      inner);
 	}
 	struct session *x = schedule_add_session(s, c->e);
 	if (!x)
@@ -369,8 +389,8 @@ bool ical_feed_parse(const char *buf, size_t len, const struct feed_options *opt
 		goto out;
 	c.zone = c.s->zone;
 	size_t index = 0;
-	for (icalcomponent *ev = icalcomponent_get_first_component(c.cal, ICAL_VEVENT_COMPONENT); ev;
-	     ev = icalcomponent_get_next_component(c.cal, ICAL_VEVENT_COMPONENT), index++) {
+	for (icalcomponent *ev = icalcomponent_get_first_component(c.cal, ICAL_VEVENT_COMPONENT);
+	     ev; ev = icalcomponent_get_next_component(c.cal, ICAL_VEVENT_COMPONENT), index++) {
 		long line = index < u.n_events ? u.event_lines[index] : 0;
 		if (!read_event(&c, ev, index, line))
 			goto out;

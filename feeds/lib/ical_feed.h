@@ -11,6 +11,6 @@
  * what real exporters write; fails, naming the line or field, on what cannot
  * be read. On failure *out is NULL. */
 bool ical_feed_parse(const char *buf, size_t len, const struct feed_options *opt,
-		   struct schedule **out, struct feed_error *e);
+		     struct schedule **out, struct feed_error *e);
 
 #endif

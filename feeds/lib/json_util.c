@@ -57,8 +57,10 @@ cJSON *json_util_parse(const char *buf, size_t len, struct feed_error *e)
 	while (used > 0 && is_space(buf[used - 1]))
 		used--;
 	if (too_deep_at(buf, len, off))
-		feed_error_set(e, "line %d, column %d: nested too deeply: more than %d levels of "
-				  "arrays and objects", line, col, CJSON_NESTING_LIMIT);
+		feed_error_set(e,
+			       "line %d, column %d: nested too deeply: more than %d levels of "
+			       "arrays and objects",
+			       line, col, CJSON_NESTING_LIMIT);
 	else if (off + 1 >= used)
 		feed_error_set(e, "line %d, column %d: the JSON ends too early (truncated file?)",
 			       line, col);
@@ -83,7 +85,8 @@ void json_util_pick(const cJSON *obj, const char *const *keys, size_t n, const c
 		if (!m->string)
 			continue;
 		for (size_t i = 0; i < n; i++) {
-			if (!vals[i] && m->string[0] == keys[i][0] && strcmp(m->string, keys[i]) == 0) {
+			if (!vals[i] && m->string[0] == keys[i][0] &&
+			    strcmp(m->string, keys[i]) == 0) {
 				vals[i] = m;
 				break;
 			}
@@ -107,8 +110,8 @@ const char *json_util_idv(const cJSON *v, char *out, size_t cap)
 		snprintf(out, cap, "%s", v->valuestring);
 		return out;
 	}
-	if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble == floor(v->valuedouble) &&
-	    fabs(v->valuedouble) < 1e15) {
+	if (cJSON_IsNumber(v) && isfinite(v->valuedouble) &&
+	    v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 1e15) {
 		snprintf(out, cap, "%.0f", v->valuedouble);
 		return out;
 	}

@@ -145,7 +145,8 @@ static double arrival_rate(const struct sim_config *c, double t)
 {
 	double r = c->trickle_per_min / 60.0;
 	if (t >= c->surge_at_s && c->surge_tau_s > 0)
-		r += c->surge_people / (double)c->surge_tau_s * exp(-(t - c->surge_at_s) / c->surge_tau_s);
+		r += c->surge_people / (double)c->surge_tau_s *
+		     exp(-(t - c->surge_at_s) / c->surge_tau_s);
 	return r;
 }
 
@@ -307,15 +308,15 @@ bool lunch_sim_period_split(const struct sim_config *c, struct sim_rng *r, const
 	return true;
 }
 
-void lunch_sim_sensors_start(const struct sim_config *c, struct sim_rng *r,
-			     struct sim_sensors *sn)
+void lunch_sim_sensors_start(const struct sim_config *c, struct sim_rng *r, struct sim_sensors *sn)
 {
 	memset(sn, 0, sizeof(*sn));
 	sn->nk = c->entry_doors + 1;
 	for (int i = 0; i < sn->nk; i++) {
 		struct sim_counter *k = &sn->k[i];
 		bool is_exit = i == c->entry_doors;
-		k->miss = is_exit ? c->miss_exit : c->miss_entry + (i == 0 ? c->door0_extra_miss : 0);
+		k->miss =
+			is_exit ? c->miss_exit : c->miss_entry + (i == 0 ? c->door0_extra_miss : 0);
 		k->total = (int64_t)(sim_uniform(r) * 500); /* counters were running before */
 		k->next_false =
 			c->false_per_hour > 0 ? sim_expo(r, c->false_per_hour / 3600.0) : 1e18;
@@ -326,8 +327,8 @@ void lunch_sim_sensors_start(const struct sim_config *c, struct sim_rng *r,
 
 /* Between two days' reports the counters keep running: only their spurious
  * counts add up, nobody crosses. */
-void lunch_sim_sensors_carry(const struct sim_config *c, struct sim_rng *r,
-			     struct sim_sensors *sn, double gap_s)
+void lunch_sim_sensors_carry(const struct sim_config *c, struct sim_rng *r, struct sim_sensors *sn,
+			     double gap_s)
 {
 	for (int i = 0; i < sn->nk; i++) {
 		struct sim_counter *k = &sn->k[i];
@@ -416,9 +417,8 @@ static bool push_occupancy(const struct sim_config *c, struct sim_rng *r,
 }
 
 /* Runs the period's sensors second by second, pushing what they send. */
-bool lunch_sim_period_observe(const struct sim_config *c, struct sim_rng *r,
-			      struct sim_sensors *sn, const struct sim_period *p,
-			      struct sim_samples *l)
+bool lunch_sim_period_observe(const struct sim_config *c, struct sim_rng *r, struct sim_sensors *sn,
+			      const struct sim_period *p, struct sim_samples *l)
 {
 	for (int i = 0; i < sn->nk; i++) {
 		bool is_exit = i == c->entry_doors;

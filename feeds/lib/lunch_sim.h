@@ -20,7 +20,7 @@ struct schedule;
 
 struct sim_config {
 	uint64_t seed;
-	int64_t start_ms;  /* UTC ms of the simulation start */
+	int64_t start_ms; /* UTC ms of the simulation start */
 	int duration_s;
 	const char *queue, *name, *venue;
 	/* the line */
@@ -28,23 +28,23 @@ struct sim_config {
 	double service_s, service_cv; /* mean seconds per person at one station, spread */
 	double trickle_per_min;       /* steady arrivals */
 	int surge_people, surge_at_s, surge_tau_s; /* keynote lets out: decaying burst */
-	int slow_from_s, slow_to_s;   /* unannounced: stations serve slow_factor slower */
+	int slow_from_s, slow_to_s; /* unannounced: stations serve slow_factor slower */
 	double slow_factor;
 	int closed_from_s, closed_to_s, closed_stations; /* stations closed for a while */
 	int stall_from_s, stall_to_s; /* unannounced: no station starts anyone (a restock) */
 	bool closure_announced;       /* staff say so with a "stations" sample */
 	/* the sensors */
-	int entry_doors;              /* entry counters, people split among them */
-	double miss_entry, miss_exit; /* share of crossings not counted */
-	double door0_extra_miss;      /* a biased door */
-	double false_per_hour;        /* spurious counts per counter */
-	int report_every_s;           /* counters' cumulative totals */
-	double skew_s;                /* each sensor's clock off by up to this */
-	double delay_s;               /* delivery delay up to this: disorder */
+	int entry_doors;                /* entry counters, people split among them */
+	double miss_entry, miss_exit;   /* share of crossings not counted */
+	double door0_extra_miss;        /* a biased door */
+	double false_per_hour;          /* spurious counts per counter */
+	int report_every_s;             /* counters' cumulative totals */
+	double skew_s;                  /* each sensor's clock off by up to this */
+	double delay_s;                 /* delivery delay up to this: disorder */
 	int outage_from_s, outage_to_s; /* the exit counter goes silent */
-	int restart_at_s;             /* an entry counter restarts from zero (0: none) */
-	bool occupancy;               /* an occupancy zone */
-	double occupancy_sd;          /* noise, as a share of the count (plus 1.5 people) */
+	int restart_at_s;               /* an entry counter restarts from zero (0: none) */
+	bool occupancy;                 /* an occupancy zone */
+	double occupancy_sd;            /* noise, as a share of the count (plus 1.5 people) */
 	int occupancy_every_s;
 };
 
@@ -66,9 +66,9 @@ struct sim_result {
 	struct queue_sample *samples; /* in delivery order */
 	int64_t *delivered_ms;        /* when each sample reached the server */
 	size_t n_samples;
-	struct sim_person *people;    /* in entry order */
+	struct sim_person *people; /* in entry order */
 	size_t n_people;
-	struct sim_day *days;         /* conference runs only: one per day, else NULL */
+	struct sim_day *days; /* conference runs only: one per day, else NULL */
 	size_t n_days;
 };
 
@@ -107,16 +107,16 @@ struct sim_conference {
 	 * exit outage and counter restart count from the day's opening and happen
 	 * on incident_day only. */
 	struct sim_config line;
-	int incident_day;                /* from 0; -1: none */
+	int incident_day; /* from 0; -1: none */
 
 	/* The lunch window */
-	const char *catering_room;       /* room id whose lunch session counts; NULL: any */
-	bool window_from_schedule;       /* a lunch session sets the window when there is one */
-	int window_from_s, window_to_s;  /* otherwise: local seconds after midnight */
-	int lead_s;                      /* the sensors report from this long before it opens */
+	const char *catering_room;      /* room id whose lunch session counts; NULL: any */
+	bool window_from_schedule;      /* a lunch session sets the window when there is one */
+	int window_from_s, window_to_s; /* otherwise: local seconds after midnight */
+	int lead_s;                     /* the sensors report from this long before it opens */
 
 	/* People on site */
-	int on_site;                     /* on a day of factor 1; 0: on_site_scale x the
+	int on_site; /* on a day of factor 1; 0: on_site_scale x the
 					  * busiest moment's seats */
 	double on_site_scale;
 	int default_capacity;            /* seats of rooms that say none; 0: the median of
@@ -127,43 +127,43 @@ struct sim_conference {
 					  * times the earlier days' mean */
 
 	/* Sessions */
-	double fill_a, fill_b;           /* a session's draw, Kumaraswamy(a, b) ... */
-	double fill_demand;              /* ... times this, of its seats, at most all */
-	int max_session_s;               /* longer ones are venues (expo, registration) */
+	double fill_a, fill_b; /* a session's draw, Kumaraswamy(a, b) ... */
+	double fill_demand;    /* ... times this, of its seats, at most all */
+	int max_session_s;     /* longer ones are venues (expo, registration) */
 
 	/* Going to lunch */
-	double eat_share;                /* share of people on site who eat here; 0: what the
+	double eat_share;               /* share of people on site who eat here; 0: what the
 					  * stations serve at 85 % in the first window's
 					  * first 90 minutes */
-	double eat_sd;                   /* day to day noise on it (relative) */
-	int early_s;                     /* people leave for lunch from this long before it opens */
-	int go_before_open_s;            /* with a lunch session: the middle of the going
+	double eat_sd;                  /* day to day noise on it (relative) */
+	int early_s;                    /* people leave for lunch from this long before it opens */
+	int go_before_open_s;           /* with a lunch session: the middle of the going
 					  * curve, this long before it opens */
-	int go_mid_s;                    /* without: the middle, local seconds after midnight */
-	int go_spread_s;                 /* the curve's scale (logistic) */
-	double hallway_min;              /* a free person who wants lunch goes within this
+	int go_mid_s;                   /* without: the middle, local seconds after midnight */
+	int go_spread_s;                /* the curve's scale (logistic) */
+	double hallway_min;             /* a free person who wants lunch goes within this
 					  * many minutes on average */
-	double lag_median_s, lag_sigma;  /* leaving to crossing the entry line: log-normal */
-	double door_per_s;               /* people per second through one entry door */
-	int away_min_s, away_max_s;      /* time away for lunch, wherever it is eaten */
+	double lag_median_s, lag_sigma; /* leaving to crossing the entry line: log-normal */
+	double door_per_s;              /* people per second through one entry door */
+	int away_min_s, away_max_s;     /* time away for lunch, wherever it is eaten */
 
 	/* The forecast day (the last) unlike the earlier ones (issue 20's
 	 * families). Published changes (stagger_s, lunch_later_s) are made to
 	 * the schedule by lunch_sim_conference_publish, which the run and any
 	 * forecaster must both be given; the rest happen unannounced. */
-	bool last_day_as_before;         /* its turnout factor is the day before's */
-	int stagger_s;                   /* each room's morning moves by up to this,
+	bool last_day_as_before;          /* its turnout factor is the day before's */
+	int stagger_s;                    /* each room's morning moves by up to this,
 					  * earlier or later, in steps of 10 min */
-	int lunch_later_s;               /* the last day's lunch session moves this much later */
+	int lunch_later_s;                /* the last day's lunch session moves this much later */
 	int overrun_min_s, overrun_max_s; /* the biggest room letting out before lunch
 					  * overruns by this much (not in the schedule) */
-	int stations_delta;              /* stations open that day, declared */
+	int stations_delta;               /* stations open that day, declared */
 
 	/* Room counts (contracts section 1, type room) */
 	bool room_counts;
-	double camera_share;             /* rooms with a camera */
+	double camera_share; /* rooms with a camera */
 	int room_every_s;
-	double room_sd;                  /* counting noise: share of the count, plus one */
+	double room_sd; /* counting noise: share of the count, plus one */
 };
 
 /* Realistic defaults for schedule s (borrowed; may be NULL and set later):

@@ -94,9 +94,9 @@ static double kumaraswamy(struct sim_rng *r, double a, double b)
 enum kind { KIND_NONE, KIND_TALK, KIND_CATERING, KIND_LUNCH };
 
 static const char *const catering_type_words[] = {"catering", "break", "lunch",
-                                                  "coffee",   "meal",  NULL};
+						  "coffee",   "meal",  NULL};
 static const char *const catering_title_words[] = {"lunch", "dejeuner", "coffee",
-                                                   "pause", "buffet",   NULL};
+						   "pause", "buffet",   NULL};
 static const char *const lunch_words[] = {"lunch", "dejeuner", NULL};
 
 /* A whole word of a text_fold_key key (words are joined by dashes). */
@@ -135,9 +135,9 @@ static enum kind session_kind(const struct sim_conference *c, const struct sessi
 	if (has_any_word(x->type, catering_type_words) ||
 	    has_any_word(x->title, catering_title_words)) {
 		bool lunch =
-		    has_any_word(x->title, lunch_words) || has_any_word(x->type, lunch_words);
+			has_any_word(x->title, lunch_words) || has_any_word(x->type, lunch_words);
 		bool room =
-		    !c->catering_room || (x->room && strcmp(x->room, c->catering_room) == 0);
+			!c->catering_room || (x->room && strcmp(x->room, c->catering_room) == 0);
 		if (lunch && room && local_s >= 10 * 3600 && local_s < 16 * 3600)
 			return KIND_LUNCH;
 		return KIND_CATERING;
@@ -276,7 +276,7 @@ struct day_window {
 };
 
 static bool day_window(const struct sim_conference *c, const struct conf_prep *cp, int d,
-                       struct day_window *w)
+		       struct day_window *w)
 {
 	const struct schedule *s = cp->s;
 	memset(w, 0, sizeof(*w));
@@ -412,7 +412,7 @@ static bool prep_alloc(struct conf_prep *cp, size_t n, size_t n_rooms)
 /* Each session's local day (absolute, made relative by prep_days), start,
  * end, room, seats and kind; first_day and *last_day the days they span. */
 static void prep_sessions(const struct sim_conference *c, struct conf_prep *cp, int fallback,
-                          int64_t *last_day)
+			  int64_t *last_day)
 {
 	const struct schedule *s = cp->s;
 	*last_day = INT64_MIN;
@@ -491,7 +491,8 @@ bool lunch_sim_conference_publish(const struct sim_conference *c, struct schedul
 		struct sim_rng r = rng_stream(c->seed, STREAM_PUBLISH, 0);
 		int steps = c->stagger_s / 600;
 		for (size_t k = 0; steps > 0 && k < s->n_rooms; k++) {
-			int64_t shift = 600 * ((int64_t)(sim_uniform(&r) * (2 * steps + 1)) - steps);
+			int64_t shift =
+				600 * ((int64_t)(sim_uniform(&r) * (2 * steps + 1)) - steps);
 			for (size_t i = 0; i < s->n_sessions; i++)
 				if (cp.room[i] == (int)k && cp.day[i] == last &&
 				    cp.kind[i] == KIND_TALK && s->sessions[i].end <= w.opens)
@@ -500,7 +501,7 @@ bool lunch_sim_conference_publish(const struct sim_conference *c, struct schedul
 		for (size_t i = 0; c->lunch_later_s && i < s->n_sessions; i++)
 			if (cp.day[i] == last && cp.kind[i] == KIND_LUNCH)
 				s->sessions[i].start += c->lunch_later_s,
-				    s->sessions[i].end += c->lunch_later_s;
+					s->sessions[i].end += c->lunch_later_s;
 		schedule_sort(s);
 	}
 	prep_finish(&cp);
@@ -534,7 +535,7 @@ static int cmp_event(const void *a, const void *b)
 /* p goes to lunch at tau: away for a while; if they eat here, they reach the
  * entry line after their walk, unless it has closed by then. */
 static void go_to_lunch(const struct sim_conference *c, const struct day_window *w,
-                        struct sim_rng *r, struct person *p, double tau, double *arr, size_t *n)
+			struct sim_rng *r, struct person *p, double tau, double *arr, size_t *n)
 {
 	p->done = true;
 	double walk = exp(log(c->lag_median_s) + c->lag_sigma * sim_normal(r));
@@ -551,8 +552,8 @@ struct crowd {
 	struct sim_rng r;
 	struct person *pp;
 	int on_site;
-	int *freeidx;  /* scratch: who is free when a talk starts */
-	double *arr;   /* the entry crossings so far */
+	int *freeidx; /* scratch: who is free when a talk starts */
+	double *arr;  /* the entry crossings so far */
 	size_t *n_arr;
 };
 
@@ -560,7 +561,7 @@ struct crowd {
  * in order; attend[i] -1 for every session (a talk's is set as it starts).
  * Returns how many. */
 static size_t day_events(const struct conf_prep *cp, int d, int64_t go_from, size_t n_ticks,
-                         struct event *ev, int *attend)
+			 struct event *ev, int *attend)
 {
 	const struct schedule *s = cp->s;
 	size_t ne = 0;
@@ -600,7 +601,7 @@ static void minute_passes(struct crowd *cr, const struct event *e, bool lunch_ti
 		if (cr->pp[i].session < 0 && cr->pp[i].free_at <= e->t && !cr->pp[i].done &&
 		    sim_uniform(&cr->r) < p)
 			go_to_lunch(cr->c, cr->w, &cr->r, &cr->pp[i],
-			            (double)e->t + sim_uniform(&cr->r) * 60, cr->arr, cr->n_arr);
+				    (double)e->t + sim_uniform(&cr->r) * 60, cr->arr, cr->n_arr);
 }
 
 /* A talk starts: as many of those free as its pull and its seats allow,
@@ -629,7 +630,7 @@ static int talk_starts(struct crowd *cr, const struct conf_prep *cp, int d, cons
 /* Before the opening they wait at the door; a crowd goes through one
  * person a second per door. arr is sorted. */
 static void through_the_door(const struct sim_conference *c, const struct day_window *w,
-                             double *arr, size_t n)
+			     double *arr, size_t n)
 {
 	double gap = 1.0 / (c->door_per_s * c->line.entry_doors),
 	       opens = (double)(w->opens - w->from);
@@ -645,12 +646,16 @@ static void through_the_door(const struct sim_conference *c, const struct day_wi
  * arr gets the entry crossings (seconds from w->from, sorted; room for
  * on_site), attend each talk's audience (by session index). */
 static bool day_people(const struct sim_conference *c, const struct conf_prep *cp, int d,
-                       const struct day_window *w, int on_site, double *arr, size_t *n_arr,
-                       int *attend)
+		       const struct day_window *w, int on_site, double *arr, size_t *n_arr,
+		       int *attend)
 {
 	const struct schedule *s = cp->s;
-	struct crowd cr = {.c = c, .w = w, .r = rng_stream(c->seed, STREAM_PEOPLE, (uint64_t)d),
-	                   .on_site = on_site, .arr = arr, .n_arr = n_arr};
+	struct crowd cr = {.c = c,
+			   .w = w,
+			   .r = rng_stream(c->seed, STREAM_PEOPLE, (uint64_t)d),
+			   .on_site = on_site,
+			   .arr = arr,
+			   .n_arr = n_arr};
 	int64_t go_from = w->opens - c->early_s;
 	size_t n_talks = 0, n_ticks = (size_t)((w->closes - go_from) / 60 + 1);
 	for (size_t i = 0; i < s->n_sessions; i++)
@@ -674,7 +679,7 @@ static bool day_people(const struct sim_conference *c, const struct conf_prep *c
 			talk_ends(&cr, e, lunch_time);
 		else if (e->what == EV_TICK)
 			minute_passes(&cr, e, lunch_time,
-			              1 - exp(-going(c, w, (double)e->t) * per_tick));
+				      1 - exp(-going(c, w, (double)e->t) * per_tick));
 		else
 			attend[e->session] = talk_starts(&cr, cp, d, e);
 	}
@@ -690,11 +695,12 @@ out:
 /* The line's day: the configured faults happen on incident_day only, counted
  * from the opening. */
 static void day_line(const struct sim_conference *c, int d, bool last, const struct day_window *w,
-                     struct sim_config *dc)
+		     struct sim_config *dc)
 {
 	*dc = c->line;
 	if (last && c->stations_delta) /* declared in the morning's queue sample */
-		dc->stations = dc->stations + c->stations_delta > 1 ? dc->stations + c->stations_delta : 1;
+		dc->stations =
+			dc->stations + c->stations_delta > 1 ? dc->stations + c->stations_delta : 1;
 	dc->start_ms = w->from * 1000;
 	int shift = (int)(w->opens - w->from);
 	if (d == c->incident_day) {
@@ -725,7 +731,7 @@ static void copy_cut(char *dst, size_t cap, const char *src)
 /* The span a camera watches room k on the day: from 10 minutes before its
  * first talk to 5 after its last; *lo > *hi when it has none. */
 static void room_span(const struct conf_prep *cp, size_t k, const int *attend, int64_t *lo,
-                      int64_t *hi)
+		      int64_t *hi)
 {
 	const struct schedule *s = cp->s;
 	*lo = INT64_MAX, *hi = INT64_MIN;
@@ -741,25 +747,24 @@ static void room_span(const struct conf_prep *cp, size_t k, const int *attend, i
  * which moments a talk covers: each of its audience comes in around its
  * start and leaves around its end. */
 static void room_counts(const struct conf_prep *cp, size_t k, const int *attend, int64_t t0,
-                        int64_t every, size_t nt, struct sim_rng *r, int *count, bool *seen)
+			int64_t every, size_t nt, struct sim_rng *r, int *count, bool *seen)
 {
 	const struct schedule *s = cp->s;
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		if (cp->room[i] != (int)k || attend[i] < 0)
 			continue;
-		double start = (double)s->sessions[i].start,
-		       end = (double)cp->end[i];
+		double start = (double)s->sessions[i].start, end = (double)cp->end[i];
 		size_t a = (size_t)((s->sessions[i].start - 600 - t0 + every - 1) / every);
 		size_t b = (size_t)((cp->end[i] + 300 - t0) / every);
 		for (size_t j = a; j <= b && j < nt; j++)
 			seen[j] = true;
 		for (int p = 0; p < attend[i]; p++) {
 			double in = sim_uniform(r) < 0.9
-			                ? start - 600 * sim_uniform(r)
-			                : start + fmin(sim_expo(r, 1 / 180.0), 900);
+					    ? start - 600 * sim_uniform(r)
+					    : start + fmin(sim_expo(r, 1 / 180.0), 900);
 			double out = sim_uniform(r) < 0.95
-			                 ? end + fmin(sim_expo(r, 1 / 60.0), 300)
-			                 : end - sim_uniform(r) * fmin(900, end - start);
+					     ? end + fmin(sim_expo(r, 1 / 60.0), 300)
+					     : end - sim_uniform(r) * fmin(900, end - start);
 			for (size_t j = a; j <= b && j < nt; j++) {
 				double t = (double)(t0 + (int64_t)j * every);
 				count[j] += t >= in && t < out;
@@ -772,8 +777,8 @@ static void room_counts(const struct conf_prep *cp, size_t k, const int *attend,
  * (at most the seats) give or take its error, delivered late by up to the
  * line's delay. */
 static bool room_samples(const struct sim_conference *c, const struct conf_prep *cp, size_t k,
-                         int64_t t0, size_t nt, const int *count, const bool *seen,
-                         struct sim_rng *r, struct sim_samples *rl)
+			 int64_t t0, size_t nt, const int *count, const bool *seen,
+			 struct sim_rng *r, struct sim_samples *rl)
 {
 	const struct room *rm = &cp->s->rooms[k];
 	int64_t every = c->room_every_s;
@@ -800,7 +805,7 @@ static bool room_samples(const struct sim_conference *c, const struct conf_prep 
 
 /* Every camera room's counts for day d, from each talk's audience. */
 static bool day_rooms(const struct sim_conference *c, const struct conf_prep *cp, int d,
-                      const int *attend, struct sim_samples *rl)
+		      const int *attend, struct sim_samples *rl)
 {
 	struct sim_rng r = rng_stream(c->seed, STREAM_ROOMS, (uint64_t)d);
 	int64_t every = c->room_every_s;
@@ -1000,18 +1005,18 @@ static void cs_station_fewer(struct sim_conference *c)
 
 /* New scenarios go at the end: the benchmark's seeds follow this order. */
 static const struct conference_scenario conference_scenarios[] = {
-    {"conference", "the schedule's days, clean sensors", cs_plain},
-    {"conference-noisy", "noisy sensors, day 2 outage + restart", cs_noisy},
-    {"conference-busy-day", "last day 35 % busier", cs_busy_day},
-    {"conference-rooms", "clean sensors + room counts", cs_rooms},
-    {"conference-same", "(a) the same day again", cs_same},
-    {"conference-stagger", "(b) rooms let out staggered", cs_stagger},
-    {"conference-overrun", "(c) biggest room overruns 30-45 min", cs_overrun},
-    {"conference-lunch-later", "(d) lunch opens 30 min later", cs_lunch_later},
-    {"conference-light", "(e) attendance 0.7x", cs_light},
-    {"conference-heavy", "(e) attendance 1.3x", cs_heavy},
-    {"conference-station-more", "(f) one station more", cs_station_more},
-    {"conference-station-fewer", "(f) one station fewer", cs_station_fewer},
+	{"conference", "the schedule's days, clean sensors", cs_plain},
+	{"conference-noisy", "noisy sensors, day 2 outage + restart", cs_noisy},
+	{"conference-busy-day", "last day 35 % busier", cs_busy_day},
+	{"conference-rooms", "clean sensors + room counts", cs_rooms},
+	{"conference-same", "(a) the same day again", cs_same},
+	{"conference-stagger", "(b) rooms let out staggered", cs_stagger},
+	{"conference-overrun", "(c) biggest room overruns 30-45 min", cs_overrun},
+	{"conference-lunch-later", "(d) lunch opens 30 min later", cs_lunch_later},
+	{"conference-light", "(e) attendance 0.7x", cs_light},
+	{"conference-heavy", "(e) attendance 1.3x", cs_heavy},
+	{"conference-station-more", "(f) one station more", cs_station_more},
+	{"conference-station-fewer", "(f) one station fewer", cs_station_fewer},
 };
 
 enum { N_CONFERENCE_SCENARIOS = sizeof(conference_scenarios) / sizeof(*conference_scenarios) };
@@ -1109,7 +1114,7 @@ bool lunch_sim_conference_run(const struct sim_conference *c, struct sim_result 
 		double end = (double)(w.closes - w.from) + 1800;
 		end = last_exit + 600 > end ? last_exit + 600 : end;
 		dc.duration_s = ((int)ceil(end) + dc.report_every_s - 1) / dc.report_every_s *
-		                dc.report_every_s;
+				dc.report_every_s;
 		day->from_ms = w.from * 1000;
 		day->to_ms = (w.from + dc.duration_s) * 1000;
 		day->diners = (int)n;
@@ -1134,8 +1139,8 @@ bool lunch_sim_conference_run(const struct sim_conference *c, struct sim_result 
 		}
 		for (size_t i = 0; i < n; i++)
 			people[n_people++] =
-			    (struct sim_person){dc.start_ms + (int64_t)llround(arr[i] * 1000),
-			                        dc.start_ms + (int64_t)llround(ex[i] * 1000)};
+				(struct sim_person){dc.start_ms + (int64_t)llround(arr[i] * 1000),
+						    dc.start_ms + (int64_t)llround(ex[i] * 1000)};
 		if (c->room_counts && !day_rooms(c, &cp, d, attend, &rl))
 			goto out;
 	}

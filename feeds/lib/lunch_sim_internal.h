@@ -77,7 +77,7 @@ bool lunch_sim_config_runs(const struct sim_config *c);
 
 /* Serves people FIFO (arrivals sorted, seconds from the start) into exit_s. */
 void lunch_sim_serve(const struct sim_config *c, struct sim_rng *r, const double *arr, size_t n,
-                     double *exit_s);
+		     double *exit_s);
 
 /* Appends a sample delivered at at_ms; false on OOM. */
 bool lunch_sim_push(struct sim_samples *l, const struct queue_sample *s, int64_t at_ms);
@@ -91,7 +91,7 @@ int lunch_sim_cmp_double(const void *a, const void *b);
  * borrows arr and ex and owns the rest (lunch_sim_period_finish, also after
  * a failure). */
 bool lunch_sim_period_split(const struct sim_config *c, struct sim_rng *r, const double *arr,
-                            const double *ex, size_t n, struct sim_period *p);
+			    const double *ex, size_t n, struct sim_period *p);
 void lunch_sim_period_finish(struct sim_period *p);
 
 /* New sensors: counters that were running before, clocks off by up to
@@ -101,11 +101,11 @@ void lunch_sim_sensors_start(const struct sim_config *c, struct sim_rng *r, stru
 /* Moves the sensors gap_s seconds on to a new period's start, nobody
  * crossing meanwhile. */
 void lunch_sim_sensors_carry(const struct sim_config *c, struct sim_rng *r, struct sim_sensors *sn,
-                             double gap_s);
+			     double gap_s);
 
 /* Runs the sensors over period p (c's start_ms and duration_s), from a queue
  * declaration one second before, pushing what they send. */
 bool lunch_sim_period_observe(const struct sim_config *c, struct sim_rng *r, struct sim_sensors *sn,
-                              const struct sim_period *p, struct sim_samples *l);
+			      const struct sim_period *p, struct sim_samples *l);
 
 #endif

@@ -28,9 +28,9 @@ static cJSON *session_json(const struct session *x)
 {
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o && cJSON_AddStringToObject(o, "id", x->id) &&
-		  cJSON_AddStringToObject(o, "title", x->title) && add_str_or_null(o, "room", x->room) &&
-		  add_time(o, "start", x->start) && add_time(o, "end", x->end) &&
-		  add_str_or_null(o, "track", x->track);
+		  cJSON_AddStringToObject(o, "title", x->title) &&
+		  add_str_or_null(o, "room", x->room) && add_time(o, "start", x->start) &&
+		  add_time(o, "end", x->end) && add_str_or_null(o, "track", x->track);
 	cJSON *sp = ok ? cJSON_AddArrayToObject(o, "speakers") : NULL;
 	for (size_t i = 0; sp && i < x->n_speakers; i++) {
 		cJSON *name = cJSON_CreateString(x->speakers[i]);
@@ -39,8 +39,8 @@ static cJSON *session_json(const struct session *x)
 			sp = NULL;
 		}
 	}
-	ok = sp && cJSON_AddStringToObject(o, "status",
-					   x->status == SESSION_CANCELLED ? "cancelled" : "scheduled");
+	ok = sp && cJSON_AddStringToObject(
+			   o, "status", x->status == SESSION_CANCELLED ? "cancelled" : "scheduled");
 	/* Optional fields (contracts allow additions): only when known. */
 	if (ok && x->type)
 		ok = cJSON_AddStringToObject(o, "type", x->type) != NULL;
@@ -103,8 +103,10 @@ static bool read_time(const cJSON *o, const char *key, int i, int64_t *out, stru
 	if (!v)
 		return feed_error_set(e, "sessions[%d].%s: missing", i, key);
 	if (!civil_parse(v, strlen(v), &t) || !t.has_time || !t.has_offset)
-		return feed_error_set(e, "sessions[%d].%s: '%.40s' is not an RFC 3339 time with an "
-					 "offset", i, key, v);
+		return feed_error_set(e,
+				      "sessions[%d].%s: '%.40s' is not an RFC 3339 time with an "
+				      "offset",
+				      i, key, v);
 	return civil_to_utc(&t, NULL, out, e);
 }
 
@@ -148,8 +150,10 @@ static bool read_session(struct schedule *s, const cJSON *o, const cJSON *rooms,
 		return false;
 	const char *status = json_util_str(o, "status");
 	if (status && strcmp(status, "scheduled") != 0 && strcmp(status, "cancelled") != 0)
-		return feed_error_set(e, "sessions[%d].status: '%.20s' is neither scheduled nor "
-					 "cancelled", i, status);
+		return feed_error_set(e,
+				      "sessions[%d].status: '%.20s' is neither scheduled nor "
+				      "cancelled",
+				      i, status);
 	struct session *x = schedule_add_session(s, e);
 	if (!x)
 		return false;
@@ -162,7 +166,8 @@ static bool read_session(struct schedule *s, const cJSON *o, const cJSON *rooms,
 	x->type = schedule_text(s, json_util_str(o, "type"), SIZE_MAX, SCHEDULE_MAX_NAME);
 	x->language = schedule_text(s, json_util_str(o, "language"), SIZE_MAX, 16);
 	x->subtitle = schedule_text(s, json_util_str(o, "subtitle"), SIZE_MAX, SCHEDULE_MAX_TITLE);
-	x->status = status && strcmp(status, "cancelled") == 0 ? SESSION_CANCELLED : SESSION_SCHEDULED;
+	x->status =
+		status && strcmp(status, "cancelled") == 0 ? SESSION_CANCELLED : SESSION_SCHEDULED;
 	x->amended = json_util_true(o, "amended");
 	if (!x->id || !x->title)
 		return feed_error_set(e, "out of memory");

@@ -11,7 +11,7 @@
  * what real exporters write; fails, naming the line or field, on what cannot
  * be read. On failure *out is NULL. */
 bool normalized_json_parse(const char *buf, size_t len, const struct feed_options *opt,
-		   struct schedule **out, struct feed_error *e);
+			   struct schedule **out, struct feed_error *e);
 
 struct schedule_changes;
 

@@ -62,8 +62,8 @@ struct event_fields {
 
 static void fields_free(struct event_fields *f)
 {
-	char **all[] = {&f->id,    &f->title, &f->date,     &f->start,   &f->end,      &f->duration,
-			&f->room,  &f->track, &f->type,     &f->language, &f->subtitle, &f->state};
+	char **all[] = {&f->id,   &f->title, &f->date, &f->start,    &f->end,      &f->duration,
+			&f->room, &f->track, &f->type, &f->language, &f->subtitle, &f->state};
 	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++) {
 		xmlFree(*all[i]);
 		*all[i] = NULL;
@@ -106,9 +106,8 @@ static bool read_event_id(struct xml_ctx *c, const xmlNode *ev, long line, struc
 		f->id = attr(ev, "guid");
 	}
 	if (!f->id || !*f->id)
-		return feed_error_set(c->e,
-				      "line %ld: <event> has neither an id nor a guid attribute",
-				      line);
+		return feed_error_set(
+			c->e, "line %ld: <event> has neither an id nor a guid attribute", line);
 	if (strlen(f->id) > SCHEDULE_MAX_ID)
 		return feed_error_set(c->e, "line %ld: event id longer than %d bytes", line,
 				      SCHEDULE_MAX_ID);
@@ -125,9 +124,13 @@ static bool read_event_times(struct xml_ctx *c, const xmlNode *ev, long line,
 	f->start = child_text(ev, "start");
 	f->end = child_text(ev, "end");
 	f->duration = child_text(ev, "duration");
-	struct event_time_in in = {.date = f->date, .start = f->start, .end = f->end,
-				   .duration = f->duration, .day = day,
-				   .day_change_s = day_change_s, .zone = c->zone};
+	struct event_time_in in = {.date = f->date,
+				   .start = f->start,
+				   .end = f->end,
+				   .duration = f->duration,
+				   .day = day,
+				   .day_change_s = day_change_s,
+				   .zone = c->zone};
 	const char *field = NULL;
 	bool no_duration;
 	if (!event_time_resolve(&in, start, end, &field, &no_duration, c->e))
@@ -139,8 +142,8 @@ static bool read_event_times(struct xml_ctx *c, const xmlNode *ev, long line,
 
 /* The event's room: its own <room>, else the <room name> it is listed
  * under; *room NULL when neither names one. */
-static bool read_event_room(struct xml_ctx *c, const xmlNode *ev, long line,
-			    struct event_fields *f, const char *room_name, const char **room)
+static bool read_event_room(struct xml_ctx *c, const xmlNode *ev, long line, struct event_fields *f,
+			    const char *room_name, const char **room)
 {
 	f->room = child_text(ev, "room");
 	const char *rname = f->room && *f->room ? f->room : room_name;
@@ -164,12 +167,12 @@ static void read_event_texts(struct schedule *s, const xmlNode *ev, struct event
 		f->state = attr(ev, "state");
 	x->track = f->track && *f->track ? schedule_text(s, f->track, SIZE_MAX, SCHEDULE_MAX_NAME)
 					 : NULL;
-	x->type = f->type && *f->type ? schedule_text(s, f->type, SIZE_MAX, SCHEDULE_MAX_NAME)
-				      : NULL;
-	x->language = f->language && *f->language ? schedule_text(s, f->language, SIZE_MAX, 16)
-						  : NULL;
-	x->subtitle = f->subtitle ? schedule_text(s, f->subtitle, SIZE_MAX, SCHEDULE_MAX_TITLE)
-				  : NULL;
+	x->type =
+		f->type && *f->type ? schedule_text(s, f->type, SIZE_MAX, SCHEDULE_MAX_NAME) : NULL;
+	x->language =
+		f->language && *f->language ? schedule_text(s, f->language, SIZE_MAX, 16) : NULL;
+	x->subtitle =
+		f->subtitle ? schedule_text(s, f->subtitle, SIZE_MAX, SCHEDULE_MAX_TITLE) : NULL;
 	if (is_cancelled_state(f->state))
 		x->status = SESSION_CANCELLED;
 }
@@ -221,7 +224,8 @@ static bool read_day(struct xml_ctx *c, const xmlNode *day, int day_change_s)
 	if (d && civil_parse(d, strlen(d), &date) && !date.has_time)
 		have_date = true;
 	else if (d)
-		schedule_warn(c->s, "line %ld: <day date=\"%.40s\"> is not a date", xmlGetLineNo(day), d);
+		schedule_warn(c->s, "line %ld: <day date=\"%.40s\"> is not a date",
+			      xmlGetLineNo(day), d);
 	xmlFree(d);
 	for (const xmlNode *n = day->children; n; n = n->next) {
 		if (is_elem(n, "event")) { /* some exporters skip the <room> level */
@@ -235,7 +239,8 @@ static bool read_day(struct xml_ctx *c, const xmlNode *day, int day_change_s)
 		bool ok = true;
 		for (const xmlNode *ev = n->children; ok && ev; ev = ev->next)
 			if (is_elem(ev, "event"))
-				ok = read_event(c, ev, room_name, have_date ? &date : NULL, day_change_s);
+				ok = read_event(c, ev, room_name, have_date ? &date : NULL,
+						day_change_s);
 		xmlFree(room_name);
 		if (!ok)
 			return false;
@@ -269,8 +274,8 @@ static bool named_in(const xmlNode *n, const char *const *names)
  * something else: the sign of another format under a <schedule> root. */
 static const xmlNode *foreign_element(const xmlNode *root)
 {
-	static const char *const top[] = {"conference", "day", "version", "generator", "tracks",
-					  "persons", NULL};
+	static const char *const top[] = {"conference", "day",     "version", "generator",
+					  "tracks",     "persons", NULL};
 	static const char *const in_day[] = {"room", "event", NULL};
 	static const char *const in_room[] = {"event", NULL};
 	for (const xmlNode *n = root->children; n; n = n->next) {
@@ -299,14 +304,16 @@ static bool check_structure(const xmlNode *root, struct feed_error *e)
 	const xmlNode *odd = foreign_element(root);
 	char found[120];
 	if (odd)
-		snprintf(found, sizeof(found), "found <%.40s> under <%.40s>", (const char *)odd->name,
-			 (const char *)odd->parent->name);
+		snprintf(found, sizeof(found), "found <%.40s> under <%.40s>",
+			 (const char *)odd->name, (const char *)odd->parent->name);
 	else if (!child(root, "conference") && !child(root, "day"))
 		snprintf(found, sizeof(found), "no <conference> and no <day>");
 	else
 		return true;
-	return feed_error_set(e, "line %ld: no <day><room><event> found: not a pentabarf/frab "
-				 "schedule (%s)", xmlGetLineNo(odd ? odd : root), found);
+	return feed_error_set(e,
+			      "line %ld: no <day><room><event> found: not a pentabarf/frab "
+			      "schedule (%s)",
+			      xmlGetLineNo(odd ? odd : root), found);
 }
 
 /* libxml2 stops past 256 levels (its guard against stack exhaustion) with
@@ -344,8 +351,10 @@ static bool not_read(xmlParserCtxtPtr pc, struct feed_error *e)
 	char msg[200] = "not well-formed XML";
 	int limit;
 	if (err && too_deep(err, &limit)) {
-		snprintf(msg, sizeof(msg), "nested too deeply: more than %d levels of "
-			 "elements", limit);
+		snprintf(msg, sizeof(msg),
+			 "nested too deeply: more than %d levels of "
+			 "elements",
+			 limit);
 	} else if (err && err->message) {
 		snprintf(msg, sizeof(msg), "%s", err->message);
 		size_t ml = strlen(msg);
@@ -357,8 +366,8 @@ static bool not_read(xmlParserCtxtPtr pc, struct feed_error *e)
 
 /* The <conference>'s title and time zone (opt's zone before the feed's);
  * conf NULL: neither. */
-static bool read_conference(struct schedule *s, const xmlNode *conf,
-			    const struct feed_options *opt, struct feed_error *e)
+static bool read_conference(struct schedule *s, const xmlNode *conf, const struct feed_options *opt,
+			    struct feed_error *e)
 {
 	char *title = conf ? child_text(conf, "title") : NULL;
 	char *tz = conf ? child_text(conf, "time_zone_name") : NULL;
@@ -380,8 +389,8 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 	if (!pc)
 		return feed_error_set(e, "out of memory");
 	/* No network, no entity substitution, no DTD loading, nothing printed. */
-	const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-			    XML_PARSE_NOCDATA;
+	const int options =
+		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 	xmlDocPtr doc = xmlCtxtReadMemory(pc, buf, (int)len, NULL, NULL, options);
 	struct schedule *s = NULL;
 	bool ok = false;
@@ -390,14 +399,16 @@ bool pentabarf_xml_parse(const char *buf, size_t len, const struct feed_options 
 		goto out;
 	}
 	if (declares_entities(doc)) {
-		feed_error_set(e, "the document declares XML entities; schedule feeds have no use for "
-				  "them and they are refused for safety");
+		feed_error_set(e,
+			       "the document declares XML entities; schedule feeds have no use for "
+			       "them and they are refused for safety");
 		goto out;
 	}
 	const xmlNode *root = xmlDocGetRootElement(doc);
 	if (!root || !is_elem(root, "schedule")) {
 		feed_error_set(e, "line %ld: the root element is <%s>, not <schedule>",
-			       root ? xmlGetLineNo(root) : 1L, root ? (const char *)root->name : "");
+			       root ? xmlGetLineNo(root) : 1L,
+			       root ? (const char *)root->name : "");
 		goto out;
 	}
 	s = schedule_create();

@@ -177,9 +177,11 @@ enum sample_parse queue_sample_parse(const char *line, size_t len, struct queue_
 {
 	memset(out, 0, sizeof(*out));
 	if (len > QUEUE_LINE_MAX)
-		return feed_error_set(e, "line longer than %d bytes", QUEUE_LINE_MAX), SAMPLE_INVALID;
+		return feed_error_set(e, "line longer than %d bytes", QUEUE_LINE_MAX),
+		       SAMPLE_INVALID;
 	if (json_util_has_nul(line, len))
-		return feed_error_set(e, "a string holds a NUL character (\\u0000)"), SAMPLE_INVALID;
+		return feed_error_set(e, "a string holds a NUL character (\\u0000)"),
+		       SAMPLE_INVALID;
 	const char *end = NULL;
 	cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, false);
 	enum sample_parse rc = SAMPLE_INVALID;
@@ -281,14 +283,16 @@ size_t queue_sample_format(const struct queue_sample *s, char *buf, size_t cap)
 		o = put_str(buf, cap, o, s->name);
 		o = put_raw(buf, cap, o, ",\"venue\":");
 		o = put_str(buf, cap, o, s->venue);
-		snprintf(num, sizeof(num), ",\"stations\":%d,\"service_s\":%g", s->stations, s->service_s);
+		snprintf(num, sizeof(num), ",\"stations\":%d,\"service_s\":%g", s->stations,
+			 s->service_s);
 		o = put_raw(buf, cap, o, num);
 		break;
 	case SAMPLE_COUNT:
 		o = put_raw(buf, cap, o, ",\"sensor\":");
 		o = put_str(buf, cap, o, s->sensor);
-		o = put_raw(buf, cap, o, s->role == ROLE_ENTRY ? ",\"role\":\"entry\",\"t\":"
-							      : ",\"role\":\"exit\",\"t\":");
+		o = put_raw(buf, cap, o,
+			    s->role == ROLE_ENTRY ? ",\"role\":\"entry\",\"t\":"
+						  : ",\"role\":\"exit\",\"t\":");
 		o = put_time(buf, cap, o, s->t_ms);
 		snprintf(num, sizeof(num), ",\"total\":%lld", (long long)s->total);
 		o = put_raw(buf, cap, o, num);

@@ -128,8 +128,10 @@ bool schedule_set_conference(struct schedule *s, const char *title, const char *
 			return feed_error_set(e, "time zone name is not a readable IANA name");
 		s->zone = civil_zone_find(zone);
 		if (!s->zone)
-			return feed_error_set(e, "unknown time zone '%s' (expected an IANA name such "
-						 "as Europe/Paris)", zone);
+			return feed_error_set(e,
+					      "unknown time zone '%s' (expected an IANA name such "
+					      "as Europe/Paris)",
+					      zone);
 		s->timezone = arena_strndup(s->arena, zone, strlen(zone));
 	}
 	return true;
@@ -170,7 +172,8 @@ static bool room_note_variant(struct schedule *s, size_t r, const char *name)
 			ri->variant[v] = name;
 			ri->uses[v] = 1;
 			if (v == 1)
-				schedule_warn(s, "room '%s' is also written '%s': treated as one room",
+				schedule_warn(s,
+					      "room '%s' is also written '%s': treated as one room",
 					      ri->variant[0], name);
 			return true;
 		}
@@ -233,8 +236,8 @@ const char *schedule_room(struct schedule *s, const char *name, size_t len, stru
 void schedule_room_capacity(struct schedule *s, const char *id, double seats, const char *what)
 {
 	if (!(seats >= 1 && seats <= SCHEDULE_MAX_CAPACITY && seats == (double)(int)seats)) {
-		schedule_warn(s, "%s: %g is not a number of seats from 1 to %d, ignored", what, seats,
-			      SCHEDULE_MAX_CAPACITY);
+		schedule_warn(s, "%s: %g is not a number of seats from 1 to %d, ignored", what,
+			      seats, SCHEDULE_MAX_CAPACITY);
 		return;
 	}
 	for (size_t i = 0; i < s->n_rooms; i++)
@@ -278,8 +281,8 @@ struct session *schedule_add_session(struct schedule *s, struct feed_error *e)
 	return sess;
 }
 
-bool schedule_add_speaker(struct schedule *s, struct session *sess, const char *name,
-			  size_t len, struct feed_error *e)
+bool schedule_add_speaker(struct schedule *s, struct session *sess, const char *name, size_t len,
+			  struct feed_error *e)
 {
 	const char *clean = schedule_text(s, name, len, SCHEDULE_MAX_NAME);
 	if (!clean)
@@ -321,8 +324,8 @@ void schedule_warn(struct schedule *s, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	const char *w = arena_strndup(s->arena, buf, strlen(buf));
-	if (!w || !grow(&s->warnings, &s->build->warning_cap, s->n_warnings + 1,
-			sizeof(*s->warnings))) {
+	if (!w ||
+	    !grow(&s->warnings, &s->build->warning_cap, s->n_warnings + 1, sizeof(*s->warnings))) {
 		s->dropped_warnings++;
 		return;
 	}
@@ -330,8 +333,8 @@ void schedule_warn(struct schedule *s, const char *fmt, ...)
 }
 
 /* Title markers real feeds use instead of a status field. */
-static const char *const cancel_markers[] = {"CANCELLED", "CANCELED", "ABGESAGT",
-					     "ANNULÉ", "ANNULE", "[CANCELLED]",
+static const char *const cancel_markers[] = {"CANCELLED",  "CANCELED",   "ABGESAGT",
+					     "ANNULÉ",     "ANNULE",     "[CANCELLED]",
 					     "[CANCELED]", "(CANCELLED)"};
 static const char *const amend_markers[] = {"AMENDMENT", "[AMENDMENT]", "AMENDED"};
 
@@ -346,8 +349,8 @@ static const char *strip_marker(const char *title, const char *const *markers, s
 		const char *p = title + ml;
 		if (*p && !strchr(":- \xE2", *p))
 			continue; /* "Cancellation policy" is a title, not a marker */
-		while (*p == ':' || *p == ' ' || *p == '-' ||
-		       strncmp(p, "\xE2\x80\x93", 3) == 0 || strncmp(p, "\xE2\x80\x94", 3) == 0)
+		while (*p == ':' || *p == ' ' || *p == '-' || strncmp(p, "\xE2\x80\x93", 3) == 0 ||
+		       strncmp(p, "\xE2\x80\x94", 3) == 0)
 			p += (*p & 0x80) ? 3 : 1;
 		return p;
 	}
@@ -440,8 +443,10 @@ static bool resolve_duplicates(struct schedule *s, struct feed_error *e)
 		const struct session *orig = by_id[first];
 		if (same_session(orig, by_id[i])) {
 			drop[by_id[i] - s->sessions] = true;
-			schedule_warn(s, "session id '%s' appears twice with the same content: "
-					 "kept once", orig->id);
+			schedule_warn(s,
+				      "session id '%s' appears twice with the same content: "
+				      "kept once",
+				      orig->id);
 			continue;
 		}
 		/* keep the renamed id within what the normalized reader accepts */
@@ -450,9 +455,10 @@ static bool resolve_duplicates(struct schedule *s, struct feed_error *e)
 		if (base > SCHEDULE_MAX_ID_OUT - 24)
 			base = SCHEDULE_MAX_ID_OUT - 24;
 		snprintf(buf, sizeof(buf), "%.*s~%zu", (int)base, orig->id, ++kept);
-		schedule_warn(s, "session id '%s' is used by two different sessions ('%s', '%s'): "
-				 "the second is renamed '%s'", orig->id, orig->title,
-			      by_id[i]->title, buf);
+		schedule_warn(s,
+			      "session id '%s' is used by two different sessions ('%s', '%s'): "
+			      "the second is renamed '%s'",
+			      orig->id, orig->title, by_id[i]->title, buf);
 		by_id[i]->id = schedule_id(s, buf, SIZE_MAX); /* drops a cut UTF-8 sequence */
 		if (!by_id[i]->id)
 			ok = feed_error_set(e, "out of memory");
@@ -500,8 +506,8 @@ bool schedule_finish(struct schedule *s, struct feed_error *e)
 			return feed_error_set(e, "session '%s' ('%s') has a time outside 1900-2199",
 					      sess->id, sess->title);
 		if (sess->end < sess->start)
-			return feed_error_set(e, "session '%s' ('%s') ends before it starts", sess->id,
-					      sess->title);
+			return feed_error_set(e, "session '%s' ('%s') ends before it starts",
+					      sess->id, sess->title);
 		apply_markers(s, sess);
 	}
 	if (s->n_sessions == 0)

@@ -19,10 +19,10 @@ enum {
 	SCHEDULE_MAX_ROOMS = 2000,
 	SCHEDULE_MAX_SPEAKERS = 64, /* per session; more are dropped with a warning */
 	SCHEDULE_MAX_WARNINGS = 200,
-	SCHEDULE_MAX_ID = 128,     /* bytes; longer ids are refused */
-	SCHEDULE_MAX_ID_OUT = 160, /* what we write: an id may gain a "~N" suffix */
-	SCHEDULE_MAX_TITLE = 400,  /* bytes; longer titles are cut with "…" */
-	SCHEDULE_MAX_NAME = 160,   /* bytes; rooms, speakers, tracks */
+	SCHEDULE_MAX_ID = 128,          /* bytes; longer ids are refused */
+	SCHEDULE_MAX_ID_OUT = 160,      /* what we write: an id may gain a "~N" suffix */
+	SCHEDULE_MAX_TITLE = 400,       /* bytes; longer titles are cut with "…" */
+	SCHEDULE_MAX_NAME = 160,        /* bytes; rooms, speakers, tracks */
 	SCHEDULE_MAX_CAPACITY = 100000, /* seats in one room; more is a typo */
 	SCHEDULE_MAX_ARENA = 256 * 1024 * 1024,
 };
@@ -40,7 +40,7 @@ struct session {
 	const char *title;
 	const char *room; /* a room id, NULL when the feed names no room */
 	const char *track, *type, *language, *subtitle; /* NULL when absent */
-	const char **speakers; /* owned by the schedule's arena */
+	const char **speakers;                          /* owned by the schedule's arena */
 	size_t n_speakers;
 	int64_t start, end; /* UTC seconds */
 	enum session_status status;
@@ -53,7 +53,7 @@ struct schedule_build;
 struct schedule {
 	const char *format; /* which reader produced it, e.g. "frab-json" */
 	const char *title;
-	const char *timezone; /* IANA name, NULL when the feed has none */
+	const char *timezone;          /* IANA name, NULL when the feed has none */
 	const struct civil_zone *zone; /* timezone resolved, for conversions */
 	struct room *rooms;
 	size_t n_rooms;
@@ -101,8 +101,8 @@ struct session *schedule_add_session(struct schedule *s, struct feed_error *e);
 
 /* Adds a speaker name to sess (copied, cleaned); extra speakers past the cap
  * are dropped with a warning. */
-bool schedule_add_speaker(struct schedule *s, struct session *sess, const char *name,
-			  size_t len, struct feed_error *e);
+bool schedule_add_speaker(struct schedule *s, struct session *sess, const char *name, size_t len,
+			  struct feed_error *e);
 
 /* Records a repair the reader made (printf-style); capped. */
 void schedule_warn(struct schedule *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

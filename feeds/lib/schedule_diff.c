@@ -69,10 +69,12 @@ static bool same_room(const char *a, const char *b)
 }
 
 /* Classifies one pair; adds nothing when nothing an attendee needs changed. */
-static bool classify(struct change_list *l, const struct schedule *old,
-		     const struct schedule *new_, const struct session *o, const struct session *n)
+static bool classify(struct change_list *l, const struct schedule *old, const struct schedule *new_,
+		     const struct session *o, const struct session *n)
 {
-	struct change c = {.from = o, .to = n, .from_room = room_name(old, o->room),
+	struct change c = {.from = o,
+			   .to = n,
+			   .from_room = room_name(old, o->room),
 			   .to_room = room_name(new_, n->room)};
 	bool was_on = o->status != SESSION_CANCELLED, is_on = n->status != SESSION_CANCELLED;
 	if (was_on && !is_on)
@@ -124,14 +126,15 @@ static bool pair_by_title(struct change_list *l, const struct schedule *old,
 			i++, j++;
 		} else if (c <= 0) {
 			const struct session *o = po[i++].s;
-			struct change ch = {.kind = CHANGE_CANCELLED, .from = o,
+			struct change ch = {.kind = CHANGE_CANCELLED,
+					    .from = o,
 					    .from_room = room_name(old, o->room)};
 			if (o->status != SESSION_CANCELLED && !push(l, ch))
 				return false;
 		} else {
 			const struct session *n = pn[j++].s;
-			struct change ch = {.kind = CHANGE_ADDED, .to = n,
-					    .to_room = room_name(new_, n->room)};
+			struct change ch = {
+				.kind = CHANGE_ADDED, .to = n, .to_room = room_name(new_, n->room)};
 			if (n->status != SESSION_CANCELLED && !push(l, ch))
 				return false;
 		}
@@ -157,8 +160,9 @@ bool schedule_diff_compute(const struct schedule *old, const struct schedule *ne
 	for (size_t i = 0; ok && i < old->n_sessions; i++) {
 		const struct session *o = &old->sessions[i];
 		const struct session *const *hit =
-			new_->n_sessions ? bsearch(&o, by_id, new_->n_sessions, sizeof(*by_id), cmp_by_id)
-					 : NULL;
+			new_->n_sessions
+				? bsearch(&o, by_id, new_->n_sessions, sizeof(*by_id), cmp_by_id)
+				: NULL;
 		if (hit) {
 			taken[hit - by_id] = true;
 			ok = classify(&l, old, new_, o, *hit);
@@ -218,7 +222,8 @@ static bool add_place(cJSON *obj, const char *key, const struct session *s, cons
 		return false;
 	civil_format_utc(s->start, start);
 	civil_format_utc(s->end, end);
-	return (room ? cJSON_AddStringToObject(p, "room", room) : cJSON_AddNullToObject(p, "room")) &&
+	return (room ? cJSON_AddStringToObject(p, "room", room)
+		     : cJSON_AddNullToObject(p, "room")) &&
 	       cJSON_AddStringToObject(p, "start", start) && cJSON_AddStringToObject(p, "end", end);
 }
 

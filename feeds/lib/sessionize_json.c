@@ -71,7 +71,8 @@ static const char *speaker_name(const cJSON *sp, char *buf, size_t cap)
 	const char *first = json_util_str(sp, "firstName"), *last = json_util_str(sp, "lastName");
 	if (!first && !last)
 		return NULL;
-	snprintf(buf, cap, "%s%s%s", first ? first : "", first && last ? " " : "", last ? last : "");
+	snprintf(buf, cap, "%s%s%s", first ? first : "", first && last ? " " : "",
+		 last ? last : "");
 	return buf;
 }
 
@@ -87,8 +88,8 @@ static bool read_time(struct sz_ctx *c, const cJSON *o, int i, const char *key, 
 	const char *v = json_util_str(o, key);
 	struct civil t;
 	if (!v || !civil_parse(v, strlen(v), &t) || !t.has_time)
-		return feed_error_set(c->e, "sessions[%d].%s: '%.40s' is not an ISO 8601 time", i, key,
-				      v ? v : "(missing)");
+		return feed_error_set(c->e, "sessions[%d].%s: '%.40s' is not an ISO 8601 time", i,
+				      key, v ? v : "(missing)");
 	char inner[FEED_ERROR_MAX];
 	if (civil_to_utc_in(&t, c->s->zone, out, c->e))
 		return true;
@@ -176,7 +177,8 @@ static bool read_speakers(struct sz_ctx *c, const cJSON *o, int i, struct sessio
 		if (!name) {
 			const struct named *n = lookup_find(&c->speakers, sid);
 			if (!n) {
-				schedule_warn(c->s, "sessions[%d].speakers: unknown speaker id %.60s", i,
+				schedule_warn(c->s,
+					      "sessions[%d].speakers: unknown speaker id %.60s", i,
 					      sid);
 				continue;
 			}
@@ -222,7 +224,8 @@ static bool read_session(struct sz_ctx *c, const cJSON *o, int i)
 	x->track = schedule_text(s, track, SIZE_MAX, SCHEDULE_MAX_NAME);
 	x->type = json_util_true(o, "isServiceSession")
 			  ? "service"
-			  : schedule_text(s, format ? format : "session", SIZE_MAX, SCHEDULE_MAX_NAME);
+			  : schedule_text(s, format ? format : "session", SIZE_MAX,
+					  SCHEDULE_MAX_NAME);
 	if (is_cancelled_status(json_util_str(o, "status")))
 		x->status = SESSION_CANCELLED;
 	if (!x->id || !x->title || !x->type)
@@ -237,26 +240,28 @@ static bool build_lookups(struct sz_ctx *c, const cJSON *root)
 	const cJSON *cats = cJSON_GetObjectItemCaseSensitive(root, "categories");
 	int n_items = 0;
 	const cJSON *cat;
-	cJSON_ArrayForEach(cat, cats) n_items += cJSON_GetArraySize(
-		cJSON_GetObjectItemCaseSensitive(cat, "items"));
+	cJSON_ArrayForEach(cat, cats)
+		n_items += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cat, "items"));
 	if (n_items > LOOKUP_MAX)
 		return feed_error_set(c->e, "categories: more than %d items", LOOKUP_MAX);
 	if (!lookup_alloc(&c->speakers, speakers, "speakers", c->e) ||
 	    !lookup_alloc(&c->rooms, rooms, "rooms", c->e))
 		return false;
 	c->items.items = calloc((size_t)n_items + 1, sizeof(*c->items.items));
-	c->speaker_names = calloc((size_t)cJSON_GetArraySize(speakers) + 1,
-				  sizeof(*c->speaker_names));
+	c->speaker_names =
+		calloc((size_t)cJSON_GetArraySize(speakers) + 1, sizeof(*c->speaker_names));
 	if (!c->items.items || !c->speaker_names)
 		return feed_error_set(c->e, "out of memory");
 	size_t k = 0;
 	const cJSON *x;
 	cJSON_ArrayForEach(x, speakers) {
-		const char *name = speaker_name(x, c->speaker_names[k], sizeof(c->speaker_names[k]));
+		const char *name =
+			speaker_name(x, c->speaker_names[k], sizeof(c->speaker_names[k]));
 		k++;
 		lookup_add(&c->speakers, LOOKUP_MAX, x, name, NULL);
 	}
-	cJSON_ArrayForEach(x, rooms) lookup_add(&c->rooms, LOOKUP_MAX, x, json_util_str(x, "name"), NULL);
+	cJSON_ArrayForEach(x, rooms)
+		lookup_add(&c->rooms, LOOKUP_MAX, x, json_util_str(x, "name"), NULL);
 	cJSON_ArrayForEach(cat, cats) {
 		const char *group = json_util_str(cat, "title");
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(cat, "items"))
@@ -285,7 +290,8 @@ bool sessionize_json_parse(const char *buf, size_t len, const struct feed_option
 	bool ok = false;
 	const cJSON *sessions = cJSON_GetObjectItemCaseSensitive(root, "sessions");
 	if (!cJSON_IsArray(sessions)) {
-		feed_error_set(e, "sessions: missing or not a list; not a Sessionize \"All\" export");
+		feed_error_set(e,
+			       "sessions: missing or not a list; not a Sessionize \"All\" export");
 		goto out;
 	}
 	c.s = schedule_create();

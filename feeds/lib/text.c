@@ -66,8 +66,8 @@ bool text_utf8_valid(const char *s, size_t len)
 
 static bool is_space_cp(uint32_t cp)
 {
-	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' ||
-	       cp == '\f' || cp == 0xA0 || cp == 0x2028 || cp == 0x2029;
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
+	       cp == 0xA0 || cp == 0x2028 || cp == 0x2029;
 }
 
 bool text_is_one_line(const char *s, size_t len)
@@ -145,9 +145,8 @@ char *text_clean(struct arena *a, const char *s, size_t len, size_t cap)
 }
 
 /* Base letters for U+00C0..U+00FF and U+0100..U+017F; ' ' marks a symbol. */
-static const char latin1_fold[] =
-	"AAAAAAACEEEEIIIIDNOOOOO OUUUUYTs"
-	"aaaaaaaceeeeiiiidnooooo ouuuuyty";
+static const char latin1_fold[] = "AAAAAAACEEEEIIIIDNOOOOO OUUUUYTs"
+				  "aaaaaaaceeeeiiiidnooooo ouuuuyty";
 static const char latin_ext_a_fold[] =
 	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjJjKkkLlLlLlLlLl"
 	"NnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
@@ -188,7 +187,8 @@ void text_fold_key(const char *s, char *out, size_t cap)
 				out[o++] = '-';
 			sep = false;
 			if (base) {
-				out[o++] = (base >= 'A' && base <= 'Z') ? (char)(base - 'A' + 'a') : base;
+				out[o++] = (base >= 'A' && base <= 'Z') ? (char)(base - 'A' + 'a')
+									: base;
 			} else {
 				memcpy(out + o, p + i, n);
 				o += n;
@@ -256,8 +256,8 @@ static int base64_value(unsigned char c)
 	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-bool text_base64_decode(const char *s, size_t len, unsigned char *out, size_t cap,
-			size_t *out_len, const char **why)
+bool text_base64_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *out_len,
+			const char **why)
 {
 	uint32_t acc = 0;
 	int bits = 0;
@@ -327,8 +327,9 @@ bool text_name_and_number(const char *s, char *name, size_t cap, long *number)
 /* Bytes of url's "scheme://authority" part, 0 when it is no http(s) URL. */
 static size_t origin_len(const char *url)
 {
-	size_t skip = text_starts_with_ci(url, "https://") ? 8 : text_starts_with_ci(url, "http://") ? 7
-													: 0;
+	size_t skip = text_starts_with_ci(url, "https://")  ? 8
+		      : text_starts_with_ci(url, "http://") ? 7
+							    : 0;
 	if (!skip || !url[skip] || strchr("/?#", url[skip]))
 		return 0;
 	return skip + strcspn(url + skip, "/?#");

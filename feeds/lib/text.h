@@ -42,8 +42,8 @@ char *text_base64(const unsigned char *data, size_t len);
 /* Decodes base64 (RFC 4648's standard alphabet; '=' padding optional, ASCII
  * white space ignored, as line-wrapping encoders write it) into out, at most
  * cap bytes, the length in *out_len. On failure says why (static text). */
-bool text_base64_decode(const char *s, size_t len, unsigned char *out, size_t cap,
-			size_t *out_len, const char **why);
+bool text_base64_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *out_len,
+			const char **why);
 
 /* True when s starts with prefix, ASCII case-insensitively. */
 bool text_starts_with_ci(const char *s, const char *prefix);

@@ -36,22 +36,22 @@
 #include <string.h>
 
 /* ESTIMATION.md says why each value. */
-static const double SILENT_S = 60.0;      /* a sensor is late after this at least... */
-static const double LATE_REPORTS = 3.0;   /* ...or after missing this many of its own reports */
-static const double DEAD_S = 600.0;       /* no data for this long: no estimate */
-static const double RATE_TAU_S = 120.0;   /* memory of a counter's recent rate */
-static const double ZONE_SHARE = 0.10;    /* a zone's noise before its own is learned... */
-static const double ZONE_PRIOR_N = 4.0;   /* ...worth this many pairs of readings */
-static const double ZONE_MEMORY = 40.0;   /* pairs of readings its noise is learned over */
-static const double IDLE_SERVICES = 3.0;  /* exits quiet for this many service times... */
-static const double IDLE_MIN_S = 90.0;    /* ...and at least this long: the line is empty */
-static const double STALL_JOINED = 1.0;   /* joined a service time after the last exit: a stall */
+static const double SILENT_S = 60.0;     /* a sensor is late after this at least... */
+static const double LATE_REPORTS = 3.0;  /* ...or after missing this many of its own reports */
+static const double DEAD_S = 600.0;      /* no data for this long: no estimate */
+static const double RATE_TAU_S = 120.0;  /* memory of a counter's recent rate */
+static const double ZONE_SHARE = 0.10;   /* a zone's noise before its own is learned... */
+static const double ZONE_PRIOR_N = 4.0;  /* ...worth this many pairs of readings */
+static const double ZONE_MEMORY = 40.0;  /* pairs of readings its noise is learned over */
+static const double IDLE_SERVICES = 3.0; /* exits quiet for this many service times... */
+static const double IDLE_MIN_S = 90.0;   /* ...and at least this long: the line is empty */
+static const double STALL_JOINED = 1.0;  /* joined a service time after the last exit: a stall */
 static const double RESTART_GRACE_S = 60.0;
-static const double COUNT_ERROR = 0.05;   /* counters miss or double a few in a hundred */
+static const double COUNT_ERROR = 0.05; /* counters miss or double a few in a hundred */
 /* the serving rate's beliefs */
-static const double TRUST_CV = 0.10;     /* the declared time believed: right within a tenth */
-static const double DOUBT_CV = 0.50;     /* ...or doubted: right within a half */
-static const double RATE_MAX_CV = 0.50;  /* all that fading can make a spell's belief forget */
+static const double TRUST_CV = 0.10;       /* the declared time believed: right within a tenth */
+static const double DOUBT_CV = 0.50;       /* ...or doubted: right within a half */
+static const double RATE_MAX_CV = 0.50;    /* all that fading can make a spell's belief forget */
 static const double USUAL_FADE_S = 3600.0; /* the kitchen's pace: an hour's evidence */
 static const double SPELL_FADE_S = 600.0;  /* a spell's pace may itself drift */
 static const double SPELL_RATIO = 2.0;     /* the change worth finding: half or twice the pace */
@@ -106,11 +106,12 @@ struct queue {
 		double k, span;
 		int64_t start_ms;
 	} held[HELD_MAX];
-	size_t held_head, held_n;       /* the ring */
-	size_t since_slow, since_fast, since_stop, since_back; /* how many of the newest each holds */
-	double people_at_exit;  /* the line when the exit counter last reported... */
-	double sure_at_exit;    /* ...and how many of those were surely there */
-	int64_t busy_since_ms;  /* since when every station surely serves; 0: not now */
+	size_t held_head, held_n; /* the ring */
+	size_t since_slow, since_fast, since_stop,
+		since_back;    /* how many of the newest each holds */
+	double people_at_exit; /* the line when the exit counter last reported... */
+	double sure_at_exit;   /* ...and how many of those were surely there */
+	int64_t busy_since_ms; /* since when every station surely serves; 0: not now */
 	/* The count's error as a Kalman filter holds it: the line is the count
 	 * plus drift x the entries counted (drift: a share of entries the
 	 * counters get wrong, net, learned from a zone), with covariance
@@ -123,11 +124,12 @@ struct queue {
 	 * line^2, line, 1 and squared residual terms; the count's level may
 	 * have drifted, its movement over 30 s hardly) */
 	double zone_sum[4];
-	double zone_last, zone_line, zone_entries, zone_q; /* the last reading, the line then, since then */
+	double zone_last, zone_line, zone_entries,
+		zone_q; /* the last reading, the line then, since then */
 	bool zone_pair, zone_seen;
-	double joined_quiet;    /* entries counted a service time or more after
+	double joined_quiet; /* entries counted a service time or more after
 				 * the last exit: people who should have left */
-	double disagreement;    /* recent |occupancy - count| */
+	double disagreement; /* recent |occupancy - count| */
 	bool started;
 };
 
@@ -209,7 +211,8 @@ static void count_moved(struct queue *q, double entries, double exits)
  * sums of what the pairs of readings should and did show. */
 static double zone_share(const struct queue *q)
 {
-	double n = 50, k = ZONE_PRIOR_N, p = ZONE_SHARE * n + 1; /* the prior: k pairs at 50 people */
+	double n = 50, k = ZONE_PRIOR_N,
+	       p = ZONE_SHARE * n + 1; /* the prior: k pairs at 50 people */
 	double a = k * 2 * n * n + q->zone_sum[0], b = k * 4 * n + q->zone_sum[1];
 	double c = k * 2 + q->zone_sum[2], d = k * 2 * p * p + q->zone_sum[3];
 	if (d <= c)
@@ -285,7 +288,8 @@ static struct sensor *find_sensor(struct queue *q, const struct queue_sample *s,
 	bool occ = s->type == SAMPLE_OCCUPANCY;
 	for (int i = 0; i < q->n_sensors; i++) {
 		struct sensor *x = &q->sensors[i];
-		if (strcmp(x->id, s->sensor) == 0 && x->occupancy == occ && (occ || x->role == s->role))
+		if (strcmp(x->id, s->sensor) == 0 && x->occupancy == occ &&
+		    (occ || x->role == s->role))
 			return x;
 	}
 	if (q->n_sensors == ESTIMATOR_MAX_SENSORS) {
@@ -401,8 +405,8 @@ static void usual_take(struct usual *u, const struct belief *ev)
 		return;
 	for (int k = 0; k < N_USUAL; k++) {
 		double a = u->b[k].shape, p = u->b[k].span / (u->b[k].span + ev->span);
-		u->lw[k] += lgamma(ev->shape + a) - lgamma(a) - lgamma(ev->shape + 1) +
-			    a * log(p) + ev->shape * log1p(-p);
+		u->lw[k] += lgamma(ev->shape + a) - lgamma(a) - lgamma(ev->shape + 1) + a * log(p) +
+			    ev->shape * log1p(-p);
 		u->b[k].shape += ev->shape;
 		u->b[k].span += ev->span;
 	}
@@ -459,7 +463,8 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	double h = log(SPELL_ODDS);
 	if (q->held_n == HELD_MAX) { /* too old to decide anything: let it go */
 		if (!q->spell_ms)
-			usual_take(&q->usual, &(struct belief){held_at(q, 0)->k, held_at(q, 0)->span});
+			usual_take(&q->usual,
+				   &(struct belief){held_at(q, 0)->k, held_at(q, 0)->span});
 		q->held_head = (q->held_head + 1) % HELD_MAX;
 		q->held_n--;
 		q->since_slow -= q->since_slow > q->held_n;
@@ -505,7 +510,8 @@ static void rate_observe(struct queue *q, double k, double span, int64_t start_m
 	}
 	q->spell.shape += k;
 	q->spell.span += span;
-	q->cusum_back = fmax(0, q->cusum_back + llr(k, span, usual_mix(&q->usual, belief_rate), q->back_ref));
+	q->cusum_back = fmax(
+		0, q->cusum_back + llr(k, span, usual_mix(&q->usual, belief_rate), q->back_ref));
 	q->since_back = q->cusum_back > 0 ? q->since_back + 1 : 0;
 	if (q->cusum_back == 0)
 		q->back_ref = belief_rate(&q->spell);
@@ -555,14 +561,16 @@ static void pace_of(struct queue *q, int64_t t_ms, struct serving_pace *p)
 	struct usual u = usual_seen(q);
 	p->usual_per_s = 1.0 / usual_mix(&u, belief_median_s);
 	p->spell_per_s = q->spell_ms ? 1.0 / belief_median_s(&q->spell) : p->usual_per_s;
-	p->spell_age_s = q->spell_ms && t_ms > q->spell_ms ? (double)(t_ms - q->spell_ms) / 1000.0 : 0;
+	p->spell_age_s =
+		q->spell_ms && t_ms > q->spell_ms ? (double)(t_ms - q->spell_ms) / 1000.0 : 0;
 }
 
 double serving_pace_time(const struct serving_pace *p, double ahead, double from_s)
 {
 	double usual = p->stations * p->usual_per_s, current = p->stations * p->spell_per_s;
 	/* the spell lasts as long again as it has: to 2 x its age */
-	double left = p->spell_age_s > 0 ? fmax(0, 2 * p->spell_age_s - (p->spell_age_s + from_s)) : 0;
+	double left =
+		p->spell_age_s > 0 ? fmax(0, 2 * p->spell_age_s - (p->spell_age_s + from_s)) : 0;
 	if (ahead <= current * left)
 		return ahead / current;
 	return left + (ahead - current * left) / usual;
@@ -637,15 +645,14 @@ static void advance(struct queue *q, int64_t t_ms)
 	}
 	/* quiet for three service times, and three of the exit counter's own
 	 * reports: between two reports every exit looks quiet */
-	double idle_s = fmax(fmax(IDLE_MIN_S, IDLE_SERVICES * q->service_s), LATE_REPORTS * exit_period);
+	double idle_s =
+		fmax(fmax(IDLE_MIN_S, IDLE_SERVICES * q->service_s), LATE_REPORTS * exit_period);
 	/* unless enough surely wait to keep every station busy (beyond the
 	 * count's error, as for the pace) and more joined after the exits
 	 * stopped: then the stations stopped, with the line at its fullest */
-	bool stalled = q->joined_quiet >= STALL_JOINED &&
-		       q->people - count_doubt(q) >= q->stations;
+	bool stalled = q->joined_quiet >= STALL_JOINED && q->people - count_doubt(q) >= q->stations;
 	if (exits_alive && q->stations > 0 && q->people > 0 && !stalled &&
-	    (double)(t_ms - q->last_exit_ms) > idle_s * 1000.0)
-	{
+	    (double)(t_ms - q->last_exit_ms) > idle_s * 1000.0) {
 		q->people = 0; /* open stations, nobody leaving: nobody waits */
 		count_exact(q);
 	}

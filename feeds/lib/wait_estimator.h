@@ -22,11 +22,11 @@ enum confidence { CONFIDENCE_GOOD, CONFIDENCE_DEGRADED, CONFIDENCE_NONE };
 struct wait_estimate {
 	const char *queue; /* borrowed from the estimator */
 	int64_t t_ms;
-	bool known;        /* false: no usable data (confidence none), wait unknown */
-	double wait_s;     /* for a person joining at t, entry line to exit line */
-	double people;     /* estimated number in the line */
+	bool known;    /* false: no usable data (confidence none), wait unknown */
+	double wait_s; /* for a person joining at t, entry line to exit line */
+	double people; /* estimated number in the line */
 	enum confidence confidence;
-	const char *why;   /* for logs: what degrades it, "" when good (static) */
+	const char *why; /* for logs: what degrades it, "" when good (static) */
 };
 
 struct estimator;

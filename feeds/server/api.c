@@ -145,7 +145,10 @@ void api_buf_printf(struct api_buf *b, const char *fmt, ...)
 void api_put_label(struct api_buf *b, const char *v)
 {
 	for (; *v; v++) {
-		const char *esc = *v == '\\' ? "\\\\" : *v == '"' ? "\\\"" : *v == '\n' ? "\\n" : NULL;
+		const char *esc = *v == '\\'   ? "\\\\"
+				  : *v == '"'  ? "\\\""
+				  : *v == '\n' ? "\\n"
+					       : NULL;
 		if (esc)
 			api_buf_put(b, esc, 2);
 		else
@@ -154,7 +157,7 @@ void api_put_label(struct api_buf *b, const char *v)
 }
 
 void api_put_gauge(struct api_buf *b, const char *name, const char *label, const char *value,
-		      double x)
+		   double x)
 {
 	api_buf_printf(b, "%s{%s=\"", name, label);
 	api_put_label(b, value);
@@ -211,23 +214,33 @@ static const struct route {
 	bool get_needs_token;    /* GET too needs role's token (a screen's stream, a bundle) */
 	const char *allow;       /* the Allow header when another method is tried */
 } routes[] = {
-	{"/v1/schedule", NULL, api_get_schedule, api_post_schedule, TOKEN_ORGANIZER, API_MAX_BODY, false, false, "GET, HEAD, POST"},
-	{"/v1/changes", NULL, NULL, api_post_change, TOKEN_ORGANIZER, 64 * 1024, false, false, "POST"},
+	{"/v1/schedule", NULL, api_get_schedule, api_post_schedule, TOKEN_ORGANIZER, API_MAX_BODY,
+	 false, false, "GET, HEAD, POST"},
+	{"/v1/changes", NULL, NULL, api_post_change, TOKEN_ORGANIZER, 64 * 1024, false, false,
+	 "POST"},
 	{NULL, match_change, api_get_change, NULL, 0, 0, false, false, "GET, HEAD"},
-	{"/v1/notices", NULL, NULL, api_post_notice, TOKEN_ORGANIZER, 64 * 1024, false, false, "POST"},
+	{"/v1/notices", NULL, NULL, api_post_notice, TOKEN_ORGANIZER, 64 * 1024, false, false,
+	 "POST"},
 	{"/v1/audit", NULL, api_get_audit, NULL, 0, 0, false, false, "GET, HEAD"},
 	{"/v1/queues", NULL, api_get_queues, NULL, 0, 0, false, false, "GET, HEAD"},
-	{"/v1/samples", NULL, NULL, api_post_samples, TOKEN_SENSOR, API_MAX_BODY, false, false, "POST"},
+	{"/v1/samples", NULL, NULL, api_post_samples, TOKEN_SENSOR, API_MAX_BODY, false, false,
+	 "POST"},
 	{"/v1/rooms", NULL, api_get_rooms, NULL, 0, 0, false, false, "GET, HEAD"},
-	{"/v1/alerts", NULL, api_get_alerts, api_post_alert, TOKEN_ORGANIZER, 64 * 1024, false, false, "GET, HEAD, POST"},
-	{NULL, match_withdraw, NULL, api_withdraw_alert, TOKEN_ORGANIZER, 4096, false, false, "POST"},
+	{"/v1/alerts", NULL, api_get_alerts, api_post_alert, TOKEN_ORGANIZER, 64 * 1024, false,
+	 false, "GET, HEAD, POST"},
+	{NULL, match_withdraw, NULL, api_withdraw_alert, TOKEN_ORGANIZER, 4096, false, false,
+	 "POST"},
 	{"/v1/stream", NULL, api_get_stream, NULL, TOKEN_SCREEN, 0, false, true, "GET"},
-	{"/v1/bundles", NULL, api_get_bundles, api_post_bundle, TOKEN_ORGANIZER, 0, true, false, "GET, HEAD, POST"},
+	{"/v1/bundles", NULL, api_get_bundles, api_post_bundle, TOKEN_ORGANIZER, 0, true, false,
+	 "GET, HEAD, POST"},
 	{NULL, match_bundle, api_get_bundle, NULL, TOKEN_SCREEN, 0, false, true, "GET, HEAD"},
-	{"/v1/rollouts", NULL, api_get_rollouts, api_post_rollout, TOKEN_ORGANIZER, 64 * 1024, false, false, "GET, HEAD, POST"},
-	{NULL, match_rollout_stop, NULL, api_stop_rollout, TOKEN_ORGANIZER, 4096, false, false, "POST"},
+	{"/v1/rollouts", NULL, api_get_rollouts, api_post_rollout, TOKEN_ORGANIZER, 64 * 1024,
+	 false, false, "GET, HEAD, POST"},
+	{NULL, match_rollout_stop, NULL, api_stop_rollout, TOKEN_ORGANIZER, 4096, false, false,
+	 "POST"},
 	{"/v1/screens", NULL, api_get_screens, NULL, 0, 0, false, false, "GET, HEAD"},
-	{"/v1/screens/heartbeat", NULL, NULL, api_post_heartbeat, TOKEN_SCREEN, API_MAX_HEARTBEAT, false, false, "POST"},
+	{"/v1/screens/heartbeat", NULL, NULL, api_post_heartbeat, TOKEN_SCREEN, API_MAX_HEARTBEAT,
+	 false, false, "POST"},
 	{NULL, match_thumbnail, api_get_thumbnail, NULL, 0, 0, false, false, "GET, HEAD"},
 	{"/healthz", NULL, api_get_health, NULL, 0, 0, false, false, "GET, HEAD"},
 	{"/metrics", NULL, api_get_metrics, NULL, 0, 0, false, false, "GET, HEAD"},
@@ -298,8 +311,8 @@ static const struct route *route_of(const char *path, struct api_call *c)
 static unsigned method_of(const char *m)
 {
 	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ? M_GET
-	       : strcmp(m, "POST") == 0			? M_POST
-								: 0;
+	       : strcmp(m, "POST") == 0                        ? M_POST
+							       : 0;
 }
 
 /* The token of an "Authorization: Bearer TOKEN" header: the scheme in any
@@ -382,7 +395,8 @@ bool api_identity_current(const struct api *api, const struct api_identity *id)
 {
 	const struct server_config *c = api->config;
 	for (size_t i = 0; id->role >= 0 && i < c->n_tokens; i++)
-		if ((int)c->tokens[i].role == id->role && strcmp(c->tokens[i].name, id->name) == 0 &&
+		if ((int)c->tokens[i].role == id->role &&
+		    strcmp(c->tokens[i].name, id->name) == 0 &&
 		    fingerprint(c->tokens[i].secret) == id->fingerprint)
 			return true;
 	return false;
@@ -453,8 +467,7 @@ bool api_preflight(struct api *api, const struct api_request *req, int64_t decla
 	return true;
 }
 
-bool api_upload_to_file(const struct api *api, const struct api_request *req, char *dir,
-			size_t cap)
+bool api_upload_to_file(const struct api *api, const struct api_request *req, char *dir, size_t cap)
 {
 	struct api_call c = {0};
 	const struct route *r = route_of(req->path, &c);
@@ -534,8 +547,8 @@ void api_change_reply(struct api_response *res, const struct journal_result *r,
 		 r->status == 200 ? "undo" : r->kind);
 	api_respond(res, r->status, "application/json", strdup(buf));
 	if (r->status == 200)
-		snprintf(res->log, sizeof(res->log), "change %lld by %s: undo (%s)", (long long)r->id,
-			 who->name, r->kind);
+		snprintf(res->log, sizeof(res->log), "change %lld by %s: undo (%s)",
+			 (long long)r->id, who->name, r->kind);
 	else
 		snprintf(res->log, sizeof(res->log), "change %lld by %s: %s%s", (long long)r->id,
 			 who->name, r->kind, r->said);
@@ -565,8 +578,8 @@ struct api *api_create(const struct server_config *config, struct store *store,
 	if (log)
 		api->log = *log;
 	e->msg[0] = '\0';
-	if (!api_screens_load(api, e) ||
-	    !journal_load(api, e) || !served_load(api, initial_feed, initial_len, now_ms, e) ||
+	if (!api_screens_load(api, e) || !journal_load(api, e) ||
+	    !served_load(api, initial_feed, initial_len, now_ms, e) ||
 	    !api_queues_load(api, now_ms, e) || !api_alerts_load(api, e) ||
 	    !api_rollouts_load(api, e)) {
 		api_destroy(api);
@@ -594,7 +607,7 @@ bool api_set_config(struct api *api, const struct server_config *config, struct 
 		free(screens[i].fields);
 	free(screens);
 	api_schedule_reconfigured(api); /* seats may have changed */
-	api->generation++; /* and screens and zones: what streams and listings show */
+	api->generation++;              /* and screens and zones: what streams and listings show */
 	return true;
 }
 

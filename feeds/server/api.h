@@ -16,24 +16,24 @@ struct store;
 struct blob;
 
 enum {
-	API_BUNDLE_DIR_MAX = 1100,        /* bytes of the bundles' folder's path */
-	API_BUNDLE_PATH_MAX = 1200,       /* bytes of a bundle file's path */
-	API_MAX_BODY = 8 * 1024 * 1024,   /* bytes of any request body */
-	API_MAX_SAMPLE_LINES = 50000,     /* lines in one samples batch */
-	API_RECENT_SAMPLE_S = 15 * 60,    /* samples /v1/queues hands to kiosks */
-	API_MAX_QUERY = 4096,             /* bytes of a rebuilt query string */
-	API_MAX_QUERY_PARAMS = 16,        /* parameters in one query string */
-	API_MAX_QUERY_VALUE = 128,        /* bytes of one decoded name or value */
-	API_SINCE_WINDOW_S = 24 * 3600,   /* /v1/queues?since reaches this far back */
-	API_MAX_SINCE_SAMPLES = 50000,    /* timed sample lines in one since answer */
-	API_MAX_DECLARATIONS = 10000,     /* latest queue declarations in it */
-	API_MAX_HEARTBEAT = 256 * 1024,   /* bytes of a screen's heartbeat body */
-	API_MAX_THUMBNAIL = 96 * 1024,    /* bytes of its PNG thumbnail, decoded */
-	API_SCREEN_STALE_S = 120,         /* a screen not heard from for longer is stale */
-	API_SAMPLE_AHEAD_S = 300,         /* a sample dated later than now + this is refused */
-	API_MAX_NOTICE = 280,             /* bytes of a notice */
-	API_MAX_CHANGES = 100000,         /* changes and notices the server keeps applying */
-	API_HEALTH_PROBE_S = 10,          /* /healthz writes to the database at most this often */
+	API_BUNDLE_DIR_MAX = 1100,      /* bytes of the bundles' folder's path */
+	API_BUNDLE_PATH_MAX = 1200,     /* bytes of a bundle file's path */
+	API_MAX_BODY = 8 * 1024 * 1024, /* bytes of any request body */
+	API_MAX_SAMPLE_LINES = 50000,   /* lines in one samples batch */
+	API_RECENT_SAMPLE_S = 15 * 60,  /* samples /v1/queues hands to kiosks */
+	API_MAX_QUERY = 4096,           /* bytes of a rebuilt query string */
+	API_MAX_QUERY_PARAMS = 16,      /* parameters in one query string */
+	API_MAX_QUERY_VALUE = 128,      /* bytes of one decoded name or value */
+	API_SINCE_WINDOW_S = 24 * 3600, /* /v1/queues?since reaches this far back */
+	API_MAX_SINCE_SAMPLES = 50000,  /* timed sample lines in one since answer */
+	API_MAX_DECLARATIONS = 10000,   /* latest queue declarations in it */
+	API_MAX_HEARTBEAT = 256 * 1024, /* bytes of a screen's heartbeat body */
+	API_MAX_THUMBNAIL = 96 * 1024,  /* bytes of its PNG thumbnail, decoded */
+	API_SCREEN_STALE_S = 120,       /* a screen not heard from for longer is stale */
+	API_SAMPLE_AHEAD_S = 300,       /* a sample dated later than now + this is refused */
+	API_MAX_NOTICE = 280,           /* bytes of a notice */
+	API_MAX_CHANGES = 100000,       /* changes and notices the server keeps applying */
+	API_HEALTH_PROBE_S = 10,        /* /healthz writes to the database at most this often */
 };
 
 struct api_request {
@@ -56,11 +56,11 @@ struct api_job;
 struct api_response {
 	int status;
 	const char *content_type;
-	char *body; /* malloc'd, owned by the response: api_response_finish */
-	size_t body_len; /* bytes of body (a PNG holds NULs: use this, not strlen) */
-	struct blob *blob; /* instead of body: a shared, immutable body (one reference, ours) */
+	char *body;          /* malloc'd, owned by the response: api_response_finish */
+	size_t body_len;     /* bytes of body (a PNG holds NULs: use this, not strlen) */
+	struct blob *blob;   /* instead of body: a shared, immutable body (one reference, ours) */
 	struct api_job *job; /* instead of a body: work to finish off the polling thread */
-	char etag[24]; /* quoted, "" when none */
+	char etag[24];       /* quoted, "" when none */
 	const char *cache_control; /* NULL when none */
 	const char *allow;         /* for 405 */
 	const char *authenticate;  /* WWW-Authenticate, for 401 */
@@ -74,7 +74,7 @@ struct api_response {
 	/* a file to send (a bundle) instead of a body: the shell serves ranges */
 	char file[API_BUNDLE_PATH_MAX];
 	uint64_t file_size;
-	char log[320];             /* what an operator should read at INFO, "" when nothing */
+	char log[320]; /* what an operator should read at INFO, "" when nothing */
 };
 
 /* Where the api reports what an operator must know outside any request:
@@ -120,8 +120,7 @@ void api_bundle_dir(const struct api *api, char *out, size_t cap);
 
 /* What an upload must leave free: the database's file (its filesystem) and
  * the disk-reserve setting (*set false: the server's default). */
-void api_upload_reserve(const struct api *api, const char **database, bool *set,
-			uint64_t *reserve);
+void api_upload_reserve(const struct api *api, const char **database, bool *set, uint64_t *reserve);
 
 /* Handles one complete request. Never fails: errors are responses. A
  * response may carry a job instead of a body (res->job): run it with

@@ -59,8 +59,9 @@ static cJSON *clean_alert(const cJSON *body, int *status, char *why, size_t cap)
 	cJSON *out = cJSON_CreateObject();
 	const char *text = journal_text_field(body, "text", API_MAX_NOTICE,
 					      "the alert text is missing", why, cap);
-	if (!out || !text || (cJSON_AddStringToObject(out, "text", text),
-			      !journal_targets_field(body, out, why, cap))) {
+	if (!out || !text ||
+	    (cJSON_AddStringToObject(out, "text", text),
+	     !journal_targets_field(body, out, why, cap))) {
 		if (!out)
 			snprintf(why, cap, "out of memory");
 		cJSON_Delete(out);
@@ -83,8 +84,8 @@ static void what_alert(const struct api *api, const cJSON *fields, char *out, si
 }
 
 /* An alert needs no schedule: "evacuate" may come before any programme. */
-const struct journal_kind change_alert = {"alert", CHANGE_APART, false, clean_alert, admit_alert,
-					 NULL, what_alert, NULL};
+const struct journal_kind change_alert = {"alert",     CHANGE_APART, false,      clean_alert,
+					  admit_alert, NULL,         what_alert, NULL};
 
 /* ---- to screens ------------------------------------------------------------------------ */
 
@@ -99,8 +100,7 @@ static cJSON *alert_item(const struct journal_entry *x)
 	return o;
 }
 
-static cJSON *alerts_for(const struct api *api, const char *screen, size_t budget,
-			 size_t *left_out)
+static cJSON *alerts_for(const struct api *api, const char *screen, size_t budget, size_t *left_out)
 {
 	/* newest first until the budget or the count is spent: past a few
 	 * hundred live alerts a screen's event would not fit its stream */
@@ -132,7 +132,8 @@ static cJSON *alerts_for(const struct api *api, const char *screen, size_t budge
 void api_alerts_add(const struct api *api, const char *screen, cJSON *o)
 {
 	size_t left_out = 0;
-	cJSON_AddItemToObject(o, "alerts", alerts_for(api, screen, API_ALERTS_SENT_BYTES, &left_out));
+	cJSON_AddItemToObject(o, "alerts",
+			      alerts_for(api, screen, API_ALERTS_SENT_BYTES, &left_out));
 	if (left_out) /* the oldest: the screen can say that more are live */
 		cJSON_AddNumberToObject(o, "alerts_left_out", (double)left_out);
 }
@@ -198,7 +199,8 @@ bool api_alerts_read_heartbeat(const cJSON *doc, cJSON **ids, const char **why)
 	}
 	const cJSON *v;
 	cJSON_ArrayForEach(v, list)
-		if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 9007199254740992.0 ||
+		if (!cJSON_IsNumber(v) || v->valuedouble < 1 ||
+		    v->valuedouble > 9007199254740992.0 ||
 		    v->valuedouble != (double)(int64_t)v->valuedouble) {
 			*why = "alerts: each an alert id, a whole number";
 			return false;
@@ -295,8 +297,8 @@ static bool listing_init(struct listing *l, const struct api *api)
 	l->n_seen = api->alerts_seen_n;
 	qsort(l->seen, l->n_seen, sizeof(*l->seen), seen_cmp);
 	for (size_t i = 0; i < api->n_screens; i++)
-		l->n_zones[i] = server_config_zones_of(api->config, api->screens[i].name, l->zones[i],
-						       CONFIG_MAX_ZONES);
+		l->n_zones[i] = server_config_zones_of(api->config, api->screens[i].name,
+						       l->zones[i], CONFIG_MAX_ZONES);
 	return true;
 }
 
@@ -319,15 +321,14 @@ static const struct alert_seen *listing_seen(const struct listing *l, int64_t id
 	struct alert_seen key = {.alert = id};
 	snprintf(key.screen, sizeof(key.screen), "%s", screen);
 	const struct alert_seen *k = &key;
-	const struct alert_seen **hit = l->n_seen ? bsearch(&k, l->seen, l->n_seen, sizeof(*l->seen),
-							    seen_cmp) : NULL;
+	const struct alert_seen **hit =
+		l->n_seen ? bsearch(&k, l->seen, l->n_seen, sizeof(*l->seen), seen_cmp) : NULL;
 	return hit ? *hit : NULL;
 }
 
 /* One alert of the listing; per_screen: each targeted screen and when it
  * confirmed (the organizer's view), else the counts only. */
-static cJSON *listed_alert(const struct listing *l, const struct journal_entry *x,
-			   bool per_screen)
+static cJSON *listed_alert(const struct listing *l, const struct journal_entry *x, bool per_screen)
 {
 	const cJSON *change = x->fields;
 	int64_t id = x->id;
@@ -338,7 +339,8 @@ static cJSON *listed_alert(const struct listing *l, const struct journal_entry *
 	cJSON *z = cJSON_GetObjectItemCaseSensitive(change, "zones");
 	cJSON *sc = cJSON_GetObjectItemCaseSensitive(change, "screens");
 	cJSON_AddItemToObject(o, "zones", z ? cJSON_Duplicate(z, true) : cJSON_CreateArray());
-	cJSON_AddItemToObject(o, "screens_named", sc ? cJSON_Duplicate(sc, true) : cJSON_CreateArray());
+	cJSON_AddItemToObject(o, "screens_named",
+			      sc ? cJSON_Duplicate(sc, true) : cJSON_CreateArray());
 	journal_at(x, t);
 	cJSON_AddStringToObject(o, "at", t);
 	cJSON_AddStringToObject(o, "who", x->who);
@@ -376,8 +378,8 @@ static char *alerts_page(const struct api *api, const cJSON *items, int64_t befo
 	cJSON *root = cJSON_CreateObject();
 	char *json = NULL;
 	size_t n = 0, cap = per_screen ? api->journal.n : (size_t)cJSON_GetArraySize(items);
-	const struct journal_entry **entries = per_screen ? malloc((cap ? cap : 1) * sizeof(*entries))
-						       : NULL;
+	const struct journal_entry **entries =
+		per_screen ? malloc((cap ? cap : 1) * sizeof(*entries)) : NULL;
 	const cJSON **made = per_screen ? NULL : malloc((cap ? cap : 1) * sizeof(*made));
 	if ((per_screen ? !entries || !listing_init(&l, api) : !made) || !root)
 		goto out;
@@ -451,8 +453,7 @@ void api_get_alerts(struct api *api, const struct api_call *c, struct api_respon
 	res->cache_control = "no-cache";
 	if (organizer) { /* each screen's confirmation, for a page only */
 		api_respond(res, 200, "application/json",
-			    alerts_page(api, NULL, before, (size_t)limit,
-					req->now_ms));
+			    alerts_page(api, NULL, before, (size_t)limit, req->now_ms));
 		return;
 	}
 	const cJSON *items = tokenless_items(api);

@@ -53,8 +53,9 @@ static void record_words(const struct api *api, size_t i, char *out, size_t cap)
 		h++;
 	if (h == FORECAST_RECORD_HORIZONS)
 		forecaster_record(api->queues.fc, i, 1, &minutes, &at);
-	snprintf(out, cap, "%d min ahead its last %d forecasts were off by %.1f min on average, "
-			   "'stays as it is' by %.1f min, the same time on earlier days by %.1f min",
+	snprintf(out, cap,
+		 "%d min ahead its last %d forecasts were off by %.1f min on average, "
+		 "'stays as it is' by %.1f min, the same time on earlier days by %.1f min",
 		 minutes, at.n, at.model_s / 60.0, at.persistence_s / 60.0, at.same_time_s / 60.0);
 }
 
@@ -97,12 +98,14 @@ static void judge(struct api *api, size_t i, struct queue_outlook *o)
 	char hhmm[8];
 	if (o->alert && !was) {
 		local_hhmm(api, o->at_ms[at], hhmm);
-		api_logf(api, "WARN", "lunch line %s: forecast %.0f min at %s, above the %d min of "
-				      "alert-wait: open more stations?",
+		api_logf(api, "WARN",
+			 "lunch line %s: forecast %.0f min at %s, above the %d min of "
+			 "alert-wait: open more stations?",
 			 queue_name(api, i), peak / 60.0, hhmm, minutes);
 	} else if (!o->alert && was) {
 		if (o->withheld)
-			api_logf(api, "INFO", "lunch line %s: alert ended: the forecast is withheld",
+			api_logf(api, "INFO",
+				 "lunch line %s: alert ended: the forecast is withheld",
 				 queue_name(api, i));
 		else
 			api_logf(api, "INFO", "lunch line %s: forecast back below %d min",
@@ -180,15 +183,17 @@ void api_outlook_json(struct api *api, size_t i, int64_t t_ms, cJSON *o)
 		add_seconds(x, "persistence_s", sc.n > 0, sc.persistence_s);
 		add_seconds(x, "same_time_s", sc.n > 0, sc.same_time_s);
 		cJSON_AddBoolToObject(x, "withheld", sc.withheld);
-		cJSON_AddStringToObject(x, "shows", sc.basis == FORECAST_BASIS_MODEL ? "model"
-						    : sc.withheld ? "now"
-								  : "same_time");
+		cJSON_AddStringToObject(x, "shows",
+					sc.basis == FORECAST_BASIS_MODEL ? "model"
+					: sc.withheld                    ? "now"
+									 : "same_time");
 		cJSON_AddItemToArray(rec, x);
 	}
 	if (!q->alert)
 		return;
 	const struct forecast *peak = &q->points[q->alert_point];
-	int minutes = server_config_alert_minutes(api->config, estimator_queue_id(api->queues.est, i));
+	int minutes =
+		server_config_alert_minutes(api->config, estimator_queue_id(api->queues.est, i));
 	cJSON *a = cJSON_AddObjectToObject(o, "alert");
 	civil_format_utc(q->at_ms[q->alert_point] / 1000, t);
 	cJSON_AddStringToObject(a, "at", t);
@@ -196,7 +201,8 @@ void api_outlook_json(struct api *api, size_t i, int64_t t_ms, cJSON *o)
 	cJSON_AddNumberToObject(a, "threshold_s", minutes * 60);
 	char hhmm[8], text[QUEUE_NAME_MAX + 96];
 	local_hhmm(api, q->at_ms[q->alert_point], hhmm);
-	snprintf(text, sizeof(text), "%s: \xE2\x89\x88 %.0f min at %s \xE2\x80\x94 open more stations?",
+	snprintf(text, sizeof(text),
+		 "%s: \xE2\x89\x88 %.0f min at %s \xE2\x80\x94 open more stations?",
 		 queue_name(api, i), ceil(peak->wait_s / 60.0), hhmm);
 	cJSON_AddStringToObject(a, "text", text);
 }

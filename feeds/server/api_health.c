@@ -39,20 +39,22 @@ void api_get_metrics(struct api *api, const struct api_call *c, struct api_respo
 {
 	const struct api_request *req = c->req;
 	struct api_buf b = {0};
-	api_buf_printf(&b, "# TYPE venueboard_requests_total counter\n"
-			   "venueboard_requests_total %llu\n"
-			   "# TYPE venueboard_not_modified_total counter\n"
-			   "venueboard_not_modified_total %llu\n"
-			   "# TYPE venueboard_samples_accepted_total counter\n"
-			   "venueboard_samples_accepted_total %llu\n",
+	api_buf_printf(&b,
+		       "# TYPE venueboard_requests_total counter\n"
+		       "venueboard_requests_total %llu\n"
+		       "# TYPE venueboard_not_modified_total counter\n"
+		       "venueboard_not_modified_total %llu\n"
+		       "# TYPE venueboard_samples_accepted_total counter\n"
+		       "venueboard_samples_accepted_total %llu\n",
 		       (unsigned long long)api->requests, (unsigned long long)api->not_modified,
 		       (unsigned long long)api->samples_accepted);
-	api_buf_printf(&b, "# TYPE venueboard_samples_refused_total counter\n"
-			   "venueboard_samples_refused_total %llu\n"
-			   "# TYPE venueboard_schedule_version gauge\n"
-			   "venueboard_schedule_version %lld\n"
-			   "# TYPE venueboard_database_writes_failing gauge\n"
-			   "venueboard_database_writes_failing %d\n",
+	api_buf_printf(&b,
+		       "# TYPE venueboard_samples_refused_total counter\n"
+		       "venueboard_samples_refused_total %llu\n"
+		       "# TYPE venueboard_schedule_version gauge\n"
+		       "venueboard_schedule_version %lld\n"
+		       "# TYPE venueboard_database_writes_failing gauge\n"
+		       "venueboard_database_writes_failing %d\n",
 		       (unsigned long long)api->samples_refused, (long long)served_version(api),
 		       api->health.failing ? 1 : 0);
 	api_buf_printf(&b, "# TYPE venueboard_queue_last_sample_age_seconds gauge\n");
@@ -61,14 +63,15 @@ void api_get_metrics(struct api *api, const struct api_call *c, struct api_respo
 		int64_t newest = estimator_queue_newest_ms(est, i);
 		double age = newest == INT64_MIN ? -1 : (double)(req->now_ms - newest) / 1000.0;
 		api_put_gauge(&b, "venueboard_queue_last_sample_age_seconds", "queue",
-			  estimator_queue_id(est, i), age);
+			      estimator_queue_id(est, i), age);
 	}
 	/* the forecast a quarter, half and whole hour ahead (the outlook's
 	 * points are the clock's five minutes: the third, sixth and twelfth) */
 	static const int ahead[] = {15, 30, 60};
 	api_buf_printf(&b, "# TYPE venueboard_queue_forecast_wait_seconds gauge\n");
 	for (size_t i = 0; i < estimator_queue_count(est); i++) {
-		const struct queue_outlook *o = api_outlook(api, i, api_queue_at(api, i, req->now_ms));
+		const struct queue_outlook *o =
+			api_outlook(api, i, api_queue_at(api, i, req->now_ms));
 		for (size_t k = 0; k < sizeof(ahead) / sizeof(*ahead); k++) {
 			const struct forecast *f = &o->points[ahead[k] / 5 - 1];
 			if (!f->known)
@@ -80,8 +83,8 @@ void api_get_metrics(struct api *api, const struct api_call *c, struct api_respo
 	}
 	api_buf_printf(&b, "# TYPE venueboard_queue_forecast_alert gauge\n");
 	for (size_t i = 0; i < estimator_queue_count(est); i++)
-		api_put_gauge(&b, "venueboard_queue_forecast_alert", "queue", estimator_queue_id(est, i),
-			  api->queues.outlook[i].alert ? 1 : 0);
+		api_put_gauge(&b, "venueboard_queue_forecast_alert", "queue",
+			      estimator_queue_id(est, i), api->queues.outlook[i].alert ? 1 : 0);
 	/* 1: its record is worse than a baseline's, its forecast not shown */
 	api_buf_printf(&b, "# TYPE venueboard_queue_forecast_withheld gauge\n");
 	for (size_t i = 0; i < estimator_queue_count(est); i++)
@@ -92,8 +95,8 @@ void api_get_metrics(struct api *api, const struct api_call *c, struct api_respo
 	for (size_t i = 0; i < api->n_screens; i++) {
 		const struct screen_seen *s = &api->screens[i];
 		if (s->fields)
-			api_put_gauge(&b, "venueboard_screen_last_seen_age_seconds", "screen", s->name,
-				  (double)(req->now_ms - s->last_seen_ms) / 1000.0);
+			api_put_gauge(&b, "venueboard_screen_last_seen_age_seconds", "screen",
+				      s->name, (double)(req->now_ms - s->last_seen_ms) / 1000.0);
 	}
 	if (b.oom) {
 		free(b.p);

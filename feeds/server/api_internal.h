@@ -41,20 +41,20 @@ struct recent_sample {
 /* A lunch line's next hour, as last worked out (api_forecast.c). */
 enum { API_OUTLOOK_POINTS = 12, API_OUTLOOK_STEP_S = 300 };
 struct queue_outlook {
-	int64_t made_ms;    /* when: 0 before any */
-	int64_t newest_ms;  /* the queue's newest sample then: a newer one redoes it */
-	int days;           /* earlier days learned from */
+	int64_t made_ms;   /* when: 0 before any */
+	int64_t newest_ms; /* the queue's newest sample then: a newer one redoes it */
+	int days;          /* earlier days learned from */
 	int64_t at_ms[API_OUTLOOK_POINTS];
 	struct forecast points[API_OUTLOOK_POINTS];
-	bool alert;         /* forecast above the configured wait */
-	int alert_point;    /* the peak's index while alert */
-	bool withheld;      /* some point withheld: the record is worse than persistence's */
-	bool same_time;     /* some point is the earlier days' same time, not the model */
+	bool alert;      /* forecast above the configured wait */
+	int alert_point; /* the peak's index while alert */
+	bool withheld;   /* some point withheld: the record is worse than persistence's */
+	bool same_time;  /* some point is the earlier days' same time, not the model */
 };
 
 struct queue_state {
-	struct forecaster *fc;   /* the now-cast and the forecast; owned */
-	struct estimator *est;   /* fc's now-cast, borrowed: for reading */
+	struct forecaster *fc; /* the now-cast and the forecast; owned */
+	struct estimator *est; /* fc's now-cast, borrowed: for reading */
 	char names[ESTIMATOR_MAX_QUEUES][QUEUE_NAME_MAX + 1]; /* by the estimator's index */
 	struct queue_outlook outlook[ESTIMATOR_MAX_QUEUES];
 	struct recent_sample *recent; /* ring of the latest lines */
@@ -83,7 +83,7 @@ struct rooms_state {
 struct screen_seen {
 	const char *name; /* the configuration's */
 	int64_t last_seen_ms;
-	char *fields;     /* the heartbeat's fields (JSON), malloc'd; NULL: never heard */
+	char *fields; /* the heartbeat's fields (JSON), malloc'd; NULL: never heard */
 	bool has_thumbnail;
 };
 
@@ -98,8 +98,8 @@ struct alert_seen {
 struct rollout_offer {
 	char screen[CONFIG_NAME_MAX + 1];
 	int64_t rollout, at_ms;
-	char said[161];   /* its "update" when offered */
-	bool moved;       /* its "update" has said something else since */
+	char said[161]; /* its "update" when offered */
+	bool moved;     /* its "update" has said something else since */
 	bool stale_logged;
 };
 
@@ -144,7 +144,7 @@ struct api {
 	size_t rollout_offers_n, rollout_offers_cap;
 	int rollout_phase_logged; /* the live rollout's phase as last logged */
 	int64_t rollout_logged;
-	int64_t rollout_stopped;  /* the rollout the server stopped itself, and why */
+	int64_t rollout_stopped; /* the rollout the server stopped itself, and why */
 	char rollout_stop_why[200];
 	uint64_t requests, not_modified, samples_accepted, samples_refused;
 };
@@ -270,7 +270,7 @@ enum { API_ALERTS_PAGE = 200, API_ALERTS_PAGE_SCREENS = 50 };
 void api_get_alerts(struct api *api, const struct api_call *c, struct api_response *res);
 void api_get_stream(struct api *api, const struct api_call *c, struct api_response *res);
 enum {
-	API_ALERTS_SENT_MAX = 64,        /* the kiosk keeps the 64 newest */
+	API_ALERTS_SENT_MAX = 64,          /* the kiosk keeps the 64 newest */
 	API_ALERTS_SENT_BYTES = 24 * 1024, /* of a stream's event or a heartbeat's answer:
 					    * well under a stream's 64 KiB backlog */
 };

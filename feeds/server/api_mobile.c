@@ -19,24 +19,58 @@
 enum { NEXT_WITHIN_S = 12 * 3600 }; /* "next" is today's next, not next week's */
 
 struct words {
-	const char *now, *next, *changes, *none_changes, *rooms, *lunch, *wait, *at_time,
-		*full, *filling, *moved, *cancelled, *rescheduled, *added, *nothing_now, *as_of,
-		*no_lunch, *no_estimate, *minutes, *notices;
+	const char *now, *next, *changes, *none_changes, *rooms, *lunch, *wait, *at_time, *full,
+		*filling, *moved, *cancelled, *rescheduled, *added, *nothing_now, *as_of, *no_lunch,
+		*no_estimate, *minutes, *notices;
 	const char *days[7]; /* Monday first */
 };
 
 static const struct words en = {
-	"Now", "Next", "Changes", "No change to the printed programme.", "Rooms", "Lunch lines",
-	"now", "at", "FULL", "filling", "moved", "cancelled", "new time", "added",
-	"Nothing on now", "As of", "No lunch line reports yet.", "no estimate", "min", "Notices",
+	"Now",
+	"Next",
+	"Changes",
+	"No change to the printed programme.",
+	"Rooms",
+	"Lunch lines",
+	"now",
+	"at",
+	"FULL",
+	"filling",
+	"moved",
+	"cancelled",
+	"new time",
+	"added",
+	"Nothing on now",
+	"As of",
+	"No lunch line reports yet.",
+	"no estimate",
+	"min",
+	"Notices",
 	{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"},
 };
 
 static const struct words fr = {
-	"Maintenant", "Ensuite", "Changements", "Aucun changement au programme imprimé.", "Salles",
-	"Files du déjeuner", "maintenant", "à", "COMPLET", "se remplit", "déplacée", "annulée",
-	"nouvel horaire", "ajoutée", "Rien en ce moment", "À", "Aucune file ne donne de "
-	"nouvelles.", "pas d'estimation", "min", "Annonces",
+	"Maintenant",
+	"Ensuite",
+	"Changements",
+	"Aucun changement au programme imprimé.",
+	"Salles",
+	"Files du déjeuner",
+	"maintenant",
+	"à",
+	"COMPLET",
+	"se remplit",
+	"déplacée",
+	"annulée",
+	"nouvel horaire",
+	"ajoutée",
+	"Rien en ce moment",
+	"À",
+	"Aucune file ne donne de "
+	"nouvelles.",
+	"pas d'estimation",
+	"min",
+	"Annonces",
 	{"lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."},
 };
 
@@ -44,8 +78,12 @@ static const struct words fr = {
 static void put_text(struct api_buf *b, const char *s)
 {
 	for (; s && *s; s++) {
-		const char *esc = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-				  : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+		const char *esc = *s == '&'    ? "&amp;"
+				  : *s == '<'  ? "&lt;"
+				  : *s == '>'  ? "&gt;"
+				  : *s == '"'  ? "&quot;"
+				  : *s == '\'' ? "&#39;"
+					       : NULL;
 		if (esc)
 			api_buf_put(b, esc, strlen(esc));
 		else
@@ -97,7 +135,8 @@ static void notices(struct api_buf *b, const struct api *api, const struct words
 			continue;
 		int64_t from, to;
 		const char *start = json_util_str(n, "start"), *end = json_util_str(n, "end");
-		if ((start && civil_parse_instant_ms(start, strlen(start), &from) && t * 1000 < from) ||
+		if ((start && civil_parse_instant_ms(start, strlen(start), &from) &&
+		     t * 1000 < from) ||
 		    (end && civil_parse_instant_ms(end, strlen(end), &to) && t * 1000 >= to))
 			continue;
 		if (!any)
@@ -126,9 +165,10 @@ static void changes(struct api_buf *b, const struct api *api, const struct words
 		const struct change *x = &c.items[i];
 		const struct session *now = x->to ? x->to : x->from;
 		static const char *const kinds[] = {"moved", "rescheduled", "cancelled", "added"};
-		const char *said = x->kind == CHANGE_MOVED ? w->moved
+		const char *said = x->kind == CHANGE_MOVED         ? w->moved
 				   : x->kind == CHANGE_RESCHEDULED ? w->rescheduled
-				   : x->kind == CHANGE_CANCELLED ? w->cancelled : w->added;
+				   : x->kind == CHANGE_CANCELLED   ? w->cancelled
+								   : w->added;
 		api_buf_printf(b, "<li class=\"%s\"><strong>%s</strong> ", kinds[x->kind], said);
 		put_text(b, now->title);
 		char hm[8];
@@ -159,12 +199,13 @@ static void rooms(struct api_buf *b, struct api *api, const struct words *w, int
 		const struct session *now = NULL, *next = NULL;
 		for (size_t k = 0; k < s->n_sessions; k++) {
 			const struct session *x = &s->sessions[k];
-			if (!x->room || strcmp(x->room, r->id) != 0 || x->status == SESSION_CANCELLED)
+			if (!x->room || strcmp(x->room, r->id) != 0 ||
+			    x->status == SESSION_CANCELLED)
 				continue;
 			if (x->start <= t && t < x->end)
 				now = x;
-			else if (x->start > t && x->start - t < NEXT_WITHIN_S && same_day(s, x->start, t) &&
-				 (!next || x->start < next->start))
+			else if (x->start > t && x->start - t < NEXT_WITHIN_S &&
+				 same_day(s, x->start, t) && (!next || x->start < next->start))
 				next = x;
 		}
 		if (!now && !next)
@@ -177,8 +218,8 @@ static void rooms(struct api_buf *b, struct api *api, const struct words *w, int
 			if (st == ROOM_FULL)
 				api_buf_printf(b, " <span class=\"full\">%s</span>", w->full);
 			else if (st == ROOM_FILLING && f.fill >= 0)
-				api_buf_printf(b, " <span class=\"filling\">%s · %d %%</span>", w->filling,
-					       (int)(f.fill * 100 + 0.5));
+				api_buf_printf(b, " <span class=\"filling\">%s · %d %%</span>",
+					       w->filling, (int)(f.fill * 100 + 0.5));
 		}
 		api_buf_printf(b, "</h3><p><span class=\"label\">%s</span> ", w->now);
 		if (now)
@@ -211,8 +252,8 @@ static void lunch(struct api_buf *b, struct api *api, const struct words *w, int
 		int64_t at = api_queue_at(api, i, t * 1000);
 		struct wait_estimate now;
 		estimator_estimate(est, i, at, &now);
-		const char *name = api->queues.names[i][0] ? api->queues.names[i]
-							    : estimator_queue_id(est, i);
+		const char *name =
+			api->queues.names[i][0] ? api->queues.names[i] : estimator_queue_id(est, i);
 		api_buf_printf(b, "<li><strong>");
 		put_text(b, name);
 		api_buf_printf(b, "</strong> ");
@@ -220,10 +261,12 @@ static void lunch(struct api_buf *b, struct api *api, const struct words *w, int
 			api_buf_printf(b, "%s</li>", w->no_estimate);
 			continue;
 		}
-		api_buf_printf(b, "%s %.0f %s", w->wait, now.wait_s / 60.0 + 0.5 < 1 ? 1.0
-							 : now.wait_s / 60.0 + 0.5, w->minutes);
+		api_buf_printf(b, "%s %.0f %s", w->wait,
+			       now.wait_s / 60.0 + 0.5 < 1 ? 1.0 : now.wait_s / 60.0 + 0.5,
+			       w->minutes);
 		const struct queue_outlook *o = api_outlook(api, i, at);
-		for (int k = 2; k < API_OUTLOOK_POINTS; k += 3) { /* each quarter of the hour ahead */
+		for (int k = 2; k < API_OUTLOOK_POINTS;
+		     k += 3) { /* each quarter of the hour ahead */
 			if (!o->points[k].known)
 				continue;
 			char hm[8];
@@ -276,10 +319,11 @@ void api_get_mobile(struct api *api, const struct api_call *c, struct api_respon
 	struct api_buf b = {0};
 	char as_of[8];
 	hhmm(s, t, as_of);
-	api_buf_printf(&b, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
-			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-			   "<meta http-equiv=\"refresh\" content=\"60\">"
-			   "<link rel=\"stylesheet\" href=\"/m/style.css\"><title>",
+	api_buf_printf(&b,
+		       "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		       "<meta http-equiv=\"refresh\" content=\"60\">"
+		       "<link rel=\"stylesheet\" href=\"/m/style.css\"><title>",
 		       w == &fr ? "fr" : "en");
 	put_text(&b, s->title);
 	api_buf_printf(&b, "</title></head><body><header><h1>");

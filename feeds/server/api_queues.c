@@ -88,7 +88,8 @@ static bool load_sample(void *vctx, const struct stored_sample *stored)
 bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e)
 {
 	struct queue_state *qs = &api->queues;
-	if (!(qs->fc = forecaster_create()) || !(qs->recent = calloc(RECENT_MAX, sizeof(*qs->recent))))
+	if (!(qs->fc = forecaster_create()) ||
+	    !(qs->recent = calloc(RECENT_MAX, sizeof(*qs->recent))))
 		return feed_error_set(e, "out of memory");
 	qs->est = forecaster_estimator(qs->fc);
 	forecaster_set_schedule(qs->fc, served_model(api));
@@ -101,9 +102,11 @@ bool api_queues_load(struct api *api, int64_t now_ms, struct feed_error *e)
 	if (ctx.n_future) {
 		char t[21];
 		civil_format_utc(ctx.latest_future_ms / 1000, t);
-		api_logf(api, "WARN", "%zu stored samples are dated more than %d s after this "
-				      "server's clock (the latest %s) and are skipped: a sensor's "
-				      "clock was wrong", ctx.n_future, API_SAMPLE_AHEAD_S, t);
+		api_logf(api, "WARN",
+			 "%zu stored samples are dated more than %d s after this "
+			 "server's clock (the latest %s) and are skipped: a sensor's "
+			 "clock was wrong",
+			 ctx.n_future, API_SAMPLE_AHEAD_S, t);
 	}
 	return true;
 }
@@ -160,17 +163,19 @@ static bool read_lines(const struct api_request *req, char **lines, size_t *n, s
 			continue;
 		}
 		if (st == SAMPLE_INVALID) {
-			api_fail(res, 400, "line %zu: %s; nothing from this batch was stored", lineno,
-				 e.msg);
+			api_fail(res, 400, "line %zu: %s; nothing from this batch was stored",
+				 lineno, e.msg);
 			return false;
 		}
 		if (s.type != SAMPLE_QUEUE && s.t_ms > limit) {
 			char t[21], now[21];
 			civil_format_utc(s.t_ms / 1000, t);
 			civil_format_utc(req->now_ms / 1000, now);
-			api_fail(res, 400, "line %zu: t: %s is more than %d s after this server's clock "
-					   "(%s): check the sensor's clock; nothing from this batch was "
-					   "stored", lineno, t, API_SAMPLE_AHEAD_S, now);
+			api_fail(res, 400,
+				 "line %zu: t: %s is more than %d s after this server's clock "
+				 "(%s): check the sensor's clock; nothing from this batch was "
+				 "stored",
+				 lineno, t, API_SAMPLE_AHEAD_S, now);
 			return false;
 		}
 		if (*n == API_MAX_SAMPLE_LINES) {
@@ -293,8 +298,7 @@ static bool parse_since(const char *value, int64_t *out_ms)
 
 /* Reads req->query into q; on a bad query fills res (400 naming the
  * parameter) and returns false. Unknown parameters are ignored. */
-static bool queues_query_parse(const char *query, struct queues_query *q,
-			       struct api_response *res)
+static bool queues_query_parse(const char *query, struct queues_query *q, struct api_response *res)
 {
 	memset(q, 0, sizeof(*q));
 	size_t n = 0;

@@ -44,8 +44,7 @@ size_t api_bundle_max(const struct api *api)
 	return mib * 1024 * 1024;
 }
 
-void api_upload_reserve(const struct api *api, const char **database, bool *set,
-			uint64_t *reserve)
+void api_upload_reserve(const struct api *api, const char **database, bool *set, uint64_t *reserve)
 {
 	*database = api->config->database;
 	*set = api->config->disk_reserve_set;
@@ -58,8 +57,8 @@ static bool name_ok(const char *n)
 	if (len == 0 || len > BUNDLE_NAME_MAX || n[0] == '.')
 		return false;
 	for (; *n; n++)
-		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') || (*n >= '0' && *n <= '9') ||
-		      *n == '-' || *n == '_' || *n == '.'))
+		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
+		      (*n >= '0' && *n <= '9') || *n == '-' || *n == '_' || *n == '.'))
 			return false;
 	return true;
 }
@@ -83,8 +82,8 @@ static uint64_t octal(const char *p, size_t n)
  * updater needs, and a signature) and reads its version. False with why. */
 static bool bundle_shape(const char *path, char version[VERSION_MAX + 1], char *why, size_t cap)
 {
-	static const char *const need[] = {"version", "SHA256SUMS", "SHA256SUMS.sig",
-					   "root.squashfs", "vmlinuz", "initrd.img"};
+	static const char *const need[] = {"version",       "SHA256SUMS", "SHA256SUMS.sig",
+					   "root.squashfs", "vmlinuz",    "initrd.img"};
 	enum { N_NEED = sizeof(need) / sizeof(*need) };
 	bool have[N_NEED] = {false};
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -126,7 +125,8 @@ static bool bundle_shape(const char *path, char version[VERSION_MAX + 1], char *
 				char v[VERSION_MAX + 1];
 				ssize_t got = pread(fd, v, (size_t)len, (off_t)off);
 				size_t n = got > 0 ? (size_t)got : 0;
-				while (n && (v[n - 1] == '\n' || v[n - 1] == '\r' || v[n - 1] == ' '))
+				while (n &&
+				       (v[n - 1] == '\n' || v[n - 1] == '\r' || v[n - 1] == ' '))
 					n--;
 				memcpy(version, v, n);
 				version[n] = '\0';
@@ -137,8 +137,10 @@ static bool bundle_shape(const char *path, char version[VERSION_MAX + 1], char *
 	close(fd);
 	for (int k = 0; ok && k < N_NEED; k++)
 		if (!have[k]) {
-			snprintf(why, cap, "the bundle has no %s (a bundle is the image build's bundle/ "
-					   "folder, signed, as a tar)", need[k]);
+			snprintf(why, cap,
+				 "the bundle has no %s (a bundle is the image build's bundle/ "
+				 "folder, signed, as a tar)",
+				 need[k]);
 			ok = false;
 		}
 	if (ok && !name_ok(version)) {
@@ -169,7 +171,8 @@ void api_post_bundle(struct api *api, const struct api_call *c, struct api_respo
 		api_fail(res, 400, "the bundle did not arrive (an empty body)");
 		return;
 	}
-	char version[VERSION_MAX + 1], why[300], dir[API_BUNDLE_DIR_MAX], final[API_BUNDLE_DIR_MAX + 80];
+	char version[VERSION_MAX + 1], why[300], dir[API_BUNDLE_DIR_MAX],
+		final[API_BUNDLE_DIR_MAX + 80];
 	if (!bundle_shape(req->upload_path, version, why, sizeof(why))) {
 		unlink(req->upload_path);
 		api_fail(res, 422, "not a bundle: %s; nothing was stored", why);
@@ -210,8 +213,8 @@ void api_post_bundle(struct api *api, const struct api_call *c, struct api_respo
 	cJSON_AddStringToObject(o, "sha256", req->upload_sha256);
 	api_respond(res, 201, "application/json", cJSON_PrintUnformatted(o));
 	cJSON_Delete(o);
-	snprintf(res->log, sizeof(res->log), "bundle %s uploaded by %s: %.1f MiB", version, who->name,
-		 (double)req->upload_size / (1024 * 1024));
+	snprintf(res->log, sizeof(res->log), "bundle %s uploaded by %s: %.1f MiB", version,
+		 who->name, (double)req->upload_size / (1024 * 1024));
 }
 
 static void list_bundle(void *ctx, const struct stored_bundle *b)
@@ -248,7 +251,8 @@ bool api_bundle_path(const char *path, char name[65])
 {
 	static const char prefix[] = "/v1/bundles/", suffix[] = ".tar";
 	size_t len = strlen(path), pre = sizeof(prefix) - 1, suf = sizeof(suffix) - 1;
-	if (len <= pre + suf || strncmp(path, prefix, pre) != 0 || strcmp(path + len - suf, suffix) != 0)
+	if (len <= pre + suf || strncmp(path, prefix, pre) != 0 ||
+	    strcmp(path + len - suf, suffix) != 0)
 		return false;
 	size_t n = len - pre - suf;
 	if (n > BUNDLE_NAME_MAX)
@@ -285,8 +289,8 @@ void api_get_bundle(struct api *api, const struct api_call *c, struct api_respon
 static cJSON *clean_rollout(const cJSON *body, int *status, char *why, size_t cap)
 {
 	*status = 400;
-	const char *bundle = journal_text_field(body, "bundle", 64, "the bundle's version is missing",
-						why, cap);
+	const char *bundle =
+		journal_text_field(body, "bundle", 64, "the bundle's version is missing", why, cap);
 	const cJSON *canaries = cJSON_GetObjectItemCaseSensitive(body, "canaries");
 	const cJSON *healthy = cJSON_GetObjectItemCaseSensitive(body, "healthy_minutes");
 	if (!bundle)
@@ -313,8 +317,8 @@ static void what_rollout(const struct api *api, const cJSON *fields, char *out, 
 	snprintf(out, cap, "rollout of %.64s", json_util_str(fields, "bundle"));
 }
 
-const struct journal_kind change_rollout = {"rollout", CHANGE_APART, false, clean_rollout, NULL,
-					   NULL, what_rollout, NULL};
+const struct journal_kind change_rollout = {"rollout", CHANGE_APART, false,        clean_rollout,
+					    NULL,      NULL,         what_rollout, NULL};
 
 static bool in_list(const cJSON *list, const char *s)
 {
@@ -444,8 +448,10 @@ static void part_of(struct api *api, const struct screen_seen *s, const char *ve
 		if (now_ms - s->last_seen_ms > FAIL_QUIET_MIN * 60000LL &&
 		    s->last_seen_ms >= started_ms && offered) {
 			out->part = P_FAILED;
-			snprintf(out->why, sizeof(out->why), "not heard from for %d minutes while "
-							     "updating", FAIL_QUIET_MIN);
+			snprintf(out->why, sizeof(out->why),
+				 "not heard from for %d minutes while "
+				 "updating",
+				 FAIL_QUIET_MIN);
 		}
 	}
 	cJSON_Delete(f);
@@ -479,8 +485,8 @@ static void judge_rollout(struct api *api, const struct journal_entry *entry, in
 	v->bundle = json_util_str(v->change, "bundle");
 	v->started_ms = entry->at_ms / 1000 * 1000; /* to the second, as the audit says */
 	const cJSON *canaries = cJSON_GetObjectItemCaseSensitive(v->change, "canaries");
-	double healthy_min = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(v->change,
-										   "healthy_minutes"));
+	double healthy_min = cJSON_GetNumberValue(
+		cJSON_GetObjectItemCaseSensitive(v->change, "healthy_minutes"));
 	bool canaries_ok = true, all_running = true;
 	struct screen_part *parts = calloc(api->n_screens ? api->n_screens : 1, sizeof(*parts));
 	for (size_t i = 0; parts && i < api->n_screens; i++) {
@@ -500,7 +506,8 @@ static void judge_rollout(struct api *api, const struct journal_entry *entry, in
 		if (v->phase != R_DONE && cJSON_IsString(c) &&
 		    !server_config_screen(api->config, c->valuestring)) {
 			v->phase = R_HELD;
-			snprintf(v->why, sizeof(v->why), "canary %.64s is no longer in the "
+			snprintf(v->why, sizeof(v->why),
+				 "canary %.64s is no longer in the "
 				 "configuration: held at the canaries until it is back, or stopped",
 				 c->valuestring);
 			break;
@@ -510,7 +517,8 @@ static void judge_rollout(struct api *api, const struct journal_entry *entry, in
 		if (parts[i].part == P_FAILED &&
 		    (v->phase == R_FLEET || in_list(canaries, api->screens[i].name))) {
 			v->phase = R_STOPPED;
-			snprintf(v->why, sizeof(v->why), "%s: %s", api->screens[i].name, parts[i].why);
+			snprintf(v->why, sizeof(v->why), "%s: %s", api->screens[i].name,
+				 parts[i].why);
 			break;
 		}
 	free(parts);
@@ -562,7 +570,8 @@ void api_rollouts_heartbeat(struct api *api, const char *screen, const cJSON *fi
 		return;
 	struct feed_error e = {{0}};
 	if (!store_rollout_running(api->store, screen, image, now_ms, &e)) {
-		api_logf(api, "WARN", "rollout: %s's new version was not recorded: %s", screen, e.msg);
+		api_logf(api, "WARN", "rollout: %s's new version was not recorded: %s", screen,
+			 e.msg);
 		return;
 	}
 	if (mark_add(api, screen, image, now_ms))
@@ -632,8 +641,10 @@ void api_rollouts_answer(struct api *api, const char *screen, int64_t now_ms, cJ
 	struct rollout_offer *offer = offer_get(api, screen, v.id);
 	if (p.stale && offer && !offer->stale_logged) { /* once per screen and rollout */
 		offer->stale_logged = true;
-		api_logf(api, "INFO", "rollout %lld of %s: %s still says '%s' from before; not "
-			 "counted against this rollout", (long long)v.id, v.bundle, screen, p.why);
+		api_logf(api, "INFO",
+			 "rollout %lld of %s: %s still says '%s' from before; not "
+			 "counted against this rollout",
+			 (long long)v.id, v.bundle, screen, p.why);
 	}
 	struct stored_bundle b;
 	struct feed_error e = {{0}};
@@ -688,13 +699,15 @@ void api_post_rollout(struct api *api, const struct api_call *c, struct api_resp
 				 cJSON_IsString(v) ? v->valuestring : "?");
 			goto out;
 		}
-	if (healthy && (!cJSON_IsNumber(healthy) || healthy->valuedouble < 1 ||
-			healthy->valuedouble > 1440)) {
-		api_fail(res, 400, "healthy_minutes: how long the canaries must run well, 1 to 1440");
+	if (healthy &&
+	    (!cJSON_IsNumber(healthy) || healthy->valuedouble < 1 || healthy->valuedouble > 1440)) {
+		api_fail(res, 400,
+			 "healthy_minutes: how long the canaries must run well, 1 to 1440");
 		goto out;
 	}
 	if (!store_bundle(api->store, bundle, &b, &e)) {
-		api_fail(res, 422, "bundle: no bundle %.64s on the server (upload it first)", bundle);
+		api_fail(res, 422, "bundle: no bundle %.64s on the server (upload it first)",
+			 bundle);
 		goto out;
 	}
 	const struct journal_entry *live = live_rollout(api);
@@ -715,8 +728,8 @@ void api_post_rollout(struct api *api, const struct api_call *c, struct api_resp
 	journal_add(api, &change_rollout, change, who->name, req->now_ms, &r);
 	api_change_reply(res, &r, who);
 	if (r.status == 201) {
-		snprintf(res->log, sizeof(res->log), "rollout of %s by %s: canaries first (%d)", bundle,
-			 who->name, cJSON_GetArraySize(canaries));
+		snprintf(res->log, sizeof(res->log), "rollout of %s by %s: canaries first (%d)",
+			 bundle, who->name, cJSON_GetArraySize(canaries));
 	}
 out:
 	cJSON_Delete(change);
@@ -746,20 +759,25 @@ void api_get_rollouts(struct api *api, const struct api_call *c, struct api_resp
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "id", (double)x->id);
 		cJSON_AddStringToObject(o, "bundle", v.bundle);
-		cJSON_AddItemToObject(o, "canaries", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
-							     v.change, "canaries"), true));
+		cJSON_AddItemToObject(
+			o, "canaries",
+			cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(v.change, "canaries"),
+					true));
 		cJSON_AddStringToObject(o, "at", at);
 		cJSON_AddStringToObject(o, "who", x->who);
 		bool stopped = x->undone;
 		bool newest = live && live->id == x->id;
-		const char *phase = stopped ? "stopped" : !newest && v.phase != R_DONE
-							   ? "replaced" : phase_names[v.phase];
+		const char *phase = stopped                        ? "stopped"
+				    : !newest && v.phase != R_DONE ? "replaced"
+								   : phase_names[v.phase];
 		cJSON_AddStringToObject(o, "phase", phase);
 		if (stopped)
-			cJSON_AddStringToObject(o, "why", api->rollout_stopped == x->id
-							  ? api->rollout_stop_why
-							  : "stopped (from the desk, or by the server "
-							    "when a screen failed)");
+			cJSON_AddStringToObject(
+				o, "why",
+				api->rollout_stopped == x->id
+					? api->rollout_stop_why
+					: "stopped (from the desk, or by the server "
+					  "when a screen failed)");
 		else if (v.why[0])
 			cJSON_AddStringToObject(o, "why", v.why);
 		cJSON *screens = cJSON_AddObjectToObject(o, "screens");
@@ -767,16 +785,22 @@ void api_get_rollouts(struct api *api, const struct api_call *c, struct api_resp
 			const struct screen_seen *s = &api->screens[i];
 			struct screen_part p;
 			part_of(api, s, v.bundle, v.id, v.started_ms, req->now_ms, &p);
-			static const char *const parts[] = {"waiting", "updating", "running", "failed"};
+			static const char *const parts[] = {"waiting", "updating", "running",
+							    "failed"};
 			cJSON *sj = cJSON_AddObjectToObject(screens, s->name);
 			cJSON_AddStringToObject(sj, "part", parts[p.part]);
 			cJSON *f = screen_fields(s);
-			const char *image = json_util_str(f, "image"), *slot = json_util_str(f, "slot");
+			const char *image = json_util_str(f, "image"),
+				   *slot = json_util_str(f, "slot");
 			const char *update = json_util_str(f, "update");
-			cJSON_AddItemToObject(sj, "image", image ? cJSON_CreateString(image) : cJSON_CreateNull());
-			cJSON_AddItemToObject(sj, "slot", slot ? cJSON_CreateString(slot) : cJSON_CreateNull());
-			cJSON_AddItemToObject(sj, "update", update ? cJSON_CreateString(update)
-								   : cJSON_CreateNull());
+			cJSON_AddItemToObject(sj, "image",
+					      image ? cJSON_CreateString(image)
+						    : cJSON_CreateNull());
+			cJSON_AddItemToObject(sj, "slot",
+					      slot ? cJSON_CreateString(slot) : cJSON_CreateNull());
+			cJSON_AddItemToObject(sj, "update",
+					      update ? cJSON_CreateString(update)
+						     : cJSON_CreateNull());
 			if (p.running_since_ms) {
 				char t[21];
 				civil_format_utc(p.running_since_ms / 1000, t);

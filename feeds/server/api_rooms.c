@@ -80,8 +80,8 @@ static void said_room(const struct api *api, const cJSON *fields, char *out, siz
 		 json_util_str(fields, "state"));
 }
 
-const struct journal_kind change_room = {"room", CHANGE_APART, true, clean_room, admit_room, NULL,
-					what_room, said_room};
+const struct journal_kind change_room = {"room",     CHANGE_APART, true,      clean_room,
+					 admit_room, NULL,         what_room, said_room};
 
 /* ---- counts -------------------------------------------------------------------------- */
 
@@ -115,8 +115,9 @@ void api_rooms_take(struct api *api, const struct queue_sample *s)
 		memcpy(r->key, key, sizeof(key));
 		memcpy(r->name, s->room, sizeof(r->name));
 		if (served_model(api) && !schedule_room_named(served_model(api), s->room))
-			api_logf(api, "WARN", "room counts from %s for '%s': no such room in the "
-					      "schedule (rooms are named as the schedule names them)",
+			api_logf(api, "WARN",
+				 "room counts from %s for '%s': no such room in the "
+				 "schedule (rooms are named as the schedule names them)",
 				 s->sensor, s->room);
 	}
 	if (r->count.have && s->t_ms <= r->count.t_ms)
@@ -152,7 +153,8 @@ static const struct session *session_at(const struct schedule *s, const char *ro
 			continue;
 		if (x->start <= t_s && t_s < x->end)
 			return x;
-		if (x->start > t_s && x->start - t_s < 12 * 3600 && (!next || x->start < next->start))
+		if (x->start > t_s && x->start - t_s < 12 * 3600 &&
+		    (!next || x->start < next->start))
 			next = x;
 	}
 	return next;
@@ -161,7 +163,7 @@ static const struct session *session_at(const struct schedule *s, const char *ro
 /* The steward's state of room r in force at t (the newest live mark for it
  * whose session has not ended), or NULL; *until_ms when it ends. */
 static const struct journal_entry *mark_in_force(const struct api *api, const struct room *r,
-						  int64_t t_ms, int64_t *until_ms)
+						 int64_t t_ms, int64_t *until_ms)
 {
 	const struct schedule *s = served_model(api);
 	const struct journal_entry *x = NULL, *hit = NULL;
@@ -169,7 +171,8 @@ static const struct journal_entry *mark_in_force(const struct api *api, const st
 		const struct room *mr = schedule_room_named(s, json_util_str(x->fields, "room"));
 		int64_t at_ms = x->at_ms / 1000 * 1000; /* to the second, as the audit says */
 		const char *at = json_util_str(x->fields, "from"); /* the rooms' clock then */
-		if (mr != r || (at && !civil_parse_instant_ms(at, strlen(at), &at_ms)) || at_ms > t_ms)
+		if (mr != r || (at && !civil_parse_instant_ms(at, strlen(at), &at_ms)) ||
+		    at_ms > t_ms)
 			continue;
 		const struct session *during = session_at(s, r->id, at_ms / 1000);
 		int64_t until = during ? during->end * 1000 : at_ms + MARK_DEFAULT_MS;
@@ -248,7 +251,10 @@ static cJSON *room_json(struct api *api, const struct room *r, int64_t t_ms)
 	else
 		cJSON_AddNullToObject(o, "fill");
 	cJSON_AddStringToObject(o, "state", room_state_name(n.state));
-	cJSON_AddStringToObject(o, "source", n.mark ? "steward" : n.fill.usable ? "sensor" : "none");
+	cJSON_AddStringToObject(o, "source",
+				n.mark          ? "steward"
+				: n.fill.usable ? "sensor"
+						: "none");
 	if (n.since_ms)
 		add_time(o, "since", n.since_ms);
 	if (n.seen)
@@ -319,7 +325,8 @@ void api_rooms_metrics(struct api *api, int64_t now_ms, struct api_buf *b)
 	api_buf_printf(b, "# TYPE venueboard_room_fill gauge\n");
 	for (size_t i = 0; n && i < s->n_rooms; i++)
 		if (n[i].fill.fill >= 0)
-			api_put_gauge(b, "venueboard_room_fill", "room", s->rooms[i].name, n[i].fill.fill);
+			api_put_gauge(b, "venueboard_room_fill", "room", s->rooms[i].name,
+				      n[i].fill.fill);
 	api_buf_printf(b, "# TYPE venueboard_room_full gauge\n");
 	for (size_t i = 0; n && i < s->n_rooms; i++)
 		api_put_gauge(b, "venueboard_room_full", "room", s->rooms[i].name,

@@ -93,8 +93,9 @@ static cJSON *clean_notice(const cJSON *body, int *status, char *why, size_t cap
 	cJSON *out = cJSON_CreateObject();
 	const char *text = journal_text_field(body, "text", API_MAX_NOTICE,
 					      "the notice text is missing", why, cap);
-	if (!out || !text || (cJSON_AddStringToObject(out, "text", text),
-			      !journal_targets_field(body, out, why, cap)))
+	if (!out || !text ||
+	    (cJSON_AddStringToObject(out, "text", text),
+	     !journal_targets_field(body, out, why, cap)))
 		goto fail;
 	for (int i = 0; i < 2; i++) {
 		if (!cJSON_GetObjectItemCaseSensitive(body, ends[i]))
@@ -165,9 +166,9 @@ static void describe(const struct api *api, const cJSON *fields, char *out, size
 	const char *room = json_util_str(fields, "room");
 	const char *start = json_util_str(fields, "start");
 	const char *title = json_util_str(served_session(api, sid), "title");
-	snprintf(out, cap, " session %.40s%s%.60s%s%s%.60s%s%s", sid ? sid : "",
-		 title ? " ('" : "", title ? title : "", title ? "')" : "", room ? " to " : "",
-		 room ? room : "", start ? " at " : "", start ? start : "");
+	snprintf(out, cap, " session %.40s%s%.60s%s%s%.60s%s%s", sid ? sid : "", title ? " ('" : "",
+		 title ? title : "", title ? "')" : "", room ? " to " : "", room ? room : "",
+		 start ? " at " : "", start ? start : "");
 }
 
 /* "move session 4184 ('…') to Salle 243" for the desk. */
@@ -184,15 +185,16 @@ static void what_notice(const struct api *api, const cJSON *fields, char *out, s
 	snprintf(out, cap, "notice: %.200s", json_util_str(fields, "text"));
 }
 
-const struct journal_kind change_move = {"move", CHANGE_SESSION, true, clean_move, admit_session,
-					apply_move, what_session, describe};
-const struct journal_kind change_cancel = {"cancel", CHANGE_SESSION, true, clean_cancel,
-					  admit_session, apply_cancel, what_session, describe};
-const struct journal_kind change_reschedule = {"reschedule", CHANGE_SESSION, true,
-					      clean_reschedule, admit_session, apply_reschedule,
-					      what_session, describe};
-const struct journal_kind change_notice = {"notice", CHANGE_NOTICE, true, clean_notice,
-					  admit_notice, NULL, what_notice, NULL};
+const struct journal_kind change_move = {"move",        CHANGE_SESSION, true,         clean_move,
+					 admit_session, apply_move,     what_session, describe};
+const struct journal_kind change_cancel = {"cancel",     CHANGE_SESSION, true,
+					   clean_cancel, admit_session,  apply_cancel,
+					   what_session, describe};
+const struct journal_kind change_reschedule = {"reschedule",     CHANGE_SESSION, true,
+					       clean_reschedule, admit_session,  apply_reschedule,
+					       what_session,     describe};
+const struct journal_kind change_notice = {"notice",     CHANGE_NOTICE, true,        clean_notice,
+					   admit_notice, NULL,          what_notice, NULL};
 
 /* ---- requests ----------------------------------------------------------------------- */
 
@@ -268,8 +270,8 @@ void api_post_schedule(struct api *api, const struct api_call *c, struct api_res
 	int64_t version;
 	size_t n;
 	char why[600];
-	int status = served_publish(api, req->body, req->body_len, who->name, req->now_ms,
-				    &version, &n, why, sizeof(why));
+	int status = served_publish(api, req->body, req->body_len, who->name, req->now_ms, &version,
+				    &n, why, sizeof(why));
 	if (status != 201) {
 		api_fail(res, status, "%s", why);
 		return;
@@ -287,9 +289,11 @@ static void post_undo(struct api *api, const struct api_request *req, const cJSO
 {
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "change");
 	double d = cJSON_IsNumber(c) ? c->valuedouble : 0;
-	if (!cJSON_IsNumber(c) || !isfinite(d) || d != floor(d) || d < 1 || d > 9007199254740992.0) {
-		api_fail(res, 400, "change: the id of the change to undo, a whole number, is "
-				   "missing; nothing was stored");
+	if (!cJSON_IsNumber(c) || !isfinite(d) || d != floor(d) || d < 1 ||
+	    d > 9007199254740992.0) {
+		api_fail(res, 400,
+			 "change: the id of the change to undo, a whole number, is "
+			 "missing; nothing was stored");
 		return;
 	}
 	struct journal_result r;
@@ -312,8 +316,8 @@ void api_post_change(struct api *api, const struct api_call *c, struct api_respo
 	else if (kind && strcmp(kind, "undo") == 0)
 		post_undo(api, req, body, who, res);
 	else if ((!k || k == &change_notice) && kind && text_is_one_line(kind, strlen(kind)))
-		api_fail(res, 400, "kind: '%.40s' is not one of move, cancel, reschedule, room, undo",
-			 kind);
+		api_fail(res, 400,
+			 "kind: '%.40s' is not one of move, cancel, reschedule, room, undo", kind);
 	else if (!k || k == &change_notice)
 		api_fail(res, 400, "kind: missing; one of move, cancel, reschedule, room, undo");
 	else {

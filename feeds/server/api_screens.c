@@ -18,7 +18,7 @@ enum hb_kind { HB_STRING, HB_COUNT, HB_NUMBER_OR_NULL, HB_BOOL };
 static const struct hb_field {
 	const char *key;
 	enum hb_kind kind;
-	size_t max; /* bytes, for strings */
+	size_t max;       /* bytes, for strings */
 	const char *need; /* what a refusal says is needed */
 } hb_fields[] = {
 	{"version", HB_STRING, 32, "a string of at most 32 bytes (UTF-8)"},
@@ -40,7 +40,7 @@ static const unsigned char png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 
  * hb_fields' order) and the thumbnail, decoded. */
 struct heartbeat {
 	cJSON *fields;
-	cJSON *alerts; /* the ids of the alerts it shows, NULL when it said nothing */
+	cJSON *alerts;      /* the ids of the alerts it shows, NULL when it said nothing */
 	unsigned char *png; /* NULL when the heartbeat had none */
 	size_t png_len;
 };
@@ -241,8 +241,8 @@ void api_post_heartbeat(struct api *api, const struct api_call *c, struct api_re
 		seen->has_thumbnail = hb.png != NULL;
 		heartbeat_log(who->name, hb.fields, res);
 		if (hb.alerts && !api_alerts_confirm(api, who->name, hb.alerts, req->now_ms, &e))
-			api_logf(api, "WARN", "the alerts %s shows were not recorded: %s", who->name,
-				 e.msg);
+			api_logf(api, "WARN", "the alerts %s shows were not recorded: %s",
+				 who->name, e.msg);
 		api_rollouts_heartbeat(api, who->name, hb.fields, req->now_ms);
 		heartbeat_answer(api, who->name, req->now_ms, res);
 	}
@@ -350,7 +350,8 @@ void api_get_thumbnail(struct api *api, const struct api_call *c, struct api_res
 		return;
 	}
 	if (!png) {
-		api_fail(res, 404, "screen %s has sent no thumbnail with its latest heartbeat", name);
+		api_fail(res, 404, "screen %s has sent no thumbnail with its latest heartbeat",
+			 name);
 		return;
 	}
 	res->status = 200; /* not respond(): a PNG is no C string */

@@ -11,8 +11,8 @@
 struct blob {
 	unsigned refs;
 	size_t len;
-	char *data;     /* NUL-terminated, len bytes before it */
-	int gz_state;   /* 0 not tried, 1 gz holds it, -1 gzip does not help */
+	char *data;   /* NUL-terminated, len bytes before it */
+	int gz_state; /* 0 not tried, 1 gz holds it, -1 gzip does not help */
 	size_t gz_len;
 	char *gz;
 };

@@ -12,7 +12,7 @@ struct slot {
 	int64_t since_ms, deadline_ms;
 	int64_t moved_ms; /* a response's latest progress (since_ms when none reported) */
 	uint64_t sent;
-	bool tracked;     /* its progress is reported */
+	bool tracked; /* its progress is reported */
 };
 
 struct conn_guard {
@@ -110,12 +110,8 @@ void conn_guard_stage(struct conn_guard *g, int slot, enum guard_stage st, uint6
 	s->tracked = false;
 	switch (st) {
 	case GUARD_HEADERS:
-	case GUARD_IDLE:
-		s->deadline_ms = now_ms + g->lim.headers_ms;
-		break;
-	case GUARD_BODY:
-		s->deadline_ms = now_ms + at_rate(g, g->lim.body_base_ms, bytes);
-		break;
+	case GUARD_IDLE: s->deadline_ms = now_ms + g->lim.headers_ms; break;
+	case GUARD_BODY: s->deadline_ms = now_ms + at_rate(g, g->lim.body_base_ms, bytes); break;
 	case GUARD_WORKING:   /* the server's own time: bounded by the work */
 	case GUARD_STREAMING: /* bounded by how many the shell keeps */
 		s->deadline_ms = INT64_MAX;
@@ -201,8 +197,8 @@ size_t conn_guard_due(struct conn_guard *g, int64_t now_ms, struct guard_cut *ou
 {
 	struct due d = {g, out, max, 0};
 	static const enum guard_reason late[] = {
-		[GUARD_HEADERS] = GUARD_CUT_HEADERS, [GUARD_IDLE] = GUARD_CUT_IDLE,
-		[GUARD_BODY] = GUARD_CUT_BODY, [GUARD_WORKING] = GUARD_CUT_BODY,
+		[GUARD_HEADERS] = GUARD_CUT_HEADERS,     [GUARD_IDLE] = GUARD_CUT_IDLE,
+		[GUARD_BODY] = GUARD_CUT_BODY,           [GUARD_WORKING] = GUARD_CUT_BODY,
 		[GUARD_RESPONDING] = GUARD_CUT_RESPONSE, [GUARD_STREAMING] = GUARD_CUT_RESPONSE,
 	};
 	/* past the soft limit a new connection waits for a slot until the

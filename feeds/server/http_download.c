@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 enum {
-	DOWNLOADS_PER_TOKEN = 2,     /* bundles one token downloads at once; then 429 */
-	FILE_BLOCK = 16 * 1024,      /* a download's read size: its progress is seen per block */
+	DOWNLOADS_PER_TOKEN = 2, /* bundles one token downloads at once; then 429 */
+	FILE_BLOCK = 16 * 1024,  /* a download's read size: its progress is seen per block */
 };
 
 /* A download's bytes, read as libmicrohttpd sends them: each block read
@@ -70,8 +70,10 @@ enum MHD_Result http_download_send(struct http_shell *h, struct MHD_Connection *
 		http_shell_log_refusal(h, "GET", url, 429, conn->addr);
 		api_response_finish(res);
 		char msg[160];
-		snprintf(msg, sizeof(msg), "%d downloads with this token are running; try again when "
-					   "one ends", DOWNLOADS_PER_TOKEN);
+		snprintf(msg, sizeof(msg),
+			 "%d downloads with this token are running; try again when "
+			 "one ends",
+			 DOWNLOADS_PER_TOKEN);
 		http_reply_error(res, 429, msg);
 		res->retry_after_s = 10;
 		return http_reply_send(h, c, conn, res, false);
@@ -111,7 +113,8 @@ enum MHD_Result http_download_send(struct http_shell *h, struct MHD_Connection *
 	uint64_t len = size ? to - from + 1 : 0;
 	struct file_send *f = malloc(sizeof(*f));
 	struct MHD_Response *r =
-		f ? MHD_create_response_from_callback(len, FILE_BLOCK, file_read, f, file_free) : NULL;
+		f ? MHD_create_response_from_callback(len, FILE_BLOCK, file_read, f, file_free)
+		  : NULL;
 	if (!r) {
 		free(f);
 		close(fd);

@@ -53,8 +53,10 @@ void http_reply_busy(struct api_response *res, const char *what)
 	api_response_finish(res);
 	memset(res, 0, sizeof(*res));
 	char msg[200];
-	snprintf(msg, sizeof(msg), "{\"error\":\"the server is busy (%s); try again in a few "
-				   "seconds\"}", what);
+	snprintf(msg, sizeof(msg),
+		 "{\"error\":\"the server is busy (%s); try again in a few "
+		 "seconds\"}",
+		 what);
 	res->status = 503;
 	res->content_type = "application/json";
 	res->body = strdup(msg);
@@ -165,8 +167,8 @@ enum MHD_Result http_reply_send(struct http_shell *h, struct MHD_Connection *c, 
 		http_reply_busy(res, "too many large answers being sent");
 		return http_reply_send(h, c, conn, res, false);
 	}
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, sent_free, s);
+	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+		len, (void *)data, sent_free, s);
 	if (!r) {
 		sent_free(s);
 		api_response_finish(res);

@@ -30,8 +30,8 @@ static bool query_put(struct query *q, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~' ||
-			     c == ':' || c == ',';
+			     (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+			     c == '~' || c == ':' || c == ',';
 		if (q->len + (plain ? 1 : 3) > API_MAX_QUERY) {
 			q->too_long = true;
 			return false;
@@ -116,8 +116,8 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static struct api_request request_of(struct MHD_Connection *c, const char *url,
-				     const char *method, const char *query)
+static struct api_request request_of(struct MHD_Connection *c, const char *url, const char *method,
+				     const char *query)
 {
 	return (struct api_request){
 		.method = method,
@@ -194,8 +194,8 @@ static enum MHD_Result begin(struct http_shell *h, struct MHD_Connection *c, con
 		h->upload_bytes += r->reserved;
 	}
 	if (conn && declared != 0)
-		conn_guard_stage(h->guard, conn->slot, GUARD_BODY, declared > 0 ? (uint64_t)declared : 0,
-				 mono_ms());
+		conn_guard_stage(h->guard, conn->slot, GUARD_BODY,
+				 declared > 0 ? (uint64_t)declared : 0, mono_ms());
 	*con_cls = r;
 	return MHD_YES;
 }
@@ -298,7 +298,8 @@ static enum MHD_Result refuse_body(struct http_shell *h, struct MHD_Connection *
 		res.status = 413;
 		res.content_type = "application/json";
 		char msg[96];
-		snprintf(msg, sizeof(msg), "{\"error\":\"the body is larger than the %zu %s limit\"}",
+		snprintf(msg, sizeof(msg),
+			 "{\"error\":\"the body is larger than the %zu %s limit\"}",
 			 r->max >= 1024 * 1024 ? r->max / (1024 * 1024) : r->max / 1024,
 			 r->max >= 1024 * 1024 ? "MiB" : "KiB");
 		res.body = strdup(msg);
@@ -319,8 +320,9 @@ static int query_of(struct MHD_Connection *c, struct query *q, struct api_respon
 		memset(res, 0, sizeof(*res));
 		res->status = q->too_long ? 414 : 400;
 		res->content_type = "application/json";
-		res->body = strdup(q->too_long ? "{\"error\":\"the query string is longer than 4096 bytes\"}"
-					       : "{\"error\":\"query: more than 16 parameters\"}");
+		res->body = strdup(
+			q->too_long ? "{\"error\":\"the query string is longer than 4096 bytes\"}"
+				    : "{\"error\":\"query: more than 16 parameters\"}");
 		res->body_len = res->body ? strlen(res->body) : 0;
 		return -1;
 	}

@@ -31,9 +31,9 @@
 #include <unistd.h>
 
 enum {
-	LOG_WINDOW_MS = 10000,  /* refusals and cuts are summed up over this */
-	LOG_REFUSALS = 20,      /* refusals logged one by one in a window */
-	TICK_MS = 250,          /* the guard (and the streams) look at least this often */
+	LOG_WINDOW_MS = 10000,   /* refusals and cuts are summed up over this */
+	LOG_REFUSALS = 20,       /* refusals logged one by one in a window */
+	TICK_MS = 250,           /* the guard (and the streams) look at least this often */
 	POOL_BYTES = 128 * 1024, /* libmicrohttpd's memory per connection (headers, arguments) */
 };
 
@@ -46,11 +46,12 @@ static void roll_window(struct http_shell *h, int64_t now)
 	if (now - h->window_start_ms < LOG_WINDOW_MS)
 		return;
 	if (h->refused_more)
-		server_log("INFO", "%u more requests refused in the last %d s (not logged one by one)",
+		server_log("INFO",
+			   "%u more requests refused in the last %d s (not logged one by one)",
 			   h->refused_more, LOG_WINDOW_MS / 1000);
 	if (h->mhd_more)
-		server_log("INFO", "%u more messages from libmicrohttpd in the last %d s", h->mhd_more,
-			   LOG_WINDOW_MS / 1000);
+		server_log("INFO", "%u more messages from libmicrohttpd in the last %d s",
+			   h->mhd_more, LOG_WINDOW_MS / 1000);
 	unsigned total = 0;
 	char what[400] = "";
 	size_t o = 0;
@@ -65,9 +66,11 @@ static void roll_window(struct http_shell *h, int64_t now)
 		server_log("INFO", "cut %u connections in the last %d s: %s; %zu open", total,
 			   LOG_WINDOW_MS / 1000, what, h->n_conns);
 	if (h->streams_replaced || h->streams_stalled)
-		server_log("INFO", "streams in the last %d s: %u replaced by a newer one of the same "
-				   "screen, %u cut for not reading; %zu open", LOG_WINDOW_MS / 1000,
-			   h->streams_replaced, h->streams_stalled, h->n_streams);
+		server_log("INFO",
+			   "streams in the last %d s: %u replaced by a newer one of the same "
+			   "screen, %u cut for not reading; %zu open",
+			   LOG_WINDOW_MS / 1000, h->streams_replaced, h->streams_stalled,
+			   h->n_streams);
 	h->streams_replaced = h->streams_stalled = 0;
 	memset(h->cuts, 0, sizeof(h->cuts));
 	h->refused_logged = h->refused_more = 0;
@@ -125,8 +128,10 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		return;
 	}
 	struct conn *conn = calloc(1, sizeof(*conn));
-	const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	const union MHD_ConnectionInfo *ad = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *fd =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ad =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (!conn) {
 		if (fd)
 			shutdown(fd->connect_fd, SHUT_RDWR);
@@ -185,11 +190,13 @@ static struct MHD_Daemon *start_daemon(struct http_shell *h, const char *cert, c
 	}
 	o[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
-			 (cert ? MHD_USE_TLS : 0) | (h->listen_fd < 0 ? MHD_USE_NO_LISTEN_SOCKET : 0);
-	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, http_request_receive, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
-		MHD_OPTION_NOTIFY_COMPLETED, http_request_complete, h, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, h, MHD_OPTION_ARRAY, o, MHD_OPTION_END);
+			 (cert ? MHD_USE_TLS : 0) |
+			 (h->listen_fd < 0 ? MHD_USE_NO_LISTEN_SOCKET : 0);
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, http_request_receive, h,
+						MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+						MHD_OPTION_NOTIFY_COMPLETED, http_request_complete,
+						h, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+						MHD_OPTION_ARRAY, o, MHD_OPTION_END);
 	if (!d) {
 		if (fd >= 0 && fcntl(fd, F_GETFD) != -1) /* libmicrohttpd may have closed it */
 			close(fd);
@@ -282,9 +289,10 @@ struct http_shell *http_shell_start(struct api *api, struct job_pool *jobs,
 	h->tls = o->cert_pem && o->key_pem;
 	struct MHD_Daemon *d = start_daemon(h, h->tls ? o->cert_pem : NULL, o->key_pem);
 	if (!d) {
-		feed_error_set(e, h->tls ? "cannot serve HTTPS: the certificate or the key does not "
-					   "load (PEM), or they do not match"
-					 : "cannot start the HTTP server");
+		feed_error_set(e,
+			       h->tls ? "cannot serve HTTPS: the certificate or the key does not "
+					"load (PEM), or they do not match"
+				      : "cannot start the HTTP server");
 		goto fail;
 	}
 	h->daemons[h->n_daemons++] = d;
@@ -478,7 +486,8 @@ static void guard(struct http_shell *h, int64_t now)
 	for (size_t i = 0; i < n; i++) {
 		struct conn *conn = h->by_slot[cuts[i].slot];
 		h->cuts[cuts[i].why]++;
-		if (conn && conn->fd >= 0 && (conn->downloading || cuts[i].why == GUARD_CUT_RESPONSE)) {
+		if (conn && conn->fd >= 0 &&
+		    (conn->downloading || cuts[i].why == GUARD_CUT_RESPONSE)) {
 			/* a reset, not an end queued behind the unsent answer: the
 			 * kernel does not keep sending to a reader that does not read */
 			struct linger hard = {.l_onoff = 1, .l_linger = 0};
@@ -499,7 +508,8 @@ static bool step(struct http_shell *h, int timeout_ms)
 	int wait = timeout_ms < TICK_MS ? timeout_ms : TICK_MS;
 	for (size_t i = 0; i < h->n_daemons; i++) {
 		MHD_UNSIGNED_LONG_LONG t;
-		if (MHD_get_timeout(h->daemons[i], &t) == MHD_YES && t < (MHD_UNSIGNED_LONG_LONG)wait)
+		if (MHD_get_timeout(h->daemons[i], &t) == MHD_YES &&
+		    t < (MHD_UNSIGNED_LONG_LONG)wait)
 			wait = (int)t;
 	}
 	int64_t next = conn_guard_next_deadline(h->guard);
@@ -521,8 +531,9 @@ static bool step(struct http_shell *h, int timeout_ms)
 	if (h->next_cert && h->n_daemons < MAX_DAEMONS) {
 		int64_t waited = now - h->next_since_ms;
 		if (swap_tls(h))
-			server_log("INFO", "reload: the new TLS certificate is served now, after %lld s "
-					   "waiting for connections from earlier reloads to end",
+			server_log("INFO",
+				   "reload: the new TLS certificate is served now, after %lld s "
+				   "waiting for connections from earlier reloads to end",
 				   (long long)(waited / 1000));
 		else
 			server_log("ERROR", "reload: the HTTPS server did not start with the new "

@@ -17,10 +17,10 @@ struct job_pool;
 struct http_shell;
 
 enum {
-	HTTP_MAX_CONNECTIONS = 2000,          /* default connection limit */
-	HTTP_UPLOAD_BUDGET = 64 * 1024 * 1024,    /* request bodies held at once */
-	HTTP_RESPONSE_BUDGET = 64 * 1024 * 1024,  /* response bodies being sent (not shared ones) */
-	HTTP_MAX_WAITING_JOBS = 16,           /* slow reads queued for the workers */
+	HTTP_MAX_CONNECTIONS = 2000,             /* default connection limit */
+	HTTP_UPLOAD_BUDGET = 64 * 1024 * 1024,   /* request bodies held at once */
+	HTTP_RESPONSE_BUDGET = 64 * 1024 * 1024, /* response bodies being sent (not shared ones) */
+	HTTP_MAX_WAITING_JOBS = 16,              /* slow reads queued for the workers */
 };
 
 struct http_options {

@@ -49,14 +49,14 @@ struct request {
 	bool to_file;
 	struct upload *upload;
 	uint64_t upload_len;
-	bool upload_paused;  /* suspended: the writer has too much of it queued */
+	bool upload_paused;                 /* suspended: the writer has too much of it queued */
 	bool upload_finishing, upload_done; /* synced and hashed: the api may keep it */
-	bool upload_handed;  /* its file was the api's to keep: gone from its name */
+	bool upload_handed;                 /* its file was the api's to keep: gone from its name */
 	struct request *next_upload, **prev_upload;
-	size_t reserved;  /* bytes of the upload budget held */
+	size_t reserved; /* bytes of the upload budget held */
 	bool too_big, over_budget;
-	bool working;     /* suspended while a worker runs its job */
-	bool has_result;  /* the job's answer, waiting for the connection to resume */
+	bool working;    /* suspended while a worker runs its job */
+	bool has_result; /* the job's answer, waiting for the connection to resume */
 	bool result_gz;
 	struct api_response result;
 };

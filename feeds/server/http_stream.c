@@ -178,8 +178,8 @@ void http_stream_close_all(struct http_shell *h)
  * STREAMS_PER_SCREEN per screen: a screen's new stream replaces its oldest,
  * since a kiosk that reconnects after a network blip must not be locked out
  * by its own half-dead stream (nor can one token hold every place). */
-enum MHD_Result http_stream_open(struct http_shell *h, struct MHD_Connection *c,
-				 struct conn *conn, struct api_response *res)
+enum MHD_Result http_stream_open(struct http_shell *h, struct MHD_Connection *c, struct conn *conn,
+				 struct api_response *res)
 {
 	size_t live = 0, mine = 0;
 	struct stream *oldest = NULL;
@@ -216,8 +216,8 @@ enum MHD_Result http_stream_open(struct http_shell *h, struct MHD_Connection *c,
 		http_reply_busy(res, "out of memory");
 		return http_reply_send(h, c, conn, res, false);
 	}
-	struct MHD_Response *r =
-		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
+	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+								   stream_read, st, stream_free);
 	if (!r) {
 		free(st->out);
 		free(st);

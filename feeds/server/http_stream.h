@@ -11,8 +11,8 @@
 
 /* Answers with a stream for res->stream_screen (res consumed), or a 503
  * when there are too many; conn (borrowed) may be NULL. */
-enum MHD_Result http_stream_open(struct http_shell *h, struct MHD_Connection *c,
-				 struct conn *conn, struct api_response *res);
+enum MHD_Result http_stream_open(struct http_shell *h, struct MHD_Connection *c, struct conn *conn,
+				 struct api_response *res);
 
 /* One turn of the loop: feeds every stream, cuts those that do not read. */
 void http_stream_pump(struct http_shell *h, int64_t now);

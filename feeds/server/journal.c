@@ -51,7 +51,8 @@ const char *journal_text_field(const cJSON *body, const char *key, size_t max, c
 		return NULL;
 	}
 	if (!text_is_one_line(v, n)) {
-		snprintf(why, cap, "%s: must be UTF-8 text on one line (no control characters)", key);
+		snprintf(why, cap, "%s: must be UTF-8 text on one line (no control characters)",
+			 key);
 		return NULL;
 	}
 	return v;
@@ -66,8 +67,8 @@ bool journal_time_field(const cJSON *body, const char *key, int64_t *t, char z[2
 	struct civil c;
 	struct feed_error e;
 	int year = v && strspn(v, "0123456789") >= 4 ? (v[0] - '0') * 1000 + (v[1] - '0') * 100 +
-								(v[2] - '0') * 10 + (v[3] - '0')
-						      : 2000;
+							       (v[2] - '0') * 10 + (v[3] - '0')
+						     : 2000;
 	if (year < 1900 || year > 2199) { /* a time, but none a schedule holds */
 		snprintf(why, cap, "%s: %.40s is outside the years 1900-2199", key, v);
 		*status = 422;
@@ -75,8 +76,10 @@ bool journal_time_field(const cJSON *body, const char *key, int64_t *t, char z[2
 	}
 	if (!v || !civil_parse(v, strlen(v), &c) || !c.has_time || !c.has_offset ||
 	    !civil_to_utc(&c, NULL, t, &e)) {
-		snprintf(why, cap, "%s: an RFC 3339 time with an offset is needed "
-				   "(like 2014-11-06T14:00:00+01:00)", key);
+		snprintf(why, cap,
+			 "%s: an RFC 3339 time with an offset is needed "
+			 "(like 2014-11-06T14:00:00+01:00)",
+			 key);
 		return false;
 	}
 	if (*t < MIN_T || *t >= MAX_T) {
@@ -102,14 +105,18 @@ static bool name_ok(const char *n, size_t max)
  * stored one outlives a zone taken out of the configuration. */
 bool journal_targets_field(const cJSON *body, cJSON *out, char *why, size_t cap)
 {
-	static const struct { const char *key; int max_n; size_t max_len; } keys[] = {
-		{"zones", 32, CONFIG_ZONE_MAX}, {"screens", 256, CONFIG_NAME_MAX}};
+	static const struct {
+		const char *key;
+		int max_n;
+		size_t max_len;
+	} keys[] = {{"zones", 32, CONFIG_ZONE_MAX}, {"screens", 256, CONFIG_NAME_MAX}};
 	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
 		const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, keys[k].key);
 		if (!list)
 			continue;
 		if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > keys[k].max_n) {
-			snprintf(why, cap, "%s: a list of at most %d names", keys[k].key, keys[k].max_n);
+			snprintf(why, cap, "%s: a list of at most %d names", keys[k].key,
+				 keys[k].max_n);
 			return false;
 		}
 		cJSON *copy = cJSON_AddArrayToObject(out, keys[k].key);
@@ -117,8 +124,10 @@ bool journal_targets_field(const cJSON *body, cJSON *out, char *why, size_t cap)
 		cJSON_ArrayForEach(v, list) {
 			const char *n = cJSON_IsString(v) ? v->valuestring : NULL;
 			if (!name_ok(n, keys[k].max_len)) {
-				snprintf(why, cap, "%s: each a name of letters, digits, '-', '_' or '.' "
-						   "(at most %zu bytes)", keys[k].key, keys[k].max_len);
+				snprintf(why, cap,
+					 "%s: each a name of letters, digits, '-', '_' or '.' "
+					 "(at most %zu bytes)",
+					 keys[k].key, keys[k].max_len);
 				return false;
 			}
 			cJSON_AddItemToArray(copy, cJSON_CreateString(n));
@@ -132,14 +141,18 @@ bool journal_targets_known(const struct api *api, const cJSON *fields, char *why
 	const cJSON *v;
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(fields, "zones"))
 		if (!server_config_zone_known(api->config, v->valuestring)) {
-			snprintf(why, cap, "zones: no zone '%.40s' in the configuration; nothing was "
-					   "stored", v->valuestring);
+			snprintf(why, cap,
+				 "zones: no zone '%.40s' in the configuration; nothing was "
+				 "stored",
+				 v->valuestring);
 			return false;
 		}
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(fields, "screens"))
 		if (!server_config_screen(api->config, v->valuestring)) {
-			snprintf(why, cap, "screens: no screen '%.64s' in the configuration; nothing "
-					   "was stored", v->valuestring);
+			snprintf(why, cap,
+				 "screens: no screen '%.64s' in the configuration; nothing "
+				 "was stored",
+				 v->valuestring);
 			return false;
 		}
 	return true;
@@ -193,8 +206,7 @@ static bool wanted(const struct journal_entry *x, const struct journal_kind *kin
 	return (!kind || x->kind == kind) && (!live || (!x->undone && !x->bad));
 }
 
-const struct journal_entry *journal_next(const struct journal *j,
-					 const struct journal_entry *after,
+const struct journal_entry *journal_next(const struct journal *j, const struct journal_entry *after,
 					 const struct journal_kind *kind, bool live)
 {
 	for (size_t i = after ? (size_t)(after - j->v) + 1 : 0; i < j->n; i++)
@@ -246,12 +258,17 @@ static void load_change(void *vctx, const struct stored_change *c)
 	const char *who = c->who && text_is_one_line(c->who, strlen(c->who)) ? c->who : "?";
 	bool bad = !fields;
 	if (bad && ++ctx->n_bad <= MAX_LOGGED_BAD)
-		api_logf(ctx->api, "WARN", "stored change %lld (%s by %s) is not a valid change and "
-					   "is skipped: %s", (long long)c->id,
-			 kind ? kind->name : "unknown", who, why);
+		api_logf(ctx->api, "WARN",
+			 "stored change %lld (%s by %s) is not a valid change and "
+			 "is skipped: %s",
+			 (long long)c->id, kind ? kind->name : "unknown", who, why);
 	struct journal_entry x = {
-		.id = c->id, .at_ms = c->at_ms, .kind = kind, .who = strdup(who),
-		.undone = c->undone, .fields = bad ? cJSON_CreateObject() : fields,
+		.id = c->id,
+		.at_ms = c->at_ms,
+		.kind = kind,
+		.who = strdup(who),
+		.undone = c->undone,
+		.fields = bad ? cJSON_CreateObject() : fields,
 		.bad = bad ? strdup(why) : NULL,
 	};
 	if (!x.who || !x.fields || (bad && !x.bad) || !reserve(j)) {
@@ -292,14 +309,16 @@ static bool refuse(struct journal_result *r, int status, const char *fmt, ...)
 }
 
 /* The kind's checks against the server as it is, before anything is tried. */
-static bool admit(struct api *api, const struct journal_kind *kind, cJSON *fields,
-		  int64_t now_ms, struct journal_result *r)
+static bool admit(struct api *api, const struct journal_kind *kind, cJSON *fields, int64_t now_ms,
+		  struct journal_result *r)
 {
 	if (kind->needs_schedule && !served_any(api))
 		return refuse(r, 422, "no schedule has been published yet");
 	if (api->journal.n >= API_MAX_CHANGES)
-		return refuse(r, 422, "the server already holds %d changes and notices: publish a "
-				      "new schedule version instead", API_MAX_CHANGES);
+		return refuse(r, 422,
+			      "the server already holds %d changes and notices: publish a "
+			      "new schedule version instead",
+			      API_MAX_CHANGES);
 	char why[300];
 	if (kind->admit && !kind->admit(api, fields, now_ms, why, sizeof(why)))
 		return refuse(r, 422, "%s", why);
@@ -319,8 +338,11 @@ bool journal_add(struct api *api, const struct journal_kind *kind, const cJSON *
 	cJSON *fields = kind->clean(body, &status, why, sizeof(why));
 	if (!fields)
 		return refuse(r, status, "%s; nothing was stored", why);
-	struct journal_entry x = {.id = j->last_id + 1, .at_ms = now_ms, .kind = kind,
-				  .who = strdup(who), .fields = fields};
+	struct journal_entry x = {.id = j->last_id + 1,
+				  .at_ms = now_ms,
+				  .kind = kind,
+				  .who = strdup(who),
+				  .fields = fields};
 	struct sched_view next = {0};
 	bool tried = kind->effect != CHANGE_APART;
 	char *text = NULL;

@@ -47,15 +47,15 @@ struct journal_kind {
 
 /* The kinds, each defined by its resource file. */
 extern const struct journal_kind change_move, change_cancel, change_reschedule, /* api_schedule.c */
-	change_notice,                                                       /* api_schedule.c */
-	change_room,                                                         /* api_rooms.c */
-	change_alert,                                                        /* api_alerts.c */
-	change_rollout;                                                      /* api_rollouts.c */
+	change_notice,                                                          /* api_schedule.c */
+	change_room,                                                            /* api_rooms.c */
+	change_alert,                                                           /* api_alerts.c */
+	change_rollout;                                                         /* api_rollouts.c */
 
 struct journal_entry {
 	int64_t id, at_ms;
 	const struct journal_kind *kind; /* NULL: a stored kind this server does not know */
-	char *who;    /* owned */
+	char *who;                       /* owned */
 	bool undone;
 	cJSON *fields; /* its clean fields (empty when bad); owned */
 	char *bad;     /* owned: why a stored row is not a valid change (never applied) */
@@ -69,11 +69,11 @@ struct journal {
 
 /* What an add or an undo did. */
 struct journal_result {
-	int status;      /* 201 added, 200 undone, else the refusal's (4xx, 500) */
-	int64_t id;      /* the change added or undone */
+	int status;       /* 201 added, 200 undone, else the refusal's (4xx, 500) */
+	int64_t id;       /* the change added or undone */
 	const char *kind; /* its kind's name */
-	char why[600];   /* the refusal, for the reply */
-	char said[200];  /* the INFO line's tail when added */
+	char why[600];    /* the refusal, for the reply */
+	char said[200];   /* the INFO line's tail when added */
 };
 
 /* Reads every stored change (a row that is not a valid change is kept,
@@ -100,8 +100,7 @@ bool journal_undo(struct api *api, int64_t id, const struct journal_kind *kind, 
 const struct journal_entry *journal_find(const struct journal *j, int64_t id);
 /* The entry after `after` (NULL: the first) of kind (NULL: any), only
  * live ones (not undone, not bad) when live; NULL after the last. */
-const struct journal_entry *journal_next(const struct journal *j,
-					 const struct journal_entry *after,
+const struct journal_entry *journal_next(const struct journal *j, const struct journal_entry *after,
 					 const struct journal_kind *kind, bool live);
 /* The newest live entry of kind, or NULL. */
 const struct journal_entry *journal_last_live(const struct journal *j,

@@ -36,7 +36,7 @@ struct sess_index {
 	struct sess_ref {
 		const char *id;
 		cJSON *node;
-	} *v;
+	} * v;
 	size_t n;
 };
 
@@ -337,7 +337,8 @@ bool served_try(struct api *api, const struct journal_entry *x, struct sched_vie
 		snprintf(why, cap, "out of memory");
 		goto refused;
 	}
-	if (x->kind->effect == CHANGE_SESSION && apply(next->effective, NULL, x, why, cap) != APPLIED) {
+	if (x->kind->effect == CHANGE_SESSION &&
+	    apply(next->effective, NULL, x, why, cap) != APPLIED) {
 		*status = 422;
 		goto refused;
 	}
@@ -374,9 +375,10 @@ static void log_skipped(struct api *api, const struct sched_view *v)
 	cJSON_ArrayForEach(s, v->skipped) {
 		if (++shown > MAX_LOGGED_SKIPS)
 			break;
-		api_logf(api, "WARN", "change %s cannot be applied to schedule version %lld and is "
-				      "skipped: %s", s->string, (long long)api->sched.version,
-			 json_util_strv(s));
+		api_logf(api, "WARN",
+			 "change %s cannot be applied to schedule version %lld and is "
+			 "skipped: %s",
+			 s->string, (long long)api->sched.version, json_util_strv(s));
 	}
 	if (n > MAX_LOGGED_SKIPS)
 		api_logf(api, "WARN", "%d more changes skipped (see the audit's \"skipped\")",
@@ -460,11 +462,12 @@ void served_reconfigured(struct api *api)
 	warn_capacities(api);
 }
 
-int served_publish(struct api *api, const char *feed, size_t len, const char *who,
-		   int64_t now_ms, int64_t *version, size_t *sessions, char *why, size_t cap)
+int served_publish(struct api *api, const char *feed, size_t len, const char *who, int64_t now_ms,
+		   int64_t *version, size_t *sessions, char *why, size_t cap)
 {
 	struct sched_state *st = &api->sched;
-	struct feed_options opt = {.timezone = api->config->timezone[0] ? api->config->timezone : NULL};
+	struct feed_options opt = {.timezone =
+					   api->config->timezone[0] ? api->config->timezone : NULL};
 	struct schedule *s = NULL;
 	struct feed_error e = {{0}};
 	if (!feed_parse(feed, len, &opt, &s, &e)) {
@@ -498,8 +501,10 @@ int served_publish(struct api *api, const char *feed, size_t len, const char *wh
 		schedule_destroy(first);
 		cJSON_Delete(base);
 		view_free(&v);
-		snprintf(why, cap, "%s%s", built ? "the schedule could not be stored: "
-						 : "the schedule was not published: ", e.msg);
+		snprintf(why, cap, "%s%s",
+			 built ? "the schedule could not be stored: "
+			       : "the schedule was not published: ",
+			 e.msg);
 		return built ? 500 : 422;
 	}
 	cJSON_Delete(st->base);

@@ -21,10 +21,10 @@ struct schedule;
 
 /* What one schedule version and the live changes on it make. */
 struct sched_view {
-	cJSON *effective;   /* the version with the live changes applied */
-	cJSON *notices;     /* the live notices */
-	cJSON *skipped;     /* change id (text) -> why it could not apply */
-	struct blob *doc;   /* GET /v1/schedule */
+	cJSON *effective; /* the version with the live changes applied */
+	cJSON *notices;   /* the live notices */
+	cJSON *skipped;   /* change id (text) -> why it could not apply */
+	struct blob *doc; /* GET /v1/schedule */
 	char etag[24];
 	int64_t n_sessions;
 	struct schedule *model; /* what is served, read; owned */
@@ -47,8 +47,8 @@ void served_free(struct api *api);
 void served_reconfigured(struct api *api);
 /* Publishes a new version from a feed in any format: *status 201 (and
  * *version, *sessions), 422 when it does not read, 500 when not stored. */
-int served_publish(struct api *api, const char *feed, size_t len, const char *who,
-		   int64_t now_ms, int64_t *version, size_t *sessions, char *why, size_t cap);
+int served_publish(struct api *api, const char *feed, size_t len, const char *who, int64_t now_ms,
+		   int64_t *version, size_t *sessions, char *why, size_t cap);
 
 /* The next view with entry x (a session change or a notice) applied to
  * what is served, built and read back: false with *status (422, 500) and
@@ -62,7 +62,7 @@ bool served_replay(struct api *api, struct sched_view *next, char *why, size_t c
 void served_commit(struct api *api, struct sched_view *next, bool commit);
 
 /* ---- reading what is served ---- */
-bool served_any(const struct api *api); /* a schedule is published */
+bool served_any(const struct api *api);                     /* a schedule is published */
 const struct schedule *served_model(const struct api *api); /* NULL before any */
 const struct schedule *served_first(const struct api *api);
 int64_t served_version(const struct api *api);

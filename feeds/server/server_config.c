@@ -69,8 +69,10 @@ static bool parse_capacity(const char *rest, int line, struct server_config *out
 	long seats;
 	if (!text_name_and_number(rest, c.room, sizeof(c.room), &seats) || seats < 1 ||
 	    seats > 100000)
-		return feed_error_set(e, "line %d: capacity ROOM SEATS (a room's name, then its "
-					 "seats: 1 to 100000)", line);
+		return feed_error_set(e,
+				      "line %d: capacity ROOM SEATS (a room's name, then its "
+				      "seats: 1 to 100000)",
+				      line);
 	if (out->n_capacities == CONFIG_MAX_CAPACITIES)
 		return feed_error_set(e, "line %d: more than %d capacities", line,
 				      CONFIG_MAX_CAPACITIES);
@@ -90,11 +92,15 @@ static bool parse_zone(char *rest, int line, struct server_config *out, struct f
 	char *w[CONFIG_MAX_MEMBERS + 2];
 	int n = words(rest, w, CONFIG_MAX_MEMBERS + 1);
 	if (n < 2)
-		return feed_error_set(e, "line %d: zone ZONE SCREEN... (a zone's name, then its "
-					 "screens)", line);
+		return feed_error_set(e,
+				      "line %d: zone ZONE SCREEN... (a zone's name, then its "
+				      "screens)",
+				      line);
 	if (strlen(w[0]) > CONFIG_ZONE_MAX || !screen_name_ok(w[0]))
-		return feed_error_set(e, "line %d: zone name '%.64s' may hold only letters, digits, "
-					 "'-', '_' and '.' (at most %d)", line, w[0], CONFIG_ZONE_MAX);
+		return feed_error_set(e,
+				      "line %d: zone name '%.64s' may hold only letters, digits, "
+				      "'-', '_' and '.' (at most %d)",
+				      line, w[0], CONFIG_ZONE_MAX);
 	for (int i = 1; i < n; i++) {
 		if (out->n_members == CONFIG_MAX_MEMBERS || n > CONFIG_MAX_MEMBERS)
 			return feed_error_set(e, "line %d: more than %d screens in zones", line,
@@ -106,7 +112,8 @@ static bool parse_zone(char *rest, int line, struct server_config *out, struct f
 		for (size_t k = 0; k < out->n_members; k++)
 			if (strcmp(out->members[k].zone, m->zone) == 0 &&
 			    strcmp(out->members[k].screen, m->screen) == 0)
-				return feed_error_set(e, "line %d: screen %.64s is already in zone %s",
+				return feed_error_set(e,
+						      "line %d: screen %.64s is already in zone %s",
 						      line, m->screen, m->zone);
 		out->n_members++;
 	}
@@ -122,8 +129,8 @@ static bool parse_zone(char *rest, int line, struct server_config *out, struct f
 	return true;
 }
 
-size_t server_config_zones_of(const struct server_config *c, const char *screen,
-			      const char **out, size_t cap)
+size_t server_config_zones_of(const struct server_config *c, const char *screen, const char **out,
+			      size_t cap)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < c->n_members && n < cap; i++)
@@ -141,14 +148,15 @@ bool server_config_zone_known(const struct server_config *c, const char *zone)
 }
 
 /* alert-wait QUEUE MINUTES */
-static bool parse_alert(char **w, int n, int line, struct server_config *out,
-			struct feed_error *e)
+static bool parse_alert(char **w, int n, int line, struct server_config *out, struct feed_error *e)
 {
 	char *end = NULL;
 	long minutes = n == 3 ? strtol(w[2], &end, 10) : 0;
 	if (n != 3 || *end || minutes < 1 || minutes > 240)
-		return feed_error_set(e, "line %d: alert-wait QUEUE MINUTES (a queue id or *, then "
-					 "1 to 240 minutes)", line);
+		return feed_error_set(e,
+				      "line %d: alert-wait QUEUE MINUTES (a queue id or *, then "
+				      "1 to 240 minutes)",
+				      line);
 	if (out->n_alerts == CONFIG_MAX_ALERTS)
 		return feed_error_set(e, "line %d: more than %d alert-wait lines", line,
 				      CONFIG_MAX_ALERTS);
@@ -181,8 +189,11 @@ static bool parse_size(const char *v, int line, unsigned long long *out, struct 
 	if (unit > 1)
 		end++;
 	if (!digits || *end || v[0] == '-' || errno || n > 1024ULL * 1024 * 1024 * 1024 / unit)
-		return feed_error_set(e, "line %d: disk-reserve takes a size such as 256M or 2G (K, M, "
-					 "G: KiB, MiB, GiB; at most 1024G; 0 for none)", line);
+		return feed_error_set(
+			e,
+			"line %d: disk-reserve takes a size such as 256M or 2G (K, M, "
+			"G: KiB, MiB, GiB; at most 1024G; 0 for none)",
+			line);
 	*out = n * unit;
 	return true;
 }
@@ -234,9 +245,10 @@ static bool parse_token(const struct server_key *k, char **w, int n, int line,
 	if (out->n_tokens == CONFIG_MAX_TOKENS)
 		return feed_error_set(e, "line %d: more than %d tokens", line, CONFIG_MAX_TOKENS);
 	if (!token_ok(w[2]))
-		return feed_error_set(e, "line %d: the token of %.64s must be %d to %d "
-					 "printable characters", line, w[1],
-				      CONFIG_TOKEN_MIN, CONFIG_TOKEN_MAX);
+		return feed_error_set(e,
+				      "line %d: the token of %.64s must be %d to %d "
+				      "printable characters",
+				      line, w[1], CONFIG_TOKEN_MIN, CONFIG_TOKEN_MAX);
 	if (role == TOKEN_SCREEN && !screen_name_ok(w[1]))
 		return feed_error_set(e,
 				      "line %d: screen name '%.64s' may hold only "
@@ -249,9 +261,10 @@ static bool parse_token(const struct server_key *k, char **w, int n, int line,
 		return false;
 	for (size_t j = 0; j < out->n_tokens; j++)
 		if (strcmp(out->tokens[j].secret, t->secret) == 0)
-			return feed_error_set(e, "line %d: this token is already "
-						 "given to %.64s", line,
-					      out->tokens[j].name);
+			return feed_error_set(e,
+					      "line %d: this token is already "
+					      "given to %.64s",
+					      line, out->tokens[j].name);
 	/* t is not counted yet: the lookup sees only earlier lines */
 	if (role == TOKEN_SCREEN && server_config_screen(out, t->name))
 		return feed_error_set(e,
@@ -271,7 +284,8 @@ static bool parse_listen(const struct server_key *k, char **w, int n, int line,
 	char *end;
 	long port = colon ? strtol(colon + 1, &end, 10) : -1;
 	if (!colon || *end || port < 0 || port > 65535 || colon == w[1])
-		return feed_error_set(e, "line %d: listen HOST:PORT (port 0-65535, 0: any free port)", line);
+		return feed_error_set(
+			e, "line %d: listen HOST:PORT (port 0-65535, 0: any free port)", line);
 	*colon = '\0';
 	if (!copy(out->listen_host, sizeof(out->listen_host), w[1], line, k->name, e))
 		return false;
@@ -314,16 +328,32 @@ static bool parse_alert_line(const struct server_key *k, char **w, int n, int li
 }
 
 #define FIELD(f) offsetof(struct server_config, f), sizeof(((struct server_config *)0)->f)
-#define REST(k, fn, h) {k, SHAPE_REST, KEY_PARSER, 0, 0, 0, 0, fn, h}
-#define WORDS(k, fn, arg, h) {k, SHAPE_WORDS, KEY_PARSER, 0, 0, arg, 0, fn, h}
-#define PATH(k, f, h) {k, SHAPE_VALUE, KEY_PATH, FIELD(f), 0, 0, NULL, h}
-#define NUMBER(k, f, lo, hi, h) {k, SHAPE_VALUE, KEY_NUMBER, FIELD(f), lo, hi, NULL, h}
-#define VALUE(k, fn, h) {k, SHAPE_VALUE, KEY_PARSER, 0, 0, 0, 0, fn, h}
+#define REST(k, fn, h)                                                                             \
+	{                                                                                          \
+		k, SHAPE_REST, KEY_PARSER, 0, 0, 0, 0, fn, h                                       \
+	}
+#define WORDS(k, fn, arg, h)                                                                       \
+	{                                                                                          \
+		k, SHAPE_WORDS, KEY_PARSER, 0, 0, arg, 0, fn, h                                    \
+	}
+#define PATH(k, f, h)                                                                              \
+	{                                                                                          \
+		k, SHAPE_VALUE, KEY_PATH, FIELD(f), 0, 0, NULL, h                                  \
+	}
+#define NUMBER(k, f, lo, hi, h)                                                                    \
+	{                                                                                          \
+		k, SHAPE_VALUE, KEY_NUMBER, FIELD(f), lo, hi, NULL, h                              \
+	}
+#define VALUE(k, fn, h)                                                                            \
+	{                                                                                          \
+		k, SHAPE_VALUE, KEY_PARSER, 0, 0, 0, 0, fn, h                                      \
+	}
 
 /* Every key of the file (server_config.h shows a whole file). */
 static const struct server_key keys[] = {
 	REST("zone", parse_zone_line, "ZONE SCREEN...: a zone and its screens"),
-	REST("capacity", parse_capacity_line, "ROOM SEATS: a room's seats (the name may hold spaces)"),
+	REST("capacity", parse_capacity_line,
+	     "ROOM SEATS: a room's seats (the name may hold spaces)"),
 	WORDS("organizer", parse_token, TOKEN_ORGANIZER, "NAME TOKEN: who may publish and change"),
 	WORDS("sensor", parse_token, TOKEN_SENSOR, "NAME TOKEN: a queue sensor"),
 	WORDS("screen", parse_token, TOKEN_SCREEN, "NAME TOKEN: a kiosk's heartbeat"),
@@ -386,17 +416,15 @@ static bool parse_line(char *line, int lineno, struct server_config *out, struct
 	char *end;
 	long v;
 	switch (k->type) {
-	case KEY_PATH:
-		return copy(field, k->size, w[1], lineno, k->name, e);
+	case KEY_PATH: return copy(field, k->size, w[1], lineno, k->name, e);
 	case KEY_NUMBER:
 		v = strtol(w[1], &end, 10);
 		if (*end || v < k->lo || v > k->hi)
-			return feed_error_set(e, "line %d: %s takes a number from %ld to %ld", lineno,
-					      k->name, k->lo, k->hi);
+			return feed_error_set(e, "line %d: %s takes a number from %ld to %ld",
+					      lineno, k->name, k->lo, k->hi);
 		*(unsigned *)(void *)field = (unsigned)v;
 		return true;
-	case KEY_PARSER:
-		break;
+	case KEY_PARSER: break;
 	}
 	return k->parse(k, w, n, lineno, out, e);
 }
@@ -408,9 +436,10 @@ static bool parse_finish(struct server_config *out, struct feed_error *e)
 		return feed_error_set(e, "no database set (database PATH)");
 	for (size_t m = 0; m < out->n_members; m++)
 		if (!server_config_screen(out, out->members[m].screen))
-			return feed_error_set(e, "zone %s: no screen named '%.64s' (each needs its "
-						 "screen NAME TOKEN line)", out->members[m].zone,
-					      out->members[m].screen);
+			return feed_error_set(e,
+					      "zone %s: no screen named '%.64s' (each needs its "
+					      "screen NAME TOKEN line)",
+					      out->members[m].zone, out->members[m].screen);
 	if (!out->tls_certificate[0] != !out->tls_key[0])
 		return feed_error_set(e, "tls-certificate and tls-key go together: give both, or "
 					 "neither for plain HTTP");
@@ -418,7 +447,8 @@ static bool parse_finish(struct server_config *out, struct feed_error *e)
 	for (size_t j = 0; j < out->n_tokens; j++)
 		organizer |= out->tokens[j].role == TOKEN_ORGANIZER;
 	if (!organizer)
-		return feed_error_set(e, "no organizer token: nobody could publish or change anything");
+		return feed_error_set(
+			e, "no organizer token: nobody could publish or change anything");
 	return true;
 }
 
@@ -455,8 +485,8 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 	return parse_finish(out, e);
 }
 
-const struct config_token *server_config_check(const struct server_config *c,
-					       const char *presented, enum token_role role)
+const struct config_token *server_config_check(const struct server_config *c, const char *presented,
+					       enum token_role role)
 {
 	const struct config_token *hit = NULL;
 	size_t plen = presented ? strlen(presented) : 0;

@@ -16,19 +16,19 @@ enum {
 	CONFIG_TOKEN_MAX = 128,
 	CONFIG_PATH_MAX = 1024,
 	CONFIG_MAX_CAPACITIES = 512,
-	CONFIG_ROOM_MAX = 160,    /* bytes of a room's name */
+	CONFIG_ROOM_MAX = 160, /* bytes of a room's name */
 	CONFIG_MAX_ALERTS = 64,
-	CONFIG_QUEUE_MAX = 64,    /* bytes of a queue's id (contracts §1) */
+	CONFIG_QUEUE_MAX = 64, /* bytes of a queue's id (contracts §1) */
 	CONFIG_MAX_ZONES = 64,
 	CONFIG_MAX_MEMBERS = 2048, /* screen-in-zone pairs */
-	CONFIG_ZONE_MAX = 40,     /* bytes of a zone's name */
+	CONFIG_ZONE_MAX = 40,      /* bytes of a zone's name */
 };
 
 enum token_role { TOKEN_ORGANIZER, TOKEN_SENSOR, TOKEN_SCREEN };
 
 struct config_token {
 	enum token_role role;
-	char name[CONFIG_NAME_MAX + 1];  /* who: goes into the audit log; a screen's id */
+	char name[CONFIG_NAME_MAX + 1]; /* who: goes into the audit log; a screen's id */
 	char secret[CONFIG_TOKEN_MAX + 1];
 };
 
@@ -54,11 +54,11 @@ struct server_config {
 	char listen_host[64];
 	int listen_port;
 	char database[CONFIG_PATH_MAX];
-	char schedule[CONFIG_PATH_MAX]; /* "" when none */
-	char timezone[65];              /* for feeds without offsets, "" when none */
+	char schedule[CONFIG_PATH_MAX];        /* "" when none */
+	char timezone[65];                     /* for feeds without offsets, "" when none */
 	char tls_certificate[CONFIG_PATH_MAX]; /* PEM; "" when serving plain HTTP */
 	char tls_key[CONFIG_PATH_MAX];         /* PEM; set with the certificate */
-	unsigned max_connections;       /* 0: the server's default */
+	unsigned max_connections;              /* 0: the server's default */
 	struct config_token tokens[CONFIG_MAX_TOKENS];
 	size_t n_tokens;
 	struct config_capacity capacities[CONFIG_MAX_CAPACITIES];
@@ -67,10 +67,11 @@ struct server_config {
 	size_t n_alerts;
 	struct config_member members[CONFIG_MAX_MEMBERS];
 	size_t n_members;
-	char bundle_dir[CONFIG_PATH_MAX]; /* where uploaded bundles are kept; "" = DATABASE.bundles */
-	unsigned max_bundle_mib;          /* 0: the server's default */
-	bool disk_reserve_set;            /* else 5 % of the database's disk, at most 512 MiB */
-	unsigned long long disk_reserve;  /* bytes an upload leaves free on the database's disk */
+	char bundle_dir
+		[CONFIG_PATH_MAX]; /* where uploaded bundles are kept; "" = DATABASE.bundles */
+	unsigned max_bundle_mib;   /* 0: the server's default */
+	bool disk_reserve_set;     /* else 5 % of the database's disk, at most 512 MiB */
+	unsigned long long disk_reserve; /* bytes an upload leaves free on the database's disk */
 };
 
 /* Reads the text of a configuration file ("key value" lines, # comments):
@@ -100,8 +101,8 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 
 /* The token whose secret equals presented (compared in constant time over
  * every configured token), or NULL. */
-const struct config_token *server_config_check(const struct server_config *c,
-					       const char *presented, enum token_role role);
+const struct config_token *server_config_check(const struct server_config *c, const char *presented,
+					       enum token_role role);
 
 /* The screen token named name (exact bytes), or NULL: a screen's URLs and
  * stored heartbeat answer only for screens the file still names. */
@@ -113,8 +114,8 @@ int server_config_alert_minutes(const struct server_config *c, const char *queue
 
 /* The zones screen belongs to, in the file's order, at most cap into
  * out (borrowed from c); returns how many. */
-size_t server_config_zones_of(const struct server_config *c, const char *screen,
-			      const char **out, size_t cap);
+size_t server_config_zones_of(const struct server_config *c, const char *screen, const char **out,
+			      size_t cap);
 
 /* True when some screen belongs to zone. */
 bool server_config_zone_known(const struct server_config *c, const char *zone);

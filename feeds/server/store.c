@@ -12,7 +12,7 @@
  * for JSON SQLite finds malformed (json_extract would fail the INSERT). The
  * index on it serves GET /v1/queues?since; queries spell it exactly alike. */
 #define SAMPLE_T                                                                                   \
-	"(CASE WHEN json_valid(line) THEN CASE WHEN json_extract(line, '$.type') = 'queue'"       \
+	"(CASE WHEN json_valid(line) THEN CASE WHEN json_extract(line, '$.type') = 'queue'"        \
 	" THEN NULL ELSE julianday(json_extract(line, '$.t')) END END)"
 
 /* How long a write waits for a lock someone else holds (only an outside
@@ -115,9 +115,11 @@ static bool read_version(struct store *st, const char *path, int *v, struct feed
 
 static bool refuse_version(const char *path, int v, struct feed_error *e)
 {
-	return feed_error_set(e, "database %s: schema version %d, but this program knows versions "
-				 "0 to %d: refused, nothing in it changed (a newer "
-				 "venueboard-server made it?)", path, v, STORE_SCHEMA_VERSION);
+	return feed_error_set(e,
+			      "database %s: schema version %d, but this program knows versions "
+			      "0 to %d: refused, nothing in it changed (a newer "
+			      "venueboard-server made it?)",
+			      path, v, STORE_SCHEMA_VERSION);
 }
 
 /* Runs the steps the file lacks, in one transaction: a failed step leaves
@@ -135,8 +137,10 @@ static bool migrate(struct store *st, const char *path, struct feed_error *e)
 	st->schema.from = v;
 	st->schema.to = STORE_SCHEMA_VERSION;
 	if (ok && v == 0) {
-		ok = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master "
-						"WHERE type = 'table'", -1, &stmt, NULL) == SQLITE_OK &&
+		ok = sqlite3_prepare_v2(st->db,
+					"SELECT count(*) FROM sqlite_master "
+					"WHERE type = 'table'",
+					-1, &stmt, NULL) == SQLITE_OK &&
 		     sqlite3_step(stmt) == SQLITE_ROW;
 		st->schema.created = ok && sqlite3_column_int(stmt, 0) == 0;
 		sqlite3_finalize(stmt);
@@ -241,7 +245,8 @@ bool store_put_schedule(struct store *st, int64_t id, const char *body, const ch
 			int64_t at_ms, struct feed_error *e)
 {
 	const void *args[] = {&id, &at_ms, who, body};
-	return exec_one(st, "INSERT INTO schedule_versions(id, at_ms, who, body) VALUES (?, ?, ?, ?)",
+	return exec_one(st,
+			"INSERT INTO schedule_versions(id, at_ms, who, body) VALUES (?, ?, ?, ?)",
 			"iitt", args, NULL, e);
 }
 
@@ -279,7 +284,8 @@ bool store_add_change(struct store *st, int64_t id, const char *kind, const char
 		      const char *who, int64_t at_ms, struct feed_error *e)
 {
 	const void *args[] = {&id, &at_ms, who, kind, body};
-	return exec_one(st, "INSERT INTO changes(id, at_ms, who, kind, body) VALUES (?, ?, ?, ?, ?)",
+	return exec_one(st,
+			"INSERT INTO changes(id, at_ms, who, kind, body) VALUES (?, ?, ?, ?, ?)",
 			"iittt", args, NULL, e);
 }
 
@@ -288,8 +294,10 @@ bool store_undo_change(struct store *st, int64_t id, const char *who, int64_t at
 {
 	const void *args[] = {&at_ms, who, &id};
 	int changed = 0;
-	if (!exec_one(st, "UPDATE changes SET undone_at_ms = ?, undone_by = ? "
-			  "WHERE id = ? AND undone_at_ms IS NULL", "iti", args, &changed, e))
+	if (!exec_one(st,
+		      "UPDATE changes SET undone_at_ms = ?, undone_by = ? "
+		      "WHERE id = ? AND undone_at_ms IS NULL",
+		      "iti", args, &changed, e))
 		return false;
 	if (!changed)
 		return feed_error_set(e, "change %lld does not exist or is already undone",
@@ -303,7 +311,8 @@ bool store_each_change(struct store *st, void (*fn)(void *ctx, const struct stor
 	sqlite3_stmt *stmt = NULL;
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT id, at_ms, who, kind, body, undone_at_ms IS NOT NULL "
-			       "FROM changes ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+			       "FROM changes ORDER BY id",
+			       -1, &stmt, NULL) != SQLITE_OK)
 		return db_fail(st, "prepare", e);
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -327,8 +336,9 @@ bool store_add_samples(struct store *st, const char *const *lines, size_t n, con
 	sqlite3_stmt *stmt = NULL;
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(st, "begin", e);
-	bool ok = sqlite3_prepare_v2(st->db, "INSERT INTO samples(at_ms, who, line) VALUES (?, ?, ?)",
-				     -1, &stmt, NULL) == SQLITE_OK;
+	bool ok =
+		sqlite3_prepare_v2(st->db, "INSERT INTO samples(at_ms, who, line) VALUES (?, ?, ?)",
+				   -1, &stmt, NULL) == SQLITE_OK;
 	for (size_t i = 0; ok && i < n; i++) {
 		ok = sqlite3_bind_int64(stmt, 1, at_ms) == SQLITE_OK &&
 		     sqlite3_bind_text(stmt, 2, who, -1, SQLITE_STATIC) == SQLITE_OK &&
@@ -391,7 +401,8 @@ bool store_put_screen(struct store *st, const char *name, int64_t seen_ms, const
 			       "INSERT INTO screens(name, last_seen_ms, fields, thumbnail) "
 			       "VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
 			       "last_seen_ms = excluded.last_seen_ms, fields = excluded.fields, "
-			       "thumbnail = excluded.thumbnail", -1, &stmt, NULL) != SQLITE_OK)
+			       "thumbnail = excluded.thumbnail",
+			       -1, &stmt, NULL) != SQLITE_OK)
 		return db_fail(st, "prepare", e);
 	bool ok = sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
 		  sqlite3_bind_int64(stmt, 2, seen_ms) == SQLITE_OK &&
@@ -409,7 +420,8 @@ bool store_each_screen(struct store *st, void (*fn)(void *ctx, const struct stor
 	sqlite3_stmt *stmt = NULL;
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT name, last_seen_ms, fields, thumbnail IS NOT NULL "
-			       "FROM screens ORDER BY name", -1, &stmt, NULL) != SQLITE_OK)
+			       "FROM screens ORDER BY name",
+			       -1, &stmt, NULL) != SQLITE_OK)
 		return db_fail(st, "prepare", e);
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -460,12 +472,14 @@ bool store_alert_seen(struct store *st, int64_t alert, const char *screen, int64
 		      struct feed_error *e)
 {
 	const void *args[] = {&alert, screen, &at_ms};
-	return exec_one(st, "INSERT OR IGNORE INTO alert_seen(alert, screen, at_ms) VALUES (?, ?, ?)",
+	return exec_one(st,
+			"INSERT OR IGNORE INTO alert_seen(alert, screen, at_ms) VALUES (?, ?, ?)",
 			"iti", args, NULL, e);
 }
 
-bool store_each_alert_seen(struct store *st, void (*fn)(void *ctx, const struct stored_alert_seen *s),
-			   void *ctx, struct feed_error *e)
+bool store_each_alert_seen(struct store *st,
+			   void (*fn)(void *ctx, const struct stored_alert_seen *s), void *ctx,
+			   struct feed_error *e)
 {
 	sqlite3_stmt *stmt = NULL;
 	if (sqlite3_prepare_v2(st->db, "SELECT alert, screen, at_ms FROM alert_seen ORDER BY at_ms",
@@ -490,8 +504,9 @@ bool store_add_bundle(struct store *st, const char *name, uint64_t size, const c
 {
 	int64_t sz = (int64_t)size;
 	const void *args[] = {name, &sz, sha256, who, &at_ms};
-	return exec_one(st, "INSERT INTO bundles(name, size, sha256, who, at_ms) VALUES (?, ?, ?, ?, ?)",
-			"titti", args, NULL, e);
+	return exec_one(
+		st, "INSERT INTO bundles(name, size, sha256, who, at_ms) VALUES (?, ?, ?, ?, ?)",
+		"titti", args, NULL, e);
 }
 
 static void bundle_row(sqlite3_stmt *stmt, struct stored_bundle *b)
@@ -510,8 +525,10 @@ bool store_bundle(struct store *st, const char *name, struct stored_bundle *out,
 		  struct feed_error *e)
 {
 	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT name, size, sha256, who, at_ms FROM bundles "
-				       "WHERE name = ?", -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT name, size, sha256, who, at_ms FROM bundles "
+			       "WHERE name = ?",
+			       -1, &stmt, NULL) != SQLITE_OK)
 		return db_fail(st, "prepare", e);
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(stmt);
@@ -527,8 +544,10 @@ bool store_each_bundle(struct store *st, void (*fn)(void *ctx, const struct stor
 		       void *ctx, struct feed_error *e)
 {
 	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT name, size, sha256, who, at_ms FROM bundles "
-				       "ORDER BY at_ms", -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT name, size, sha256, who, at_ms FROM bundles "
+			       "ORDER BY at_ms",
+			       -1, &stmt, NULL) != SQLITE_OK)
 		return db_fail(st, "prepare", e);
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -540,12 +559,14 @@ bool store_each_bundle(struct store *st, void (*fn)(void *ctx, const struct stor
 	return rc == SQLITE_DONE ? true : db_fail(st, "read", e);
 }
 
-bool store_rollout_running(struct store *st, const char *screen, const char *version,
-			   int64_t at_ms, struct feed_error *e)
+bool store_rollout_running(struct store *st, const char *screen, const char *version, int64_t at_ms,
+			   struct feed_error *e)
 {
 	const void *args[] = {screen, version, &at_ms};
-	return exec_one(st, "INSERT OR IGNORE INTO rollout_running(screen, version, at_ms) "
-			    "VALUES (?, ?, ?)", "tti", args, NULL, e);
+	return exec_one(st,
+			"INSERT OR IGNORE INTO rollout_running(screen, version, at_ms) "
+			"VALUES (?, ?, ?)",
+			"tti", args, NULL, e);
 }
 
 bool store_each_rollout_running(struct store *st,
@@ -553,8 +574,8 @@ bool store_each_rollout_running(struct store *st,
 				void *ctx, struct feed_error *e)
 {
 	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT screen, version, at_ms FROM rollout_running",
-			       -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT screen, version, at_ms FROM rollout_running", -1,
+			       &stmt, NULL) != SQLITE_OK)
 		return db_fail(st, "prepare", e);
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {

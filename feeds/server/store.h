@@ -37,7 +37,7 @@ struct stored_sample {
 };
 
 struct stored_screen {
-	const char *name;   /* borrowed for the callback's duration */
+	const char *name; /* borrowed for the callback's duration */
 	int64_t last_seen_ms;
 	const char *fields; /* the heartbeat's fields, a JSON object; borrowed likewise */
 	bool has_thumbnail;
@@ -135,8 +135,9 @@ struct stored_alert_seen {
 };
 
 /* Calls fn for every confirmation, oldest first. */
-bool store_each_alert_seen(struct store *st, void (*fn)(void *ctx, const struct stored_alert_seen *s),
-			   void *ctx, struct feed_error *e);
+bool store_each_alert_seen(struct store *st,
+			   void (*fn)(void *ctx, const struct stored_alert_seen *s), void *ctx,
+			   struct feed_error *e);
 
 /* An uploaded bundle (its file is the caller's). */
 struct stored_bundle {
@@ -153,8 +154,8 @@ bool store_each_bundle(struct store *st, void (*fn)(void *ctx, const struct stor
 		       void *ctx, struct feed_error *e);
 
 /* When screen first ran version during a rollout (kept once). */
-bool store_rollout_running(struct store *st, const char *screen, const char *version,
-			   int64_t at_ms, struct feed_error *e);
+bool store_rollout_running(struct store *st, const char *screen, const char *version, int64_t at_ms,
+			   struct feed_error *e);
 struct stored_rollout_running {
 	const char *screen, *version; /* borrowed for the callback's duration */
 	int64_t at_ms;

@@ -117,7 +117,7 @@ bool upload_writer_room(const struct upload_place *place, int64_t declared, char
 		return true; /* another disk: a full one fails the write, not the database */
 	if (!fs_figures(place->dir, &avail, &size)) {
 		snprintf(why, cap, "the server cannot read the free space of its bundle folder: %s",
-		         strerror(errno));
+			 strerror(errno));
 		return false;
 	}
 	uint64_t reserve = upload_writer_reserve(place->reserve_set, place->reserve, size);
@@ -125,9 +125,9 @@ bool upload_writer_room(const struct upload_place *place, int64_t declared, char
 	if (avail >= reserve && avail - reserve >= need)
 		return true;
 	snprintf(why, cap,
-	         "not enough room: the bundle (%.1f MiB) would leave less than the %.1f "
-	         "MiB kept free for the database (disk-reserve); %.1f MiB are free",
-	         mib(need), mib(reserve), mib(avail));
+		 "not enough room: the bundle (%.1f MiB) would leave less than the %.1f "
+		 "MiB kept free for the database (disk-reserve); %.1f MiB are free",
+		 mib(need), mib(reserve), mib(avail));
 	return false;
 }
 
@@ -341,7 +341,7 @@ int upload_writer_fd(const struct upload_writer *w)
 }
 
 struct upload *upload_writer_begin(struct upload_writer *w, const struct upload_place *place,
-                                   void *tag, struct feed_error *e)
+				   void *tag, struct feed_error *e)
 {
 	struct upload *u = calloc(1, sizeof(*u));
 	if (!u) {
@@ -406,8 +406,8 @@ enum upload_put upload_writer_put(struct upload *u, const char *data, size_t n)
 		u->failed = true;
 		u->status = 507;
 		snprintf(u->why, sizeof(u->why),
-		         "the server ran out of memory while receiving the "
-		         "bundle; nothing was kept");
+			 "the server ran out of memory while receiving the "
+			 "bundle; nothing was kept");
 		pthread_mutex_unlock(&w->lock);
 		return UPLOAD_FAILED;
 	}

@@ -56,7 +56,7 @@ uint64_t upload_writer_reserve(bool set, uint64_t setting, uint64_t fs_bytes);
  * cannot be made. The upload is the writer's; the caller ends it with
  * upload_writer_finish or upload_writer_abort. */
 struct upload *upload_writer_begin(struct upload_writer *w, const struct upload_place *place,
-                                   void *tag, struct feed_error *e);
+				   void *tag, struct feed_error *e);
 
 enum upload_put { UPLOAD_MORE, UPLOAD_PAUSE, UPLOAD_FAILED };
 

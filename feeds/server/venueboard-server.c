@@ -37,8 +37,10 @@ static int load_config(const char *path, struct server_config *c)
 		return EXIT_IO;
 	}
 	if (st.st_mode & 077) {
-		server_log("ERROR", "%s: readable by others (mode %03o): it holds the write tokens; "
-				    "chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+		server_log("ERROR",
+			   "%s: readable by others (mode %03o): it holds the write tokens; "
+			   "chmod 600 it",
+			   path, (unsigned)(st.st_mode & 0777));
 		return EXIT_INVALID;
 	}
 	char *text;
@@ -70,9 +72,10 @@ static int load_tls(const struct server_config *c, char **cert, char **key)
 		return EXIT_OK;
 	struct stat st;
 	if (stat(c->tls_key, &st) == 0 && (st.st_mode & 004)) {
-		server_log("ERROR", "%s: readable by everyone (mode %03o): it is the TLS private key; "
-				    "chmod 600 (or 640 for a group) it", c->tls_key,
-			   (unsigned)(st.st_mode & 0777));
+		server_log("ERROR",
+			   "%s: readable by everyone (mode %03o): it is the TLS private key; "
+			   "chmod 600 (or 640 for a group) it",
+			   c->tls_key, (unsigned)(st.st_mode & 0777));
 		return EXIT_INVALID;
 	}
 	size_t len;
@@ -118,14 +121,17 @@ static size_t raise_fd_limit(size_t wanted)
 		return wanted;
 	rlim_t need = (rlim_t)wanted + 64;
 	if (rl.rlim_cur < need) {
-		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+		rl.rlim_cur =
+			rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (rl.rlim_cur < need) {
 		size_t fit = rl.rlim_cur > 128 ? (size_t)rl.rlim_cur - 64 : 64;
-		server_log("WARN", "only %zu connections fit the open-file limit (%llu); raise it "
-				   "(LimitNOFILE=) for %zu", fit, (unsigned long long)rl.rlim_cur, wanted);
+		server_log("WARN",
+			   "only %zu connections fit the open-file limit (%llu); raise it "
+			   "(LimitNOFILE=) for %zu",
+			   fit, (unsigned long long)rl.rlim_cur, wanted);
 		return fit;
 	}
 	return wanted;
@@ -138,8 +144,9 @@ static const char *reload_tls(const struct server_config *next, struct http_shel
 {
 	char *cert = NULL, *key = NULL;
 	if (load_tls(next, &cert, &key) != EXIT_OK) {
-		server_log("ERROR", "reload: the new certificate and key did not load; the old ones "
-				    "stay");
+		server_log("ERROR",
+			   "reload: the new certificate and key did not load; the old ones "
+			   "stay");
 		return "the TLS certificate kept (see above)";
 	}
 	struct feed_error e = {{0}};
@@ -171,12 +178,13 @@ static void reload(const char *path, struct server_config **config, struct api *
 	const struct server_config *old = *config;
 	if (strcmp(old->listen_host, next->listen_host) || old->listen_port != next->listen_port ||
 	    strcmp(old->database, next->database) || old->max_connections != next->max_connections)
-		server_log("WARN", "reload: listen, database and max-connections change only with a "
-				   "restart; the running values stay");
+		server_log("WARN",
+			   "reload: listen, database and max-connections change only with a "
+			   "restart; the running values stay");
 	if (!old->tls_certificate[0] != !next->tls_certificate[0])
 		server_log("WARN", "reload: turning HTTPS on or off needs a restart");
-	const char *tls = http_shell_tls(http) && next->tls_certificate[0] ? reload_tls(next, http)
-									     : NULL;
+	const char *tls =
+		http_shell_tls(http) && next->tls_certificate[0] ? reload_tls(next, http) : NULL;
 	struct feed_error e = {{0}};
 	if (!api_set_config(api, next, &e)) {
 		server_log("ERROR", "reload: %s; the tokens stay as they were", e.msg);
@@ -188,8 +196,10 @@ static void reload(const char *path, struct server_config **config, struct api *
 	size_t streams = 0, cut = http_shell_revoke(http, &streams);
 	char cuts[160] = "";
 	if (cut)
-		snprintf(cuts, sizeof(cuts), "; %zu connections of revoked or changed tokens cut "
-					     "(%zu of them streams)", cut, streams);
+		snprintf(cuts, sizeof(cuts),
+			 "; %zu connections of revoked or changed tokens cut "
+			 "(%zu of them streams)",
+			 cut, streams);
 	server_log("INFO", "reloaded %s: %zu tokens%s%s%s", path, next->n_tokens, tls ? ", " : "",
 		   tls ? tls : "", cuts);
 }
@@ -288,8 +298,8 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 		goto out;
 	}
-	if (config->schedule[0] &&
-	    file_io_read(config->schedule, SCHEDULE_MAX_FEED_BYTES, &feed, &feed_len) != FILE_IO_OK) {
+	if (config->schedule[0] && file_io_read(config->schedule, SCHEDULE_MAX_FEED_BYTES, &feed,
+						&feed_len) != FILE_IO_OK) {
 		server_log("ERROR", "%s: cannot read: %s", config->schedule, strerror(errno));
 		rc = EXIT_IO;
 		goto out;
@@ -329,9 +339,10 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 		goto out;
 	}
-	server_log("INFO", "listening on %s:%d (%s), database %s, %zu tokens, up to %zu connections",
-		   config->listen_host, http_shell_port(http), http_shell_tls(http) ? "HTTPS" : "HTTP",
-		   config->database, config->n_tokens, opts.max_connections);
+	server_log(
+		"INFO", "listening on %s:%d (%s), database %s, %zu tokens, up to %zu connections",
+		config->listen_host, http_shell_port(http), http_shell_tls(http) ? "HTTPS" : "HTTP",
+		config->database, config->n_tokens, opts.max_connections);
 	if (port_file && !write_port(port_file, http_shell_port(http))) {
 		rc = EXIT_IO;
 		goto out;

@@ -136,8 +136,9 @@ int forecast_cmd(int argc, char **argv)
 				return tool_usage("at most 16 --horizon");
 			r.horizons[r.n_horizons++] = (int)v;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return tool_usage("forecast takes --schedule FILE, --timezone AREA/CITY, "
-					  "--every SECONDS, --horizon MINUTES and one SAMPLES file or -");
+			return tool_usage(
+				"forecast takes --schedule FILE, --timezone AREA/CITY, "
+				"--every SECONDS, --horizon MINUTES and one SAMPLES file or -");
 		} else {
 			path = argv[i];
 			files++;

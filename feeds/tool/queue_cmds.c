@@ -43,7 +43,8 @@ static int print_tick(struct run *r, int64_t tick)
 			       estimator_confidence_name(w.confidence));
 		else
 			printf("{\"t\":\"%s\",\"queue\":\"%s\",\"wait_s\":null,\"people\":null,"
-			       "\"confidence\":\"none\"}\n", t, w.queue);
+			       "\"confidence\":\"none\"}\n",
+			       t, w.queue);
 	}
 	return ferror(stdout) ? EXIT_IO : EXIT_OK;
 }
@@ -285,8 +286,10 @@ static int simulate_conference(const struct simulate_args *a)
 		return rc;
 	}
 	if (!a->published && (c.stagger_s > 0 || c.lunch_later_s))
-		fprintf(stderr, "%s: warning: scenario %s changes the last day's programme; "
-			"--published FILE writes it\n", a->schedule, a->scenario);
+		fprintf(stderr,
+			"%s: warning: scenario %s changes the last day's programme; "
+			"--published FILE writes it\n",
+			a->schedule, a->scenario);
 	struct sim_result r;
 	if (!lunch_sim_conference_run(&c, &r)) {
 		fputs("venueboard-feed: simulation failed (out of memory)\n", stderr);

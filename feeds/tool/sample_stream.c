@@ -10,8 +10,8 @@
 #include <string.h>
 
 enum {
-	REORDER_MS = 10000,     /* samples this much older than the newest are settled */
-	PENDING_MAX = 100000,   /* samples held for reordering */
+	REORDER_MS = 10000,   /* samples this much older than the newest are settled */
+	PENDING_MAX = 100000, /* samples held for reordering */
 };
 
 struct pending {

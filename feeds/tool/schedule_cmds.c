@@ -45,4 +45,3 @@ int schedule_cmd_diff(int argc, char **argv, const struct feed_options *opt)
 	schedule_destroy(old);
 	return rc;
 }
-

@@ -19,7 +19,7 @@ int tool_schedule_load(const char *path, const struct feed_options *opt, struct 
 	enum file_io_status st = file_io_read(path, SCHEDULE_MAX_FEED_BYTES, &buf, &len);
 	if (st == FILE_IO_TOO_BIG) {
 		fprintf(stderr, "%s: larger than the %d MiB feed limit\n", path,
-		        SCHEDULE_MAX_FEED_BYTES / (1024 * 1024));
+			SCHEDULE_MAX_FEED_BYTES / (1024 * 1024));
 		return EXIT_INVALID;
 	}
 	if (st != FILE_IO_OK) {
@@ -37,6 +37,6 @@ int tool_schedule_load(const char *path, const struct feed_options *opt, struct 
 		fprintf(stderr, "%s: warning: %s\n", path, (*out)->warnings[i]);
 	if ((*out)->dropped_warnings)
 		fprintf(stderr, "%s: warning: %zu more repairs not listed\n", path,
-		        (*out)->dropped_warnings);
+			(*out)->dropped_warnings);
 	return EXIT_OK;
 }

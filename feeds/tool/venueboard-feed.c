@@ -94,7 +94,8 @@ static int schedule_options(int argc, char **argv, struct feed_options *opt, int
 	}
 	if (opt->timezone && !civil_zone_known(opt->timezone)) {
 		char msg[160];
-		snprintf(msg, sizeof(msg), "--timezone: '%.80s' is not a known IANA zone", opt->timezone);
+		snprintf(msg, sizeof(msg), "--timezone: '%.80s' is not a known IANA zone",
+			 opt->timezone);
 		*rc = tool_usage(msg);
 	}
 	return i;

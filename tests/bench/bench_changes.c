@@ -39,8 +39,12 @@ static double pct(double *v, size_t n, double p)
 static int post(struct api *api, const char *path, const char *body)
 {
 	static const char org[] = "Bearer organizer-token-bench-0123456789";
-	struct api_request req = {.method = "POST", .path = path, .authorization = org,
-				  .body = body, .body_len = strlen(body), .now_ms = 1415264400000LL};
+	struct api_request req = {.method = "POST",
+				  .path = path,
+				  .authorization = org,
+				  .body = body,
+				  .body_len = strlen(body),
+				  .now_ms = 1415264400000LL};
 	struct api_response res;
 	api_handle(api, &req, &res);
 	int status = res.status;
@@ -75,7 +79,8 @@ int main(int argc, char **argv)
 	}
 	double publish = now_ms() - t0;
 	/* the sessions and rooms to change, from the served schedule */
-	struct api_request get = {.method = "GET", .path = "/v1/schedule", .now_ms = 1415264400000LL};
+	struct api_request get = {
+		.method = "GET", .path = "/v1/schedule", .now_ms = 1415264400000LL};
 	struct api_response res;
 	api_handle(api, &get, &res);
 	cJSON *doc = cJSON_Parse(res.blob ? res.blob->data : res.body);
@@ -85,20 +90,24 @@ int main(int argc, char **argv)
 	double *cost = calloc((size_t)n, sizeof(*cost));
 	srand(7);
 	for (int i = 0; i < n; i++) {
-		cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "sessions"), rand() % n_sessions);
+		cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "sessions"),
+					      rand() % n_sessions);
 		cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "rooms"), rand() % n_rooms);
 		const char *sid = cJSON_GetObjectItem(s, "id")->valuestring;
 		char body[600];
 		if (i % 10 == 9)
-			snprintf(body, sizeof(body), "{\"kind\":\"cancel\",\"session\":\"%s\"}", sid);
+			snprintf(body, sizeof(body), "{\"kind\":\"cancel\",\"session\":\"%s\"}",
+				 sid);
 		else if (i % 10 == 8)
-			snprintf(body, sizeof(body), "{\"kind\":\"reschedule\",\"session\":\"%s\",\"start\":"
-						     "\"%s\",\"end\":\"%s\"}", sid,
-				 cJSON_GetObjectItem(s, "start")->valuestring,
+			snprintf(body, sizeof(body),
+				 "{\"kind\":\"reschedule\",\"session\":\"%s\",\"start\":"
+				 "\"%s\",\"end\":\"%s\"}",
+				 sid, cJSON_GetObjectItem(s, "start")->valuestring,
 				 cJSON_GetObjectItem(s, "end")->valuestring);
 		else
-			snprintf(body, sizeof(body), "{\"kind\":\"move\",\"session\":\"%s\",\"room\":\"%s\"}",
-				 sid, cJSON_GetObjectItem(r, "name")->valuestring);
+			snprintf(body, sizeof(body),
+				 "{\"kind\":\"move\",\"session\":\"%s\",\"room\":\"%s\"}", sid,
+				 cJSON_GetObjectItem(r, "name")->valuestring);
 		double a = now_ms();
 		if (post(api, "/v1/changes", body) != 201) {
 			fprintf(stderr, "change %d refused: %s\n", i + 1, body);

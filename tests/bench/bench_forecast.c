@@ -85,7 +85,8 @@ static double run_one(const struct schedule *s, const struct sim_conference *c, 
 			struct wait_estimate now;
 			forecaster_now(f, 0, t, &now);
 			shown[d][k] = now.known ? now.wait_s : -1;
-			if (d + 1 == r.n_days && t >= day->from_ms && t <= day->to_ms && now.known) {
+			if (d + 1 == r.n_days && t >= day->from_ms && t <= day->to_ms &&
+			    now.known) {
 				for (int h = 0; h < N_H; h++) {
 					int64_t at = t + HORIZONS_MIN[h] * 60000LL;
 					if (at < day->opens_ms || at > day->closes_ms)
@@ -105,8 +106,11 @@ static double run_one(const struct schedule *s, const struct sim_conference *c, 
 							same += shown[dd][ka], ns++;
 					same = ns ? same / ns : now.wait_s;
 					if (trace_min == HORIZONS_MIN[h])
-						fprintf(stderr, "t+%3d h%d now %5.0f fc %5.0f [%5.0f %5.0f] truth %5.0f same %5.0f\n",
-							(int)((t - day->opens_ms) / 60000), HORIZONS_MIN[h], now.wait_s, fc.model_s, fc.low_s, fc.high_s, truth, same);
+						fprintf(stderr,
+							"t+%3d h%d now %5.0f fc %5.0f [%5.0f %5.0f] truth %5.0f same %5.0f\n",
+							(int)((t - day->opens_ms) / 60000),
+							HORIZONS_MIN[h], now.wait_s, fc.model_s,
+							fc.low_s, fc.high_s, truth, same);
 					struct score *x = &sc[h];
 					x->abs_f += fabs(fc.model_s - truth);
 					x->bias_f += fc.model_s - truth;
@@ -114,10 +118,13 @@ static double run_one(const struct schedule *s, const struct sim_conference *c, 
 					x->abs_s += fabs(same - truth);
 					/* what the screen shows: the forecast (the model's or
 					 * the same time's), or only "now" when withheld */
-					x->abs_shown += fabs((fc.known ? fc.wait_s : now.wait_s) - truth);
-					x->covered += fc.known && truth >= fc.low_s && truth <= fc.high_s;
+					x->abs_shown +=
+						fabs((fc.known ? fc.wait_s : now.wait_s) - truth);
+					x->covered +=
+						fc.known && truth >= fc.low_s && truth <= fc.high_s;
 					x->intervals += fc.known;
-					x->same_time += fc.known && fc.basis == FORECAST_BASIS_SAME_TIME;
+					x->same_time +=
+						fc.known && fc.basis == FORECAST_BASIS_SAME_TIME;
 					x->withheld += fc.withheld;
 					x->n++;
 				}
@@ -132,8 +139,9 @@ static double run_one(const struct schedule *s, const struct sim_conference *c, 
 
 /* Issue 20's families: the forecast day unlike the earlier ones. */
 static const char *const FAMILIES[] = {
-    "conference-same",  "conference-stagger", "conference-overrun",      "conference-lunch-later",
-    "conference-light", "conference-heavy",   "conference-station-more", "conference-station-fewer",
+	"conference-same",         "conference-stagger",       "conference-overrun",
+	"conference-lunch-later",  "conference-light",         "conference-heavy",
+	"conference-station-more", "conference-station-fewer",
 };
 enum { N_FAMILIES = sizeof(FAMILIES) / sizeof(*FAMILIES) };
 /* The targets: the forecast's error at most this share of the better
@@ -210,7 +218,8 @@ int main(int argc, char **argv)
 				schedule_destroy(s);
 			}
 			char label[96];
-			snprintf(label, sizeof(label), "%s%s", lunch_sim_conference_scenario_about(name),
+			snprintf(label, sizeof(label), "%s%s",
+				 lunch_sim_conference_scenario_about(name),
 				 rooms ? " + rooms" : "");
 			for (int h = 0; h < N_H; h++) {
 				const struct score *x = &sc[h];
@@ -234,8 +243,10 @@ int main(int argc, char **argv)
 	       "screen shows (the model, the same time where its record\nis better, only 'now' where "
 	       "persistence's is); in 80 %%: how often the shown interval held the truth;\n"
 	       "same/withheld: the share of moments shown from the same time, and withheld\n"
-	       "targets met: %d of %d\n", met, rows);
+	       "targets met: %d of %d\n",
+	       met, rows);
 	printf("forecaster CPU: %.0f ms for %d line-days, %.1f ms per line-day (every sample, "
-	       "every forecast and self-check)\n", cpu, line_days, line_days ? cpu / line_days : 0);
+	       "every forecast and self-check)\n",
+	       cpu, line_days, line_days ? cpu / line_days : 0);
 	return 0;
 }

@@ -92,7 +92,8 @@ static double run_one(const struct sim_config *c, struct errors *err, struct err
 		while (served < r.n_people && r.people[idx[served]].exit_ms <= T)
 			served++;
 		last[k] = served ? (double)(r.people[idx[served - 1]].exit_ms -
-					    r.people[idx[served - 1]].enter_ms) / 1000.0
+					    r.people[idx[served - 1]].enter_ms) /
+					   1000.0
 				 : c->service_s;
 		double in = 0, out = seen[7] ? (double)(latest[7] - base[7]) : 0;
 		for (int d = 0; d < 4; d++)
@@ -105,14 +106,18 @@ static double run_one(const struct sim_config *c, struct errors *err, struct err
 			for (size_t i = 0; i < r.n_people; i++) {
 				truth_n += r.people[i].enter_ms <= T && r.people[i].exit_ms > T;
 				if (truth_w < 0 && r.people[i].enter_ms >= T)
-					truth_w = (double)(r.people[i].exit_ms - r.people[i].enter_ms) / 1000;
+					truth_w = (double)(r.people[i].exit_ms -
+							   r.people[i].enter_ms) /
+						  1000;
 			}
 			struct serving_pace p;
 			estimator_pace(e, 0, T, &p);
-			fprintf(stderr, "t=%3zu min  true N %4d W %5.0f  est N %6.1f  est wait %6.0f (%s)  naive %6.0f"
+			fprintf(stderr,
+				"t=%3zu min  true N %4d W %5.0f  est N %6.1f  est wait %6.0f (%s)  naive %6.0f"
 				"  pace %.1f s, spell %.1f s for %.0f s\n",
-				k / 2, truth_n, truth_w, w.people, w.wait_s, estimator_confidence_name(w.confidence),
-				naive[k], 1 / p.usual_per_s, 1 / p.spell_per_s, p.spell_age_s);
+				k / 2, truth_n, truth_w, w.people, w.wait_s,
+				estimator_confidence_name(w.confidence), naive[k],
+				1 / p.usual_per_s, 1 / p.spell_per_s, p.spell_age_s);
 		}
 	}
 	double cpu_ms = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
@@ -179,7 +184,8 @@ static void day_of_twenty_queues(void)
 	}
 	double ms = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
 	printf("a 10-hour day, 20 queues: %zu samples and %zu estimates in %.1f ms CPU; "
-	       "state %zu bytes per queue\n", total, estimates, ms, estimator_queue_state_bytes());
+	       "state %zu bytes per queue\n",
+	       total, estimates, ms, estimator_queue_state_bytes());
 	for (int q = 0; q < QUEUES; q++)
 		lunch_sim_finish(&r[q]);
 	estimator_destroy(e);
@@ -200,8 +206,10 @@ static const struct variant variants[] = {
 	{"surge: 6 st. x 20 s, 900 in 6 min, 30 s", "surge", 6, 20, 900, 360, 0, 0, 30, false},
 	{"surge: 3 st. x 45 s, 400 in 5 min, zone", "surge", 3, 45, 400, 300, 0, 0, 0, true},
 	{"stall: 6 min at 26 min", "stall", 0, 0, 0, 0, 26 * 60, 32 * 60, 0, false},
-	{"stall: 10 min, 2 st. x 40 s, 160 people", "small", 0, 0, 0, 0, 35 * 60, 45 * 60, 0, false},
-	{"stall: 12 min, 6 st. x 20 s, 700 people", "stall", 6, 20, 700, 0, 30 * 60, 42 * 60, 0, false},
+	{"stall: 10 min, 2 st. x 40 s, 160 people", "small", 0, 0, 0, 0, 35 * 60, 45 * 60, 0,
+	 false},
+	{"stall: 12 min, 6 st. x 20 s, 700 people", "stall", 6, 20, 700, 0, 30 * 60, 42 * 60, 0,
+	 false},
 	{"stall: 8 min at 50 min, noisy sensors", "noisy", 0, 0, 0, 0, 50 * 60, 58 * 60, 0, false},
 };
 
@@ -261,8 +269,9 @@ static double bench_rows(const char *about, const char *scenario, const struct v
 		for (size_t i = 0; i < stalled[m].n; i++)
 			sum += stalled[m].v[i], sabs += fabs(stalled[m].v[i]);
 		if (stalled[m].n)
-			printf("%-40s %-16s %7.1f %+7.1f\n", m ? "" : "  who joined from the stall on",
-			       method_names[m], sabs / (double)stalled[m].n, sum / (double)stalled[m].n);
+			printf("%-40s %-16s %7.1f %+7.1f\n",
+			       m ? "" : "  who joined from the stall on", method_names[m],
+			       sabs / (double)stalled[m].n, sum / (double)stalled[m].n);
 		free(stalled[m].v);
 	}
 	return cpu;
@@ -277,15 +286,19 @@ int main(int argc, char **argv)
 	if (first < 1 || first > 100000)
 		first = 1;
 	printf("%d seeds per scenario from seed %d; errors in seconds over every person who "
-	       "joined the line\n\n", seeds, first);
-	printf("%-40s %-16s %7s %7s %7s %8s\n", "scenario", "method", "MAE", "bias", "P90", "<=2min");
+	       "joined the line\n\n",
+	       seeds, first);
+	printf("%-40s %-16s %7s %7s %7s %8s\n", "scenario", "method", "MAE", "bias", "P90",
+	       "<=2min");
 	double total_cpu = 0;
 	const char *name;
 	for (size_t sc = 0; (name = lunch_sim_scenario_name(sc)); sc++)
-		total_cpu += bench_rows(lunch_sim_scenario_about(name), name, NULL, sc, first, seeds);
+		total_cpu +=
+			bench_rows(lunch_sim_scenario_about(name), name, NULL, sc, first, seeds);
 	printf("\nvariants (not tuned on)\n");
 	for (size_t k = 0; k < sizeof(variants) / sizeof(*variants); k++)
-		total_cpu += bench_rows(variants[k].about, NULL, &variants[k], 100 + k, first, seeds);
+		total_cpu +=
+			bench_rows(variants[k].about, NULL, &variants[k], 100 + k, first, seeds);
 	printf("\nestimator CPU for all runs above (samples + 30 s ticks): %.1f ms\n", total_cpu);
 	day_of_twenty_queues();
 	return 0;

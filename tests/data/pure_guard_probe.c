@@ -1,4 +1,7 @@
 /* Must not compile: a pure module may not include curl (tests/CMakeLists.txt). */
 #include <curl/curl.h>
 int probe(void);
-int probe(void) { return 0; }
+int probe(void)
+{
+	return 0;
+}

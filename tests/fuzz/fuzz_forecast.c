@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    q.type != SAMPLE_QUEUE && q.t_ms > last) {
 			last = q.t_ms;
 			for (size_t i = 0; i < forecaster_queue_count(f); i++) {
-				int64_t at[3] = {last + 60000, last + 1800000, last + 6 * 3600000LL};
+				int64_t at[3] = {last + 60000, last + 1800000,
+						 last + 6 * 3600000LL};
 				struct forecast out[3];
 				forecaster_predict_series(f, i, last, at, 3, out);
 				for (int k = 0; k < 3; k++)

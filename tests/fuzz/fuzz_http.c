@@ -114,7 +114,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ended && since(&quiet) > 0.02)
 			break;
 		if (since(&t0) > 5) {
-			fprintf(stderr, "fuzz_http: the server is still busy with one input after 5 s\n");
+			fprintf(stderr,
+				"fuzz_http: the server is still busy with one input after 5 s\n");
 			abort();
 		}
 	}

@@ -48,12 +48,18 @@ static void screen_of(const struct kiosk_config *cfg, const struct board *b,
 {
 	struct draw_list dl;
 	draw_list_init(&dl, w, h, cfg->theme.background);
-	struct layout_input in = {.cfg = cfg, .board = b, .queues = qb, .advice = advice,
-				  .rooms = rb, .width = w, .height = h,
+	struct layout_input in = {.cfg = cfg,
+				  .board = b,
+				  .queues = qb,
+				  .advice = advice,
+				  .rooms = rb,
+				  .width = w,
+				  .height = h,
 				  .screen = alerts_on ? &alerts_on->who : NULL,
 				  .alerts = alerts_on ? alerts_on->alerts : NULL,
 				  .n_alerts = alerts_on ? alerts_on->n_alerts : 0,
-				  .now_ms = now, .page_tick = now / 12000,
+				  .now_ms = now,
+				  .page_tick = now / 12000,
 				  .feed = {.have = true, .offline = (now & 1) != 0}};
 	in.tm = (struct text_metrics){NULL, width, height};
 	struct layout_result res;
@@ -98,8 +104,8 @@ static void rooms(const char *buf, size_t len, int64_t now)
 	kiosk_config_set(&cfg, "overflow", "\"Salle 252A\" \"Salle 243\"", &e);
 	struct board *b = board_create();
 	struct room_board *rb = room_board_create();
-	if (!b || !rb || !board_load(b, ROOMS_SCHEDULE, sizeof(ROOMS_SCHEDULE) - 1, NULL, now, NULL,
-				     &e) ||
+	if (!b || !rb ||
+	    !board_load(b, ROOMS_SCHEDULE, sizeof(ROOMS_SCHEDULE) - 1, NULL, now, NULL, &e) ||
 	    !room_board_load(rb, ROOMS_GOOD, sizeof(ROOMS_GOOD) - 1, NULL, &e))
 		abort();
 	if (!room_board_load(rb, buf, len, NULL, &e) && room_board_count(rb) != 1)
@@ -148,7 +154,8 @@ static void stream(const uint8_t *data, size_t size, const char *buf, size_t len
 	sse_finish(&p);
 	board_destroy(b);
 	/* the same bytes as the update agent's files */
-	char status[UPDATE_STATUS_MAX + 1], version[UPDATE_IMAGE_MAX + 1], slot[UPDATE_SLOT_MAX + 1];
+	char status[UPDATE_STATUS_MAX + 1], version[UPDATE_IMAGE_MAX + 1],
+		slot[UPDATE_SLOT_MAX + 1];
 	if (update_files_status(buf, len, status) && strlen(status) > UPDATE_STATUS_MAX)
 		abort();
 	update_files_image(buf, len, version, slot);
@@ -179,13 +186,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct queue_load_summary s1, s2;
 		if (queue_board_load(qb, buf, len, INT64_MAX, &s1, &e)) {
 			/* the same body again brings nothing new */
-			if (!queue_board_load(qb, buf, len, INT64_MAX, &s2, &e) || s2.applied > s1.applied)
+			if (!queue_board_load(qb, buf, len, INT64_MAX, &s2, &e) ||
+			    s2.applied > s1.applied)
 				abort();
 		}
 		queue_board_update(qb, now);
 		/* every line walked to: any two may be compared */
-		static const struct kiosk_walk walks[] = {{"meridien-lunch", 2}, {"level3-buffet", 1},
-							  {"palais-cafe", 0}};
+		static const struct kiosk_walk walks[] = {
+			{"meridien-lunch", 2}, {"level3-buffet", 1}, {"palais-cafe", 0}};
 		const struct queue_view *views[ESTIMATOR_MAX_QUEUES];
 		size_t n = queue_board_count(qb);
 		for (size_t i = 0; i < n; i++)

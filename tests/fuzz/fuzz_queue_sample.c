@@ -24,8 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = queue_sample_format(&a, line, sizeof(line));
 	if (!n || queue_sample_parse(line, n, &b, &e) != SAMPLE_OK)
 		abort();
-	if (a.type != b.type || a.t_ms != b.t_ms || a.total != b.total || strcmp(a.queue, b.queue) ||
-	    a.people != b.people || a.capacity != b.capacity || strcmp(a.room, b.room))
+	if (a.type != b.type || a.t_ms != b.t_ms || a.total != b.total ||
+	    strcmp(a.queue, b.queue) || a.people != b.people || a.capacity != b.capacity ||
+	    strcmp(a.room, b.room))
 		abort();
 	struct estimator *est = estimator_create();
 	if (!estimator_add(est, &a, &e) && estimator_queue_count(est) == 0)

@@ -139,9 +139,10 @@ static int setup(void **state)
 	FILE *f = fopen(conf, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "listen 127.0.0.1:0\ndatabase %s\nschedule %s\n"
-		   "organizer alice organizer-token-0123456789\n"
-		   "screen hall-a screen-token-0123456789abcdef\n",
+	fprintf(f,
+		"listen 127.0.0.1:0\ndatabase %s\nschedule %s\n"
+		"organizer alice organizer-token-0123456789\n"
+		"screen hall-a screen-token-0123456789abcdef\n",
 		db, VB_DEMO_SCHEDULE);
 	fclose(f);
 	chmod(conf, 0600);
@@ -356,9 +357,10 @@ static void answer(int c)
 	} else if (access(down_flag, F_OK) == 0) {
 		status = "503 Service Unavailable"; /* the whole server is down */
 	}
-	int h = snprintf(head, sizeof(head),
-			 "HTTP/1.1 %s\r\nDate: %s\r\n%sContent-Length: %zu\r\nConnection: close\r\n\r\n",
-			 status, date, extra, strlen(body));
+	int h = snprintf(
+		head, sizeof(head),
+		"HTTP/1.1 %s\r\nDate: %s\r\n%sContent-Length: %zu\r\nConnection: close\r\n\r\n",
+		status, date, extra, strlen(body));
 	if (write(c, head, (size_t)h) < 0 || write(c, body, strlen(body)) < 0)
 		return;
 }
@@ -464,7 +466,7 @@ static void test_origin_back(void **state)
 	assert_true(r.retry_ms >= 8000);
 	while (fetcher_take(f, sched, &r))
 		free(r.body);
-	unlink(down_flag); /* the server is back */
+	unlink(down_flag);      /* the server is back */
 	fetcher_kick(f, sched); /* the schedule asks first (an event said so) */
 	r = drive(f, sched, &now);
 	assert_int_equal(r.outcome, FETCH_NEW);
@@ -657,7 +659,8 @@ static bool run_until(struct fetcher *f, const struct sunk *s, const char *needl
 		int64_t before = mono_ms();
 		fetcher_run(f, before, 100);
 		if (mono_ms() - before > 1000)
-			fail_msg("fetcher_run blocked for %lld ms", (long long)(mono_ms() - before));
+			fail_msg("fetcher_run blocked for %lld ms",
+				 (long long)(mono_ms() - before));
 		if (strstr(s->bytes, needle))
 			return true;
 	}
@@ -677,7 +680,8 @@ static void post_alert(const char *text)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/alerts", server_port);
 	snprintf(body, sizeof(body), "{\"text\":\"%s\"}", text);
 	CURL *c = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL, "Authorization: Bearer organizer-token-0123456789");
+	struct curl_slist *h =
+		curl_slist_append(NULL, "Authorization: Bearer organizer-token-0123456789");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);

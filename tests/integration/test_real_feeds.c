@@ -29,8 +29,9 @@ static const struct expect feeds[] = {
 	{"sessionize_orlandocodecamp2020_All.json", "America/New_York", "sessionize", NULL,
 	 "America/New_York", 99, 14, 92, "7b3d6b07-294f-4319-8234-aae9701d98b5",
 	 "2020-03-28T12:00:00Z", "8c0a3898-ab99-4665-9587-89a3da16f81e", "2020-03-28T23:45:00Z"},
-	{"giggity_jres_2022.ics", NULL, "icalendar", "JRES 2021/22", "Europe/Paris", 120, 14,
-	 0, "presentation_94@conf-ng.jres.org", "2022-05-17T09:00:00Z", "presentation_113@conf-ng.jres.org", "2022-05-20T12:10:00Z"},
+	{"giggity_jres_2022.ics", NULL, "icalendar", "JRES 2021/22", "Europe/Paris", 120, 14, 0,
+	 "presentation_94@conf-ng.jres.org", "2022-05-17T09:00:00Z",
+	 "presentation_113@conf-ng.jres.org", "2022-05-20T12:10:00Z"},
 };
 
 static struct schedule *load(const char *name, const char *zone)
@@ -91,11 +92,31 @@ static void check_feed(const struct expect *x)
 	schedule_destroy(s);
 }
 
-static void test_pretalx_democon(void **state) { (void)state; check_feed(&feeds[0]); }
-static void test_frab_camp2019(void **state) { (void)state; check_feed(&feeds[1]); }
-static void test_fosdem_2026(void **state) { (void)state; check_feed(&feeds[2]); }
-static void test_sessionize(void **state) { (void)state; check_feed(&feeds[3]); }
-static void test_jres_ics(void **state) { (void)state; check_feed(&feeds[4]); }
+static void test_pretalx_democon(void **state)
+{
+	(void)state;
+	check_feed(&feeds[0]);
+}
+static void test_frab_camp2019(void **state)
+{
+	(void)state;
+	check_feed(&feeds[1]);
+}
+static void test_fosdem_2026(void **state)
+{
+	(void)state;
+	check_feed(&feeds[2]);
+}
+static void test_sessionize(void **state)
+{
+	(void)state;
+	check_feed(&feeds[3]);
+}
+static void test_jres_ics(void **state)
+{
+	(void)state;
+	check_feed(&feeds[4]);
+}
 
 static void test_pretalx_zone_claim_is_reported(void **state)
 {
@@ -120,7 +141,8 @@ static void test_sessionize_needs_a_zone(void **state)
 	char path[1024];
 	size_t len;
 	char *buf = test_read_file(
-		test_shared_path("sessionize_orlandocodecamp2020_All.json", path, sizeof(path)), &len);
+		test_shared_path("sessionize_orlandocodecamp2020_All.json", path, sizeof(path)),
+		&len);
 	struct schedule *s = NULL;
 	struct feed_error e = {{0}};
 	assert_false(feed_parse(buf, len, NULL, &s, &e));
@@ -134,8 +156,8 @@ static void test_invalid_example_refused(void **state)
 	(void)state;
 	char path[1024];
 	size_t len;
-	char *buf = test_read_file(test_shared_path("c3voc_invalid-example.json", path, sizeof(path)),
-				   &len);
+	char *buf = test_read_file(
+		test_shared_path("c3voc_invalid-example.json", path, sizeof(path)), &len);
 	assert_non_null(buf);
 	struct schedule *s = NULL;
 	struct feed_error e = {{0}};
@@ -153,7 +175,8 @@ static void test_truncated_real_feeds_fail_cleanly(void **state)
 	for (size_t f = 0; f < sizeof(feeds) / sizeof(*feeds); f++) {
 		char path[1024];
 		size_t len;
-		char *buf = test_read_file(test_shared_path(feeds[f].file, path, sizeof(path)), &len);
+		char *buf =
+			test_read_file(test_shared_path(feeds[f].file, path, sizeof(path)), &len);
 		assert_non_null(buf);
 		struct feed_options opt = {.timezone = feeds[f].zone_option};
 		for (int k = 1; k <= 7; k++) {

@@ -194,12 +194,13 @@ static void test_text_stays_in_its_box(void **state)
 		for (int px = 0; px < c.s->w; px++) {
 			struct draw_color p = at(&c, px, py);
 			bool in_box = px >= x && px < x + w && py >= y && py < y + h;
-			bool near_box = px >= x - 2 && px < x + w + 2 && py >= y - 2 && py < y + h + 2;
+			bool near_box =
+				px >= x - 2 && px < x + w + 2 && py >= y - 2 && py < y + h + 2;
 			if (in_box && p.r > 220 && p.g > 220 && p.b > 220)
 				white_inside++;
 			if (!near_box && !same(p, dark))
-				fail_msg("ink at (%d,%d) outside the box %d,%d %dx%d", px, py, x, y, w,
-					 h);
+				fail_msg("ink at (%d,%d) outside the box %d,%d %dx%d", px, py, x, y,
+					 w, h);
 		}
 	assert_true(white_inside > 100);
 	/* the measured width is the drawn one: ink at both ends of the box */
@@ -286,11 +287,11 @@ static struct emoji_shot emoji_line(const char *text, bool with_emoji)
 	return e;
 }
 
-#define ROCKET "\xF0\x9F\x9A\x80"
-#define FLAG_FR "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7"
-#define FLAG_XX "\xF0\x9F\x87\xBD\xF0\x9F\x87\xBD" /* two letters that are no country */
+#define ROCKET     "\xF0\x9F\x9A\x80"
+#define FLAG_FR    "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7"
+#define FLAG_XX    "\xF0\x9F\x87\xBD\xF0\x9F\x87\xBD" /* two letters that are no country */
 #define TRANS_FLAG "\xF0\x9F\x8F\xB3\xEF\xB8\x8F\xE2\x80\x8D\xE2\x9A\xA7\xEF\xB8\x8F"
-#define ZWJ "\xE2\x80\x8D"
+#define ZWJ        "\xE2\x80\x8D"
 
 /* 3b. Emoji in titles: each drawn in colour as one picture (a flag and a ZWJ
  * sequence too, the trans flag's ⚧ not split off to DejaVu), inside the line
@@ -387,8 +388,8 @@ static void test_cache(void **state)
 	open_canvas(&c, 1000, 800, true);
 	struct draw_list dl;
 	draw_list_init(&dl, 1000, 800, dark);
-	static const char *texts[] = {"09:30", "Salle 252A", "Keynote", "09:30", "Lunch",
-				      "Caf\xC3\xA9"};
+	static const char *texts[] = {"09:30", "Salle 252A", "Keynote",
+				      "09:30", "Lunch",      "Caf\xC3\xA9"};
 	const size_t n = sizeof(texts) / sizeof(*texts);
 	for (size_t i = 0; i < n; i++)
 		add_text(&c, &dl, 10, 10 + 40 * (int)i, 24, white, texts[i], SIZE_MAX);
@@ -411,8 +412,8 @@ static void test_cache(void **state)
 	draw_list_reset(&dl, 1000, 800, dark);
 	char line[96];
 	for (int i = 0; i < 2000; i++) {
-		snprintf(line, sizeof(line), "Session %04d \xE2\x80\x94 Quantum widgets in practice",
-			 i);
+		snprintf(line, sizeof(line),
+			 "Session %04d \xE2\x80\x94 Quantum widgets in practice", i);
 		add_text(&c, &dl, 0, (i % 20) * 40, 32, white, line, SIZE_MAX);
 	}
 	assert_false(dl.overflow);
@@ -496,7 +497,8 @@ static SDL_Surface *mount(const SDL_Surface *panel, int rotation)
 	SDL_Surface *v = SDL_CreateRGBSurfaceWithFormat(0, vw, vh, 32, SDL_PIXELFORMAT_ARGB8888);
 	assert_non_null(v);
 	for (int y = 0; y < panel->h; y++) {
-		const Uint32 *row = (const Uint32 *)((const Uint8 *)panel->pixels + y * panel->pitch);
+		const Uint32 *row =
+			(const Uint32 *)((const Uint8 *)panel->pixels + y * panel->pitch);
 		for (int x = 0; x < panel->w; x++) {
 			int vx = x, vy = y; /* where panel pixel (x, y) appears to the viewer */
 			if (rotation == 90)
@@ -549,8 +551,9 @@ static void test_mounting(void **state)
 				bool sideways = rot % 180 != 0;
 				if (!with_size && sideways != portrait) {
 					if (ok)
-						fail_msg("%s, rotation %d on a landscape panel accepted",
-							 portrait ? "portrait" : "landscape", rot);
+						fail_msg(
+							"%s, rotation %d on a landscape panel accepted",
+							portrait ? "portrait" : "landscape", rot);
 					assert_non_null(strstr(e.msg, "orientation"));
 					assert_non_null(strstr(e.msg, "rotation"));
 					refused++;
@@ -561,15 +564,24 @@ static void test_mounting(void **state)
 				assert_int_equal(t.rotation, rot);
 				/* the picture laid out as seen, drawn on the panel */
 				struct canvas panel, ref;
-				open_canvas_fonts(&panel, t.panel_w, t.panel_h, FALLBACK_TTF, EMOJI_TTF);
-				open_canvas_fonts(&ref, t.picture_w, t.picture_h, FALLBACK_TTF, EMOJI_TTF);
+				open_canvas_fonts(&panel, t.panel_w, t.panel_h, FALLBACK_TTF,
+						  EMOJI_TTF);
+				open_canvas_fonts(&ref, t.picture_w, t.picture_h, FALLBACK_TTF,
+						  EMOJI_TTF);
 				struct layout_input in = {
-					.cfg = cfg, .board = b, .tm = panel.m,
-					.width = t.picture_w, .height = t.picture_h, .now_ms = now,
-					.feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
+					.cfg = cfg,
+					.board = b,
+					.tm = panel.m,
+					.width = t.picture_w,
+					.height = t.picture_h,
+					.now_ms = now,
+					.feed = {.have = true,
+						 .age_s = 20,
+						 .received_ms = now - 20000},
 				};
 				struct draw_list dl;
-				draw_list_init(&dl, t.picture_w, t.picture_h, cfg->theme.background);
+				draw_list_init(&dl, t.picture_w, t.picture_h,
+					       cfg->theme.background);
 				struct layout_result res;
 				layout_build(&in, &dl, &res);
 				frame(&panel, &dl, t.rotation);
@@ -589,13 +601,17 @@ static void test_mounting(void **state)
 					fail_msg("%s, rotation %d%s: the header is not at the top "
 						 "(%d of %d top pixels, %d of %d left ones)",
 						 portrait ? "portrait" : "landscape", rot,
-						 with_size ? ", --size" : "", top, seen->w, side, seen->h);
+						 with_size ? ", --size" : "", top, seen->w, side,
+						 seen->h);
 				/* and everything else where the upright picture has it */
 				int differ = 0;
 				for (int y = 0; y < seen->h; y++)
 					for (int x = 0; x < seen->w; x++) {
-						struct draw_color p = pixel(seen, x, y), q = at(&ref, x, y);
-						differ += abs(p.r - q.r) + abs(p.g - q.g) + abs(p.b - q.b) > 24;
+						struct draw_color p = pixel(seen, x, y),
+								  q = at(&ref, x, y);
+						differ += abs(p.r - q.r) + abs(p.g - q.g) +
+								  abs(p.b - q.b) >
+							  24;
 					}
 				assert_true(differ < seen->w * seen->h / 1000);
 				SDL_FreeSurface(seen);
@@ -604,8 +620,7 @@ static void test_mounting(void **state)
 				close_canvas(&ref);
 				checked++;
 			}
-	printf("mounting: %d combinations upright for the viewer, %d refused\n", checked,
-	       refused);
+	printf("mounting: %d combinations upright for the viewer, %d refused\n", checked, refused);
 	assert_int_equal(checked, 12);
 	assert_int_equal(refused, 4);
 	free(cfg);
@@ -650,7 +665,7 @@ static void test_qr_decodes(void **state)
 		int w, h, rotation;
 		bool on;
 	} shots[] = {
-		{1920, 1080, 0, true}, {3840, 2160, 0, true}, {1080, 1920, 0, true},
+		{1920, 1080, 0, true},  {3840, 2160, 0, true},  {1080, 1920, 0, true},
 		{1080, 1920, 90, true}, {1920, 1080, 0, false},
 	};
 	for (size_t k = 0; k < sizeof(shots) / sizeof(*shots); k++) {
@@ -658,11 +673,15 @@ static void test_qr_decodes(void **state)
 		cfg->lang = LANG_FR;
 		bool turned = shots[k].rotation % 180 != 0;
 		struct canvas c;
-		open_canvas_fonts(&c, turned ? shots[k].h : shots[k].w, turned ? shots[k].w : shots[k].h,
-				  FALLBACK_TTF, EMOJI_TTF);
+		open_canvas_fonts(&c, turned ? shots[k].h : shots[k].w,
+				  turned ? shots[k].w : shots[k].h, FALLBACK_TTF, EMOJI_TTF);
 		struct layout_input in = {
-			.cfg = cfg, .board = b, .tm = c.m, .width = shots[k].w,
-			.height = shots[k].h, .now_ms = now,
+			.cfg = cfg,
+			.board = b,
+			.tm = c.m,
+			.width = shots[k].w,
+			.height = shots[k].h,
+			.now_ms = now,
 			.feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
 			.mobile_qr = shots[k].on ? q : NULL,
 		};
@@ -677,7 +696,8 @@ static void test_qr_decodes(void **state)
 			fail_msg("%s", err);
 		zbar_read(path, got, sizeof(got));
 		printf("%dx%d%s%s: zbarimg reads '%s'\n", shots[k].w, shots[k].h,
-		       shots[k].rotation ? ", panel turned 90" : "", shots[k].on ? "" : ", off", got);
+		       shots[k].rotation ? ", panel turned 90" : "", shots[k].on ? "" : ", off",
+		       got);
 		assert_string_equal(got, shots[k].on ? url : "");
 		assert_int_equal(unlink(path), 0);
 		draw_list_finish(&dl);

@@ -140,10 +140,11 @@ static int setup(void **state)
 	snprintf(db, sizeof(db), "%s/server.db", dir);
 	snprintf(log_path, sizeof(log_path), "%s/server.log", dir);
 	FILE *f = fopen(conf, "w");
-	fprintf(f, "listen 127.0.0.1:0\ndatabase %s\nschedule %s\n"
-		   "organizer alice organizer-token-0123456789\n"
-		   "sensor meridien sensor-token-0123456789ab\n"
-		   "screen palais-l2-east screen-token-palais-l2-east\n",
+	fprintf(f,
+		"listen 127.0.0.1:0\ndatabase %s\nschedule %s\n"
+		"organizer alice organizer-token-0123456789\n"
+		"sensor meridien sensor-token-0123456789ab\n"
+		"screen palais-l2-east screen-token-palais-l2-east\n",
 		db, VB_DEMO_SCHEDULE);
 	fclose(f);
 	chmod(conf, 0600);
@@ -181,8 +182,10 @@ static void test_serves_and_survives_kill(void **state)
 	assert_int_equal(r.len, plain); /* libcurl unzipped it to the same document */
 	free(r.body);
 
-	r = request("POST", "/v1/changes", org, "{\"kind\":\"move\",\"session\":\"4184\","
-						  "\"room\":\"Salle 243\"}", false);
+	r = request("POST", "/v1/changes", org,
+		    "{\"kind\":\"move\",\"session\":\"4184\","
+		    "\"room\":\"Salle 243\"}",
+		    false);
 	assert_int_equal(r.status, 201);
 	free(r.body);
 	kill_server(SIGKILL); /* right after the acknowledgement */
@@ -192,7 +195,8 @@ static void test_serves_and_survives_kill(void **state)
 	assert_non_null(strstr(r.body, "\"room\":\"Salle 243\""));
 	free(r.body);
 
-	r = request("POST", "/v1/changes", NULL, "{\"kind\":\"cancel\",\"session\":\"4184\"}", false);
+	r = request("POST", "/v1/changes", NULL, "{\"kind\":\"cancel\",\"session\":\"4184\"}",
+		    false);
 	assert_int_equal(r.status, 401);
 	assert_non_null(strstr(r.body, "\"error\""));
 	free(r.body);
@@ -213,12 +217,13 @@ static void test_serves_and_survives_kill(void **state)
 	free(r.body);
 
 	/* the query string reaches the api through libmicrohttpd */
-	r = request("POST", "/v1/samples", sensor,
-		    "{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
-		    "\"t\":\"2014-11-06T10:59:00Z\",\"total\":7}\n"
-		    "{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
-		    "\"t\":\"2014-11-06T11:00:00Z\",\"total\":8}\n",
-		    false);
+	r = request(
+		"POST", "/v1/samples", sensor,
+		"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
+		"\"t\":\"2014-11-06T10:59:00Z\",\"total\":7}\n"
+		"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
+		"\"t\":\"2014-11-06T11:00:00Z\",\"total\":8}\n",
+		false);
 	assert_int_equal(r.status, 200);
 	free(r.body);
 	static const char *const since_ok[] = {
@@ -229,12 +234,14 @@ static void test_serves_and_survives_kill(void **state)
 		r = request("GET", since_ok[i], NULL, NULL, false);
 		assert_int_equal(r.status, 200);
 		assert_non_null(strstr(r.body, "\"queues\":[{\"t\":"));
-		assert_non_null(strstr(r.body, "\"samples\":[{\"type\":\"queue\",\"queue\":\"meridien\""));
+		assert_non_null(
+			strstr(r.body, "\"samples\":[{\"type\":\"queue\",\"queue\":\"meridien\""));
 		assert_non_null(strstr(r.body, "\"total\":8}]}"));
 		assert_null(strstr(r.body, "\"total\":7"));
 		free(r.body);
 	}
-	r = request("GET", "/v1/queues?since=2014-11-06T11:00:00Z&queue=elsewhere", NULL, NULL, false);
+	r = request("GET", "/v1/queues?since=2014-11-06T11:00:00Z&queue=elsewhere", NULL, NULL,
+		    false);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "\"queues\":[],\"samples\":[]}"));
 	free(r.body);
@@ -319,8 +326,9 @@ static void test_screen_heartbeat(void **state)
 	size_t len;
 	char *log = test_read_file(log_path, &len);
 	assert_non_null(log);
-	assert_non_null(strstr(log, "venueboard-server: INFO: heartbeat from palais-l2-east: 1.4.2, "
-				    "page 2/5, feed age 42 s\n"));
+	assert_non_null(strstr(log,
+			       "venueboard-server: INFO: heartbeat from palais-l2-east: 1.4.2, "
+			       "page 2/5, feed age 42 s\n"));
 	assert_null(strstr(log, "screen-token-palais-l2-east"));
 	free(log);
 }
@@ -333,7 +341,8 @@ static void test_slow_client_does_not_stall_others(void **state)
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	const char partial[] = "POST /v1/samples HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{";
+	const char partial[] =
+		"POST /v1/samples HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{";
 	assert_true(write(fd, partial, sizeof(partial) - 1) > 0); /* ...and then nothing */
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -376,7 +385,8 @@ static int open_stream(const char *auth)
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	char req[256];
-	int n = snprintf(req, sizeof(req), "GET /v1/stream HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n", auth);
+	int n = snprintf(req, sizeof(req), "GET /v1/stream HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n",
+			 auth);
 	assert_int_equal(write(fd, req, (size_t)n), n);
 	return fd;
 }
@@ -401,8 +411,8 @@ static void test_stream(void **state)
 	assert_non_null(strstr(buf, "event: state\n"));
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct reply r = request("POST", "/v1/alerts", org, "{\"text\":\"Evacuate by the east stairs\"}",
-				 false);
+	struct reply r = request("POST", "/v1/alerts", org,
+				 "{\"text\":\"Evacuate by the east stairs\"}", false);
 	assert_int_equal(r.status, 201);
 	free(r.body);
 	assert_true(read_until(fd, buf, sizeof(buf), &len, "Evacuate by the east stairs", 3000));
@@ -412,7 +422,8 @@ static void test_stream(void **state)
 		fail_msg("the alert took %.2f s to reach the stream", s);
 	char buf2[8192] = "";
 	size_t len2 = 0;
-	assert_true(read_until(fd2, buf2, sizeof(buf2), &len2, "Evacuate by the east stairs", 3000));
+	assert_true(
+		read_until(fd2, buf2, sizeof(buf2), &len2, "Evacuate by the east stairs", 3000));
 	/* fifteen seconds without news: a comment */
 	assert_true(read_until(fd, buf, sizeof(buf), &len, ": keep-alive", 17000));
 	kill(server, SIGTERM);

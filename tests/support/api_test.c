@@ -26,7 +26,8 @@ void open_api(struct fixture *f, bool with_feed)
 {
 	struct feed_error e = {{0}};
 	size_t len = 0;
-	char *feed = with_feed ? test_fixture("../../assets/demo/paris-2014.schedule.json", &len) : NULL;
+	char *feed =
+		with_feed ? test_fixture("../../assets/demo/paris-2014.schedule.json", &len) : NULL;
 	f->store = store_open(db_path, &e);
 	assert_non_null(f->store);
 	f->api = api_create(&config, f->store, feed, len, NOW, NULL, &e);
@@ -47,11 +48,13 @@ int api_test_setup(void **state)
 	if (!test_db_path(db_path))
 		return -1;
 	char text[1024];
-	snprintf(text, sizeof(text), "database %s\nbundle-dir %s.bundles\n"
-				     "organizer alice organizer-token-0123456789\n"
-				     "sensor door sensor-token-0123456789ab\n"
-				     "screen palais-l2-east screen-token-palais-l2-east\n"
-				     "screen hall-b screen-token-hall-b-01234567\n", db_path, db_path);
+	snprintf(text, sizeof(text),
+		 "database %s\nbundle-dir %s.bundles\n"
+		 "organizer alice organizer-token-0123456789\n"
+		 "sensor door sensor-token-0123456789ab\n"
+		 "screen palais-l2-east screen-token-palais-l2-east\n"
+		 "screen hall-b screen-token-hall-b-01234567\n",
+		 db_path, db_path);
 	struct feed_error e;
 	return server_config_parse(text, strlen(text), &config, &e) ? 0 : -1;
 }
@@ -90,12 +93,15 @@ void handle(struct api *api, const struct api_request *req, struct api_response 
 }
 
 int call_query(struct api *api, const char *method, const char *path, const char *query,
-	       const char *auth, const char *body, const char *inm, cJSON **json,
-	       char etag[24])
+	       const char *auth, const char *body, const char *inm, cJSON **json, char etag[24])
 {
-	struct api_request req = {.method = method, .path = path, .query = query,
-				  .authorization = auth, .body = body ? body : "",
-				  .body_len = body ? strlen(body) : 0, .if_none_match = inm,
+	struct api_request req = {.method = method,
+				  .path = path,
+				  .query = query,
+				  .authorization = auth,
+				  .body = body ? body : "",
+				  .body_len = body ? strlen(body) : 0,
+				  .if_none_match = inm,
 				  .now_ms = NOW};
 	struct api_response res;
 	handle(api, &req, &res);
@@ -114,8 +120,8 @@ int call_query(struct api *api, const char *method, const char *path, const char
 	return status;
 }
 
-int call(struct api *api, const char *method, const char *path, const char *auth,
-	 const char *body, const char *inm, cJSON **json, char etag[24])
+int call(struct api *api, const char *method, const char *path, const char *auth, const char *body,
+	 const char *inm, cJSON **json, char etag[24])
 {
 	return call_query(api, method, path, NULL, auth, body, inm, json, etag);
 }
@@ -141,9 +147,13 @@ int audit_size(struct api *api)
 void request_at(struct api *api, int64_t now_ms, const char *method, const char *path,
 		const char *auth, const char *body, const char *inm, struct api_response *res)
 {
-	struct api_request req = {.method = method, .path = path, .authorization = auth,
-				  .body = body ? body : "", .body_len = body ? strlen(body) : 0,
-				  .if_none_match = inm, .now_ms = now_ms};
+	struct api_request req = {.method = method,
+				  .path = path,
+				  .authorization = auth,
+				  .body = body ? body : "",
+				  .body_len = body ? strlen(body) : 0,
+				  .if_none_match = inm,
+				  .now_ms = now_ms};
 	handle(api, &req, res);
 	if (res->status >= 400) {
 		cJSON *err = res->body ? cJSON_ParseWithLength(res->body, res->body_len) : NULL;
@@ -153,8 +163,7 @@ void request_at(struct api *api, int64_t now_ms, const char *method, const char 
 	}
 }
 
-int heartbeat_at(struct api *api, int64_t now_ms, const char *auth, const char *body,
-		 char log[320])
+int heartbeat_at(struct api *api, int64_t now_ms, const char *auth, const char *body, char log[320])
 {
 	struct api_response res;
 	request_at(api, now_ms, "POST", "/v1/screens/heartbeat", auth, body, NULL, &res);
@@ -167,8 +176,7 @@ int heartbeat_at(struct api *api, int64_t now_ms, const char *auth, const char *
 	return status;
 }
 
-cJSON *heartbeat_answer_at(struct api *api, int64_t now_ms, const char *auth,
-			   const char *body)
+cJSON *heartbeat_answer_at(struct api *api, int64_t now_ms, const char *auth, const char *body)
 {
 	struct api_response res;
 	request_at(api, now_ms, "POST", "/v1/screens/heartbeat", auth, body, NULL, &res);
@@ -222,6 +230,8 @@ void room_line(char *out, size_t cap, const char *room, int people, int min)
 {
 	char t[21];
 	civil_format_utc(NOW / 1000 + min * 60, t);
-	snprintf(out, cap, "{\"type\":\"room\",\"room\":\"%s\",\"sensor\":\"cam-1\",\"t\":\"%s\","
-			   "\"people\":%d}\n", room, t, people);
+	snprintf(out, cap,
+		 "{\"type\":\"room\",\"room\":\"%s\",\"sensor\":\"cam-1\",\"t\":\"%s\","
+		 "\"people\":%d}\n",
+		 room, t, people);
 }

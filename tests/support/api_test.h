@@ -61,8 +61,8 @@ int call_query(struct api *api, const char *method, const char *path, const char
 	       const char *auth, const char *body, const char *inm, cJSON **json, char etag[24]);
 
 /* call_query without a query string. */
-int call(struct api *api, const char *method, const char *path, const char *auth,
-	 const char *body, const char *inm, cJSON **json, char etag[24]);
+int call(struct api *api, const char *method, const char *path, const char *auth, const char *body,
+	 const char *inm, cJSON **json, char etag[24]);
 
 /* One request at now_ms, the response as the api made it (caller:
  * api_response_finish). An error must be a JSON error. */

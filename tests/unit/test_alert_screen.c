@@ -111,7 +111,8 @@ static void test_over_everything(void **state)
 			/* readable across a hall: over 120 design units */
 			int unit = (w < h ? w : h) / 1080.0 * 120;
 			if (size_of(&dl, "Evacuate") < unit)
-				fail_msg("%dx%d: the alert in %d px", w, h, size_of(&dl, "Evacuate"));
+				fail_msg("%dx%d: the alert in %d px", w, h,
+					 size_of(&dl, "Evacuate"));
 			assert_true(dl.background.r == s.cfg->theme.cancel_bg.r &&
 				    dl.background.g == s.cfg->theme.cancel_bg.g);
 		}
@@ -164,7 +165,8 @@ static void test_several(void **state)
 		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
 		assert_int_equal(build(&s, w, h, &dl), 3);
 		assert_int_equal(layout_check_geometry(&dl, "three alerts", 0), 0);
-		size_t a = layout_check_find(&dl, "Lunch", 0), b = layout_check_find(&dl, "10:03 — Salle", 0);
+		size_t a = layout_check_find(&dl, "Lunch", 0),
+		       b = layout_check_find(&dl, "10:03 — Salle", 0);
 		size_t c = layout_check_find(&dl, "10:02 — Keynote", 0);
 		assert_true(a != SIZE_MAX && b != SIZE_MAX && c != SIZE_MAX);
 		assert_true(dl.ops[a].y < dl.ops[b].y && dl.ops[b].y < dl.ops[c].y);

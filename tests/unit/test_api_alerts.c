@@ -37,21 +37,26 @@ static void test_alerts_and_zones(void **state)
 	struct api *api = api_create(&cfg, store, feed, len, NOW, &log, &e);
 	assert_non_null(api);
 	/* refusals */
-	assert_int_equal(call(api, "POST", "/v1/alerts", org, "{\"zones\":[\"level-2\"]}", NULL, NULL,
-			      NULL), 400);
+	assert_int_equal(
+		call(api, "POST", "/v1/alerts", org, "{\"zones\":[\"level-2\"]}", NULL, NULL, NULL),
+		400);
 	assert_int_equal(call(api, "POST", "/v1/alerts", org,
-			      "{\"text\":\"x\",\"zones\":[\"level-9\"]}", NULL, NULL, NULL), 422);
+			      "{\"text\":\"x\",\"zones\":[\"level-9\"]}", NULL, NULL, NULL),
+			 422);
 	assert_int_equal(call(api, "POST", "/v1/alerts", org,
-			      "{\"text\":\"x\",\"screens\":[\"no/such\"]}", NULL, NULL, NULL), 400);
-	assert_int_equal(call(api, "POST", "/v1/alerts", sensor, "{\"text\":\"x\"}", NULL, NULL,
-			      NULL), 401);
-	assert_int_equal(call(api, "POST", "/v1/changes", org, "{\"kind\":\"alert\",\"text\":\"x\"}",
-			      NULL, NULL, NULL), 400);
+			      "{\"text\":\"x\",\"screens\":[\"no/such\"]}", NULL, NULL, NULL),
+			 400);
+	assert_int_equal(
+		call(api, "POST", "/v1/alerts", sensor, "{\"text\":\"x\"}", NULL, NULL, NULL), 401);
+	assert_int_equal(call(api, "POST", "/v1/changes", org,
+			      "{\"kind\":\"alert\",\"text\":\"x\"}", NULL, NULL, NULL),
+			 400);
 	uint64_t gen = api_stream_generation(api);
 	cJSON *made;
 	assert_int_equal(call(api, "POST", "/v1/alerts", org,
 			      "{\"text\":\"Evacuate by the east stairs\",\"zones\":[\"level-2\"]}",
-			      NULL, &made, NULL), 201);
+			      NULL, &made, NULL),
+			 201);
 	int id = cJSON_GetObjectItem(made, "id")->valueint;
 	assert_int_equal(cJSON_GetObjectItem(made, "screens")->valueint, 1);
 	cJSON_Delete(made);
@@ -63,7 +68,8 @@ static void test_alerts_and_zones(void **state)
 			    "level-2");
 	cJSON *al = cJSON_GetArrayItem(cJSON_GetObjectItem(a, "alerts"), 0);
 	assert_int_equal(cJSON_GetObjectItem(al, "id")->valueint, id);
-	assert_string_equal(cJSON_GetObjectItem(al, "text")->valuestring, "Evacuate by the east stairs");
+	assert_string_equal(cJSON_GetObjectItem(al, "text")->valuestring,
+			    "Evacuate by the east stairs");
 	cJSON_Delete(a);
 	a = heartbeat_answer_at(api, NOW, hall, "{\"version\":\"1.5\"}");
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "alerts")), 0);
@@ -97,8 +103,8 @@ static void test_alerts_and_zones(void **state)
 	x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
 	assert_int_equal(cJSON_GetObjectItem(x, "targeted")->valueint, 1);
 	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 0);
-	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"),
-						     "palais-l2-east")));
+	assert_true(cJSON_IsNull(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"), "palais-l2-east")));
 	assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"), "hall-b"));
 	cJSON_Delete(list);
 	/* palais shows it, 2.5 s after it was posted */
@@ -114,29 +120,38 @@ static void test_alerts_and_zones(void **state)
 	assert_int_equal(call(api, "GET", "/v1/alerts", org, NULL, NULL, &list, NULL), 200);
 	x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
 	assert_int_equal(cJSON_GetObjectItem(x, "confirmed")->valueint, 1);
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"),
-						"palais-l2-east")->valuestring, "2014-11-06T09:00:02Z");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"), "palais-l2-east")
+				    ->valuestring,
+			    "2014-11-06T09:00:02Z");
 	cJSON_Delete(list);
 	char says[96];
 	snprintf(says, sizeof(says), "INFO: alert %d shown on palais-l2-east, 2.5 s after", id);
 	assert_non_null(strstr(lc.text, says));
 	/* a notice for the Méridien's screens, from 12:00 to 14:00 in Paris */
+	assert_int_equal(
+		call(api, "POST", "/v1/notices", org,
+		     "{\"text\":\"Second buffet upstairs\",\"zones\":[\"meridien\"],"
+		     "\"start\":\"2014-11-06T12:00:00+01:00\",\"end\":\"2014-11-06T14:00:00+01:00\"}",
+		     NULL, NULL, NULL),
+		201);
 	assert_int_equal(call(api, "POST", "/v1/notices", org,
-			      "{\"text\":\"Second buffet upstairs\",\"zones\":[\"meridien\"],"
-			      "\"start\":\"2014-11-06T12:00:00+01:00\",\"end\":\"2014-11-06T14:00:00+01:00\"}",
-			      NULL, NULL, NULL), 201);
-	assert_int_equal(call(api, "POST", "/v1/notices", org,
-			      "{\"text\":\"x\",\"screens\":[\"lobby\"]}", NULL, NULL, NULL), 422);
+			      "{\"text\":\"x\",\"screens\":[\"lobby\"]}", NULL, NULL, NULL),
+			 422);
 	assert_int_equal(call(api, "POST", "/v1/notices", org,
 			      "{\"text\":\"x\",\"start\":\"2014-11-06T12:00:00Z\","
-			      "\"end\":\"2014-11-06T11:00:00Z\"}", NULL, NULL, NULL), 400);
+			      "\"end\":\"2014-11-06T11:00:00Z\"}",
+			      NULL, NULL, NULL),
+			 400);
 	cJSON *doc;
 	assert_int_equal(call(api, "GET", "/v1/schedule", NULL, NULL, NULL, &doc, NULL), 200);
 	cJSON *notice = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "notices"), 0);
-	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(notice, "zones"), 0)->valuestring,
-			    "meridien");
-	assert_string_equal(cJSON_GetObjectItem(notice, "start")->valuestring, "2014-11-06T11:00:00Z");
-	assert_string_equal(cJSON_GetObjectItem(notice, "end")->valuestring, "2014-11-06T13:00:00Z");
+	assert_string_equal(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(notice, "zones"), 0)->valuestring,
+		"meridien");
+	assert_string_equal(cJSON_GetObjectItem(notice, "start")->valuestring,
+			    "2014-11-06T11:00:00Z");
+	assert_string_equal(cJSON_GetObjectItem(notice, "end")->valuestring,
+			    "2014-11-06T13:00:00Z");
 	cJSON_Delete(doc);
 	/* withdrawn: gone from the answers, listed as withdrawn */
 	char path[64];
@@ -144,7 +159,8 @@ static void test_alerts_and_zones(void **state)
 	assert_int_equal(call(api, "POST", path, sensor, NULL, NULL, NULL, NULL), 401);
 	assert_int_equal(call(api, "POST", path, org, NULL, NULL, NULL, NULL), 200);
 	assert_int_equal(call(api, "POST", path, org, NULL, NULL, NULL, NULL), 409);
-	assert_int_equal(call(api, "POST", "/v1/alerts/999/withdraw", org, NULL, NULL, NULL, NULL), 404);
+	assert_int_equal(call(api, "POST", "/v1/alerts/999/withdraw", org, NULL, NULL, NULL, NULL),
+			 404);
 	a = heartbeat_answer_at(api, NOW + 5000, palais, "{\"version\":\"1.5\"}");
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "alerts")), 0);
 	cJSON_Delete(a);

@@ -34,10 +34,10 @@ static void config_of(struct server_config *c, bool with_hall)
 {
 	char text[1024];
 	snprintf(text, sizeof(text),
-	         "database %s\nbundle-dir %s.bundles\n"
-	         "organizer alice organizer-token-0123456789\n"
-	         "screen palais-l2-east screen-token-palais-l2-east\n%s",
-	         db_path, db_path, with_hall ? "screen hall-b screen-token-hall-b-01234567\n" : "");
+		 "database %s\nbundle-dir %s.bundles\n"
+		 "organizer alice organizer-token-0123456789\n"
+		 "screen palais-l2-east screen-token-palais-l2-east\n%s",
+		 db_path, db_path, with_hall ? "screen hall-b screen-token-hall-b-01234567\n" : "");
 	struct feed_error e = {{0}};
 	if (!server_config_parse(text, strlen(text), c, &e))
 		fail_msg("%s", e.msg);
@@ -45,7 +45,7 @@ static void config_of(struct server_config *c, bool with_hall)
 
 /* An api over a new database at NOW (caller destroys both). */
 static struct api *open_api(const struct server_config *cfg, const struct api_log *log,
-                            struct store **store)
+			    struct store **store)
 {
 	struct feed_error e = {{0}};
 	*store = store_open(db_path, &e);
@@ -73,16 +73,16 @@ static int teardown(void **state)
 
 /* One request at now_ms; the body parsed (caller deletes), status returned. */
 static int call_at(struct api *api, int64_t now_ms, const char *method, const char *path,
-                   const char *query, const char *auth, const char *body, cJSON **json,
-                   char etag[24])
+		   const char *query, const char *auth, const char *body, cJSON **json,
+		   char etag[24])
 {
 	struct api_request req = {.method = method,
-	                          .path = path,
-	                          .query = query,
-	                          .authorization = auth,
-	                          .body = body ? body : "",
-	                          .body_len = body ? strlen(body) : 0,
-	                          .now_ms = now_ms};
+				  .path = path,
+				  .query = query,
+				  .authorization = auth,
+				  .body = body ? body : "",
+				  .body_len = body ? strlen(body) : 0,
+				  .now_ms = now_ms};
 	struct api_response res;
 	api_handle(api, &req, &res);
 	const char *data = res.blob ? res.blob->data : res.body;
@@ -98,14 +98,15 @@ static int call_at(struct api *api, int64_t now_ms, const char *method, const ch
 /* The update a screen is offered in its heartbeat's answer (caller
  * deletes; NULL when none). */
 static cJSON *update_for(struct api *api, int64_t now_ms, const char *auth, const char *image,
-                         const char *update)
+			 const char *update)
 {
 	char body[256];
 	snprintf(body, sizeof(body), "{\"image\":\"%s\",\"slot\":\"a\",\"update\":\"%s\"}", image,
-	         update);
+		 update);
 	cJSON *a = NULL;
 	assert_int_equal(
-	    call_at(api, now_ms, "POST", "/v1/screens/heartbeat", NULL, auth, body, &a, NULL), 200);
+		call_at(api, now_ms, "POST", "/v1/screens/heartbeat", NULL, auth, body, &a, NULL),
+		200);
 	cJSON *u = cJSON_DetachItemFromObject(a, "update");
 	cJSON_Delete(a);
 	if (cJSON_IsNull(u)) {
@@ -122,20 +123,20 @@ static void post_bundle(struct api *api, const char *v)
 	snprintf(dir, sizeof(dir), "%s.d", db_path);
 	snprintf(up, sizeof(up), "%s.bundles/.upload-test", db_path);
 	snprintf(
-	    cmd, sizeof(cmd),
-	    "rm -rf '%s' && mkdir -p '%s' '%s.bundles' && printf '%%s\\n' '%s' >'%s/version' && "
-	    "for f in root.squashfs vmlinuz initrd.img SHA256SUMS SHA256SUMS.sig; do "
-	    "printf x >'%s'/$f; done && tar -C '%s' -cf '%s' . && rm -rf '%s'",
-	    dir, dir, db_path, v, dir, dir, dir, up, dir);
+		cmd, sizeof(cmd),
+		"rm -rf '%s' && mkdir -p '%s' '%s.bundles' && printf '%%s\\n' '%s' >'%s/version' && "
+		"for f in root.squashfs vmlinuz initrd.img SHA256SUMS SHA256SUMS.sig; do "
+		"printf x >'%s'/$f; done && tar -C '%s' -cf '%s' . && rm -rf '%s'",
+		dir, dir, db_path, v, dir, dir, dir, up, dir);
 	assert_int_equal(system(cmd), 0);
 	struct api_request req = {.method = "POST",
-	                          .path = "/v1/bundles",
-	                          .authorization = org,
-	                          .body = "",
-	                          .now_ms = NOW,
-	                          .upload_path = up,
-	                          .upload_size = 10240,
-	                          .upload_sha256 = "ab12"};
+				  .path = "/v1/bundles",
+				  .authorization = org,
+				  .body = "",
+				  .now_ms = NOW,
+				  .upload_path = up,
+				  .upload_size = 10240,
+				  .upload_sha256 = "ab12"};
 	struct api_response res;
 	api_handle(api, &req, &res);
 	assert_int_equal(res.status, 201);
@@ -146,10 +147,10 @@ static int start_rollout(struct api *api, int64_t now_ms, const char *v, const c
 {
 	char body[256];
 	snprintf(body, sizeof(body),
-	         "{\"bundle\":\"%s\",\"canaries\":[\"%s\"],\"healthy_minutes\":1}", v, canary);
+		 "{\"bundle\":\"%s\",\"canaries\":[\"%s\"],\"healthy_minutes\":1}", v, canary);
 	cJSON *j = NULL;
 	assert_int_equal(call_at(api, now_ms, "POST", "/v1/rollouts", NULL, org, body, &j, NULL),
-	                 201);
+			 201);
 	int id = cJSON_GetObjectItem(j, "change")->valueint;
 	cJSON_Delete(j);
 	return id;
@@ -160,7 +161,7 @@ static cJSON *newest_rollout(struct api *api, int64_t now_ms)
 {
 	cJSON *list = NULL;
 	assert_int_equal(call_at(api, now_ms, "GET", "/v1/rollouts", NULL, NULL, NULL, &list, NULL),
-	                 200);
+			 200);
 	cJSON *all = cJSON_GetObjectItem(list, "rollouts");
 	cJSON *r = cJSON_DetachItemFromArray(all, cJSON_GetArraySize(all) - 1);
 	cJSON_Delete(list);
@@ -193,13 +194,13 @@ static void test_stale_failure(void **state)
 	start_rollout(api, NOW + 10000, "2.0", "palais-l2-east");
 	for (int i = 0; i < 3; i++) {
 		cJSON *u = update_for(api, NOW + 11000 + i * 1000, palais, "0.9",
-		                      "failed: download: HTTP 404");
+				      "failed: download: HTTP 404");
 		assert_non_null(u);
 		assert_string_equal(cJSON_GetObjectItem(u, "version")->valuestring, "2.0");
 		cJSON_Delete(u);
 	}
 	assert_int_equal(count_of(lc.text, "still says 'failed: download: HTTP 404' from before"),
-	                 1);
+			 1);
 	r = newest_rollout(api, NOW + 15000);
 	assert_string_equal(cJSON_GetObjectItem(r, "phase")->valuestring, "canaries");
 	cJSON *p = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "screens"), "palais-l2-east");
@@ -258,10 +259,10 @@ static void test_canary_gone_holds(void **state)
 	/* the reload: hall-b stays, the canary's line is gone */
 	char text[1024];
 	snprintf(text, sizeof(text),
-	         "database %s\nbundle-dir %s.bundles\n"
-	         "organizer alice organizer-token-0123456789\n"
-	         "screen hall-b screen-token-hall-b-01234567\n",
-	         db_path, db_path);
+		 "database %s\nbundle-dir %s.bundles\n"
+		 "organizer alice organizer-token-0123456789\n"
+		 "screen hall-b screen-token-hall-b-01234567\n",
+		 db_path, db_path);
 	struct feed_error e = {{0}};
 	assert_true(server_config_parse(text, strlen(text), &without, &e));
 	struct test_log lc = {{0}, 0};
@@ -277,7 +278,7 @@ static void test_canary_gone_holds(void **state)
 	cJSON *r = newest_rollout(api, NOW + 500000);
 	assert_string_equal(cJSON_GetObjectItem(r, "phase")->valuestring, "held");
 	assert_non_null(strstr(cJSON_GetObjectItem(r, "why")->valuestring,
-	                       "canary palais-l2-east is no longer in the configuration"));
+			       "canary palais-l2-east is no longer in the configuration"));
 	cJSON_Delete(r);
 	assert_int_equal(count_of(lc.text, "WARN: rollout"), 1);
 	assert_non_null(strstr(lc.text, ": held: canary palais-l2-east"));
@@ -309,7 +310,8 @@ static void test_state_event_bounded(void **state)
 		snprintf(body, sizeof(body), "{\"text\":\"%s\"}", text);
 		cJSON *j = NULL;
 		assert_int_equal(
-		    call_at(api, NOW + i, "POST", "/v1/alerts", NULL, org, body, &j, NULL), 201);
+			call_at(api, NOW + i, "POST", "/v1/alerts", NULL, org, body, &j, NULL),
+			201);
 		last = cJSON_GetObjectItem(j, "id")->valueint;
 		cJSON_Delete(j);
 	}
@@ -324,14 +326,14 @@ static void test_state_event_bounded(void **state)
 	assert_int_equal(cJSON_GetObjectItem(doc, "alerts_left_out")->valueint, 300 - n);
 	/* oldest first, ending with the newest */
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, n - 1), "id")->valueint,
-	                 last);
+			 last);
 	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, 0), "id")->valueint <
-	            cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, 1), "id")->valueint);
+		    cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, 1), "id")->valueint);
 	cJSON_Delete(doc);
 	cJSON *a = NULL;
 	assert_int_equal(call_at(api, NOW + 1000, "POST", "/v1/screens/heartbeat", NULL, hall,
-	                         "{\"version\":\"1.5\"}", &a, NULL),
-	                 200);
+				 "{\"version\":\"1.5\"}", &a, NULL),
+			 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "alerts")), n);
 	assert_int_equal(cJSON_GetObjectItem(a, "alerts_left_out")->valueint, 300 - n);
 	cJSON_Delete(a);
@@ -339,7 +341,7 @@ static void test_state_event_bounded(void **state)
 	cJSON *list = NULL;
 	char tag[24], tag2[24];
 	assert_int_equal(
-	    call_at(api, NOW + 2000, "GET", "/v1/alerts", NULL, NULL, NULL, &list, tag), 200);
+		call_at(api, NOW + 2000, "GET", "/v1/alerts", NULL, NULL, NULL, &list, tag), 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 200);
 	assert_int_equal(cJSON_GetObjectItem(list, "older")->valueint, 100);
 	cJSON *oldest = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
@@ -347,17 +349,17 @@ static void test_state_event_bounded(void **state)
 	snprintf(q, sizeof(q), "before=%d", cJSON_GetObjectItem(oldest, "id")->valueint);
 	cJSON_Delete(list);
 	assert_int_equal(
-	    call_at(api, NOW + 3000, "GET", "/v1/alerts", NULL, NULL, NULL, NULL, tag2), 200);
+		call_at(api, NOW + 3000, "GET", "/v1/alerts", NULL, NULL, NULL, NULL, tag2), 200);
 	assert_string_equal(tag, tag2); /* nothing changed: the same copy */
 	assert_int_equal(call_at(api, NOW + 3000, "GET", "/v1/alerts", q, NULL, NULL, &list, NULL),
-	                 200);
+			 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 100);
 	assert_int_equal(cJSON_GetObjectItem(list, "older")->valueint, 0);
 	cJSON_Delete(list);
 	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", "limit=0", NULL, NULL, NULL, NULL),
-	                 400);
+			 400);
 	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", "before=x", NULL, NULL, NULL, NULL),
-	                 400);
+			 400);
 	/* the organizer's view: each screen, 50 a page */
 	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", NULL, org, NULL, &list, NULL), 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 50);
@@ -372,10 +374,10 @@ static void test_state_event_bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_stale_failure, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_failure_names_version, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_canary_gone_holds, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_state_event_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_names_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_canary_gone_holds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_event_bounded, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

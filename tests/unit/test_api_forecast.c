@@ -107,11 +107,13 @@ static void test_queues_forecast(void **state)
 	(void)state;
 	static struct forecast_api fa;
 	const int64_t t = 1415272200000LL; /* Thursday 2014-11-06T11:10:00Z, 12:10 in Paris */
-	struct api *api = forecast_api(&fa, "database x\norganizer alice organizer-token-0123456789\n"
-					    "sensor door sensor-token-0123456789ab\n"
-					    "alert-wait meridien-lunch 15\n"
-					    "capacity  Salle 241   450\n"
-					    "capacity Salle 999 10\n", t);
+	struct api *api = forecast_api(&fa,
+				       "database x\norganizer alice organizer-token-0123456789\n"
+				       "sensor door sensor-token-0123456789ab\n"
+				       "alert-wait meridien-lunch 15\n"
+				       "capacity  Salle 241   450\n"
+				       "capacity Salle 999 10\n",
+				       t);
 	struct feed_error e = {{0}};
 	struct store *store = fa.store;
 	assert_non_null(strstr(fa.lc.text, "WARN: capacity Salle 999: no such room in schedule"));
@@ -154,9 +156,11 @@ static void test_queues_forecast(void **state)
 	/* /metrics */
 	struct api_response res;
 	request_at(api, t, "GET", "/metrics", NULL, NULL, NULL, &res);
-	assert_non_null(strstr(res.body, "venueboard_queue_forecast_alert{queue=\"meridien-lunch\"} 1"));
-	assert_non_null(strstr(res.body, "venueboard_queue_forecast_wait_seconds{queue=\"meridien-lunch\","
-					 "ahead_minutes=\"30\"} "));
+	assert_non_null(
+		strstr(res.body, "venueboard_queue_forecast_alert{queue=\"meridien-lunch\"} 1"));
+	assert_non_null(strstr(res.body,
+			       "venueboard_queue_forecast_wait_seconds{queue=\"meridien-lunch\","
+			       "ahead_minutes=\"30\"} "));
 	api_response_finish(&res);
 	/* the seats: configured 450 over the feed's 400 */
 	request_at(api, t, "GET", "/v1/schedule", NULL, NULL, NULL, &res);
@@ -196,9 +200,11 @@ static void test_queues_forecast_withheld(void **state)
 	(void)state;
 	static struct forecast_api fa;
 	const int64_t t = 1415277600000LL; /* 2014-11-06T12:40:00Z, 13:40 in Paris */
-	struct api *api = forecast_api(&fa, "database x\norganizer alice organizer-token-0123456789\n"
-					    "sensor door sensor-token-0123456789ab\n"
-					    "alert-wait meridien-lunch 5\n", t);
+	struct api *api = forecast_api(&fa,
+				       "database x\norganizer alice organizer-token-0123456789\n"
+				       "sensor door sensor-token-0123456789ab\n"
+				       "alert-wait meridien-lunch 5\n",
+				       t);
 	const struct test_log *lc = &fa.lc;
 	post_conference_emptied(api, t, 1415264400000LL /* 10:00 in Paris */);
 	cJSON *q = queue_estimate(api, t, "meridien-lunch");
@@ -229,7 +235,7 @@ static void test_queues_forecast_withheld(void **state)
 	assert_null(cJSON_GetObjectItem(q, "alert"));
 	cJSON_Delete(q);
 	if (!strstr(lc->text, "INFO: lunch line Le M\xC3\xA9ridien \xE2\x80\x94 d\xC3\xA9jeuner: "
-			     "forecast withheld: ") ||
+			      "forecast withheld: ") ||
 	    !strstr(lc->text, "forecasts were off by") || strstr(lc->text, "WARN: lunch line"))
 		fail_msg("log: %s", lc->text);
 	/* said once, not at every look */
@@ -239,8 +245,10 @@ static void test_queues_forecast_withheld(void **state)
 	assert_null(strstr(once + 1, "forecast withheld"));
 	struct api_response res;
 	request_at(api, t, "GET", "/metrics", NULL, NULL, NULL, &res);
-	assert_non_null(strstr(res.body, "venueboard_queue_forecast_withheld{queue=\"meridien-lunch\"} 1"));
-	assert_non_null(strstr(res.body, "venueboard_queue_forecast_alert{queue=\"meridien-lunch\"} 0"));
+	assert_non_null(
+		strstr(res.body, "venueboard_queue_forecast_withheld{queue=\"meridien-lunch\"} 1"));
+	assert_non_null(
+		strstr(res.body, "venueboard_queue_forecast_alert{queue=\"meridien-lunch\"} 0"));
 	api_response_finish(&res);
 	api_destroy(api);
 	store_close(fa.store);
@@ -251,7 +259,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_queues_forecast, NULL, api_test_teardown),
-		cmocka_unit_test_setup_teardown(test_queues_forecast_withheld, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_queues_forecast_withheld, NULL,
+						api_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, api_test_setup, NULL);
 }

@@ -19,10 +19,12 @@ static void test_metrics_escaped(void **state)
 	open_api(&f, false);
 	post_samples_at(f.api, NOW,
 			"{\"type\":\"queue\",\"queue\":\"lunch\\\"} 1 \\\\ x\",\"stations\":1,"
-			"\"service_s\":30}\n", 200, NULL);
+			"\"service_s\":30}\n",
+			200, NULL);
 	post_samples_at(f.api, NOW,
 			"{\"type\":\"queue\",\"queue\":\"x\\nvenueboard_fake 1\",\"stations\":1,"
-			"\"service_s\":30}\n", 400, "queue: not UTF-8 text without control characters");
+			"\"service_s\":30}\n",
+			400, "queue: not UTF-8 text without control characters");
 	struct api_response res;
 	request_at(f.api, NOW, "GET", "/metrics", NULL, NULL, NULL, &res);
 	assert_int_equal(res.status, 200);
@@ -86,8 +88,8 @@ static void test_health_sees_failing_writes(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-	request_at(f.api, NOW + 1000, "POST", "/v1/notices", org, "{\"text\":\"Lunch at 13:00\"}", NULL,
-		   &res);
+	request_at(f.api, NOW + 1000, "POST", "/v1/notices", org, "{\"text\":\"Lunch at 13:00\"}",
+		   NULL, &res);
 	assert_int_equal(res.status, 500);
 	api_response_finish(&res);
 	request_at(f.api, NOW + 2000, "GET", "/healthz", NULL, NULL, NULL, &res);
@@ -98,8 +100,8 @@ static void test_health_sees_failing_writes(void **state)
 	/* the lock goes: the next look (a probe write) sees it */
 	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	request_at(f.api, NOW + 2000 + API_HEALTH_PROBE_S * 1000LL, "GET", "/healthz", NULL, NULL, NULL,
-		   &res);
+	request_at(f.api, NOW + 2000 + API_HEALTH_PROBE_S * 1000LL, "GET", "/healthz", NULL, NULL,
+		   NULL, &res);
 	assert_int_equal(res.status, 200);
 	api_response_finish(&res);
 	close_api(&f);
@@ -109,7 +111,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_metrics_escaped, NULL, api_test_teardown),
-		cmocka_unit_test_setup_teardown(test_health_sees_failing_writes, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_health_sees_failing_writes, NULL,
+						api_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, api_test_setup, NULL);
 }

@@ -16,18 +16,24 @@ static void test_mobile_page(void **state)
 	struct fixture f;
 	open_api(&f, true);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
-			      "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 243\"}", NULL,
-			      NULL, NULL), 201);
+			      "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 243\"}",
+			      NULL, NULL, NULL),
+			 201);
 	assert_int_equal(call(f.api, "POST", "/v1/notices", org,
-			      "{\"text\":\"Lunch <b>upstairs</b> & \\\"more\\\"\"}", NULL, NULL, NULL), 201);
+			      "{\"text\":\"Lunch <b>upstairs</b> & \\\"more\\\"\"}", NULL, NULL,
+			      NULL),
+			 201);
 	assert_int_equal(call(f.api, "POST", "/v1/notices", org,
-			      "{\"text\":\"For the Palais only\",\"screens\":[\"palais-l2-east\"]}", NULL,
-			      NULL, NULL), 201);
+			      "{\"text\":\"For the Palais only\",\"screens\":[\"palais-l2-east\"]}",
+			      NULL, NULL, NULL),
+			 201);
 	char line[256];
 	room_line(line, sizeof(line), "Salle 241", 400, 0);
 	post_samples_at(f.api, NOW, line, 200, NULL);
 	struct api_response res;
-	struct api_request rq = {.method = "GET", .path = "/m/", .query = "at=2014-11-06T10%3A00%3A00%2B01%3A00",
+	struct api_request rq = {.method = "GET",
+				 .path = "/m/",
+				 .query = "at=2014-11-06T10%3A00%3A00%2B01%3A00",
 				 .now_ms = NOW};
 	handle(f.api, &rq, &res);
 	assert_int_equal(res.status, 200);

@@ -16,8 +16,8 @@
 /* GET /v1/queues?query: the body as sent (caller frees), status returned. */
 static int get_queues_raw(struct api *api, const char *query, char **body)
 {
-	struct api_request req = {.method = "GET", .path = "/v1/queues", .query = query,
-				  .now_ms = NOW};
+	struct api_request req = {
+		.method = "GET", .path = "/v1/queues", .query = query, .now_ms = NOW};
 	struct api_response res;
 	handle(api, &req, &res);
 	*body = res.body ? strndup(res.body, res.body_len) : NULL;
@@ -48,15 +48,20 @@ static void test_samples_all_or_nothing(void **state)
 	cJSON *doc;
 	assert_int_equal(call(f.api, "POST", "/v1/samples", org, batch, NULL, NULL, NULL), 401);
 	assert_int_equal(call(f.api, "POST", "/v1/samples", sensor, batch, NULL, &doc, NULL), 200);
-	assert_int_equal(cJSON_GetObjectItem(doc, "accepted")->valueint, 5); /* the room count too */
+	assert_int_equal(cJSON_GetObjectItem(doc, "accepted")->valueint,
+			 5); /* the room count too */
 	assert_int_equal(cJSON_GetObjectItem(doc, "skipped")->valueint, 1);
 	cJSON_Delete(doc);
 	/* one bad line refuses the batch, naming it; nothing of it is kept */
 	const char bad[] = "{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":"
 			   "\"entry\",\"t\":\"2014-11-06T08:59:50Z\",\"total\":500}\n"
 			   "{\"type\":\"count\",\"queue\":\"meridien\"}\n";
-	struct api_request req = {.method = "POST", .path = "/v1/samples", .authorization = sensor,
-				  .body = bad, .body_len = strlen(bad), .now_ms = NOW};
+	struct api_request req = {.method = "POST",
+				  .path = "/v1/samples",
+				  .authorization = sensor,
+				  .body = bad,
+				  .body_len = strlen(bad),
+				  .now_ms = NOW};
 	struct api_response res;
 	handle(f.api, &req, &res);
 	assert_int_equal(res.status, 400);
@@ -65,7 +70,7 @@ static void test_samples_all_or_nothing(void **state)
 	assert_int_equal(call(f.api, "GET", "/v1/queues", NULL, NULL, NULL, &doc, NULL), 200);
 	cJSON *q = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "queues"), 0);
 	assert_string_equal(cJSON_GetObjectItem(q, "queue")->valuestring, "meridien");
-	assert_int_equal(cJSON_GetObjectItem(q, "people")->valueint, 10); /* not 400 */
+	assert_int_equal(cJSON_GetObjectItem(q, "people")->valueint, 10);            /* not 400 */
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "queues")), 1); /* no room */
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "samples")), 5);
 	cJSON_Delete(doc);
@@ -92,30 +97,41 @@ static const struct fixture_sample {
 	{"{\"type\":\"queue\",\"queue\":\"meridien\",\"stations\":2,\"service_s\":60}", 1, true, 0},
 	{"{\"type\":\"queue\",\"queue\":\"hilton\",\"stations\":1,\"service_s\":45}", 1, true, 0},
 	{"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"2014-11-06T08:50:00Z\",\"total\":101}", 1, false, -600000},
+	 "\"t\":\"2014-11-06T08:50:00Z\",\"total\":101}",
+	 1, false, -600000},
 	{"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"out\",\"role\":\"exit\","
-	 "\"t\":\"2014-11-06T08:50:00Z\",\"total\":102}", 1, false, -600000},
+	 "\"t\":\"2014-11-06T08:50:00Z\",\"total\":102}",
+	 1, false, -600000},
 	{"{\"type\":\"count\",\"queue\":\"hilton\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"2014-11-06T09:45:00+01:00\",\"total\":103}", 1, false, -900000},
+	 "\"t\":\"2014-11-06T09:45:00+01:00\",\"total\":103}",
+	 1, false, -900000},
 	{"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"2014-11-06T08:29:59.999Z\",\"total\":104}", 1, false, -1800001},
+	 "\"t\":\"2014-11-06T08:29:59.999Z\",\"total\":104}",
+	 1, false, -1800001},
 	{"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"2014-11-06T09:30:00+01:00\",\"total\":105}", 1, false, -1800000},
+	 "\"t\":\"2014-11-06T09:30:00+01:00\",\"total\":105}",
+	 1, false, -1800000},
 	/* the basic form: SQLite's date functions do not read it */
 	{"{\"type\":\"count\",\"queue\":\"hilton\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"20141106T083500Z\",\"total\":106}", 1, false, -1500000},
+	 "\"t\":\"20141106T083500Z\",\"total\":106}",
+	 1, false, -1500000},
 	{"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"2014-11-05T09:00:00Z\",\"total\":107}", 1, false, -86400000},
+	 "\"t\":\"2014-11-05T09:00:00Z\",\"total\":107}",
+	 1, false, -86400000},
 	{"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"2014-11-05T08:59:59Z\",\"total\":108}", 1, false, -86401000},
+	 "\"t\":\"2014-11-05T08:59:59Z\",\"total\":108}",
+	 1, false, -86401000},
 	{"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"2014-11-06T08:55:00Z\",\"total\":109}", 2, false, -300000},
+	 "\"t\":\"2014-11-06T08:55:00Z\",\"total\":109}",
+	 2, false, -300000},
 	{"{\"type\":\"count\",\"queue\":\"hilton\",\"sensor\":\"in\",\"role\":\"entry\","
-	 "\"t\":\"2014-11-06T08:40:00.5+00:00\",\"total\":110}", 2, false, -1199500},
+	 "\"t\":\"2014-11-06T08:40:00.5+00:00\",\"total\":110}",
+	 2, false, -1199500},
 	{"{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":\"out\",\"role\":\"exit\","
-	 "\"t\":\"2014-11-06T09:00:00Z\",\"total\":111}", 2, false, 0},
-	{"{\"type\":\"stations\",\"queue\":\"hilton\",\"t\":\"2014-11-06T08:31:00Z\",\"open\":2}", 2,
-	 false, -1740000},
+	 "\"t\":\"2014-11-06T09:00:00Z\",\"total\":111}",
+	 2, false, 0},
+	{"{\"type\":\"stations\",\"queue\":\"hilton\",\"t\":\"2014-11-06T08:31:00Z\",\"open\":2}",
+	 2, false, -1740000},
 };
 
 enum { N_SAMPLES = sizeof(samples) / sizeof(*samples) };
@@ -127,9 +143,11 @@ static void post_fixture_samples(struct api *api)
 		size_t o = 0;
 		for (size_t i = 0; i < N_SAMPLES; i++)
 			if (samples[i].batch == batch)
-				o += (size_t)snprintf(body + o, sizeof(body) - o, "%s\n", samples[i].line);
+				o += (size_t)snprintf(body + o, sizeof(body) - o, "%s\n",
+						      samples[i].line);
 		assert_true(o < sizeof(body));
-		assert_int_equal(call(api, "POST", "/v1/samples", sensor, body, NULL, NULL, NULL), 200);
+		assert_int_equal(call(api, "POST", "/v1/samples", sensor, body, NULL, NULL, NULL),
+				 200);
 	}
 }
 
@@ -204,7 +222,8 @@ static void test_queues_since(void **state)
 		{"since=1999-01-01T00:00:00-05:00", -86400000, NULL},
 		{"queue=hilton&since=2014-11-06T08:30:00Z", -1800000, "hilton"},
 		{"since=2014-11-06T08:30:00Z&queue=nowhere,meridien", -1800000, "meridien"},
-		{"since=2014-11-06T08:30:00Z&queue=nowhere&queue=meridien&x=1", -1800000, "meridien"},
+		{"since=2014-11-06T08:30:00Z&queue=nowhere&queue=meridien&x=1", -1800000,
+		 "meridien"},
 		{"since=2014-11-06T08:30:00Z&queue=nowhere", -1800000, "nowhere"},
 	};
 	for (int pass = 0; pass < 2; pass++) { /* and again from the store after a restart */
@@ -213,8 +232,9 @@ static void test_queues_since(void **state)
 		cJSON *plain_doc = cJSON_Parse(plain);
 		for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
 			cJSON *doc;
-			assert_int_equal(call_query(f.api, "GET", "/v1/queues", cases[c].query, NULL, NULL,
-						    NULL, &doc, NULL), 200);
+			assert_int_equal(call_query(f.api, "GET", "/v1/queues", cases[c].query,
+						    NULL, NULL, NULL, &doc, NULL),
+					 200);
 			const char *want[N_SAMPLES];
 			size_t n = expected_since(cases[c].since, cases[c].only, want);
 			assert_samples(doc, want, n, cases[c].query);
@@ -230,10 +250,13 @@ static void test_queues_since(void **state)
 				if (cases[c].only && strcmp(id, cases[c].only) != 0)
 					continue;
 				assert_true(cJSON_Compare(
-					q, cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "queues"), nq++),
+					q,
+					cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "queues"),
+							   nq++),
 					true));
 			}
-			assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "queues")), nq);
+			assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "queues")),
+					 nq);
 			cJSON_Delete(doc);
 		}
 		cJSON_Delete(plain_doc);
@@ -259,13 +282,15 @@ static void test_queues_filter_and_default(void **state)
 	char *queues = cJSON_PrintUnformatted(cJSON_GetObjectItem(doc, "queues"));
 	char want[8192];
 	size_t o = (size_t)snprintf(want, sizeof(want),
-				    "{\"t\":\"2014-11-06T09:00:00Z\",\"queues\":%s,\"samples\":[", queues);
+				    "{\"t\":\"2014-11-06T09:00:00Z\",\"queues\":%s,\"samples\":[",
+				    queues);
 	for (int batch = 1; batch <= 2; batch++)
 		for (size_t i = 0; i < N_SAMPLES; i++)
 			if (samples[i].batch == batch &&
 			    (samples[i].decl || samples[i].at >= -API_RECENT_SAMPLE_S * 1000LL))
 				o += (size_t)snprintf(want + o, sizeof(want) - o, "%s%s",
-						      want[o - 1] == '[' ? "" : ",", samples[i].line);
+						      want[o - 1] == '[' ? "" : ",",
+						      samples[i].line);
 	snprintf(want + o, sizeof(want) - o, "]}");
 	assert_string_equal(plain, want);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "queues")), 2);
@@ -294,7 +319,8 @@ static void test_queues_filter_and_default(void **state)
 	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
 		cJSON *got;
 		assert_int_equal(call_query(f.api, "GET", "/v1/queues", cases[c].query, NULL, NULL,
-					    NULL, &got, NULL), 200);
+					    NULL, &got, NULL),
+				 200);
 		const char *keys[] = {"queues", "samples"};
 		for (int k = 0; k < 2; k++) {
 			cJSON *all = cJSON_GetObjectItem(doc, keys[k]);
@@ -303,12 +329,14 @@ static void test_queues_filter_and_default(void **state)
 			cJSON *x;
 			cJSON_ArrayForEach(x, all) {
 				const char *id = cJSON_GetObjectItem(x, "queue")->valuestring;
-				bool wanted = (cases[c].only[0] && strcmp(id, cases[c].only[0]) == 0) ||
-					      (cases[c].only[1] && strcmp(id, cases[c].only[1]) == 0);
+				bool wanted =
+					(cases[c].only[0] && strcmp(id, cases[c].only[0]) == 0) ||
+					(cases[c].only[1] && strcmp(id, cases[c].only[1]) == 0);
 				if (!wanted)
 					continue;
 				if (!cJSON_Compare(x, cJSON_GetArrayItem(some, n++), true))
-					fail_msg("%s: %s item %d differs", cases[c].query, keys[k], n - 1);
+					fail_msg("%s: %s item %d differs", cases[c].query, keys[k],
+						 n - 1);
 			}
 			if (cJSON_GetArraySize(some) != n)
 				fail_msg("%s: %d %s, expected %d", cases[c].query,
@@ -329,14 +357,15 @@ static void test_queues_bad_query(void **state)
 	post_fixture_samples(f.api);
 	char many[512] = "", long_value[300] = "queue=";
 	for (int i = 0; i < API_MAX_QUERY_PARAMS + 1; i++)
-		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%sq%d=1", i ? "&" : "", i);
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%sq%d=1", i ? "&" : "",
+			 i);
 	memset(long_value + 6, 'a', API_MAX_QUERY_VALUE + 1);
 	static const char *const since_bad[] = {
 		"since=yesterday",
 		"since=",
 		"since",
 		"since=2014-11-06",
-		"since=2014-11-06T11:00:00",        /* no offset */
+		"since=2014-11-06T11:00:00", /* no offset */
 		"since=2014-11-06T25:00:00Z",
 		"since=2014-11-06T11:00:00Z&since=2014-11-06T12:00:00Z",
 		"since=2014-11-06T11:00:00Z%",
@@ -346,8 +375,10 @@ static void test_queues_bad_query(void **state)
 	};
 	for (size_t i = 0; i < sizeof(since_bad) / sizeof(*since_bad); i++) {
 		cJSON *doc;
-		struct api_request req = {.method = "GET", .path = "/v1/queues",
-					  .query = since_bad[i], .now_ms = NOW};
+		struct api_request req = {.method = "GET",
+					  .path = "/v1/queues",
+					  .query = since_bad[i],
+					  .now_ms = NOW};
 		struct api_response res;
 		handle(f.api, &req, &res);
 		if (res.status != 400)
@@ -364,8 +395,9 @@ static void test_queues_bad_query(void **state)
 			 400);
 	assert_non_null(strstr(cJSON_GetObjectItem(doc, "error")->valuestring, "parameters"));
 	cJSON_Delete(doc);
-	assert_int_equal(call_query(f.api, "GET", "/v1/queues", long_value, NULL, NULL, NULL, &doc,
-				    NULL), 400);
+	assert_int_equal(
+		call_query(f.api, "GET", "/v1/queues", long_value, NULL, NULL, NULL, &doc, NULL),
+		400);
 	assert_non_null(strstr(cJSON_GetObjectItem(doc, "error")->valuestring, "queue: "));
 	cJSON_Delete(doc);
 	/* 16 parameters and 128-byte values are fine */
@@ -373,8 +405,9 @@ static void test_queues_bad_query(void **state)
 	long_value[6 + API_MAX_QUERY_VALUE] = '\0';
 	assert_int_equal(call_query(f.api, "GET", "/v1/queues", many, NULL, NULL, NULL, NULL, NULL),
 			 200);
-	assert_int_equal(call_query(f.api, "GET", "/v1/queues", long_value, NULL, NULL, NULL, NULL,
-				    NULL), 200);
+	assert_int_equal(
+		call_query(f.api, "GET", "/v1/queues", long_value, NULL, NULL, NULL, NULL, NULL),
+		200);
 	close_api(&f);
 }
 
@@ -397,9 +430,11 @@ static void test_queues_since_truncated(void **state)
 		char t[21], line[160];
 		civil_format_utc(ms / 1000, t);
 		t[19] = '\0';
-		snprintf(line, sizeof(line),
-			 "{\"type\":\"count\",\"queue\":\"big\",\"sensor\":\"in\",\"role\":\"entry\","
-			 "\"t\":\"%s.%03dZ\",\"total\":%d}", t, (int)(ms % 1000), k);
+		snprintf(
+			line, sizeof(line),
+			"{\"type\":\"count\",\"queue\":\"big\",\"sensor\":\"in\",\"role\":\"entry\","
+			"\"t\":\"%s.%03dZ\",\"total\":%d}",
+			t, (int)(ms % 1000), k);
 		lines[i + 1] = strdup(line);
 	}
 	struct feed_error e = {{0}};
@@ -416,13 +451,15 @@ static void test_queues_since_truncated(void **state)
 	int next = 0; /* the total (index) the next line must have */
 	for (int round = 0; round < 2; round++) {
 		cJSON *doc;
-		assert_int_equal(call_query(f.api, "GET", "/v1/queues", since, NULL, NULL, NULL, &doc,
-					    NULL), 200);
+		assert_int_equal(
+			call_query(f.api, "GET", "/v1/queues", since, NULL, NULL, NULL, &doc, NULL),
+			200);
 		cJSON *x, *arr = cJSON_GetObjectItem(doc, "samples");
 		bool decl = true;
 		cJSON_ArrayForEach(x, arr) {
 			if (decl) { /* the declaration, first each time */
-				assert_string_equal(cJSON_GetObjectItem(x, "type")->valuestring, "queue");
+				assert_string_equal(cJSON_GetObjectItem(x, "type")->valuestring,
+						    "queue");
 				decl = false;
 				continue;
 			}
@@ -473,8 +510,9 @@ static void test_future_samples(void **state)
 		"{\"type\":\"queue\",\"queue\":\"hilton\",\"stations\":1,\"service_s\":45}\n"
 		"{\"type\":\"count\",\"queue\":\"hilton\",\"sensor\":\"in\",\"role\":\"entry\","
 		"\"t\":\"2200-01-01T12:00:00Z\",\"total\":1}\n";
-	post_samples_at(f.api, NOW, future, 400, "line 2: t: 2200-01-01T12:00:00Z is more than 300 s "
-						 "after this server's clock (2014-11-06T09:00:00Z)");
+	post_samples_at(f.api, NOW, future, 400,
+			"line 2: t: 2200-01-01T12:00:00Z is more than 300 s "
+			"after this server's clock (2014-11-06T09:00:00Z)");
 	/* 4 minutes ahead is a clock a little fast: taken, and hilton's alone */
 	const char fast[] =
 		"{\"type\":\"queue\",\"queue\":\"hilton\",\"stations\":1,\"service_s\":45}\n"
@@ -491,15 +529,20 @@ static void test_future_samples(void **state)
 	/* a sample dated 2200 stored by an older server: skipped at start, said */
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO samples(at_ms, who, line) VALUES (1415264399000,"
-					  " 'door', '{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":"
-					  "\"in\",\"role\":\"entry\",\"t\":\"2200-01-01T12:00:00Z\","
-					  "\"total\":500}')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "INSERT INTO samples(at_ms, who, line) VALUES (1415264399000,"
+			     " 'door', '{\"type\":\"count\",\"queue\":\"meridien\",\"sensor\":"
+			     "\"in\",\"role\":\"entry\",\"t\":\"2200-01-01T12:00:00Z\","
+			     "\"total\":500}')",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	sqlite3_close(db);
 	struct test_log lc = {{0}, 0};
 	open_api_logged(&f, &lc);
-	assert_non_null(strstr(lc.text, "WARN: 1 stored samples are dated more than 300 s after this "
-					"server's clock (the latest 2200-01-01T12:00:00Z) and are skipped"));
+	assert_non_null(strstr(lc.text,
+			       "WARN: 1 stored samples are dated more than 300 s after this "
+			       "server's clock (the latest 2200-01-01T12:00:00Z) and are skipped"));
 	q = queue_estimate(f.api, NOW, "meridien");
 	assert_string_equal(cJSON_GetObjectItem(q, "confidence")->valuestring, "good");
 	assert_int_equal(cJSON_GetObjectItem(q, "people")->valueint, 2); /* 4 in, 2 out */
@@ -510,11 +553,14 @@ static void test_future_samples(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_samples_all_or_nothing, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_samples_all_or_nothing, NULL,
+						api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_queues_since, NULL, api_test_teardown),
-		cmocka_unit_test_setup_teardown(test_queues_filter_and_default, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_queues_filter_and_default, NULL,
+						api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_queues_bad_query, NULL, api_test_teardown),
-		cmocka_unit_test_setup_teardown(test_queues_since_truncated, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_queues_since_truncated, NULL,
+						api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_future_samples, NULL, api_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, api_test_setup, NULL);

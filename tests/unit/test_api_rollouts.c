@@ -20,8 +20,9 @@ static void make_bundle(const char *path, const char *v, const char *leave_out)
 	snprintf(dir, sizeof(dir), "%s.d", path);
 	static const char *const files[] = {"root.squashfs", "vmlinuz", "initrd.img", "SHA256SUMS",
 					    "SHA256SUMS.sig"};
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s' && printf '%%s\n' '%s' >'%s/version'",
-		 dir, dir, v, dir);
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf '%s' && mkdir -p '%s' && printf '%%s\n' '%s' >'%s/version'", dir, dir, v,
+		 dir);
 	assert_int_equal(system(cmd), 0);
 	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
 		if (leave_out && strcmp(files[i], leave_out) == 0)
@@ -42,9 +43,15 @@ static int post_bundle(struct api *api, const char *tar, const char *query, cJSO
 	char cmd[700];
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s.bundles' && cp '%s' '%s'", db_path, tar, up);
 	assert_int_equal(system(cmd), 0);
-	struct api_request req = {.method = "POST", .path = "/v1/bundles", .query = query,
-				  .authorization = org, .body = "", .now_ms = NOW,
-				  .upload_path = up, .upload_size = 10240, .upload_sha256 = "ab12"};
+	struct api_request req = {.method = "POST",
+				  .path = "/v1/bundles",
+				  .query = query,
+				  .authorization = org,
+				  .body = "",
+				  .now_ms = NOW,
+				  .upload_path = up,
+				  .upload_size = 10240,
+				  .upload_sha256 = "ab12"};
 	struct api_response res;
 	handle(api, &req, &res);
 	if (json)
@@ -119,12 +126,15 @@ static void test_bundles_and_rollouts(void **state)
 	/* rollouts: refused, then palais first */
 	assert_int_equal(call(f.api, "POST", "/v1/rollouts", org,
 			      "{\"bundle\":\"9.9\",\"canaries\":[\"palais-l2-east\"]}", NULL, NULL,
-			      NULL), 422);
+			      NULL),
+			 422);
 	char body[256];
 	snprintf(body, sizeof(body), "{\"bundle\":\"%s\",\"canaries\":[\"lobby\"]}", v);
 	assert_int_equal(call(f.api, "POST", "/v1/rollouts", org, body, NULL, NULL, NULL), 422);
-	snprintf(body, sizeof(body), "{\"bundle\":\"%s\",\"canaries\":[\"palais-l2-east\"],"
-				     "\"healthy_minutes\":1}", v);
+	snprintf(body, sizeof(body),
+		 "{\"bundle\":\"%s\",\"canaries\":[\"palais-l2-east\"],"
+		 "\"healthy_minutes\":1}",
+		 v);
 	assert_int_equal(call(f.api, "POST", "/v1/rollouts", org, body, NULL, &j, NULL), 201);
 	int id = cJSON_GetObjectItem(j, "change")->valueint;
 	cJSON_Delete(j);
@@ -142,7 +152,8 @@ static void test_bundles_and_rollouts(void **state)
 	u = update_for(f.api, NOW + 63000, hall, "old", "idle");
 	assert_non_null(u);
 	cJSON_Delete(u);
-	assert_non_null(strstr(lc.text, "INFO: rollout of 20261127.120000-abc: palais-l2-east runs it"));
+	assert_non_null(
+		strstr(lc.text, "INFO: rollout of 20261127.120000-abc: palais-l2-east runs it"));
 	assert_non_null(strstr(lc.text, ": fleet"));
 	/* hall refuses the bundle: the rollout stops, the desk sees why */
 	assert_null(update_for(f.api, NOW + 70000, hall, "old", "refused: bad signature"));

@@ -72,9 +72,11 @@ static void test_rooms(void **state)
 	cJSON_Delete(r);
 	/* a batch with one bad line stores nothing: still filling */
 	room_line(line, sizeof(line), "Salle 241", 400, 0);
-	snprintf(batch, sizeof(batch), "%s{\"type\":\"room\",\"room\":\"Salle 241\","
-					"\"sensor\":\"cam-1\",\"t\":\"2014-11-06T09:00:30Z\","
-					"\"people\":-4}\n", line);
+	snprintf(batch, sizeof(batch),
+		 "%s{\"type\":\"room\",\"room\":\"Salle 241\","
+		 "\"sensor\":\"cam-1\",\"t\":\"2014-11-06T09:00:30Z\","
+		 "\"people\":-4}\n",
+		 line);
 	post_samples_at(f.api, NOW, batch, 400, "line 2: people");
 	r = room_now(f.api, NOW, "Salle 241");
 	assert_string_equal(str_of(r, "state"), "filling");
@@ -99,7 +101,8 @@ static void test_rooms(void **state)
 	/* a room no schedule knows is said */
 	room_line(line, sizeof(line), "Salle 999", 10, 0);
 	post_samples_at(f.api, NOW, line, 200, NULL);
-	assert_non_null(strstr(lc.text, "WARN: room counts from cam-1 for 'Salle 999': no such room"));
+	assert_non_null(
+		strstr(lc.text, "WARN: room counts from cam-1 for 'Salle 999': no such room"));
 	/* the metrics */
 	struct api_response res;
 	request_at(f.api, NOW, "GET", "/metrics", NULL, NULL, NULL, &res);
@@ -111,32 +114,37 @@ static void test_rooms(void **state)
 	char etag[24];
 	memcpy(etag, res.etag, sizeof(etag));
 	api_response_finish(&res);
-	struct api_request rq = {.method = "GET", .path = "/v1/rooms", .if_none_match = etag,
-				 .now_ms = NOW};
+	struct api_request rq = {
+		.method = "GET", .path = "/v1/rooms", .if_none_match = etag, .now_ms = NOW};
 	handle(f.api, &rq, &res);
 	assert_int_equal(res.status, 304);
 	api_response_finish(&res);
 	/* the steward: refused kinds, then FULL by hand over a sensor that says 350 */
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
-			      "{\"kind\":\"room\",\"room\":\"Salle 241\",\"state\":\"filling\"}", NULL,
-			      NULL, NULL), 400);
+			      "{\"kind\":\"room\",\"room\":\"Salle 241\",\"state\":\"filling\"}",
+			      NULL, NULL, NULL),
+			 400);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
 			      "{\"kind\":\"room\",\"room\":\"Salle 999\",\"state\":\"full\"}", NULL,
-			      NULL, NULL), 422);
+			      NULL, NULL),
+			 422);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", sensor,
 			      "{\"kind\":\"room\",\"room\":\"Salle 241\",\"state\":\"full\"}", NULL,
-			      NULL, NULL), 401);
+			      NULL, NULL),
+			 401);
 	cJSON *ok;
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
 			      "{\"kind\":\"room\",\"room\":\"salle 241\",\"state\":\"full\"}", NULL,
-			      &ok, NULL), 201);
+			      &ok, NULL),
+			 201);
 	int id = cJSON_GetObjectItem(ok, "change")->valueint;
 	cJSON_Delete(ok);
 	r = room_now(f.api, NOW, "Salle 241");
 	assert_string_equal(str_of(r, "state"), "full");
 	assert_string_equal(str_of(r, "source"), "steward");
 	assert_int_equal(cJSON_GetObjectItem(r, "people")->valueint, 350); /* still said */
-	assert_string_equal(str_of(cJSON_GetObjectItem(r, "mark"), "until"), "2014-11-06T09:30:00Z");
+	assert_string_equal(str_of(cJSON_GetObjectItem(r, "mark"), "until"),
+			    "2014-11-06T09:30:00Z");
 	assert_string_equal(str_of(cJSON_GetObjectItem(r, "mark"), "by"), "alice");
 	cJSON_Delete(r);
 	assert_int_equal(audit_size(f.api), 1);
@@ -154,7 +162,8 @@ static void test_rooms(void **state)
 	cJSON_Delete(r);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
 			      "{\"kind\":\"room\",\"room\":\"Salle 241\",\"state\":\"full\"}", NULL,
-			      NULL, NULL), 201);
+			      NULL, NULL),
+			 201);
 	close_api(&f);
 	open_api(&f, false);
 	r = room_now(f.api, NOW, "Salle 241");

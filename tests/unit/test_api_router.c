@@ -23,14 +23,18 @@ static void test_routes_and_limits(void **state)
 	assert_int_equal(res.status, 200);
 	assert_non_null(strstr(res.body, "venueboard_requests_total"));
 	api_response_finish(&res);
-	req = (struct api_request){.method = "POST", .path = "/v1/samples", .authorization = sensor,
-				   .body = "", .body_len = API_MAX_BODY + 1, .now_ms = NOW};
+	req = (struct api_request){.method = "POST",
+				   .path = "/v1/samples",
+				   .authorization = sensor,
+				   .body = "",
+				   .body_len = API_MAX_BODY + 1,
+				   .now_ms = NOW};
 	handle(f.api, &req, &res);
 	assert_int_equal(res.status, 413);
 	api_response_finish(&res);
 	/* publishing something that is not a schedule is refused, naming why */
-	assert_int_equal(call(f.api, "POST", "/v1/schedule", org, "{\"hello\":1}", NULL, NULL, NULL),
-			 422);
+	assert_int_equal(
+		call(f.api, "POST", "/v1/schedule", org, "{\"hello\":1}", NULL, NULL, NULL), 422);
 	close_api(&f);
 }
 
@@ -74,7 +78,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_routes_and_limits, NULL, api_test_teardown),
-		cmocka_unit_test_setup_teardown(test_identity_after_reload, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_identity_after_reload, NULL,
+						api_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, api_test_setup, NULL);
 }

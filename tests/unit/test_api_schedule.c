@@ -33,7 +33,8 @@ static void test_schedule_changes_and_restart(void **state)
 	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, NULL, &doc, etag), 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "sessions")), 149);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "changes")), 0);
-	assert_string_equal(cJSON_GetObjectItem(doc, "format")->valuestring, "venueboard.schedule/1");
+	assert_string_equal(cJSON_GetObjectItem(doc, "format")->valuestring,
+			    "venueboard.schedule/1");
 	cJSON_Delete(doc);
 	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, etag, NULL, NULL), 304);
 
@@ -41,36 +42,48 @@ static void test_schedule_changes_and_restart(void **state)
 	const char move[] = "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 243\"}";
 	assert_int_equal(call(f.api, "POST", "/v1/changes", NULL, move, NULL, NULL, NULL), 401);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", sensor, move, NULL, NULL, NULL), 401);
-	assert_int_equal(call(f.api, "POST", "/v1/changes", "Bearer wrong-token-0000000000", move, NULL,
-			      NULL, NULL), 401);
+	assert_int_equal(call(f.api, "POST", "/v1/changes", "Bearer wrong-token-0000000000", move,
+			      NULL, NULL, NULL),
+			 401);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
-			      "{\"kind\":\"move\",\"session\":\"9999\",\"room\":\"X\"}", NULL, NULL, NULL),
+			      "{\"kind\":\"move\",\"session\":\"9999\",\"room\":\"X\"}", NULL, NULL,
+			      NULL),
 			 422);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"teleport\"}", NULL,
-			      NULL, NULL), 400);
-	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "not json", NULL, NULL, NULL), 400);
-	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
-			      "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":\"tomorrow\","
-			      "\"end\":\"2014-11-05T12:00:00+01:00\"}", NULL, NULL, NULL), 400);
+			      NULL, NULL),
+			 400);
+	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "not json", NULL, NULL, NULL),
+			 400);
+	assert_int_equal(
+		call(f.api, "POST", "/v1/changes", org,
+		     "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":\"tomorrow\","
+		     "\"end\":\"2014-11-05T12:00:00+01:00\"}",
+		     NULL, NULL, NULL),
+		400);
 	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, etag, NULL, NULL), 304);
 
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org, move, NULL, NULL, NULL), 201);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
-			      "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, NULL, NULL), 201);
-	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
-			      "{\"kind\":\"reschedule\",\"session\":\"4211\",\"start\":"
-			      "\"2014-11-06T17:40:00+01:00\",\"end\":\"2014-11-06T18:20:00+01:00\"}",
-			      NULL, NULL, NULL), 201);
+			      "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, NULL, NULL),
+			 201);
+	assert_int_equal(
+		call(f.api, "POST", "/v1/changes", org,
+		     "{\"kind\":\"reschedule\",\"session\":\"4211\",\"start\":"
+		     "\"2014-11-06T17:40:00+01:00\",\"end\":\"2014-11-06T18:20:00+01:00\"}",
+		     NULL, NULL, NULL),
+		201);
 	assert_int_equal(call(f.api, "POST", "/v1/notices", org,
 			      "{\"text\":\"Lunch line at Le M\xC3\xA9ridien: use the second buffet "
-			      "upstairs\"}", NULL, NULL, NULL), 201);
+			      "upstairs\"}",
+			      NULL, NULL, NULL),
+			 201);
 	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, etag, &doc, etag2), 200);
 	assert_string_not_equal(etag, etag2);
 	assert_string_equal(room_of(doc, "4184"), "salle-243");
 	cJSON *changes = cJSON_GetObjectItem(doc, "changes");
 	assert_int_equal(cJSON_GetArraySize(changes), 3);
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(changes, 0), "kind")->valuestring,
-			    "moved");
+	assert_string_equal(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(changes, 0), "kind")->valuestring, "moved");
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "notices")), 1);
 	assert_null(cJSON_GetObjectItem(doc, "audit")); /* the desk's, not the kiosks' */
 	cJSON_Delete(doc);
@@ -86,9 +99,11 @@ static void test_schedule_changes_and_restart(void **state)
 
 	/* undo the move: once */
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"undo\",\"change\":1}",
-			      NULL, NULL, NULL), 200);
+			      NULL, NULL, NULL),
+			 200);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"undo\",\"change\":1}",
-			      NULL, NULL, NULL), 409);
+			      NULL, NULL, NULL),
+			 409);
 	assert_int_equal(call(f.api, "GET", "/v1/schedule", NULL, NULL, NULL, &doc, etag), 200);
 	assert_string_equal(room_of(doc, "4184"), "salle-251");
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "changes")), 2);
@@ -111,8 +126,10 @@ static void insert_change(int64_t id, const char *kind, const char *body)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO changes(id, at_ms, who, kind, body) "
-						"VALUES (?, ?, 'alice', ?, ?)", -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "INSERT INTO changes(id, at_ms, who, kind, body) "
+					    "VALUES (?, ?, 'alice', ?, ?)",
+					    -1, &st, NULL),
 			 SQLITE_OK);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, NOW);
@@ -134,45 +151,60 @@ static void test_bad_changes_store_nothing(void **state)
 		int status;
 		const char *path, *body, *says;
 	} refused[] = {
-		{422, "/v1/changes", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
-		 "\"2200-01-01T10:00:00+01:00\",\"end\":\"2200-01-01T11:00:00+01:00\"}", "1900-2199"},
-		{422, "/v1/changes", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
-		 "\"1899-12-31T10:00:00Z\",\"end\":\"1899-12-31T11:00:00Z\"}", "start: 1899"},
-		{422, "/v1/changes", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		{422, "/v1/changes",
+		 "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		 "\"2200-01-01T10:00:00+01:00\",\"end\":\"2200-01-01T11:00:00+01:00\"}",
+		 "1900-2199"},
+		{422, "/v1/changes",
+		 "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		 "\"1899-12-31T10:00:00Z\",\"end\":\"1899-12-31T11:00:00Z\"}",
+		 "start: 1899"},
+		{422, "/v1/changes",
+		 "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
 		 "\"1900-01-01T00:30:00+01:00\",\"end\":\"1900-01-01T02:00:00+01:00\"}",
 		 "start: 1900-01-01T00:30:00+01:00 is outside"},
-		{400, "/v1/changes", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
-		 "\"2014-11-06T25:00:00Z\",\"end\":\"2014-11-06T11:00:00Z\"}", "start: an RFC 3339"},
+		{400, "/v1/changes",
+		 "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		 "\"2014-11-06T25:00:00Z\",\"end\":\"2014-11-06T11:00:00Z\"}",
+		 "start: an RFC 3339"},
 		{400, "/v1/changes", "{\"kind\":\"undo\",\"change\":2.9}", "whole number"},
 		{400, "/v1/changes", "{\"kind\":\"undo\",\"change\":1e19}", "whole number"},
 		{400, "/v1/changes", "{\"kind\":\"undo\",\"change\":-1}", "whole number"},
 		{400, "/v1/changes", "{\"kind\":\"undo\",\"change\":\"1\"}", "whole number"},
 		{422, "/v1/changes", "{\"kind\":\"undo\",\"change\":99}", "does not exist"},
-		{400, "/v1/changes", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle \xff\"}",
+		{400, "/v1/changes",
+		 "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle \xff\"}",
 		 "room: must be UTF-8"},
-		{400, "/v1/changes", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":"
-		 "\"Salle 243\\nvenueboard-server: INFO: fake\"}", "one line"},
+		{400, "/v1/changes",
+		 "{\"kind\":\"move\",\"session\":\"4184\",\"room\":"
+		 "\"Salle 243\\nvenueboard-server: INFO: fake\"}",
+		 "one line"},
 		{400, "/v1/changes", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"!!!\"}",
 		 "no letter or digit"},
-		{400, "/v1/changes", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle\\u0000 243\"}",
-		 "NUL"},
-		{400, "/v1/changes", "{\"kind\":\"cancel\",\"session\":\"4184\"} {\"kind\":\"cancel\"}",
+		{400, "/v1/changes",
+		 "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle\\u0000 243\"}", "NUL"},
+		{400, "/v1/changes",
+		 "{\"kind\":\"cancel\",\"session\":\"4184\"} {\"kind\":\"cancel\"}",
 		 "one JSON object"},
-		{422, "/v1/changes", "{\"kind\":\"cancel\",\"session\":\"no-such-session\"}", "no session"},
+		{422, "/v1/changes", "{\"kind\":\"cancel\",\"session\":\"no-such-session\"}",
+		 "no session"},
 		{400, "/v1/notices", "{\"text\":\"Lunch\\u0000 is over\"}", "NUL"},
 		{400, "/v1/notices", "{\"text\":\"Lunch\\nis over\"}", "one line"},
 		{400, "/v1/notices", "{\"text\":\"\"}", "text:"},
 		{400, "/v1/notices", "[\"Lunch\"]", "one JSON object"},
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
-		struct api_request req = {.method = "POST", .path = refused[i].path,
-					  .authorization = org, .body = refused[i].body,
-					  .body_len = strlen(refused[i].body), .now_ms = NOW};
+		struct api_request req = {.method = "POST",
+					  .path = refused[i].path,
+					  .authorization = org,
+					  .body = refused[i].body,
+					  .body_len = strlen(refused[i].body),
+					  .now_ms = NOW};
 		struct api_response res;
 		handle(f.api, &req, &res);
 		if (res.status != refused[i].status || !strstr(res.body, refused[i].says))
-			fail_msg("case %zu: %d %s, expected %d saying '%s'", i, res.status, res.body,
-				 refused[i].status, refused[i].says);
+			fail_msg("case %zu: %d %s, expected %d saying '%s'", i, res.status,
+				 res.body, refused[i].status, refused[i].says);
 		assert_true(text_utf8_valid(res.body, res.body_len));
 		api_response_finish(&res);
 	}
@@ -182,12 +214,15 @@ static void test_bad_changes_store_nothing(void **state)
 
 	/* extra fields are neither stored nor echoed */
 	char junk[2200];
-	snprintf(junk, sizeof(junk), "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 243\","
-				     "\"junk\":\"%01000d\",\"who\":\"mallory\"}", 7);
+	snprintf(junk, sizeof(junk),
+		 "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 243\","
+		 "\"junk\":\"%01000d\",\"who\":\"mallory\"}",
+		 7);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org, junk, NULL, NULL, NULL), 201);
 	assert_int_equal(call(f.api, "POST", "/v1/notices", org,
-			      "{\"text\":\"Lunch at 13:00\",\"pinned\":true,\"junk\":[1,2,3]}", NULL, NULL,
-			      NULL), 201);
+			      "{\"text\":\"Lunch at 13:00\",\"pinned\":true,\"junk\":[1,2,3]}",
+			      NULL, NULL, NULL),
+			 201);
 	struct api_response res;
 	request_at(f.api, NOW, "GET", "/v1/schedule", NULL, NULL, NULL, &res);
 	const char *body = res.blob ? res.blob->data : res.body;
@@ -209,7 +244,8 @@ static void test_bad_changes_store_nothing(void **state)
 					 "BEARER   organizer-token-0123456789  "};
 	for (size_t i = 0; i < 2; i++)
 		assert_int_equal(call(f.api, "POST", "/v1/changes", spellings[i],
-				      "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, NULL, NULL),
+				      "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, NULL,
+				      NULL),
 				 201);
 	request_at(f.api, NOW, "POST", "/v1/changes", "Basic YWxpY2U6c2VjcmV0",
 		   "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, &res);
@@ -234,12 +270,14 @@ static void test_room_limit(void **state)
 			  "\"timezone\":\"Europe/Paris\"},\"rooms\":[");
 	for (int i = 0; i < SCHEDULE_MAX_ROOMS - 1; i++) {
 		char room[64];
-		snprintf(room, sizeof(room), "%s{\"id\":\"r%d\",\"name\":\"Room %d\"}", i ? "," : "", i, i);
+		snprintf(room, sizeof(room), "%s{\"id\":\"r%d\",\"name\":\"Room %d\"}",
+			 i ? "," : "", i, i);
 		test_buf_puts(&b, room);
 	}
-	test_buf_puts(&b, "],\"sessions\":[{\"id\":\"s1\",\"title\":\"Talk\",\"room\":\"r0\",\"start\":"
-			  "\"2014-11-06T09:00:00Z\",\"end\":\"2014-11-06T10:00:00Z\","
-			  "\"status\":\"scheduled\"}]}");
+	test_buf_puts(&b,
+		      "],\"sessions\":[{\"id\":\"s1\",\"title\":\"Talk\",\"room\":\"r0\",\"start\":"
+		      "\"2014-11-06T09:00:00Z\",\"end\":\"2014-11-06T10:00:00Z\","
+		      "\"status\":\"scheduled\"}]}");
 	struct fixture f;
 	open_api(&f, false);
 	assert_int_equal(call(f.api, "POST", "/v1/schedule", org, b.p, NULL, NULL, NULL), 201);
@@ -271,20 +309,25 @@ static void test_restart_over_bad_changes(void **state)
 	struct fixture f;
 	open_api(&f, true);
 	close_api(&f);
-	insert_change(1, "reschedule", "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
-					"\"2200-01-01T10:00:00Z\",\"end\":\"2200-01-01T11:00:00Z\"}");
-	insert_change(2, "move", "{\"kind\":\"move\",\"session\":\"4216\",\"room\":\"Salle \xff\"}");
-	insert_change(3, "move", "{\"kind\":\"move\",\"session\":\"4211\",\"room\":\"Salle 243\","
-				 "\"junk\":\"xxxxxxxxxxxxxxxxxxxx\"}");
+	insert_change(1, "reschedule",
+		      "{\"kind\":\"reschedule\",\"session\":\"4184\",\"start\":"
+		      "\"2200-01-01T10:00:00Z\",\"end\":\"2200-01-01T11:00:00Z\"}");
+	insert_change(2, "move",
+		      "{\"kind\":\"move\",\"session\":\"4216\",\"room\":\"Salle \xff\"}");
+	insert_change(3, "move",
+		      "{\"kind\":\"move\",\"session\":\"4211\",\"room\":\"Salle 243\","
+		      "\"junk\":\"xxxxxxxxxxxxxxxxxxxx\"}");
 	insert_change(4, "notice", "{\"text\":\"Bonjour\",\"junk\":1}");
 	insert_change(5, "teleport", "{\"kind\":\"teleport\"}");
 	insert_change(6, "move", "not json at all");
-	insert_change(7, "move", "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 252B\"}");
+	insert_change(7, "move",
+		      "{\"kind\":\"move\",\"session\":\"4184\",\"room\":\"Salle 252B\"}");
 	struct test_log lc = {{0}, 0};
 	open_api_logged(&f, &lc);
-	assert_non_null(strstr(lc.text, "WARN: stored change 1 (reschedule by alice) is not a valid "
-					"change and is skipped: start: 2200-01-01T10:00:00Z is outside "
-					"the years 1900-2199"));
+	assert_non_null(strstr(lc.text,
+			       "WARN: stored change 1 (reschedule by alice) is not a valid "
+			       "change and is skipped: start: 2200-01-01T10:00:00Z is outside "
+			       "the years 1900-2199"));
 	assert_non_null(strstr(lc.text, "stored change 2 (move by alice)"));
 	assert_non_null(strstr(lc.text, "stored change 5 (unknown by alice)"));
 	assert_non_null(strstr(lc.text, "stored change 6 (move by alice) is not a valid change and "
@@ -308,18 +351,23 @@ static void test_restart_over_bad_changes(void **state)
 	assert_int_equal(cJSON_GetArraySize(audit), 7);
 	static const bool skipped[] = {true, true, false, false, true, true, false};
 	for (int i = 0; i < 7; i++)
-		assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(audit, i), "skipped") != NULL,
+		assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(audit, i), "skipped") !=
+					 NULL,
 				 skipped[i]);
 	cJSON_Delete(audit);
 	cJSON_Delete(doc);
 	/* new changes go on from the highest stored id */
 	cJSON *ack;
-	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"cancel\",\"session\":"
-			      "\"4216\"}", NULL, &ack, NULL), 201);
+	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
+			      "{\"kind\":\"cancel\",\"session\":"
+			      "\"4216\"}",
+			      NULL, &ack, NULL),
+			 201);
 	assert_int_equal(cJSON_GetObjectItem(ack, "change")->valueint, 8);
 	cJSON_Delete(ack);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"undo\",\"change\":7}",
-			      NULL, NULL, NULL), 200);
+			      NULL, NULL, NULL),
+			 200);
 	close_api(&f);
 }
 
@@ -332,55 +380,68 @@ static void test_change_read_back(void **state)
 	open_api(&f, true);
 	cJSON *doc;
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org,
-			      "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, &doc, NULL), 201);
+			      "{\"kind\":\"cancel\",\"session\":\"4216\"}", NULL, &doc, NULL),
+			 201);
 	assert_int_equal((int)cJSON_GetObjectItem(doc, "change")->valuedouble, 1);
 	cJSON_Delete(doc);
-	assert_int_equal(call(f.api, "POST", "/v1/notices", org, "{\"text\":\"Coffee in the hall\"}",
-			      NULL, NULL, NULL), 201);
+	assert_int_equal(call(f.api, "POST", "/v1/notices", org,
+			      "{\"text\":\"Coffee in the hall\"}", NULL, NULL, NULL),
+			 201);
 	assert_int_equal(call(f.api, "POST", "/v1/changes", org, "{\"kind\":\"undo\",\"change\":1}",
-			      NULL, NULL, NULL), 200);
+			      NULL, NULL, NULL),
+			 200);
 
 	assert_int_equal(call(f.api, "GET", "/v1/changes/1", NULL, NULL, NULL, &doc, NULL), 200);
 	assert_string_equal(cJSON_GetObjectItem(doc, "kind")->valuestring, "cancel");
 	assert_string_equal(cJSON_GetObjectItem(doc, "who")->valuestring, "alice");
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "undone")));
-	assert_non_null(strstr(cJSON_GetObjectItem(doc, "what")->valuestring, "cancel session 4216"));
+	assert_non_null(
+		strstr(cJSON_GetObjectItem(doc, "what")->valuestring, "cancel session 4216"));
 	cJSON *audit = audit_of(f.api);
-	char *one = cJSON_PrintUnformatted(doc), *listed = cJSON_PrintUnformatted(cJSON_GetArrayItem(audit, 0));
+	char *one = cJSON_PrintUnformatted(doc),
+	     *listed = cJSON_PrintUnformatted(cJSON_GetArrayItem(audit, 0));
 	assert_string_equal(one, listed); /* the same object as in the audit */
 	free(one);
 	free(listed);
 	cJSON_Delete(audit);
 	cJSON_Delete(doc);
 	assert_int_equal(call(f.api, "GET", "/v1/changes/2", NULL, NULL, NULL, &doc, NULL), 200);
-	assert_string_equal(cJSON_GetObjectItem(doc, "what")->valuestring, "notice: Coffee in the hall");
+	assert_string_equal(cJSON_GetObjectItem(doc, "what")->valuestring,
+			    "notice: Coffee in the hall");
 	cJSON_Delete(doc);
 	assert_int_equal(call(f.api, "GET", "/v1/changes/3", NULL, NULL, NULL, NULL, NULL), 404);
 	assert_int_equal(call(f.api, "GET", "/v1/changes/x", NULL, NULL, NULL, NULL, NULL), 404);
 	assert_int_equal(call(f.api, "POST", "/v1/changes/1", org, "{}", NULL, NULL, NULL), 405);
 
-	assert_int_equal(call_query(f.api, "GET", "/v1/audit", "since=1", NULL, NULL, NULL, &doc,
-				    NULL), 200);
+	assert_int_equal(
+		call_query(f.api, "GET", "/v1/audit", "since=1", NULL, NULL, NULL, &doc, NULL),
+		200);
 	audit = cJSON_GetObjectItem(doc, "audit");
 	assert_int_equal(cJSON_GetArraySize(audit), 1);
-	assert_int_equal((int)cJSON_GetObjectItem(cJSON_GetArrayItem(audit, 0), "id")->valuedouble, 2);
+	assert_int_equal((int)cJSON_GetObjectItem(cJSON_GetArrayItem(audit, 0), "id")->valuedouble,
+			 2);
 	cJSON_Delete(doc);
-	assert_int_equal(call_query(f.api, "GET", "/v1/audit", "since=2", NULL, NULL, NULL, &doc,
-				    NULL), 200);
+	assert_int_equal(
+		call_query(f.api, "GET", "/v1/audit", "since=2", NULL, NULL, NULL, &doc, NULL),
+		200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "audit")), 0);
 	cJSON_Delete(doc);
-	assert_int_equal(call_query(f.api, "GET", "/v1/audit", "since=two", NULL, NULL, NULL, NULL,
-				    NULL), 400);
+	assert_int_equal(
+		call_query(f.api, "GET", "/v1/audit", "since=two", NULL, NULL, NULL, NULL, NULL),
+		400);
 	close_api(&f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_schedule_changes_and_restart, NULL, api_test_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_changes_store_nothing, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_changes_and_restart, NULL,
+						api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_changes_store_nothing, NULL,
+						api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_room_limit, NULL, api_test_teardown),
-		cmocka_unit_test_setup_teardown(test_restart_over_bad_changes, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_restart_over_bad_changes, NULL,
+						api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_change_read_back, NULL, api_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, api_test_setup, NULL);

@@ -35,11 +35,12 @@ static char *palais_heartbeat(const char *version, bool thumbnail)
 	assert_non_null(b64);
 	char *body = malloc(strlen(b64) + 400);
 	assert_non_null(body);
-	snprintf(body, strlen(b64) + 400,
-		 "{\"version\":\"%s\",\"uptime_s\":3600,\"feed_age_s\":42,\"offline\":false,"
-		 "\"showing\":\"page 2/5\",\"schedule_version\":3,\"kiosk\":{\"unknown\":[1]}%s%s%s}",
-		 version, thumbnail ? ",\"thumbnail\":\"" : "", thumbnail ? b64 : "",
-		 thumbnail ? "\"" : "");
+	snprintf(
+		body, strlen(b64) + 400,
+		"{\"version\":\"%s\",\"uptime_s\":3600,\"feed_age_s\":42,\"offline\":false,"
+		"\"showing\":\"page 2/5\",\"schedule_version\":3,\"kiosk\":{\"unknown\":[1]}%s%s%s}",
+		version, thumbnail ? ",\"thumbnail\":\"" : "", thumbnail ? b64 : "",
+		thumbnail ? "\"" : "");
 	free(b64);
 	return body;
 }
@@ -49,13 +50,14 @@ static void palais_listed(char *out, size_t cap, int64_t now_ms, int age_s, cons
 {
 	char t[21];
 	civil_format_utc(now_ms / 1000, t);
-	snprintf(out, cap,
-		 "{\"t\":\"%s\",\"screens\":[{\"screen\":\"palais-l2-east\","
-		 "\"last_seen\":\"2014-11-06T09:00:00Z\",\"age_s\":%d,\"version\":\"1.4.2\","
-		 "\"uptime_s\":3600,\"feed_age_s\":42,\"offline\":false,\"showing\":\"page 2/5\","
-		 "\"schedule_version\":3,\"slot\":null,\"update\":null,\"image\":null,\"feed_error\":null,\"thumbnail\":\"/v1/screens/palais-l2-east/thumbnail.png\","
-		 "\"state\":\"%s\"}]}",
-		 t, age_s, state);
+	snprintf(
+		out, cap,
+		"{\"t\":\"%s\",\"screens\":[{\"screen\":\"palais-l2-east\","
+		"\"last_seen\":\"2014-11-06T09:00:00Z\",\"age_s\":%d,\"version\":\"1.4.2\","
+		"\"uptime_s\":3600,\"feed_age_s\":42,\"offline\":false,\"showing\":\"page 2/5\","
+		"\"schedule_version\":3,\"slot\":null,\"update\":null,\"image\":null,\"feed_error\":null,\"thumbnail\":\"/v1/screens/palais-l2-east/thumbnail.png\","
+		"\"state\":\"%s\"}]}",
+		t, age_s, state);
 }
 
 /* The thumbnail of screen as served: status; the bytes must be test_tiny_png. */
@@ -90,8 +92,9 @@ static void test_screens_heartbeat(void **state)
 	close_api(&f);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE screens; PRAGMA user_version = 0", NULL, NULL,
-				      NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db, "DROP TABLE screens; PRAGMA user_version = 0", NULL, NULL, NULL),
+		SQLITE_OK);
 	sqlite3_close(db);
 	open_api(&f, false);
 
@@ -104,11 +107,18 @@ static void test_screens_heartbeat(void **state)
 
 	/* only the screen's own token */
 	char *hb = palais_heartbeat("1.4.2", true);
-	const char *refused[] = {NULL, "", "Bearer ", "Bearer wrong-token-0000000000", org, sensor,
-				 "screen-token-palais-l2-east", "Basic screen-token-palais-l2-east"};
+	const char *refused[] = {NULL,
+				 "",
+				 "Bearer ",
+				 "Bearer wrong-token-0000000000",
+				 org,
+				 sensor,
+				 "screen-token-palais-l2-east",
+				 "Basic screen-token-palais-l2-east"};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
 		if (heartbeat_at(f.api, NOW, refused[i], hb, NULL) != 401)
-			fail_msg("heartbeat with '%s' was not refused", refused[i] ? refused[i] : "");
+			fail_msg("heartbeat with '%s' was not refused",
+				 refused[i] ? refused[i] : "");
 	list = screens_at(f.api, NOW);
 	assert_non_null(strstr(list, "\"screens\":[]"));
 	free(list);
@@ -140,7 +150,8 @@ static void test_screens_heartbeat(void **state)
 	assert_int_equal(get_thumbnail_at(f.api, "x/palais-l2-east", "GET", NULL, NULL), 404);
 	assert_int_equal(get_thumbnail_at(f.api, "palais-l2-east", "POST", NULL, NULL), 405);
 	assert_int_equal(call(f.api, "GET", "/v1/screens/palais-l2-east/thumbnail.jpg", NULL, NULL,
-			      NULL, NULL, NULL), 404);
+			      NULL, NULL, NULL),
+			 404);
 	assert_int_equal(call(f.api, "GET", "/v1/screens/heartbeat", NULL, NULL, NULL, NULL, NULL),
 			 405);
 	assert_int_equal(call(f.api, "POST", "/v1/screens", palais, hb, NULL, NULL, NULL), 405);
@@ -156,16 +167,19 @@ static void test_screens_heartbeat(void **state)
 	free(list);
 	struct api_response res;
 	request_at(f.api, NOW + 121000, "GET", "/metrics", NULL, NULL, NULL, &res);
-	assert_non_null(strstr(res.body, "# TYPE venueboard_screen_last_seen_age_seconds gauge\n"
-					 "venueboard_screen_last_seen_age_seconds{screen=\"palais-l2-east\"} "
-					 "121.0\n"));
+	assert_non_null(strstr(res.body,
+			       "# TYPE venueboard_screen_last_seen_age_seconds gauge\n"
+			       "venueboard_screen_last_seen_age_seconds{screen=\"palais-l2-east\"} "
+			       "121.0\n"));
 	assert_null(strstr(res.body, "hall-b"));
 	api_response_finish(&res);
 
 	/* a second screen, offline, with nothing else to say; listed by name */
 	assert_int_equal(heartbeat_at(f.api, NOW + 60000, hall,
 				      "{\"offline\":true,\"feed_age_s\":null,"
-				      "\"showing\":\"waiting for the schedule\"}", log), 200);
+				      "\"showing\":\"waiting for the schedule\"}",
+				      log),
+			 200);
 	assert_string_equal(log, "heartbeat from hall-b: ?, waiting for the schedule, no schedule, "
 				 "offline");
 	assert_int_equal(call(f.api, "GET", "/healthz", NULL, NULL, NULL, &doc, NULL), 200);
@@ -180,12 +194,14 @@ static void test_screens_heartbeat(void **state)
 	assert_string_equal(cJSON_GetObjectItem(h, "screen")->valuestring, "hall-b");
 	assert_string_equal(cJSON_GetObjectItem(h, "state")->valuestring, "offline");
 	assert_int_equal(cJSON_GetObjectItem(h, "age_s")->valueint, 30);
-	const char *nulls[] = {"version", "uptime_s", "feed_age_s", "schedule_version", "thumbnail"};
+	const char *nulls[] = {"version", "uptime_s", "feed_age_s", "schedule_version",
+			       "thumbnail"};
 	for (size_t i = 0; i < sizeof(nulls) / sizeof(*nulls); i++)
 		if (!cJSON_IsNull(cJSON_GetObjectItem(h, nulls[i])))
 			fail_msg("hall-b: %s is not null", nulls[i]);
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(screens, 1), "screen")->valuestring,
-			    "palais-l2-east");
+	assert_string_equal(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(screens, 1), "screen")->valuestring,
+		"palais-l2-east");
 	cJSON_Delete(doc);
 	/* a dead screen is stale, whatever it said last */
 	list = screens_at(f.api, NOW + 60000 + 121000);
@@ -195,9 +211,12 @@ static void test_screens_heartbeat(void **state)
 	assert_string_equal(cJSON_GetObjectItem(h, "state")->valuestring, "stale");
 	cJSON_Delete(doc);
 	/* a feed that answers with no schedule: the screen is up, its feed fails */
-	assert_int_equal(heartbeat_at(f.api, NOW + 200000, hall,
-				      "{\"offline\":false,\"feed_error\":\"schedule: not valid JSON "
-				      "(line 1)\"}", NULL), 200);
+	assert_int_equal(
+		heartbeat_at(f.api, NOW + 200000, hall,
+			     "{\"offline\":false,\"feed_error\":\"schedule: not valid JSON "
+			     "(line 1)\"}",
+			     NULL),
+		200);
 	list = screens_at(f.api, NOW + 200000);
 	doc = cJSON_Parse(list);
 	free(list);
@@ -343,7 +362,8 @@ static void test_screens_refusals(void **state)
 		cJSON *err = cJSON_ParseWithLength(res.body, res.body_len);
 		const char *msg = cJSON_GetObjectItem(err, "error")->valuestring;
 		if (strncmp(msg, cases[i].needle, strlen(cases[i].needle)) != 0)
-			fail_msg("case %zu: '%s' does not start with '%s'", i, msg, cases[i].needle);
+			fail_msg("case %zu: '%s' does not start with '%s'", i, msg,
+				 cases[i].needle);
 		cJSON_Delete(err);
 		api_response_finish(&res);
 	}
@@ -368,8 +388,10 @@ static void test_screens_refusals(void **state)
 		{"/v1/schedule", org, API_MAX_BODY},
 	};
 	for (size_t i = 0; i < sizeof(limits) / sizeof(*limits); i++) {
-		struct api_request pre = {.method = "POST", .path = limits[i].path,
-					  .authorization = limits[i].auth, .now_ms = NOW};
+		struct api_request pre = {.method = "POST",
+					  .path = limits[i].path,
+					  .authorization = limits[i].auth,
+					  .now_ms = NOW};
 		struct api_response res;
 		size_t max = 0;
 		assert_true(api_preflight(f.api, &pre, -1, &max, &res));
@@ -432,7 +454,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_screens_heartbeat, NULL, api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_screens_refusals, NULL, api_test_teardown),
-		cmocka_unit_test_setup_teardown(test_screens_none_configured, NULL, api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_screens_none_configured, NULL,
+						api_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, api_test_setup, NULL);
 }

@@ -295,7 +295,8 @@ static void test_server_document(void **state)
 	assert_int_equal(b->n_notices, 2);
 	assert_int_equal(sum.notices, 2);
 	assert_string_equal(b->notices[0].text, "Lunch is served at Le Méridien from 12:30");
-	assert_string_equal(b->notices[1].text, "Closing keynote at 17:40 in the Amphithéâtre Bleu");
+	assert_string_equal(b->notices[1].text,
+			    "Closing keynote at 17:40 in the Amphithéâtre Bleu");
 	assert_int_equal(b->notices[0].n_zones + b->notices[0].n_screens, 0); /* every screen */
 	assert_int_equal(b->version, 3);
 
@@ -378,20 +379,19 @@ static void test_notice_targets(void **state)
 	assert_true(board_load(b, doc, sizeof(doc) - 1, NULL, 0, NULL, &e));
 	assert_int_equal(b->n_notices, 8);
 	assert_int_equal(b->version, 12);
-	struct fleet_identity nobody = {0}, l2 = {.screen = "palais-l2-east", .zones = {"level-2"},
-						  .n_zones = 1};
-	struct fleet_identity hall = {.screen = "hall-b"}, l3 = {.screen = "l3", .zones = {"level-0",
-										     "level-3"},
-								 .n_zones = 2};
+	struct fleet_identity nobody = {0},
+			      l2 = {.screen = "palais-l2-east", .zones = {"level-2"}, .n_zones = 1};
+	struct fleet_identity hall = {.screen = "hall-b"},
+			      l3 = {.screen = "l3", .zones = {"level-0", "level-3"}, .n_zones = 2};
 	enum { AT_0930 = 0, AT_1130 = 7200, AT_1200 = 9000 }; /* seconds after 09:30 */
 	const struct {
 		const struct fleet_identity *who;
 		int64_t at;
 		const char *shown; /* the ids shown, in order */
 	} cases[] = {
-		{NULL, AT_0930, "15"},       {&nobody, AT_0930, "15"}, {&l2, AT_0930, "1245"},
-		{&hall, AT_0930, "1345"},    {&l3, AT_0930, "1578"},   {&l3, AT_1130, "158"},
-		{&l2, AT_1200, "1246"},      {&hall, AT_1200, "1346"},
+		{NULL, AT_0930, "15"},    {&nobody, AT_0930, "15"}, {&l2, AT_0930, "1245"},
+		{&hall, AT_0930, "1345"}, {&l3, AT_0930, "1578"},   {&l3, AT_1130, "158"},
+		{&l2, AT_1200, "1246"},   {&hall, AT_1200, "1346"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char got[16] = "";

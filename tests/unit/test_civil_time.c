@@ -23,7 +23,9 @@ static const char *utc_of(const char *s, const char *zone, char buf[static 21])
 static void test_parse_and_convert(void **state)
 {
 	(void)state;
-	static const struct { const char *in, *zone, *utc; } cases[] = {
+	static const struct {
+		const char *in, *zone, *utc;
+	} cases[] = {
 		{"2014-11-04T09:50:00+01:00", NULL, "2014-11-04T08:50:00Z"},
 		{"2014-11-04T09:50:00.250+01:00", NULL, "2014-11-04T08:50:00Z"},
 		{"2014-11-04T08:50:00Z", NULL, "2014-11-04T08:50:00Z"},
@@ -83,14 +85,18 @@ static void test_error_messages(void **state)
 static void test_durations(void **state)
 {
 	(void)state;
-	static const struct { const char *in; int64_t s; bool ok; } cases[] = {
-		{"00:30", 1800, true},     {"0:45", 2700, true},      {"1:30", 5400, true},
-		{"01:30:00", 5400, true},  {"00:20:30", 1230, true},  {"1:02:30", 95400, true},
-		{"26:00", 93600, true},    {"PT1H30M", 5400, true},   {"P1DT2H", 93600, true},
-		{"PT45S", 45, true},       {"00:60", 0, false},       {"1:25:00", 0, false},
-		{"abc", 0, false},         {"10", 0, false},          {"", 0, false},
-		{"1:", 0, false},          {":30", 0, false},         {"00:30:", 0, false},
-		{"PT", 0, false},          {"P1H", 0, false},         {"1:2:3:4", 0, false},
+	static const struct {
+		const char *in;
+		int64_t s;
+		bool ok;
+	} cases[] = {
+		{"00:30", 1800, true},    {"0:45", 2700, true},     {"1:30", 5400, true},
+		{"01:30:00", 5400, true}, {"00:20:30", 1230, true}, {"1:02:30", 95400, true},
+		{"26:00", 93600, true},   {"PT1H30M", 5400, true},  {"P1DT2H", 93600, true},
+		{"PT45S", 45, true},      {"00:60", 0, false},      {"1:25:00", 0, false},
+		{"abc", 0, false},        {"10", 0, false},         {"", 0, false},
+		{"1:", 0, false},         {":30", 0, false},        {"00:30:", 0, false},
+		{"PT", 0, false},         {"P1H", 0, false},        {"1:2:3:4", 0, false},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		int64_t got = -1;
@@ -103,7 +109,11 @@ static void test_durations(void **state)
 static void test_clock(void **state)
 {
 	(void)state;
-	static const struct { const char *in; int s; bool ok; } cases[] = {
+	static const struct {
+		const char *in;
+		int s;
+		bool ok;
+	} cases[] = {
 		{"09:00", 32400, true}, {"9:05", 32700, true}, {"23:59:59", 86399, true},
 		{"00:00", 0, true},     {"24:00", 0, false},   {"09:60", 0, false},
 		{"0900", 0, false},     {"09:00:", 0, false},  {"", 0, false},
@@ -145,10 +155,8 @@ static void test_add_days_and_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_and_convert),
-		cmocka_unit_test(test_error_messages),
-		cmocka_unit_test(test_durations),
-		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_parse_and_convert),   cmocka_unit_test(test_error_messages),
+		cmocka_unit_test(test_durations),           cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_add_days_and_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

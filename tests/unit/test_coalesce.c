@@ -100,9 +100,9 @@ static void test_in_flight_and_kept(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_storm),
-	    cmocka_unit_test(test_a_few_in_a_row),
-	    cmocka_unit_test(test_in_flight_and_kept),
+		cmocka_unit_test(test_storm),
+		cmocka_unit_test(test_a_few_in_a_row),
+		cmocka_unit_test(test_in_flight_and_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

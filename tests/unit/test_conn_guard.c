@@ -33,7 +33,7 @@ static void test_stage_deadlines(void **state)
 	int working = conn_guard_open(g, &a, 0);
 	int responding = conn_guard_open(g, &a, 0);
 	assert_true(headers >= 0 && body >= 0 && working >= 0 && responding >= 0);
-	conn_guard_stage(g, body, GUARD_BODY, 1024 * 1024, 0);        /* 30 s + 32 s at 32 KiB/s */
+	conn_guard_stage(g, body, GUARD_BODY, 1024 * 1024, 0); /* 30 s + 32 s at 32 KiB/s */
 	conn_guard_stage(g, working, GUARD_WORKING, 0, 0);
 	conn_guard_stage(g, responding, GUARD_RESPONDING, 64 * 1024, 0); /* 30 s + 2 s */
 	struct guard_cut cuts[4096];
@@ -212,12 +212,9 @@ static void test_reason_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stage_deadlines),
-		cmocka_unit_test(test_full_table),
-		cmocka_unit_test(test_one_address),
-		cmocka_unit_test(test_pressure),
-		cmocka_unit_test(test_responses),
-		cmocka_unit_test(test_reason_names),
+		cmocka_unit_test(test_stage_deadlines), cmocka_unit_test(test_full_table),
+		cmocka_unit_test(test_one_address),     cmocka_unit_test(test_pressure),
+		cmocka_unit_test(test_responses),       cmocka_unit_test(test_reason_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,8 +54,8 @@ static struct door demo_door(const char *name, const char *room, int64_t now_ms)
 	layout_check_demo(d.board, T_1005 - 3600000);
 	struct feed_error e;
 	assert_true(kiosk_config_set(d.cfg, "overflow", "\"Salle 252A\" \"Salle 243\"", &e));
-	d.rooms = layout_check_rooms("../../assets/demo/rooms-thursday-1205.json", d.board->schedule,
-				     d.cfg, now_ms);
+	d.rooms = layout_check_rooms("../../assets/demo/rooms-thursday-1205.json",
+				     d.board->schedule, d.cfg, now_ms);
 	return d;
 }
 
@@ -131,11 +131,12 @@ static struct door long_everything(void)
 	struct door d = door("long", LONG_ROOM, T_1205);
 	struct feed_error e = {{0}};
 	assert_true(board_load(d.board, LONG_DOC, strlen(LONG_DOC), NULL, T_1205, NULL, &e));
-	assert_true(kiosk_config_set(d.cfg, "overflow",
-				     "\"Le Méridien Étoile — Grand Salon Arc de Triomphe, niveau -1\" "
-				     "\"Supercalifragilisticexpialidociousauditorium, aile nord, "
-				     "niveau -2, derrière le vestiaire\"",
-				     &e));
+	assert_true(
+		kiosk_config_set(d.cfg, "overflow",
+				 "\"Le Méridien Étoile — Grand Salon Arc de Triomphe, niveau -1\" "
+				 "\"Supercalifragilisticexpialidociousauditorium, aile nord, "
+				 "niveau -2, derrière le vestiaire\"",
+				 &e));
 	d.rooms = room_board_create();
 	assert_true(room_board_load(d.rooms, LONG_ROOMS, strlen(LONG_ROOMS), NULL, &e));
 	room_board_update(d.rooms, d.board->schedule, d.cfg, T_1205);
@@ -183,8 +184,8 @@ static void test_doors(void **state)
 		const char *never[3];
 	} cases[] = {
 		{full,
-		 {"Salle 252A", "Now", "11:50 – 12:30", "Keystone:", "FULL",
-		  "Seats in Salle 251", "Next at 14:00"},
+		 {"Salle 252A", "Now", "11:50 – 12:30", "Keystone:", "FULL", "Seats in Salle 251",
+		  "Next at 14:00"},
 		 {"COMPLET", "filling", "unavailable"}},
 		{full_fr,
 		 {"Salle 252A", "En cours", "Keystone:", "COMPLET",
@@ -198,10 +199,13 @@ static void test_doors(void **state)
 		{cancelled, {"Salle 251", "Containers as a service", "CANCELLED"}, {"FULL", NULL}},
 		{no_schedule, {"Salle 252A", "Waiting for the schedule…"}, {"Now", NULL}},
 		{long_everything,
-		 {"Le Méridien Étoile", "CRA Integration", "FULL", "Supercalifragilisticexpialidociousauditorium",
-		  "Next in 25" NBSP "min", "MOVED → Amphithéâtre Bleu"},
+		 {"Le Méridien Étoile", "CRA Integration", "FULL",
+		  "Supercalifragilisticexpialidociousauditorium", "Next in 25" NBSP "min",
+		  "MOVED → Amphithéâtre Bleu"},
 		 {"filling", NULL}},
-		{long_fr, {"COMPLET", "Places libres", "DÉPLACÉ → Amphithéâtre", "Ensuite dans 25"}, {NULL}},
+		{long_fr,
+		 {"COMPLET", "Places libres", "DÉPLACÉ → Amphithéâtre", "Ensuite dans 25"},
+		 {NULL}},
 	};
 	struct draw_list dl;
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
@@ -242,8 +246,8 @@ static void test_large_type(void **state)
 		size_t f = layout_check_find_prefix(&dl, "FULL");
 		assert_true(t != SIZE_MAX && f != SIZE_MAX);
 		if (dl.ops[t].size_px < u || dl.ops[f].size_px < u * 3 / 4)
-			fail_msg("%dx%d: title %d px, FULL %d px: not readable across a corridor", w, h,
-				 dl.ops[t].size_px, dl.ops[f].size_px);
+			fail_msg("%dx%d: title %d px, FULL %d px: not readable across a corridor",
+				 w, h, dl.ops[t].size_px, dl.ops[f].size_px);
 	}
 	door_free(&d);
 	draw_list_finish(&dl);

@@ -65,17 +65,14 @@ static void test_skipped(void **state)
 		int x, y, w, h;
 		bool kept;
 	} rects[] = {
-		{0, 0, 1920, 1080, true},   /* the whole screen */
-		{-50, -50, 100, 100, true}, /* partly on screen */
-		{1900, 1060, 100, 100, true},
-		{0, 0, 0, 10, false},       /* empty */
-		{0, 0, 10, 0, false},
-		{0, 0, -5, 10, false},
-		{0, 0, 10, -5, false},
-		{1920, 0, 10, 10, false},   /* right of the screen */
-		{0, 1080, 10, 10, false},   /* below */
-		{-10, 0, 10, 10, false},    /* left: ends at x = 0 */
-		{0, -10, 10, 10, false},    /* above */
+		{0, 0, 1920, 1080, true},                           /* the whole screen */
+		{-50, -50, 100, 100, true},                         /* partly on screen */
+		{1900, 1060, 100, 100, true}, {0, 0, 0, 10, false}, /* empty */
+		{0, 0, 10, 0, false},         {0, 0, -5, 10, false},
+		{0, 0, 10, -5, false},        {1920, 0, 10, 10, false}, /* right of the screen */
+		{0, 1080, 10, 10, false},                               /* below */
+		{-10, 0, 10, 10, false},                                /* left: ends at x = 0 */
+		{0, -10, 10, 10, false},                                /* above */
 		{-500, 500, 100, 10, false},
 	};
 	struct draw_list dl;
@@ -93,11 +90,9 @@ static void test_skipped(void **state)
 		const char *s;
 		bool kept;
 	} texts[] = {
-		{0, 0, 40, "ok", true},
-		{0, -20, 40, "half above", true},
-		{0, 0, 40, "", false},      /* empty */
-		{0, 1080, 40, "below", false},
-		{0, -40, 40, "above", false},
+		{0, 0, 40, "ok", true},        {0, -20, 40, "half above", true},
+		{0, 0, 40, "", false}, /* empty */
+		{0, 1080, 40, "below", false}, {0, -40, 40, "above", false},
 		{1920, 0, 40, "right", false},
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
@@ -133,8 +128,9 @@ static void test_hash(void **state)
 {
 	(void)state;
 	static const char *const what[] = {
-		"nothing", "a rect 1 px taller", "a colour", "a text 1 px right", "a text",
-		"a font size", "a font", "the background", "the screen width",
+		"nothing",          "a rect 1 px taller", "a colour", "a text 1 px right",
+		"a text",           "a font size",        "a font",   "the background",
+		"the screen width",
 	};
 	struct draw_list a, b;
 	draw_list_init(&a, 1920, 1080, black);
@@ -261,9 +257,9 @@ static void test_text_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_append),	 cmocka_unit_test(test_skipped),
-		cmocka_unit_test(test_hash),	 cmocka_unit_test(test_texts),
-		cmocka_unit_test(test_op_cap),	 cmocka_unit_test(test_text_cap),
+		cmocka_unit_test(test_append), cmocka_unit_test(test_skipped),
+		cmocka_unit_test(test_hash),   cmocka_unit_test(test_texts),
+		cmocka_unit_test(test_op_cap), cmocka_unit_test(test_text_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

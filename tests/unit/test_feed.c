@@ -13,7 +13,10 @@
 static void test_detect(void **state)
 {
 	(void)state;
-	static const struct { const char *head; enum feed_format f; } cases[] = {
+	static const struct {
+		const char *head;
+		enum feed_format f;
+	} cases[] = {
 		{"{\"schedule\":{\"conference\":{}}}", FEED_FRAB_JSON},
 		{"\xEF\xBB\xBF{\n  \"$schema\": \"x\",\n  \"schedule\": {}}", FEED_FRAB_JSON},
 		{"<?xml version=\"1.0\"?><schedule/>", FEED_PENTABARF_XML},
@@ -55,7 +58,7 @@ static void test_fuzz_regressions(void **state)
 {
 	(void)state;
 	static const char *const files[] = {"ical-year-968.ics", "ical-unterminated-end.ics",
-						   "ical-id-grows.ics"};
+					    "ical-id-grows.ics"};
 	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
 		char rel[128];
 		size_t len;
@@ -100,7 +103,8 @@ static void test_nesting_too_deep(void **state)
 		 "more than 1000 levels"},
 		{"{\"format\":\"venueboard.schedule/1\",\"sessions\":", "{\"a\": ", "}", "}", 1200,
 		 "nested too deeply", "more than 1000 levels"},
-		{"{\"schedule\":", "[", "]", "}", 5000, "nested too deeply", "more than 1000 levels"},
+		{"{\"schedule\":", "[", "]", "}", 5000, "nested too deeply",
+		 "more than 1000 levels"},
 		{"{\"schedule\":", "[\"[{\\\"]\",", "]", "}", 1200, "nested too deeply",
 		 "more than 1000 levels"},
 		{"{\"schedule\":", "[", "]x", "}", 50, "not valid JSON here", NULL},

@@ -18,17 +18,18 @@ static void test_key(void **state)
 		const char *a, *b;
 		bool same;
 	} cases[] = {
-		{"line 12, column 4: expected ',' or '}'", "line 880, column 17: expected ':' or '}'",
-		 true},
-		{"the body is larger than the 8388608-byte cap", "the body is larger than the 17-byte cap",
-		 true},
+		{"line 12, column 4: expected ',' or '}'",
+		 "line 880, column 17: expected ':' or '}'", true},
+		{"the body is larger than the 8388608-byte cap",
+		 "the body is larger than the 17-byte cap", true},
 		{"line 1: the root element is <html>, not <schedule>",
 		 "line 1: the root element is <html>, not <schedule>", true},
 		{"schedule.conference.days: missing or not a list",
 		 "schedule.conference.days: missing or not a list", true},
-		{"format: expected \"venueboard.schedule/1\"", "format: expected \"venueboard.schedule/2\"",
+		{"format: expected \"venueboard.schedule/1\"",
+		 "format: expected \"venueboard.schedule/2\"", true},
+		{"unexpected character `x` at byte 3", "unexpected character `\x01` at byte 4000",
 		 true},
-		{"unexpected character `x` at byte 3", "unexpected character `\x01` at byte 4000", true},
 		/* the kind differs: two failures */
 		{"schedule.conference.days: missing or not a list",
 		 "not a schedule format venueboard reads (frab/pretalx schedule.json)", false},
@@ -41,8 +42,8 @@ static void test_key(void **state)
 		feed_health_key(cases[i].a, ka, sizeof(ka));
 		feed_health_key(cases[i].b, kb, sizeof(kb));
 		if ((strcmp(ka, kb) == 0) != cases[i].same)
-			fail_msg("case %zu: '%s' vs '%s' (keys '%s', '%s')", i, cases[i].a, cases[i].b,
-				 ka, kb);
+			fail_msg("case %zu: '%s' vs '%s' (keys '%s', '%s')", i, cases[i].a,
+				 cases[i].b, ka, kb);
 	}
 	char k[FEED_HEALTH_KEY_MAX];
 	feed_health_key("line 12, column 4: expected ',' or '}'", k, sizeof(k));

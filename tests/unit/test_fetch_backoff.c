@@ -41,10 +41,12 @@ static void test_delay(void **state)
 	static const int64_t full[] = {2000, 4000, 8000, 16000, 32000, 64000, 120000, 120000};
 	for (int f = 1; f <= 8; f++)
 		for (uint64_t r = 0; r < 2000; r += 37) {
-			int64_t d = fetch_backoff_delay_ms(f, 2000, 120000, r * 0x9e3779b97f4a7c15u);
+			int64_t d =
+				fetch_backoff_delay_ms(f, 2000, 120000, r * 0x9e3779b97f4a7c15u);
 			if (d < full[f - 1] / 2 || d > full[f - 1])
-				fail_msg("failure %d: %lld ms outside [%lld, %lld]", f, (long long)d,
-					 (long long)full[f - 1] / 2, (long long)full[f - 1]);
+				fail_msg("failure %d: %lld ms outside [%lld, %lld]", f,
+					 (long long)d, (long long)full[f - 1] / 2,
+					 (long long)full[f - 1]);
 		}
 	assert_true(fetch_backoff_delay_ms(1000, 2000, 120000, 0) == 60000); /* no overflow */
 	assert_true(fetch_backoff_delay_ms(1, 2000, 120000, 1000) == 2000);
@@ -83,8 +85,8 @@ static void test_retry_after(void **state)
 		int64_t d = -7;
 		bool ok = fetch_backoff_retry_after(cases[i].v, now, &d);
 		if (ok != (cases[i].delay >= 0) || (ok && d != cases[i].delay))
-			fail_msg("'%s': %s %lld, expected %lld", cases[i].v, ok ? "read" : "refused",
-				 (long long)d, (long long)cases[i].delay);
+			fail_msg("'%s': %s %lld, expected %lld", cases[i].v,
+				 ok ? "read" : "refused", (long long)d, (long long)cases[i].delay);
 	}
 	int64_t d;
 	assert_false(fetch_backoff_retry_after(NULL, now, &d));
@@ -101,13 +103,13 @@ static void test_answered(void **state)
 	(void)state;
 	const char *srv = "http://127.0.0.1:8080", *other = "http://10.0.0.2";
 	struct fetch_backoff_peer p[] = {
-		{srv, 0, 60000, false, false},      /* the schedule: it just answered */
-		{srv, 6, 118000, false, false},     /* the lunch lines: 2 min of back-off left */
-		{srv, 3, 0, false, false},          /* due now already: kept */
-		{srv, 2, 90000, true, false},       /* in flight: its own answer will say */
-		{srv, 4, 900000, false, true},      /* the server asked it to wait: it waits */
-		{other, 5, 100000, false, false},   /* another server: not ours to judge */
-		{NULL, 5, 100000, false, false},    /* a file:// feed */
+		{srv, 0, 60000, false, false},    /* the schedule: it just answered */
+		{srv, 6, 118000, false, false},   /* the lunch lines: 2 min of back-off left */
+		{srv, 3, 0, false, false},        /* due now already: kept */
+		{srv, 2, 90000, true, false},     /* in flight: its own answer will say */
+		{srv, 4, 900000, false, true},    /* the server asked it to wait: it waits */
+		{other, 5, 100000, false, false}, /* another server: not ours to judge */
+		{NULL, 5, 100000, false, false},  /* a file:// feed */
 	};
 	size_t n = sizeof(p) / sizeof(*p);
 	assert_int_equal(fetch_backoff_answered(p, n, 0, 0, 12345), 2);

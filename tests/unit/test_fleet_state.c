@@ -84,7 +84,8 @@ static void test_alerts_capped(void **state)
 	test_buf_puts(&b, "{\"alerts\":[");
 	for (int i = 1; i <= 100; i++) {
 		char a[128];
-		snprintf(a, sizeof(a), "%s{\"id\":%d,\"text\":\"alert %d\",\"at\":\"2014-11-06T10:%02d:00Z\"}",
+		snprintf(a, sizeof(a),
+			 "%s{\"id\":%d,\"text\":\"alert %d\",\"at\":\"2014-11-06T10:%02d:00Z\"}",
 			 i > 1 ? "," : "", i, i, (i * 37) % 60);
 		test_buf_puts(&b, a);
 	}
@@ -122,7 +123,8 @@ static void test_refused(void **state)
 		{"{\"alerts\":{}}", "alerts: not a list"},
 		{"{\"alerts\":[{\"id\":0,\"text\":\"x\"}]}", "alerts[0].id"},
 		{"{\"alerts\":[{\"id\":\"12\",\"text\":\"x\"}]}", "alerts[0].id"},
-		{"{\"alerts\":[{\"id\":1,\"text\":\"x\"},{\"id\":2.5,\"text\":\"y\"}]}", "alerts[1].id"},
+		{"{\"alerts\":[{\"id\":1,\"text\":\"x\"},{\"id\":2.5,\"text\":\"y\"}]}",
+		 "alerts[1].id"},
 		{"{\"alerts\":[{\"id\":1}]}", "alerts[0].text"},
 		{"{\"alerts\":[{\"id\":1,\"text\":\"a\\nb\"}]}", "alerts[0].text"},
 		{"{\"alerts\":[{\"id\":1,\"text\":\"x\",\"at\":\"soon\"}]}", "alerts[0].at"},
@@ -156,8 +158,8 @@ static void test_refused(void **state)
 static void test_record_round_trip(void **state)
 {
 	(void)state;
-	struct fleet_identity who = {.screen = "palais-l2-east", .zones = {"level-2", "palais"},
-				     .n_zones = 2};
+	struct fleet_identity who = {
+		.screen = "palais-l2-east", .zones = {"level-2", "palais"}, .n_zones = 2};
 	struct fleet_alert alerts[2] = {{14, 1415264700000LL, "Évacuez par l’escalier est"},
 					{12, 0, "Evacuate by the east stairs"}};
 	char *json = fleet_state_json(&who, alerts, 2);

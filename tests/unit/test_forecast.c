@@ -40,11 +40,13 @@ static void day_sessions(char *out, size_t cap, int day)
 				      "%s{\"id\":\"%d%c\",\"title\":\"Talk %c\",\"room\":\"%c\","
 				      "\"start\":\"%sT09:30:00Z\",\"end\":\"%sT11:00:00Z\","
 				      "\"status\":\"scheduled\"}",
-				      o ? "," : "", day, 'a' + r, 'a' + r, 'a' + r, dates[day], dates[day]);
+				      o ? "," : "", day, 'a' + r, 'a' + r, 'a' + r, dates[day],
+				      dates[day]);
 	snprintf(out + o, cap - o,
 		 ",{\"id\":\"%dl\",\"title\":\"D\xC3\xA9jeuner / Lunch\",\"type\":\"catering\","
 		 "\"room\":\"l\",\"start\":\"%sT11:00:00Z\",\"end\":\"%sT13:00:00Z\","
-		 "\"status\":\"scheduled\"}", day, dates[day], dates[day]);
+		 "\"status\":\"scheduled\"}",
+		 day, dates[day], dates[day]);
 }
 
 static struct schedule *conference(void)
@@ -82,10 +84,14 @@ static void add_counts(struct forecaster *f, int64_t t, double in, double out)
 {
 	char ts[32];
 	iso(t, ts);
-	add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
-	       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(in));
-	add(f, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
-	       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(out));
+	add(f,
+	    "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
+	    "\"t\":\"%s\",\"total\":%.0f}",
+	    ts, floor(in));
+	add(f,
+	    "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"out\",\"role\":\"exit\","
+	    "\"t\":\"%s\",\"total\":%.0f}",
+	    ts, floor(out));
 }
 
 /* People arriving in the minute starting at m minutes after noon. */
@@ -103,9 +109,9 @@ static double arrivals(int m, double crowd)
  * come earlier wait at it) and how many it lets in a minute. */
 struct plan {
 	double crowd;
-	int opens;      /* INT_MIN: no door */
-	double door;    /* people a minute through the door */
-	int64_t carry;  /* the counters' totals at the start of the day */
+	int opens;     /* INT_MIN: no door */
+	double door;   /* people a minute through the door */
+	int64_t carry; /* the counters' totals at the start of the day */
 };
 
 static const struct plan USUAL = {1.0, INT_MIN, 0, 0};
@@ -222,7 +228,8 @@ static void test_a_busy_day_is_learned_during_the_day(void **state)
 	double truth = true_wait(&busy, 2, at), as_usual = true_wait(&USUAL, 2, at);
 	if (fabs(fc.wait_s - truth) > 0.2 * truth)
 		fail_msg("15 min after a big wave: %.0f s, the line will make it %.0f s (%.0f s on "
-			 "a usual day)", fc.wait_s, truth, as_usual);
+			 "a usual day)",
+			 fc.wait_s, truth, as_usual);
 	/* the same moment on an ordinary day forecasts less */
 	struct forecaster *g = with_history(s);
 	play_day(g, 2, &USUAL, t);
@@ -283,7 +290,8 @@ static void test_a_door_that_opens_at_lunchtime(void **state)
 	assert_true(fc.known);
 	if (fabs(fc.wait_s - truth) > 0.25 * truth)
 		fail_msg("at 12:20, ten minutes after the door opened: %.0f s, the line will make "
-			 "it %.0f s", fc.wait_s, truth);
+			 "it %.0f s",
+			 fc.wait_s, truth);
 	forecaster_destroy(f);
 	schedule_destroy(s);
 }
@@ -319,7 +327,8 @@ static void test_todays_programme_not_yesterdays_clock(void **state)
 	assert_true(shut.known && open.known);
 	if (shut.wait_s > 120 || open.wait_s < 300)
 		fail_msg("lunch at 12:00 today, 11:30 before: at 11:40 %.0f s (the door is shut), "
-			 "at 12:15 %.0f s", shut.wait_s, open.wait_s);
+			 "at 12:15 %.0f s",
+			 shut.wait_s, open.wait_s);
 	forecaster_destroy(f);
 	lunch_sim_finish(&r);
 	schedule_destroy(s);
@@ -344,14 +353,16 @@ static struct schedule *week(const int *shift)
 		iso(noon, l0);
 		iso(noon + 180 * 60000LL, l1);
 		for (int r = 0; r < 3; r++)
-			o += (size_t)snprintf(sessions + o, sizeof(sessions) - o,
-					      "%s{\"id\":\"%d%c\",\"title\":\"Talk\",\"room\":\"%c\","
-					      "\"start\":\"%s\",\"end\":\"%s\",\"status\":\"scheduled\"}",
-					      o ? "," : "", d, 'a' + r, 'a' + r, a, b);
+			o += (size_t)snprintf(
+				sessions + o, sizeof(sessions) - o,
+				"%s{\"id\":\"%d%c\",\"title\":\"Talk\",\"room\":\"%c\","
+				"\"start\":\"%s\",\"end\":\"%s\",\"status\":\"scheduled\"}",
+				o ? "," : "", d, 'a' + r, 'a' + r, a, b);
 		o += (size_t)snprintf(sessions + o, sizeof(sessions) - o,
 				      ",{\"id\":\"%dl\",\"title\":\"Lunch\",\"type\":\"catering\","
 				      "\"room\":\"l\",\"start\":\"%s\",\"end\":\"%s\","
-				      "\"status\":\"scheduled\"}", d, l0, l1);
+				      "\"status\":\"scheduled\"}",
+				      d, l0, l1);
 	}
 	snprintf(text, sizeof(text), conference_fmt, sessions);
 	return test_parse(text, NULL);
@@ -409,8 +420,9 @@ static void test_withheld_when_persistence_does_better(void **state)
 		assert_true(forecaster_record(f, 0, h, &minutes, &sc));
 		if (sc.n < FORECAST_RECORD_MIN || !sc.withheld || sc.model_s <= sc.persistence_s)
 			fail_msg("%d min ahead: %d scored, model %.0f s, persistence %.0f s, "
-				 "same time %.0f s, withheld %d", minutes, sc.n, sc.model_s,
-				 sc.persistence_s, sc.same_time_s, sc.withheld);
+				 "same time %.0f s, withheld %d",
+				 minutes, sc.n, sc.model_s, sc.persistence_s, sc.same_time_s,
+				 sc.withheld);
 		assert_true(sc.persistence_s < 60); /* the trickle: the line stays short */
 		struct forecast fc;
 		forecaster_predict(f, 0, t, t + minutes * 60000LL, &fc);
@@ -448,8 +460,9 @@ static void test_shown_when_it_does_better(void **state)
 		if (sc.n < FORECAST_RECORD_MIN || sc.withheld || sc.model_s >= sc.persistence_s ||
 		    (sc.basis == FORECAST_BASIS_SAME_TIME && sc.same_time_s >= sc.model_s))
 			fail_msg("%d min ahead: %d scored, model %.0f s, persistence %.0f s, "
-				 "same time %.0f s, withheld %d, basis %d", minutes, sc.n, sc.model_s,
-				 sc.persistence_s, sc.same_time_s, sc.withheld, sc.basis);
+				 "same time %.0f s, withheld %d, basis %d",
+				 minutes, sc.n, sc.model_s, sc.persistence_s, sc.same_time_s,
+				 sc.withheld, sc.basis);
 	}
 	/* and a forecast into the last day's wave is given */
 	int64_t noon = WEEK_NOON0 + 7 * 86400000LL;
@@ -461,8 +474,10 @@ static void test_shown_when_it_does_better(void **state)
 		play_week_day(g, d, shift[d], crowd[d], &in, &out);
 	char ts[32];
 	iso(noon + 30 * 60000LL, ts); /* 12:30: before the 12:40 wave */
-	add(g, "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
-	       "\"t\":\"%s\",\"total\":%.0f}", ts, floor(in));
+	add(g,
+	    "{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":\"in\",\"role\":\"entry\","
+	    "\"t\":\"%s\",\"total\":%.0f}",
+	    ts, floor(in));
 	struct forecast fc;
 	forecaster_predict(g, 0, noon + 30 * 60000LL, noon + 55 * 60000LL, &fc);
 	assert_false(fc.withheld);

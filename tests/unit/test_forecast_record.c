@@ -41,9 +41,10 @@ static void test_the_rule(void **state)
 		 FORECAST_BASIS_SAME_TIME},
 		{"worse than both, same time the better", FORECAST_RECORD_MIN, 600, 300, 100, false,
 		 FORECAST_BASIS_SAME_TIME},
-		{"worse than both, persistence the better", FORECAST_RECORD_MIN, 600, 100, 300, true,
-		 FORECAST_BASIS_NOW},
-		{"better than both", FORECAST_RECORD_MIN, 100, 300, 400, false, FORECAST_BASIS_MODEL},
+		{"worse than both, persistence the better", FORECAST_RECORD_MIN, 600, 100, 300,
+		 true, FORECAST_BASIS_NOW},
+		{"better than both", FORECAST_RECORD_MIN, 100, 300, 400, false,
+		 FORECAST_BASIS_MODEL},
 		{"too few to judge", FORECAST_RECORD_MIN - 1, 600, 10, 900, false,
 		 FORECAST_BASIS_MODEL},
 		{"worse, within the margin (10 % + 15 s)", 20, 124, 100, 150, false,
@@ -57,8 +58,9 @@ static void test_the_rule(void **state)
 		score_n(r, 1, cases[c].n, cases[c].model, cases[c].persistence, cases[c].same_time);
 		struct forecast_score sc;
 		forecast_record_get(r, 1, &sc);
-		if (sc.withheld != cases[c].withheld || forecast_record_withheld(r, 1) != sc.withheld ||
-		    sc.basis != cases[c].basis || forecast_record_basis(r, 1) != sc.basis)
+		if (sc.withheld != cases[c].withheld ||
+		    forecast_record_withheld(r, 1) != sc.withheld || sc.basis != cases[c].basis ||
+		    forecast_record_basis(r, 1) != sc.basis)
 			fail_msg("%s: withheld %d, basis %d", cases[c].why, sc.withheld, sc.basis);
 		assert_int_equal(sc.n, cases[c].n);
 		assert_true(fabs(sc.model_s - fabs(cases[c].model)) < 0.5);
@@ -99,7 +101,8 @@ static void test_hysteresis_and_ring(void **state)
 	static const struct {
 		double model;
 		bool withheld;
-	} walk[] = {{120, false}, {130, true}, {110, true}, {120, true}, {100, false}, {120, false}};
+	} walk[] = {{120, false}, {130, true},  {110, true},
+		    {120, true},  {100, false}, {120, false}};
 	for (size_t w = 0; w < sizeof(walk) / sizeof(*walk); w++) {
 		score_n(g, 2, FORECAST_RECORD_KEEP, walk[w].model, 100, 500);
 		if (forecast_record_withheld(g, 2) != walk[w].withheld)
@@ -129,9 +132,9 @@ static void test_same_time(void **state)
 	forecast_record_note(r, 100, 12 * 60 + 30, 600);
 	forecast_record_note(r, 101, 12 * 60 + 32, 1200); /* the same slot, 12:30-12:35 */
 	forecast_record_note(r, 101, 12 * 60 + 40, 300);
-	forecast_record_note(r, 102, 12 * 60 + 30, 60); /* today's */
+	forecast_record_note(r, 102, 12 * 60 + 30, 60);   /* today's */
 	forecast_record_note(r, 101, 12 * 60 + 45, 9999); /* a day gone: ignored */
-	forecast_record_note(r, 102, 13 * 60, -1);       /* unknown: ignored */
+	forecast_record_note(r, 102, 13 * 60, -1);        /* unknown: ignored */
 	assert_true(fabs(forecast_record_same_time(r, 102, 12 * 60 + 34, 7) - 900) < 0.01);
 	assert_true(fabs(forecast_record_same_time(r, 102, 12 * 60 + 40, 7) - 300) < 0.01);
 	assert_true(fabs(forecast_record_same_time(r, 102, 12 * 60 + 45, 7) - 7) < 0.01);

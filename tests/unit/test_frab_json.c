@@ -27,7 +27,8 @@ static void test_quirks_fixture(void **state)
 	assert_int_equal(s->rooms[1].capacity, 0);
 	bool warned = false;
 	for (size_t i = 0; i < s->n_warnings; i++)
-		warned |= strstr(s->warnings[i], "schedule.conference.rooms[1].capacity: -4 is not") != NULL;
+		warned |= strstr(s->warnings[i],
+				 "schedule.conference.rooms[1].capacity: -4 is not") != NULL;
 	assert_true(warned);
 
 	static const struct {
@@ -70,8 +71,9 @@ static void test_quirks_fixture(void **state)
 		assert_string_equal(s->sessions[i].id, want[i].id);
 	}
 	/* the accented spelling is used three times, the plain one once */
-	assert_string_equal(schedule_find_room(s, "salle-mediterranee")->name,
-			    "Salle M\xC3\xA9" "diterran\xC3\xA9" "e");
+	assert_string_equal(schedule_find_room(s, "salle-mediterranee")->name, "Salle M\xC3\xA9"
+									       "diterran\xC3\xA9"
+									       "e");
 	const struct session *x = &s->sessions[test_session_index(s, "101")];
 	assert_int_equal(x->n_speakers, 3);
 	assert_string_equal(x->speakers[0], "Thierry Carrez");
@@ -100,16 +102,19 @@ static bool parse_event(const char *event, struct schedule **s, struct feed_erro
 static void test_event_errors_name_the_path(void **state)
 {
 	(void)state;
-	static const struct { const char *event, *needle1, *needle2; } cases[] = {
+	static const struct {
+		const char *event, *needle1, *needle2;
+	} cases[] = {
 		{"{\"id\":1,\"title\":\"x\",\"date\":\"2014-11-04T09:00:00+01:00\",\"duration\":\"1h\"}",
 		 "days[0].rooms[\"Amphi\"][0].duration", "'1h'"},
 		{"{\"id\":1,\"title\":\"x\",\"date\":\"tomorrow\",\"duration\":\"00:30\"}",
 		 "[0].date", "'tomorrow'"},
-		{"{\"id\":1,\"title\":\"x\",\"start\":\"9h\",\"duration\":\"00:30\"}", "[0].start", "'9h'"},
+		{"{\"id\":1,\"title\":\"x\",\"start\":\"9h\",\"duration\":\"00:30\"}", "[0].start",
+		 "'9h'"},
 		{"{\"title\":\"x\",\"date\":\"2014-11-04T09:00:00+01:00\",\"duration\":\"00:30\"}",
 		 "[0].id", "missing"},
-		{"{\"id\":1,\"date\":\"2014-11-04T09:00:00+01:00\",\"duration\":\"00:30\"}", "[0].title",
-		 "missing"},
+		{"{\"id\":1,\"date\":\"2014-11-04T09:00:00+01:00\",\"duration\":\"00:30\"}",
+		 "[0].title", "missing"},
 		{"[1,2]", "[0]", "JSON object"},
 		{"{\"id\":1,\"title\":\"x\",\"duration\":\"00:30\"}", "[0].start", "missing"},
 	};
@@ -119,8 +124,8 @@ static void test_event_errors_name_the_path(void **state)
 		assert_false(parse_event(cases[i].event, &s, &e));
 		assert_null(s);
 		if (!strstr(e.msg, cases[i].needle1) || !strstr(e.msg, cases[i].needle2))
-			fail_msg("case %zu: message '%s' lacks '%s' or '%s'", i, e.msg, cases[i].needle1,
-				 cases[i].needle2);
+			fail_msg("case %zu: message '%s' lacks '%s' or '%s'", i, e.msg,
+				 cases[i].needle1, cases[i].needle2);
 	}
 }
 
@@ -134,8 +139,10 @@ static void test_document_errors(void **state)
 		{"{\"schedule\":{\"conference\":{\"title\":\"x\"}}}", "days", NULL, NULL},
 		{"{\"schedule\":{\"conference\":{\"days\":[],\"time_zone_name\":\"Mars/Base\"}}}",
 		 "Mars/Base", NULL, NULL},
-		{"{\"schedule\":{\"conference\":{\"days\":[]},\"rooms\":[]}}", "schedule.rooms", NULL, NULL},
-		{"{\"schedule\":{\"conference\":{\"days\":[{\"rooms\":{\"A\":{}}}]}}}", "list of events", NULL, NULL},
+		{"{\"schedule\":{\"conference\":{\"days\":[]},\"rooms\":[]}}", "schedule.rooms",
+		 NULL, NULL},
+		{"{\"schedule\":{\"conference\":{\"days\":[{\"rooms\":{\"A\":{}}}]}}}",
+		 "list of events", NULL, NULL},
 	};
 	test_refusals(frab_json_parse, cases, sizeof(cases) / sizeof(*cases));
 }
@@ -164,9 +171,10 @@ static void test_bom_and_empty_optional_fields(void **state)
 	(void)state;
 	struct schedule *s = NULL;
 	struct feed_error e = {{0}};
-	assert_true(parse_event("{\"id\":\"a\",\"title\":\"x\",\"date\":\"2014-11-04T09:00:00+01:00\","
-				"\"duration\":\"00:30\",\"room\":null,\"track\":null,\"persons\":null}",
-				&s, &e));
+	assert_true(
+		parse_event("{\"id\":\"a\",\"title\":\"x\",\"date\":\"2014-11-04T09:00:00+01:00\","
+			    "\"duration\":\"00:30\",\"room\":null,\"track\":null,\"persons\":null}",
+			    &s, &e));
 	assert_int_equal(s->n_sessions, 1);
 	assert_string_equal(s->sessions[0].room, "amphi"); /* null room: the key */
 	assert_null(s->sessions[0].track);

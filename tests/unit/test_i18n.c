@@ -120,10 +120,8 @@ static void test_phrases(void **state)
 		int min;
 		const char *en, *fr;
 	} starts[] = {
-		{-3, "STARTING NOW", "COMMENCE"},
-		{0, "STARTING NOW", "COMMENCE"},
-		{1, "STARTS IN 1 MIN", "DANS 1 MIN"},
-		{4, "STARTS IN 4 MIN", "DANS 4 MIN"},
+		{-3, "STARTING NOW", "COMMENCE"},        {0, "STARTING NOW", "COMMENCE"},
+		{1, "STARTS IN 1 MIN", "DANS 1 MIN"},    {4, "STARTS IN 4 MIN", "DANS 4 MIN"},
 		{10, "STARTS IN 10 MIN", "DANS 10 MIN"},
 	};
 	for (size_t i = 0; i < sizeof(starts) / sizeof(*starts); i++) {
@@ -259,9 +257,9 @@ static void test_every_reason_is_said(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lang_parse),    cmocka_unit_test(test_words),
-		cmocka_unit_test(test_dates),	      cmocka_unit_test(test_updated_ago),
-		cmocka_unit_test(test_phrases),	      cmocka_unit_test(test_every_reason_is_said),
+		cmocka_unit_test(test_lang_parse), cmocka_unit_test(test_words),
+		cmocka_unit_test(test_dates),      cmocka_unit_test(test_updated_ago),
+		cmocka_unit_test(test_phrases),    cmocka_unit_test(test_every_reason_is_said),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

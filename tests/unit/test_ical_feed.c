@@ -20,11 +20,15 @@ static void test_quirks(void **state)
 		fail_msg("%s", e.msg);
 	free(buf);
 	assert_string_equal(s->format, "icalendar");
-	assert_string_equal(s->title, "Journ\xC3\xA9" "es Test");
+	assert_string_equal(s->title, "Journ\xC3\xA9"
+				      "es Test");
 	assert_string_equal(s->timezone, "Europe/Paris"); /* the TZID every event uses */
 	assert_int_equal(s->n_sessions, 4);               /* the all-day event is left off */
 	assert_int_equal(s->n_rooms, 1);                  /* accents aside, one room */
-	static const struct { const char *id, *start, *end, *title; bool cancelled; } want[] = {
+	static const struct {
+		const char *id, *start, *end, *title;
+		bool cancelled;
+	} want[] = {
 		{"ev-1@test", "2022-05-17T09:00:00Z", "2022-05-17T10:30:00Z",
 		 "Num\xC3\xA9rique et g\xC3\xA9opolitique", false},
 		/* Europe/Paris goes back on 30 October 2022 at 03:00 CEST */
@@ -71,18 +75,22 @@ static void test_refusals_name_the_line(void **state)
 {
 	(void)state;
 	static const struct refusal cases[] = {
-		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART:20220101T100000Z\r\n", "line 2",
-		 "never closed", NULL},
-		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nEND:VCALENDAR\n", "line 4", "does not close", NULL},
+		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART:20220101T100000Z\r\n",
+		 "line 2", "never closed", NULL},
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nEND:VCALENDAR\n", "line 4",
+		 "does not close", NULL},
 		{"hello\nworld\n", "line 1", "not iCalendar", NULL},
 		{"BEGIN:VCARD\nEND:VCARD\n", "line 1", "BEGIN:VCALENDAR", NULL},
 		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART:garbage\nSUMMARY:x\nEND:VEVENT\n"
-		 "END:VCALENDAR\n", "line 2: event 1", "DTSTART", NULL},
+		 "END:VCALENDAR\n",
+		 "line 2: event 1", "DTSTART", NULL},
 		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART;TZID=Moon/Base:20220101T100000\n"
-		 "END:VEVENT\nEND:VCALENDAR\n", "line 2", "Moon/Base", NULL},
+		 "END:VEVENT\nEND:VCALENDAR\n",
+		 "line 2", "Moon/Base", NULL},
 		{"BEGIN:VCALENDAR\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\n"
 		 "BEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\nBEGIN:VA\n"
-		 "BEGIN:VA\nBEGIN:VA\n", "line 17: nested too deeply", "more than 16 levels", NULL},
+		 "BEGIN:VA\nBEGIN:VA\n",
+		 "line 17: nested too deeply", "more than 16 levels", NULL},
 	};
 	test_refusals(ical_feed_parse, cases, sizeof(cases) / sizeof(*cases));
 }
@@ -97,7 +105,8 @@ static void test_calendar_name_and_zone(void **state)
 	char *buf = test_fixture("ical_feed/calname.ics", &len);
 	struct schedule *s = test_parse(buf, NULL);
 	free(buf);
-	assert_string_equal(s->title, "Journ\xC3\xA9" "es R\xC3\xA9seaux Lyon 2025");
+	assert_string_equal(s->title, "Journ\xC3\xA9"
+				      "es R\xC3\xA9seaux Lyon 2025");
 	assert_string_equal(s->timezone, "Europe/Paris");
 	char a[21];
 	assert_string_equal(test_utc(s->sessions[0].start, a), "2025-06-03T07:30:00Z");

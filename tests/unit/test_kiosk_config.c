@@ -198,8 +198,8 @@ static void test_fleet_settings(void **state)
 	assert_int_equal(c->update_to_min, 5 * 60);
 	assert_true(parse(c, "update-window\n", &e)); /* empty: any time */
 	assert_int_equal(c->update_from_min, -1);
-	static const char *const bad[] = {"02:00", "02:00-02:00", "25:00-03:00", "2-3",
-					  "02:00-03:00:30", "02:00 - 03:00"};
+	static const char *const bad[] = {"02:00", "02:00-02:00",    "25:00-03:00",
+					  "2-3",   "02:00-03:00:30", "02:00 - 03:00"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		if (kiosk_config_set(c, "update-window", bad[i], &e))
 			fail_msg("update-window '%s' was taken", bad[i]);
@@ -218,8 +218,9 @@ static void test_fleet_settings(void **state)
 	assert_string_equal(c->stream_url, "https://h/v1/stream"); /* given: kept */
 	free(c);
 	c = fresh();
-	assert_true(parse(c, "schedule-url file:///s\nheartbeat-url http://127.0.0.1:8080/v1/screens/"
-			     "heartbeat\nheartbeat-token 0123456789abcdef\n",
+	assert_true(parse(c,
+			  "schedule-url file:///s\nheartbeat-url http://127.0.0.1:8080/v1/screens/"
+			  "heartbeat\nheartbeat-token 0123456789abcdef\n",
 			  &e));
 	assert_true(kiosk_config_check(c, &e));
 	assert_string_equal(c->stream_url, "http://127.0.0.1:8080/v1/stream");
@@ -243,10 +244,10 @@ static void test_rooms_settings(void **state)
 	assert_string_equal(c->overflows[1].room, "Amphi");
 	assert_string_equal(c->overflows[1].shown_in, "Salon Étoile");
 	static const char *const bad[] = {
-		"Salle 252A Salle 243", /* four words: which two rooms? */
-		"\"Salle 252A\"",       /* one room */
-		"\"Salle 252A\" \"Salle 243", /* a quote left open */
-		"\"\" \"Salle 243\"",   /* an empty name */
+		"Salle 252A Salle 243",        /* four words: which two rooms? */
+		"\"Salle 252A\"",              /* one room */
+		"\"Salle 252A\" \"Salle 243",  /* a quote left open */
+		"\"\" \"Salle 243\"",          /* an empty name */
 		"\"Salle 252A\"\"Salle 243\"", /* no space between */
 		"\"a\" \"b\" \"c\"",
 		"",
@@ -348,9 +349,8 @@ static void test_walk_and_capacity(void **state)
 	free(c);
 
 	c = fresh();
-	assert_true(parse(c,
-			  "walk meridien-lunch 2\nwalk level3-buffet 4\ncapacity Salle 241 450\n",
-			  &e));
+	assert_true(parse(
+		c, "walk meridien-lunch 2\nwalk level3-buffet 4\ncapacity Salle 241 450\n", &e));
 	assert_true(args(c, &e, "--walk", "level3-buffet 1", NULL));
 	assert_int_equal(c->n_walks, 1); /* the flag's list, not the file's */
 	assert_string_equal(c->walks[0].queue, "level3-buffet");
@@ -510,8 +510,8 @@ static void test_flags_override_file(void **state)
 	assert_true(parse(c, file, &e));
 	assert_true(args(c, &e, "--language", "en", "--room", "Salle 241", "--room", "Salle 243",
 			 "--schedule-url", "http://127.0.0.1:8080/v1/schedule", "--orientation",
-			 "portrait", "--color-muted", "#d0d0d0", "--rotation", "270", "--font-emoji",
-			 "off", NULL));
+			 "portrait", "--color-muted", "#d0d0d0", "--rotation", "270",
+			 "--font-emoji", "off", NULL));
 	assert_int_equal(c->lang, LANG_EN);
 	assert_int_equal(c->poll_s, 60); /* not given as a flag: the file's */
 	assert_string_equal(c->schedule_url, "http://127.0.0.1:8080/v1/schedule");
@@ -647,7 +647,8 @@ static void test_at_with_zone_from_file(void **state)
 	bool first = args(c, &e, "--config", "venueboard.conf", "--at", "2014-11-06T10:05", NULL);
 	if (!first)
 		fail_msg("the first pass over the flags (to learn --config) fails before the file "
-			 "gives the zone: %s", e.msg);
+			 "gives the zone: %s",
+			 e.msg);
 	kiosk_config_defaults(c);
 	assert_true(parse(c, file, &e));
 	assert_true(args(c, &e, "--config", "venueboard.conf", "--at", "2014-11-06T10:05", NULL));
@@ -680,9 +681,11 @@ static void test_legibility_and_pages(void **state)
 	(void)state;
 	struct kiosk_config *c = fresh();
 	struct feed_error e = {{0}};
-	assert_true(parse(c, "schedule-url https://a/s.json\ntitle FOSDEM 2026\n"
-			     "viewing-distance 6\nscreen-diagonal 55\npage-seconds 10\n"
-			     "page-seconds-max 30\n", &e));
+	assert_true(parse(c,
+			  "schedule-url https://a/s.json\ntitle FOSDEM 2026\n"
+			  "viewing-distance 6\nscreen-diagonal 55\npage-seconds 10\n"
+			  "page-seconds-max 30\n",
+			  &e));
 	assert_true(kiosk_config_check(c, &e));
 	assert_string_equal(c->title, "FOSDEM 2026");
 	assert_true(c->viewing_distance_m == 6.0 && c->screen_diagonal_in == 55.0);
@@ -693,7 +696,7 @@ static void test_legibility_and_pages(void **state)
 	static const struct {
 		const char *doc, *also;
 	} bad[] = {
-		{"viewing-distance 0.2\n", "0.5"},   {"viewing-distance 3,5\n", "3,5"},
+		{"viewing-distance 0.2\n", "0.5"},    {"viewing-distance 3,5\n", "3,5"},
 		{"viewing-distance far\n", "metres"}, {"screen-diagonal 2000\n", "inches"},
 		{"page-seconds-max 2\n", "3 to 600"},
 	};
@@ -702,7 +705,8 @@ static void test_legibility_and_pages(void **state)
 		if (parse(c, bad[i].doc, &e))
 			fail_msg("'%s' was accepted", bad[i].doc);
 		if (!strstr(e.msg, "line 1") || !strstr(e.msg, bad[i].also))
-			fail_msg("'%s': '%s' should say line 1 and '%s'", bad[i].doc, e.msg, bad[i].also);
+			fail_msg("'%s': '%s' should say line 1 and '%s'", bad[i].doc, e.msg,
+				 bad[i].also);
 	}
 	/* a floor over the ceiling */
 	kiosk_config_defaults(c);

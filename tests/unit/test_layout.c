@@ -156,10 +156,14 @@ static struct scene fifty_rooms(void)
 			int j = 2 * i + k;
 			snprintf(ids[j], sizeof(ids[j]), "s%d", j);
 			snprintf(titles[j], sizeof(titles[j]), "Talk %d%c", i + 1, k ? 'b' : 'a');
-			ss[j] = (struct syn_session){ids[j], titles[j], rooms[i],
+			ss[j] = (struct syn_session){ids[j],
+						     titles[j],
+						     rooms[i],
 						     k ? "06T10:00:00" : "06T09:00:00",
-						     k ? "06T11:00:00" : "06T10:00:00", NULL,
-						     "\"Speaker\"", NULL};
+						     k ? "06T11:00:00" : "06T10:00:00",
+						     NULL,
+						     "\"Speaker\"",
+						     NULL};
 		}
 	}
 	char *doc = normalized("Fifty rooms", np, 50, ss, 100, NULL);
@@ -195,8 +199,8 @@ static const struct syn_session long_sessions[] = {
 	 "everything that went wrong and right (continued)",
 	 "r2", "06T09:00:00", "06T10:00:00", "Design Summit", NULL, "cancelled"},
 	/* moved out of the last room (the server says so below) */
-	{"L5", "Moved away: the session whose room changed at the last minute", "r1",
-	 "06T10:30:00", "06T11:10:00", NULL, NULL, NULL},
+	{"L5", "Moved away: the session whose room changed at the last minute", "r1", "06T10:30:00",
+	 "06T11:10:00", NULL, NULL, NULL},
 	{"L6", "Word", "r3", "06T09:00:00", "06T10:00:00", NULL, NULL, NULL},
 };
 
@@ -330,8 +334,9 @@ static void forecast_json(struct test_buf *b, const char *id, int64_t t_ms, cons
 	for (int k = 0; k < 12; k++) {
 		civil_format_utc((t_ms / (5 * MIN_MS) + 1 + k) * 5 * 60, at);
 		double lo = waits[k] > spread ? waits[k] - spread : 0;
-		snprintf(line, sizeof(line), "%s{\"at\":\"%s\",\"wait_s\":%.0f,\"low_s\":%.0f,"
-					     "\"high_s\":%.0f}",
+		snprintf(line, sizeof(line),
+			 "%s{\"at\":\"%s\",\"wait_s\":%.0f,\"low_s\":%.0f,"
+			 "\"high_s\":%.0f}",
 			 k ? "," : "", at, waits[k], lo, waits[k] + spread);
 		test_buf_puts(b, line);
 	}
@@ -387,7 +392,7 @@ static struct scene lunch(void)
 		fail_msg("the lines at 12:40: %.0f s and %.0f s", w,
 			 queue_board_get(s.queues, 1)->now.wait_s);
 	double m[12] = {0.95 * w, 0.8 * w, 0.6 * w, 0.4 * w, 0.25 * w, 0.15 * w,
-			60,	  60,	   60,	    60,	     60,       60};
+			60,       60,      60,      60,      60,       60};
 	static const double flat[12] = {60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60};
 	struct test_buf doc = {0};
 	test_buf_puts(&doc, "{\"queues\":[");
@@ -536,10 +541,11 @@ static void test_geometry(void **state)
 {
 	(void)state;
 	static scene_fn *const scenes[] = {
-		demo_en,     demo_fr,	  fifty_rooms,	 long_titles,	french_long,
-		empty_day,   stale,	  no_schedule,	 notices,	degraded,
-		unknown_queue, degraded_portrait_queues, lunch, lunch_fr, lunch_no_advice,
-		rooms_hall, rooms_hall_fr, rooms_stale,
+		demo_en,       demo_fr,     fifty_rooms,     long_titles,
+		french_long,   empty_day,   stale,           no_schedule,
+		notices,       degraded,    unknown_queue,   degraded_portrait_queues,
+		lunch,         lunch_fr,    lunch_no_advice, rooms_hall,
+		rooms_hall_fr, rooms_stale,
 	};
 	struct draw_list dl;
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
@@ -549,7 +555,8 @@ static void test_geometry(void **state)
 		for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++)
 			for (int64_t tick = 0; tick < 3; tick++) {
 				struct layout_result res;
-				build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, tick, &dl, &res);
+				build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, tick,
+				      &dl, &res);
 				assert_true(dl.n > 3);
 				bad += layout_check_geometry(&dl, s.name, tick);
 			}
@@ -600,8 +607,8 @@ static void test_clock_and_date(void **state)
 /* The rooms' rows in a frame: how far the lowest text in the rooms' area
  * is from the area's bottom, and whether any text there ends with "…". */
 struct rooms_look {
-	int blank;  /* pixels under the last row's text */
-	int cut;    /* texts cut with "…" */
+	int blank; /* pixels under the last row's text */
+	int cut;   /* texts cut with "…" */
 	char first_cut[256];
 };
 
@@ -637,8 +644,8 @@ static void check_room_to_spare(const struct draw_list *dl, const struct layout_
 			 "blank",
 			 where, w, h, (long long)tick, l.first_cut, l.blank, 100.0 * l.blank / h);
 	if (h > w && r->pages == 1 && l.blank > 44 * u)
-		fail_msg("%s %dx%d: %d px (%.0f %%) blank between the rooms and the panel", where, w,
-			 h, l.blank, 100.0 * l.blank / h);
+		fail_msg("%s %dx%d: %d px (%.0f %%) blank between the rooms and the panel", where,
+			 w, h, l.blank, 100.0 * l.blank / h);
 }
 
 /* The long title in Salle A, now and next: wrapped at spaces, its lines one
@@ -666,8 +673,8 @@ static void test_long_title_uses_room(void **state)
 		}
 		/* now and next in Salle A */
 		if (starts != 2)
-			fail_msg("%dx%d: the long title starts %d times, want 2", layout_check_sizes[z].w,
-				 layout_check_sizes[z].h, starts);
+			fail_msg("%dx%d: the long title starts %d times, want 2",
+				 layout_check_sizes[z].w, layout_check_sizes[z].h, starts);
 		check_room_to_spare(&dl, &res, "long titles", 0);
 		/* the rest of this crowded screen still says what matters */
 		layout_check_expect(&dl, "STARTS IN 5 MIN", "soon");
@@ -696,34 +703,41 @@ static const char *const six_rooms[] = {
 };
 
 #define SPEAKERS2 "\"Morgan Fairchild-Oyelaran\",\"Jean-Baptiste de La Rochefoucauld\""
-#define SPEAKERS6                                                                            \
-	SPEAKERS2 ",\"Mária Gonçalves da Silva\",\"Aleksandr Konstantinopoulos\""
+#define SPEAKERS6 SPEAKERS2 ",\"Mária Gonçalves da Silva\",\"Aleksandr Konstantinopoulos\""
 
 static const struct syn_session six_sessions[] = {
-	{"S1", "LibreOffice Online at scale: collaborative editing for a million users without "
-	       "losing a single keystroke",
+	{"S1",
+	 "LibreOffice Online at scale: collaborative editing for a million users without "
+	 "losing a single keystroke",
 	 "r0", "06T08:30:00", "06T09:30:00", "Office", SPEAKERS2, NULL},
-	{"S2", "ODF 1.4 in practice: what changed for interoperability between OpenOffice, "
-	       "LibreOffice and the rest",
+	{"S2",
+	 "ODF 1.4 in practice: what changed for interoperability between OpenOffice, "
+	 "LibreOffice and the rest",
 	 "r0", "06T09:30:00", "06T10:00:00", "Office", SPEAKERS2, NULL},
-	{"S3", "Keeping the lights on: what twenty years of running community infrastructure "
-	       "taught us about people",
+	{"S3",
+	 "Keeping the lights on: what twenty years of running community infrastructure "
+	 "taught us about people",
 	 "r1", "06T08:40:00", "06T09:40:00", "Community", SPEAKERS2, NULL},
 	{"S4", LONG_TITLE, "r1", "06T09:45:00", "06T10:30:00", "Legal", SPEAKERS6, NULL},
-	{"S5", "The state of the open source hardware ecosystem, from silicon to the finished "
-	       "product",
+	{"S5",
+	 "The state of the open source hardware ecosystem, from silicon to the finished "
+	 "product",
 	 "r2", "06T09:30:00", "06T10:30:00", "Keynotes", SPEAKERS2, NULL},
-	{"S6", "Lightning talks: ten projects in fifty minutes, and what each of them needs "
-	       "from you",
+	{"S6",
+	 "Lightning talks: ten projects in fifty minutes, and what each of them needs "
+	 "from you",
 	 "r3", "06T08:30:00", "06T09:20:00", "Lightning", SPEAKERS2, NULL},
-	{"S7", "Writing a garbage collector in safe Rust: the borrow checker is not your enemy "
-	       "after all",
+	{"S7",
+	 "Writing a garbage collector in safe Rust: the borrow checker is not your enemy "
+	 "after all",
 	 "r4", "06T08:35:00", "06T09:25:00", "Rust", SPEAKERS2, NULL},
-	{"S8", "Async Rust in embedded systems: executors, interrupts and the memory you do not "
-	       "have",
+	{"S8",
+	 "Async Rust in embedded systems: executors, interrupts and the memory you do not "
+	 "have",
 	 "r4", "06T09:30:00", "06T10:20:00", "Rust", SPEAKERS2, NULL},
-	{"S9", "Project Valhalla value classes: what changes for your collections and your "
-	       "garbage collector",
+	{"S9",
+	 "Project Valhalla value classes: what changes for your collections and your "
+	 "garbage collector",
 	 "r5", "06T09:40:00", "06T10:30:00", "Java", SPEAKERS2, NULL},
 };
 
@@ -829,11 +843,12 @@ static void test_space_given_to_text(void **state)
 	/* room names break between words at every size, never in one */
 	for (size_t z = 0; z < LAYOUT_CHECK_SIZES; z++) {
 		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
-		int name_x = res.rooms_area.x + (int)lround(32 * (layout_check_sizes[z].w <
-										 layout_check_sizes[z].h
-									 ? layout_check_sizes[z].w
-									 : layout_check_sizes[z].h) /
-							       1080.0);
+		int name_x = res.rooms_area.x +
+			     (int)lround(32 *
+					 (layout_check_sizes[z].w < layout_check_sizes[z].h
+						  ? layout_check_sizes[z].w
+						  : layout_check_sizes[z].h) /
+					 1080.0);
 		int names = 0;
 		for (size_t i = 0; i < dl.n; i++) {
 			const char *t = layout_check_text(&dl, i);
@@ -901,11 +916,11 @@ static void test_cancelled_and_moved(void **state)
 		layout_check_expect(&dl, "CANCELLED", "cancelled session");
 		size_t t = layout_check_find_prefix(&dl, "Containers as a");
 		if (t == SIZE_MAX)
-			fail_msg("%dx%d: the cancelled session's title is not shown", layout_check_sizes[z].w,
-				 layout_check_sizes[z].h);
+			fail_msg("%dx%d: the cancelled session's title is not shown",
+				 layout_check_sizes[z].w, layout_check_sizes[z].h);
 		if (!struck(&dl, t))
-			fail_msg("%dx%d: '%s' is not struck through", layout_check_sizes[z].w, layout_check_sizes[z].h,
-				 layout_check_text(&dl, t));
+			fail_msg("%dx%d: '%s' is not struck through", layout_check_sizes[z].w,
+				 layout_check_sizes[z].h, layout_check_text(&dl, t));
 		/* a session that runs as planned is not */
 		size_t ok = layout_check_find_prefix(&dl, "Docker and Nova");
 		assert_true(ok != SIZE_MAX);
@@ -976,7 +991,8 @@ static void test_changes_panel(void **state)
 		build(&s, 1920, 1080, 0, &dl, &res);
 		bool shown = false;
 		for (size_t k = 0; k < dl.n; k++)
-			shown |= layout_check_text(&dl, k) && strcmp(layout_check_text(&dl, k), "NEW") == 0;
+			shown |= layout_check_text(&dl, k) &&
+				 strcmp(layout_check_text(&dl, k), "NEW") == 0;
 		if (shown != cases[i].is_new)
 			fail_msg("seen %lld min ago: NEW %s", (long long)cases[i].ago_min,
 				 shown ? "shown" : "missing");
@@ -993,7 +1009,8 @@ static void test_changes_panel(void **state)
 	build(&s, 1920, 1080, 0, &dl, &res);
 	assert_int_equal(res.changes_today, 3);
 	for (size_t k = 0; k < dl.n; k++)
-		assert_false(layout_check_text(&dl, k) && strcmp(layout_check_text(&dl, k), "NEW") == 0);
+		assert_false(layout_check_text(&dl, k) &&
+			     strcmp(layout_check_text(&dl, k), "NEW") == 0);
 	scene_free(&s);
 	draw_list_finish(&dl);
 }
@@ -1009,7 +1026,8 @@ static void test_fifty_rooms_paged(void **state)
 		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
 		assert_int_equal(res.rooms_total, 50);
 		if (res.pages < 2)
-			fail_msg("%dx%d: 50 rooms on one page", layout_check_sizes[z].w, layout_check_sizes[z].h);
+			fail_msg("%dx%d: 50 rooms on one page", layout_check_sizes[z].w,
+				 layout_check_sizes[z].h);
 		int seen[50] = {0};
 		char first_page[64] = "";
 		for (int64_t tick = 0; tick < res.pages; tick++) {
@@ -1042,7 +1060,8 @@ static void test_fifty_rooms_paged(void **state)
 		for (int n = 0; n < 50; n++)
 			if (seen[n] != 1)
 				fail_msg("%dx%d: Room %02d shown %d times over %d pages",
-					 layout_check_sizes[z].w, layout_check_sizes[z].h, n + 1, seen[n], res.pages);
+					 layout_check_sizes[z].w, layout_check_sizes[z].h, n + 1,
+					 seen[n], res.pages);
 		/* the page after the last is the first again */
 		struct layout_result again;
 		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, res.pages, &dl, &again);
@@ -1084,7 +1103,8 @@ static void test_waiting_for_schedule(void **state)
 	build(&s, 1920, 1080, 0, &dl, &res);
 	layout_check_expect(&dl, "Waiting for the schedule…", "no schedule");
 	layout_check_expect(&dl, "Thursday 6 November", "date without a schedule");
-	layout_check_expect(&dl, "10:05", "clock without a schedule (timezone Europe/Paris configured)");
+	layout_check_expect(&dl, "10:05",
+			    "clock without a schedule (timezone Europe/Paris configured)");
 	scene_free(&s);
 	draw_list_finish(&dl);
 }
@@ -1100,7 +1120,8 @@ static void test_stale_feed(void **state)
 		build(&s, layout_check_sizes[z].w, layout_check_sizes[z].h, 0, &dl, &res);
 		size_t i = layout_check_find(&dl, "offline since", 0);
 		if (i == SIZE_MAX)
-			fail_msg("%dx%d: no 'offline since'", layout_check_sizes[z].w, layout_check_sizes[z].h);
+			fail_msg("%dx%d: no 'offline since'", layout_check_sizes[z].w,
+				 layout_check_sizes[z].h);
 		assert_non_null(strstr(layout_check_text(&dl, i), "offline since 09:47"));
 		/* the schedule is still shown */
 		layout_check_expect(&dl, "Docker and Nova", "schedule kept");
@@ -1136,14 +1157,15 @@ static void test_room_fill(void **state)
 				layout_check_expect(&dl, cases[c].full, "the full room's plate");
 			const char *p = layout_check_text(&dl, plate);
 			if (!strstr(p, cases[c].seats))
-				fail_msg("%s %dx%d: '%s' does not send people to %s", s.name, w, h, p,
-					 cases[c].seats);
+				fail_msg("%s %dx%d: '%s' does not send people to %s", s.name, w, h,
+					 p, cases[c].seats);
 			/* in the row of Salle 252A, under its session's title */
 			const struct draw_op *po = &dl.ops[plate], *to = &dl.ops[title];
 			if (po->x < to->x || po->x > to->x + to->h || po->y <= to->y ||
 			    po->y - to->y > 3 * to->h)
-				fail_msg("%s %dx%d: the plate at %d,%d is not under the title at %d,%d",
-					 s.name, w, h, po->x, po->y, to->x, to->y);
+				fail_msg(
+					"%s %dx%d: the plate at %d,%d is not under the title at %d,%d",
+					s.name, w, h, po->x, po->y, to->x, to->y);
 			layout_check_expect(&dl, cases[c].filling, "Salle 241 filling");
 			/* 243's count is stale: nothing on the hall */
 			assert_int_equal(layout_check_find(&dl, "unavailable", 0), SIZE_MAX);
@@ -1190,7 +1212,8 @@ static void test_degraded_queue(void **state)
 		layout_check_expect(&dl, "Le Méridien — déjeuner", "queue name");
 		size_t wait = layout_check_find(&dl, "≈ ", 0);
 		if (wait == SIZE_MAX)
-			fail_msg("%dx%d: a degraded wait without '≈'", layout_check_sizes[z].w, layout_check_sizes[z].h);
+			fail_msg("%dx%d: a degraded wait without '≈'", layout_check_sizes[z].w,
+				 layout_check_sizes[z].h);
 		assert_true(has_minutes(layout_check_text(&dl, wait)));
 		layout_check_expect(&dl, "estimate uncertain", "degraded");
 		/* why, in words: whole on a landscape screen; on a portrait one
@@ -1269,8 +1292,8 @@ static size_t dashes(const struct draw_list *dl, const struct theme *th, double 
 		for (size_t k = 0; k < i && !banded; k++) {
 			const struct draw_op *b = &dl->ops[k];
 			banded = b->kind == DRAW_RECT && memcmp(&b->color, &th->rule, 3) == 0 &&
-				 b->x <= d->x && d->x + d->w <= b->x + b->w && b->y <= d->y + d->h &&
-				 d->y <= b->y + b->h && b->w < 2 * d->w + 4;
+				 b->x <= d->x && d->x + d->w <= b->x + b->w &&
+				 b->y <= d->y + d->h && d->y <= b->y + b->h && b->w < 2 * d->w + 4;
 		}
 		n += banded;
 	}
@@ -1284,7 +1307,8 @@ static void test_lunch_forecast(void **state)
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
 	struct scene s = lunch();
 	const struct lunch_advice *a = s.advice;
-	const struct queue_view *m = queue_board_get(s.queues, 0), *b = queue_board_get(s.queues, 1);
+	const struct queue_view *m = queue_board_get(s.queues, 0),
+				*b = queue_board_get(s.queues, 1);
 	assert_int_equal(m->forecast.source, FORECAST_SERVER);
 	assert_true(a->shorter.named);
 	assert_int_equal(a->shorter.line, 1);
@@ -1323,7 +1347,8 @@ static void test_lunch_forecast(void **state)
 			const struct queue_forecast_point *p = &la->items[la->n_items - 1];
 			civil_from_utc_in(p->at_ms / 1000, s.board->zone, &l);
 			snprintf(at, sizeof(at), "%02d:%02d", l.hour, l.minute);
-			i18n_forecast_at(LANG_EN, at, (int)lround(p->wait_s / 60), last, sizeof(last));
+			i18n_forecast_at(LANG_EN, at, (int)lround(p->wait_s / 60), last,
+					 sizeof(last));
 			if (!strstr(texts, last))
 				fail_msg("%dx%d: no '%s' in\n%s", w, h, last, texts);
 		}
@@ -1529,10 +1554,16 @@ static const double CAP = 0.7;
 
 static int rooms_fit(const struct scene *s, int w, int h, struct draw_list *scratch)
 {
-	struct layout_input in = {.cfg = s->cfg, .board = s->board, .queues = s->queues,
-				  .advice = s->advice, .rooms = s->rooms,
-				  .tm = layout_check_metrics(), .width = w, .height = h,
-				  .now_ms = s->now_ms, .feed = s->feed,
+	struct layout_input in = {.cfg = s->cfg,
+				  .board = s->board,
+				  .queues = s->queues,
+				  .advice = s->advice,
+				  .rooms = s->rooms,
+				  .tm = layout_check_metrics(),
+				  .width = w,
+				  .height = h,
+				  .now_ms = s->now_ms,
+				  .feed = s->feed,
 				  .min_text_px = s->min_text_px};
 	return layout_rooms_fit(&in, scratch);
 }
@@ -1553,8 +1584,8 @@ static struct scene door_demo(void)
 static void test_legible_from_afar(void **state)
 {
 	(void)state;
-	static scene_fn *const scenes[] = {demo_en, fifty_rooms, long_titles, six, lunch,
-					   rooms_hall, notices, no_schedule, door_demo};
+	static scene_fn *const scenes[] = {demo_en,    fifty_rooms, long_titles, six,      lunch,
+					   rooms_hall, notices,     no_schedule, door_demo};
 	static const double metres[] = {2, 3, 4, 6};
 	struct draw_list dl, scratch;
 	draw_list_init(&dl, 1, 1, (struct draw_color){0, 0, 0});
@@ -1584,11 +1615,12 @@ static void test_legible_from_afar(void **state)
 					for (size_t i = 0; i < dl.n; i++)
 						if (dl.ops[i].kind == DRAW_TEXT &&
 						    dl.ops[i].size_px < s.min_text_px)
-							fail_msg("%s %dx%d at %.0f m: '%s' is %d px, "
-								 "under %d px",
-								 s.name, w, h, metres[d],
-								 layout_check_text(&dl, i),
-								 dl.ops[i].size_px, s.min_text_px);
+							fail_msg(
+								"%s %dx%d at %.0f m: '%s' is %d px, "
+								"under %d px",
+								s.name, w, h, metres[d],
+								layout_check_text(&dl, i),
+								dl.ops[i].size_px, s.min_text_px);
 					if (layout_check_geometry(&dl, s.name, tick))
 						fail_msg("%s %dx%d at %.0f m: texts off the screen "
 							 "or over another (above)",
@@ -1600,8 +1632,9 @@ static void test_legible_from_afar(void **state)
 						 "legibility",
 						 s.name, w, h, metres[d], res.pages, plain.pages);
 				if (res.rooms_total > fit && res.pages < 2)
-					fail_msg("%s %dx%d at %.0f m: %d rooms, %d a page, one page",
-						 s.name, w, h, metres[d], res.rooms_total, fit);
+					fail_msg(
+						"%s %dx%d at %.0f m: %d rooms, %d a page, one page",
+						s.name, w, h, metres[d], res.rooms_total, fit);
 			}
 		}
 		scene_free(&s);

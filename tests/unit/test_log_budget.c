@@ -40,8 +40,8 @@ static void test_quiet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_flood),
-	    cmocka_unit_test(test_quiet),
+		cmocka_unit_test(test_flood),
+		cmocka_unit_test(test_quiet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

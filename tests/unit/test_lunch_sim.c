@@ -72,7 +72,8 @@ static void test_faults_where_configured(void **state)
 	assert_true(lunch_sim_scenario("noisy", &c));
 	struct sim_result r;
 	assert_true(lunch_sim_run(&c, &r));
-	int64_t from = c.start_ms + c.outage_from_s * 1000LL, to = c.start_ms + c.outage_to_s * 1000LL;
+	int64_t from = c.start_ms + c.outage_from_s * 1000LL,
+		to = c.start_ms + c.outage_to_s * 1000LL;
 	size_t exits_in_outage = 0, restarts = 0, disorder = 0;
 	int64_t prev_a = -1, prev_t = 0;
 	for (size_t i = 0; i < r.n_samples; i++) {
@@ -133,8 +134,8 @@ static void test_slow_closure(void **state)
 		lunch_sim_finish(&r);
 	}
 	/* new scenarios come after: the others keep their seeds */
-	static const char *const order[] = {"clean", "noisy", "slow", "biased",
-					    "small", "slow-closure"};
+	static const char *const order[] = {"clean",  "noisy", "slow",
+					    "biased", "small", "slow-closure"};
 	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++)
 		assert_string_equal(lunch_sim_scenario_name(i), order[i]);
 }
@@ -151,7 +152,8 @@ static void test_stall_and_surge(void **state)
 	c.seed = 3;
 	struct sim_result r;
 	assert_true(lunch_sim_run(&c, &r));
-	int64_t from = c.start_ms + c.stall_from_s * 1000LL, to = c.start_ms + c.stall_to_s * 1000LL;
+	int64_t from = c.start_ms + c.stall_from_s * 1000LL,
+		to = c.start_ms + c.stall_to_s * 1000LL;
 	size_t joined = 0, left_late = 0;
 	for (size_t i = 0; i < r.n_people; i++) {
 		const struct sim_person *p = &r.people[i];
@@ -189,8 +191,7 @@ static struct schedule *paris(void)
 	return s;
 }
 
-static struct sim_result conference(const struct schedule *s, const char *scenario,
-				    uint64_t seed)
+static struct sim_result conference(const struct schedule *s, const char *scenario, uint64_t seed)
 {
 	struct sim_conference c;
 	lunch_sim_conference_defaults(&c, s);
@@ -248,7 +249,7 @@ static void test_conference_reproducible(void **state)
 	struct sim_conference k;
 	lunch_sim_conference_defaults(&k, s);
 	assert_false(lunch_sim_conference_scenario("clean", &k)); /* a single-period one */
-	k.days = 5; /* the summit has four */
+	k.days = 5;                                               /* the summit has four */
 	struct sim_result r;
 	assert_false(lunch_sim_conference_run(&k, &r));
 	k.days = 2;
@@ -513,13 +514,15 @@ static void test_conference_families(void **state)
 		assert_non_null(o);
 		if (o->start != x->start) {
 			moved++;
-			assert_true(x->start >= last->opens_ms / 1000 - 86400); /* the last day only */
+			assert_true(x->start >=
+				    last->opens_ms / 1000 - 86400); /* the last day only */
 			assert_int_equal(x->end - x->start, o->end - o->start);
 		}
 		moved_early += o->start != x->start && o->start < last->opens_ms / 1000 - 86400;
 		for (size_t k = 0; k < s->n_sessions; k++)
 			if (k != i && x->room && s->sessions[k].room &&
-			    strcmp(x->room, s->sessions[k].room) == 0 && !strstr(x->room, "dejeuner"))
+			    strcmp(x->room, s->sessions[k].room) == 0 &&
+			    !strstr(x->room, "dejeuner"))
 				assert_false(s->sessions[k].start < x->end &&
 					     s->sessions[k].end > x->start);
 	}
@@ -539,7 +542,8 @@ static void test_conference_families(void **state)
 		const struct queue_sample *x = &over.samples[i];
 		/* Salle 241 (400 seats) lets out at 11:30 on the last day */
 		if (x->type == SAMPLE_ROOM && strcmp(x->room, "Salle 241") == 0 &&
-		    x->t_ms >= last->opens_ms + 20 * 60000LL && x->t_ms < last->opens_ms + 30 * 60000LL)
+		    x->t_ms >= last->opens_ms + 20 * 60000LL &&
+		    x->t_ms < last->opens_ms + 30 * 60000LL)
 			late = x->people > late ? x->people : late;
 	}
 	assert_true(late > 50);

@@ -20,7 +20,8 @@ static void test_shape_matches_contract(void **state)
 	assert_non_null(text);
 	cJSON *root = cJSON_Parse(text);
 	assert_non_null(root);
-	assert_string_equal(cJSON_GetObjectItem(root, "format")->valuestring, "venueboard.schedule/1");
+	assert_string_equal(cJSON_GetObjectItem(root, "format")->valuestring,
+			    "venueboard.schedule/1");
 	cJSON *conf = cJSON_GetObjectItem(root, "conference");
 	assert_string_equal(cJSON_GetObjectItem(conf, "title")->valuestring, "Quirks Summit");
 	assert_string_equal(cJSON_GetObjectItem(conf, "timezone")->valuestring, "Europe/Paris");
@@ -28,7 +29,8 @@ static void test_shape_matches_contract(void **state)
 	assert_int_equal(cJSON_GetArraySize(rooms), 2);
 	cJSON *sessions = cJSON_GetObjectItem(root, "sessions");
 	assert_int_equal(cJSON_GetArraySize(sessions), 9);
-	const char *required[] = {"id", "title", "room", "start", "end", "track", "speakers", "status"};
+	const char *required[] = {"id",  "title", "room",     "start",
+				  "end", "track", "speakers", "status"};
 	cJSON *x;
 	cJSON_ArrayForEach(x, sessions) {
 		for (size_t i = 0; i < sizeof(required) / sizeof(*required); i++)
@@ -39,7 +41,8 @@ static void test_shape_matches_contract(void **state)
 		assert_true(cJSON_IsArray(cJSON_GetObjectItem(x, "speakers")));
 	}
 	cJSON *first = cJSON_GetArrayItem(sessions, 0);
-	assert_string_equal(cJSON_GetObjectItem(first, "start")->valuestring, "2014-10-25T21:30:00Z");
+	assert_string_equal(cJSON_GetObjectItem(first, "start")->valuestring,
+			    "2014-10-25T21:30:00Z");
 	assert_string_equal(cJSON_GetObjectItem(first, "status")->valuestring, "scheduled");
 	cJSON *cancelled = cJSON_GetArrayItem(sessions, 6);
 	assert_string_equal(cJSON_GetObjectItem(cancelled, "id")->valuestring, "107");

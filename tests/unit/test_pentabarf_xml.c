@@ -24,9 +24,13 @@ static void test_fixture_without_dates(void **state)
 	assert_string_equal(s->timezone, "Europe/Brussels");
 	assert_int_equal(s->n_sessions, 5);
 	assert_int_equal(s->n_rooms, 2);
-	static const struct { const char *id, *start, *end, *room; bool cancelled; } want[] = {
+	static const struct {
+		const char *id, *start, *end, *room;
+		bool cancelled;
+	} want[] = {
 		{"4", "2026-03-28T09:00:00Z", "2026-03-28T10:05:00Z", "h-1308-rolin", true},
-		{"guid-only-5", "2026-03-28T11:00:00Z", "2026-03-28T11:20:00Z", "h-1308-rolin", true},
+		{"guid-only-5", "2026-03-28T11:00:00Z", "2026-03-28T11:20:00Z", "h-1308-rolin",
+		 true},
 		/* 23:30 CET on the 28th */
 		{"1", "2026-03-28T22:30:00Z", "2026-03-28T23:30:00Z", "janson", false},
 		/* 01:30 is before day_change 09:00: 29 March, still CET; D:HH:MM */
@@ -56,23 +60,27 @@ static void test_refusals_name_the_line(void **state)
 {
 	(void)state;
 	static const struct refusal cases[] = {
-		{"<schedule>\n<day date=\"2026-01-31\">\n<room name=\"A\">\n<event id=\"1\">", "line 4",
-		 "end", NULL},
+		{"<schedule>\n<day date=\"2026-01-31\">\n<room name=\"A\">\n<event id=\"1\">",
+		 "line 4", "end", NULL},
 		{"<?xml version=\"1.0\"?>\n<calendar/>", "line 2", "<calendar>", NULL},
 		{"<schedule><conference><time_zone_name>Europe/Paris</time_zone_name></conference>\n"
 		 "<day date=\"2026-01-31\"><room name=\"A\">\n<event><title>x</title></event></room>"
-		 "</day></schedule>", "line 3", "neither an id", NULL},
+		 "</day></schedule>",
+		 "line 3", "neither an id", NULL},
 		{"<schedule><conference><time_zone_name>Europe/Paris</time_zone_name></conference>\n"
 		 "<day date=\"2026-01-31\"><room name=\"A\">\n<event id=\"9\"><title>x</title>"
 		 "<start>10:00</start><duration>1h</duration></event></room></day></schedule>",
 		 "line 3: event 9: <duration>", "'1h'", NULL},
 		{"<schedule><conference><time_zone_name>Europe/Paris</time_zone_name></conference>\n"
 		 "<day date=\"2026-01-31\"><room name=\"A\">\n<event id=\"9\"><start>10:00</start>"
-		 "</event></room></day></schedule>", "line 3", "no <title>", NULL},
+		 "</event></room></day></schedule>",
+		 "line 3", "no <title>", NULL},
 		{"<schedule><day date=\"2026-01-31\"><room name=\"A\"><event id=\"9\"><title>x</title>"
-		 "<start>10:00</start></event></room></day></schedule>", "<start>", "--timezone", NULL},
+		 "<start>10:00</start></event></room></day></schedule>",
+		 "<start>", "--timezone", NULL},
 		{"<schedule><conference><time_zone_name>Europe/Lutetia</time_zone_name></conference>"
-		 "</schedule>", "Europe/Lutetia", "unknown", NULL},
+		 "</schedule>",
+		 "Europe/Lutetia", "unknown", NULL},
 	};
 	test_refusals(pentabarf_xml_parse, cases, sizeof(cases) / sizeof(*cases));
 }
@@ -124,8 +132,10 @@ static void test_other_structures_are_refused(void **state)
 		 "<day date=\"2025-06-12\">\n<talk id=\"1\"><title>x</title></talk></day></schedule>",
 		 "line 3: no <day><room><event> found", "(found <talk> under <day>)", NULL},
 		{"<schedule><day date=\"2025-06-12\"><room name=\"A\">\n<slot/></room></day>"
-		 "</schedule>", "line 2", "(found <slot> under <room>)", NULL},
-		{"<schedule>\n<talk/></schedule>", "line 2", "(found <talk> under <schedule>)", NULL},
+		 "</schedule>",
+		 "line 2", "(found <slot> under <room>)", NULL},
+		{"<schedule>\n<talk/></schedule>", "line 2", "(found <talk> under <schedule>)",
+		 NULL},
 		{"<?xml version=\"1.0\"?>\n<schedule/>", "line 2: no <day><room><event> found",
 		 "(no <conference> and no <day>)", NULL},
 	};

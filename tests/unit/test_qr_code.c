@@ -150,8 +150,12 @@ static void test_on_the_board(void **state)
 		size_t texts_without = 0;
 		for (int with = 0; with < 2; with++) {
 			struct layout_input in = {
-				.cfg = cfg, .board = b, .tm = layout_check_metrics(),
-				.width = w, .height = h, .now_ms = now,
+				.cfg = cfg,
+				.board = b,
+				.tm = layout_check_metrics(),
+				.width = w,
+				.height = h,
+				.now_ms = now,
 				.feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
 				.mobile_qr = with ? q : NULL,
 			};
@@ -174,16 +178,18 @@ static void test_on_the_board(void **state)
 			if (!with) {
 				texts_without = texts;
 				assert_null(sq);
-				assert_int_equal(layout_check_find(&dl, "On your phone", 0), SIZE_MAX);
+				assert_int_equal(layout_check_find(&dl, "On your phone", 0),
+						 SIZE_MAX);
 				draw_list_finish(&dl);
 				continue;
 			}
 			if (!sq)
 				fail_msg("%dx%d: no QR code", w, h);
-			printf("%dx%d: QR code %d px, %d modules of %d px (quiet zone included)\n", w,
-			       h, sq->w, q->side + 2 * QR_CODE_QUIET, module);
+			printf("%dx%d: QR code %d px, %d modules of %d px (quiet zone included)\n",
+			       w, h, sq->w, q->side + 2 * QR_CODE_QUIET, module);
 			assert_true(module >= 3);
-			assert_true(sq->x >= 0 && sq->y >= 0 && sq->x + sq->w <= w && sq->y + sq->h <= h);
+			assert_true(sq->x >= 0 && sq->y >= 0 && sq->x + sq->w <= w &&
+				    sq->y + sq->h <= h);
 			/* a small corner: at most a quarter of the short side */
 			assert_true(sq->w <= (w < h ? w : h) / 4);
 			for (size_t i = 0; i < dl.n; i++)
@@ -204,8 +210,10 @@ static void test_on_the_board(void **state)
 				if (sq->y + sq->h > dl.ops[now_op].y)
 					fail_msg("%dx%d: the QR code is not in the header", w, h);
 				if (texts - caption != texts_without)
-					fail_msg("%dx%d: %zu texts besides the caption with the code, %zu "
-						 "without", w, h, texts - caption, texts_without);
+					fail_msg(
+						"%dx%d: %zu texts besides the caption with the code, %zu "
+						"without",
+						w, h, texts - caption, texts_without);
 			}
 			grid_of(&dl, sq, q->side, module, grid);
 			expect_qrencode_grid(url, grid, q->side);
@@ -241,8 +249,13 @@ static void test_on_the_door(void **state)
 	for (int z = 0; z < LAYOUT_CHECK_SIZES; z++) {
 		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
 		struct layout_input in = {
-			.cfg = cfg, .board = b, .tm = layout_check_metrics(), .width = w, .height = h,
-			.now_ms = now, .feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
+			.cfg = cfg,
+			.board = b,
+			.tm = layout_check_metrics(),
+			.width = w,
+			.height = h,
+			.now_ms = now,
+			.feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
 			.mobile_qr = q,
 		};
 		struct draw_list dl;
@@ -255,7 +268,8 @@ static void test_on_the_door(void **state)
 		printf("door %dx%d: %s\n", w, h, sq ? "QR code" : "no room for the QR code");
 		if (sq) {
 			shown++;
-			assert_true(sq->x >= 0 && sq->y >= 0 && sq->x + sq->w <= w && sq->y + sq->h <= h);
+			assert_true(sq->x >= 0 && sq->y >= 0 && sq->x + sq->w <= w &&
+				    sq->y + sq->h <= h);
 			for (size_t i = 0; i < dl.n; i++)
 				if (dl.ops[i].kind == DRAW_TEXT && overlaps(&dl.ops[i], sq))
 					fail_msg("door %dx%d: the QR code covers '%s'", w, h,
@@ -288,7 +302,8 @@ static void test_mobile_url(void **state)
 		 "https://vb.local/m/?lang=fr"},
 		{"queues-url file:///srv/queues.jsonl\n", ""}, /* no server known */
 		{"", ""},
-		{"heartbeat-url https://vb.local/v1/heartbeat\nheartbeat-token t\nmobile-url off\n", ""},
+		{"heartbeat-url https://vb.local/v1/heartbeat\nheartbeat-token t\nmobile-url off\n",
+		 ""},
 		{"mobile-url https://elsewhere.example/phone\n", "https://elsewhere.example/phone"},
 		{"mobile-url ftp://x/\n", NULL},
 	};
@@ -299,7 +314,8 @@ static void test_mobile_url(void **state)
 		char conf[512];
 		snprintf(conf, sizeof(conf), "schedule-url file:///s.json\n%s", cases[k].conf);
 		struct feed_error e = {{0}};
-		bool ok = kiosk_config_parse(c, conf, strlen(conf), &e) && kiosk_config_check(c, &e);
+		bool ok =
+			kiosk_config_parse(c, conf, strlen(conf), &e) && kiosk_config_check(c, &e);
 		if (!cases[k].want) {
 			assert_false(ok);
 			assert_non_null(strstr(e.msg, "mobile-url"));

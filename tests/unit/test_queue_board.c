@@ -506,11 +506,8 @@ static void test_trend(void **state)
 		enum trend want;
 	} cases[] = {
 		{5, TREND_UNKNOWN}, /* not ten minutes of history yet */
-		{30, TREND_RISING},
-		{33, TREND_RISING},
-		{60, TREND_FALLING},
-		{70, TREND_FALLING},
-		{140, TREND_STEADY}, /* the trickle */
+		{30, TREND_RISING},  {33, TREND_RISING},  {60, TREND_FALLING},
+		{70, TREND_FALLING}, {140, TREND_STEADY}, /* the trickle */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		int64_t now = START_MS + cases[i].min * MIN_MS;
@@ -555,9 +552,11 @@ static struct test_buf server_doc(const char *queues, const struct sim_result *r
  * 11:20 ... 12:10: wait 60 s x (k + 1), low half of it, high twice. */
 static void forecast_entry(char *out, size_t cap, const char *t, const char *point_last)
 {
-	size_t o = (size_t)snprintf(out, cap, "{\"queue\":\"meridien-lunch\",\"wait_s\":30,"
-					       "\"forecast\":{\"t\":\"%s\",\"days_learned\":3,"
-					       "\"points\":[", t);
+	size_t o = (size_t)snprintf(out, cap,
+				    "{\"queue\":\"meridien-lunch\",\"wait_s\":30,"
+				    "\"forecast\":{\"t\":\"%s\",\"days_learned\":3,"
+				    "\"points\":[",
+				    t);
 	for (int k = 0; k < 12; k++) {
 		char at[21];
 		civil_format_utc((T_1110 + (k + 1) * 5 * MIN_MS) / 1000, at);
@@ -586,16 +585,18 @@ static void test_server_forecast_withheld(void **state)
 	(void)state;
 	struct sim_result r = test_lunch_sim("clean", 10);
 	char entry[4096];
-	size_t o = (size_t)snprintf(entry, sizeof(entry),
-				    "{\"queue\":\"meridien-lunch\",\"wait_s\":30,\"forecast\":{\"t\":"
-				    "\"2014-11-06T11:10:00Z\",\"days_learned\":3,\"withheld\":true,"
-				    "\"points\":[");
+	size_t o =
+		(size_t)snprintf(entry, sizeof(entry),
+				 "{\"queue\":\"meridien-lunch\",\"wait_s\":30,\"forecast\":{\"t\":"
+				 "\"2014-11-06T11:10:00Z\",\"days_learned\":3,\"withheld\":true,"
+				 "\"points\":[");
 	for (int k = 0; k < 12; k++) {
 		char at[21];
 		civil_format_utc((T_1110 + (k + 1) * 5 * MIN_MS) / 1000, at);
-		o += (size_t)snprintf(entry + o, sizeof(entry) - o,
-				      "%s{\"at\":\"%s\",\"wait_s\":null,\"low_s\":null,\"high_s\":null}",
-				      k ? "," : "", at);
+		o += (size_t)snprintf(
+			entry + o, sizeof(entry) - o,
+			"%s{\"at\":\"%s\",\"wait_s\":null,\"low_s\":null,\"high_s\":null}",
+			k ? "," : "", at);
 	}
 	snprintf(entry + o, sizeof(entry) - o, "]}}");
 	struct queue_board *qb = board();
@@ -793,11 +794,14 @@ static void test_server_forecast_refused(void **state)
 		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\"}}",
 		 "queues[0].forecast.points: not an array"},
 		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\","
-		 "\"days_learned\":-1,\"points\":[]}}", "queues[0].forecast.days_learned"},
+		 "\"days_learned\":-1,\"points\":[]}}",
+		 "queues[0].forecast.days_learned"},
 		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\","
-		 "\"days_learned\":1.5,\"points\":[]}}", "queues[0].forecast.days_learned"},
+		 "\"days_learned\":1.5,\"points\":[]}}",
+		 "queues[0].forecast.days_learned"},
 		{"{\"queue\":\"meridien-lunch\",\"forecast\":{\"t\":\"2014-11-06T11:10:00Z\","
-		 "\"days_learned\":\"3\",\"points\":[]}}", "queues[0].forecast.days_learned"},
+		 "\"days_learned\":\"3\",\"points\":[]}}",
+		 "queues[0].forecast.days_learned"},
 		{"{\"queue\":\"x\"},3", "queues[1].queue"},
 		{"{\"queue\":\"\"}", "queues[0].queue"},
 		{"{\"queue\":7}", "queues[0].queue"},

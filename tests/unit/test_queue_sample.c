@@ -16,37 +16,46 @@ static void test_types(void **state)
 	(void)state;
 	struct queue_sample s;
 	struct feed_error e;
-	assert_int_equal(parse("{\"type\":\"queue\",\"queue\":\"meridien-lunch\",\"name\":\"Le M\xC3\xA9ridien"
-			       "\",\"venue\":\"Le M\xC3\xA9ridien\",\"stations\":4,\"service_s\":30}",
-			       &s, &e),
-			 SAMPLE_OK);
+	assert_int_equal(
+		parse("{\"type\":\"queue\",\"queue\":\"meridien-lunch\",\"name\":\"Le M\xC3\xA9ridien"
+		      "\",\"venue\":\"Le M\xC3\xA9ridien\",\"stations\":4,\"service_s\":30}",
+		      &s, &e),
+		SAMPLE_OK);
 	assert_int_equal(s.type, SAMPLE_QUEUE);
 	assert_int_equal(s.stations, 4);
 	assert_true(s.service_s == 30.0);
 	assert_string_equal(s.name, "Le M\xC3\xA9ridien");
-	assert_int_equal(parse("{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"door-a\",\"role\":\"entry\","
-			       "\"t\":\"2014-11-06T12:00:15+01:00\",\"total\":57,\"extra\":true}", &s, &e),
-			 SAMPLE_OK);
+	assert_int_equal(
+		parse("{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"door-a\",\"role\":\"entry\","
+		      "\"t\":\"2014-11-06T12:00:15+01:00\",\"total\":57,\"extra\":true}",
+		      &s, &e),
+		SAMPLE_OK);
 	assert_int_equal(s.type, SAMPLE_COUNT);
 	assert_int_equal(s.role, ROLE_ENTRY);
 	assert_int_equal(s.total, 57);
 	assert_int_equal(s.t_ms, 1415271615000LL);
-	assert_int_equal(parse("{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"out\",\"role\":\"exit\","
-			       "\"t\":\"2014-11-06T11:00:15.25Z\",\"total\":0}", &s, &e),
-			 SAMPLE_OK);
+	assert_int_equal(
+		parse("{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"out\",\"role\":\"exit\","
+		      "\"t\":\"2014-11-06T11:00:15.25Z\",\"total\":0}",
+		      &s, &e),
+		SAMPLE_OK);
 	assert_int_equal(s.role, ROLE_EXIT);
 	assert_int_equal(s.t_ms, 1415271615250LL);
 	assert_int_equal(parse("{\"type\":\"occupancy\",\"queue\":\"q\",\"sensor\":\"zone\","
-			       "\"t\":\"2014-11-06T11:00:00Z\",\"people\":23}", &s, &e),
+			       "\"t\":\"2014-11-06T11:00:00Z\",\"people\":23}",
+			       &s, &e),
 			 SAMPLE_OK);
 	assert_int_equal(s.people, 23);
-	assert_int_equal(parse("{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:00:00Z\","
-			       "\"open\":3}", &s, &e),
-			 SAMPLE_OK);
+	assert_int_equal(
+		parse("{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:00:00Z\","
+		      "\"open\":3}",
+		      &s, &e),
+		SAMPLE_OK);
 	assert_int_equal(s.stations, 3);
 	/* a session room's count (contracts §1): no queue, the room as named */
 	assert_int_equal(parse("{\"type\":\"room\",\"room\":\"Salle 252B\",\"sensor\":\"cam-252b\","
-			       "\"t\":\"2014-11-06T11:00:00Z\",\"people\":212,\"capacity\":250}", &s, &e),
+			       "\"t\":\"2014-11-06T11:00:00Z\",\"people\":212,\"capacity\":250}",
+			       &s, &e),
 			 SAMPLE_OK);
 	assert_int_equal(s.type, SAMPLE_ROOM);
 	assert_string_equal(s.room, "Salle 252B");
@@ -54,7 +63,8 @@ static void test_types(void **state)
 	assert_int_equal(s.people, 212);
 	assert_int_equal(s.capacity, 250);
 	assert_int_equal(parse("{\"type\":\"room\",\"room\":\"Amphith\xC3\xA9\xC3\xA2tre Bleu\","
-			       "\"sensor\":\"zone\",\"t\":\"2014-11-06T11:00:00Z\",\"people\":0}", &s, &e),
+			       "\"sensor\":\"zone\",\"t\":\"2014-11-06T11:00:00Z\",\"people\":0}",
+			       &s, &e),
 			 SAMPLE_OK);
 	assert_int_equal(s.capacity, 0);
 	assert_int_equal(parse("{\"type\":\"weather\",\"queue\":\"q\"}", &s, &e), SAMPLE_SKIP);
@@ -64,35 +74,47 @@ static void test_types(void **state)
 static void test_line_refusals(void **state)
 {
 	(void)state;
-	static const struct { const char *line, *field; } cases[] = {
+	static const struct {
+		const char *line, *field;
+	} cases[] = {
 		{"not json", "JSON object"},
 		{"{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:00:00Z\",\"open\":3} {\"x\":1}",
 		 "one sample per line"},
 		{"{\"queue\":\"q\"}", "type"},
 		{"{\"type\":\"count\",\"sensor\":\"a\"}", "queue"},
 		{"{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"a\",\"role\":\"entry\",\"t\":\"2014-11-06T11:00:00\","
-		 "\"total\":1}", "t:"},
+		 "\"total\":1}",
+		 "t:"},
 		{"{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"a\",\"role\":\"entry\",\"t\":\"2014-11-06T11:00:00Z\","
-		 "\"total\":-4}", "total"},
+		 "\"total\":-4}",
+		 "total"},
 		{"{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"a\",\"role\":\"entry\",\"t\":\"2014-11-06T11:00:00Z\","
-		 "\"total\":1.5}", "total"},
+		 "\"total\":1.5}",
+		 "total"},
 		{"{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"a\",\"role\":\"in\",\"t\":\"2014-11-06T11:00:00Z\","
-		 "\"total\":1}", "role"},
-		{"{\"type\":\"queue\",\"queue\":\"q\",\"stations\":2,\"service_s\":0}", "service_s"},
-		{"{\"type\":\"queue\",\"queue\":\"q\",\"stations\":-1,\"service_s\":30}", "stations"},
-		{"{\"type\":\"occupancy\",\"queue\":\"q\",\"sensor\":\"z\",\"t\":\"2014-11-06T11:00:00Z\"}", "people"},
-		{"{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:00:00Z\",\"open\":\"3\"}", "open"},
+		 "\"total\":1}",
+		 "role"},
+		{"{\"type\":\"queue\",\"queue\":\"q\",\"stations\":2,\"service_s\":0}",
+		 "service_s"},
+		{"{\"type\":\"queue\",\"queue\":\"q\",\"stations\":-1,\"service_s\":30}",
+		 "stations"},
+		{"{\"type\":\"occupancy\",\"queue\":\"q\",\"sensor\":\"z\",\"t\":\"2014-11-06T11:00:00Z\"}",
+		 "people"},
+		{"{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:00:00Z\",\"open\":\"3\"}",
+		 "open"},
 		/* ids reach logs and metric labels: no control characters, UTF-8 only */
 		{"{\"type\":\"queue\",\"queue\":\"q\\nvenueboard_fake 1\",\"stations\":1,\"service_s\":30}",
 		 "queue: not UTF-8 text"},
 		{"{\"type\":\"queue\",\"queue\":\"q\\u0085\",\"stations\":1,\"service_s\":30}",
 		 "queue: not UTF-8 text"},
 		{"{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"a\\tb\",\"role\":\"entry\","
-		 "\"t\":\"2014-11-06T11:00:00Z\",\"total\":1}", "sensor: not UTF-8"},
+		 "\"t\":\"2014-11-06T11:00:00Z\",\"total\":1}",
+		 "sensor: not UTF-8"},
 		{"{\"type\":\"queue\",\"queue\":\"q\xff\",\"stations\":1,\"service_s\":30}",
 		 "queue: not UTF-8"},
 		{"{\"type\":\"queue\",\"queue\":\"q\",\"name\":\"Lunch\\r\\nINFO\",\"stations\":1,"
-		 "\"service_s\":30}", "name: not UTF-8"},
+		 "\"service_s\":30}",
+		 "name: not UTF-8"},
 		/* cJSON would end the string at the NUL: "meridien\u0000x" is not "meridien" */
 		{"{\"type\":\"queue\",\"queue\":\"meridien\\u0000x\",\"stations\":1,\"service_s\":30}",
 		 "NUL"},
@@ -100,7 +122,8 @@ static void test_line_refusals(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct queue_sample s;
 		struct feed_error e = {{0}};
-		if (parse(cases[i].line, &s, &e) != SAMPLE_INVALID || !strstr(e.msg, cases[i].field))
+		if (parse(cases[i].line, &s, &e) != SAMPLE_INVALID ||
+		    !strstr(e.msg, cases[i].field))
 			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, cases[i].field);
 	}
 	char longline[QUEUE_LINE_MAX + 10];

@@ -36,8 +36,8 @@ static const char SCHEDULE[] =
 	"\"end\":\"2014-11-06T11:30:00Z\",\"track\":\"Cloud\"}]}";
 
 /* One room of a /v1/rooms body. people < 0: null; counted NULL: none. */
-static void room(struct test_buf *b, const char *name, int people, int capacity,
-		 const char *state, const char *counted, const char *extra)
+static void room(struct test_buf *b, const char *name, int people, int capacity, const char *state,
+		 const char *counted, const char *extra)
 {
 	char line[1024], p[16] = "null", c[16] = "null", at[64] = "";
 	if (people >= 0)
@@ -168,9 +168,11 @@ static void test_absurd_counts_and_seats(void **state)
 	struct test_buf b = {0};
 	test_buf_puts(&b, "{\"rooms\":[");
 	room(&b, "Salle 252A", 600, 250, "open", "2014-11-06T11:05:00Z", NULL); /* > 2 x seats */
-	room(&b, "Salle 241", 95, -1, "open", "2014-11-06T11:05:00Z", NULL);   /* seats from the schedule */
-	room(&b, "Salle 243", 240, -1, "open", "2014-11-06T11:05:00Z", NULL);  /* from the configuration */
-	room(&b, "Salle 251", 77, -1, "open", "2014-11-06T11:05:00Z", NULL);   /* nobody knows */
+	room(&b, "Salle 241", 95, -1, "open", "2014-11-06T11:05:00Z",
+	     NULL); /* seats from the schedule */
+	room(&b, "Salle 243", 240, -1, "open", "2014-11-06T11:05:00Z",
+	     NULL); /* from the configuration */
+	room(&b, "Salle 251", 77, -1, "open", "2014-11-06T11:05:00Z", NULL); /* nobody knows */
 	test_buf_puts(&b, "]}");
 	struct room_board *rb = load(b.p);
 	struct schedule *s = test_parse(SCHEDULE, NULL);
@@ -234,9 +236,12 @@ static void test_refused_whole(void **state)
 		 "(A).people"},
 		{"{\"rooms\":[{\"room\":\"A\",\"people\":10}]}", "(A).counted_at: missing"},
 		{"{\"rooms\":[{\"room\":\"A\",\"capacity\":100001}]}", "(A).capacity"},
-		{"{\"rooms\":[{\"room\":\"A\",\"counted_at\":\"yesterday\"}]}", "(A).counted_at: not a time"},
-		{"{\"rooms\":[{\"room\":\"A\",\"state\":\"packed\"}]}", "(A).state: not open, filling or full"},
-		{"{\"rooms\":[{\"room\":\"A\",\"mark\":{\"by\":\"alice\"}}]}", "(A).mark.until: missing"},
+		{"{\"rooms\":[{\"room\":\"A\",\"counted_at\":\"yesterday\"}]}",
+		 "(A).counted_at: not a time"},
+		{"{\"rooms\":[{\"room\":\"A\",\"state\":\"packed\"}]}",
+		 "(A).state: not open, filling or full"},
+		{"{\"rooms\":[{\"room\":\"A\",\"mark\":{\"by\":\"alice\"}}]}",
+		 "(A).mark.until: missing"},
 		{"{\"rooms\":[{\"room\":\"A\",\"mark\":[]}]}", "(A).mark: not an object"},
 		{"{\"rooms\":[{\"room\":\"A\",\"since\":12}]}", "(A).since: not a time"},
 		{"{\"rooms\":[{\"room\":\"A\\u0000B\"}]}", "NUL"},
@@ -311,17 +316,19 @@ static void test_alternatives(void **state)
 	struct feed_error e;
 	assert_true(kiosk_config_set(cfg, "overflow", "\"Salle 252A\" \"Salle 243\"", &e));
 	static const struct {
-		int b, c, e;        /* people in 251 (Cloud), 241 (Ops), 243 (Cloud, the overflow); -1 none */
-		const char *alt;    /* NULL: nowhere */
+		int b, c,
+			e; /* people in 251 (Cloud), 241 (Ops), 243 (Cloud, the overflow); -1 none */
+		const char *alt; /* NULL: nowhere */
 		enum room_alt_kind kind;
 	} cases[] = {
-		{40, 10, 200, "Salle 251", ROOM_ALT_TRACK},     /* its track, though 241 is emptier */
-		{40, 10, 30, "Salle 243", ROOM_ALT_TRACK},      /* the emptier of its track */
-		{220, 10, 249, "Salle 241", ROOM_ALT_EMPTIEST}, /* its track filling: another track */
-		{-1, 10, -1, "Salle 241", ROOM_ALT_EMPTIEST},   /* no count in its track */
-		{250, 90, -1, "Salle 243", ROOM_ALT_OVERFLOW},  /* everything filling or full */
-		{-1, -1, -1, "Salle 243", ROOM_ALT_OVERFLOW},   /* no counts at all */
-		{-1, -1, 250, NULL, ROOM_ALT_NONE},             /* the overflow room full too */
+		{40, 10, 200, "Salle 251", ROOM_ALT_TRACK}, /* its track, though 241 is emptier */
+		{40, 10, 30, "Salle 243", ROOM_ALT_TRACK},  /* the emptier of its track */
+		{220, 10, 249, "Salle 241",
+		 ROOM_ALT_EMPTIEST},                          /* its track filling: another track */
+		{-1, 10, -1, "Salle 241", ROOM_ALT_EMPTIEST}, /* no count in its track */
+		{250, 90, -1, "Salle 243", ROOM_ALT_OVERFLOW}, /* everything filling or full */
+		{-1, -1, -1, "Salle 243", ROOM_ALT_OVERFLOW},  /* no counts at all */
+		{-1, -1, 250, NULL, ROOM_ALT_NONE},            /* the overflow room full too */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct test_buf b = {0};

@@ -50,7 +50,7 @@ static void test_no_fill_never_full(void **state)
 	assert_true(f.fill < 0);
 	assert_string_equal(f.why, "count unavailable: older than 3 minutes");
 	assert_true(judge(400, 0, 400, 180).usable); /* three minutes: still good */
-	f = judge(811, 0, 400, 10); /* more than twice the seats and ten */
+	f = judge(811, 0, 400, 10);                  /* more than twice the seats and ten */
 	assert_false(f.usable);
 	assert_int_equal(f.state, ROOM_OPEN);
 	assert_non_null(strstr(f.why, "sensor fault"));

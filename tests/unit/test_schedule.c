@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct session *add(struct schedule *s, const char *id, const char *title,
-			   const char *room, int64_t start, int64_t end)
+static struct session *add(struct schedule *s, const char *id, const char *title, const char *room,
+			   int64_t start, int64_t end)
 {
 	struct feed_error e;
 	struct session *x = schedule_add_session(s, &e);
@@ -26,7 +26,10 @@ static void test_rooms_merge_by_folded_name(void **state)
 	(void)state;
 	struct schedule *s = schedule_create();
 	struct feed_error e;
-	const char *a = schedule_room(s, "Amphith\xC3\xA9" "atre Callelongue", SIZE_MAX, &e);
+	const char *a = schedule_room(s,
+				      "Amphith\xC3\xA9"
+				      "atre Callelongue",
+				      SIZE_MAX, &e);
 	const char *b = schedule_room(s, "Amphith\xC3\xA9\xC3\xA2tre Callelongue", SIZE_MAX, &e);
 	const char *c = schedule_room(s, "Amphith\xC3\xA9\xC3\xA2tre Callelongue", SIZE_MAX, &e);
 	const char *d = schedule_room(s, "ENDOUME 3", SIZE_MAX, &e);
@@ -70,7 +73,10 @@ static void test_many_rooms_hash(void **state)
 static void test_markers(void **state)
 {
 	(void)state;
-	static const struct { const char *title, *clean; bool cancelled, amended; } cases[] = {
+	static const struct {
+		const char *title, *clean;
+		bool cancelled, amended;
+	} cases[] = {
 		{"CANCELLED: Big tent governance", "Big tent governance", true, false},
 		{"Canceled - Containers as a service", "Containers as a service", true, false},
 		{"[CANCELLED] Live upgrades", "Live upgrades", true, false},
@@ -105,7 +111,7 @@ static void test_duplicates_and_order(void **state)
 	(void)state;
 	struct schedule *s = schedule_create();
 	add(s, "7", "Keynote", "Amphi", 2000, 3000);
-	add(s, "7", "Keynote", "Amphi", 2000, 3000);     /* exact repeat: dropped */
+	add(s, "7", "Keynote", "Amphi", 2000, 3000);      /* exact repeat: dropped */
 	add(s, "7", "Other talk", "Salle 241", 100, 200); /* different: renamed */
 	add(s, "3", "Early", "Amphi", 100, 150);
 	struct feed_error e;

@@ -11,7 +11,11 @@
 static void test_combinations(void **state)
 {
 	(void)state;
-	enum { ANY = KIOSK_ORIENT_ANY, LAND = KIOSK_ORIENT_LANDSCAPE, PORT = KIOSK_ORIENT_PORTRAIT };
+	enum {
+		ANY = KIOSK_ORIENT_ANY,
+		LAND = KIOSK_ORIENT_LANDSCAPE,
+		PORT = KIOSK_ORIENT_PORTRAIT
+	};
 	static const struct {
 		int orientation, rotation; /* rotation -1: not given */
 		int size_w, size_h;        /* --size; 0: full screen on the panel */

@@ -28,8 +28,8 @@ static void test_reads_a_good_file(void **state)
 	assert_string_equal(c.schedule, "/etc/venueboard/paris.json");
 	assert_string_equal(c.timezone, "Europe/Paris");
 	assert_int_equal(c.n_tokens, 2);
-	const struct config_token *t = server_config_check(&c, "organizer-token-0123456789",
-							   TOKEN_ORGANIZER);
+	const struct config_token *t =
+		server_config_check(&c, "organizer-token-0123456789", TOKEN_ORGANIZER);
 	assert_non_null(t);
 	assert_string_equal(t->name, "alice");
 	/* a token only works in its own role, and only whole */
@@ -45,13 +45,16 @@ static void test_reads_a_good_file(void **state)
 static void test_refusals_name_the_line(void **state)
 {
 	(void)state;
-	static const struct { const char *text, *needle; } cases[] = {
+	static const struct {
+		const char *text, *needle;
+	} cases[] = {
 		{"database d\nlisten nowhere\norganizer a organizer-token-0123456789\n", "line 2"},
 		{"database d\nlisten h:70000\norganizer a organizer-token-0123456789\n", "line 2"},
 		{"database d\norganizer a short\n", "line 2: the token"},
 		{"database d\norganizer a organizer-token-0123456789\nsensor b organizer-token-0123456789\n",
 		 "line 3: this token is already given to a"},
-		{"database d\ncolour blue\norganizer a organizer-token-0123456789\n", "line 2: unknown"},
+		{"database d\ncolour blue\norganizer a organizer-token-0123456789\n",
+		 "line 2: unknown"},
 		{"database d\norganizer a\n", "line 2: organizer NAME TOKEN"},
 		{"organizer a organizer-token-0123456789\n", "no database"},
 		{"database d\nsensor s sensor-token-0123456789ab\n", "no organizer token"},
@@ -59,11 +62,13 @@ static void test_refusals_name_the_line(void **state)
 		{"database d\ncapacity 300\n", "line 2: capacity ROOM SEATS"},
 		{"database d\ncapacity Salle 241 0\n", "line 2: capacity ROOM SEATS"},
 		{"database d\ncapacity Salle 241 -5\n", "line 2: capacity ROOM SEATS"},
-		{"database d\ncapacity Hall 3\ncapacity Hall 4\n", "line 3: capacity of 'Hall' given twice"},
+		{"database d\ncapacity Hall 3\ncapacity Hall 4\n",
+		 "line 3: capacity of 'Hall' given twice"},
 		{"database d\nalert-wait meridien\n", "line 2: alert-wait QUEUE MINUTES"},
 		{"database d\nalert-wait meridien 0\n", "line 2: alert-wait QUEUE MINUTES"},
 		{"database d\nalert-wait meridien 20min\n", "line 2: alert-wait QUEUE MINUTES"},
-		{"database d\nalert-wait * 20\nalert-wait * 25\n", "line 3: alert-wait for * given twice"},
+		{"database d\nalert-wait * 20\nalert-wait * 25\n",
+		 "line 3: alert-wait for * given twice"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct server_config c;
@@ -105,16 +110,30 @@ static void test_capacities_and_alerts(void **state)
 static void test_disk_reserve(void **state)
 {
 	(void)state;
-	static const struct { const char *value; bool ok; unsigned long long bytes; } cases[] = {
-		{"256M", true, 256ULL << 20}, {"2G", true, 2ULL << 30}, {"512k", true, 512ULL << 10},
-		{"1048576", true, 1048576}, {"0", true, 0}, {"1024G", true, 1024ULL << 30},
-		{"1025G", false, 0}, {"-1M", false, 0}, {"12T", false, 0}, {"M", false, 0},
-		{"5%", false, 0}, {"99999999999999999999", false, 0},
+	static const struct {
+		const char *value;
+		bool ok;
+		unsigned long long bytes;
+	} cases[] = {
+		{"256M", true, 256ULL << 20},
+		{"2G", true, 2ULL << 30},
+		{"512k", true, 512ULL << 10},
+		{"1048576", true, 1048576},
+		{"0", true, 0},
+		{"1024G", true, 1024ULL << 30},
+		{"1025G", false, 0},
+		{"-1M", false, 0},
+		{"12T", false, 0},
+		{"M", false, 0},
+		{"5%", false, 0},
+		{"99999999999999999999", false, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char text[200];
-		snprintf(text, sizeof(text), "database d\norganizer a organizer-token-0123456789\n"
-					     "disk-reserve %s\n", cases[i].value);
+		snprintf(text, sizeof(text),
+			 "database d\norganizer a organizer-token-0123456789\n"
+			 "disk-reserve %s\n",
+			 cases[i].value);
 		struct server_config c;
 		struct feed_error e = {{0}};
 		bool ok = server_config_parse(text, strlen(text), &c, &e);
@@ -146,8 +165,8 @@ static void test_screen_tokens(void **state)
 	if (!server_config_parse(text, strlen(text), &c, &e))
 		fail_msg("%s", e.msg);
 	assert_int_equal(c.n_tokens, 4);
-	const struct config_token *t = server_config_check(&c, "screen-token-palais-l2-east",
-							   TOKEN_SCREEN);
+	const struct config_token *t =
+		server_config_check(&c, "screen-token-palais-l2-east", TOKEN_SCREEN);
 	assert_non_null(t);
 	assert_int_equal(t->role, TOKEN_SCREEN);
 	assert_string_equal(t->name, "palais-l2-east");
@@ -168,7 +187,9 @@ static void test_screen_tokens(void **state)
 	assert_null(server_config_screen(&c, ""));
 	assert_null(server_config_screen(&c, NULL));
 
-	static const struct { const char *text, *needle; } refused[] = {
+	static const struct {
+		const char *text, *needle;
+	} refused[] = {
 		{"database d\norganizer a organizer-token-0123456789\nscreen s short\n",
 		 "line 3: the token of s must be 16 to 128"},
 		{"database d\norganizer a organizer-token-0123456789\nscreen s\n",
@@ -183,11 +204,14 @@ static void test_screen_tokens(void **state)
 		 "screen s screen-token-0123456789ab\nscreen s screen-token-0123456789cd\n",
 		 "line 4: screen s already has a token"},
 		{"database d\norganizer a organizer-token-0123456789\n"
-		 "screen hall/b screen-token-0123456789ab\n", "line 3: screen name 'hall/b'"},
+		 "screen hall/b screen-token-0123456789ab\n",
+		 "line 3: screen name 'hall/b'"},
 		{"database d\norganizer a organizer-token-0123456789\n"
-		 "screen hall%20b screen-token-0123456789ab\n", "line 3: screen name"},
+		 "screen hall%20b screen-token-0123456789ab\n",
+		 "line 3: screen name"},
 		{"database d\norganizer a organizer-token-0123456789\n"
-		 "screen h\xC3\xA9 screen-token-0123456789ab\n", "line 3: screen name"},
+		 "screen h\xC3\xA9 screen-token-0123456789ab\n",
+		 "line 3: screen name"},
 		{"database d\nscreen s screen-token-0123456789ab\n", "no organizer token"},
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {

@@ -38,11 +38,14 @@ static void test_small_export(void **state)
 		size_t speakers;
 	} want[] = {
 		/* EST before the 8 March change, EDT after */
-		{"s1", "2020-03-07T14:00:00Z", "2020-03-07T15:00:00Z", "room-1", "service", NULL, false, 0},
+		{"s1", "2020-03-07T14:00:00Z", "2020-03-07T15:00:00Z", "room-1", "service", NULL,
+		 false, 0},
 		{"2002", "2020-03-08T13:00:00Z", "2020-03-08T13:45:00Z", "salle-ampere", "Workshop",
 		 "Security", false, 2},
-		{"s3", "2020-03-08T14:00:00Z", "2020-03-08T14:30:00Z", NULL, "session", "Cloud", true, 0},
-		{"s5", "2020-03-08T15:00:00Z", "2020-03-08T15:30:00Z", "room-1", "session", NULL, false, 1},
+		{"s3", "2020-03-08T14:00:00Z", "2020-03-08T14:30:00Z", NULL, "session", "Cloud",
+		 true, 0},
+		{"s5", "2020-03-08T15:00:00Z", "2020-03-08T15:30:00Z", "room-1", "session", NULL,
+		 false, 1},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
 		const struct session *x = &s->sessions[i];
@@ -81,7 +84,8 @@ static void test_reader_refusals(void **state)
 		{"{\"sessions\":[{\"id\":\"1\",\"title\":\"x\",\"startsAt\":\"28/03/2020 9:00\"}]}",
 		 "sessions[0].startsAt", "ISO 8601", "UTC"},
 		{"{\"sessions\":[{\"id\":\"1\",\"title\":\"x\",\"startsAt\":\"2020-03-28T09:00:00\","
-		 "\"endsAt\":\"2020-03-28T08:00:00\"}]}", "ends before", "'1'", "UTC"},
+		 "\"endsAt\":\"2020-03-28T08:00:00\"}]}",
+		 "ends before", "'1'", "UTC"},
 		{"{\"sessions\":[{\"title\":\"x\"}]}", "sessions[0].id", "missing", "UTC"},
 		{"{\"speakers\":[]}", "sessions", "Sessionize", "UTC"},
 		{"{\"sessions\":[\n{\"id\":1,", "line 2", "ends too early", "UTC"},

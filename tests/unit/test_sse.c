@@ -103,17 +103,17 @@ static void test_split_reads_and_line_ends(void **state)
 static void test_fields(void **state)
 {
 	(void)state;
-	static const char doc[] = "\xEF\xBB\xBF"          /* a byte-order mark */
-				  "data:no space\n"       /* the colon's space is optional */
-				  "data:  two spaces\n"   /* only one is dropped */
-				  "data\n"                /* a field alone: an empty line */
+	static const char doc[] = "\xEF\xBB\xBF"        /* a byte-order mark */
+				  "data:no space\n"     /* the colon's space is optional */
+				  "data:  two spaces\n" /* only one is dropped */
+				  "data\n"              /* a field alone: an empty line */
 				  "id: 7\n"
 				  "unknown: ignored\n"
 				  "\n"
-				  "event: only a name\n"  /* no data: no event */
+				  "event: only a name\n" /* no data: no event */
 				  "\n"
 				  "data: after\n"
-				  "retry: soon\n"         /* not digits: ignored */
+				  "retry: soon\n" /* not digits: ignored */
 				  "\n"
 				  ": a comment\n"
 				  "data: last, never ended";

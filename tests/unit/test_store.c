@@ -174,9 +174,10 @@ static void test_newer_file_is_refused_untouched(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_new_file_gets_current_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_version_0_file_is_stamped_and_keeps_rows, setup,
+		cmocka_unit_test_setup_teardown(test_new_file_gets_current_version, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_version_0_file_is_stamped_and_keeps_rows,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_file_is_refused_untouched, setup,
 						teardown),
 	};

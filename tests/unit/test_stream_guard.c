@@ -55,8 +55,8 @@ static void test_bad_in_a_row(void **state)
 	stream_guard_open(&g, 0);
 	/* bad, good, bad...: never STREAM_GUARD_BAD_MAX in a row */
 	for (int i = 0; i < 50; i++)
-		assert_true(
-		    stream_guard_whole(&g, i % 4 ? STREAM_GUARD_BAD : STREAM_GUARD_GOOD, i * 100));
+		assert_true(stream_guard_whole(&g, i % 4 ? STREAM_GUARD_BAD : STREAM_GUARD_GOOD,
+					       i * 100));
 	stream_guard_open(&g, 0);
 	for (int i = 1; i < STREAM_GUARD_BAD_MAX; i++)
 		assert_true(stream_guard_whole(&g, STREAM_GUARD_BAD, i));
@@ -75,7 +75,7 @@ static void test_floods(void **state)
 	for (int w = 0; w < 5; w++)
 		for (int i = 0; i < STREAM_GUARD_WINDOW_EVENTS; i++)
 			assert_true(stream_guard_whole(&g, STREAM_GUARD_GOOD,
-			                               w * STREAM_GUARD_WINDOW_MS + i));
+						       w * STREAM_GUARD_WINDOW_MS + i));
 	/* one more in a window: no server sends that many */
 	stream_guard_open(&g, 0);
 	int i = 0;
@@ -115,9 +115,11 @@ static void test_over_and_healthy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_bytes_are_not_life), cmocka_unit_test(test_keep_alive_keeps_it),
-	    cmocka_unit_test(test_bad_in_a_row),       cmocka_unit_test(test_floods),
-	    cmocka_unit_test(test_over_and_healthy),
+		cmocka_unit_test(test_bytes_are_not_life),
+		cmocka_unit_test(test_keep_alive_keeps_it),
+		cmocka_unit_test(test_bad_in_a_row),
+		cmocka_unit_test(test_floods),
+		cmocka_unit_test(test_over_and_healthy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

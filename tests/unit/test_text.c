@@ -24,7 +24,10 @@ static void test_bom(void **state)
 static void test_utf8_valid(void **state)
 {
 	(void)state;
-	static const struct { const char *s; bool ok; } cases[] = {
+	static const struct {
+		const char *s;
+		bool ok;
+	} cases[] = {
 		{"plain", true},
 		{"Amphith\xC3\xA9\xC3\xA2tre", true},
 		{"\xE2\x80\xA6", true},
@@ -42,7 +45,11 @@ static void test_utf8_valid(void **state)
 static void test_clean(void **state)
 {
 	(void)state;
-	static const struct { const char *in; size_t cap; const char *out; } cases[] = {
+	static const struct {
+		const char *in;
+		size_t cap;
+		const char *out;
+	} cases[] = {
 		{"  Lunch \r\n at\tLe  M\xC3\xA9ridien  ", 100, "Lunch at Le M\xC3\xA9ridien"},
 		{"bad \xE9 byte", 100, "bad \xEF\xBF\xBD byte"},
 		{"ctrl\x01\x7F chars", 100, "ctrl chars"},
@@ -66,13 +73,20 @@ static void test_clean(void **state)
 static void test_fold_key(void **state)
 {
 	(void)state;
-	static const struct { const char *a, *b; bool same; } cases[] = {
+	static const struct {
+		const char *a, *b;
+		bool same;
+	} cases[] = {
 		{"Amphith\xC3\xA9\xC3\xA2tre 1600", "Amphitheatre 1600", true},
-		{"Amphith\xC3\xA9" "atre Callelongue", "Amphith\xC3\xA9\xC3\xA2tre Callelongue", true},
+		{"Amphith\xC3\xA9"
+		 "atre Callelongue",
+		 "Amphith\xC3\xA9\xC3\xA2tre Callelongue", true},
 		{"Salle  242-AB", "salle 242 ab", true},
 		{"Le M\xC3\xA9ridien \xE2\x80\x94 Salon", "le meridien salon", true},
 		{"\xC3\x89toile", "etoile", true},
-		{"\xC5\x81\xC3\xB3" "d\xC5\xBA", "lodz", true},
+		{"\xC5\x81\xC3\xB3"
+		 "d\xC5\xBA",
+		 "lodz", true},
 		{"Room 1", "Room 11", false},
 		{"ENDOUME 3", "Salle Endoume", false},
 		{"\xE4\xBC\x9A\xE8\xAE\xAE", "\xE4\xBC\x9A\xE5\xAE\xA4", false}, /* CJK kept */
@@ -109,7 +123,8 @@ static void test_urls(void **state)
 	static const struct {
 		const char *url, *origin;
 	} origins[] = {
-		{"https://venueboard.local:8443/v1/screens/heartbeat", "https://venueboard.local:8443"},
+		{"https://venueboard.local:8443/v1/screens/heartbeat",
+		 "https://venueboard.local:8443"},
 		{"HTTP://127.0.0.1:41577/v1/screens/heartbeat?x=1", "HTTP://127.0.0.1:41577"},
 		{"http://[::1]:8080", "http://[::1]:8080"},
 		{"http://h?q", "http://h"},
@@ -118,8 +133,8 @@ static void test_urls(void **state)
 		assert_true(text_url_origin(origins[i].url, out, sizeof(out)));
 		assert_string_equal(out, origins[i].origin);
 	}
-	static const char *const not_urls[] = {"file:///x", "ftp://h/", "https://", "https:///path",
-					       "venueboard.local/v1", ""};
+	static const char *const not_urls[] = {
+		"file:///x", "ftp://h/", "https://", "https:///path", "venueboard.local/v1", ""};
 	for (size_t i = 0; i < sizeof(not_urls) / sizeof(*not_urls); i++)
 		assert_false(text_url_origin(not_urls[i], out, sizeof(out)));
 	assert_false(text_url_origin("https://a-rather-long-host.example.org", out, 10));
@@ -128,10 +143,12 @@ static void test_urls(void **state)
 	} refs[] = {
 		{"https://h:8443/v1/screens/heartbeat", "/v1/bundles/2026.tar",
 		 "https://h:8443/v1/bundles/2026.tar"},
-		{"https://h:8443/v1/screens/heartbeat", "bundles/x.tar", "https://h:8443/v1/screens/bundles/x.tar"},
+		{"https://h:8443/v1/screens/heartbeat", "bundles/x.tar",
+		 "https://h:8443/v1/screens/bundles/x.tar"},
 		{"https://h:8443", "x.tar", "https://h:8443/x.tar"},
 		{"https://h/a/b?c=/d", "x", "https://h/a/x"},
-		{"https://h/a", "https://mirror.example.org/x.tar", "https://mirror.example.org/x.tar"},
+		{"https://h/a", "https://mirror.example.org/x.tar",
+		 "https://mirror.example.org/x.tar"},
 		{"https://h/a", "//cdn.example.org/x.tar", "https://cdn.example.org/x.tar"},
 	};
 	for (size_t i = 0; i < sizeof(refs) / sizeof(*refs); i++) {
@@ -155,7 +172,9 @@ static void test_one_line(void **state)
 		{"a\tb", false},
 		{"a\x7f", false},
 		{"a\xc2\x85", false}, /* U+0085, a C1 control (NEL) */
-		{"a\xc2\xa0" "b", true}, /* U+00A0 is a space */
+		{"a\xc2\xa0"
+		 "b",
+		 true}, /* U+00A0 is a space */
 		{"a\xff", false},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)

@@ -146,10 +146,10 @@ static void test_long_word_broken_between_code_points(void **state)
 	(void)state;
 	static const char *const words[] = {
 		"Supercalifragilisticexpialidocious",
-		"ééééééééééééééééééééééééééééé",             /* 2 bytes each */
+		"ééééééééééééééééééééééééééééé",                /* 2 bytes each */
 		"日本語のテキストは空白なしで続きます長い長い", /* 3 bytes each */
-		"🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴",  /* 4 bytes each */
-		"aé日🍴aé日🍴aé日🍴aé日🍴aé日🍴aé日🍴aé日🍴",   /* mixed */
+		"🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴🍴",                       /* 4 bytes each */
+		"aé日🍴aé日🍴aé日🍴aé日🍴aé日🍴aé日🍴aé日🍴",          /* mixed */
 		"before Donaudampfschifffahrtsgesellschaftskapitän after",
 	};
 	for (size_t w = 0; w < sizeof(words) / sizeof(*words); w++) {
@@ -241,10 +241,10 @@ static void test_ellipsize(void **state)
 		int max_w;
 		const char *want;
 	} cases[] = {
-		{"abcde", 50, "abcde"},  /* exact fit: not cut */
+		{"abcde", 50, "abcde"}, /* exact fit: not cut */
 		{"abcde", 1000, "abcde"},
 		{"abcdef", 50, "abcd…"},
-		{"abcde  ", 50, "abcde"}, /* trailing spaces do not count */
+		{"abcde  ", 50, "abcde"},  /* trailing spaces do not count */
 		{"abc defgh", 50, "abc…"}, /* no space left before the ellipsis */
 		{"éééééé", 50, "éééé…"},
 		{"日本語のテキスト", 40, "日本語…"},
@@ -339,18 +339,19 @@ static void test_word_boundaries(void **state)
 			for (int max_w = 80; max_w <= 900; max_w += 20)
 				for (int lines = 1; lines <= 4; lines++) {
 					struct text_fit fit;
-					text_fit_wrap(&tm, FONT_BOLD, sizes[z], names[n], max_w, lines,
-						      &fit);
+					text_fit_wrap(&tm, FONT_BOLD, sizes[z], names[n], max_w,
+						      lines, &fit);
 					check_lines(&fit, names[n], sizes[z], max_w);
 					for (int i = 0; i < fit.n; i++)
 						if (split_fitting_word(&fit, names[n], i, sizes[z],
 								       max_w)) {
 							char buf[600];
-							fail_msg("'%s' at %d px in %d px: line %d '%s' "
-								 "ends inside a word that fits",
-								 names[n], sizes[z], max_w, i,
-								 line(&fit, names[n], i, buf,
-								      sizeof(buf)));
+							fail_msg(
+								"'%s' at %d px in %d px: line %d '%s' "
+								"ends inside a word that fits",
+								names[n], sizes[z], max_w, i,
+								line(&fit, names[n], i, buf,
+								     sizeof(buf)));
 						}
 				}
 	/* the breaks themselves, 10 px a character */
@@ -359,14 +360,21 @@ static void test_word_boundaries(void **state)
 		int max_w, lines;
 		const char *want[4];
 	} cases[] = {
-		{"Room K.3.201 (OpenOffice / LibreOffice devroom)", 200, 3,
+		{"Room K.3.201 (OpenOffice / LibreOffice devroom)",
+		 200,
+		 3,
 		 {"Room K.3.201", "(OpenOffice /", "LibreOffice devroom)"}},
 		{"Salle Maillot-Passy-Étoile", 150, 2, {"Salle Maillot-", "Passy-Étoile"}},
 		{"niveau -1 et -2", 80, 3, {"niveau", "-1 et -2"}}, /* a minus is no hyphen */
 		{"Bleu—Rouge—Vert", 110, 2, {"Bleu—Rouge—", "Vert"}},
-		{"Room K.3.201 (OpenOffice / LibreOffice devroom)", 200, 2,
+		{"Room K.3.201 (OpenOffice / LibreOffice devroom)",
+		 200,
+		 2,
 		 {"Room K.3.201", "(OpenOffice /…"}}, /* "…" after a whole word */
-		{"Supercalifragilistic", 100, 3, {"Supercalif", "ragilistic"}}, /* too long: split */
+		{"Supercalifragilistic",
+		 100,
+		 3,
+		 {"Supercalif", "ragilistic"}}, /* too long: split */
 	};
 	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
 		struct text_fit fit;
@@ -384,7 +392,8 @@ static void test_word_boundaries(void **state)
 		}
 	}
 	/* the widest piece no line may break */
-	assert_int_equal(text_fit_widest_word(&tm, FONT_BOLD, 20, "Salle Maillot-Passy-Étoile"), 80);
+	assert_int_equal(text_fit_widest_word(&tm, FONT_BOLD, 20, "Salle Maillot-Passy-Étoile"),
+			 80);
 	assert_int_equal(text_fit_widest_word(&tm, FONT_BOLD, 20, "Room (OpenOffice / x)"), 110);
 	assert_int_equal(text_fit_widest_word(&tm, FONT_BOLD, 20, ""), 0);
 }

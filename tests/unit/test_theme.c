@@ -25,8 +25,7 @@ static void test_contrast_known_values(void **state)
 		unsigned a, b;
 		int lo, hi;
 	} cases[] = {
-		{0x000000, 0xffffff, 2100, 2100},
-		{0xffffff, 0xffffff, 100, 100},
+		{0x000000, 0xffffff, 2100, 2100}, {0xffffff, 0xffffff, 100, 100},
 		{0x777777, 0xffffff, 447, 448}, /* 4.48:1, just short of AA */
 		{0x767676, 0xffffff, 454, 455}, /* 4.54:1, the lightest AA grey */
 		{0x595959, 0xffffff, 700, 701}, /* 7.00:1, the lightest AAA grey */
@@ -95,8 +94,8 @@ static void test_set(void **state)
 	assert_true(same(t.bar_empty, hex(0)));
 
 	static const char *const bad[] = {
-		"1c3a5e", "#1c3a5", "#1c3a5e0", "#1c3a5eff", "#gg3a5e", "#1c 3a5", "", "#",
-		"red", "#1c3a5\xC3\xA9",
+		"1c3a5e",  "#1c3a5", "#1c3a5e0", "#1c3a5eff", "#gg3a5e",
+		"#1c 3a5", "",       "#",        "red",       "#1c3a5\xC3\xA9",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		struct theme before = t;
@@ -161,11 +160,34 @@ static void test_track_colors(void **state)
 	struct theme t;
 	theme_default(&t);
 	static const char *const tracks[] = {
-		"Compute", "Networking", "Storage", "Operations", "Design Summit", "Keynote",
-		"Catering", "Security", "Containers", "Identity", "Documentation", "QA",
-		"Infrastructure", "Télécom", "日本語トラック", "a", "ab", "ba", "Main Track",
-		"Lightning Talks", "Open Source Design", "Rust", "Go", "Python", "Kernel",
-		"Embedded, Mobile and Automotive", "Community", "Legal and Policy",
+		"Compute",
+		"Networking",
+		"Storage",
+		"Operations",
+		"Design Summit",
+		"Keynote",
+		"Catering",
+		"Security",
+		"Containers",
+		"Identity",
+		"Documentation",
+		"QA",
+		"Infrastructure",
+		"Télécom",
+		"日本語トラック",
+		"a",
+		"ab",
+		"ba",
+		"Main Track",
+		"Lightning Talks",
+		"Open Source Design",
+		"Rust",
+		"Go",
+		"Python",
+		"Kernel",
+		"Embedded, Mobile and Automotive",
+		"Community",
+		"Legal and Policy",
 	};
 	struct draw_color seen[8];
 	size_t n_seen = 0;

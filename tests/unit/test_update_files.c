@@ -18,14 +18,16 @@
 static void test_target(void **state)
 {
 	(void)state;
-	struct fleet_update u = {"20261127.120000-89fa40dddc", "/v1/bundles/20261127.120000-89fa40dddc.tar",
-				 198443008, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"};
+	struct fleet_update u = {
+		"20261127.120000-89fa40dddc", "/v1/bundles/20261127.120000-89fa40dddc.tar",
+		198443008, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"};
 	char *json = update_files_target(&u, "https://venueboard.local:8443/v1/screens/heartbeat");
 	assert_non_null(json);
 	cJSON *o = cJSON_Parse(json);
 	assert_string_equal(cJSON_GetObjectItem(o, "version")->valuestring, u.version);
-	assert_string_equal(cJSON_GetObjectItem(o, "url")->valuestring,
-			    "https://venueboard.local:8443/v1/bundles/20261127.120000-89fa40dddc.tar");
+	assert_string_equal(
+		cJSON_GetObjectItem(o, "url")->valuestring,
+		"https://venueboard.local:8443/v1/bundles/20261127.120000-89fa40dddc.tar");
 	assert_true(cJSON_GetObjectItem(o, "size")->valuedouble == 198443008.0);
 	assert_string_equal(cJSON_GetObjectItem(o, "sha256")->valuestring, u.sha256);
 	assert_int_equal(cJSON_GetArraySize(o), 4);
@@ -42,7 +44,8 @@ static void test_status(void **state)
 		const char *in, *out; /* out NULL: nothing sent */
 	} cases[] = {
 		{"downloading 40 %\n", "downloading 40 %"},
-		{"written, rebooting at a quiet moment\r\nsecond line\n", "written, rebooting at a quiet moment"},
+		{"written, rebooting at a quiet moment\r\nsecond line\n",
+		 "written, rebooting at a quiet moment"},
 		{"idle", "idle"},
 		{"refused: bad signature   \n", "refused: bad signature"},
 		{"", NULL},
@@ -73,8 +76,9 @@ static void test_image(void **state)
 	assert_string_equal(slot, "b");
 	assert_true(update_files_image("1.4.2 a  ", 9, v, slot));
 	assert_string_equal(slot, "a");
-	static const char *const bad[] = {"", "1.4.2", "1.4.2 ", " 1.4.2 a", "1.4.2 a b",
-					  "1.4.2 slot-too-long", "1.4.2\ta", "v\xc3\xa9 a"};
+	static const char *const bad[] = {"",         "1.4.2",      "1.4.2 ",
+					  " 1.4.2 a", "1.4.2 a b",  "1.4.2 slot-too-long",
+					  "1.4.2\ta", "v\xc3\xa9 a"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		if (update_files_image(bad[i], strlen(bad[i]), v, slot))
 			fail_msg("'%s' was read as an image", bad[i]);
@@ -126,7 +130,7 @@ static void test_quiet(void **state)
 		{"salle 251", NULL, 9, 55, false},    /* the room as configured, case aside */
 		{NULL, "02:00-05:00", 10, 30, false}, /* outside the window */
 		{NULL, "02:00-05:00", 3, 0, true},
-		{NULL, "22:00-06:00", 23, 30, true},  /* across midnight */
+		{NULL, "22:00-06:00", 23, 30, true}, /* across midnight */
 		{NULL, "22:00-06:00", 5, 59, true},
 		{NULL, "22:00-06:00", 6, 0, false},
 		{NULL, "22:00-06:00", 23, 45, false}, /* Salle 241 at 23:50 */

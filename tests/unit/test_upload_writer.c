@@ -83,7 +83,7 @@ static void test_written_and_hashed(void **state)
 	assert_true(r.ok);
 	assert_int_equal(r.size, 3);
 	assert_string_equal(r.sha256,
-	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	struct stat st;
 	assert_int_equal(stat(r.path, &st), 0);
 	assert_int_equal(st.st_size, 3);
@@ -130,7 +130,7 @@ static void test_reserve(void **state)
 	assert_true(upload_writer_reserve(true, 7, 100ULL << 30) == 7);
 	char why[UPLOAD_WHY_MAX] = "";
 	struct upload_place place = {
-	    .dir = dir, .database = database, .reserve_set = true, .reserve = 0};
+		.dir = dir, .database = database, .reserve_set = true, .reserve = 0};
 	assert_true(upload_writer_room(&place, 1024, why, sizeof(why)));
 	place.reserve = 1ULL << 60; /* more than any disk: nothing fits */
 	assert_false(upload_writer_room(&place, 1024, why, sizeof(why)));
@@ -174,10 +174,10 @@ static void test_leftovers_cleaned(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_written_and_hashed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_pause_and_abort, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_leftovers_cleaned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_written_and_hashed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pause_and_abort, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leftovers_cleaned, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,9 +31,11 @@ static void count(struct estimator *est, const char *sensor, const char *role, i
 {
 	char line[256], t[32];
 	t_str(sec, t);
-	snprintf(line, sizeof(line),
-		 "{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"%s\",\"role\":\"%s\",\"t\":\"%s\","
-		 "\"total\":%ld}", sensor, role, t, total);
+	snprintf(
+		line, sizeof(line),
+		"{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"%s\",\"role\":\"%s\",\"t\":\"%s\","
+		"\"total\":%ld}",
+		sensor, role, t, total);
 	add_line(est, line);
 }
 
@@ -41,16 +43,19 @@ static void occupancy(struct estimator *est, int sec, int people)
 {
 	char line[256], t[32];
 	t_str(sec, t);
-	snprintf(line, sizeof(line),
-		 "{\"type\":\"occupancy\",\"queue\":\"q\",\"sensor\":\"zone\",\"t\":\"%s\",\"people\":%d}",
-		 t, people);
+	snprintf(
+		line, sizeof(line),
+		"{\"type\":\"occupancy\",\"queue\":\"q\",\"sensor\":\"zone\",\"t\":\"%s\",\"people\":%d}",
+		t, people);
 	add_line(est, line);
 }
 
 static struct estimator *fresh(void)
 {
 	struct estimator *est = estimator_create();
-	add_line(est, "{\"type\":\"queue\",\"queue\":\"q\",\"name\":\"Lunch\",\"stations\":2,\"service_s\":60}");
+	add_line(
+		est,
+		"{\"type\":\"queue\",\"queue\":\"q\",\"name\":\"Lunch\",\"stations\":2,\"service_s\":60}");
 	count(est, "in", "entry", 0, 1000); /* baselines: counters were running */
 	count(est, "out", "exit", 0, 500);
 	return est;
@@ -186,7 +191,7 @@ static void test_occupancy_pulls_the_count(void **state)
 	count(est, "in", "entry", 10, 1020); /* counts say 20 */
 	count(est, "out", "exit", 10, 500);
 	for (int k = 0; k < 6; k++)
-		occupancy(est, 11 + k, 40); /* the zone sees 40: the count missed people */
+		occupancy(est, 11 + k, 40);  /* the zone sees 40: the count missed people */
 	count(est, "in", "entry", 16, 1020); /* nothing to project from the counters */
 	count(est, "out", "exit", 16, 500);
 	struct wait_estimate w = at(est, 16);
@@ -278,7 +283,8 @@ static void test_pace_sees_the_held_exits(void **state)
 	}
 	struct serving_pace p;
 	estimator_pace(est, 0, T0 + 120 * 1000LL, &p);
-	assert_true(1 / p.usual_per_s < 65); /* two in 60 s at 2 stations: 60 s a person (held out: 72) */
+	assert_true(1 / p.usual_per_s <
+		    65); /* two in 60 s at 2 stations: 60 s a person (held out: 72) */
 	estimator_destroy(est);
 }
 
@@ -330,7 +336,7 @@ static void test_a_slow_spell_is_expected_to_last(void **state)
 	count(est, "in", "entry", 15, in);
 	count(est, "out", "exit", 15, out);
 	serve_steady(est, &in, &out, 15, 600, 4);
-	double nominal = at(est, 600).wait_s;        /* 61 people: ~930 s */
+	double nominal = at(est, 600).wait_s;       /* 61 people: ~930 s */
 	serve_steady(est, &in, &out, 600, 1200, 2); /* ten minutes at half the pace */
 	struct wait_estimate w = at(est, 1200);
 	assert_true(fabs(w.people - 60) < 1e-6);
@@ -435,7 +441,7 @@ static void test_a_wrong_declared_time_is_corrected(void **state)
 	 * short of a spell (half the pace) but not of the counts' evidence */
 	serve_steady(est, &in, &out, 15, 1800, 1.5);
 	struct wait_estimate w = at(est, 1800);
-	double per_person = w.wait_s / 61 * 2; /* seconds per person at one station */
+	double per_person = w.wait_s / 61 * 2;  /* seconds per person at one station */
 	if (per_person < 70 || per_person > 88) /* most of the way from 60 to 80 */
 		fail_msg("learned %.1f s a person (really 80, declared 60)", per_person);
 	estimator_destroy(est);
@@ -481,11 +487,13 @@ static void test_a_night_of_stray_counts_is_no_line(void **state)
 		char line[256];
 		snprintf(line, sizeof(line),
 			 "{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"in\",\"role\":\"entry\","
-			 "\"t\":\"2014-11-07T08:%02d:%02dZ\",\"total\":%ld}", s / 60, s % 60, in);
+			 "\"t\":\"2014-11-07T08:%02d:%02dZ\",\"total\":%ld}",
+			 s / 60, s % 60, in);
 		add_line(est, line);
 		snprintf(line, sizeof(line),
 			 "{\"type\":\"count\",\"queue\":\"q\",\"sensor\":\"out\",\"role\":\"exit\","
-			 "\"t\":\"2014-11-07T08:%02d:%02dZ\",\"total\":%ld}", s / 60, s % 60, out);
+			 "\"t\":\"2014-11-07T08:%02d:%02dZ\",\"total\":%ld}",
+			 s / 60, s % 60, out);
 		add_line(est, line);
 	}
 	int64_t morning = 1415347440000LL; /* 2014-11-07T08:04:00Z */
@@ -514,11 +522,15 @@ static void test_no_number_without_data(void **state)
 	count(est, "out", "exit", 0, 5);
 	assert_true(at(est, 30).known);
 	/* staff close every station */
-	add_line(est, "{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:01:00Z\",\"open\":0}");
+	add_line(
+		est,
+		"{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:01:00Z\",\"open\":0}");
 	w = at(est, 60);
 	assert_false(w.known);
 	assert_non_null(strstr(w.why, "no station"));
-	add_line(est, "{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:02:00Z\",\"open\":2}");
+	add_line(
+		est,
+		"{\"type\":\"stations\",\"queue\":\"q\",\"t\":\"2014-11-06T11:02:00Z\",\"open\":2}");
 	assert_true(at(est, 120).known);
 	/* ten minutes of silence from every sensor: no number */
 	w = at(est, 120 + 601);

@@ -70,6 +70,18 @@ static bool is_space_cp(uint32_t cp)
 	       cp == 0xA0 || cp == 0x2028 || cp == 0x2029;
 }
 
+bool text_is_name(const char *s, size_t max)
+{
+	size_t len = s ? strlen(s) : 0;
+	if (len == 0 || len > max)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
 bool text_is_one_line(const char *s, size_t len)
 {
 	if (!text_utf8_valid(s, len))

@@ -18,6 +18,9 @@ bool text_utf8_valid(const char *s, size_t len);
  * (C0, DEL or C1): text that may go into a log line or one line on a screen
  * as it is. */
 bool text_is_one_line(const char *s, size_t len);
+/* 1..max bytes of ASCII letters, digits, '-', '_' and '.': a name that goes
+ * into URLs, paths and metric labels as it is. False for NULL. */
+bool text_is_name(const char *s, size_t max);
 
 /* Copies s[0..len) into the arena as one clean display line: leading and
  * trailing space dropped, runs of white space (newlines too) folded into one

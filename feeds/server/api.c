@@ -535,6 +535,19 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 	}
 }
 
+bool api_add_change(struct api *api, const struct api_call *c, const struct journal_kind *kind,
+		    struct api_response *res, struct journal_result *r)
+{
+	cJSON *body = api_body_object(c->req, res);
+	memset(r, 0, sizeof(*r));
+	if (!body)
+		return false;
+	journal_add(api, kind, body, c->who->name, c->req->now_ms, r);
+	cJSON_Delete(body);
+	api_change_reply(res, r, c->who);
+	return r->status == 201;
+}
+
 void api_change_reply(struct api_response *res, const struct journal_result *r,
 		      const struct config_token *who)
 {

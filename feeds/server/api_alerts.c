@@ -234,16 +234,8 @@ void api_alerts_free(struct api *api)
 
 void api_post_alert(struct api *api, const struct api_call *c, struct api_response *res)
 {
-	const struct api_request *req = c->req;
-	const struct config_token *who = c->who;
-	cJSON *body = api_body_object(req, res);
-	if (!body)
-		return;
 	struct journal_result r;
-	journal_add(api, &change_alert, body, who->name, req->now_ms, &r);
-	cJSON_Delete(body);
-	api_change_reply(res, &r, who);
-	if (r.status != 201)
+	if (!api_add_change(api, c, &change_alert, res, &r))
 		return;
 	/* {"id":N,"screens":how many it goes to} */
 	const struct journal_entry *x = journal_find(&api->journal, r.id);

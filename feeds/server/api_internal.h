@@ -183,6 +183,10 @@ void api_change_reply(struct api_response *res, const struct journal_result *r,
 /* A whole number parameter of the query (digits only): 1 read, 0 absent,
  * -1 not a number. */
 int api_query_number(const char *query, const char *key, int64_t *out);
+/* A change of kind from the request's body (one JSON object), added to the
+ * journal and replied to as api_change_reply does; r says what happened. */
+bool api_add_change(struct api *api, const struct api_call *c, const struct journal_kind *kind,
+		    struct api_response *res, struct journal_result *r);
 /* Parses a request body that must be one JSON object; 400 otherwise. */
 cJSON *api_body_object(const struct api_request *req, struct api_response *res);
 

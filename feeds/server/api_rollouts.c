@@ -12,6 +12,7 @@
 #include "civil_time.h"
 #include "json_util.h"
 #include "store.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,14 +54,7 @@ void api_upload_reserve(const struct api *api, const char **database, bool *set,
 
 static bool name_ok(const char *n)
 {
-	size_t len = n ? strlen(n) : 0;
-	if (len == 0 || len > BUNDLE_NAME_MAX || n[0] == '.')
-		return false;
-	for (; *n; n++)
-		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
-		      (*n >= '0' && *n <= '9') || *n == '-' || *n == '_' || *n == '.'))
-			return false;
-	return true;
+	return text_is_name(n, BUNDLE_NAME_MAX) && n[0] != '.';
 }
 
 /* The last component of a tar member's name ("./bundle/version" → "version"). */

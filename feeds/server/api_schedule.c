@@ -329,13 +329,6 @@ void api_post_change(struct api *api, const struct api_call *c, struct api_respo
 
 void api_post_notice(struct api *api, const struct api_call *c, struct api_response *res)
 {
-	const struct api_request *req = c->req;
-	const struct config_token *who = c->who;
-	cJSON *body = api_body_object(req, res);
-	if (!body)
-		return;
 	struct journal_result r;
-	journal_add(api, &change_notice, body, who->name, req->now_ms, &r);
-	cJSON_Delete(body);
-	api_change_reply(res, &r, who);
+	api_add_change(api, c, &change_notice, res, &r);
 }

@@ -91,16 +91,6 @@ bool journal_time_field(const cJSON *body, const char *key, int64_t *t, char z[2
 	return true;
 }
 
-static bool name_ok(const char *n, size_t max)
-{
-	size_t len = n ? strlen(n) : 0;
-	bool ok = len > 0 && len <= max;
-	for (size_t i = 0; ok && i < len; i++)
-		ok = (n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' && n[i] <= 'Z') ||
-		     (n[i] >= '0' && n[i] <= '9') || n[i] == '-' || n[i] == '_' || n[i] == '.';
-	return ok;
-}
-
 /* Whether they exist is checked when posted (journal_targets_known): a
  * stored one outlives a zone taken out of the configuration. */
 bool journal_targets_field(const cJSON *body, cJSON *out, char *why, size_t cap)
@@ -123,7 +113,7 @@ bool journal_targets_field(const cJSON *body, cJSON *out, char *why, size_t cap)
 		const cJSON *v;
 		cJSON_ArrayForEach(v, list) {
 			const char *n = cJSON_IsString(v) ? v->valuestring : NULL;
-			if (!name_ok(n, keys[k].max_len)) {
+			if (!text_is_name(n, keys[k].max_len)) {
 				snprintf(why, cap,
 					 "%s: each a name of letters, digits, '-', '_' or '.' "
 					 "(at most %zu bytes)",

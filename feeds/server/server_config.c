@@ -5,6 +5,7 @@
 #include "text.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,13 +41,7 @@ static bool copy(char *dst, size_t cap, const char *src, int line, const char *k
 /* A screen's name goes into URLs and metric labels as it is. */
 static bool screen_name_ok(const char *n)
 {
-	if (!*n)
-		return false;
-	for (; *n; n++)
-		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
-		      (*n >= '0' && *n <= '9') || *n == '-' || *n == '_' || *n == '.'))
-			return false;
-	return true;
+	return text_is_name(n, SIZE_MAX);
 }
 
 static bool token_ok(const char *t)

@@ -254,18 +254,28 @@ static const struct route {
 };
 enum { N_ROUTES = sizeof(routes) / sizeof(*routes) };
 
+bool api_path_part(const char *path, const char *prefix, const char *suffix, char *out, size_t max)
+{
+	size_t len = strlen(path), pre = strlen(prefix), suf = strlen(suffix);
+	if (len <= pre + suf || len - pre - suf > max || strncmp(path, prefix, pre) != 0 ||
+	    strcmp(path + len - suf, suffix) != 0)
+		return false;
+	memcpy(out, path + pre, len - pre - suf);
+	out[len - pre - suf] = '\0';
+	return true;
+}
+
 /* PREFIX N SUFFIX (/v1/changes/N, /v1/alerts/N/withdraw): N into *id. */
 static bool id_path(const char *path, const char *prefix, const char *suffix, int64_t *id)
 {
-	size_t len = strlen(path), pre = strlen(prefix), suf = strlen(suffix);
-	if (len <= pre + suf || len > pre + suf + 15 || strncmp(path, prefix, pre) != 0 ||
-	    strcmp(path + len - suf, suffix) != 0)
+	char digits[16];
+	if (!api_path_part(path, prefix, suffix, digits, 15))
 		return false;
 	int64_t v = 0;
-	for (size_t i = pre; i < len - suf; i++) {
-		if (path[i] < '0' || path[i] > '9')
+	for (const char *d = digits; *d; d++) {
+		if (*d < '0' || *d > '9')
 			return false;
-		v = v * 10 + (path[i] - '0');
+		v = v * 10 + (*d - '0');
 	}
 	*id = v;
 	return v > 0;

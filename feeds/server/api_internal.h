@@ -187,6 +187,9 @@ int api_query_number(const char *query, const char *key, int64_t *out);
  * journal and replied to as api_change_reply does; r says what happened. */
 bool api_add_change(struct api *api, const struct api_call *c, const struct journal_kind *kind,
 		    struct api_response *res, struct journal_result *r);
+/* The part of path between prefix and suffix, 1..max bytes, into out
+ * (max + 1 bytes); false when path is not of that shape. */
+bool api_path_part(const char *path, const char *prefix, const char *suffix, char *out, size_t max);
 /* Parses a request body that must be one JSON object; 400 otherwise. */
 cJSON *api_body_object(const struct api_request *req, struct api_response *res);
 

@@ -243,17 +243,7 @@ void api_get_bundles(struct api *api, const struct api_call *c, struct api_respo
 /* /v1/bundles/NAME.tar: NAME into name. */
 bool api_bundle_path(const char *path, char name[65])
 {
-	static const char prefix[] = "/v1/bundles/", suffix[] = ".tar";
-	size_t len = strlen(path), pre = sizeof(prefix) - 1, suf = sizeof(suffix) - 1;
-	if (len <= pre + suf || strncmp(path, prefix, pre) != 0 ||
-	    strcmp(path + len - suf, suffix) != 0)
-		return false;
-	size_t n = len - pre - suf;
-	if (n > BUNDLE_NAME_MAX)
-		return false;
-	memcpy(name, path + pre, n);
-	name[n] = '\0';
-	return name_ok(name);
+	return api_path_part(path, "/v1/bundles/", ".tar", name, BUNDLE_NAME_MAX) && name_ok(name);
 }
 
 void api_get_bundle(struct api *api, const struct api_call *c, struct api_response *res)

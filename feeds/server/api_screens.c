@@ -322,17 +322,8 @@ void api_get_screens(struct api *api, const struct api_call *c, struct api_respo
  * is not of that shape. */
 bool api_thumbnail_path(const char *path, char name[CONFIG_NAME_MAX + 1])
 {
-	static const char prefix[] = "/v1/screens/", suffix[] = "/thumbnail.png";
-	size_t len = strlen(path), pre = sizeof(prefix) - 1, suf = sizeof(suffix) - 1;
-	if (len <= pre + suf || strncmp(path, prefix, pre) != 0 ||
-	    strcmp(path + len - suf, suffix) != 0)
-		return false;
-	size_t n = len - pre - suf;
-	if (n > CONFIG_NAME_MAX || memchr(path + pre, '/', n))
-		return false;
-	memcpy(name, path + pre, n);
-	name[n] = '\0';
-	return true;
+	return api_path_part(path, "/v1/screens/", "/thumbnail.png", name, CONFIG_NAME_MAX) &&
+	       !strchr(name, '/');
 }
 
 void api_get_thumbnail(struct api *api, const struct api_call *c, struct api_response *res)

@@ -125,6 +125,9 @@ int main(int argc, char **argv)
 	a = now_ms();
 	post(api, "/v1/notices", "{\"text\":\"Lunch at 13:00\"}");
 	double notice_ms = now_ms() - a;
+	a = now_ms();
+	int alert_status = post(api, "/v1/alerts", "{\"text\":\"Hall B is closed\"}");
+	double alert_ms = now_ms() - a;
 	api_destroy(api);
 	a = now_ms();
 	api = api_create(&config, st, NULL, 0, 1415264400000LL, NULL, &e);
@@ -135,6 +138,7 @@ int main(int argc, char **argv)
 	printf("  changes 1-100:       median %.2f ms, p95 %.2f ms\n", first_med, first_p95);
 	printf("  changes %d-%d: median %.2f ms, p95 %.2f ms\n", n - 99, n, last_med, last_p95);
 	printf("  a notice after %d changes: %.2f ms\n", n, notice_ms);
+	printf("  an alert after %d changes: %.2f ms (%d)\n", n, alert_ms, alert_status);
 	printf("  undo of change %d (a replay of the live changes): %.2f ms (%d)\n", n / 2, undo_ms,
 	       undo_status);
 	printf("start over the database (%d changes replayed): %.1f ms%s\n", n + 1, restart,

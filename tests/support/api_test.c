@@ -42,10 +42,18 @@ void close_api(struct fixture *f)
 	store_close(f->store);
 }
 
+int api_test_fresh_db(void **state)
+{
+	static const char templ[] = "/tmp/vb-api-test-XXXXXX";
+	_Static_assert(sizeof(templ) == sizeof(db_path), "db_path holds the template");
+	(void)state;
+	memcpy(db_path, templ, sizeof(templ));
+	return test_db_path(db_path) ? 0 : -1;
+}
+
 int api_test_setup(void **state)
 {
-	(void)state;
-	if (!test_db_path(db_path))
+	if (api_test_fresh_db(state) != 0)
 		return -1;
 	char text[1024];
 	snprintf(text, sizeof(text),
@@ -92,8 +100,9 @@ void handle(struct api *api, const struct api_request *req, struct api_response 
 	store_close(reader);
 }
 
-int call_query(struct api *api, const char *method, const char *path, const char *query,
-	       const char *auth, const char *body, const char *inm, cJSON **json, char etag[24])
+int call_query_at(struct api *api, int64_t now_ms, const char *method, const char *path,
+		  const char *query, const char *auth, const char *body, const char *inm,
+		  cJSON **json, char etag[24])
 {
 	struct api_request req = {.method = method,
 				  .path = path,
@@ -102,7 +111,7 @@ int call_query(struct api *api, const char *method, const char *path, const char
 				  .body = body ? body : "",
 				  .body_len = body ? strlen(body) : 0,
 				  .if_none_match = inm,
-				  .now_ms = NOW};
+				  .now_ms = now_ms};
 	struct api_response res;
 	handle(api, &req, &res);
 	if (json)
@@ -118,6 +127,51 @@ int call_query(struct api *api, const char *method, const char *path, const char
 	}
 	api_response_finish(&res);
 	return status;
+}
+
+int call_query(struct api *api, const char *method, const char *path, const char *query,
+	       const char *auth, const char *body, const char *inm, cJSON **json, char etag[24])
+{
+	return call_query_at(api, NOW, method, path, query, auth, body, inm, json, etag);
+}
+
+int post_upload(struct api *api, const char *up, const char *query, cJSON **json)
+{
+	struct api_request req = {.method = "POST",
+				  .path = "/v1/bundles",
+				  .query = query,
+				  .authorization = org,
+				  .body = "",
+				  .now_ms = NOW,
+				  .upload_path = up,
+				  .upload_size = 10240,
+				  .upload_sha256 = "ab12"};
+	struct api_response res;
+	handle(api, &req, &res);
+	if (json)
+		*json = res.body ? cJSON_Parse(res.body) : NULL;
+	int status = res.status;
+	api_response_finish(&res);
+	return status;
+}
+
+cJSON *update_for(struct api *api, int64_t now_ms, const char *auth, const char *image,
+		  const char *update)
+{
+	char body[256];
+	snprintf(body, sizeof(body), "{\"image\":\"%s\",\"slot\":\"a\",\"update\":\"%s\"}", image,
+		 update);
+	cJSON *a = NULL;
+	assert_int_equal(call_query_at(api, now_ms, "POST", "/v1/screens/heartbeat", NULL, auth,
+				       body, NULL, &a, NULL),
+			 200);
+	cJSON *u = cJSON_DetachItemFromObject(a, "update");
+	cJSON_Delete(a);
+	if (cJSON_IsNull(u)) {
+		cJSON_Delete(u);
+		return NULL;
+	}
+	return u;
 }
 
 int call(struct api *api, const char *method, const char *path, const char *auth, const char *body,

@@ -38,6 +38,9 @@ struct fixture {
 /* The group setup: a new database name and the configuration; 0 or -1. */
 int api_test_setup(void **state);
 
+/* A new database name in db_path (a test's own setup); 0 or -1. */
+int api_test_fresh_db(void **state);
+
 /* Each test's teardown: the database, its WAL and bundle folder removed. */
 int api_test_teardown(void **state);
 
@@ -59,6 +62,21 @@ void handle(struct api *api, const struct api_request *req, struct api_response 
  * An error must be a JSON error. */
 int call_query(struct api *api, const char *method, const char *path, const char *query,
 	       const char *auth, const char *body, const char *inm, cJSON **json, char etag[24]);
+
+/* call_query at now_ms. */
+int call_query_at(struct api *api, int64_t now_ms, const char *method, const char *path,
+		  const char *query, const char *auth, const char *body, const char *inm,
+		  cJSON **json, char etag[24]);
+
+/* POST /v1/bundles as the shell hands an upload over: its body already in
+ * the file up (in db_path.bundles); *json the answer (caller deletes; json
+ * may be NULL); the status. */
+int post_upload(struct api *api, const char *up, const char *query, cJSON **json);
+
+/* The update in a heartbeat's answer at now_ms (caller deletes; NULL when
+ * none); image is what the screen says it runs, update its update state. */
+cJSON *update_for(struct api *api, int64_t now_ms, const char *auth, const char *image,
+		  const char *update);
 
 /* call_query without a query string. */
 int call(struct api *api, const char *method, const char *path, const char *auth, const char *body,

@@ -4,6 +4,7 @@
 #include "test_util.h"
 
 #include "board.h"
+#include "layout.h"
 #include "room_board.h"
 
 #include <stdlib.h>
@@ -130,4 +131,27 @@ struct room_board *layout_check_rooms(const char *rel, const struct schedule *s,
 	free(t);
 	room_board_update(rb, s, cfg, now_ms);
 	return rb;
+}
+
+void layout_check_frame(const struct kiosk_config *cfg, const struct board *b, int w, int h,
+			int64_t now_ms, const struct layout_feed *f, const struct qr_code *q,
+			struct draw_list *dl)
+{
+	struct layout_input in = {
+		.cfg = cfg,
+		.board = b,
+		.tm = layout_check_metrics(),
+		.width = w,
+		.height = h,
+		.now_ms = now_ms,
+		.feed = f ? *f
+			  : (struct layout_feed){.have = true,
+						 .age_s = 20,
+						 .received_ms = now_ms - 20000},
+		.mobile_qr = q,
+	};
+	struct layout_result res;
+	draw_list_init(dl, w, h, (struct draw_color){0, 0, 0});
+	layout_build(&in, dl, &res);
+	assert_false(dl->overflow);
 }

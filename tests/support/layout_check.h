@@ -41,6 +41,15 @@ void layout_check_expect(const struct draw_list *dl, const char *needle, const c
  * returns how many. */
 int layout_check_geometry(const struct draw_list *dl, const char *where, int64_t tick);
 
+/* The frame of cfg and b at w x h and now_ms into dl (made here: caller
+ * draw_list_finish), the feed as f says (NULL: 20 s old), with the QR code
+ * q (NULL: none); the draw list must not overflow. */
+struct layout_feed;
+struct qr_code;
+void layout_check_frame(const struct kiosk_config *cfg, const struct board *b, int w, int h,
+			int64_t now_ms, const struct layout_feed *f, const struct qr_code *q,
+			struct draw_list *dl);
+
 /* The demo summit on b as a screen sees it: the printed programme first,
  * Wednesday's version arriving at seen_ms. Fails the test when it does not
  * load. */

@@ -2,7 +2,7 @@
  * failures about its own version and holds when its canary is gone; a
  * screen's state event stays bounded however many alerts are live; the
  * alerts listing pages. Driven without sockets, on a real SQLite file. */
-#include "test_util.h"
+#include "api_test.h"
 
 #include "api.h"
 #include "blob.h"
@@ -14,12 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const int64_t NOW = 1415264400000LL; /* 2014-11-06T09:00:00Z */
-static char db_path[64];
-static const char org[] = "Bearer organizer-token-0123456789";
-static const char palais[] = "Bearer screen-token-palais-l2-east";
-static const char hall[] = "Bearer screen-token-hall-b-01234567";
 
 /* How often needle occurs in hay. */
 static int count_of(const char *hay, const char *needle)
@@ -44,8 +38,8 @@ static void config_of(struct server_config *c, bool with_hall)
 }
 
 /* An api over a new database at NOW (caller destroys both). */
-static struct api *open_api(const struct server_config *cfg, const struct api_log *log,
-			    struct store **store)
+static struct api *open_fleet_api(const struct server_config *cfg, const struct api_log *log,
+				  struct store **store)
 {
 	struct feed_error e = {{0}};
 	*store = store_open(db_path, &e);
@@ -57,9 +51,7 @@ static struct api *open_api(const struct server_config *cfg, const struct api_lo
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(db_path, sizeof(db_path), "/tmp/vb-fleet-test-XXXXXX");
-	return test_db_path(db_path) ? 0 : -1;
+	return api_test_fresh_db(state);
 }
 
 static int teardown(void **state)
@@ -69,51 +61,6 @@ static int teardown(void **state)
 	test_db_remove(db_path);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s.bundles'", db_path);
 	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* One request at now_ms; the body parsed (caller deletes), status returned. */
-static int call_at(struct api *api, int64_t now_ms, const char *method, const char *path,
-		   const char *query, const char *auth, const char *body, cJSON **json,
-		   char etag[24])
-{
-	struct api_request req = {.method = method,
-				  .path = path,
-				  .query = query,
-				  .authorization = auth,
-				  .body = body ? body : "",
-				  .body_len = body ? strlen(body) : 0,
-				  .now_ms = now_ms};
-	struct api_response res;
-	api_handle(api, &req, &res);
-	const char *data = res.blob ? res.blob->data : res.body;
-	if (json)
-		*json = data ? cJSON_Parse(data) : NULL;
-	if (etag)
-		memcpy(etag, res.etag, 24);
-	int status = res.status;
-	api_response_finish(&res);
-	return status;
-}
-
-/* The update a screen is offered in its heartbeat's answer (caller
- * deletes; NULL when none). */
-static cJSON *update_for(struct api *api, int64_t now_ms, const char *auth, const char *image,
-			 const char *update)
-{
-	char body[256];
-	snprintf(body, sizeof(body), "{\"image\":\"%s\",\"slot\":\"a\",\"update\":\"%s\"}", image,
-		 update);
-	cJSON *a = NULL;
-	assert_int_equal(
-		call_at(api, now_ms, "POST", "/v1/screens/heartbeat", NULL, auth, body, &a, NULL),
-		200);
-	cJSON *u = cJSON_DetachItemFromObject(a, "update");
-	cJSON_Delete(a);
-	if (cJSON_IsNull(u)) {
-		cJSON_Delete(u);
-		return NULL;
-	}
-	return u;
 }
 
 /* A bundle of version v, as the shell hands an upload over. */
@@ -129,18 +76,7 @@ static void post_bundle(struct api *api, const char *v)
 		"printf x >'%s'/$f; done && tar -C '%s' -cf '%s' . && rm -rf '%s'",
 		dir, dir, db_path, v, dir, dir, dir, up, dir);
 	assert_int_equal(system(cmd), 0);
-	struct api_request req = {.method = "POST",
-				  .path = "/v1/bundles",
-				  .authorization = org,
-				  .body = "",
-				  .now_ms = NOW,
-				  .upload_path = up,
-				  .upload_size = 10240,
-				  .upload_sha256 = "ab12"};
-	struct api_response res;
-	api_handle(api, &req, &res);
-	assert_int_equal(res.status, 201);
-	api_response_finish(&res);
+	assert_int_equal(post_upload(api, up, NULL, NULL), 201);
 }
 
 static int start_rollout(struct api *api, int64_t now_ms, const char *v, const char *canary)
@@ -149,8 +85,9 @@ static int start_rollout(struct api *api, int64_t now_ms, const char *v, const c
 	snprintf(body, sizeof(body),
 		 "{\"bundle\":\"%s\",\"canaries\":[\"%s\"],\"healthy_minutes\":1}", v, canary);
 	cJSON *j = NULL;
-	assert_int_equal(call_at(api, now_ms, "POST", "/v1/rollouts", NULL, org, body, &j, NULL),
-			 201);
+	assert_int_equal(
+		call_query_at(api, now_ms, "POST", "/v1/rollouts", NULL, org, body, NULL, &j, NULL),
+		201);
 	int id = cJSON_GetObjectItem(j, "change")->valueint;
 	cJSON_Delete(j);
 	return id;
@@ -160,7 +97,8 @@ static int start_rollout(struct api *api, int64_t now_ms, const char *v, const c
 static cJSON *newest_rollout(struct api *api, int64_t now_ms)
 {
 	cJSON *list = NULL;
-	assert_int_equal(call_at(api, now_ms, "GET", "/v1/rollouts", NULL, NULL, NULL, &list, NULL),
+	assert_int_equal(call_query_at(api, now_ms, "GET", "/v1/rollouts", NULL, NULL, NULL, NULL,
+				       &list, NULL),
 			 200);
 	cJSON *all = cJSON_GetObjectItem(list, "rollouts");
 	cJSON *r = cJSON_DetachItemFromArray(all, cJSON_GetArraySize(all) - 1);
@@ -180,7 +118,7 @@ static void test_stale_failure(void **state)
 	struct test_log lc = {{0}, 0};
 	struct api_log log = {test_log_line, &lc};
 	struct store *store;
-	struct api *api = open_api(&cfg, &log, &store);
+	struct api *api = open_fleet_api(&cfg, &log, &store);
 	post_bundle(api, "1.0");
 	post_bundle(api, "2.0");
 	int first = start_rollout(api, NOW, "1.0", "palais-l2-east");
@@ -228,7 +166,7 @@ static void test_failure_names_version(void **state)
 	static struct server_config cfg;
 	config_of(&cfg, true);
 	struct store *store;
-	struct api *api = open_api(&cfg, NULL, &store);
+	struct api *api = open_fleet_api(&cfg, NULL, &store);
 	post_bundle(api, "2.0");
 	start_rollout(api, NOW, "2.0", "palais-l2-east");
 	cJSON *u = update_for(api, NOW + 1000, palais, "0.9", "failed: only 12.0 MiB free");
@@ -268,7 +206,7 @@ static void test_canary_gone_holds(void **state)
 	struct test_log lc = {{0}, 0};
 	struct api_log log = {test_log_line, &lc};
 	struct store *store;
-	struct api *api = open_api(&with, &log, &store);
+	struct api *api = open_fleet_api(&with, &log, &store);
 	post_bundle(api, "2.0");
 	start_rollout(api, NOW, "2.0", "palais-l2-east");
 	assert_null(update_for(api, NOW + 1000, hall, "1.0", "idle")); /* the canary first */
@@ -301,7 +239,7 @@ static void test_state_event_bounded(void **state)
 	static struct server_config cfg;
 	config_of(&cfg, true);
 	struct store *store;
-	struct api *api = open_api(&cfg, NULL, &store);
+	struct api *api = open_fleet_api(&cfg, NULL, &store);
 	char body[400], text[300];
 	int last = 0;
 	for (int i = 0; i < 300; i++) {
@@ -309,9 +247,9 @@ static void test_state_event_bounded(void **state)
 		snprintf(text + 250, sizeof(text) - 250, " %d", i);
 		snprintf(body, sizeof(body), "{\"text\":\"%s\"}", text);
 		cJSON *j = NULL;
-		assert_int_equal(
-			call_at(api, NOW + i, "POST", "/v1/alerts", NULL, org, body, &j, NULL),
-			201);
+		assert_int_equal(call_query_at(api, NOW + i, "POST", "/v1/alerts", NULL, org, body,
+					       NULL, &j, NULL),
+				 201);
 		last = cJSON_GetObjectItem(j, "id")->valueint;
 		cJSON_Delete(j);
 	}
@@ -331,8 +269,8 @@ static void test_state_event_bounded(void **state)
 		    cJSON_GetObjectItem(cJSON_GetArrayItem(alerts, 1), "id")->valueint);
 	cJSON_Delete(doc);
 	cJSON *a = NULL;
-	assert_int_equal(call_at(api, NOW + 1000, "POST", "/v1/screens/heartbeat", NULL, hall,
-				 "{\"version\":\"1.5\"}", &a, NULL),
+	assert_int_equal(call_query_at(api, NOW + 1000, "POST", "/v1/screens/heartbeat", NULL, hall,
+				       "{\"version\":\"1.5\"}", NULL, &a, NULL),
 			 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "alerts")), n);
 	assert_int_equal(cJSON_GetObjectItem(a, "alerts_left_out")->valueint, 300 - n);
@@ -340,28 +278,35 @@ static void test_state_event_bounded(void **state)
 	/* the listing pages: the newest 200 without a token, then the rest */
 	cJSON *list = NULL;
 	char tag[24], tag2[24];
-	assert_int_equal(
-		call_at(api, NOW + 2000, "GET", "/v1/alerts", NULL, NULL, NULL, &list, tag), 200);
+	assert_int_equal(call_query_at(api, NOW + 2000, "GET", "/v1/alerts", NULL, NULL, NULL, NULL,
+				       &list, tag),
+			 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 200);
 	assert_int_equal(cJSON_GetObjectItem(list, "older")->valueint, 100);
 	cJSON *oldest = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
 	char q[48];
 	snprintf(q, sizeof(q), "before=%d", cJSON_GetObjectItem(oldest, "id")->valueint);
 	cJSON_Delete(list);
-	assert_int_equal(
-		call_at(api, NOW + 3000, "GET", "/v1/alerts", NULL, NULL, NULL, NULL, tag2), 200);
+	assert_int_equal(call_query_at(api, NOW + 3000, "GET", "/v1/alerts", NULL, NULL, NULL, NULL,
+				       NULL, tag2),
+			 200);
 	assert_string_equal(tag, tag2); /* nothing changed: the same copy */
-	assert_int_equal(call_at(api, NOW + 3000, "GET", "/v1/alerts", q, NULL, NULL, &list, NULL),
+	assert_int_equal(call_query_at(api, NOW + 3000, "GET", "/v1/alerts", q, NULL, NULL, NULL,
+				       &list, NULL),
 			 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 100);
 	assert_int_equal(cJSON_GetObjectItem(list, "older")->valueint, 0);
 	cJSON_Delete(list);
-	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", "limit=0", NULL, NULL, NULL, NULL),
+	assert_int_equal(call_query_at(api, NOW, "GET", "/v1/alerts", "limit=0", NULL, NULL, NULL,
+				       NULL, NULL),
 			 400);
-	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", "before=x", NULL, NULL, NULL, NULL),
+	assert_int_equal(call_query_at(api, NOW, "GET", "/v1/alerts", "before=x", NULL, NULL, NULL,
+				       NULL, NULL),
 			 400);
 	/* the organizer's view: each screen, 50 a page */
-	assert_int_equal(call_at(api, NOW, "GET", "/v1/alerts", NULL, org, NULL, &list, NULL), 200);
+	assert_int_equal(
+		call_query_at(api, NOW, "GET", "/v1/alerts", NULL, org, NULL, NULL, &list, NULL),
+		200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "alerts")), 50);
 	cJSON *x = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "alerts"), 0);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "screens"), "hall-b")));

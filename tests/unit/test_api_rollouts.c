@@ -43,40 +43,7 @@ static int post_bundle(struct api *api, const char *tar, const char *query, cJSO
 	char cmd[700];
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s.bundles' && cp '%s' '%s'", db_path, tar, up);
 	assert_int_equal(system(cmd), 0);
-	struct api_request req = {.method = "POST",
-				  .path = "/v1/bundles",
-				  .query = query,
-				  .authorization = org,
-				  .body = "",
-				  .now_ms = NOW,
-				  .upload_path = up,
-				  .upload_size = 10240,
-				  .upload_sha256 = "ab12"};
-	struct api_response res;
-	handle(api, &req, &res);
-	if (json)
-		*json = res.body ? cJSON_Parse(res.body) : NULL;
-	int status = res.status;
-	api_response_finish(&res);
-	return status;
-}
-
-/* The update in a heartbeat's answer at now_ms (caller deletes; NULL when
- * none); image is what the screen says it runs. */
-static cJSON *update_for(struct api *api, int64_t now_ms, const char *auth, const char *image,
-			 const char *update)
-{
-	char body[256];
-	snprintf(body, sizeof(body), "{\"image\":\"%s\",\"slot\":\"a\",\"update\":\"%s\"}", image,
-		 update);
-	cJSON *a = heartbeat_answer_at(api, now_ms, auth, body);
-	cJSON *u = cJSON_DetachItemFromObject(a, "update");
-	cJSON_Delete(a);
-	if (cJSON_IsNull(u)) {
-		cJSON_Delete(u);
-		return NULL;
-	}
-	return u;
+	return post_upload(api, up, query, json);
 }
 
 /* Bundles: kept whole or refused (not a tar, a file missing, the name not

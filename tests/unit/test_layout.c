@@ -428,10 +428,10 @@ static struct scene lunch_no_advice(void)
 
 /* ---- building and reading frames ---------------------------------------- */
 
-static void build(const struct scene *s, int w, int h, int64_t page_tick, struct draw_list *dl,
-		  struct layout_result *res)
+/* The layout's input for scene s at w x h. */
+static struct layout_input input_of(const struct scene *s, int w, int h, int64_t page_tick)
 {
-	struct layout_input in = {
+	return (struct layout_input){
 		.cfg = s->cfg,
 		.board = s->board,
 		.queues = s->queues,
@@ -445,6 +445,12 @@ static void build(const struct scene *s, int w, int h, int64_t page_tick, struct
 		.feed = s->feed,
 		.min_text_px = s->min_text_px,
 	};
+}
+
+static void build(const struct scene *s, int w, int h, int64_t page_tick, struct draw_list *dl,
+		  struct layout_result *res)
+{
+	struct layout_input in = input_of(s, w, h, page_tick);
 	draw_list_reset(dl, w, h, (struct draw_color){0, 0, 0});
 	layout_build(&in, dl, res);
 	assert_false(dl->overflow);
@@ -1554,17 +1560,7 @@ static const double CAP = 0.7;
 
 static int rooms_fit(const struct scene *s, int w, int h, struct draw_list *scratch)
 {
-	struct layout_input in = {.cfg = s->cfg,
-				  .board = s->board,
-				  .queues = s->queues,
-				  .advice = s->advice,
-				  .rooms = s->rooms,
-				  .tm = layout_check_metrics(),
-				  .width = w,
-				  .height = h,
-				  .now_ms = s->now_ms,
-				  .feed = s->feed,
-				  .min_text_px = s->min_text_px};
+	struct layout_input in = input_of(s, w, h, 0);
 	return layout_rooms_fit(&in, scratch);
 }
 

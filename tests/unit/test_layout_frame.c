@@ -35,19 +35,7 @@ static void footer_of(const struct layout_feed *f, enum lang lang, bool schedule
 	if (schedule)
 		layout_check_demo(b, T_1005 - 3 * 3600000);
 	struct draw_list dl;
-	draw_list_init(&dl, w, h, (struct draw_color){0, 0, 0});
-	struct layout_input in = {
-		.cfg = cfg,
-		.board = b,
-		.tm = layout_check_metrics(),
-		.width = w,
-		.height = h,
-		.now_ms = T_1005,
-		.feed = *f,
-	};
-	struct layout_result res;
-	layout_build(&in, &dl, &res);
-	assert_false(dl.overflow);
+	layout_check_frame(cfg, b, w, h, T_1005, f, NULL, &dl);
 	if (layout_check_geometry(&dl, "footer", 0))
 		fail_msg("%dx%d: texts outside the screen or over another", w, h);
 	out[0] = '\0';

@@ -149,20 +149,8 @@ static void test_on_the_board(void **state)
 		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
 		size_t texts_without = 0;
 		for (int with = 0; with < 2; with++) {
-			struct layout_input in = {
-				.cfg = cfg,
-				.board = b,
-				.tm = layout_check_metrics(),
-				.width = w,
-				.height = h,
-				.now_ms = now,
-				.feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
-				.mobile_qr = with ? q : NULL,
-			};
 			struct draw_list dl;
-			draw_list_init(&dl, w, h, black);
-			struct layout_result res;
-			layout_build(&in, &dl, &res);
+			layout_check_frame(cfg, b, w, h, now, NULL, with ? q : NULL, &dl);
 			const struct draw_op *sq = NULL;
 			int module = 0;
 			for (int m = 3; m <= 20 && !sq; m++)
@@ -248,20 +236,8 @@ static void test_on_the_door(void **state)
 	int shown = 0;
 	for (int z = 0; z < LAYOUT_CHECK_SIZES; z++) {
 		int w = layout_check_sizes[z].w, h = layout_check_sizes[z].h;
-		struct layout_input in = {
-			.cfg = cfg,
-			.board = b,
-			.tm = layout_check_metrics(),
-			.width = w,
-			.height = h,
-			.now_ms = now,
-			.feed = {.have = true, .age_s = 20, .received_ms = now - 20000},
-			.mobile_qr = q,
-		};
 		struct draw_list dl;
-		draw_list_init(&dl, w, h, black);
-		struct layout_result res;
-		layout_build(&in, &dl, &res);
+		layout_check_frame(cfg, b, w, h, now, NULL, q, &dl);
 		const struct draw_op *sq = NULL;
 		for (int m = 3; m <= 20 && !sq; m++)
 			sq = light_square(&dl, q->side, m);

@@ -629,8 +629,8 @@ bool api_set_config(struct api *api, const struct server_config *config, struct 
 	for (size_t i = 0; i < n; i++)
 		free(screens[i].fields);
 	free(screens);
-	api_schedule_reconfigured(api); /* seats may have changed */
-	api->generation++;              /* and screens and zones: what streams and listings show */
+	served_reconfigured(api); /* seats may have changed */
+	api->generation++;        /* and screens and zones: what streams and listings show */
 	return true;
 }
 

@@ -209,9 +209,6 @@ void api_put_gauge(struct api_buf *b, const char *name, const char *label, const
 
 /* ---- resources ---- */
 
-/* The configuration was read again: the served schedule is rebuilt with its
- * seats (a failure keeps what is served, and says so at WARN). */
-void api_schedule_reconfigured(struct api *api);
 void api_get_schedule(struct api *api, const struct api_call *c, struct api_response *res);
 /* Every change, notice, alert, room state and rollout (?since=ID: those
  * after change ID), with who, when, whether undone or skipped, and "what"

@@ -198,11 +198,6 @@ const struct journal_kind change_notice = {"notice",     CHANGE_NOTICE, true,   
 
 /* ---- requests ----------------------------------------------------------------------- */
 
-void api_schedule_reconfigured(struct api *api)
-{
-	served_reconfigured(api);
-}
-
 void api_get_schedule(struct api *api, const struct api_call *c, struct api_response *res)
 {
 	const struct api_request *req = c->req;

@@ -17,8 +17,6 @@
 
 enum { ALERTS_SHOWN_MAX = 64 }; /* alert ids one heartbeat may say it shows */
 
-/* True when the alert's change targets screen: every screen when it names
- * no zone and no screen, else those of its zones and those it names. */
 /* Whether change (an alert or a notice) is for screen, whose zones are
  * given: for everyone when it names neither zones nor screens. */
 static bool targets_zones(const cJSON *change, const char *screen, const char *const *zones_of,
@@ -44,11 +42,6 @@ static bool targets(const struct api *api, const cJSON *change, const char *scre
 	const char *mine[CONFIG_MAX_ZONES];
 	size_t n = server_config_zones_of(api->config, screen, mine, CONFIG_MAX_ZONES);
 	return targets_zones(change, screen, mine, n);
-}
-
-bool api_target_matches(const struct api *api, const cJSON *change, const char *screen)
-{
-	return targets(api, change, screen);
 }
 
 /* ---- the kind of change ---------------------------------------------------------- */
@@ -180,7 +173,7 @@ bool api_alerts_confirm(struct api *api, const char *screen, const cJSON *ids, i
 		if (!store_alert_seen(api->store, id, screen, now_ms, e) ||
 		    !seen_add(api, id, screen, now_ms))
 			return false;
-		int64_t posted = x->at_ms / 1000 * 1000; /* to the second, as the audit says */
+		int64_t posted = journal_at_ms(x);
 		api_logf(api, "INFO", "alert %lld shown on %s, %.1f s after it was posted",
 			 (long long)id, screen, (double)(now_ms - posted) / 1000.0);
 	}

@@ -282,8 +282,6 @@ enum {
  * first, only the newest that fit in API_ALERTS_SENT_BYTES of JSON (at most
  * API_ALERTS_SENT_MAX), and "alerts_left_out" when some did not fit. */
 void api_alerts_add(const struct api *api, const char *screen, cJSON *o);
-/* True when a notice's or an alert's change (zones, screens) is for screen. */
-bool api_target_matches(const struct api *api, const cJSON *change, const char *screen);
 /* The "alerts" of a heartbeat (ids on screen), checked: *ids a copy (caller
  * deletes; NULL when absent); false with why when malformed. */
 bool api_alerts_read_heartbeat(const cJSON *doc, cJSON **ids, const char **why);

@@ -467,7 +467,7 @@ static void judge_rollout(struct api *api, const struct journal_entry *entry, in
 	v->id = entry->id;
 	v->change = entry->fields;
 	v->bundle = json_util_str(v->change, "bundle");
-	v->started_ms = entry->at_ms / 1000 * 1000; /* to the second, as the audit says */
+	v->started_ms = journal_at_ms(entry);
 	const cJSON *canaries = cJSON_GetObjectItemCaseSensitive(v->change, "canaries");
 	double healthy_min = cJSON_GetNumberValue(
 		cJSON_GetObjectItemCaseSensitive(v->change, "healthy_minutes"));

@@ -169,7 +169,7 @@ static const struct journal_entry *mark_in_force(const struct api *api, const st
 	const struct journal_entry *x = NULL, *hit = NULL;
 	while ((x = journal_next(&api->journal, x, &change_room, true))) {
 		const struct room *mr = schedule_room_named(s, json_util_str(x->fields, "room"));
-		int64_t at_ms = x->at_ms / 1000 * 1000; /* to the second, as the audit says */
+		int64_t at_ms = journal_at_ms(x);
 		const char *at = json_util_str(x->fields, "from"); /* the rooms' clock then */
 		if (mr != r || (at && !civil_parse_instant_ms(at, strlen(at), &at_ms)) ||
 		    at_ms > t_ms)

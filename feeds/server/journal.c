@@ -34,7 +34,8 @@ const struct journal_kind *journal_kind_named(const char *name)
 	return NULL;
 }
 
-const char *journal_kind_name(const struct journal_entry *x)
+/* "unknown" for an entry of a kind this server does not know. */
+static const char *journal_kind_name(const struct journal_entry *x)
 {
 	return x->kind ? x->kind->name : "unknown";
 }
@@ -214,6 +215,11 @@ const struct journal_entry *journal_last_live(const struct journal *j,
 	return NULL;
 }
 
+int64_t journal_at_ms(const struct journal_entry *x)
+{
+	return x->at_ms / 1000 * 1000;
+}
+
 void journal_at(const struct journal_entry *x, char out[21])
 {
 	civil_format_utc(x->at_ms / 1000, out);
@@ -334,7 +340,7 @@ bool journal_add(struct api *api, const struct journal_kind *kind, const cJSON *
 				  .who = strdup(who),
 				  .fields = fields};
 	struct sched_view next = {0};
-	bool tried = kind->effect != CHANGE_APART;
+	bool apart = kind->effect == CHANGE_APART; /* serves nothing of the schedule */
 	char *text = NULL;
 	struct feed_error e = {{0}};
 	if (!admit(api, kind, fields, now_ms, r))
@@ -343,8 +349,7 @@ bool journal_add(struct api *api, const struct journal_kind *kind, const cJSON *
 		refuse(r, 500, "not stored: out of memory");
 		goto out;
 	}
-	if (tried && !served_try(api, &x, &next, &status, why, sizeof(why))) {
-		tried = false;
+	if (!apart && !served_try(api, &x, &next, &status, why, sizeof(why))) {
 		if (status == 422)
 			refuse(r, 422, "%s; nothing was stored", why);
 		else
@@ -360,16 +365,14 @@ bool journal_add(struct api *api, const struct journal_kind *kind, const cJSON *
 	j->v[j->n++] = x;
 	j->last_id = x.id;
 	x = (struct journal_entry){0};
-	if (tried)
-		served_commit(api, &next, true);
-	else
+	if (apart)
 		api->generation++; /* streams push the alert, the room's state, the rollout */
-	tried = false;
+	else
+		served_commit(api, &next);
 	r->status = 201;
 	r->id = j->last_id;
 out:
-	if (tried)
-		served_commit(api, &next, false);
+	served_drop(&next);
 	free(text);
 	entry_free(&x);
 	return r->status == 201;
@@ -401,11 +404,11 @@ bool journal_undo(struct api *api, int64_t id, const struct journal_kind *kind, 
 	api_write_result(api, stored, e.msg, now_ms);
 	if (!stored) {
 		x->undone = false;
-		served_commit(api, &next, false);
+		served_drop(&next);
 		return refuse(r, 500, "not undone: %s", e.msg);
 	}
 	if (replayed)
-		served_commit(api, &next, true);
+		served_commit(api, &next);
 	else
 		api->generation++;
 	r->status = 200;

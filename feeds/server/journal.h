@@ -83,8 +83,6 @@ void journal_free(struct journal *j);
 
 /* The kind called name, or NULL. */
 const struct journal_kind *journal_kind_named(const char *name);
-/* "unknown" for an entry of a kind this server does not know. */
-const char *journal_kind_name(const struct journal_entry *x);
 
 /* Adds a change of kind from body: its fields checked, admitted against
  * the server as it is, its effect on the published schedule built and
@@ -107,6 +105,9 @@ const struct journal_entry *journal_last_live(const struct journal *j,
 					      const struct journal_kind *kind);
 /* The entry's time as the audit says it, to the second. */
 void journal_at(const struct journal_entry *x, char out[21]);
+/* The same time in milliseconds: to the second, so that what is judged
+ * from it agrees with what the audit shows. */
+int64_t journal_at_ms(const struct journal_entry *x);
 
 /* The entry as GET /v1/audit lists it: its fields, "what" in words and
  * "skipped" (why) when it did not apply. NULL when out of memory. */

@@ -307,18 +307,19 @@ static void warn_capacities(struct api *api)
 	}
 }
 
-void served_commit(struct api *api, struct sched_view *next, bool commit)
+void served_commit(struct api *api, struct sched_view *next)
 {
-	if (!commit) {
-		view_free(next);
-		return;
-	}
 	view_free(&api->sched.cur);
 	api->sched.cur = *next;
 	memset(next, 0, sizeof(*next));
 	api->generation++;
 	if (api->queues.fc)
 		api_outlook_schedule(api);
+}
+
+void served_drop(struct sched_view *next)
+{
+	view_free(next);
 }
 
 bool served_try(struct api *api, const struct journal_entry *x, struct sched_view *next,
@@ -431,7 +432,7 @@ bool served_load(struct api *api, const char *initial_feed, size_t initial_len, 
 	struct sched_view v;
 	if (!ok || !replay(api, st->base, st->version, &v, e))
 		return false;
-	served_commit(api, &v, true);
+	served_commit(api, &v);
 	log_skipped(api, &api->sched.cur);
 	warn_capacities(api);
 	return true;
@@ -458,7 +459,7 @@ void served_reconfigured(struct api *api)
 			 e.msg);
 		return;
 	}
-	served_commit(api, &v, true);
+	served_commit(api, &v);
 	warn_capacities(api);
 }
 
@@ -510,7 +511,7 @@ int served_publish(struct api *api, const char *feed, size_t len, const char *wh
 	cJSON_Delete(st->base);
 	st->base = base;
 	st->version = *version;
-	served_commit(api, &v, true);
+	served_commit(api, &v);
 	log_skipped(api, &api->sched.cur);
 	warn_capacities(api);
 	return 201;

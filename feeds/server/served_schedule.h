@@ -58,8 +58,10 @@ bool served_try(struct api *api, const struct journal_entry *x, struct sched_vie
 /* All the live changes applied again to the latest version (after an
  * undo): false with why when the result does not read. */
 bool served_replay(struct api *api, struct sched_view *next, char *why, size_t cap);
-/* Serves next (taken), or frees it when commit is false. */
-void served_commit(struct api *api, struct sched_view *next, bool commit);
+/* Serves next (taken: left empty). */
+void served_commit(struct api *api, struct sched_view *next);
+/* Frees a view not served (nothing when it is empty). */
+void served_drop(struct sched_view *next);
 
 /* ---- reading what is served ---- */
 bool served_any(const struct api *api);                     /* a schedule is published */

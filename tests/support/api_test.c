@@ -263,21 +263,27 @@ void post_samples_at(struct api *api, int64_t now_ms, const char *body, int stat
 	api_response_finish(&res);
 }
 
-cJSON *queue_estimate(struct api *api, int64_t now_ms, const char *id)
+cJSON *listed_item(struct api *api, int64_t now_ms, const char *path, const char *list,
+		   const char *key, const char *value)
 {
 	struct api_response res;
-	request_at(api, now_ms, "GET", "/v1/queues", NULL, NULL, NULL, &res);
+	request_at(api, now_ms, "GET", path, NULL, NULL, NULL, &res);
 	assert_int_equal(res.status, 200);
 	cJSON *doc = cJSON_Parse(res.body);
 	api_response_finish(&res);
-	cJSON *q, *hit = NULL;
-	cJSON_ArrayForEach(q, cJSON_GetObjectItem(doc, "queues"))
-		if (strcmp(cJSON_GetObjectItem(q, "queue")->valuestring, id) == 0)
-			hit = cJSON_DetachItemViaPointer(cJSON_GetObjectItem(doc, "queues"), q);
+	cJSON *x, *hit = NULL;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItem(doc, list))
+		if (strcmp(cJSON_GetObjectItem(x, key)->valuestring, value) == 0)
+			hit = cJSON_DetachItemViaPointer(cJSON_GetObjectItem(doc, list), x);
 	cJSON_Delete(doc);
 	if (!hit)
-		fail_msg("queue %s is not in /v1/queues", id);
+		fail_msg("%s %s is not in %s", key, value, path);
 	return hit;
+}
+
+cJSON *queue_estimate(struct api *api, int64_t now_ms, const char *id)
+{
+	return listed_item(api, now_ms, "/v1/queues", "queues", "queue", id);
 }
 
 void room_line(char *out, size_t cap, const char *room, int people, int min)

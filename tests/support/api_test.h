@@ -104,6 +104,11 @@ cJSON *heartbeat_answer_at(struct api *api, int64_t now_ms, const char *auth, co
 void post_samples_at(struct api *api, int64_t now_ms, const char *body, int status,
 		     const char *says);
 
+/* The item of GET path's list whose key is value, at now_ms (caller
+ * deletes); the test fails when there is none. */
+cJSON *listed_item(struct api *api, int64_t now_ms, const char *path, const char *list,
+		   const char *key, const char *value);
+
 /* The estimate of queue id in GET /v1/queues at now_ms (caller deletes). */
 cJSON *queue_estimate(struct api *api, int64_t now_ms, const char *id);
 

@@ -14,19 +14,7 @@
 /* The room of GET /v1/rooms named name at now_ms (caller deletes). */
 static cJSON *room_now(struct api *api, int64_t now_ms, const char *name)
 {
-	struct api_response res;
-	request_at(api, now_ms, "GET", "/v1/rooms", NULL, NULL, NULL, &res);
-	assert_int_equal(res.status, 200);
-	cJSON *doc = cJSON_Parse(res.body);
-	api_response_finish(&res);
-	cJSON *r, *hit = NULL;
-	cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "rooms"))
-		if (strcmp(cJSON_GetObjectItem(r, "room")->valuestring, name) == 0)
-			hit = cJSON_DetachItemViaPointer(cJSON_GetObjectItem(doc, "rooms"), r);
-	cJSON_Delete(doc);
-	if (!hit)
-		fail_msg("room %s is not in /v1/rooms", name);
-	return hit;
+	return listed_item(api, now_ms, "/v1/rooms", "rooms", "room", name);
 }
 
 static const char *str_of(const cJSON *o, const char *key)

@@ -100,6 +100,13 @@ bool sensor_source_take(const struct sensor_source_config *c, struct sensor_sour
 			int64_t now_ms, struct sensor_lines *out, struct sensor_take_info *info,
 			struct feed_error *e);
 
+/* sensor_source_take after the reading: p's readings of source c (any
+ * format but venueboard) into samples, as above. */
+bool sensor_source_take_readings(const struct sensor_source_config *c,
+				 struct sensor_source_state *s, const struct sensor_payload *p,
+				 int64_t now_ms, struct sensor_lines *out,
+				 struct sensor_take_info *info, struct feed_error *e);
+
 /* A poll, a login or the broker failed (why: how, for last_error): the
  * source is failing until sensor_source_reached or a payload is taken. */
 void sensor_source_failed(struct sensor_source_state *s, int64_t now_ms, const char *why);

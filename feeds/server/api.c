@@ -201,6 +201,7 @@ static bool match_withdraw(const char *path, struct api_call *c);
 static bool match_rollout_stop(const char *path, struct api_call *c);
 static bool match_bundle(const char *path, struct api_call *c);
 static bool match_thumbnail(const char *path, struct api_call *c);
+static bool match_ingest(const char *path, struct api_call *c);
 
 /* Every endpoint: a new one is a row here and a handler in its resource's
  * file (declared in api_internal.h). */
@@ -242,6 +243,9 @@ static const struct route {
 	{"/v1/screens/heartbeat", NULL, NULL, api_post_heartbeat, TOKEN_SCREEN, API_MAX_HEARTBEAT,
 	 false, false, "POST"},
 	{NULL, match_thumbnail, api_get_thumbnail, NULL, 0, 0, false, false, "GET, HEAD"},
+	{"/v1/sources", NULL, api_get_sources, NULL, 0, 0, false, false, "GET, HEAD"},
+	{NULL, match_ingest, NULL, api_post_ingest, TOKEN_SENSOR, SENSOR_MAX_PAYLOAD, false, false,
+	 "POST"},
 	{"/healthz", NULL, api_get_health, NULL, 0, 0, false, false, "GET, HEAD"},
 	{"/metrics", NULL, api_get_metrics, NULL, 0, 0, false, false, "GET, HEAD"},
 	{"/organizer/", NULL, get_desk, NULL, 0, 0, false, false, "GET, HEAD"},
@@ -306,6 +310,11 @@ static bool match_thumbnail(const char *path, struct api_call *c)
 	return api_thumbnail_path(path, c->name);
 }
 
+static bool match_ingest(const char *path, struct api_call *c)
+{
+	return api_ingest_path(path, c->name);
+}
+
 /* The route of path (exact paths first), what it names into c; NULL when none. */
 static const struct route *route_of(const char *path, struct api_call *c)
 {
@@ -348,24 +357,56 @@ static const char *bearer_token(const char *h, char out[CONFIG_TOKEN_MAX + 2])
 	return out;
 }
 
+/* The password of an "Authorization: Basic …" header (any user name): a
+ * device that can send nothing else sends its token so. NULL when none. */
+static const char *basic_password(const char *h, char out[CONFIG_TOKEN_MAX + 2])
+{
+	if (!h)
+		return NULL;
+	while (*h == ' ')
+		h++;
+	if (!text_starts_with_ci(h, "basic") || (h[5] != ' ' && h[5] != '\t'))
+		return NULL;
+	h += 5;
+	while (*h == ' ' || *h == '\t')
+		h++;
+	char both[2 * CONFIG_TOKEN_MAX + 4];
+	size_t n = strcspn(h, " \t"), len;
+	const char *why;
+	if (!text_base64_decode(h, n, (unsigned char *)both, sizeof(both) - 1, &len, &why))
+		return "";
+	both[len] = '\0';
+	const char *colon = strchr(both, ':');
+	if (!colon || strlen(colon + 1) > CONFIG_TOKEN_MAX)
+		return "";
+	snprintf(out, CONFIG_TOKEN_MAX + 2, "%s", colon + 1);
+	return out;
+}
+
 static const struct config_token *authorize(struct api *api, const struct api_request *req,
-					    enum token_role role, struct api_response *res)
+					    const struct route *r, struct api_response *res)
 {
 	static const char *const what[] = {[TOKEN_ORGANIZER] = "an organizer",
 					   [TOKEN_SENSOR] = "a sensor",
 					   [TOKEN_SCREEN] = "the screen's own"};
+	/* a device that can send nothing else sends its token as a password */
+	bool basic = r->match == match_ingest;
 	char buf[CONFIG_TOKEN_MAX + 2];
 	const char *token = bearer_token(req->authorization, buf);
+	if (!token && basic)
+		token = basic_password(req->authorization, buf);
 	if (!token) {
-		api_fail(res, 401, "this needs %s token: send 'Authorization: Bearer TOKEN'",
-			 what[role]);
-		res->authenticate = "Bearer realm=\"venueboard\"";
+		api_fail(res, 401, "this needs %s token: send 'Authorization: Bearer TOKEN'%s",
+			 what[r->role], basic ? " (or HTTP Basic, the token as password)" : "");
+		res->authenticate =
+			basic ? "Basic realm=\"venueboard\"" : "Bearer realm=\"venueboard\"";
 		return NULL;
 	}
-	const struct config_token *t = server_config_check(api->config, token, role);
+	const struct config_token *t = server_config_check(api->config, token, r->role);
 	if (!t) {
-		api_fail(res, 401, "the token is not %s token", what[role]);
-		res->authenticate = "Bearer realm=\"venueboard\", error=\"invalid_token\"";
+		api_fail(res, 401, "the token is not %s token", what[r->role]);
+		res->authenticate = basic ? "Basic realm=\"venueboard\""
+					  : "Bearer realm=\"venueboard\", error=\"invalid_token\"";
 	}
 	return t;
 }
@@ -448,7 +489,7 @@ static const struct route *check(struct api *api, const struct api_request *req,
 		api_fail(res, 405, "%.10s is not allowed here; use %s", req->method, r->allow);
 		return NULL;
 	}
-	if ((m == M_POST || r->get_needs_token) && !(c->who = authorize(api, req, r->role, res)))
+	if ((m == M_POST || r->get_needs_token) && !(c->who = authorize(api, req, r, res)))
 		return NULL;
 	size_t max = max_body_of(api, r, m);
 	if (declared_len > (int64_t)max) {
@@ -529,6 +570,7 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
 {
 	memset(res, 0, sizeof(*res));
 	api->requests++;
+	api->now_seen_ms = req->now_ms;
 	struct api_call c;
 	const struct route *r = check(api, req, (int64_t)req->body_len, &c, res);
 	if (!r)
@@ -598,13 +640,14 @@ struct api *api_create(const struct server_config *config, struct store *store,
 	}
 	api->config = config;
 	api->store = store;
+	api->now_seen_ms = now_ms;
 	if (log)
 		api->log = *log;
 	e->msg[0] = '\0';
 	if (!api_screens_load(api, e) || !journal_load(api, e) ||
 	    !served_load(api, initial_feed, initial_len, now_ms, e) ||
 	    !api_queues_load(api, now_ms, e) || !api_alerts_load(api, e) ||
-	    !api_rollouts_load(api, e)) {
+	    !api_rollouts_load(api, e) || !api_sources_load(api, now_ms, e)) {
 		api_destroy(api);
 		return NULL;
 	}
@@ -629,6 +672,8 @@ bool api_set_config(struct api *api, const struct server_config *config, struct 
 	for (size_t i = 0; i < n; i++)
 		free(screens[i].fields);
 	free(screens);
+	if (!api_sources_load(api, api->now_seen_ms, e))
+		api_logf(api, "ERROR", "reload: sources: %s", e->msg);
 	served_reconfigured(api); /* seats may have changed */
 	api->generation++;        /* and screens and zones: what streams and listings show */
 	return true;
@@ -642,6 +687,7 @@ void api_destroy(struct api *api)
 	api_rooms_free(api);
 	api_alerts_free(api);
 	api_rollouts_free(api);
+	api_sources_free(api);
 	api_screens_free(api);
 	served_free(api);
 	journal_free(&api->journal);

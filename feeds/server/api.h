@@ -150,6 +150,31 @@ bool api_identify(const struct api *api, const char *authorization, struct api_i
  * name (false for no token). */
 bool api_identity_current(const struct api *api, const struct api_identity *id);
 
+/* What the shell's links to the people counters (source_links.c) bring:
+ * a payload of a source (an MQTT message, a poll's answer), a poll or login
+ * that failed, a device reached again, the broker's state. */
+enum api_source_event_kind {
+	API_SOURCE_PAYLOAD,
+	API_SOURCE_FAILED,
+	API_SOURCE_REACHED,
+	API_BROKER_STATE
+};
+struct api_source_event {
+	enum api_source_event_kind kind;
+	const char *source; /* its name; NULL for the broker */
+	const char *topic;  /* an MQTT message's, else NULL */
+	const char *bytes;  /* a payload */
+	size_t len;
+	int64_t at_ms;    /* when it was received (UTC ms) */
+	const char *what; /* the broker: "connected", "connecting" or "failing" */
+	const char *why;  /* a failure, in words; NULL or "" when none */
+};
+
+/* Takes what the links brought, in order: the payloads' samples stored in
+ * one transaction, as posted samples are; faults logged once per kind. */
+void api_sources_events(struct api *api, const struct api_source_event *v, size_t n,
+			int64_t now_ms);
+
 /* The event a screen's stream sends now: its live alerts and the served
  * schedule's version ("event: state\ndata: {...}\n\n"); malloc'd, caller
  * frees; NULL on OOM. */

@@ -98,6 +98,7 @@ void api_get_metrics(struct api *api, const struct api_call *c, struct api_respo
 			api_put_gauge(&b, "venueboard_screen_last_seen_age_seconds", "screen",
 				      s->name, (double)(req->now_ms - s->last_seen_ms) / 1000.0);
 	}
+	api_sources_metrics(api, req->now_ms, &b);
 	if (b.oom) {
 		free(b.p);
 		api_fail(res, 500, "out of memory");

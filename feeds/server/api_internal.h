@@ -11,6 +11,7 @@
  *   api_screens.c   screens' heartbeats and thumbnails
  *   api_mobile.c    GET /m/, the phone page
  *   api_health.c    /healthz and /metrics
+ *   api_sources.c   people counters: pushes, what MQTT and polls bring, their state
  * Under them: journal.c (every change, the only writer of changes) and
  * served_schedule.c (the published schedule with the live changes). */
 #ifndef VB_API_INTERNAL_H
@@ -117,6 +118,24 @@ struct write_health {
 	int64_t checked_ms; /* the last write or probe, 0 before any */
 };
 
+/* A configured people counter and what it said (api_sources.c). */
+struct source_seen {
+	const struct sensor_source_config *config; /* the configuration's */
+	struct sensor_source_state *state;         /* owned */
+	const struct civil_zone *zone;             /* of device times without an offset */
+	uint64_t refused_unsaid;                   /* refusals not said since summary_ms */
+	int64_t summary_ms;
+	bool failing; /* said failing in the log */
+};
+
+/* The MQTT broker as the links last said. */
+struct broker_seen {
+	char state[16]; /* "" before the links said anything */
+	int64_t since_ms;
+	char last_error[200];
+	bool said_failure;
+};
+
 struct api {
 	const struct server_config *config;
 	struct store *store;
@@ -147,6 +166,10 @@ struct api {
 	int64_t rollout_stopped; /* the rollout the server stopped itself, and why */
 	char rollout_stop_why[200];
 	uint64_t requests, not_modified, samples_accepted, samples_refused;
+	struct source_seen *sources; /* one per configured source, in the file's order */
+	size_t n_sources;
+	struct broker_seen broker;
+	int64_t now_seen_ms; /* the latest time a request or event brought (for a reload) */
 };
 
 /* What a handler is given: the request, the holder of the token the route
@@ -322,5 +345,13 @@ size_t api_screens_seen(const struct api *api);
 
 void api_get_health(struct api *api, const struct api_call *c, struct api_response *res);
 void api_get_metrics(struct api *api, const struct api_call *c, struct api_response *res);
+
+bool api_sources_load(struct api *api, int64_t now_ms, struct feed_error *e);
+void api_sources_free(struct api *api);
+/* /v1/ingest/NAME: NAME into name. */
+bool api_ingest_path(const char *path, char name[CONFIG_NAME_MAX + 1]);
+void api_post_ingest(struct api *api, const struct api_call *c, struct api_response *res);
+void api_get_sources(struct api *api, const struct api_call *c, struct api_response *res);
+void api_sources_metrics(struct api *api, int64_t now_ms, struct api_buf *b);
 
 #endif

@@ -256,6 +256,7 @@ struct http_shell *http_shell_start(struct api *api, struct job_pool *jobs,
 	h->jobs = jobs;
 	h->listen_fd = -1;
 	h->epfd = -1;
+	h->watch.fd = -1;
 	h->max_conns = o->max_connections ? o->max_connections : HTTP_MAX_CONNECTIONS;
 	h->max_streams = h->max_conns / 2; /* the other half for everyone else */
 	h->window_start_ms = mono_ms();
@@ -517,11 +518,15 @@ static bool step(struct http_shell *h, int timeout_ms)
 		wait = next - now > 0 ? (int)(next - now) : 0;
 	struct epoll_event ev[8];
 	int n = epoll_wait(h->epfd, ev, 8, wait);
-	bool stop = false;
-	for (int i = 0; i < n; i++)
+	bool stop = false, watched = false;
+	for (int i = 0; i < n; i++) {
 		stop |= ev[i].data.ptr == &stop_mark;
+		watched |= ev[i].data.ptr == &h->watch;
+	}
 	for (size_t i = 0; i < h->n_daemons; i++)
 		MHD_run(h->daemons[i]);
+	if (watched)
+		h->watch.fn(h->watch.ctx);
 	take_jobs(h);
 	take_uploads(h);
 	now = mono_ms();
@@ -556,6 +561,22 @@ void http_shell_serve(struct http_shell *h, int stop_fd)
 	while (!step(h, 1000))
 		;
 	epoll_ctl(h->epfd, EPOLL_CTL_DEL, stop_fd, NULL);
+}
+
+bool http_shell_watch(struct http_shell *h, int fd, void (*fn)(void *ctx), void *ctx)
+{
+	if (h->watch.fd >= 0)
+		epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->watch.fd, NULL);
+	h->watch.fd = -1;
+	if (fd < 0)
+		return true;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &h->watch};
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+		return false;
+	h->watch.fd = fd;
+	h->watch.fn = fn;
+	h->watch.ctx = ctx;
+	return true;
 }
 
 bool http_shell_add(struct http_shell *h, int fd)

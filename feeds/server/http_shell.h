@@ -62,6 +62,10 @@ enum http_tls_reload http_shell_reload_tls(struct http_shell *h, const char *cer
  * api_set_config. Returns how many; *streams of them were streams. */
 size_t http_shell_revoke(struct http_shell *h, size_t *streams);
 
+/* Calls fn(ctx) from the loop, after the turn's requests, whenever fd is
+ * readable; one watch at a time (the next replaces it; fd -1: none). */
+bool http_shell_watch(struct http_shell *h, int fd, void (*fn)(void *ctx), void *ctx);
+
 /* Hands the shell a connected socket (taken), as if it had accepted it. */
 bool http_shell_add(struct http_shell *h, int fd);
 

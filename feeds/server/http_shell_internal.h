@@ -63,6 +63,11 @@ struct request {
 
 struct http_shell {
 	struct api *api;
+	struct {
+		int fd; /* -1: none */
+		void (*fn)(void *ctx);
+		void *ctx;
+	} watch; /* another source of work for the loop (source_links) */
 	struct stream *streams;
 	size_t n_streams, max_streams;
 	struct job_pool *jobs;

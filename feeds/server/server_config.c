@@ -2,6 +2,8 @@
  * strictly because it holds the keys to every write. */
 #include "server_config.h"
 
+#include "config_sources.h"
+
 #include "text.h"
 
 #include <errno.h>
@@ -322,10 +324,25 @@ static bool parse_alert_line(const struct server_key *k, char **w, int n, int li
 	return parse_alert(w, n, line, out, e);
 }
 
+/* The lines of people counters (config_sources.c) take the rest of the line. */
+static bool parse_source_line(const struct server_key *k, char **w, int n, int line,
+			      struct server_config *out, struct feed_error *e)
+{
+	(void)n;
+	bool (*const fns[])(const char *, int, struct server_config *, struct feed_error *) = {
+		config_source_line, config_source_counter_line, config_source_login_line,
+		config_source_field_line};
+	return fns[k->lo](w[0], line, out, e);
+}
+
 #define FIELD(f) offsetof(struct server_config, f), sizeof(((struct server_config *)0)->f)
 #define REST(k, fn, h)                                                                             \
 	{                                                                                          \
 		k, SHAPE_REST, KEY_PARSER, 0, 0, 0, 0, fn, h                                       \
+	}
+#define SOURCE(k, which, h)                                                                        \
+	{                                                                                          \
+		k, SHAPE_REST, KEY_PARSER, 0, 0, which, 0, parse_source_line, h                    \
 	}
 #define WORDS(k, fn, arg, h)                                                                       \
 	{                                                                                          \
@@ -363,6 +380,13 @@ static const struct server_key keys[] = {
 	NUMBER("max-bundle-mib", max_bundle_mib, 1, 16384, "the largest bundle upload"),
 	VALUE("disk-reserve", parse_disk_reserve, "free space uploads leave: bytes, K, M, G"),
 	NUMBER("max-connections", max_connections, 16, 100000, "connections served at once"),
+	PATH("mqtt-broker", mqtt_broker, "mqtt://HOST[:PORT] or mqtts://: the devices' broker"),
+	PATH("mqtt-login", mqtt_login, "a file holding user:password for the broker"),
+	PATH("mqtt-ca-file", mqtt_ca_file, "the CA that signed an mqtts:// broker's certificate"),
+	SOURCE("source", 0, "NAME FORMAT FROM queue:ID|room:ROOM: a people counter"),
+	SOURCE("source-counter", 1, "NAME DEVICE-COUNTER ROLE: which counter is what"),
+	SOURCE("source-login", 2, "NAME FILE: user:password for a polled device"),
+	SOURCE("source-field", 3, "NAME FIELD POINTER [total|delta]: format json"),
 };
 
 /* The key the line starts with, followed by a space or a tab. */
@@ -424,6 +448,17 @@ static bool parse_line(char *line, int lineno, struct server_config *out, struct
 	return k->parse(k, w, n, lineno, out, e);
 }
 
+/* A comment starts with '#' at the start of a line or after a space: an
+ * MQTT topic's '#' wildcard (mqtt:irisys/#) is not one. */
+static void comment_off(char *line)
+{
+	for (char *p = line; *p; p++)
+		if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+}
+
 /* The whole file read: what no single line can tell. */
 static bool parse_finish(struct server_config *out, struct feed_error *e)
 {
@@ -444,7 +479,7 @@ static bool parse_finish(struct server_config *out, struct feed_error *e)
 	if (!organizer)
 		return feed_error_set(
 			e, "no organizer token: nobody could publish or change anything");
-	return true;
+	return config_sources_finish(out, e);
 }
 
 bool server_config_parse(const char *text, size_t len, struct server_config *out,
@@ -471,9 +506,7 @@ bool server_config_parse(const char *text, size_t len, struct server_config *out
 		line[k] = '\0';
 		if (k && line[k - 1] == '\r')
 			line[--k] = '\0';
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
+		comment_off(line);
 		if (!parse_line(line, lineno, out, e))
 			return false;
 	}

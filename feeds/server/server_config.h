@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "feed_error.h"
+#include "sensor_source.h"
 
 enum {
 	CONFIG_MAX_TOKENS = 256,
@@ -22,6 +23,7 @@ enum {
 	CONFIG_MAX_ZONES = 64,
 	CONFIG_MAX_MEMBERS = 2048, /* screen-in-zone pairs */
 	CONFIG_ZONE_MAX = 40,      /* bytes of a zone's name */
+	CONFIG_MAX_SOURCES = 64,   /* people counters (contracts §7) */
 };
 
 enum token_role { TOKEN_ORGANIZER, TOKEN_SENSOR, TOKEN_SCREEN };
@@ -72,6 +74,12 @@ struct server_config {
 	unsigned max_bundle_mib;   /* 0: the server's default */
 	bool disk_reserve_set;     /* else 5 % of the database's disk, at most 512 MiB */
 	unsigned long long disk_reserve; /* bytes an upload leaves free on the database's disk */
+	/* people counters (contracts §7, config_sources.c) */
+	char mqtt_broker[CONFIG_PATH_MAX];  /* mqtt://HOST[:PORT] or mqtts://…; "" when none */
+	char mqtt_login[CONFIG_PATH_MAX];   /* a file holding user:password; "" when none */
+	char mqtt_ca_file[CONFIG_PATH_MAX]; /* mqtts: the CA to verify the broker with */
+	struct sensor_source_config sources[CONFIG_MAX_SOURCES];
+	size_t n_sources;
 };
 
 /* Reads the text of a configuration file ("key value" lines, # comments):
@@ -92,12 +100,19 @@ struct server_config {
  *   max-bundle-mib 1024
  *   disk-reserve 256M                 (free space uploads leave on the database's
  *                                      disk: bytes, or K, M, G; 0 for none)
+ *   mqtt-broker mqtt://127.0.0.1:1883 (and mqtt-login FILE, mqtt-ca-file FILE)
+ *   source NAME FORMAT FROM queue:ID|room:ROOM NAME   (contracts §7; with
+ *   source-counter, source-login, source-field lines: config_sources.c)
  * A token is 16-128 printable ASCII characters and given once. A screen's
  * NAME names its URLs (/v1/screens/NAME/thumbnail.png), so it is letters,
  * digits, '-', '_' and '.' only, and no two screens share one. Fails naming
  * the line on anything it does not understand. */
 bool server_config_parse(const char *text, size_t len, struct server_config *out,
 			 struct feed_error *e);
+
+/* The source called name, or NULL. */
+const struct sensor_source_config *server_config_source(const struct server_config *c,
+							const char *name);
 
 /* The token whose secret equals presented (compared in constant time over
  * every configured token), or NULL. */

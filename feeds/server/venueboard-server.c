@@ -9,8 +9,10 @@
 #include "schedule.h"
 #include "server_config.h"
 #include "server_log.h"
+#include "source_links.h"
 #include "store.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,7 +25,13 @@
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
-enum { JOB_WORKERS = 2, MAX_PEM = 1 << 20 };
+enum { JOB_WORKERS = 2, MAX_PEM = 1 << 20, EVENTS_PER_TURN = 512 };
+
+/* The people counters' links and the api they feed, for the loop. */
+struct sources {
+	struct api *api;
+	struct source_links *links;
+};
 
 static const char usage[] = "usage: venueboard-server --config FILE [--port-file FILE]\n";
 
@@ -161,13 +169,77 @@ static const char *reload_tls(const struct server_config *next, struct http_shel
 				       "reloads to close (said when it is served)";
 }
 
+/* What the links brought, a batch per turn of the loop (the eventfd stays
+ * readable while more waits): HTTP requests go on between batches. */
+static void take_events(void *ctx)
+{
+	struct sources *s = ctx;
+	struct api_source_event v[EVENTS_PER_TURN];
+	size_t n = source_links_take(s->links, v, EVENTS_PER_TURN);
+	if (n)
+		api_sources_events(s->api, v, n, wall_ms());
+	source_links_release(v, n);
+}
+
+/* Stops the links, keeps what they already brought, frees them. */
+static void links_end(struct sources *s, struct http_shell *http)
+{
+	if (!s->links)
+		return;
+	http_shell_watch(http, -1, NULL, NULL);
+	source_links_stop(s->links);
+	struct api_source_event v[EVENTS_PER_TURN];
+	size_t n;
+	while ((n = source_links_take(s->links, v, EVENTS_PER_TURN))) {
+		api_sources_events(s->api, v, n, wall_ms());
+		source_links_release(v, n);
+	}
+	source_links_free(s->links);
+	s->links = NULL;
+}
+
+static bool links_begin(struct sources *s, const struct server_config *c, struct http_shell *http)
+{
+	struct feed_error e = {{0}};
+	s->links = source_links_start(c, &e);
+	if (!s->links && e.msg[0]) {
+		server_log("ERROR", "sources: %s", e.msg);
+		return false;
+	}
+	if (s->links && !http_shell_watch(http, source_links_fd(s->links), take_events, s)) {
+		server_log("ERROR", "sources: cannot watch the links: %s", strerror(errno));
+		return false;
+	}
+	size_t mqtt = 0, poll = 0, push = 0;
+	for (size_t i = 0; i < c->n_sources; i++) {
+		mqtt += c->sources[i].from == SENSOR_FROM_MQTT;
+		poll += c->sources[i].from == SENSOR_FROM_POLL;
+		push += c->sources[i].from == SENSOR_FROM_PUSH;
+	}
+	if (c->n_sources)
+		server_log("INFO",
+			   "sources: %zu over MQTT%s%s, %zu polled, %zu pushing to "
+			   "/v1/ingest/NAME",
+			   mqtt, mqtt ? " from " : "", mqtt ? c->mqtt_broker : "", poll, push);
+	return true;
+}
+
+/* True when the sources or their broker differ between a and b. */
+static bool sources_changed(const struct server_config *a, const struct server_config *b)
+{
+	return a->n_sources != b->n_sources ||
+	       memcmp(a->sources, b->sources, a->n_sources * sizeof(*a->sources)) != 0 ||
+	       strcmp(a->mqtt_broker, b->mqtt_broker) || strcmp(a->mqtt_login, b->mqtt_login) ||
+	       strcmp(a->mqtt_ca_file, b->mqtt_ca_file);
+}
+
 /* SIGHUP: tokens and certificate from the file again. A file that does not
  * read changes nothing; otherwise the tokens are swapped whatever becomes of
  * the certificate (a revoked token must die on this reload, not on the next
  * that happens to renew the certificate well), and the connections of the
  * tokens revoked are cut. Settings that need a restart are named. */
 static void reload(const char *path, struct server_config **config, struct api *api,
-		   struct http_shell *http)
+		   struct http_shell *http, struct sources *src)
 {
 	struct server_config *next = malloc(sizeof(*next));
 	if (!next || load_config(path, next) != EXIT_OK) {
@@ -186,13 +258,20 @@ static void reload(const char *path, struct server_config **config, struct api *
 	const char *tls =
 		http_shell_tls(http) && next->tls_certificate[0] ? reload_tls(next, http) : NULL;
 	struct feed_error e = {{0}};
+	bool relink = sources_changed(old, next);
+	if (relink) /* what the old links brought is taken under the old sources */
+		links_end(src, http);
 	if (!api_set_config(api, next, &e)) {
 		server_log("ERROR", "reload: %s; the tokens stay as they were", e.msg);
 		free(next);
+		if (relink)
+			links_begin(src, *config, http);
 		return;
 	}
 	free(*config);
 	*config = next;
+	if (relink && !links_begin(src, next, http))
+		server_log("ERROR", "reload: the sources' links did not start (see above)");
 	size_t streams = 0, cut = http_shell_revoke(http, &streams);
 	char cuts[160] = "";
 	if (cut)
@@ -235,7 +314,7 @@ static bool write_port(const char *path, int port)
 
 /* Serves until SIGINT or SIGTERM; SIGHUP reloads. */
 static void serve(const char *config_path, struct server_config **config, struct api *api,
-		  struct http_shell *http, int sigfd)
+		  struct http_shell *http, int sigfd, struct sources *src)
 {
 	for (;;) {
 		http_shell_serve(http, sigfd);
@@ -246,7 +325,7 @@ static void serve(const char *config_path, struct server_config **config, struct
 			server_log("INFO", "signal %u: stopping", si.ssi_signo);
 			break;
 		}
-		reload(config_path, config, api, http);
+		reload(config_path, config, api, http, src);
 	}
 }
 
@@ -269,6 +348,7 @@ int main(int argc, char **argv)
 	}
 	umask(077); /* the database and everything else the server writes: its user's only */
 	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: polls use libcurl */
 	struct server_config *config = malloc(sizeof(*config));
 	if (!config)
 		return EXIT_IO;
@@ -282,6 +362,7 @@ int main(int argc, char **argv)
 	struct api *api = NULL;
 	struct job_pool *jobs = NULL;
 	struct http_shell *http = NULL;
+	struct sources src = {0};
 	char *feed = NULL, *cert = NULL, *key = NULL;
 	size_t feed_len = 0;
 	int sigfd = -1;
@@ -347,8 +428,15 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 		goto out;
 	}
-	serve(config_path, &config, api, http, sigfd);
+	src.api = api;
+	if (!links_begin(&src, config, http)) {
+		rc = EXIT_INVALID;
+		goto out;
+	}
+	serve(config_path, &config, api, http, sigfd, &src);
 out:
+	if (http)
+		links_end(&src, http);
 	http_shell_stop(http);
 	job_pool_destroy(jobs);
 	api_destroy(api);
@@ -358,5 +446,6 @@ out:
 	pem_free(cert, key);
 	free(feed);
 	free(config);
+	curl_global_cleanup();
 	return rc;
 }

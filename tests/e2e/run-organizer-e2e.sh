@@ -47,6 +47,7 @@ CONF
 chmod 600 "$tmp/server.conf"
 "$server" --config "$tmp/server.conf" --port-file "$tmp/port" 2>"$tmp/server.log" & pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+[ -s "$tmp/port" ] || { echo "FAIL: the server did not start"; cat "$tmp/server.log"; exit 1; }
 port=$(cat "$tmp/port")
 # the kiosk's heartbeat: a 64x36 thumbnail, written as a PNG by hand
 python3 - >"$tmp/heartbeat.json" <<'PY'

@@ -306,6 +306,85 @@ async function loadRooms() {
     " FILLING" + (quiet ? ", " + quiet + " SENSOR QUIET" : "") + " (as of " + clock(d.t) + ").";
 }
 
+// Sensors: each counter the server reads itself (contracts §7), whether it
+// reads, since when it does not, and why. Silent and failing sources come
+// first: when a wait looks wrong, a dead counter is the first suspect.
+// Read without a token every 10 s.
+const sourceRank = { failing: 0, silent: 1 };
+
+// a time within the day as HH:MM, an older one with its weekday
+function since(t) {
+  return Date.now() - new Date(t) < 20 * 3600 * 1000 ? clock(t) : local(t);
+}
+
+function cell(tr, cls, ...parts) {
+  const td = document.createElement("td");
+  td.className = cls;
+  td.append(...parts);
+  tr.append(td);
+  return td;
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  e.textContent = text;
+  return e;
+}
+
+function sourceRow(x, now) {
+  const tr = document.createElement("tr");
+  tr.dataset.source = x.name;
+  tr.className = x.state;
+  cell(tr, "name", el("strong", "", x.name), el("div", "small muted", x.format + " · " + x.from));
+  cell(tr, "target", x.target);
+  const badge = x.state === "ok" ? "ok" : x.state + (x.since ? " since " + since(x.since) : "");
+  cell(tr, "state", el("span", "badge " + x.state, badge));
+  // ages from the server's own clock: the desk's laptop may be off by minutes
+  cell(tr, "last", x.last_reading ? duration(Math.max(0, (now - new Date(x.last_reading)) / 1000)) + " ago" : "never");
+  cell(tr, "rate", String(x.readings_per_min ?? "—"));
+  cell(tr, "refused" + (x.refused ? " bad" : ""), String(x.refused ?? "—"));
+  const why = cell(tr, "why");
+  if (x.last_error && (x.state !== "ok" || x.refused > 0)) why.append(el("div", "error", x.last_error));
+  if (x.unmapped && x.unmapped.length)
+    why.append(el("div", "muted", "not mapped: " + x.unmapped.join(", ") + " — add a source-counter line"));
+  return tr;
+}
+
+async function loadSensors() {
+  let d;
+  try {
+    const r = await fetch("/v1/sources", { cache: "no-cache" });
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    d = await r.json();
+  } catch (err) {
+    $("sensors-summary").textContent = "Could not read the sensor sources (" + err.message + "); trying again in 10 s.";
+    return;
+  }
+  const b = d.broker, line = $("sensors-broker");
+  line.hidden = !b;
+  if (b) {
+    line.className = b.state === "connected" ? "muted" : "alert";
+    line.textContent = "MQTT broker " + b.url + ": " + b.state + (b.since ? " since " + since(b.since) : "") +
+      (b.last_error && b.state !== "connected" ? " — " + b.last_error : "");
+  }
+  const now = new Date(d.t);
+  const sources = d.sources.slice().sort((p, q) =>
+    (sourceRank[p.state] ?? 2) - (sourceRank[q.state] ?? 2) || p.name.localeCompare(q.name));
+  $("sensors").replaceChildren(...sources.map((x) => sourceRow(x, now)));
+  if (!sources.length) {
+    $("sensors-summary").textContent = "No sensor sources configured (see SERVER.md, Sensors).";
+    return;
+  }
+  const n = (s) => sources.filter((x) => x.state === s).length;
+  const parts = [];
+  if (n("failing")) parts.push(n("failing") + " FAILING");
+  if (n("silent")) parts.push(n("silent") + " SILENT");
+  parts.push(n("ok") + " ok");
+  $("sensors-summary").textContent = sources.length + (sources.length === 1 ? " source: " : " sources: ") +
+    parts.join(", ") + " (as of " + clock(d.t) + ").";
+}
+
 $("filter").addEventListener("input", () => doc && render());
 const list = (v) => v.split(",").map((x) => x.trim()).filter((x) => x);
 // a datetime-local value is the desk's wall clock: sent with its offset
@@ -424,10 +503,12 @@ load();
 loadScreens();
 loadLunch();
 loadRooms();
+loadSensors();
 loadAlerts();
 loadUpdates();
 setInterval(loadScreens, 10000);
 setInterval(loadRooms, 15000);
+setInterval(loadSensors, 10000);
 setInterval(loadAlerts, 3000);
 setInterval(loadUpdates, 15000);
 setInterval(loadLunch, 30000);

@@ -3,6 +3,7 @@
 // one, post a notice; with a wrong token, see the refusal.
 // An alert posted from the desk is listed "on 0 of 1 screens" until the
 // screen's heartbeat names it, then "on 1 of 1"; withdrawn from the desk.
+// The sensors panel: a failing source first, with its error; one that read, ok.
 // usage: node organizer.mjs BASE_URL TOKEN SCREENSHOT.png SCREEN_NAME SCREEN_TOKEN
 import { chromium } from "playwright-core";
 
@@ -33,6 +34,25 @@ try {
     const img = document.querySelector(sel + " img");
     return img && img.complete && img.naturalWidth > 0;
   }, tr, { timeout: 10000 });
+
+  // the sensors (run-organizer-e2e.sh configures them): cam-x polls a port
+  // nothing listens on, so it is failing and listed first with its error;
+  // door-a took one push, so it is ok. The panel polls every 10 s and cam-x
+  // needs a poll or two to fail: wait for both rather than read once.
+  const src = (name) => `#sensors tr[data-source="${name}"]`;
+  await page.waitForFunction(([a, x]) => {
+    const state = (sel) => (document.querySelector(sel + " td.state") || {}).textContent || "";
+    return state(a).startsWith("ok") && state(x).startsWith("failing since ");
+  }, [src("door-a"), src("cam-x")], { timeout: 25000 }).catch(async () =>
+    fail("the sensors panel does not show door-a ok and cam-x failing: " +
+         (await page.textContent("#sensors-section")).replace(/\s+/g, " ")));
+  const camError = (await page.textContent(src("cam-x") + " td.why")).trim();
+  if (!camError) fail("cam-x is failing but the desk says no error");
+  const first = await page.getAttribute("#sensors tr:first-child", "data-source");
+  if (first !== "cam-x") fail("the failing source is not listed first: " + first + " is");
+  const doorLast = await page.textContent(src("door-a") + " td.last");
+  if (!/ ago$/.test(doorLast)) fail("door-a's last reading reads '" + doorLast + "'");
+  if (await page.isVisible("#sensors-broker")) fail("a broker line is shown with no mqtt-broker configured");
 
   // the lunch line: its forecast for the next hour, and the alert in words
   await page.waitForSelector('#lunch-lines tr[data-queue="meridien-lunch"]', { timeout: 40000 });
@@ -114,7 +134,8 @@ try {
   console.log("organizer desk: " + screen + " listed OK with its thumbnail; the lunch line's " +
               "forecast and alert (" + alert.trim() + "); moved 4184, cancelled 4216, " +
               "posted a notice, Salle 241 FULL from its camera, Salle 252A FULL by hand, " +
-              "an alert confirmed on 1 of 1 screens then withdrawn, refused a wrong token; the phone " +
+              "an alert confirmed on 1 of 1 screens then withdrawn, refused a wrong token; sensors: " +
+              "cam-x failing first (" + camError + "), door-a ok; the phone " +
               "page 360 px wide with the changes, rooms and lunch lines");
 } finally {
   await browser.close();

@@ -5,7 +5,9 @@
 # checks through the API that the server stored what the page did. A lunch
 # line's sensor posts Monday to Wednesday and Thursday morning (the
 # project's conference simulator): the desk must show its forecast and the
-# alert that alert-wait asks for.
+# alert that alert-wait asks for. Two sensor sources (contracts §7): door-a
+# takes one push and must read ok; cam-x polls a port nothing listens on and
+# must read failing, listed first.
 # usage: run-organizer-e2e.sh SERVER_BIN FEED_TOOL_BIN DEMO_SCHEDULE WORK_DIR
 set -euo pipefail
 server=$1 feed_tool=$2 demo=$3 work=$4
@@ -23,6 +25,7 @@ tmp=$(mktemp -d); trap 'kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 token=organizer-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 screen_token=screen-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 sensor_token=sensor-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+door_token=door-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 screen=palais-l2-east
 cat >"$tmp/server.conf" <<CONF
 listen 127.0.0.1:0
@@ -32,10 +35,19 @@ organizer alice $token
 screen $screen $screen_token
 sensor meridien-doors $sensor_token
 alert-wait meridien-lunch 15
+# door-a counts into a queue of its own: a reading stamped today on
+# meridien-lunch would move that queue's clock off the 2014 replay (SERVER.md,
+# Samples) and with it the forecast and alert checked below
+sensor door-a $door_token
+source door-a json push queue:sensors-e2e
+source-field door-a entry /in
+# port 9 (discard) has no listener here: every poll fails
+source cam-x axis-people-counter poll:http://127.0.0.1:9/live-sum.json@1 queue:meridien-lunch
 CONF
 chmod 600 "$tmp/server.conf"
 "$server" --config "$tmp/server.conf" --port-file "$tmp/port" 2>"$tmp/server.log" & pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+[ -s "$tmp/port" ] || { echo "FAIL: the server did not start"; cat "$tmp/server.log"; exit 1; }
 port=$(cat "$tmp/port")
 # the kiosk's heartbeat: a 64x36 thumbnail, written as a PNG by hand
 python3 - >"$tmp/heartbeat.json" <<'PY'
@@ -68,6 +80,13 @@ curl -sf -X POST -H "Authorization: Bearer $sensor_token" --data-binary @"$tmp/s
   "http://127.0.0.1:$port/v1/samples" >/dev/null
 grep -q "WARN: lunch line Le M.*open more stations?" "$tmp/server.log" ||
   { echo "FAIL: the server did not log the lunch alert"; cat "$tmp/server.log"; exit 1; }
+# a door counter's push, as a DIY device sends it: 200 {"accepted":1,...}
+code=$(curl -s -o "$tmp/ingest.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $door_token" \
+  -H "Content-Type: application/json" --data-binary '{"in":5}' "http://127.0.0.1:$port/v1/ingest/door-a")
+[ "$code" = 200 ] || { echo "FAIL: POST /v1/ingest/door-a answered $code: $(cat "$tmp/ingest.json")"
+  tail -n 20 "$tmp/server.log"; exit 1; }
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["accepted"] == 1, d' \
+  "$tmp/ingest.json" || { echo "FAIL: the ingest answer does not accept the reading"; exit 1; }
 # ES modules resolve packages beside the script: run a copy next to node_modules
 cp "$here/organizer.mjs" "$work/"
 node "$work/organizer.mjs" "http://127.0.0.1:$port" "$token" "$work/organizer.png" "$screen" \

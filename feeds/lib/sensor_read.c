@@ -174,7 +174,11 @@ bool sensor_local_time(struct sensor_ctx *c, const char *s, size_t len, const ch
 	if (!civil_parse(s, len, &cv) || !cv.has_time)
 		return sensor_fail(c, "%s: '%.*s' is not a date and time", where,
 				   (int)(len < 40 ? len : 40), s);
-	if (!civil_to_utc_in(&cv, c->o ? c->o->zone : NULL, &secs, &why))
+	if (!cv.has_offset && !c->o->zone) { /* no zone configured: the device's clock is UTC */
+		cv.has_offset = true;
+		cv.offset_s = 0;
+	}
+	if (!civil_to_utc_in(&cv, c->o->zone, &secs, &why))
 		return sensor_fail(c, "%s: %s", where, why.msg);
 	*out_ms = secs * 1000 + fraction_ms(s, len);
 	return true;

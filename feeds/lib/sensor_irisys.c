@@ -66,6 +66,10 @@ bool sensor_irisys_read(struct sensor_ctx *c, const cJSON *root)
 		return read_live(c, counts);
 	if (counts)
 		return sensor_fail(c, "counts: not an array");
+	if (cJSON_GetObjectItemCaseSensitive(root, "CountLogs"))
+		return sensor_fail(c,
+				   "CountLogs (Vector HTTP POST logs) are not read: whether their "
+				   "values are totals or counts per log entry is not documented");
 	if (json_util_str(root, "status"))
 		return true; /* connected / disconnected: says nothing of people */
 	return sensor_fail(c, "no counts array (live counts) and no status");

@@ -89,6 +89,13 @@ struct logic {
 	int index;
 };
 
+/* True when a and b are the same scalar id (objects are never ids: no deep
+ * comparisons on hostile input). */
+static bool same_id(const cJSON *a, const cJSON *b)
+{
+	return a && b && (cJSON_IsNumber(a) || cJSON_IsString(a)) && cJSON_Compare(a, b, true);
+}
+
 /* A count's name: its own, else its definition's (same id) in the logic,
  * else its id. */
 static const char *count_name(const struct logic *lg, const cJSON *k, char *buf, size_t cap)
@@ -98,7 +105,7 @@ static const char *count_name(const struct logic *lg, const cJSON *k, char *buf,
 		return s;
 	const cJSON *id = member(k, "id");
 	for (const cJSON *d = lg->defs ? lg->defs->child : NULL; id && d; d = d->next)
-		if (cJSON_Compare(member(d, "id"), id, true) && json_util_str(d, "name"))
+		if (same_id(member(d, "id"), id) && json_util_str(d, "name"))
 			return json_util_str(d, "name");
 	return json_util_idv(id, buf, cap) ? buf : "";
 }
@@ -110,7 +117,7 @@ static bool is_state(const struct logic *lg, const cJSON *k)
 	const char *type = json_util_str(k, "type");
 	const cJSON *id = member(k, "id");
 	for (const cJSON *d = lg->defs ? lg->defs->child : NULL; !type && id && d; d = d->next)
-		if (cJSON_Compare(member(d, "id"), id, true))
+		if (same_id(member(d, "id"), id))
 			type = json_util_str(d, "type");
 	return type && (strcmp(type, "state") == 0 || strcmp(type, "STATE") == 0);
 }

@@ -282,7 +282,8 @@ static void test_json(void **state)
 	o = (struct sensor_read_opts){.fields = secs, .n_fields = 2};
 	assert_true(rd(SENSOR_JSON, "json/device.json", &o, p, &e));
 	expect(p, 0, "people", SENSOR_TOTAL, 3, 1415271615000LL, NT);
-	assert_true(rds(SENSOR_JSON, "{\"t\":1415271615250,\"n\":[4]}", &o, p, &e) == false);
+	refused(rds(SENSOR_JSON, "{\"t\":1415271615250,\"n\":[4]}", &o, p, &e), &e,
+		"json: t (/uptime): nothing there");
 	const struct sensor_field ms[] = {{"t", "/t", false}, {"people", "/n/0", false}};
 	o = (struct sensor_read_opts){.fields = ms, .n_fields = 2};
 	assert_true(rds(SENSOR_JSON, "{\"t\":1415271615250,\"n\":[4]}", &o, p, &e));

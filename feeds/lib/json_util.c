@@ -138,3 +138,58 @@ bool json_util_has_nul(const char *buf, size_t len)
 	}
 	return false;
 }
+
+/* One reference token of a pointer, unescaped into tok (cap bytes); the
+ * end of the token in *next. False when malformed or too long. */
+static bool pointer_token(const char *p, char *tok, size_t cap, const char **next)
+{
+	size_t n = 0;
+	for (; *p && *p != '/'; p++) {
+		char ch = *p;
+		if (ch == '~') {
+			if (p[1] != '0' && p[1] != '1')
+				return false;
+			ch = *++p == '0' ? '~' : '/';
+		}
+		if (n + 1 >= cap)
+			return false;
+		tok[n++] = ch;
+	}
+	tok[n] = '\0';
+	*next = p;
+	return true;
+}
+
+/* An array index as RFC 6901 writes it: digits, no leading zero. */
+static const cJSON *array_item(const cJSON *a, const char *tok)
+{
+	size_t n = strlen(tok);
+	if (n == 0 || n > 9 || (n > 1 && tok[0] == '0'))
+		return NULL;
+	int i = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (tok[k] < '0' || tok[k] > '9')
+			return NULL;
+		i = i * 10 + (tok[k] - '0');
+	}
+	return cJSON_GetArrayItem(a, i);
+}
+
+const cJSON *json_util_pointer(const cJSON *root, const char *ptr)
+{
+	char tok[512];
+	const cJSON *v = root;
+	if (!ptr || (*ptr && *ptr != '/'))
+		return NULL;
+	while (v && *ptr == '/') {
+		if (!pointer_token(ptr + 1, tok, sizeof(tok), &ptr))
+			return NULL;
+		if (cJSON_IsArray(v))
+			v = array_item(v, tok);
+		else if (cJSON_IsObject(v))
+			v = cJSON_GetObjectItemCaseSensitive(v, tok);
+		else
+			v = NULL;
+	}
+	return v;
+}

@@ -38,4 +38,9 @@ bool json_util_has_nul(const char *buf, size_t len);
 /* True when obj[key] is true (a boolean true or the string "true"). */
 bool json_util_true(const cJSON *obj, const char *key);
 
+/* The value the RFC 6901 pointer ptr ("/counts/0/value"; "~1" is "/",
+ * "~0" is "~"; "" is root itself) names in root; NULL when it names nothing
+ * or is malformed. Borrowed from root. */
+const cJSON *json_util_pointer(const cJSON *root, const char *ptr);
+
 #endif

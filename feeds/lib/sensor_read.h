@@ -31,8 +31,8 @@ enum {
 	SENSOR_COUNTER_MAX = 96,      /* bytes of a device's counter name */
 	SENSOR_MAX_FIELDS = 8,        /* source-field lines per json source */
 	SENSOR_POINTER_MAX = 256,     /* bytes of an RFC 6901 pointer */
-	SENSOR_NO_TIME = INT64_MIN,   /* a reading without a device time */
 };
+#define SENSOR_NO_TIME INT64_MIN /* a reading without a device time */
 
 enum sensor_kind {
 	SENSOR_TOTAL, /* the counter's value now: a total since its last reset, or a level */

@@ -7,7 +7,7 @@ else. Usage from Python:
                          "door-a": ("pw2", ["irisys/door-a/#"], [])})
     b.start(); b.publish("door-a", "irisys/door-a/live_counts", payload); b.stop()
 """
-import os, shutil, socket, subprocess, time
+import os, pwd, shutil, socket, subprocess, time
 
 
 def _free_port():
@@ -47,11 +47,21 @@ class Broker:
                     f"persistence_location {os.path.join(work, 'data')}/\n"
                     "autosave_interval 1\n"
                     "max_queued_messages 100000\n"
-                    "message_size_limit 2097152\n"
+                    "max_packet_size 2097152\n"
                     f"log_dest file {os.path.join(work, 'mosquitto.log')}\n"
                     "log_type error\nlog_type warning\nlog_type notice\n")
         for p in (pw, acl, conf):
             os.chmod(p, 0o600)
+        # started as root, Mosquitto becomes its own user: its files are that user's
+        if os.getuid() == 0:
+            try:
+                broker = pwd.getpwnam("mosquitto")
+            except KeyError:
+                broker = None
+            if broker:
+                for d, _, files in os.walk(work):
+                    for p in [d, *(os.path.join(d, f) for f in files)]:
+                        os.chown(p, broker.pw_uid, broker.pw_gid)
         self.conf = conf
         self.url = f"mqtt://127.0.0.1:{self.port}"
 

@@ -349,8 +349,11 @@ check('venueboard_source_state{source="hang",state="failing"} 1' in
 broker.stop()
 wait_for(lambda: get("/v1/sources")["broker"]["state"] != "connected",
          "the server sees the broker gone")
+time.sleep(5)  # the server's tries have backed off to their longest wait
 broker.start()
 restarted = time.monotonic()
+check(get("/v1/sources")["broker"]["state"] != "connected",
+      "the broker is back, the server not yet: what is published now waits in the broker")
 broker.publish("irisys-door-a", live, json.dumps(
     {"counts": [{"name": "Door In", "count": 777}, {"name": "Door Out", "count": 700}]}))
 wait_for(lambda: get("/v1/sources")["broker"]["state"] == "connected",

@@ -1,13 +1,70 @@
-/* fuzz_sensor: the first byte picks a people counter's format (not
- * venueboard), the rest is its payload; a refusal must say why, and every
- * reading must be one the sources can take. */
+/* fuzz_sensor: the first byte picks a people counter's format, the rest is
+ * its payload; a refusal must say why, and every reading must be one the
+ * sources can take. Then the payload goes through a source (sensor_source,
+ * venueboard lines too), twice: every sample it makes reads back as a
+ * contracts §1 line, and the second time makes none that the first did not
+ * already date. */
+#include "queue_sample.h"
 #include "sensor_read.h"
+#include "sensor_source.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every line a source makes reads back as a sample. */
+static void check_lines(const struct sensor_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct queue_sample s;
+		struct feed_error e;
+		if (queue_sample_parse(l->line[i], strlen(l->line[i]), &s, &e) != SAMPLE_OK)
+			abort();
+	}
+}
+
+static void through_source(enum sensor_format f, const uint8_t *data, size_t size,
+			   const struct sensor_read_opts *o)
+{
+	struct sensor_source_config c;
+	memset(&c, 0, sizeof(c));
+	strcpy(c.name, "fuzz");
+	strcpy(c.target, "q");
+	c.format = f;
+	c.from = SENSOR_FROM_MQTT;
+	strcpy(c.topic, "#");
+	static const char *const counters[] = {"In",        "Out", "Entrance/fw",
+					       "Salle 241", "in",  "enter"};
+	for (size_t i = 0; i < sizeof(counters) / sizeof(*counters); i++) {
+		strcpy(c.counters[i].counter, counters[i]);
+		c.counters[i].role = i % 2 ? SENSOR_ROLE_EXIT : SENSOR_ROLE_ENTRY;
+	}
+	c.n_counters = f == SENSOR_JSON || f == SENSOR_VENUEBOARD ? 0 : 6;
+	memcpy(c.fields, o->fields, o->n_fields * sizeof(*o->fields));
+	c.n_fields = f == SENSOR_JSON ? o->n_fields : 0;
+	/* a clock after any time a payload is likely to hold: most readings are taken */
+	const int64_t now = 4102444800000LL; /* 2100-01-01 */
+	struct sensor_source_state *st = sensor_source_state_new(now);
+	struct sensor_lines a = {0}, b = {0};
+	struct sensor_take_info info;
+	struct feed_error e;
+	e.msg[0] = '\0';
+	bool ok = sensor_source_take(&c, st, (const char *)data, size, o, now, &a, &info, &e);
+	if (!ok && (!e.msg[0] || a.n))
+		abort(); /* a refusal says why and makes nothing */
+	check_lines(&a);
+	if (ok && sensor_source_take(&c, st, (const char *)data, size, o, now, &b, &info, &e)) {
+		check_lines(&b);
+		/* the same payload again: readings with a device time are known */
+		if (f != SENSOR_JSON && f != SENSOR_IRISYS && f != SENSOR_VENUEBOARD && b.n > a.n)
+			abort();
+	}
+	sensor_lines_free(&a);
+	sensor_lines_free(&b);
+	sensor_source_state_free(st);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,7 +82,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.fields = fields,
 		.n_fields = sizeof(fields) / sizeof(fields[0]),
 	};
-	enum sensor_format f = (enum sensor_format)(data[0] % 6);
+	enum sensor_format f = (enum sensor_format)(data[0] % SENSOR_N_FORMATS);
+	if (f == SENSOR_VENUEBOARD) {
+		through_source(f, data + 1, size - 1, &o);
+		return 0;
+	}
 	struct feed_error e;
 	e.msg[0] = '\0';
 	if (!sensor_read(f, (const char *)data + 1, size - 1, &o, &p, &e)) {
@@ -42,5 +103,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r->kind != SENSOR_TOTAL && r->kind != SENSOR_DELTA)
 			abort();
 	}
+	through_source(f, data + 1, size - 1, &o);
 	return 0;
 }

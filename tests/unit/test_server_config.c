@@ -225,6 +225,116 @@ static void test_screen_tokens(void **state)
 	assert_true(server_config_parse(shared, strlen(shared), &c, &e));
 }
 
+/* People counters (contracts §7): names with spaces in counters and rooms,
+ * a topic's '#' kept (not a comment), poll periods, logins, json fields. */
+static void test_sources(void **state)
+{
+	(void)state;
+	static struct server_config c;
+	static const char text[] =
+		"database d\norganizer a organizer-token-0123456789\n"
+		"sensor buffet buffet-token-0123456789\n"
+		"mqtt-broker mqtt://127.0.0.1:1883\nmqtt-login /etc/venueboard/mqtt.login\n"
+		"source door-a irisys mqtt:irisys/door-a/# queue:meridien-lunch # the front door\n"
+		"source-counter door-a Door In  entry\n"
+		"source-counter door-a Door Out exit\n"
+		"source cam axis-people-counter poll:http://cam.local/local/tvpc/.api?live-sum.json@5 "
+		"room:Salle 241\n"
+		"source-counter cam in people\n"
+		"source-login cam /etc/venueboard/cam.login\n"
+		"source buffet json push queue:palais-l3-buffet\n"
+		"source-field buffet entry /counts/0/value delta\n"
+		"source-field buffet t /time\n"
+		"source old axis-people-counter poll:https://user@cam2.local/x queue:q\n";
+	struct feed_error e = {{0}};
+	if (!server_config_parse(text, strlen(text), &c, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(c.n_sources, 4);
+	assert_string_equal(c.mqtt_broker, "mqtt://127.0.0.1:1883");
+	const struct sensor_source_config *d = server_config_source(&c, "door-a");
+	assert_non_null(d);
+	assert_int_equal(d->format, SENSOR_IRISYS);
+	assert_int_equal(d->from, SENSOR_FROM_MQTT);
+	assert_string_equal(d->topic, "irisys/door-a/#");
+	assert_string_equal(d->target, "meridien-lunch");
+	assert_false(d->room);
+	assert_int_equal(d->n_counters, 2);
+	assert_string_equal(d->counters[0].counter, "Door In");
+	assert_int_equal(d->counters[0].role, SENSOR_ROLE_ENTRY);
+	assert_int_equal(d->counters[1].role, SENSOR_ROLE_EXIT);
+	const struct sensor_source_config *cam = server_config_source(&c, "cam");
+	assert_string_equal(cam->url, "http://cam.local/local/tvpc/.api?live-sum.json");
+	assert_int_equal(cam->period_s, 5);
+	assert_true(cam->room);
+	assert_string_equal(cam->target, "Salle 241");
+	assert_string_equal(cam->login_file, "/etc/venueboard/cam.login");
+	const struct sensor_source_config *b = server_config_source(&c, "buffet");
+	assert_int_equal(b->from, SENSOR_FROM_PUSH);
+	assert_int_equal(b->n_fields, 2);
+	assert_string_equal(b->fields[0].pointer, "/counts/0/value");
+	assert_true(b->fields[0].delta);
+	assert_false(b->fields[1].delta);
+	const struct sensor_source_config *old = server_config_source(&c, "old");
+	assert_string_equal(old->url, "https://user@cam2.local/x"); /* user@ is not a period */
+	assert_int_equal(old->period_s, SENSOR_DEFAULT_PERIOD_S);
+	assert_null(server_config_source(&c, "nobody"));
+}
+
+static void test_source_refusals(void **state)
+{
+	(void)state;
+	static const char head[] = "database d\norganizer a organizer-token-0123456789\n"
+				   "mqtt-broker mqtt://127.0.0.1\n";
+	static const struct {
+		const char *text, *needle;
+	} cases[] = {
+		{"source x\n", "line 4: source NAME FORMAT FROM"},
+		{"source x/y irisys push queue:q\n", "line 4: source name 'x/y'"},
+		{"source x gizmo push queue:q\n", "line 4: source x: unknown format 'gizmo'"},
+		{"source x irisys ftp:host queue:q\n", "line 4: source x: FROM is mqtt:TOPIC"},
+		{"source x irisys poll:http://h/x@0 queue:q\n", "line 4: source x: FROM is"},
+		{"source x irisys mqtt:a/b hall:q\n", "line 4: source x: the target is"},
+		{"source x irisys mqtt:a/b queue:q\nsource x irisys mqtt:a/c queue:q\n",
+		 "line 5: source x given twice"},
+		{"source-counter x In entry\n", "line 4: source-counter x: no source line"},
+		{"source x irisys mqtt:a queue:q\nsource-counter x In sideways\n",
+		 "line 5: source-counter x DEVICE-COUNTER ROLE"},
+		{"source x irisys mqtt:a queue:q\nsource-counter x In entry\n"
+		 "source-counter x In exit\n",
+		 "line 6: source-counter x 'In' given twice"},
+		{"source x json mqtt:a queue:q\nsource-field x colour /c\n",
+		 "line 5: source-field x FIELD JSON-POINTER"},
+		{"source x json mqtt:a queue:q\nsource-field x entry c\n",
+		 "line 5: source-field x"},
+		{"source x json mqtt:a queue:q\nsource-field x entry /c sometimes\n",
+		 "line 5: source-field x"},
+		{"source x json push queue:q\nsource-field x entry /in\n",
+		 "source x: push needs the device's token"},
+		{"source x irisys mqtt:a queue:q\nsource-login x /f\n",
+		 "source x: source-login is for poll"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		static struct server_config c;
+		char text[1024];
+		snprintf(text, sizeof(text), "%s%s", head, cases[i].text);
+		struct feed_error e = {{0}};
+		if (server_config_parse(text, strlen(text), &c, &e) ||
+		    !strstr(e.msg, cases[i].needle))
+			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, cases[i].needle);
+	}
+	/* an MQTT source without a broker, a broker of another scheme */
+	static struct server_config c;
+	static const char no_broker[] = "database d\norganizer a organizer-token-0123456789\n"
+					"source x irisys mqtt:a queue:q\n";
+	struct feed_error e = {{0}};
+	assert_false(server_config_parse(no_broker, strlen(no_broker), &c, &e));
+	assert_non_null(strstr(e.msg, "needs an mqtt-broker line"));
+	static const char bad_broker[] = "database d\norganizer a organizer-token-0123456789\n"
+					 "mqtt-broker http://h\n";
+	assert_false(server_config_parse(bad_broker, strlen(bad_broker), &c, &e));
+	assert_non_null(strstr(e.msg, "mqtt-broker is mqtt://"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +343,8 @@ int main(void)
 		cmocka_unit_test(test_capacities_and_alerts),
 		cmocka_unit_test(test_screen_tokens),
 		cmocka_unit_test(test_disk_reserve),
+		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_source_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -142,7 +142,7 @@ bool config_source_line(const char *rest, int line, struct server_config *out, s
 		return feed_error_set(e, "line %d: more than %d sources", line, CONFIG_MAX_SOURCES);
 	struct sensor_source_config *s = &out->sources[out->n_sources];
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->name, sizeof(s->name), "%.*s", SENSOR_NAME_MAX, name);
 	if (!sensor_format_named(format, &s->format))
 		return feed_error_set(e,
 				      "line %d: source %s: unknown format '%.40s' (irisys, xovis, "
@@ -205,7 +205,7 @@ bool config_source_counter_line(const char *rest, int line, struct server_config
 	if (s->n_counters == SENSOR_MAX_COUNTERS)
 		return feed_error_set(e, "line %d: source %s: more than %d counters", line, s->name,
 				      SENSOR_MAX_COUNTERS);
-	snprintf(m.counter, sizeof(m.counter), "%s", counter);
+	snprintf(m.counter, sizeof(m.counter), "%.*s", SENSOR_COUNTER_MAX, counter);
 	s->counters[s->n_counters++] = m;
 	return true;
 }

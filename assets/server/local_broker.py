@@ -18,6 +18,14 @@ def _free_port():
     return port
 
 
+def _ancestors(path):
+    while True:
+        path = os.path.dirname(path)
+        yield path
+        if path == "/":
+            return
+
+
 class Broker:
     def __init__(self, work, users, port=0):
         """users: name -> (password, topics it may write, topics it may read)."""
@@ -52,16 +60,23 @@ class Broker:
                     "log_type error\nlog_type warning\nlog_type notice\n")
         for p in (pw, acl, conf):
             os.chmod(p, 0o600)
-        # started as root, Mosquitto becomes its own user: its files are that user's
+        # started as root, Mosquitto becomes its own user: its files are that
+        # user's, when that user can reach them (a private temporary folder
+        # above them: then it stays root, on loopback only)
         if os.getuid() == 0:
             try:
                 broker = pwd.getpwnam("mosquitto")
             except KeyError:
                 broker = None
-            if broker:
+            reachable = broker and all(
+                os.stat(d).st_mode & 0o001 for d in _ancestors(os.path.abspath(work)))
+            if reachable:
                 for d, _, files in os.walk(work):
                     for p in [d, *(os.path.join(d, f) for f in files)]:
                         os.chown(p, broker.pw_uid, broker.pw_gid)
+            else:
+                with open(conf, "a") as f:
+                    f.write("user root\n")
         self.conf = conf
         self.url = f"mqtt://127.0.0.1:{self.port}"
 

@@ -655,9 +655,18 @@ void api_get_queues(struct api *api, const struct api_call *c, struct api_respon
 		res->job = job;
 		return;
 	}
-	/* the samples a kiosk needs to estimate by itself */
-	cJSON *samples = cJSON_AddArrayToObject(root, "samples");
-	for (size_t k = 0; k < qs->recent_n; k++) {
+	/* the samples a kiosk needs to estimate by itself: the lines as stored
+	 * (each checked, one JSON object), appended as they are rather than
+	 * parsed again; at 10 000 readings a second the ring holds 20 000 */
+	cJSON_AddArrayToObject(root, "samples");
+	char *head = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	struct api_buf b = {0};
+	if (head) /* it ends with the empty samples' "[]}" */
+		api_buf_put(&b, head, strlen(head) - 2);
+	free(head);
+	bool first = true;
+	for (size_t k = 0; head && k < qs->recent_n; k++) {
 		const struct recent_sample *r = &qs->recent[(qs->recent_head + k) % RECENT_MAX];
 		int64_t ref = r->queue >= 0 ? at[r->queue] : top;
 		if (r->t_ms != INT64_MAX && r->t_ms < ref - API_RECENT_SAMPLE_S * 1000LL)
@@ -665,14 +674,19 @@ void api_get_queues(struct api *api, const struct api_call *c, struct api_respon
 		if (q.n_queue && (r->queue < 0 ||
 				  !queue_wanted(&q, estimator_queue_id(qs->est, (size_t)r->queue))))
 			continue;
-		cJSON *o = cJSON_Parse(r->line);
-		if (o)
-			cJSON_AddItemToArray(samples, o);
+		if (!first)
+			api_buf_put(&b, ",", 1);
+		api_buf_put(&b, r->line, strlen(r->line));
+		first = false;
 	}
-	api_respond(res, 200, "application/json", cJSON_PrintUnformatted(root));
-	cJSON_Delete(root);
-	if (res->status != 200)
+	api_buf_put(&b, "]}", 2);
+	if (!head || b.oom) {
+		free(b.p);
+		api_fail(res, 500, "out of memory");
 		return;
+	}
+	api_respond(res, 200, "application/json", b.p);
+	res->body_len = b.len;
 	api_etag(res->body, res->body_len, res->etag);
 	res->cache_control = "no-cache";
 }

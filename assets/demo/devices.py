@@ -28,6 +28,7 @@ PARIS = dt.timezone(dt.timedelta(hours=1))  # Europe/Paris in November
 AXIS_PATH = "/local/tvpc/.api?live-sum.json"
 AOA = "CameraApplicationPlatform/ObjectAnalytics"
 XOVIS_LINES = {"door-a": "Door A", "door-b": "Door B", "out": "Exit"}
+STOP_EVERY = dt.timedelta(minutes=5)
 IRISYS_REGISTERS = {"door-a": "Door A In", "door-b": "Door B In"}
 
 
@@ -150,6 +151,7 @@ class Devices:
         self.xovis_minute = (t_of(self.xovis[0]).replace(second=0, microsecond=0)
                              if self.xovis else None)
         self.pushed = [0, 0]  # Xovis pushes, readings accepted
+        self.moment, self.settled = None, None  # shots mode: where the jumps stop on the way
 
     # ---- the AXIS People Counter: a web server the server polls ------------------
     def start(self):
@@ -169,8 +171,8 @@ class Devices:
                 if self.path != AXIS_PATH:
                     self.send_error(404)
                     return
-                now = devices.now()  # the device's clock is the demo's
-                total = devices.exit_at[bisect.bisect_right(devices.exit_t, now) - 1][1]
+                now = devices.moment or devices.now()  # the device's clock is the demo's
+                total = devices.exit_total(now)
                 body = json.dumps({"serial": "ACCC8E00E217", "name": "Méridien exit",
                                    "timestamp": now.astimezone(PARIS).strftime("%Y%m%d%H%M%S"),
                                    "in": 0, "out": total}).encode()
@@ -275,6 +277,27 @@ class Devices:
             self.pushed[1] += answer.get("accepted", 0)
         except urllib.error.HTTPError as e:
             print(f"  Xovis push {a}: {e.code} {e.read().decode(errors='replace')[:200]}")
+
+    def exit_total(self, t):
+        """The exit counter's total at t: the newest sample at or before t."""
+        return self.exit_at[bisect.bisect_right(self.exit_t, t) - 1][1]
+
+    def jump(self, until, every=STOP_EVERY):
+        """Shots mode: the clock jumps to until. The polled exit counter is
+        read once per poll, not once per sample: while people leave, the jump
+        stops every few minutes on the way (where someone left), each stop polled, so that the
+        line's exits come in as a steady count, not one lump."""
+        stop = self.settled + every if self.settled else until
+        while stop < until:
+            if self.exit_total(stop) != self.exit_total(stop - every):
+                self.moment = stop
+                self.deliver(stop)
+                self.settle(stop)
+            stop += every
+        self.moment = None
+        self.deliver(until)
+        self.settle(until)
+        self.settled = until
 
     def settle(self, until, timeout=15):
         """Waits until the server has taken what was sent up to until: the

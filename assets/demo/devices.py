@@ -32,6 +32,26 @@ STOP_EVERY = dt.timedelta(minutes=5)
 IRISYS_REGISTERS = {"door-a": "Door A In", "door-b": "Door B In"}
 
 
+def history_line(line, rooms):
+    """A Monday-to-Wednesday line as the same devices would have made it:
+    the sensor names the server gives their readings (NAME, or NAME/COUNTER
+    for two counters of one role), so that Thursday's readings continue the
+    same sensors rather than leave three silent ones behind."""
+    s = json.loads(line)
+    q, sensor = s.get("queue"), s.get("sensor")
+    if s.get("type") == "count" and q == "meridien-lunch":
+        s["sensor"] = ("meridien-doors/" + IRISYS_REGISTERS[sensor]
+                       if sensor in IRISYS_REGISTERS else "meridien-exit")
+    elif s.get("type") == "count" and q == "palais-l3-buffet":
+        s["sensor"] = ("palais-buffet" if sensor == "out"
+                       else f"palais-buffet/{XOVIS_LINES[sensor]}/fw")
+    elif s.get("type") == "room" and s["room"] in rooms:
+        s["sensor"] = rooms[s["room"]][0]
+    else:
+        return line
+    return json.dumps(s, ensure_ascii=False, separators=(",", ":"))
+
+
 def t_of(s):
     return dt.datetime.fromisoformat(s["t"].replace("Z", "+00:00"))
 

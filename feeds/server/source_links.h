@@ -15,7 +15,7 @@ enum {
 	LINKS_MAX_WAITING = 8192,           /* events in the inbox; a full one holds MQTT back */
 	LINKS_MAX_WAITING_BYTES = 64 << 20, /* their payloads' bytes */
 	LINKS_BROKER_SILENT_MS = 10 * 1000, /* unconnected this long: the broker is failing */
-	LINKS_RECONNECT_MAX_S = 4,          /* the longest wait between two connection tries */
+	LINKS_RECONNECT_MAX_S = 2,          /* the longest wait between two connection tries */
 };
 
 struct source_links;

@@ -8,7 +8,7 @@ firmware's payload, garbage, a clock 10 minutes ahead, a broker restart, a
 wrong broker password (said once), a poll that hangs, a reload.
 
 usage: test_sources.py VENUEBOARD-SERVER SCHEDULE WORKDIR"""
-import base64, datetime as dt, http.server, json, os, shutil, signal, subprocess, sys
+import base64, datetime as dt, hashlib, http.server, json, os, shutil, signal, subprocess, sys
 import threading, time, urllib.error, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "assets", "server"))
@@ -67,23 +67,44 @@ broker.start()
 procs.append(broker.proc)
 
 # ---- a polled AXIS People Counter (Basic login) and a device that hangs ---------------
-paris = dt.timezone(dt.timedelta(hours=1))  # the test runs in winter time? no: ask the zone
 camera = {"in": 0, "out": 0}
 hang = threading.Event()
+
+
+NONCE = "dcd98b7102dd2f0e8b11d0f600bfb0c093"
+digests = []  # the polls that came with a right Digest answer
 
 
 class Device(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+    def authorized(self):
+        """An HTTP Digest answer for viewer:axis-viewer-pw, checked as the camera would."""
+        h = self.headers.get("Authorization", "")
+        if not h.startswith("Digest "):
+            return False
+        f = dict((k.strip(), v.strip().strip('"')) for k, v in
+                 (p.split("=", 1) for p in h[7:].split(",") if "=" in p))
+        md5 = lambda x: hashlib.md5(x.encode()).hexdigest()
+        ha1 = md5(f"viewer:{f.get('realm')}:axis-viewer-pw")
+        ha2 = md5(f"GET:{f.get('uri')}")
+        want = md5(f"{ha1}:{NONCE}:{f.get('nc')}:{f.get('cnonce')}:auth:{ha2}")
+        ok = f.get("username") == "viewer" and f.get("nonce") == NONCE and f.get("response") == want
+        if ok:
+            digests.append(f.get("uri"))
+        return ok
+
     def do_GET(self):
         if self.path.startswith("/hang"):
             hang.wait(30)  # answers nothing for longer than any poll waits
             return
-        want = "Basic " + base64.b64encode(b"viewer:axis-viewer-pw").decode()
-        if self.headers.get("Authorization") != want:
+        if not self.authorized():
             self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="AXIS"')
+            # VAPIX answers with Digest by default (RFC 7616, MD5, qop auth)
+            self.send_header("WWW-Authenticate",
+                             f'Digest realm="AXIS_ACCC8E000099", nonce="{NONCE}", qop="auth", '
+                             'algorithm=MD5')
             self.end_headers()
             return
         # the camera's clock, in its own zone without an offset (VAPIX live-sum.json)
@@ -329,7 +350,8 @@ check('venueboard_source_refused_total{source="door-a"} 3' in metrics,
 # ---- polls: the AXIS counter with its login, beside a device that hangs -------------------
 camera["out"] = 7
 wait_for(lambda: any(x.get("sensor") == "axis-exit" and x["total"] == 7 for x in samples("q-test")),
-         "the polled AXIS People Counter (Basic login, local time) brings its out total")
+         "the polled AXIS People Counter (Digest login, local time) brings its out total")
+check(len(digests) > 0, f"the server answered the camera's Digest challenge ({len(digests)} polls)")
 wait_for(lambda: sources()["hang"]["state"] == "failing", "a poll that hangs makes its source failing",
          timeout=20)
 check("hang" in sources()["hang"]["last_error"] or "imeout" in sources()["hang"]["last_error"],

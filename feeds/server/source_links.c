@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -170,6 +171,13 @@ static bool read_login(const char *path, char out[LOGIN_MAX + 1], char *why, siz
 {
 	char *text;
 	size_t len;
+	struct stat st;
+	if (stat(path, &st) == 0 && (st.st_mode & 077)) {
+		snprintf(why, cap,
+			 "%s: readable by others (mode %03o): it holds a password; chmod 600 it",
+			 path, (unsigned)(st.st_mode & 0777));
+		return false;
+	}
 	if (file_io_read(path, LOGIN_MAX, &text, &len) != FILE_IO_OK) {
 		snprintf(why, cap, "cannot read the login file %s: %s", path, strerror(errno));
 		return false;

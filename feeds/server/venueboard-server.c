@@ -31,6 +31,7 @@ enum { JOB_WORKERS = 2, MAX_PEM = 1 << 20, EVENTS_PER_TURN = 512 };
 struct sources {
 	struct api *api;
 	struct source_links *links;
+	uint64_t logins; /* the login files' bytes when the links started (a hash) */
 };
 
 static const char usage[] = "usage: venueboard-server --config FILE [--port-file FILE]\n";
@@ -169,6 +170,30 @@ static const char *reload_tls(const struct server_config *next, struct http_shel
 				       "reloads to close (said when it is served)";
 }
 
+/* FNV-1a of the login files the links read: a reload starts them again
+ * when a password changed, not only when a line did. */
+static uint64_t logins_hash(const struct server_config *c)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *paths[CONFIG_MAX_SOURCES + 1];
+	size_t n = 0;
+	paths[n++] = c->mqtt_login;
+	for (size_t i = 0; i < c->n_sources; i++)
+		paths[n++] = c->sources[i].login_file;
+	for (size_t i = 0; i < n; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		if (paths[i][0] && file_io_read(paths[i], 4096, &text, &len) == FILE_IO_OK) {
+			for (size_t k = 0; k < len; k++)
+				h = (h ^ (unsigned char)text[k]) * 1099511628211ULL;
+			memset(text, 0, len);
+		}
+		free(text);
+		h = (h ^ 0xFF) * 1099511628211ULL; /* one file from the next */
+	}
+	return h;
+}
+
 /* What the links brought, a batch per turn of the loop (the eventfd stays
  * readable while more waits): HTTP requests go on between batches. */
 static void take_events(void *ctx)
@@ -201,6 +226,7 @@ static void links_end(struct sources *s, struct http_shell *http)
 static bool links_begin(struct sources *s, const struct server_config *c, struct http_shell *http)
 {
 	struct feed_error e = {{0}};
+	s->logins = logins_hash(c);
 	s->links = source_links_start(c, &e);
 	if (!s->links && e.msg[0]) {
 		server_log("ERROR", "sources: %s", e.msg);
@@ -216,6 +242,13 @@ static bool links_begin(struct sources *s, const struct server_config *c, struct
 		poll += c->sources[i].from == SENSOR_FROM_POLL;
 		push += c->sources[i].from == SENSOR_FROM_PUSH;
 	}
+	for (size_t i = 0; i < c->n_sources && !c->timezone[0]; i++)
+		if (c->sources[i].format == SENSOR_AXIS_PEOPLE_COUNTER ||
+		    c->sources[i].format == SENSOR_HIKVISION)
+			server_log("WARN",
+				   "source %s: its device's times have no offset and no timezone "
+				   "is set: they are read as UTC (timezone AREA/CITY)",
+				   c->sources[i].name);
 	if (c->n_sources)
 		server_log("INFO",
 			   "sources: %zu over MQTT%s%s, %zu polled, %zu pushing to "
@@ -258,7 +291,7 @@ static void reload(const char *path, struct server_config **config, struct api *
 	const char *tls =
 		http_shell_tls(http) && next->tls_certificate[0] ? reload_tls(next, http) : NULL;
 	struct feed_error e = {{0}};
-	bool relink = sources_changed(old, next);
+	bool relink = sources_changed(old, next) || logins_hash(next) != src->logins;
 	if (relink) /* what the old links brought is taken under the old sources */
 		links_end(src, http);
 	if (!api_set_config(api, next, &e)) {

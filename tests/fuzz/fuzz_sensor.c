@@ -82,7 +82,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.fields = fields,
 		.n_fields = sizeof(fields) / sizeof(fields[0]),
 	};
-	enum sensor_format f = (enum sensor_format)(data[0] % SENSOR_N_FORMATS);
+	/* the seeds start with the format's digit ('0' irisys … '6' venueboard) */
+	unsigned pick =
+		data[0] >= '0' && data[0] < '0' + SENSOR_N_FORMATS ? data[0] - '0' : data[0];
+	enum sensor_format f = (enum sensor_format)(pick % SENSOR_N_FORMATS);
 	if (f == SENSOR_VENUEBOARD) {
 		through_source(f, data + 1, size - 1, &o);
 		return 0;

@@ -128,10 +128,11 @@ dev = f"http://127.0.0.1:{devices.server_address[1]}"
 tokens = {n: f"{n}-token-0123456789" for n in ("xovis-push", "hik-push", "push-json", "other")}
 organizer = "organizer-token-0123456789"
 for name, text in (("mqtt.login", f"venueboard-server:{secret}\n"),
-                   ("axis.login", "viewer:axis-viewer-pw\n")):
+                   ("axis.login", "viewer:axis-viewer-pw\n"),
+                   ("open.login", "viewer:axis-viewer-pw\n")):
     with open(os.path.join(work, name), "w") as f:
         f.write(text)
-    os.chmod(os.path.join(work, name), 0o600)
+    os.chmod(os.path.join(work, name), 0o644 if name == "open.login" else 0o600)
 
 
 def config(extra="", login="mqtt.login"):
@@ -165,6 +166,8 @@ source axis-exit axis-people-counter poll:{dev}/local/tvpc/.api?live-sum.json@1 
 source-counter axis-exit out exit
 source-login axis-exit {work}/axis.login
 source hang axis-people-counter poll:{dev}/hang@1 queue:q-test
+source open-login axis-people-counter poll:{dev}/local/tvpc/.api?live-sum.json@1 queue:q-test
+source-login open-login {work}/open.login
 {extra}"""
 
 
@@ -219,7 +222,10 @@ wait_for(lambda: get("/v1/sources").get("broker", {}).get("state") == "connected
          "the server connects to the broker and subscribes")
 s = sources()
 check(set(s) == {"door-a", "door-a-events", "cam-241", "xovis-push", "hik-push", "push-json",
-                 "lines", "axis-exit", "hang"}, "GET /v1/sources lists every configured source")
+                 "lines", "axis-exit", "hang", "open-login"},
+      "GET /v1/sources lists every configured source")
+check(s["open-login"]["state"] == "failing" and "chmod 600" in s["open-login"]["last_error"],
+      f"a login file others can read is not used: {s['open-login']['last_error']}")
 check(s["xovis-push"]["state"] == "silent" and s["xovis-push"]["last_reading"] is None,
       "a source that never spoke is silent, not zero")
 check(s["cam-241"]["target"] == "room:Salle 241" and s["door-a"]["format"] == "irisys"
@@ -385,13 +391,12 @@ check(took <= 5.0, f"re-subscribed {took:.1f} s after the broker came back (targ
 wait_for(lambda: any(x.get("total") == 777 for x in samples("q-test")),
          "a reading published while the server was away arrives (QoS 1, kept by the broker)")
 
-# ---- a reload: a wrong broker password, said once; a new source ----------------------------
-with open(os.path.join(work, "bad.login"), "w") as f:
+# ---- a reload: a wrong broker password (the same file, rewritten), said once; a new source --
+with open(os.path.join(work, "mqtt.login"), "w") as f:
     f.write("venueboard-server:wrong-password\n")
-os.chmod(os.path.join(work, "bad.login"), 0o600)
 with open(conf_path, "w") as f:
     f.write(config("source late json push queue:q-json\nsource-field late entry /n\n"
-                   "sensor late late-token-0123456789\n", login="bad.login"))
+                   "sensor late late-token-0123456789\n"))
 server.send_signal(signal.SIGHUP)
 wait_for(lambda: "late" in sources(), "SIGHUP reloads the sources (a new one listed)")
 wait_for(lambda: get("/v1/sources")["broker"]["state"] == "failing",
@@ -401,6 +406,8 @@ said = log_count("refused the connection")
 check(said == 1, f"the wrong password is said once, plainly ({said} lines)")
 check("not authori" in get("/v1/sources")["broker"]["last_error"].lower(),
       f"last_error says why: {get('/v1/sources')['broker']['last_error']}")
+with open(os.path.join(work, "mqtt.login"), "w") as f:
+    f.write(f"venueboard-server:{secret}\n")
 with open(conf_path, "w") as f:
     f.write(config())
 server.send_signal(signal.SIGHUP)

@@ -105,7 +105,9 @@ static bool take_payload(struct api *api, struct source_seen *s, const char *byt
 {
 	struct sensor_read_opts o = {.zone = s->zone, .topic = topic};
 	memset(info, 0, sizeof(*info));
-	if (sensor_source_take(s->config, s->state, bytes, len, &o, now_ms, out, info, e))
+	/* an empty MQTT message or body comes as NULL: it reads as nothing */
+	if (sensor_source_take(s->config, s->state, bytes ? bytes : "", bytes ? len : 0, &o, now_ms,
+			       out, info, e))
 		return true;
 	note_refusal(api, s, info, e->msg, now_ms);
 	return false;

@@ -143,8 +143,11 @@ static void test_events_become_samples(void **state)
 
 	payload(api, "irisys-a", "{\"counts\": [", NOW + 3000);
 	payload(api, "irisys-a", "{\"counts\": [{", NOW + 4000);
+	struct api_source_event empty = {
+		API_SOURCE_PAYLOAD, "irisys-a", "irisys/a/counts", NULL, 0, NOW + 4500, NULL, NULL};
+	api_sources_events(api, &empty, 1, NOW + 4500); /* an empty MQTT message */
 	s = source_at(api, NOW + 5000, "irisys-a", &doc);
-	assert_int_equal(number(s, "refused"), 2);
+	assert_int_equal(number(s, "refused"), 3);
 	assert_non_null(strstr(text(s, "last_error"), "irisys"));
 	cJSON_Delete(doc);
 	assert_int_equal(said(&lc, "source irisys-a: payload refused"), 1);

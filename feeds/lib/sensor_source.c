@@ -316,17 +316,6 @@ void sensor_lines_free(struct sensor_lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* FNV-1a, continued from h. */
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ULL;
-	return h;
-}
-
-#define HASH_START 14695981039346656037ULL
-
 static bool ring_has(const struct ring *r, const uint64_t *keys, size_t cap, uint64_t k)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -424,10 +413,10 @@ static bool refuse(struct sensor_source_state *s, int64_t now_ms, struct sensor_
 {
 	s->refused++;
 	set_last_error(s, now_ms, e->msg);
-	uint64_t h = HASH_START;
+	uint64_t h = TEXT_HASH_START;
 	for (const char *p = e->msg; *p; p++)
 		if (*p < '0' || *p > '9')
-			h = hash_bytes(h, p, 1);
+			h = text_hash(h, p, 1);
 	bool seen = false;
 	for (size_t i = 0; i < s->n_kinds; i++)
 		seen = seen || s->kinds[i] == h;
@@ -540,15 +529,15 @@ static bool check_readings(const struct sensor_source_config *c, const struct se
 
 static uint64_t payload_hash(const struct sensor_payload *p, bool *has_events)
 {
-	uint64_t h = HASH_START;
+	uint64_t h = TEXT_HASH_START;
 	*has_events = false;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct sensor_reading *r = &p->r[i];
 		*has_events |= r->kind == SENSOR_DELTA && r->t_ms != SENSOR_NO_TIME &&
 			       r->from_ms == SENSOR_NO_TIME;
-		h = hash_bytes(h, r->counter, strlen(r->counter) + 1);
-		h = hash_bytes(h, &r->t_ms, sizeof(r->t_ms));
-		h = hash_bytes(h, &r->value, sizeof(r->value));
+		h = text_hash(h, r->counter, strlen(r->counter) + 1);
+		h = text_hash(h, &r->t_ms, sizeof(r->t_ms));
+		h = text_hash(h, &r->value, sizeof(r->value));
 	}
 	return h;
 }
@@ -558,9 +547,9 @@ static bool take_delta(struct sensor_source_state *s, struct counter_state *cs,
 		       const struct sensor_reading *r, bool payload_seen)
 {
 	if (r->t_ms != SENSOR_NO_TIME && r->from_ms != SENSOR_NO_TIME) {
-		uint64_t k = hash_bytes(HASH_START, r->counter, strlen(r->counter) + 1);
-		k = hash_bytes(k, &r->from_ms, sizeof(r->from_ms));
-		k = hash_bytes(k, &r->t_ms, sizeof(r->t_ms));
+		uint64_t k = text_hash(TEXT_HASH_START, r->counter, strlen(r->counter) + 1);
+		k = text_hash(k, &r->from_ms, sizeof(r->from_ms));
+		k = text_hash(k, &r->t_ms, sizeof(r->t_ms));
 		if (ring_has(&s->bins_r, s->bins, RING_BINS, k))
 			return false;
 		ring_put(&s->bins_r, s->bins, RING_BINS, k);
@@ -701,7 +690,7 @@ static bool take_venueboard(const struct sensor_source_config *c, struct sensor_
 	info->readings = l.n;
 	size_t n0 = out->n;
 	for (size_t i = 0; i < l.n; i++) {
-		uint64_t h = hash_bytes(HASH_START, l.line[i], strlen(l.line[i]));
+		uint64_t h = text_hash(TEXT_HASH_START, l.line[i], strlen(l.line[i]));
 		if (ring_has(&s->lines_r, s->lines, RING_LINES, h)) {
 			info->duplicates++;
 			s->duplicates++;

@@ -378,3 +378,11 @@ bool text_url_resolve(const char *base, const char *ref, char *out, size_t cap)
 	}
 	return w >= 0 && (size_t)w < cap;
 }
+
+uint64_t text_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 
@@ -67,5 +68,11 @@ bool text_url_origin(const char *url, char *out, size_t cap);
  * when it starts "/", else ref beside base's last path segment. False when
  * base is not an http(s) URL or out (cap bytes) is too small. */
 bool text_url_resolve(const char *base, const char *ref, char *out, size_t cap);
+
+/* FNV-1a of p[0..n), continued from h (TEXT_HASH_START to begin): ETags,
+ * fingerprints and dedup keys — fast and well spread, not for secrets'
+ * safety. */
+#define TEXT_HASH_START 1469598103934665603ULL
+uint64_t text_hash(uint64_t h, const void *p, size_t n);
 
 #endif

@@ -28,9 +28,7 @@ static const char desk_csp[] = "default-src 'none'; script-src 'self'; style-src
 
 void api_etag(const char *body, size_t len, char out[24])
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)body[i]) * 1099511628211ULL;
+	uint64_t h = text_hash(TEXT_HASH_START, body, len);
 	snprintf(out, 24, "\"%016llx\"", (unsigned long long)h);
 }
 
@@ -415,10 +413,7 @@ static const struct config_token *authorize(struct api *api, const struct api_re
  * (the secret itself need not outlive the request that carried it). */
 static uint64_t fingerprint(const char *secret)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *secret; secret++)
-		h = (h ^ (unsigned char)*secret) * 1099511628211ULL;
-	return h;
+	return text_hash(TEXT_HASH_START, secret, strlen(secret));
 }
 
 bool api_identify(const struct api *api, const char *authorization, struct api_identity *out)

@@ -3,6 +3,7 @@
 
 #include "file_io.h"
 #include "sensor_source.h"
+#include "text.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -91,6 +92,15 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* Makes the eventfd readable. It fails only when its counter is full,
+ * and a full counter is readable anyway. */
+static void wake(struct source_links *l)
+{
+	uint64_t one = 1;
+	ssize_t w = write(l->efd, &one, sizeof(one));
+	(void)w;
+}
+
 /* Queues an event (strings copied; bytes[0..len) copied). A full inbox
  * holds the caller back (the MQTT thread: the broker keeps what it has not
  * delivered) until there is room or the links stop. */
@@ -122,9 +132,7 @@ static void post(struct source_links *l, enum api_source_event_kind kind, const 
 	l->waiting++;
 	l->waiting_bytes += len;
 	pthread_mutex_unlock(&l->lock);
-	uint64_t one = 1;
-	if (write(l->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		return; /* the counter is full: it is readable anyway */
+	wake(l);
 }
 
 size_t source_links_take(struct source_links *l, struct api_source_event *out, size_t cap)
@@ -149,9 +157,8 @@ size_t source_links_take(struct source_links *l, struct api_source_event *out, s
 	bool more = l->head != NULL;
 	pthread_cond_broadcast(&l->room);
 	pthread_mutex_unlock(&l->lock);
-	uint64_t one = 1;
-	if (more && write(l->efd, &one, sizeof(one)) < 0)
-		return n; /* readable already */
+	if (more)
+		wake(l);
 	return n;
 }
 
@@ -283,9 +290,7 @@ static bool broker_address(const char *url, char *host, size_t cap, int *port, b
  * per database, so that two servers on one machine do not take turns. */
 static void client_id(const struct server_config *c, char out[64])
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = c->database; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	uint64_t h = text_hash(TEXT_HASH_START, c->database, strlen(c->database));
 	snprintf(out, 64, "venueboard-server-%016llx", (unsigned long long)h);
 }
 

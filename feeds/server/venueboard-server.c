@@ -11,6 +11,7 @@
 #include "server_log.h"
 #include "source_links.h"
 #include "store.h"
+#include "text.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -174,7 +175,7 @@ static const char *reload_tls(const struct server_config *next, struct http_shel
  * when a password changed, not only when a line did. */
 static uint64_t logins_hash(const struct server_config *c)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = TEXT_HASH_START;
 	const char *paths[CONFIG_MAX_SOURCES + 1];
 	size_t n = 0;
 	paths[n++] = c->mqtt_login;
@@ -184,26 +185,30 @@ static uint64_t logins_hash(const struct server_config *c)
 		char *text = NULL;
 		size_t len = 0;
 		if (paths[i][0] && file_io_read(paths[i], 4096, &text, &len) == FILE_IO_OK) {
-			for (size_t k = 0; k < len; k++)
-				h = (h ^ (unsigned char)text[k]) * 1099511628211ULL;
+			h = text_hash(h, text, len);
 			memset(text, 0, len);
 		}
 		free(text);
-		h = (h ^ 0xFF) * 1099511628211ULL; /* one file from the next */
+		h = text_hash(h, "\xff", 1); /* one file from the next */
 	}
 	return h;
 }
 
 /* What the links brought, a batch per turn of the loop (the eventfd stays
  * readable while more waits): HTTP requests go on between batches. */
-static void take_events(void *ctx)
+static size_t take_batch(struct sources *s)
 {
-	struct sources *s = ctx;
 	struct api_source_event v[EVENTS_PER_TURN];
 	size_t n = source_links_take(s->links, v, EVENTS_PER_TURN);
 	if (n)
 		api_sources_events(s->api, v, n, wall_ms());
 	source_links_release(v, n);
+	return n;
+}
+
+static void take_events(void *ctx)
+{
+	take_batch(ctx);
 }
 
 /* Stops the links, keeps what they already brought, frees them. */
@@ -213,12 +218,8 @@ static void links_end(struct sources *s, struct http_shell *http)
 		return;
 	http_shell_watch(http, -1, NULL, NULL);
 	source_links_stop(s->links);
-	struct api_source_event v[EVENTS_PER_TURN];
-	size_t n;
-	while ((n = source_links_take(s->links, v, EVENTS_PER_TURN))) {
-		api_sources_events(s->api, v, n, wall_ms());
-		source_links_release(v, n);
-	}
+	while (take_batch(s))
+		;
 	source_links_free(s->links);
 	s->links = NULL;
 }

@@ -31,15 +31,16 @@ int main(int argc, char **argv)
 		fputs("usage: bench_mqtt_pub HOST PORT USER PASSWORD COUNT RATE DEVICES\n", stderr);
 		return 2;
 	}
-	long count = atol(argv[5]), rate = atol(argv[6]), devices = atol(argv[7]);
-	if (count < 1 || rate < 1 || devices < 1)
+	long count = strtol(argv[5], NULL, 10), rate = strtol(argv[6], NULL, 10),
+	     devices = strtol(argv[7], NULL, 10), port = strtol(argv[2], NULL, 10);
+	if (count < 1 || rate < 1 || devices < 1 || port < 1 || port > 65535)
 		return 2;
 	mosquitto_lib_init();
 	struct mosquitto *m = mosquitto_new(NULL, true, NULL);
 	mosquitto_username_pw_set(m, argv[3], argv[4]);
 	mosquitto_publish_callback_set(m, on_publish);
 	mosquitto_max_inflight_messages_set(m, 1000);
-	if (mosquitto_connect(m, argv[1], atoi(argv[2]), 30) != MOSQ_ERR_SUCCESS) {
+	if (mosquitto_connect(m, argv[1], (int)port, 30) != MOSQ_ERR_SUCCESS) {
 		fputs("bench_mqtt_pub: cannot connect to the broker\n", stderr);
 		return 1;
 	}

@@ -9,6 +9,7 @@
 #include "sensor_source.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,15 +31,15 @@ static void through_source(enum sensor_format f, const uint8_t *data, size_t siz
 {
 	struct sensor_source_config c;
 	memset(&c, 0, sizeof(c));
-	strcpy(c.name, "fuzz");
-	strcpy(c.target, "q");
+	snprintf(c.name, sizeof(c.name), "fuzz");
+	snprintf(c.target, sizeof(c.target), "q");
 	c.format = f;
 	c.from = SENSOR_FROM_MQTT;
-	strcpy(c.topic, "#");
+	snprintf(c.topic, sizeof(c.topic), "#");
 	static const char *const counters[] = {"In",        "Out", "Entrance/fw",
 					       "Salle 241", "in",  "enter"};
 	for (size_t i = 0; i < sizeof(counters) / sizeof(*counters); i++) {
-		strcpy(c.counters[i].counter, counters[i]);
+		snprintf(c.counters[i].counter, sizeof(c.counters[i].counter), "%s", counters[i]);
 		c.counters[i].role = i % 2 ? SENSOR_ROLE_EXIT : SENSOR_ROLE_ENTRY;
 	}
 	c.n_counters = f == SENSOR_JSON || f == SENSOR_VENUEBOARD ? 0 : 6;

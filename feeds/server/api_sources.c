@@ -15,7 +15,7 @@
 
 enum {
 	SUMMARY_MS = 10 * 60 * 1000, /* a source's refusals since the last one, summed up */
-	MAX_EVENT_LINES = 50000,     /* samples one batch of events may make */
+	MAX_EVENT_LINES = 50000,     /* samples stored in one transaction, at most */
 };
 
 static struct source_seen *seen_named(struct api *api, const char *name)
@@ -198,7 +198,11 @@ void api_sources_events(struct api *api, const struct api_source_event *v, size_
 			note_failure(api, s, ev->why, ev->at_ms);
 		else if (ev->kind == API_SOURCE_REACHED)
 			note_reached(api, s, ev->at_ms);
-		else if (lines.n < MAX_EVENT_LINES) {
+		else {
+			if (lines.n >= MAX_EVENT_LINES) { /* stored, then the batch goes on */
+				store_lines(api, &lines, "sources", now_ms);
+				sensor_lines_free(&lines);
+			}
 			if (s->config->from == SENSOR_FROM_POLL)
 				note_reached(api, s, ev->at_ms);
 			take_payload(api, s, ev->bytes, ev->len, ev->topic, ev->at_ms, &lines,
@@ -333,13 +337,13 @@ void api_sources_metrics(struct api *api, int64_t now_ms, struct api_buf *b)
 	}
 	static const char *const counters[] = {"readings", "refused", "duplicates"};
 	for (size_t k = 0; k < 3; k++) {
-		api_buf_printf(b, "# TYPE venueboard_source_%s_total counter\n", counters[k]);
+		char name[64];
+		snprintf(name, sizeof(name), "venueboard_source_%s_total", counters[k]);
+		api_buf_printf(b, "# TYPE %s counter\n", name);
 		for (size_t i = 0; i < api->n_sources; i++) {
 			uint64_t v = k == 0   ? st[i].readings
 				     : k == 1 ? st[i].refused
 					      : st[i].duplicates;
-			char name[64];
-			snprintf(name, sizeof(name), "venueboard_source_%s_total", counters[k]);
 			api_put_gauge(b, name, "source", api->sources[i].config->name, (double)v);
 		}
 	}

@@ -29,7 +29,8 @@ static void parse_config(struct server_config *c, const char *extra)
 		 "source-counter irisys-a In entry\n"
 		 "source door-a json push queue:lunch\n"
 		 "source-field door-a entry /in\n"
-		 "source cam axis-people-counter poll:http://127.0.0.1:9/x@5 queue:lunch\n%s",
+		 "source cam axis-people-counter poll:http://127.0.0.1:9/x@5 queue:lunch\n"
+		 "source bridge venueboard mqtt:v/lines queue:lunch\n%s",
 		 db_path, door_token, extra);
 	struct feed_error e = {{0}};
 	if (!server_config_parse(text, strlen(text), c, &e))
@@ -307,6 +308,47 @@ static void test_reload_keeps_sources(void **state)
 	store_close(store);
 }
 
+/* More samples in one batch of events than one transaction takes: stored
+ * in turn, none dropped. */
+static void test_a_batch_larger_than_a_transaction(void **state)
+{
+	(void)state;
+	struct store *store;
+	struct test_log lc = {0};
+	struct api *api = open_sources(&store, &lc);
+	enum { EVENTS = 3, PER_EVENT = 25000, LINE = 128 };
+	struct api_source_event ev[EVENTS];
+	char *bodies[EVENTS];
+	for (int k = 0; k < EVENTS; k++) {
+		bodies[k] = malloc((size_t)PER_EVENT * LINE);
+		assert_non_null(bodies[k]);
+		size_t len = 0;
+		for (int i = 0; i < PER_EVENT; i++)
+			len += (size_t)snprintf(
+				bodies[k] + len, LINE,
+				"{\"type\":\"count\",\"queue\":\"lunch\",\"sensor\":"
+				"\"s%d\",\"role\":\"entry\",\"t\":"
+				"\"2014-11-06T08:00:00Z\",\"total\":%d}\n",
+				k, i);
+		ev[k] = (struct api_source_event){
+			API_SOURCE_PAYLOAD, "bridge", "v/lines", bodies[k], len, NOW, NULL, NULL};
+	}
+	api_sources_events(api, ev, EVENTS, NOW);
+	cJSON *doc;
+	cJSON *s = source_at(api, NOW, "bridge", &doc);
+	assert_int_equal(number(s, "readings"), EVENTS * PER_EVENT);
+	assert_int_equal(number(s, "refused"), 0);
+	cJSON_Delete(doc);
+	struct api_response res;
+	request_at(api, NOW, "GET", "/metrics", NULL, NULL, NULL, &res);
+	assert_non_null(strstr(res.body, "venueboard_samples_accepted_total 75000\n"));
+	api_response_finish(&res);
+	for (int k = 0; k < EVENTS; k++)
+		free(bodies[k]);
+	api_destroy(api);
+	store_close(store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +359,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ingest, api_test_fresh_db, api_test_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_sources, api_test_fresh_db,
 						api_test_teardown),
+		cmocka_unit_test_setup_teardown(test_a_batch_larger_than_a_transaction,
+						api_test_fresh_db, api_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
